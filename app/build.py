@@ -1,0 +1,133 @@
+"""``python -m app build``: the world (if missing) and every registered artifact, then the manifest.
+
+Idempotent: a second run with nothing changed rebuilds nothing. ``--force`` rebuilds the world
+and every artifact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, func, inspect, select
+
+from app.db import orm
+from app.ml import registry
+from app.world.generate import WorldSummary, generate_world
+
+Reporter = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    world_generated: bool
+    built: tuple[str, ...]
+    skipped: tuple[str, ...]
+    manifest_path: Path
+    manifest: dict
+
+
+def read_world_meta(engine: Engine) -> dict[str, str]:
+    """The world's metadata (empty when the database holds no world)."""
+    if not inspect(engine).has_table(orm.WorldMeta.__tablename__):
+        return {}
+    with engine.connect() as conn:
+        return {k: v for k, v in conn.execute(select(orm.WorldMeta.key, orm.WorldMeta.value)).all()}
+
+
+def world_row_counts(engine: Engine) -> dict[str, int]:
+    """Rows per world table."""
+    counts = {}
+    with engine.connect() as conn:
+        for name, table in sorted(orm.Base.metadata.tables.items()):
+            if name in (orm.WorldMeta.__tablename__, orm.AuditLog.__tablename__):
+                continue
+            counts[name] = int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+    return counts
+
+
+def run_build(
+    engine: Engine,
+    models_dir: Path,
+    *,
+    size: str,
+    seed: int,
+    force: bool = False,
+    report: Reporter | None = None,
+) -> BuildReport:
+    """Generate the world when missing (or of another size/seed) and build stale artifacts.
+
+    Args:
+        engine: Product database.
+        models_dir: Where artifacts and the manifest go.
+        size: World size wanted.
+        seed: World seed wanted.
+        force: Rebuild the world and every artifact.
+        report: Progress callback (step, fraction).
+
+    Returns:
+        A :class:`BuildReport`.
+    """
+    say = report or (lambda _s, _f: None)
+    models_dir = Path(models_dir)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    meta = read_world_meta(engine)
+    world_generated = False
+    if force or meta.get("size") != size or meta.get("seed") != str(seed) or "fingerprint" not in meta:
+        summary: WorldSummary = generate_world(
+            engine, size=size, seed=seed, progress=lambda step, f: say(f"세계 생성: {step}", 0.8 * f)
+        )
+        world_generated = True
+        meta = read_world_meta(engine)
+        del summary
+    fingerprint = meta["fingerprint"]
+    old = registry.load_manifest(models_dir) or {}
+    old_models = old.get("models", {})
+    specs = registry.registered()
+    models: dict[str, dict] = {}
+    built, skipped = [], []
+    ctx = registry.BuildContext(engine=engine, out_dir=models_dir, world_fingerprint=fingerprint, seed=seed)
+    for i, spec in enumerate(specs):
+        previous = old_models.get(spec.name)
+        current = (
+            previous is not None
+            and not force
+            and previous.get("version") == spec.version
+            and previous.get("data_fingerprint") == fingerprint
+            and all((models_dir / f).exists() for f in previous.get("files", []))
+        )
+        say(f"모델 빌드: {spec.title}", 0.8 + 0.2 * i / max(len(specs), 1))
+        if current:
+            models[spec.name] = previous
+            skipped.append(spec.name)
+            continue
+        result = spec.build(ctx)
+        models[spec.name] = {
+            "title": spec.title,
+            "version": spec.version,
+            "data_fingerprint": fingerprint,
+            "created_at": registry.now_iso(),
+            "files": list(result.files),
+            "metrics": result.metrics,
+        }
+        built.append(spec.name)
+    manifest = {
+        "created_at": registry.now_iso() if (built or world_generated or not old) else old.get("created_at"),
+        "world": {
+            "size": meta.get("size"),
+            "seed": int(meta.get("seed", seed)),
+            "fingerprint": fingerprint,
+            "created_at": meta.get("created_at"),
+            "rows": world_row_counts(engine),
+            "calibration": {k.split(".", 1)[1]: float(v) for k, v in meta.items() if k.startswith("calibration.")},
+        },
+        "libraries": registry.library_versions(),
+        "models": models,
+    }
+    path = registry.write_manifest(models_dir, manifest)
+    say("완료", 1.0)
+    return BuildReport(world_generated=world_generated, built=tuple(built), skipped=tuple(skipped),
+                       manifest_path=path, manifest=manifest)

@@ -1,0 +1,145 @@
+"""Command line: ``python -m app {build,world,reference,import} …``.
+
+Every command prints Korean messages, exits 0 on success and non-zero (2) on bad input, and never
+shows a traceback for an input problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+
+from tqdm import tqdm
+
+from app.config import get_settings
+
+
+def _progress_bar(description: str) -> tuple[Callable[[str, float], None], tqdm]:
+    bar = tqdm(total=100, desc=description, unit="%", bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}")
+
+    def report(step: str, fraction: float) -> None:
+        bar.set_description_str(f"{description} — {step}")
+        bar.n = round(100 * min(max(fraction, 0.0), 1.0))
+        bar.refresh()
+
+    return report, bar
+
+
+def cmd_world(args: argparse.Namespace) -> int:
+    """Generate a world into the configured database."""
+    from app.db.engine import make_engine
+    from app.world.generate import generate_world
+
+    settings = get_settings()
+    engine = make_engine(args.db_url or settings.db_url)
+    report, bar = _progress_bar("세계 생성")
+    summary = generate_world(engine, size=args.size, seed=args.seed, progress=report)
+    bar.close()
+    print(f"세계 생성 완료: 크기 {summary.size}, 시드 {summary.seed}, {summary.seconds:.1f}초")
+    for table, count in summary.rows.items():
+        print(f"  {table}: {count:,}행")
+    for key, value in summary.calibration.items():
+        print(f"  {key}: {value:.4f}")
+    print(f"  fingerprint: {summary.fingerprint}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build the world (if missing) and every registered artifact."""
+    from app.build import run_build
+    from app.db.engine import make_engine
+
+    settings = get_settings()
+    engine = make_engine(settings.db_url)
+    started = time.perf_counter()
+    report, bar = _progress_bar("빌드")
+    result = run_build(
+        engine,
+        settings.models_dir,
+        size=args.size or settings.world_size,
+        seed=args.seed if args.seed is not None else settings.world_seed,
+        force=args.force,
+        report=report,
+    )
+    bar.close()
+    _ensure_users()
+    print(f"빌드 완료 ({time.perf_counter() - started:.1f}초): 세계 {'새로 생성' if result.world_generated else '기존 유지'}, "
+          f"모델 {len(result.built)}개 빌드, {len(result.skipped)}개 최신 상태")
+    print(f"  manifest: {result.manifest_path}")
+    return 0
+
+
+def _ensure_users() -> None:
+    """Create the demo login accounts when the users file is missing (prints the password once)."""
+    try:
+        from app.auth import ensure_users_file
+    except ImportError:  # the shell's auth module is optional for headless builds
+        return
+    settings = get_settings()
+    password = ensure_users_file(settings.users_file, settings.demo_password)
+    if password:
+        print(f"데모 계정을 만들었습니다 ({settings.users_file}). 비밀번호는 config/demo_credentials.txt 에 있습니다.")
+
+
+def cmd_reference(args: argparse.Namespace) -> int:
+    """Rebuild data/reference/*.csv from ../shared/data."""
+    from app.world.reference_build import main_reference
+
+    return main_reference(args.rest)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import real postings or seekers from CSV."""
+    from app.db.importers import main_import
+
+    return main_import([args.kind, *args.rest])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m app``."""
+    parser = argparse.ArgumentParser(prog="python -m app", description="고용AI 워크벤치 명령줄 도구")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    world = sub.add_parser("world", help="합성 세계를 생성해 데이터베이스에 기록합니다")
+    world.add_argument("--size", choices=["small", "demo", "large"], default="demo")
+    world.add_argument("--seed", type=int, default=get_settings().world_seed)
+    world.add_argument("--db-url", default=None, help="기본값: GOYONG_DB_URL 설정")
+    world.set_defaults(func=cmd_world)
+
+    build = sub.add_parser("build", help="세계(없을 때)와 모든 모델을 빌드합니다")
+    build.add_argument("--force", action="store_true", help="모든 것을 다시 빌드합니다")
+    build.add_argument("--size", choices=["small", "demo", "large"], default=None)
+    build.add_argument("--seed", type=int, default=None)
+    build.set_defaults(func=cmd_build)
+
+    reference = sub.add_parser("reference", help="참조 테이블을 공개 자료에서 다시 만듭니다")
+    reference.add_argument("rest", nargs=argparse.REMAINDER)
+    reference.set_defaults(func=cmd_reference)
+
+    importer = sub.add_parser("import", help="실제 공고·구직자 CSV를 가져옵니다")
+    importer.add_argument("kind", choices=["postings", "seekers"])
+    importer.add_argument("rest", nargs=argparse.REMAINDER)
+    importer.set_defaults(func=cmd_import)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # reference/import own their option parsing: hand them everything after the sub-command.
+    if argv and argv[0] == "reference":
+        from app.world.reference_build import main_reference
+
+        return main_reference(argv[1:])
+    if argv and argv[0] == "import":
+        from app.db.importers import main_import
+
+        return main_import(argv[1:])
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

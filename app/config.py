@@ -1,0 +1,58 @@
+"""One frozen settings object for the whole product.
+
+Every path, URL and backend choice is read here, from environment variables prefixed
+``GOYONG_`` (or a ``.env`` file in the project root). No other module reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+WorldSize = Literal["small", "demo", "large"]
+
+
+class Settings(BaseSettings):
+    """Product settings, immutable once read.
+
+    Attributes:
+        db_url: SQLAlchemy URL of the product database (SQLite file by default; any
+            PostgreSQL URL such as ``postgresql+psycopg://user:pw@host/db`` works too).
+        models_dir: Directory holding built artifacts and ``manifest.json``.
+        reference_dir: Directory of the committed reference tables (CSV).
+        users_file: YAML file with login accounts and bcrypt password hashes.
+        shared_data_dir: Third-party evaluation data (read by build scripts, tests, benches).
+        world_size: Size of the synthetic world that ``python -m app build`` generates.
+        world_seed: Seed of that world; the same seed gives the same database.
+        demo_password: Password of the demo accounts created by ``python -m app build`` when
+            the users file is missing (``GOYONG_DEMO_PASSWORD``); random when unset.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="GOYONG_", env_file=PROJECT_ROOT / ".env", extra="ignore", frozen=True
+    )
+
+    db_url: str = Field(default=f"sqlite:///{PROJECT_ROOT / 'data' / 'goyong.db'}")
+    models_dir: Path = PROJECT_ROOT / "models"
+    reference_dir: Path = PROJECT_ROOT / "data" / "reference"
+    users_file: Path = PROJECT_ROOT / "config" / "users.yaml"
+    shared_data_dir: Path = PROJECT_ROOT.parent / "shared" / "data"
+    world_size: WorldSize = "demo"
+    world_seed: int = 20261123
+    demo_password: str | None = None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings (read once, then cached).
+
+    Tests that need other settings call ``get_settings.cache_clear()`` after changing the
+    environment.
+    """
+    return Settings()

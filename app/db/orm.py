@@ -1,0 +1,388 @@
+"""Mapped tables of the product database (SQLAlchemy 2.x typed ORM).
+
+Three groups of tables:
+
+* **observed world** — what a public job board would hold: employers, postings, seekers,
+  applications, hires, training courses, enrolments, services received, interest-test items and
+  responses, service logs, counsellor notes. Models learn from these.
+* **truth** (``truth_*``) — the true probabilities and effects that generated the observed
+  outcomes. Only evaluation code reads them (``app/ml/evaluate.py``, benches, tests); no model
+  feature may come from them.
+* **operations** — audit log of every model output shown to a user, world metadata.
+
+Codes (KECO, region, industry) are strings so leading zeros survive. Money is integer KRW.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Engine,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every product table."""
+
+
+# --------------------------------------------------------------------------- observed world
+
+
+class Employer(Base):
+    """A hiring firm (구인기업)."""
+
+    __tablename__ = "employers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    business_no: Mapped[str] = mapped_column(String(12), index=True)  # XXX-XX-XXXXX, check digit valid
+    industry_code: Mapped[str] = mapped_column(String(2), index=True)  # KSIC 대분류 letter
+    size_code: Mapped[str] = mapped_column(String(4))  # firm_sizes.code
+    workers: Mapped[int] = mapped_column(Integer)
+    region_code: Mapped[str] = mapped_column(String(2), index=True)  # 시도 code (HRD-Net)
+    address: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(20))
+    created_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Posting(Base):
+    """A job posting (구인공고) as published."""
+
+    __tablename__ = "postings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    keco_code: Mapped[str] = mapped_column(String(4), index=True)  # KECO 소분류 (3 digits)
+    region_code: Mapped[str] = mapped_column(String(2), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    company_intro: Mapped[str] = mapped_column(Text, default="")
+    duties: Mapped[str] = mapped_column(Text)
+    requirements: Mapped[str] = mapped_column(Text)
+    preferred: Mapped[str] = mapped_column(Text, default="")
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    benefits: Mapped[str] = mapped_column(Text, default="")
+    process: Mapped[str] = mapped_column(Text, default="")
+    documents: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)  # the full text as shown to seekers
+    wage_type: Mapped[str] = mapped_column(String(8))  # hourly | daily | monthly | annual
+    wage_amount: Mapped[int] = mapped_column(BigInteger)  # KRW per wage_type unit
+    wage_monthly: Mapped[int] = mapped_column(BigInteger)  # monthly equivalent (209 h convention)
+    weekly_hours: Mapped[float] = mapped_column(Float)
+    employment_type: Mapped[str] = mapped_column(String(8))  # 정규직 | 계약직 | 시간제 | 일용직
+    career: Mapped[str] = mapped_column(String(8))  # 신입 | 경력무관 | 경력
+    min_career_years: Mapped[int] = mapped_column(Integer, default=0)
+    education: Mapped[str] = mapped_column(String(8))  # 무관 | 고졸 | 전문대졸 | 대졸 | 석사
+    welfare_codes: Mapped[str] = mapped_column(String(200), default="")  # ';'-separated W.. codes
+    headcount: Mapped[int] = mapped_column(Integer, default=1)
+    contact: Mapped[str] = mapped_column(String(100), default="")
+    open_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    close_date: Mapped[dt.date] = mapped_column(Date)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    source: Mapped[str] = mapped_column(String(16), default="world")  # world | import | assistant
+
+
+class PostingLabel(Base):
+    """Known legal problem of a posting (the world plants them; reviewers confirm them)."""
+
+    __tablename__ = "posting_labels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(24), index=True)  # violation_rules.rule_id
+    evidence: Mapped[str] = mapped_column(String(300), default="")  # offending phrase / figure
+    duplicate_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class PostingOutcome(Base):
+    """Observed outcome of a posting at the end of the simulated period."""
+
+    __tablename__ = "posting_outcomes"
+
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id"), primary_key=True)
+    n_applications: Mapped[int] = mapped_column(Integer)
+    filled: Mapped[bool] = mapped_column(Boolean)  # filled before the close date
+    filled_30d: Mapped[bool] = mapped_column(Boolean)  # filled within 30 days of opening
+    days_to_fill: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class Seeker(Base):
+    """A registered job seeker (구직자). Holds personal data: mask before any display or export."""
+
+    __tablename__ = "seekers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    rrn: Mapped[str] = mapped_column(String(14))
+    phone: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    age: Mapped[int] = mapped_column(Integer)  # at registration
+    sex: Mapped[str] = mapped_column(String(1))  # M | F
+    disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    education: Mapped[str] = mapped_column(String(8))  # 고졸 | 전문대졸 | 대졸 | 석사 (| 중졸이하)
+    major: Mapped[str] = mapped_column(String(40), default="")
+    region_code: Mapped[str] = mapped_column(String(2), index=True)
+    career_years: Mapped[float] = mapped_column(Float)
+    last_keco: Mapped[str | None] = mapped_column(String(4), nullable=True)
+    desired_keco: Mapped[str] = mapped_column(String(4), index=True)
+    desired_wage: Mapped[int] = mapped_column(BigInteger)  # monthly KRW
+    desired_region_code: Mapped[str] = mapped_column(String(2))
+    region_flexible: Mapped[bool] = mapped_column(Boolean, default=False)
+    skills: Mapped[str] = mapped_column(Text, default="")  # ';'-separated keywords
+    riasec_r: Mapped[float] = mapped_column(Float)
+    riasec_i: Mapped[float] = mapped_column(Float)
+    riasec_a: Mapped[float] = mapped_column(Float)
+    riasec_s: Mapped[float] = mapped_column(Float)
+    riasec_e: Mapped[float] = mapped_column(Float)
+    riasec_c: Mapped[float] = mapped_column(Float)
+    benefit_status: Mapped[bool] = mapped_column(Boolean)  # 구직급여 수급 중
+    registered_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    resume_text: Mapped[str] = mapped_column(Text)
+    cover_letter_text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default="world")
+
+
+class SeekerCertificate(Base):
+    """Certificate held by a seeker."""
+
+    __tablename__ = "seeker_certificates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    certificate_id: Mapped[str] = mapped_column(String(8))  # certificates.certificate_id
+
+
+class SeekerService(Base):
+    """An employment service a seeker received (observational: assignment is not random)."""
+
+    __tablename__ = "seeker_services"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    service: Mapped[str] = mapped_column(String(16))  # training | matching | nes | counselling
+    started_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class SeekerOutcome(Base):
+    """Observed outcome of a seeker: insured employment within 180 days of registration."""
+
+    __tablename__ = "seeker_outcomes"
+
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), primary_key=True)
+    employed_180d: Mapped[bool] = mapped_column(Boolean)
+    days_to_employment: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class Application(Base):
+    """A seeker's application to a posting."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id"), index=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    applied_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8))  # 지원 | 서류탈락 | 면접 | 불합격 | 채용
+
+
+class Hire(Base):
+    """A filled vacancy. ``seeker_id`` is NULL when the hire came from outside the registered pool."""
+
+    __tablename__ = "hires"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id"), index=True)
+    seeker_id: Mapped[int | None] = mapped_column(ForeignKey("seekers.id"), nullable=True, index=True)
+    hired_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Course(Base):
+    """A vocational training course (HRD-Net-like fields)."""
+
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    institution: Mapped[str] = mapped_column(String(100))
+    ncs_code: Mapped[str] = mapped_column(String(8), index=True)  # 8-digit-like NCS code
+    keco_code: Mapped[str] = mapped_column(String(4), index=True)  # target occupation
+    region_code: Mapped[str] = mapped_column(String(2), index=True)
+    course_type: Mapped[str] = mapped_column(String(8))  # C0061 내일배움카드, C0104 KDT …
+    mode: Mapped[str] = mapped_column(String(8))  # 집체 | 원격 | 혼합
+    hours: Mapped[int] = mapped_column(Integer)
+    days: Mapped[int] = mapped_column(Integer)
+    cost: Mapped[int] = mapped_column(BigInteger)  # tuition KRW
+    capacity: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    satisfaction: Mapped[float] = mapped_column(Float)  # 0–100
+    employment_rate_6m: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0–1
+    skills: Mapped[str] = mapped_column(Text, default="")  # ';'-separated
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class Enrolment(Base):
+    """A seeker's enrolment in a course."""
+
+    __tablename__ = "enrolments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    enrolled_on: Mapped[dt.date] = mapped_column(Date)
+    completed: Mapped[bool] = mapped_column(Boolean)
+
+
+class TestItem(Base):
+    """Interest-test item (Likert 1–5) with graded-response-model parameters."""
+
+    __tablename__ = "test_items"
+    __test__ = False  # not a pytest class
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scale: Mapped[str] = mapped_column(String(1), index=True)  # R I A S E C
+    text: Mapped[str] = mapped_column(String(200))
+    discrimination: Mapped[float] = mapped_column(Float)  # GRM a
+    threshold_1: Mapped[float] = mapped_column(Float)  # GRM b1 < b2 < b3 < b4
+    threshold_2: Mapped[float] = mapped_column(Float)
+    threshold_3: Mapped[float] = mapped_column(Float)
+    threshold_4: Mapped[float] = mapped_column(Float)
+
+
+class TestResponse(Base):
+    """A respondent's answer to one item (simulated full-form administrations)."""
+
+    __tablename__ = "test_responses"
+    __test__ = False
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("test_items.id"))
+    response: Mapped[int] = mapped_column(Integer)  # 1..5
+
+
+class ServiceEvent(Base):
+    """One step of a 고용24-like online service session (for bottleneck analysis)."""
+
+    __tablename__ = "service_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(Integer, index=True)
+    seeker_id: Mapped[int | None] = mapped_column(ForeignKey("seekers.id"), nullable=True)
+    service: Mapped[str] = mapped_column(String(40), index=True)
+    step_order: Mapped[int] = mapped_column(Integer)
+    step: Mapped[str] = mapped_column(String(40))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    duration_s: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(8))  # ok | error | dropout
+    error_code: Mapped[str] = mapped_column(String(16), default="")
+    device: Mapped[str] = mapped_column(String(8))  # pc | mobile
+
+
+class CounsellorNote(Base):
+    """A counselling-session note (상담일지). May contain PII: mask before display."""
+
+    __tablename__ = "counsellor_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    counsellor: Mapped[str] = mapped_column(String(40))
+    session_no: Mapped[int] = mapped_column(Integer)
+    written_on: Mapped[dt.date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+
+
+# --------------------------------------------------------------------------- truth (evaluation only)
+
+
+class TruthPosting(Base):
+    """True fill probabilities of a posting (from ``app/world/truth.py``). Never a model feature."""
+
+    __tablename__ = "truth_postings"
+
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id"), primary_key=True)
+    attractiveness: Mapped[float] = mapped_column(Float)  # linear index η of the hazard
+    p_fill_30d: Mapped[float] = mapped_column(Float)
+    p_fill_by_close: Mapped[float] = mapped_column(Float)
+    expected_days: Mapped[float] = mapped_column(Float)
+    expected_applications: Mapped[float] = mapped_column(Float)
+    market_wage: Mapped[int] = mapped_column(BigInteger)  # occupation × region market wage
+
+
+class TruthSeeker(Base):
+    """True employment probability and individual service effects of a seeker."""
+
+    __tablename__ = "truth_seekers"
+
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), primary_key=True)
+    logit: Mapped[float] = mapped_column(Float)
+    p_employed_180d: Mapped[float] = mapped_column(Float)  # with the services actually received
+    p_employed_no_service: Mapped[float] = mapped_column(Float)
+    effect_training: Mapped[float] = mapped_column(Float)  # probability uplift if completing training
+    effect_matching: Mapped[float] = mapped_column(Float)
+    effect_nes: Mapped[float] = mapped_column(Float)  # 국민취업지원제도
+    effect_counselling: Mapped[float] = mapped_column(Float)
+    theta_r: Mapped[float] = mapped_column(Float)  # true interest traits (IRT θ)
+    theta_i: Mapped[float] = mapped_column(Float)
+    theta_a: Mapped[float] = mapped_column(Float)
+    theta_s: Mapped[float] = mapped_column(Float)
+    theta_e: Mapped[float] = mapped_column(Float)
+    theta_c: Mapped[float] = mapped_column(Float)
+
+
+# --------------------------------------------------------------------------- operations
+
+
+class AuditLog(Base):
+    """Every model output shown to a user (AI Basic Act: logged with model version)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    username: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(40))
+    model_name: Mapped[str] = mapped_column(String(40), default="")
+    model_version: Mapped[str] = mapped_column(String(40), default="")
+    input_hash: Mapped[str] = mapped_column(String(64), default="")
+    output: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class WorldMeta(Base):
+    """Key/value facts about the generated world (seed, size, fingerprint, created_at)."""
+
+    __tablename__ = "world_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+Index("ix_applications_posting_seeker", Application.posting_id, Application.seeker_id)
+
+TRUTH_TABLES: tuple[str, ...] = (TruthPosting.__tablename__, TruthSeeker.__tablename__)
+"""Tables that only evaluation code may read."""
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table that does not exist yet (idempotent)."""
+    Base.metadata.create_all(engine)
+
+
+def drop_schema(engine: Engine) -> None:
+    """Drop every product table (used before regenerating a world)."""
+    Base.metadata.drop_all(engine)

@@ -1,0 +1,57 @@
+"""Built-in artifacts registered with the build.
+
+Later services (hiring model, employment model, ad verification, …) register theirs here too,
+so that ``python -m app build`` stays the one command that makes everything.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from app.db import orm
+from app.labour import paid_monthly_hours
+from app.ml import evaluate
+from app.ml.registry import ArtifactResult, ArtifactSpec, BuildContext, register
+
+MARKET_WAGES_FILE = "market_wages.parquet"
+SHRINKAGE_POSTINGS = 10.0
+"""Pseudo-count of the occupation-wide median when estimating a thin occupation × region cell."""
+
+
+def load_posting_wages(ctx: BuildContext) -> pd.DataFrame:
+    """Observed postings' occupation, region and full-time-equivalent monthly wage."""
+    stmt = select(orm.Posting.keco_code, orm.Posting.region_code, orm.Posting.wage_monthly, orm.Posting.weekly_hours)
+    with ctx.engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).mappings().all())
+    frame["wage_fte"] = frame["wage_monthly"] * 209.0 / paid_monthly_hours(frame["weekly_hours"].to_numpy(float))
+    return frame
+
+
+def compute_market_wages(postings: pd.DataFrame) -> pd.DataFrame:
+    """Market wage per KECO 소분류 × 시도 from posted wages (empirical-Bayes shrinkage in logs).
+
+    A cell's estimate is the mean log FTE wage of its postings pulled towards the occupation-wide
+    mean with weight ``SHRINKAGE_POSTINGS``, so cells with a handful of postings borrow strength
+    from the occupation. Cells without postings get the occupation mean.
+    """
+    frame = postings.assign(log_wage=np.log(postings["wage_fte"].astype(float)))
+    occupation = frame.groupby("keco_code")["log_wage"].agg(occ_mean="mean", occ_n="size")
+    cell = frame.groupby(["keco_code", "region_code"])["log_wage"].agg(cell_mean="mean", n_postings="size").reset_index()
+    cell = cell.merge(occupation, on="keco_code")
+    weight = cell["n_postings"] / (cell["n_postings"] + SHRINKAGE_POSTINGS)
+    cell["market_wage"] = np.round(np.exp(weight * cell["cell_mean"] + (1 - weight) * cell["occ_mean"]), -3)
+    return cell[["keco_code", "region_code", "market_wage", "n_postings"]].sort_values(["keco_code", "region_code"])
+
+
+def build_market_wages(ctx: BuildContext) -> ArtifactResult:
+    """Build the market-wage table and grade it against the world's true market wages."""
+    table = compute_market_wages(load_posting_wages(ctx))
+    table.to_parquet(ctx.out_dir / MARKET_WAGES_FILE, index=False)
+    metrics = {"cells": float(len(table))}
+    metrics.update(evaluate.market_wage_error(ctx.engine, table))
+    return ArtifactResult(files=(MARKET_WAGES_FILE,), metrics=metrics)
+
+
+register(ArtifactSpec(name="market_wages", version="1.0", title="직종×지역 시장임금표", build=build_market_wages))

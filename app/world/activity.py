@@ -1,0 +1,324 @@
+"""Activity around postings and seekers: courses and enrolments, applications and hires,
+interest-test administrations and online service sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from app.world import params
+from app.world.interest_items import ITEMS
+from app.world.population import random_dates, weighted_choice
+from app.world.reference import Reference
+
+COURSE_TYPES: tuple[tuple[str, float], ...] = (("C0061", 0.55), ("C0054", 0.15), ("C0104", 0.15), ("C0055C", 0.10),
+                                                ("C0031C", 0.05))
+COURSE_TYPE_LABELS: dict[str, str] = {
+    "C0061": "내일배움카드(일반)", "C0054": "국가기간전략산업직종", "C0104": "K-디지털 트레이닝",
+    "C0055C": "과정평가형", "C0031C": "돌봄서비스",
+}
+COURSE_MODES: tuple[str, ...] = ("집체", "원격", "혼합")
+INSTITUTION_STEMS: tuple[str, ...] = ("한국", "미래", "새솔", "한빛", "다온", "청년", "대한", "코리아", "희망", "누리", "그린", "에이스")
+INSTITUTION_KINDS: tuple[str, ...] = ("직업전문학교", "인재개발원", "아카데미", "평생교육원", "기술교육원", "훈련센터")
+COURSE_PATTERNS: tuple[str, ...] = (
+    "{occ} 실무 양성과정", "{skill} 전문가 과정", "[국비] {occ} 취업 과정", "{skill} 실무자 양성",
+    "{occ} 직무능력 향상 과정", "{skill}·{skill2} 융합 실무", "신규 {occ} 입문 과정",
+)
+
+
+def make_courses(ref: Reference, n: int, rng: np.random.Generator) -> pd.DataFrame:
+    """HRD-Net-like training courses with a latent quality that feeds the training effect."""
+    occ = ref.occupations
+    weight = occ["posting_weight"].to_numpy(float) * occ["keco_code"].str[0].map(
+        {"0": 1.5, "1": 2.0, "3": 1.3, "4": 1.3, "5": 1.2, "8": 1.1}
+    ).fillna(0.7).to_numpy(float)
+    keco = weighted_choice(rng, occ["keco_code"].to_numpy(), weight, n)
+    info = occ.set_index("keco_code").loc[keco]
+    types = rng.choice(np.array([t for t, _ in COURSE_TYPES]), size=n, p=np.array([w for _, w in COURSE_TYPES]))
+    hours = np.where(types == "C0104", rng.integers(600, 961, n), rng.integers(60, 601, n))
+    hours = (np.round(hours / 10) * 10).astype(int)
+    start = random_dates(rng, n, params.PERIOD_START - dt.timedelta(days=60), dt.date(2026, 8, 31))
+    days = np.ceil(hours / rng.choice([4, 6, 8], size=n) * 7 / 5).astype(int)
+    quality = rng.normal(0.0, 0.15, n)
+    titles, institutions = [], []
+    for i in range(n):
+        skills = [s for s in str(info["skills"].iloc[i]).split(";") if s] or [str(info["name"].iloc[i])]
+        pattern = COURSE_PATTERNS[int(rng.integers(0, len(COURSE_PATTERNS)))]
+        titles.append(pattern.format(occ=info["name"].iloc[i].split("·")[0], skill=skills[int(rng.integers(0, len(skills)))],
+                                     skill2=skills[int(rng.integers(0, len(skills)))]))
+        institutions.append(INSTITUTION_STEMS[int(rng.integers(0, len(INSTITUTION_STEMS)))]
+                            + INSTITUTION_KINDS[int(rng.integers(0, len(INSTITUTION_KINDS)))])
+    ncs = info["ncs_code"].astype(str).str.zfill(2).to_numpy()
+    ncs_code = [f"{c}{int(a):02d}{int(b):02d}{int(d):02d}" for c, a, b, d in
+                zip(ncs, rng.integers(1, 6, n), rng.integers(1, 6, n), rng.integers(1, 4, n))]
+    regions = ref.regions
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "title": titles,
+            "institution": institutions,
+            "ncs_code": ncs_code,
+            "keco_code": keco,
+            "region_code": weighted_choice(rng, regions["code"].to_numpy(), regions["employment_weight"].to_numpy(), n),
+            "course_type": types,
+            "mode": rng.choice(np.array(COURSE_MODES), size=n, p=[0.7, 0.15, 0.15]),
+            "hours": hours,
+            "days": days,
+            "cost": np.where(types == "C0104", 0, np.round(hours * rng.uniform(8_000, 15_000, n), -4)).astype(np.int64),
+            "capacity": rng.choice([15, 20, 25, 30], size=n),
+            "start_date": start,
+            "end_date": start + days.astype("timedelta64[D]"),
+            "satisfaction": np.clip(np.round(rng.normal(88 + 20 * quality, 4.0), 1), 50, 100),
+            "skills": info["skills"].fillna("").to_numpy(),
+            "quality": quality,
+        }
+    )
+
+
+def enrol_in_courses(
+    seekers: pd.DataFrame, received_training: np.ndarray, courses: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Enrol seekers sent to training in a course for their desired occupation (else its 중분류 or
+    any course, preferring their region or a remote course). 80 % complete."""
+    by_keco = courses.groupby("keco_code")["id"].apply(lambda s: s.to_numpy()).to_dict()
+    by_major = courses.groupby(courses["keco_code"].str[:2])["id"].apply(lambda s: s.to_numpy()).to_dict()
+    all_ids = courses["id"].to_numpy()
+    rows = []
+    idx = np.flatnonzero(received_training)
+    u = rng.random((len(idx), 2))
+    for j, i in enumerate(idx):
+        keco = seekers["desired_keco"].iat[i]
+        pool = by_keco.get(keco)
+        if pool is None:
+            pool = by_major.get(keco[:2], all_ids)
+        course_id = int(pool[int(u[j, 0] * len(pool))])
+        rows.append((int(seekers["id"].iat[i]), course_id, u[j, 1] < 0.8))
+    enrol = pd.DataFrame(rows, columns=["seeker_id", "course_id", "completed"])
+    registered = seekers.set_index("id").loc[enrol["seeker_id"], "registered_on"].to_numpy()
+    enrol["enrolled_on"] = registered + rng.integers(7, 46, len(enrol)).astype("timedelta64[D]")
+    enrol.insert(0, "id", np.arange(1, len(enrol) + 1))
+    return enrol
+
+
+def make_applications_and_hires(
+    postings: pd.DataFrame,
+    posting_outcomes: pd.DataFrame,
+    seekers: pd.DataFrame,
+    seeker_outcomes: pd.DataFrame,
+    rng: np.random.Generator,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Applications from seekers who want that kind of job at that time, and the hire.
+
+    Applicants are drawn from seekers registered within the 180 days before the posting opened,
+    desiring the same KECO 중분류 (falling back to any seeker), preferring the posting's region.
+    A filled posting hires an applicant whose observed employment falls within ±20 days of the fill
+    date when there is one (their employment date is then set to the hire date), otherwise someone
+    outside the registered pool (``seeker_id`` NULL).
+    """
+    s_reg = seekers["registered_on"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    s_middle = seekers["desired_middle"].to_numpy()
+    s_region = seekers["desired_region_code"].to_numpy()
+    s_ids = seekers["id"].to_numpy()
+    employed = seeker_outcomes["employed_180d"].to_numpy(bool)
+    emp_day = s_reg + seeker_outcomes["days_to_employment"].to_numpy()
+    order = np.argsort(s_reg, kind="stable")
+    by_middle: dict[str, np.ndarray] = {}
+    for middle in np.unique(s_middle):
+        members = order[s_middle[order] == middle]
+        by_middle[middle] = members
+    middle_of_posting = postings["keco_code"].str[:2].to_numpy()
+    open_day = postings["open_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    n_apps = posting_outcomes["n_applications"].to_numpy()
+    filled = posting_outcomes["filled"].to_numpy(bool)
+    fill_day = open_day + posting_outcomes["days_to_fill"].to_numpy()
+    hired_taken = np.zeros(len(seekers), dtype=bool)
+    employment_day_override = np.full(len(seekers), -1, dtype=np.int64)
+    app_post, app_seeker, app_day, app_status = [], [], [], []
+    hire_post, hire_seeker, hire_day = [], [], []
+    for i in range(len(postings)):
+        k = int(n_apps[i])
+        pool = by_middle.get(middle_of_posting[i])
+        chosen = np.empty(0, dtype=int)
+        if k > 0:
+            if pool is None or len(pool) == 0:
+                pool = order
+            reg = s_reg[pool]
+            lo, hi = np.searchsorted(reg, open_day[i] - 180), np.searchsorted(reg, open_day[i] + 20)
+            if hi - lo < k:
+                # Too few seekers of that kind at that time: anyone registered then may apply.
+                pool = order
+                reg = s_reg[pool]
+                lo, hi = np.searchsorted(reg, open_day[i] - 180), np.searchsorted(reg, open_day[i] + 20)
+            window = pool[lo:hi] if hi > lo else pool
+            draw = window[rng.integers(0, len(window), size=min(3 * k, 3 * len(window)))]
+            same_region = draw[s_region[draw] == postings["region_code"].iat[i]]
+            # Same-region applicants first, then others; drop repeats keeping the first occurrence.
+            combined = np.concatenate([same_region, draw])
+            _, first = np.unique(combined, return_index=True)
+            chosen = combined[np.sort(first)][:k]
+        last_day = fill_day[i] if filled[i] else open_day[i] + int(postings["window_days"].iat[i])
+        for j in chosen:
+            app_post.append(i)
+            app_seeker.append(j)
+            app_day.append(open_day[i] + int(rng.integers(0, max(int(last_day - open_day[i]), 1))))
+            app_status.append("")
+        if filled[i]:
+            hire_j = -1
+            for j in chosen:
+                if employed[j] and not hired_taken[j] and abs(emp_day[j] - fill_day[i]) <= 20:
+                    hire_j = int(j)
+                    break
+            hire_post.append(i)
+            hire_seeker.append(hire_j)
+            hire_day.append(fill_day[i])
+            if hire_j >= 0:
+                hired_taken[hire_j] = True
+                employment_day_override[hire_j] = fill_day[i]
+    apps = pd.DataFrame({"p": app_post, "s": app_seeker, "day": app_day})
+    hires = pd.DataFrame({"p": hire_post, "s": hire_seeker, "day": hire_day})
+    hired_pairs = set(zip(hires["p"], hires["s"]))
+    status = np.where(
+        [(p, s) in hired_pairs for p, s in zip(apps["p"], apps["s"])],
+        "채용",
+        rng.choice(np.array(["지원", "서류탈락", "면접", "불합격"]), size=len(apps), p=[0.15, 0.45, 0.15, 0.25]),
+    )
+    applications = pd.DataFrame(
+        {
+            "id": np.arange(1, len(apps) + 1),
+            "posting_id": postings["id"].to_numpy()[apps["p"].to_numpy(int)] if len(apps) else [],
+            "seeker_id": s_ids[apps["s"].to_numpy(int)] if len(apps) else [],
+            "applied_on": apps["day"].to_numpy(np.int64).astype("datetime64[D]"),
+            "status": status,
+        }
+    )
+    seeker_col = np.where(hires["s"].to_numpy(int) >= 0, s_ids[np.maximum(hires["s"].to_numpy(int), 0)], -1)
+    hire_frame = pd.DataFrame(
+        {
+            "id": np.arange(1, len(hires) + 1),
+            "posting_id": postings["id"].to_numpy()[hires["p"].to_numpy(int)] if len(hires) else [],
+            "seeker_id": seeker_col,
+            "hired_on": hires["day"].to_numpy(np.int64).astype("datetime64[D]"),
+        }
+    )
+    # The recorded application count is what was actually generated (pools can be thin).
+    posting_outcomes["n_applications"] = np.bincount(apps["p"].to_numpy(int), minlength=len(postings)) if len(apps) else 0
+    # Board hires fix the seeker's employment date to the hire date (still within 180 days).
+    override = employment_day_override >= 0
+    new_days = seeker_outcomes["days_to_employment"].to_numpy().copy()
+    new_days[override] = np.clip(employment_day_override[override] - s_reg[override], 1, params.EMPLOYMENT_HORIZON_DAYS)
+    seeker_outcomes["days_to_employment"] = new_days
+    return applications, hire_frame
+
+
+def make_item_bank(rng: np.random.Generator) -> pd.DataFrame:
+    """Interest-test items (our own Korean Likert items) with graded-response parameters.
+
+    Discrimination a ~ U(1.0, 2.6); thresholds around an item location ~ N(0, 0.5), spaced like
+    the real RIASEC responses in ../shared/data/riasec_responses (a 5-point scale where "enjoy"
+    answers dominate for a person's own type).
+    """
+    n = len(ITEMS)
+    a = np.round(rng.uniform(1.0, 2.6, n), 3)
+    location = rng.normal(0.0, 0.5, n)
+    steps = np.array([-1.8, -0.6, 0.4, 1.5]) + rng.normal(0, 0.12, (n, 4))
+    b = np.sort(location[:, None] + steps, axis=1).round(3)
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "scale": [s for s, _ in ITEMS],
+            "text": [t for _, t in ITEMS],
+            "discrimination": a,
+            "threshold_1": b[:, 0],
+            "threshold_2": b[:, 1],
+            "threshold_3": b[:, 2],
+            "threshold_4": b[:, 3],
+        }
+    )
+
+
+def simulate_test_responses(
+    items: pd.DataFrame, theta: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Full-form administrations: responses 1–5 drawn from the graded response model.
+
+    Args:
+        items: Item bank from :func:`make_item_bank`.
+        theta: ``seeker_id`` and ``theta_r`` … ``theta_c`` of the respondents.
+    """
+    scale_index = items["scale"].map({c: i for i, c in enumerate("RIASEC")}).to_numpy()
+    th = theta[[f"theta_{c}" for c in "riasec"]].to_numpy(float)[:, scale_index]  # respondents × items
+    a = items["discrimination"].to_numpy(float)
+    b = items[["threshold_1", "threshold_2", "threshold_3", "threshold_4"]].to_numpy(float)
+    # P(X ≥ k+1) = σ(a(θ − b_k)); response = 1 + number of thresholds passed.
+    p_at_least = 1.0 / (1.0 + np.exp(-a[None, :, None] * (th[:, :, None] - b[None, :, :])))
+    u = rng.random(th.shape)
+    response = 1 + (u[:, :, None] < p_at_least).sum(axis=2)
+    n_resp, n_items = response.shape
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, n_resp * n_items + 1),
+            "seeker_id": np.repeat(theta["seeker_id"].to_numpy(), n_items),
+            "item_id": np.tile(items["id"].to_numpy(), n_resp),
+            "response": response.ravel().astype(int),
+        }
+    )
+
+
+# Online services: steps with (error probability, extra error on mobile, dropout probability,
+# median seconds). 본인인증 and 파일 첨부 fail more on mobile; long forms lose people.
+SERVICE_FLOWS: dict[str, tuple[tuple[str, float, float, float, float], ...]] = {
+    "구직신청": (
+        ("로그인", 0.03, 0.01, 0.02, 20), ("본인인증", 0.08, 0.07, 0.05, 45), ("기본정보 입력", 0.02, 0.0, 0.04, 90),
+        ("학력·경력 입력", 0.03, 0.02, 0.10, 240), ("희망조건 입력", 0.01, 0.0, 0.04, 120),
+        ("이력서 등록", 0.05, 0.06, 0.08, 300), ("신청 완료", 0.01, 0.0, 0.0, 10),
+    ),
+    "실업인정 신청": (
+        ("로그인", 0.03, 0.01, 0.02, 20), ("본인인증", 0.08, 0.07, 0.04, 45), ("구직활동 내역 입력", 0.04, 0.03, 0.12, 300),
+        ("증빙 첨부", 0.09, 0.08, 0.09, 120), ("신청 완료", 0.01, 0.0, 0.0, 10),
+    ),
+    "내일배움카드 신청": (
+        ("로그인", 0.03, 0.01, 0.02, 20), ("본인인증", 0.08, 0.07, 0.05, 45), ("신청서 작성", 0.03, 0.01, 0.07, 180),
+        ("사전 동영상 시청", 0.02, 0.02, 0.15, 600), ("계좌 등록", 0.06, 0.03, 0.05, 60), ("신청 완료", 0.01, 0.0, 0.0, 10),
+    ),
+    "국민취업지원제도 신청": (
+        ("로그인", 0.03, 0.01, 0.02, 20), ("본인인증", 0.08, 0.07, 0.05, 45), ("자격 요건 확인", 0.02, 0.0, 0.10, 120),
+        ("소득·재산 정보 입력", 0.06, 0.03, 0.14, 300), ("서류 첨부", 0.09, 0.08, 0.08, 150), ("신청 완료", 0.01, 0.0, 0.0, 10),
+    ),
+}
+SERVICE_SHARES: tuple[float, ...] = (0.40, 0.30, 0.18, 0.12)
+ERROR_CODES: tuple[str, ...] = ("E-AUTH-401", "E-TIMEOUT", "E-UPLOAD-413", "E-VALID-422", "E-SERVER-500")
+
+
+def simulate_service_sessions(seekers: pd.DataFrame, n_sessions: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Step-level events of online service sessions, with errors (one retry) and drop-offs."""
+    services = list(SERVICE_FLOWS)
+    seeker_idx = rng.integers(0, len(seekers), n_sessions)
+    service = rng.choice(np.array(services), size=n_sessions, p=np.array(SERVICE_SHARES))
+    mobile = rng.random(n_sessions) < 0.55
+    start_day = seekers["registered_on"].to_numpy().astype("datetime64[s]")[seeker_idx] + (
+        rng.integers(0, 30 * 86400, n_sessions).astype("timedelta64[s]")
+    )
+    rows: list[tuple] = []
+    for sid in range(n_sessions):
+        clock = start_day[sid] + np.timedelta64(int(rng.integers(8 * 3600, 22 * 3600)), "s")
+        for order, (step, p_err, p_mobile, p_drop, median_s) in enumerate(SERVICE_FLOWS[service[sid]], start=1):
+            duration = float(np.round(median_s * rng.lognormal(0.0, 0.5), 1))
+            error = rng.random() < p_err + (p_mobile if mobile[sid] else 0.0)
+            status = "error" if error else "ok"
+            code = ERROR_CODES[int(rng.integers(0, len(ERROR_CODES)))] if error else ""
+            rows.append((sid + 1, int(seekers["id"].iat[seeker_idx[sid]]), service[sid], order, step, clock, duration,
+                         status, code, "mobile" if mobile[sid] else "pc"))
+            clock = clock + np.timedelta64(int(duration), "s")
+            # After an error a third give up; the rest retry the step once.
+            if error and rng.random() < 0.35:
+                break
+            if rng.random() < p_drop:
+                rows.append((sid + 1, int(seekers["id"].iat[seeker_idx[sid]]), service[sid], order, step, clock, 0.0,
+                             "dropout", "", "mobile" if mobile[sid] else "pc"))
+                break
+    frame = pd.DataFrame(rows, columns=["session_id", "seeker_id", "service", "step_order", "step", "started_at",
+                                        "duration_s", "status", "error_code", "device"])
+    frame.insert(0, "id", np.arange(1, len(frame) + 1))
+    return frame

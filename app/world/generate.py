@@ -1,0 +1,456 @@
+"""Generate a synthetic world into the configured database: ``python -m app world``.
+
+Pipeline: reference tables → structured entities (``population``) → planted legal problems
+(``violations``) → outcomes sampled from the truth equations (``outcomes``) → activity
+(``activity``) → Korean text (``text``/``identity``) → database, chunk by chunk.
+
+Determinism: every component draws from its own child of ``SeedSequence(seed)``, so the same
+seed and size give the same database (checked by :func:`app.world.fingerprint.compute_fingerprint`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, insert
+
+from app.db import orm
+from app.world import activity, identity, outcomes, params, population, text, violations
+from app.world.fingerprint import compute_fingerprint
+from app.world.reference import Reference, load_reference
+
+ProgressCallback = Callable[[str, float], None]
+"""Called with (step description in Korean, fraction done 0–1)."""
+
+_STREAMS = (
+    "employers", "postings", "violations", "seekers", "hiring", "services", "courses", "employment",
+    "applications", "items", "responses", "sessions", "text_postings", "text_seekers", "notes", "market",
+)
+
+
+@dataclass(frozen=True)
+class WorldSummary:
+    """What a generation run produced."""
+
+    size: str
+    seed: int
+    rows: dict[str, int]
+    fingerprint: str
+    seconds: float
+    calibration: dict[str, float]
+
+
+def _rngs(seed: int) -> dict[str, np.random.Generator]:
+    children = np.random.SeedSequence(seed).spawn(len(_STREAMS))
+    return {name: np.random.default_rng(child) for name, child in zip(_STREAMS, children)}
+
+
+def _as_dates(values: Iterable) -> list[dt.date]:
+    return list(pd.to_datetime(np.asarray(values)).date)
+
+
+def _records(frame: pd.DataFrame, date_cols: tuple[str, ...] = (), datetime_cols: tuple[str, ...] = ()) -> list[dict]:
+    out = frame.copy()
+    for col in date_cols:
+        out[col] = _as_dates(out[col].to_numpy())
+    for col in datetime_cols:
+        out[col] = list(pd.to_datetime(out[col].to_numpy()).to_pydatetime())
+    out = out.astype(object).where(pd.notna(out), None)
+    return out.to_dict("records")
+
+
+def _write(engine: Engine, table: type[orm.Base], frame: pd.DataFrame, chunk: int, **kwargs: tuple[str, ...]) -> int:
+    """Insert ``frame`` into ``table`` in chunks, one transaction per call."""
+    if frame.empty:
+        return 0
+    with engine.begin() as conn:
+        for start in range(0, len(frame), chunk):
+            conn.execute(insert(table.__table__), _records(frame.iloc[start : start + chunk], **kwargs))
+    return len(frame)
+
+
+def occupation_texts(ref: Reference) -> dict[str, text.OccupationText]:
+    """Occupation knowledge used to compose postings and résumés, keyed by KECO 소분류."""
+
+    def split(value: object) -> tuple[str, ...]:
+        return tuple(s for s in str(value if isinstance(value, str) else "").split(";") if s)
+
+    return {
+        row.keco_code: text.OccupationText(
+            keco_code=row.keco_code,
+            name=row.name,
+            skills=split(row.skills),
+            duty_phrases=split(row.duty_phrases),
+            certificates=split(row.certificates),
+        )
+        for row in ref.occupations.itertuples(index=False)
+    }
+
+
+def generate_world(
+    engine: Engine,
+    *,
+    size: str = "small",
+    seed: int = 7,
+    reference: Reference | None = None,
+    progress: ProgressCallback | None = None,
+) -> WorldSummary:
+    """Generate a world of ``size`` with ``seed`` into ``engine`` (existing product tables are dropped).
+
+    Args:
+        engine: Target database.
+        size: ``small`` (tests, seconds), ``demo`` (≈20k seekers, ≈8k postings) or ``large``
+            (1M seekers, 200k postings; written in chunks).
+        seed: Random seed; equal seeds and sizes give equal databases.
+        reference: Reference tables (default: the committed ones).
+        progress: Optional callback for a progress bar.
+
+    Returns:
+        A :class:`WorldSummary` with row counts, fingerprint and calibration figures.
+
+    Raises:
+        ValueError: For an unknown size.
+    """
+    if size not in params.SIZES:
+        raise ValueError(f"알 수 없는 세계 크기입니다: {size} (small, demo, large 중 하나)")
+    started = time.perf_counter()
+    cfg = params.SIZES[size]
+    ref = reference or load_reference()
+    rng = _rngs(seed)
+    report = progress or (lambda _step, _fraction: None)
+
+    report("사업체·공고 생성", 0.02)
+    market = population.occupation_market_table(ref, rng["market"])
+    employers = population.make_employers(ref, cfg.employers, rng["employers"])
+    postings = population.make_postings(ref, employers, market, cfg.postings, rng["postings"])
+    postings = violations.plant_numeric_and_duplicates(ref, postings, employers, rng["violations"])
+
+    report("구직자 생성", 0.10)
+    seekers = population.make_seekers(ref, market, cfg.seekers, rng["seekers"])
+    demand = outcomes.compute_market_demand(postings, seekers)
+    posting_outcomes, truth_postings, hiring = outcomes.simulate_postings(postings, demand, rng["hiring"])
+
+    report("서비스·훈련 배정", 0.20)
+    services = outcomes.assign_services(seekers, rng["services"])
+    courses = activity.make_courses(ref, cfg.courses, rng["courses"])
+    enrolments = activity.enrol_in_courses(seekers, services["received_training"].to_numpy(), courses, rng["courses"])
+    seekers = _attach_training(seekers, services, enrolments, courses)
+    seeker_outcomes, truth_seekers, employment = outcomes.simulate_employment(seekers, demand, rng["employment"])
+    courses["employment_rate_6m"] = _course_employment_rates(courses, enrolments, seeker_outcomes)
+
+    report("지원·채용 기록 생성", 0.30)
+    applications, hires = activity.make_applications_and_hires(
+        postings, posting_outcomes, seekers, seeker_outcomes, rng["applications"]
+    )
+
+    report("흥미검사·서비스 로그 생성", 0.38)
+    items = activity.make_item_bank(rng["items"])
+    respondents = truth_seekers.sample(n=min(cfg.test_respondents, len(truth_seekers)), random_state=rng["responses"])
+    responses = activity.simulate_test_responses(items, respondents.sort_values("seeker_id"), rng["responses"])
+    sessions = activity.simulate_service_sessions(seekers, int(cfg.seekers * cfg.session_share), rng["sessions"])
+
+    occ_text = occupation_texts(ref)
+    report("공고 문안 작성", 0.45)
+    employers = _employer_identities(ref, employers, rng["text_postings"])
+    posting_rows, labels = _posting_texts(ref, postings, employers, occ_text, rng["text_postings"])
+
+    from app.db.orm import create_schema, drop_schema
+
+    drop_schema(engine)
+    create_schema(engine)
+    chunk = cfg.chunk
+    rows: dict[str, int] = {}
+    report("데이터베이스 기록: 사업체·공고", 0.55)
+    rows["employers"] = _write(engine, orm.Employer, employers, chunk, date_cols=("created_on",))
+    rows["postings"] = _write(engine, orm.Posting, posting_rows, chunk, date_cols=("open_date", "close_date"))
+    rows["posting_labels"] = _write(engine, orm.PostingLabel, labels, chunk)
+    rows["posting_outcomes"] = _write(
+        engine, orm.PostingOutcome, posting_outcomes.assign(days_to_fill=posting_outcomes["days_to_fill"].where(
+            posting_outcomes["days_to_fill"] >= 0)), chunk)
+    rows["truth_postings"] = _write(engine, orm.TruthPosting, truth_postings, chunk)
+
+    report("데이터베이스 기록: 구직자", 0.62)
+    rows["seekers"] = _write_seekers(engine, ref, seekers, occ_text, chunk, rng["text_seekers"], report)
+    rows["seeker_certificates"] = _write(engine, orm.SeekerCertificate, _certificate_rows(seekers), chunk)
+    rows["seeker_services"] = _write(
+        engine, orm.SeekerService, _service_rows(seekers, services, enrolments), chunk, date_cols=("started_on",)
+    )
+    rows["seeker_outcomes"] = _write(
+        engine, orm.SeekerOutcome, seeker_outcomes.assign(days_to_employment=seeker_outcomes["days_to_employment"].where(
+            seeker_outcomes["days_to_employment"] >= 0)), chunk)
+    rows["truth_seekers"] = _write(engine, orm.TruthSeeker, truth_seekers, chunk)
+
+    report("데이터베이스 기록: 지원·훈련·검사·로그", 0.85)
+    rows["applications"] = _write(engine, orm.Application, applications, chunk, date_cols=("applied_on",))
+    rows["hires"] = _write(engine, orm.Hire, hires.assign(seeker_id=hires["seeker_id"].where(hires["seeker_id"] > 0)),
+                           chunk, date_cols=("hired_on",))
+    rows["courses"] = _write(engine, orm.Course, courses.drop(columns=["quality"]).assign(
+        description=_course_descriptions(courses)), chunk, date_cols=("start_date", "end_date"))
+    rows["enrolments"] = _write(engine, orm.Enrolment, enrolments, chunk, date_cols=("enrolled_on",))
+    rows["test_items"] = _write(engine, orm.TestItem, items, chunk)
+    rows["test_responses"] = _write(engine, orm.TestResponse, responses, chunk)
+    rows["service_events"] = _write(engine, orm.ServiceEvent, sessions, chunk, datetime_cols=("started_at",))
+    notes = _counsellor_notes(seekers, services, occ_text, rng["notes"])
+    rows["counsellor_notes"] = _write(engine, orm.CounsellorNote, notes, chunk, date_cols=("written_on",))
+
+    report("지문(fingerprint) 계산", 0.95)
+    calibration = {
+        "unfilled_rate": float(1 - posting_outcomes["filled"].mean()),
+        "fill_30d_rate": float(posting_outcomes["filled_30d"].mean()),
+        "applications_per_posting": float(posting_outcomes["n_applications"].mean()),
+        "benefit_reemployment_rate": float(
+            seeker_outcomes["employed_180d"].to_numpy()[seekers["benefit_status"].to_numpy(bool)].mean()
+        ),
+        "reemployment_rate": float(seeker_outcomes["employed_180d"].mean()),
+        "violation_share": float((labels["posting_id"].nunique() if len(labels) else 0) / max(len(postings), 1)),
+        "hiring_intercept": hiring.intercept,
+        "employment_intercept": employment.intercept,
+    }
+    fingerprint = compute_fingerprint(engine)
+    meta = {"size": size, "seed": str(seed), "fingerprint": fingerprint,
+            "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    meta.update({f"calibration.{k}": f"{v:.6f}" for k, v in calibration.items()})
+    with engine.begin() as conn:
+        conn.execute(insert(orm.WorldMeta.__table__), [{"key": k, "value": v} for k, v in meta.items()])
+    report("완료", 1.0)
+    return WorldSummary(size=size, seed=seed, rows=rows, fingerprint=fingerprint,
+                        seconds=time.perf_counter() - started, calibration=calibration)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _attach_training(
+    seekers: pd.DataFrame, services: pd.DataFrame, enrolments: pd.DataFrame, courses: pd.DataFrame
+) -> pd.DataFrame:
+    seekers = pd.concat([seekers, services], axis=1)
+    done = enrolments[enrolments["completed"]]
+    quality = done.merge(courses[["id", "quality"]], left_on="course_id", right_on="id")[["seeker_id", "quality"]]
+    quality_map = quality.groupby("seeker_id")["quality"].first()
+    seekers["training_completed"] = seekers["id"].isin(quality_map.index)
+    seekers["course_quality"] = seekers["id"].map(quality_map).fillna(0.0)
+    return seekers
+
+
+def _course_employment_rates(courses: pd.DataFrame, enrolments: pd.DataFrame, seeker_outcomes: pd.DataFrame) -> pd.Series:
+    """Observed 6-month employment rate of completers; missing below 5 completers (as HRD-Net
+    leaves recent or tiny cohorts empty)."""
+    done = enrolments[enrolments["completed"]].merge(seeker_outcomes, on="seeker_id")
+    stats = done.groupby("course_id")["employed_180d"].agg(["mean", "size"])
+    rate = courses["id"].map(stats["mean"].where(stats["size"] >= 5))
+    return rate.round(3)
+
+
+def _employer_identities(ref: Reference, employers: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    employers = employers.copy()
+    names, numbers, addresses, phones = [], [], [], []
+    seen: set[str] = set()
+    for industry, region in zip(employers["industry_code"], employers["region_code"]):
+        names.append(identity.make_company_name(rng, industry))
+        number = identity.make_business_no(rng)
+        while number in seen:
+            number = identity.make_business_no(rng)
+        seen.add(number)
+        numbers.append(number)
+        addresses.append(identity.make_address(rng, region))
+        phones.append(identity.make_landline(rng, region))
+    employers["name"] = names
+    employers["business_no"] = numbers
+    employers["address"] = addresses
+    employers["phone"] = phones
+    return employers[["id", "name", "business_no", "industry_code", "size_code", "workers", "region_code", "address",
+                      "phone", "created_on"]]
+
+
+def _posting_texts(
+    ref: Reference,
+    postings: pd.DataFrame,
+    employers: pd.DataFrame,
+    occ_text: dict[str, text.OccupationText],
+    rng: np.random.Generator,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compose the Korean text of every posting, inject text violations, copy duplicates."""
+    emp = employers.set_index("id")
+    industry_names = ref.industries.set_index("code")["name"].to_dict()
+    region_names = ref.regions.set_index("code")["name"].to_dict()
+    welfare_names = ref.welfare_items.set_index("code")["name"].to_dict()
+    composed: dict[int, text.PostingText] = {}
+    contacts: dict[int, str] = {}
+    label_rows: list[dict] = []
+    by_id = postings.set_index("id")
+    for row in postings.itertuples(index=False):
+        employer = emp.loc[row.employer_id]
+        if row.rule_id == violations.DUPLICATE_RULE:
+            source = composed[int(row.duplicate_of)]
+            title = source.title + (" (재공고)" if rng.random() < 0.5 else "")
+            composed[row.id] = dataclasses.replace(source, title=title)
+            contacts[row.id] = contacts[int(row.duplicate_of)]
+            label_rows.append({"posting_id": row.id, "rule_id": row.rule_id,
+                               "evidence": f"공고 {int(row.duplicate_of)}번과 중복", "duplicate_of": int(row.duplicate_of)})
+            continue
+        facts = text.PostingFacts(
+            company_name=employer["name"],
+            industry_name=industry_names.get(employer["industry_code"], ""),
+            region_name=region_names.get(row.region_code, ""),
+            occupation=occ_text[row.keco_code],
+            employment_type=row.employment_type,
+            wage_type=row.wage_type,
+            wage_amount=int(row.wage_amount),
+            weekly_hours=float(row.weekly_hours),
+            career=row.career,
+            min_career_years=int(row.min_career_years),
+            education=row.education,
+            welfare=tuple(welfare_names[c] for c in str(row.welfare_codes).split(";") if c in welfare_names),
+            headcount=int(row.headcount),
+            contact_phone=employer["phone"],
+            completeness=float(row.completeness),
+        )
+        posting_text = text.compose_posting(rng, facts)
+        contacts[row.id] = employer["phone"]
+        if row.rule_id in violations.NUMERIC_RULES:
+            evidence = (f"시간당 환산임금 {by_id.loc[row.id, 'hourly_equivalent']:,.0f}원"
+                        if row.rule_id == "BELOW_MIN_WAGE" else f"주 {row.weekly_hours:.0f}시간")
+            label_rows.append({"posting_id": row.id, "rule_id": row.rule_id, "evidence": evidence, "duplicate_of": None})
+        elif row.rule_id:
+            posting_text, phrase = text.inject_violation(rng, posting_text, row.rule_id)
+            label_rows.append({"posting_id": row.id, "rule_id": row.rule_id, "evidence": phrase, "duplicate_of": None})
+            if row.rule_id == "HIDDEN_IDENTITY":
+                contacts[row.id] = phrase if ("카톡" in phrase or "텔레그램" in phrase) else "카톡 문의"
+        elif rng.random() < 0.10:
+            lookalike_rule = ("SEX_DISCRIM", "AGE_DISCRIM", "RRN_REQUEST")[int(rng.integers(0, 3))]
+            posting_text, _ = text.insert_lookalike(rng, posting_text, lookalike_rule)
+        composed[row.id] = posting_text
+    frame = postings[["id", "employer_id", "keco_code", "region_code", "wage_type", "wage_amount", "wage_monthly",
+                      "weekly_hours", "employment_type", "career", "min_career_years", "education", "welfare_codes",
+                      "headcount", "open_date", "close_date", "year"]].copy()
+    for field in ("title", "company_intro", "duties", "requirements", "preferred", "conditions", "benefits", "process",
+                  "documents"):
+        frame[field] = [getattr(composed[i], field) for i in frame["id"]]
+    frame["body"] = [composed[i].body() for i in frame["id"]]
+    frame["contact"] = [contacts[i] for i in frame["id"]]
+    frame["source"] = "world"
+    labels = pd.DataFrame(label_rows, columns=["posting_id", "rule_id", "evidence", "duplicate_of"])
+    labels.insert(0, "id", np.arange(1, len(labels) + 1))
+    return frame, labels
+
+
+def _write_seekers(
+    engine: Engine,
+    ref: Reference,
+    seekers: pd.DataFrame,
+    occ_text: dict[str, text.OccupationText],
+    chunk: int,
+    rng: np.random.Generator,
+    report: ProgressCallback,
+) -> int:
+    """Compose identities, résumés and cover letters chunk by chunk and write them (bounded memory)."""
+    region_names = ref.regions.set_index("code")["name"].to_dict()
+    cert_names = ref.certificates.set_index("certificate_id")["name"].to_dict()
+    columns = ["id", "age", "sex", "disability", "education", "major", "region_code", "career_years", "last_keco",
+               "desired_keco", "desired_wage", "desired_region_code", "region_flexible", "skills", "benefit_status",
+               "registered_on", "birth_date", "certificate_ids"] + [f"riasec_{c}" for c in "riasec"]
+    written = 0
+    for start in range(0, len(seekers), chunk):
+        part = seekers.iloc[start : start + chunk][columns].copy()
+        births = _as_dates(part["birth_date"].to_numpy())
+        names, rrns, phones, emails, addresses, resumes, letters = [], [], [], [], [], [], []
+        for row, birth in zip(part.itertuples(index=False), births):
+            name = identity.make_person_name(rng, row.sex)
+            rrn = identity.make_rrn(rng, birth, row.sex)
+            phone = identity.make_mobile(rng)
+            email = identity.make_email(rng, identity.romanise_name(name))
+            address = identity.make_address(rng, row.region_code)
+            facts = text.SeekerFacts(
+                name=name, sex=row.sex, birth_date=birth, rrn=rrn, phone=phone, email=email, address=address,
+                region_name=region_names.get(row.region_code, ""), education=row.education, major=row.major,
+                career_years=float(row.career_years),
+                last_occupation=occ_text.get(row.last_keco) if row.last_keco else None,
+                desired_occupation=occ_text[row.desired_keco], desired_wage_monthly=int(row.desired_wage),
+                certificates=tuple(cert_names[c] for c in _split(row.certificate_ids) if c in cert_names),
+                skills=tuple(_split(row.skills)), benefit_status=bool(row.benefit_status),
+            )
+            names.append(name)
+            rrns.append(rrn)
+            phones.append(phone)
+            emails.append(email)
+            addresses.append(address)
+            resumes.append(text.compose_resume(rng, facts))
+            letters.append(text.compose_cover_letter(rng, facts))
+        part = part.assign(name=names, rrn=rrns, phone=phones, email=emails, address=addresses, resume_text=resumes,
+                           cover_letter_text=letters, birth_date=births, source="world").drop(columns=["certificate_ids"])
+        part["last_keco"] = part["last_keco"].where(part["last_keco"].notna(), None)
+        written += _write(engine, orm.Seeker, part, chunk, date_cols=("registered_on",))
+        report("데이터베이스 기록: 구직자", 0.62 + 0.2 * min(1.0, (start + chunk) / max(len(seekers), 1)))
+    return written
+
+
+def _split(value: object) -> list[str]:
+    return [s for s in str(value).split(";") if s] if isinstance(value, str) else []
+
+
+def _certificate_rows(seekers: pd.DataFrame) -> pd.DataFrame:
+    pairs = [(sid, cid) for sid, ids in zip(seekers["id"], seekers["certificate_ids"]) for cid in _split(ids)]
+    frame = pd.DataFrame(pairs, columns=["seeker_id", "certificate_id"])
+    frame.insert(0, "id", np.arange(1, len(frame) + 1))
+    return frame
+
+
+def _service_rows(seekers: pd.DataFrame, services: pd.DataFrame, enrolments: pd.DataFrame) -> pd.DataFrame:
+    registered = seekers.set_index("id")["registered_on"]
+    parts = [enrolments.assign(service="training").rename(columns={"enrolled_on": "started_on"})[
+        ["seeker_id", "service", "started_on"]]]
+    offsets = {"matching": 14, "nes": 7, "counselling": 3}
+    for service, offset in offsets.items():
+        ids = seekers["id"].to_numpy()[services[f"received_{service}"].to_numpy()]
+        parts.append(pd.DataFrame({"seeker_id": ids, "service": service,
+                                   "started_on": registered.loc[ids].to_numpy() + np.timedelta64(offset, "D")}))
+    frame = pd.concat(parts, ignore_index=True).sort_values(["seeker_id", "service"], kind="stable")
+    frame.insert(0, "id", np.arange(1, len(frame) + 1))
+    return frame
+
+
+NOTE_TOPICS: tuple[str, ...] = ("진로 상담", "이력서 첨삭", "훈련 안내", "구직급여 수급 안내", "면접 준비", "심리 지원",
+                                "취업 알선", "국민취업지원제도 안내")
+
+
+def _counsellor_notes(
+    seekers: pd.DataFrame, services: pd.DataFrame, occ_text: dict[str, text.OccupationText], rng: np.random.Generator
+) -> pd.DataFrame:
+    """1–3 상담일지 entries for seekers in counselling or 국민취업지원제도."""
+    counselled = services["received_counselling"].to_numpy() | services["received_nes"].to_numpy()
+    chosen = seekers.loc[counselled, ["id", "sex", "birth_date", "region_code", "education", "major", "career_years",
+                                      "desired_keco", "desired_wage", "skills", "benefit_status", "registered_on"]]
+    births = _as_dates(chosen["birth_date"].to_numpy())
+    topics_pool = np.array(NOTE_TOPICS)
+    rows = []
+    for s, birth in zip(chosen.itertuples(index=False), births):
+        facts = text.SeekerFacts(
+            name="", sex=s.sex, birth_date=birth, rrn="", phone=identity.make_mobile(rng), email="",
+            address=identity.make_address(rng, s.region_code), region_name="", education=s.education,
+            major=s.major, career_years=float(s.career_years), last_occupation=None,
+            desired_occupation=occ_text[s.desired_keco], desired_wage_monthly=int(s.desired_wage),
+            certificates=(), skills=tuple(_split(s.skills)), benefit_status=bool(s.benefit_status),
+        )
+        counsellor = params.COUNSELLORS[int(rng.integers(0, len(params.COUNSELLORS)))]
+        for session_no in range(1, int(rng.integers(1, 4)) + 1):
+            topics = tuple(rng.choice(topics_pool, size=2, replace=False))
+            rows.append({"seeker_id": int(s.id), "counsellor": counsellor, "session_no": session_no,
+                         "written_on": s.registered_on + np.timedelta64(7 * session_no, "D"),
+                         "text": text.compose_counsellor_note(rng, facts, session_no=session_no, topics=topics)})
+    frame = pd.DataFrame(rows, columns=["seeker_id", "counsellor", "session_no", "written_on", "text"])
+    frame.insert(0, "id", np.arange(1, len(frame) + 1))
+    return frame
+
+
+def _course_descriptions(courses: pd.DataFrame) -> list[str]:
+    labels = activity.COURSE_TYPE_LABELS
+    return [
+        f"{labels.get(t, t)} 과정으로 {h}시간({m}) 동안 {s.replace(';', ', ')} 등을 실습 중심으로 배웁니다."
+        for t, h, m, s in zip(courses["course_type"], courses["hours"], courses["mode"], courses["skills"])
+    ]

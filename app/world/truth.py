@@ -1,0 +1,320 @@
+"""Ground-truth equations of the synthetic world.
+
+Every observed outcome in the world is sampled from the probabilities defined here. The same
+probabilities are stored in the ``truth_*`` tables so that evaluation can compare a trained model
+with the best any model could do (the oracle). **Models never import this module** (a unit test
+enforces it); only ``app/world`` (to sample) and evaluation code (to grade) do.
+
+The equations are deliberately explicit and documented, with coefficients chosen to reproduce the
+headline figures of ``../shared/guide/domain-facts.md`` (§4): about 7 applications per posting,
+8–10 % of postings unfilled by their close date, about 30 % of 구직급여 recipients re-employed
+within the benefit period, men re-employed more often than women, the 60+ group least often.
+Intercepts are calibrated numerically on each generated population (see ``calibrate_*``), so the
+headline rates hold for every world size and seed.
+
+Hiring process (per posting)
+    Time to fill ``T`` follows a Weibull distribution with shape ``FILL_SHAPE`` whose scale falls
+    with the posting's attractiveness ``η``:  ``P(T ≤ t) = 1 − exp(−exp(k·ln t + c + η))``.
+    ``η`` is a sum of additive terms of posting and market features (:func:`posting_attractiveness`),
+    all observable on the posting, so the oracle is reachable in principle.
+
+Employment process (per seeker)
+    ``P(employed within 180 days) = σ(c + f(x) + Σ_s τ_s(x)·received_s)`` with person and market
+    terms ``f`` (:func:`seeker_base_logit`) and heterogeneous service effects ``τ_s``
+    (:func:`service_effects_logit`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import brentq
+from scipy.special import expit
+
+# --------------------------------------------------------------------------- hiring
+
+FILL_SHAPE = 1.3
+"""Weibull shape of time to fill (>1: the hazard rises in the first weeks as applications arrive)."""
+
+MEAN_APPLICATIONS = 7.0
+"""Applications per posting (JobKorea 2021: 19.59M applications / 3.03M postings; domain-facts §4.4)."""
+
+TARGET_UNFILLED = 0.09
+"""Share of postings unfilled by their close date (미충원율 8.3–9.6 %, 2024; domain-facts §4.4)."""
+
+EMPLOYMENT_TYPE_EFFECT: dict[str, float] = {"정규직": 0.35, "계약직": 0.0, "시간제": 0.10, "일용직": -0.15}
+EDUCATION_REQUIREMENT_EFFECT: dict[str, float] = {
+    "무관": 0.0,
+    "고졸": -0.05,
+    "전문대졸": -0.15,
+    "대졸": -0.25,
+    "석사": -0.50,
+}
+CAREER_EFFECT: dict[str, float] = {"신입": 0.05, "경력무관": 0.10, "경력": 0.0}
+FIRM_SIZE_EFFECT: dict[str, float] = {"S1": -0.25, "S2": -0.10, "S3": 0.0, "S4": 0.15, "S5": 0.30}
+MONTH_EFFECT: tuple[float, ...] = (0.10, 0.10, 0.15, 0.05, 0.0, -0.05, -0.10, -0.10, 0.0, 0.05, 0.0, -0.15)
+"""Season: spring hiring season helps, summer holidays and December hurt (index 0 = January)."""
+
+# Occupations that the 2024 vacancy surveys name as hard to fill (운수·창고 29.1 %, 제조 20.3 %
+# 미충원율; domain-facts §4.4) get a negative term; KECO 대분류 → effect.
+OCCUPATION_MAJOR_EFFECT: dict[str, float] = {
+    "0": 0.15,
+    "1": 0.05,
+    "2": 0.10,
+    "3": -0.05,
+    "4": 0.10,
+    "5": -0.10,
+    "6": -0.25,
+    "7": -0.20,
+    "8": -0.30,
+    "9": -0.15,
+}
+
+WAGE_ELASTICITY = 2.2  # η per unit of log(wage / market wage)
+HOURS_SLOPE = 0.012  # η per weekly hour (more hours never help)
+OVERTIME_SLOPE = 0.05  # extra η loss per hour above 40
+WELFARE_ITEM_EFFECT = 0.08  # per non-statutory welfare item, up to WELFARE_CAP
+WELFARE_CAP = 6
+SOCIAL_INSURANCE_EFFECT = 0.25  # 4대보험 stated
+CAREER_YEAR_EFFECT = -0.08  # per required year of experience
+TIGHTNESS_EFFECT = -0.40  # per log of the region's vacancies-per-seeker ratio vs national
+COMPLETENESS_EFFECT = 0.60  # per unit of posting completeness above 0.7
+
+
+@dataclass(frozen=True)
+class HiringParameters:
+    """Calibrated constants of the hiring process of one world."""
+
+    intercept: float
+    """``c`` in ``P(T ≤ t) = 1 − exp(−exp(k·ln t + c + η))``."""
+
+
+def market_wage(occupation_median: np.ndarray, region_wage_index: np.ndarray, cell_noise: np.ndarray) -> np.ndarray:
+    """Monthly market wage of an occupation in a region.
+
+    The occupation's median monthly wage scaled by the region's wage index with elasticity 0.6
+    (regional gaps within an occupation are smaller than between regions overall) and a fixed
+    occupation×region deviation ``cell_noise`` (log scale, drawn once per world).
+    """
+    return occupation_median * np.power(region_wage_index, 0.6) * np.exp(cell_noise)
+
+
+def posting_attractiveness(p: pd.DataFrame) -> np.ndarray:
+    """Linear index η of a posting's hiring hazard (higher = filled sooner).
+
+    Args:
+        p: One row per posting with columns ``wage_monthly_fte`` (monthly wage scaled to 40 h),
+            ``market_wage``, ``weekly_hours``, ``employment_type``, ``n_welfare_extra`` (non-statutory
+            welfare items), ``has_social_insurance``, ``career``, ``min_career_years``, ``education``,
+            ``log_tightness`` (region vacancies-per-seeker ratio vs national, log), ``open_month``
+            (1–12), ``completeness`` (0–1), ``size_code``, ``keco_major`` (first KECO digit).
+
+    Returns:
+        η per posting.
+    """
+    wage_term = WAGE_ELASTICITY * np.log(p["wage_monthly_fte"].to_numpy(float) / p["market_wage"].to_numpy(float))
+    hours = p["weekly_hours"].to_numpy(float)
+    hours_term = -HOURS_SLOPE * (hours - 40.0) - OVERTIME_SLOPE * np.maximum(hours - 40.0, 0.0)
+    type_term = p["employment_type"].map(EMPLOYMENT_TYPE_EFFECT).to_numpy(float)
+    welfare_term = WELFARE_ITEM_EFFECT * np.minimum(p["n_welfare_extra"].to_numpy(float), WELFARE_CAP)
+    insurance_term = SOCIAL_INSURANCE_EFFECT * p["has_social_insurance"].to_numpy(float)
+    career_term = p["career"].map(CAREER_EFFECT).to_numpy(float) + CAREER_YEAR_EFFECT * p[
+        "min_career_years"
+    ].to_numpy(float)
+    education_term = p["education"].map(EDUCATION_REQUIREMENT_EFFECT).to_numpy(float)
+    tightness_term = TIGHTNESS_EFFECT * p["log_tightness"].to_numpy(float)
+    season_term = np.asarray(MONTH_EFFECT)[p["open_month"].to_numpy(int) - 1]
+    completeness_term = COMPLETENESS_EFFECT * (p["completeness"].to_numpy(float) - 0.7)
+    size_term = p["size_code"].map(FIRM_SIZE_EFFECT).to_numpy(float)
+    occupation_term = p["keco_major"].map(OCCUPATION_MAJOR_EFFECT).to_numpy(float)
+    return (
+        wage_term
+        + hours_term
+        + type_term
+        + welfare_term
+        + insurance_term
+        + career_term
+        + education_term
+        + tightness_term
+        + season_term
+        + completeness_term
+        + size_term
+        + occupation_term
+    )
+
+
+def fill_probability(eta: np.ndarray, days: np.ndarray | float, params: HiringParameters) -> np.ndarray:
+    """``P(T ≤ days)`` for postings with attractiveness ``eta``."""
+    days = np.maximum(np.asarray(days, dtype=float), 1e-9)
+    return 1.0 - np.exp(-np.exp(FILL_SHAPE * np.log(days) + params.intercept + eta))
+
+
+def expected_days_to_fill(eta: np.ndarray, params: HiringParameters) -> np.ndarray:
+    """Mean of the Weibull time to fill, ``scale · Γ(1 + 1/k)``."""
+    from scipy.special import gamma
+
+    scale = np.exp(-(params.intercept + eta) / FILL_SHAPE)
+    return scale * gamma(1.0 + 1.0 / FILL_SHAPE)
+
+
+def sample_days_to_fill(eta: np.ndarray, params: HiringParameters, rng: np.random.Generator) -> np.ndarray:
+    """Draw a time to fill (days, float) for each posting by inverting the Weibull CDF."""
+    u = rng.random(len(eta))
+    return np.exp((np.log(-np.log1p(-u)) - params.intercept - eta) / FILL_SHAPE)
+
+
+def calibrate_hiring(eta: np.ndarray, window_days: np.ndarray, target_unfilled: float = TARGET_UNFILLED) -> HiringParameters:
+    """Find the intercept that makes the expected unfilled share equal ``target_unfilled``."""
+
+    def gap(c: float) -> float:
+        p = fill_probability(eta, window_days, HiringParameters(intercept=c))
+        return float(np.mean(1.0 - p) - target_unfilled)
+
+    return HiringParameters(intercept=brentq(gap, -30.0, 30.0))
+
+
+def expected_applications(eta: np.ndarray) -> np.ndarray:
+    """Expected number of applications: attractive postings draw more (mean MEAN_APPLICATIONS)."""
+    raw = np.exp(0.6 * (eta - np.mean(eta)))
+    return MEAN_APPLICATIONS * raw / np.mean(raw)
+
+
+# --------------------------------------------------------------------------- employment
+
+TARGET_BENEFIT_REEMPLOYMENT = 0.30
+"""Re-employment of 구직급여 recipients within the benefit period ≈ 28–30 % (2017–2023; §4.5)."""
+
+SERVICES: tuple[str, ...] = ("training", "matching", "nes", "counselling")
+SERVICE_LABELS: dict[str, str] = {
+    "training": "직업훈련 수료",
+    "matching": "집중 취업알선",
+    "nes": "국민취업지원제도 참여",
+    "counselling": "심층 직업상담",
+}
+
+AGE_BAND_EFFECT: tuple[tuple[int, float], ...] = ((25, -0.35), (35, 0.05), (50, 0.15), (60, -0.10), (200, -0.65))
+"""(upper age bound, effect): 2018 re-employment <30 23.7 %, 30s 32.4 %, 40s 33.4 %, 60+ 19.3 % (§4.5)."""
+
+EDUCATION_EFFECT: dict[str, float] = {"중졸이하": -0.30, "고졸": 0.0, "전문대졸": 0.10, "대졸": 0.20, "석사": 0.25}
+SEX_EFFECT_FEMALE = -0.15  # residual gap after occupation/age; most of the 35.7 vs 22.3 % gap runs through them
+DISABILITY_EFFECT = -0.30
+CAREER_LOG_EFFECT = 0.25
+WAGE_GAP_EFFECT = -1.2  # per log(desired wage / market wage)
+REGION_DEMAND_EFFECT = 0.50  # per log of the region's vacancies-per-seeker ratio vs national
+OCCUPATION_DEMAND_EFFECT = 0.30  # per log of postings-per-seeker of the desired occupation vs overall
+CERTIFICATE_EFFECT = 0.15  # per relevant certificate, up to 3
+BENEFIT_EFFECT = -0.25  # recipients search longer (reservation wage effect)
+FLEXIBLE_REGION_EFFECT = 0.20
+
+
+@dataclass(frozen=True)
+class EmploymentParameters:
+    """Calibrated constants of the employment process of one world."""
+
+    intercept: float
+
+
+def age_effect(age: np.ndarray) -> np.ndarray:
+    """Piecewise age term of the employment logit."""
+    age = np.asarray(age, dtype=float)
+    bounds = np.array([b for b, _ in AGE_BAND_EFFECT], dtype=float)
+    effects = np.array([e for _, e in AGE_BAND_EFFECT])
+    return effects[np.searchsorted(bounds, age, side="right").clip(max=len(effects) - 1)]
+
+
+def seeker_base_logit(s: pd.DataFrame) -> np.ndarray:
+    """Person and market part ``f(x)`` of the employment logit (no intercept, no services).
+
+    Args:
+        s: One row per seeker with columns ``age``, ``sex``, ``disability``, ``education``,
+            ``career_years``, ``desired_wage``, ``market_wage`` (of the desired occupation in the
+            desired region), ``log_region_demand``, ``log_occupation_demand``,
+            ``n_relevant_certificates``, ``benefit_status``, ``region_flexible``.
+    """
+    return (
+        age_effect(s["age"].to_numpy())
+        + SEX_EFFECT_FEMALE * (s["sex"].to_numpy() == "F")
+        + DISABILITY_EFFECT * s["disability"].to_numpy(float)
+        + s["education"].map(EDUCATION_EFFECT).to_numpy(float)
+        + CAREER_LOG_EFFECT * np.log1p(s["career_years"].to_numpy(float))
+        + WAGE_GAP_EFFECT * np.log(s["desired_wage"].to_numpy(float) / s["market_wage"].to_numpy(float))
+        + REGION_DEMAND_EFFECT * s["log_region_demand"].to_numpy(float)
+        + OCCUPATION_DEMAND_EFFECT * s["log_occupation_demand"].to_numpy(float)
+        + CERTIFICATE_EFFECT * np.minimum(s["n_relevant_certificates"].to_numpy(float), 3)
+        + BENEFIT_EFFECT * s["benefit_status"].to_numpy(float)
+        + FLEXIBLE_REGION_EFFECT * s["region_flexible"].to_numpy(float)
+    )
+
+
+def service_effects_logit(s: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Heterogeneous effect of each service on the employment logit.
+
+    * training — large for young and high-school-educated seekers, fading after 55 and for those
+      with long careers (they already have the skills); plus the course's quality.
+    * matching (집중 취업알선) — helps most those with little job-search capital (low education,
+      older seekers).
+    * nes (국민취업지원제도) — helps non-recipients of 구직급여 most (it targets them).
+    * counselling — small, uniform.
+
+    Args:
+        s: Seekers with ``age``, ``education``, ``career_years``, ``benefit_status`` and
+            ``course_quality`` (0 for seekers without a course).
+    """
+    age = s["age"].to_numpy(float)
+    high_school = s["education"].isin(["중졸이하", "고졸"]).to_numpy(float)
+    career = s["career_years"].to_numpy(float)
+    training = (
+        0.30
+        + 0.25 * high_school
+        + 0.15 * (age < 35)
+        - 0.30 * (age >= 55)
+        - 0.015 * np.minimum(career, 15)
+        + s["course_quality"].to_numpy(float)
+    )
+    matching = 0.20 + 0.20 * high_school + 0.15 * (age >= 50)
+    nes = 0.15 + 0.25 * (1.0 - s["benefit_status"].to_numpy(float))
+    counselling = np.full(len(s), 0.10)
+    return {"training": training, "matching": matching, "nes": nes, "counselling": counselling}
+
+
+def employment_probability(logit: np.ndarray) -> np.ndarray:
+    """Logistic link."""
+    return expit(logit)
+
+
+def calibrate_employment(
+    logit_without_intercept: np.ndarray,
+    benefit_status: np.ndarray,
+    target: float = TARGET_BENEFIT_REEMPLOYMENT,
+) -> EmploymentParameters:
+    """Find the intercept that makes recipients' mean probability equal ``target``."""
+    recipients = logit_without_intercept[np.asarray(benefit_status, dtype=bool)]
+    if len(recipients) == 0:
+        recipients = logit_without_intercept
+
+    def gap(c: float) -> float:
+        return float(np.mean(expit(recipients + c)) - target)
+
+    return EmploymentParameters(intercept=brentq(gap, -30.0, 30.0))
+
+
+def service_propensity_logit(s: pd.DataFrame) -> dict[str, np.ndarray]:
+    """How likely each seeker is to receive each service (observational assignment).
+
+    Assignment depends on the same covariates as the outcome (confounding): counsellors send
+    young, low-career and benefit-receiving seekers to training; older and low-education seekers
+    to intensive matching; non-recipients with low prospects to 국민취업지원제도. A causal method
+    must adjust for this to recover :func:`service_effects_logit`.
+    """
+    age = s["age"].to_numpy(float)
+    high_school = s["education"].isin(["중졸이하", "고졸"]).to_numpy(float)
+    career = s["career_years"].to_numpy(float)
+    benefit = s["benefit_status"].to_numpy(float)
+    return {
+        "training": -1.6 + 0.6 * (age < 35) + 0.5 * benefit - 0.03 * np.minimum(career, 20) - 0.5 * (age >= 60),
+        "matching": -2.0 + 0.5 * high_school + 0.6 * (age >= 50),
+        "nes": -2.2 + 1.0 * (1.0 - benefit) + 0.4 * (age < 35),
+        "counselling": -1.0 + 0.3 * benefit + 0.2 * high_school,
+    }

@@ -1,0 +1,45 @@
+"""Time and memory of world generation; prints one JSON object.
+
+Usage: python bench/world_build.py [--size demo] [--seed 20261123]
+Keys: size, seconds, peak_rss_mb, db_mb, rows, calibration, fingerprint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.db.engine import make_engine  # noqa: E402
+from app.world.generate import generate_world  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", default="demo", choices=["small", "demo", "large"])
+    parser.add_argument("--seed", type=int, default=20261123)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "world.db"
+        summary = generate_world(make_engine(f"sqlite:///{db}"), size=args.size, seed=args.seed)
+        db_mb = sum(p.stat().st_size for p in Path(tmp).glob("world.db*")) / 2**20
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({
+        "size": summary.size,
+        "seconds": round(summary.seconds, 2),
+        "peak_rss_mb": round(peak, 1),
+        "db_mb": round(db_mb, 1),
+        "rows": summary.rows,
+        "calibration": {k: round(v, 4) for k, v in summary.calibration.items()},
+        "fingerprint": summary.fingerprint,
+    }, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

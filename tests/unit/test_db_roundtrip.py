@@ -1,0 +1,189 @@
+"""Rows written through the ORM come back equal from a real database file (and from PostgreSQL).
+
+Covers the types the product relies on: dates and datetimes, booleans, nullable columns, large
+integers (KRW), floats, Korean text with newlines, and JSON in ``audit_log``. The data is read
+back through a *new* engine, so nothing can come from the first session's identity map.
+
+The PostgreSQL case runs only when ``GOYONG_TEST_PG_URL`` is set (e.g.
+``postgresql+psycopg://user:pw@localhost/goyong_test``); it works in a throw-away schema that is
+dropped afterwards, so it never touches existing tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.orm import DeclarativeBase, Session
+
+from app.db.engine import make_engine
+from app.db.orm import (
+    AuditLog,
+    CounsellorNote,
+    Employer,
+    Posting,
+    PostingOutcome,
+    Seeker,
+    SeekerCertificate,
+    ServiceEvent,
+    WorldMeta,
+    create_schema,
+)
+
+PG_URL_ENV = "GOYONG_TEST_PG_URL"
+_PG_URL = os.environ.get(PG_URL_ENV)  # opt-in switch for a test, not product configuration
+
+KOREAN = "서울특별시 마포구 — 「채용」 공고\n둘째 줄: 우대사항 ‘경력 3년↑’ 🙂"
+
+
+def _rows() -> list[DeclarativeBase]:
+    """One object per table, with explicit ids so that related rows can point at each other."""
+    employer = Employer(
+        id=1, name="(주)한빛소프트", business_no="214-86-12341", industry_code="J", size_code="S3", workers=57,
+        region_code="11", address=KOREAN, phone="02-555-0101", created_on=dt.date(2020, 2, 29),
+    )  # fmt: skip
+    posting = Posting(
+        id=1, employer_id=1, keco_code="133", region_code="11", title="백엔드 개발자 (경력)", company_intro="",
+        duties="API 개발\n운영", requirements="Python", preferred="", conditions="연봉 협의", benefits="4대보험",
+        process="서류 → 면접", documents="이력서", body=KOREAN, wage_type="annual", wage_amount=50_000_000_000,
+        wage_monthly=4_166_666_667, weekly_hours=37.5, employment_type="정규직", career="경력", min_career_years=3,
+        education="대졸", welfare_codes="W01;W03", headcount=2, contact="인사팀", open_date=dt.date(2025, 12, 31),
+        close_date=dt.date(2026, 1, 30), year=2025, source="import",
+    )  # fmt: skip
+    outcome = PostingOutcome(posting_id=1, n_applications=7, filled=True, filled_30d=False, days_to_fill=None)
+    seeker = Seeker(
+        id=1, name="김하늘", rrn="", phone="010-1234-5678", email="haneul@example.com", address=KOREAN,
+        birth_date=dt.date(1990, 3, 5), age=34, sex="F", disability=True, education="대졸", major="컴퓨터공학",
+        region_code="11", career_years=6.25, last_keco=None, desired_keco="133", desired_wage=3_500_000,
+        desired_region_code="41", region_flexible=False, skills="Python;SQL", riasec_r=1.0, riasec_i=4.75,
+        riasec_a=0.1, riasec_s=2.0, riasec_e=3.0, riasec_c=5.0, benefit_status=False,
+        registered_on=dt.date(2025, 2, 10), resume_text=KOREAN, cover_letter_text="", source="import",
+    )  # fmt: skip
+    certificate = SeekerCertificate(id=1, seeker_id=1, certificate_id="C0001")
+    event = ServiceEvent(
+        id=1, session_id=42, seeker_id=None, service="구직신청", step_order=1, step="본인인증",
+        started_at=dt.datetime(2025, 11, 23, 9, 30, 15, 123456), duration_s=12.5, status="error",
+        error_code="E-인증", device="mobile",
+    )  # fmt: skip
+    note = CounsellorNote(id=1, seeker_id=1, counsellor="상담사A", session_no=1, written_on=dt.date(2025, 2, 11), text=KOREAN)
+    audit = AuditLog(
+        id=1, at=dt.datetime(2025, 11, 23, 18, 5, 0, 999999), username="counsellor1", role="counsellor",
+        action="hiring.simulate", model_name="hiring", model_version="2025.11.23-1", input_hash="ab" * 32,
+        output={
+            "확률": 0.731, "사유": ["임금 수준", "근무 지역"], "nested": {"ok": True, "none": None, "n": 3},
+            "text": KOREAN,
+        },
+    )  # fmt: skip
+    meta = WorldMeta(key="seed", value="20261123")
+    return [employer, posting, outcome, seeker, certificate, event, note, audit, meta]
+
+
+def _values(obj: DeclarativeBase) -> dict[str, object]:
+    mapper = inspect(obj).mapper
+    return {attr.key: getattr(obj, attr.key) for attr in mapper.column_attrs}
+
+
+def _primary_key(obj: DeclarativeBase) -> tuple[object, ...]:
+    return inspect(obj).mapper.primary_key_from_instance(obj)
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(not _PG_URL, reason=f"{PG_URL_ENV} is not set: PostgreSQL round trip skipped"),
+        ),
+    ]
+)
+def engine_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Engine]]:
+    """A function that opens a *new* engine on the same empty database each time it is called."""
+    engines: list[Engine] = []
+    if request.param == "sqlite":
+        path = tmp_path / "roundtrip.db"
+
+        def open_engine() -> Engine:
+            engines.append(make_engine(f"sqlite:///{path}"))
+            return engines[-1]
+
+        yield open_engine
+        for eng in engines:
+            eng.dispose()
+        return
+
+    assert _PG_URL is not None
+    schema = f"goyong_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(_PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def open_pg() -> Engine:
+        # Unqualified product tables are created and read in the throw-away schema.
+        engines.append(make_engine(_PG_URL))
+        return engines[-1].execution_options(schema_translate_map={None: schema})
+
+    try:
+        yield open_pg
+    finally:
+        for eng in engines:
+            eng.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_rows_round_trip_equal(engine_factory: Callable[[], Engine]) -> None:
+    writer = engine_factory()
+    create_schema(writer)
+    rows = _rows()
+    expected = {(type(obj), _primary_key(obj)): _values(obj) for obj in rows}
+    with Session(writer) as session, session.begin():
+        for obj in rows:
+            # The ORM has no relationship() between these classes, so the unit of work does not
+            # order inserts by foreign key: flush one by one, parents first (the list's order).
+            session.add(obj)
+            session.flush()
+    writer.dispose()
+
+    reader = engine_factory()
+    with Session(reader) as session:
+        for (model, key), values in expected.items():
+            loaded = session.get(model, key)
+            assert loaded is not None, f"{model.__tablename__} {key} missing"
+            assert _values(loaded) == values, model.__tablename__
+
+        audit = session.get(AuditLog, 1)
+        assert audit is not None
+        assert audit.output["사유"] == ["임금 수준", "근무 지역"] and audit.output["nested"]["ok"] is True
+        assert audit.output["nested"]["none"] is None
+        seeker = session.get(Seeker, 1)
+        assert seeker is not None
+        assert seeker.disability is True and seeker.benefit_status is False  # real booleans, not 1/0
+        assert isinstance(seeker.birth_date, dt.date) and not isinstance(seeker.birth_date, dt.datetime)
+        event = session.get(ServiceEvent, 1)
+        assert event is not None and event.started_at.microsecond == 123456
+
+
+def test_sqlite_file_persists(tmp_path: Path) -> None:
+    path = tmp_path / "file.db"
+    eng = make_engine(f"sqlite:///{path}")
+    try:
+        create_schema(eng)
+        with Session(eng) as session, session.begin():
+            session.add(WorldMeta(key="한글키", value="값\n두 줄"))
+    finally:
+        eng.dispose()
+    assert path.stat().st_size > 0
+
+    again = make_engine(f"sqlite:///{path}")
+    try:
+        with Session(again) as session:
+            meta = session.get(WorldMeta, "한글키")
+            assert meta is not None and meta.value == "값\n두 줄"
+    finally:
+        again.dispose()
