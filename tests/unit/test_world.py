@@ -171,3 +171,20 @@ def test_wages_are_higher_in_seoul_than_in_jeju_for_the_same_occupations(demo_wo
     per_hour = p["wage_monthly"] / p["weekly_hours"]
     medians = per_hour.groupby(p["region_code"]).median()
     assert medians["11"] > medians["50"]
+
+
+def test_posted_wages_follow_the_occupation_wage_bands(demo_world) -> None:
+    """Median posted full-time wage per occupation tracks the reference band (KNOW-derived)."""
+    from scipy.stats import spearmanr
+
+    from app.labour import paid_monthly_hours
+
+    engine, _ = demo_world
+    p = _frame(engine, "SELECT keco_code, wage_monthly, weekly_hours FROM postings")
+    p["fte"] = p["wage_monthly"] * 209 / paid_monthly_hours(p["weekly_hours"].to_numpy(float))
+    counts = p["keco_code"].value_counts()
+    medians = p[p["keco_code"].isin(counts[counts >= 20].index)].groupby("keco_code")["fte"].median()
+    band = load_reference().occupations.set_index("keco_code")["wage_median"].loc[medians.index]
+    rho, _ = spearmanr(medians.to_numpy(), band.to_numpy())
+    assert rho > 0.85
+    assert np.median(np.abs(medians.to_numpy() / band.to_numpy() - 1)) < 0.10
