@@ -214,6 +214,7 @@ def generate_world(
     }
     fingerprint = compute_fingerprint(engine)
     meta = {"size": size, "seed": str(seed), "fingerprint": fingerprint,
+            "observation_end": params.OBSERVATION_END.isoformat(),
             "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     meta.update({f"calibration.{k}": f"{v:.6f}" for k, v in calibration.items()})
     with engine.begin() as conn:

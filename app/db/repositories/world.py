@@ -1,0 +1,92 @@
+"""Facts about the whole database: is there a world, how big, which dates it covers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app.db.orm import Course, Employer, Posting, Seeker, WorldMeta
+
+# Tables the overview needs; a world missing any of them is treated as "not built".
+REQUIRED_TABLES: tuple[str, ...] = (
+    Employer.__tablename__,
+    Posting.__tablename__,
+    Seeker.__tablename__,
+    Course.__tablename__,
+)
+
+
+@dataclass(frozen=True)
+class DateBounds:
+    """First and last date of a date column (``None`` when the table is empty)."""
+
+    first: dt.date | None
+    last: dt.date | None
+
+
+def has_world(engine: Engine) -> bool:
+    """Tell whether the database holds a generated (or imported) world.
+
+    Args:
+        engine: Database engine.
+
+    Returns:
+        True when the required tables exist and there is at least one posting.
+    """
+    try:
+        names = set(inspect(engine).get_table_names())
+        if not set(REQUIRED_TABLES) <= names:
+            return False
+        with Session(engine) as session:
+            return session.execute(select(Posting.id).limit(1)).first() is not None
+    except SQLAlchemyError:
+        # An unreachable or corrupt database counts as "no world": the UI then names the build
+        # command instead of showing a driver traceback.
+        return False
+
+
+def load_world_meta(engine: Engine) -> dict[str, str]:
+    """Return the ``world_meta`` key/value pairs (empty when the table is missing)."""
+    try:
+        with Session(engine) as session:
+            return {k: v for k, v in session.execute(select(WorldMeta.key, WorldMeta.value)).all()}
+    except SQLAlchemyError:
+        return {}
+
+
+def load_table_counts(engine: Engine) -> dict[str, int]:
+    """Row counts of employers, postings, seekers and courses."""
+    with Session(engine) as session:
+        return {
+            table.__tablename__: int(session.scalar(select(func.count()).select_from(table)) or 0)
+            for table in (Employer, Posting, Seeker, Course)
+        }
+
+
+def load_date_bounds(engine: Engine) -> dict[str, DateBounds]:
+    """Date ranges of posting openings, seeker registrations and course starts.
+
+    Returns:
+        ``{"postings": …, "seekers": …, "courses": …}``.
+    """
+    columns = {
+        "postings": Posting.open_date,
+        "seekers": Seeker.registered_on,
+        "courses": Course.start_date,
+    }
+    out: dict[str, DateBounds] = {}
+    with Session(engine) as session:
+        for name, col in columns.items():
+            first, last = session.execute(select(func.min(col), func.max(col))).one()
+            out[name] = DateBounds(first=first, last=last)
+    return out
+
+
+def load_last_posting_close(engine: Engine) -> dt.date | None:
+    """Latest close date of any posting (fallback for the world's reference date)."""
+    with Session(engine) as session:
+        return session.scalar(select(func.max(Posting.close_date)))

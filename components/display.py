@@ -1,0 +1,94 @@
+"""Components that draw data: metrics, charts, tables, downloads, model status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+MAX_TABLE_ROWS = 2_000
+"""Rows sent to the browser; more makes reruns slow. The CSV download always has every row."""
+
+
+@dataclass(frozen=True)
+class MetricItem:
+    """One metric tile."""
+
+    label: str
+    value: str
+    help: str | None = None
+
+
+def render_metrics_row(items: Sequence[MetricItem]) -> None:
+    """Metric tiles side by side (one column each)."""
+    if not items:
+        return
+    for column, item in zip(st.columns(len(items)), items, strict=True):
+        column.metric(item.label, item.value, help=item.help, border=True)
+
+
+def render_chart(fig: go.Figure, *, key: str) -> None:
+    """A plotly figure at full width."""
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+
+
+def render_table(table: pd.DataFrame, *, key: str, unit: str = "건") -> None:
+    """A result table with its row count; only the first :data:`MAX_TABLE_ROWS` rows are drawn."""
+    total = len(table)
+    if total > MAX_TABLE_ROWS:
+        st.caption(f"검색 결과 {total:,}{unit} 중 앞 {MAX_TABLE_ROWS:,}{unit}만 표시합니다 (CSV에는 전체 포함).")
+    else:
+        st.caption(f"검색 결과 {total:,}{unit}")
+    st.dataframe(table.head(MAX_TABLE_ROWS), key=key, hide_index=True, width="stretch")
+
+
+def render_download(csv: bytes, *, file_name: str, key: str, label: str = "CSV 내려받기") -> None:
+    """A download button for a CSV prepared by the service."""
+    st.download_button(
+        label, data=csv, file_name=file_name, mime="text/csv", key=key, icon=":material/download:"
+    )
+
+
+def _metrics_text(metrics: Any) -> str:
+    if not isinstance(metrics, dict) or not metrics:
+        return "-"
+    parts = []
+    for name, value in metrics.items():
+        if isinstance(value, float):
+            parts.append(f"{name}={value:.3f}")
+        elif isinstance(value, (int, str, bool)):
+            parts.append(f"{name}={value}")
+    return ", ".join(parts) if parts else "-"
+
+
+def model_status_table(manifest: dict[str, Any]) -> pd.DataFrame:
+    """One row per built model from a parsed manifest (tolerates missing fields)."""
+    models = manifest.get("models") or {}
+    rows = [
+        {
+            "모델": name,
+            "버전": str(info.get("version", "-")),
+            "성능 지표": _metrics_text(info.get("metrics")),
+            "생성 시각": str(info.get("created_at", "-")),
+        }
+        for name, info in sorted(models.items())
+        if isinstance(info, dict)
+    ]
+    return pd.DataFrame(rows, columns=["모델", "버전", "성능 지표", "생성 시각"])
+
+
+def render_model_status(manifest: dict[str, Any] | None, *, build_command: str) -> None:
+    """Table of built models, or a note naming the build command when there are none."""
+    if not manifest or not manifest.get("models"):
+        st.info(f"아직 만들어진 모델이 없습니다. 터미널에서 `{build_command}`를 실행하세요.")
+        return
+    world = manifest.get("world") or {}
+    st.caption(
+        f"매니페스트 생성 {manifest.get('created_at', '-')} · 학습 데이터: "
+        f"{world.get('size', '-')} 세계 (seed {world.get('seed', '-')}, 지문 {str(world.get('fingerprint', '-'))[:12]})"
+    )
+    st.dataframe(model_status_table(manifest), hide_index=True, width="stretch", key="home.models")

@@ -1,0 +1,224 @@
+"""The only Streamlit cache wrappers of the app.
+
+``st.cache_resource`` holds shared, read-only objects (the Engine, the reference tables);
+``st.cache_data(ttl=60)`` holds query results so that a rebuilt world or new models show up
+within a minute without restarting the server. Every cached function takes the database URL (or
+models directory) as an argument so that a changed setting never serves a stale result.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from app.config import get_settings
+from app.db.engine import get_engine
+from app.db.repositories import employers as employer_repo
+from app.db.repositories import world as world_repo
+from app.services import overview
+from app.services.overview import ExplorerQuery, FilterOptions, ReferenceNames
+
+logger = logging.getLogger(__name__)
+
+_TTL = 60  # seconds: a rebuilt world or a new manifest appears within a minute
+
+
+# --------------------------------------------------------------------------- shared objects
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(db_url: str) -> Engine:
+    return get_engine(db_url)
+
+
+def engine() -> Engine:
+    """The process-wide SQLAlchemy engine of the configured database (thread-safe, created once)."""
+    return _engine(get_settings().db_url)
+
+
+@st.cache_resource(show_spinner=False)
+def _reference(reference_dir: str) -> Any | None:
+    try:
+        from app.world.reference import load_reference  # noqa: PLC0415 - optional until built
+    except ImportError:
+        return None
+    try:
+        return load_reference(Path(reference_dir))
+    except (OSError, ValueError) as err:
+        # Without names the app still works (codes are shown); log why for the operator.
+        logger.warning("reference tables not loaded from %s: %s", reference_dir, err)
+        return None
+
+
+def reference() -> Any | None:
+    """The reference tables (``app.world.reference.load_reference()``), or ``None`` if unavailable."""
+    return _reference(str(get_settings().reference_dir))
+
+
+@st.cache_resource(show_spinner=False)
+def _names(reference_dir: str) -> ReferenceNames:
+    return overview.reference_names(_reference(reference_dir))
+
+
+def names() -> ReferenceNames:
+    """Code -> Korean name lookups built from :func:`reference`."""
+    return _names(str(get_settings().reference_dir))
+
+
+# --------------------------------------------------------------------------- models manifest
+
+
+def _read_manifest(models_dir: Path) -> dict[str, Any] | None:
+    try:
+        from app.ml.registry import load_manifest  # noqa: PLC0415 - written in parallel
+    except ImportError:
+        path = models_dir / "manifest.json"
+        if not path.is_file():
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+    return load_manifest(models_dir)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def _manifest(models_dir: str) -> dict[str, Any] | None:
+    return _read_manifest(Path(models_dir))
+
+
+def manifest() -> dict[str, Any] | None:
+    """The parsed ``models/manifest.json`` or ``None`` when no model has been built."""
+    return _manifest(str(get_settings().models_dir))
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+_USERS_LOCK = threading.Lock()  # two first visitors must not both write the accounts file
+
+
+def ensure_demo_users() -> str | None:
+    """Create the demo accounts file if it is missing and a world exists (first visit only).
+
+    Not cached on purpose: the existence check is cheap, and a cached "no world yet" answer would
+    keep the file from being created after ``python -m app build`` runs next to a live server.
+
+    Returns:
+        Path of the new credentials file when it was just created, else ``None``.
+    """
+    from app import auth  # noqa: PLC0415 - keeps bcrypt off the import path of other pages
+
+    settings = get_settings()
+    path = Path(settings.users_file)
+    if path.exists():
+        return None
+    try:
+        with _USERS_LOCK:
+            if path.exists():
+                return None
+            if not world_repo.has_world(engine()):
+                return None  # no world yet: `python -m app build` writes the accounts
+            ids = employer_repo.load_employer_ids(engine(), limit=3)
+            if len(ids) < 3:
+                return None
+            auth.ensure_users_file(path, settings.demo_password, employer_ids=ids)
+            return str(path.parent / auth.CREDENTIALS_FILE_NAME)
+    except Exception:  # noqa: BLE001 - the login form then reports the missing file in Korean
+        logger.exception("could not create the demo accounts file")
+        return None
+
+
+# --------------------------------------------------------------------------- overview figures
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def _world_overview(db_url: str) -> overview.WorldOverview:
+    return overview.compute_world_overview(_engine(db_url))
+
+
+def world_overview() -> overview.WorldOverview:
+    """Headline figures (raises ``NoWorldError`` when the database is empty)."""
+    return _world_overview(get_settings().db_url)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def _employer_overview(db_url: str, employer_id: int) -> overview.EmployerOverview:
+    return overview.compute_employer_overview(_engine(db_url), employer_id)
+
+
+def employer_overview(employer_id: int) -> overview.EmployerOverview:
+    """One employer's own figures (raises ``UnknownEmployerError``)."""
+    return _employer_overview(get_settings().db_url, employer_id)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def _breakdowns(db_url: str, reference_dir: str) -> dict[str, pd.DataFrame]:
+    eng, nm = _engine(db_url), _names(reference_dir)
+    return {
+        "postings_by_region": overview.compute_postings_by_region(eng, nm),
+        "top_occupations": overview.compute_top_occupations(eng, nm),
+        "reemployment_by_age": overview.compute_reemployment_by_age(eng),
+        "reemployment_by_region": overview.compute_reemployment_by_region(eng, nm),
+    }
+
+
+def breakdowns() -> dict[str, pd.DataFrame]:
+    """The overview's breakdown tables, by name (see ``app.services.overview.compute_*``)."""
+    settings = get_settings()
+    return _breakdowns(settings.db_url, str(settings.reference_dir))
+
+
+# --------------------------------------------------------------------------- explorer
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def _filter_options(db_url: str, reference_dir: str) -> FilterOptions:
+    eng = _engine(db_url)
+    overview.check_world(eng)
+    return overview.compute_filter_options(eng, _names(reference_dir))
+
+
+def filter_options() -> FilterOptions:
+    """Choices of the explorer's filters (raises ``NoWorldError`` when the database is empty)."""
+    settings = get_settings()
+    return _filter_options(settings.db_url, str(settings.reference_dir))
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
+def _postings(db_url: str, reference_dir: str, query: ExplorerQuery, viewer: int | None) -> pd.DataFrame:
+    return overview.search_postings(
+        _engine(db_url), query, _names(reference_dir), viewer_employer_id=viewer
+    )
+
+
+def postings(query: ExplorerQuery, *, viewer_employer_id: int | None = None) -> pd.DataFrame:
+    """Postings matching ``query`` (cached per query for a minute)."""
+    settings = get_settings()
+    return _postings(settings.db_url, str(settings.reference_dir), query, viewer_employer_id)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
+def _seekers(db_url: str, reference_dir: str, query: ExplorerQuery) -> pd.DataFrame:
+    return overview.search_seekers(_engine(db_url), query, _names(reference_dir))
+
+
+def seekers(query: ExplorerQuery) -> pd.DataFrame:
+    """Pseudonymous seekers matching ``query`` (callers check the role first)."""
+    settings = get_settings()
+    return _seekers(settings.db_url, str(settings.reference_dir), query)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
+def _courses(db_url: str, reference_dir: str, query: ExplorerQuery) -> pd.DataFrame:
+    return overview.search_courses(_engine(db_url), query, _names(reference_dir))
+
+
+def courses(query: ExplorerQuery) -> pd.DataFrame:
+    """Training courses matching ``query``."""
+    settings = get_settings()
+    return _courses(settings.db_url, str(settings.reference_dir), query)

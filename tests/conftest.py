@@ -1,0 +1,84 @@
+"""Shared fixtures: one small seeded world per session, a users file with known passwords,
+and cache isolation for AppTest (Streamlit caches live in the process and leak between tests).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.config import get_settings
+from app.db.engine import make_engine
+from app.world.generate import generate_world
+
+DEMO_PASSWORD = secrets.token_urlsafe(9)  # made per test session: no password lives in the repo
+FAST_ROUNDS = 4  # bcrypt cost for test accounts (production uses 12)
+
+
+@pytest.fixture(scope="session")
+def world_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of a SQLite file holding the small seeded world (built once per test session)."""
+    path = tmp_path_factory.mktemp("world") / "w.db"
+    engine = make_engine(f"sqlite:///{path}")
+    generate_world(engine, size="small", seed=7)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def world_url(world_db: Path) -> str:
+    """SQLAlchemy URL of :func:`world_db`."""
+    return f"sqlite:///{world_db}"
+
+
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory: pytest.TempPathFactory, world_url: str) -> Path:
+    """Accounts file with the six demo users, all with :data:`DEMO_PASSWORD` (fast bcrypt)."""
+    from app.auth import write_demo_users
+    from app.db.repositories.employers import load_employer_ids
+
+    engine = make_engine(world_url)
+    ids = load_employer_ids(engine, limit=3)
+    engine.dispose()
+    path = tmp_path_factory.mktemp("config") / "users.yaml"
+    write_demo_users(path, DEMO_PASSWORD, ids, rounds=FAST_ROUNDS)
+    return path
+
+
+@pytest.fixture(scope="session")
+def employer_ids(users_file: Path) -> dict[str, int]:
+    """username -> employer_id of the employer accounts in :func:`users_file`."""
+    from app.auth import load_accounts
+
+    return {u: a.user.employer_id for u, a in load_accounts(users_file).items() if a.user.employer_id}
+
+
+@pytest.fixture
+def app_env(
+    monkeypatch: pytest.MonkeyPatch, world_url: str, users_file: Path, tmp_path: Path
+) -> Iterator[None]:
+    """Point the settings at the test world, users file and an empty models dir."""
+    monkeypatch.setenv("GOYONG_DB_URL", world_url)
+    monkeypatch.setenv("GOYONG_USERS_FILE", str(users_file))
+    monkeypatch.setenv("GOYONG_MODELS_DIR", str(tmp_path / "models"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Clear st.cache_data / st.cache_resource around every UI test (they leak across AppTests)."""
+    if "tests/ui" not in str(request.node.path) and "tests\\ui" not in str(request.node.path):
+        yield
+        return
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

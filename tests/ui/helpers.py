@@ -1,0 +1,64 @@
+"""Small helpers shared by the AppTest modules (not fixtures: plain functions)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 30  # first run imports plotly/pandas and builds caches
+
+
+def user_dict(role: str, employer_id: int | None = None) -> dict[str, Any]:
+    """Session-state user as the login form stores it."""
+    return {"username": f"{role}-test", "display_name": f"{role} 테스트", "role": role, "employer_id": employer_id}
+
+
+def run_page(path: str, user: dict[str, Any] | None) -> AppTest:
+    """Run a page file (path relative to the calling test file) as ``user``."""
+    at = AppTest.from_file(path, default_timeout=TIMEOUT)
+    if user is not None:
+        at.session_state["auth.user"] = user
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """Everything textual the user sees, joined (for substring assertions)."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [m.label for m in at.metric]
+    return "\n".join(parts)
+
+
+def frames(at: AppTest) -> list[pd.DataFrame]:
+    """DataFrames of every st.dataframe on the page, in order."""
+    return [d.value for d in at.dataframe]
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame | None:
+    """The first dataframe having ``column``, or None."""
+    return next((f for f in frames(at) if column in f.columns), None)
+
+
+def plotly_figures(at: AppTest) -> list[dict[str, Any]]:
+    """Figure dicts of every plotly chart (AppTest has no typed accessor; the proto holds JSON)."""
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def plotly_values(arr: Any) -> list[Any]:
+    """Values of a plotly data array (plotly 7 writes numeric arrays as base64 typed arrays)."""
+    if isinstance(arr, dict) and "bdata" in arr:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=np.dtype(arr["dtype"])).tolist()
+    return list(arr)
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    """Titles of every plotly chart on the page."""
+    return [f.get("layout", {}).get("title", {}).get("text", "") for f in plotly_figures(at)]

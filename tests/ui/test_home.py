@@ -1,0 +1,129 @@
+"""홈 page through AppTest, for every role, plus the empty-database and manifest cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.ui.helpers import chart_titles, plotly_figures, plotly_values, run_page, texts, user_dict
+
+HOME = "../../pages/home.py"
+
+COMMON_METRICS = [
+    "구인기업", "게시 중인 공고", "구직자", "훈련과정", "충원율(마감 기준)", "30일 내 충원율",
+    "공고당 지원자 수", "미충원율", "180일 내 재취업률", "재취업률(구직급여 수급자)",
+]
+
+
+@pytest.fixture
+def roles(employer_ids: dict[str, int]) -> dict[str, dict]:
+    return {
+        "employer": user_dict("employer", employer_ids["employer1"]),
+        "counsellor": user_dict("counsellor"),
+        "policy": user_dict("policy"),
+    }
+
+
+@pytest.mark.parametrize("role", ["employer", "counsellor", "policy"])
+def test_home_renders_for_each_role(app_env: None, roles: dict[str, dict], role: str) -> None:
+    at = run_page(HOME, roles[role])
+    assert not at.exception
+    assert [t.value for t in at.title] == ["고용AI 워크벤치 — 현황"]
+    labels = [m.label for m in at.metric]
+    for label in COMMON_METRICS:
+        assert label in labels
+    subheaders = [s.value for s in at.subheader]
+    assert {"전체 현황", "채용공고", "구직자 재취업", "모델 현황"} <= set(subheaders)
+    assert chart_titles(at) == [
+        "시도별 공고 수와 충원율",
+        "공고가 많은 직종과 충원율",
+        "연령대별 180일 내 재취업률",
+        "시도별 180일 내 재취업률",
+    ]
+    region = plotly_figures(at)[0]
+    assert region["layout"]["xaxis"]["title"]["text"] == "시도"
+    assert sum(plotly_values(region["data"][0]["y"])) > 0  # bars carry the posting counts
+    # without a manifest the model section names the build command
+    assert any("python -m app build" in i.value for i in at.info)
+
+
+def test_employer_sees_own_figures_staff_do_not(app_env: None, roles: dict[str, dict]) -> None:
+    employer = run_page(HOME, roles["employer"])
+    assert "우리 기업 현황" in [s.value for s in employer.subheader]
+    own = {m.label: m.value for m in employer.metric}
+    assert own["우리 공고 수"].endswith("건")
+    staff = run_page(HOME, roles["policy"])
+    assert "우리 기업 현황" not in [s.value for s in staff.subheader]
+    assert "우리 공고 수" not in [m.label for m in staff.metric]
+    assert "정책·운영 화면" in texts(staff)
+
+
+def test_home_counts_match_database(app_env: None, roles: dict[str, dict], world_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    with create_engine(world_url).connect() as conn:
+        n_seekers = conn.execute(text("select count(*) from seekers")).scalar_one()
+    at = run_page(HOME, roles["counsellor"])
+    values = {m.label: m.value for m in at.metric}
+    assert values["구직자"] == f"{n_seekers:,}명"
+    assert values["충원율(마감 기준)"].endswith("%")
+
+
+def test_logged_out_is_refused(app_env: None) -> None:
+    at = run_page(HOME, None)
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["로그인이 필요합니다."]
+    assert not at.title and not at.metric
+
+
+def test_empty_database_names_build_command(
+    app_env: None, roles: dict[str, dict], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from app.config import get_settings
+
+    monkeypatch.setenv("GOYONG_DB_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    get_settings.cache_clear()
+    at = run_page(HOME, roles["policy"])
+    assert not at.exception
+    assert any("python -m app build" in w.value for w in at.warning)
+    assert not at.metric
+
+
+def test_model_section_lists_manifest(
+    app_env: None, roles: dict[str, dict], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from app.config import get_settings
+
+    models = tmp_path / "built-models"
+    models.mkdir()
+    (models / "manifest.json").write_text(
+        json.dumps(
+            {
+                "created_at": "2026-11-23T10:00:00",
+                "world": {"size": "small", "seed": 7, "fingerprint": "abc123def456", "rows": {"postings": 400}},
+                "models": {
+                    "hiring": {"version": "1.0.0", "created_at": "2026-11-23T10:00:00",
+                               "metrics": {"auc": 0.8123}, "files": ["hiring.joblib"]},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("GOYONG_MODELS_DIR", str(models))
+    get_settings.cache_clear()
+    at = run_page(HOME, roles["counsellor"])
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "모델" in d.value.columns)
+    assert table["모델"].tolist() == ["hiring"]
+    assert table["버전"].tolist() == ["1.0.0"]
+    assert "auc=0.812" in table["성능 지표"].iloc[0]
+    assert not any("python -m app build" in i.value for i in at.info)
+
+
+def test_employer_with_unknown_id_gets_korean_error(app_env: None) -> None:
+    at = run_page(HOME, user_dict("employer", 987654))
+    assert not at.exception
+    assert any("987654" in e.value for e in at.error)
+    assert [t.value for t in at.title] == ["고용AI 워크벤치 — 현황"]
