@@ -1,4 +1,4 @@
-"""CSV importers (app/db/importers.py): formats, Korean line-numbered errors, all-or-nothing writes.
+"""CSV importers (app/db/importers/): formats, Korean line-numbered errors, all-or-nothing writes.
 
 Every test runs on a fresh SQLite file and passes the code lists explicitly, so nothing here
 depends on the reference tables (``app/world/reference.py``).
@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,7 @@ from app.db.importers import (
     import_seekers,
     is_valid_business_no,
     main_import,
-    monthly_equivalent,
+    monthly_wage_krw,
 )
 from app.db.orm import Employer, Posting, Seeker, SeekerCertificate, create_schema
 
@@ -96,8 +97,8 @@ def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     ],
 )
 def test_monthly_equivalent_per_wage_type(wage_type: str, amount: int, expected: int) -> None:
-    assert monthly_equivalent(wage_type, amount) == expected
-    assert monthly_equivalent(wage_type, amount, 40) == expected  # the default is a 40-hour week
+    assert monthly_wage_krw(wage_type, amount) == expected
+    assert monthly_wage_krw(wage_type, amount, 40) == expected  # the default is a 40-hour week
 
 
 @pytest.mark.parametrize(
@@ -110,7 +111,7 @@ def test_monthly_equivalent_per_wage_type(wage_type: str, amount: int, expected:
     ],
 )
 def test_monthly_equivalent_follows_the_posted_week(wage_type: str, amount: int, hours: float, expected: int) -> None:
-    assert monthly_equivalent(wage_type, amount, hours) == expected
+    assert monthly_wage_krw(wage_type, amount, hours) == expected
 
 
 @pytest.mark.parametrize(
@@ -125,7 +126,7 @@ def test_monthly_equivalent_follows_the_posted_week(wage_type: str, amount: int,
 )
 def test_monthly_equivalent_rejects_bad_input(wage_type: str, amount: int, hours: float, match: str) -> None:
     with pytest.raises(ValueError, match=match):
-        monthly_equivalent(wage_type, amount, hours)
+        monthly_wage_krw(wage_type, amount, hours)
 
 
 def test_business_no_check_digit() -> None:
@@ -209,7 +210,7 @@ def test_one_bad_row_among_valid_rows_writes_nothing(
     _postings(engine, POSTINGS_VALID)  # a non-empty database, so "nothing written" is meaningful
     before = _counts(engine)
     # Small chunks: the bad row sits in the last chunk, after earlier chunks validated cleanly.
-    monkeypatch.setattr(importers, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(importers.passes, "CHUNK_ROWS", 2)
     text = POSTINGS_VALID.read_text(encoding="utf-8")
     bad_row = (
         "220-88-44105,새로운상사,G,28,615,매장 판매원,판매,무관,weekly,500000,40,정규직,신입,0,무관,"
@@ -226,8 +227,8 @@ def test_one_bad_row_among_valid_rows_writes_nothing(
 def test_failure_during_write_rolls_back_every_chunk(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importers, "CHUNK_ROWS", 2)
-    real = importers._posting_values
+    monkeypatch.setattr(importers.passes, "CHUNK_ROWS", 2)
+    real = importers.postings._posting_values
     calls = {"n": 0}
 
     def fail_on_fifth(row, employer_id):  # noqa: ANN001, ANN202 - test double
@@ -236,7 +237,7 @@ def test_failure_during_write_rolls_back_every_chunk(
             raise RuntimeError("simulated crash")
         return real(row, employer_id)
 
-    monkeypatch.setattr(importers, "_posting_values", fail_on_fifth)
+    monkeypatch.setattr(importers.postings, "_posting_values", fail_on_fifth)
     with pytest.raises(RuntimeError, match="simulated crash"):
         _postings(engine, POSTINGS_VALID)
 
@@ -330,7 +331,7 @@ def test_unknown_columns_and_blank_lines_are_tolerated(engine: Engine, tmp_path:
 
 
 def test_keco_format_only_without_reference(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importers, "_load_reference", lambda: None)
+    monkeypatch.setattr(importers.codes, "_load_reference", lambda: None)
     text = POSTINGS_VALID.read_text(encoding="utf-8").replace(",133,", ",13,", 1)
     path = _write(tmp_path / "keco.csv", text)
 
@@ -349,9 +350,9 @@ def test_welfare_codes_are_checked_against_the_reference_list() -> None:
     }  # fmt: skip
     assert set(data) <= set(importers.PostingRow.model_fields)
     context = {"keco": None, "regions": frozenset({"11"}), "welfare": frozenset({"W01", "W02"})}
-    with pytest.raises(importers.ValidationError) as info:
+    with pytest.raises(ValidationError) as info:
         importers.PostingRow.model_validate(data, context=context)
-    assert importers._korean_errors(5, info.value) == ["5행: welfare_codes 값 'W99'는 복리후생 코드표에 없습니다"]
+    assert importers.passes._korean_errors(5, info.value) == ["5행: welfare_codes 값 'W99'는 복리후생 코드표에 없습니다"]
     parsed = importers.PostingRow.model_validate({**data, "welfare_codes": "w02; W01"}, context=context)
     assert parsed.welfare_codes == ("W02", "W01") and parsed.wage_monthly == 3_000_000
 
@@ -458,7 +459,7 @@ def test_bad_seeker_among_valid_writes_nothing(engine: Engine, tmp_path: Path) -
 def test_certificates_without_mapping_are_kept_when_they_fit(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importers, "_load_reference", lambda: None)
+    monkeypatch.setattr(importers.codes, "_load_reference", lambda: None)
     path = _write(tmp_path / "s.csv", SEEKERS_VALID.read_text(encoding="utf-8"))
 
     report = import_seekers(engine, path, known_keco=KECO, known_regions=REGIONS)
@@ -475,7 +476,7 @@ def test_certificates_without_mapping_are_kept_when_they_fit(
 @pytest.fixture()
 def no_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI reads the reference tables; keep these tests independent of them."""
-    monkeypatch.setattr(importers, "_load_reference", lambda: None)
+    monkeypatch.setattr(importers.codes, "_load_reference", lambda: None)
 
 
 @pytest.mark.usefixtures("no_reference")

@@ -1,0 +1,81 @@
+"""Command line: ``python -m app import {postings,seekers} --input FILE [--db-url URL]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.db.importers.postings import import_postings
+from app.db.importers.results import ImportReport, ImportValidationError
+from app.db.importers.seekers import import_seekers
+
+_IMPORTERS: Mapping[str, Callable[..., ImportReport]] = MappingProxyType(
+    {"postings": import_postings, "seekers": import_seekers}
+)
+_MAX_WARNINGS_PRINTED = 50  # a large file can warn on thousands of rows; the count is always shown
+
+
+def main_import(argv: list[str] | None = None) -> int:
+    """Command line: ``python -m app import {postings,seekers} --input FILE [--db-url URL]``.
+
+    Creates missing tables first (idempotent), then imports. Errors go to stderr one per line,
+    the summary and warnings to stdout.
+
+    Args:
+        argv: Arguments after ``import`` (a leading ``"import"`` is tolerated); ``None`` means
+            ``sys.argv[1:]``.
+
+    Returns:
+        0 on success, 2 on invalid input or usage (nothing written), 1 on a database failure.
+    """
+    # Imported here so that importing this module never touches settings or the database.
+    from app.db.engine import make_engine
+    from app.db.orm import create_schema
+
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    if args_in[:1] == ["import"]:
+        args_in = args_in[1:]
+    parser = argparse.ArgumentParser(
+        prog="python -m app import", description="CSV 파일의 구인공고 또는 구직자를 데이터베이스로 가져옵니다."
+    )
+    parser.add_argument("kind", choices=sorted(_IMPORTERS), help="가져올 자료 종류")
+    parser.add_argument("--input", required=True, type=Path, help="UTF-8 CSV 파일 (docs/importing.md 형식)")
+    parser.add_argument("--db-url", default=None, help="SQLAlchemy URL (기본값: 설정의 GOYONG_DB_URL)")
+    try:
+        args = parser.parse_args(args_in)
+    except SystemExit as exit_:  # argparse exits on bad usage; a function should return instead
+        return int(exit_.code or 0)
+
+    engine = make_engine(args.db_url)
+    try:
+        create_schema(engine)
+        report = _IMPORTERS[args.kind](engine, args.input)
+    except ImportValidationError as exc:
+        for message in exc.errors:
+            print(message, file=sys.stderr)
+        print(f"오류 {len(exc.errors)}건: 아무것도 저장하지 않았습니다 ({args.input})", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        print(f"데이터베이스 오류로 아무것도 저장하지 않았습니다: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+
+    _print_report(report)
+    return 0
+
+
+def _print_report(report: ImportReport) -> None:
+    related = ", ".join(f"{table} {count}건" for table, count in report.related_rows.items())
+    print(f"{report.table}: {report.rows_written}건을 가져왔습니다" + (f" (함께 추가: {related})" if related else ""))
+    if report.warnings:
+        print(f"경고 {len(report.warnings)}건:")
+        for message in report.warnings[:_MAX_WARNINGS_PRINTED]:
+            print(f"  - {message}")
+        if len(report.warnings) > _MAX_WARNINGS_PRINTED:
+            print(f"  … 외 {len(report.warnings) - _MAX_WARNINGS_PRINTED}건")
