@@ -23,11 +23,21 @@ def format_manwon(amount_krw: float | int | None, *, decimals: int = 0) -> str:
         decimals: Digits after the decimal point of the 만원 figure.
 
     Returns:
-        Text such as ``"1,250만원"`` or ``"-"``.
+        Text such as ``"1,250만원"``, ``"1억 2,000만원"``, ``"5,000원"`` (under 1만원) or ``"-"``.
     """
     if _is_missing(amount_krw):
         return "-"
-    return f"{amount_krw / 10_000:,.{decimals}f}만원"
+    sign = "-" if amount_krw < 0 else ""
+    amount = abs(float(amount_krw))
+    if amount < 10_000:
+        return f"{sign}{round(amount):,}원"  # "0만원" for 5,000원 would hide the amount
+    manwon = round(amount / 10_000, decimals)
+    eok, rest = divmod(manwon, 10_000)
+    if eok >= 1:
+        # Korean reads 억 (10^8) as its own unit: 1억 2,000만원, not 12,000만원.
+        rest_text = f" {rest:,.{decimals}f}만원" if rest else "원"
+        return f"{sign}{int(eok):,}억{rest_text}"
+    return f"{sign}{manwon:,.{decimals}f}만원"
 
 
 def format_krw(amount_krw: float | int | None) -> str:
