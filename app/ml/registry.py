@@ -113,6 +113,7 @@ def write_manifest(models_dir: Path, manifest: dict) -> Path:
     fd, tmp = tempfile.mkstemp(dir=models_dir, prefix=".manifest-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(manifest, handle, ensure_ascii=False, indent=2, sort_keys=True)
+    os.chmod(tmp, 0o644)  # mkstemp creates 0600; the app server may run as another user
     final = models_dir / MANIFEST_NAME
     os.replace(tmp, final)
     return final
