@@ -311,9 +311,16 @@ def simulate_service_sessions(seekers: pd.DataFrame, n_sessions: int, rng: np.ra
             rows.append((sid + 1, int(seekers["id"].iat[seeker_idx[sid]]), service[sid], order, step, clock, duration,
                          status, code, "mobile" if mobile[sid] else "pc"))
             clock = clock + np.timedelta64(int(duration), "s")
-            # After an error a third give up; the rest retry the step once.
-            if error and rng.random() < 0.35:
-                break
+            # After an error a third give up; the rest retry the step once (and get through).
+            if error:
+                if rng.random() < 0.35:
+                    rows.append((sid + 1, int(seekers["id"].iat[seeker_idx[sid]]), service[sid], order, step, clock, 0.0,
+                                 "dropout", "", "mobile" if mobile[sid] else "pc"))
+                    break
+                retry_s = float(np.round(median_s * rng.lognormal(0.0, 0.5), 1))
+                rows.append((sid + 1, int(seekers["id"].iat[seeker_idx[sid]]), service[sid], order, step, clock, retry_s,
+                             "ok", "", "mobile" if mobile[sid] else "pc"))
+                clock = clock + np.timedelta64(int(retry_s), "s")
             if rng.random() < p_drop:
                 rows.append((sid + 1, int(seekers["id"].iat[seeker_idx[sid]]), service[sid], order, step, clock, 0.0,
                              "dropout", "", "mobile" if mobile[sid] else "pc"))

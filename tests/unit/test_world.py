@@ -188,3 +188,15 @@ def test_posted_wages_follow_the_occupation_wage_bands(demo_world) -> None:
     rho, _ = spearmanr(medians.to_numpy(), band.to_numpy())
     assert rho > 0.85
     assert np.median(np.abs(medians.to_numpy() / band.to_numpy() - 1)) < 0.10
+
+
+def test_service_logs_show_mobile_authentication_as_a_bottleneck(demo_world) -> None:
+    """본인인증 fails more on mobile; every error is followed by a retry or a drop-out."""
+    engine, _ = demo_world
+    events = _frame(engine, "SELECT session_id, step_order, step, status, device FROM service_events ORDER BY id")
+    auth = events[events["step"] == "본인인증"]
+    error_rate = auth.assign(err=auth["status"] == "error").groupby("device")["err"].mean()
+    assert error_rate["mobile"] > error_rate["pc"] + 0.03
+    after_error = events.shift(-1)[events["status"] == "error"]
+    assert after_error["status"].isin(["ok", "dropout"]).all()
+    assert (after_error["step"] == events.loc[after_error.index, "step"]).all()
