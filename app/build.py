@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, inspect, select
 
 from app.db import orm
 from app.ml import registry
-from app.world.generate import WorldSummary, generate_world
+from app.world.generate import generate_world
 
 Reporter = Callable[[str, float], None]
 
@@ -77,12 +77,9 @@ def run_build(
     meta = read_world_meta(engine)
     world_generated = False
     if force or meta.get("size") != size or meta.get("seed") != str(seed) or "fingerprint" not in meta:
-        summary: WorldSummary = generate_world(
-            engine, size=size, seed=seed, progress=lambda step, f: say(f"세계 생성: {step}", 0.8 * f)
-        )
+        generate_world(engine, size=size, seed=seed, progress=lambda step, f: say(f"세계 생성: {step}", 0.8 * f))
         world_generated = True
         meta = read_world_meta(engine)
-        del summary
     fingerprint = meta["fingerprint"]
     old = registry.load_manifest(models_dir) or {}
     old_models = old.get("models", {})

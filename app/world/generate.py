@@ -160,10 +160,8 @@ def generate_world(
     employers = _employer_identities(ref, employers, rng["text_postings"])
     posting_rows, labels = _posting_texts(ref, postings, employers, occ_text, rng["text_postings"])
 
-    from app.db.orm import create_schema, drop_schema
-
-    drop_schema(engine)
-    create_schema(engine)
+    orm.drop_schema(engine)
+    orm.create_schema(engine)
     chunk = cfg.chunk
     rows: dict[str, int] = {}
     report("데이터베이스 기록: 사업체·공고", 0.55)
