@@ -26,7 +26,9 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "world.db"
-        summary = generate_world(make_engine(f"sqlite:///{db}"), size=args.size, seed=args.seed)
+        engine = make_engine(f"sqlite:///{db}")
+        summary = generate_world(engine, size=args.size, seed=args.seed)
+        engine.dispose()  # closing the last connection checkpoints the WAL into the database file
         db_mb = sum(p.stat().st_size for p in Path(tmp).glob("world.db*")) / 2**20
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({
