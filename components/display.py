@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -53,42 +52,14 @@ def render_download(csv: bytes, *, file_name: str, key: str, label: str = "CSV �
     )
 
 
-def _metrics_text(metrics: Any) -> str:
-    if not isinstance(metrics, dict) or not metrics:
-        return "-"
-    parts = []
-    for name, value in metrics.items():
-        if isinstance(value, float):
-            parts.append(f"{name}={value:.3f}")
-        elif isinstance(value, (int, str, bool)):
-            parts.append(f"{name}={value}")
-    return ", ".join(parts) if parts else "-"
+def render_model_status(status: pd.DataFrame, *, build_command: str) -> None:
+    """Table of built models, or a note naming the build command when there are none.
 
-
-def model_status_table(manifest: dict[str, Any]) -> pd.DataFrame:
-    """One row per built model from a parsed manifest (tolerates missing fields)."""
-    models = manifest.get("models") or {}
-    rows = [
-        {
-            "모델": name,
-            "버전": str(info.get("version", "-")),
-            "성능 지표": _metrics_text(info.get("metrics")),
-            "생성 시각": str(info.get("created_at", "-")),
-        }
-        for name, info in sorted(models.items())
-        if isinstance(info, dict)
-    ]
-    return pd.DataFrame(rows, columns=["모델", "버전", "성능 지표", "생성 시각"])
-
-
-def render_model_status(manifest: dict[str, Any] | None, *, build_command: str) -> None:
-    """Table of built models, or a note naming the build command when there are none."""
-    if not manifest or not manifest.get("models"):
+    Args:
+        status: Output of ``app.services.overview.compute_model_status``.
+        build_command: Command that builds the models.
+    """
+    if status.empty:
         st.info(f"아직 만들어진 모델이 없습니다. 터미널에서 `{build_command}`를 실행하세요.")
         return
-    world = manifest.get("world") or {}
-    st.caption(
-        f"매니페스트 생성 {manifest.get('created_at', '-')} · 학습 데이터: "
-        f"{world.get('size', '-')} 세계 (seed {world.get('seed', '-')}, 지문 {str(world.get('fingerprint', '-'))[:12]})"
-    )
-    st.dataframe(model_status_table(manifest), hide_index=True, width="stretch", key="home.models")
+    st.dataframe(status, hide_index=True, width="stretch", key="home.models")

@@ -22,8 +22,9 @@ from app.config import get_settings
 from app.db.engine import get_engine
 from app.db.repositories import employers as employer_repo
 from app.db.repositories import world as world_repo
-from app.services import overview
-from app.services.overview import ExplorerQuery, FilterOptions, ReferenceNames
+from app.services import explorer, overview
+from app.services.explorer import ExplorerQuery, FilterOptions
+from app.services.overview import ReferenceNames
 
 logger = logging.getLogger(__name__)
 
@@ -180,7 +181,7 @@ def breakdowns() -> dict[str, pd.DataFrame]:
 def _filter_options(db_url: str, reference_dir: str) -> FilterOptions:
     eng = _engine(db_url)
     overview.check_world(eng)
-    return overview.compute_filter_options(eng, _names(reference_dir))
+    return explorer.compute_filter_options(eng, _names(reference_dir))
 
 
 def filter_options() -> FilterOptions:
@@ -191,7 +192,7 @@ def filter_options() -> FilterOptions:
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
 def _postings(db_url: str, reference_dir: str, query: ExplorerQuery, viewer: int | None) -> pd.DataFrame:
-    return overview.search_postings(
+    return explorer.search_postings(
         _engine(db_url), query, _names(reference_dir), viewer_employer_id=viewer
     )
 
@@ -204,7 +205,7 @@ def postings(query: ExplorerQuery, *, viewer_employer_id: int | None = None) -> 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
 def _seekers(db_url: str, reference_dir: str, query: ExplorerQuery) -> pd.DataFrame:
-    return overview.search_seekers(_engine(db_url), query, _names(reference_dir))
+    return explorer.search_seekers(_engine(db_url), query, _names(reference_dir))
 
 
 def seekers(query: ExplorerQuery) -> pd.DataFrame:
@@ -215,7 +216,7 @@ def seekers(query: ExplorerQuery) -> pd.DataFrame:
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
 def _courses(db_url: str, reference_dir: str, query: ExplorerQuery) -> pd.DataFrame:
-    return overview.search_courses(_engine(db_url), query, _names(reference_dir))
+    return explorer.search_courses(_engine(db_url), query, _names(reference_dir))
 
 
 def courses(query: ExplorerQuery) -> pd.DataFrame:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app.charts import overview as charts
-from app.services import overview
-from app.services.overview import EMPLOYMENT_TYPES, WAGE_SLIDER_MAX_MANWON, ExplorerQuery, NoWorldError
+from app.services import explorer
+from app.services.explorer import EMPLOYMENT_TYPES, WAGE_SLIDER_MAX_MANWON, ExplorerQuery
+from app.services.overview import NoWorldError
 from components import auth, display, filters, resources, state
 
 user = auth.require_role("explorer")
@@ -53,19 +54,19 @@ with tabs["채용공고"]:
     rows = resources.postings(query, viewer_employer_id=employer_id)
     if employer_id is not None:
         st.caption(f"게시된 공고는 공개 정보라 모든 기업의 공고를 보여 줍니다. 우리 기업 공고 {int(rows['mine'].sum()):,}건은 ‘내 공고’로 표시됩니다.")
-    table = overview.posting_table(rows, show_mine=employer_id is not None)
+    table = explorer.posting_table(rows, show_mine=employer_id is not None)
     display.render_table(table, key="explorer.postings.table")
-    display.render_download(overview.to_csv_bytes(table), file_name="채용공고.csv", key="explorer.postings.csv")
+    display.render_download(explorer.to_csv_bytes(table), file_name="채용공고.csv", key="explorer.postings.csv")
     left, right = st.columns(2)
     with left:
         display.render_chart(charts.make_wage_by_occupation_figure(rows), key="explorer.postings.wage_chart")
     with right:
         display.render_chart(
-            charts.make_postings_over_time_figure(overview.compute_postings_by_month(rows)),
+            charts.make_postings_over_time_figure(explorer.compute_postings_by_month(rows)),
             key="explorer.postings.time_chart",
         )
     display.render_chart(
-        charts.make_fill_rate_by_figure(overview.compute_fill_rate_by(rows, "region"), by="region", by_title="시도"),
+        charts.make_fill_rate_by_figure(explorer.compute_fill_rate_by(rows, "region"), by="region", by_title="시도"),
         key="explorer.postings.fill_chart",
     )
 
@@ -84,9 +85,9 @@ if show_seekers:
             wage_range_manwon=wage, date_range=period,
         )
         rows = resources.seekers(query)
-        table = overview.seeker_table(rows)
+        table = explorer.seeker_table(rows)
         display.render_table(table, key="explorer.seekers.table", unit="명")
-        display.render_download(overview.to_csv_bytes(table), file_name="구직자_가명.csv", key="explorer.seekers.csv")
+        display.render_download(explorer.to_csv_bytes(table), file_name="구직자_가명.csv", key="explorer.seekers.csv")
         left, right = st.columns(2)
         with left:
             display.render_chart(
@@ -99,7 +100,7 @@ if show_seekers:
         with right:
             display.render_chart(
                 charts.make_rate_bar_figure(
-                    overview.compute_reemployment_of(rows, "age_band"), category="age_band", rate="rate",
+                    explorer.compute_reemployment_of(rows, "age_band"), category="age_band", rate="rate",
                     title="연령대별 180일 내 재취업률 (현재 조건)", category_title="연령대", rate_title="재취업률",
                 ),
                 key="explorer.seekers.reemp_chart",
@@ -112,12 +113,12 @@ with tabs["훈련과정"]:
         date_range=period,
     )
     rows = resources.courses(query)
-    table = overview.course_table(rows)
+    table = explorer.course_table(rows)
     display.render_table(table, key="explorer.courses.table", unit="개")
-    display.render_download(overview.to_csv_bytes(table), file_name="훈련과정.csv", key="explorer.courses.csv")
+    display.render_download(explorer.to_csv_bytes(table), file_name="훈련과정.csv", key="explorer.courses.csv")
     display.render_chart(
         charts.make_count_and_rate_figure(
-            overview.compute_courses_by(rows, "region"), category="region", count="n_courses",
+            explorer.compute_courses_by(rows, "region"), category="region", count="n_courses",
             rate="employment_rate", title="시도별 훈련과정 수와 평균 6개월 취업률", category_title="시도",
             count_title="과정 수", rate_title="평균 6개월 취업률",
         ),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app.charts import overview as charts
-from app.services.overview import BUILD_COMMAND, RATE_NOTES, NoWorldError, UnknownEmployerError
+from app.services.overview import (
+    BUILD_COMMAND, RATE_NOTES, NoWorldError, UnknownEmployerError, compute_model_status,
+)
 from app.text.formatting import format_count, format_number, format_rate
 from components import auth, display, resources
 from components.display import MetricItem
@@ -86,4 +88,4 @@ try:
 except (OSError, ValueError) as err:  # unreadable or corrupt manifest.json
     st.error(f"모델 매니페스트를 읽을 수 없습니다 ({err.__class__.__name__}). `{BUILD_COMMAND}`로 다시 만드세요.")
 else:
-    display.render_model_status(manifest, build_command=BUILD_COMMAND)
+    display.render_model_status(compute_model_status(manifest), build_command=BUILD_COMMAND)

@@ -6,6 +6,7 @@ Money is stored as integer KRW; people read monthly wages in 만원 ("월 250만
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 _WAGE_PREFIX = {"hourly": "시급", "daily": "일급", "monthly": "월", "annual": "연"}
@@ -85,3 +86,85 @@ def format_number(value: float | int | None, unit: str = "", *, decimals: int = 
     if _is_missing(value):
         return "-"
     return f"{value:,.{decimals}f}{unit}"
+
+
+KST = dt.timezone(dt.timedelta(hours=9), "KST")
+"""Korea Standard Time. A fixed offset is exact (Korea has no daylight saving) and needs no tzdata."""
+
+
+def format_kst_datetime(value: str | dt.datetime | None) -> str:
+    """Format a timestamp as Korean local time to the minute, e.g. ``"2026-11-24 04:05"``.
+
+    Args:
+        value: A datetime or ISO 8601 text (as manifests store it). Values without a time zone
+            are taken as UTC, which is what ``app.ml.registry.now_iso()`` writes.
+
+    Returns:
+        ``"YYYY-MM-DD HH:MM"`` in KST; ``"-"`` when missing; unparseable text unchanged (so that
+        nothing the file says is hidden).
+    """
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(KST).strftime("%Y-%m-%d %H:%M")
+
+
+METRIC_LABELS: dict[str, tuple[str, str, str]] = {
+    "median_ape_vs_truth": ("실제 시장임금 대비 오차(중앙값)", "percent", ""),
+    "cells": ("추정 셀", "count", "개"),
+    "auc": ("AUC", "score", ""),
+    "oracle_auc": ("참값 기준 AUC", "score", ""),
+    "brier": ("Brier 점수", "score", ""),
+    "ece": ("보정오차(ECE)", "score", ""),
+    "log_loss": ("로그 손실", "score", ""),
+    "accuracy": ("정확도", "percent", ""),
+    "n_train": ("학습 표본", "count", "건"),
+    "n_test": ("평가 표본", "count", "건"),
+}
+"""Model metric name -> (Korean label, kind, unit). Kinds: ``percent`` (a 0–1 share shown in %),
+``count`` (a whole number with ``unit``), ``score`` (three decimals). Add new metrics here."""
+
+
+def _plain_number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    if abs(value) >= 100:
+        return f"{value:,.1f}"
+    return f"{value:.3f}"
+
+
+def format_metric(name: str, value: float | str | None) -> str:
+    """Format one model metric with a Korean label, e.g. ``("cells", 1536.0) -> "추정 셀 1,536개"``.
+
+    Args:
+        name: Metric name as the manifest stores it.
+        value: Its value.
+
+    Returns:
+        Label and value (see :data:`METRIC_LABELS`); an unknown metric keeps its name and gets a
+        plain number format (whole numbers with separators, others with three decimals).
+    """
+    label, kind, unit = METRIC_LABELS.get(name, (name, "", ""))
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return f"{label} -"
+    if isinstance(value, bool):  # before the number branch: bool is an int subclass
+        return f"{label} {'예' if value else '아니오'}"
+    if not isinstance(value, (int, float)):
+        return f"{label} {value}"
+    if kind == "percent":
+        text = format_rate(value)
+    elif kind == "count":
+        text = format_count(value, unit)
+    elif kind == "score":
+        text = f"{value:.3f}"
+    else:
+        text = _plain_number(value)
+    return f"{label} {text}"

@@ -91,35 +91,72 @@ def test_empty_database_names_build_command(
     assert not at.metric
 
 
-def test_model_section_lists_manifest(
-    app_env: None, roles: dict[str, dict], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def _use_manifest(manifest: dict, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Point the settings at a models folder holding ``manifest`` as its manifest.json."""
     from app.config import get_settings
 
     models = tmp_path / "built-models"
     models.mkdir()
-    (models / "manifest.json").write_text(
-        json.dumps(
-            {
-                "created_at": "2026-11-23T10:00:00",
-                "world": {"size": "small", "seed": 7, "fingerprint": "abc123def456", "rows": {"postings": 400}},
-                "models": {
-                    "hiring": {"version": "1.0.0", "created_at": "2026-11-23T10:00:00",
-                               "metrics": {"auc": 0.8123}, "files": ["hiring.joblib"]},
-                },
-            }
-        ),
-        encoding="utf-8",
-    )
+    (models / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv("GOYONG_MODELS_DIR", str(models))
     get_settings.cache_clear()
+
+
+def test_model_section_lists_manifest(
+    app_env: None, roles: dict[str, dict], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _use_manifest(
+        {
+            "created_at": "2026-11-23T10:00:00",
+            "world": {"size": "small", "seed": 7, "fingerprint": "abc123def456", "rows": {"postings": 400}},
+            "models": {
+                "hiring": {"version": "1.0.0", "created_at": "2026-11-23T10:00:00",
+                           "metrics": {"auc": 0.8123}, "files": ["hiring.joblib"]},
+            },
+        },
+        monkeypatch, tmp_path,
+    )
     at = run_page(HOME, roles["counsellor"])
     assert not at.exception
     table = next(d.value for d in at.dataframe if "모델" in d.value.columns)
     assert table["모델"].tolist() == ["hiring"]
     assert table["버전"].tolist() == ["1.0.0"]
-    assert "auc=0.812" in table["성능 지표"].iloc[0]
+    assert "AUC 0.812" in table["성능 지표"].iloc[0]
     assert not any("python -m app build" in i.value for i in at.info)
+
+
+def test_model_section_shows_titles_training_data_and_korean_metrics(
+    app_env: None, roles: dict[str, dict], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fingerprint = "fb68f1b64c7ceb479c1d681170d4a546"
+    _use_manifest(
+        {
+            "created_at": "2026-11-23T19:05:53+00:00",
+            "world": {"size": "demo", "seed": 20261123, "fingerprint": fingerprint},
+            "models": {
+                "market_wages": {
+                    "title": "직종×지역 시장임금표", "version": "1.0", "data_fingerprint": fingerprint,
+                    "created_at": "2026-11-23T19:05:53+00:00", "files": ["market_wages.parquet"],
+                    "metrics": {"cells": 1536.0, "median_ape_vs_truth": 0.0438},
+                },
+            },
+        },
+        monkeypatch, tmp_path,
+    )
+    at = run_page(HOME, roles["policy"])
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "모델" in d.value.columns)
+    assert table.to_dict("records") == [
+        {
+            "모델": "직종×지역 시장임금표",
+            "버전": "1.0",
+            "학습 데이터": "demo 세계 · seed 20261123 · 지문 fb68f1b6",
+            "성능 지표": "추정 셀 1,536개, 실제 시장임금 대비 오차(중앙값) 4.4%",
+            "생성 시각(KST)": "2026-11-24 04:05",
+        }
+    ]
+    shown = " ".join(str(v) for v in table.to_numpy().ravel())
+    assert "market_wages" not in shown and "median_ape" not in shown and "=" not in shown
 
 
 def test_employer_with_unknown_id_gets_korean_error(app_env: None) -> None:

@@ -1,10 +1,11 @@
-"""Overview service, repositories and charts on the small seeded world (no Streamlit)."""
+"""Overview and explorer services, repositories and charts on the small seeded world (no Streamlit)."""
 
 from __future__ import annotations
 
 import ast
-import re
 import datetime as dt
+import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -14,13 +15,17 @@ from sqlalchemy import Engine, create_engine, text
 from app.charts import overview as charts
 from app.db.engine import make_engine
 from app.db.repositories import seekers as seeker_repo
+from app.services import explorer as ex
 from app.services import overview as ov
+from app.text.formatting import format_kst_datetime, format_metric
+from app.world import params
 from app.world.reference import load_reference
 
 ROOT = Path(__file__).resolve().parents[2]
 MY_APP_MODULES = [
     "app/auth.py",
     "app/services/overview.py",
+    "app/services/explorer.py",
     "app/charts/overview.py",
     "app/db/repositories/__init__.py",
     "app/db/repositories/postings.py",
@@ -110,17 +115,17 @@ def test_breakdowns_have_names_and_rates(engine: Engine, names: ov.ReferenceName
 
 
 def test_search_filters_narrow_results(engine: Engine, names: ov.ReferenceNames) -> None:
-    everything = ov.search_postings(engine, ov.ExplorerQuery(), names)
+    everything = ex.search_postings(engine, ex.ExplorerQuery(), names)
     region = everything["region_code"].mode()[0]
-    in_region = ov.search_postings(engine, ov.ExplorerQuery(region_codes=(region,)), names)
+    in_region = ex.search_postings(engine, ex.ExplorerQuery(region_codes=(region,)), names)
     assert 0 < len(in_region) < len(everything) and set(in_region["region_code"]) == {region}
     major = names.major_of(everything["keco_code"].iloc[0])
-    in_major = ov.search_postings(engine, ov.ExplorerQuery(major_code=major), names)
+    in_major = ex.search_postings(engine, ex.ExplorerQuery(major_code=major), names)
     assert {names.major_of(c) for c in in_major["keco_code"]} == {major}
-    paid = ov.search_postings(engine, ov.ExplorerQuery(wage_range_manwon=(300, ov.WAGE_SLIDER_MAX_MANWON)), names)
+    paid = ex.search_postings(engine, ex.ExplorerQuery(wage_range_manwon=(300, ex.WAGE_SLIDER_MAX_MANWON)), names)
     assert (paid["wage_monthly"] >= 3_000_000).all() and len(paid) < len(everything)
     day = dt.date(2025, 6, 30)
-    early = ov.search_postings(engine, ov.ExplorerQuery(date_range=(None, day)), names)
+    early = ex.search_postings(engine, ex.ExplorerQuery(date_range=(None, day)), names)
     assert (pd.to_datetime(early["open_date"]).dt.date <= day).all()
 
 
@@ -128,28 +133,151 @@ def test_seeker_rows_hold_no_identifiers(engine: Engine, names: ov.ReferenceName
     raw = seeker_repo.load_seekers(engine)
     assert list(raw.columns) == list(seeker_repo.SEEKER_COLUMNS)
     assert not seeker_repo.IDENTIFYING_COLUMNS & set(raw.columns)
-    rows = ov.search_seekers(engine, ov.ExplorerQuery(), names)
+    rows = ex.search_seekers(engine, ex.ExplorerQuery(), names)
     assert "age" not in rows.columns and "age_band" in rows.columns
-    table = ov.seeker_table(rows)
+    table = ex.seeker_table(rows)
     cells = " ".join(str(v) for v in table.to_numpy().ravel())
     assert "@" not in cells and "010-" not in cells
 
 
 def test_tables_use_korean_money_and_csv_bom(engine: Engine, names: ov.ReferenceNames) -> None:
-    rows = ov.search_postings(engine, ov.ExplorerQuery(), names, viewer_employer_id=1)
-    table = ov.posting_table(rows, show_mine=True)
+    rows = ex.search_postings(engine, ex.ExplorerQuery(), names, viewer_employer_id=1)
+    table = ex.posting_table(rows, show_mine=True)
     assert table["임금"].str.match(r"^(월|연|시급|일급) [\d,]+(만원|원)$").all()
     assert (table["내 공고"] == "내 공고").sum() == int((rows["employer_id"] == 1).sum())
-    csv = ov.to_csv_bytes(table)
+    csv = ex.to_csv_bytes(table)
     assert csv.startswith(b"\xef\xbb\xbf") and "공고번호".encode() in csv
 
 
 def test_charts_are_pure_figures_with_korean_axes(engine: Engine, names: ov.ReferenceNames) -> None:
-    rows = ov.search_postings(engine, ov.ExplorerQuery(), names)
+    rows = ex.search_postings(engine, ex.ExplorerQuery(), names)
     wage = charts.make_wage_by_occupation_figure(rows, top=5)
     assert len(wage.data) == 5 and wage.layout.xaxis.ticksuffix == "만원"
     assert max(max(t.x) for t in wage.data) < 10_000  # plotted in 만원, not KRW
     region = charts.make_region_postings_figure(ov.compute_postings_by_region(engine, names))
     assert region.layout.xaxis.title.text == "시도" and region.layout.yaxis2.tickformat == ".0%"
-    empty = charts.make_postings_over_time_figure(ov.compute_postings_by_month(rows.iloc[0:0]))
+    empty = charts.make_postings_over_time_figure(ex.compute_postings_by_month(rows.iloc[0:0]))
     assert empty.layout.annotations[0].text == "조건에 맞는 데이터가 없습니다"
+
+
+# --------------------------------------------------------------------------- reference date
+
+
+def _copy_world(world_db: Path, tmp_path: Path, *statements: str) -> Engine:
+    """A private copy of the test world with ``statements`` applied (the shared one stays intact)."""
+    path = tmp_path / "copy.db"
+    shutil.copyfile(world_db, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        for sql in statements:
+            conn.execute(text(sql))
+    return engine
+
+
+def test_as_of_is_the_generators_observation_end(engine: Engine) -> None:
+    assert ov.world_as_of(engine) == params.OBSERVATION_END
+    assert ov.compute_world_overview(engine).as_of == params.OBSERVATION_END
+
+
+def test_as_of_of_imported_data_is_the_last_posting_date(
+    world_db: Path, world_url: str, tmp_path: Path
+) -> None:
+    last_open = dt.date.fromisoformat(str(_scalar(world_url, "select max(open_date) from postings"))[:10])
+    assert last_open != params.OBSERVATION_END  # otherwise the fallback would go unnoticed
+    # Imported data has no world_meta; other key names are not guessed at.
+    no_meta = _copy_world(world_db, tmp_path, "delete from world_meta",
+                          "insert into world_meta(key, value) values ('as_of', '2020-01-01')")
+    assert ov.world_as_of(no_meta) == last_open
+    no_meta.dispose()
+
+
+def test_as_of_ignores_an_unreadable_observation_end(world_db: Path, world_url: str, tmp_path: Path) -> None:
+    last_open = dt.date.fromisoformat(str(_scalar(world_url, "select max(open_date) from postings"))[:10])
+    broken = _copy_world(world_db, tmp_path, "update world_meta set value='미상' where key='observation_end'")
+    assert ov.world_as_of(broken) == last_open
+    broken.dispose()
+
+
+# --------------------------------------------------------------------------- model status
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        ("median_ape_vs_truth", 0.0438, "실제 시장임금 대비 오차(중앙값) 4.4%"),
+        ("cells", 1536.0, "추정 셀 1,536개"),
+        ("auc", 0.81234, "AUC 0.812"),
+        ("brier", 0.1417, "Brier 점수 0.142"),
+        ("ece", 0.0312, "보정오차(ECE) 0.031"),
+        ("n_train", 12000, "학습 표본 12,000건"),
+        # unknown metrics keep their name and get a plain number format
+        ("recall_at_10", 0.71249, "recall_at_10 0.712"),
+        ("rows_scored", 25000.0, "rows_scored 25,000"),
+        ("mean_wage", 2512345.678, "mean_wage 2,512,345.7"),
+        ("calibrated", True, "calibrated 예"),
+        ("auc", None, "AUC -"),
+        ("auc", float("nan"), "AUC -"),
+        ("method", "isotonic", "method isotonic"),
+    ],
+)
+def test_metrics_get_korean_labels_and_readable_numbers(name: str, value: object, shown: str) -> None:
+    assert format_metric(name, value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("2026-11-23T19:05:53+00:00", "2026-11-24 04:05"),  # UTC evening is the next KST morning
+        ("2026-11-23T10:00:00", "2026-11-23 19:00"),  # no zone: written as UTC by the registry
+        ("2026-11-23T19:05:00+09:00", "2026-11-23 19:05"),
+        (dt.datetime(2026, 1, 1, 0, 0, tzinfo=dt.UTC), "2026-01-01 09:00"),
+        (None, "-"),
+        ("", "-"),
+        ("어제", "어제"),  # unreadable text is shown as written, not hidden
+    ],
+)
+def test_timestamps_shown_in_korean_local_time(value: object, shown: str) -> None:
+    assert format_kst_datetime(value) == shown
+
+
+MANIFEST = {
+    "created_at": "2026-11-23T19:05:53+00:00",
+    "world": {"size": "demo", "seed": 20261123, "fingerprint": "fb68f1b64c7ceb479c1d"},
+    "models": {
+        "market_wages": {
+            "title": "직종×지역 시장임금표",
+            "version": "1.0",
+            "data_fingerprint": "fb68f1b64c7ceb479c1d",
+            "created_at": "2026-11-23T19:05:53+00:00",
+            "metrics": {"cells": 1536.0, "median_ape_vs_truth": 0.0438},
+        },
+        "hiring": {
+            "version": "2.1",
+            "data_fingerprint": "0123456789abcdef",
+            "metrics": {"auc": 0.8123, "per_region": {"11": 0.8}},
+        },
+        "broken": "not a model entry",
+    },
+}
+
+
+def test_model_status_reads_like_korean_text() -> None:
+    status = ov.compute_model_status(MANIFEST)
+    assert list(status.columns) == ["모델", "버전", "학습 데이터", "성능 지표", "생성 시각(KST)"]
+    rows = {r["모델"]: r for r in status.to_dict("records")}
+    assert set(rows) == {"직종×지역 시장임금표", "hiring"}  # title when there is one, else the key
+    wages = rows["직종×지역 시장임금표"]
+    assert wages["버전"] == "1.0"
+    assert wages["학습 데이터"] == "demo 세계 · seed 20261123 · 지문 fb68f1b6"
+    assert wages["성능 지표"] == "추정 셀 1,536개, 실제 시장임금 대비 오차(중앙값) 4.4%"
+    assert wages["생성 시각(KST)"] == "2026-11-24 04:05"
+    hiring = rows["hiring"]
+    assert hiring["학습 데이터"] == "지문 01234567"  # not the manifest's current world
+    assert hiring["성능 지표"] == "AUC 0.812"  # nested values are not metrics
+    assert hiring["생성 시각(KST)"] == "-"
+
+
+@pytest.mark.parametrize("manifest", [None, {}, {"models": {}}])
+def test_model_status_without_models_is_empty(manifest: dict | None) -> None:
+    status = ov.compute_model_status(manifest)
+    assert status.empty and list(status.columns) == list(ov.MODEL_STATUS_COLUMNS)
