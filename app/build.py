@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, inspect, select
 
 from app.db import orm
+from app.world.fingerprint import EXCLUDED_TABLES
 from app.ml import registry
 from app.world.generate import generate_world
 
@@ -43,7 +44,7 @@ def world_row_counts(engine: Engine) -> dict[str, int]:
     counts = {}
     with engine.connect() as conn:
         for name, table in sorted(orm.Base.metadata.tables.items()):
-            if name in (orm.WorldMeta.__tablename__, orm.AuditLog.__tablename__):
+            if name in EXCLUDED_TABLES:
                 continue
             counts[name] = int(conn.execute(select(func.count()).select_from(table)).scalar_one())
     return counts

@@ -363,6 +363,22 @@ class AuditLog(Base):
     output: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
+class HiringScenario(Base):
+    """A what-if scenario an employer saved on the hiring simulator (persisted per employer)."""
+
+    __tablename__ = "hiring_scenarios"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    posting_id: Mapped[int | None] = mapped_column(ForeignKey("postings.id"), nullable=True)
+    name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    conditions: Mapped[dict] = mapped_column(JSON)  # the PostingConditions fields
+    probability: Mapped[float] = mapped_column(Float)
+    days: Mapped[float] = mapped_column(Float)
+    model_version: Mapped[str] = mapped_column(String(40))
+
+
 class WorldMeta(Base):
     """Key/value facts about the generated world (seed, size, fingerprint, created_at)."""
 

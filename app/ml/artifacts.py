@@ -55,3 +55,7 @@ def build_market_wages(ctx: BuildContext) -> ArtifactResult:
 
 
 register(ArtifactSpec(name="market_wages", version="1.0", title="직종×지역 시장임금표", build=build_market_wages))
+
+# Later artifacts depend on the ones above (the hiring model reads market_wages), so they are
+# imported — and thereby registered — after them.
+import app.ml.hiring  # noqa: E402,F401

@@ -1,0 +1,276 @@
+"""Hiring-success model (채용성공모델): probability that a posting is filled within 30 days, and
+expected days to fill.
+
+Method (documented for the AI Basic Act's explanation duty):
+
+* **Probability** — LightGBM on posting and market features (:mod:`app.ml.hiring_features`) with
+  monotone constraints (higher wage never lowers it; more weekly hours never raise it; more welfare,
+  4대보험 and a more complete posting never lower it; more required years never raise it),
+  calibrated by Platt scaling fitted on cross-fitted (out-of-fold) log-odds. Platt scaling is a monotone *linear* map of the
+  booster's log-odds, so (a) the constraints survive calibration and (b) SHAP values of the booster,
+  multiplied by the slope, add up exactly to the calibrated log-odds shown to the user.
+* **Uncertainty** — four more boosters on bootstrap resamples; the spread of their calibrated
+  probabilities gives the interval shown next to the estimate.
+* **Days to fill** — LightGBM quantile regressions (25/50/75 %) of log days among filled postings
+  (a posting still open at its close date is censored; the figure is "if it is filled").
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+from lightgbm import LGBMClassifier, LGBMRegressor
+from scipy.special import expit, logit
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+from app.ml import evaluate
+from app.ml.artifacts import MARKET_WAGES_FILE
+from app.ml.hiring_features import (
+    FACTOR_OF_FEATURE,
+    FEATURES,
+    MONOTONE,
+    MarketContext,
+    build_features,
+    load_training_postings,
+    make_market_context,
+    to_model_frame,
+)
+from app.ml.registry import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, register
+
+MODEL_NAME = "hiring"
+MODEL_VERSION = "1.0"
+MODEL_FILE = "hiring_model.joblib"
+BAG_SIZE = 4
+HORIZON_DAYS = 30
+
+
+def _params(seed: int) -> dict:
+    # Shallow trees, many of them: the hiring process is close to additive in its factors, and on
+    # a fresh held-out world 4-leaf trees reached AUC 0.980 of the oracle against 0.975 for
+    # 15-leaf trees (same calibration error).
+    return {
+        "n_estimators": 1500,
+        "learning_rate": 0.02,
+        "num_leaves": 4,
+        "min_child_samples": 50,
+        "subsample": 0.8,
+        "subsample_freq": 1,
+        "colsample_bytree": 0.9,
+        "reg_lambda": 1.0,
+        "monotone_constraints": [MONOTONE.get(f, 0) for f in FEATURES],
+        "monotone_constraints_method": "advanced",
+        "random_state": seed,
+        "n_jobs": 2,
+        "verbose": -1,
+    }
+
+
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    """ECE with equal-width bins: Σ (bin share) × |mean outcome − mean probability|."""
+    y = np.asarray(y, dtype=float)
+    p = np.asarray(p, dtype=float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    index = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    ece = 0.0
+    for b in range(bins):
+        mask = index == b
+        if mask.any():
+            ece += mask.mean() * abs(y[mask].mean() - p[mask].mean())
+    return float(ece)
+
+
+@dataclass
+class HiringModel:
+    """A trained hiring-success model (loaded from ``models/hiring_model.joblib``).
+
+    Attributes:
+        booster: Main LightGBM classifier (uncalibrated log-odds).
+        platt: (slope, intercept) mapping booster log-odds to calibrated log-odds.
+        bag: Bootstrap boosters for the uncertainty interval.
+        days_models: Quantile regressors of log days to fill (keys 0.25, 0.5, 0.75).
+        market: Market wages and regional tightness used by the features.
+        version: Model version (manifest key ``hiring``).
+        metrics: Held-out metrics recorded at training.
+    """
+
+    booster: LGBMClassifier
+    platt: tuple[float, float]
+    bag: list[LGBMClassifier]
+    days_models: dict[float, LGBMRegressor]
+    market: MarketContext
+    version: str = MODEL_VERSION
+    metrics: dict[str, float] = field(default_factory=dict)
+    _explainer: object | None = field(default=None, repr=False)
+
+    # ------------------------------------------------------------------ scoring
+
+    def features(self, postings: pd.DataFrame) -> pd.DataFrame:
+        """Model frame for raw postings (see :func:`app.ml.hiring_features.build_features`)."""
+        return to_model_frame(build_features(postings, self.market))
+
+    def raw_logit(self, frame: pd.DataFrame, model: LGBMClassifier | None = None) -> np.ndarray:
+        """Booster log-odds (uncalibrated)."""
+        return (model or self.booster).predict(frame, raw_score=True)
+
+    def calibrated(self, raw: np.ndarray) -> np.ndarray:
+        """Calibrated probability from booster log-odds."""
+        slope, intercept = self.platt
+        return expit(slope * np.asarray(raw) + intercept)
+
+    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        """Calibrated probability of being filled within 30 days."""
+        return self.calibrated(self.raw_logit(frame))
+
+    def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Probability with an uncertainty interval and days to fill (25/50/75 %).
+
+        Returns:
+            Columns ``probability``, ``probability_low``, ``probability_high``, ``days``,
+            ``days_low``, ``days_high`` (one row per input row).
+        """
+        p = self.predict_proba(frame)
+        spread = np.vstack([p] + [self.calibrated(self.raw_logit(frame, m)) for m in self.bag])
+        sd = spread.std(axis=0)
+        days = {q: np.exp(m.predict(frame)) for q, m in self.days_models.items()}
+        return pd.DataFrame(
+            {
+                "probability": p,
+                "probability_low": np.clip(p - 1.96 * sd, 0.0, 1.0),
+                "probability_high": np.clip(p + 1.96 * sd, 0.0, 1.0),
+                "days": days[0.5],
+                "days_low": np.minimum(days[0.25], days[0.5]),
+                "days_high": np.maximum(days[0.75], days[0.5]),
+            },
+            index=frame.index,
+        )
+
+    # ------------------------------------------------------------------ explanation
+
+    @property
+    def explainer(self) -> object:
+        """SHAP TreeExplainer of the main booster (created lazily; ~0.1 s)."""
+        if self._explainer is None:
+            import shap
+
+            self._explainer = shap.TreeExplainer(self.booster.booster_)
+        return self._explainer
+
+    def explain(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+        """SHAP contributions in *calibrated* log-odds, summed into Korean factors.
+
+        Returns:
+            (one row per posting, one column per factor; the calibrated base log-odds). For each
+            row, base + Σ contributions equals the calibrated log-odds of its probability.
+        """
+        slope, intercept = self.platt
+        values = np.asarray(self.explainer.shap_values(frame))
+        if values.ndim == 3:  # some shap versions return one array per class
+            values = values[..., -1]
+        expected = self.explainer.expected_value
+        base = float(np.ravel(expected)[-1]) if np.ndim(expected) else float(expected)
+        per_feature = pd.DataFrame(values * slope, columns=list(FEATURES), index=frame.index)
+        grouped = per_feature.T.groupby(pd.Series(FACTOR_OF_FEATURE).reindex(FEATURES).to_numpy()).sum().T
+        return grouped, slope * base + intercept
+
+
+def _fit_days_models(x: pd.DataFrame, days: np.ndarray, seed: int) -> dict[float, LGBMRegressor]:
+    # LightGBM refuses monotone constraints with the quantile objective, so the day models are
+    # unconstrained; the probability model carries the constraints users reason with.
+    models = {}
+    for q in (0.25, 0.5, 0.75):
+        model = LGBMRegressor(
+            objective="quantile", alpha=q, n_estimators=300, learning_rate=0.05, num_leaves=15, min_child_samples=30,
+            random_state=seed, n_jobs=2, verbose=-1,
+        )
+        models[q] = model.fit(x, np.log(days))
+    return models
+
+
+def train_hiring_model(
+    postings: pd.DataFrame, market: MarketContext, *, seed: int = 0
+) -> tuple[HiringModel, dict[str, np.ndarray]]:
+    """Train, calibrate and evaluate the model on observed postings.
+
+    Args:
+        postings: :func:`app.ml.hiring_features.load_training_postings` output.
+        market: Market context for the features.
+        seed: Random seed (splits, boosters).
+
+    Returns:
+        (the model with held-out metrics, {"test_ids", "test_probability"} for oracle grading).
+    """
+    x = to_model_frame(build_features(postings, market))
+    y = postings["filled_30d"].astype(int).to_numpy()
+    idx = np.arange(len(postings))
+    train_idx, test_idx = train_test_split(idx, test_size=0.2, random_state=seed, stratify=y)
+    # Platt scaling fitted on out-of-fold log-odds (5-fold cross-fitting), so calibration uses every
+    # training row without being fitted on the rows the booster saw.
+    out_of_fold = np.zeros(len(train_idx))
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
+    for fit_part, held_part in folds.split(train_idx, y[train_idx]):
+        fold_model = LGBMClassifier(**_params(seed)).fit(x.iloc[train_idx[fit_part]], y[train_idx[fit_part]])
+        out_of_fold[held_part] = fold_model.predict(x.iloc[train_idx[held_part]], raw_score=True)
+    platt_fit = LogisticRegression(C=1e6).fit(out_of_fold.reshape(-1, 1), y[train_idx])
+    platt = (float(platt_fit.coef_[0, 0]), float(platt_fit.intercept_[0]))
+    booster = LGBMClassifier(**_params(seed)).fit(x.iloc[train_idx], y[train_idx])
+    rng = np.random.default_rng(seed)
+    bag = []
+    for b in range(BAG_SIZE):
+        sample = rng.choice(train_idx, size=len(train_idx), replace=True)
+        bag.append(LGBMClassifier(**_params(seed + 1 + b)).fit(x.iloc[sample], y[sample]))
+    filled = postings["filled"].to_numpy(bool) & postings["days_to_fill"].notna().to_numpy()
+    fit_days = np.intersect1d(np.flatnonzero(filled), train_idx)
+    days_models = _fit_days_models(x.iloc[fit_days], postings["days_to_fill"].to_numpy(float)[fit_days], seed)
+    model = HiringModel(booster=booster, platt=platt, bag=bag, days_models=days_models, market=market)
+
+    p_test = model.predict_proba(x.iloc[test_idx])
+    y_test = y[test_idx]
+    test_filled = np.intersect1d(np.flatnonzero(filled), test_idx)
+    days_pred = np.exp(days_models[0.5].predict(x.iloc[test_filled]))
+    model.metrics = {
+        "auc": round(float(roc_auc_score(y_test, p_test)), 4),
+        "brier": round(float(brier_score_loss(y_test, p_test)), 4),
+        "ece": round(expected_calibration_error(y_test, p_test), 4),
+        "log_loss": round(float(log_loss(y_test, p_test)), 4),
+        "days_mae": round(float(np.mean(np.abs(days_pred - postings["days_to_fill"].to_numpy(float)[test_filled]))), 2),
+        "n_train": float(len(train_idx)),
+        "n_test": float(len(test_idx)),
+    }
+    return model, {"test_ids": postings["id"].to_numpy()[test_idx], "test_probability": p_test}
+
+
+def build_hiring(ctx: BuildContext) -> ArtifactResult:
+    """Registry builder: train on the world's postings, grade against the oracle, save."""
+    started = time.perf_counter()
+    market_wages = pd.read_parquet(artifact_path(ctx.out_dir, "market_wages", MARKET_WAGES_FILE))
+    market = make_market_context(ctx.engine, market_wages)
+    postings = load_training_postings(ctx.engine)
+    model, held_out = train_hiring_model(postings, market, seed=ctx.seed % (2**31))
+    model.metrics.update(evaluate.hiring_oracle_metrics(ctx.engine, held_out["test_ids"], held_out["test_probability"]))
+    model.metrics["train_seconds"] = round(time.perf_counter() - started, 1)
+    joblib.dump(model, ctx.out_dir / MODEL_FILE, compress=3)
+    return ArtifactResult(files=(MODEL_FILE,), metrics=dict(model.metrics))
+
+
+def load_hiring_model(models_dir: Path) -> HiringModel:
+    """Load the built model (only from our own models/ directory).
+
+    Raises:
+        ArtifactMissing: When it has not been built (the message names ``python -m app build``).
+    """
+    return joblib.load(artifact_path(models_dir, MODEL_NAME, MODEL_FILE))
+
+
+register(ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="채용성공 예측모델", build=build_hiring))
+
+
+def probability_to_logit(p: np.ndarray) -> np.ndarray:
+    """Log-odds of a probability (clipped away from 0 and 1)."""
+    return logit(np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6))
