@@ -249,7 +249,8 @@ def train_hiring_model(
 def build_hiring(ctx: BuildContext) -> ArtifactResult:
     """Registry builder: train on the world's postings, grade against the oracle, save."""
     started = time.perf_counter()
-    market_wages = pd.read_parquet(artifact_path(ctx.out_dir, "market_wages", MARKET_WAGES_FILE))
+    # market_wages is registered (and so built) before this model in the same build run.
+    market_wages = pd.read_parquet(ctx.out_dir / MARKET_WAGES_FILE)
     market = make_market_context(ctx.engine, market_wages)
     postings = load_training_postings(ctx.engine)
     model, held_out = train_hiring_model(postings, market, seed=ctx.seed % (2**31))
