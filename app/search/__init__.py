@@ -1,0 +1,10 @@
+"""Search: text/structure encoders and FAISS indexes over the product's records.
+
+Modules:
+    postings_index: "similar postings" — TF-IDF (char n-grams) + SVD text vectors joined with the
+        posting's structured conditions, one exact FAISS inner-product index searched within the
+        occupation family (KECO 중분류).
+
+Submodules are imported explicitly (``from app.search.postings_index import PostingsIndex``) so that
+importing this package does not load faiss or scikit-learn.
+"""
