@@ -1,4 +1,4 @@
-"""Command line: ``python -m app {build,world,reference,import} …``.
+"""Command line: ``python -m app {build,world,reference,import,hiring} …``.
 
 Every command prints Korean messages, exits 0 on success and non-zero (2) on bad input, and never
 shows a traceback for an input problem.
@@ -97,6 +97,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     return main_import([args.kind, *args.rest])
 
 
+def cmd_hiring(args: argparse.Namespace) -> int:
+    """Score postings with the hiring-success model (``hiring score``)."""
+    from app.services.hiring_cli import main_hiring
+
+    return main_hiring(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m app``."""
     parser = argparse.ArgumentParser(prog="python -m app", description="고용AI 워크벤치 명령줄 도구")
@@ -122,13 +129,17 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("kind", choices=["postings", "seekers"])
     importer.add_argument("rest", nargs=argparse.REMAINDER)
     importer.set_defaults(func=cmd_import)
+
+    hiring = sub.add_parser("hiring", help="채용성공 예측모델: 공고 CSV 채점 (hiring score --input … --output …)")
+    hiring.add_argument("rest", nargs=argparse.REMAINDER)
+    hiring.set_defaults(func=cmd_hiring)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    # reference/import own their option parsing: hand them everything after the sub-command.
+    # reference/import/hiring own their option parsing: hand them everything after the sub-command.
     if argv and argv[0] == "reference":
         from app.world.reference_build import main_reference
 
@@ -137,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.db.importers import main_import
 
         return main_import(argv[1:])
+    if argv and argv[0] == "hiring":
+        from app.services.hiring_cli import main_hiring
+
+        return main_hiring(argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 

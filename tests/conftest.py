@@ -82,3 +82,49 @@ def _clear_streamlit_caches(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def hiring_built(tmp_path_factory: pytest.TempPathFactory, world_db: Path) -> tuple[str, Path]:
+    """(database URL, models dir) of a private copy of the small world with every artifact built
+    (hiring model, and the similar-postings index even before it is registered in the build).
+
+    A copy, because the hiring pages write audit rows and saved scenarios.
+    """
+    import sqlite3
+
+    from app.build import run_build
+    from app.ml import registry
+
+    root = tmp_path_factory.mktemp("hiring_pages")
+    db = root / "w.db"
+    with sqlite3.connect(world_db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    engine = make_engine(f"sqlite:///{db}")
+    models = root / "models"
+    run_build(engine, models, size="small", seed=7)
+    manifest = registry.load_manifest(models) or {}
+    if "postings_index" not in manifest.get("models", {}):
+        from app.search import postings_index as pi
+
+        ctx = registry.BuildContext(engine=engine, out_dir=models, world_fingerprint="test", seed=7)
+        result = pi.build_postings_index(ctx)
+        manifest["models"]["postings_index"] = {
+            "title": "유사 공고 색인", "version": pi.ARTIFACT_VERSION, "data_fingerprint": "test",
+            "created_at": registry.now_iso(), "files": list(result.files), "metrics": result.metrics,
+        }
+        registry.write_manifest(models, manifest)
+    engine.dispose()
+    return f"sqlite:///{db}", models
+
+
+@pytest.fixture
+def hiring_env(monkeypatch: pytest.MonkeyPatch, hiring_built: tuple[str, Path], users_file: Path) -> Iterator[str]:
+    """Settings pointed at :func:`hiring_built` (built models); yields the database URL."""
+    url, models = hiring_built
+    monkeypatch.setenv("GOYONG_DB_URL", url)
+    monkeypatch.setenv("GOYONG_USERS_FILE", str(users_file))
+    monkeypatch.setenv("GOYONG_MODELS_DIR", str(models))
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()

@@ -1,0 +1,211 @@
+"""Command line: ``python -m app hiring score --input postings.csv --output scored.csv``.
+
+Scores a CSV of postings with the hiring-success model (format: ``docs/hiring_score.md``). The
+whole file is checked first; any bad row is reported as ``"N행: …"`` (the header is line 1) on
+stderr, the exit code is 2 and no output file is written. The output is written to a temporary
+file next to the target and renamed into place only when complete, so a failure never leaves a
+partial file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from app.db.importers.csv_reader import FileProblem, read_cells
+from app.ml.hiring_features import SECTION_COLUMNS, count_sections
+from app.services.hiring_conditions import (
+    InvalidConditions,
+    PostingConditions,
+    validate_conditions,
+)
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "keco_code", "region_code", "size_code", "wage_type", "wage_amount", "weekly_hours", "employment_type",
+    "career", "education",
+)  # fmt: skip
+TEXT_COLUMNS: tuple[str, ...] = ("title", *SECTION_COLUMNS, "body")
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "id", "min_career_years", "welfare_codes", "open_month", "n_sections", "body_chars", *TEXT_COLUMNS,
+)  # fmt: skip
+CONDITION_COLUMNS: tuple[str, ...] = (
+    "keco_code", "region_code", "size_code", "wage_type", "wage_amount", "weekly_hours", "employment_type",
+    "career", "min_career_years", "education", "welfare_codes", "open_month", "n_sections", "body_chars",
+)  # fmt: skip
+OUTPUT_ADDED: tuple[str, ...] = ("probability", "probability_low", "probability_high", "days",
+                                 "reason_1", "reason_2", "reason_3")
+MAX_ID_CHARS = 40
+
+
+def _header(path: Path) -> set[str]:
+    """Lower-cased column names of the first line (empty when unreadable; read_cells reports why)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            first = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return set()
+    return {name.strip().lower() for name in first}
+
+
+def _raw_conditions(cells: dict[str, str], header: set[str]) -> dict[str, object]:
+    raw: dict[str, object] = {name: cells[name] for name in CONDITION_COLUMNS if name in cells}
+    texts = [name for name in SECTION_COLUMNS if name in header]
+    if "n_sections" not in cells and texts:
+        raw["n_sections"] = int(count_sections(pd.DataFrame([{name: cells.get(name, "") for name in texts}]))[0])
+    if "body_chars" not in cells:
+        if "body" in header:
+            raw["body_chars"] = len(cells.get("body", ""))
+        elif any(name in header for name in TEXT_COLUMNS):
+            raw["body_chars"] = len("\n".join(cells[name] for name in TEXT_COLUMNS if cells.get(name)))
+    return raw
+
+
+def read_postings(path: Path) -> tuple[list[tuple[str, PostingConditions]], list[str], list[str]]:
+    """Parse and validate every row.
+
+    Returns:
+        ([(id, conditions)] in file order, errors, warnings) — errors are ``"N행: …"`` lines and
+        file-level problems; when there is any error the rows must not be used.
+    """
+    errors: list[str] = []
+    notes: list[str] = []
+    rows: list[tuple[str, PostingConditions]] = []
+    header = _header(path)
+    try:
+        for line, cells in read_cells(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes):
+            identifier = cells.get("id", str(len(rows) + 1))
+            if len(identifier) > MAX_ID_CHARS:
+                errors.append(f"{line}행: [id] id는 {MAX_ID_CHARS}자 이하여야 합니다 ({len(identifier)}자)")
+            try:
+                rows.append((identifier, validate_conditions(_raw_conditions(cells, header))))
+            except InvalidConditions as err:
+                errors.extend(f"{line}행: [{field}] {message}" for field, message in err.errors.items())
+    except FileProblem as problem:
+        errors.append(str(problem))
+    except IsADirectoryError:
+        errors.append(f"파일이 아니라 폴더입니다: {path}")
+    except FileNotFoundError:
+        errors.append(f"파일을 찾을 수 없습니다: {path}")
+    except OSError as exc:
+        errors.append(f"파일을 읽을 수 없습니다: {path} ({exc.strerror})")
+    if not rows and not errors:
+        errors.append("데이터 행이 없습니다: 머리행 아래에 한 행 이상 있어야 합니다")
+    if not errors:
+        if "n_sections" not in header and not any(name in header for name in SECTION_COLUMNS):
+            notes.append("n_sections 열도 공고 항목 열도 없어 작성 항목 수는 기본값 6개로 계산했습니다")
+        if "body_chars" not in header and not any(name in header for name in TEXT_COLUMNS):
+            notes.append("body_chars 열도 본문 열도 없어 본문 글자 수는 기본값 900자로 계산했습니다")
+    return rows, errors, notes
+
+
+def scored_frame(rows: Sequence[tuple[str, PostingConditions]], model: object) -> pd.DataFrame:
+    """The output table: id, the conditions, probability, interval, days and the top-3 reasons."""
+    from app.services.hiring_scoring import score_conditions
+
+    conditions = [c for _, c in rows]
+    frame = pd.DataFrame([c.to_dict() for c in conditions], columns=list(CONDITION_COLUMNS))
+    frame["welfare_codes"] = [";".join(c.welfare_codes) for c in conditions]
+    frame.insert(0, "id", [identifier for identifier, _ in rows])
+    scores = score_conditions(conditions, model, reasons=3)  # type: ignore[arg-type]
+    for name in ("probability", "probability_low", "probability_high"):
+        frame[name] = scores[name].round(4).to_numpy()
+    frame["days"] = scores["days"].round(1).to_numpy()
+    for name in ("reason_1", "reason_2", "reason_3"):
+        frame[name] = scores[name].to_numpy()
+    return frame
+
+
+def write_atomically(frame: pd.DataFrame, output: Path) -> None:
+    """Write CSV (UTF-8 with BOM, for Excel) to a temporary file beside ``output``, then rename it."""
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
+        "w", encoding="utf-8-sig", newline="", dir=output.parent, prefix=f".{output.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            frame.to_csv(handle, index=False)
+        umask = os.umask(0)  # temporary files are created 0600; give the result the usual mode
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)
+        os.replace(handle.name, output)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _score(args: argparse.Namespace) -> int:
+    from app.config import get_settings
+    from app.ml.hiring import load_hiring_model
+    from app.ml.registry import ArtifactMissing
+
+    output: Path = args.output
+    if not output.parent.is_dir():
+        print(f"출력 폴더가 없습니다: {output.parent}", file=sys.stderr)
+        return 2
+    if output.exists() and output.is_dir():
+        print(f"출력 경로가 폴더입니다: {output}", file=sys.stderr)
+        return 2
+    rows, errors, notes = read_postings(args.input)
+    if errors:
+        for message in errors:
+            print(message, file=sys.stderr)
+        print(f"오류 {len(errors)}건: 출력 파일을 만들지 않았습니다 ({args.input})", file=sys.stderr)
+        return 2
+    try:
+        model = load_hiring_model(args.models_dir or get_settings().models_dir)
+    except ArtifactMissing as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = scored_frame(rows, model)
+    try:
+        write_atomically(frame, output)
+    except OSError as exc:
+        print(f"출력 파일을 쓸 수 없습니다: {output} ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    for note in notes:
+        print(f"참고: {note}")
+    print(f"채점 완료: {len(frame):,}건 → {output} (모델 {model.version}, 평균 채용확률 {frame['probability'].mean():.1%})")
+    print("AI 예측 결과입니다: 확률은 비슷한 공고들의 과거 결과에서 추정한 값이며 보장이 아닙니다.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Parser of ``python -m app hiring``."""
+    parser = argparse.ArgumentParser(prog="python -m app hiring", description="채용성공 예측모델 명령")
+    sub = parser.add_subparsers(dest="command", required=True)
+    score = sub.add_parser("score", help="공고 CSV의 30일 내 채용확률·예상 소요일·주요 이유를 계산합니다")
+    score.add_argument("--input", required=True, type=Path, help="UTF-8 CSV (docs/hiring_score.md 형식)")
+    score.add_argument("--output", required=True, type=Path, help="결과 CSV 경로 (성공했을 때만 만들어집니다)")
+    score.add_argument("--models-dir", type=Path, default=None, help="모델 폴더 (기본값: 설정의 GOYONG_MODELS_DIR)")
+    score.set_defaults(func=_score)
+    return parser
+
+
+def main_hiring(argv: list[str] | None = None) -> int:
+    """Run ``python -m app hiring …``; returns the exit code.
+
+    Args:
+        argv: Arguments after ``hiring`` (``None`` means ``sys.argv[1:]``; a leading ``"hiring"``
+            is tolerated).
+
+    Returns:
+        0 on success; 2 on invalid input or usage (no output file); 1 when the model is missing or
+        the output cannot be written.
+    """
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    if args_in[:1] == ["hiring"]:
+        args_in = args_in[1:]
+    try:
+        args = build_parser().parse_args(args_in)
+    except SystemExit as exit_:  # argparse exits on bad usage; a function returns instead
+        return int(exit_.code or 0)
+    return int(args.func(args))

@@ -1,0 +1,150 @@
+"""Policy view of the hiring-success model: every posting scored, fill probability by occupation and
+region, and the postings at risk of not being filled (candidates for hiring consulting).
+
+Scoring is vectorised: posting fields come from one query (section counts and text length are
+computed by the database, not by loading the texts) and the boosters score the whole float matrix
+at once (tens of thousands of postings a second on two cores).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, Integer, case, func, select
+
+from app.db.orm import Employer, Posting
+from app.db.repositories import read_frame
+from app.ml.hiring import HiringModel
+from app.ml.hiring_features import SECTION_COLUMNS, STATUTORY_WELFARE
+from app.services.hiring_conditions import SOCIAL_INSURANCE
+from app.services.hiring_scoring import scorer_for
+from app.world.reference import load_reference
+
+AT_RISK_THRESHOLD = 0.4
+GROUPINGS: dict[str, tuple[str, str]] = {
+    "occupation": ("keco_middle", "직종(중분류)"),
+    "region": ("region", "지역"),
+}
+"""``by`` value of :func:`fill_probability_by` → (column of the scored frame, Korean label)."""
+
+
+def _load_scoring_rows(engine: Engine) -> pd.DataFrame:
+    def filled(column: object) -> object:
+        # A section counts when it holds more than blanks (the model's count_sections rule).
+        return case((func.length(func.trim(func.coalesce(column, ""))) > 0, 1), else_=0)
+
+    n_sections = sum((filled(getattr(Posting, name)) for name in SECTION_COLUMNS[1:]), filled(Posting.company_intro))
+    stmt = (
+        select(
+            Posting.id, Posting.employer_id, Employer.name.label("employer"), Posting.title, Posting.keco_code,
+            Posting.region_code, Employer.size_code, Posting.wage_type, Posting.wage_amount, Posting.wage_monthly,
+            Posting.weekly_hours, Posting.employment_type, Posting.career, Posting.min_career_years,
+            Posting.education, Posting.welfare_codes, Posting.open_date,
+            func.cast(n_sections, Integer).label("n_sections"),
+            func.coalesce(func.length(Posting.body), 0).label("body_chars"),
+        )
+        .join(Employer, Employer.id == Posting.employer_id)
+        .order_by(Posting.id)
+    )  # fmt: skip
+    return read_frame(engine, stmt)
+
+
+def score_postings_frame(frame: pd.DataFrame, model: HiringModel) -> pd.DataFrame:
+    """Add ``probability`` and ``days`` to posting rows (the vectorised scoring step).
+
+    Args:
+        frame: Columns of the :class:`PostingConditions` fields (``welfare_codes`` ';'-joined text;
+            ``open_month`` or ``open_date``).
+        model: The hiring model.
+    """
+    scorer = scorer_for(model)
+    welfare = frame["welfare_codes"].fillna("").astype(str).str.split(";")
+    if "open_month" in frame:
+        month = frame["open_month"].to_numpy(int)
+    else:
+        month = pd.to_datetime(frame["open_date"]).dt.month.to_numpy(int)
+    cols = {
+        name: frame[name].to_numpy()
+        for name in ("keco_code", "region_code", "size_code", "wage_type", "employment_type", "career", "education")
+    }
+    cols.update(
+        wage_amount=frame["wage_amount"].to_numpy(float),
+        weekly_hours=frame["weekly_hours"].to_numpy(float),
+        min_career_years=frame["min_career_years"].fillna(0).to_numpy(float),
+        n_sections=frame["n_sections"].to_numpy(float),
+        body_chars=frame["body_chars"].to_numpy(float),
+        open_month=month,
+        n_welfare_extra=np.array([sum(1 for c in codes if c and c not in STATUTORY_WELFARE) for codes in welfare]),
+        has_social_insurance=np.array([int(SOCIAL_INSURANCE in codes) for codes in welfare]),
+    )
+    x = scorer.matrix(cols)
+    return frame.assign(probability=scorer.probability(x), days=scorer.days_median(x))
+
+
+def score_all_postings(engine: Engine, model: HiringModel) -> pd.DataFrame:
+    """Every posting with its fill probability and days to fill (staff view).
+
+    Returns:
+        Columns ``id, employer_id, employer, title, keco_code, keco, keco_middle, region_code, region,
+        wage_monthly, weekly_hours, employment_type, open_date, probability, days``.
+    """
+    rows = _load_scoring_rows(engine)
+    if rows.empty:
+        columns = ["id", "employer_id", "employer", "title", "keco_code", "keco", "keco_middle", "region_code",
+                   "region", "wage_monthly", "weekly_hours", "employment_type", "open_date", "probability", "days"]
+        return pd.DataFrame(columns=columns)
+    scored = score_postings_frame(rows, model)
+    ref = load_reference()
+    occupations = ref.occupations.set_index("keco_code")
+    scored["keco"] = scored["keco_code"].map(occupations["name"]).fillna(scored["keco_code"])
+    scored["keco_middle"] = scored["keco_code"].map(occupations["middle_name"]).fillna(scored["keco_code"].str[:2])
+    scored["region"] = scored["region_code"].map(ref.regions.set_index("code")["short"]).fillna(scored["region_code"])
+    return scored[["id", "employer_id", "employer", "title", "keco_code", "keco", "keco_middle", "region_code",
+                   "region", "wage_monthly", "weekly_hours", "employment_type", "open_date", "probability", "days"]]
+
+
+def fill_probability_by(frame: pd.DataFrame, by: str, threshold: float = AT_RISK_THRESHOLD) -> pd.DataFrame:
+    """Fill-probability distribution per occupation (KECO 중분류) or region (시도).
+
+    Args:
+        frame: :func:`score_all_postings` output.
+        by: ``"occupation"`` or ``"region"``.
+        threshold: Probability below which a posting counts as at risk (the policy page's slider).
+
+    Returns:
+        Columns ``group, n_postings, mean_probability, median_probability, p25, p75,
+        at_risk_share`` (share below ``threshold``), ``mean_days``; lowest mean first.
+        ``attrs["label"]`` holds the Korean name of the grouping, ``attrs["threshold"]`` the threshold.
+
+    Raises:
+        ValueError: Unknown ``by`` or a threshold outside (0, 1), with a Korean message.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"집계 기준은 {', '.join(GROUPINGS)} 중 하나여야 합니다 (입력값: {by})")
+    if not 0.0 < float(threshold) < 1.0:
+        raise ValueError(f"기준 확률은 0과 1 사이여야 합니다 (입력값: {threshold})")
+    column, label = GROUPINGS[by]
+    grouped = frame.groupby(column, observed=True)
+    table = pd.DataFrame(
+        {
+            "n_postings": grouped["probability"].size(),
+            "mean_probability": grouped["probability"].mean(),
+            "median_probability": grouped["probability"].median(),
+            "p25": grouped["probability"].quantile(0.25),
+            "p75": grouped["probability"].quantile(0.75),
+            "at_risk_share": grouped["probability"].agg(lambda p: float((p < threshold).mean())),
+            "mean_days": grouped["days"].mean(),
+        }
+    )
+    table = table.rename_axis("group").reset_index().sort_values(["mean_probability", "group"]).reset_index(drop=True)
+    table.attrs["label"] = label
+    table.attrs["threshold"] = float(threshold)
+    return table
+
+
+def at_risk_postings(frame: pd.DataFrame, threshold: float = AT_RISK_THRESHOLD) -> pd.DataFrame:
+    """Postings whose fill probability is below ``threshold``, least likely first."""
+    if not 0.0 < float(threshold) < 1.0:
+        raise ValueError(f"기준 확률은 0과 1 사이여야 합니다 (입력값: {threshold})")
+    risky = frame[frame["probability"] < float(threshold)]
+    return risky.sort_values(["probability", "id"]).reset_index(drop=True)
