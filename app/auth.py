@@ -42,11 +42,16 @@ ROLE_LABELS: Final[dict[str, str]] = {
 
 _ALL_ROLES: Final[frozenset[str]] = frozenset(ROLE_LABELS)
 _STAFF: Final[frozenset[str]] = frozenset({"counsellor", "policy"})
+_EMPLOYER_AND_POLICY: Final[frozenset[str]] = frozenset({"employer", "policy"})
+_POLICY: Final[frozenset[str]] = frozenset({"policy"})
 
 PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     # pages (each has a PageSpec below)
     "home": _ALL_ROLES,
     "explorer": _ALL_ROLES,
+    # employers see only their own postings there; policy staff see every posting
+    "hiring": _EMPLOYER_AND_POLICY,
+    "hiring_policy": _POLICY,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
     "explorer.seekers": _STAFF,
 }
@@ -82,6 +87,11 @@ class PageSpec:
 PAGES: Final[tuple[PageSpec, ...]] = (
     PageSpec("home", "pages/home.py", "홈", "home", "공통", ":material/home:", default=True),
     PageSpec("explorer", "pages/explorer.py", "데이터 탐색기", "explorer", "공통", ":material/table_view:"),
+    PageSpec("hiring", "pages/hiring_simulator.py", "채용 시뮬레이터", "hiring", "구인기업", ":material/tune:"),
+    PageSpec(
+        "hiring_policy", "pages/hiring_policy.py", "채용 위험 공고 현황", "hiring-policy", "정책·운영",
+        ":material/warning:",
+    ),
 )
 """Every page of the app; add new pages here and their roles to :data:`PAGE_ACCESS`."""
 

@@ -223,3 +223,103 @@ def courses(query: ExplorerQuery) -> pd.DataFrame:
     """Training courses matching ``query``."""
     settings = get_settings()
     return _courses(settings.db_url, str(settings.reference_dir), query)
+
+
+# --------------------------------------------------------------------------- hiring simulator
+
+
+def _model_stamp(name: str) -> str:
+    """Manifest ``created_at`` of a built artifact: part of the cache key, so a rebuild is picked up."""
+    entry = ((manifest() or {}).get("models") or {}).get(name) or {}
+    return str(entry.get("created_at", ""))
+
+
+@st.cache_resource(show_spinner="채용성공 예측모델을 불러오는 중…", max_entries=2)
+def _hiring_model(models_dir: str, stamp: str) -> Any:
+    from app.ml.hiring import load_hiring_model  # noqa: PLC0415 - LightGBM only where it is used
+
+    return load_hiring_model(Path(models_dir))
+
+
+def hiring_model() -> Any:
+    """The hiring-success model (read-only, shared). Raises ``ArtifactMissing`` naming the build command."""
+    settings = get_settings()
+    return _hiring_model(str(settings.models_dir), _model_stamp("hiring"))
+
+
+@st.cache_resource(show_spinner="유사 공고 색인을 불러오는 중…", max_entries=2)
+def _postings_index(models_dir: str, stamp: str) -> Any:
+    from app.search.postings_index import PostingsIndex  # noqa: PLC0415 - FAISS only where it is used
+
+    return PostingsIndex.load(Path(models_dir))
+
+
+def postings_index() -> Any:
+    """The similar-postings FAISS index (read-only, shared). Raises ``ArtifactMissing`` when not built."""
+    settings = get_settings()
+    return _postings_index(str(settings.models_dir), _model_stamp("postings_index"))
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
+def _hiring_postings(db_url: str, employer_id: int | None) -> pd.DataFrame:
+    from app.services import hiring  # noqa: PLC0415
+
+    return hiring.load_employer_postings(_engine(db_url), employer_id)
+
+
+def hiring_postings(employer_id: int | None) -> pd.DataFrame:
+    """Postings of the simulator's picker: the employer's own, or every posting for staff (``None``)."""
+    return _hiring_postings(get_settings().db_url, employer_id)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=256)
+def _hiring_bounds(db_url: str, models_dir: str, stamp: str, conditions: dict[str, Any]) -> Any:
+    from app.services import hiring  # noqa: PLC0415
+
+    model = _hiring_model(models_dir, stamp)
+    return hiring.market_bounds(_engine(db_url), model, hiring.validate_conditions(conditions))
+
+
+def hiring_bounds(conditions: Any) -> Any:
+    """``MarketBounds`` of posting conditions (one query of similar postings; cached a minute)."""
+    settings = get_settings()
+    return _hiring_bounds(settings.db_url, str(settings.models_dir), _model_stamp("hiring"), conditions.to_dict())
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=256)
+def _similar_postings(db_url: str, models_dir: str, stamp: str, posting_id: int | None, query: dict[str, Any]) -> pd.DataFrame:
+    from app.search.postings_index import PostingNotIndexed, load_similar_postings  # noqa: PLC0415
+
+    index = _postings_index(models_dir, stamp)
+    if posting_id is not None:
+        try:
+            ids = index.similar_to_posting(int(posting_id), k=10)
+        except PostingNotIndexed:
+            ids = None
+        if ids is not None:
+            return load_similar_postings(_engine(db_url), ids)
+    pairs = index.similar_to_text(**query, k=10)
+    return load_similar_postings(_engine(db_url), [pid for pid, _ in pairs])
+
+
+def similar_postings(posting_id: int | None, query: dict[str, Any]) -> pd.DataFrame:
+    """The 10 most similar postings (same occupation family) of a stored posting or of ``query``
+    (the keyword arguments of ``PostingsIndex.similar_to_text`` without ``k``). Raises
+    ``ArtifactMissing`` when the index is not built."""
+    settings = get_settings()
+    return _similar_postings(
+        settings.db_url, str(settings.models_dir), _model_stamp("postings_index"), posting_id, query
+    )
+
+
+@st.cache_data(ttl=_TTL, show_spinner="모든 공고의 채용확률을 계산하는 중…", max_entries=4)
+def _scored_postings(db_url: str, models_dir: str, stamp: str) -> pd.DataFrame:
+    from app.services import hiring  # noqa: PLC0415
+
+    return hiring.score_all_postings(_engine(db_url), _hiring_model(models_dir, stamp))
+
+
+def scored_postings() -> pd.DataFrame:
+    """Every posting with its predicted fill probability (policy view; raises ``ArtifactMissing``)."""
+    settings = get_settings()
+    return _scored_postings(settings.db_url, str(settings.models_dir), _model_stamp("hiring"))

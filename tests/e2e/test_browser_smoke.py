@@ -7,7 +7,6 @@ Uses Debian's /usr/bin/chromium (never `playwright install`); skipped only where
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -36,7 +35,12 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ROOT = Path(__file__).resolve().parents[2]
-HEADINGS = {"home": "고용AI 워크벤치 — 현황", "explorer": "데이터 탐색기"}
+HEADINGS = {
+    "home": "고용AI 워크벤치 — 현황",
+    "explorer": "데이터 탐색기",
+    "hiring": "채용 시뮬레이터",
+    "hiring_policy": "채용 위험 공고 현황",
+}
 TIMEOUT_MS = 30_000
 
 if not Path(CHROMIUM).exists():
@@ -65,21 +69,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> No
 
 @pytest.fixture(scope="module")
 def server(
-    tmp_path_factory: pytest.TempPathFactory, world_url: str, users_file: Path
+    tmp_path_factory: pytest.TempPathFactory, hiring_built: tuple[str, Path], users_file: Path
 ) -> Iterator[str]:
-    """A `streamlit run` server on a free port, pointed at the test world; yields its base URL."""
-    models = tmp_path_factory.mktemp("models")
-    (models / "manifest.json").write_text(
-        json.dumps(
-            {
-                "created_at": "2026-11-23T10:00:00+00:00",
-                "world": {"size": "small", "seed": 7, "fingerprint": "e2e", "rows": {}},
-                "models": {"hiring": {"version": "e2e", "created_at": "2026-11-23T10:00:00+00:00",
-                                      "metrics": {"auc": 0.8}, "files": []}},
-            }
-        ),
-        encoding="utf-8",
-    )
+    """A `streamlit run` server on a free port, pointed at a copy of the test world with every
+    model built (so model pages render their results, not the "run the build" warning); yields
+    its base URL."""
+    world_url, models = hiring_built
     port = _free_port()
     env = {
         **os.environ,
@@ -182,6 +177,14 @@ def test_each_role_visits_every_allowed_page(
             if not spec.default:  # the default page lives at "/"; the others at their url_path
                 page.wait_for_function(f"location.pathname.endsWith('/{spec.url_path}')")
             if spec.page_id == "home":
+                page.locator(".js-plotly-plot").first.wait_for()
+            if spec.page_id == "hiring":
+                page.get_by_text("채용확률(30일 내)").first.wait_for()
+                page.get_by_text("AI 예측 결과입니다").first.wait_for()
+                page.get_by_role("slider").first.wait_for()
+                page.locator(".js-plotly-plot").first.wait_for()
+            if spec.page_id == "hiring_policy":
+                page.get_by_text("CSV 내려받기").first.wait_for()
                 page.locator(".js-plotly-plot").first.wait_for()
             if spec.page_id == "explorer":
                 tabs = page.get_by_role("tab")

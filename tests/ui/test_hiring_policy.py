@@ -1,0 +1,145 @@
+"""채용 위험 공고 현황 (policy only) through AppTest: distributions by occupation and region, the
+at-risk list with its CSV, and the audit log of model outputs (no personal data)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.ui.helpers import (
+    chart_titles,
+    frame_with,
+    plotly_figures,
+    plotly_values,
+    run_page,
+    texts,
+    user_dict,
+)
+
+PAGE = "../../pages/hiring_policy.py"
+SIMULATOR = "../../pages/hiring_simulator.py"
+PII_WORDS = ("이름", "성명", "주민", "전화", "연락처", "이메일", "주소", "생년월일")
+
+
+def _policy(username: str = "policy-view") -> dict:
+    return {**user_dict("policy"), "username": username}
+
+
+def _n_postings(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        n = int(conn.execute(text("select count(*) from postings")).scalar_one())
+    engine.dispose()
+    return n
+
+
+def test_policy_page_renders_distributions_and_lists(hiring_env: str) -> None:
+    at = run_page(PAGE, _policy())
+    assert not at.exception
+    assert [t.value for t in at.title] == ["채용 위험 공고 현황"]
+    values = {m.label: m.value for m in at.metric}
+    assert values["예측한 공고"] == f"{_n_postings(hiring_env):,}건"
+    assert re.fullmatch(r"\d+%", values["평균 채용확률(30일 내)"])
+    assert any(i.value.startswith("AI 예측 결과입니다 · 모델 버전 ") for i in at.info)
+    assert chart_titles(at) == ["직종(중분류)별 예측 채용확률 분포", "지역별 예측 채용확률 분포"]
+    boxes = plotly_figures(at)
+    assert all(f["data"][0]["type"] == "box" for f in boxes)
+    probabilities = plotly_values(boxes[0]["data"][0]["x"])
+    assert len(probabilities) == _n_postings(hiring_env)
+    assert all(0.0 <= p <= 1.0 for p in probabilities)
+    occupation = frame_with(at, "직종(중분류)")
+    region = frame_with(at, "지역")
+    assert occupation is not None and region is not None and len(region) > 1
+    assert occupation["공고 수"].str.replace(",", "").str.removesuffix("건").astype(int).sum() == _n_postings(hiring_env)
+    assert [s.value for s in at.subheader] == ["채용확률 분포", "채용 위험 공고", "AI 출력 감사 로그"]
+
+
+def test_threshold_slider_changes_the_at_risk_list_and_csv(hiring_env: str) -> None:
+    at = run_page(PAGE, _policy("policy-threshold"))
+    at.slider(key="hiring_policy.threshold").set_value(90).run()
+    assert not at.exception
+    risky = frame_with(at, "채용확률(30일 내)")
+    assert risky is not None and len(risky) > 0
+    shown = risky["채용확률(30일 내)"].str.removesuffix("%").astype(int)
+    assert (shown <= 90).all() and shown.is_monotonic_increasing  # least likely first
+    assert at.metric[2].label == "위험 공고 (채용확률 90% 미만)"
+    assert at.metric[2].value == f"{len(risky):,}건"
+    occupation = frame_with(at, "직종(중분류)")
+    assert occupation is not None and "위험 공고 비율(90% 미만)" in occupation.columns
+    (download,) = at.download_button
+    assert download.label == "CSV 내려받기" and download.key == "hiring_policy.risk.csv"
+    at.slider(key="hiring_policy.threshold").set_value(10).run()
+    fewer = frame_with(at, "채용확률(30일 내)")
+    assert fewer is not None and len(fewer) < len(risky)
+
+
+def test_audit_log_lists_shown_outputs_without_personal_data(hiring_env: str, employer_ids: dict[str, int]) -> None:
+    employer = {**user_dict("employer", employer_ids["employer2"]), "username": "audit-employer"}
+    simulator = run_page(SIMULATOR, employer)
+    assert not simulator.exception and simulator.metric
+    at = run_page(PAGE, _policy("policy-audit"))
+    assert not at.exception
+    audit = frame_with(at, "입력 해시")
+    assert audit is not None
+    assert list(audit.columns) == ["시각(KST)", "사용자", "역할", "동작", "모델", "모델 버전", "입력 해시", "출력"]
+    mine = audit[audit["사용자"] == "audit-employer"]
+    assert list(mine["동작"]) == ["hiring.predict"]
+    assert mine["역할"].iloc[0] == "구인기업" and mine["모델"].iloc[0] == "hiring"
+    assert re.fullmatch(r"채용확률 \d+%", mine["출력"].iloc[0])
+    assert audit["입력 해시"].str.fullmatch(r"[0-9a-f]{12}…").all()
+    assert not any(word in column for column in audit.columns for word in PII_WORDS)
+    cells = " ".join(str(v) for v in audit.to_numpy().ravel())
+    assert "@" not in cells and "010-" not in cells
+    # the policy view's own output is logged too
+    assert "hiring.policy" in set(audit["동작"])
+    assert "감사 로그" in texts(at)
+
+
+@pytest.mark.parametrize(("role", "label"), [("employer", "구인기업"), ("counsellor", "직업상담사")])
+def test_other_roles_are_refused(hiring_env: str, employer_ids: dict[str, int], role: str, label: str) -> None:
+    user = user_dict(role, employer_ids["employer1"] if role == "employer" else None)
+    at = run_page(PAGE, user)
+    assert not at.exception
+    assert [e.value for e in at.error] == [f"이 화면은 정책·운영 전용입니다. 현재 역할: {label}"]
+    assert not at.title and not at.dataframe and not at.download_button
+
+
+def test_missing_model_names_the_build_command(app_env: None) -> None:
+    at = run_page(PAGE, _policy("policy-nomodel"))
+    assert not at.exception
+    assert [t.value for t in at.title] == ["채용 위험 공고 현황"]
+    assert any("python -m app build" in w.value for w in at.warning)
+    assert not at.metric and not at.dataframe
+
+
+def test_risk_table_matches_the_service(hiring_env: str, hiring_built: tuple) -> None:
+    """The page lists exactly the service's at-risk postings, in its order."""
+    from pathlib import Path
+
+    from app.db.engine import make_engine
+    from app.ml.hiring import load_hiring_model
+    from app.services import hiring
+
+    url, models = hiring_built
+    engine = make_engine(url)
+    scored = hiring.score_all_postings(engine, load_hiring_model(Path(models)))
+    engine.dispose()
+    expected = hiring.at_risk_postings(scored, 0.7)
+    at = run_page(PAGE, _policy("policy-match"))
+    at.slider(key="hiring_policy.threshold").set_value(70).run()
+    risky = frame_with(at, "공고 번호")
+    assert risky["공고 번호"].tolist() == expected["id"].head(len(risky)).tolist()
+    assert len(risky) == min(len(expected), 2_000)
+    # the CSV behind the download button: every at-risk row, Korean headers, UTF-8 with BOM for Excel
+    from app.services.explorer import to_csv_bytes
+    from components.hiring import risk_table
+
+    data = to_csv_bytes(risk_table(expected))
+    assert data.startswith("\ufeff".encode())
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert back["공고 번호"].tolist() == expected["id"].tolist()
+    assert back["월 환산 임금"].str.endswith("만원").all()
