@@ -44,6 +44,7 @@ _ALL_ROLES: Final[frozenset[str]] = frozenset(ROLE_LABELS)
 _STAFF: Final[frozenset[str]] = frozenset({"counsellor", "policy"})
 _EMPLOYER_AND_POLICY: Final[frozenset[str]] = frozenset({"employer", "policy"})
 _POLICY: Final[frozenset[str]] = frozenset({"policy"})
+_COUNSELLOR: Final[frozenset[str]] = frozenset({"counsellor"})
 
 PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     # pages (each has a PageSpec below)
@@ -52,6 +53,10 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     # employers see only their own postings there; policy staff see every posting
     "hiring": _EMPLOYER_AND_POLICY,
     "hiring_policy": _POLICY,
+    # individual seekers' risk profiles are for counsellors only; policy staff see aggregates
+    "employment_caseload": _COUNSELLOR,
+    "employment_profile": _COUNSELLOR,
+    "employment_policy": _POLICY,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
     "explorer.seekers": _STAFF,
 }
@@ -91,6 +96,18 @@ PAGES: Final[tuple[PageSpec, ...]] = (
     PageSpec(
         "hiring_policy", "pages/hiring_policy.py", "채용 위험 공고 현황", "hiring-policy", "정책·운영",
         ":material/warning:",
+    ),
+    PageSpec(
+        "employment_caseload", "pages/employment_caseload.py", "구직자 위험 현황", "caseload", "구직·상담",
+        ":material/groups:",
+    ),
+    PageSpec(
+        "employment_profile", "pages/employment_profile.py", "구직자 프로파일", "seeker-profile", "구직·상담",
+        ":material/person_search:",
+    ),
+    PageSpec(
+        "employment_policy", "pages/employment_policy.py", "취업 위험도 기준·공정성", "employment-policy", "정책·운영",
+        ":material/balance:",
     ),
 )
 """Every page of the app; add new pages here and their roles to :data:`PAGE_ACCESS`."""

@@ -75,6 +75,9 @@ def run_build(
     say = report or (lambda _s, _f: None)
     models_dir = Path(models_dir)
     models_dir.mkdir(parents=True, exist_ok=True)
+    # tables added by later releases (e.g. operational tables of a new service) appear in an
+    # existing database without regenerating the world
+    orm.create_schema(engine)
     meta = read_world_meta(engine)
     world_generated = False
     if force or meta.get("size") != size or meta.get("seed") != str(seed) or "fingerprint" not in meta:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m app {build,world,reference,import,hiring} …``.
+"""Command line: ``python -m app {build,world,reference,import,hiring,employment} …``.
 
 Every command prints Korean messages, exits 0 on success and non-zero (2) on bad input, and never
 shows a traceback for an input problem.
@@ -104,6 +104,13 @@ def cmd_hiring(args: argparse.Namespace) -> int:
     return main_hiring(args.rest)
 
 
+def cmd_employment(args: argparse.Namespace) -> int:
+    """Score seekers with the employment-success model (``employment score``)."""
+    from app.services.employment_cli import main_employment
+
+    return main_employment(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m app``."""
     parser = argparse.ArgumentParser(prog="python -m app", description="고용AI 워크벤치 명령줄 도구")
@@ -133,13 +140,17 @@ def build_parser() -> argparse.ArgumentParser:
     hiring = sub.add_parser("hiring", help="채용성공 예측모델: 공고 CSV 채점 (hiring score --input … --output …)")
     hiring.add_argument("rest", nargs=argparse.REMAINDER)
     hiring.set_defaults(func=cmd_hiring)
+
+    employment = sub.add_parser("employment", help="취업성공 예측모델: 구직자 CSV 채점 (employment score --input … --output …)")
+    employment.add_argument("rest", nargs=argparse.REMAINDER)
+    employment.set_defaults(func=cmd_employment)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    # reference/import/hiring own their option parsing: hand them everything after the sub-command.
+    # reference/import/hiring/employment own their option parsing: hand them everything after the sub-command.
     if argv and argv[0] == "reference":
         from app.world.reference_build import main_reference
 
@@ -152,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.services.hiring_cli import main_hiring
 
         return main_hiring(argv[1:])
+    if argv and argv[0] == "employment":
+        from app.services.employment_cli import main_employment
+
+        return main_employment(argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         world_seed: Seed of that world; the same seed gives the same database.
         demo_password: Password of the demo accounts created by ``python -m app build`` when
             the users file is missing (``GOYONG_DEMO_PASSWORD``); random when unset.
+        fairness_tolerance: Largest gap between groups (e.g. in the share placed in the
+            high-risk band, or in false-negative rates) that the fairness audit accepts before
+            it flags the attribute (``GOYONG_FAIRNESS_TOLERANCE``, 0–1).
+        fairness_min_group: Smallest group the fairness audit compares; smaller groups are
+            shown but not flagged (with fewer than ~100 seekers a rate of 20 % has a 95 %
+            interval of ±8 %p, wider than any tolerance worth setting).
     """
 
     model_config = SettingsConfigDict(
@@ -46,6 +52,8 @@ class Settings(BaseSettings):
     world_size: WorldSize = "demo"
     world_seed: int = 20261123
     demo_password: str | None = None
+    fairness_tolerance: float = Field(default=0.05, gt=0.0, lt=1.0)
+    fairness_min_group: int = Field(default=100, ge=1)
 
 
 @lru_cache(maxsize=1)

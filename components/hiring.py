@@ -3,26 +3,21 @@
 ``select_*`` draw an input and return its value in service terms (posting ids,
 :class:`~app.services.hiring.PostingConditions`); ``render_*`` draw service results. The one
 side effect besides drawing is :func:`log_shown`: every model output a user sees goes to the audit
-log once per distinct input (the last logged hash per action is kept in session state, so a rerun
-that shows the same figures again writes nothing).
+log once per distinct input (:mod:`components.audit`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth import ROLE_LABELS
 from app.charts import hiring as charts
 from app.labour import MAX_WEEKLY_HOURS, WAGE_TYPE_LABELS, monthly_equivalent
-from app.services import audit
 from app.services.hiring import (
     Advice,
     Plan,
@@ -36,9 +31,8 @@ from app.services.hiring_policy import AT_RISK_THRESHOLD
 from app.services.hiring_text import wage_text
 from app.text.formatting import format_krw, format_kst_datetime, format_manwon
 from app.world import params
+from components import audit as audit_log
 from components import display, state
-
-logger = logging.getLogger(__name__)
 
 MODEL_NAME = "hiring"
 NEW_LABEL = "새 공고 입력 (직종·지역으로 시작)"
@@ -546,9 +540,7 @@ def select_scenario_to_delete(scenarios: pd.DataFrame, *, key: str, button_key: 
 # --------------------------------------------------------------------------- audit log
 
 
-def input_hash_of(*parts: object) -> str:
-    """SHA-256 hex of parts joined by '|' (e.g. a conditions hash and a plan target)."""
-    return hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+input_hash_of = audit_log.input_hash_of
 
 
 def log_shown(
@@ -560,31 +552,9 @@ def log_shown(
     input_hash: str,
     output: Mapping[str, Any],
 ) -> None:
-    """Write a shown model output to the audit log, once per (action, input) in a row.
-
-    A rerun that shows the same output again (another widget moved, the page redrawn) writes
-    nothing. A failed write is reported on the page and in the server log; the figure stays shown.
-    """
-    # keyed by user too: a logout and another login in the same browser session is another viewer
-    slot = f"{user.get('username')}|{action}"
-    if state.hiring_last_logged().get(slot) == input_hash:
-        return
-    try:
-        audit.log_model_output(
-            engine,
-            username=str(user.get("username") or "unknown"),
-            role=str(user.get("role") or "unknown"),
-            action=action,
-            model_name=MODEL_NAME,
-            model_version=str(model_version),
-            input_hash=input_hash,
-            output=dict(output),
-        )
-    except (SQLAlchemyError, ValueError):
-        logger.exception("audit log write failed for %s", action)
-        st.warning("감사 로그 기록에 실패했습니다. 관리자에게 알려 주세요.", icon=":material/report:")
-        return
-    state.set_hiring_last_logged(slot, input_hash)
+    """Write a shown hiring-model output to the audit log (see :func:`components.audit.log_shown`)."""
+    audit_log.log_shown(engine, user, model_name=MODEL_NAME, action=action, model_version=model_version,
+                        input_hash=input_hash, output=output)
 
 
 def prediction_output(prediction: Prediction, advice_items: Sequence[Advice] = ()) -> dict[str, Any]:

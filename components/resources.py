@@ -323,3 +323,40 @@ def scored_postings() -> pd.DataFrame:
     """Every posting with its predicted fill probability (policy view; raises ``ArtifactMissing``)."""
     settings = get_settings()
     return _scored_postings(settings.db_url, str(settings.models_dir), _model_stamp("hiring"))
+
+
+# --------------------------------------------------------------------------- employment-success pages
+
+
+@st.cache_resource(show_spinner="취업성공 예측모델을 불러오는 중…", max_entries=2)
+def _employment_model(models_dir: str, stamp: str) -> Any:
+    from app.ml.employment import load_employment_model  # noqa: PLC0415 - LightGBM only where it is used
+
+    return load_employment_model(Path(models_dir))
+
+
+def employment_model() -> Any:
+    """The employment-success model (read-only, shared). Raises ``ArtifactMissing`` naming the build."""
+    settings = get_settings()
+    return _employment_model(str(settings.models_dir), _model_stamp("employment"))
+
+
+@st.cache_data(ttl=_TTL, show_spinner="상담 대상 구직자의 취업확률을 계산하는 중…", max_entries=4)
+def _scored_caseload(db_url: str, models_dir: str, stamp: str, high_below: float, low_from: float) -> pd.DataFrame:
+    from app.services import employment  # noqa: PLC0415
+
+    bands = employment.RiskBands(high_below=high_below, low_from=low_from)
+    return employment.score_caseload(_engine(db_url), _employment_model(models_dir, stamp), bands)
+
+
+def scored_caseload(bands: Any) -> pd.DataFrame:
+    """Every open seeker scored under ``bands`` (cached a minute; :func:`refresh_caseload` after
+    an override so the table shows it at once)."""
+    settings = get_settings()
+    return _scored_caseload(settings.db_url, str(settings.models_dir), _model_stamp("employment"),
+                            float(bands.high_below), float(bands.low_from))
+
+
+def refresh_caseload() -> None:
+    """Forget the cached caseload (an override or new thresholds were just saved)."""
+    _scored_caseload.clear()

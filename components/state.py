@@ -82,8 +82,8 @@ HIRING_SCENARIO_SAVE = "hiring.scenario.save"
 HIRING_SCENARIO_DELETE = "hiring.scenario.delete"
 HIRING_SCENARIO_DELETE_BUTTON = "hiring.scenario.delete_button"
 HIRING_SCENARIO_NOTICE = "hiring.scenario.notice"
-HIRING_LAST_LOGGED = "hiring.audit.last"
-"""Maps "username|action" to the input hash last written to the audit log (no duplicate row per rerun)."""
+AUDIT_LAST_LOGGED = "audit.last"
+"""Maps "username|model|action" to the input hash last written to the audit log (no duplicate row per rerun)."""
 HIRING_RISK_THRESHOLD = "hiring_policy.threshold"
 
 
@@ -98,14 +98,49 @@ def hiring_posting_choice() -> int | str | None:
         return None
 
 
-def hiring_last_logged() -> dict[str, str]:
-    """Maps "username|action" to the input hash last written to the audit log in this session."""
-    value = st.session_state.get(HIRING_LAST_LOGGED)
+def audit_last_logged() -> dict[str, str]:
+    """Maps "username|model|action" to the input hash last written to the audit log in this session."""
+    value = st.session_state.get(AUDIT_LAST_LOGGED)
     return dict(value) if isinstance(value, dict) else {}
 
 
-def set_hiring_last_logged(slot: str, input_hash: str) -> None:
-    """Remember that ``slot`` ("username|action") was logged for ``input_hash``."""
-    logged = hiring_last_logged()
+def set_audit_last_logged(slot: str, input_hash: str) -> None:
+    """Remember that ``slot`` ("username|model|action") was logged for ``input_hash``."""
+    logged = audit_last_logged()
     logged[slot] = input_hash
-    st.session_state[HIRING_LAST_LOGGED] = logged
+    st.session_state[AUDIT_LAST_LOGGED] = logged
+
+
+# employment-success pages (pages/employment_*.py)
+EMPLOYMENT_SEEKER_ID = "employment.seeker_id"
+"""The seeker whose profile is open (an int); the caseload's row selection sets it."""
+EMPLOYMENT_SEEKER_QUERY = "seeker"
+"""Query parameter that opens a profile directly (``/seeker-profile?seeker=123``)."""
+EMPLOYMENT_FILTER_BANDS = "employment.caseload.bands"
+EMPLOYMENT_FILTER_REGIONS = "employment.caseload.regions"
+EMPLOYMENT_FILTER_MAJOR = "employment.caseload.major"
+EMPLOYMENT_FILTER_SEARCH = "employment.caseload.search"
+EMPLOYMENT_FILTER_DAYS = "employment.caseload.min_days"
+EMPLOYMENT_CASELOAD_TABLE = "employment.caseload.table"
+EMPLOYMENT_WHATIF_WAGE = "employment.whatif.wage"
+EMPLOYMENT_WHATIF_FLEXIBLE = "employment.whatif.flexible"
+EMPLOYMENT_WHATIF_TRAINING = "employment.whatif.training"
+EMPLOYMENT_WHATIF_CERTIFICATES = "employment.whatif.certificates"
+EMPLOYMENT_WHATIF_FOR = "employment.whatif.for"
+"""Which seeker the what-if widgets were filled from (another seeker refills them)."""
+EMPLOYMENT_OVERRIDE_BAND = "employment.override.band"
+EMPLOYMENT_OVERRIDE_REASON = "employment.override.reason"
+EMPLOYMENT_OVERRIDE_NOTICE = "employment.override.notice"
+EMPLOYMENT_POLICY_HIGH = "employment.policy.high"
+EMPLOYMENT_POLICY_LOW = "employment.policy.low"
+EMPLOYMENT_POLICY_NOTE = "employment.policy.note"
+EMPLOYMENT_POLICY_NOTICE = "employment.policy.notice"
+
+
+def employment_seeker_choice() -> int | None:
+    """The open profile's seeker id, or ``None``."""
+    value = st.session_state.get(EMPLOYMENT_SEEKER_ID)
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None

@@ -86,10 +86,10 @@ def _clear_streamlit_caches(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def hiring_built(tmp_path_factory: pytest.TempPathFactory, world_db: Path) -> tuple[str, Path]:
-    """(database URL, models dir) of a private copy of the small world with every artifact built
-    (hiring model, and the similar-postings index even before it is registered in the build).
+    """(database URL, models dir) of a private copy of the small world with every registered
+    artifact built (hiring and employment models, the similar-postings index).
 
-    A copy, because the hiring pages write audit rows and saved scenarios.
+    A copy, because the pages write audit rows, saved scenarios, overrides and band settings.
     """
     import sqlite3
 

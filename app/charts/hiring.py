@@ -83,14 +83,20 @@ def make_shap_waterfall_figure(
     *,
     title: str = "예측 근거: 요인별 기여",
     max_factors: int = MAX_FACTORS,
+    outcome: str = "채용확률(30일 내)",
+    base_label: str = BASE_LABEL,
+    final_label: str = FINAL_LABEL,
 ) -> go.Figure:
-    """Horizontal waterfall: average posting → each factor's contribution → this posting.
+    """Horizontal waterfall: average case → each factor's contribution → this case.
 
     Args:
         factors: Columns ``factor`` and ``contribution`` (calibrated log-odds, SHAP summed per factor).
-        base_logit: Calibrated log-odds of the average posting.
+        base_logit: Calibrated log-odds of the average case.
         title: Figure title.
         max_factors: See :func:`waterfall_steps`.
+        outcome: What the probability is of (axis title, hover text), e.g. "취업확률(180일 내)".
+        base_label: Label of the first bar (the average case).
+        final_label: Label of the last bar (this case).
 
     Returns:
         A figure with one ``waterfall`` trace: measures ``absolute`` (base), ``relative`` (factors)
@@ -101,7 +107,7 @@ def make_shap_waterfall_figure(
     steps = waterfall_steps(factors, base_logit, max_factors=max_factors)
     final_logit = float(steps["logit_after"].iloc[-1])
     base_p, final_p = float(expit(base_logit)), float(expit(final_logit))
-    labels = [BASE_LABEL, *steps["label"], FINAL_LABEL]
+    labels = [base_label, *steps["label"], final_label]
     values = [float(base_logit), *steps["contribution"], final_logit]
     texts = [f"{base_p:.0%}", *[_pp(d) for d in steps["delta"]], f"{final_p:.0%}"]
     after = [base_p, *steps["probability_after"], final_p]
@@ -114,7 +120,7 @@ def make_shap_waterfall_figure(
             text=texts,
             textposition="outside",
             customdata=after,
-            hovertemplate="%{y}<br>이 단계 후 채용확률 %{customdata:.1%}<extra></extra>",
+            hovertemplate=f"%{{y}}<br>이 단계 후 {outcome.split('(')[0]} %{{customdata:.1%}}<extra></extra>",
             increasing={"marker": {"color": UP}},
             decreasing={"marker": {"color": DOWN}},
             totals={"marker": {"color": TOTAL}},
@@ -126,7 +132,7 @@ def make_shap_waterfall_figure(
     hi = max(max(steps["logit_before"].max(), steps["logit_after"].max()), base_logit, 0.0)
     ticks = [p for p in _PROBABILITY_TICKS if lo - 0.6 <= _logit(p) <= hi + 0.6]
     fig.update_xaxes(
-        title_text="채용확률(30일 내) — 로그오즈 척도, 눈금은 확률",
+        title_text=f"{outcome} — 로그오즈 척도, 눈금은 확률",
         tickvals=[_logit(p) for p in ticks],
         ticktext=[f"{p:.0%}" for p in ticks],
         range=[lo - 0.8, hi + 0.8],

@@ -379,6 +379,39 @@ class HiringScenario(Base):
     model_version: Mapped[str] = mapped_column(String(40))
 
 
+class RiskOverride(Base):
+    """A counsellor's override of a seeker's model risk band (취업성공모델), with the reason.
+
+    Rows are only added (an override of an override is a new row), so the report can say how often
+    and in which direction counsellors disagree with the model.
+    """
+
+    __tablename__ = "risk_overrides"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    username: Mapped[str] = mapped_column(String(40))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    model_band: Mapped[str] = mapped_column(String(8))  # 고위험 | 중위험 | 저위험
+    override_band: Mapped[str] = mapped_column(String(8))
+    probability: Mapped[float] = mapped_column(Float)  # the model probability shown when overriding
+    model_version: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(300))
+
+
+class RiskBandSetting(Base):
+    """Risk-band thresholds set by policy staff; the newest row is in force (history is kept)."""
+
+    __tablename__ = "risk_band_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    username: Mapped[str] = mapped_column(String(40))
+    high_below: Mapped[float] = mapped_column(Float)  # 고위험: probability below this
+    low_from: Mapped[float] = mapped_column(Float)  # 저위험: probability at or above this
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
 class WorldMeta(Base):
     """Key/value facts about the generated world (seed, size, fingerprint, created_at)."""
 

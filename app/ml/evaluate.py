@@ -45,18 +45,13 @@ def load_true_fill_probability(engine: Engine, posting_ids: np.ndarray) -> pd.Da
     return frame.set_index("posting_id").loc[np.asarray(posting_ids)].reset_index()
 
 
-def hiring_oracle_metrics(engine: Engine, posting_ids: np.ndarray, probability: np.ndarray) -> dict[str, float]:
-    """Oracle grading of held-out hiring predictions: the true probabilities' AUC/Brier/ECE
-    on the same rows, and the model/oracle AUC ratio."""
+def oracle_grades(y: np.ndarray, oracle: np.ndarray, probability: np.ndarray) -> dict[str, float]:
+    """The true probabilities' AUC/Brier/ECE on the rows the model was graded on, the
+    model/oracle AUC ratio and the mean absolute error against the true probabilities."""
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
-    from app.ml.hiring import expected_calibration_error
+    from app.ml.calibrated import expected_calibration_error
 
-    truth = load_true_fill_probability(engine, posting_ids)
-    if truth.empty:
-        return {}
-    y = truth["filled_30d"].astype(int).to_numpy()
-    oracle = truth["p_fill_30d"].to_numpy(float)
     auc = roc_auc_score(y, probability)
     auc_oracle = roc_auc_score(y, oracle)
     return {
@@ -66,3 +61,67 @@ def hiring_oracle_metrics(engine: Engine, posting_ids: np.ndarray, probability: 
         "ece_oracle": round(expected_calibration_error(y, oracle), 4),
         "mae_vs_true_probability": round(float(np.mean(np.abs(np.asarray(probability) - oracle))), 4),
     }
+
+
+def hiring_oracle_metrics(engine: Engine, posting_ids: np.ndarray, probability: np.ndarray) -> dict[str, float]:
+    """Oracle grading of held-out hiring predictions (:func:`oracle_grades`)."""
+    truth = load_true_fill_probability(engine, posting_ids)
+    if truth.empty:
+        return {}
+    return oracle_grades(truth["filled_30d"].astype(int).to_numpy(), truth["p_fill_30d"].to_numpy(float), probability)
+
+
+def load_true_employment(engine: Engine, seeker_ids: np.ndarray) -> pd.DataFrame:
+    """True 180-day employment probability, individual service effects and the observed outcome."""
+    stmt = select(
+        orm.TruthSeeker.seeker_id, orm.TruthSeeker.p_employed_180d, orm.TruthSeeker.effect_training,
+        orm.TruthSeeker.effect_matching, orm.TruthSeeker.effect_nes, orm.TruthSeeker.effect_counselling,
+        orm.SeekerOutcome.employed_180d,
+    ).join(orm.SeekerOutcome, orm.SeekerOutcome.seeker_id == orm.TruthSeeker.seeker_id)
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).mappings().all())
+    if frame.empty:
+        return frame
+    return frame.set_index("seeker_id").loc[np.asarray(seeker_ids)].reset_index()
+
+
+def employment_oracle_metrics(engine: Engine, seeker_ids: np.ndarray, probability: np.ndarray) -> dict[str, float]:
+    """Oracle grading of held-out employment predictions (:func:`oracle_grades`)."""
+    truth = load_true_employment(engine, seeker_ids)
+    if truth.empty:
+        return {}
+    return oracle_grades(truth["employed_180d"].astype(int).to_numpy(), truth["p_employed_180d"].to_numpy(float),
+                         probability)
+
+
+def service_effect_errors(engine: Engine, seeker_ids: np.ndarray, frame: pd.DataFrame, model: object) -> dict[str, float]:
+    """Mean absolute error of the estimated individual service effects against the true ones.
+
+    The truth defines a service's effect against receiving no service at all, so the estimate is
+    evaluated with the other services switched off too.
+
+    Args:
+        engine: World database.
+        seeker_ids: Held-out seekers (rows of ``frame``).
+        frame: Their model frame.
+        model: An :class:`app.ml.employment.EmploymentModel`.
+
+    Returns:
+        ``uplift_mae_<service>`` and ``uplift_true_mean_<service>`` per service.
+    """
+    from app.ml.employment_features import SERVICE_FEATURES, SERVICES
+    from app.ml.uplift import s_learner_effect
+
+    truth = load_true_employment(engine, seeker_ids)
+    if truth.empty:
+        return {}
+    out = {}
+    for service in SERVICES:
+        column = f"svc_{service}"
+        others = {c: 0.0 for c in SERVICE_FEATURES if c != column}
+        estimate = s_learner_effect(model.predict_proba, frame, column, others=others)
+        true = truth[f"effect_{service}"].to_numpy(float)
+        out[f"uplift_mae_{service}"] = round(float(np.mean(np.abs(estimate - true))), 4)
+        out[f"uplift_true_mean_{service}"] = round(float(np.mean(true)), 4)
+        out[f"uplift_estimated_mean_{service}"] = round(float(np.mean(estimate)), 4)
+    return out

@@ -32,6 +32,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from app.ml import evaluate
 from app.ml.artifacts import MARKET_WAGES_FILE
+from app.ml.calibrated import expected_calibration_error
 from app.ml.hiring_features import (
     FACTOR_OF_FEATURE,
     FEATURES,
@@ -70,20 +71,6 @@ def _params(seed: int) -> dict:
         "n_jobs": 2,
         "verbose": -1,
     }
-
-
-def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
-    """ECE with equal-width bins: Σ (bin share) × |mean outcome − mean probability|."""
-    y = np.asarray(y, dtype=float)
-    p = np.asarray(p, dtype=float)
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    index = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
-    ece = 0.0
-    for b in range(bins):
-        mask = index == b
-        if mask.any():
-            ece += mask.mean() * abs(y[mask].mean() - p[mask].mean())
-    return float(ece)
 
 
 @dataclass

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
-import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from app.db.importers.csv_reader import FileProblem, read_cells
+from app.services.cli_io import check_output_path, report_input_errors, write_atomically
 from app.ml.hiring_features import SECTION_COLUMNS, count_sections
 from app.services.hiring_conditions import (
     InvalidConditions,
@@ -123,41 +122,19 @@ def scored_frame(rows: Sequence[tuple[str, PostingConditions]], model: object) -
     return frame
 
 
-def write_atomically(frame: pd.DataFrame, output: Path) -> None:
-    """Write CSV (UTF-8 with BOM, for Excel) to a temporary file beside ``output``, then rename it."""
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
-        "w", encoding="utf-8-sig", newline="", dir=output.parent, prefix=f".{output.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with handle:
-            frame.to_csv(handle, index=False)
-        umask = os.umask(0)  # temporary files are created 0600; give the result the usual mode
-        os.umask(umask)
-        os.chmod(handle.name, 0o666 & ~umask)
-        os.replace(handle.name, output)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-
-
 def _score(args: argparse.Namespace) -> int:
     from app.config import get_settings
     from app.ml.hiring import load_hiring_model
     from app.ml.registry import ArtifactMissing
 
     output: Path = args.output
-    if not output.parent.is_dir():
-        print(f"출력 폴더가 없습니다: {output.parent}", file=sys.stderr)
-        return 2
-    if output.exists() and output.is_dir():
-        print(f"출력 경로가 폴더입니다: {output}", file=sys.stderr)
+    problem = check_output_path(output)
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     rows, errors, notes = read_postings(args.input)
     if errors:
-        for message in errors:
-            print(message, file=sys.stderr)
-        print(f"오류 {len(errors)}건: 출력 파일을 만들지 않았습니다 ({args.input})", file=sys.stderr)
-        return 2
+        return report_input_errors(errors, args.input)
     try:
         model = load_hiring_model(args.models_dir or get_settings().models_dir)
     except ArtifactMissing as exc:

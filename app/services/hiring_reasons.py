@@ -19,6 +19,8 @@ from app.ml.hiring_features import FEATURES
 from app.services.hiring_conditions import SOCIAL_INSURANCE, PostingConditions
 from app.services.hiring_scoring import FACTORS, Scorer
 from app.services.hiring_text import (
+    NEGLIGIBLE_LOGIT,
+    effect_phrase,
     josa,
     occupation_names,
     region_short,
@@ -28,16 +30,12 @@ from app.services.hiring_text import (
 from app.text.formatting import format_manwon
 
 _COL = {name: j for j, name in enumerate(FEATURES)}
-_NEGLIGIBLE = 0.005  # |log-odds| below this moves the probability by well under 0.1 %p
+_NEGLIGIBLE = NEGLIGIBLE_LOGIT
 
 
 def _effect(contribution: float) -> str:
     """'채용확률을 (크게|조금) 높입니다/낮춥니다' for a contribution in log-odds."""
-    size = abs(contribution)
-    if size < _NEGLIGIBLE:
-        return "채용확률에 거의 영향을 주지 않습니다"
-    adverb = "크게 " if size >= 0.3 else "조금 " if size < 0.05 else ""
-    return f"채용확률을 {adverb}{'높입니다' if contribution > 0 else '낮춥니다'}"
+    return effect_phrase(contribution, "채용확률")
 
 
 def _sentence(subject: str, contribution: float, reason_up: str | None = None, reason_down: str | None = None) -> str:

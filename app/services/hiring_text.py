@@ -44,6 +44,20 @@ def josa(word: str, with_batchim: str, without_batchim: str) -> str:
     return f"{word}{with_batchim if final else without_batchim}"
 
 
+NEGLIGIBLE_LOGIT = 0.005
+"""|log-odds| below this moves a probability by well under 0.1 %p."""
+
+
+def effect_phrase(contribution: float, outcome: str) -> str:
+    """``"<outcome>을 (크게|조금) 높입니다/낮춥니다"`` for a contribution in log-odds, e.g.
+    ``effect_phrase(-0.4, "취업확률") -> "취업확률을 크게 낮춥니다"``."""
+    size = abs(contribution)
+    if size < NEGLIGIBLE_LOGIT:
+        return f"{outcome}에 거의 영향을 주지 않습니다"
+    adverb = "크게 " if size >= 0.3 else "조금 " if size < 0.05 else ""
+    return f"{josa(outcome, '을', '를')} {adverb}{'높입니다' if contribution > 0 else '낮춥니다'}"
+
+
 def wage_text(wage_type: str, amount: float) -> str:
     """A posted wage the way postings write it, e.g. ``"월급 250만원"``, ``"시급 10,320원"``."""
     label = WAGE_TYPE_LABELS.get(wage_type, "")

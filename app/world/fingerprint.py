@@ -12,8 +12,12 @@ from sqlalchemy import Engine, select
 
 from app.db import orm
 
-EXCLUDED_TABLES = frozenset({orm.WorldMeta.__tablename__, orm.AuditLog.__tablename__, orm.HiringScenario.__tablename__})
-"""Tables whose content is not part of the world (timestamps, later user activity such as saved scenarios)."""
+EXCLUDED_TABLES = frozenset({
+    orm.WorldMeta.__tablename__, orm.AuditLog.__tablename__, orm.HiringScenario.__tablename__,
+    orm.RiskOverride.__tablename__, orm.RiskBandSetting.__tablename__,
+})
+"""Tables whose content is not part of the world (timestamps, later user activity such as saved
+scenarios, counsellors' overrides and policy settings)."""
 
 
 def compute_fingerprint(engine: Engine, *, batch: int = 20_000) -> str:

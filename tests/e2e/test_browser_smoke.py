@@ -40,6 +40,9 @@ HEADINGS = {
     "explorer": "데이터 탐색기",
     "hiring": "채용 시뮬레이터",
     "hiring_policy": "채용 위험 공고 현황",
+    "employment_caseload": "구직자 위험 현황",
+    "employment_profile": "구직자 프로파일",
+    "employment_policy": "취업 위험도 기준·공정성",
 }
 TIMEOUT_MS = 30_000
 
@@ -185,6 +188,16 @@ def test_each_role_visits_every_allowed_page(
                 page.locator(".js-plotly-plot").first.wait_for()
             if spec.page_id == "hiring_policy":
                 page.get_by_text("CSV 내려받기").first.wait_for()
+                page.locator(".js-plotly-plot").first.wait_for()
+            if spec.page_id == "employment_caseload":
+                page.get_by_text("CSV 내려받기").first.wait_for()
+                page.get_by_text("AI 예측 결과입니다").first.wait_for()
+            if spec.page_id == "employment_profile":
+                page.get_by_text("180일 내 취업확률").first.wait_for()
+                page.get_by_text("AI 예측 결과입니다").first.wait_for()
+                page.locator(".js-plotly-plot").first.wait_for()
+            if spec.page_id == "employment_policy":
+                page.get_by_text("공정성 점검").first.wait_for()
                 page.locator(".js-plotly-plot").first.wait_for()
             if spec.page_id == "explorer":
                 tabs = page.get_by_role("tab")

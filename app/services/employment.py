@@ -1,0 +1,555 @@
+"""Employment-success use cases (취업성공모델): the one module the counsellor and policy pages import.
+
+* caseload — :func:`score_caseload` (every open seeker with probability, band and main risk
+  factor), :func:`filter_caseload`, :func:`caseload_table`, :func:`caseload_csv` (masked);
+* one seeker — :func:`seeker_profile` (masked summary and documents, probability with interval,
+  reasons, services ranked by estimated effect, similar past seekers), :func:`whatif`;
+* counsellor override — :func:`save_override`, :func:`load_overrides`, :func:`override_report`;
+* policy — :func:`load_risk_bands`, :func:`save_risk_bands`, :func:`band_shares`,
+  :func:`threshold_tradeoff`, :func:`fairness_reports`, :func:`caseload_aggregates`.
+
+Every prediction a user sees should be logged with :func:`app.services.audit.log_model_output`
+(``model_version`` and ``input_hash`` of the results here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from app.ml.employment import EmploymentModel
+from app.ml.employment_features import (
+    HORIZON_DAYS,
+    SERVICE_LABELS,
+    SERVICES,
+    load_seeker_records,
+    split_cohorts,
+)
+from app.services.employment_reasons import effect_reason, factor_table, group_contributions
+from app.services.employment_store import (
+    RISK_BANDS,
+    RISK_ORDER,
+    InvalidBands,
+    InvalidOverride,
+    MaskedDocuments,
+    OverrideReport,
+    RiskBands,
+    SeekerNotFound,
+    latest_overrides,
+    load_band_history,
+    load_masked_documents,
+    load_masked_names,
+    load_overrides,
+    load_risk_bands,
+    override_report,
+    save_override,
+    save_risk_bands,
+)
+from app.services.explorer import to_csv_bytes
+from app.services.hiring_text import occupation_names, region_short
+from app.text.formatting import format_manwon
+
+__all__ = [
+    "RISK_BANDS", "RISK_ORDER", "CaseloadFilter", "InvalidBands", "InvalidOverride", "InvalidWhatIf", "MaskedDocuments",
+    "OverrideReport", "RiskBands", "SeekerNotFound", "SeekerProfile", "WhatIf", "WhatIfResult", "band_shares",
+    "caseload_aggregates", "caseload_csv", "caseload_table", "fairness_reports", "filter_caseload",
+    "latest_overrides", "load_band_history", "load_overrides", "load_risk_bands", "override_report", "save_override",
+    "save_risk_bands", "score_caseload", "score_records", "seeker_profile", "threshold_tradeoff", "whatif",
+]  # fmt: skip
+
+MIN_DESIRED_WAGE, MAX_DESIRED_WAGE = 500_000, 30_000_000
+MAX_EXTRA_CERTIFICATES = 3
+
+
+class InvalidWhatIf(ValueError):
+    """A what-if change that cannot be scored (Korean message)."""
+
+
+def input_hash(features: Mapping[str, object], version: str, *extra: object) -> str:
+    """SHA-256 of the canonical model input (what the audit log keeps instead of the input)."""
+    payload = json.dumps({"v": version, "x": {k: str(v) for k, v in sorted(features.items())}, "e": [str(e) for e in extra]},
+                         ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- caseload
+
+
+def score_records(records: pd.DataFrame, model: EmploymentModel, bands: RiskBands) -> pd.DataFrame:
+    """Probability, interval, band, still-searching probability and main risk factor of records.
+
+    The band follows the model's target — employment within 180 days *of registration* — so it
+    does not drift as a seeker's search goes on, and the fairness audit grades exactly what is
+    shown. The still-searching probability adds what the days already spent say.
+
+    Args:
+        records: Seeker records (``load_seeker_records`` columns), optionally with
+            ``days_since_registration`` (default 0).
+        model: The employment-success model.
+        bands: Risk bands in force.
+
+    Returns:
+        ``records`` with ``probability``, ``probability_low``, ``probability_high`` (at
+        registration), ``probability_now`` (employed by day 180 given not yet on the caseload
+        date), ``band`` and ``main_factor`` (the factor that lowers the probability most).
+    """
+    x = model.features(records)
+    predicted = model.predict(x)
+    days = records["days_since_registration"].to_numpy(int) if "days_since_registration" in records else np.zeros(len(x))
+    p = predicted["probability"].to_numpy()
+    values, _ = model.explain(x)
+    grouped = group_contributions(values)
+    worst = grouped.idxmin(axis=1).where(grouped.min(axis=1) < 0, "")
+    return records.assign(
+        probability=p,
+        probability_low=predicted["probability_low"].to_numpy(),
+        probability_high=predicted["probability_high"].to_numpy(),
+        probability_now=model.current_probability(p, days),
+        band=bands.bands(p),
+        main_factor=worst.to_numpy(),
+    )
+
+
+def _open_caseload(engine: Engine, model: EmploymentModel) -> pd.DataFrame:
+    cutoff = pd.Timestamp(model.as_of).date() - dt.timedelta(days=HORIZON_DAYS)
+    records = load_seeker_records(engine, as_of=model.as_of, registered_after=cutoff)
+    _, caseload = split_cohorts(records, model.as_of)
+    return caseload.reset_index(drop=True)
+
+
+def score_caseload(engine: Engine, model: EmploymentModel, bands: RiskBands) -> pd.DataFrame:
+    """Every seeker of the open caseload (registered within 180 days of the caseload date and not
+    yet employed), scored, with their masked name and newest counsellor override.
+
+    Returns:
+        :func:`score_records` columns plus ``masked_name``, ``override_band`` (empty when none),
+        ``final_band`` (override, else model band), ``desired_occupation``, ``desired_region``.
+        Highest risk first.
+    """
+    caseload = _open_caseload(engine, model)
+    if caseload.empty:
+        return caseload
+    scored = score_records(caseload, model, bands)
+    names = load_masked_names(engine, scored["id"].astype(int).tolist())
+    overrides = latest_overrides(engine)
+    scored["masked_name"] = scored["id"].map(names).fillna("")
+    scored["override_band"] = scored["id"].map(overrides).fillna("")
+    scored["final_band"] = scored["override_band"].where(scored["override_band"] != "", scored["band"])
+    scored["desired_occupation"] = [occupation_names(str(k))[0] for k in scored["desired_keco"]]
+    scored["desired_region"] = [region_short(str(r)) for r in scored["desired_region_code"]]
+    return scored.sort_values(["probability", "id"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    """Conditions on the caseload table; empty values mean "no condition".
+
+    Attributes:
+        bands: Final bands to show.
+        region_codes: Desired 시도 codes.
+        keco_prefix: Desired KECO code prefix (1–3 digits).
+        search: Seeker number (e.g. ``"1234"``/``"#1234"``) or a word of the desired occupation.
+        min_days: Fewest days since registration.
+    """
+
+    bands: tuple[str, ...] = ()
+    region_codes: tuple[str, ...] = ()
+    keco_prefix: str = ""
+    search: str = ""
+    min_days: int = 0
+
+
+def filter_caseload(scored: pd.DataFrame, flt: CaseloadFilter) -> pd.DataFrame:
+    """Rows of :func:`score_caseload` output that meet ``flt`` (order kept)."""
+    mask = pd.Series(True, index=scored.index)
+    if flt.bands:
+        mask &= scored["final_band"].isin(flt.bands)
+    if flt.region_codes:
+        mask &= scored["desired_region_code"].astype(str).isin(flt.region_codes)
+    if flt.keco_prefix:
+        mask &= scored["desired_keco"].astype(str).str.startswith(flt.keco_prefix)
+    if flt.min_days:
+        mask &= scored["days_since_registration"] >= int(flt.min_days)
+    term = flt.search.strip().lstrip("#")
+    if term:
+        if term.isdigit():
+            mask &= scored["id"].astype(str) == term
+        else:
+            mask &= scored["desired_occupation"].str.contains(term, regex=False)
+    return scored[mask]
+
+
+def caseload_table(scored: pd.DataFrame) -> pd.DataFrame:
+    """Display and export table (Korean columns; masked names only, no contact or address)."""
+    return pd.DataFrame(
+        {
+            "구직자 번호": scored["id"].astype(int),
+            "성명(마스킹)": scored["masked_name"].astype(str),
+            "연령": scored["age"].astype(int),
+            "희망 직종": scored["desired_occupation"].astype(str),
+            "희망 지역": scored["desired_region"].astype(str),
+            "등록 후 일수": scored["days_since_registration"].astype(int),
+            "180일 내 취업확률": scored["probability"].round(3),
+            "남은 기간 취업확률": scored["probability_now"].round(3),
+            "위험도": scored["final_band"].astype(str),
+            "모델 판정": scored["band"].astype(str),
+            "상담사 조정": scored["override_band"].astype(str),
+            "주요 위험 요인": scored["main_factor"].astype(str),
+        }
+    )
+
+
+def caseload_csv(scored: pd.DataFrame) -> bytes:
+    """CSV of :func:`caseload_table` (UTF-8 with BOM for Excel); names are masked."""
+    return to_csv_bytes(caseload_table(scored))
+
+
+# --------------------------------------------------------------------------- one seeker
+
+
+@dataclass(frozen=True)
+class SimilarSeekers:
+    """How past seekers like this one fared (observed outcomes, not model output).
+
+    Attributes:
+        n: Similar past seekers.
+        employed_rate: Share employed within 180 days.
+        median_days: Median day of employment among the employed (``nan`` if none).
+        by_service: ``service, label, n_received, rate_received, n_not, rate_not``.
+        same_group: Whether they were all from the same KECO 중분류.
+    """
+
+    n: int
+    employed_rate: float
+    median_days: float
+    by_service: pd.DataFrame
+    same_group: bool
+
+
+@dataclass(frozen=True)
+class SeekerProfile:
+    """Everything the profile page shows about one seeker.
+
+    Attributes:
+        seeker_id: Internal number (pseudonymous).
+        documents: Masked name, résumé, cover letter and notes.
+        summary: Korean label → value (no direct identifier).
+        record: The seeker's non-identifying record (for what-ifs).
+        features: Model features (one row).
+        probability: Model probability of employment within 180 days of registration (banded).
+        probability_low: Lower bound of its interval.
+        probability_high: Upper bound.
+        probability_now: The same given the seeker is still searching on the caseload date.
+        days_since_registration: Days since registration on the caseload date.
+        band: Model band.
+        override: Newest override (dict) or ``None``.
+        factors: ``factor, contribution, sentence`` largest first (calibrated log-odds).
+        base_logit: Log-odds of an average seeker.
+        services: ``service, label, effect, effect_low, effect_high, propensity, received,
+            reason, caution`` best first.
+        similar: :class:`SimilarSeekers`.
+        model_version: Version of the model.
+        input_hash: SHA-256 of the model input (audit log).
+    """
+
+    seeker_id: int
+    documents: MaskedDocuments
+    summary: dict[str, str]
+    record: dict[str, object]
+    features: pd.DataFrame
+    probability: float
+    probability_low: float
+    probability_high: float
+    probability_now: float
+    days_since_registration: int
+    band: str
+    override: dict[str, object] | None
+    factors: pd.DataFrame
+    base_logit: float
+    services: pd.DataFrame
+    similar: SimilarSeekers
+    model_version: str
+    input_hash: str
+    calibration_note: str = field(default="")
+
+    def audit_output(self) -> dict[str, object]:
+        """What the audit log keeps of the shown profile (figures only)."""
+        return {
+            "probability": round(self.probability, 6),
+            "probability_now": round(self.probability_now, 6),
+            "band": self.band,
+            "top_factors": self.factors["factor"].head(3).tolist(),
+            "services": {str(r.service): (None if pd.isna(r.effect) else round(float(r.effect), 6))
+                         for r in self.services.itertuples()},
+        }
+
+
+def _summary(record: Mapping[str, object], documents: MaskedDocuments) -> dict[str, str]:
+    keco = str(record["desired_keco"])
+    last = record.get("last_keco")
+    summary = {
+        "성명": documents.masked_name,
+        "연령": f"{int(record['age'])}세",
+        "학력": str(record["education"]),
+        "경력": f"{float(record['career_years']):.0f}년" + (f" (직전: {occupation_names(str(last))[0]})" if last else ""),
+        "희망 직종": f"{occupation_names(keco)[0]} ({keco})",
+        "희망 임금": f"월 {format_manwon(float(record['desired_wage']))}",
+        "희망 지역": region_short(str(record["desired_region_code"])) + (" (타 지역 가능)" if record.get("region_flexible") else ""),
+        "구직급여": "수급 중" if record.get("benefit_status") else "미수급",
+        "자격증": f"{len([c for c in str(record.get('certificate_ids') or '').split(';') if c])}개",
+        "등록일": str(record["registered_on"]),
+    }
+    received = [label for s, label in SERVICE_LABELS.items() if int(record.get(f"svc_{s}") or 0)]
+    summary["받은 서비스"] = ", ".join(received) if received else "없음"
+    return summary
+
+
+def _similar(model: EmploymentModel, x: pd.DataFrame, desired_keco: str) -> SimilarSeekers:
+    pool = model.similar_seekers(x, desired_keco)
+    employed = pool["employed_180d"].astype(bool)
+    days = pool.loc[employed, "days_to_employment"].dropna()
+    rows = []
+    for service in SERVICES:
+        got = pool[f"svc_{service}"].astype(int) == 1
+        rows.append({
+            "service": service, "label": SERVICE_LABELS[service],
+            "n_received": int(got.sum()), "rate_received": float(employed[got].mean()) if got.any() else np.nan,
+            "n_not": int((~got).sum()), "rate_not": float(employed[~got].mean()) if (~got).any() else np.nan,
+        })  # fmt: skip
+    same = bool((model.neighbours["desired_mid"] == desired_keco[:2]).sum() >= len(pool))
+    return SimilarSeekers(n=len(pool), employed_rate=float(employed.mean()) if len(pool) else np.nan,
+                          median_days=float(days.median()) if len(days) else np.nan, by_service=pd.DataFrame(rows),
+                          same_group=same)
+
+
+def _service_table(model: EmploymentModel, x: pd.DataFrame, record: Mapping[str, object]) -> pd.DataFrame:
+    effects = model.service_effects(x)
+    rows = []
+    for r in effects.itertuples(index=False):
+        reasons, _ = model.effect_reasons(x, r.service)
+        grouped = group_contributions(reasons).iloc[0]
+        caution = ""
+        if not r.received and (r.propensity < 0.03 or r.propensity > 0.97):
+            caution = "비슷한 구직자 가운데 이 서비스를 받은 사람이 드물어 추정이 불확실합니다"
+        rows.append({
+            "service": r.service, "label": SERVICE_LABELS[r.service], "effect": r.effect, "effect_low": r.effect_low,
+            "effect_high": r.effect_high, "propensity": r.propensity, "received": r.received,
+            "reason": "이미 받고 있는 서비스입니다" if r.received else effect_reason(r.service, grouped, record),
+            "caution": caution,
+        })  # fmt: skip
+    table = pd.DataFrame(rows)
+    rank = table["effect"].fillna(-np.inf)
+    return table.iloc[np.argsort(-rank.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def seeker_profile(engine: Engine, model: EmploymentModel, seeker_id: int, bands: RiskBands) -> SeekerProfile:
+    """The profile of one seeker of the open caseload.
+
+    Raises:
+        SeekerNotFound: The seeker does not exist or is not in the open caseload (registered more
+            than 180 days ago, or already employed).
+    """
+    records = load_seeker_records(engine, as_of=model.as_of, ids=[int(seeker_id)])
+    if records.empty:
+        raise SeekerNotFound(f"구직자 #{seeker_id}을(를) 찾을 수 없습니다.")
+    _, caseload = split_cohorts(records, model.as_of)
+    if caseload.empty:
+        raise SeekerNotFound(
+            f"구직자 #{seeker_id}은(는) 현재 상담 대상(등록 후 {HORIZON_DAYS}일 이내 미취업자)이 아닙니다."
+        )
+    scored = score_records(caseload.reset_index(drop=True), model, bands)
+    row = scored.iloc[0]
+    record = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+    x = model.features(scored)
+    values, base = model.explain(x)
+    grouped = group_contributions(values).iloc[0]
+    market = float(model.market.market_wage(scored["desired_keco"], scored["desired_region_code"])[0])
+    features = {k: (float(v) if not isinstance(v, str) else v) for k, v in x.iloc[0].astype(object).items()
+                if k not in ("education", "desired_major")}
+    factors = factor_table(grouped, record, features, market)
+    documents = load_masked_documents(engine, int(seeker_id))
+    overrides = load_overrides(engine, int(seeker_id))
+    override = None if overrides.empty else overrides.iloc[0].to_dict()
+    return SeekerProfile(
+        seeker_id=int(seeker_id),
+        documents=documents,
+        summary=_summary(record, documents),
+        record={k: record[k] for k in record if k not in ("sex", "disability", "region_code")},
+        features=x,
+        probability=float(row["probability"]),
+        probability_low=float(row["probability_low"]),
+        probability_high=float(row["probability_high"]),
+        probability_now=float(row["probability_now"]),
+        days_since_registration=int(row["days_since_registration"]),
+        band=str(row["band"]),
+        override=override,
+        factors=factors,
+        base_logit=float(base[0]),
+        services=_service_table(model, x, record),
+        similar=_similar(model, x, str(record["desired_keco"])),
+        model_version=str(model.version),
+        input_hash=input_hash(x.iloc[0].to_dict(), str(model.version), int(row["days_since_registration"])),
+        calibration_note=calibration_note(model),
+    )
+
+
+def calibration_note(model: EmploymentModel) -> str:
+    """One sentence on how well the model's probabilities match outcomes on held-out seekers."""
+    ece = model.metrics.get("ece")
+    if ece is None:
+        return ""
+    return (f"검증용 구직자에서 예측확률과 실제 취업률의 평균 차이(ECE)는 {float(ece) * 100:.1f}%p입니다. "
+            "예측 30%인 구직자 100명 중 약 30명이 180일 안에 취업했다는 뜻입니다.")
+
+
+# --------------------------------------------------------------------------- what-if
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """Actionable changes a counsellor can try (validated on creation).
+
+    Attributes:
+        desired_wage: Desired monthly wage (KRW).
+        region_flexible: Willing to work outside the desired region.
+        complete_training: Completes a training course (직업훈련 수료).
+        extra_certificates: Obtains this many more certificates for the desired occupation (0–3).
+    """
+
+    desired_wage: int
+    region_flexible: bool
+    complete_training: bool
+    extra_certificates: int = 0
+
+    def __post_init__(self) -> None:
+        if not MIN_DESIRED_WAGE <= int(self.desired_wage) <= MAX_DESIRED_WAGE:
+            raise InvalidWhatIf(f"희망임금은 월 {format_manwon(MIN_DESIRED_WAGE)}~{format_manwon(MAX_DESIRED_WAGE)}이어야 "
+                                f"합니다 (입력값: {self.desired_wage:,}원)")
+        if not 0 <= int(self.extra_certificates) <= MAX_EXTRA_CERTIFICATES:
+            raise InvalidWhatIf(f"추가 자격증은 0~{MAX_EXTRA_CERTIFICATES}개여야 합니다 (입력값: {self.extra_certificates})")
+
+
+@dataclass(frozen=True)
+class WhatIfResult:
+    """A what-if's probability (at registration, and still searching), its change and the reasons."""
+
+    probability: float
+    probability_low: float
+    probability_high: float
+    probability_now: float
+    change: float
+    factors: pd.DataFrame
+    base_logit: float
+    input_hash: str
+
+
+def whatif(model: EmploymentModel, profile: SeekerProfile, change: WhatIf) -> WhatIfResult:
+    """Score the profile's seeker under ``change`` (same day since registration)."""
+    record = dict(profile.record)
+    record.update(desired_wage=int(change.desired_wage), region_flexible=bool(change.region_flexible))
+    if change.complete_training:
+        record["svc_training"] = 1
+    frame = pd.DataFrame([record])
+    x = model.features(frame)
+    if change.extra_certificates:
+        x["n_relevant_certificates"] = x["n_relevant_certificates"] + int(change.extra_certificates)
+        x["n_certificates"] = x["n_certificates"] + int(change.extra_certificates)
+    predicted = model.predict(x).iloc[0]
+    p = float(predicted["probability"])
+    now = float(model.current_probability(np.asarray([p]), np.asarray([profile.days_since_registration]))[0])
+    values, base = model.explain(x)
+    grouped = group_contributions(values).iloc[0]
+    market = float(model.market.market_wage(frame["desired_keco"], frame["desired_region_code"])[0])
+    features = {k: float(v) for k, v in x.iloc[0].items() if k not in ("education", "desired_major")}
+    return WhatIfResult(
+        probability=p,
+        probability_low=float(predicted["probability_low"]),
+        probability_high=float(predicted["probability_high"]),
+        probability_now=now,
+        change=p - profile.probability,
+        factors=factor_table(grouped, record, features, market),
+        base_logit=float(base[0]),
+        input_hash=input_hash(x.iloc[0].to_dict(), str(model.version), profile.days_since_registration, "whatif"),
+    )
+
+
+# --------------------------------------------------------------------------- policy
+
+
+def band_shares(scored: pd.DataFrame, bands: RiskBands, *, column: str = "probability") -> pd.DataFrame:
+    """Caseload share of each band under ``bands`` (``band, n, share``), highest risk first."""
+    labels = bands.bands(scored[column].to_numpy(float)) if len(scored) else np.array([], dtype=str)
+    counts = pd.Series(labels).value_counts().reindex(list(RISK_BANDS), fill_value=0)
+    total = max(int(counts.sum()), 1)
+    return pd.DataFrame({"band": list(RISK_BANDS), "n": counts.to_numpy(int), "share": counts.to_numpy(float) / total})
+
+
+def caseload_aggregates(scored: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Policy view of the caseload (no individual rows): per desired region or occupation group.
+
+    Args:
+        scored: :func:`score_caseload` output.
+        by: ``"region"`` (희망 시도) or ``"occupation"`` (희망 직종 대분류).
+
+    Returns:
+        ``group, n, mean_probability, high_risk_share, mean_days`` (fewest-chance first).
+    """
+    if by == "region":
+        key = scored["desired_region"]
+    elif by == "occupation":
+        key = pd.Series([occupation_names(str(k))[2] for k in scored["desired_keco"]], index=scored.index)
+    else:
+        raise ValueError(f"집계 기준은 region, occupation 중 하나여야 합니다 (입력값: {by})")
+    frame = scored.assign(group=key.to_numpy(), high=(scored["final_band"] == "고위험").astype(float))
+    table = frame.groupby("group").agg(
+        n=("id", "size"), mean_probability=("probability", "mean"), high_risk_share=("high", "mean"),
+        mean_days=("days_since_registration", "mean"),
+    )  # fmt: skip
+    return table.reset_index().sort_values(["mean_probability", "group"]).reset_index(drop=True)
+
+
+def _audit_groups(model: EmploymentModel) -> pd.DataFrame:
+    frame = model.audit_frame
+    return pd.DataFrame({
+        "sex": frame["sex"].astype(str), "age_band": frame["age_band"].astype(str),
+        "disability": frame["disability"].astype(str), "region": [region_short(str(r)) for r in frame["region"]],
+    })  # fmt: skip
+
+
+FAIRNESS_SIGNIFICANCE = 0.05
+"""A gap is flagged when it exceeds the tolerance *and* is significant at this level."""
+
+
+def fairness_reports(model: EmploymentModel, bands: RiskBands, *, tolerance: float, min_group_size: int) -> dict[str, object]:
+    """Fairness audits of the held-out cohort: ``{"main": …, "age_blind": …}``
+    (:class:`app.ml.fairness.FairnessReport`), high risk meaning p < ``bands.high_below``; gaps
+    are flagged when over ``tolerance`` and significant at :data:`FAIRNESS_SIGNIFICANCE`."""
+    from app.ml.fairness import audit_fairness  # noqa: PLC0415 - fairlearn only where it is used
+
+    frame = model.audit_frame
+    groups = _audit_groups(model)
+    reports = {}
+    for name, column in (("main", "probability"), ("age_blind", "probability_age_blind")):
+        p = frame[column].to_numpy(float)
+        reports[name] = audit_fairness(frame["employed"].to_numpy(int), p, p < bands.high_below, groups,
+                                       tolerance=tolerance, min_group_size=min_group_size,
+                                       significance=FAIRNESS_SIGNIFICANCE)
+    return reports
+
+
+def threshold_tradeoff(model: EmploymentModel, thresholds: Sequence[float], *, min_group_size: int) -> pd.DataFrame:
+    """Accuracy and equity of each candidate high-risk threshold on the held-out cohort
+    (:func:`app.ml.fairness.threshold_tradeoff`)."""
+    from app.ml.fairness import threshold_tradeoff as tradeoff  # noqa: PLC0415
+
+    frame = model.audit_frame
+    return tradeoff(frame["employed"].to_numpy(int), frame["probability"].to_numpy(float), _audit_groups(model),
+                    list(thresholds), min_group_size=min_group_size)
+

@@ -1,0 +1,270 @@
+"""Command line: ``python -m app employment score --input seekers.csv --output scored.csv``.
+
+Scores a CSV of job seekers with the employment-success model (format: ``docs/employment_score.md``).
+The whole file is checked first; any bad row is reported as ``"N행: [column] …"`` (the header is
+line 1) on stderr, the exit code is 2 and no output file is written. The output goes to a
+temporary file renamed into place only when complete.
+
+The input holds no direct identifier (name, RRN, contact, address): the command refuses such
+columns rather than read personal data it does not need.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from app.db.importers.csv_reader import FileProblem, read_cells
+from app.ml.employment_features import CATEGORY_LEVELS, HORIZON_DAYS, SERVICE_LABELS, SERVICES
+from app.services.cli_io import check_output_path, report_input_errors, write_atomically
+
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "age", "education", "career_years", "desired_keco", "desired_wage", "desired_region_code", "benefit_status",
+)  # fmt: skip
+SERVICE_COLUMNS: tuple[str, ...] = tuple(f"svc_{s}" for s in SERVICES)
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "id", "last_keco", "region_flexible", "certificate_ids", "skills", "days_since_registration", *SERVICE_COLUMNS,
+)  # fmt: skip
+IDENTIFYING_COLUMNS: frozenset[str] = frozenset(
+    {"name", "성명", "rrn", "주민등록번호", "phone", "연락처", "email", "이메일", "address", "주소", "birth_date"}
+)
+MAX_ID_CHARS = 40
+_TRUE = frozenset({"1", "true", "y", "yes", "예"})
+_FALSE = frozenset({"0", "false", "n", "no", "아니오", "아니요"})
+OUTPUT_ADDED: tuple[str, ...] = (
+    "probability", "probability_low", "probability_high", "probability_now", "band", "reason_1", "reason_2", "reason_3",
+    "best_service", "best_service_effect",
+)  # fmt: skip
+
+
+class _RowError(ValueError):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+def _number(cells: dict[str, str], column: str, low: float, high: float, *, integer: bool = False,
+            default: float | None = None) -> float:
+    text = cells.get(column, "").replace(",", "")
+    if not text:
+        if default is not None:
+            return default
+        raise _RowError(column, "값이 없습니다")
+    try:
+        value = float(text)
+    except ValueError:
+        raise _RowError(column, f"숫자가 아닙니다 (입력값: {cells[column]})") from None
+    if integer and value != int(value):
+        raise _RowError(column, f"정수여야 합니다 (입력값: {cells[column]})")
+    if not low <= value <= high:
+        raise _RowError(column, f"{low:,.0f}~{high:,.0f} 범위여야 합니다 (입력값: {cells[column]})")
+    return value
+
+
+def _flag(cells: dict[str, str], column: str) -> int:
+    text = cells.get(column, "").strip().lower()
+    if not text or text in _FALSE:
+        return 0
+    if text in _TRUE:
+        return 1
+    raise _RowError(column, f"1/0, true/false, 예/아니오 중 하나여야 합니다 (입력값: {cells[column]})")
+
+
+def _code(cells: dict[str, str], column: str, allowed: set[str], label: str, *, width: int, optional: bool = False) -> str:
+    text = cells.get(column, "").strip()
+    if not text and optional:
+        return ""
+    if text.isdigit() and len(text) < width:
+        text = text.zfill(width)  # a spreadsheet's 11 is the code 011
+    if text not in allowed:
+        raise _RowError(column, f"알 수 없는 {label} 코드입니다 (입력값: {cells.get(column, '')})")
+    return text
+
+
+def _row(cells: dict[str, str], keco: set[str], regions: set[str]) -> tuple[dict[str, object], list[_RowError]]:
+    problems: list[_RowError] = []
+    record: dict[str, object] = {}
+
+    def take(column: str, parse: Callable[[], object]) -> None:
+        try:
+            record[column] = parse()
+        except _RowError as err:
+            problems.append(err)
+
+    take("age", lambda: int(_number(cells, "age", 15, 90, integer=True)))
+    take("career_years", lambda: _number(cells, "career_years", 0, 60))
+    take("desired_wage", lambda: int(_number(cells, "desired_wage", 500_000, 30_000_000, integer=True)))
+    take("days_since_registration",
+         lambda: int(_number(cells, "days_since_registration", 0, HORIZON_DAYS, integer=True, default=0)))
+    take("desired_keco", lambda: _code(cells, "desired_keco", keco, "직종(KECO)", width=3))
+    take("last_keco", lambda: _code(cells, "last_keco", keco, "직종(KECO)", width=3, optional=True) or None)
+    take("desired_region_code", lambda: _code(cells, "desired_region_code", regions, "지역(시도)", width=2))
+    education = cells.get("education", "").strip()
+    if education not in CATEGORY_LEVELS["education"]:
+        problems.append(_RowError("education", f"학력은 {', '.join(CATEGORY_LEVELS['education'])} 중 하나여야 합니다 "
+                                               f"(입력값: {education})"))
+    record["education"] = education
+    for column in ("benefit_status", "region_flexible", *SERVICE_COLUMNS):
+        take(column, lambda c=column: _flag(cells, c))
+    record["certificate_ids"] = ";".join(p.strip() for p in cells.get("certificate_ids", "").split(";") if p.strip())
+    record["skills"] = cells.get("skills", "")
+    return record, problems
+
+
+def read_seekers(path: Path) -> tuple[list[tuple[str, dict[str, object]]], list[str], list[str]]:
+    """Parse and validate every row.
+
+    Returns:
+        ([(id, record)] in file order, errors, notes) — errors are ``"N행: …"`` lines and
+        file-level problems; when there is any error the rows must not be used.
+    """
+    from app.world.reference import load_reference  # noqa: PLC0415
+
+    reference = load_reference()
+    keco = set(reference.occupations["keco_code"].astype(str))
+    regions = set(reference.regions["code"].astype(str))
+    errors: list[str] = []
+    notes: list[str] = []
+    rows: list[tuple[str, dict[str, object]]] = []
+    try:
+        header = path.open(encoding="utf-8-sig").readline().strip().lower().split(",")
+    except (OSError, UnicodeDecodeError):
+        header = []
+    leaked = sorted(IDENTIFYING_COLUMNS & {h.strip() for h in header})
+    if leaked:
+        errors.append(f"1행: 개인 식별 정보 열은 받지 않습니다 ({', '.join(leaked)}): 지우고 다시 시도하세요")
+        return rows, errors, notes
+    try:
+        for line, cells in read_cells(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes):
+            identifier = cells.get("id", str(len(rows) + 1))
+            if len(identifier) > MAX_ID_CHARS:
+                errors.append(f"{line}행: [id] id는 {MAX_ID_CHARS}자 이하여야 합니다 ({len(identifier)}자)")
+            record, problems = _row(cells, keco, regions)
+            errors.extend(f"{line}행: [{p.column}] {p}" for p in problems)
+            rows.append((identifier, record))
+    except FileProblem as problem:
+        errors.append(str(problem))
+    except IsADirectoryError:
+        errors.append(f"파일이 아니라 폴더입니다: {path}")
+    except FileNotFoundError:
+        errors.append(f"파일을 찾을 수 없습니다: {path}")
+    except OSError as exc:
+        errors.append(f"파일을 읽을 수 없습니다: {path} ({exc.strerror})")
+    if not rows and not errors:
+        errors.append("데이터 행이 없습니다: 머리행 아래에 한 행 이상 있어야 합니다")
+    return rows, errors, notes
+
+
+def scored_frame(rows: Sequence[tuple[str, dict[str, object]]], model: object, bands: object) -> pd.DataFrame:
+    """The output: id, the inputs, probabilities, band, top-3 reasons and the best service."""
+    from app.services.employment import score_records  # noqa: PLC0415
+    from app.services.employment_reasons import factor_table, group_contributions  # noqa: PLC0415
+
+    records = pd.DataFrame([r for _, r in rows])
+    scored = score_records(records, model, bands)  # type: ignore[arg-type]
+    x = model.features(records)  # type: ignore[attr-defined]
+    values, _ = model.explain(x)  # type: ignore[attr-defined]
+    grouped = group_contributions(values)
+    market = model.market.market_wage(records["desired_keco"], records["desired_region_code"])  # type: ignore[attr-defined]
+    effects = model.service_effects(x)  # type: ignore[attr-defined]
+    out = pd.DataFrame({"id": [i for i, _ in rows]})
+    for column in REQUIRED_COLUMNS + ("last_keco", "region_flexible", "days_since_registration", *SERVICE_COLUMNS):
+        out[column] = records[column].to_numpy()
+    out["last_keco"] = records["last_keco"].fillna("").astype(str).to_numpy()
+    for column in ("probability", "probability_low", "probability_high", "probability_now"):
+        out[column] = scored[column].round(4).to_numpy()
+    out["band"] = scored["band"].to_numpy()
+    reasons: list[list[str]] = []
+    for i in range(len(records)):
+        record = records.iloc[i].to_dict()
+        features = {k: float(v) for k, v in x.iloc[i].items() if k not in ("education", "desired_major")}
+        table = factor_table(grouped.iloc[i], record, features, float(market[i]))
+        reasons.append(table["sentence"].head(3).tolist() + [""] * 3)
+    for k in range(3):
+        out[f"reason_{k + 1}"] = [r[k] for r in reasons]
+    best = effects.dropna(subset=["effect"]).sort_values(["row", "effect"], ascending=[True, False]).drop_duplicates("row")
+    best = best.set_index("row").reindex(range(len(records)))
+    out["best_service"] = [SERVICE_LABELS.get(s, "") if isinstance(s, str) else "" for s in best["service"]]
+    out["best_service_effect"] = np.round(best["effect"].to_numpy(float), 4)
+    return out
+
+
+def _score(args: argparse.Namespace) -> int:
+    from app.config import get_settings  # noqa: PLC0415
+    from app.ml.employment import load_employment_model  # noqa: PLC0415
+    from app.ml.registry import ArtifactMissing  # noqa: PLC0415
+    from app.services.employment_store import RiskBands  # noqa: PLC0415
+
+    output: Path = args.output
+    problem = check_output_path(output)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    rows, errors, notes = read_seekers(args.input)
+    if errors:
+        return report_input_errors(errors, args.input)
+    try:
+        model = load_employment_model(args.models_dir or get_settings().models_dir)
+    except ArtifactMissing as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    bands = RiskBands(high_below=args.high_below, low_from=args.low_from)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = scored_frame(rows, model, bands)
+    try:
+        write_atomically(frame, output)
+    except OSError as exc:
+        print(f"출력 파일을 쓸 수 없습니다: {output} ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    for note in notes:
+        print(f"참고: {note}")
+    high = float((frame["band"] == "고위험").mean())
+    print(f"채점 완료: {len(frame):,}건 → {output} (모델 {model.version}, 평균 취업확률 {frame['probability'].mean():.1%}, "
+          f"고위험 {high:.1%}; {bands.describe()})")
+    print("AI 예측 결과입니다: 확률은 비슷한 구직자들의 과거 결과에서 추정한 값이며, 판단은 상담사가 합니다.")
+    return 0
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"0과 1 사이의 값이어야 합니다 (입력값: {text})")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Parser of ``python -m app employment``."""
+    from app.services.employment_store import DEFAULT_HIGH_BELOW, DEFAULT_LOW_FROM  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(prog="python -m app employment", description="취업성공 예측모델 명령")
+    sub = parser.add_subparsers(dest="command", required=True)
+    score = sub.add_parser("score", help="구직자 CSV의 180일 내 취업확률·위험도·주요 이유·효과 큰 서비스를 계산합니다")
+    score.add_argument("--input", required=True, type=Path, help="UTF-8 CSV (docs/employment_score.md 형식)")
+    score.add_argument("--output", required=True, type=Path, help="결과 CSV 경로 (성공했을 때만 만들어집니다)")
+    score.add_argument("--models-dir", type=Path, default=None, help="모델 폴더 (기본값: 설정의 GOYONG_MODELS_DIR)")
+    score.add_argument("--high-below", type=_fraction, default=DEFAULT_HIGH_BELOW, help="고위험 기준 (이 확률 미만)")
+    score.add_argument("--low-from", type=_fraction, default=DEFAULT_LOW_FROM, help="저위험 기준 (이 확률 이상)")
+    score.set_defaults(func=_score)
+    return parser
+
+
+def main_employment(argv: list[str] | None = None) -> int:
+    """Run ``python -m app employment …``; returns the exit code (0 ok, 2 bad input, 1 no model)."""
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    if args_in[:1] == ["employment"]:
+        args_in = args_in[1:]
+    try:
+        args = build_parser().parse_args(args_in)
+    except SystemExit as exit_:  # argparse exits on bad usage; a function returns instead
+        return int(exit_.code or 0)
+    if not args.high_below < args.low_from:
+        print("고위험 기준은 저위험 기준보다 작아야 합니다", file=sys.stderr)
+        return 2
+    return int(args.func(args))

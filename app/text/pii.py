@@ -1,0 +1,742 @@
+"""Mask Korean personal data (PII) in free text before it is displayed, summarised, logged or exported.
+
+What is found and how it is masked (résumés, cover letters, counsellor notes):
+
+* 주민등록번호 / 외국인등록번호 ``YYMMDD-GNNNNNN`` (any dash, spaces, or none): fully, ``******-*******``
+  — the front half is the birth date, so it is hidden too.
+* Phones (mobile 010/011/016-019, ``+82``, 02 and regional landlines, 070/080/050X, 15XX/16XX/18XX):
+  the middle group (the last group of a representative number), keeping the separators:
+  ``010-****-5678``, ``1588-****``.
+* E-mail: first two characters of the local part, then ``***``: ``as***@naver.com``.
+* Road-name and lot-number addresses: everything after the 시도 and 시군구(+구): ``인천광역시 부평구 ***``.
+* Birth dates after 생년월일/출생/생일 labels (or followed by ``생``): year only, ``1988-**-**``.
+* Names passed by the caller, and 2-4 syllable names after 성명/이름/작성자 labels: ``이○숙``.
+
+Basis: 개인정보 보호법 제24조의2 (주민등록번호 처리의 제한) for RRNs, and the 표시제한 (partial display)
+practice of 행정안전부 「개인정보의 안전성 확보조치 기준」 guidance for the other items.
+
+Everything is standard-library ``re`` over ``str`` (no Streamlit, no new dependencies). No pattern
+can backtrack catastrophically (quantifiers are bounded or cannot overlap), so scanning is linear
+in the text length; masking is idempotent and leaves all other characters byte-identical.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:  # pandas is only needed by mask_frame; importing it here would slow every import
+    import pandas as pd
+
+__all__ = [
+    "PII_KINDS",
+    "PiiSpan",
+    "find_pii",
+    "mask_address",
+    "mask_counts",
+    "mask_email",
+    "mask_frame",
+    "mask_name",
+    "mask_phone",
+    "mask_pii",
+    "mask_rrn",
+]
+
+PII_KINDS: Final[tuple[str, ...]] = ("rrn", "phone", "email", "address", "birth_date", "name")
+"""Kinds of personal data :func:`find_pii` reports."""
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    """One piece of personal data found in a text.
+
+    Attributes:
+        kind: One of :data:`PII_KINDS`.
+        start: Offset of the first character in the original text.
+        end: Offset just past the last character.
+        text: The original substring ``text[start:end]``.
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A span plus the text that replaces it (computed where the match groups are at hand)."""
+
+    kind: str
+    start: int
+    end: int
+    replacement: str
+
+
+# --------------------------------------------------------------------------------------------
+# Shared character classes
+# --------------------------------------------------------------------------------------------
+# Hyphen look-alikes people paste from word processors and PDFs (‐ ‑ ‒ – — ― − ﹘ ﹣ －).
+_DASHES: Final = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_HANGUL: Final = "가-힣"
+_BLANK: Final = "[ \\t\u00a0\u3000]"  # horizontal white space only: PII never spans lines
+
+# Overlaps are resolved by kind, first wins. Addresses go first because an address span only
+# starts with a Hangul 시도 name, so an ASCII phone/e-mail/RRN can only overlap it *inside* the part
+# that is masked anyway; if those won, a labelled address line holding a phone would stay visible.
+_PRIORITY: Final = ("address", "rrn", "email", "phone", "birth_date", "name")
+
+# Masking re-scans its own output until nothing changes. One pass is enough for real text; the
+# re-scan catches contrived overlaps (a name glued to an address, "성명 | 서울 강남구 …") where
+# masking one span exposes another, so that mask_pii stays idempotent. Every changing pass turns
+# letters or digits into mask characters, so it settles quickly; the cap only bounds the work.
+_MAX_PASSES: Final = 4
+
+# Patterns start with a literal or a character set rather than a look-behind: the regex engine can
+# then skip ahead to candidate characters, several times faster on long texts. The "not preceded
+# by" rule is checked in code on each hit instead; a hit rejected that way never hides a valid
+# one, because any later start inside it is preceded by the same kind of character.
+_DIGITS: Final = frozenset("0123456789")
+
+
+def _after(text: str, start: int, forbidden: frozenset[str]) -> bool:
+    """True if ``text[start]`` is not preceded by a character of ``forbidden``."""
+    return start == 0 or text[start - 1] not in forbidden
+
+
+# --------------------------------------------------------------------------------------------
+# 주민등록번호 (and 외국인등록번호, G = 5-8)
+# --------------------------------------------------------------------------------------------
+_RRN_RE: Final = re.compile(
+    r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"  # YYMMDD must be a plausible date
+    rf"(?:{_BLANK}{{0,2}}[{_DASHES}]{_BLANK}{{0,2}}| )?"
+    # G is any digit (0-9: 1800s-2000s, 5-8 foreigners); the tail may already be starred by the
+    # writer ("880806-1******"), which still reveals the birth date, so it is caught as well.
+    r"[0-9][0-9*]{6}"
+    r"(?![0-9*])"
+)
+_RRN_MASK: Final = "******-*******"
+
+
+def _find_rrns(text: str) -> list[_Hit]:
+    return [
+        _Hit("rrn", m.start(), m.end(), _RRN_MASK)
+        for m in _RRN_RE.finditer(text)
+        if _after(text, m.start(), _DIGITS)  # not the tail of a longer digit run
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Phones
+# --------------------------------------------------------------------------------------------
+_SEP: Final = rf"(?:{_BLANK}?[{_DASHES}.]{_BLANK}?|{_BLANK})"
+_AREA: Final = r"01[016789]|02|03[1-3]|04[1-4]|05[1-5]|06[1-4]|070|080|050[2-8]"
+_PHONE_RE: Final = re.compile(
+    r"(?:"
+    # +82 drops the trunk 0: +82 10-1234-5678, +82-2-123-4567, +82 (0)10 ...
+    rf"\+{_BLANK}?82{_BLANK}?(?:[{_DASHES}.]{_BLANK}?)?(?:\(0\){_BLANK}?)?"
+    r"(?P<iarea>1[016789]|2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|80)"
+    rf"|\((?P<parea>{_AREA})\)"
+    rf"|(?P<area>{_AREA})"
+    r")"
+    rf"(?P<s1>{_SEP})?"
+    r"(?P<mid>[0-9]{3,4})"
+    rf"(?P<s2>{_SEP})?"
+    r"(?P<last>[0-9]{4})"
+    rf"(?![0-9]|[{_DASHES}.][0-9])"  # "010-1234-5678-9" is some other identifier
+)
+# 대표번호 1588-1234: the head is the company's, the last group is the subscriber part.
+_REP_RE: Final = re.compile(
+    r"(?P<head>1[568][0-9]{2})"
+    rf"(?P<sep>{_BLANK}?[{_DASHES}]{_BLANK}?)"
+    r"(?P<last>[0-9]{4})"
+    # Not a range of amounts or years ("1500-2000만원", "1850-1900년").
+    rf"(?![0-9]|[{_DASHES}.][0-9]|{_BLANK}?(?:[만천억원년명개건%]|시간))"
+)
+
+
+_PHONE_BEFORE: Final = frozenset("0123456789+")
+
+
+def _phone_ok(m: re.Match[str]) -> bool:
+    if not _after(m.string, m.start(), _PHONE_BEFORE):
+        return False
+    if m.group("area") is None:  # +82 or (02): clearly written as a phone
+        return True
+    # Ten or eleven bare digits are a phone only with a mobile prefix; for landline prefixes they
+    # are as likely an account or order number.
+    return m.group("area").startswith("01") or m.group("s1") is not None or m.group("s2") is not None
+
+
+_REP_BEFORE: Final = frozenset("0123456789+." + _DASHES.replace("\\", ""))
+
+
+def _mask_phone_match(m: re.Match[str]) -> str:
+    s = m.string
+    return s[m.start():m.start("mid")] + "*" * len(m.group("mid")) + s[m.end("mid"):m.end()]
+
+
+def _mask_rep_match(m: re.Match[str]) -> str:
+    return m.group("head") + m.group("sep") + "****"
+
+
+def _find_phones(text: str) -> list[_Hit]:
+    hits = [
+        _Hit("phone", m.start(), m.end(), _mask_phone_match(m))
+        for m in _PHONE_RE.finditer(text)
+        if _phone_ok(m)
+    ]
+    hits += [
+        _Hit("phone", m.start(), m.end(), _mask_rep_match(m))
+        for m in _REP_RE.finditer(text)
+        if _after(text, m.start(), _REP_BEFORE)  # not the middle of 010-1588-1234 or 3.1588
+    ]
+    return hits
+
+
+# --------------------------------------------------------------------------------------------
+# E-mail
+# --------------------------------------------------------------------------------------------
+# ASCII only, so a Korean particle glued to the address ("...@naver.com으로") is not swallowed.
+# The scan starts at each "@" and walks back over the local part: a regex trying every start of a
+# long run of letters would be quadratic.
+_LOCAL_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+_LOCAL_MAX: Final = 64  # RFC 5321 limit; a longer run before "@" is not an address
+_DOMAIN_RE: Final = re.compile(r"[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}")
+
+
+def _mask_local(local: str) -> str:
+    keep = 1 if len(local) <= 2 else 2
+    return local[:keep] + "***"
+
+
+def _find_emails(text: str) -> list[_Hit]:
+    hits = []
+    at = text.find("@")
+    while at != -1:
+        start = at
+        floor = max(0, at - _LOCAL_MAX - 1)
+        while start > floor and text[start - 1] in _LOCAL_CHARS:
+            start -= 1
+        domain = _DOMAIN_RE.match(text, at + 1)
+        if start < at and at - start <= _LOCAL_MAX and domain is not None:
+            hits.append(_Hit("email", start, domain.end(), f"{_mask_local(text[start:at])}@{domain.group()}"))
+            at = text.find("@", domain.end())
+        else:
+            at = text.find("@", at + 1)
+    return hits
+
+
+# --------------------------------------------------------------------------------------------
+# Addresses
+# --------------------------------------------------------------------------------------------
+_SIDO_NAMES: Final = (
+    "서울특별시", "부산광역시", "대구광역시", "인천광역시", "광주광역시", "대전광역시", "울산광역시",
+    "세종특별자치시", "경기도", "강원특별자치도", "강원도", "충청북도", "충청남도", "전북특별자치도",
+    "전라북도", "전라남도", "경상북도", "경상남도", "제주특별자치도", "제주도",
+    "서울시", "부산시", "대구시", "인천시", "광주시", "대전시", "울산시", "세종시",
+    "서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "강원", "충북", "충남",
+    "전북", "전남", "경북", "경남", "제주",
+)
+_SIDO_ALT: Final = "|".join(sorted(_SIDO_NAMES, key=len, reverse=True))  # longest first
+# A 시도 starts a word and is followed by a blank ("인천광역시에서" is prose, not an address).
+_SIDO_RE: Final = re.compile(rf"(?:{_SIDO_ALT})(?={_BLANK})")
+_HANGUL_SET: Final = frozenset(chr(c) for c in range(0xAC00, 0xD7A4))
+_SIGUNGU: Final = rf"[{_HANGUL}]{{1,6}}(?:군|구)|[{_HANGUL}]{{1,6}}시(?:{_BLANK}+[{_HANGUL}]{{1,6}}구)?"
+# A building/lot number ends an address part unless a unit word follows ("경기 침체로 5년").
+_NUM_END: Final = rf"(?![0-9]|{_BLANK}?(?:년|개월|월|일|명|개|시간|시|분|세|살|회|차|대|건|원|만|%))"
+# After a unit word only a particle may follow: "506호에" yes, "2호선" (a subway line) no.
+_UNIT_END: Final = rf"(?=[^0-9{_HANGUL}]|[에의은는이가을를로와과도만서]|\Z)"
+_ROAD: Final = (
+    rf"[{_HANGUL}0-9·]{{0,20}}[{_HANGUL}0-9](?:로|길)(?:{_BLANK}?[0-9]{{1,4}}번?가?길)?"
+    rf"{_BLANK}*(?:지하{_BLANK}?)?[0-9]{{1,5}}(?:-[0-9]{{1,5}})?{_NUM_END}"
+)
+_LOT: Final = (
+    rf"[{_HANGUL}0-9]{{1,10}}(?:동|리|가)(?:[0-9]{{1,2}}가)?{_BLANK}*(?:산{_BLANK}?)?"
+    rf"[0-9]{{1,5}}(?:-[0-9]{{1,5}})?(?:{_BLANK}?번지)?{_NUM_END}"
+)
+_BUILDING: Final = (
+    rf"(?:[{_HANGUL}A-Za-z0-9·]{{1,20}}{_BLANK}+){{0,3}}"
+    rf"[0-9]{{1,5}}(?:-[0-9]{{1,5}})?{_BLANK}?(?:번지|호|동){_UNIT_END}"
+)
+# Matched right after the 시도. The kept prefix ends where group "rest" (읍/면 onwards) starts.
+_ADDR_HEAD_RE: Final = re.compile(
+    rf"{_BLANK}+"
+    rf"(?:(?P<sgg>{_SIGUNGU}){_BLANK}+)?"
+    rf"(?P<rest>(?:[{_HANGUL}]{{1,6}}(?:읍|면){_BLANK}+)?"
+    rf"(?:{_ROAD}|{_LOT}|{_BUILDING}))"
+)
+_BUILDING_WORDS: Final = (
+    "아파트", "빌라", "빌딩", "타워", "오피스텔", "맨션", "하이츠", "파크", "스퀘어", "캐슬", "자이",
+    "푸르지오", "래미안", "힐스테이트", "아이파크", "주공", "시티", "상가", "프라자", "플라자",
+    "센터", "하우스", "주택", "원룸", "기숙사", "빌",
+)
+# Unit details that may follow the core in running text: ", 122동 1502호", " 3층", " (해오름스퀘어)".
+# Bare numbers are not taken: "테헤란로 12 010 1234 5678" is an address followed by a phone.
+_ADDR_TAIL_RE: Final = re.compile(
+    rf"(?:{_BLANK}*,{_BLANK}*|{_BLANK}+)?"
+    r"(?:"
+    rf"(?:지하{_BLANK}?)?[0-9]{{1,5}}(?:-[0-9]{{1,5}})?{_BLANK}?(?:호실|번지|동|호|층){_UNIT_END}"
+    rf"|[A-Za-z]{_BLANK}?동(?![{_HANGUL}])"
+    rf"|[{_HANGUL}A-Za-z0-9]{{1,20}}(?:{'|'.join(_BUILDING_WORDS)})(?:{_BLANK}?[0-9]{{1,3}}차)?{_UNIT_END}"
+    r"|\([^()\n|]{1,40}\)"
+    r")"
+)
+# "주소 | ..." / "현주소: ..." — a labelled field holds nothing but the address up to its end.
+_ADDR_LABEL_RE: Final = re.compile(
+    rf"(?:주{_BLANK}?소지?|거주지|자택|소재지|[Aa]ddress){_BLANK}*(?:\([^()\n]{{0,10}}\){_BLANK}*)?"
+    rf"[:：|]{_BLANK}*\Z"
+)
+_ADDR_LABEL_WINDOW: Final = 24  # chars looked back for a label; bounded so the scan stays linear
+# Where a labelled address field ends: newline, column bar, tab, a wide gap, or the next "label:".
+_ADDR_STOP_RE: Final = re.compile(
+    rf"[\n\r\t|]|{_BLANK}{{2,}}|[,;]{_BLANK}*[{_HANGUL}A-Za-z.\- ]{{1,12}}{_BLANK}*[:：]"
+)
+_ADDR_MAX_TAIL: Final = 200  # an address field is never longer; caps the work per 시도 hit
+
+
+def _find_addresses(text: str) -> list[_Hit]:
+    hits: list[_Hit] = []
+    n = len(text)
+    last_end = 0
+    for sido in _SIDO_RE.finditer(text):
+        start = sido.start()
+        if start < last_end or not _after(text, start, _HANGUL_SET):
+            continue  # inside an address already taken, or the end of a longer word
+        head = _ADDR_HEAD_RE.match(text, sido.end())
+        if head is None:
+            continue  # a bare region ("희망 근무지 | 인천광역시", "인천광역시 지역에서") is no address
+        keep = head.start("rest")
+        end = head.end()
+        limit = min(n, end + _ADDR_MAX_TAIL)
+        if _ADDR_LABEL_RE.search(text, max(0, start - _ADDR_LABEL_WINDOW), start):
+            stop = _ADDR_STOP_RE.search(text, end, limit)
+            end = stop.start() if stop else limit
+            while end > head.end() and text[end - 1] in " \t\u00a0\u3000":
+                end -= 1
+        else:
+            # In running text the sentence goes on after the address, so only unit details are taken.
+            while end < limit:
+                tail = _ADDR_TAIL_RE.match(text, end, limit)
+                if tail is None or tail.end() == end:
+                    break
+                end = tail.end()
+        hits.append(_Hit("address", start, end, text[start:keep] + "***"))
+        last_end = end
+    return hits
+
+
+# --------------------------------------------------------------------------------------------
+# Birth dates
+# --------------------------------------------------------------------------------------------
+_DATE: Final = (
+    r"(?:(?P<y>(?:19|20)[0-9]{2})[ \t]*[\-./][ \t]*(?P<m>[0-9]{1,2})[ \t]*[\-./][ \t]*"
+    r"(?P<d>[0-9]{1,2})(?![0-9])"
+    r"|(?P<ky>(?:19|20)?[0-9]{2})[ \t]*년[ \t]*(?P<km>[0-9]{1,2})[ \t]*월[ \t]*(?P<kd>[0-9]{1,2})[ \t]*일"
+    r"|(?P<cy>(?:19|20)?[0-9]{2})(?P<cmd>(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))(?![0-9])"
+    r")"
+)
+_BIRTH_LABEL_RE: Final = re.compile(
+    r"(?:생년월일|생년[ \t]월일|출생일|출생|생일|생년|(?i:date[ \t]of[ \t]birth|birth[ \t]?date|d\.o\.b\.?|dob))"
+    rf"{_BLANK}*(?:\([^()\n]{{0,12}}\){_BLANK}*)?(?:[:：|]{_BLANK}*)?"
+    rf"(?P<date>{_DATE})"
+)
+# "1988년 8월 6일생", "1988.08.06 생" — the date is followed by 생 (born), not preceded by a label.
+# Found from the 생 backwards: trying a date at every digit of a long text costs far more.
+_BORN_RE: Final = re.compile(rf"생(?=[^{_HANGUL}]|이|으로|입|임|\Z)")
+_BIRTH_SUFFIX_RE: Final = re.compile(rf"(?P<date>{_DATE}){_BLANK}?\Z")
+_BORN_WINDOW: Final = 20  # longest date form, "1988 년 12 월 31 일", plus a blank
+_STAR_GROUPS: Final = ("m", "d", "km", "kd", "cmd")
+
+
+def _birth_hit(m: re.Match[str]) -> _Hit | None:
+    month = m.group("m") or m.group("km")
+    day = m.group("d") or m.group("kd")
+    if month is not None and not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return None
+    s = m.string
+    pieces: list[str] = []
+    pos = m.start("date")
+    for g in _STAR_GROUPS:
+        if m.group(g) is None:
+            continue
+        pieces.append(s[pos:m.start(g)])
+        # A fixed width, so "8월" and "08월" give the same mask and the digit count leaks nothing.
+        pieces.append("****" if g == "cmd" else "**")
+        pos = m.end(g)
+    pieces.append(s[pos:m.end("date")])
+    return _Hit("birth_date", m.start("date"), m.end("date"), "".join(pieces))
+
+
+def _find_birth_dates(text: str) -> list[_Hit]:
+    matches = list(_BIRTH_LABEL_RE.finditer(text))
+    for born in _BORN_RE.finditer(text):
+        m = _BIRTH_SUFFIX_RE.search(text, max(0, born.start() - _BORN_WINDOW), born.start())
+        if m is not None and _after(text, m.start(), _DIGITS):
+            matches.append(m)
+    hits = [_birth_hit(m) for m in matches]
+    return [h for h in hits if h is not None]
+
+
+# --------------------------------------------------------------------------------------------
+# Names
+# --------------------------------------------------------------------------------------------
+_NAME_LABEL_RE: Final = re.compile(
+    r"(?P<label>성[ \t]?명|이[ \t]?름|성함|작성자|지원자(?:[ \t]?성명|명)?|신청인|구직자(?:[ \t]?성명|명)|"
+    r"담당자|보호자|대표자)"
+    rf"(?:{_BLANK}*\([^()\n]{{1,10}}\))?"
+    rf"(?:{_BLANK}*[:：|]{_BLANK}*|(?P<weak>{_BLANK}+))"
+    rf"(?P<name>[{_HANGUL}]{{2,4}}|[{_HANGUL}](?: [{_HANGUL}]){{1,3}})(?![{_HANGUL}○])"
+    # Without ":" or "|" the label must be a signature line ("작성자 이아숙 (인)") or end the line,
+    # otherwise "이름 모를 꽃" would lose a word.
+    rf"(?(weak)(?={_BLANK}*(?:\((?:인|서명|印)\)|인(?![{_HANGUL}])|$)))",
+    re.MULTILINE,
+)
+# Only these may be followed by a name with a mere blank; "보호자 가능자" is a posting requirement.
+_WEAK_LABELS: Final = frozenset(("성명", "성 명", "이름", "이 름", "작성자", "신청인"))
+# Column headers that follow a 성명 header in a table are not names.
+_NOT_NAMES: Final = frozenset((
+    "생년월일", "연락처", "주소", "현주소", "이메일", "성별", "나이", "비고", "서명", "직위", "직급",
+    "휴대폰", "휴대전화", "전화번호", "주민번호", "학력", "경력", "본인", "미상", "없음", "기재",
+    "한글", "한자", "영문", "국적", "관계", "소속", "부서", "연령", "날짜", "일자",
+    "성명", "이름", "성함", "작성자", "지원자", "신청인", "담당자", "보호자", "대표자",
+)) | frozenset(_SIDO_NAMES)  # "성명 | 서울 …" is a misfilled form, and 서울 is kept by the address mask
+
+
+def _label_names(text: str) -> set[str]:
+    found = set()
+    for m in _NAME_LABEL_RE.finditer(text):
+        if not _after(text, m.start(), _HANGUL_SET):  # "작성자" inside "공동작성자란" …
+            continue
+        if m.group("weak") is not None and m.group("label") not in _WEAK_LABELS:
+            continue
+        name = m.group("name").replace(" ", "")
+        if name not in _NOT_NAMES:
+            found.add(name)
+    return found
+
+
+_NAME_MAX: Final = 40  # longer "names" are not names, and would nest the trie pattern too deeply
+
+
+def _trie_pattern(node: dict[str, dict], first: bool) -> str:
+    """Regex for every word below a trie node (``""`` marks a word end)."""
+    alts = []
+    for ch in sorted(k for k in node if k):
+        sep = "" if first else f"{_BLANK}?"  # also written with blanks between syllables ("이 아 숙")
+        alts.append(sep + re.escape(ch) + _trie_pattern(node[ch], False))
+    if "" in node:
+        # A Latin name must end a word; a Hangul name may not, because particles attach directly
+        # ("이아숙은"). Listed after the longer continuations so that "남궁민수" beats "남궁민".
+        alts.append(node[""].get("end", ""))
+    if len(alts) == 1:
+        return alts[0]
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _names_regex(names: Iterable[str]) -> re.Pattern[str] | None:
+    trie: dict[str, dict] = {}
+    for raw in names:
+        name = "".join(ch for ch in raw if not ch.isspace())
+        if not 2 <= len(name) <= _NAME_MAX:
+            continue
+        node = trie
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[""] = {"end": "(?![A-Za-z0-9])"} if (name[-1].isascii() and name[-1].isalnum()) else {}
+    if not trie:
+        return None
+    # One trie-shaped pattern instead of an alternation of names: the engine then tests a single
+    # character set per position however many names there are. (That a Korean name starts a
+    # word — "공정우선" must not yield the name 정우 — is checked in _find_names.)
+    return re.compile(_trie_pattern(trie, True))
+
+
+# Letters before a name make it part of a longer word. Digits do not ("2번이아숙"), and must not:
+# a digit before a name may be masked to "*", and the result has to mask the same way (idempotence);
+# "○" stands for a masked syllable, so it counts as one.
+_NAME_BEFORE: Final = _HANGUL_SET | frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ○")
+
+
+def _find_names(text: str, names: Iterable[str]) -> list[_Hit]:
+    rx = _names_regex([*names, *_label_names(text)])
+    if rx is None:
+        return []
+    return [
+        _Hit("name", m.start(), m.end(), mask_name(m.group()))
+        for m in rx.finditer(text)
+        if _after(text, m.start(), _NAME_BEFORE)
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Finding and masking
+# --------------------------------------------------------------------------------------------
+def _as_names(names: Sequence[str] | str | None) -> tuple[str, ...]:
+    if not names:
+        return ()
+    if isinstance(names, str):  # names="이아숙" would otherwise iterate single syllables
+        return (names,)
+    return tuple(n for n in names if isinstance(n, str))
+
+
+def _find_hits(text: str, names: Sequence[str]) -> list[_Hit]:
+    finders = {
+        "address": _find_addresses,
+        "rrn": _find_rrns,
+        "email": _find_emails,
+        "phone": _find_phones,
+        "birth_date": _find_birth_dates,
+    }
+    accepted: list[_Hit] = []
+    for kind in _PRIORITY:
+        group = _find_names(text, names) if kind == "name" else finders[kind](text)
+        if not group:
+            continue
+        group.sort(key=lambda h: (h.start, h.start - h.end))
+        kept: list[_Hit] = []
+        j = 0
+        group_end = -1
+        for hit in group:
+            # accepted is sorted and non-overlapping, and hits come by start: a two-pointer sweep
+            # keeps the whole resolution linear.
+            while j < len(accepted) and accepted[j].end <= hit.start:
+                j += 1
+            if j < len(accepted) and accepted[j].start < hit.end:
+                continue
+            if hit.start < group_end:
+                continue
+            kept.append(hit)
+            group_end = hit.end
+        if kept:
+            accepted = sorted(accepted + kept, key=lambda h: h.start)
+    return accepted
+
+
+def _apply(text: str, hits: list[_Hit]) -> str:
+    if not hits:
+        return text
+    parts = []
+    pos = 0
+    for hit in hits:
+        parts.append(text[pos:hit.start])
+        parts.append(hit.replacement)
+        pos = hit.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _check_text(text: object) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+
+
+def find_pii(text: str, *, names: Sequence[str] = ()) -> list[PiiSpan]:
+    """Find personal data in a text.
+
+    Args:
+        text: Any string (résumé, cover letter, counsellor note …).
+        names: Known names of the person (e.g. the seeker's name); every occurrence is reported,
+            also with blanks between syllables. Names after 성명/이름/작성자 labels are found
+            without being passed, and then every other occurrence of them too.
+
+    Returns:
+        Non-overlapping spans sorted by ``start``; offsets index into ``text``. When candidates
+        overlap, the kind earlier in address, rrn, email, phone, birth_date, name wins.
+    """
+    _check_text(text)
+    return [PiiSpan(h.kind, h.start, h.end, text[h.start:h.end]) for h in _find_hits(text, _as_names(names))]
+
+
+def mask_pii(text: str, *, names: Sequence[str] = ()) -> str:
+    """Replace every piece of personal data in a text by its masked form.
+
+    Args:
+        text: Any string.
+        names: Known names of the person, as for :func:`find_pii`.
+
+    Returns:
+        The text with RRNs, phones, e-mails, addresses, birth dates and names masked (see the
+        module docstring); all other characters are unchanged. ``mask_pii(mask_pii(t)) ==
+        mask_pii(t)``.
+    """
+    _check_text(text)
+    names = _as_names(names)
+    out = text
+    for _ in range(_MAX_PASSES):
+        masked = _apply(out, _find_hits(out, names))
+        if masked == out:
+            break
+        out = masked
+    return out
+
+
+def mask_counts(text: str, *, names: Sequence[str] = ()) -> dict[str, int]:
+    """Count the personal data found in a text, by kind.
+
+    Args:
+        text: Any string.
+        names: Known names of the person, as for :func:`find_pii`.
+
+    Returns:
+        ``{kind: count}`` with every kind of :data:`PII_KINDS` present (0 when none was found).
+    """
+    counts = dict.fromkeys(PII_KINDS, 0)
+    for span in find_pii(text, names=names):
+        counts[span.kind] += 1
+    return counts
+
+
+# --------------------------------------------------------------------------------------------
+# Single-value maskers
+# --------------------------------------------------------------------------------------------
+def mask_name(name: str) -> str:
+    """Mask a person's name, keeping the first and the last syllable.
+
+    Args:
+        name: ``"이아숙"``, ``"남궁민수"``, ``"이 아 숙"`` …
+
+    Returns:
+        ``"이○숙"``, ``"남○○수"``, ``"이 ○ 숙"``; a two-syllable name keeps the first (``"김민"`` →
+        ``"김○"``) and a single character becomes ``"○"``. Blanks stay where they were.
+    """
+    idx = [i for i, ch in enumerate(name) if not ch.isspace()]
+    if not idx:
+        return name
+    keep = {idx[0]} if len(idx) == 2 else {idx[0], idx[-1]} if len(idx) > 2 else set()
+    chars = list(name)
+    for i in idx:
+        if i not in keep:
+            chars[i] = "○"
+    return "".join(chars)
+
+
+def mask_rrn(rrn: str) -> str:
+    """Mask a 주민등록번호 or 외국인등록번호 completely.
+
+    Args:
+        rrn: ``"880806-2441294"``, ``"8808062441294"``, ``"880806 – 2441294"`` …
+
+    Returns:
+        ``"******-*******"`` for anything shaped like an RRN (the front half is the birth date,
+        so it is hidden too); for other strings every digit becomes ``*``.
+    """
+    if _RRN_RE.fullmatch(rrn.strip()):
+        return _RRN_MASK
+    return re.sub(r"[0-9]", "*", rrn)
+
+
+def mask_phone(phone: str) -> str:
+    """Mask the middle group of a phone number, keeping its separators.
+
+    Args:
+        phone: ``"010-1234-5678"``, ``"01012345678"``, ``"+82 10-1234-5678"``, ``"02-123-4567"``,
+            ``"1588-1234"`` …
+
+    Returns:
+        ``"010-****-5678"``, ``"010****5678"``, ``"+82 10-****-5678"``, ``"02-***-4567"``,
+        ``"1588-****"``. A string in no known format keeps only its first three and last four
+        digits (all digits are masked when it has eight or fewer).
+    """
+    m = _PHONE_RE.fullmatch(phone)
+    if m is not None and _phone_ok(m):
+        return _mask_phone_match(m)
+    m = _REP_RE.fullmatch(phone)
+    if m is not None and _after(phone, 0, _REP_BEFORE):
+        return _mask_rep_match(m)
+    digits = [i for i, ch in enumerate(phone) if ch.isdigit()]
+    hide = set(digits[3:-4]) if len(digits) > 8 else set(digits)
+    return "".join("*" if i in hide else ch for i, ch in enumerate(phone))
+
+
+def mask_email(email: str) -> str:
+    """Mask the local part of an e-mail address.
+
+    Args:
+        email: ``"asuk_lee@naver.com"``.
+
+    Returns:
+        ``"as***@naver.com"``: the first two characters of the local part (one when it has only
+        one or two), then ``***``; the domain is kept. Without an ``@`` the whole string is
+        treated as the local part.
+    """
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return _mask_local(email) if email else email
+    if local.endswith("***"):  # already masked
+        return email
+    return f"{_mask_local(local)}@{domain}"
+
+
+_SIDO_START_RE: Final = re.compile(rf"{_BLANK}*(?:{_SIDO_ALT})")
+_SGG_AFTER_RE: Final = re.compile(rf"{_BLANK}+(?:{_SIGUNGU})(?={_BLANK}|\Z)")
+
+
+def mask_address(address: str) -> str:
+    """Mask an address below the 시군구.
+
+    Args:
+        address: ``"인천광역시 부평구 경인로 91, 506호"``, ``"경기도 수원시 팔달구 효원로 1"``,
+            ``"세종특별자치시 한누리대로 2130"`` …
+
+    Returns:
+        ``"인천광역시 부평구 ***"``, ``"경기도 수원시 팔달구 ***"``, ``"세종특별자치시 ***"``. A
+        string that does not start with a 시도 becomes ``"***"``; one with nothing after the
+        시도/시군구 is returned unchanged.
+    """
+    sido = _SIDO_START_RE.match(address)
+    if sido is None:
+        return "***" if address.strip() else address
+    keep = sido.end()
+    sgg = _SGG_AFTER_RE.match(address, keep)
+    if sgg is not None:
+        keep = sgg.end()
+    rest = address[keep:]
+    if not rest.strip():
+        return address
+    return address[:keep] + " ***"
+
+
+def mask_frame(
+    frame: pd.DataFrame, columns: Sequence[str], *, names_column: str | None = None
+) -> pd.DataFrame:
+    """Mask personal data in text columns of a table (e.g. before a CSV export).
+
+    Args:
+        frame: The table; it is not modified.
+        columns: Text columns to pass through :func:`mask_pii`. Cells that are not strings
+            (``None``, NaN, numbers) are left as they are.
+        names_column: Column holding each row's known name (a string, or a list of strings),
+            passed as ``names`` for that row. It may be one of ``columns`` too.
+
+    Returns:
+        A copy of ``frame`` with the given columns masked.
+
+    Raises:
+        KeyError: If a column is missing.
+    """
+    import pandas as pd  # lazy: see the TYPE_CHECKING import at the top
+
+    missing = [c for c in [*columns, *([names_column] if names_column else [])] if c not in frame.columns]
+    if missing:
+        raise KeyError(f"mask_frame: no such column(s): {', '.join(map(str, missing))}")
+    out = frame.copy()
+    row_names = [_cell_names(v) for v in frame[names_column]] if names_column else [()] * len(frame)
+    for col in columns:
+        values = [mask_pii(v, names=n) if isinstance(v, str) else v for v, n in zip(frame[col], row_names)]
+        dtype = frame[col].dtype
+        if isinstance(dtype, pd.CategoricalDtype):  # masked strings are new values, not categories
+            dtype = object
+        out[col] = pd.Series(values, index=frame.index, dtype=dtype)
+    return out
+
+
+def _cell_names(value: object) -> tuple[str, ...]:
+    """Names held in one cell of the ``names_column``: a string, a list/tuple of them, or none."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (list, tuple)):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()

@@ -1,0 +1,381 @@
+"""Components of the employment-success pages (구직자 위험 현황, 구직자 프로파일, 기준·공정성).
+
+``select_*`` draw an input and return its value in service terms; ``render_*`` draw service
+results. Every text shown is plain text or our own constant markup (no user text as HTML).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app.charts import employment as charts
+from app.ml.fairness import ATTRIBUTE_LABELS, METRIC_LABELS, FairnessReport
+from app.services.employment import (
+    RISK_BANDS,
+    CaseloadFilter,
+    RiskBands,
+    SeekerProfile,
+    WhatIf,
+    WhatIfResult,
+)
+from app.services.hiring_text import region_short
+from app.text.formatting import format_manwon
+from components import display, state
+
+MODEL_NAME = "employment"
+AI_NOTE = "AI 예측 결과입니다 · 모델 버전 {version} · 상담사의 판단을 돕는 참고 자료이며, 결정은 상담사가 내립니다."
+BAND_ICONS: dict[str, str] = {"고위험": ":red[●]", "중위험": ":orange[●]", "저위험": ":green[●]"}
+
+
+def format_probability(p: float, low: float | None = None, high: float | None = None) -> str:
+    """``"31% (26–36%)"`` (interval left out when not given)."""
+    text = f"{p * 100:.0f}%"
+    if low is not None and high is not None:
+        text += f" ({low * 100:.0f}–{high * 100:.0f}%)"
+    return text
+
+
+def render_ai_note(version: str) -> None:
+    """The AI-output notice (AI 기본법: users are told an output is AI-generated)."""
+    st.info(AI_NOTE.format(version=version), icon=":material/smart_toy:")
+
+
+# --------------------------------------------------------------------------- caseload
+
+
+def select_caseload_filter(scored: pd.DataFrame, regions: Mapping[str, str], majors: Mapping[str, str]) -> CaseloadFilter:
+    """Filters of the caseload table: band, desired region, occupation group, search, days."""
+    c1, c2, c3 = st.columns([2, 2, 2])
+    bands = c1.multiselect("위험도", options=list(RISK_BANDS), key=state.EMPLOYMENT_FILTER_BANDS, placeholder="전체")
+    present = sorted(set(scored["desired_region_code"].astype(str))) if not scored.empty else []
+    # bound dict methods, not lambdas: widget state must pickle (enforceSerializableSessionState)
+    region_labels = {code: regions.get(code, code) for code in present}
+    region_codes = c2.multiselect("희망 지역", options=present, format_func=region_labels.__getitem__,
+                                  key=state.EMPLOYMENT_FILTER_REGIONS, placeholder="전체")
+    major_labels = {"": "전체", **{code: f"{code} {majors[code]}" for code in sorted(majors)}}
+    major = c3.selectbox("희망 직종 대분류", options=list(major_labels), key=state.EMPLOYMENT_FILTER_MAJOR,
+                         format_func=major_labels.__getitem__)
+    c4, c5 = st.columns([3, 2])
+    search = c4.text_input("검색 (구직자 번호 또는 희망 직종)", key=state.EMPLOYMENT_FILTER_SEARCH, max_chars=40,
+                           placeholder="예: 1234, 간호")
+    min_days = c5.slider("등록 후 최소 일수", min_value=0, max_value=180, step=10, key=state.EMPLOYMENT_FILTER_DAYS)
+    return CaseloadFilter(bands=tuple(bands), region_codes=tuple(region_codes), keco_prefix=str(major or ""),
+                          search=str(search or ""), min_days=int(min_days))
+
+
+def render_caseload_table(table: pd.DataFrame, *, key: str) -> int | None:
+    """The caseload table with single-row selection. Returns the selected seeker id, if any."""
+    total = len(table)
+    shown = table.head(display.MAX_TABLE_ROWS)
+    if total > display.MAX_TABLE_ROWS:
+        st.caption(f"{total:,}명 중 위험도가 높은 앞 {display.MAX_TABLE_ROWS:,}명만 표시합니다 (CSV에는 전체 포함).")
+    else:
+        st.caption(f"{total:,}명 · 행을 선택하면 프로파일을 열 수 있습니다.")
+    event = st.dataframe(
+        shown, key=key, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+        column_config={
+            "180일 내 취업확률": st.column_config.ProgressColumn("180일 내 취업확률", format="percent", min_value=0, max_value=1),
+            "남은 기간 취업확률": st.column_config.NumberColumn("남은 기간 취업확률", format="percent"),
+        },
+    )
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if rows and 0 <= rows[0] < len(shown):
+        return int(shown.iloc[rows[0]]["구직자 번호"])
+    return None
+
+
+# --------------------------------------------------------------------------- profile
+
+
+def seeker_labels(scored: pd.DataFrame) -> dict[int, str]:
+    """Picker label per seeker: ``"#1234 · 이○숙 · 간호사 · 고위험 18%"``."""
+    return {
+        int(r.id): f"#{int(r.id)} · {r.masked_name} · {r.desired_occupation} · {r.final_band} {r.probability * 100:.0f}%"
+        for r in scored.itertuples(index=False)
+    }
+
+
+def requested_seeker(*, key: str, query_key: str) -> int | None:
+    """The seeker asked for: a ``?seeker=`` deep link wins over the picker's state (unchecked)."""
+    raw = st.query_params.get(query_key)
+    if raw is not None:
+        try:
+            st.session_state[key] = int(raw)
+        except ValueError:
+            st.query_params.pop(query_key, None)
+    return state.employment_seeker_choice()
+
+
+def select_seeker(scored: pd.DataFrame, *, key: str, query_key: str) -> int | None:
+    """Picker over the caseload (highest risk first). Returns the chosen seeker id."""
+    labels = seeker_labels(scored)
+    if not labels:
+        return None
+    if st.session_state.get(key) not in labels:
+        st.session_state.pop(key, None)
+    choice = st.selectbox("구직자 선택", options=list(labels), format_func=labels.__getitem__, key=key,
+                          help="위험도가 높은 구직자부터 나열합니다. 구직자 위험 현황 표에서 행을 골라 열 수도 있습니다.")
+    st.query_params[query_key] = str(choice)
+    return int(choice)
+
+
+def render_summary(profile: SeekerProfile) -> None:
+    """Masked summary of the seeker (no direct identifier) as a two-column key–value table."""
+    items = list(profile.summary.items())
+    table = pd.DataFrame({"항목": [k for k, _ in items], "내용": [v for _, v in items]})
+    st.dataframe(table, hide_index=True, width="stretch", key="employment.profile.summary")
+
+
+def render_prediction(profile: SeekerProfile) -> None:
+    """Metric cards: probability (interval), band (and override), still-searching probability."""
+    c1, c2, c3 = st.columns(3)
+    c1.metric("180일 내 취업확률", format_probability(profile.probability, profile.probability_low, profile.probability_high),
+              border=True, help="등록일로부터 180일 안에 고용보험 가입 일자리에 취업할 확률(모델 예측값과 불확실성 구간)입니다.")
+    override = profile.override
+    band = str(override["override_band"]) if override else profile.band
+    c2.metric("위험도", band, delta=f"모델 판정 {profile.band} · 상담사 조정" if override else "모델 판정",
+              delta_color="off", delta_arrow="off", border=True)
+    c3.metric("남은 기간 취업확률", format_probability(profile.probability_now), border=True,
+              help=f"등록 후 {profile.days_since_registration}일째 아직 미취업인 점을 반영한 180일 내 취업확률입니다.")
+    render_ai_note(profile.model_version)
+    if profile.calibration_note:
+        st.caption(profile.calibration_note)
+
+
+def render_factors(factors: pd.DataFrame, base_logit: float, *, key: str) -> None:
+    """SHAP waterfall and one sentence per factor (largest first, small ones summed in the chart)."""
+    display.render_chart(charts.make_employment_waterfall_figure(factors, base_logit), key=key)
+    lines = []
+    for row in factors.head(8).itertuples(index=False):
+        mark = ":green[▲]" if row.contribution > 0 else ":red[▼]" if row.contribution < 0 else "·"
+        lines.append(f"- {mark} **{row.factor}** — {row.sentence}")
+    st.markdown("\n".join(lines))
+
+
+def render_services(profile: SeekerProfile, *, key: str) -> None:
+    """Services ranked by estimated effect: chart and table with reasons and cautions."""
+    services = profile.services
+    display.render_chart(charts.make_service_effect_figure(services), key=key)
+    table = pd.DataFrame({
+        "순위": range(1, len(services) + 1),
+        "서비스": services["label"],
+        "예상 효과": ["이미 참여" if r else f"{e * 100:+.1f}%p ({lo * 100:+.1f}~{hi * 100:+.1f})"
+                  for r, e, lo, hi in zip(services["received"], services["effect"], services["effect_low"],
+                                          services["effect_high"], strict=True)],
+        "근거": services["reason"],
+        "비슷한 구직자의 이용률": [f"{p:.0%}" for p in services["propensity"]],
+        "주의": services["caution"],
+    })  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch", key=f"{key}.table")
+    st.caption("예상 효과는 비슷한 조건에서 서비스를 받은 구직자와 받지 않은 구직자의 결과를 비교해 추정한 AI 값입니다 "
+               "(관찰 자료의 인과 추정: 성향점수 중첩·공변량 균형·이중강건 평균 효과로 점검).")
+
+
+def render_similar(profile: SeekerProfile) -> None:
+    """How similar past seekers fared (observed outcomes)."""
+    similar = profile.similar
+    if similar.n == 0:
+        st.caption("비교할 과거 구직자가 없습니다.")
+        return
+    days = f", 취업자의 취업까지 중앙값 {similar.median_days:.0f}일" if similar.median_days == similar.median_days else ""
+    group = "같은 희망 직종 중분류" if similar.same_group else "전체"
+    st.markdown(f"{group}의 비슷한 과거 구직자 **{similar.n}명** 중 **{similar.employed_rate:.0%}**가 180일 안에 취업했습니다{days}.")
+    table = pd.DataFrame({
+        "서비스": similar.by_service["label"],
+        "받은 사람": [f"{n}명 · 취업 {r:.0%}" if n else "없음" for n, r in
+                  zip(similar.by_service["n_received"], similar.by_service["rate_received"], strict=True)],
+        "받지 않은 사람": [f"{n}명 · 취업 {r:.0%}" if n else "없음" for n, r in
+                     zip(similar.by_service["n_not"], similar.by_service["rate_not"], strict=True)],
+    })  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch", key="employment.profile.similar")
+    st.caption("과거 구직자의 실제 결과이며 AI 예측이 아닙니다. 서비스별 차이에는 대상자 선정의 차이가 섞여 있어 효과로 읽으면 안 됩니다.")
+
+
+def prepare_whatif(profile: SeekerProfile) -> None:
+    """Fill the what-if widgets from the seeker when another seeker was opened."""
+    owner = str(profile.seeker_id)
+    keys = (state.EMPLOYMENT_WHATIF_WAGE, state.EMPLOYMENT_WHATIF_FLEXIBLE, state.EMPLOYMENT_WHATIF_TRAINING,
+            state.EMPLOYMENT_WHATIF_CERTIFICATES)
+    if st.session_state.get(state.EMPLOYMENT_WHATIF_FOR) == owner and all(k in st.session_state for k in keys):
+        return
+    wage = int(round(int(profile.record["desired_wage"]) / 50_000) * 50_000)
+    st.session_state[state.EMPLOYMENT_WHATIF_WAGE] = min(max(wage, 1_000_000), 10_000_000)
+    st.session_state[state.EMPLOYMENT_WHATIF_FLEXIBLE] = bool(profile.record.get("region_flexible"))
+    st.session_state[state.EMPLOYMENT_WHATIF_TRAINING] = bool(int(profile.record.get("svc_training") or 0))
+    st.session_state[state.EMPLOYMENT_WHATIF_CERTIFICATES] = 0
+    st.session_state[state.EMPLOYMENT_WHATIF_FOR] = owner
+
+
+def select_whatif(profile: SeekerProfile) -> WhatIf:
+    """Actionable what-if controls: desired wage, region flexibility, training, certificates."""
+    market = profile.summary.get("희망 임금", "")
+    wage = st.slider("희망임금 (월)", min_value=1_000_000, max_value=10_000_000, step=50_000, format="localized",
+                     key=state.EMPLOYMENT_WHATIF_WAGE, help=f"현재 희망임금: {market}")
+    st.caption(f"적용 희망임금: 월 {format_manwon(wage)}")
+    flexible = st.toggle("다른 지역 근무도 가능", key=state.EMPLOYMENT_WHATIF_FLEXIBLE)
+    already = bool(int(profile.record.get("svc_training") or 0))
+    training = st.checkbox("직업훈련 수료", key=state.EMPLOYMENT_WHATIF_TRAINING, disabled=already,
+                           help="이미 수료한 경우 바꿀 수 없습니다." if already else "희망 직종 관련 훈련 과정을 수료한다고 가정합니다.")
+    certificates = st.number_input("희망 직종 관련 자격증 추가 취득(개)", min_value=0, max_value=3, step=1,
+                                   key=state.EMPLOYMENT_WHATIF_CERTIFICATES)
+    return WhatIf(desired_wage=int(wage), region_flexible=bool(flexible), complete_training=bool(training) or already,
+                  extra_certificates=int(certificates))
+
+
+def render_whatif(profile: SeekerProfile, result: WhatIfResult, *, key: str) -> None:
+    """The what-if probability against the current one, and its main reasons."""
+    delta = result.change
+    st.metric("변경 후 180일 내 취업확률", format_probability(result.probability, result.probability_low, result.probability_high),
+              delta=f"{delta * 100:+.1f}%p" if abs(delta) >= 0.0005 else "변화 없음",
+              delta_color="normal" if abs(delta) >= 0.0005 else "off", border=True)
+    display.render_chart(charts.make_whatif_figure(profile.probability, result.probability), key=key)
+    st.caption("AI 예측 결과입니다 · 조건만 바꾸어 같은 모델로 다시 계산한 값입니다.")
+
+
+def render_documents(profile: SeekerProfile) -> None:
+    """Masked résumé, cover letter and counsellor notes (plain text only)."""
+    docs = profile.documents
+    with st.expander("이력서 (개인정보 마스킹)"):
+        st.text(docs.resume)
+    with st.expander("자기소개서 (개인정보 마스킹)"):
+        st.text(docs.cover_letter)
+    with st.expander(f"상담일지 {len(docs.notes)}건 (개인정보 마스킹)"):
+        if not docs.notes:
+            st.caption("상담일지가 없습니다.")
+        for written_on, text in docs.notes:
+            st.markdown(f"**{written_on}**")
+            st.text(text)
+
+
+def render_override_form(profile: SeekerProfile, *, key: str) -> tuple[str, str] | None:
+    """Band override form. Returns (band, reason) when submitted, else ``None``."""
+    with st.form(key, clear_on_submit=False, border=True):
+        st.markdown("**위험도 조정 (상담사 판단)**")
+        choices = [b for b in RISK_BANDS if b != profile.band]
+        band = st.radio("조정할 위험도", options=choices, key=state.EMPLOYMENT_OVERRIDE_BAND, horizontal=True)
+        reason = st.text_area("조정 사유 (5~300자, 개인정보는 적지 마세요)", key=state.EMPLOYMENT_OVERRIDE_REASON,
+                              max_chars=300, placeholder="예: 건강 문제로 단시간 근로만 가능해 취업 어려움이 예상됨")
+        submitted = st.form_submit_button("조정 저장", icon=":material/edit_note:")
+    if submitted:
+        return str(band), str(reason or "")
+    return None
+
+
+def render_overrides(history: pd.DataFrame) -> None:
+    """Past overrides of the seeker (newest first)."""
+    if history.empty:
+        return
+    table = pd.DataFrame({
+        "시각(UTC)": history["at"].astype(str).str[:16], "상담사": history["username"],
+        "모델 판정": history["model_band"], "조정": history["override_band"], "사유": history["reason"],
+    })  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch", key="employment.profile.overrides")
+
+
+# --------------------------------------------------------------------------- policy
+
+
+def select_bands(current: RiskBands) -> tuple[float, float]:
+    """Threshold sliders (percent) prefilled with the bands in force. Returns (high_below, low_from)."""
+    if state.EMPLOYMENT_POLICY_HIGH not in st.session_state:
+        st.session_state[state.EMPLOYMENT_POLICY_HIGH] = round(current.high_below * 100)
+    if state.EMPLOYMENT_POLICY_LOW not in st.session_state:
+        st.session_state[state.EMPLOYMENT_POLICY_LOW] = round(current.low_from * 100)
+    c1, c2 = st.columns(2)
+    high = c1.slider("고위험 기준 (예측 취업확률 미만)", min_value=5, max_value=60, step=1, format="%d%%",
+                     key=state.EMPLOYMENT_POLICY_HIGH)
+    low = c2.slider("저위험 기준 (예측 취업확률 이상)", min_value=10, max_value=90, step=1, format="%d%%",
+                    key=state.EMPLOYMENT_POLICY_LOW)
+    return high / 100, low / 100
+
+
+def render_band_shares(shares: pd.DataFrame, *, key: str) -> None:
+    """Stacked bar and table of caseload shares per band."""
+    display.render_chart(charts.make_band_share_figure(shares), key=key)
+
+
+def tradeoff_table(tradeoff: pd.DataFrame) -> pd.DataFrame:
+    """Display table of :func:`app.ml.fairness.threshold_tradeoff` output."""
+    return pd.DataFrame({
+        "고위험 기준": [f"{t:.0%} 미만" for t in tradeoff["threshold"]],
+        "고위험 판정 비율": [f"{v:.1%}" for v in tradeoff["high_risk_share"]],
+        "재현율(미취업자 중 고위험)": [f"{v:.1%}" for v in tradeoff["recall"]],
+        "정밀도(고위험 중 미취업)": [f"{v:.1%}" for v in tradeoff["precision"]],
+        "최대 고위험 비율 격차": [f"{v:.1%}" for v in tradeoff["max_share_gap"]],
+        "최대 미탐지율 격차": [f"{v:.1%}" for v in tradeoff["max_fnr_gap"]],
+        "격차가 큰 속성": [ATTRIBUTE_LABELS.get(str(a), str(a)) for a in tradeoff["fnr_gap_attribute"]],
+    })  # fmt: skip
+
+
+def _metric_text(value: float, metric: str) -> str:
+    if value != value:  # NaN
+        return "-"
+    if metric == "n":
+        return f"{int(value):,}명"
+    return f"{value:+.1%}" if metric == "calibration_gap" else f"{value:.1%}"
+
+
+def render_fairness(reports: Mapping[str, FairnessReport], *, key: str) -> None:
+    """Per attribute: flagged gaps, group metrics and a calibration chart; main vs age-blind model."""
+    main = reports["main"]
+    flagged = main.flagged()
+    if flagged.empty:
+        st.success(f"모든 속성에서 집단 간 격차가 허용 기준({main.tolerance:.0%}p) 이내입니다.", icon=":material/check_circle:")
+    else:
+        items = [f"{ATTRIBUTE_LABELS.get(r.attribute, r.attribute)} · {METRIC_LABELS.get(r.metric, r.metric)} "
+                 f"{r.gap:.1%}p (가장 높은 집단: {r.worst_group})" for r in flagged.itertuples(index=False)]
+        st.warning(f"허용 기준({main.tolerance:.0%}p)을 넘는 격차 {len(items)}건: " + " / ".join(items), icon=":material/flag:")
+    st.caption("읽는 법: 보정 차이(예측−실제)가 작으면 모델이 그 집단의 취업 가능성을 치우침 없이 맞히고 있다는 뜻입니다. "
+               "고위험 비율의 격차는 더 많은 지원이 가는 쪽의 차이로, 지역 노동시장처럼 실제 위험의 차이일 수 있습니다. "
+               "미탐지율(FNR) 격차는 도움이 필요한 구직자를 놓치는 비율의 차이입니다. 격차는 허용 기준을 넘고 통계적으로 "
+               "유의할 때만(유의수준 5%) 표시합니다.")
+    attributes = [a for a in ATTRIBUTE_LABELS if a in set(main.by_group["attribute"])]
+    tabs = st.tabs([ATTRIBUTE_LABELS[a] for a in attributes], key=f"{key}.tabs")
+    metrics = ("n", "observed_rate", "mean_probability", "calibration_gap", "ece", "high_risk_share", "fnr", "fpr")
+    for tab, attribute in zip(tabs, attributes, strict=True):
+        with tab:
+            rows = main.by_group[main.by_group["attribute"] == attribute]
+            table = pd.DataFrame({"집단": rows["group"].astype(str)})
+            for metric in metrics:
+                table[METRIC_LABELS.get(metric, metric)] = [_metric_text(float(v), metric) for v in rows[metric]]
+            table["비교 대상"] = ["예" if r else "표본 적음" for r in rows["reported"]]
+            st.dataframe(table, hide_index=True, width="stretch", key=f"{key}.{attribute}.table")
+            display.render_chart(charts.make_group_calibration_figure(rows, attribute_label=ATTRIBUTE_LABELS[attribute]),
+                                 key=f"{key}.{attribute}.chart")
+            gaps = [(report_name, report.gaps[report.gaps["attribute"] == attribute])
+                    for report_name, report in reports.items()]
+            compare = pd.DataFrame({"지표": [METRIC_LABELS.get(m, m) for m in gaps[0][1]["metric"]]})
+            for report_name, frame in gaps:
+                label = "운영 모델(연령 포함)" if report_name == "main" else "비교 모델(연령 제외)"
+                compare[label] = [("-" if g != g else f"{g:.1%}p") + (" ⚑" if f else "")
+                                  for g, f in zip(frame["gap"], frame["flagged"], strict=True)]
+            st.caption("집단 간 격차 (⚑: 허용 기준 초과)")
+            st.dataframe(compare, hide_index=True, width="stretch", key=f"{key}.{attribute}.gaps")
+
+
+def group_table(frame: pd.DataFrame, *, label: str) -> pd.DataFrame:
+    """Display table of :func:`app.services.employment.caseload_aggregates`."""
+    return pd.DataFrame({
+        label: frame["group"].astype(str), "상담 대상": [f"{int(n):,}명" for n in frame["n"]],
+        "평균 취업확률": [f"{p:.0%}" for p in frame["mean_probability"]],
+        "고위험 비율": [f"{s:.0%}" for s in frame["high_risk_share"]],
+        "평균 등록 후 일수": [f"{d:.0f}일" for d in frame["mean_days"]],
+    })  # fmt: skip
+
+
+def override_tables(report: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(transition table, per-counsellor table) of an :class:`OverrideReport` for display."""
+    transitions = report.transitions.copy()
+    transitions.index = [f"모델 {b}" for b in transitions.index]
+    transitions.columns = [f"→ {b}" for b in transitions.columns]
+    by = report.by_counsellor.rename(columns={"username": "상담사", "n": "조정 건수", "raised": "위험 상향", "lowered": "위험 하향"})
+    return transitions.reset_index(names="모델 판정"), by
+
+
+def region_names(codes: Sequence[str]) -> dict[str, str]:
+    """시도 code → short name."""
+    return {str(c): region_short(str(c)) for c in codes}

@@ -1,0 +1,71 @@
+"""구직자 위험 현황 (counsellors): every open seeker's probability of insured employment within
+180 days, risk band, days since registration and main risk factor; filters, search, a masked CSV
+export and a link to each seeker's profile. Policy staff see only aggregates (their own page)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.ml.registry import ArtifactMissing
+from app.services import employment
+from app.text.formatting import format_count
+from components import auth, display, resources, state
+from components import audit as audit_log
+from components import employment as ui
+from components.display import MetricItem
+
+user = auth.require_role("employment_caseload")
+st.title("구직자 위험 현황")
+st.caption(
+    "등록 후 180일이 지나지 않은 미취업 구직자의 장기실업 위험을 AI 모델로 예측합니다. 고위험 구직자에게 "
+    "집중 상담·서비스를 먼저 연결하는 데 참고하세요. 성명은 마스킹되어 있습니다."
+)
+
+try:
+    model = resources.employment_model()
+except ArtifactMissing as err:
+    st.warning(str(err))
+    st.stop()
+
+engine = resources.engine()
+bands = employment.load_risk_bands(engine)
+scored = resources.scored_caseload(bands)
+if scored.empty:
+    st.info("현재 상담 대상 구직자가 없습니다.")
+    st.stop()
+
+shares = employment.band_shares(scored, bands).set_index("band")
+display.render_metrics_row([
+    MetricItem("상담 대상", format_count(len(scored), "명"), f"기준일 {model.as_of} · 등록 후 180일 이내 미취업자"),
+    MetricItem("고위험", format_count(int(shares.loc["고위험", "n"]), "명"), bands.describe()),
+    MetricItem("중위험", format_count(int(shares.loc["중위험", "n"]), "명")),
+    MetricItem("저위험", format_count(int(shares.loc["저위험", "n"]), "명")),
+])
+ui.render_ai_note(str(model.version))
+st.caption(f"위험도 기준: {bands.describe()} (정책 담당자 {bands.set_by} 설정) · 상담사가 조정한 위험도가 있으면 그 값을 표시합니다.")
+
+reference = resources.reference()
+regions = ui.region_names(scored["desired_region_code"].astype(str).unique())
+majors = {}
+if reference is not None:
+    occ = reference.occupations
+    majors = dict(zip(occ["keco_code"].astype(str).str[0], occ["major_name"].astype(str), strict=False))
+flt = ui.select_caseload_filter(scored, regions, majors)
+shown = employment.filter_caseload(scored, flt)
+table = employment.caseload_table(shown)
+selected = ui.render_caseload_table(table, key=state.EMPLOYMENT_CASELOAD_TABLE)
+display.render_download(employment.caseload_csv(shown), file_name="구직자_위험현황.csv", key="employment.caseload.csv")
+st.caption("내려받은 파일에는 마스킹된 성명만 있으며 연락처·주소·주민등록번호는 없습니다.")
+
+if selected is not None:
+    st.session_state[state.EMPLOYMENT_SEEKER_ID] = selected
+    st.page_link("pages/employment_profile.py", label=f"구직자 #{selected} 프로파일 열기",
+                 icon=":material/person_search:", query_params={state.EMPLOYMENT_SEEKER_QUERY: str(selected)})
+
+audit_log.log_shown(
+    engine, user, model_name=ui.MODEL_NAME, action="employment.caseload", model_version=str(model.version),
+    input_hash=audit_log.input_hash_of("caseload", model.version, len(scored), round(float(scored["probability"].sum()), 6),
+                                       bands.high_below, bands.low_from),
+    output={"n_seekers": len(scored), "mean_probability": float(scored["probability"].mean()),
+            "n_high": int(shares.loc["고위험", "n"]), "n_shown": len(shown)},
+)

@@ -1,0 +1,116 @@
+"""구직자 프로파일 (counsellors): one seeker's masked summary, probability of insured employment
+within 180 days with its uncertainty and reasons, how similar seekers fared, services ranked by
+estimated effect, a what-if on actionable factors, the counsellor's band override and the masked
+résumé, cover letter and notes. Every model output shown is written to the audit log."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.ml.registry import ArtifactMissing
+from app.services import employment
+from app.services.employment import InvalidOverride, InvalidWhatIf, SeekerNotFound
+from components import auth, resources, state
+from components import audit as audit_log
+from components import employment as ui
+
+user = auth.require_role("employment_profile")
+st.title("구직자 프로파일")
+st.caption("한 구직자의 취업 가능성, 그 근거, 효과가 클 것으로 보이는 서비스를 봅니다. 개인정보는 마스킹되어 있습니다.")
+
+try:
+    model = resources.employment_model()
+except ArtifactMissing as err:
+    st.warning(str(err))
+    st.stop()
+
+engine = resources.engine()
+bands = employment.load_risk_bands(engine)
+scored = resources.scored_caseload(bands)
+if scored.empty:
+    st.info("현재 상담 대상 구직자가 없습니다.")
+    st.stop()
+
+requested = ui.requested_seeker(key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY)
+if requested is not None and requested not in set(scored["id"].astype(int)):
+    st.session_state.pop(state.EMPLOYMENT_SEEKER_ID, None)
+    st.query_params.pop(state.EMPLOYMENT_SEEKER_QUERY, None)
+    st.error(f"구직자 #{requested}은(는) 현재 상담 대상(등록 후 180일 이내 미취업자)이 아닙니다.")
+    st.button("상담 대상 목록으로", key="employment.back", icon=":material/arrow_back:")
+    st.stop()
+seeker_id = ui.select_seeker(scored, key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY)
+
+try:
+    profile = employment.seeker_profile(engine, model, int(seeker_id), bands)
+except SeekerNotFound as err:
+    st.error(str(err))
+    st.stop()
+audit_log.log_shown(engine, user, model_name=ui.MODEL_NAME, action="employment.profile",
+                    model_version=profile.model_version, input_hash=profile.input_hash, output=profile.audit_output())
+
+notice = st.session_state.pop(state.EMPLOYMENT_OVERRIDE_NOTICE, None)
+if notice:
+    st.success(notice)
+
+left, right = st.columns([2, 3], gap="large")
+with left:
+    st.subheader("기본 정보")
+    ui.render_summary(profile)
+with right:
+    st.subheader("취업 가능성")
+    ui.render_prediction(profile)
+    ui.render_similar(profile)
+
+st.subheader("예측 근거")
+ui.render_factors(profile.factors, profile.base_logit, key="employment.profile.shap")
+
+st.subheader("추천 서비스 (예상 효과 순)")
+ui.render_services(profile, key="employment.profile.services")
+
+
+@st.fragment
+def whatif_section() -> None:
+    """Only this part reruns when a what-if control moves."""
+    st.subheader("조건을 바꾸면?")
+    ui.prepare_whatif(profile)
+    controls, result = st.columns([2, 3], gap="large")
+    with controls, st.container(border=True):
+        try:
+            change = ui.select_whatif(profile)
+            outcome = employment.whatif(model, profile, change)
+        except InvalidWhatIf as err:
+            st.error(str(err))
+            return
+    with result:
+        ui.render_whatif(profile, outcome, key="employment.profile.whatif")
+        top = outcome.factors.head(3)
+        st.markdown("\n".join(f"- **{r.factor}** — {r.sentence}" for r in top.itertuples(index=False)))
+    if outcome.input_hash != profile.input_hash:
+        audit_log.log_shown(engine, user, model_name=ui.MODEL_NAME, action="employment.whatif",
+                            model_version=profile.model_version, input_hash=outcome.input_hash,
+                            output={"probability": round(outcome.probability, 6), "change": round(outcome.change, 6)})
+
+
+whatif_section()
+
+st.subheader("위험도 조정")
+st.caption(f"모델 판정: {profile.band} ({bands.describe()}). 상담에서 확인한 사정으로 위험도를 바꾸면 사유와 함께 기록되고 "
+           "정책 담당자에게 보고됩니다.")
+submitted = ui.render_override_form(profile, key="employment.override.form")
+if submitted is not None:
+    band, reason = submitted
+    try:
+        employment.save_override(engine, seeker_id=profile.seeker_id, username=str(user.get("username")),
+                                 model_band=profile.band, override_band=band, probability=profile.probability,
+                                 model_version=profile.model_version, reason=reason)
+    except (InvalidOverride, SeekerNotFound) as err:
+        st.error(str(err))
+    else:
+        resources.refresh_caseload()
+        st.session_state.pop(state.EMPLOYMENT_OVERRIDE_REASON, None)
+        st.session_state[state.EMPLOYMENT_OVERRIDE_NOTICE] = f"위험도를 {profile.band} → {band}(으)로 조정했습니다."
+        st.rerun()
+ui.render_overrides(employment.load_overrides(engine, profile.seeker_id))
+
+st.subheader("이력서·자기소개서·상담일지")
+ui.render_documents(profile)
