@@ -110,6 +110,12 @@ def requested_seeker(*, key: str, query_key: str) -> int | None:
     return state.employment_seeker_choice()
 
 
+def _sync_query(key: str, query_key: str) -> None:
+    # on_change callback: the URL follows the picker, so the next run does not read the old
+    # ?seeker= back into the widget (and a reload or a shared link opens the same seeker)
+    st.query_params[query_key] = str(st.session_state.get(key))
+
+
 def select_seeker(scored: pd.DataFrame, *, key: str, query_key: str) -> int | None:
     """Picker over the caseload (highest risk first). Returns the chosen seeker id."""
     labels = seeker_labels(scored)
@@ -118,6 +124,7 @@ def select_seeker(scored: pd.DataFrame, *, key: str, query_key: str) -> int | No
     if st.session_state.get(key) not in labels:
         st.session_state.pop(key, None)
     choice = st.selectbox("구직자 선택", options=list(labels), format_func=labels.__getitem__, key=key,
+                          on_change=_sync_query, args=(key, query_key),
                           help="위험도가 높은 구직자부터 나열합니다. 구직자 위험 현황 표에서 행을 골라 열 수도 있습니다.")
     st.query_params[query_key] = str(choice)
     return int(choice)
@@ -127,7 +134,10 @@ def render_summary(profile: SeekerProfile) -> None:
     """Masked summary of the seeker (no direct identifier) as a two-column key–value table."""
     items = list(profile.summary.items())
     table = pd.DataFrame({"항목": [k for k, _ in items], "내용": [v for _, v in items]})
-    st.dataframe(table, hide_index=True, width="stretch", key="employment.profile.summary")
+    st.dataframe(table, hide_index=True, width="stretch", key="employment.profile.summary",
+                 height=36 * (len(table) + 1) + 4,  # every row visible, no inner scrollbar
+                 column_config={"항목": st.column_config.TextColumn(width="small"),
+                                "내용": st.column_config.TextColumn(width="large")})
 
 
 def render_prediction(profile: SeekerProfile) -> None:
@@ -183,7 +193,8 @@ def render_similar(profile: SeekerProfile) -> None:
         return
     days = f", 취업자의 취업까지 중앙값 {similar.median_days:.0f}일" if similar.median_days == similar.median_days else ""
     group = "같은 희망 직종 중분류" if similar.same_group else "전체"
-    st.markdown(f"{group}의 비슷한 과거 구직자 **{similar.n}명** 중 **{similar.employed_rate:.0%}**가 180일 안에 취업했습니다{days}.")
+    # no bold around figures: "**20%**가" does not render as emphasis in CommonMark
+    st.markdown(f"{group}의 비슷한 과거 구직자 {similar.n}명 중 {similar.employed_rate:.0%}가 180일 안에 취업했습니다{days}.")
     table = pd.DataFrame({
         "서비스": similar.by_service["label"],
         "받은 사람": [f"{n}명 · 취업 {r:.0%}" if n else "없음" for n, r in
@@ -202,8 +213,8 @@ def prepare_whatif(profile: SeekerProfile) -> None:
             state.EMPLOYMENT_WHATIF_CERTIFICATES)
     if st.session_state.get(state.EMPLOYMENT_WHATIF_FOR) == owner and all(k in st.session_state for k in keys):
         return
-    wage = int(round(int(profile.record["desired_wage"]) / 50_000) * 50_000)
-    st.session_state[state.EMPLOYMENT_WHATIF_WAGE] = min(max(wage, 1_000_000), 10_000_000)
+    # the seeker's own wage, unrounded: an untouched what-if must equal the profile exactly
+    st.session_state[state.EMPLOYMENT_WHATIF_WAGE] = int(profile.record["desired_wage"])
     st.session_state[state.EMPLOYMENT_WHATIF_FLEXIBLE] = bool(profile.record.get("region_flexible"))
     st.session_state[state.EMPLOYMENT_WHATIF_TRAINING] = bool(int(profile.record.get("svc_training") or 0))
     st.session_state[state.EMPLOYMENT_WHATIF_CERTIFICATES] = 0
@@ -213,8 +224,9 @@ def prepare_whatif(profile: SeekerProfile) -> None:
 def select_whatif(profile: SeekerProfile) -> WhatIf:
     """Actionable what-if controls: desired wage, region flexibility, training, certificates."""
     market = profile.summary.get("희망 임금", "")
-    wage = st.slider("희망임금 (월)", min_value=1_000_000, max_value=10_000_000, step=50_000, format="localized",
-                     key=state.EMPLOYMENT_WHATIF_WAGE, help=f"현재 희망임금: {market}")
+    own = int(profile.record["desired_wage"])
+    wage = st.slider("희망임금 (월)", min_value=min(1_000_000, own), max_value=max(10_000_000, own), step=10_000,
+                     format="localized", key=state.EMPLOYMENT_WHATIF_WAGE, help=f"현재 희망임금: {market}")
     st.caption(f"적용 희망임금: 월 {format_manwon(wage)}")
     flexible = st.toggle("다른 지역 근무도 가능", key=state.EMPLOYMENT_WHATIF_FLEXIBLE)
     already = bool(int(profile.record.get("svc_training") or 0))
@@ -229,9 +241,10 @@ def select_whatif(profile: SeekerProfile) -> WhatIf:
 def render_whatif(profile: SeekerProfile, result: WhatIfResult, *, key: str) -> None:
     """The what-if probability against the current one, and its main reasons."""
     delta = result.change
+    changed = abs(delta) >= 0.0005  # "+0.0%p" with a green arrow would claim a gain
     st.metric("변경 후 180일 내 취업확률", format_probability(result.probability, result.probability_low, result.probability_high),
-              delta=f"{delta * 100:+.1f}%p" if abs(delta) >= 0.0005 else "변화 없음",
-              delta_color="normal" if abs(delta) >= 0.0005 else "off", border=True)
+              delta=f"{delta * 100:+.1f}%p" if changed else "변화 없음", delta_color="normal" if changed else "off",
+              delta_arrow="auto" if changed else "off", border=True)
     display.render_chart(charts.make_whatif_figure(profile.probability, result.probability), key=key)
     st.caption("AI 예측 결과입니다 · 조건만 바꾸어 같은 모델로 다시 계산한 값입니다.")
 
@@ -298,16 +311,22 @@ def render_band_shares(shares: pd.DataFrame, *, key: str) -> None:
     display.render_chart(charts.make_band_share_figure(shares), key=key)
 
 
+def _percent(value: object) -> str:
+    """``"12.3%"``, or "-" for a value that is not defined (no group large enough, nobody flagged)."""
+    return "-" if value is None or pd.isna(value) else f"{float(value):.1%}"
+
+
 def tradeoff_table(tradeoff: pd.DataFrame) -> pd.DataFrame:
     """Display table of :func:`app.ml.fairness.threshold_tradeoff` output."""
     return pd.DataFrame({
         "고위험 기준": [f"{t:.0%} 미만" for t in tradeoff["threshold"]],
-        "고위험 판정 비율": [f"{v:.1%}" for v in tradeoff["high_risk_share"]],
-        "재현율(미취업자 중 고위험)": [f"{v:.1%}" for v in tradeoff["recall"]],
-        "정밀도(고위험 중 미취업)": [f"{v:.1%}" for v in tradeoff["precision"]],
-        "최대 고위험 비율 격차": [f"{v:.1%}" for v in tradeoff["max_share_gap"]],
-        "최대 미탐지율 격차": [f"{v:.1%}" for v in tradeoff["max_fnr_gap"]],
-        "격차가 큰 속성": [ATTRIBUTE_LABELS.get(str(a), str(a)) for a in tradeoff["fnr_gap_attribute"]],
+        "고위험 판정 비율": [_percent(v) for v in tradeoff["high_risk_share"]],
+        "재현율(미취업자 중 고위험)": [_percent(v) for v in tradeoff["recall"]],
+        "정밀도(고위험 중 미취업)": [_percent(v) for v in tradeoff["precision"]],
+        "최대 고위험 비율 격차": [_percent(v) for v in tradeoff["max_share_gap"]],
+        "최대 미탐지율 격차": [_percent(v) for v in tradeoff["max_fnr_gap"]],
+        "격차가 큰 속성": ["-" if a is None or pd.isna(a) else ATTRIBUTE_LABELS.get(str(a), str(a))
+                     for a in tradeoff["fnr_gap_attribute"]],
     })  # fmt: skip
 
 

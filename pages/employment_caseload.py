@@ -34,7 +34,8 @@ if scored.empty:
     st.info("현재 상담 대상 구직자가 없습니다.")
     st.stop()
 
-shares = employment.band_shares(scored, bands).set_index("band")
+# the tiles count the band shown in the table: a counsellor's override, else the model's
+shares = scored["final_band"].value_counts().reindex(list(employment.RISK_BANDS), fill_value=0).rename("n").to_frame()
 display.render_metrics_row([
     MetricItem("상담 대상", format_count(len(scored), "명"), f"기준일 {model.as_of} · 등록 후 180일 이내 미취업자"),
     MetricItem("고위험", format_count(int(shares.loc["고위험", "n"]), "명"), bands.describe()),

@@ -52,13 +52,14 @@ notice = st.session_state.pop(state.EMPLOYMENT_OVERRIDE_NOTICE, None)
 if notice:
     st.success(notice)
 
-left, right = st.columns([2, 3], gap="large")
+st.subheader("취업 가능성")
+ui.render_prediction(profile)
+left, right = st.columns(2, gap="large")
 with left:
-    st.subheader("기본 정보")
+    st.markdown("**기본 정보**")
     ui.render_summary(profile)
 with right:
-    st.subheader("취업 가능성")
-    ui.render_prediction(profile)
+    st.markdown("**비슷한 과거 구직자의 결과**")
     ui.render_similar(profile)
 
 st.subheader("예측 근거")

@@ -32,17 +32,17 @@ def make_service_effect_figure(services: pd.DataFrame, *, title: str = "서비�
         return _empty(title)
     frame = frame.sort_values("effect")
     effect = frame["effect"].to_numpy(float)
+    # the figure sits in the axis label: text at the bar's end would collide with the error bar
+    labels = [f"{label} ({v * 100:+.1f}%p)" for label, v in zip(frame["label"].astype(str), effect, strict=True)]
     fig = go.Figure(
         go.Bar(
             x=effect,
-            y=frame["label"].astype(str),
+            y=labels,
             orientation="h",
             marker={"color": [UP if v > 0 else DOWN for v in effect]},
             error_x={"type": "data", "symmetric": False,
                      "array": frame["effect_high"].to_numpy(float) - effect,
                      "arrayminus": effect - frame["effect_low"].to_numpy(float), "color": "#5B6770"},
-            text=[f"{v * 100:+.1f}%p" for v in effect],
-            textposition="outside",
             hovertemplate="%{y}<br>예상 효과 %{x:+.1%}<extra></extra>",
             name="예상 효과",
         )

@@ -34,7 +34,13 @@ from sklearn.model_selection import train_test_split
 
 from app.ml import evaluate
 from app.ml.artifacts import MARKET_WAGES_FILE
-from app.ml.calibrated import CalibratedBooster, fit_calibrated_booster, probability_metrics
+from app.ml.calibrated import (
+    CalibratedBooster,
+    feature_matrix,
+    fit_calibrated_booster,
+    predict_threads,
+    probability_metrics,
+)
 from app.ml.employment_features import (
     AGE_BLIND_FEATURES,
     FEATURES,
@@ -54,7 +60,7 @@ from app.ml.registry import ArtifactResult, ArtifactSpec, BuildContext, artifact
 from app.ml.uplift import EffectCheck, cross_fitted_effect_checks, fit_propensity, s_learner_effect
 
 MODEL_NAME = "employment"
-MODEL_VERSION = "1.0"
+MODEL_VERSION = "1.1"
 MODEL_FILE = "employment_model.joblib"
 BAG_SIZE = 4
 SIMILAR_K = 30
@@ -172,18 +178,23 @@ class EmploymentModel:
             is estimated).
         """
         n = len(frame)
+        base = self.main.matrix(frame)
+        column_of = {name: j for j, name in enumerate(self.main.features)}
         # one matrix with every service switched on and off, so each booster predicts once
-        variants = [frame.assign(**{f"svc_{s}": value}) for s in SERVICES for value in (1.0, 0.0)]
-        stacked = self.main.bag_proba(np.vstack([self.main.matrix(v) for v in variants]))
-        person = frame[list(PERSON_FEATURES)]
+        variants = []
+        for service in SERVICES:
+            for value in (1.0, 0.0):
+                variant = base.copy()
+                variant[:, column_of[f"svc_{service}"]] = value
+                variants.append(variant)
+        stacked = self.main.bag_proba(np.vstack(variants))
+        person = feature_matrix(frame, PERSON_FEATURES)
         rows = []
         for k, service in enumerate(SERVICES):
-            on = stacked[:, (2 * k) * n:(2 * k + 1) * n]
-            off = stacked[:, (2 * k + 1) * n:(2 * k + 2) * n]
-            effect = on - off
+            effect = stacked[:, (2 * k) * n:(2 * k + 1) * n] - stacked[:, (2 * k + 1) * n:(2 * k + 2) * n]
             sd = effect[1:].std(axis=0) if len(effect) > 1 else np.zeros(n)
             received = frame[f"svc_{service}"].to_numpy(float) > 0.5
-            propensity = self.propensity[service].predict_proba(person)[:, 1]
+            propensity = _propensity(self.propensity[service], person)
             for i in range(n):
                 point = np.nan if received[i] else float(effect[0, i])
                 rows.append({
@@ -195,8 +206,9 @@ class EmploymentModel:
     def effect_reasons(self, frame: pd.DataFrame, service: str) -> tuple[pd.DataFrame, np.ndarray]:
         """Surrogate TreeSHAP of one service's effect: per feature (probability points) and base."""
         surrogate = self.effect_surrogates[service]
-        person = frame[list(PERSON_FEATURES)]
-        raw = np.asarray(surrogate.predict(person, pred_contrib=True), dtype=float)
+        person = feature_matrix(frame, PERSON_FEATURES)
+        raw = np.asarray(surrogate.booster_.predict(person, pred_contrib=True, num_threads=predict_threads(len(person))),
+                         dtype=float)
         return pd.DataFrame(raw[:, :-1], columns=list(PERSON_FEATURES), index=frame.index), raw[:, -1]
 
     # ------------------------------------------------------------------ similar seekers
@@ -213,6 +225,15 @@ class EmploymentModel:
                              np.array([NEIGHBOUR_SCALE[c] for c in NEIGHBOUR_COLUMNS])) ** 2).sum(axis=1))
         order = np.argsort(distance, kind="stable")[:k]
         return pool.iloc[order].assign(distance=distance[order]).reset_index(drop=True)
+
+
+def _propensity(model: object, person: np.ndarray) -> np.ndarray:
+    """P(service | person) from a fitted propensity model on a :func:`feature_matrix`."""
+    booster = getattr(model, "booster_", None)
+    if booster is None:  # ConstantPropensity: a service no one (or everyone) received
+        return model.predict_proba(person)[:, 1]  # type: ignore[attr-defined]
+    # binary objective: predict gives probabilities
+    return np.asarray(booster.predict(person, num_threads=predict_threads(len(person))), dtype=float)
 
 
 def neighbour_vector(frame: pd.DataFrame) -> np.ndarray:

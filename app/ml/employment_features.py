@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -60,6 +61,7 @@ PROTECTED_COLUMNS: tuple[str, ...] = ("sex", "disability", "region_code")
 MONOTONE: dict[str, int] = {
     "log_wage_gap": -1,  # asking more than the market pays never raises the chance (reservation wage)
     "n_relevant_certificates": 1,  # a certificate for the desired job never lowers it
+    "n_certificates": 1,  # nor does any other certificate (a what-if "obtains a certificate" adds to both)
     "region_flexible": 1,  # searching a wider area never lowers it
 }
 """Monotone constraints grounded in job-search theory; services are left free (training can have
@@ -114,13 +116,26 @@ class EmploymentMarket:
     occupation_demand: dict[str, float]
     certificate_occupations: dict[str, frozenset[str]]
 
+    @cached_property
+    def _cells(self) -> dict[tuple[str, str], float]:
+        # a dict lookup instead of a DataFrame merge: one seeker's features in microseconds, not
+        # milliseconds (the profile page builds them several times per rerun)
+        wages = self.market_wages
+        return {
+            (str(k), str(r)): float(w)
+            for k, r, w in zip(wages["keco_code"], wages["region_code"], wages["market_wage"], strict=True)
+            if np.isfinite(w)
+        }
+
     def market_wage(self, keco_code: pd.Series, region_code: pd.Series) -> np.ndarray:
         """Market wage of each (occupation, region); the occupation's wage when the cell is unknown."""
-        cells = pd.DataFrame({"keco_code": keco_code.astype(str).to_numpy(), "region_code": region_code.astype(str).to_numpy()})
-        merged = cells.merge(self.market_wages, on=["keco_code", "region_code"], how="left")
-        fallback = cells["keco_code"].map(self.occupation_wages)
         overall = float(np.median(list(self.occupation_wages.values()))) if self.occupation_wages else 3_000_000.0
-        return merged["market_wage"].fillna(fallback).fillna(overall).to_numpy(float)
+        cells, occupation = self._cells, self.occupation_wages
+        return np.array(
+            [cells.get((k, r), occupation.get(k, overall)) for k, r in zip(keco_code.astype(str), region_code.astype(str),
+                                                                             strict=True)],
+            dtype=float,
+        )
 
     def relevant_certificates(self, certificate_ids: pd.Series, desired_keco: pd.Series) -> np.ndarray:
         """How many of each seeker's certificates (``;``-separated ids) qualify for the desired occupation."""
@@ -194,8 +209,9 @@ def build_features(seekers: pd.DataFrame, market: EmploymentMarket) -> pd.DataFr
             "has_last_job": last.notna().to_numpy(float),
             "same_occupation": (last.astype(str) == desired).to_numpy(float),
             "log_wage_gap": np.log(np.maximum(seekers["desired_wage"].to_numpy(float), 1.0) / market_wage),
-            "log_region_demand": seekers["desired_region_code"].astype(str).map(market.region_demand).fillna(0.0).to_numpy(float),
-            "log_occupation_demand": desired.map(market.occupation_demand).fillna(0.0).to_numpy(float),
+            "log_region_demand": np.array([market.region_demand.get(r, 0.0) for r in seekers["desired_region_code"].astype(str)],
+                                          dtype=float),
+            "log_occupation_demand": np.array([market.occupation_demand.get(k, 0.0) for k in desired], dtype=float),
             "n_relevant_certificates": np.minimum(relevant, MAX_RELEVANT_CERTIFICATES),
             "n_certificates": certificates.fillna("").astype(str).map(lambda s: sum(1 for c in s.split(";") if c)).to_numpy(float),
             "n_skills": skills.map(lambda s: sum(1 for c in s.split(";") if c.strip())).to_numpy(float),

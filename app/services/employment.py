@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from app.ml.employment import EmploymentModel
 from app.ml.employment_features import (
     HORIZON_DAYS,
+    MAX_RELEVANT_CERTIFICATES,
     SERVICE_LABELS,
     SERVICES,
     load_seeker_records,
@@ -101,6 +102,11 @@ def score_records(records: pd.DataFrame, model: EmploymentModel, bands: RiskBand
         date), ``band`` and ``main_factor`` (the factor that lowers the probability most).
     """
     x = model.features(records)
+    return _score_frame(records, x, model, bands)
+
+
+def _score_frame(records: pd.DataFrame, x: pd.DataFrame, model: EmploymentModel, bands: RiskBands) -> pd.DataFrame:
+    """:func:`score_records` for records whose model frame ``x`` is already built."""
     predicted = model.predict(x)
     days = records["days_since_registration"].to_numpy(int) if "days_since_registration" in records else np.zeros(len(x))
     p = predicted["probability"].to_numpy()
@@ -117,11 +123,20 @@ def score_records(records: pd.DataFrame, model: EmploymentModel, bands: RiskBand
     )
 
 
+SCORE_COLUMNS: tuple[str, ...] = (
+    "probability", "probability_low", "probability_high", "probability_now", "band", "main_factor",
+)  # fmt: skip
+CASELOAD_COLUMNS: tuple[str, ...] = ("masked_name", "override_band", "final_band", "desired_occupation", "desired_region")
+FUTURE_COLUMNS: tuple[str, ...] = ("employed_180d", "days_to_employment")
+"""Outcomes after the caseload date: known to the world, unknown to a counsellor on that date, so
+they never leave the caseload functions."""
+
+
 def _open_caseload(engine: Engine, model: EmploymentModel) -> pd.DataFrame:
     cutoff = pd.Timestamp(model.as_of).date() - dt.timedelta(days=HORIZON_DAYS)
     records = load_seeker_records(engine, as_of=model.as_of, registered_after=cutoff)
     _, caseload = split_cohorts(records, model.as_of)
-    return caseload.reset_index(drop=True)
+    return caseload.drop(columns=list(FUTURE_COLUMNS)).reset_index(drop=True)
 
 
 def score_caseload(engine: Engine, model: EmploymentModel, bands: RiskBands) -> pd.DataFrame:
@@ -135,7 +150,7 @@ def score_caseload(engine: Engine, model: EmploymentModel, bands: RiskBands) -> 
     """
     caseload = _open_caseload(engine, model)
     if caseload.empty:
-        return caseload
+        return pd.DataFrame(columns=[*caseload.columns, *SCORE_COLUMNS, *CASELOAD_COLUMNS])
     scored = score_records(caseload, model, bands)
     names = load_masked_names(engine, scored["id"].astype(int).tolist())
     overrides = latest_overrides(engine)
@@ -364,10 +379,11 @@ def seeker_profile(engine: Engine, model: EmploymentModel, seeker_id: int, bands
         raise SeekerNotFound(
             f"구직자 #{seeker_id}은(는) 현재 상담 대상(등록 후 {HORIZON_DAYS}일 이내 미취업자)이 아닙니다."
         )
-    scored = score_records(caseload.reset_index(drop=True), model, bands)
+    caseload = caseload.drop(columns=list(FUTURE_COLUMNS)).reset_index(drop=True)
+    x = model.features(caseload)
+    scored = _score_frame(caseload, x, model, bands)
     row = scored.iloc[0]
     record = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-    x = model.features(scored)
     values, base = model.explain(x)
     grouped = group_contributions(values).iloc[0]
     market = float(model.market.market_wage(scored["desired_keco"], scored["desired_region_code"])[0])
@@ -459,8 +475,9 @@ def whatif(model: EmploymentModel, profile: SeekerProfile, change: WhatIf) -> Wh
     frame = pd.DataFrame([record])
     x = model.features(frame)
     if change.extra_certificates:
-        x["n_relevant_certificates"] = x["n_relevant_certificates"] + int(change.extra_certificates)
-        x["n_certificates"] = x["n_certificates"] + int(change.extra_certificates)
+        relevant = np.minimum(x["n_relevant_certificates"] + int(change.extra_certificates), MAX_RELEVANT_CERTIFICATES)
+        x["n_certificates"] = x["n_certificates"] + (relevant - x["n_relevant_certificates"])
+        x["n_relevant_certificates"] = relevant
     predicted = model.predict(x).iloc[0]
     p = float(predicted["probability"])
     now = float(model.current_probability(np.asarray([p]), np.asarray([profile.days_since_registration]))[0])
@@ -476,7 +493,8 @@ def whatif(model: EmploymentModel, profile: SeekerProfile, change: WhatIf) -> Wh
         change=p - profile.probability,
         factors=factor_table(grouped, record, features, market),
         base_logit=float(base[0]),
-        input_hash=input_hash(x.iloc[0].to_dict(), str(model.version), profile.days_since_registration, "whatif"),
+        # the profile's own hash when nothing changed, so an untouched what-if is not logged twice
+        input_hash=input_hash(x.iloc[0].to_dict(), str(model.version), profile.days_since_registration),
     )
 
 

@@ -12,6 +12,8 @@ columns rather than read personal data it does not need.
 from __future__ import annotations
 
 import argparse
+import csv
+import math
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -31,9 +33,10 @@ SERVICE_COLUMNS: tuple[str, ...] = tuple(f"svc_{s}" for s in SERVICES)
 OPTIONAL_COLUMNS: tuple[str, ...] = (
     "id", "last_keco", "region_flexible", "certificate_ids", "skills", "days_since_registration", *SERVICE_COLUMNS,
 )  # fmt: skip
-IDENTIFYING_COLUMNS: frozenset[str] = frozenset(
-    {"name", "성명", "rrn", "주민등록번호", "phone", "연락처", "email", "이메일", "address", "주소", "birth_date"}
-)
+IDENTIFYING_COLUMNS: frozenset[str] = frozenset({
+    "name", "성명", "이름", "rrn", "주민등록번호", "주민번호", "phone", "mobile", "연락처", "전화번호", "휴대폰", "휴대전화",
+    "email", "e-mail", "이메일", "메일", "address", "주소", "birth_date", "생년월일",
+})
 MAX_ID_CHARS = 40
 _TRUE = frozenset({"1", "true", "y", "yes", "예"})
 _FALSE = frozenset({"0", "false", "n", "no", "아니오", "아니요"})
@@ -60,6 +63,8 @@ def _number(cells: dict[str, str], column: str, low: float, high: float, *, inte
         value = float(text)
     except ValueError:
         raise _RowError(column, f"숫자가 아닙니다 (입력값: {cells[column]})") from None
+    if not math.isfinite(value):  # float() reads "nan" and "inf"
+        raise _RowError(column, f"숫자가 아닙니다 (입력값: {cells[column]})")
     if integer and value != int(value):
         raise _RowError(column, f"정수여야 합니다 (입력값: {cells[column]})")
     if not low <= value <= high:
@@ -117,6 +122,19 @@ def _row(cells: dict[str, str], keco: set[str], regions: set[str]) -> tuple[dict
     return record, problems
 
 
+def _header_names(path: Path) -> set[str]:
+    """Column names of the header as the CSV reader sees them (quotes removed, blank lines
+    before it skipped), lower-cased; empty when unreadable (``read_cells`` reports why)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle):
+                if any(cell.strip() for cell in row):
+                    return {cell.strip().lower() for cell in row}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass
+    return set()
+
+
 def read_seekers(path: Path) -> tuple[list[tuple[str, dict[str, object]]], list[str], list[str]]:
     """Parse and validate every row.
 
@@ -132,11 +150,7 @@ def read_seekers(path: Path) -> tuple[list[tuple[str, dict[str, object]]], list[
     errors: list[str] = []
     notes: list[str] = []
     rows: list[tuple[str, dict[str, object]]] = []
-    try:
-        header = path.open(encoding="utf-8-sig").readline().strip().lower().split(",")
-    except (OSError, UnicodeDecodeError):
-        header = []
-    leaked = sorted(IDENTIFYING_COLUMNS & {h.strip() for h in header})
+    leaked = sorted(IDENTIFYING_COLUMNS & _header_names(path))
     if leaked:
         errors.append(f"1행: 개인 식별 정보 열은 받지 않습니다 ({', '.join(leaked)}): 지우고 다시 시도하세요")
         return rows, errors, notes

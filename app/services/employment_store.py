@@ -97,9 +97,10 @@ def save_risk_bands(engine: Engine, *, high_below: float, low_from: float, usern
         InvalidBands: Thresholds out of order or outside (0, 1), or a note over 300 characters.
     """
     try:
-        bands = RiskBands(high_below=float(high_below), low_from=float(low_from), set_by=str(username), note=str(note).strip())
-    except (TypeError, ValueError) as err:
-        raise InvalidBands(str(err)) from err
+        high, low = float(high_below), float(low_from)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidBands(f"위험 기준은 0과 1 사이의 숫자여야 합니다 (입력값: {high_below}, {low_from})") from None
+    bands = RiskBands(high_below=high, low_from=low, set_by=str(username), note=str(note or "").strip())
     if len(bands.note) > MAX_REASON_CHARS:
         raise InvalidBands(f"메모는 {MAX_REASON_CHARS}자 이하여야 합니다 (입력: {len(bands.note)}자)")
     at = dt.datetime.now(dt.UTC).replace(tzinfo=None)

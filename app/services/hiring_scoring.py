@@ -32,6 +32,7 @@ import pandas as pd
 from scipy.special import expit
 
 from app.labour import MONTHLY_HOURS_FULL_TIME, monthly_equivalent, paid_monthly_hours
+from app.ml.calibrated import predict_threads
 from app.ml.hiring import HiringModel
 from app.ml.hiring_features import (
     CATEGORICAL_FEATURES,
@@ -126,7 +127,7 @@ class Scorer:
 
     def logit(self, x: np.ndarray) -> np.ndarray:
         """Calibrated log-odds of being filled within 30 days."""
-        return self.slope * self.main.predict(x, raw_score=True) + self.intercept
+        return self.slope * self.main.predict(x, raw_score=True, num_threads=predict_threads(len(x))) + self.intercept
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         """Calibrated probability of being filled within 30 days."""
@@ -134,14 +135,16 @@ class Scorer:
 
     def days_median(self, x: np.ndarray) -> np.ndarray:
         """Median days to fill (if filled)."""
-        return np.exp(self.days[1].predict(x))
+        return np.exp(self.days[1].predict(x, num_threads=predict_threads(len(x))))
 
     def full(self, x: np.ndarray) -> dict[str, np.ndarray]:
         """Probability, its interval and days to fill — the formulas of :meth:`HiringModel.predict`."""
         p = self.probability(x)
-        spread = np.vstack([p] + [expit(self.slope * b.predict(x, raw_score=True) + self.intercept) for b in self.bag])
+        threads = predict_threads(len(x))
+        spread = np.vstack([p] + [expit(self.slope * b.predict(x, raw_score=True, num_threads=threads) + self.intercept)
+                                  for b in self.bag])
         sd = spread.std(axis=0)
-        q25, q50, q75 = (np.exp(m.predict(x)) for m in self.days)
+        q25, q50, q75 = (np.exp(m.predict(x, num_threads=threads)) for m in self.days)
         return {
             "probability": p,
             "probability_low": np.clip(p - 1.96 * sd, 0.0, 1.0),
@@ -153,7 +156,7 @@ class Scorer:
 
     def contributions(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """TreeSHAP per factor (rows × :data:`FACTORS`) and the base, in calibrated log-odds."""
-        raw = np.asarray(self.main.predict(x, pred_contrib=True))
+        raw = np.asarray(self.main.predict(x, pred_contrib=True, num_threads=predict_threads(len(x))))
         per_feature = raw[:, : len(FEATURES)] * self.slope
         base = raw[:, len(FEATURES)] * self.slope + self.intercept
         return per_feature @ self.factor_matrix, base

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
 TIMEOUT = 30  # first run imports plotly/pandas and builds caches
@@ -62,3 +63,23 @@ def plotly_values(arr: Any) -> list[Any]:
 def chart_titles(at: AppTest) -> list[str]:
     """Titles of every plotly chart on the page."""
     return [f.get("layout", {}).get("title", {}).get("text", "") for f in plotly_figures(at)]
+
+
+def db_scalar(url: str, sql: str, **params: Any) -> Any:
+    """One value of a query on the page's database (a short-lived engine of its own)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql), params).scalar()
+    finally:
+        engine.dispose()
+
+
+def db_rows(url: str, sql: str, **params: Any) -> list[tuple]:
+    """All rows of a query on the page's database, as tuples."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql), params)]
+    finally:
+        engine.dispose()

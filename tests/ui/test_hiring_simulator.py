@@ -20,6 +20,8 @@ from streamlit.testing.v1 import AppTest
 
 from app.config import get_settings
 from tests.ui.helpers import (
+    db_rows,
+    db_scalar,
     TIMEOUT,
     frame_with,
     plotly_figures,
@@ -40,22 +42,7 @@ def _employer(employer_id: int, username: str) -> dict[str, Any]:
     return {**user_dict("employer", employer_id), "username": username}
 
 
-def _scalar(url: str, sql: str, **params: Any) -> Any:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text(sql), params).scalar()
-    finally:
-        engine.dispose()
-
-
-def _rows(url: str, sql: str, **params: Any) -> list[tuple]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql), params)]
-    finally:
-        engine.dispose()
+_scalar, _rows = db_scalar, db_rows
 
 
 def _ids(url: str, sql: str, **params: Any) -> list[int]:
