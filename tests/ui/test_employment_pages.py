@@ -20,7 +20,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, text
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 

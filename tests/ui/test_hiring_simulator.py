@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
 from app.config import get_settings
