@@ -57,6 +57,11 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     "employment_caseload": _COUNSELLOR,
     "employment_profile": _COUNSELLOR,
     "employment_policy": _POLICY,
+    # job-ad verification: reviewers (policy/admin staff) work the queue and edit the rules;
+    # employers check their drafts before saving (policy staff may try the checker too)
+    "ad_review": _POLICY,
+    "ad_rules": _POLICY,
+    "ad_check": _EMPLOYER_AND_POLICY,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
     "explorer.seekers": _STAFF,
 }
@@ -97,6 +102,7 @@ PAGES: Final[tuple[PageSpec, ...]] = (
         "hiring_policy", "pages/hiring_policy.py", "채용 위험 공고 현황", "hiring-policy", "정책·운영",
         ":material/warning:",
     ),
+    PageSpec("ad_check", "pages/ad_check.py", "공고 사전 점검", "ad-check", "구인기업", ":material/fact_check:"),
     PageSpec(
         "employment_caseload", "pages/employment_caseload.py", "구직자 위험 현황", "caseload", "구직·상담",
         ":material/groups:",
@@ -109,6 +115,8 @@ PAGES: Final[tuple[PageSpec, ...]] = (
         "employment_policy", "pages/employment_policy.py", "취업 위험도 기준·공정성", "employment-policy", "정책·운영",
         ":material/balance:",
     ),
+    PageSpec("ad_review", "pages/ad_review.py", "구인광고 검증 대기열", "ad-review", "정책·운영", ":material/policy:"),
+    PageSpec("ad_rules", "pages/ad_rules.py", "검증 규칙 관리", "ad-rules", "정책·운영", ":material/rule:"),
 )
 """Every page of the app; add new pages here and their roles to :data:`PAGE_ACCESS`."""
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m app {build,world,reference,import,hiring,employment} …``.
+"""Command line: ``python -m app {build,world,reference,import,hiring,employment,verify} …``.
 
 Every command prints Korean messages, exits 0 on success and non-zero (2) on bad input, and never
 shows a traceback for an input problem.
@@ -111,6 +111,13 @@ def cmd_employment(args: argparse.Namespace) -> int:
     return main_employment(args.rest)
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Verify job ads (``verify``) or train the classifier (``verify train``)."""
+    from app.services.verify_cli import main_verify
+
+    return main_verify(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m app``."""
     parser = argparse.ArgumentParser(prog="python -m app", description="고용AI 워크벤치 명령줄 도구")
@@ -144,13 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
     employment = sub.add_parser("employment", help="취업성공 예측모델: 구직자 CSV 채점 (employment score --input … --output …)")
     employment.add_argument("rest", nargs=argparse.REMAINDER)
     employment.set_defaults(func=cmd_employment)
+
+    verify = sub.add_parser("verify", help="구인광고 AI 검증: 광고 CSV 검증 (verify --input … --output …), 분류 모델 학습 (verify train …)")
+    verify.add_argument("rest", nargs=argparse.REMAINDER)
+    verify.set_defaults(func=cmd_verify)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    # reference/import/hiring/employment own their option parsing: hand them everything after the sub-command.
+    # reference/import/hiring/employment/verify own their option parsing: hand them everything after the sub-command.
     if argv and argv[0] == "reference":
         from app.world.reference_build import main_reference
 
@@ -167,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.services.employment_cli import main_employment
 
         return main_employment(argv[1:])
+    if argv and argv[0] == "verify":
+        from app.services.verify_cli import main_verify
+
+        return main_verify(argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 

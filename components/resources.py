@@ -360,3 +360,57 @@ def scored_caseload(bands: Any) -> pd.DataFrame:
 def refresh_caseload() -> None:
     """Forget the cached caseload (an override or new thresholds were just saved)."""
     _scored_caseload.clear()
+
+
+# --------------------------------------------------------------------------- job-ad verification
+
+
+@st.cache_resource(show_spinner="구인광고 검증 모델을 불러오는 중…", max_entries=2)
+def _ad_verifier(models_dir: str, stamp: str) -> Any:
+    from app.verify.verifier import load_ad_verifier  # noqa: PLC0415 - scikit-learn only where it is used
+
+    return load_ad_verifier(Path(models_dir))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _ad_verifier_with(models_dir: str, stamp: str, rules_yaml: str) -> Any:
+    from app.verify.rules import parse_rule_set  # noqa: PLC0415
+
+    return _ad_verifier(models_dir, stamp).with_rules(parse_rule_set(rules_yaml))
+
+
+def ad_verifier() -> Any:
+    """The job-ad verifier with the rule set in force (read from the database on every call, so a
+    saved rule version applies at once). Raises ``ArtifactMissing`` naming the build command."""
+    from app.services import ad_check  # noqa: PLC0415
+
+    settings = get_settings()
+    rules = ad_check.active_rules(engine())
+    return _ad_verifier_with(str(settings.models_dir), _model_stamp("ad_verifier"), rules.to_yaml())
+
+
+@st.cache_data(ttl=3600, show_spinner="모든 공고를 현재 규칙으로 검증하는 중…", max_entries=4)
+def _stored_verdicts(db_url: str, models_dir: str, stamp: str, rules_yaml: str) -> pd.DataFrame:
+    from app.services import ad_check  # noqa: PLC0415
+    from app.verify.verifier import load_stored_checks  # noqa: PLC0415
+
+    verifier = _ad_verifier_with(models_dir, stamp, rules_yaml)
+    return ad_check.stored_verdicts(_engine(db_url), verifier, load_stored_checks(Path(models_dir)))
+
+
+def stored_verdicts(verifier: Any) -> pd.DataFrame:
+    """Verdicts of every stored posting under the verifier's rules (cached per rule set)."""
+    settings = get_settings()
+    return _stored_verdicts(settings.db_url, str(settings.models_dir), _model_stamp("ad_verifier"), verifier.rules.to_yaml())
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=4)
+def _stored_ad_titles(db_url: str) -> pd.DataFrame:
+    from app.verify.verifier import load_stored_ads  # noqa: PLC0415
+
+    return load_stored_ads(_engine(db_url))[["posting_id", "title", "employer_name", "employer_id"]]
+
+
+def stored_ad_titles() -> pd.DataFrame:
+    """``posting_id, title, employer_name, employer_id`` of every stored posting."""
+    return _stored_ad_titles(get_settings().db_url)

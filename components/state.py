@@ -144,3 +144,28 @@ def employment_seeker_choice() -> int | None:
         return int(value) if value is not None else None
     except (TypeError, ValueError):
         return None
+
+
+# job-ad verification pages (pages/ad_*.py)
+AD_QUEUE_TABLE = "ad_review.table"
+AD_QUEUE_POSTING = "ad_review.posting"
+AD_QUEUE_DECISIONS = "ad_review.filter.decisions"
+AD_QUEUE_RULES = "ad_review.filter.rules"
+AD_QUEUE_LAWS = "ad_review.filter.laws"
+AD_QUEUE_REVIEWED = "ad_review.filter.reviewed"
+AD_REVIEW_DECISION = "ad_review.form.decision"
+AD_REVIEW_COMMENT = "ad_review.form.comment"
+AD_REVIEW_NOTICE = "ad_review.notice"
+AD_RULES_TEXT = "ad_rules.text"
+AD_RULES_NOTE = "ad_rules.note"
+AD_RULES_NOTICE = "ad_rules.notice"
+AD_RULES_TEST_TITLE = "ad_rules.test.title"
+AD_RULES_TEST_BODY = "ad_rules.test.body"
+AD_RULES_VIEW = "ad_rules.view_version"
+AD_CHECK_TITLE = "ad_check.title"
+AD_CHECK_BODY = "ad_check.body"
+AD_CHECK_WAGE_TYPE = "ad_check.wage_type"
+AD_CHECK_WAGE = "ad_check.wage"
+AD_CHECK_HOURS = "ad_check.hours"
+AD_CHECK_CONTACT = "ad_check.contact"
+AD_CHECK_RESULT = "ad_check.result"

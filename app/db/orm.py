@@ -412,6 +412,37 @@ class RiskBandSetting(Base):
     note: Mapped[str] = mapped_column(String(300), default="")
 
 
+class AdReview(Base):
+    """A reviewer's decision on a flagged job ad (구인광고 검증 대기열)."""
+
+    __tablename__ = "ad_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(40))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    decision: Mapped[str] = mapped_column(String(8))  # approve (lawful, publish) | reject (hold)
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    model_decision: Mapped[str] = mapped_column(String(8))  # the verifier's pass | review | block
+    model_score: Mapped[float] = mapped_column(Float)
+    rule_ids: Mapped[str] = mapped_column(String(300), default="")
+    rule_set_version: Mapped[int] = mapped_column(Integer)
+
+
+class AdRuleVersion(Base):
+    """A version of the ad-verification rule set saved by policy staff (the change log)."""
+
+    __tablename__ = "ad_rule_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    username: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(String(300))
+    rules_yaml: Mapped[str] = mapped_column(Text)
+    changed_rules: Mapped[str] = mapped_column(String(500), default="")
+
+
 class WorldMeta(Base):
     """Key/value facts about the generated world (seed, size, fingerprint, created_at)."""
 

@@ -60,6 +60,7 @@ register(ArtifactSpec(name="market_wages", version="1.0", title="직종×지역 
 # imported — and thereby registered — after them.
 import app.ml.hiring  # noqa: E402,F401
 import app.ml.employment  # noqa: E402,F401
+import app.verify.verifier  # noqa: E402,F401
 
 from app.search.postings_index import POSTINGS_INDEX_SPEC  # noqa: E402
 

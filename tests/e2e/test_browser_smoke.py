@@ -43,6 +43,9 @@ HEADINGS = {
     "employment_caseload": "구직자 위험 현황",
     "employment_profile": "구직자 프로파일",
     "employment_policy": "취업 위험도 기준·공정성",
+    "ad_check": "공고 사전 점검",
+    "ad_review": "구인광고 검증 대기열",
+    "ad_rules": "검증 규칙 관리",
 }
 TIMEOUT_MS = 30_000
 
@@ -199,6 +202,13 @@ def test_each_role_visits_every_allowed_page(
             if spec.page_id == "employment_policy":
                 page.get_by_text("공정성 점검").first.wait_for()
                 page.locator(".js-plotly-plot").first.wait_for()
+            if spec.page_id == "ad_review":
+                page.get_by_text("검토 대기").first.wait_for()
+                page.get_by_text("AI 검증 결과입니다").first.wait_for()
+            if spec.page_id == "ad_rules":
+                page.get_by_text("변경 이력").first.wait_for()
+            if spec.page_id == "ad_check":
+                page.get_by_role("button", name="점검하기").wait_for()
             if spec.page_id == "explorer":
                 tabs = page.get_by_role("tab")
                 tabs.first.wait_for()

@@ -1,0 +1,257 @@
+"""Command line of the job-ad verification (the contract other tools rely on).
+
+``python -m app verify --input ads.csv --output results.csv``
+    input: ``id, title, body, wage_type`` (hourly, daily, monthly, annual), ``wage`` (KRW),
+    ``hours_per_week``; optional ``year, employer_name, contact, region``. Output: ``id, decision``
+    (pass, review, block), ``score`` (0–1), ``reasons`` (``;``-separated rule ids with their
+    article). A malformed file gets line-numbered errors, exit code 2 and no output file.
+
+``python -m app verify train --input labelled.csv --output model.joblib``
+    trains the classifier on any labelled CSV (``--text-columns``, ``--label-column``,
+    ``--language ko|en``) and prints its held-out recall, precision and PR-AUC.
+
+Format details: ``docs/verify.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from app.db.importers.csv_reader import FileProblem, read_cells
+from app.labour import WAGE_TYPES
+from app.services.cli_io import check_output_path, report_input_errors, write_atomically
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("id", "title", "body", "wage_type", "wage", "hours_per_week")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("year", "employer_name", "contact", "region")
+MAX_ID, MAX_TITLE, MAX_BODY = 60, 300, 20_000
+
+
+def _number(cell: str, *, low: float, high: float) -> float | None:
+    try:
+        value = float(cell.replace(",", ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and low <= value <= high else None
+
+
+def read_ads(path: Path) -> tuple[pd.DataFrame, list[str], list[str], bool]:
+    """Parse and validate every row of an ad file.
+
+    Returns:
+        (ads, errors, notes, identity_given) — ``errors`` are ``"N행: [column] …"`` lines and
+        file-level problems (when there is any, the ads must not be used); ``identity_given``
+        tells whether the file has an ``employer_name`` or ``contact`` column (only then is the
+        recruiter's identity checked).
+    """
+    errors: list[str] = []
+    notes: list[str] = []
+    rows: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
+    header: set[str] = set()
+    try:
+        for line, cells in read_cells(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes):
+            header |= set(cells)
+            problems = []
+            identifier = cells.get("id", "")
+            if not identifier or len(identifier) > MAX_ID:
+                problems.append(f"[id] id는 1~{MAX_ID}자여야 합니다")
+            elif identifier in seen:
+                problems.append(f"[id] id '{identifier}'가 {seen[identifier]}행과 겹칩니다")
+            else:
+                seen[identifier] = line
+            title, body = cells.get("title", ""), cells.get("body", "")
+            if not title or len(title) > MAX_TITLE:
+                problems.append(f"[title] 제목은 1~{MAX_TITLE}자여야 합니다")
+            if not body or len(body) > MAX_BODY:
+                problems.append(f"[body] 본문은 1~{MAX_BODY:,}자여야 합니다")
+            wage_type = cells.get("wage_type", "").lower()
+            if wage_type not in WAGE_TYPES:
+                problems.append(f"[wage_type] 임금 형태는 {', '.join(WAGE_TYPES)} 중 하나여야 합니다 (입력값: {cells.get('wage_type', '')})")
+            wage = _number(cells.get("wage", ""), low=1, high=1e10)
+            if wage is None:
+                problems.append(f"[wage] 임금은 1원 이상의 숫자여야 합니다 (입력값: {cells.get('wage', '')})")
+            hours = _number(cells.get("hours_per_week", ""), low=1, high=80)
+            if hours is None:
+                problems.append(f"[hours_per_week] 주당 근로시간은 1~80이어야 합니다 (입력값: {cells.get('hours_per_week', '')})")
+            year = None
+            if cells.get("year"):
+                year = _number(cells["year"], low=2023, high=2100)
+                if year is None or year != int(year):
+                    problems.append(f"[year] 연도는 2023~2100의 정수여야 합니다 (입력값: {cells['year']})")
+            errors.extend(f"{line}행: {p}" for p in problems)
+            rows.append({"id": identifier, "title": title, "body": body, "wage_type": wage_type,
+                         "wage": wage, "hours_per_week": hours, "year": int(year) if year else None,
+                         "employer_name": cells.get("employer_name", ""), "contact": cells.get("contact", ""),
+                         "region": cells.get("region", "")})  # fmt: skip
+    except FileProblem as problem:
+        errors.append(str(problem))
+    except IsADirectoryError:
+        errors.append(f"파일이 아니라 폴더입니다: {path}")
+    except FileNotFoundError:
+        errors.append(f"파일을 찾을 수 없습니다: {path}")
+    except OSError as exc:
+        errors.append(f"파일을 읽을 수 없습니다: {path} ({exc.strerror})")
+    if not rows and not errors:
+        errors.append("데이터 행이 없습니다: 머리행 아래에 한 행 이상 있어야 합니다")
+    identity = _has_identity_columns(path)
+    return pd.DataFrame(rows), errors, notes, identity
+
+
+def _has_identity_columns(path: Path) -> bool:
+    import csv  # noqa: PLC0415
+
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle):
+                if any(cell.strip() for cell in row):
+                    names = {cell.strip().lower() for cell in row}
+                    return bool({"employer_name", "contact"} & names)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    return False
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from app.config import get_settings  # noqa: PLC0415
+    from app.ml.registry import ArtifactMissing  # noqa: PLC0415
+    from app.verify.rules import InvalidRules, load_default_rules, parse_rule_set  # noqa: PLC0415
+    from app.verify.verifier import AdVerifier, load_ad_verifier, verdict_frame  # noqa: PLC0415
+
+    output: Path = args.output
+    problem = check_output_path(output)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    ads, errors, notes, identity = read_ads(args.input)
+    if errors:
+        return report_input_errors(errors, args.input)
+    rules = load_default_rules()
+    if args.rules is not None:
+        try:
+            rules = parse_rule_set(Path(args.rules).read_text(encoding="utf-8"))
+        except (OSError, InvalidRules) as err:
+            print(f"규칙 파일을 쓸 수 없습니다: {args.rules}\n{err}", file=sys.stderr)
+            return 2
+    try:
+        verifier = load_ad_verifier(args.models_dir or get_settings().models_dir).with_rules(rules)
+    except ArtifactMissing as exc:
+        if not args.rules_only:
+            print(f"{exc}\n(모델 없이 규칙만으로 검증하려면 --rules-only)", file=sys.stderr)
+            return 1
+        from app.db.importers.wages import load_minimum_wages  # noqa: PLC0415
+
+        verifier = AdVerifier(classifier=None, ml_threshold=1.0, index=None,
+                              minimum_wages=dict(load_minimum_wages().hourly), rules=rules)
+    if args.rules_only:
+        verifier = AdVerifier(classifier=None, ml_threshold=1.0, index=verifier.index,
+                              minimum_wages=verifier.minimum_wages, rules=rules)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        verdicts = verifier.verify(ads, check_identity=identity, explain=False)
+    frame = verdict_frame(ads["id"].tolist(), verdicts)
+    try:
+        write_atomically(frame, output)
+    except OSError as exc:
+        print(f"출력 파일을 쓸 수 없습니다: {output} ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    for note in notes:
+        print(f"참고: {note}")
+    if not identity:
+        print("참고: employer_name·contact 열이 없어 모집자 신원 확인은 건너뛰었습니다")
+    counts = frame["decision"].value_counts()
+    print(f"검증 완료: {len(frame):,}건 → {output} (통과 {counts.get('pass', 0):,}, 재검증 {counts.get('review', 0):,}, "
+          f"차단 {counts.get('block', 0):,}; 규칙 버전 {rules.version})")
+    print("AI 검증 결과입니다: 재검증·차단 공고는 담당자가 확인한 뒤 최종 결정합니다.")
+    return 0
+
+
+def read_labelled(path: Path, text_columns: Sequence[str], label_column: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """A labelled CSV as (ads with ``title`` and ``body``, 0/1 labels).
+
+    The first text column is the title; the others are joined into the body. Labels accept
+    1/0, true/false, t/f, yes/no.
+
+    Raises:
+        ValueError: Missing columns or unreadable labels (Korean message with line numbers).
+    """
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in (*text_columns, label_column) if c not in frame.columns]
+    if missing:
+        raise ValueError(f"1행: 필수 열이 없습니다: {', '.join(missing)}")
+    truth = frame[label_column].str.strip().str.lower().map(
+        {"1": 1, "0": 0, "true": 1, "false": 0, "t": 1, "f": 0, "yes": 1, "no": 0})
+    bad = truth.isna()
+    if bad.any():
+        lines = ", ".join(str(i + 2) for i in np.flatnonzero(bad)[:10])
+        raise ValueError(f"{lines}행: [{label_column}] 레이블은 1/0, true/false, t/f, yes/no 중 하나여야 합니다")
+    title = frame[text_columns[0]].astype(str)
+    body = frame[list(text_columns[1:])].astype(str).agg("\n".join, axis=1) if len(text_columns) > 1 else ""
+    return pd.DataFrame({"title": title, "body": body}), truth.astype(int).to_numpy()
+
+
+def _train(args: argparse.Namespace) -> int:
+    from app.verify.classifier import train_classifier  # noqa: PLC0415
+
+    problem = check_output_path(args.output)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    try:
+        ads, labels = read_labelled(args.input, [c.strip() for c in args.text_columns.split(",") if c.strip()],
+                                    args.label_column)
+        model, metrics = train_classifier(ads, labels, language=args.language, seed=args.seed)
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        print(f"학습할 수 없습니다: {err}", file=sys.stderr)
+        return 2
+    joblib.dump(model, args.output, compress=3)
+    print(f"학습 완료: {len(labels):,}건 (문제 {int(labels.sum()):,}건) → {args.output}")
+    print(f"검증용 {int(metrics['n']):,}건: 재현율 {metrics['recall']:.3f}, 정밀도 {metrics['precision']:.3f}, "
+          f"PR-AUC {metrics['pr_auc']:.3f}, ROC-AUC {metrics['roc_auc']:.3f}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Parser of ``python -m app verify``."""
+    parser = argparse.ArgumentParser(prog="python -m app verify", description="구인광고 AI 검증")
+    parser.add_argument("--input", required=True, type=Path, help="광고 CSV (docs/verify.md 형식)")
+    parser.add_argument("--output", required=True, type=Path, help="결과 CSV (id, decision, score, reasons)")
+    parser.add_argument("--models-dir", type=Path, default=None, help="모델 폴더 (기본값: GOYONG_MODELS_DIR)")
+    parser.add_argument("--rules", type=Path, default=None, help="규칙 YAML (기본값: data/reference/ad_rules.yaml)")
+    parser.add_argument("--rules-only", action="store_true", help="분류 모델 없이 규칙·조건·중복만으로 검증")
+    parser.set_defaults(func=_verify)
+    return parser
+
+
+def build_train_parser() -> argparse.ArgumentParser:
+    """Parser of ``python -m app verify train``."""
+    parser = argparse.ArgumentParser(prog="python -m app verify train", description="레이블된 CSV로 분류 모델 학습")
+    parser.add_argument("--input", required=True, type=Path)
+    parser.add_argument("--output", required=True, type=Path, help="모델 파일 (joblib)")
+    parser.add_argument("--text-columns", default="title,body", help="쉼표로 구분한 텍스트 열 (첫 열은 제목)")
+    parser.add_argument("--label-column", default="label")
+    parser.add_argument("--language", choices=["ko", "en"], default="ko")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.set_defaults(func=_train)
+    return parser
+
+
+def main_verify(argv: list[str] | None = None) -> int:
+    """Run ``python -m app verify …``; returns the exit code (0 ok, 2 bad input, 1 no model/output)."""
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    if args_in[:1] == ["verify"]:
+        args_in = args_in[1:]
+    parser = build_train_parser() if args_in[:1] == ["train"] else build_parser()
+    try:
+        args = parser.parse_args(args_in[1:] if args_in[:1] == ["train"] else args_in)
+    except SystemExit as exit_:  # argparse exits on bad usage; a function returns instead
+        return int(exit_.code or 0)
+    return int(args.func(args))

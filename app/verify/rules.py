@@ -1,0 +1,360 @@
+"""Law-cited rules for job ads: a validated, versioned rule set and the matcher.
+
+A rule set is data (``data/reference/ad_rules.yaml``, or a version policy staff saved in the app);
+:func:`parse_rule_set` validates it with pydantic — every pattern must compile, every rule cites
+a law and an article, ids are unique — and :class:`RuleEngine` matches it against an ad. A hit
+records the rule, the article it enforces, the highlighted span in the text as written and the
+compliant rewording to propose.
+
+Matching (see the YAML's header): regular expressions over the compact text of each line
+(:mod:`app.verify.normalize`), optional Kiwi morpheme patterns on trigger lines only, and
+exceptions that make a hit lawful when they occur on the same line.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from app.config import get_settings
+from app.verify.normalize import CompactText, compact
+
+RULES_FILE_NAME = "ad_rules.yaml"
+FAMILIES: dict[str, str] = {
+    "discrimination": "차별",
+    "privacy": "개인정보",
+    "fraud": "허위·사기",
+    "labour_standards": "근로조건",
+    "platform": "운영 기준",
+}
+"""Rule families (the bench reports recall per family) with their Korean names."""
+SEVERITY_LABELS: dict[str, str] = {"block": "차단", "review": "재검증"}
+
+
+class InvalidRules(ValueError):
+    """A rule set that cannot be used; ``str(err)`` lists every problem in Korean."""
+
+
+class MorphemePattern(BaseModel):
+    """A Kiwi morpheme pattern and the cheap trigger that decides whether a line is analysed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    trigger: str = Field(min_length=1, max_length=40)
+    pattern: str = Field(min_length=1, max_length=300)
+
+
+class Rule(BaseModel):
+    """One rule (see ``data/reference/ad_rules.yaml`` for the meaning of each field)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9_]{2,31}$")
+    family: Literal["discrimination", "privacy", "fraud", "labour_standards", "platform"]
+    name: str = Field(min_length=2, max_length=40)
+    law: str = Field(min_length=2, max_length=80)
+    article: str = Field(min_length=2, max_length=80)
+    severity: Literal["block", "review"]
+    patterns: tuple[str, ...] = Field(min_length=1, max_length=40)
+    morphemes: tuple[MorphemePattern, ...] = ()
+    exceptions: tuple[str, ...] = ()
+    explanation: str = Field(min_length=10, max_length=400)
+    fix: str = Field(min_length=5, max_length=300)
+
+    @field_validator("patterns", "exceptions")
+    @classmethod
+    def _compiles(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            if not value or len(value) > 400:
+                raise ValueError(f"패턴은 1~400자여야 합니다 (입력: {len(value)}자)")
+            if " " in value:
+                raise ValueError(f"패턴에 공백을 쓰지 마세요: 띄어쓰기를 없앤 문장에 맞춥니다 ({value!r})")
+            try:
+                re.compile(value)
+            except re.error as err:
+                raise ValueError(f"정규식 오류: {value!r} ({err})") from None
+        return values
+
+    @field_validator("morphemes")
+    @classmethod
+    def _morphemes_compile(cls, values: tuple[MorphemePattern, ...]) -> tuple[MorphemePattern, ...]:
+        for value in values:
+            for text in (value.trigger, value.pattern):
+                try:
+                    re.compile(text)
+                except re.error as err:
+                    raise ValueError(f"형태소 패턴 정규식 오류: {text!r} ({err})") from None
+        return values
+
+
+CONDITION_IDS: tuple[str, ...] = ("BELOW_MIN_WAGE", "EXCESS_HOURS", "MISSING_IDENTITY", "DUPLICATE")
+"""Checks with fixed logic (structured fields, duplicates) whose reporting the rule set configures."""
+
+
+class ConditionRule(BaseModel):
+    """How a fixed check is reported: its law, severity, explanation and fix."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Literal["BELOW_MIN_WAGE", "EXCESS_HOURS", "MISSING_IDENTITY", "DUPLICATE"]
+    family: Literal["discrimination", "privacy", "fraud", "labour_standards", "platform"]
+    name: str = Field(min_length=2, max_length=40)
+    law: str = Field(min_length=2, max_length=80)
+    article: str = Field(min_length=2, max_length=80)
+    severity: Literal["block", "review"]
+    explanation: str = Field(min_length=10, max_length=400)
+    fix: str = Field(min_length=5, max_length=300)
+
+
+class RuleSet(BaseModel):
+    """A whole rule set: text rules and the reporting of the fixed checks; ids are unique."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int = Field(ge=1)
+    rules: tuple[Rule, ...] = Field(min_length=1, max_length=200)
+    conditions: tuple[ConditionRule, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> RuleSet:
+        seen: set[str] = set()
+        for rule in (*self.rules, *self.conditions):
+            if rule.id in seen:
+                raise ValueError(f"규칙 ID가 중복됩니다: {rule.id}")
+            seen.add(rule.id)
+        missing = [c for c in CONDITION_IDS if c not in {r.id for r in self.conditions}]
+        if missing:
+            raise ValueError(f"고정 점검 규칙이 빠졌습니다: {', '.join(missing)}")
+        return self
+
+    def by_id(self) -> dict[str, Rule | ConditionRule]:
+        """Rule id → rule (text rules and fixed checks)."""
+        return {rule.id: rule for rule in (*self.rules, *self.conditions)}
+
+    def to_yaml(self) -> str:
+        """The rule set as YAML (the format of ``data/reference/ad_rules.yaml``)."""
+        data = self.model_dump(mode="json", exclude_defaults=False)
+        for rule in data["rules"]:
+            if not rule["morphemes"]:
+                rule.pop("morphemes")
+            if not rule["exceptions"]:
+                rule.pop("exceptions")
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200)
+
+
+def _korean_errors(err: ValidationError) -> str:
+    lines = []
+    for problem in err.errors():
+        where = ".".join(str(p) for p in problem["loc"])
+        message = str(problem.get("msg", "")).removeprefix("Value error, ")
+        lines.append(f"[{where}] {message}")
+    return "\n".join(lines)
+
+
+def parse_rule_set(data: Mapping[str, Any] | str) -> RuleSet:
+    """Validate a rule set given as a mapping or as YAML text.
+
+    Raises:
+        InvalidRules: Not YAML, or any field invalid (every problem listed, with its location).
+    """
+    if isinstance(data, str):
+        try:
+            data = yaml.safe_load(data)
+        except yaml.YAMLError as err:
+            raise InvalidRules(f"YAML 형식 오류: {err}") from None
+    if not isinstance(data, Mapping):
+        raise InvalidRules("규칙 파일은 version과 rules를 가진 매핑이어야 합니다")
+    try:
+        return RuleSet.model_validate(data)
+    except ValidationError as err:
+        raise InvalidRules(_korean_errors(err)) from None
+
+
+def default_rules_path(reference_dir: Path | None = None) -> Path:
+    """``data/reference/ad_rules.yaml`` (or the configured reference directory's)."""
+    return Path(reference_dir or get_settings().reference_dir) / RULES_FILE_NAME
+
+
+@lru_cache(maxsize=4)
+def load_default_rules(path: Path | None = None) -> RuleSet:
+    """The committed rule set (cached; it never changes while the app runs)."""
+    return parse_rule_set(Path(path or default_rules_path()).read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """A rule that matched an ad.
+
+    Attributes:
+        rule_id: Rule id.
+        family: Rule family.
+        name: Korean rule name.
+        law: Law the rule enforces.
+        article: Article of that law.
+        severity: ``block`` or ``review``.
+        field: Which field the hit is in (``title``, ``body``, or a condition such as ``wage``).
+        start: Start of the highlighted span in that field (characters, as written).
+        end: End of the span.
+        evidence: The matched text as written.
+        explanation: Why it is unlawful.
+        fix: The compliant rewording to propose.
+    """
+
+    rule_id: str
+    family: str
+    name: str
+    law: str
+    article: str
+    severity: str
+    field: str
+    start: int
+    end: int
+    evidence: str
+    explanation: str
+    fix: str
+
+    @property
+    def citation(self) -> str:
+        """``"남녀고용평등법 제7조 제1항"``."""
+        laws = [p.strip() for p in self.law.split(";")]
+        articles = [p.strip() for p in self.article.split(";")]
+        if len(laws) == len(articles):
+            return ", ".join(f"{law} {article}" for law, article in zip(laws, articles, strict=True))
+        return f"{self.law} {self.article}"
+
+
+def hit_for(rule: Rule | ConditionRule, field: str, start: int, end: int, evidence: str) -> RuleHit:
+    """A :class:`RuleHit` of ``rule`` at a span."""
+    return RuleHit(rule_id=rule.id, family=rule.family, name=rule.name, law=rule.law, article=rule.article,
+                   severity=rule.severity, field=field, start=start, end=end, evidence=evidence,
+                   explanation=rule.explanation, fix=rule.fix)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rule: Rule
+    pattern: re.Pattern[str]
+    exceptions: re.Pattern[str] | None
+    morphemes: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
+
+
+_KIWI: Any = None
+_KIWI_LOCK = threading.Lock()
+
+
+def _kiwi() -> Any:
+    """The shared Kiwi analyser (loaded once, ~2 s; thread-safe for analysis)."""
+    global _KIWI  # noqa: PLW0603 - a process-wide, lazily loaded analyser
+    with _KIWI_LOCK:
+        if _KIWI is None:
+            from kiwipiepy import Kiwi  # noqa: PLC0415 - heavy, only when a trigger line appears
+
+            _KIWI = Kiwi(num_workers=1)
+    return _KIWI
+
+
+def morpheme_string(text: str) -> tuple[str, list[tuple[int, int, int]]]:
+    """Kiwi analysis of ``text`` as ``"form/TAG form/TAG …"`` and, per token, (offset in that
+    string, start in ``text``, end in ``text``)."""
+    parts, spans, offset = [], [], 0
+    for token in _kiwi().tokenize(text):
+        piece = f"{token.form}/{token.tag}"
+        spans.append((offset, token.start, token.start + token.len))
+        parts.append(piece)
+        offset += len(piece) + 1
+    return " ".join(parts), spans
+
+
+class RuleEngine:
+    """A compiled rule set; :meth:`match` finds the hits in an ad's fields."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self._compiled = [
+            _Compiled(
+                rule=rule,
+                pattern=re.compile("|".join(f"(?:{p})" for p in rule.patterns)),
+                exceptions=re.compile("|".join(f"(?:{p})" for p in rule.exceptions)) if rule.exceptions else None,
+                morphemes=tuple((re.compile(m.trigger), re.compile(m.pattern)) for m in rule.morphemes),
+            )
+            for rule in rules.rules
+        ]
+
+    @property
+    def version(self) -> int:
+        """Version of the rule set."""
+        return self.rules.version
+
+    def match(self, fields: Mapping[str, str], *, only: Iterable[str] | None = None) -> list[RuleHit]:
+        """Hits of every rule in the given text fields (e.g. ``{"title": …, "body": …}``).
+
+        A rule hits a field at most once per line; a hit whose line also matches one of the
+        rule's exceptions is lawful and left out.
+        """
+        wanted = set(only) if only is not None else None
+        hits: list[RuleHit] = []
+        for field, text in fields.items():
+            if not text:
+                continue
+            packed = compact(str(text))
+            for entry in self._compiled:
+                if wanted is not None and entry.rule.id not in wanted:
+                    continue
+                hits.extend(self._regex_hits(entry, field, packed))
+                if entry.morphemes:
+                    hits.extend(self._morpheme_hits(entry, field, str(text), packed, hits))
+        return hits
+
+    @staticmethod
+    def _lawful(entry: _Compiled, packed: CompactText, start: int) -> bool:
+        if entry.exceptions is None:
+            return False
+        begin, end = packed.line_of(start)
+        return entry.exceptions.search(packed.text, begin, end) is not None
+
+    def _regex_hits(self, entry: _Compiled, field: str, packed: CompactText) -> list[RuleHit]:
+        hits, lines_done = [], set()
+        for found in entry.pattern.finditer(packed.text):
+            line = packed.line_of(found.start())
+            if line in lines_done or self._lawful(entry, packed, found.start()):
+                continue
+            lines_done.add(line)
+            start, end = packed.span(found.start(), found.end())
+            hits.append(hit_for(entry.rule, field, start, end, packed.source[start:end]))
+        return hits
+
+    def _morpheme_hits(
+        self, entry: _Compiled, field: str, text: str, packed: CompactText, found: Sequence[RuleHit]
+    ) -> list[RuleHit]:
+        covered = {(h.start, h.end) for h in found if h.rule_id == entry.rule.id and h.field == field}
+        hits, offset = [], 0
+        for line in text.split("\n"):
+            line_start, offset = offset, offset + len(line) + 1
+            for trigger, pattern in entry.morphemes:
+                if not trigger.search(line):
+                    continue
+                analysed, spans = morpheme_string(line)
+                found_m = pattern.search(analysed)
+                if found_m is None:
+                    continue
+                tokens = [s for s in spans if found_m.start() <= s[0] < found_m.end()]
+                start, end = line_start + tokens[0][1], line_start + tokens[-1][2]
+                if any(a < end and start < b for a, b in covered):
+                    continue  # the regex already reported this line
+                line_compact = compact(line)
+                if entry.exceptions is not None and entry.exceptions.search(line_compact.text):
+                    continue
+                hits.append(hit_for(entry.rule, field, start, end, text[start:end]))
+                covered.add((start, end))
+        return hits

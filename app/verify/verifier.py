@@ -1,0 +1,310 @@
+"""Job-ad verification (구인광고 AI 검증): rules + fixed checks + classifier + duplicates → verdicts.
+
+:class:`AdVerifier` holds what a verification needs — the rule set in force, the trained
+classifier and its review threshold, the minimum-wage table and the duplicate index of the
+stored postings — and :meth:`AdVerifier.verify` turns a frame of ads into one
+:class:`~app.verify.decision.Verdict` each. The build trains the classifier on the world's
+labelled postings (:func:`build_ad_verifier`), records its held-out quality and the verdicts of
+every stored posting (the review queue starts from them).
+
+Ads are frames with the columns of the CLI contract: ``id, title, body, wage_type, wage,
+hours_per_week`` and optionally ``year, employer_name, contact, region``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from app.db import orm
+from app.db.importers.wages import load_minimum_wages
+from app.labour import hourly_equivalent
+from app.ml.registry import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, register
+from app.verify.classifier import (
+    AdClassifier,
+    classification_metrics,
+    fit_classifier,
+    split_for_training,
+    word_documents,
+)
+from app.verify.conditions import MinimumWage, check_conditions, minimum_wage_for
+from app.verify.decision import Verdict, decide
+from app.verify.duplicates import DuplicateIndex, clusters_from_signatures, signatures
+from app.verify.rules import RuleEngine, RuleSet, load_default_rules
+
+MODEL_NAME = "ad_verifier"
+MODEL_VERSION = "1.0"
+MODEL_FILE = "ad_verifier.joblib"
+CHECKS_FILE = "ad_checks.parquet"
+TEXT_RULES: tuple[str, ...] = (
+    "SEX_DISCRIM", "MARITAL_PREGNANCY", "APPEARANCE", "AGE_DISCRIM", "PERSONAL_INFO", "RRN_REQUEST",
+    "DISABILITY_DISCRIM", "APPLICANT_FEE", "HIDDEN_IDENTITY", "FALSE_LURE",
+)  # fmt: skip
+"""Labels the classifier learns (problems in the text; the fixed checks need no learning)."""
+TARGET_CLEAN_FPR = 0.01
+"""The classifier alone sends at most this share of held-out clean ads to the queue."""
+AD_COLUMNS: tuple[str, ...] = ("id", "title", "body", "wage_type", "wage", "hours_per_week")
+OPTIONAL_AD_COLUMNS: tuple[str, ...] = ("year", "employer_name", "contact", "region")
+
+
+@dataclass
+class AdVerifier:
+    """Everything a verification needs (see the module docstring).
+
+    Attributes:
+        classifier: Trained classifier (``None``: rules and checks only).
+        ml_threshold: Classifier probability from which an ad goes to review.
+        index: Duplicate index of the stored postings (``None``: within-batch duplicates only).
+        minimum_wages: Year → minimum hourly wage.
+        rules: Rule set in force (replace it with :meth:`with_rules`).
+        version: Artifact version.
+        metrics: Held-out quality recorded at the build.
+    """
+
+    classifier: AdClassifier | None
+    ml_threshold: float
+    index: DuplicateIndex | None
+    minimum_wages: dict[int, int]
+    rules: RuleSet = field(default_factory=load_default_rules)
+    version: str = MODEL_VERSION
+    metrics: dict[str, float] = field(default_factory=dict)
+    _engine: RuleEngine | None = field(default=None, repr=False)
+
+    @property
+    def engine(self) -> RuleEngine:
+        """The compiled rule engine of :attr:`rules`."""
+        if self._engine is None or self._engine.rules is not self.rules:
+            self._engine = RuleEngine(self.rules)
+        return self._engine
+
+    def with_rules(self, rules: RuleSet) -> AdVerifier:
+        """A copy that applies another rule set (e.g. a version policy staff saved)."""
+        return replace(self, rules=rules, _engine=None)
+
+    def minimum_wage(self, year: int | None) -> MinimumWage:
+        """Minimum wage of ``year`` (default this year)."""
+        return minimum_wage_for(year, self.minimum_wages)
+
+    def verify(
+        self,
+        ads: pd.DataFrame,
+        *,
+        check_identity: bool | Sequence[bool] = True,
+        duplicates: bool = True,
+        explain: bool = True,
+        exclude_self: bool = False,
+        probabilities: np.ndarray | None = None,
+        signature_matrix: np.ndarray | None = None,
+    ) -> list[Verdict]:
+        """One verdict per ad, in order.
+
+        Args:
+            ads: Ads (columns of :data:`AD_COLUMNS`, optionally :data:`OPTIONAL_AD_COLUMNS`).
+            check_identity: Check the recruiter's identity (per ad or for all).
+            duplicates: Look for duplicates within ``ads`` and in the stored postings.
+            explain: Compute the classifier's top terms (slower; off for bulk scoring).
+            exclude_self: The ads are stored postings (a posting is not its own duplicate).
+        """
+        n = len(ads)
+        if n == 0:
+            return []
+        frame = ads.reset_index(drop=True)
+        identity = [bool(check_identity)] * n if isinstance(check_identity, bool) else [bool(v) for v in check_identity]
+        titles = frame["title"].fillna("").astype(str).tolist()
+        bodies = frame["body"].fillna("").astype(str).tolist()
+        years = frame["year"].tolist() if "year" in frame else [None] * n
+        minimums = [self.minimum_wage(int(y) if y is not None and y == y and str(y).strip() else None) for y in years]
+        hourly = np.asarray(hourly_equivalent(frame["wage_type"].to_numpy(), frame["wage"].to_numpy(float),
+                                              frame["hours_per_week"].to_numpy(float)), dtype=float)
+        names = frame["employer_name"].fillna("").astype(str).tolist() if "employer_name" in frame else [""] * n
+        contacts = frame["contact"].fillna("").astype(str).tolist() if "contact" in frame else [""] * n
+
+        hits = []
+        for i in range(n):
+            found = self.engine.match({"title": titles[i], "body": bodies[i]})
+            found += check_conditions(
+                self.rules, wage_type=str(frame["wage_type"].iat[i]), wage=float(frame["wage"].iat[i]),
+                hours_per_week=float(frame["hours_per_week"].iat[i]), minimum=minimums[i], employer_name=names[i],
+                contact=contacts[i], text=titles[i] + "\n" + bodies[i], check_identity=identity[i],
+            )  # fmt: skip
+            hits.append(found)
+
+        terms: list[list[tuple[str, float]]] = [[] for _ in range(n)]
+        if self.classifier is not None and (probabilities is None or explain):
+            ml_frame = pd.DataFrame({"title": titles, "body": bodies, "hours_per_week": frame["hours_per_week"].to_numpy(float),
+                                     "pay_ratio": hourly / np.array([m.hourly for m in minimums], dtype=float)})
+            if probabilities is None:
+                probabilities = self.classifier.predict_proba(ml_frame)
+            if explain:
+                terms = self.classifier.top_terms(ml_frame, k=5)
+
+        dup_ids: list[list[str]] = [[] for _ in range(n)]
+        clusters: list[int | None] = [None] * n
+        if duplicates:
+            ids = frame["id"].astype(str).tolist()
+            sig = signature_matrix if signature_matrix is not None else signatures(
+                [t + "\n" + b for t, b in zip(titles, bodies, strict=True)])
+            within = clusters_from_signatures(sig)
+            for members in within.clusters():
+                for i in members:
+                    clusters[i] = int(within.labels[i])
+                    dup_ids[i] = [ids[j] for j in members if j != i]
+            if self.index is not None and len(self.index):
+                for row in self.index.query(sig).itertuples(index=False):
+                    i = int(row.row)
+                    if exclude_self and str(row.id) == ids[i]:
+                        continue
+                    if str(row.id) not in dup_ids[i]:
+                        dup_ids[i].append(f"stored:{row.id}")
+        verdicts = []
+        for i in range(n):
+            found = list(hits[i])
+            if dup_ids[i]:
+                from app.verify.rules import hit_for  # noqa: PLC0415
+
+                rule = next(c for c in self.rules.conditions if c.id == "DUPLICATE")
+                found.append(hit_for(rule, "body", 0, 0, f"유사 공고 {len(dup_ids[i])}건: {', '.join(dup_ids[i][:5])}"))
+            p = None if probabilities is None else float(probabilities[i])
+            notes = []
+            if minimums[i].table_year != minimums[i].year:
+                notes.append(f"{minimums[i].year}년 최저임금이 표에 없어 {minimums[i].table_year}년 값({minimums[i].hourly:,}원)으로 확인했습니다")
+            verdicts.append(decide(found, ml_probability=p, ml_threshold=self.ml_threshold, ml_terms=terms[i],
+                                   duplicates=dup_ids[i], cluster=clusters[i], notes=notes))
+        return verdicts
+
+
+def verdict_frame(ids: Sequence[object], verdicts: Sequence[Verdict]) -> pd.DataFrame:
+    """The CLI output: ``id, decision, score, reasons``."""
+    return pd.DataFrame({
+        "id": list(ids),
+        "decision": [v.decision for v in verdicts],
+        "score": [round(v.score, 4) for v in verdicts],
+        "reasons": [v.reasons() for v in verdicts],
+    })  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the world's postings
+
+
+def load_stored_ads(engine: Engine) -> pd.DataFrame:
+    """Stored postings as ads (CLI columns) with ``posting_id``, ``employer_id`` and labels.
+
+    ``labels`` is the ``;``-joined rule ids a posting is labelled with (synthetic world only;
+    empty for clean or imported postings).
+    """
+    stmt = (
+        select(orm.Posting.id, orm.Posting.employer_id, orm.Posting.title, orm.Posting.body, orm.Posting.wage_type,
+               orm.Posting.wage_amount, orm.Posting.weekly_hours, orm.Posting.year, orm.Posting.contact,
+               orm.Posting.region_code, orm.Employer.name.label("employer_name"))
+        .join(orm.Employer, orm.Employer.id == orm.Posting.employer_id)
+        .order_by(orm.Posting.id)
+    )
+    labels_stmt = select(orm.PostingLabel.posting_id, orm.PostingLabel.rule_id)
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).mappings().all())
+        labels = pd.DataFrame(conn.execute(labels_stmt).mappings().all())
+    frame = frame.rename(columns={"wage_amount": "wage", "weekly_hours": "hours_per_week", "region_code": "region"})
+    frame.insert(0, "posting_id", frame.pop("id"))
+    frame["id"] = frame["posting_id"].astype(str)
+    joined = labels.groupby("posting_id")["rule_id"].agg(lambda s: ";".join(sorted(s))) if not labels.empty else pd.Series(dtype=str)
+    frame["labels"] = frame["posting_id"].map(joined).fillna("")
+    return frame
+
+
+def text_label(labels: pd.Series) -> np.ndarray:
+    """1 where a posting carries a text-rule label (what the classifier learns)."""
+    return labels.fillna("").map(lambda s: int(any(r in TEXT_RULES for r in str(s).split(";") if r))).to_numpy(int)
+
+
+def review_threshold(y_clean_scores: np.ndarray, target_fpr: float = TARGET_CLEAN_FPR) -> float:
+    """The probability at which at most ``target_fpr`` of clean ads would go to review."""
+    scores = np.sort(np.asarray(y_clean_scores, dtype=float))
+    if len(scores) == 0:
+        return 0.5
+    return float(max(0.5, np.quantile(scores, 1.0 - target_fpr) + 1e-6))
+
+
+def build_ad_verifier(ctx: BuildContext) -> ArtifactResult:
+    """Registry builder: train the classifier on the world's labelled postings, choose its review
+    threshold on held-out clean postings, index every posting for duplicates, verify them all."""
+    started = time.perf_counter()
+    ads = load_stored_ads(ctx.engine)
+    y = text_label(ads["labels"])
+    minimum_wages = dict(load_minimum_wages().hourly)
+    seed = ctx.seed % (2**31)
+    train, test = split_for_training(y, seed=seed)
+    hourly = np.asarray(hourly_equivalent(ads["wage_type"].to_numpy(), ads["wage"].to_numpy(float),
+                                          ads["hours_per_week"].to_numpy(float)))
+    minimum = np.array([minimum_wage_for(int(yr), minimum_wages).hourly for yr in ads["year"]], dtype=float)
+    ml_frame = ads[["title", "body", "hours_per_week"]].assign(pay_ratio=hourly / minimum)
+    words = word_documents(ml_frame, "ko")  # morphological analysis once for fitting and scoring
+    classifier = fit_classifier(ml_frame.iloc[train], y[train], seed=seed, words=[words[i] for i in train])
+    p_all = classifier.predict_proba(ml_frame, words)
+    p_test = p_all[test]
+    classifier.metrics = classification_metrics(y[test], p_test)
+    threshold = review_threshold(p_test[y[test] == 0])
+    sig = signatures((ads["title"] + "\n" + ads["body"]).tolist())
+    index = DuplicateIndex(sig, ads["id"].tolist(), ads["employer_id"].astype(str).tolist())
+    verifier = AdVerifier(classifier=classifier, ml_threshold=threshold, index=index, minimum_wages=minimum_wages)
+    verdicts = verifier.verify(ads, explain=False, exclude_self=True, probabilities=p_all, signature_matrix=sig)
+    checks = checks_frame(ads, verdicts)
+    flagged = checks["decision"] != "pass"
+    problem = ads["labels"] != ""
+    held = np.zeros(len(ads), dtype=bool)
+    held[test] = True
+    metrics = {f"ml_{k}": v for k, v in classifier.metrics.items()}
+    metrics.update({
+        "ml_review_threshold": round(threshold, 4),
+        "recall_test": round(float(flagged[held & problem].mean()), 4) if (held & problem).any() else float("nan"),
+        "fpr_test": round(float(flagged[held & ~problem].mean()), 4),
+        "recall_all": round(float(flagged[problem].mean()), 4) if problem.any() else float("nan"),
+        "fpr_all": round(float(flagged[~problem].mean()), 4),
+        "share_passed": round(float((~flagged).mean()), 4),
+        "n_postings": float(len(ads)),
+        "rule_set_version": float(verifier.rules.version),
+    })  # fmt: skip
+    metrics["train_seconds"] = round(time.perf_counter() - started, 1)
+    verifier.metrics = metrics
+    joblib.dump(verifier, ctx.out_dir / MODEL_FILE, compress=3)
+    checks.to_parquet(ctx.out_dir / CHECKS_FILE, index=False)
+    return ArtifactResult(files=(MODEL_FILE, CHECKS_FILE), metrics=metrics)
+
+
+def checks_frame(ads: pd.DataFrame, verdicts: Sequence[Verdict]) -> pd.DataFrame:
+    """Verdicts of stored postings as a table (one row per posting)."""
+    return pd.DataFrame({
+        "posting_id": ads["posting_id"].astype(int).to_numpy(),
+        "decision": [v.decision for v in verdicts],
+        "score": [v.score for v in verdicts],
+        "reasons": [v.reasons() for v in verdicts],
+        "rule_ids": [";".join(dict.fromkeys(h.rule_id for h in v.hits)) for v in verdicts],
+        "families": [";".join(dict.fromkeys(h.family for h in v.hits)) for v in verdicts],
+        "laws": [";".join(dict.fromkeys(h.law for h in v.hits)) for v in verdicts],
+        "ml_probability": [np.nan if v.ml_probability is None else v.ml_probability for v in verdicts],
+        "cluster": [-1 if v.cluster is None else v.cluster for v in verdicts],
+        "duplicates": [";".join(v.duplicates) for v in verdicts],
+    })  # fmt: skip
+
+
+def load_ad_verifier(models_dir: Path) -> AdVerifier:
+    """Load the built verifier (only from our own models/ directory).
+
+    Raises:
+        ArtifactMissing: When it has not been built (the message names ``python -m app build``).
+    """
+    return joblib.load(artifact_path(models_dir, MODEL_NAME, MODEL_FILE))
+
+
+def load_stored_checks(models_dir: Path) -> pd.DataFrame:
+    """Verdicts of the stored postings recorded at the build (rule set of the build)."""
+    return pd.read_parquet(artifact_path(models_dir, MODEL_NAME, CHECKS_FILE))
+
+
+register(ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="구인광고 AI 검증", build=build_ad_verifier))

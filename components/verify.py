@@ -1,0 +1,178 @@
+"""Components of the job-ad verification pages (검증 대기열, 규칙 관리, 공고 사전 점검).
+
+Ad text is user text: it is shown through :func:`app.verify.highlight.highlighted_markdown`
+(every Markdown character escaped, spans marked with Streamlit's own ``:red-background[]``) or
+``st.text`` — never as HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from app.services.ad_check import REVIEW_DECISIONS, QueueFilter, QueueMetrics
+from app.verify.decision import DECISION_LABELS, Verdict
+from app.verify.highlight import highlighted_markdown
+from app.verify.rules import FAMILIES, SEVERITY_LABELS, RuleSet
+from components.display import MetricItem, render_metrics_row
+
+MODEL_NAME = "ad_verifier"
+DECISION_ICONS: dict[str, str] = {"pass": ":material/check_circle:", "review": ":material/help:", "block": ":material/block:"}
+AI_NOTE = ("AI 검증 결과입니다 · 규칙 버전 {rules} · 모델 버전 {version} · 재검증·차단 공고는 담당자가 확인해 최종 결정합니다.")
+
+
+def render_verdict(verdict: Verdict, *, rules_version: int, model_version: str) -> None:
+    """Decision, score and the AI notice."""
+    text = f"판정: **{verdict.label}** · 위험 점수 {verdict.score:.2f}"
+    if verdict.ml_probability is not None:
+        text += f" · AI 문제 확률 {verdict.ml_probability:.0%}"
+    if verdict.decision == "block":
+        st.error(text, icon=DECISION_ICONS["block"])
+    elif verdict.decision == "review":
+        st.warning(text, icon=DECISION_ICONS["review"])
+    else:
+        st.success(text, icon=DECISION_ICONS["pass"])
+    st.info(AI_NOTE.format(rules=rules_version, version=model_version), icon=":material/smart_toy:")
+    for note in verdict.notes:
+        st.caption(note)
+
+
+def render_hits(verdict: Verdict) -> None:
+    """One card per finding: rule, law and article, what was found, why, and the fix."""
+    if not verdict.hits:
+        st.caption("법령 규칙에 걸린 문구나 조건이 없습니다.")
+        return
+    for hit in verdict.hits:
+        with st.container(border=True):
+            st.markdown(f"**{hit.name}** · {SEVERITY_LABELS.get(hit.severity, hit.severity)} · `{hit.rule_id}`")
+            st.caption(f"근거: {hit.citation} · 분야: {FAMILIES.get(hit.family, hit.family)}")
+            st.markdown("발견: " + highlighted_markdown(hit.evidence, [(0, len(hit.evidence))]))
+            st.markdown(highlighted_markdown(hit.explanation, []))
+            st.markdown("수정 제안: " + highlighted_markdown(hit.fix, []))
+
+
+def render_highlighted(title: str, body: str, verdict: Verdict) -> None:
+    """Title and body with every text hit marked."""
+    title_spans = [(h.start, h.end) for h in verdict.hits if h.field == "title"]
+    body_spans = [(h.start, h.end) for h in verdict.hits if h.field == "body" and h.end > h.start]
+    with st.container(border=True):
+        st.markdown("**" + highlighted_markdown(title, title_spans) + "**")
+        st.markdown(highlighted_markdown(body, body_spans))
+
+
+def render_ml_terms(verdict: Verdict) -> None:
+    """The classifier's top terms for this ad."""
+    if verdict.ml_probability is None:
+        return
+    if not verdict.ml_terms:
+        st.caption(f"AI 분류 모델: 문제 확률 {verdict.ml_probability:.0%} (두드러진 단서 없음)")
+        return
+    terms = ", ".join(f"{name.split(':', 1)[-1]} (+{value:.2f})" for name, value in verdict.ml_terms)
+    st.caption(f"AI 분류 모델: 문제 확률 {verdict.ml_probability:.0%} · 점수를 올린 단서: {terms}")
+
+
+def render_duplicates(verdict: Verdict, titles: pd.DataFrame | None = None) -> None:
+    """Ads of the duplicate cluster."""
+    if not verdict.duplicates:
+        return
+    ids = [d.removeprefix("stored:") for d in verdict.duplicates]
+    st.markdown(f"**중복 의심 공고 {len(ids)}건**")
+    if titles is not None:
+        known = titles[titles["posting_id"].astype(str).isin(ids)]
+        if not known.empty:
+            st.dataframe(known.rename(columns={"posting_id": "공고 번호", "title": "공고명", "employer_name": "기업"})
+                         [["공고 번호", "공고명", "기업"]], hide_index=True, width="stretch", key="verify.duplicates")
+            return
+    st.caption(", ".join(ids))
+
+
+# --------------------------------------------------------------------------- queue
+
+
+def render_queue_metrics(metrics: QueueMetrics) -> None:
+    """Queue size, share auto-passed and reviewer agreement."""
+    agreement = "-" if metrics.agreement != metrics.agreement else f"{metrics.agreement:.0%}"
+    render_metrics_row([
+        MetricItem("검토 대기", f"{metrics.n_waiting:,}건", f"검증 대상 {metrics.n_postings:,}건 중 판정 재검증·차단 {metrics.n_flagged:,}건"),
+        MetricItem("자동 통과 비율", f"{metrics.share_passed:.1%}", "사람이 보지 않고 통과한 공고"),
+        MetricItem("검토 완료", f"{metrics.n_reviewed:,}건"),
+        MetricItem("검토자-모델 일치율", agreement, "검토한 공고 중 검토자가 반려한(모델의 문제 판정이 맞은) 비율"),
+    ])  # fmt: skip
+
+
+def select_queue_filter(checks: pd.DataFrame, rules: RuleSet) -> QueueFilter:
+    """Filters by decision, reason (rule) and law; whether reviewed ads are shown."""
+    names = {r.id: r.name for r in (*rules.rules, *rules.conditions)}
+    present = sorted({r for items in checks["rule_ids"].fillna("").str.split(";") for r in items if r})
+    laws = sorted({law for items in checks["laws"].fillna("").str.split(";") for law in items if law})
+    labels = {r: f"{names.get(r, r)} ({r})" for r in present}
+    decision_labels = {"block": DECISION_LABELS["block"], "review": DECISION_LABELS["review"]}
+    c1, c2, c3 = st.columns([1, 2, 2])
+    decisions = c1.multiselect("판정", options=list(decision_labels), format_func=decision_labels.__getitem__,
+                               key="ad_review.filter.decisions", placeholder="전체")
+    rule_ids = c2.multiselect("사유(규칙)", options=present, format_func=labels.__getitem__, key="ad_review.filter.rules",
+                              placeholder="전체")
+    chosen_laws = c3.multiselect("법령", options=laws, key="ad_review.filter.laws", placeholder="전체")
+    reviewed = st.toggle("검토 완료 공고도 보기", key="ad_review.filter.reviewed")
+    return QueueFilter(decisions=tuple(decisions), rule_ids=tuple(rule_ids), laws=tuple(chosen_laws),
+                       include_reviewed=bool(reviewed))
+
+
+def render_queue(table: pd.DataFrame, *, key: str) -> int | None:
+    """The queue table with single-row selection; returns the selected posting id."""
+    shown = table.head(2000)
+    st.caption(f"{len(table):,}건 (위험 점수가 높은 순) · 행을 선택하면 아래에 상세 내용이 나옵니다.")
+    event = st.dataframe(shown, key=key, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         column_config={"위험 점수": st.column_config.ProgressColumn("위험 점수", min_value=0, max_value=1,
+                                                                                   format="%.2f")})
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if rows and 0 <= rows[0] < len(shown):
+        return int(shown.iloc[rows[0]]["공고 번호"])
+    return None
+
+
+def render_review_form(*, key: str) -> tuple[str, str] | None:
+    """Approve/reject with a comment. Returns (decision, comment) when submitted."""
+    with st.form(key, border=True):
+        decision = st.radio("검토 결과", options=list(REVIEW_DECISIONS), format_func=REVIEW_DECISIONS.__getitem__,
+                            key="ad_review.form.decision", horizontal=True)
+        comment = st.text_area("의견 (반려 시 5자 이상, 개인정보는 적지 마세요)", key="ad_review.form.comment", max_chars=500)
+        submitted = st.form_submit_button("검토 결과 저장", icon=":material/task_alt:", type="primary")
+    return (str(decision), str(comment or "")) if submitted else None
+
+
+def reviews_table(reviews: pd.DataFrame) -> pd.DataFrame:
+    """Display table of review decisions."""
+    return pd.DataFrame({
+        "시각(UTC)": reviews["at"].astype(str).str[:16], "검토자": reviews["reviewer"].astype(str),
+        "결과": reviews["decision"].map(REVIEW_DECISIONS), "모델 판정": reviews["model_decision"].map(DECISION_LABELS),
+        "의견": reviews["comment"].astype(str),
+    })  # fmt: skip
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def rules_table(rules: RuleSet) -> pd.DataFrame:
+    """One row per rule and fixed check: id, name, law and article, severity, family, counts."""
+    rows = []
+    for rule in rules.rules:
+        rows.append({"ID": rule.id, "이름": rule.name, "근거": f"{rule.law} {rule.article}",
+                     "처리": SEVERITY_LABELS[rule.severity], "분야": FAMILIES[rule.family],
+                     "패턴": len(rule.patterns) + len(rule.morphemes), "예외": len(rule.exceptions)})
+    for check in rules.conditions:
+        rows.append({"ID": check.id, "이름": check.name, "근거": f"{check.law} {check.article}",
+                     "처리": SEVERITY_LABELS[check.severity], "분야": FAMILIES[check.family], "패턴": 0, "예외": 0})
+    return pd.DataFrame(rows)
+
+
+def render_rule_tests(hits: Sequence[dict[str, object]]) -> None:
+    """Hits of an edited rule set on the sample text."""
+    if not hits:
+        st.info("예시 문장에서 걸린 규칙이 없습니다.", icon=":material/info:")
+        return
+    st.dataframe(pd.DataFrame(hits).rename(columns={"rule_id": "규칙", "name": "이름", "citation": "근거",
+                                                    "field": "위치", "evidence": "발견 문구"}),
+                 hide_index=True, width="stretch", key="ad_rules.test.table")

@@ -1,0 +1,73 @@
+"""공고 사전 점검 (employers): check a draft posting before saving it — each finding with the law
+it breaks, the highlighted wording and a compliant rewording; minimum wage and weekly hours;
+whether a similar posting is already published."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.labour import WAGE_TYPE_LABELS, WAGE_TYPES
+from app.ml.registry import ArtifactMissing
+from app.services import ad_check
+from app.services.ad_check import InvalidDraft
+from components import auth, resources, state
+from components import audit as audit_log
+from components import verify as ui
+
+user = auth.require_role("ad_check")
+st.title("공고 사전 점검")
+st.caption("저장하기 전에 공고 초안을 법령 규칙, 최저임금·근로시간, AI 분류 모델, 중복 공고로 점검합니다. "
+           "문제가 있으면 근거 법령과 고칠 문구를 알려 드립니다.")
+
+try:
+    verifier = resources.ad_verifier()
+except ArtifactMissing as err:
+    st.warning(str(err))
+    st.stop()
+
+engine = resources.engine()
+employer_name = ""
+if user.get("role") == "employer":
+    titles = resources.stored_ad_titles()
+    mine = titles[titles["employer_id"] == int(user.get("employer_id") or 0)]
+    employer_name = str(mine["employer_name"].iloc[0]) if not mine.empty else ""
+
+with st.form("ad_check.form", border=True):
+    title = st.text_input("공고 제목", key=state.AD_CHECK_TITLE, max_chars=200)
+    body = st.text_area("공고 본문 (담당 업무, 자격 요건, 근무 조건, 복리후생, 전형, 제출 서류 등)", key=state.AD_CHECK_BODY,
+                        height=260, max_chars=20000)
+    c1, c2, c3, c4 = st.columns(4)
+    wage_type = c1.selectbox("임금 형태", options=list(WAGE_TYPES), format_func=WAGE_TYPE_LABELS.__getitem__,
+                             key=state.AD_CHECK_WAGE_TYPE, index=2)
+    wage = c2.number_input("임금액 (원)", min_value=0, max_value=1_000_000_000, step=10_000, key=state.AD_CHECK_WAGE,
+                           value=2_500_000)
+    hours = c3.number_input("주당 근로시간", min_value=1.0, max_value=80.0, step=1.0, key=state.AD_CHECK_HOURS, value=40.0)
+    contact = c4.text_input("연락처 (전화)", key=state.AD_CHECK_CONTACT, max_chars=100, placeholder="02-123-4567")
+    submitted = st.form_submit_button("점검하기", type="primary", icon=":material/fact_check:")
+
+if submitted:
+    try:
+        draft = ad_check.validate_draft({"title": title, "body": body, "wage_type": wage_type, "wage": int(wage),
+                                         "hours_per_week": float(hours), "employer_name": employer_name, "contact": contact})
+    except InvalidDraft as err:
+        st.error(str(err))
+        st.stop()
+    verdict = ad_check.check_draft(verifier, draft)
+    audit_log.log_shown(engine, user, model_name=ui.MODEL_NAME, action="verify.draft",
+                        model_version=f"{verifier.version}/rules{verifier.rules.version}",
+                        input_hash=ad_check.draft_hash(draft),
+                        output={"decision": verdict.decision, "score": verdict.score, "rules": [h.rule_id for h in verdict.hits]})
+    ui.render_verdict(verdict, rules_version=verifier.rules.version, model_version=verifier.version)
+    if verdict.decision == "pass":
+        st.caption("점검을 통과했습니다. 저장 후 게재됩니다.")
+    elif verdict.decision == "block":
+        st.caption("이대로는 게재할 수 없습니다. 아래 제안대로 고친 뒤 다시 점검하세요.")
+    else:
+        st.caption("저장하면 담당자가 확인한 뒤 게재됩니다. 아래 내용을 먼저 고치면 바로 게재될 수 있습니다.")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        ui.render_highlighted(draft.title, draft.body, verdict)
+    with right:
+        ui.render_hits(verdict)
+        ui.render_ml_terms(verdict)
+        ui.render_duplicates(verdict, resources.stored_ad_titles())

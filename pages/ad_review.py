@@ -1,0 +1,91 @@
+"""구인광고 검증 대기열 (verification staff, policy role): only the ads the verifier flagged,
+by risk; filters by reason and law; the highlighted text with each finding's article and fix,
+the classifier's terms and the duplicate cluster; approve or reject with a comment."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.ml.registry import ArtifactMissing
+from app.services import ad_check
+from app.services.ad_check import InvalidReview
+from components import auth, resources, state
+from components import audit as audit_log
+from components import verify as ui
+
+user = auth.require_role("ad_review")
+st.title("구인광고 검증 대기열")
+st.caption("법령 규칙·조건 점검·AI 분류 모델·중복 탐지로 검증해 재검증 또는 차단으로 판정된 공고만 모았습니다. "
+           "통과 판정 공고는 사람이 보지 않고 게재됩니다.")
+
+try:
+    verifier = resources.ad_verifier()
+except ArtifactMissing as err:
+    st.warning(str(err))
+    st.stop()
+
+engine = resources.engine()
+checks = resources.stored_verdicts(verifier)
+reviews = ad_check.load_reviews(engine)
+notice = st.session_state.pop(state.AD_REVIEW_NOTICE, None)
+if notice:
+    st.success(notice)
+ui.render_queue_metrics(ad_check.queue_metrics(checks, reviews))
+st.info(ui.AI_NOTE.format(rules=verifier.rules.version, version=verifier.version), icon=":material/smart_toy:")
+
+flt = ui.select_queue_filter(checks, verifier.rules)
+titles = resources.stored_ad_titles()
+queue = ad_check.review_queue(checks, reviews, titles, flt)
+selected = ui.render_queue(ad_check.queue_table(queue), key=state.AD_QUEUE_TABLE)
+if selected is not None:
+    st.session_state[state.AD_QUEUE_POSTING] = selected
+posting_id = st.session_state.get(state.AD_QUEUE_POSTING)
+if posting_id is None and not queue.empty:
+    posting_id = int(queue["posting_id"].iloc[0])
+
+if posting_id is not None:
+    st.subheader(f"공고 #{int(posting_id)} 상세")
+    try:
+        ad, verdict = ad_check.posting_verdict(engine, verifier, int(posting_id))
+    except LookupError as err:
+        st.error(str(err))
+        st.stop()
+    audit_log.log_shown(engine, user, model_name=ui.MODEL_NAME, action="verify.review_detail",
+                        model_version=f"{verifier.version}/rules{verifier.rules.version}",
+                        input_hash=audit_log.input_hash_of("posting", int(posting_id), verifier.rules.version),
+                        output={"decision": verdict.decision, "score": verdict.score,
+                                "rules": [h.rule_id for h in verdict.hits]})
+    st.caption(f"기업: {ad['employer_name']} · 임금: {ad['wage_type']} {int(ad['wage']):,}원 · 주 {ad['hours_per_week']:g}시간 · "
+               f"게시 연도 {int(ad['year'])}")
+    ui.render_verdict(verdict, rules_version=verifier.rules.version, model_version=verifier.version)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        ui.render_highlighted(str(ad["title"]), str(ad["body"]), verdict)
+    with right:
+        ui.render_hits(verdict)
+        ui.render_ml_terms(verdict)
+        ui.render_duplicates(verdict, titles)
+    history = ad_check.load_reviews(engine, int(posting_id))
+    if not history.empty:
+        st.markdown("**검토 이력**")
+        st.dataframe(ui.reviews_table(history), hide_index=True, width="stretch", key="ad_review.history")
+    submitted = ui.render_review_form(key="ad_review.form")
+    if submitted is not None:
+        decision, comment = submitted
+        try:
+            ad_check.save_review(engine, posting_id=int(posting_id), reviewer=str(user.get("username")), decision=decision,
+                                 comment=comment, verdict=verdict, rule_set_version=verifier.rules.version)
+        except InvalidReview as err:
+            st.error(str(err))
+        else:
+            audit_log.log_shown(engine, user, model_name=ui.MODEL_NAME, action="verify.review",
+                                model_version=f"{verifier.version}/rules{verifier.rules.version}",
+                                input_hash=audit_log.input_hash_of("review", int(posting_id), decision, len(history)),
+                                output={"decision": verdict.decision, "review": decision})
+            st.session_state.pop(state.AD_QUEUE_POSTING, None)
+            st.session_state.pop(state.AD_REVIEW_COMMENT, None)
+            st.session_state[state.AD_REVIEW_NOTICE] = (f"공고 #{int(posting_id)}을(를) "
+                                                        f"{ad_check.REVIEW_DECISIONS[decision]} 처리했습니다.")
+            st.rerun()
+else:
+    st.info("검토할 공고가 없습니다.", icon=":material/inbox:")
