@@ -58,7 +58,7 @@ def render_highlighted(title: str, body: str, verdict: Verdict) -> None:
     title_spans = [(h.start, h.end) for h in verdict.hits if h.field == "title"]
     body_spans = [(h.start, h.end) for h in verdict.hits if h.field == "body" and h.end > h.start]
     with st.container(border=True):
-        st.markdown("**" + highlighted_markdown(title, title_spans) + "**")
+        st.markdown("제목: " + highlighted_markdown(title, title_spans))
         st.markdown(highlighted_markdown(body, body_spans))
 
 
@@ -155,15 +155,23 @@ def reviews_table(reviews: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- rules
 
 
+def citation(law: str, article: str) -> str:
+    """Each law with its article: ``"남녀고용평등법 제7조 제2항, 채용절차법 제4조의3"``."""
+    laws, articles = [p.strip() for p in law.split(";")], [p.strip() for p in article.split(";")]
+    if len(laws) == len(articles):
+        return ", ".join(f"{a} {b}" for a, b in zip(laws, articles, strict=True))
+    return f"{law} {article}"
+
+
 def rules_table(rules: RuleSet) -> pd.DataFrame:
     """One row per rule and fixed check: id, name, law and article, severity, family, counts."""
     rows = []
     for rule in rules.rules:
-        rows.append({"ID": rule.id, "이름": rule.name, "근거": f"{rule.law} {rule.article}",
+        rows.append({"ID": rule.id, "이름": rule.name, "근거": citation(rule.law, rule.article),
                      "처리": SEVERITY_LABELS[rule.severity], "분야": FAMILIES[rule.family],
                      "패턴": len(rule.patterns) + len(rule.morphemes), "예외": len(rule.exceptions)})
     for check in rules.conditions:
-        rows.append({"ID": check.id, "이름": check.name, "근거": f"{check.law} {check.article}",
+        rows.append({"ID": check.id, "이름": check.name, "근거": citation(check.law, check.article),
                      "처리": SEVERITY_LABELS[check.severity], "분야": FAMILIES[check.family], "패턴": 0, "예외": 0})
     return pd.DataFrame(rows)
 

@@ -32,7 +32,11 @@ if user.get("role") == "employer":
     mine = titles[titles["employer_id"] == int(user.get("employer_id") or 0)]
     employer_name = str(mine["employer_name"].iloc[0]) if not mine.empty else ""
 
+if state.AD_CHECK_COMPANY not in st.session_state:
+    st.session_state[state.AD_CHECK_COMPANY] = employer_name
 with st.form("ad_check.form", border=True):
+    company = st.text_input("회사명", key=state.AD_CHECK_COMPANY, max_chars=100,
+                            help="모집자 신원 확인에 씁니다(직업안정법 시행령 제34조).")
     title = st.text_input("공고 제목", key=state.AD_CHECK_TITLE, max_chars=200)
     body = st.text_area("공고 본문 (담당 업무, 자격 요건, 근무 조건, 복리후생, 전형, 제출 서류 등)", key=state.AD_CHECK_BODY,
                         height=260, max_chars=20000)
@@ -48,7 +52,7 @@ with st.form("ad_check.form", border=True):
 if submitted:
     try:
         draft = ad_check.validate_draft({"title": title, "body": body, "wage_type": wage_type, "wage": int(wage),
-                                         "hours_per_week": float(hours), "employer_name": employer_name, "contact": contact})
+                                         "hours_per_week": float(hours), "employer_name": company, "contact": contact})
     except InvalidDraft as err:
         st.error(str(err))
         st.stop()
@@ -56,7 +60,8 @@ if submitted:
     audit_log.log_shown(engine, user, model_name=ui.MODEL_NAME, action="verify.draft",
                         model_version=f"{verifier.version}/rules{verifier.rules.version}",
                         input_hash=ad_check.draft_hash(draft),
-                        output={"decision": verdict.decision, "score": verdict.score, "rules": [h.rule_id for h in verdict.hits]})
+                        output={"decision": verdict.decision, "score": verdict.score,
+                                "rules": list(dict.fromkeys(h.rule_id for h in verdict.hits))})
     ui.render_verdict(verdict, rules_version=verifier.rules.version, model_version=verifier.version)
     if verdict.decision == "pass":
         st.caption("점검을 통과했습니다. 저장 후 게재됩니다.")

@@ -54,7 +54,7 @@ if posting_id is not None:
                         model_version=f"{verifier.version}/rules{verifier.rules.version}",
                         input_hash=audit_log.input_hash_of("posting", int(posting_id), verifier.rules.version),
                         output={"decision": verdict.decision, "score": verdict.score,
-                                "rules": [h.rule_id for h in verdict.hits]})
+                                "rules": list(dict.fromkeys(h.rule_id for h in verdict.hits))})
     st.caption(f"기업: {ad['employer_name']} · 임금: {ad['wage_type']} {int(ad['wage']):,}원 · 주 {ad['hours_per_week']:g}시간 · "
                f"게시 연도 {int(ad['year'])}")
     ui.render_verdict(verdict, rules_version=verifier.rules.version, model_version=verifier.version)

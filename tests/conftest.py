@@ -128,3 +128,19 @@ def hiring_env(monkeypatch: pytest.MonkeyPatch, hiring_built: tuple[str, Path], 
     get_settings.cache_clear()
     yield url
     get_settings.cache_clear()
+
+
+def copy_world_database(url: str, path: Path, *, empty: tuple[str, ...] = ()) -> Path:
+    """Copy a SQLite world database (online backup) to ``path`` and empty the given tables.
+
+    Modules that write operational rows (overrides, band settings, reviews, rule versions)
+    work on such a copy, so the session's shared database stays as the page tests expect.
+    """
+    import sqlite3
+
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as src, sqlite3.connect(path) as dst:
+        src.backup(dst)
+    with sqlite3.connect(path) as conn:
+        for table in empty:
+            conn.execute(f"DELETE FROM {table}")  # noqa: S608 - table names are the caller's constants
+    return path

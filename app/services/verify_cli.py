@@ -26,7 +26,7 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from app.db.importers.csv_reader import FileProblem, read_cells
+from app.db.importers.csv_reader import NOT_UTF8, FileProblem, read_cells
 from app.labour import WAGE_TYPES
 from app.services.cli_io import check_output_path, report_input_errors, write_atomically
 
@@ -138,6 +138,9 @@ def _verify(args: argparse.Namespace) -> int:
     if args.rules is not None:
         try:
             rules = parse_rule_set(Path(args.rules).read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            print(f"규칙 파일을 쓸 수 없습니다: {args.rules}\n{NOT_UTF8}", file=sys.stderr)
+            return 2
         except (OSError, InvalidRules) as err:
             print(f"규칙 파일을 쓸 수 없습니다: {args.rules}\n{err}", file=sys.stderr)
             return 2
@@ -183,7 +186,19 @@ def read_labelled(path: Path, text_columns: Sequence[str], label_column: str) ->
     Raises:
         ValueError: Missing columns or unreadable labels (Korean message with line numbers).
     """
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    import csv  # noqa: PLC0415
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        records, starts = [], []
+        line = reader.line_num
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                records.append(row)
+                starts.append(line + 1)  # the physical line where this record starts
+            line = reader.line_num
+    frame = pd.DataFrame([r + [""] * (len(header) - len(r)) for r in records], columns=header) if header else pd.DataFrame()
     missing = [c for c in (*text_columns, label_column) if c not in frame.columns]
     if missing:
         raise ValueError(f"1행: 필수 열이 없습니다: {', '.join(missing)}")
@@ -191,7 +206,7 @@ def read_labelled(path: Path, text_columns: Sequence[str], label_column: str) ->
         {"1": 1, "0": 0, "true": 1, "false": 0, "t": 1, "f": 0, "yes": 1, "no": 0})
     bad = truth.isna()
     if bad.any():
-        lines = ", ".join(str(i + 2) for i in np.flatnonzero(bad)[:10])
+        lines = ", ".join(str(starts[i]) for i in np.flatnonzero(bad)[:10])
         raise ValueError(f"{lines}행: [{label_column}] 레이블은 1/0, true/false, t/f, yes/no 중 하나여야 합니다")
     title = frame[text_columns[0]].astype(str)
     body = frame[list(text_columns[1:])].astype(str).agg("\n".join, axis=1) if len(text_columns) > 1 else ""
@@ -209,6 +224,9 @@ def _train(args: argparse.Namespace) -> int:
         ads, labels = read_labelled(args.input, [c.strip() for c in args.text_columns.split(",") if c.strip()],
                                     args.label_column)
         model, metrics = train_classifier(ads, labels, language=args.language, seed=args.seed)
+    except UnicodeDecodeError:
+        print(f"학습할 수 없습니다: {NOT_UTF8}", file=sys.stderr)
+        return 2
     except (OSError, ValueError, pd.errors.ParserError) as err:
         print(f"학습할 수 없습니다: {err}", file=sys.stderr)
         return 2

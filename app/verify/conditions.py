@@ -11,6 +11,7 @@ the table uses its latest year).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 
@@ -84,7 +85,8 @@ def check_conditions(
     hourly = float(hourly_equivalent(wage_type, float(wage), float(hours_per_week)))
     if hourly < minimum.hourly:
         rule = _condition(rules, "BELOW_MIN_WAGE")
-        evidence = f"시간급 환산 {hourly:,.0f}원 < {minimum.year}년 최저임금 {minimum.hourly:,}원"
+        # rounded down: 10,319.99 must not read "10,320원 < 10,320원"
+        evidence = f"시간급 환산 {math.floor(hourly):,}원 < {minimum.year}년 최저임금 {minimum.hourly:,}원"
         hits.append(hit_for(rule, "wage", 0, 0, evidence))
     if hours_per_week > MAX_WEEKLY_HOURS:
         rule = _condition(rules, "EXCESS_HOURS")

@@ -54,23 +54,38 @@ def compact(text: str) -> CompactText:
     character.
     """
     folded = unicodedata.normalize("NFKC", text).lower()
-    if len(folded) == len(text):
+    # 1:1 only when the text is already NFKC (an expanding and a shrinking character could
+    # otherwise cancel out in the lengths) and lower-casing kept every length
+    if len(folded) == len(text) and unicodedata.is_normalized("NFKC", text):
         codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
         kept = np.flatnonzero(~np.isin(codes, _SEPARATOR_CODES))
         return CompactText(text=folded.translate(_DROP), origin=tuple(kept.tolist()), source=text)
     return _compact_slow(text)
 
 
+def _clusters(text: str) -> list[tuple[int, str]]:
+    """(start, characters) of each base character with the combining marks and Hangul medial or
+    final jamo that follow it — what NFKC composes into one character (e.g. decomposed "가")."""
+    groups: list[tuple[int, str]] = []
+    for i, ch in enumerate(text):
+        joins = unicodedata.combining(ch) or 0x1160 <= ord(ch) <= 0x11FF or 0xD7B0 <= ord(ch) <= 0xD7FF
+        if groups and joins:
+            start, chars = groups[-1]
+            groups[-1] = (start, chars + ch)
+        else:
+            groups.append((i, ch))
+    return groups
+
+
 def _compact_slow(text: str) -> CompactText:
     out: list[str] = []
     origin: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in SEPARATORS:
+    for start, chars in _clusters(text):
+        if chars in SEPARATORS:
             continue
-        folded = unicodedata.normalize("NFKC", ch).lower() if not ch.isascii() else ch.lower()
-        for piece in folded:
+        for piece in unicodedata.normalize("NFKC", chars).lower():
             if piece in SEPARATORS:
                 continue
             out.append(piece)
-            origin.append(i)
+            origin.append(start)
     return CompactText(text="".join(out), origin=tuple(origin), source=text)

@@ -150,12 +150,35 @@ class RuleSet(BaseModel):
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200)
 
 
+def _korean_message(problem: Mapping[str, Any]) -> str:
+    kind = problem.get("type", "")
+    ctx = problem.get("ctx") or {}
+    if kind == "value_error":
+        return str(problem.get("msg", "")).removeprefix("Value error, ")
+    if kind == "literal_error":
+        return f"허용되지 않는 값입니다 (허용: {ctx.get('expected', '')}; 입력: {problem.get('input')!r})"
+    if kind == "missing":
+        return "필수 항목이 없습니다"
+    if kind == "extra_forbidden":
+        return "알 수 없는 항목입니다"
+    if kind == "string_pattern_mismatch":
+        return f"형식이 맞지 않습니다 (입력: {problem.get('input')!r}; 규칙 ID는 대문자·숫자·밑줄 3~32자)"
+    if kind in ("string_too_short", "too_short"):
+        return f"너무 짧습니다 (최소 {ctx.get('min_length', '')})"
+    if kind in ("string_too_long", "too_long"):
+        return f"너무 깁니다 (최대 {ctx.get('max_length', '')})"
+    if kind in ("int_parsing", "int_type", "greater_than_equal"):
+        return f"1 이상의 정수여야 합니다 (입력: {problem.get('input')!r})"
+    if kind in ("string_type", "tuple_type", "list_type", "dict_type", "model_type"):
+        return f"형식이 맞지 않습니다 (입력: {problem.get('input')!r})"
+    return f"값이 올바르지 않습니다 ({kind})"
+
+
 def _korean_errors(err: ValidationError) -> str:
     lines = []
     for problem in err.errors():
-        where = ".".join(str(p) for p in problem["loc"])
-        message = str(problem.get("msg", "")).removeprefix("Value error, ")
-        lines.append(f"[{where}] {message}")
+        where = ".".join(str(p) for p in problem["loc"]) or "전체"
+        lines.append(f"[{where}] {_korean_message(problem)}")
     return "\n".join(lines)
 
 
@@ -341,6 +364,8 @@ class RuleEngine:
         hits, offset = [], 0
         for line in text.split("\n"):
             line_start, offset = offset, offset + len(line) + 1
+            if any(line_start <= a < line_start + len(line) + 1 for a, _ in covered):
+                continue  # one hit per rule per line: the regex already reported this line
             for trigger, pattern in entry.morphemes:
                 if not trigger.search(line):
                     continue

@@ -40,7 +40,7 @@ from app.verify.duplicates import DuplicateIndex, clusters_from_signatures, sign
 from app.verify.rules import RuleEngine, RuleSet, load_default_rules
 
 MODEL_NAME = "ad_verifier"
-MODEL_VERSION = "1.0"
+MODEL_VERSION = "1.2"
 MODEL_FILE = "ad_verifier.joblib"
 CHECKS_FILE = "ad_checks.parquet"
 TEXT_RULES: tuple[str, ...] = (
@@ -137,11 +137,14 @@ class AdVerifier:
             hits.append(found)
 
         terms: list[list[tuple[str, float]]] = [[] for _ in range(n)]
-        if self.classifier is not None and (probabilities is None or explain):
+        applicable = np.ones(n, dtype=bool)
+        if self.classifier is not None:
             ml_frame = pd.DataFrame({"title": titles, "body": bodies, "hours_per_week": frame["hours_per_week"].to_numpy(float),
                                      "pay_ratio": hourly / np.array([m.hourly for m in minimums], dtype=float)})
             if probabilities is None:
-                probabilities = self.classifier.predict_proba(ml_frame)
+                probabilities, applicable = self.classifier.score(ml_frame)
+            else:
+                applicable = self.classifier.applicable(ml_frame)
             if explain:
                 terms = self.classifier.top_terms(ml_frame, k=5)
 
@@ -151,7 +154,8 @@ class AdVerifier:
             ids = frame["id"].astype(str).tolist()
             sig = signature_matrix if signature_matrix is not None else signatures(
                 [t + "\n" + b for t, b in zip(titles, bodies, strict=True)])
-            within = clusters_from_signatures(sig)
+            # stored postings are all in the index already: their clusters come from it
+            within = clusters_from_signatures(sig) if not exclude_self else clusters_from_signatures(sig[:0])
             for members in within.clusters():
                 for i in members:
                     clusters[i] = int(within.labels[i])
@@ -159,8 +163,8 @@ class AdVerifier:
             if self.index is not None and len(self.index):
                 for row in self.index.query(sig).itertuples(index=False):
                     i = int(row.row)
-                    if exclude_self and str(row.id) == ids[i]:
-                        continue
+                    if exclude_self and not _posted_earlier(str(row.id), ids[i]):
+                        continue  # itself, or a later copy: the first posting of a cluster is no duplicate
                     if str(row.id) not in dup_ids[i]:
                         dup_ids[i].append(f"stored:{row.id}")
         verdicts = []
@@ -173,11 +177,79 @@ class AdVerifier:
                 found.append(hit_for(rule, "body", 0, 0, f"유사 공고 {len(dup_ids[i])}건: {', '.join(dup_ids[i][:5])}"))
             p = None if probabilities is None else float(probabilities[i])
             notes = []
+            if p is not None and not applicable[i]:
+                p = None  # outside what the classifier learned: the rules and checks decide alone
+                notes.append("AI 분류 모델이 학습한 공고와 문체가 많이 달라 AI 판정은 쓰지 않고 규칙·조건 점검만 적용했습니다")
             if minimums[i].table_year != minimums[i].year:
                 notes.append(f"{minimums[i].year}년 최저임금이 표에 없어 {minimums[i].table_year}년 값({minimums[i].hourly:,}원)으로 확인했습니다")
             verdicts.append(decide(found, ml_probability=p, ml_threshold=self.ml_threshold, ml_terms=terms[i],
                                    duplicates=dup_ids[i], cluster=clusters[i], notes=notes))
         return verdicts
+
+
+def _posted_earlier(other: str, own: str) -> bool:
+    """Whether stored posting ``other`` was posted before ``own`` (ids grow with time)."""
+    if other.isdigit() and own.isdigit():
+        return int(other) < int(own)
+    return other != own
+
+
+_WORKER: AdVerifier | None = None
+
+
+def _init_worker(verifier: AdVerifier) -> None:
+    global _WORKER  # noqa: PLW0603 - one verifier per worker process
+    _WORKER = verifier
+
+
+def _verify_chunk(args: tuple[pd.DataFrame, bool | list[bool], dict]) -> list[Verdict]:
+    frame, identity, options = args
+    assert _WORKER is not None
+    return _WORKER.verify(frame, check_identity=identity, **options)
+
+
+def verify_many(
+    verifier: AdVerifier, ads: pd.DataFrame, *, workers: int = 2, check_identity: bool = True, **options: object
+) -> list[Verdict]:
+    """:meth:`AdVerifier.verify` of a large frame on ``workers`` processes (rule matching is
+    pure Python, so threads would share one core). Within-batch duplicates are found on the whole
+    frame afterwards, so splitting does not hide a pair.
+
+    The workers are *spawned*, not forked: Kiwi keeps worker threads that do not survive a fork,
+    and a forked child that analyses text waits for them forever. Each worker receives the
+    verifier once (~1 s). Small frames (under 2,000 ads) or ``workers=1`` run in this process.
+    """
+    import multiprocessing as mp  # noqa: PLC0415
+
+    import sys  # noqa: PLC0415
+
+    want_duplicates = bool(options.pop("duplicates", True))
+    main = sys.modules.get("__main__")
+    # a spawned worker re-imports the main module: impossible for stdin or an interactive shell
+    importable_main = bool(getattr(main, "__file__", None)) and not str(getattr(main, "__file__", "")).startswith("<")
+    if workers <= 1 or len(ads) < 2000 or not importable_main:
+        return verifier.verify(ads, check_identity=check_identity, duplicates=want_duplicates, **options)
+    frame = ads.reset_index(drop=True)
+    bounds = np.linspace(0, len(frame), workers + 1).astype(int)
+    chunks = [(frame.iloc[a:b], check_identity, {**options, "duplicates": False}) for a, b in zip(bounds, bounds[1:])]
+    with mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(verifier,)) as pool:
+        parts = pool.map(_verify_chunk, chunks)
+    verdicts = [v for part in parts for v in part]
+    if not want_duplicates:
+        return verdicts
+    # duplicates over the whole frame (and the stored postings), then merged into the verdicts
+    dup_only = replace(verifier, classifier=None)
+    dup_verdicts = dup_only.verify(frame.assign(title=frame["title"], body=frame["body"]), check_identity=False,
+                                   duplicates=True, explain=False, exclude_self=bool(options.get("exclude_self", False)))
+    merged = []
+    for verdict, dup in zip(verdicts, dup_verdicts, strict=True):
+        if not dup.duplicates:
+            merged.append(verdict)
+            continue
+        extra = [h for h in dup.hits if h.rule_id == "DUPLICATE"]
+        merged.append(decide([*verdict.hits, *extra], ml_probability=verdict.ml_probability, ml_threshold=verifier.ml_threshold,
+                             ml_terms=verdict.ml_terms, duplicates=dup.duplicates, cluster=dup.cluster, notes=verdict.notes))
+    return merged
 
 
 def verdict_frame(ids: Sequence[object], verdicts: Sequence[Verdict]) -> pd.DataFrame:
@@ -286,7 +358,7 @@ def checks_frame(ads: pd.DataFrame, verdicts: Sequence[Verdict]) -> pd.DataFrame
         "reasons": [v.reasons() for v in verdicts],
         "rule_ids": [";".join(dict.fromkeys(h.rule_id for h in v.hits)) for v in verdicts],
         "families": [";".join(dict.fromkeys(h.family for h in v.hits)) for v in verdicts],
-        "laws": [";".join(dict.fromkeys(h.law for h in v.hits)) for v in verdicts],
+        "laws": [";".join(dict.fromkeys(p.strip() for h in v.hits for p in h.law.split(";"))) for v in verdicts],
         "ml_probability": [np.nan if v.ml_probability is None else v.ml_probability for v in verdicts],
         "cluster": [-1 if v.cluster is None else v.cluster for v in verdicts],
         "duplicates": [";".join(v.duplicates) for v in verdicts],

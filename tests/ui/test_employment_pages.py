@@ -26,9 +26,9 @@ from streamlit.testing.v1 import AppTest
 from app.config import get_settings
 from app.text.formatting import format_manwon
 from tests.ui.helpers import (
+    TIMEOUT,
     db_rows,
     db_scalar,
-    TIMEOUT,
     frame_with,
     frames,
     plotly_figures,

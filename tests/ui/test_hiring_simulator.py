@@ -19,9 +19,9 @@ from streamlit.testing.v1 import AppTest
 
 from app.config import get_settings
 from tests.ui.helpers import (
+    TIMEOUT,
     db_rows,
     db_scalar,
-    TIMEOUT,
     frame_with,
     plotly_figures,
     plotly_values,

@@ -9,7 +9,6 @@ import json
 import math
 import re
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from app.services.employment_reasons import (
     factor_table,
     group_contributions,
 )
+from tests.conftest import copy_world_database
 
 pytestmark = pytest.mark.filterwarnings("ignore:LightGBM binary classifier:UserWarning")
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -55,12 +55,7 @@ def template_db(hiring_built: tuple[str, Path], tmp_path_factory: pytest.TempPat
     """
     url, _ = hiring_built
     path = tmp_path_factory.mktemp("employment_service") / "template.db"
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as src, sqlite3.connect(path) as dst:
-        src.backup(dst)
-    with sqlite3.connect(path) as conn:
-        conn.execute("DELETE FROM risk_overrides")
-        conn.execute("DELETE FROM risk_band_settings")
-    return path
+    return copy_world_database(url, path, empty=("risk_overrides", "risk_band_settings"))
 
 
 @pytest.fixture(scope="module")
