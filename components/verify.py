@@ -44,11 +44,16 @@ def render_hits(verdict: Verdict) -> None:
     if not verdict.hits:
         st.caption("법령 규칙에 걸린 문구나 조건이 없습니다.")
         return
-    for hit in verdict.hits:
+    by_rule: dict[str, list] = {}
+    for hit in verdict.hits:  # one card per rule, however often it hits (the body repeats the title)
+        by_rule.setdefault(hit.rule_id, []).append(hit)
+    for hits in by_rule.values():
+        hit = hits[0]
+        evidence = list(dict.fromkeys(h.evidence for h in hits))
         with st.container(border=True):
             st.markdown(f"**{hit.name}** · {SEVERITY_LABELS.get(hit.severity, hit.severity)} · `{hit.rule_id}`")
             st.caption(f"근거: {hit.citation} · 분야: {FAMILIES.get(hit.family, hit.family)}")
-            st.markdown("발견: " + highlighted_markdown(hit.evidence, [(0, len(hit.evidence))]))
+            st.markdown("발견: " + " · ".join(highlighted_markdown(e, [(0, len(e))]) for e in evidence))
             st.markdown(highlighted_markdown(hit.explanation, []))
             st.markdown("수정 제안: " + highlighted_markdown(hit.fix, []))
 

@@ -9,6 +9,7 @@ import streamlit as st
 from app.ml.registry import ArtifactMissing
 from app.services import ad_check
 from app.services.ad_check import InvalidReview
+from app.services.hiring_text import wage_text
 from components import auth, resources, state
 from components import audit as audit_log
 from components import verify as ui
@@ -55,8 +56,8 @@ if posting_id is not None:
                         input_hash=audit_log.input_hash_of("posting", int(posting_id), verifier.rules.version),
                         output={"decision": verdict.decision, "score": verdict.score,
                                 "rules": list(dict.fromkeys(h.rule_id for h in verdict.hits))})
-    st.caption(f"기업: {ad['employer_name']} · 임금: {ad['wage_type']} {int(ad['wage']):,}원 · 주 {ad['hours_per_week']:g}시간 · "
-               f"게시 연도 {int(ad['year'])}")
+    st.caption(f"기업: {ad['employer_name']} · 임금: {wage_text(str(ad['wage_type']), float(ad['wage']))} · "
+               f"주 {ad['hours_per_week']:g}시간 · 게시 연도 {int(ad['year'])}")
     ui.render_verdict(verdict, rules_version=verifier.rules.version, model_version=verifier.version)
     left, right = st.columns([3, 2], gap="large")
     with left:
