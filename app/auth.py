@@ -62,6 +62,9 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     "ad_review": _POLICY,
     "ad_rules": _POLICY,
     "ad_check": _EMPLOYER_AND_POLICY,
+    # posting assistant: employers write and save their own postings; policy staff may try it
+    # (a demonstration, nothing is saved without an employer account)
+    "posting_assistant": _EMPLOYER_AND_POLICY,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
     "explorer.seekers": _STAFF,
 }
@@ -102,6 +105,8 @@ PAGES: Final[tuple[PageSpec, ...]] = (
         "hiring_policy", "pages/hiring_policy.py", "채용 위험 공고 현황", "hiring-policy", "정책·운영",
         ":material/warning:",
     ),
+    PageSpec("posting_assistant", "pages/posting_assistant.py", "구인공고 AI 작성지원", "posting-assistant", "구인기업",
+             ":material/edit_note:"),
     PageSpec("ad_check", "pages/ad_check.py", "공고 사전 점검", "ad-check", "구인기업", ":material/fact_check:"),
     PageSpec(
         "employment_caseload", "pages/employment_caseload.py", "구직자 위험 현황", "caseload", "구직·상담",

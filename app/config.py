@@ -35,6 +35,14 @@ class Settings(BaseSettings):
         fairness_tolerance: Largest gap between groups (e.g. in the share placed in the
             high-risk band, or in false-negative rates) that the fairness audit accepts before
             it flags the attribute (``GOYONG_FAIRNESS_TOLERANCE``, 0–1).
+        llm_backend: Text generation of the posting assistant: ``offline`` (default; grounded
+            composition, no network, no weights), ``openai`` (an OpenAI-compatible chat server
+            such as vLLM, Ollama or llama.cpp) or ``transformers`` (a local causal LM).
+        llm_base_url: Base URL of the OpenAI-compatible server, e.g. ``http://127.0.0.1:8000/v1``.
+        llm_model: Model name the server serves.
+        llm_api_key: API key for the server (empty when it needs none).
+        llm_timeout: Seconds to wait for the server before falling back to ``offline``.
+        llm_model_dir: Directory of a local transformers model (``transformers`` backend).
         fairness_min_group: Smallest group the fairness audit compares; smaller groups are
             shown but not flagged (with fewer than ~100 seekers a rate of 20 % has a 95 %
             interval of ±8 %p, wider than any tolerance worth setting).
@@ -52,6 +60,12 @@ class Settings(BaseSettings):
     world_size: WorldSize = "demo"
     world_seed: int = 20261123
     demo_password: str | None = None
+    llm_backend: Literal["offline", "openai", "transformers"] = "offline"
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout: float = Field(default=20.0, gt=0.0, le=600.0)
+    llm_model_dir: Path | None = None
     fairness_tolerance: float = Field(default=0.05, gt=0.0, lt=1.0)
     fairness_min_group: int = Field(default=100, ge=1)
 

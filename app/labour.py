@@ -80,7 +80,9 @@ def hourly_equivalent(
     """
     monthly = monthly_equivalent(wage_type, amount, weekly_hours)
     hours = paid_monthly_hours(np.maximum(np.asarray(weekly_hours, dtype=float), 1.0))
-    result = np.asarray(monthly) / np.asarray(hours)
+    # Rounded to 1e-6 원: an hourly 10,030 at 14 h is 10,030 × h / h, which floats back as
+    # 10,029.999…; unrounded, a wage exactly at the minimum would read as below it.
+    result = np.round(np.asarray(monthly) / np.asarray(hours), 6)
     return float(result) if np.ndim(result) == 0 else result
 
 

@@ -414,3 +414,52 @@ def _stored_ad_titles(db_url: str) -> pd.DataFrame:
 def stored_ad_titles() -> pd.DataFrame:
     """``posting_id, title, employer_name, employer_id`` of every stored posting."""
     return _stored_ad_titles(get_settings().db_url)
+
+
+# --------------------------------------------------------------------------- posting assistant
+
+
+@st.cache_resource(show_spinner="직종 자동분류 모델을 불러오는 중…", max_entries=2)
+def _occupation_classifier(models_dir: str, stamp: str) -> Any:
+    from app.ml.occupation import load_occupation_classifier  # noqa: PLC0415 - scikit-learn only where it is used
+
+    return load_occupation_classifier(Path(models_dir))
+
+
+def occupation_classifier() -> Any:
+    """The KECO occupation classifier (read-only, shared). Raises ``ArtifactMissing`` when not built."""
+    settings = get_settings()
+    return _occupation_classifier(str(settings.models_dir), _model_stamp("occupation_classifier"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _text_generator(backend: str, base_url: str, model: str, model_dir: str, timeout: float) -> Any:
+    from app.llm.factory import make_generator  # noqa: PLC0415
+
+    return make_generator(get_settings())
+
+
+def text_generator() -> Any:
+    """The posting text generator of the settings (a local model is loaded once and shared)."""
+    s = get_settings()
+    return _text_generator(s.llm_backend, s.llm_base_url, s.llm_model, str(s.llm_model_dir or ""), s.llm_timeout)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
+def _employer_card(db_url: str, employer_id: int) -> dict[str, Any]:
+    from app.services.posting_assistant import employer_profile  # noqa: PLC0415
+
+    employer = employer_profile(_engine(db_url), employer_id)
+    return {"name": employer.name, "phone": employer.phone, "size_code": employer.size_code,
+            "region_code": employer.region_code}
+
+
+def employer_card(employer_id: int) -> dict[str, Any]:
+    """Name, phone, size and region of an employer (for the posting assistant)."""
+    return _employer_card(get_settings().db_url, int(employer_id))
+
+
+def invalidate_postings() -> None:
+    """Forget cached posting tables after a posting was saved, so other pages show it."""
+    for cached in (_hiring_postings, _stored_ad_titles, _postings, _employer_overview, _world_overview):
+        cached.clear()

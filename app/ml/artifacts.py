@@ -65,3 +65,5 @@ import app.verify.verifier  # noqa: E402,F401
 from app.search.postings_index import POSTINGS_INDEX_SPEC  # noqa: E402
 
 register(POSTINGS_INDEX_SPEC)
+
+import app.ml.occupation  # noqa: E402,F401

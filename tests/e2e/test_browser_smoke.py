@@ -43,6 +43,7 @@ HEADINGS = {
     "employment_caseload": "구직자 위험 현황",
     "employment_profile": "구직자 프로파일",
     "employment_policy": "취업 위험도 기준·공정성",
+    "posting_assistant": "구인공고 AI 작성지원",
     "ad_check": "공고 사전 점검",
     "ad_review": "구인광고 검증 대기열",
     "ad_rules": "검증 규칙 관리",

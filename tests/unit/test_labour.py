@@ -41,3 +41,9 @@ def test_unknown_wage_type_is_a_korean_error() -> None:
 
 def test_overtime_hours_cost_more_than_regular_ones() -> None:
     assert paid_monthly_hours(52) - paid_monthly_hours(40) > 12 * 365 / 7 / 12
+
+
+@pytest.mark.parametrize("hours", [3.5, 7.0, 14.0, 43.0, 46.5])
+def test_hourly_wage_exactly_at_the_minimum_is_not_below_it(hours: float) -> None:
+    # 10,030 × h / h floated back as 10,029.999… at these hours, so the verifier flagged a lawful ad
+    assert hourly_equivalent("hourly", 10_030, hours) >= 10_030

@@ -1,0 +1,52 @@
+"""Pick the text generator the settings ask for, always with the offline composer behind it."""
+
+from __future__ import annotations
+
+from app.config import Settings, get_settings
+from app.llm.base import FallbackGenerator, GenerationError, GenerationResult, PostingRequest, TextGenerator
+from app.llm.offline import OfflineGenerator
+
+
+class _Unavailable:
+    """A configured backend that cannot run (e.g. no URL set): every call falls back, visibly."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+
+    def generate(self, request: PostingRequest) -> GenerationResult:
+        raise GenerationError(self.reason)
+
+
+def make_generator(settings: Settings | None = None) -> TextGenerator:
+    """The generator of ``settings.llm_backend``.
+
+    ``offline`` is the composer itself; ``openai`` and ``transformers`` are wrapped in a
+    :class:`FallbackGenerator`, so a failure (or a missing setting) gives the offline draft with a
+    notice instead of an error.
+    """
+    settings = settings or get_settings()
+    offline = OfflineGenerator()
+    if settings.llm_backend == "offline":
+        return offline
+
+    def fallback_draft(request: PostingRequest):
+        return offline.generate(request).draft
+
+    primary: TextGenerator
+    if settings.llm_backend == "openai":
+        try:
+            from app.llm.openai_compat import OpenAICompatibleGenerator  # noqa: PLC0415
+
+            primary = OpenAICompatibleGenerator(settings.llm_base_url, settings.llm_model, fallback_draft,
+                                                api_key=settings.llm_api_key, timeout=settings.llm_timeout)
+        except GenerationError as err:
+            primary = _Unavailable("LLM 서버", str(err))
+    else:
+        if settings.llm_model_dir is None:
+            primary = _Unavailable("로컬 언어모델", "로컬 언어모델 폴더(GOYONG_LLM_MODEL_DIR)를 설정해 주세요")
+        else:
+            from app.llm.transformers_local import TransformersGenerator  # noqa: PLC0415
+
+            primary = TransformersGenerator(settings.llm_model_dir, fallback_draft)
+    return FallbackGenerator(primary, offline)
