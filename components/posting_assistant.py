@@ -266,10 +266,11 @@ def render_review_summary(review: DraftReview) -> None:
         st.caption(note)
 
 
-def render_notices(notices: Sequence[str]) -> None:
-    """How the draft was made (fallback, repairs, masking)."""
-    for notice in notices:
-        if "실패" in notice or "차단" in notice:
+def render_notices(notices: Sequence[str], *, fell_back: bool) -> None:
+    """How the draft was made: the first notice is a warning when the offline composer replaced
+    the configured backend (why it did); repairs and masking are captions."""
+    for index, notice in enumerate(notices):
+        if fell_back and index == 0:
             st.warning(notice, icon=":material/sync_problem:")
         else:
             st.caption(notice)

@@ -12,7 +12,8 @@ import json
 import logging
 import threading
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,7 @@ from app.config import get_settings
 from app.db.engine import get_engine
 from app.db.repositories import employers as employer_repo
 from app.db.repositories import world as world_repo
+from app.ml.registry import ArtifactMissing
 from app.services import explorer, overview
 from app.services.explorer import ExplorerQuery, FilterOptions
 from app.services.overview import ReferenceNames
@@ -223,6 +225,22 @@ def courses(query: ExplorerQuery) -> pd.DataFrame:
     """Training courses matching ``query``."""
     settings = get_settings()
     return _courses(settings.db_url, str(settings.reference_dir), query)
+
+
+# --------------------------------------------------------------------------- built artifacts
+
+T = TypeVar("T")
+
+
+def required(load: Callable[[], T]) -> T:
+    """Call a loader of built artifacts; when one is missing, show its Korean warning (it names
+    the build command) and stop the page."""
+    try:
+        return load()
+    except ArtifactMissing as err:
+        st.warning(str(err))
+        st.stop()
+        raise  # st.stop() raises; this line only tells type checkers so
 
 
 # --------------------------------------------------------------------------- hiring simulator

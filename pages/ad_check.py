@@ -7,7 +7,6 @@ from __future__ import annotations
 import streamlit as st
 
 from app.labour import WAGE_TYPE_LABELS, WAGE_TYPES
-from app.ml.registry import ArtifactMissing
 from app.services import ad_check
 from app.services.ad_check import InvalidDraft
 from components import auth, resources, state
@@ -19,11 +18,7 @@ st.title("공고 사전 점검")
 st.caption("저장하기 전에 공고 초안을 법령 규칙, 최저임금·근로시간, AI 분류 모델, 중복 공고로 점검합니다. "
            "문제가 있으면 근거 법령과 고칠 문구를 알려 드립니다.")
 
-try:
-    verifier = resources.ad_verifier()
-except ArtifactMissing as err:
-    st.warning(str(err))
-    st.stop()
+verifier = resources.required(resources.ad_verifier)
 
 engine = resources.engine()
 employer_name = ""

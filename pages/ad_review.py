@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.ml.registry import ArtifactMissing
 from app.services import ad_check
 from app.services.ad_check import InvalidReview
 from app.services.hiring_text import wage_text
@@ -19,11 +18,7 @@ st.title("구인광고 검증 대기열")
 st.caption("법령 규칙·조건 점검·AI 분류 모델·중복 탐지로 검증해 재검증 또는 차단으로 판정된 공고만 모았습니다. "
            "통과 판정 공고는 사람이 보지 않고 게재됩니다.")
 
-try:
-    verifier = resources.ad_verifier()
-except ArtifactMissing as err:
-    st.warning(str(err))
-    st.stop()
+verifier = resources.required(resources.ad_verifier)
 
 engine = resources.engine()
 checks = resources.stored_verdicts(verifier)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.ml.registry import ArtifactMissing
 from app.services import ad_check
 from app.verify.rules import InvalidRules
 from components import auth, resources, state
@@ -16,11 +15,7 @@ st.title("검증 규칙 관리")
 st.caption("구인광고 검증 규칙(법령·조항·처리 수준·패턴·예외·설명·수정 제안)을 고칩니다. 저장하면 검증 후 새 버전으로 "
            "바로 적용되고, 모든 변경은 사유와 함께 기록됩니다.")
 
-try:
-    verifier = resources.ad_verifier()
-except ArtifactMissing as err:
-    st.warning(str(err))
-    st.stop()
+verifier = resources.required(resources.ad_verifier)
 
 engine = resources.engine()
 rules = verifier.rules

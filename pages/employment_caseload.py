@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.ml.registry import ArtifactMissing
 from app.services import employment
 from app.text.formatting import format_count
 from components import auth, display, resources, state
@@ -21,11 +20,7 @@ st.caption(
     "집중 상담·서비스를 먼저 연결하는 데 참고하세요. 성명은 마스킹되어 있습니다."
 )
 
-try:
-    model = resources.employment_model()
-except ArtifactMissing as err:
-    st.warning(str(err))
-    st.stop()
+model = resources.required(resources.employment_model)
 
 engine = resources.engine()
 bands = employment.load_risk_bands(engine)

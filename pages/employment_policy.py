@@ -10,7 +10,6 @@ import streamlit as st
 
 from app.charts import employment as charts
 from app.config import get_settings
-from app.ml.registry import ArtifactMissing
 from app.services import employment
 from app.services.employment import InvalidBands, RiskBands
 from app.text.formatting import format_count
@@ -24,11 +23,7 @@ st.title("취업 위험도 기준·공정성")
 st.caption("취업성공 예측모델의 위험도 기준을 정하고, 기준에 따른 상담 대상 비율과 집단 간 형평성을 점검합니다. "
            "개별 구직자 정보는 보이지 않습니다.")
 
-try:
-    model = resources.employment_model()
-except ArtifactMissing as err:
-    st.warning(str(err))
-    st.stop()
+model = resources.required(resources.employment_model)
 
 settings = get_settings()
 engine = resources.engine()

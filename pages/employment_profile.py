@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.ml.registry import ArtifactMissing
 from app.services import employment
 from app.services.employment import InvalidOverride, InvalidWhatIf, SeekerNotFound
 from components import auth, resources, state
@@ -18,11 +17,7 @@ user = auth.require_role("employment_profile")
 st.title("구직자 프로파일")
 st.caption("한 구직자의 취업 가능성, 그 근거, 효과가 클 것으로 보이는 서비스를 봅니다. 개인정보는 마스킹되어 있습니다.")
 
-try:
-    model = resources.employment_model()
-except ArtifactMissing as err:
-    st.warning(str(err))
-    st.stop()
+model = resources.required(resources.employment_model)
 
 engine = resources.engine()
 bands = employment.load_risk_bands(engine)

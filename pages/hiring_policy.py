@@ -8,7 +8,6 @@ from __future__ import annotations
 import streamlit as st
 
 from app.charts import hiring as charts
-from app.ml.registry import ArtifactMissing
 from app.services import audit, hiring
 from app.services.explorer import to_csv_bytes
 from app.services.hiring_policy import GROUPINGS
@@ -24,12 +23,8 @@ st.caption(
     "채용 컨설팅 대상을 고르는 참고 자료이며, 예측은 확정된 결과가 아닙니다."
 )
 
-try:
-    model = resources.hiring_model()
-    scored = resources.scored_postings()
-except ArtifactMissing as err:
-    st.warning(str(err))
-    st.stop()
+model = resources.required(resources.hiring_model)
+scored = resources.required(resources.scored_postings)
 if scored.empty:
     st.warning("예측할 공고가 없습니다. `python -m app build`로 가상 세계와 모델을 만드세요.")
     st.stop()

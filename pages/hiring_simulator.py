@@ -28,11 +28,7 @@ st.caption(
 )
 
 employer_id = int(user.get("employer_id") or 0) if user.get("role") == "employer" else None
-try:
-    model = resources.hiring_model()
-except ArtifactMissing as err:
-    st.warning(str(err))
-    st.stop()
+model = resources.required(resources.hiring_model)
 
 engine = resources.engine()
 postings = resources.hiring_postings(employer_id)

@@ -23,12 +23,8 @@ st.title("구인공고 AI 작성지원")
 st.caption("몇 가지 질문에 답하시면 AI가 법에 맞는 구인공고 초안을 만들어 드립니다. 직종은 자동으로 분류하고, "
            "필수 항목과 법령 위반 문구를 점검한 뒤 저장할 수 있습니다.")
 
-try:
-    classifier = resources.occupation_classifier()
-    verifier = resources.ad_verifier()
-except ArtifactMissing as err:
-    st.warning(str(err))
-    st.stop()
+classifier = resources.required(resources.occupation_classifier)
+verifier = resources.required(resources.ad_verifier)
 
 engine = resources.engine()
 employer_id = int(user["employer_id"]) if user.get("role") == "employer" and user.get("employer_id") else None
@@ -109,7 +105,7 @@ st.divider()
 st.subheader("2. 초안 편집과 점검")
 st.info(ui.AI_NOTE.format(backend=meta["backend"], occupation_version=classifier.version, rules=verifier.rules.version),
         icon=":material/smart_toy:")
-ui.render_notices(meta.get("notices", []))
+ui.render_notices(meta.get("notices", []), fell_back=bool(meta.get("fell_back")))
 review = service.review_draft(verifier, draft, request) if draft is not None else None
 edit_col, check_col = st.columns([3, 2], gap="large")
 with edit_col:
@@ -131,10 +127,8 @@ with check_col:
             verify_ui.render_duplicates(review.verdict, resources.stored_ad_titles())
         st.markdown("**채용 가능성 미리보기**")
         try:
-            model = resources.hiring_model()
-            conditions = hiring.validate_conditions(service.preview_conditions(answers, keco_code, draft,
-                                                                               size_code=card["size_code"]))
-            prediction = hiring.predict(conditions, model)
+            prediction = service.hiring_preview(resources.hiring_model(), answers, keco_code, draft,
+                                                size_code=card["size_code"])
         except ArtifactMissing:
             st.caption("채용성공 예측모델이 아직 빌드되지 않아 미리보기를 건너뜁니다.")
         except hiring.InvalidConditions as err:

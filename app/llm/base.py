@@ -130,12 +130,33 @@ class PostingDraft:
 
     def body(self) -> str:
         """The posting as seekers read it: title, then each non-empty section under its heading."""
-        parts = [self.title, ""]
+        return self.layout()[0]
+
+    def layout(self) -> tuple[str, dict[str, int]]:
+        """:meth:`body` and where each non-empty field's (stripped) text starts in it, so a span
+        found in the body maps back to the section it is in."""
+        lines: list[str] = []
+        offsets: dict[str, int] = {}
+        position = 0
+
+        def add(line: str) -> None:
+            nonlocal position
+            lines.append(line)
+            position += len(line) + 1
+
+        title = self.title.strip()
+        if title:
+            offsets["title"] = 0
+            add(title)
+            add("")
         for key in SECTIONS:
             text = getattr(self, key).strip()
             if text:
-                parts += [f"【{SECTION_LABELS[key]}】", text, ""]
-        return "\n".join(parts).strip()
+                add(f"【{SECTION_LABELS[key]}】")
+                offsets[key] = position
+                add(text)
+                add("")
+        return "\n".join(lines).rstrip("\n"), offsets
 
     def replace(self, **changes: str) -> PostingDraft:
         """A copy with some fields changed (the employer's edits)."""
@@ -221,6 +242,8 @@ class GenerationResult:
     draft: PostingDraft
     backend: str
     notices: tuple[str, ...] = field(default=())
+    fell_back: bool = False
+    """Whether the offline composer answered because the configured backend failed."""
 
 
 class TextGenerator(Protocol):
@@ -272,4 +295,5 @@ class FallbackGenerator:
         except GenerationError as err:
             result = self.offline.generate(request)
             notice = f"{self.primary.name} 생성에 실패해 기본(오프라인) 문안으로 작성했습니다: {err}"
-            return GenerationResult(draft=result.draft, backend=result.backend, notices=(notice, *result.notices))
+            return GenerationResult(draft=result.draft, backend=result.backend, notices=(notice, *result.notices),
+                                    fell_back=True)

@@ -1,4 +1,4 @@
-"""File output shared by the scoring commands (``hiring score``, ``employment score``)."""
+"""File output shared by the scoring commands (``hiring score``, ``employment score``, ``verify``)."""
 
 from __future__ import annotations
 
@@ -46,3 +46,19 @@ def report_input_errors(errors: Sequence[str], source: Path) -> int:
         print(message, file=sys.stderr)
     print(f"오류 {len(errors)}건: 출력 파일을 만들지 않았습니다 ({source})", file=sys.stderr)
     return 2
+
+
+def write_result(frame: pd.DataFrame, output: Path, notes: Sequence[str]) -> bool:
+    """Write the result with :func:`write_atomically` and print the input notes ("참고: …").
+
+    Returns:
+        False after printing a Korean error to stderr when the file cannot be written.
+    """
+    try:
+        write_atomically(frame, output)
+    except OSError as exc:
+        print(f"출력 파일을 쓸 수 없습니다: {output} ({exc.strerror or exc})", file=sys.stderr)
+        return False
+    for note in notes:
+        print(f"참고: {note}")
+    return True

@@ -24,7 +24,7 @@ import pandas as pd
 
 from app.db.importers.csv_reader import FileProblem, read_cells
 from app.ml.employment_features import CATEGORY_LEVELS, HORIZON_DAYS, SERVICE_LABELS, SERVICES
-from app.services.cli_io import check_output_path, report_input_errors, write_atomically
+from app.services.cli_io import check_output_path, report_input_errors, write_result
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "age", "education", "career_years", "desired_keco", "desired_wage", "desired_region_code", "benefit_status",
@@ -232,13 +232,8 @@ def _score(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         frame = scored_frame(rows, model, bands)
-    try:
-        write_atomically(frame, output)
-    except OSError as exc:
-        print(f"출력 파일을 쓸 수 없습니다: {output} ({exc.strerror or exc})", file=sys.stderr)
+    if not write_result(frame, output, notes):
         return 1
-    for note in notes:
-        print(f"참고: {note}")
     high = float((frame["band"] == "고위험").mean())
     print(f"채점 완료: {len(frame):,}건 → {output} (모델 {model.version}, 평균 취업확률 {frame['probability'].mean():.1%}, "
           f"고위험 {high:.1%}; {bands.describe()})")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from app.db.importers.csv_reader import FileProblem, read_cells
-from app.services.cli_io import check_output_path, report_input_errors, write_atomically
+from app.services.cli_io import check_output_path, report_input_errors, write_result
 from app.ml.hiring_features import SECTION_COLUMNS, count_sections
 from app.services.hiring_conditions import (
     InvalidConditions,
@@ -143,13 +143,8 @@ def _score(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         frame = scored_frame(rows, model)
-    try:
-        write_atomically(frame, output)
-    except OSError as exc:
-        print(f"출력 파일을 쓸 수 없습니다: {output} ({exc.strerror or exc})", file=sys.stderr)
+    if not write_result(frame, output, notes):
         return 1
-    for note in notes:
-        print(f"참고: {note}")
     print(f"채점 완료: {len(frame):,}건 → {output} (모델 {model.version}, 평균 채용확률 {frame['probability'].mean():.1%})")
     print("AI 예측 결과입니다: 확률은 비슷한 공고들의 과거 결과에서 추정한 값이며 보장이 아닙니다.")
     return 0

@@ -429,7 +429,8 @@ def acknowledge(step_key: str, values: Mapping[str, Any]) -> str:
     if step_key == "preferred":
         return "우대 사항: " + (", ".join(values["preferred"]) or "없음")
     if step_key == "benefits":
-        names = dict(zip(load_reference().welfare_items["code"], load_reference().welfare_items["name"]))
+        welfare = load_reference().welfare_items
+        names = dict(zip(welfare["code"], welfare["name"]))
         items = [names.get(c, c) for c in values["welfare_codes"]] + list(values["benefits_extra"])
         return "복리후생: " + (", ".join(items) or "없음 (법정 4대보험·퇴직금은 조건에 맞으면 자동으로 적습니다)")
     if step_key == "company":

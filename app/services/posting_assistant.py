@@ -15,7 +15,8 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -27,6 +28,8 @@ from app.llm.offline import BACKEND_NAME as OFFLINE_NAME
 from app.llm.offline import OfflineGenerator, occupation_knowledge
 from app.ml.occupation import OccupationClassifier, OccupationGuess, posting_text
 from app.services.ad_check import DraftAd, check_draft
+from app.services.hiring_conditions import validate_conditions
+from app.services.hiring_scoring import Prediction, predict
 from app.services.posting_answers import AssistantAnswers
 from app.text.formatting import format_krw_wage, format_manwon
 from app.text.pii import mask_pii
@@ -34,6 +37,9 @@ from app.verify.decision import Verdict
 from app.verify.rules import RuleHit
 from app.verify.verifier import AdVerifier
 from app.world.reference import load_reference
+
+if TYPE_CHECKING:
+    from app.ml.hiring import HiringModel
 
 POSTING_DAYS = 30
 """Days a saved posting stays open (the 고용24 default period)."""
@@ -146,12 +152,12 @@ def compose_draft(generator: TextGenerator, request: PostingRequest, *, verifier
     draft, n_masked = mask_draft(result.draft, request)
     if n_masked:
         notices.append(f"생성된 글의 개인정보를 가렸습니다 ({n_masked}개 항목).")
-    fell_back = any("기본(오프라인) 문안" in n and "실패" in n for n in notices)
+    fell_back = result.fell_back
     if verifier is not None and result.backend != OFFLINE_NAME:
         if verify_text(verifier, draft, request, year=year).decision == "block":
             offline_draft, _ = mask_draft(OfflineGenerator().generate(request).draft, request)
             if verify_text(verifier, offline_draft, request, year=year).decision != "block":
-                notices.append(f"{result.backend}의 문안이 검증에서 차단되어 기본(오프라인) 문안으로 바꿨습니다.")
+                notices.insert(0, f"{result.backend}의 문안이 검증에서 차단되어 기본(오프라인) 문안으로 바꿨습니다.")
                 return ComposedDraft(offline_draft, OFFLINE_NAME, tuple(notices), True)
     return ComposedDraft(draft, result.backend, tuple(notices), fell_back)
 
@@ -246,18 +252,31 @@ def mandatory_checklist(draft: PostingDraft, request: PostingRequest, verdict: V
     return [ChecklistItem(key, label, bool(ok), basis, hint) for key, label, ok, basis, hint in items]
 
 
-def section_findings(verifier: AdVerifier, draft: PostingDraft) -> dict[str, list[RuleHit]]:
-    """Text-rule hits per field (``title`` and each section), so the editor can show each finding
-    under the section that has it."""
+def section_findings(draft: PostingDraft, verdict: Verdict) -> dict[str, list[RuleHit]]:
+    """The verdict's text hits per field (``title`` and each section), with spans relative to
+    that field's text, so the editor can show each finding under the section that has it.
+
+    The verifier saw the title and :meth:`PostingDraft.body`; body spans are mapped back through
+    :meth:`PostingDraft.layout` (a hit in the body's title line counts once, as the title's).
+    """
+    _, offsets = draft.layout()
+    starts = sorted(offsets.items(), key=lambda item: item[1])
     found: dict[str, list[RuleHit]] = {}
-    engine = verifier.engine
-    for key in ("title", *SECTIONS):
-        text = getattr(draft, key)
-        if not text.strip():
+    seen: set[tuple[str, str, int]] = set()
+    for hit in verdict.hits:
+        if hit.end <= hit.start or hit.field not in ("title", "body"):
+            continue  # fixed checks (wage, hours, identity, duplicate) have no span in the text
+        if hit.field == "title":
+            key, start = "title", hit.start
+        else:
+            key, offset = next(((k, o) for k, o in reversed(starts) if o <= hit.start), ("title", 0))
+            start = hit.start - offset
+            if start + (hit.end - hit.start) > len(getattr(draft, key).strip()):
+                continue  # in a heading line, not in a field's text
+        if (key, hit.rule_id, start) in seen:
             continue
-        hits = engine.match({"title": "", "body": text}) if key != "title" else engine.match({"title": text, "body": ""})
-        if hits:
-            found[key] = hits
+        seen.add((key, hit.rule_id, start))
+        found.setdefault(key, []).append(replace(hit, field=key, start=start, end=start + hit.end - hit.start))
     return found
 
 
@@ -296,7 +315,7 @@ def review_draft(verifier: AdVerifier, draft: PostingDraft, request: PostingRequ
     """Verify the draft and check every mandatory item."""
     verdict = verify_text(verifier, draft, request, year=year)
     return DraftReview(verdict=verdict, checklist=tuple(mandatory_checklist(draft, request, verdict)),
-                       findings=section_findings(verifier, draft))
+                       findings=section_findings(draft, verdict))
 
 
 def validate_edits(draft: PostingDraft, edits: Mapping[str, str]) -> PostingDraft:
@@ -343,6 +362,17 @@ def preview_conditions(answers: AssistantAnswers, keco_code: str, draft: Posting
         "open_month": dt.date.today().month, "n_sections": sum(1 for k in SECTIONS if getattr(draft, k).strip()),
         "body_chars": len(draft.body()),
     }  # fmt: skip
+
+
+def hiring_preview(model: HiringModel, answers: AssistantAnswers, keco_code: str, draft: PostingDraft, *,
+                   size_code: str) -> Prediction:
+    """The hiring model's fill probability (with interval and reasons) of the draft as it reads now.
+
+    Raises:
+        InvalidConditions: The answers are outside what the model scores (Korean message).
+    """
+    conditions = validate_conditions(preview_conditions(answers, keco_code, draft, size_code=size_code))
+    return predict(conditions, model)
 
 
 # --------------------------------------------------------------------------- save

@@ -28,7 +28,7 @@ import pandas as pd
 
 from app.db.importers.csv_reader import NOT_UTF8, FileProblem, read_cells
 from app.labour import WAGE_TYPES
-from app.services.cli_io import check_output_path, report_input_errors, write_atomically
+from app.services.cli_io import check_output_path, report_input_errors, write_result
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "title", "body", "wage_type", "wage", "hours_per_week")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("year", "employer_name", "contact", "region")
@@ -161,13 +161,8 @@ def _verify(args: argparse.Namespace) -> int:
         warnings.simplefilter("ignore")
         verdicts = verifier.verify(ads, check_identity=identity, explain=False)
     frame = verdict_frame(ads["id"].tolist(), verdicts)
-    try:
-        write_atomically(frame, output)
-    except OSError as exc:
-        print(f"출력 파일을 쓸 수 없습니다: {output} ({exc.strerror or exc})", file=sys.stderr)
+    if not write_result(frame, output, notes):
         return 1
-    for note in notes:
-        print(f"참고: {note}")
     if not identity:
         print("참고: employer_name·contact 열이 없어 모집자 신원 확인은 건너뛰었습니다")
     counts = frame["decision"].value_counts()

@@ -83,3 +83,18 @@ def db_rows(url: str, sql: str, **params: Any) -> list[tuple]:
             return [tuple(r) for r in conn.execute(text(sql), params)]
     finally:
         engine.dispose()
+
+
+def point_settings_at(monkeypatch: Any, db: Any, models: Any, users_file: Any, **environment: str) -> str:
+    """Point the settings at a database file, a models folder and a users file (plus any other
+    ``GOYONG_*`` variables); returns the database URL."""
+    from app.config import get_settings  # noqa: PLC0415
+
+    url = f"sqlite:///{db}"
+    monkeypatch.setenv("GOYONG_DB_URL", url)
+    monkeypatch.setenv("GOYONG_USERS_FILE", str(users_file))
+    monkeypatch.setenv("GOYONG_MODELS_DIR", str(models))
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    return url

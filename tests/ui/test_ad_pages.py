@@ -31,7 +31,7 @@ from app.verify.highlight import highlighted_markdown
 from app.verify.rules import FAMILIES, load_default_rules
 from app.verify.verifier import load_ad_verifier, load_stored_ads, load_stored_checks
 from tests.conftest import copy_world_database
-from tests.ui.helpers import db_rows, db_scalar, frame_with, texts, user_dict
+from tests.ui.helpers import db_rows, db_scalar, frame_with, point_settings_at, texts, user_dict
 
 REVIEW = "../../pages/ad_review.py"
 RULES = "../../pages/ad_rules.py"
@@ -56,21 +56,12 @@ def pages_db(hiring_built: tuple[str, Path], tmp_path_factory: pytest.TempPathFa
     return copy_world_database(url, path, empty=("ad_reviews", "ad_rule_versions"))
 
 
-def _point_at(monkeypatch: pytest.MonkeyPatch, db: Path, models: Path, users_file: Path) -> str:
-    url = f"sqlite:///{db}"
-    monkeypatch.setenv("GOYONG_DB_URL", url)
-    monkeypatch.setenv("GOYONG_USERS_FILE", str(users_file))
-    monkeypatch.setenv("GOYONG_MODELS_DIR", str(models))
-    get_settings.cache_clear()
-    return url
-
-
 @pytest.fixture
 def ad_env(
     monkeypatch: pytest.MonkeyPatch, pages_db: Path, hiring_built: tuple[str, Path], users_file: Path
 ) -> Iterator[str]:
     """Settings pointed at this module's database (read, and audit rows written) and the built models."""
-    yield _point_at(monkeypatch, pages_db, hiring_built[1], users_file)
+    yield point_settings_at(monkeypatch, pages_db, hiring_built[1], users_file)
     get_settings.cache_clear()
 
 
@@ -81,7 +72,7 @@ def private_env(
     """Settings pointed at a fresh copy of the database, for a test that saves reviews or rules."""
     db = tmp_path / "private.db"
     shutil.copyfile(pages_db, db)
-    yield _point_at(monkeypatch, db, hiring_built[1], users_file)
+    yield point_settings_at(monkeypatch, db, hiring_built[1], users_file)
     get_settings.cache_clear()
 
 

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.config import get_settings
 from tests.conftest import copy_world_database
-from tests.ui.helpers import db_rows, db_scalar, texts, user_dict
+from tests.ui.helpers import db_rows, db_scalar, point_settings_at, texts, user_dict
 
 PAGE = "../../pages/posting_assistant.py"
 TIMEOUT = 120  # the first draft check loads Kiwi and the verifier
@@ -45,17 +45,6 @@ def pages_db(hiring_built: tuple[str, Path], tmp_path_factory: pytest.TempPathFa
     return copy_world_database(url, tmp_path_factory.mktemp("assistant_pages") / "pages.db")
 
 
-def _point_at(monkeypatch: pytest.MonkeyPatch, db: Path, models: Path, users_file: Path, **extra: str) -> str:
-    url = f"sqlite:///{db}"
-    monkeypatch.setenv("GOYONG_DB_URL", url)
-    monkeypatch.setenv("GOYONG_USERS_FILE", str(users_file))
-    monkeypatch.setenv("GOYONG_MODELS_DIR", str(models))
-    for key, value in extra.items():
-        monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
-    return url
-
-
 @pytest.fixture
 def assistant_env(
     monkeypatch: pytest.MonkeyPatch, pages_db: Path, hiring_built: tuple[str, Path], users_file: Path, tmp_path: Path
@@ -63,7 +52,7 @@ def assistant_env(
     """Settings pointed at a fresh copy of the module's database and the built models."""
     db = tmp_path / "assistant.db"
     shutil.copyfile(pages_db, db)
-    yield _point_at(monkeypatch, db, hiring_built[1], users_file)
+    yield point_settings_at(monkeypatch, db, hiring_built[1], users_file)
     get_settings.cache_clear()
 
 
@@ -285,7 +274,7 @@ def test_a_failing_llm_server_falls_back_visibly(
     db = tmp_path / "fallback.db"
     shutil.copyfile(pages_db, db)
     # port 9 (discard) on localhost: nothing listens there, the connection is refused at once
-    _point_at(monkeypatch, db, hiring_built[1], users_file, GOYONG_LLM_BACKEND="openai",
+    point_settings_at(monkeypatch, db, hiring_built[1], users_file, GOYONG_LLM_BACKEND="openai",
               GOYONG_LLM_BASE_URL="http://127.0.0.1:9/v1", GOYONG_LLM_MODEL="korean-llama", GOYONG_LLM_TIMEOUT="2")
     try:
         at = _generate(_answer_all(_run(_employer(employer_ids))))
@@ -315,7 +304,7 @@ def test_missing_models_name_the_build_command(
 ) -> None:
     empty = tmp_path / "no_models"
     empty.mkdir()
-    _point_at(monkeypatch, pages_db, empty, users_file)
+    point_settings_at(monkeypatch, pages_db, empty, users_file)
     try:
         at = _run(_employer(employer_ids))
         _ok(at)

@@ -147,6 +147,17 @@ def test_section_keys_and_labels() -> None:
     assert SECTION_LABELS["documents"] == "제출 서류"
 
 
+def test_layout_offsets_point_at_each_field_in_the_body(restaurant_draft: PostingDraft) -> None:
+    draft = restaurant_draft.replace(preferred="", title="  주방 보조 모집  ")
+    body, offsets = draft.layout()
+    assert body == draft.body()
+    assert "preferred" not in offsets  # an empty section has no place in the body
+    assert set(offsets) == {"title", *(k for k in SECTIONS if getattr(draft, k).strip())}
+    for key, start in offsets.items():
+        text = getattr(draft, key).strip()
+        assert body[start:start + len(text)] == text, key
+
+
 def test_draft_sections_body_and_replace() -> None:
     draft = PostingDraft(**MODEL_DRAFT)
     assert list(draft.sections()) == list(SECTIONS)

@@ -54,6 +54,7 @@ from app.services.posting_assistant import (
     compose_draft,
     draft_hash,
     employer_profile,
+    hiring_preview,
     make_request,
     mandatory_checklist,
     mask_draft,
@@ -64,6 +65,7 @@ from app.services.posting_assistant import (
     save_posting,
     section_findings,
     validate_edits,
+    verify_text,
     welfare_names,
 )
 from app.text.pii import find_pii
@@ -356,8 +358,9 @@ def test_remove_flagged_lines_without_hits_keeps_text() -> None:
     assert remove_flagged_lines("- 가\n- 나", []) == "- 가\n- 나"
 
 
-def test_flagged_title_is_found(verifier: AdVerifier, draft: PostingDraft) -> None:
-    findings = section_findings(verifier, draft.replace(title="여성만 지원 가능 주방 보조 채용"))
+def test_flagged_title_is_found(verifier: AdVerifier, draft: PostingDraft, request_: PostingRequest) -> None:
+    flagged = draft.replace(title="여성만 지원 가능 주방 보조 채용")
+    findings = section_findings(flagged, verify_text(verifier, flagged, request_))
     assert "title" in findings
     assert "SEX_DISCRIM" in {h.rule_id for h in findings["title"]}
 
@@ -831,3 +834,12 @@ def test_held_out_mask_is_a_reproducible_fifth() -> None:
 
 def test_posting_text() -> None:
     assert posting_text("주방 보조", "설거지") == "주방 보조\n설거지"
+
+
+def test_hiring_preview_scores_the_draft_as_the_model_does(models: Path, answers: AssistantAnswers,
+                                                           draft: PostingDraft) -> None:
+    model = load_hiring_model(models)
+    direct = hiring.predict(hiring.validate_conditions(preview_conditions(answers, KECO, draft, size_code="S2")), model)
+    preview = hiring_preview(model, answers, KECO, draft, size_code="S2")
+    assert preview.probability == direct.probability
+    assert preview.input_hash == direct.input_hash
