@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import Engine, func, inspect, select
 
 from app.db import orm
-from app.world.fingerprint import EXCLUDED_TABLES
 from app.ml import registry
+from app.world.fingerprint import EXCLUDED_TABLES
 from app.world.generate import generate_world
 
 Reporter = Callable[[str, float], None]

@@ -85,7 +85,7 @@ def _ensure_users() -> None:
 
 def cmd_reference(args: argparse.Namespace) -> int:
     """Rebuild data/reference/*.csv from ../shared/data."""
-    from app.world.reference_build import main_reference
+    from app.reference.build import main_reference
 
     return main_reference(args.rest)
 
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # reference/import/hiring/employment/verify own their option parsing: hand them everything after the sub-command.
     if argv and argv[0] == "reference":
-        from app.world.reference_build import main_reference
+        from app.reference.build import main_reference
 
         return main_reference(argv[1:])
     if argv and argv[0] == "import":

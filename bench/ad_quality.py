@@ -43,7 +43,6 @@ from app.verify.duplicates import DuplicateIndex, signatures  # noqa: E402
 from app.verify.rules import FAMILIES  # noqa: E402
 from app.verify.verifier import load_ad_verifier, load_stored_ads, text_label, verify_many  # noqa: E402
 
-
 PUBLISHED_EMSCAD = (
     "Alghamdi & Alharby 2019 (J. Information Security 10:155): random forest on the full 17,880-ad EMSCAD, "
     "97.41 % accuracy; Ullah & Jamjoom 2023 (PeerJ Comput. Sci. e1234): AdaBoost, 98.37 % accuracy. Both on the "

@@ -43,10 +43,9 @@ from app.db.engine import make_engine  # noqa: E402
 from app.ml import employment as emp  # noqa: E402
 from app.ml.artifacts import compute_market_wages, load_posting_wages  # noqa: E402
 from app.ml.calibrated import fit_calibrated_booster, probability_metrics  # noqa: E402
-from app.ml.employment_features import (  # noqa: E402
+from app.ml.employment_features import (
     PERSON_FEATURES,
     SERVICE_FEATURES,
-    SERVICES,
     build_features,
     load_seeker_records,
     make_employment_market,
@@ -55,9 +54,10 @@ from app.ml.evaluate import load_true_employment, oracle_grades  # noqa: E402
 from app.ml.fairness import age_band, audit_fairness  # noqa: E402
 from app.ml.registry import BuildContext  # noqa: E402
 from app.ml.uplift import cross_fitted_effect_checks, dr_learner_effect, s_learner_effect  # noqa: E402
+from app.reference.codes import SERVICES
+from app.reference.names import region_short
 from app.services.employment import FAIRNESS_SIGNIFICANCE  # noqa: E402
 from app.services.employment_store import RiskBands  # noqa: E402
-from app.services.hiring_text import region_short  # noqa: E402
 
 
 def _round(value: float) -> float | None:

@@ -44,9 +44,9 @@ from app.llm.base import PostingRequest  # noqa: E402
 from app.llm.offline import OfflineGenerator, occupation_knowledge  # noqa: E402
 from app.ml.occupation import held_out_mask, load_occupation_classifier, load_posting_texts, top_k_accuracy  # noqa: E402
 from app.ml.registry import load_manifest  # noqa: E402
+from app.reference.tables import load_reference
 from app.services import posting_assistant as service  # noqa: E402
 from app.verify.verifier import load_ad_verifier  # noqa: E402
-from app.world.reference import load_reference  # noqa: E402
 
 DICTIONARY = Path(__file__).resolve().parents[2] / "shared" / "data" / "korean_job_dictionary" / "job_dictionary_detail.csv.gz"
 CONDITION_PROBLEMS = ("BELOW_MIN_WAGE", "EXCESS_HOURS")

@@ -14,16 +14,9 @@ import streamlit as st
 
 from app.charts import employment as charts
 from app.ml.fairness import ATTRIBUTE_LABELS, METRIC_LABELS, FairnessReport
-from app.services.employment import (
-    RISK_BANDS,
-    CaseloadFilter,
-    RiskBands,
-    SeekerProfile,
-    WhatIf,
-    WhatIfResult,
-)
-from app.services.hiring_text import region_short
-from app.text.formatting import format_manwon
+from app.reference.names import region_short
+from app.services.employment import RISK_BANDS, CaseloadFilter, RiskBands, SeekerProfile, WhatIf, WhatIfResult
+from app.text.korean import format_manwon
 from components import display, state
 
 MODEL_NAME = "employment"

@@ -17,20 +17,11 @@ from sqlalchemy import Engine
 
 from app.auth import ROLE_LABELS
 from app.charts import hiring as charts
-from app.labour import MAX_WEEKLY_HOURS, WAGE_TYPE_LABELS, monthly_equivalent
-from app.services.hiring import (
-    Advice,
-    Plan,
-    PostingConditions,
-    Prediction,
-    legal_minimum_amount,
-    validate_conditions,
-)
-from app.services.hiring_conditions import WAGE_ROUNDING
+from app.labour import MAX_WEEKLY_HOURS, WAGE_ROUNDING, monthly_equivalent
+from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, WAGE_TYPE_LABELS
+from app.services.hiring import Advice, Plan, PostingConditions, Prediction, legal_minimum_amount, validate_conditions
 from app.services.hiring_policy import AT_RISK_THRESHOLD
-from app.services.hiring_text import wage_text
-from app.text.formatting import format_krw, format_kst_datetime, format_manwon
-from app.world import params
+from app.text.korean import format_krw, format_kst_datetime, format_manwon, format_wage
 from components import audit as audit_log
 from components import display, state
 
@@ -73,7 +64,7 @@ def describe_conditions(c: PostingConditions, welfare: Mapping[str, str]) -> str
     career = f"경력 {c.min_career_years}년 이상" if c.career == "경력" else c.career
     education = "학력 무관" if c.education == "무관" else f"{c.education} 이상"
     names = [welfare.get(code, code) for code in c.welfare_codes]
-    parts = [wage_text(c.wage_type, c.wage_amount), f"주 {c.weekly_hours:g}시간", c.employment_type, career, education,
+    parts = [format_wage(c.wage_type, c.wage_amount, style='label'), f"주 {c.weekly_hours:g}시간", c.employment_type, career, education,
              "복리후생: " + (", ".join(names) if names else "없음")]
     return " · ".join(parts)
 
@@ -262,7 +253,7 @@ def select_whatif(
         f"{WAGE_TYPE_LABELS.get(wage_type, '임금')} (원)",
         min_value=low, max_value=high, step=_wage_step(wage_type), format="localized",
         key=state.HIRING_WHATIF_WAGE,
-        help=f"게시 조건: {wage_text(wage_type, published.wage_amount)}. 최저임금 미만으로는 내릴 수 없습니다.",
+        help=f"게시 조건: {format_wage(wage_type, published.wage_amount, style='label')}. 최저임금 미만으로는 내릴 수 없습니다.",
     )
     hours = st.slider(
         "주당 근로시간", min_value=HOURS_MIN, max_value=HOURS_MAX, step=1.0, format="%.0f시간",
@@ -273,9 +264,9 @@ def select_whatif(
     if amount < legal_now:
         amount = legal_now
         notes.append(f"주 {hours:g}시간의 최저임금({format_krw(legal_now)})보다 낮아 최저임금으로 계산했습니다.")
-    st.caption(f"적용 임금: {wage_text(wage_type, amount)} (월 환산 {format_manwon(_monthly(published, amount, hours))})")
+    st.caption(f"적용 임금: {format_wage(wage_type, amount, style='label')} (월 환산 {format_manwon(_monthly(published, amount, hours))})")
     employment = st.radio(
-        "고용형태", options=list(params.EMPLOYMENT_TYPES), key=state.HIRING_WHATIF_EMPLOYMENT, horizontal=True
+        "고용형태", options=list(EMPLOYMENT_TYPES), key=state.HIRING_WHATIF_EMPLOYMENT, horizontal=True
     )
     labels = dict(welfare)
     codes = st.multiselect(
@@ -283,12 +274,12 @@ def select_whatif(
         placeholder="복리후생 항목 선택",
     )
     c1, c2 = st.columns(2)
-    career = c1.selectbox("경력 구분", options=list(params.CAREER_LEVELS), key=state.HIRING_WHATIF_CAREER)
+    career = c1.selectbox("경력 구분", options=list(CAREER_LEVELS), key=state.HIRING_WHATIF_CAREER)
     years = c2.number_input(
         "최소 경력(년)", min_value=1, max_value=MAX_CAREER_YEARS, step=1, key=state.HIRING_WHATIF_YEARS,
         disabled=career != "경력", help=CAREER_NOTE,
     )
-    education = st.selectbox("학력 요건", options=list(params.EDUCATION_LEVELS), key=state.HIRING_WHATIF_EDUCATION)
+    education = st.selectbox("학력 요건", options=list(EDUCATION_LEVELS), key=state.HIRING_WHATIF_EDUCATION)
     st.button(
         "게시 조건으로 되돌리기", key=state.HIRING_WHATIF_RESET, icon=":material/undo:",
         on_click=_reset_whatif, args=(published.to_dict(), owner, low, legal),
@@ -472,7 +463,7 @@ def similar_table(frame: pd.DataFrame) -> pd.DataFrame:
             "순위": frame["rank"].astype(int),
             "공고명": frame["title"].astype(str),
             "기업": frame["employer_name"].astype(str),
-            "임금": [wage_text(t, a) for t, a in zip(frame["wage_type"], frame["wage_amount"], strict=True)],
+            "임금": [format_wage(t, a, style="label") for t, a in zip(frame["wage_type"], frame["wage_amount"], strict=True)],
             "월 환산 임금": [format_manwon(v) for v in frame["wage_monthly"]],
             "주당 근로시간": [f"{h:g}시간" for h in frame["weekly_hours"]],
             "고용형태": frame["employment_type"].astype(str),

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -24,9 +24,9 @@ from app.db.engine import get_engine
 from app.db.repositories import employers as employer_repo
 from app.db.repositories import world as world_repo
 from app.ml.registry import ArtifactMissing
+from app.reference.names import ReferenceNames, reference_names
 from app.services import explorer, overview
 from app.services.explorer import ExplorerQuery, FilterOptions
-from app.services.overview import ReferenceNames
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def engine() -> Engine:
 @st.cache_resource(show_spinner=False)
 def _reference(reference_dir: str) -> Any | None:
     try:
-        from app.world.reference import load_reference  # noqa: PLC0415 - optional until built
+        from app.reference.tables import load_reference
     except ImportError:
         return None
     try:
@@ -61,13 +61,13 @@ def _reference(reference_dir: str) -> Any | None:
 
 
 def reference() -> Any | None:
-    """The reference tables (``app.world.reference.load_reference()``), or ``None`` if unavailable."""
+    """The reference tables (``app.reference.tables.load_reference()``), or ``None`` if unavailable."""
     return _reference(str(get_settings().reference_dir))
 
 
 @st.cache_resource(show_spinner=False)
 def _names(reference_dir: str) -> ReferenceNames:
-    return overview.reference_names(_reference(reference_dir))
+    return reference_names(_reference(reference_dir))
 
 
 def names() -> ReferenceNames:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.labour import WAGE_TYPE_LABELS, WAGE_TYPES
+from app.reference.codes import WAGE_TYPE_LABELS, WAGE_TYPES
 from app.services import ad_check
 from app.services.ad_check import InvalidDraft
-from components import auth, resources, state
 from components import audit as audit_log
+from components import auth, resources, state
 from components import verify as ui
 
 user = auth.require_role("ad_check")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app.services import employment
-from app.text.formatting import format_count
-from components import auth, display, resources, state
+from app.text.korean import format_count
 from components import audit as audit_log
+from components import auth, display, resources, state
 from components import employment as ui
 from components.display import MetricItem
 

@@ -12,9 +12,9 @@ from app.charts import employment as charts
 from app.config import get_settings
 from app.services import employment
 from app.services.employment import InvalidBands, RiskBands
-from app.text.formatting import format_count
-from components import auth, display, resources, state
+from app.text.korean import format_count
 from components import audit as audit_log
+from components import auth, display, resources, state
 from components import employment as ui
 from components.display import MetricItem
 

@@ -9,8 +9,8 @@ import streamlit as st
 
 from app.services import employment
 from app.services.employment import InvalidOverride, InvalidWhatIf, SeekerNotFound
-from components import auth, resources, state
 from components import audit as audit_log
+from components import auth, resources, state
 from components import employment as ui
 
 user = auth.require_role("employment_profile")

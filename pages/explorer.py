@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app.charts import overview as charts
+from app.reference.codes import EMPLOYMENT_TYPES
 from app.services import explorer
-from app.services.explorer import EMPLOYMENT_TYPES, WAGE_SLIDER_MAX_MANWON, ExplorerQuery
+from app.services.explorer import WAGE_SLIDER_MAX_MANWON, ExplorerQuery
 from app.services.overview import NoWorldError
 from components import auth, display, filters, resources, state
 

@@ -11,7 +11,7 @@ from app.charts import hiring as charts
 from app.services import audit, hiring
 from app.services.explorer import to_csv_bytes
 from app.services.hiring_policy import GROUPINGS
-from app.text.formatting import format_count, format_rate
+from app.text.korean import format_count, format_rate
 from components import auth, display, resources, state
 from components import hiring as ui
 from components.display import MetricItem

@@ -11,12 +11,7 @@ import streamlit as st
 
 from app.ml.registry import ArtifactMissing
 from app.services import hiring
-from app.services.hiring import (
-    InvalidConditions,
-    PostingAccessDenied,
-    PostingNotFound,
-    ScenarioNotFound,
-)
+from app.services.hiring import InvalidConditions, PostingAccessDenied, PostingNotFound, ScenarioNotFound
 from components import auth, resources, state
 from components import hiring as ui
 

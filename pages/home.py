@@ -5,10 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app.charts import overview as charts
-from app.services.overview import (
-    BUILD_COMMAND, RATE_NOTES, NoWorldError, UnknownEmployerError, compute_model_status,
-)
-from app.text.formatting import format_count, format_number, format_rate
+from app.services.overview import BUILD_COMMAND, RATE_NOTES, NoWorldError, UnknownEmployerError, compute_model_status
+from app.text.korean import format_count, format_number, format_rate
 from components import auth, display, resources
 from components.display import MetricItem
 

@@ -12,8 +12,8 @@ from app.ml.registry import ArtifactMissing
 from app.services import hiring
 from app.services import posting_assistant as service
 from app.services.posting_answers import InvalidAnswers, validate_answers
-from components import auth, resources, state
 from components import audit as audit_log
+from components import auth, resources, state
 from components import hiring as hiring_ui
 from components import posting_assistant as ui
 from components import verify as verify_ui

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from scipy.special import expit, logit
 
 from app.charts.overview import ACCENT, PRIMARY, SECOND, _empty, _style
-from app.text.formatting import format_krw_wage
+from app.text.korean import format_wage
 
 UP = "#3A7D44"  # green: raises the probability
 DOWN = "#C0392B"  # red: lowers it
@@ -182,7 +182,7 @@ def make_wage_curve_figure(
         return _empty(title)
     divisor, suffix, axis = _wage_axis(wage_type)
     ordered = curve.sort_values("wage_amount")
-    labels = [format_krw_wage(w, wage_type) for w in ordered["wage_amount"]]
+    labels = [format_wage(wage_type, w) for w in ordered["wage_amount"]]
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -203,7 +203,7 @@ def make_wage_curve_figure(
                 name="게시 조건",
                 mode="markers",
                 marker={"size": 12, "color": "white", "line": {"color": SECOND, "width": 2}},
-                customdata=[format_krw_wage(published_wage, wage_type)],
+                customdata=[format_wage(wage_type, published_wage)],
                 hovertemplate="게시 조건 %{customdata}<br>채용확률 %{y:.1%}<extra></extra>",
             )
         )
@@ -216,7 +216,7 @@ def make_wage_curve_figure(
             marker={"size": 14, "color": ACCENT, "line": {"color": "white", "width": 2}},
             text=[f"{current_probability:.0%}"],
             textposition="top center",
-            customdata=[format_krw_wage(current_wage, wage_type)],
+            customdata=[format_wage(wage_type, current_wage)],
             hovertemplate="현재 조건 %{customdata}<br>채용확률 %{y:.1%}<extra></extra>",
         )
     )

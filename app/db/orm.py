@@ -19,11 +19,11 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
-    Engine,
     BigInteger,
     Boolean,
     Date,
     DateTime,
+    Engine,
     Float,
     ForeignKey,
     Index,

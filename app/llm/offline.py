@@ -20,9 +20,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from app.llm.base import GenerationResult, OccupationKnowledge, PostingDraft, PostingRequest
-from app.services.hiring_text import josa
-from app.text.formatting import format_krw_wage
-from app.world.reference import Reference, load_reference
+from app.reference.tables import Reference, load_reference
+from app.text.korean import format_wage, josa
 
 BACKEND_NAME = "기본(오프라인) 작성기"
 
@@ -104,7 +103,7 @@ class OfflineGenerator:
         """A complete draft (every section filled); never fails for a validated request."""
         rng = _variant(request)
         occupation = request.occupation
-        wage = format_krw_wage(request.wage_amount, request.wage_type)
+        wage = format_wage(request.wage_type, request.wage_amount)
         region_short = request.region.split()[0] if request.region else ""
         title = rng.choice(_TITLE_TEMPLATES).format(company=request.company_name, job=request.job_title,
                                                      emp=request.employment_type, region=region_short or "전국",

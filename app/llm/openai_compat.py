@@ -15,7 +15,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 
-from app.llm.base import GenerationError, GenerationResult, PostingDraft, PostingRequest, parse_model_json, prompt_messages
+from app.llm.base import (
+    GenerationError,
+    GenerationResult,
+    PostingDraft,
+    PostingRequest,
+    parse_model_json,
+    prompt_messages,
+)
 
 MAX_REPLY_BYTES = 512 * 1024
 

@@ -12,7 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.llm.base import GenerationError, GenerationResult, PostingDraft, PostingRequest, parse_model_json, prompt_messages
+from app.llm.base import (
+    GenerationError,
+    GenerationResult,
+    PostingDraft,
+    PostingRequest,
+    parse_model_json,
+    prompt_messages,
+)
 
 
 class TransformersGenerator:

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from app.db import orm
-from app.labour import paid_monthly_hours
+from app.labour import full_time_equivalent
 from app.ml import evaluate
 from app.ml.registry import ArtifactResult, ArtifactSpec, BuildContext, register
 
@@ -25,7 +25,7 @@ def load_posting_wages(ctx: BuildContext) -> pd.DataFrame:
     stmt = select(orm.Posting.keco_code, orm.Posting.region_code, orm.Posting.wage_monthly, orm.Posting.weekly_hours)
     with ctx.engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(stmt).mappings().all())
-    frame["wage_fte"] = frame["wage_monthly"] * 209.0 / paid_monthly_hours(frame["weekly_hours"].to_numpy(float))
+    frame["wage_fte"] = full_time_equivalent(frame["wage_monthly"], frame["weekly_hours"].to_numpy(float))
     return frame
 
 
@@ -56,6 +56,7 @@ def build_market_wages(ctx: BuildContext) -> ArtifactResult:
 
 register(ArtifactSpec(name="market_wages", version="1.0", title="직종×지역 시장임금표", build=build_market_wages))
 
+# isort: off
 # Later artifacts depend on the ones above (the hiring model reads market_wages), so they are
 # imported — and thereby registered — after them.
 import app.ml.hiring  # noqa: E402,F401

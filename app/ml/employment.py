@@ -48,7 +48,6 @@ from app.ml.employment_features import (
     MONOTONE,
     PERSON_FEATURES,
     SERVICE_FEATURES,
-    SERVICES,
     EmploymentMarket,
     build_features,
     load_as_of,
@@ -58,6 +57,7 @@ from app.ml.employment_features import (
 )
 from app.ml.registry import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, register
 from app.ml.uplift import EffectCheck, cross_fitted_effect_checks, fit_propensity, s_learner_effect
+from app.reference.codes import SERVICES
 
 MODEL_NAME = "employment"
 MODEL_VERSION = "1.1"

@@ -31,18 +31,12 @@ from sqlalchemy import Engine, func, select
 
 from app.db import orm
 from app.db.repositories import read_frame
-from app.world.reference import load_reference
+from app.reference.codes import SERVICES
+from app.reference.tables import load_reference
 
 HORIZON_DAYS = 180
 """Outcome window: insured employment within 180 days of registration (6-month LTU risk)."""
 
-SERVICES: tuple[str, ...] = ("training", "matching", "nes", "counselling")
-SERVICE_LABELS: dict[str, str] = {
-    "training": "직업훈련 수료",
-    "matching": "집중 취업알선",
-    "nes": "국민취업지원제도 참여",
-    "counselling": "심층 직업상담",
-}
 SERVICE_FEATURES: tuple[str, ...] = tuple(f"svc_{s}" for s in SERVICES)
 
 NUMERIC_FEATURES: tuple[str, ...] = (

@@ -109,8 +109,9 @@ def service_effect_errors(engine: Engine, seeker_ids: np.ndarray, frame: pd.Data
     Returns:
         ``uplift_mae_<service>`` and ``uplift_true_mean_<service>`` per service.
     """
-    from app.ml.employment_features import SERVICE_FEATURES, SERVICES
+    from app.ml.employment_features import SERVICE_FEATURES
     from app.ml.uplift import s_learner_effect
+    from app.reference.codes import SERVICES
 
     truth = load_true_employment(engine, seeker_ids)
     if truth.empty:

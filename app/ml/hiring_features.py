@@ -13,7 +13,8 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from app.db import orm
-from app.labour import monthly_equivalent, paid_monthly_hours
+from app.labour import full_time_equivalent, monthly_equivalent
+from app.reference.codes import STATUTORY_WELFARE
 
 NUMERIC_FEATURES: tuple[str, ...] = (
     "log_wage_ratio", "weekly_hours", "n_welfare_extra", "has_social_insurance", "min_career_years",
@@ -53,7 +54,6 @@ FACTOR_OF_FEATURE: dict[str, str] = {
 SECTION_COLUMNS: tuple[str, ...] = (
     "company_intro", "duties", "requirements", "preferred", "conditions", "benefits", "process", "documents",
 )
-STATUTORY_WELFARE: frozenset[str] = frozenset({"W01", "W02", "W03"})  # 4대보험, 퇴직금, 연차휴가
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def build_features(postings: pd.DataFrame, market: MarketContext) -> pd.DataFram
     """
     hours = postings["weekly_hours"].to_numpy(float)
     monthly = np.asarray(monthly_equivalent(postings["wage_type"].to_numpy(), postings["wage_amount"].to_numpy(float), hours))
-    fte = monthly * 209.0 / paid_monthly_hours(hours)
+    fte = full_time_equivalent(monthly, hours)
     market_wage = market.market_wage(postings["keco_code"], postings["region_code"])
     welfare = postings["welfare_codes"].fillna("").astype(str).str.split(";")
     if "open_month" in postings:

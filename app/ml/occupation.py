@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 from app.db import orm
 from app.ml.registry import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, register
-from app.world.reference import Reference, load_reference
+from app.reference.tables import Reference, load_reference
 
 MODEL_NAME = "occupation_classifier"
 MODEL_FILE = "occupation_classifier.joblib"

@@ -48,7 +48,7 @@ from sqlalchemy import Engine, select
 
 from app.db import orm
 from app.db.repositories import read_frame
-from app.labour import MONTHLY_HOURS_FULL_TIME, paid_monthly_hours
+from app.labour import full_time_equivalent
 from app.ml import registry
 from app.ml.registry import ArtifactMissing, ArtifactResult, ArtifactSpec, BuildContext
 
@@ -109,11 +109,6 @@ def family_of(keco_code: str) -> str:
     if len(code) < FAMILY_DIGITS or not code[:FAMILY_DIGITS].isdigit():
         raise ValueError(f"직업분류 코드(KECO)는 숫자 2자리 이상이어야 합니다 (입력값: '{keco_code}')")
     return code[:FAMILY_DIGITS]
-
-
-def compute_wage_fte(wage_monthly: np.ndarray | float, weekly_hours: np.ndarray | float) -> np.ndarray | float:
-    """Full-time-equivalent monthly wage: ``wage_monthly × 209 / paid monthly hours``."""
-    return np.asarray(wage_monthly, dtype=float) * MONTHLY_HOURS_FULL_TIME / paid_monthly_hours(weekly_hours)
 
 
 def _posting_text(frame: pd.DataFrame) -> list[str]:
@@ -250,7 +245,7 @@ def load_index_postings(engine: Engine) -> pd.DataFrame:
     frame = read_frame(engine, stmt)
     frame["keco_code"] = frame["keco_code"].astype(str)
     frame["family"] = frame["keco_code"].str[:FAMILY_DIGITS]
-    frame["wage_fte"] = compute_wage_fte(frame["wage_monthly"].to_numpy(float), frame["weekly_hours"].to_numpy(float))
+    frame["wage_fte"] = full_time_equivalent(frame["wage_monthly"].to_numpy(float), frame["weekly_hours"].to_numpy(float))
     return frame.sort_values(["family", "posting_id"], kind="stable").reset_index(drop=True)
 
 
@@ -459,7 +454,7 @@ class PostingsIndex:
             requirements: 자격 요건.
             keco_code: KECO code of the new posting; its first two digits choose the family.
             wage_monthly_fte: Full-time-equivalent monthly wage in KRW
-                (see :func:`compute_wage_fte`).
+                (see :func:`app.labour.full_time_equivalent`).
             weekly_hours: Scheduled weekly hours.
             employment_type: 정규직 | 계약직 | 시간제 | 일용직.
             career: 신입 | 경력무관 | 경력.

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.db import orm
 from app.db.repositories import read_frame
-from app.labour import WAGE_TYPES
+from app.reference.codes import WAGE_TYPES
 from app.text.pii import mask_pii
 from app.verify.decision import DECISION_LABELS, Verdict
 from app.verify.rules import FAMILIES, InvalidRules, RuleSet, load_default_rules, parse_rule_set

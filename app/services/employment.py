@@ -25,14 +25,9 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from app.ml.employment import EmploymentModel
-from app.ml.employment_features import (
-    HORIZON_DAYS,
-    MAX_RELEVANT_CERTIFICATES,
-    SERVICE_LABELS,
-    SERVICES,
-    load_seeker_records,
-    split_cohorts,
-)
+from app.ml.employment_features import HORIZON_DAYS, MAX_RELEVANT_CERTIFICATES, load_seeker_records, split_cohorts
+from app.reference.codes import SERVICE_LABELS, SERVICES
+from app.reference.names import occupation_names, region_short
 from app.services.employment_reasons import effect_reason, factor_table, group_contributions
 from app.services.employment_store import (
     RISK_BANDS,
@@ -54,8 +49,7 @@ from app.services.employment_store import (
     save_risk_bands,
 )
 from app.services.explorer import to_csv_bytes
-from app.services.hiring_text import occupation_names, region_short
-from app.text.formatting import format_manwon
+from app.text.korean import format_manwon
 
 __all__ = [
     "RISK_BANDS", "RISK_ORDER", "CaseloadFilter", "InvalidBands", "InvalidOverride", "InvalidWhatIf", "MaskedDocuments",

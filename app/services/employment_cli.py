@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from app.db.importers.csv_reader import FileProblem, read_cells
-from app.ml.employment_features import CATEGORY_LEVELS, HORIZON_DAYS, SERVICE_LABELS, SERVICES
+from app.ml.employment_features import CATEGORY_LEVELS, HORIZON_DAYS
+from app.reference.codes import SERVICE_LABELS, SERVICES
 from app.services.cli_io import check_output_path, report_input_errors, write_result
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -142,7 +143,7 @@ def read_seekers(path: Path) -> tuple[list[tuple[str, dict[str, object]]], list[
         ([(id, record)] in file order, errors, notes) — errors are ``"N행: …"`` lines and
         file-level problems; when there is any error the rows must not be used.
     """
-    from app.world.reference import load_reference  # noqa: PLC0415
+    from app.reference.tables import load_reference
 
     reference = load_reference()
     keco = set(reference.occupations["keco_code"].astype(str))

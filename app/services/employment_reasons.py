@@ -16,9 +16,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from app.ml.employment_features import FACTOR_OF_FEATURE, SERVICE_LABELS
-from app.services.hiring_text import NEGLIGIBLE_LOGIT, effect_phrase, josa, occupation_names, region_short
-from app.text.formatting import format_manwon
+from app.ml.employment_features import FACTOR_OF_FEATURE
+from app.reference.codes import SERVICE_LABELS
+from app.reference.names import occupation_names, region_short
+from app.text.korean import effect_phrase, effect_sentence, format_manwon, josa
 
 FACTOR_ORDER: tuple[str, ...] = tuple(dict.fromkeys(FACTOR_OF_FEATURE.values()))
 """Korean factors, each once, in feature order."""
@@ -30,10 +31,8 @@ def _effect(contribution: float) -> str:
 
 
 def _sentence(subject: str, contribution: float, reason_up: str | None = None, reason_down: str | None = None) -> str:
-    reason = reason_up if contribution > 0 else reason_down
-    if reason and abs(contribution) >= NEGLIGIBLE_LOGIT:
-        return f"{reason} {_effect(contribution)}"
-    return f"{josa(subject, '이', '가')} {_effect(contribution)}"
+    """Reason form when the fact agrees with the sign of the contribution, subject form otherwise."""
+    return effect_sentence(subject, contribution, "취업확률", reason_up, reason_down)
 
 
 def _demand(label: str, value: float, contribution: float) -> str:

@@ -24,10 +24,10 @@ from app.db.repositories import courses as course_repo
 from app.db.repositories import postings as posting_repo
 from app.db.repositories import seekers as seeker_repo
 from app.db.repositories import world as world_repo
-from app.services.overview import AGE_BANDS, ReferenceNames, age_band
-from app.text.formatting import format_krw_wage, format_manwon
+from app.reference.names import ReferenceNames
+from app.services.overview import AGE_BANDS, age_band
+from app.text.korean import format_manwon, format_wage
 
-EMPLOYMENT_TYPES: tuple[str, ...] = ("정규직", "계약직", "시간제", "일용직")
 """Employment types a posting can have (fixed vocabulary of the product)."""
 
 WAGE_SLIDER_MAX_MANWON = 1_000
@@ -201,7 +201,7 @@ def _yes_no(value: Any, *, unknown: str = "미확정") -> str:
 def _wage_text(amount: Any, wage_type: Any) -> str:
     if amount is None or pd.isna(amount):
         return "-"
-    return format_krw_wage(int(amount), str(wage_type))
+    return format_wage(str(wage_type), int(amount))
 
 
 def posting_table(rows: pd.DataFrame, *, show_mine: bool = False) -> pd.DataFrame:
@@ -253,7 +253,7 @@ def seeker_table(rows: pd.DataFrame) -> pd.DataFrame:
             "학력": rows["education"],
             "거주 지역": rows["region"],
             "희망 직종": rows["desired_occupation"],
-            "희망 임금": [format_krw_wage(w, "monthly") if pd.notna(w) else "-" for w in rows["desired_wage"]],
+            "희망 임금": [format_wage("monthly", w) if pd.notna(w) else "-" for w in rows["desired_wage"]],
             "구직급여 수급": [_yes_no(v, unknown="미상") for v in rows["benefit_status"]],
             "등록일": rows["registered_on"],
             "180일 내 취업": [_yes_no(v) for v in rows["employed_180d"]],

@@ -28,11 +28,11 @@ import datetime as dt
 import math
 
 from app.ml.hiring import HiringModel
-from app.ml.hiring_features import STATUTORY_WELFARE
+from app.reference.codes import FULL_TIME_TYPES, STATUTORY_WELFARE
+from app.reference.tables import load_reference
 from app.services.hiring_advice import Advice, advice
 from app.services.hiring_conditions import (
     FIELD_LABELS,
-    FULL_TIME_TYPES,
     InvalidConditions,
     PostingAccessDenied,
     PostingConditions,
@@ -44,18 +44,8 @@ from app.services.hiring_conditions import (
 )
 from app.services.hiring_market import MarketBounds, market_bounds
 from app.services.hiring_plans import Plan, minimum_change
-from app.services.hiring_policy import (
-    at_risk_postings,
-    fill_probability_by,
-    score_all_postings,
-)
-from app.services.hiring_scoring import (
-    Prediction,
-    predict,
-    probabilities,
-    scorer_for,
-    wage_curve,
-)
+from app.services.hiring_policy import at_risk_postings, fill_probability_by, score_all_postings
+from app.services.hiring_scoring import Prediction, predict, probabilities, scorer_for, wage_curve
 from app.services.hiring_store import (
     PostingNotFound,
     ScenarioNotFound,
@@ -66,7 +56,6 @@ from app.services.hiring_store import (
     load_scenarios,
     save_scenario,
 )
-from app.world.reference import load_reference
 
 __all__ = [
     "FIELD_LABELS", "FULL_TIME_TYPES", "Advice", "InvalidConditions", "MarketBounds", "Plan", "PostingAccessDenied",

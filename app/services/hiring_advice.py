@@ -15,19 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.labour import MONTHLY_HOURS_FULL_TIME, monthly_equivalent, paid_monthly_hours
+from app.labour import full_time_equivalent, monthly_equivalent
 from app.ml.hiring import HiringModel
 from app.services.hiring_conditions import N_SECTIONS, PostingConditions
 from app.services.hiring_market import MarketBounds
-from app.services.hiring_plans import (
-    Levers,
-    build_levers,
-    changed_conditions,
-    lever_columns,
-    lever_costs,
-)
+from app.services.hiring_plans import Levers, build_levers, changed_conditions, lever_columns, lever_costs
 from app.services.hiring_scoring import probabilities, repeat_columns, scorer_for
-from app.text.formatting import format_manwon, format_rate
+from app.text.korean import format_manwon, format_rate
 
 MIN_GAIN = 0.001
 """Smallest rise in probability (0.1 %p) worth suggesting."""
@@ -39,7 +33,7 @@ PER_LEVER = 2
 def _median_step(lv: Levers, bounds: MarketBounds) -> int | None:
     """First wage step paying at least the similar postings' median (40-hour monthly), if in bounds."""
     fte_at_base = np.asarray(monthly_equivalent(lv.base.wage_type, lv.amounts[0].astype(float), lv.base.weekly_hours))
-    fte_at_base = fte_at_base * MONTHLY_HOURS_FULL_TIME / float(paid_monthly_hours(lv.base.weekly_hours))
+    fte_at_base = full_time_equivalent(fte_at_base, lv.base.weekly_hours)
     reaching = np.flatnonzero(fte_at_base >= bounds.median_wage_fte)
     if reaching.size == 0 or reaching[0] == 0 or reaching[0] > lv.max_step[0]:
         return None

@@ -19,13 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from app.db.importers.csv_reader import FileProblem, read_cells
-from app.services.cli_io import check_output_path, report_input_errors, write_result
 from app.ml.hiring_features import SECTION_COLUMNS, count_sections
-from app.services.hiring_conditions import (
-    InvalidConditions,
-    PostingConditions,
-    validate_conditions,
-)
+from app.services.cli_io import check_output_path, report_input_errors, write_result
+from app.services.hiring_conditions import InvalidConditions, PostingConditions, validate_conditions
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "keco_code", "region_code", "size_code", "wage_type", "wage_amount", "weekly_hours", "employment_type",

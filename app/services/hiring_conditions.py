@@ -28,18 +28,15 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import PydanticCustomError
 
 from app import labour
-from app.db.importers.wages import load_minimum_wages
-from app.services.hiring_text import josa, wage_text
-from app.world import params
-from app.world.reference import load_reference
+from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, FULL_TIME_TYPES
+from app.reference.tables import load_reference
+from app.text.korean import format_wage, josa
 
 MAX_WEEKLY_HOURS_INPUT = 68.0
 """Upper limit of the input (the pre-2018 statutory maximum); above 52 h is accepted but unlawful."""
 MAX_BODY_CHARS = 20_000
 N_SECTIONS = 8  # company_intro, duties, requirements, preferred, conditions, benefits, process, documents
-FULL_TIME_TYPES: tuple[str, ...] = ("정규직", "계약직", "일용직")
 """Employment types that are full-time jobs (시간제 is the part-time type)."""
-SOCIAL_INSURANCE = "W01"  # 4대보험
 
 FIELD_LABELS: Mapping[str, str] = {
     "keco_code": "직종(KECO) 코드",
@@ -184,10 +181,10 @@ class _ConditionsInput(BaseModel):
     wage_type: Annotated[str, _choice("wage_type", labour.WAGE_TYPES)]
     wage_amount: Annotated[int, _int_in("wage_amount", 1, 2_000_000_000, "원")]
     weekly_hours: Annotated[float, BeforeValidator(_hours)]
-    employment_type: Annotated[str, _choice("employment_type", params.EMPLOYMENT_TYPES)]
-    career: Annotated[str, _choice("career", params.CAREER_LEVELS)]
+    employment_type: Annotated[str, _choice("employment_type", EMPLOYMENT_TYPES)]
+    career: Annotated[str, _choice("career", CAREER_LEVELS)]
     min_career_years: Annotated[int, _int_in("min_career_years", 0, 30, "년")] = 0
-    education: Annotated[str, _choice("education", params.EDUCATION_LEVELS)]
+    education: Annotated[str, _choice("education", EDUCATION_LEVELS)]
     welfare_codes: Annotated[tuple[str, ...], BeforeValidator(_welfare)] = ()
     open_month: Annotated[int, _int_in("open_month", 1, 12, "월")] = Field(default_factory=lambda: dt.date.today().month)
     n_sections: Annotated[int, _int_in("n_sections", 0, N_SECTIONS, "개")] = 6
@@ -221,11 +218,11 @@ def _cross_field_errors(clean: _ConditionsInput) -> dict[str, str]:
     monthly = float(labour.monthly_equivalent(clean.wage_type, clean.wage_amount, clean.weekly_hours))
     if hourly < 1_000:
         errors["wage_amount"] = (
-            f"{wage_text(clean.wage_type, clean.wage_amount)}은 시간당 1,000원도 되지 않습니다. 임금 형태와 금액을 확인하세요"
+            f"{format_wage(clean.wage_type, clean.wage_amount, style='label')}은 시간당 1,000원도 되지 않습니다. 임금 형태와 금액을 확인하세요"
         )
     elif monthly > 100_000_000:
         errors["wage_amount"] = (
-            f"{wage_text(clean.wage_type, clean.wage_amount)}은 월 1억원을 넘습니다. 임금 형태와 금액을 확인하세요"
+            f"{format_wage(clean.wage_type, clean.wage_amount, style='label')}은 월 1억원을 넘습니다. 임금 형태와 금액을 확인하세요"
         )
     return errors
 
@@ -298,7 +295,7 @@ class PostingConditions:
     def wage_fte(self) -> int:
         """Monthly wage of the same pay rate for a 40-hour week (what the market wage compares with)."""
         monthly = float(labour.monthly_equivalent(self.wage_type, self.wage_amount, self.weekly_hours))
-        return round(monthly * labour.MONTHLY_HOURS_FULL_TIME / float(labour.paid_monthly_hours(self.weekly_hours)))
+        return round(labour.full_time_equivalent(monthly, self.weekly_hours))
 
     @property
     def hourly_wage(self) -> float:
@@ -354,35 +351,18 @@ def validate_conditions(raw: Mapping[str, object]) -> PostingConditions:
 
 
 def minimum_hourly_wage(year: int | None = None) -> int:
-    """Statutory hourly minimum wage of ``year`` (default: this year; later years use the latest)."""
-    wages = load_minimum_wages()
-    wanted = dt.date.today().year if year is None else year
-    value = wages.for_year(wanted)
-    if value is None:
-        if not wages.hourly:
-            raise RuntimeError("최저임금 기준표(data/reference/minimum_wage.csv)를 읽을 수 없습니다")
-        value = wages.hourly[min(wages.hourly)]
-    return int(value)
-
-
-WAGE_ROUNDING: Mapping[str, int] = {"hourly": 10, "daily": 1_000, "monthly": 10_000, "annual": 100_000}
-"""Units wages are proposed in (postings write round figures: 시급 11,000원, 월급 250만원)."""
+    """Statutory hourly minimum wage of ``year`` (default: this year); see :class:`app.labour.MinimumWageTable`."""
+    return labour.minimum_wage(year)
 
 
 def legal_minimum_amount(wage_type: str, weekly_hours: float, year: int | None = None) -> int:
     """Smallest whole-won amount of ``wage_type`` that pays the minimum wage at ``weekly_hours``."""
-    hourly_minimum = minimum_hourly_wage(year)
-    exact = float(labour.amount_from_monthly(wage_type, hourly_minimum * labour.paid_monthly_hours(weekly_hours),
-                                             weekly_hours))
-    amount = math.ceil(exact - 1e-9)
-    while float(labour.hourly_equivalent(wage_type, amount, weekly_hours)) < hourly_minimum:
-        amount += 1  # float rounding of the inverse: step up to the first lawful won
-    return amount
+    return labour.lawful_minimum_amount(wage_type, weekly_hours, minimum_hourly_wage(year))
 
 
 def pays_minimum_wage(conditions: PostingConditions, year: int | None = None) -> bool:
-    """Whether the hourly equivalent reaches the minimum wage (tolerance 0.001 원 for float error)."""
-    return conditions.hourly_wage >= minimum_hourly_wage(year) - 1e-3
+    """Whether the hourly equivalent reaches the minimum wage (:func:`app.labour.below_minimum`)."""
+    return not labour.below_minimum(conditions.hourly_wage, minimum_hourly_wage(year))
 
 
 def legal_issues(conditions: PostingConditions, year: int | None = None) -> tuple[str, ...]:

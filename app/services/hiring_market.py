@@ -21,19 +21,16 @@ from app.db.repositories import read_frame
 from app.labour import (
     MAX_WEEKLY_HOURS,
     MONTHLY_HOURS_FULL_TIME,
+    from_full_time_equivalent,
+    full_time_equivalent,
     monthly_equivalent,
-    paid_monthly_hours,
 )
 from app.ml.hiring import HiringModel
-from app.ml.hiring_features import STATUTORY_WELFARE
-from app.services.hiring_conditions import (
-    PostingConditions,
-    is_full_time,
-    minimum_hourly_wage,
-)
+from app.reference.codes import STATUTORY_WELFARE
+from app.reference.tables import load_reference
+from app.services.hiring_conditions import PostingConditions, is_full_time, minimum_hourly_wage
 from app.services.hiring_scoring import scorer_for
-from app.text.formatting import format_manwon
-from app.world.reference import load_reference
+from app.text.korean import format_manwon
 
 MIN_FULL_TIME_HOURS = 35.0
 SIMILAR_MIN = 20
@@ -65,7 +62,7 @@ class MarketBounds:
 
     def max_amount(self, wage_type: str, weekly_hours: float) -> float:
         """Largest posted amount of ``wage_type`` within :attr:`max_wage_fte` at ``weekly_hours``."""
-        monthly = self.max_wage_fte * float(paid_monthly_hours(weekly_hours)) / MONTHLY_HOURS_FULL_TIME
+        monthly = from_full_time_equivalent(self.max_wage_fte, weekly_hours)
         return monthly / float(monthly_equivalent(wage_type, 1.0, weekly_hours))
 
     def describe(self) -> str:
@@ -135,7 +132,7 @@ def market_bounds(engine: Engine, model: HiringModel, conditions: PostingConditi
         extras = np.array([0])
     else:
         hours = chosen["weekly_hours"].to_numpy(float)
-        fte = chosen["wage_monthly"].to_numpy(float) * MONTHLY_HOURS_FULL_TIME / np.asarray(paid_monthly_hours(hours))
+        fte = full_time_equivalent(chosen["wage_monthly"].to_numpy(float), hours)
         extras = np.array([
             sum(1 for c in str(codes or "").split(";") if c and c not in STATUTORY_WELFARE)
             for codes in chosen["welfare_codes"]

@@ -43,26 +43,20 @@ from types import MappingProxyType
 
 import numpy as np
 
-from app.labour import (
-    MAX_WEEKLY_HOURS,
-    hourly_equivalent,
-    monthly_equivalent,
-)
+from app.labour import MAX_WEEKLY_HOURS, WAGE_ROUNDING, hourly_equivalent, monthly_equivalent
 from app.ml.hiring import HiringModel
-from app.ml.hiring_features import STATUTORY_WELFARE
+from app.reference.codes import SOCIAL_INSURANCE, STATUTORY_WELFARE
+from app.reference.names import welfare_names
 from app.services.hiring_conditions import (
-    SOCIAL_INSURANCE,
-    WAGE_ROUNDING,
     InvalidConditions,
     PostingConditions,
     lawful_baseline,
     legal_minimum_amount,
-    minimum_hourly_wage,
+    pays_minimum_wage,
 )
 from app.services.hiring_market import MarketBounds
 from app.services.hiring_scoring import Scorer, probabilities, scorer_for
-from app.services.hiring_text import wage_amount_text, wage_text, welfare_names
-from app.text.formatting import format_rate
+from app.text.korean import format_rate, format_wage, format_wage_amount
 
 WEEKS_PER_MONTH = 365.0 / 7.0 / 12.0
 WAGE_STEP = 0.05
@@ -234,7 +228,7 @@ def changed_conditions(lv: Levers, h: int, k: int, w: int, flags: Mapping[str, b
     if amount != o.wage_amount:
         changes["wage_amount"] = amount
         legal = " (최저임금 충족)" if k == 0 else ""
-        steps.append(f"{wage_text(o.wage_type, o.wage_amount)} → {wage_amount_text(o.wage_type, amount)}{legal}")
+        steps.append(f"{format_wage(o.wage_type, o.wage_amount, style='label')} → {format_wage_amount(o.wage_type, amount)}{legal}")
     added = list(lv.welfare_extra[:w])
     if flags.get("insurance"):
         added.insert(0, SOCIAL_INSURANCE)
@@ -380,7 +374,7 @@ def _with(plan: Plan, probability: float, reaches: bool, note: str | None = None
 
 
 def _lawful(conditions: PostingConditions) -> bool:
-    return conditions.weekly_hours <= MAX_WEEKLY_HOURS and conditions.hourly_wage >= minimum_hourly_wage() - 1e-3
+    return conditions.weekly_hours <= MAX_WEEKLY_HOURS and pays_minimum_wage(conditions)
 
 
 def _best_effort(lv: Levers, model: HiringModel, h: np.ndarray, w: np.ndarray, flags: dict, target: float,

@@ -16,18 +16,11 @@ import numpy as np
 
 from app.labour import MAX_WEEKLY_HOURS
 from app.ml.hiring_features import FEATURES
-from app.services.hiring_conditions import SOCIAL_INSURANCE, PostingConditions
+from app.reference.codes import SOCIAL_INSURANCE
+from app.reference.names import occupation_names, region_short, size_label, welfare_names
+from app.services.hiring_conditions import PostingConditions
 from app.services.hiring_scoring import FACTORS, Scorer
-from app.services.hiring_text import (
-    NEGLIGIBLE_LOGIT,
-    effect_phrase,
-    josa,
-    occupation_names,
-    region_short,
-    size_label,
-    welfare_names,
-)
-from app.text.formatting import format_manwon
+from app.text.korean import NEGLIGIBLE_LOGIT, effect_phrase, effect_sentence, format_manwon, josa
 
 _COL = {name: j for j, name in enumerate(FEATURES)}
 _NEGLIGIBLE = NEGLIGIBLE_LOGIT
@@ -40,10 +33,7 @@ def _effect(contribution: float) -> str:
 
 def _sentence(subject: str, contribution: float, reason_up: str | None = None, reason_down: str | None = None) -> str:
     """Reason form when the fact agrees with the sign of the contribution, subject form otherwise."""
-    reason = reason_up if contribution > 0 else reason_down
-    if reason and abs(contribution) >= _NEGLIGIBLE:
-        return f"{reason} {_effect(contribution)}"
-    return f"{josa(subject, '이', '가')} {_effect(contribution)}"
+    return effect_sentence(subject, contribution, "채용확률", reason_up, reason_down)
 
 
 def _wage(c: PostingConditions, x: np.ndarray, value: float, scorer: Scorer) -> str:

@@ -31,20 +31,12 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from app.labour import MONTHLY_HOURS_FULL_TIME, monthly_equivalent, paid_monthly_hours
+from app.labour import full_time_equivalent, monthly_equivalent
 from app.ml.calibrated import predict_threads
 from app.ml.hiring import HiringModel
-from app.ml.hiring_features import (
-    CATEGORICAL_FEATURES,
-    FACTOR_OF_FEATURE,
-    FEATURES,
-    STATUTORY_WELFARE,
-)
-from app.services.hiring_conditions import (
-    SOCIAL_INSURANCE,
-    PostingConditions,
-    legal_minimum_amount,
-)
+from app.ml.hiring_features import CATEGORICAL_FEATURES, FACTOR_OF_FEATURE, FEATURES
+from app.reference.codes import SOCIAL_INSURANCE, STATUTORY_WELFARE
+from app.services.hiring_conditions import PostingConditions, legal_minimum_amount
 
 Columns = Mapping[str, np.ndarray]
 """Condition values column-wise: the :class:`PostingConditions` fields except ``welfare_codes``,
@@ -100,7 +92,7 @@ class Scorer:
         hours = np.asarray(cols["weekly_hours"], dtype=float)
         monthly = np.asarray(monthly_equivalent(np.asarray(cols["wage_type"]), np.asarray(cols["wage_amount"], float),
                                                 hours), dtype=float)
-        fte = monthly * MONTHLY_HOURS_FULL_TIME / np.asarray(paid_monthly_hours(hours), dtype=float)
+        fte = full_time_equivalent(monthly, hours)
         keco = np.asarray(cols["keco_code"]).astype(str)
         region = np.asarray(cols["region_code"]).astype(str)
         pairs = {(k, r): self.market_wage(k, r) for k, r in set(zip(keco, region, strict=True))}
@@ -260,9 +252,7 @@ def predict(conditions: PostingConditions, model: HiringModel) -> Prediction:
 
     About 6 ms on the demo model (one 1-row float matrix, nine booster calls, one of them TreeSHAP).
     """
-    from app.services.hiring_reasons import (
-        factor_sentences,  # reasons import this module
-    )
+    from app.services.hiring_reasons import factor_sentences  # reasons import this module
 
     scorer = scorer_for(model)
     x = scorer.matrix(columns_of([conditions]))
@@ -335,9 +325,7 @@ def score_conditions(conditions: Sequence[PostingConditions], model: HiringModel
         Columns ``probability, probability_low, probability_high, days, days_low, days_high`` and
         ``reason_1`` … ``reason_{reasons}`` (the sentences of the largest contributions by size).
     """
-    from app.services.hiring_reasons import (
-        factor_sentences,  # reasons import this module
-    )
+    from app.services.hiring_reasons import factor_sentences  # reasons import this module
 
     columns = ["probability", "probability_low", "probability_high", "days", "days_low", "days_high"]
     reason_columns = [f"reason_{i + 1}" for i in range(reasons)]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.db.orm import Employer, HiringScenario, Posting, PostingOutcome
 from app.db.repositories import read_frame
 from app.ml.hiring_features import SECTION_COLUMNS, count_sections
+from app.reference.names import occupation_names, region_short, size_label, welfare_names
 from app.services.hiring_conditions import (
     FIELD_LABELS,
     InvalidConditions,
@@ -25,14 +26,7 @@ from app.services.hiring_conditions import (
     validate_conditions,
 )
 from app.services.hiring_scoring import Prediction
-from app.services.hiring_text import (
-    occupation_names,
-    region_short,
-    size_label,
-    wage_text,
-    welfare_names,
-)
-from app.text.formatting import format_kst_datetime, format_manwon, format_rate
+from app.text.korean import format_kst_datetime, format_manwon, format_rate, format_wage
 
 SCENARIO_NAME_MAX = 60
 
@@ -70,7 +64,7 @@ def load_employer_postings(engine: Engine, employer_id: int | None) -> pd.DataFr
     regions = {code: region_short(code) for code in frame["region_code"].unique()}
     frame["keco_name"] = frame["keco_code"].map(names)
     frame["region"] = frame["region_code"].map(regions)
-    frame["wage_text"] = [wage_text(t, a) for t, a in zip(frame["wage_type"], frame["wage_amount"], strict=True)]
+    frame["wage_text"] = [format_wage(t, a, style="label") for t, a in zip(frame["wage_type"], frame["wage_amount"], strict=True)]
     frame["filled_30d"] = frame["filled_30d"].astype(object).where(frame["filled_30d"].notna(), None)
     return frame[["id", "employer_id", "title", "keco_code", "keco_name", "region_code", "region", "wage_text",
                   "open_date", "filled_30d"]]
@@ -210,7 +204,7 @@ def _column_values(record: Mapping[str, object]) -> dict[str, str]:
         "직종": occupation_names(c.keco_code)[0],
         "지역": region_short(c.region_code),
         FIELD_LABELS["size_code"]: size_label(c.size_code),
-        "임금": wage_text(c.wage_type, c.wage_amount),
+        "임금": format_wage(c.wage_type, c.wage_amount, style="label"),
         "월 환산 임금": format_manwon(c.wage_monthly),
         FIELD_LABELS["weekly_hours"]: f"주 {c.weekly_hours:g}시간",
         FIELD_LABELS["employment_type"]: c.employment_type,

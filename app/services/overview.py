@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -24,7 +24,8 @@ from app.db.repositories import employers as employer_repo
 from app.db.repositories import postings as posting_repo
 from app.db.repositories import seekers as seeker_repo
 from app.db.repositories import world as world_repo
-from app.text.formatting import format_kst_datetime, format_metric
+from app.reference.names import ReferenceNames
+from app.text.korean import format_kst_datetime, format_metric
 
 BUILD_COMMAND = "python -m app build"
 
@@ -65,83 +66,6 @@ class UnknownEmployerError(Exception):
             "관리자에게 계정 파일 재생성을 요청하세요."
         )
         self.employer_id = employer_id
-
-
-# --------------------------------------------------------------------------- reference names
-
-
-@dataclass(frozen=True)
-class ReferenceNames:
-    """Code -> Korean name lookups taken from the reference tables.
-
-    Attributes:
-        regions: 시도 code -> short name (e.g. ``"11" -> "서울"``).
-        occupations: KECO 소분류 code -> name.
-        occupation_major: KECO 소분류 code -> 대분류 code.
-        majors: KECO 대분류 code -> name.
-    """
-
-    regions: Mapping[str, str] = field(default_factory=dict)
-    occupations: Mapping[str, str] = field(default_factory=dict)
-    occupation_major: Mapping[str, str] = field(default_factory=dict)
-    majors: Mapping[str, str] = field(default_factory=dict)
-
-    def region(self, code: Any) -> str:
-        """Name of a 시도 code (the code itself when unknown)."""
-        return self.regions.get(str(code), str(code))
-
-    def occupation(self, code: Any) -> str:
-        """Name of a KECO 소분류 code (the code itself when unknown)."""
-        return self.occupations.get(str(code), str(code))
-
-    def major_of(self, code: Any) -> str:
-        """KECO 대분류 code of a 소분류 code (its first digit when the reference lacks it)."""
-        code = str(code)
-        return self.occupation_major.get(code, code[:1])
-
-    def major(self, code: Any) -> str:
-        """Name of a KECO 대분류 code (``"대분류 N"`` when unknown)."""
-        return self.majors.get(str(code), f"대분류 {code}")
-
-
-def _column(frame: pd.DataFrame, *names: str) -> pd.Series | None:
-    for name in names:
-        if name in frame.columns:
-            return frame[name]
-    return None
-
-
-def _pairs(frame: pd.DataFrame | None, keys: tuple[str, ...], values: tuple[str, ...]) -> dict[str, str]:
-    if frame is None or not isinstance(frame, pd.DataFrame) or frame.empty:
-        return {}
-    key_col, val_col = _column(frame, *keys), _column(frame, *values)
-    if key_col is None or val_col is None:
-        return {}
-    return {str(k): str(v) for k, v in zip(key_col, val_col, strict=True) if pd.notna(k) and pd.notna(v)}
-
-
-def reference_names(reference: Any | None) -> ReferenceNames:
-    """Build name lookups from the object returned by ``app.world.reference.load_reference()``.
-
-    The reference is read duck-typed (``regions`` and ``occupations`` DataFrames) so that the
-    overview still works, showing codes, when the reference tables are not available.
-
-    Args:
-        reference: The loaded reference tables, or ``None``.
-
-    Returns:
-        Lookups (empty when ``reference`` is ``None``).
-    """
-    if reference is None:
-        return ReferenceNames()
-    regions = getattr(reference, "regions", None)
-    occupations = getattr(reference, "occupations", None)
-    return ReferenceNames(
-        regions=_pairs(regions, ("code", "region_code"), ("short", "name")),
-        occupations=_pairs(occupations, ("keco_code", "code"), ("name",)),
-        occupation_major=_pairs(occupations, ("keco_code", "code"), ("major_code",)),
-        majors=_pairs(occupations, ("major_code",), ("major_name",)),
-    )
 
 
 # --------------------------------------------------------------------------- headline figures
@@ -432,7 +356,7 @@ def compute_model_status(manifest: Mapping[str, Any] | None) -> pd.DataFrame:
     Returns:
         Columns :data:`MODEL_STATUS_COLUMNS`: the Korean title (the manifest key when there is
         none), version, training data, metrics with Korean labels (see
-        :func:`app.text.formatting.format_metric`) and creation time in Korean local time.
+        :func:`app.text.korean.format_metric`) and creation time in Korean local time.
     """
     models = (manifest or {}).get("models") or {}
     world = (manifest or {}).get("world") or {}

@@ -17,13 +17,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from app.labour import WAGE_TYPES
-from app.text.formatting import format_krw_wage
-from app.world.reference import load_reference
+from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, WAGE_TYPES
+from app.reference.tables import load_reference
+from app.text.korean import format_wage
 
-EMPLOYMENT_TYPES: tuple[str, ...] = ("정규직", "계약직", "시간제", "일용직")
-EDUCATION_LEVELS: tuple[str, ...] = ("무관", "고졸", "전문대졸", "대졸", "석사")
-CAREER_LEVELS: tuple[str, ...] = ("신입", "경력무관", "경력")
 MAX_LINES = 12
 MAX_LINE_CHARS = 200
 
@@ -421,7 +418,7 @@ def acknowledge(step_key: str, values: Mapping[str, Any]) -> str:
         return "근무: " + ", ".join(p for p in parts if p)
     if step_key == "pay":
         note = " (임금 형태를 금액으로 추정했습니다 — 다르면 고쳐 주세요)" if values.get("wage_guessed") else ""
-        return f"임금: {format_krw_wage(values['wage_amount'], values['wage_type'])}{note}"
+        return f"임금: {format_wage(values['wage_type'], values['wage_amount'])}{note}"
     if step_key == "requirements":
         career = f"경력 {values['min_career_years']}년 이상" if values["career"] == "경력" else values["career"]
         extra = f", {', '.join(values['requirements'])}" if values["requirements"] else ""

@@ -27,16 +27,16 @@ from app.llm.base import SECTION_LABELS, SECTIONS, GenerationResult, PostingDraf
 from app.llm.offline import BACKEND_NAME as OFFLINE_NAME
 from app.llm.offline import OfflineGenerator, occupation_knowledge
 from app.ml.occupation import OccupationClassifier, OccupationGuess, posting_text
+from app.reference.tables import load_reference
 from app.services.ad_check import DraftAd, check_draft
 from app.services.hiring_conditions import validate_conditions
 from app.services.hiring_scoring import Prediction, predict
 from app.services.posting_answers import AssistantAnswers
-from app.text.formatting import format_krw_wage, format_manwon
+from app.text.korean import format_manwon, format_wage
 from app.text.pii import mask_pii
 from app.verify.decision import Verdict
 from app.verify.rules import RuleHit
 from app.verify.verifier import AdVerifier
-from app.world.reference import load_reference
 
 if TYPE_CHECKING:
     from app.ml.hiring import HiringModel
@@ -213,7 +213,7 @@ def mandatory_checklist(draft: PostingDraft, request: PostingRequest, verdict: V
     """The mandatory items, each checked on the text as it now reads (after the employer's edits)."""
     body = draft.body()
     conditions = draft.conditions
-    wage = format_krw_wage(request.wage_amount, request.wage_type)
+    wage = format_wage(request.wage_type, request.wage_amount)
     hits = {h.rule_id for h in verdict.hits} if verdict is not None else set()
     # text rules only: the fixed checks (minimum wage, hours, identity, duplicate) have items of their own
     text_rules = {h.rule_id for h in verdict.hits if h.rule_id not in CHECK_RULES} if verdict is not None else set()

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from app.db.importers.csv_reader import NOT_UTF8, FileProblem, read_cells
-from app.labour import WAGE_TYPES
+from app.labour import minimum_wage_table
+from app.reference.codes import WAGE_TYPES
 from app.services.cli_io import check_output_path, report_input_errors, write_result
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "title", "body", "wage_type", "wage", "hours_per_week")
@@ -150,10 +151,8 @@ def _verify(args: argparse.Namespace) -> int:
         if not args.rules_only:
             print(f"{exc}\n(모델 없이 규칙만으로 검증하려면 --rules-only)", file=sys.stderr)
             return 1
-        from app.db.importers.wages import load_minimum_wages  # noqa: PLC0415
-
         verifier = AdVerifier(classifier=None, ml_threshold=1.0, index=None,
-                              minimum_wages=dict(load_minimum_wages().hourly), rules=rules)
+                              minimum_wages=dict(minimum_wage_table().hourly), rules=rules)
     if args.rules_only:
         verifier = AdVerifier(classifier=None, ml_threshold=1.0, index=verifier.index,
                               minimum_wages=verifier.minimum_wages, rules=rules)

@@ -33,7 +33,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, precision_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
-
 Language = Literal["ko", "en"]
 CONDITION_LINE = re.compile(
     r"우대|모집|구함|구합|한함|불가|이하|미만|선납|입금|부담|보장|카톡|텔레그램|기재|제출|분만|전용|수익|사이즈|외모|"

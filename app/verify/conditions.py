@@ -4,46 +4,21 @@ and whether the recruiter can be identified.
 Minimum-wage arithmetic (domain-facts §1.4, :mod:`app.labour`): the posted wage is turned into
 its hourly equivalent — hourly as is; daily over 8-hour days; monthly over the paid hours of the
 schedule (209 h for 40 h a week, the 209-hour convention); annual ÷ 12, then as monthly — and
-compared with the minimum wage of the posting's year (default: the current year; a year beyond
-the table uses its latest year).
+compared with the minimum wage of the posting's year (:class:`app.labour.MinimumWageTable`:
+default the current year; a year beyond the table uses its latest year).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
-from dataclasses import dataclass
 
-from app.labour import MAX_WEEKLY_HOURS, WAGE_TYPES, hourly_equivalent
+from app.labour import MAX_WEEKLY_HOURS, MinimumWage, below_minimum, hourly_equivalent
+from app.reference.codes import WAGE_TYPES
 from app.verify.rules import ConditionRule, RuleHit, RuleSet, hit_for
 
 PHONE_RE = re.compile(r"(?<!\d)(0\d{1,2}[-.\s)]?\d{3,4}[-.\s]?\d{4}|1[5-8]\d{2}[-.\s]?\d{4})(?!\d)")
 """A Korean landline, mobile or representative number."""
-
-
-@dataclass(frozen=True)
-class MinimumWage:
-    """The minimum hourly wage that applied to an ad."""
-
-    year: int
-    hourly: int
-    table_year: int  # the table's year used (the latest known when ``year`` is beyond it)
-
-
-def minimum_wage_for(year: int | None, table: dict[int, int]) -> MinimumWage:
-    """Minimum hourly wage of ``year`` (default: this year) from ``{year: hourly}``.
-
-    Raises:
-        ValueError: An empty table, or a year before the table starts (Korean message).
-    """
-    if not table:
-        raise ValueError("최저임금표가 없습니다 (data/reference/minimum_wage.csv)")
-    wanted = int(year) if year else dt.date.today().year
-    if wanted < min(table):
-        raise ValueError(f"{wanted}년 최저임금은 표에 없습니다 ({min(table)}년부터)")
-    used = wanted if wanted in table else max(y for y in table if y <= wanted)
-    return MinimumWage(year=wanted, hourly=int(table[used]), table_year=used)
 
 
 def _condition(rules: RuleSet, rule_id: str) -> ConditionRule:
@@ -83,7 +58,7 @@ def check_conditions(
         raise ValueError(f"임금 형태 '{wage_type}'는 허용되지 않습니다 ({', '.join(WAGE_TYPES)})")
     hits: list[RuleHit] = []
     hourly = float(hourly_equivalent(wage_type, float(wage), float(hours_per_week)))
-    if hourly < minimum.hourly:
+    if below_minimum(hourly, minimum.hourly):
         rule = _condition(rules, "BELOW_MIN_WAGE")
         # rounded down: 10,319.99 must not read "10,320원 < 10,320원"
         evidence = f"시간급 환산 {math.floor(hourly):,}원 < {minimum.year}년 최저임금 {minimum.hourly:,}원"

@@ -24,8 +24,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from app.db import orm
-from app.db.importers.wages import load_minimum_wages
-from app.labour import hourly_equivalent
+from app.labour import MinimumWage, MinimumWageTable, hourly_equivalent, minimum_wage_table
 from app.ml.registry import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, register
 from app.verify.classifier import (
     AdClassifier,
@@ -34,7 +33,7 @@ from app.verify.classifier import (
     split_for_training,
     word_documents,
 )
-from app.verify.conditions import MinimumWage, check_conditions, minimum_wage_for
+from app.verify.conditions import check_conditions
 from app.verify.decision import Verdict, decide
 from app.verify.duplicates import DuplicateIndex, clusters_from_signatures, signatures
 from app.verify.rules import RuleEngine, RuleSet, load_default_rules
@@ -90,7 +89,7 @@ class AdVerifier:
 
     def minimum_wage(self, year: int | None) -> MinimumWage:
         """Minimum wage of ``year`` (default this year)."""
-        return minimum_wage_for(year, self.minimum_wages)
+        return MinimumWageTable(self.minimum_wages).lookup(year)
 
     def verify(
         self,
@@ -220,7 +219,6 @@ def verify_many(
     verifier once (~1 s). Small frames (under 2,000 ads) or ``workers=1`` run in this process.
     """
     import multiprocessing as mp  # noqa: PLC0415
-
     import sys  # noqa: PLC0415
 
     want_duplicates = bool(options.pop("duplicates", True))
@@ -309,12 +307,12 @@ def build_ad_verifier(ctx: BuildContext) -> ArtifactResult:
     started = time.perf_counter()
     ads = load_stored_ads(ctx.engine)
     y = text_label(ads["labels"])
-    minimum_wages = dict(load_minimum_wages().hourly)
+    minimum_wages = dict(minimum_wage_table().hourly)
     seed = ctx.seed % (2**31)
     train, test = split_for_training(y, seed=seed)
     hourly = np.asarray(hourly_equivalent(ads["wage_type"].to_numpy(), ads["wage"].to_numpy(float),
                                           ads["hours_per_week"].to_numpy(float)))
-    minimum = np.array([minimum_wage_for(int(yr), minimum_wages).hourly for yr in ads["year"]], dtype=float)
+    minimum = MinimumWageTable(minimum_wages).for_years(ads["year"].to_numpy(int))
     ml_frame = ads[["title", "body", "hours_per_week"]].assign(pay_ratio=hourly / minimum)
     words = word_documents(ml_frame, "ko")  # morphological analysis once for fitting and scoring
     classifier = fit_classifier(ml_frame.iloc[train], y[train], seed=seed, words=[words[i] for i in train])

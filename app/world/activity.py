@@ -8,10 +8,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from app.reference.tables import Reference
 from app.world import params
 from app.world.interest_items import ITEMS
 from app.world.population import random_dates, weighted_choice
-from app.world.reference import Reference
 
 COURSE_TYPES: tuple[tuple[str, float], ...] = (("C0061", 0.55), ("C0054", 0.15), ("C0104", 0.15), ("C0055C", 0.10),
                                                 ("C0031C", 0.05))

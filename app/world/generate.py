@@ -21,9 +21,9 @@ import pandas as pd
 from sqlalchemy import Engine, insert
 
 from app.db import orm
+from app.reference.tables import Reference, load_reference
 from app.world import activity, identity, outcomes, params, population, text, violations
 from app.world.fingerprint import compute_fingerprint
-from app.world.reference import Reference, load_reference
 
 ProgressCallback = Callable[[str, float], None]
 """Called with (step description in Korean, fraction done 0–1)."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from app.reference.codes import SERVICES
 from app.world import params, truth
 
 
@@ -88,7 +89,7 @@ def assign_services(seekers: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
     """
     logits = truth.service_propensity_logit(seekers)
     out = pd.DataFrame(index=seekers.index)
-    for service in truth.SERVICES:
+    for service in SERVICES:
         p = 1.0 / (1.0 + np.exp(-logits[service]))
         out[f"received_{service}"] = rng.random(len(seekers)) < p
     return out
@@ -119,7 +120,7 @@ def simulate_employment(
         "nes": frame["received_nes"].to_numpy(bool),
         "counselling": frame["received_counselling"].to_numpy(bool),
     }
-    service_sum = sum(effects[s] * received[s] for s in truth.SERVICES)
+    service_sum = sum(effects[s] * received[s] for s in SERVICES)
     employment = truth.calibrate_employment(base + service_sum, frame["benefit_status"].to_numpy(bool))
     logit = employment.intercept + base + service_sum
     p = truth.employment_probability(logit)
@@ -136,7 +137,7 @@ def simulate_employment(
     )
     truth_rows = pd.DataFrame({"seeker_id": frame["id"].to_numpy(), "logit": logit, "p_employed_180d": p,
                                "p_employed_no_service": p_none})
-    for service in truth.SERVICES:
+    for service in SERVICES:
         eff = effects[service] if service != "training" else np.where(
             received["training"], effects["training"], effects_avg_course["training"]
         )

@@ -9,6 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, SEEKER_EDUCATION
+
+__all__ = ["CAREER_LEVELS", "EDUCATION_LEVELS", "EMPLOYMENT_TYPES", "SEEKER_EDUCATION"]  # the world draws from these
+
 
 @dataclass(frozen=True)
 class WorldSize:
@@ -57,7 +61,6 @@ REGION_DEMAND: dict[str, float] = {
 
 # Employment type shares by KECO 대분류 (정규직, 계약직, 시간제, 일용직). Non-regular work is
 # common in service, care and construction jobs (domain-facts §4.1: non-regular hourly wage 66 %).
-EMPLOYMENT_TYPES: tuple[str, ...] = ("정규직", "계약직", "시간제", "일용직")
 EMPLOYMENT_TYPE_SHARES: dict[str, tuple[float, float, float, float]] = {
     "0": (0.70, 0.22, 0.07, 0.01),
     "1": (0.80, 0.17, 0.03, 0.00),
@@ -71,10 +74,7 @@ EMPLOYMENT_TYPE_SHARES: dict[str, tuple[float, float, float, float]] = {
     "9": (0.30, 0.20, 0.20, 0.30),
 }
 
-CAREER_LEVELS: tuple[str, ...] = ("신입", "경력무관", "경력")
 CAREER_SHARES: tuple[float, ...] = (0.30, 0.45, 0.25)
-EDUCATION_LEVELS: tuple[str, ...] = ("무관", "고졸", "전문대졸", "대졸", "석사")
-SEEKER_EDUCATION: tuple[str, ...] = ("중졸이하", "고졸", "전문대졸", "대졸", "석사")
 
 # Age bands of new job-seeking registrations: 20s 24 %, 60+ 20 % (2023; domain-facts §4.3).
 AGE_BANDS: tuple[tuple[int, int, float], ...] = (

@@ -11,9 +11,17 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from app.labour import amount_from_monthly, hourly_equivalent, monthly_equivalent, paid_monthly_hours
+from app.labour import (
+    amount_from_monthly,
+    from_full_time_equivalent,
+    full_time_equivalent,
+    hourly_equivalent,
+    minimum_wage_table,
+    monthly_equivalent,
+    paid_monthly_hours,
+)
+from app.reference.tables import Reference
 from app.world import params, truth
-from app.world.reference import Reference
 
 STATUTORY_WELFARE = ("4대보험", "퇴직금", "연차휴가")
 
@@ -144,7 +152,7 @@ def make_postings(
     size_index = ref.firm_sizes.set_index("code").loc[emp["size_code"].to_numpy(), "wage_index"].to_numpy(float)
     type_premium = pd.Series(employment_type).map({"정규직": 1.0, "계약직": 0.93, "시간제": 0.88, "일용직": 1.05}).to_numpy(float)
     fte = market_wage * np.power(size_index / np.mean(size_index), 0.3) * type_premium * np.exp(rng.normal(0, 0.13, n))
-    monthly = fte * paid_monthly_hours(hours) / 209.0
+    monthly = from_full_time_equivalent(fte, hours)
 
     is_high = fte >= 3_500_000
     wage_type = np.select(
@@ -218,11 +226,8 @@ def make_postings(
 
 
 def minimum_wage_by_year(ref: Reference, years: np.ndarray) -> np.ndarray:
-    """Hourly minimum wage for each year (years outside the table take the nearest year's)."""
-    table = ref.minimum_wage.sort_values("year")
-    known = table["year"].to_numpy(int)
-    idx = np.clip(np.searchsorted(known, np.asarray(years, dtype=int)), 0, len(known) - 1)
-    return table["hourly"].to_numpy(float)[idx]
+    """Hourly minimum wage for each year (:meth:`app.labour.MinimumWageTable.for_years`)."""
+    return minimum_wage_table(ref).for_years(years)
 
 
 def round_wage(wage_type: np.ndarray, amount: np.ndarray, *, up: bool) -> np.ndarray:
@@ -242,7 +247,7 @@ def refresh_wage_columns(postings: pd.DataFrame) -> pd.DataFrame:
     hours = postings["weekly_hours"].to_numpy(float)
     monthly = monthly_equivalent(wt, amount, hours)
     postings["wage_monthly"] = np.round(monthly).astype(np.int64)
-    postings["wage_monthly_fte"] = monthly * 209.0 / paid_monthly_hours(hours)
+    postings["wage_monthly_fte"] = full_time_equivalent(monthly, hours)
     postings["hourly_equivalent"] = hourly_equivalent(wt, amount, hours)
     return postings
 

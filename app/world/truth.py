@@ -186,13 +186,6 @@ def expected_applications(eta: np.ndarray) -> np.ndarray:
 TARGET_BENEFIT_REEMPLOYMENT = 0.30
 """Re-employment of 구직급여 recipients within the benefit period ≈ 28–30 % (2017–2023; §4.5)."""
 
-SERVICES: tuple[str, ...] = ("training", "matching", "nes", "counselling")
-SERVICE_LABELS: dict[str, str] = {
-    "training": "직업훈련 수료",
-    "matching": "집중 취업알선",
-    "nes": "국민취업지원제도 참여",
-    "counselling": "심층 직업상담",
-}
 
 AGE_BAND_EFFECT: tuple[tuple[int, float], ...] = ((25, -0.35), (35, 0.05), (50, 0.15), (60, -0.10), (200, -0.65))
 """(upper age bound, effect): 2018 re-employment <30 23.7 %, 30s 32.4 %, 40s 33.4 %, 60+ 19.3 % (§4.5)."""

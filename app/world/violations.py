@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from app.labour import amount_from_monthly, paid_monthly_hours
+from app.reference.tables import Reference
 from app.world.population import minimum_wage_by_year, refresh_wage_columns, round_wage
-from app.world.reference import Reference
 
 NUMERIC_RULES = frozenset({"BELOW_MIN_WAGE", "EXCESS_HOURS"})
 DUPLICATE_RULE = "DUPLICATE"

@@ -24,7 +24,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from app.config import get_settings
-from app.text.formatting import format_manwon
+from app.text.korean import format_manwon
 from tests.ui.helpers import (
     TIMEOUT,
     db_rows,

@@ -10,15 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.ui.helpers import (
-    chart_titles,
-    frame_with,
-    plotly_figures,
-    plotly_values,
-    run_page,
-    texts,
-    user_dict,
-)
+from tests.ui.helpers import chart_titles, frame_with, plotly_figures, plotly_values, run_page, texts, user_dict
 
 PAGE = "../../pages/hiring_policy.py"
 SIMULATOR = "../../pages/hiring_simulator.py"

@@ -11,7 +11,8 @@ import pytest
 
 from app.config import get_settings
 from app.ml.employment import EmploymentModel, load_employment_model
-from app.ml.employment_features import SERVICE_LABELS
+from app.reference.codes import SERVICE_LABELS
+from app.reference.tables import load_reference
 from app.services import employment as emp
 from app.services.employment_cli import (
     IDENTIFYING_COLUMNS,
@@ -22,7 +23,6 @@ from app.services.employment_cli import (
     main_employment,
 )
 from app.services.employment_reasons import factor_table, group_contributions
-from app.world.reference import load_reference
 
 pytestmark = pytest.mark.filterwarnings("ignore:LightGBM binary classifier:UserWarning")
 

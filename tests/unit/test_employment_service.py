@@ -22,7 +22,8 @@ from sqlalchemy import Engine, text
 
 from app.db.engine import make_engine
 from app.ml.employment import EmploymentModel, load_employment_model
-from app.ml.employment_features import FEATURES, HORIZON_DAYS, SERVICE_LABELS, SERVICES
+from app.ml.employment_features import FEATURES, HORIZON_DAYS
+from app.reference.codes import SERVICE_LABELS, SERVICES
 from app.services import employment as emp
 from app.services.employment_reasons import (
     FACTOR_ORDER,

@@ -20,13 +20,13 @@ from app import labour
 from app.build import run_build
 from app.db.engine import make_engine
 from app.ml.hiring import HiringModel, load_hiring_model
-from app.ml.hiring_features import STATUTORY_WELFARE, load_training_postings
+from app.ml.hiring_features import load_training_postings
+from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, STATUTORY_WELFARE
+from app.reference.tables import load_reference
 from app.services import audit, hiring
 from app.services import hiring_plans as plans_mod
 from app.services.hiring_conditions import FIELD_LABELS
 from app.services.hiring_scoring import scorer_for
-from app.world import params
-from app.world.reference import load_reference
 
 REF = load_reference()
 KECO = tuple(sorted(REF.occupations["keco_code"]))
@@ -88,7 +88,7 @@ def conditions_strategy(draw: st.DrawFn) -> hiring.PostingConditions:
     hours = draw(st.integers(2, 136)) / 2.0
     monthly = draw(st.floats(0.4, 2.5)) * 2_800_000
     amount = max(1, round(float(labour.amount_from_monthly(wage_type, monthly, hours))))
-    career = draw(st.sampled_from(params.CAREER_LEVELS))
+    career = draw(st.sampled_from(CAREER_LEVELS))
     return hiring.validate_conditions(
         {
             "keco_code": draw(st.sampled_from(KECO)),
@@ -97,10 +97,10 @@ def conditions_strategy(draw: st.DrawFn) -> hiring.PostingConditions:
             "wage_type": wage_type,
             "wage_amount": amount,
             "weekly_hours": hours,
-            "employment_type": draw(st.sampled_from(params.EMPLOYMENT_TYPES)),
+            "employment_type": draw(st.sampled_from(EMPLOYMENT_TYPES)),
             "career": career,
             "min_career_years": draw(st.integers(1, 10)) if career == "경력" else 0,
-            "education": draw(st.sampled_from(params.EDUCATION_LEVELS)),
+            "education": draw(st.sampled_from(EDUCATION_LEVELS)),
             "welfare_codes": draw(st.sets(st.sampled_from(WELFARE), max_size=8)),
             "open_month": draw(st.integers(1, 12)),
             "n_sections": draw(st.integers(0, 8)),

@@ -1,7 +1,7 @@
 """CSV importers (app/db/importers/): formats, Korean line-numbered errors, all-or-nothing writes.
 
 Every test runs on a fresh SQLite file and passes the code lists explicitly, so nothing here
-depends on the reference tables (``app/world/reference.py``).
+depends on the reference tables (``app/reference/tables.py``).
 """
 
 from __future__ import annotations
@@ -338,7 +338,7 @@ def test_keco_format_only_without_reference(engine: Engine, tmp_path: Path, monk
     assert _errors(lambda: import_postings(engine, path)) == ("2행: keco_code 값 '13'는 KECO 소분류 코드(숫자 3자리)가 아닙니다",)
     report = import_postings(engine, POSTINGS_VALID)  # built-in region list, KECO format check only
     assert report.rows_written == 6
-    assert report.warnings[0].startswith("KECO 참조표(app/world/reference.py)를 찾지 못해")
+    assert report.warnings[0].startswith("KECO 참조표(data/reference/occupations.csv)를 찾지 못해")
 
 
 def test_welfare_codes_are_checked_against_the_reference_list() -> None:

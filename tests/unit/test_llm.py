@@ -47,7 +47,7 @@ from app.llm.factory import make_generator
 from app.llm.offline import BACKEND_NAME, OfflineGenerator, occupation_knowledge, work_schedule
 from app.llm.openai_compat import MAX_REPLY_BYTES, OpenAICompatibleGenerator
 from app.llm.transformers_local import TransformersGenerator
-from app.text.formatting import format_krw_wage
+from app.text.korean import format_wage
 
 FORBIDDEN_DOCUMENTS = ("사진", "주민등록", "등본", "가족관계")
 
@@ -324,7 +324,7 @@ def test_phrasing_varies_between_companies(offline: OfflineGenerator) -> None:
 def test_offline_body_carries_the_employer_facts(offline: OfflineGenerator, make, wage: str, hours: str,
                                                  employment: str, headcount: str, region: str) -> None:
     request = make()
-    assert format_krw_wage(request.wage_amount, request.wage_type) == wage
+    assert format_wage(request.wage_type, request.wage_amount) == wage
     draft = offline.generate(request).draft
     body = draft.body()
     for fact in (wage, hours, employment, headcount, region, request.contact, request.company_name,

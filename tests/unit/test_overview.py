@@ -15,11 +15,12 @@ from sqlalchemy import Engine, create_engine, text
 from app.charts import overview as charts
 from app.db.engine import make_engine
 from app.db.repositories import seekers as seeker_repo
+from app.reference.names import ReferenceNames, reference_names
+from app.reference.tables import load_reference
 from app.services import explorer as ex
 from app.services import overview as ov
-from app.text.formatting import format_kst_datetime, format_metric
+from app.text.korean import format_kst_datetime, format_metric
 from app.world import params
-from app.world.reference import load_reference
 
 ROOT = Path(__file__).resolve().parents[2]
 MY_APP_MODULES = [
@@ -42,8 +43,8 @@ def engine(world_url: str) -> Engine:
 
 
 @pytest.fixture(scope="module")
-def names() -> ov.ReferenceNames:
-    return ov.reference_names(load_reference())
+def names() -> ReferenceNames:
+    return reference_names(load_reference())
 
 
 def _scalar(world_url: str, sql: str) -> float:
@@ -102,7 +103,7 @@ def test_employer_overview_and_unknown_employer(engine: Engine, world_url: str) 
         ov.compute_employer_overview(engine, 10**9)
 
 
-def test_breakdowns_have_names_and_rates(engine: Engine, names: ov.ReferenceNames) -> None:
+def test_breakdowns_have_names_and_rates(engine: Engine, names: ReferenceNames) -> None:
     regions = ov.compute_postings_by_region(engine, names)
     assert regions["n_postings"].is_monotonic_decreasing
     assert not regions["region"].str.fullmatch(r"\d+").any()  # names, not codes
@@ -114,7 +115,7 @@ def test_breakdowns_have_names_and_rates(engine: Engine, names: ov.ReferenceName
     assert overall["n_seekers"].sum() == ov.compute_world_overview(engine).n_seekers
 
 
-def test_search_filters_narrow_results(engine: Engine, names: ov.ReferenceNames) -> None:
+def test_search_filters_narrow_results(engine: Engine, names: ReferenceNames) -> None:
     everything = ex.search_postings(engine, ex.ExplorerQuery(), names)
     region = everything["region_code"].mode()[0]
     in_region = ex.search_postings(engine, ex.ExplorerQuery(region_codes=(region,)), names)
@@ -129,7 +130,7 @@ def test_search_filters_narrow_results(engine: Engine, names: ov.ReferenceNames)
     assert (pd.to_datetime(early["open_date"]).dt.date <= day).all()
 
 
-def test_seeker_rows_hold_no_identifiers(engine: Engine, names: ov.ReferenceNames) -> None:
+def test_seeker_rows_hold_no_identifiers(engine: Engine, names: ReferenceNames) -> None:
     raw = seeker_repo.load_seekers(engine)
     assert list(raw.columns) == list(seeker_repo.SEEKER_COLUMNS)
     assert not seeker_repo.IDENTIFYING_COLUMNS & set(raw.columns)
@@ -140,7 +141,7 @@ def test_seeker_rows_hold_no_identifiers(engine: Engine, names: ov.ReferenceName
     assert "@" not in cells and "010-" not in cells
 
 
-def test_tables_use_korean_money_and_csv_bom(engine: Engine, names: ov.ReferenceNames) -> None:
+def test_tables_use_korean_money_and_csv_bom(engine: Engine, names: ReferenceNames) -> None:
     rows = ex.search_postings(engine, ex.ExplorerQuery(), names, viewer_employer_id=1)
     table = ex.posting_table(rows, show_mine=True)
     assert table["임금"].str.match(r"^(월|연|시급|일급) [\d,]+(만원|원)$").all()
@@ -149,7 +150,7 @@ def test_tables_use_korean_money_and_csv_bom(engine: Engine, names: ov.Reference
     assert csv.startswith(b"\xef\xbb\xbf") and "공고번호".encode() in csv
 
 
-def test_charts_are_pure_figures_with_korean_axes(engine: Engine, names: ov.ReferenceNames) -> None:
+def test_charts_are_pure_figures_with_korean_axes(engine: Engine, names: ReferenceNames) -> None:
     rows = ex.search_postings(engine, ex.ExplorerQuery(), names)
     wage = charts.make_wage_by_occupation_figure(rows, top=5)
     assert len(wage.data) == 5 and wage.layout.xaxis.ticksuffix == "만원"

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from app.reference.codes import EMPLOYMENT_TYPES
 from app.services.posting_answers import (
-    EMPLOYMENT_TYPES,
     MAX_LINE_CHARS,
     MAX_LINES,
     STEP_BY_KEY,

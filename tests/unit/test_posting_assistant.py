@@ -41,6 +41,7 @@ from app.ml.occupation import (
     reference_documents,
     top_k_accuracy,
 )
+from app.reference.tables import load_reference
 from app.services import hiring
 from app.services.posting_answers import STEPS, AssistantAnswers, parse_answer, validate_answers
 from app.services.posting_assistant import (
@@ -70,7 +71,6 @@ from app.services.posting_assistant import (
 )
 from app.text.pii import find_pii
 from app.verify.verifier import AdVerifier, load_ad_verifier
-from app.world.reference import load_reference
 from tests.conftest import copy_world_database
 
 YEAR = 2026  # verification year (the minimum-wage table has it)

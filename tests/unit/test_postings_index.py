@@ -19,6 +19,7 @@ from sqlalchemy import Engine, text
 
 from app.db import orm
 from app.db.engine import make_engine
+from app.labour import full_time_equivalent
 from app.ml import registry
 from app.search.postings_index import (
     ARTIFACT_NAME,
@@ -30,7 +31,6 @@ from app.search.postings_index import (
     PostingNotIndexed,
     PostingsIndex,
     build_postings_index,
-    compute_wage_fte,
     load_index_postings,
     load_similar_postings,
 )
@@ -271,5 +271,5 @@ def test_missing_or_stale_files_name_the_build_command(built, tmp_path: Path) ->
 
 
 def test_fte_wage_uses_paid_hours() -> None:
-    assert compute_wage_fte(2_000_000, 40.0) == pytest.approx(2_000_000)
-    assert compute_wage_fte(1_045_000, 20.0) == pytest.approx(2_090_000)
+    assert full_time_equivalent(2_000_000, 40.0) == pytest.approx(2_000_000)
+    assert full_time_equivalent(1_045_000, 20.0) == pytest.approx(2_090_000)

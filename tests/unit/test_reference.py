@@ -1,4 +1,4 @@
-"""Tests for the committed reference tables and their loader (app/world/reference*.py)."""
+"""Tests for the committed reference tables and their loader (app/reference/)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,9 @@ import pandas as pd
 import pytest
 
 from app.config import get_settings
-from app.world import reference_build as rb
-from app.world.reference import (
-    Reference,
-    load_reference,
-    minimum_wage_for,
-    monthly_minimum_wage,
-)
+from app.labour import minimum_wage, monthly_minimum_wage
+from app.reference import build as rb
+from app.reference.tables import Reference, load_reference
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 SHARED_DIR = get_settings().shared_data_dir
@@ -273,18 +269,22 @@ def test_minimum_wage_values_are_exact(ref: Reference) -> None:
     assert dict(zip(table["year"], table["hourly"], strict=True)) == expected
     assert (table["monthly_209h"] == table["hourly"] * 209).all()
     for year, hourly in expected.items():
-        assert minimum_wage_for(year) == hourly
+        assert minimum_wage(year) == hourly
         assert monthly_minimum_wage(year) == hourly * 209
     assert monthly_minimum_wage(2025) == 2_096_270
     assert monthly_minimum_wage(2026) == 2_156_880
 
 
-@pytest.mark.parametrize("year", [2022, 2027])
-def test_minimum_wage_rejects_unknown_years_in_korean(year: int) -> None:
-    with pytest.raises(ValueError, match=f"{year}년 최저임금"):
-        minimum_wage_for(year)
+def test_minimum_wage_before_the_table_is_refused_in_korean() -> None:
+    with pytest.raises(ValueError, match="2022년 최저임금"):
+        minimum_wage(2022)
     with pytest.raises(ValueError):
-        monthly_minimum_wage(year)
+        monthly_minimum_wage(2022)
+
+
+def test_minimum_wage_after_the_table_is_its_latest() -> None:
+    # The minimum wage has never been lowered: a stale table under-warns, never over-warns.
+    assert minimum_wage(2027) == minimum_wage(2026) and monthly_minimum_wage(2030) == 2_156_880
 
 
 # ---------------------------------------------------------------- certificates, welfare, NCS, rules

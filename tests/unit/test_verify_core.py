@@ -8,7 +8,6 @@ a month for 40 h a week, h × 209 / 40 for a part-time week of h ≥ 15 hours).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import numpy as np
@@ -20,18 +19,12 @@ from sqlalchemy import select
 
 from app.db import orm
 from app.db.engine import make_engine
-from app.db.importers.wages import load_minimum_wages
+from app.labour import MinimumWage, MinimumWageTable, minimum_wage_table
 from app.ml import registry
 from app.verify.classifier import AdClassifier, fit_classifier, train_classifier
-from app.verify.conditions import MinimumWage, check_conditions, minimum_wage_for
+from app.verify.conditions import check_conditions
 from app.verify.decision import DUPLICATE_SCORE, HIT_SCORE, Verdict, decide
-from app.verify.duplicates import (
-    NUM_PERM,
-    DuplicateIndex,
-    find_duplicates,
-    signatures,
-    similarity_to,
-)
+from app.verify.duplicates import NUM_PERM, DuplicateIndex, find_duplicates, signatures, similarity_to
 from app.verify.highlight import escape_markdown, highlighted_markdown, merge_spans
 from app.verify.rules import RuleHit, RuleSet, hit_for, load_default_rules
 from app.verify.verifier import (
@@ -52,7 +45,7 @@ def rules() -> RuleSet:
 
 
 def _min(year: int) -> MinimumWage:
-    return minimum_wage_for(year, MINIMUM)
+    return MinimumWageTable(MINIMUM).lookup(year)
 
 
 def _ids(hits: list[RuleHit]) -> list[str]:
@@ -68,7 +61,7 @@ def _wage_hits(rules: RuleSet, wage_type: str, wage: float, hours: float, year: 
 
 
 def test_reference_table_is_the_gazetted_minimum() -> None:
-    assert dict(load_minimum_wages().hourly) == MINIMUM
+    assert dict(minimum_wage_table().hourly) == MINIMUM
 
 
 # (wage type, weekly hours, amount exactly at the minimum as a multiple of the hourly minimum)
@@ -132,27 +125,6 @@ def test_below_minimum_evidence_shows_a_smaller_figure(rules: RuleSet) -> None:
     (hit,) = check_conditions(rules, wage_type="monthly", wage=2_156_879, hours_per_week=40, minimum=_min(2026),
                               check_identity=False)
     assert "환산 10,320원" not in hit.evidence
-
-
-def test_year_beyond_the_table_uses_the_latest() -> None:
-    later = minimum_wage_for(2031, MINIMUM)
-    assert (later.year, later.hourly, later.table_year) == (2031, 10_320, 2026)
-    inside = minimum_wage_for(2024, MINIMUM)
-    assert (inside.year, inside.hourly, inside.table_year) == (2024, 9_860, 2024)
-    gap = minimum_wage_for(2025, {2023: 9_620, 2026: 10_320})  # a missing year uses the year before
-    assert (gap.hourly, gap.table_year) == (9_620, 2023)
-
-
-def test_year_before_the_table_raises() -> None:
-    with pytest.raises(ValueError, match="2022년 최저임금은 표에 없습니다"):
-        minimum_wage_for(2022, MINIMUM)
-    with pytest.raises(ValueError, match="최저임금표가 없습니다"):
-        minimum_wage_for(2026, {})
-
-
-def test_default_year_is_this_year() -> None:
-    today = dt.date.today().year
-    assert minimum_wage_for(None, MINIMUM).year == today
 
 
 def test_weekly_hours_limit(rules: RuleSet) -> None:

@@ -9,9 +9,9 @@ from sqlalchemy import Engine, text
 
 from app.db.engine import make_engine
 from app.labour import hourly_equivalent
+from app.reference.identifiers import business_no_is_valid, rrn_check_digit_ok
+from app.reference.tables import load_reference
 from app.world.generate import WorldSummary, generate_world
-from app.world.identity import business_no_is_valid, rrn_check_digit_ok
-from app.world.reference import load_reference
 
 
 def _small(tmp_path_factory: pytest.TempPathFactory, name: str, seed: int) -> tuple[Engine, WorldSummary]:

@@ -9,14 +9,12 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from app.reference.identifiers import business_no_is_valid, rrn_check_digit_ok
+from app.reference.names import AREA_CODES, REGION_FULL_NAMES, REGION_NAMES
 from app.world import identity
 from app.world.identity import (
-    AREA_CODES,
     KSIC_SECTIONS,
-    REGION_FULL_NAMES,
-    REGION_NAMES,
     UniformStream,
-    business_no_is_valid,
     make_address,
     make_business_no,
     make_company_name,
@@ -27,7 +25,6 @@ from app.world.identity import (
     make_person_name,
     make_rrn,
     romanise_name,
-    rrn_check_digit_ok,
 )
 
 # PII formats from domain-facts §6.

@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pytest
 
+from app.text.korean import format_wage, format_won_exact
 from app.world.identity import make_identity
 from app.world.text import (
     LAWFUL_LOOKALIKES,
@@ -24,8 +25,6 @@ from app.world.text import (
     compose_cover_letter,
     compose_posting,
     compose_resume,
-    format_krw_wage,
-    format_manwon,
     inject_violation,
     insert_lookalike,
     insert_phrase,
@@ -106,7 +105,7 @@ def _squash(s: str) -> str:
      (2_156_880, "215만 6,880원"), (5_000, "5,000원"), (0, "0원"), (1_250_000_000, "12억 5,000만원")],
 )
 def test_format_manwon(amount: int, text: str) -> None:
-    assert format_manwon(amount) == text
+    assert format_won_exact(amount) == text
 
 
 @pytest.mark.parametrize(
@@ -116,14 +115,14 @@ def test_format_manwon(amount: int, text: str) -> None:
      ("daily", 125_000, "일급 12만 5,000원"), ("시급", 9_860, "시급 9,860원")],
 )
 def test_format_krw_wage(wage_type: str, amount: int, text: str) -> None:
-    assert format_krw_wage(wage_type, amount) == text
+    assert format_wage(wage_type, amount, style="exact") == text
 
 
 def test_format_errors_are_korean() -> None:
     with pytest.raises(ValueError, match="임금 형태"):
-        format_krw_wage("weekly", 1)
+        format_wage("weekly", 1, style="exact")
     with pytest.raises(ValueError, match="0 이상"):
-        format_manwon(-1)
+        format_won_exact(-1)
 
 
 # --- posting ---------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ from app.db.importers.rows import (
 )
 from app.db.importers.seekers import import_seekers
 from app.db.importers.wages import monthly_wage_krw
-from app.world.identity import business_no_is_valid as is_valid_business_no
+from app.reference.identifiers import business_no_is_valid as is_valid_business_no
 
 __all__ = [
     "CHUNK_ROWS",

@@ -1,9 +1,9 @@
 """The code lists an import validates against: KECO, 시도, welfare items and certificates.
 
 They come from the caller when given, else from the reference tables
-(:func:`app.world.reference.load_reference`), the product's one source for them. Without those
+(:func:`app.reference.tables.load_reference`), the product's one source for them. Without those
 tables, 시도 codes fall back to the HRD-Net list the synthetic world uses
-(:data:`app.world.identity.REGION_NAMES`) and KECO and welfare codes are checked for format only.
+(:data:`app.reference.names.REGION_NAMES`) and KECO and welfare codes are checked for format only.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from app.world.identity import REGION_NAMES
+from app.reference.names import REGION_NAMES
 
 if TYPE_CHECKING:
-    from app.world.reference import Reference
+    from app.reference.tables import Reference
 
 REGION_CODES: frozenset[str] = frozenset(REGION_NAMES)
 """HRD-Net 2-digit 시도 codes (domain-facts §4.2); used when no reference table is available."""
@@ -50,7 +50,7 @@ class Codes:
 
 def _load_reference() -> Reference | None:
     """The reference tables, or None when their CSV files are missing (then the fallbacks apply)."""
-    from app.world.reference import load_reference  # here, not at the top: it imports pandas (~1 s)
+    from app.reference.tables import load_reference
 
     try:
         return load_reference()
@@ -79,7 +79,7 @@ def resolve_codes(
         # zfill: a loader that read the CSV without dtype=str turns "011" into 11.
         keco = frozenset(str(code).strip().zfill(3) for code in reference.occupations["keco_code"])
     if keco is None:
-        notes.append("KECO 참조표(app/world/reference.py)를 찾지 못해 KECO 코드는 형식(숫자 3자리)만 검사했습니다")
+        notes.append("KECO 참조표(data/reference/occupations.csv)를 찾지 못해 KECO 코드는 형식(숫자 3자리)만 검사했습니다")
 
     regions = frozenset(known_regions) if known_regions is not None else None
     if regions is None and reference is not None:

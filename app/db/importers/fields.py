@@ -21,13 +21,13 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.db.orm import Employer, Posting, Seeker, SeekerCertificate
-from app.world.identity import business_no_is_valid
+from app.reference.identifiers import business_no_is_valid
 
 INVALID = "goyong_invalid"
 """Error type of every reason raised here."""
 
 # re.ASCII: "\d" would also match full-width and other Unicode digits, which the check-digit
-# test (app.world.identity) rightly rejects; they are a format error, not a wrong check digit.
+# test (app.reference.identifiers) rightly rejects; they are a format error, not a wrong check digit.
 _BUSINESS_NO_RE = re.compile(r"^(\d{3})-?(\d{2})-?(\d{5})$", re.ASCII)
 _KECO_RE = re.compile(r"^\d{3}$")
 _REGION_RE = re.compile(r"^\d{2}$")

@@ -18,7 +18,7 @@ from app.db.importers.fields import show
 from app.db.importers.passes import RowFormat, valid_chunks, validate_file
 from app.db.importers.results import ImportReport
 from app.db.importers.rows import POSTING_COLUMNS_OPTIONAL, POSTING_COLUMNS_REQUIRED, PostingRow
-from app.db.importers.wages import load_minimum_wages
+from app.db.importers.wages import load_minimum_wage_screen
 from app.db.orm import Employer, Posting
 
 POSTINGS = RowFormat("postings", PostingRow, POSTING_COLUMNS_REQUIRED, POSTING_COLUMNS_OPTIONAL)
@@ -50,7 +50,7 @@ def import_postings(
         engine: Database with the product schema (``create_schema``).
         path: UTF-8 CSV file (a byte-order mark is fine), header row first.
         known_keco: Allowed KECO 소분류 codes; ``None`` reads them from the reference tables
-            (``app.world.reference``), else only the 3-digit format is checked (and a warning says so).
+            (``app.reference.tables``), else only the 3-digit format is checked (and a warning says so).
         known_regions: Allowed 시도 codes; ``None`` reads the reference table, else uses
             :data:`~app.db.importers.codes.REGION_CODES`.
 
@@ -63,7 +63,7 @@ def import_postings(
     path = Path(path)
     codes = resolve_codes(known_keco, known_regions)
     context = codes.context(welfare=True)
-    minimum_wages = load_minimum_wages()
+    minimum_wages = load_minimum_wage_screen()
     employers: dict[str, _EmployerSeen] = {}
     postings_seen: dict[tuple[str, str, dt.date], int] = {}
     not_compared = 0
@@ -92,7 +92,7 @@ def import_postings(
             warnings.append(f"{line}행: {postings_seen[key]}행과 기업·제목·게시일이 같은 공고입니다 (중복 여부 확인)")
         else:
             postings_seen[key] = line
-        if minimum_wages.for_year(row.open_date.year) is None:
+        if not minimum_wages.compares(row.open_date.year):
             not_compared += 1
         elif (message := minimum_wages.warning(line, row)) is not None:
             warnings.append(message)

@@ -4,7 +4,7 @@ Each model checks one CSV row on its own (cells through :mod:`app.db.importers.f
 rules that tie a row's cells together). Rules across rows (one employer name per business number,
 unique ``external_id``) belong to the importers. Allowed values come from where the rest of the
 product defines them: wage types from :mod:`app.labour`, the other vocabularies from
-:mod:`app.world.params`, so imported rows and the synthetic world speak the same language.
+:mod:`app.reference.codes`, so imported rows and the synthetic world speak the same language.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from app.db.importers.fields import (
     choice,
 )
 from app.db.importers.wages import monthly_wage_krw
-from app.world import params
+from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, SEEKER_EDUCATION
 
 POSTING_COLUMNS_REQUIRED: tuple[str, ...] = (
     "business_no", "employer_name", "industry_code", "region_code", "keco_code", "title", "duties",
@@ -71,10 +71,10 @@ _RRN_GENDER_DIGIT: Mapping[str, tuple[int, str]] = MappingProxyType(
 
 # Vocabularies are the product's own (one definition each), not repeated here as Literals.
 WageType = choice(labour.WAGE_TYPES)
-EmploymentType = choice(params.EMPLOYMENT_TYPES)
-Career = choice(params.CAREER_LEVELS)
-PostingEducation = choice(params.EDUCATION_LEVELS)
-SeekerEducation = choice(params.SEEKER_EDUCATION)
+EmploymentType = choice(EMPLOYMENT_TYPES)
+Career = choice(CAREER_LEVELS)
+PostingEducation = choice(EDUCATION_LEVELS)
+SeekerEducation = choice(SEEKER_EDUCATION)
 Sex = choice(SEXES, upper=True)
 WeeklyHours = Annotated[
     float, BeforeValidator(partial(fields.parse_float, low=0, high=MAX_WEEKLY_HOURS, low_exclusive=True))

@@ -38,7 +38,7 @@ def import_seekers(
         engine: Database with the product schema (``create_schema``).
         path: UTF-8 CSV file (a byte-order mark is fine), header row first.
         known_keco: Allowed KECO 소분류 codes (``desired_keco``, ``last_keco``); ``None`` reads
-            the reference tables (``app.world.reference``), else only the 3-digit format is checked.
+            the reference tables (``app.reference.tables``), else only the 3-digit format is checked.
         known_regions: Allowed 시도 codes; ``None`` reads the reference table, else
             :data:`~app.db.importers.codes.REGION_CODES`.
         known_certificates: Certificate name → ``certificate_id``; ``None`` reads the reference

@@ -1,16 +1,14 @@
 """Wage figures of an imported posting: its monthly equivalent and the minimum-wage screen.
 
 The arithmetic is :mod:`app.labour`'s (float, vectorised, shared with the world and the models)
-and the statutory minimum wage is the reference table ``data/reference/minimum_wage.csv``
-(:func:`app.world.reference.load_reference`). This module only adds what an import needs on
+and the statutory minimum wage is :func:`app.labour.minimum_wage_table` (the reference table
+``data/reference/minimum_wage.csv``). This module only adds what an import needs on
 top: input checks with Korean messages, whole-won rounding and line-numbered warnings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from app import labour
@@ -61,39 +59,32 @@ def monthly_wage_krw(wage_type: str, amount: int, weekly_hours: float = labour.F
 
 
 @dataclass(frozen=True)
-class MinimumWages:
-    """Statutory hourly minimum wage by year, as the reference table holds it.
+class MinimumWageScreen:
+    """The import's minimum-wage screen: line-numbered warnings for postings paid below the minimum
+    wage of their year (:class:`app.labour.MinimumWageTable`; rejecting them is the verifier's job).
 
     Attributes:
-        hourly: Year → KRW per hour; empty when the reference table could not be read.
+        table: The statutory minimum wage by year (empty when the reference table is missing).
     """
 
-    hourly: Mapping[int, int]
+    table: labour.MinimumWageTable
 
-    def for_year(self, year: int) -> int | None:
-        """The minimum wage that applies in ``year``, or None when the table cannot say.
-
-        Years after the table use its latest value: the minimum wage has never been lowered, so
-        this can only under-warn, never over-warn. Years before the table (and every year when
-        the table is missing) get None: the posting is not compared.
-        """
-        known = [y for y in self.hourly if y <= year]
-        return self.hourly[max(known)] if known else None
+    def compares(self, year: int) -> bool:
+        """Whether postings of ``year`` can be compared (the table knows the year)."""
+        return self.table.knows(year)
 
     def warning(self, line: int, row: PostingRow) -> str | None:
         """A line-numbered warning when the row pays below its year's minimum wage, else None.
 
-        Uses :func:`app.labour.hourly_equivalent` (monthly equivalent over the paid hours of the
-        posted week), the shared figure for minimum-wage checks, so this warning and a later
-        verification agree. Rejecting the posting is the verification service's job, not the
-        importer's.
+        Uses :func:`app.labour.hourly_equivalent` and :func:`app.labour.below_minimum`, the shared
+        figure and check, so this warning and a later verification agree.
         """
         year = row.open_date.year
-        minimum = self.for_year(year)
-        if minimum is None:
+        if not self.compares(year):
             return None
+        minimum = self.table.for_year(year)
         hourly = float(labour.hourly_equivalent(row.wage_type, row.wage_amount, row.weekly_hours))
-        if hourly >= minimum:
+        if not labour.below_minimum(hourly, minimum):
             return None
         return (
             f"{line}행: 임금이 {year}년 최저임금보다 낮습니다 (시간당 약 {int(hourly):,}원 < {minimum:,}원). "
@@ -101,28 +92,16 @@ class MinimumWages:
         )
 
     def not_compared_note(self, count: int) -> str:
-        """The summary warning for ``count`` postings that :meth:`for_year` could not place."""
-        if not self.hourly:
+        """The summary warning for ``count`` postings whose year the table does not know."""
+        first, last = self.table.first_year, self.table.last_year
+        if first is None:
             return (
                 "최저임금 기준표(data/reference/minimum_wage.csv)를 읽지 못해 "
                 f"공고 {count}건은 최저임금 비교를 하지 않았습니다"
             )
-        first, last = min(self.hourly), max(self.hourly)
         return f"{first}년 이전 공고 {count}건은 최저임금 비교를 하지 않았습니다 (기준표: {first}~{last}년)"
 
 
-def load_minimum_wages() -> MinimumWages:
-    """Read the minimum-wage table; a missing reference table means no comparison, not a failure.
-
-    Reading ``data/reference`` is cached by :func:`app.world.reference.load_reference`, so this
-    is cheap after the first call.
-    """
-    from app.world.reference import load_reference  # here, not at the top: it imports pandas (~1 s)
-
-    try:
-        table = load_reference().minimum_wage
-    except FileNotFoundError:
-        return MinimumWages(MappingProxyType({}))
-    return MinimumWages(
-        MappingProxyType({int(year): int(hourly) for year, hourly in zip(table["year"], table["hourly"], strict=True)})
-    )
+def load_minimum_wage_screen() -> MinimumWageScreen:
+    """The screen over the reference table; a missing table means no comparison, not a failure."""
+    return MinimumWageScreen(labour.minimum_wage_table())

@@ -19,25 +19,15 @@ Layout: ``random_stream`` (the shared :class:`UniformStream`), ``regions``, ``na
 
 from __future__ import annotations
 
+from app.reference.names import AREA_CODES, REGION_FULL_NAMES, REGION_NAMES, normalise_region_code
 from app.world.identity.bundle import Identity, make_identity
 from app.world.identity.companies import make_company_name
 from app.world.identity.company_vocab import KSIC_SECTIONS
 from app.world.identity.contacts import make_address, make_email, make_landline, make_mobile
 from app.world.identity.names import make_person_name, romanise_name
-from app.world.identity.numbers import (
-    business_no_is_valid,
-    make_business_no,
-    make_rrn,
-    rrn_check_digit_ok,
-)
+from app.world.identity.numbers import make_business_no, make_rrn
 from app.world.identity.place_vocab import _DISTRICTS  # noqa: F401  (tests check its 시도 keys)
 from app.world.identity.random_stream import RandomSource, UniformStream, as_stream
-from app.world.identity.regions import (
-    AREA_CODES,
-    REGION_FULL_NAMES,
-    REGION_NAMES,
-    normalise_region_code,
-)
 
 __all__ = [
     "AREA_CODES",
@@ -48,7 +38,6 @@ __all__ = [
     "RandomSource",
     "UniformStream",
     "as_stream",
-    "business_no_is_valid",
     "make_address",
     "make_business_no",
     "make_company_name",
@@ -60,5 +49,4 @@ __all__ = [
     "make_rrn",
     "normalise_region_code",
     "romanise_name",
-    "rrn_check_digit_ok",
 ]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.reference.names import normalise_region_code
 from app.world.identity.contacts import _address, _email, _mobile
 from app.world.identity.names import _check_sex, _person_name, romanise_name
 from app.world.identity.numbers import _rrn
 from app.world.identity.random_stream import RandomSource, as_stream
-from app.world.identity.regions import normalise_region_code
 
 __all__ = ["Identity", "make_identity"]
 

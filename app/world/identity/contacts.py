@@ -5,10 +5,10 @@ from __future__ import annotations
 import bisect
 from typing import Final
 
+from app.reference.names import AREA_CODES, normalise_region_code
 from app.world.identity.company_vocab import _STEMS
 from app.world.identity.place_vocab import _APT_SUFFIX, _BUILDING_NO_BANDS, _BUILDING_NO_CUM, _DISTRICT_PREFIX
 from app.world.identity.random_stream import RandomSource, UniformStream, as_stream, cumulative_weights
-from app.world.identity.regions import AREA_CODES, normalise_region_code
 
 __all__ = ["make_address", "make_email", "make_landline", "make_mobile"]
 

@@ -6,7 +6,6 @@ from typing import Final
 
 from app.world.identity.random_stream import cumulative_weights
 
-
 # Approximate shares (%) from the 2015 population census; the tail is rounded up a little so
 # rare two-syllable surnames occasionally appear.
 _SURNAME_WEIGHTS: Final[tuple[tuple[str, float], ...]] = (

@@ -1,36 +1,24 @@
-"""Identification numbers with check digits: 주민등록번호 (pre-Oct-2020 rule) and 사업자등록번호 (NTS rule)."""
+"""Fictitious identification numbers: 주민등록번호 and 사업자등록번호 with valid check digits
+(the check-digit rules are :mod:`app.reference.identifiers`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Final
 
+from app.reference.identifiers import business_no_check_digit, rrn_check_digit
 from app.world.identity.names import _check_sex
-from app.world.identity.random_stream import (
-    RandomSource,
-    UniformStream,
-    as_stream,
-    cumulative_weights,
-)
+from app.world.identity.random_stream import RandomSource, UniformStream, as_stream, cumulative_weights
 
-__all__ = ["business_no_is_valid", "make_business_no", "make_rrn", "rrn_check_digit_ok"]
+__all__ = ["make_business_no", "make_rrn"]
 
 
 # --------------------------------------------------------------------------------------------
 # Resident registration number (주민등록번호)
 # --------------------------------------------------------------------------------------------
-_RRN_WEIGHTS: Final = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 _RRN_GENDER_DIGIT: Final[dict[tuple[int, str], int]] = {
     (18, "M"): 9, (18, "F"): 0, (19, "M"): 1, (19, "F"): 2, (20, "M"): 3, (20, "F"): 4,
 }
-_DIGITS: Final = frozenset("0123456789")
-
-
-def _rrn_check(digits12: str) -> int:
-    total = 0
-    for ch, w in zip(digits12, _RRN_WEIGHTS):
-        total += (ord(ch) - 48) * w
-    return (11 - total % 11) % 10
 
 
 def _rrn(d: UniformStream, birth_date: dt.date, sex: str) -> str:
@@ -41,7 +29,7 @@ def _rrn(d: UniformStream, birth_date: dt.date, sex: str) -> str:
     tail = f"{d.idx(96):02d}{d.idx(100):02d}{d.between(1, 9)}"
     front = f"{birth_date.year % 100:02d}{birth_date.month:02d}{birth_date.day:02d}"
     body = f"{front}{g}{tail}"
-    return f"{front}-{g}{tail}{_rrn_check(body)}"
+    return f"{front}-{g}{tail}{rrn_check_digit(body)}"
 
 
 def make_rrn(rng: RandomSource, birth_date: dt.date, sex: str) -> str:
@@ -67,30 +55,9 @@ def make_rrn(rng: RandomSource, birth_date: dt.date, sex: str) -> str:
     return _rrn(as_stream(rng, 8), birth_date, sex)
 
 
-def rrn_check_digit_ok(rrn: str) -> bool:
-    """Check the structure and the pre-Oct-2020 check digit of a 주민등록번호.
-
-    Args:
-        rrn: ``"YYMMDD-GNNNNNC"`` or the 13 digits without the hyphen.
-
-    Returns:
-        True when the string has 13 digits (one optional hyphen after the sixth) and the last
-        digit matches the weighted checksum. Post-2020 numbers with a random tail will usually
-        fail; validate those by structure only.
-    """
-    if len(rrn) == 14:
-        if rrn[6] != "-":
-            return False
-        rrn = rrn[:6] + rrn[7:]
-    if len(rrn) != 13 or not _DIGITS.issuperset(rrn):
-        return False
-    return _rrn_check(rrn[:12]) == ord(rrn[12]) - 48
-
-
 # --------------------------------------------------------------------------------------------
 # Business registration number (사업자등록번호)
 # --------------------------------------------------------------------------------------------
-_BIZ_WEIGHTS: Final = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 # Real tax-office prefixes (서울 1xx, 경기·인천·강원 1xx-2xx, 충청 3xx, 호남 4xx, 영남 5xx-6xx …).
 _TAX_OFFICES: Final = (
     101, 104, 105, 106, 107, 108, 109, 110, 113, 114, 116, 117, 119, 120, 121, 123, 124, 125, 126,
@@ -107,14 +74,6 @@ _BIZ_KIND: Final = ("81", "86", "87", "88", "85", "82")
 _BIZ_KIND_CUM: Final = cumulative_weights((0.45, 0.25, 0.12, 0.1, 0.06, 0.02))
 
 
-def _biz_check(d9: str) -> int:
-    total = 0
-    for ch, w in zip(d9, _BIZ_WEIGHTS):
-        total += (ord(ch) - 48) * w
-    total += ((ord(d9[8]) - 48) * 5) // 10
-    return (10 - total % 10) % 10
-
-
 def _business_no(d: UniformStream) -> str:
     office = d.pick(_TAX_OFFICES)
     r = d.u()
@@ -126,7 +85,7 @@ def _business_no(d: UniformStream) -> str:
         kind = f"{d.between(90, 99):02d}"
     serial = f"{d.between(1, 9999):04d}"
     d9 = f"{office}{kind}{serial}"
-    return f"{office}-{kind}-{serial}{_biz_check(d9)}"
+    return f"{office}-{kind}-{serial}{business_no_check_digit(d9)}"
 
 
 def make_business_no(rng: RandomSource) -> str:
@@ -143,22 +102,3 @@ def make_business_no(rng: RandomSource) -> str:
         For example ``"124-81-00998"``-shaped strings.
     """
     return _business_no(as_stream(rng, 8))
-
-
-def business_no_is_valid(s: str) -> bool:
-    """Validate a 사업자등록번호 with or without hyphens.
-
-    Args:
-        s: ``"XXX-XX-XXXXX"`` or ten digits.
-
-    Returns:
-        True if it has exactly ten digits (hyphens only at the standard positions) and the check
-        digit matches; False for wrong length, stray characters or a wrong check digit.
-    """
-    if len(s) == 12:
-        if s[3] != "-" or s[6] != "-":
-            return False
-        s = s[:3] + s[4:6] + s[7:]
-    if len(s) != 10 or not _DIGITS.issuperset(s):
-        return False
-    return _biz_check(s[:9]) == ord(s[9]) - 48

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from app.reference.names import REGION_FULL_NAMES
 from app.world.identity.random_stream import cumulative_weights
-from app.world.identity.regions import REGION_FULL_NAMES
-
 
 # 시/군/구 (with a few real arterial roads each) per 시도. A handful per 시도 is enough for
 # realistic-looking addresses; it is not a gazetteer. 세종 has no 구, hence the empty district.

@@ -19,7 +19,8 @@ Design notes
 
 Layout: ``postings`` (:func:`compose_posting`), ``violations`` (violations and look-alikes),
 ``resumes``, ``cover_letters``, ``counsellor_notes``, ``facts`` (the dataclasses), ``money``
-(wage formatting), ``particles`` and ``bullets`` (shared helpers), and the word tables in
+(wage-type names, rounding), ``particles`` (the world's use of :func:`app.text.korean.josa`)
+and ``bullets`` (shared helpers), and the word tables in
 ``posting_vocab`` / ``violation_vocab``. The shared random stream is
 :mod:`app.world.identity.random_stream`.
 """
@@ -28,28 +29,11 @@ from __future__ import annotations
 
 from app.world.text.counsellor_notes import compose_counsellor_note
 from app.world.text.cover_letters import compose_cover_letter
-from app.world.text.facts import (
-    SECTION_NAMES,
-    OccupationText,
-    PostingFacts,
-    PostingText,
-    SeekerFacts,
-)
-from app.world.text.money import format_krw_wage, format_manwon
+from app.world.text.facts import SECTION_NAMES, OccupationText, PostingFacts, PostingText, SeekerFacts
 from app.world.text.postings import compose_posting
 from app.world.text.resumes import compose_resume
-from app.world.text.violation_vocab import (
-    LAWFUL_LOOKALIKES,
-    NUMERIC_RULE_IDS,
-    TEXT_RULE_IDS,
-    VIOLATION_PHRASES,
-)
-from app.world.text.violations import (
-    inject_violation,
-    insert_lookalike,
-    insert_phrase,
-    lawful_lookalike,
-)
+from app.world.text.violation_vocab import LAWFUL_LOOKALIKES, NUMERIC_RULE_IDS, TEXT_RULE_IDS, VIOLATION_PHRASES
+from app.world.text.violations import inject_violation, insert_lookalike, insert_phrase, lawful_lookalike
 
 __all__ = [
     "LAWFUL_LOOKALIKES",
@@ -65,8 +49,6 @@ __all__ = [
     "compose_cover_letter",
     "compose_posting",
     "compose_resume",
-    "format_krw_wage",
-    "format_manwon",
     "inject_violation",
     "insert_lookalike",
     "insert_phrase",

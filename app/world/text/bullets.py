@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Final, Sequence
 
-
 _BULLETS: Final = ("- ", "- ", "· ", "• ", "▶ ", "○ ", "1) ", "① ", "1. ")
 _CIRCLED: Final = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮"
 _PLAIN_BULLETS: Final = ("- ", "· ", "• ", "▶ ", "○ ", "■ ", "* ", "※ ")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from app.text.korean import format_wage
 from app.world.identity import RandomSource, UniformStream, as_stream
 from app.world.text.facts import SeekerFacts, _s
-from app.world.text.money import _round_manwon, format_krw_wage
+from app.world.text.money import _round_manwon
 from app.world.text.particles import _ro
 
 __all__ = ["compose_counsellor_note"]
@@ -41,7 +42,7 @@ def _topic_sentence(d: UniformStream, s: SeekerFacts, topic: str) -> str:
                        "구직 과정의 불안감에 대해 이야기를 나누고 지지함."))
     if "알선" in t or "구인" in t:
         return d.pick((f"{desired} 구인 공고 {d.between(2, 6)}건을 알선함.",
-                       f"희망 임금 {format_krw_wage('monthly', _round_manwon(s.desired_wage_monthly))} 수준의 구인처를 함께 검토함."))
+                       f"희망 임금 {format_wage('monthly', _round_manwon(s.desired_wage_monthly), style='exact')} 수준의 구인처를 함께 검토함."))
     if "면접" in t:
         return d.pick(("모의 면접을 진행하고 답변 구성에 대해 피드백함.",
                        "면접 예상 질문을 함께 정리하고 복장·태도를 점검함."))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Final
 
-
 _EDU_REQ: Final[dict[str, tuple[str, ...]]] = {
     "무관": ("학력 무관", "학력: 무관", "학력 제한 없음"),
     "고졸": ("고졸 이상", "학력: 고등학교 졸업 이상", "최종학력 고졸 이상"),

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Sequence
 
+from app.text.korean import format_wage
 from app.world.identity import RandomSource, UniformStream, as_stream
 from app.world.text.bullets import _BULLETS, _PLAIN_BULLETS, _render
 from app.world.text.facts import PostingFacts, PostingText
-from app.world.text.money import _wage_type, format_krw_wage
+from app.world.text.money import _wage_type
 from app.world.text.particles import _jo
 from app.world.text.posting_vocab import (
     _APPLY_HOW,
@@ -344,7 +345,7 @@ def compose_posting(rng: RandomSource, facts: PostingFacts) -> PostingText:
         facts: What the employer offers; ``completeness`` controls how much they write.
 
     Returns:
-        The posting, with the wage shown Korean-style exactly as :func:`format_krw_wage` prints
+        The posting, with the wage shown Korean-style exactly as :func:`app.text.korean.format_wage` (``style="exact"``) prints
         it (``"월 250만원"``) and the hours as ``"주 40시간, 09:00~18:00"``. Documents asked
         for are only lawful ones (이력서, 자기소개서, 경력증명서, 자격증 사본, 졸업증명서).
 
@@ -357,7 +358,7 @@ def compose_posting(rng: RandomSource, facts: PostingFacts) -> PostingText:
     c = min(1.0, max(0.0, float(facts.completeness)))
     if c != facts.completeness:
         facts = replace(facts, completeness=c)
-    wage = format_krw_wage(facts.wage_type, facts.wage_amount)
+    wage = format_wage(_wage_type(facts.wage_type), facts.wage_amount, style="exact")
     main_bullet = d.pick(_BULLETS)
 
     def bullet() -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
+from app.text.korean import format_wage
 from app.world.identity import RandomSource, UniformStream, as_stream, make_company_name
 from app.world.text.facts import OccupationText, SeekerFacts, _s
-from app.world.text.money import _round_manwon, format_krw_wage
+from app.world.text.money import _round_manwon
 
 __all__ = ["compose_resume"]
 
@@ -231,11 +232,11 @@ def compose_resume(
     w = _round_manwon(s.desired_wage_monthly)
     r = d.u()
     if r < 0.6:
-        wage = format_krw_wage("monthly", w) + d.pick(("", " 이상", " (협의 가능)"))
+        wage = format_wage("monthly", w, style="exact") + d.pick(("", " 이상", " (협의 가능)"))
     elif r < 0.85:
-        wage = format_krw_wage("annual", w * 12) + d.pick(("", " 이상", " (협의 가능)"))
+        wage = format_wage("annual", w * 12, style="exact") + d.pick(("", " 이상", " (협의 가능)"))
     else:
-        wage = f"{format_krw_wage('monthly', w)} 수준 (회사 내규에 따름)"
+        wage = f"{format_wage('monthly', w, style='exact')} 수준 (회사 내규에 따름)"
     wish = [
         ("희망 직종", s.desired_occupation.name),
         ("희망 급여", wage),

@@ -11,10 +11,6 @@ from app.world.text.facts import SECTION_NAMES, PostingText
 from app.world.text.particles import _ro
 from app.world.text.posting_vocab import _CONTACT_LABELS
 from app.world.text.violation_vocab import (
-    LAWFUL_LOOKALIKES,
-    NUMERIC_RULE_IDS,
-    TEXT_RULE_IDS,
-    VIOLATION_PHRASES,
     _HIDDEN_INTROS,
     _HIDDEN_TITLES,
     _ID_WORDS_A,
@@ -22,6 +18,10 @@ from app.world.text.violation_vocab import (
     _LEGAL_FORMS,
     _LOOKALIKE_SECTIONS,
     _RULE_SECTIONS,
+    LAWFUL_LOOKALIKES,
+    NUMERIC_RULE_IDS,
+    TEXT_RULE_IDS,
+    VIOLATION_PHRASES,
 )
 
 __all__ = ["inject_violation", "insert_lookalike", "insert_phrase", "lawful_lookalike"]

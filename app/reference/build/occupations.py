@@ -11,19 +11,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from app.world.reference_build.certificates import compute_certificates
-from app.world.reference_build.dictionary import compute_education, compute_text_features
-from app.world.reference_build.facts import INDUSTRY_CODES
-from app.world.reference_build.keco import compute_minor_frame
-from app.world.reference_build.know import (
+from app.reference.build.certificates import compute_certificates
+from app.reference.build.dictionary import compute_education, compute_text_features
+from app.reference.build.facts import INDUSTRY_CODES
+from app.reference.build.keco import compute_minor_frame
+from app.reference.build.know import (
     RIASEC_COLUMNS,
     compute_knowledge,
     compute_riasec_profiles,
     compute_wage_bands,
     load_know2018_even,
 )
-from app.world.reference_build.ncs import load_ncs_major_names, ncs_code_for
-from app.world.reference_build.writer import compute_normalised_weights
+from app.reference.build.ncs import load_ncs_major_names, ncs_code_for
+from app.reference.build.writer import compute_normalised_weights
 
 # Relative posting frequency multipliers for 소분류 (default 1). Guided by [S38b] (보건·복지,
 # 제조, 사업시설관리 lead 고용24 vacancies), [S39c] (older registrants seek security/cleaning,

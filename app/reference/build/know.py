@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from app.world.reference_build.facts import HOURS_PER_MONTH, MINIMUM_WAGE
-from app.world.reference_build.keco import map_knowcode
+from app.labour import MONTHLY_HOURS_FULL_TIME
+from app.reference.build.facts import MINIMUM_WAGE
+from app.reference.build.keco import map_knowcode
 
 KNOW_DIR = Path("know_dacon")
 
@@ -182,8 +183,8 @@ def compute_wage_bands(know_even: pd.DataFrame, minor: pd.DataFrame) -> tuple[pd
     k = k.merge(minor[["keco_code", "middle_code", "major_code"]], on="keco_code")
     old = (k["annual"] * 10_000 / 12).to_numpy(dtype=float)
     old_med = float(np.median(old))
-    old_min = _MINIMUM_WAGE_2018 * HOURS_PER_MONTH
-    new_min = MINIMUM_WAGE[-1][1] * HOURS_PER_MONTH
+    old_min = _MINIMUM_WAGE_2018 * MONTHLY_HOURS_FULL_TIME
+    new_min = MINIMUM_WAGE[-1][1] * MONTHLY_HOURS_FULL_TIME
     new_med = 3_406_000.0
     b = math.log(new_med / new_min) / math.log(old_med / old_min)
     low = new_min * np.power(np.maximum(old, 1.0) / old_min, b)

@@ -1,7 +1,8 @@
 """Load the committed reference tables (``data/reference/*.csv``) into one frozen object.
 
-The CSVs are written by :mod:`app.world.reference_build` (``python -m app reference``) and
-documented in ``data/reference/README.md``. Code columns are read as text so that leading
+The CSVs are written by :mod:`app.reference.build` (``python -m app reference``, an offline step
+that reads ``../shared/data``; nothing here imports it) and documented in
+``data/reference/README.md``. Code columns are read as text so that leading
 zeros survive (KECO ``011``, NCS ``01``, region ``11``).
 """
 
@@ -14,7 +15,21 @@ from pathlib import Path
 import pandas as pd
 
 from app.config import get_settings
-from app.world.reference_build import HOURS_PER_MONTH, TABLE_FILES
+
+TABLE_FILES: dict[str, str] = {
+    "keco_tree": "keco_tree.csv",
+    "occupations": "occupations.csv",
+    "regions": "regions.csv",
+    "industries": "industries.csv",
+    "industry_occupation": "industry_occupation.csv",
+    "firm_sizes": "firm_sizes.csv",
+    "minimum_wage": "minimum_wage.csv",
+    "certificates": "certificates.csv",
+    "welfare_items": "welfare_items.csv",
+    "ncs_fields": "ncs_fields.csv",
+    "violation_rules": "violation_rules.csv",
+}
+"""Table name -> CSV file name in the reference directory."""
 
 # Columns read as str (codes and ';'-joined lists); everything else is left to pandas.
 _STR_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -107,43 +122,3 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
     """
     directory = Path(reference_dir) if reference_dir is not None else get_settings().reference_dir
     return _load_cached(directory.resolve())
-
-
-def minimum_wage_for(year: int, reference: Reference | None = None) -> int:
-    """Statutory hourly minimum wage (KRW) for a year.
-
-    Args:
-        year: Calendar year, e.g. 2026.
-        reference: Tables to read; defaults to :func:`load_reference`.
-
-    Returns:
-        Hourly minimum wage in KRW.
-
-    Raises:
-        ValueError: If the year is not in ``minimum_wage.csv``.
-    """
-    ref = reference if reference is not None else load_reference()
-    table = ref.minimum_wage
-    match = table.loc[table["year"] == int(year), "hourly"]
-    if match.empty:
-        years = sorted(int(y) for y in table["year"])
-        raise ValueError(
-            f"{year}년 최저임금 정보가 없습니다. 지원 연도: {years[0]}~{years[-1]}년"
-        )
-    return int(match.iloc[0])
-
-
-def monthly_minimum_wage(year: int, reference: Reference | None = None) -> int:
-    """Monthly minimum wage (KRW) on the 209-hour convention (40 h/week + paid weekly rest).
-
-    Args:
-        year: Calendar year.
-        reference: Tables to read; defaults to :func:`load_reference`.
-
-    Returns:
-        ``minimum_wage_for(year) * 209``.
-
-    Raises:
-        ValueError: If the year is not in ``minimum_wage.csv``.
-    """
-    return minimum_wage_for(year, reference) * HOURS_PER_MONTH

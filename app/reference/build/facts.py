@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.world.reference_build.writer import compute_normalised_weights
-
-HOURS_PER_MONTH = 209  # 40 h/week + paid weekly rest (주휴), the legal monthly convention [S23][S25]
+from app.labour import MONTHLY_HOURS_FULL_TIME
+from app.reference.build.writer import compute_normalised_weights
 
 MINIMUM_WAGE: tuple[tuple[int, int, str], ...] = (
     (2023, 9_620, "S23;S24"),
@@ -213,7 +212,7 @@ def build_minimum_wage() -> pd.DataFrame:
     """Statutory hourly minimum wage 2023–2026 and the 209-hour monthly equivalent [S23][S24]."""
     return pd.DataFrame(
         [
-            {"year": y, "hourly": h, "monthly_209h": h * HOURS_PER_MONTH, "source": s}
+            {"year": y, "hourly": h, "monthly_209h": h * MONTHLY_HOURS_FULL_TIME, "source": s}
             for y, h, s in MINIMUM_WAGE
         ]
     )

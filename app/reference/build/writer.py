@@ -12,20 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-TABLE_FILES: dict[str, str] = {
-    "keco_tree": "keco_tree.csv",
-    "occupations": "occupations.csv",
-    "regions": "regions.csv",
-    "industries": "industries.csv",
-    "industry_occupation": "industry_occupation.csv",
-    "firm_sizes": "firm_sizes.csv",
-    "minimum_wage": "minimum_wage.csv",
-    "certificates": "certificates.csv",
-    "welfare_items": "welfare_items.csv",
-    "ncs_fields": "ncs_fields.csv",
-    "violation_rules": "violation_rules.csv",
-}
+from app.reference.tables import TABLE_FILES
 
+__all__ = ["TABLE_FILES", "compute_normalised_weights", "write_csv", "write_tables"]
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
     """Write one table as UTF-8 CSV with '\\n' line ends (byte-identical across runs)."""

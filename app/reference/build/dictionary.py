@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from app.world.reference_build.keco import keco2018_to_2025
+from app.reference.build.keco import keco2018_to_2025
 
 DICTIONARY_FILE = Path("korean_job_dictionary") / "job_dictionary_detail.csv.gz"
 

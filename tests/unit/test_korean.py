@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.text.formatting import format_count, format_krw_wage, format_manwon, format_rate
+from app.text.korean import format_count, format_manwon, format_rate, format_wage
 
 
 @pytest.mark.parametrize(
@@ -24,9 +24,9 @@ def test_format_manwon(amount, text: str) -> None:
 
 
 def test_wage_prefixes_follow_the_wage_type() -> None:
-    assert format_krw_wage(2_500_000, "monthly") == "월 250만원"
-    assert format_krw_wage(10_320, "hourly") == "시급 10,320원"
-    assert format_krw_wage(36_000_000, "annual") == "연 3,600만원"
+    assert format_wage("monthly", 2_500_000) == "월 250만원"
+    assert format_wage("hourly", 10_320) == "시급 10,320원"
+    assert format_wage("annual", 36_000_000) == "연 3,600만원"
 
 
 def test_rates_and_counts() -> None:

@@ -7,13 +7,13 @@ import sys
 import time
 from pathlib import Path
 
-from app.world.reference_build import facts
-from app.world.reference_build.dictionary import DICTIONARY_FILE, load_dictionary
-from app.world.reference_build.keco import KECO_TREE_FILE, build_keco_tree, load_keco_tree
-from app.world.reference_build.know import KNOW_DIR
-from app.world.reference_build.ncs import NCS_FILE, build_ncs_fields
-from app.world.reference_build.occupations import build_industry_occupation, build_occupations
-from app.world.reference_build.writer import TABLE_FILES, write_tables
+from app.reference.build import facts
+from app.reference.build.dictionary import DICTIONARY_FILE, load_dictionary
+from app.reference.build.keco import KECO_TREE_FILE, build_keco_tree, load_keco_tree
+from app.reference.build.know import KNOW_DIR
+from app.reference.build.ncs import NCS_FILE, build_ncs_fields
+from app.reference.build.occupations import build_industry_occupation, build_occupations
+from app.reference.build.writer import TABLE_FILES, write_tables
 
 
 def build_reference_tables(shared_dir: Path, out_dir: Path) -> dict[str, int]:

@@ -31,11 +31,10 @@ Modules, one job each:
 
 from __future__ import annotations
 
-from app.world.reference_build.build import build_reference_tables, main_reference
-from app.world.reference_build.certificates import compute_certificates
-from app.world.reference_build.dictionary import compute_education, compute_text_features
-from app.world.reference_build.facts import (
-    HOURS_PER_MONTH,
+from app.reference.build.build import build_reference_tables, main_reference
+from app.reference.build.certificates import compute_certificates
+from app.reference.build.dictionary import compute_education, compute_text_features
+from app.reference.build.facts import (
     MINIMUM_WAGE,
     build_firm_sizes,
     build_industries,
@@ -44,7 +43,7 @@ from app.world.reference_build.facts import (
     build_violation_rules,
     build_welfare_items,
 )
-from app.world.reference_build.keco import (
+from app.reference.build.keco import (
     KECO2018_DROPPED_GROUPS,
     KECO2018_GROUP_OVERRIDES,
     KECO2018_TO_2025_OVERRIDES,
@@ -53,7 +52,7 @@ from app.world.reference_build.keco import (
     keco2018_to_2025,
     map_knowcode,
 )
-from app.world.reference_build.know import (
+from app.reference.build.know import (
     KNOW_INTEREST_ITEMS,
     KNOW_KNOWLEDGE_AREAS,
     MIN_DIRECT_INCUMBENTS,
@@ -66,16 +65,11 @@ from app.world.reference_build.know import (
     load_know2018_even,
     load_know_holdout,
 )
-from app.world.reference_build.ncs import build_ncs_fields
-from app.world.reference_build.occupations import (
-    build_industry_occupation,
-    build_occupations,
-    compute_posting_weights,
-)
-from app.world.reference_build.writer import TABLE_FILES, compute_normalised_weights
+from app.reference.build.ncs import build_ncs_fields
+from app.reference.build.occupations import build_industry_occupation, build_occupations, compute_posting_weights
+from app.reference.build.writer import TABLE_FILES, compute_normalised_weights
 
 __all__ = [
-    "HOURS_PER_MONTH",
     "KECO2018_DROPPED_GROUPS",
     "KECO2018_GROUP_OVERRIDES",
     "KECO2018_TO_2025_OVERRIDES",
