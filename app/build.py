@@ -1,4 +1,4 @@
-"""``python -m app build``: the world (if missing) and every registered artifact, then the manifest.
+"""``python -m app build``: the world (if missing) and every artifact of :data:`app.ml.registry.ARTIFACTS`, then the manifest.
 
 Idempotent: a second run with nothing changed rebuilds nothing. ``--force`` rebuilds the world
 and every artifact.
@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, inspect, select
 
 from app.db import orm
-from app.ml import registry
+from app.ml import manifest, registry
 from app.world.fingerprint import EXCLUDED_TABLES
 from app.world.generate import generate_world
 
@@ -85,12 +85,12 @@ def run_build(
         world_generated = True
         meta = read_world_meta(engine)
     fingerprint = meta["fingerprint"]
-    old = registry.load_manifest(models_dir) or {}
+    old = manifest.load_manifest(models_dir) or {}
     old_models = old.get("models", {})
-    specs = registry.registered()
+    specs = registry.ARTIFACTS
     models: dict[str, dict] = {}
     built, skipped = [], []
-    ctx = registry.BuildContext(engine=engine, out_dir=models_dir, world_fingerprint=fingerprint, seed=seed)
+    ctx = manifest.BuildContext(engine=engine, out_dir=models_dir, world_fingerprint=fingerprint, seed=seed)
     for i, spec in enumerate(specs):
         previous = old_models.get(spec.name)
         current = (
@@ -110,13 +110,13 @@ def run_build(
             "title": spec.title,
             "version": spec.version,
             "data_fingerprint": fingerprint,
-            "created_at": registry.now_iso(),
+            "created_at": manifest.now_iso(),
             "files": list(result.files),
             "metrics": result.metrics,
         }
         built.append(spec.name)
-    manifest = {
-        "created_at": registry.now_iso() if (built or world_generated or not old) else old.get("created_at"),
+    written = {
+        "created_at": manifest.now_iso() if (built or world_generated or not old) else old.get("created_at"),
         "world": {
             "size": meta.get("size"),
             "seed": int(meta.get("seed", seed)),
@@ -125,10 +125,10 @@ def run_build(
             "rows": world_row_counts(engine),
             "calibration": {k.split(".", 1)[1]: float(v) for k, v in meta.items() if k.startswith("calibration.")},
         },
-        "libraries": registry.library_versions(),
+        "libraries": manifest.library_versions(),
         "models": models,
     }
-    path = registry.write_manifest(models_dir, manifest)
+    path = manifest.write_manifest(models_dir, written)
     say("완료", 1.0)
     return BuildReport(world_generated=world_generated, built=tuple(built), skipped=tuple(skipped),
-                       manifest_path=path, manifest=manifest)
+                       manifest_path=path, manifest=written)

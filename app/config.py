@@ -46,6 +46,9 @@ class Settings(BaseSettings):
         fairness_min_group: Smallest group the fairness audit compares; smaller groups are
             shown but not flagged (with fewer than ~100 seekers a rate of 20 % has a 95 %
             interval of ±8 %p, wider than any tolerance worth setting).
+        threads: Threads one computation may use in every numeric library (LightGBM, FAISS,
+            Kiwi, BLAS; ``GOYONG_THREADS``); unset, the cores this process may run on. See
+            :mod:`app.threads`.
     """
 
     model_config = SettingsConfigDict(
@@ -68,6 +71,7 @@ class Settings(BaseSettings):
     llm_model_dir: Path | None = None
     fairness_tolerance: float = Field(default=0.05, gt=0.0, lt=1.0)
     fairness_min_group: int = Field(default=100, ge=1)
+    threads: int | None = Field(default=None, ge=1, le=512)
 
 
 @lru_cache(maxsize=1)

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.config import get_settings  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
-from app.ml.registry import load_manifest  # noqa: E402
+from app.ml.manifest import load_manifest
 from app.verify.classifier import classification_metrics, train_classifier  # noqa: E402
 from app.verify.duplicates import DuplicateIndex, signatures  # noqa: E402
 from app.verify.rules import FAMILIES  # noqa: E402
@@ -67,7 +67,7 @@ def fresh_world(size: str, seed: int) -> dict:
         engine.dispose()
     sig = signatures((ads["title"] + "\n" + ads["body"]).tolist())
     verifier.index = DuplicateIndex(sig, ads["id"].tolist(), ads["employer_id"].astype(str).tolist())
-    verdicts = verify_many(verifier, ads, workers=2, explain=False, exclude_self=True)
+    verdicts = verify_many(verifier, ads, explain=False, exclude_self=True)
     flagged = np.array([v.decision != "pass" for v in verdicts])
     labels = ads["labels"].fillna("")
     problem = (labels != "").to_numpy()
@@ -108,7 +108,7 @@ def real_korean_postings() -> dict:
                         "body": body, "wage_type": "monthly", "wage": 3_000_000, "hours_per_week": 40.0})
     verifier = load_ad_verifier(get_settings().models_dir)
     verifier.index = None  # their duplicates of our world's postings are not the question here
-    verdicts = verify_many(verifier, ads, workers=2, check_identity=False, explain=False, duplicates=False)
+    verdicts = verify_many(verifier, ads, check_identity=False, explain=False, duplicates=False)
     by_rule = Counter(h.rule_id for v in verdicts for h in v.hits)
     flagged = [v.decision != "pass" for v in verdicts]
     ml_only = [v.decision != "pass" and not v.hits for v in verdicts]

@@ -41,7 +41,6 @@ from sklearn.model_selection import train_test_split  # noqa: E402
 from app.config import get_settings  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
 from app.ml import employment as emp  # noqa: E402
-from app.ml.artifacts import compute_market_wages, load_posting_wages  # noqa: E402
 from app.ml.calibrated import fit_calibrated_booster, probability_metrics  # noqa: E402
 from app.ml.employment_features import (
     PERSON_FEATURES,
@@ -52,7 +51,8 @@ from app.ml.employment_features import (
 )
 from app.ml.evaluate import load_true_employment, oracle_grades  # noqa: E402
 from app.ml.fairness import age_band, audit_fairness  # noqa: E402
-from app.ml.registry import BuildContext  # noqa: E402
+from app.ml.manifest import BuildContext
+from app.ml.market_wages import compute_market_wages, load_posting_wages
 from app.ml.uplift import cross_fitted_effect_checks, dr_learner_effect, s_learner_effect  # noqa: E402
 from app.reference.codes import SERVICES
 from app.reference.names import region_short

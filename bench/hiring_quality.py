@@ -35,11 +35,11 @@ from app.config import get_settings  # noqa: E402
 from app.db import orm  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
 from app.labour import monthly_equivalent, paid_monthly_hours  # noqa: E402
-from app.ml.artifacts import compute_market_wages, load_posting_wages  # noqa: E402
 from app.ml.calibrated import expected_calibration_error  # noqa: E402
 from app.ml.hiring import load_hiring_model  # noqa: E402
 from app.ml.hiring_features import build_features, load_training_postings, make_market_context, to_model_frame  # noqa: E402
-from app.ml.registry import BuildContext  # noqa: E402
+from app.ml.manifest import BuildContext
+from app.ml.market_wages import compute_market_wages, load_posting_wages
 from app.world import truth  # noqa: E402  - evaluation may read the truth equations
 from app.world.generate import generate_world  # noqa: E402
 

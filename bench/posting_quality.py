@@ -42,8 +42,8 @@ from app.db import orm  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
 from app.llm.base import PostingRequest  # noqa: E402
 from app.llm.offline import OfflineGenerator, occupation_knowledge  # noqa: E402
+from app.ml.manifest import load_manifest
 from app.ml.occupation import held_out_mask, load_occupation_classifier, load_posting_texts, top_k_accuracy  # noqa: E402
-from app.ml.registry import load_manifest  # noqa: E402
 from app.reference.tables import load_reference
 from app.services import posting_assistant as service  # noqa: E402
 from app.verify.verifier import load_ad_verifier  # noqa: E402

@@ -23,7 +23,7 @@ from app.config import get_settings
 from app.db.engine import get_engine
 from app.db.repositories import employers as employer_repo
 from app.db.repositories import world as world_repo
-from app.ml.registry import ArtifactMissing
+from app.ml.manifest import ArtifactMissing
 from app.reference.names import ReferenceNames, reference_names
 from app.services import explorer, overview
 from app.services.explorer import ExplorerQuery, FilterOptions
@@ -80,7 +80,7 @@ def names() -> ReferenceNames:
 
 def _read_manifest(models_dir: Path) -> dict[str, Any] | None:
     try:
-        from app.ml.registry import load_manifest  # noqa: PLC0415 - written in parallel
+        from app.ml.manifest import load_manifest
     except ImportError:
         path = models_dir / "manifest.json"
         if not path.is_file():

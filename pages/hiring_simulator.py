@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.ml.registry import ArtifactMissing
+from app.ml.manifest import ArtifactMissing
 from app.services import hiring
 from app.services.hiring import InvalidConditions, PostingAccessDenied, PostingNotFound, ScenarioNotFound
 from components import auth, resources, state

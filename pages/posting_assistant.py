@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.llm.base import PostingDraft
-from app.ml.registry import ArtifactMissing
+from app.ml.manifest import ArtifactMissing
 from app.services import hiring
 from app.services import posting_assistant as service
 from app.services.posting_answers import InvalidAnswers, validate_answers

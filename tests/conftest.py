@@ -94,7 +94,7 @@ def hiring_built(tmp_path_factory: pytest.TempPathFactory, world_db: Path) -> tu
     import sqlite3
 
     from app.build import run_build
-    from app.ml import registry
+    from app.ml import manifest
 
     root = tmp_path_factory.mktemp("hiring_pages")
     db = root / "w.db"
@@ -103,17 +103,17 @@ def hiring_built(tmp_path_factory: pytest.TempPathFactory, world_db: Path) -> tu
     engine = make_engine(f"sqlite:///{db}")
     models = root / "models"
     run_build(engine, models, size="small", seed=7)
-    manifest = registry.load_manifest(models) or {}
+    manifest = manifest.load_manifest(models) or {}
     if "postings_index" not in manifest.get("models", {}):
         from app.search import postings_index as pi
 
-        ctx = registry.BuildContext(engine=engine, out_dir=models, world_fingerprint="test", seed=7)
+        ctx = manifest.BuildContext(engine=engine, out_dir=models, world_fingerprint="test", seed=7)
         result = pi.build_postings_index(ctx)
         manifest["models"]["postings_index"] = {
             "title": "유사 공고 색인", "version": pi.ARTIFACT_VERSION, "data_fingerprint": "test",
-            "created_at": registry.now_iso(), "files": list(result.files), "metrics": result.metrics,
+            "created_at": manifest.now_iso(), "files": list(result.files), "metrics": result.metrics,
         }
-        registry.write_manifest(models, manifest)
+        manifest.write_manifest(models, manifest)
     engine.dispose()
     return f"sqlite:///{db}", models
 

@@ -31,6 +31,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
+from app.threads import threads_for_rows
+
 
 def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
     """ECE with equal-width bins: Σ (bin share) × |mean outcome − mean probability|."""
@@ -56,21 +58,6 @@ def probability_metrics(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
         "ece": round(expected_calibration_error(y, p), 4),
         "log_loss": round(float(log_loss(y, p)), 4),
     }
-
-
-SINGLE_THREAD_ROWS = 2_000
-"""Below this many rows LightGBM predicts on one thread."""
-
-
-def predict_threads(n_rows: int) -> int:
-    """LightGBM ``num_threads`` for a prediction of ``n_rows`` rows.
-
-    Small predictions run on one thread: with OpenMP's two threads on this 2-core machine, a
-    one-seeker prediction took 8 ms instead of 0.18 ms whenever the other core was busy (another
-    user's page, a build) — the threads spin waiting for each other. Large batches keep every
-    core (0 = LightGBM's default).
-    """
-    return 1 if n_rows < SINGLE_THREAD_ROWS else 0
 
 
 def feature_matrix(frame: pd.DataFrame | np.ndarray, columns: Sequence[str]) -> np.ndarray:
@@ -118,7 +105,7 @@ class CalibratedBooster:
         """Booster log-odds (uncalibrated) of a frame or of a :meth:`matrix`."""
         matrix = self.matrix(frame)
         booster = (model or self.booster).booster_
-        return np.asarray(booster.predict(matrix, raw_score=True, num_threads=predict_threads(len(matrix))), dtype=float)
+        return np.asarray(booster.predict(matrix, raw_score=True, num_threads=threads_for_rows(len(matrix))), dtype=float)
 
     def calibrated_logit(self, raw: np.ndarray) -> np.ndarray:
         """Calibrated log-odds from booster log-odds."""
@@ -153,7 +140,7 @@ class CalibratedBooster:
         """
         slope, intercept = self.platt
         matrix = self.matrix(frame)
-        raw = np.asarray(self.booster.booster_.predict(matrix, pred_contrib=True, num_threads=predict_threads(len(matrix))),
+        raw = np.asarray(self.booster.booster_.predict(matrix, pred_contrib=True, num_threads=threads_for_rows(len(matrix))),
                          dtype=float)
         values = pd.DataFrame(raw[:, :-1] * slope, columns=list(self.features), index=frame.index)
         return values, slope * raw[:, -1] + intercept

@@ -33,14 +33,7 @@ from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.model_selection import train_test_split
 
 from app.ml import evaluate
-from app.ml.artifacts import MARKET_WAGES_FILE
-from app.ml.calibrated import (
-    CalibratedBooster,
-    feature_matrix,
-    fit_calibrated_booster,
-    predict_threads,
-    probability_metrics,
-)
+from app.ml.calibrated import CalibratedBooster, feature_matrix, fit_calibrated_booster, probability_metrics
 from app.ml.employment_features import (
     AGE_BLIND_FEATURES,
     FEATURES,
@@ -55,9 +48,12 @@ from app.ml.employment_features import (
     make_employment_market,
     split_cohorts,
 )
-from app.ml.registry import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, register
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path
+from app.ml.market_wages import MARKET_WAGES_FILE
+from app.ml.market_wages import MODEL_NAME as MARKET_WAGES_NAME
 from app.ml.uplift import EffectCheck, cross_fitted_effect_checks, fit_propensity, s_learner_effect
 from app.reference.codes import SERVICES
+from app.threads import thread_count, threads_for_rows
 
 MODEL_NAME = "employment"
 MODEL_VERSION = "1.1"
@@ -94,7 +90,7 @@ def _params(seed: int) -> dict:
         "reg_lambda": 1.0,
         "monotone_constraints": [MONOTONE.get(f, 0) for f in FEATURES],
         "monotone_constraints_method": "advanced",
-        "n_jobs": 2,
+        "n_jobs": thread_count(),
         "verbose": -1,
     }
 
@@ -207,7 +203,7 @@ class EmploymentModel:
         """Surrogate TreeSHAP of one service's effect: per feature (probability points) and base."""
         surrogate = self.effect_surrogates[service]
         person = feature_matrix(frame, PERSON_FEATURES)
-        raw = np.asarray(surrogate.booster_.predict(person, pred_contrib=True, num_threads=predict_threads(len(person))),
+        raw = np.asarray(surrogate.booster_.predict(person, pred_contrib=True, num_threads=threads_for_rows(len(person))),
                          dtype=float)
         return pd.DataFrame(raw[:, :-1], columns=list(PERSON_FEATURES), index=frame.index), raw[:, -1]
 
@@ -233,7 +229,7 @@ def _propensity(model: object, person: np.ndarray) -> np.ndarray:
     if booster is None:  # ConstantPropensity: a service no one (or everyone) received
         return model.predict_proba(person)[:, 1]  # type: ignore[attr-defined]
     # binary objective: predict gives probabilities
-    return np.asarray(booster.predict(person, num_threads=predict_threads(len(person))), dtype=float)
+    return np.asarray(booster.predict(person, num_threads=threads_for_rows(len(person))), dtype=float)
 
 
 def neighbour_vector(frame: pd.DataFrame) -> np.ndarray:
@@ -302,7 +298,7 @@ def train_employment_model(
         propensity[service] = fit_propensity(person_train, x_train[column].to_numpy(int), seed=seed)
         effect_train = s_learner_effect(main.predict_proba, x_train, column)
         surrogates[service] = LGBMRegressor(
-            n_estimators=200, learning_rate=0.05, num_leaves=8, min_child_samples=50, random_state=seed, n_jobs=2, verbose=-1
+            n_estimators=200, learning_rate=0.05, num_leaves=8, min_child_samples=50, random_state=seed, n_jobs=thread_count(), verbose=-1
         ).fit(person_train, effect_train)
     # overlap, balance and the AIPW average on the whole cohort, every row scored out of fold
     cross_checks, _ = cross_fitted_effect_checks(
@@ -381,4 +377,6 @@ def load_employment_model(models_dir: Path) -> EmploymentModel:
     return joblib.load(artifact_path(models_dir, MODEL_NAME, MODEL_FILE))
 
 
-register(ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="취업성공 예측모델", build=build_employment))
+SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="취업성공 예측모델", build=build_employment,
+                    needs=(MARKET_WAGES_NAME,))
+"""The employment-success model (reads the market wages built before it)."""

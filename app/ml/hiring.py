@@ -31,7 +31,6 @@ from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from app.ml import evaluate
-from app.ml.artifacts import MARKET_WAGES_FILE
 from app.ml.calibrated import expected_calibration_error
 from app.ml.hiring_features import (
     FACTOR_OF_FEATURE,
@@ -43,7 +42,10 @@ from app.ml.hiring_features import (
     make_market_context,
     to_model_frame,
 )
-from app.ml.registry import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, register
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path
+from app.ml.market_wages import MARKET_WAGES_FILE
+from app.ml.market_wages import MODEL_NAME as MARKET_WAGES_NAME
+from app.threads import thread_count
 
 MODEL_NAME = "hiring"
 MODEL_VERSION = "1.0"
@@ -68,7 +70,7 @@ def _params(seed: int) -> dict:
         "monotone_constraints": [MONOTONE.get(f, 0) for f in FEATURES],
         "monotone_constraints_method": "advanced",
         "random_state": seed,
-        "n_jobs": 2,
+        "n_jobs": thread_count(),
         "verbose": -1,
     }
 
@@ -174,7 +176,7 @@ def _fit_days_models(x: pd.DataFrame, days: np.ndarray, seed: int) -> dict[float
     for q in (0.25, 0.5, 0.75):
         model = LGBMRegressor(
             objective="quantile", alpha=q, n_estimators=300, learning_rate=0.05, num_leaves=15, min_child_samples=30,
-            random_state=seed, n_jobs=2, verbose=-1,
+            random_state=seed, n_jobs=thread_count(), verbose=-1,
         )
         models[q] = model.fit(x, np.log(days))
     return models
@@ -256,7 +258,9 @@ def load_hiring_model(models_dir: Path) -> HiringModel:
     return joblib.load(artifact_path(models_dir, MODEL_NAME, MODEL_FILE))
 
 
-register(ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="채용성공 예측모델", build=build_hiring))
+SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="채용성공 예측모델", build=build_hiring,
+                    needs=(MARKET_WAGES_NAME,))
+"""The hiring-success model (reads the market wages built before it)."""
 
 
 def probability_to_logit(p: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sqlalchemy import select
 
 from app.db import orm
-from app.ml.registry import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, register
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path
 from app.reference.tables import Reference, load_reference
 
 MODEL_NAME = "occupation_classifier"
@@ -194,4 +194,5 @@ def load_occupation_classifier(models_dir: Path) -> OccupationClassifier:
     return joblib.load(artifact_path(models_dir, MODEL_NAME, MODEL_FILE))
 
 
-register(ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="직종 자동분류 모델", build=build_occupation_classifier))
+SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="직종 자동분류 모델", build=build_occupation_classifier)
+"""The KECO occupation classifier of the posting assistant."""

@@ -1,139 +1,42 @@
-"""Registry of built artifacts and the ``models/manifest.json`` that describes them.
+"""Every built artifact, in build order: the one list ``python -m app build`` works through.
 
-Every model or derived data artifact registers an :class:`ArtifactSpec`; ``python -m app build``
-builds each one whose version or training data changed and records it in the manifest
-(version, data fingerprint, library versions, metrics, created_at). Loaders check the manifest and
-fail with a message naming the rebuild command.
+Adding a model: give its module a ``MODEL_NAME``, a ``MODEL_VERSION`` and a ``SPEC``
+(:class:`~app.ml.manifest.ArtifactSpec`, with ``needs`` naming the artifacts whose files it reads),
+then add the ``SPEC`` below, after everything it needs. Nothing registers itself on import.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import os
-import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from importlib import metadata
-from pathlib import Path
+from app.ml import employment, hiring, market_wages, occupation
+from app.ml.manifest import ArtifactSpec
+from app.search import postings_index
+from app.verify import verifier
 
-from sqlalchemy import Engine
-
-MANIFEST_NAME = "manifest.json"
-BUILD_COMMAND = "python -m app build"
-TRACKED_LIBRARIES: tuple[str, ...] = ("numpy", "pandas", "scikit-learn", "lightgbm", "shap", "sqlalchemy", "streamlit")
-
-
-class ArtifactMissing(RuntimeError):
-    """An artifact (or the manifest) is missing or stale; the message names the rebuild command."""
+ARTIFACTS: tuple[ArtifactSpec, ...] = (
+    market_wages.SPEC,
+    hiring.SPEC,
+    employment.SPEC,
+    verifier.SPEC,
+    postings_index.SPEC,
+    occupation.SPEC,
+)
+"""Every artifact in build order (each after the artifacts it ``needs``)."""
 
 
-@dataclass(frozen=True)
-class BuildContext:
-    """What a builder gets: the database, where to write, and which world it is built from."""
-
-    engine: Engine
-    out_dir: Path
-    world_fingerprint: str
-    seed: int
-
-
-@dataclass(frozen=True)
-class ArtifactResult:
-    """What a builder returns: the files it wrote (relative to models/) and its metrics."""
-
-    files: tuple[str, ...]
-    metrics: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ArtifactSpec:
-    """A registered artifact.
-
-    Attributes:
-        name: Unique name, also the manifest key.
-        version: Bump when the builder's output format or method changes (forces a rebuild).
-        title: Korean display name.
-        build: Function that builds the artifact from the world.
-    """
-
-    name: str
-    version: str
-    title: str
-    build: Callable[[BuildContext], ArtifactResult]
-
-
-_REGISTRY: dict[str, ArtifactSpec] = {}
-
-
-def register(spec: ArtifactSpec) -> ArtifactSpec:
-    """Add ``spec`` to the registry (idempotent for the same name and version).
+def check_order(specs: tuple[ArtifactSpec, ...]) -> None:
+    """Refuse a list with a repeated name or an artifact before one it needs.
 
     Raises:
-        ValueError: If another spec already uses the name with a different version.
+        ValueError: Naming the repeated or misplaced artifact.
     """
-    existing = _REGISTRY.get(spec.name)
-    if existing is not None and existing.version != spec.version:
-        raise ValueError(f"artifact '{spec.name}' registered twice with versions {existing.version}, {spec.version}")
-    _REGISTRY[spec.name] = spec
-    return spec
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.name in seen:
+            raise ValueError(f"artifact '{spec.name}' is listed twice")
+        missing = [need for need in spec.needs if need not in seen]
+        if missing:
+            raise ValueError(f"artifact '{spec.name}' needs {missing} built before it")
+        seen.add(spec.name)
 
 
-def registered() -> list[ArtifactSpec]:
-    """Registered artifacts in build order (registration order)."""
-    import app.ml.artifacts  # noqa: F401  - importing registers the built-in artifacts
-
-    return list(_REGISTRY.values())
-
-
-def library_versions() -> dict[str, str]:
-    """Installed versions of the libraries that affect artifacts."""
-    versions = {}
-    for name in TRACKED_LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "missing"
-    return versions
-
-
-def load_manifest(models_dir: Path) -> dict | None:
-    """Parsed ``models/manifest.json``, or None when it does not exist or is unreadable."""
-    path = Path(models_dir) / MANIFEST_NAME
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
-
-
-def write_manifest(models_dir: Path, manifest: dict) -> Path:
-    """Write the manifest atomically (a reader never sees a half-written file)."""
-    models_dir = Path(models_dir)
-    models_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=models_dir, prefix=".manifest-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(manifest, handle, ensure_ascii=False, indent=2, sort_keys=True)
-    os.chmod(tmp, 0o644)  # mkstemp creates 0600; the app server may run as another user
-    final = models_dir / MANIFEST_NAME
-    os.replace(tmp, final)
-    return final
-
-
-def artifact_path(models_dir: Path, name: str, filename: str) -> Path:
-    """Path of a built file, checked against the manifest.
-
-    Raises:
-        ArtifactMissing: When the manifest or the file is missing (message names the build command).
-    """
-    manifest = load_manifest(models_dir)
-    if manifest is None or name not in manifest.get("models", {}):
-        raise ArtifactMissing(f"'{name}' 모델이 아직 만들어지지 않았습니다. 터미널에서 `{BUILD_COMMAND}`를 실행하세요.")
-    path = Path(models_dir) / filename
-    if not path.exists():
-        raise ArtifactMissing(f"'{name}' 모델 파일({filename})이 없습니다. `{BUILD_COMMAND} --force`로 다시 만드세요.")
-    return path
-
-
-def now_iso() -> str:
-    """UTC timestamp for manifests."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+check_order(ARTIFACTS)

@@ -32,6 +32,8 @@ import pandas as pd
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.model_selection import StratifiedKFold
 
+from app.threads import thread_count
+
 PROPENSITY_CLIP = 0.02
 """Propensities are clipped to [0.02, 0.98] in AIPW and weighting (limits the variance of rare cases)."""
 OVERLAP_RANGE = (0.05, 0.95)
@@ -41,7 +43,7 @@ OVERLAP_RANGE = (0.05, 0.95)
 def propensity_params(seed: int) -> dict[str, Any]:
     """LightGBM parameters of the propensity models (small: assignment rules are simple)."""
     return {"n_estimators": 300, "learning_rate": 0.05, "num_leaves": 8, "min_child_samples": 50,
-            "subsample": 0.8, "subsample_freq": 1, "random_state": seed, "n_jobs": 2, "verbose": -1}
+            "subsample": 0.8, "subsample_freq": 1, "random_state": seed, "n_jobs": thread_count(), "verbose": -1}
 
 
 def s_learner_effect(
@@ -253,5 +255,5 @@ def dr_learner_effect(
     clipped = np.clip(e, PROPENSITY_CLIP, 1 - PROPENSITY_CLIP)
     pseudo = mu1 - mu0 + t * (y - mu1) / clipped - (1 - t) * (y - mu0) / (1 - clipped)
     final = LGBMRegressor(n_estimators=200, learning_rate=0.03, num_leaves=4, min_child_samples=200,
-                          random_state=seed, n_jobs=2, verbose=-1)
+                          random_state=seed, n_jobs=thread_count(), verbose=-1)
     return final.fit(x, pseudo).predict(predict_on)

@@ -49,8 +49,9 @@ from sqlalchemy import Engine, select
 from app.db import orm
 from app.db.repositories import read_frame
 from app.labour import full_time_equivalent
-from app.ml import registry
-from app.ml.registry import ArtifactMissing, ArtifactResult, ArtifactSpec, BuildContext
+from app.ml import manifest
+from app.ml.manifest import ArtifactMissing, ArtifactResult, ArtifactSpec, BuildContext
+from app.threads import threads_for_rows
 
 ARTIFACT_NAME = "postings_index"
 ARTIFACT_VERSION = "1.0"
@@ -345,9 +346,8 @@ def build_postings_index(ctx: BuildContext) -> ArtifactResult:
     return ArtifactResult(files=(ENCODER_FILE, INDEX_FILE, ROWS_FILE), metrics=metrics)
 
 
-POSTINGS_INDEX_SPEC = ArtifactSpec(
-    name=ARTIFACT_NAME, version=ARTIFACT_VERSION, title="유사 공고 검색 색인", build=build_postings_index
-)
+SPEC = ArtifactSpec(name=ARTIFACT_NAME, version=ARTIFACT_VERSION, title="유사 공고 검색 색인", build=build_postings_index)
+"""The similar-postings index."""
 
 
 # --------------------------------------------------------------------------- query
@@ -367,7 +367,7 @@ class PostingsIndex:
     def __init__(self, vectorizer: PostingVectorizer, index: faiss.Index, rows: pd.DataFrame) -> None:
         if index.ntotal != len(rows) or index.d != vectorizer.dim:
             raise ArtifactMissing(
-                f"유사 공고 색인 파일이 서로 맞지 않습니다. `{registry.BUILD_COMMAND} --force`로 다시 만드세요."
+                f"유사 공고 색인 파일이 서로 맞지 않습니다. `{manifest.BUILD_COMMAND} --force`로 다시 만드세요."
             )
         self.vectorizer = vectorizer
         self.index = index
@@ -376,7 +376,7 @@ class PostingsIndex:
         self.row_of: dict[int, int] = {int(pid): i for i, pid in enumerate(self.ids)}
         families = self.rows["family"].astype(str).to_numpy()
         if len(families) and np.any(families[1:] < families[:-1]):
-            raise ArtifactMissing(f"유사 공고 색인이 정렬되어 있지 않습니다. `{registry.BUILD_COMMAND} --force`로 다시 만드세요.")
+            raise ArtifactMissing(f"유사 공고 색인이 정렬되어 있지 않습니다. `{manifest.BUILD_COMMAND} --force`로 다시 만드세요.")
         self.family_ranges: dict[str, tuple[int, int]] = {}
         for family in pd.unique(families):
             hits = np.flatnonzero(families == family)
@@ -391,16 +391,16 @@ class PostingsIndex:
                 version of the builder; the message names ``python -m app build``.
         """
         models_dir = Path(models_dir)
-        paths = {f: registry.artifact_path(models_dir, ARTIFACT_NAME, f) for f in (ENCODER_FILE, INDEX_FILE, ROWS_FILE)}
-        entry = (registry.load_manifest(models_dir) or {}).get("models", {}).get(ARTIFACT_NAME, {})
+        paths = {f: manifest.artifact_path(models_dir, ARTIFACT_NAME, f) for f in (ENCODER_FILE, INDEX_FILE, ROWS_FILE)}
+        entry = (manifest.load_manifest(models_dir) or {}).get("models", {}).get(ARTIFACT_NAME, {})
         if entry.get("version") != ARTIFACT_VERSION:
             raise ArtifactMissing(
                 f"'{ARTIFACT_NAME}' 색인이 이전 형식(버전 {entry.get('version')})입니다. "
-                f"`{registry.BUILD_COMMAND}`를 실행하세요."
+                f"`{manifest.BUILD_COMMAND}`를 실행하세요."
             )
         # One thread: a flat scan of one family is microseconds, and OpenMP start-up on 2 cores
         # costs more than it saves for single queries (stack-notes §5c). Process-wide setting.
-        faiss.omp_set_num_threads(1)
+        faiss.omp_set_num_threads(threads_for_rows(1))
         return cls(
             joblib.load(paths[ENCODER_FILE]),
             faiss.read_index(str(paths[INDEX_FILE])),
@@ -426,7 +426,7 @@ class PostingsIndex:
         if row is None:
             raise PostingNotIndexed(
                 f"공고 {posting_id}번은 유사 공고 색인에 없습니다 (마지막 빌드 이후 등록된 공고). "
-                f"`{registry.BUILD_COMMAND}`로 색인을 다시 만드세요."
+                f"`{manifest.BUILD_COMMAND}`로 색인을 다시 만드세요."
             )
         start, stop = self.family_ranges[str(self.rows.at[row, "family"])]
         scores, labels = self._search_range(self._vectors(row, row + 1), start, stop, min(k + 1, stop - start))

@@ -213,7 +213,7 @@ def scored_frame(rows: Sequence[tuple[str, dict[str, object]]], model: object, b
 def _score(args: argparse.Namespace) -> int:
     from app.config import get_settings  # noqa: PLC0415
     from app.ml.employment import load_employment_model  # noqa: PLC0415
-    from app.ml.registry import ArtifactMissing  # noqa: PLC0415
+    from app.ml.manifest import ArtifactMissing
     from app.services.employment_store import RiskBands  # noqa: PLC0415
 
     output: Path = args.output

@@ -28,6 +28,7 @@ import datetime as dt
 import math
 
 from app.ml.hiring import HiringModel
+from app.ml.hiring_scorer import scorer_for
 from app.reference.codes import FULL_TIME_TYPES, STATUTORY_WELFARE
 from app.reference.tables import load_reference
 from app.services.hiring_advice import Advice, advice
@@ -45,7 +46,7 @@ from app.services.hiring_conditions import (
 from app.services.hiring_market import MarketBounds, market_bounds
 from app.services.hiring_plans import Plan, minimum_change
 from app.services.hiring_policy import at_risk_postings, fill_probability_by, score_all_postings
-from app.services.hiring_scoring import Prediction, predict, probabilities, scorer_for, wage_curve
+from app.services.hiring_scoring import Prediction, predict, probabilities, wage_curve
 from app.services.hiring_store import (
     PostingNotFound,
     ScenarioNotFound,

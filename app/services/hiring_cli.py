@@ -121,7 +121,7 @@ def scored_frame(rows: Sequence[tuple[str, PostingConditions]], model: object) -
 def _score(args: argparse.Namespace) -> int:
     from app.config import get_settings
     from app.ml.hiring import load_hiring_model
-    from app.ml.registry import ArtifactMissing
+    from app.ml.manifest import ArtifactMissing
 
     output: Path = args.output
     problem = check_output_path(output)

@@ -26,10 +26,10 @@ from app.labour import (
     monthly_equivalent,
 )
 from app.ml.hiring import HiringModel
+from app.ml.hiring_scorer import scorer_for
 from app.reference.codes import STATUTORY_WELFARE
 from app.reference.tables import load_reference
 from app.services.hiring_conditions import PostingConditions, is_full_time, minimum_hourly_wage
-from app.services.hiring_scoring import scorer_for
 from app.text.korean import format_manwon
 
 MIN_FULL_TIME_HOURS = 35.0

@@ -45,6 +45,7 @@ import numpy as np
 
 from app.labour import MAX_WEEKLY_HOURS, WAGE_ROUNDING, hourly_equivalent, monthly_equivalent
 from app.ml.hiring import HiringModel
+from app.ml.hiring_scorer import Scorer, scorer_for
 from app.reference.codes import SOCIAL_INSURANCE, STATUTORY_WELFARE
 from app.reference.names import welfare_names
 from app.services.hiring_conditions import (
@@ -55,7 +56,7 @@ from app.services.hiring_conditions import (
     pays_minimum_wage,
 )
 from app.services.hiring_market import MarketBounds
-from app.services.hiring_scoring import Scorer, probabilities, scorer_for
+from app.services.hiring_scoring import probabilities
 from app.text.korean import format_rate, format_wage, format_wage_amount
 
 WEEKS_PER_MONTH = 365.0 / 7.0 / 12.0
@@ -175,7 +176,8 @@ def build_levers(conditions: PostingConditions, bounds: MarketBounds) -> Levers:
 
 def lever_columns(lv: Levers, h: np.ndarray, k: np.ndarray, w: np.ndarray, flags: Mapping[str, np.ndarray]) -> dict:
     """Model columns for candidate rows (index arrays into the lever grid)."""
-    from app.services.hiring_scoring import repeat_columns, welfare_counts
+    from app.ml.hiring_scorer import welfare_counts
+    from app.services.hiring_scoring import repeat_columns
 
     n = len(h)
     extra, insured = welfare_counts(lv.base.welfare_codes)

@@ -16,9 +16,9 @@ from app.db.orm import Employer, Posting
 from app.db.repositories import read_frame
 from app.ml.hiring import HiringModel
 from app.ml.hiring_features import SECTION_COLUMNS
+from app.ml.hiring_scorer import scorer_for
 from app.reference.codes import SOCIAL_INSURANCE, STATUTORY_WELFARE
 from app.reference.tables import load_reference
-from app.services.hiring_scoring import scorer_for
 
 AT_RISK_THRESHOLD = 0.4
 GROUPINGS: dict[str, tuple[str, str]] = {

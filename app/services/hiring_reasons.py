@@ -16,10 +16,10 @@ import numpy as np
 
 from app.labour import MAX_WEEKLY_HOURS
 from app.ml.hiring_features import FEATURES
+from app.ml.hiring_scorer import FACTORS, Scorer
 from app.reference.codes import SOCIAL_INSURANCE
 from app.reference.names import occupation_names, region_short, size_label, welfare_names
 from app.services.hiring_conditions import PostingConditions
-from app.services.hiring_scoring import FACTORS, Scorer
 from app.text.korean import NEGLIGIBLE_LOGIT, effect_phrase, effect_sentence, format_manwon, josa
 
 _COL = {name: j for j, name in enumerate(FEATURES)}
@@ -146,7 +146,7 @@ def factor_sentences(
     scorer: Scorer,
     only: Iterable[int] | None = None,
 ) -> list[str]:
-    """One sentence per factor, in the order of :data:`app.services.hiring_scoring.FACTORS`.
+    """One sentence per factor, in the order of :data:`app.ml.hiring_scorer.FACTORS`.
 
     ``only`` limits the work to some factor indices (the others are left empty), for batches
     that show just the top reasons.

@@ -123,7 +123,7 @@ def _has_identity_columns(path: Path) -> bool:
 
 def _verify(args: argparse.Namespace) -> int:
     from app.config import get_settings  # noqa: PLC0415
-    from app.ml.registry import ArtifactMissing  # noqa: PLC0415
+    from app.ml.manifest import ArtifactMissing
     from app.verify.rules import InvalidRules, load_default_rules, parse_rule_set  # noqa: PLC0415
     from app.verify.verifier import AdVerifier, load_ad_verifier, verdict_frame  # noqa: PLC0415
 

@@ -33,6 +33,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, precision_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
+from app.threads import thread_count
+
 Language = Literal["ko", "en"]
 CONDITION_LINE = re.compile(
     r"우대|모집|구함|구합|한함|불가|이하|미만|선납|입금|부담|보장|카톡|텔레그램|기재|제출|분만|전용|수익|사이즈|외모|"
@@ -54,13 +56,13 @@ _BATCH_LOCK = threading.Lock()
 
 
 def _batch_kiwi() -> object:
-    """A Kiwi analyser with a worker per core, for batches of texts (loaded once, ~2 s)."""
+    """A Kiwi analyser with :func:`app.threads.thread_count` workers, for batches of texts (loaded once, ~2 s)."""
     global _BATCH_KIWI  # noqa: PLW0603 - a process-wide, lazily loaded analyser
     with _BATCH_LOCK:
         if _BATCH_KIWI is None:
             from kiwipiepy import Kiwi  # noqa: PLC0415 - heavy
 
-            _BATCH_KIWI = Kiwi(num_workers=2)
+            _BATCH_KIWI = Kiwi(num_workers=thread_count())
     return _BATCH_KIWI
 
 

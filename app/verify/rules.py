@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app.config import get_settings
+from app.threads import threads_for_rows
 from app.verify.normalize import CompactText, compact
 
 RULES_FILE_NAME = "ad_rules.yaml"
@@ -283,7 +284,7 @@ def _kiwi() -> Any:
         if _KIWI is None:
             from kiwipiepy import Kiwi  # noqa: PLC0415 - heavy, only when a trigger line appears
 
-            _KIWI = Kiwi(num_workers=1)
+            _KIWI = Kiwi(num_workers=threads_for_rows(1))  # one text at a time
     return _KIWI
 
 

@@ -25,7 +25,8 @@ from sqlalchemy import Engine, select
 
 from app.db import orm
 from app.labour import MinimumWage, MinimumWageTable, hourly_equivalent, minimum_wage_table
-from app.ml.registry import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, register
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path
+from app.threads import thread_count
 from app.verify.classifier import (
     AdClassifier,
     classification_metrics,
@@ -208,7 +209,7 @@ def _verify_chunk(args: tuple[pd.DataFrame, bool | list[bool], dict]) -> list[Ve
 
 
 def verify_many(
-    verifier: AdVerifier, ads: pd.DataFrame, *, workers: int = 2, check_identity: bool = True, **options: object
+    verifier: AdVerifier, ads: pd.DataFrame, *, workers: int | None = None, check_identity: bool = True, **options: object
 ) -> list[Verdict]:
     """:meth:`AdVerifier.verify` of a large frame on ``workers`` processes (rule matching is
     pure Python, so threads would share one core). Within-batch duplicates are found on the whole
@@ -217,10 +218,12 @@ def verify_many(
     The workers are *spawned*, not forked: Kiwi keeps worker threads that do not survive a fork,
     and a forked child that analyses text waits for them forever. Each worker receives the
     verifier once (~1 s). Small frames (under 2,000 ads) or ``workers=1`` run in this process.
+    ``workers`` defaults to :func:`app.threads.thread_count`.
     """
     import multiprocessing as mp  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
+    workers = thread_count() if workers is None else workers
     want_duplicates = bool(options.pop("duplicates", True))
     main = sys.modules.get("__main__")
     # a spawned worker re-imports the main module: impossible for stdin or an interactive shell
@@ -377,4 +380,5 @@ def load_stored_checks(models_dir: Path) -> pd.DataFrame:
     return pd.read_parquet(artifact_path(models_dir, MODEL_NAME, CHECKS_FILE))
 
 
-register(ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="구인광고 AI 검증", build=build_ad_verifier))
+SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="구인광고 AI 검증", build=build_ad_verifier)
+"""The job-ad verifier (classifier, review threshold, duplicate index, stored checks)."""

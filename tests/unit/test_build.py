@@ -10,8 +10,8 @@ import pytest
 
 from app.build import read_world_meta, run_build
 from app.db.engine import make_engine
-from app.ml import registry
-from app.ml.artifacts import MARKET_WAGES_FILE, compute_market_wages
+from app.ml import manifest, registry
+from app.ml.market_wages import MARKET_WAGES_FILE, compute_market_wages
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
 def test_first_build_generates_the_world_and_every_artifact(built) -> None:
     engine, models, first = built
     assert first.world_generated
-    assert set(first.built) == {spec.name for spec in registry.registered()}
+    assert set(first.built) == {spec.name for spec in registry.ARTIFACTS}
     manifest = json.loads((models / "manifest.json").read_text(encoding="utf-8"))
     meta = read_world_meta(engine)
     assert manifest["world"]["fingerprint"] == meta["fingerprint"]
@@ -76,12 +76,18 @@ def test_shrinkage_pulls_thin_cells_towards_the_occupation() -> None:
 
 
 def test_missing_manifest_names_the_build_command(tmp_path) -> None:
-    with pytest.raises(registry.ArtifactMissing, match="python -m app build"):
-        registry.artifact_path(tmp_path, "market_wages", MARKET_WAGES_FILE)
+    with pytest.raises(manifest.ArtifactMissing, match="python -m app build"):
+        manifest.artifact_path(tmp_path, "market_wages", MARKET_WAGES_FILE)
 
 
-def test_registering_the_same_name_with_another_version_is_refused() -> None:
-    spec = registry.registered()[0]
-    clash = registry.ArtifactSpec(name=spec.name, version=spec.version + "-other", title="x", build=spec.build)
-    with pytest.raises(ValueError):
-        registry.register(clash)
+def test_artifacts_are_listed_once_each_after_what_they_need() -> None:
+    registry.check_order(registry.ARTIFACTS)
+    names = [spec.name for spec in registry.ARTIFACTS]
+    assert names.index("market_wages") < names.index("hiring") and names.index("market_wages") < names.index("employment")
+    spec = registry.ARTIFACTS[0]
+    twice = manifest.ArtifactSpec(name=spec.name, version=spec.version + "-other", title="x", build=spec.build)
+    with pytest.raises(ValueError, match="twice"):
+        registry.check_order((*registry.ARTIFACTS, twice))
+    early = manifest.ArtifactSpec(name="early", version="1", title="x", build=spec.build, needs=("hiring",))
+    with pytest.raises(ValueError, match="needs"):
+        registry.check_order((early, *registry.ARTIFACTS))

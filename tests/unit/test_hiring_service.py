@@ -21,12 +21,12 @@ from app.build import run_build
 from app.db.engine import make_engine
 from app.ml.hiring import HiringModel, load_hiring_model
 from app.ml.hiring_features import load_training_postings
+from app.ml.hiring_scorer import scorer_for
 from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, STATUTORY_WELFARE
 from app.reference.tables import load_reference
 from app.services import audit, hiring
 from app.services import hiring_plans as plans_mod
 from app.services.hiring_conditions import FIELD_LABELS
-from app.services.hiring_scoring import scorer_for
 
 REF = load_reference()
 KECO = tuple(sorted(REF.occupations["keco_code"]))

@@ -28,7 +28,7 @@ from app.labour import monthly_equivalent
 from app.llm.base import SECTIONS, FallbackGenerator, GenerationError, GenerationResult, PostingDraft, PostingRequest
 from app.llm.offline import BACKEND_NAME as OFFLINE_NAME
 from app.llm.offline import OfflineGenerator
-from app.ml import registry
+from app.ml import manifest
 from app.ml.hiring import load_hiring_model
 from app.ml.occupation import (
     TEST_SHARE,
@@ -218,9 +218,9 @@ def test_classify_k_and_terms(classifier: OccupationClassifier) -> None:
 
 
 def test_build_metrics_of_the_classifier(models: Path, classifier: OccupationClassifier) -> None:
-    manifest = registry.load_manifest(models)
-    assert manifest is not None
-    metrics = manifest["models"]["occupation_classifier"]["metrics"]
+    recorded = manifest.load_manifest(models)
+    assert recorded is not None
+    metrics = recorded["models"]["occupation_classifier"]["metrics"]
     assert metrics["top3_test"] >= 0.95
     assert metrics["top1_test"] >= 0.80
     assert metrics["top3_test"] >= metrics["top1_test"]

@@ -20,14 +20,14 @@ from sqlalchemy import Engine, text
 from app.db import orm
 from app.db.engine import make_engine
 from app.labour import full_time_equivalent
-from app.ml import registry
+from app.ml import manifest
 from app.search.postings_index import (
     ARTIFACT_NAME,
     ENCODER_FILE,
     INDEX_FILE,
-    POSTINGS_INDEX_SPEC,
     ROWS_FILE,
     SIMILAR_COLUMNS,
+    SPEC,
     PostingNotIndexed,
     PostingsIndex,
     build_postings_index,
@@ -80,9 +80,9 @@ def _plant_duplicates(engine: Engine, n: int, seed: int = 3) -> pd.DataFrame:
 
 def _write_manifest(models: Path, files: tuple[str, ...], metrics: dict[str, float], version: str) -> None:
     """The manifest entry ``python -m app build`` would write (the lead registers the spec)."""
-    registry.write_manifest(
+    manifest.write_manifest(
         models,
-        {"models": {ARTIFACT_NAME: {"title": POSTINGS_INDEX_SPEC.title, "version": version,
+        {"models": {ARTIFACT_NAME: {"title": SPEC.title, "version": version,
                                     "data_fingerprint": "test", "files": list(files), "metrics": metrics}}},
     )
 
@@ -96,9 +96,9 @@ def built(tmp_path_factory: pytest.TempPathFactory, world_db: Path):
     engine = make_engine(f"sqlite:///{db}")
     planted = _plant_duplicates(engine, N_PLANTED)
     models = root / "models"
-    ctx = registry.BuildContext(engine=engine, out_dir=models, world_fingerprint="test", seed=7)
+    ctx = manifest.BuildContext(engine=engine, out_dir=models, world_fingerprint="test", seed=7)
     result = build_postings_index(ctx)
-    _write_manifest(models, result.files, result.metrics, POSTINGS_INDEX_SPEC.version)
+    _write_manifest(models, result.files, result.metrics, SPEC.version)
     index = PostingsIndex.load(models)
     yield engine, models, result, index, planted
     engine.dispose()
@@ -111,9 +111,9 @@ def postings(built) -> pd.DataFrame:
 
 
 def test_spec_is_ready_to_register() -> None:
-    assert POSTINGS_INDEX_SPEC.name == "postings_index"
-    assert POSTINGS_INDEX_SPEC.version == "1.0"
-    assert POSTINGS_INDEX_SPEC.build is build_postings_index
+    assert SPEC.name == "postings_index"
+    assert SPEC.version == "1.0"
+    assert SPEC.build is build_postings_index
 
 
 def test_build_writes_its_files_and_grades_itself(built, postings) -> None:
@@ -257,16 +257,16 @@ def test_bad_queries_fail_with_korean_messages(built, postings) -> None:
 
 def test_missing_or_stale_files_name_the_build_command(built, tmp_path: Path) -> None:
     _, models, result, _, _ = built
-    with pytest.raises(registry.ArtifactMissing, match="python -m app build"):
+    with pytest.raises(manifest.ArtifactMissing, match="python -m app build"):
         PostingsIndex.load(tmp_path)  # no manifest at all
     copy = tmp_path / "models"
     shutil.copytree(models, copy)
     (copy / INDEX_FILE).unlink()
-    with pytest.raises(registry.ArtifactMissing, match="python -m app build"):
+    with pytest.raises(manifest.ArtifactMissing, match="python -m app build"):
         PostingsIndex.load(copy)
     shutil.copy(models / INDEX_FILE, copy / INDEX_FILE)
     _write_manifest(copy, result.files, result.metrics, "0.9")
-    with pytest.raises(registry.ArtifactMissing, match="python -m app build"):
+    with pytest.raises(manifest.ArtifactMissing, match="python -m app build"):
         PostingsIndex.load(copy)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.db import orm
 from app.db.engine import make_engine
 from app.labour import MinimumWage, MinimumWageTable, minimum_wage_table
-from app.ml import registry
+from app.ml import manifest
 from app.verify.classifier import AdClassifier, fit_classifier, train_classifier
 from app.verify.conditions import check_conditions
 from app.verify.decision import DUPLICATE_SCORE, HIT_SCORE, Verdict, decide
@@ -613,9 +613,9 @@ def built(hiring_built):
 
 def test_manifest_records_the_verifier_metrics(built) -> None:
     _, models = built
-    manifest = registry.load_manifest(models)
-    assert manifest is not None and MODEL_NAME in manifest["models"]
-    metrics = manifest["models"][MODEL_NAME]["metrics"]
+    recorded = manifest.load_manifest(models)
+    assert recorded is not None and MODEL_NAME in recorded["models"]
+    metrics = recorded["models"][MODEL_NAME]["metrics"]
     for key in ("recall_all", "fpr_all", "ml_pr_auc"):
         assert key in metrics and 0.0 <= float(metrics[key]) <= 1.0 and not math.isnan(float(metrics[key]))
 
@@ -639,7 +639,7 @@ def test_every_labelled_posting_is_flagged_and_few_clean_ones(built) -> None:
     assert missed.empty, f"labelled but passed: {missed.index.tolist()[:10]}"
     fpr = float(flagged[~is_labelled].mean())
     assert fpr <= 0.05, fpr
-    metrics = registry.load_manifest(models)["models"][MODEL_NAME]["metrics"]
+    metrics = manifest.load_manifest(models)["models"][MODEL_NAME]["metrics"]
     assert float(metrics["recall_all"]) == pytest.approx(1.0)
     assert float(metrics["fpr_all"]) == pytest.approx(fpr, abs=1e-3)
 

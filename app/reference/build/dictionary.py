@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from app.reference.build.keco import keco2018_to_2025
+from app.threads import thread_count
 
 DICTIONARY_FILE = Path("korean_job_dictionary") / "job_dictionary_detail.csv.gz"
 
@@ -106,7 +107,7 @@ def compute_text_features(dictionary: pd.DataFrame, minor: pd.DataFrame) -> pd.D
     """
     from kiwipiepy import Kiwi  # imported here: loading the model costs ~1 s
 
-    kiwi = Kiwi()
+    kiwi = Kiwi(num_workers=thread_count())
     texts = (dictionary["workSum"].fillna("") + "\n" + dictionary["doWork"].fillna("")).tolist()
     extracted = [_extract_terms(tokens) for tokens in kiwi.tokenize(texts)]
     dictionary = dictionary.assign(_nouns=[e[0] for e in extracted], _pairs=[e[1] for e in extracted])

@@ -1,8 +1,5 @@
-"""Built-in artifacts registered with the build.
-
-Later services (hiring model, employment model, ad verification, …) register theirs here too,
-so that ``python -m app build`` stays the one command that makes everything.
-"""
+"""The market-wage table: posted full-time-equivalent wages per KECO 소분류 × 시도, shrunk
+towards the occupation where cells are thin (an artifact the hiring and employment models read)."""
 
 from __future__ import annotations
 
@@ -13,8 +10,10 @@ from sqlalchemy import select
 from app.db import orm
 from app.labour import full_time_equivalent
 from app.ml import evaluate
-from app.ml.registry import ArtifactResult, ArtifactSpec, BuildContext, register
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext
 
+MODEL_NAME = "market_wages"
+MODEL_VERSION = "1.0"
 MARKET_WAGES_FILE = "market_wages.parquet"
 SHRINKAGE_POSTINGS = 10.0
 """Pseudo-count of the occupation-wide median when estimating a thin occupation × region cell."""
@@ -54,17 +53,5 @@ def build_market_wages(ctx: BuildContext) -> ArtifactResult:
     return ArtifactResult(files=(MARKET_WAGES_FILE,), metrics=metrics)
 
 
-register(ArtifactSpec(name="market_wages", version="1.0", title="직종×지역 시장임금표", build=build_market_wages))
-
-# isort: off
-# Later artifacts depend on the ones above (the hiring model reads market_wages), so they are
-# imported — and thereby registered — after them.
-import app.ml.hiring  # noqa: E402,F401
-import app.ml.employment  # noqa: E402,F401
-import app.verify.verifier  # noqa: E402,F401
-
-from app.search.postings_index import POSTINGS_INDEX_SPEC  # noqa: E402
-
-register(POSTINGS_INDEX_SPEC)
-
-import app.ml.occupation  # noqa: E402,F401
+SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="직종×지역 시장임금표", build=build_market_wages)
+"""The occupation × region market-wage table (the hiring and employment models read it)."""

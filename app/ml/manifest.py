@@ -1,0 +1,121 @@
+"""What a built artifact is, and the ``models/manifest.json`` that describes them.
+
+Every model or derived data artifact has an :class:`ArtifactSpec` (listed, in build order, in
+:data:`app.ml.registry.ARTIFACTS`); ``python -m app build`` builds each one whose version or
+training data changed and records it in the manifest (version, data fingerprint, library versions,
+metrics, created_at). Loaders check the manifest (:func:`artifact_path`) and fail with a message
+naming the rebuild command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from app.errors import NotReady
+
+MANIFEST_NAME = "manifest.json"
+BUILD_COMMAND = "python -m app build"
+TRACKED_LIBRARIES: tuple[str, ...] = ("numpy", "pandas", "scikit-learn", "lightgbm", "shap", "sqlalchemy", "streamlit")
+
+
+class ArtifactMissing(NotReady):
+    """An artifact (or the manifest) is missing or stale; the message names the rebuild command."""
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What a builder gets: the database, where to write, and which world it is built from."""
+
+    engine: Engine
+    out_dir: Path
+    world_fingerprint: str
+    seed: int
+
+
+@dataclass(frozen=True)
+class ArtifactResult:
+    """What a builder returns: the files it wrote (relative to models/) and its metrics."""
+
+    files: tuple[str, ...]
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ArtifactSpec:
+    """A registered artifact.
+
+    Attributes:
+        name: Unique name, also the manifest key (the ``MODEL_NAME`` of its module).
+        version: Bump when the builder's output format or method changes (forces a rebuild).
+        title: Korean display name.
+        build: Function that builds the artifact from the world.
+        needs: Names of artifacts whose files the builder reads (they are built first).
+    """
+
+    name: str
+    version: str
+    title: str
+    build: Callable[[BuildContext], ArtifactResult]
+    needs: tuple[str, ...] = ()
+
+
+def library_versions() -> dict[str, str]:
+    """Installed versions of the libraries that affect artifacts."""
+    versions = {}
+    for name in TRACKED_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "missing"
+    return versions
+
+
+def load_manifest(models_dir: Path) -> dict | None:
+    """Parsed ``models/manifest.json``, or None when it does not exist or is unreadable."""
+    path = Path(models_dir) / MANIFEST_NAME
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def write_manifest(models_dir: Path, manifest: dict) -> Path:
+    """Write the manifest atomically (a reader never sees a half-written file)."""
+    models_dir = Path(models_dir)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=models_dir, prefix=".manifest-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, ensure_ascii=False, indent=2, sort_keys=True)
+    os.chmod(tmp, 0o644)  # mkstemp creates 0600; the app server may run as another user
+    final = models_dir / MANIFEST_NAME
+    os.replace(tmp, final)
+    return final
+
+
+def artifact_path(models_dir: Path, name: str, filename: str) -> Path:
+    """Path of a built file, checked against the manifest.
+
+    Raises:
+        ArtifactMissing: When the manifest or the file is missing (message names the build command).
+    """
+    manifest = load_manifest(models_dir)
+    if manifest is None or name not in manifest.get("models", {}):
+        raise ArtifactMissing(f"'{name}' 모델이 아직 만들어지지 않았습니다. 터미널에서 `{BUILD_COMMAND}`를 실행하세요.")
+    path = Path(models_dir) / filename
+    if not path.exists():
+        raise ArtifactMissing(f"'{name}' 모델 파일({filename})이 없습니다. `{BUILD_COMMAND} --force`로 다시 만드세요.")
+    return path
+
+
+def now_iso() -> str:
+    """UTC timestamp for manifests."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
