@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine
 
-from app.db import orm
+from app.db.fingerprint import EXCLUDED_TABLES
+from app.db.repositories import world as world_repo
 from app.ml import manifest, registry
-from app.world.fingerprint import EXCLUDED_TABLES
 from app.world.generate import generate_world
 
 Reporter = Callable[[str, float], None]
@@ -29,25 +29,6 @@ class BuildReport:
     skipped: tuple[str, ...]
     manifest_path: Path
     manifest: dict
-
-
-def read_world_meta(engine: Engine) -> dict[str, str]:
-    """The world's metadata (empty when the database holds no world)."""
-    if not inspect(engine).has_table(orm.WorldMeta.__tablename__):
-        return {}
-    with engine.connect() as conn:
-        return {k: v for k, v in conn.execute(select(orm.WorldMeta.key, orm.WorldMeta.value)).all()}
-
-
-def world_row_counts(engine: Engine) -> dict[str, int]:
-    """Rows per world table."""
-    counts = {}
-    with engine.connect() as conn:
-        for name, table in sorted(orm.Base.metadata.tables.items()):
-            if name in EXCLUDED_TABLES:
-                continue
-            counts[name] = int(conn.execute(select(func.count()).select_from(table)).scalar_one())
-    return counts
 
 
 def run_build(
@@ -77,13 +58,13 @@ def run_build(
     models_dir.mkdir(parents=True, exist_ok=True)
     # tables added by later releases (e.g. operational tables of a new service) appear in an
     # existing database without regenerating the world
-    orm.create_schema(engine)
-    meta = read_world_meta(engine)
+    world_repo.ensure_schema(engine)
+    meta = world_repo.read_world_meta(engine)
     world_generated = False
     if force or meta.get("size") != size or meta.get("seed") != str(seed) or "fingerprint" not in meta:
         generate_world(engine, size=size, seed=seed, progress=lambda step, f: say(f"세계 생성: {step}", 0.8 * f))
         world_generated = True
-        meta = read_world_meta(engine)
+        meta = world_repo.read_world_meta(engine)
     fingerprint = meta["fingerprint"]
     old = manifest.load_manifest(models_dir) or {}
     old_models = old.get("models", {})
@@ -122,7 +103,7 @@ def run_build(
             "seed": int(meta.get("seed", seed)),
             "fingerprint": fingerprint,
             "created_at": meta.get("created_at"),
-            "rows": world_row_counts(engine),
+            "rows": world_repo.load_row_counts(engine, exclude=EXCLUDED_TABLES),
             "calibration": {k.split(".", 1)[1]: float(v) for k, v in meta.items() if k.startswith("calibration.")},
         },
         "libraries": manifest.library_versions(),

@@ -40,15 +40,10 @@ from sklearn.model_selection import train_test_split  # noqa: E402
 
 from app.config import get_settings  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
+from app.db.repositories.seekers import load_seeker_records
 from app.ml import employment as emp  # noqa: E402
 from app.ml.calibrated import fit_calibrated_booster, probability_metrics  # noqa: E402
-from app.ml.employment_features import (
-    PERSON_FEATURES,
-    SERVICE_FEATURES,
-    build_features,
-    load_seeker_records,
-    make_employment_market,
-)
+from app.ml.employment_features import PERSON_FEATURES, SERVICE_FEATURES, build_features, make_employment_market
 from app.ml.evaluate import load_true_employment, oracle_grades  # noqa: E402
 from app.ml.fairness import age_band, audit_fairness  # noqa: E402
 from app.ml.manifest import BuildContext

@@ -25,8 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.config import get_settings  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
+from app.db.repositories.seekers import load_seeker_records
 from app.ml.employment import load_employment_model  # noqa: E402
-from app.ml.employment_features import load_seeker_records, split_cohorts  # noqa: E402
+from app.ml.employment_features import split_cohorts
 from app.services import employment  # noqa: E402
 
 

@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sklearn.metrics import brier_score_loss, roc_auc_score  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from app.build import read_world_meta  # noqa: E402
 from app.config import get_settings  # noqa: E402
 from app.db import orm  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
+from app.db.repositories.world import read_world_meta
 from app.labour import monthly_equivalent, paid_monthly_hours  # noqa: E402
 from app.ml.calibrated import expected_calibration_error  # noqa: E402
 from app.ml.hiring import load_hiring_model  # noqa: E402

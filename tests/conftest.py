@@ -103,17 +103,7 @@ def hiring_built(tmp_path_factory: pytest.TempPathFactory, world_db: Path) -> tu
     engine = make_engine(f"sqlite:///{db}")
     models = root / "models"
     run_build(engine, models, size="small", seed=7)
-    manifest = manifest.load_manifest(models) or {}
-    if "postings_index" not in manifest.get("models", {}):
-        from app.search import postings_index as pi
-
-        ctx = manifest.BuildContext(engine=engine, out_dir=models, world_fingerprint="test", seed=7)
-        result = pi.build_postings_index(ctx)
-        manifest["models"]["postings_index"] = {
-            "title": "유사 공고 색인", "version": pi.ARTIFACT_VERSION, "data_fingerprint": "test",
-            "created_at": manifest.now_iso(), "files": list(result.files), "metrics": result.metrics,
-        }
-        manifest.write_manifest(models, manifest)
+    assert "postings_index" in (manifest.load_manifest(models) or {}).get("models", {})
     engine.dispose()
     return f"sqlite:///{db}", models
 

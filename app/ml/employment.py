@@ -32,6 +32,7 @@ import pandas as pd
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.model_selection import train_test_split
 
+from app.db.repositories.seekers import load_seeker_records
 from app.ml import evaluate
 from app.ml.calibrated import CalibratedBooster, feature_matrix, fit_calibrated_booster, probability_metrics
 from app.ml.employment_features import (
@@ -44,7 +45,6 @@ from app.ml.employment_features import (
     EmploymentMarket,
     build_features,
     load_as_of,
-    load_seeker_records,
     make_employment_market,
     split_cohorts,
 )

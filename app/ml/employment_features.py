@@ -27,10 +27,10 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
-from app.db import orm
-from app.db.repositories import read_frame
+from app.db.repositories import postings as posting_repo
+from app.db.repositories import seekers as seeker_repo
 from app.reference.codes import SERVICES
 from app.reference.tables import load_reference
 
@@ -150,13 +150,10 @@ def _log_ratio_table(supply: dict[str, int], demand: dict[str, int], national: f
 def make_employment_market(engine: Engine, market_wages: pd.DataFrame) -> EmploymentMarket:
     """Market context from the market-wage artifact, observed posting and seeker counts and the
     certificate reference table."""
-    with engine.connect() as conn:
-        by_region = dict(conn.execute(select(orm.Posting.region_code, func.count()).group_by(orm.Posting.region_code)).all())
-        by_keco = dict(conn.execute(select(orm.Posting.keco_code, func.count()).group_by(orm.Posting.keco_code)).all())
-        want_region = dict(
-            conn.execute(select(orm.Seeker.desired_region_code, func.count()).group_by(orm.Seeker.desired_region_code)).all()
-        )
-        want_keco = dict(conn.execute(select(orm.Seeker.desired_keco, func.count()).group_by(orm.Seeker.desired_keco)).all())
+    by_region = posting_repo.count_postings_by(engine, "region_code")
+    by_keco = posting_repo.count_postings_by(engine, "keco_code")
+    want_region = seeker_repo.count_seekers_by(engine, "desired_region_code")
+    want_keco = seeker_repo.count_seekers_by(engine, "desired_keco")
     national = sum(by_region.values()) / max(sum(want_region.values()), 1) or 1.0
     certificates = load_reference().certificates
     mapping = {
@@ -230,77 +227,10 @@ def load_as_of(engine: Engine) -> dt.date:
     Seekers registered within :data:`HORIZON_DAYS` before it are the open caseload; earlier ones
     have complete outcomes and are what the model learns from.
     """
-    with engine.connect() as conn:
-        latest = conn.execute(select(func.max(orm.Seeker.registered_on))).scalar_one()
+    latest = seeker_repo.latest_registration(engine)
     if latest is None:
         raise ValueError("구직자 자료가 없습니다. `python -m app build`로 가상 세계를 만드세요.")
-    return latest if isinstance(latest, dt.date) else dt.date.fromisoformat(str(latest))
-
-
-SEEKER_RECORD_COLUMNS: tuple[str, ...] = (
-    "id", "age", "sex", "disability", "education", "region_code", "career_years", "last_keco", "desired_keco",
-    "desired_wage", "desired_region_code", "region_flexible", "skills", "benefit_status", "registered_on",
-)  # fmt: skip
-"""Seeker columns the model and its audit read (no name, RRN, contact, address or free text)."""
-
-
-def load_seeker_records(
-    engine: Engine, *, as_of: dt.date | None = None, ids: list[int] | None = None, registered_after: dt.date | None = None
-) -> pd.DataFrame:
-    """Observed seeker records with certificates, services and outcomes.
-
-    Args:
-        engine: Product database.
-        as_of: Count only services started on or before this date (``None``: every service).
-        ids: Only these seekers (``None``: everyone).
-        registered_after: Only seekers registered after this date (the open caseload).
-
-    Returns:
-        :data:`SEEKER_RECORD_COLUMNS` plus ``certificate_ids``, the service flags
-        ``svc_*`` (training = a completed course), ``employed_180d`` and ``days_to_employment``
-        (``NaN`` when not employed). Sorted by id.
-    """
-    stmt = select(*(getattr(orm.Seeker, c) for c in SEEKER_RECORD_COLUMNS), orm.SeekerOutcome.employed_180d,
-                  orm.SeekerOutcome.days_to_employment).join(orm.SeekerOutcome, orm.SeekerOutcome.seeker_id == orm.Seeker.id)
-    certs = select(orm.SeekerCertificate.seeker_id, orm.SeekerCertificate.certificate_id)
-    services = select(orm.SeekerService.seeker_id, orm.SeekerService.service, orm.SeekerService.started_on)
-    training = select(orm.Enrolment.seeker_id, orm.Enrolment.enrolled_on).where(orm.Enrolment.completed.is_(True))
-    if ids is not None:
-        stmt = stmt.where(orm.Seeker.id.in_(ids))
-        certs = certs.where(orm.SeekerCertificate.seeker_id.in_(ids))
-        services = services.where(orm.SeekerService.seeker_id.in_(ids))
-        training = training.where(orm.Enrolment.seeker_id.in_(ids))
-    if registered_after is not None:
-        recent = select(orm.Seeker.id).where(orm.Seeker.registered_on > registered_after)
-        stmt = stmt.where(orm.Seeker.registered_on > registered_after)
-        certs = certs.where(orm.SeekerCertificate.seeker_id.in_(recent))
-        services = services.where(orm.SeekerService.seeker_id.in_(recent))
-        training = training.where(orm.Enrolment.seeker_id.in_(recent))
-    if as_of is not None:
-        services = services.where(orm.SeekerService.started_on <= as_of)
-        training = training.where(orm.Enrolment.enrolled_on <= as_of)
-    frame = read_frame(engine, stmt.order_by(orm.Seeker.id))
-    cert_frame = read_frame(engine, certs)
-    service_frame = read_frame(engine, services)
-    training_ids = set(read_frame(engine, training)["seeker_id"].astype(int))
-    cert_frame = cert_frame.astype({"certificate_id": str}).sort_values(["seeker_id", "certificate_id"])
-    joined = cert_frame.groupby("seeker_id")["certificate_id"].agg(";".join)
-    frame["certificate_ids"] = frame["id"].map(joined).fillna("")
-    for service in SERVICES:
-        if service == "training":
-            # 직업훈련 counts when a course was completed (enrolment alone has no effect on the outcome)
-            frame["svc_training"] = frame["id"].isin(training_ids).astype(int)
-        else:
-            received = set(service_frame.loc[service_frame["service"] == service, "seeker_id"].astype(int))
-            frame[f"svc_{service}"] = frame["id"].isin(received).astype(int)
-    frame["registered_on"] = pd.to_datetime(frame["registered_on"]).dt.date
-    frame["employed_180d"] = frame["employed_180d"].astype(bool)
-    days = pd.to_numeric(frame["days_to_employment"], errors="coerce")
-    frame["days_to_employment"] = days.where(frame["employed_180d"] & (days > 0))
-    frame["disability"] = frame["disability"].astype(bool)
-    frame["region_flexible"] = frame["region_flexible"].astype(bool)
-    frame["benefit_status"] = frame["benefit_status"].astype(bool)
-    return frame
+    return latest
 
 
 def split_cohorts(records: pd.DataFrame, as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:

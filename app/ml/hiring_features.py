@@ -10,9 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
-from app.db import orm
+from app.db.repositories import postings as posting_repo
+from app.db.repositories import seekers as seeker_repo
+from app.db.repositories import training
+from app.db.repositories.postings import SECTION_COLUMNS
 from app.labour import full_time_equivalent, monthly_equivalent
 from app.reference.codes import STATUTORY_WELFARE
 
@@ -51,9 +54,6 @@ FACTOR_OF_FEATURE: dict[str, str] = {
 }
 """SHAP values are summed into these Korean factors for display."""
 
-SECTION_COLUMNS: tuple[str, ...] = (
-    "company_intro", "duties", "requirements", "preferred", "conditions", "benefits", "process", "documents",
-)
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,8 @@ class MarketContext:
 
 def load_tightness(engine: Engine) -> dict[str, float]:
     """log(postings per seeker desiring the region / national ratio) from observed counts."""
-    with engine.connect() as conn:
-        postings = dict(conn.execute(select(orm.Posting.region_code, func.count()).group_by(orm.Posting.region_code)).all())
-        seekers = dict(
-            conn.execute(select(orm.Seeker.desired_region_code, func.count()).group_by(orm.Seeker.desired_region_code)).all()
-        )
+    postings = posting_repo.count_postings_by(engine, "region_code")
+    seekers = seeker_repo.count_seekers_by(engine, "desired_region_code")
     total_p, total_s = sum(postings.values()), max(sum(seekers.values()), 1)
     national = total_p / total_s if total_p else 1.0
     return {
@@ -174,22 +171,7 @@ def to_model_frame(features: pd.DataFrame) -> pd.DataFrame:
 
 def load_training_postings(engine: Engine) -> pd.DataFrame:
     """Observed postings with their employer size band and outcomes (no truth columns)."""
-    stmt = (
-        select(
-            orm.Posting.id, orm.Posting.employer_id, orm.Posting.keco_code, orm.Posting.region_code, orm.Posting.title,
-            orm.Posting.wage_type, orm.Posting.wage_amount, orm.Posting.wage_monthly, orm.Posting.weekly_hours,
-            orm.Posting.employment_type, orm.Posting.career, orm.Posting.min_career_years, orm.Posting.education,
-            orm.Posting.welfare_codes, orm.Posting.open_date, orm.Posting.company_intro, orm.Posting.duties,
-            orm.Posting.requirements, orm.Posting.preferred, orm.Posting.conditions, orm.Posting.benefits,
-            orm.Posting.process, orm.Posting.documents, orm.Posting.body, orm.Employer.size_code,
-            orm.PostingOutcome.filled_30d, orm.PostingOutcome.filled, orm.PostingOutcome.days_to_fill,
-        )
-        .join(orm.Employer, orm.Employer.id == orm.Posting.employer_id)
-        .join(orm.PostingOutcome, orm.PostingOutcome.posting_id == orm.Posting.id)
-        .order_by(orm.Posting.id)
-    )
-    with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).mappings().all())
+    frame = training.load_postings_with_outcomes(engine)
     frame["n_sections"] = count_sections(frame)
     frame["body_chars"] = frame["body"].fillna("").str.len()
     return frame.drop(columns=list(SECTION_COLUMNS) + ["body"])

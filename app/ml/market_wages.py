@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 
-from app.db import orm
+from app.db.repositories import training
 from app.labour import full_time_equivalent
 from app.ml import evaluate
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext
@@ -21,9 +20,7 @@ SHRINKAGE_POSTINGS = 10.0
 
 def load_posting_wages(ctx: BuildContext) -> pd.DataFrame:
     """Observed postings' occupation, region and full-time-equivalent monthly wage."""
-    stmt = select(orm.Posting.keco_code, orm.Posting.region_code, orm.Posting.wage_monthly, orm.Posting.weekly_hours)
-    with ctx.engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).mappings().all())
+    frame = training.load_posting_wages(ctx.engine)
     frame["wage_fte"] = full_time_equivalent(frame["wage_monthly"], frame["weekly_hours"].to_numpy(float))
     return frame
 

@@ -25,9 +25,8 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sqlalchemy import select
 
-from app.db import orm
+from app.db.repositories import training
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path
 from app.reference.tables import Reference, load_reference
 
@@ -146,10 +145,7 @@ def fit_occupation_classifier(texts: list[str], codes: list[str], reference: Ref
 def load_posting_texts(ctx_engine) -> pd.DataFrame:
     """``id, keco_code, text`` of the stored postings (world postings only: assistant drafts are
     labelled by the classifier itself)."""
-    stmt = (select(orm.Posting.id, orm.Posting.keco_code, orm.Posting.title, orm.Posting.duties)
-            .where(orm.Posting.source != "assistant").order_by(orm.Posting.id))
-    with ctx_engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["id", "keco_code", "title", "duties"])
+    frame = training.load_posting_titles(ctx_engine)
     frame["text"] = [posting_text(t, d) for t, d in zip(frame["title"], frame["duties"])]
     return frame
 

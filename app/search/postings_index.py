@@ -44,10 +44,11 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from app.db import orm
-from app.db.repositories import read_frame
+from app.db.repositories import postings as posting_repo
+from app.db.repositories import training
+from app.db.repositories.postings import load_duplicate_labels
 from app.labour import full_time_equivalent
 from app.ml import manifest
 from app.ml.manifest import ArtifactMissing, ArtifactResult, ArtifactSpec, BuildContext
@@ -69,7 +70,6 @@ Z_CLIP = 3.0
 DEFAULT_K = 10
 FAMILY_DIGITS = 2
 """KECO 중분류 = first two digits of the 3-digit 소분류 ``keco_code``: the "occupation family"."""
-DUPLICATE_RULE = "DUPLICATE"
 
 TEXT_COLUMNS: tuple[str, ...] = ("title", "duties", "requirements")
 CATEGORY_COLUMNS: tuple[str, ...] = ("employment_type", "career", "education")
@@ -238,26 +238,11 @@ class PostingVectorizer(TransformerMixin, BaseEstimator):
 
 def load_index_postings(engine: Engine) -> pd.DataFrame:
     """Every posting's text and conditions, with its FTE wage and family, sorted for the index."""
-    stmt = select(
-        orm.Posting.id.label("posting_id"), orm.Posting.keco_code, orm.Posting.title, orm.Posting.duties,
-        orm.Posting.requirements, orm.Posting.wage_monthly, orm.Posting.weekly_hours, orm.Posting.employment_type,
-        orm.Posting.career, orm.Posting.education,
-    )
-    frame = read_frame(engine, stmt)
+    frame = training.load_index_rows(engine)
     frame["keco_code"] = frame["keco_code"].astype(str)
     frame["family"] = frame["keco_code"].str[:FAMILY_DIGITS]
     frame["wage_fte"] = full_time_equivalent(frame["wage_monthly"].to_numpy(float), frame["weekly_hours"].to_numpy(float))
     return frame.sort_values(["family", "posting_id"], kind="stable").reset_index(drop=True)
-
-
-def load_duplicate_labels(engine: Engine, posting_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    """Observed duplicate labels: ``posting_id`` re-posts ``duplicate_of`` (all, or of ``posting_ids``)."""
-    stmt = select(orm.PostingLabel.posting_id, orm.PostingLabel.duplicate_of).where(
-        orm.PostingLabel.rule_id == DUPLICATE_RULE, orm.PostingLabel.duplicate_of.is_not(None)
-    )
-    if posting_ids is not None:
-        stmt = stmt.where(orm.PostingLabel.posting_id.in_([int(i) for i in posting_ids]))
-    return read_frame(engine, stmt)
 
 
 def compute_index_quality(index: PostingsIndex, duplicates: pd.DataFrame, k: int = DEFAULT_K) -> dict[str, float]:
@@ -510,18 +495,7 @@ def load_similar_postings(engine: Engine, ids: Sequence[int], *, query_id: int |
         Ids not in the database are dropped.
     """
     ids = list(dict.fromkeys(int(i) for i in ids))
-    stmt = (
-        select(
-            orm.Posting.id, orm.Posting.title, orm.Employer.name.label("employer_name"), orm.Posting.keco_code,
-            orm.Posting.wage_type, orm.Posting.wage_amount, orm.Posting.wage_monthly, orm.Posting.weekly_hours,
-            orm.Posting.employment_type, orm.PostingOutcome.filled, orm.PostingOutcome.filled_30d,
-            orm.PostingOutcome.days_to_fill, orm.PostingOutcome.n_applications,
-        )
-        .join(orm.Employer, orm.Employer.id == orm.Posting.employer_id)
-        .outerjoin(orm.PostingOutcome, orm.PostingOutcome.posting_id == orm.Posting.id)
-        .where(orm.Posting.id.in_(ids))
-    )
-    frame = read_frame(engine, stmt)
+    frame = posting_repo.load_listing_rows(engine, ids)
     labels = load_duplicate_labels(engine, ids + ([int(query_id)] if query_id is not None else []))
     source_of = {int(p): int(s) for p, s in zip(labels["posting_id"], labels["duplicate_of"], strict=True)}
 

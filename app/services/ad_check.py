@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,11 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
-from app.db import orm
-from app.db.repositories import read_frame
+from app.db.repositories import ads as ads_repo
+from app.db.repositories import postings as posting_repo
+from app.db.repositories import unit_of_work
 from app.reference.codes import WAGE_TYPES
 from app.text.pii import mask_pii
 from app.verify.decision import DECISION_LABELS, Verdict
@@ -48,25 +47,17 @@ class InvalidReview(ValueError):
 # --------------------------------------------------------------------------- rules
 
 
-def _newest_version(session: Session) -> orm.AdRuleVersion | None:
-    stmt = select(orm.AdRuleVersion).order_by(orm.AdRuleVersion.version.desc()).limit(1)
-    return session.execute(stmt).scalar_one_or_none()
-
-
 def active_rules(engine: Engine) -> RuleSet:
     """The rule set in force: the newest version policy staff saved, else the committed file."""
-    with Session(engine) as session:
-        newest = _newest_version(session)
-        if newest is None:
-            return load_default_rules()
-        return parse_rule_set(newest.rules_yaml)
+    newest = ads_repo.newest_rule_version(engine)
+    if newest is None:
+        return load_default_rules()
+    return parse_rule_set(newest[1])
 
 
 def rule_history(engine: Engine) -> pd.DataFrame:
     """Every saved version, newest first: ``version, at, username, note, changed_rules``."""
-    stmt = select(orm.AdRuleVersion.version, orm.AdRuleVersion.at, orm.AdRuleVersion.username, orm.AdRuleVersion.note,
-                  orm.AdRuleVersion.changed_rules).order_by(orm.AdRuleVersion.version.desc())
-    return read_frame(engine, stmt)
+    return ads_repo.load_rule_history(engine)
 
 
 def rules_of_version(engine: Engine, version: int) -> RuleSet:
@@ -75,10 +66,9 @@ def rules_of_version(engine: Engine, version: int) -> RuleSet:
     Raises:
         InvalidRules: No such version.
     """
-    with Session(engine) as session:
-        row = session.execute(select(orm.AdRuleVersion).where(orm.AdRuleVersion.version == int(version))).scalar_one_or_none()
-        if row is not None:
-            return parse_rule_set(row.rules_yaml)
+    saved = ads_repo.load_rule_yaml(engine, version)
+    if saved is not None:
+        return parse_rule_set(saved)
     default = load_default_rules()
     if default.version == int(version):
         return default
@@ -104,17 +94,16 @@ def save_rules(engine: Engine, yaml_text: str, *, username: str, note: str) -> R
     if not 5 <= len(note) <= MAX_NOTE:
         raise InvalidRules(f"변경 사유를 5~{MAX_NOTE}자로 적어 주세요 (입력: {len(note)}자)")
     parsed = parse_rule_set(yaml_text)
-    with Session(engine) as session, session.begin():
-        newest = _newest_version(session)
-        current = parse_rule_set(newest.rules_yaml) if newest is not None else load_default_rules()
+    with unit_of_work(engine) as uow:
+        newest = ads_repo.newest_rule_version(uow)
+        current = parse_rule_set(newest[1]) if newest is not None else load_default_rules()
         changed = changed_rule_ids(current, parsed)
         if not changed:
             raise InvalidRules("바뀐 규칙이 없습니다")
-        version = max(current.version, newest.version if newest is not None else 0) + 1
+        version = max(current.version, newest[0] if newest is not None else 0) + 1
         saved = parsed.model_copy(update={"version": version})
-        session.add(orm.AdRuleVersion(version=version, at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                                      username=str(username)[:40], note=note, rules_yaml=saved.to_yaml(),
-                                      changed_rules=",".join(changed)[:500]))
+        ads_repo.add_rule_version(uow, version=version, username=username, note=note, rules_yaml=saved.to_yaml(),
+                                  changed_rules=",".join(changed))
     return saved
 
 
@@ -213,18 +202,9 @@ def stored_verdicts(engine: Engine, verifier: AdVerifier, build_checks: pd.DataF
     return checks_frame(ads, verifier.verify(ads, explain=False, exclude_self=True))
 
 
-REVIEW_COLUMNS: tuple[str, ...] = (
-    "id", "posting_id", "reviewer", "at", "decision", "comment", "model_decision", "model_score", "rule_ids",
-    "rule_set_version",
-)  # fmt: skip
-
-
 def load_reviews(engine: Engine, posting_id: int | None = None) -> pd.DataFrame:
     """Review decisions, newest first (:data:`REVIEW_COLUMNS`)."""
-    stmt = select(*(getattr(orm.AdReview, c) for c in REVIEW_COLUMNS))
-    if posting_id is not None:
-        stmt = stmt.where(orm.AdReview.posting_id == int(posting_id))
-    return read_frame(engine, stmt.order_by(orm.AdReview.at.desc(), orm.AdReview.id.desc()))
+    return ads_repo.load_reviews(engine, posting_id)
 
 
 @dataclass(frozen=True)
@@ -314,14 +294,14 @@ def save_review(
         raise InvalidReview("반려할 때는 사유를 5자 이상 적어 주세요")
     if len(comment) > MAX_COMMENT:
         raise InvalidReview(f"의견은 {MAX_COMMENT}자 이하여야 합니다 (입력: {len(comment)}자)")
-    with Session(engine) as session, session.begin():
-        if session.get(orm.Posting, int(posting_id)) is None:
+    with unit_of_work(engine) as uow:
+        if not posting_repo.posting_exists(uow, posting_id):
             raise InvalidReview(f"공고 #{posting_id}을(를) 찾을 수 없습니다")
-        session.add(orm.AdReview(
-            posting_id=int(posting_id), reviewer=str(reviewer)[:40], at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            decision=decision, comment=mask_pii(comment), model_decision=verdict.decision, model_score=float(verdict.score),
-            rule_ids=";".join(dict.fromkeys(h.rule_id for h in verdict.hits))[:300], rule_set_version=int(rule_set_version),
-        ))  # fmt: skip
+        ads_repo.add_review(
+            uow, posting_id=posting_id, reviewer=reviewer, decision=decision, comment=mask_pii(comment),
+            model_decision=verdict.decision, model_score=float(verdict.score),
+            rule_ids=";".join(dict.fromkeys(h.rule_id for h in verdict.hits)), rule_set_version=rule_set_version,
+        )
 
 
 @dataclass(frozen=True)
@@ -376,5 +356,4 @@ def family_label(family: str) -> str:
 
 def count_reviews(engine: Engine) -> int:
     """Number of stored review decisions."""
-    with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(orm.AdReview)).scalar_one())
+    return ads_repo.count_reviews(engine)

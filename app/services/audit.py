@@ -8,7 +8,6 @@ that look like personal data as a second line of defence.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import re
@@ -16,17 +15,12 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
-from app.db.orm import AuditLog
-from app.db.repositories import read_frame
+from app.db.repositories import audit as audit_repo
 
 _HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 _PII_KEYS = frozenset({"rrn", "phone", "email", "address", "birth_date", "resume_text", "contact"})
-AUDIT_COLUMNS: tuple[str, ...] = (
-    "id", "at", "username", "role", "action", "model_name", "model_version", "input_hash", "output",
-)  # fmt: skip
 
 
 def _json_safe(value: object) -> object:
@@ -82,8 +76,7 @@ def log_model_output(
     leaked = sorted(_PII_KEYS & {str(k).lower() for k in output})
     if leaked:
         raise ValueError(f"감사 로그에는 개인정보를 남기지 않습니다: {', '.join(leaked)}")
-    row = AuditLog(
-        at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    audit_repo.add_audit_row(engine, dict(
         username=_limited("사용자", username, 40),
         role=_limited("역할", role, 16),
         action=_limited("동작", action, 40),
@@ -91,16 +84,9 @@ def log_model_output(
         model_version=_limited("모델 버전", model_version, 40),
         input_hash=str(input_hash),
         output=json.loads(json.dumps(_json_safe(output), ensure_ascii=False)),
-    )
-    with Session(engine) as session, session.begin():
-        session.add(row)
+    ))
 
 
 def load_audit_log(engine: Engine, limit: int = 200) -> pd.DataFrame:
     """The latest ``limit`` audit rows, newest first (:data:`AUDIT_COLUMNS`; ``at`` is UTC)."""
-    stmt = (
-        select(*(getattr(AuditLog, name) for name in AUDIT_COLUMNS))
-        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
-        .limit(max(1, int(limit)))
-    )
-    return read_frame(engine, stmt)
+    return audit_repo.load_audit_log(engine, limit)

@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from app.db.repositories.seekers import MaskedDocuments, load_seeker_records
 from app.ml.employment import EmploymentModel
-from app.ml.employment_features import HORIZON_DAYS, MAX_RELEVANT_CERTIFICATES, load_seeker_records, split_cohorts
+from app.ml.employment_features import HORIZON_DAYS, MAX_RELEVANT_CERTIFICATES, split_cohorts
 from app.reference.codes import SERVICE_LABELS, SERVICES
 from app.reference.names import occupation_names, region_short
 from app.services.employment_reasons import effect_reason, factor_table, group_contributions
@@ -34,7 +35,6 @@ from app.services.employment_store import (
     RISK_ORDER,
     InvalidBands,
     InvalidOverride,
-    MaskedDocuments,
     OverrideReport,
     RiskBands,
     SeekerNotFound,

@@ -2,8 +2,8 @@
 the seeker's masked identity.
 
 Writes validate first and run in one transaction, so a bad input changes nothing. Identity
-columns (name, résumé, cover letter, counsellor notes) are read only here and only to be masked
-at once (:mod:`app.text.pii`); nothing unmasked leaves this module.
+columns (name, résumé, cover letter, counsellor notes) are masked by the repository as they are
+read (:func:`app.db.repositories.seekers.load_masked_documents`); nothing unmasked reaches here.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
-from app.db import orm
-from app.db.repositories import read_frame
-from app.text.pii import mask_name, mask_pii
+from app.db.repositories import risk as risk_repo
+from app.db.repositories import seekers as seeker_repo
+from app.db.repositories import unit_of_work
+from app.db.repositories.seekers import MaskedDocuments
+from app.text.pii import mask_pii
 
 RISK_BANDS: tuple[str, ...] = ("고위험", "중위험", "저위험")
 """Risk bands from the highest risk (lowest employment probability) down."""
@@ -82,12 +83,11 @@ class RiskBands:
 
 def load_risk_bands(engine: Engine) -> RiskBands:
     """The newest thresholds policy staff set, or the defaults."""
-    stmt = select(orm.RiskBandSetting).order_by(orm.RiskBandSetting.at.desc(), orm.RiskBandSetting.id.desc()).limit(1)
-    with Session(engine) as session:
-        row = session.execute(stmt).scalar_one_or_none()
-        if row is None:
-            return RiskBands()
-        return RiskBands(high_below=row.high_below, low_from=row.low_from, set_by=row.username, at=row.at, note=row.note)
+    row = risk_repo.load_latest_band_setting(engine)
+    if row is None:
+        return RiskBands()
+    return RiskBands(high_below=row["high_below"], low_from=row["low_from"], set_by=row["username"], at=row["at"],
+                     note=row["note"])
 
 
 def save_risk_bands(engine: Engine, *, high_below: float, low_from: float, username: str, note: str = "") -> RiskBands:
@@ -103,19 +103,15 @@ def save_risk_bands(engine: Engine, *, high_below: float, low_from: float, usern
     bands = RiskBands(high_below=high, low_from=low, set_by=str(username), note=str(note or "").strip())
     if len(bands.note) > MAX_REASON_CHARS:
         raise InvalidBands(f"메모는 {MAX_REASON_CHARS}자 이하여야 합니다 (입력: {len(bands.note)}자)")
-    at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    with Session(engine) as session, session.begin():
-        session.add(orm.RiskBandSetting(at=at, username=bands.set_by[:40], high_below=bands.high_below,
-                                        low_from=bands.low_from, note=bands.note))
+    with unit_of_work(engine) as uow:
+        at = risk_repo.add_band_setting(uow, username=bands.set_by, high_below=bands.high_below,
+                                        low_from=bands.low_from, note=bands.note)
     return RiskBands(high_below=bands.high_below, low_from=bands.low_from, set_by=bands.set_by, at=at, note=bands.note)
 
 
 def load_band_history(engine: Engine) -> pd.DataFrame:
     """Every threshold change, newest first: ``at, username, high_below, low_from, note``."""
-    stmt = select(orm.RiskBandSetting.at, orm.RiskBandSetting.username, orm.RiskBandSetting.high_below,
-                  orm.RiskBandSetting.low_from, orm.RiskBandSetting.note).order_by(orm.RiskBandSetting.at.desc(),
-                                                                                   orm.RiskBandSetting.id.desc())
-    return read_frame(engine, stmt)
+    return risk_repo.load_band_history(engine)
 
 
 # --------------------------------------------------------------------------- overrides
@@ -147,28 +143,18 @@ def save_override(
     if not MIN_REASON_CHARS <= len(reason) <= MAX_REASON_CHARS:
         raise InvalidOverride(f"조정 사유를 {MIN_REASON_CHARS}~{MAX_REASON_CHARS}자로 적어 주세요 (입력: {len(reason)}자)")
     # the reason is free text a counsellor typed: mask any personal data before it is stored
-    row = orm.RiskOverride(
-        seeker_id=int(seeker_id), username=str(username)[:40], at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        model_band=model_band, override_band=override_band, probability=float(probability),
-        model_version=str(model_version)[:40], reason=mask_pii(reason)[:MAX_REASON_CHARS],
-    )
-    with Session(engine) as session, session.begin():
-        if session.get(orm.Seeker, int(seeker_id)) is None:
+    with unit_of_work(engine) as uow:
+        if not seeker_repo.seeker_exists(uow, seeker_id):
             raise SeekerNotFound(f"구직자 #{seeker_id}을(를) 찾을 수 없습니다.")
-        session.add(row)
-
-
-OVERRIDE_COLUMNS: tuple[str, ...] = (
-    "id", "seeker_id", "username", "at", "model_band", "override_band", "probability", "model_version", "reason",
-)  # fmt: skip
+        risk_repo.add_override(
+            uow, seeker_id=seeker_id, username=username, model_band=model_band, override_band=override_band,
+            probability=probability, model_version=model_version, reason=mask_pii(reason)[:MAX_REASON_CHARS],
+        )
 
 
 def load_overrides(engine: Engine, seeker_id: int | None = None) -> pd.DataFrame:
     """Overrides, newest first (:data:`OVERRIDE_COLUMNS`), of one seeker or of everyone."""
-    stmt = select(*(getattr(orm.RiskOverride, c) for c in OVERRIDE_COLUMNS))
-    if seeker_id is not None:
-        stmt = stmt.where(orm.RiskOverride.seeker_id == int(seeker_id))
-    return read_frame(engine, stmt.order_by(orm.RiskOverride.at.desc(), orm.RiskOverride.id.desc()))
+    return risk_repo.load_overrides(engine, seeker_id)
 
 
 def latest_overrides(engine: Engine) -> dict[int, str]:
@@ -228,22 +214,8 @@ def override_report(engine: Engine) -> OverrideReport:
 
 
 def load_masked_names(engine: Engine, seeker_ids: list[int]) -> dict[int, str]:
-    """Seeker id → masked name ("이○숙"); the name itself never leaves this function."""
-    if not seeker_ids:
-        return {}
-    stmt = select(orm.Seeker.id, orm.Seeker.name).where(orm.Seeker.id.in_([int(i) for i in seeker_ids]))
-    with Session(engine) as session:
-        return {int(i): mask_name(str(n)) for i, n in session.execute(stmt).all()}
-
-
-@dataclass(frozen=True)
-class MaskedDocuments:
-    """A seeker's texts with personal data masked."""
-
-    masked_name: str
-    resume: str
-    cover_letter: str
-    notes: tuple[tuple[str, str], ...]  # (written_on, masked text), oldest first
+    """Seeker id → masked name ("이○숙"); the name itself never leaves the repository."""
+    return seeker_repo.load_masked_names(engine, seeker_ids)
 
 
 def load_masked_documents(engine: Engine, seeker_id: int) -> MaskedDocuments:
@@ -252,20 +224,7 @@ def load_masked_documents(engine: Engine, seeker_id: int) -> MaskedDocuments:
     Raises:
         SeekerNotFound: No such seeker.
     """
-    with Session(engine) as session:
-        seeker = session.get(orm.Seeker, int(seeker_id))
-        if seeker is None:
-            raise SeekerNotFound(f"구직자 #{seeker_id}을(를) 찾을 수 없습니다.")
-        names = [seeker.name]
-        resume = mask_pii(seeker.resume_text or "", names=names)
-        cover = mask_pii(seeker.cover_letter_text or "", names=names)
-        masked_name = mask_name(seeker.name)
-        notes = session.execute(
-            select(orm.CounsellorNote.written_on, orm.CounsellorNote.text)
-            .where(orm.CounsellorNote.seeker_id == int(seeker_id))
-            .order_by(orm.CounsellorNote.written_on, orm.CounsellorNote.id)
-        ).all()
-    return MaskedDocuments(
-        masked_name=masked_name, resume=resume, cover_letter=cover,
-        notes=tuple((str(d), mask_pii(str(t), names=names)) for d, t in notes),
-    )  # fmt: skip
+    documents = seeker_repo.load_masked_documents(engine, seeker_id)
+    if documents is None:
+        raise SeekerNotFound(f"구직자 #{seeker_id}을(를) 찾을 수 없습니다.")
+    return documents

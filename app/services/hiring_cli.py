@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from app.db.importers.csv_reader import FileProblem, read_cells
-from app.ml.hiring_features import SECTION_COLUMNS, count_sections
+from app.db.repositories.postings import SECTION_COLUMNS
+from app.ml.hiring_features import count_sections
 from app.services.cli_io import check_output_path, report_input_errors, write_result
 from app.services.hiring_conditions import InvalidConditions, PostingConditions, validate_conditions
 

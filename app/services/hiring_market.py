@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, select
+from sqlalchemy import Engine
 
-from app.db.orm import Posting
-from app.db.repositories import read_frame
+from app.db.repositories import postings as posting_repo
 from app.labour import (
     MAX_WEEKLY_HOURS,
     MONTHLY_HOURS_FULL_TIME,
@@ -82,17 +81,10 @@ def _middle_codes(keco_code: str) -> tuple[str, tuple[str, ...]]:
     return middle, tuple(sorted(set(codes) | {keco_code}))
 
 
-def _load_similar(engine: Engine, condition: ColumnElement[bool]) -> pd.DataFrame:
-    stmt = select(
-        Posting.keco_code, Posting.region_code, Posting.wage_monthly, Posting.weekly_hours, Posting.welfare_codes
-    ).where(condition)
-    return read_frame(engine, stmt)
-
-
 def _similar_postings(engine: Engine, conditions: PostingConditions) -> tuple[pd.DataFrame, str]:
     """The narrowest scope with at least :data:`SIMILAR_MIN` postings (else the largest one)."""
     _, middle_codes = _middle_codes(conditions.keco_code)
-    middle = _load_similar(engine, Posting.keco_code.in_(middle_codes))  # 소분류 and 중분류 steps
+    middle = posting_repo.load_wage_rows(engine, keco_codes=middle_codes)  # 소분류 and 중분류 steps
     region = conditions.region_code
     steps = [
         ("같은 직종(소분류)·같은 지역", lambda f: f[(f["keco_code"] == conditions.keco_code) & (f["region_code"] == region)]),
@@ -107,7 +99,7 @@ def _similar_postings(engine: Engine, conditions: PostingConditions) -> tuple[pd
             chosen, scope = subset, f"{label} 공고 {len(subset):,}건"
         if len(subset) >= SIMILAR_MIN:
             return chosen, scope
-    major = _load_similar(engine, Posting.keco_code.startswith(conditions.keco_code[:1], autoescape=True))
+    major = posting_repo.load_wage_rows(engine, keco_prefix=conditions.keco_code[:1])
     if len(major) > len(chosen):
         chosen, scope = major, f"같은 직종(대분류)·전국 공고 {len(major):,}건"
     return chosen, scope

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, Integer, case, func, select
+from sqlalchemy import Engine
 
-from app.db.orm import Employer, Posting
-from app.db.repositories import read_frame
+from app.db.repositories import postings as posting_repo
 from app.ml.hiring import HiringModel
-from app.ml.hiring_features import SECTION_COLUMNS
 from app.ml.hiring_scorer import scorer_for
 from app.reference.codes import SOCIAL_INSURANCE, STATUTORY_WELFARE
 from app.reference.tables import load_reference
@@ -26,27 +24,6 @@ GROUPINGS: dict[str, tuple[str, str]] = {
     "region": ("region", "지역"),
 }
 """``by`` value of :func:`fill_probability_by` → (column of the scored frame, Korean label)."""
-
-
-def _load_scoring_rows(engine: Engine) -> pd.DataFrame:
-    def filled(column: object) -> object:
-        # A section counts when it holds more than blanks (the model's count_sections rule).
-        return case((func.length(func.trim(func.coalesce(column, ""))) > 0, 1), else_=0)
-
-    n_sections = sum((filled(getattr(Posting, name)) for name in SECTION_COLUMNS[1:]), filled(Posting.company_intro))
-    stmt = (
-        select(
-            Posting.id, Posting.employer_id, Employer.name.label("employer"), Posting.title, Posting.keco_code,
-            Posting.region_code, Employer.size_code, Posting.wage_type, Posting.wage_amount, Posting.wage_monthly,
-            Posting.weekly_hours, Posting.employment_type, Posting.career, Posting.min_career_years,
-            Posting.education, Posting.welfare_codes, Posting.open_date,
-            func.cast(n_sections, Integer).label("n_sections"),
-            func.coalesce(func.length(Posting.body), 0).label("body_chars"),
-        )
-        .join(Employer, Employer.id == Posting.employer_id)
-        .order_by(Posting.id)
-    )  # fmt: skip
-    return read_frame(engine, stmt)
 
 
 def score_postings_frame(frame: pd.DataFrame, model: HiringModel) -> pd.DataFrame:
@@ -88,7 +65,7 @@ def score_all_postings(engine: Engine, model: HiringModel) -> pd.DataFrame:
         Columns ``id, employer_id, employer, title, keco_code, keco, keco_middle, region_code, region,
         wage_monthly, weekly_hours, employment_type, open_date, probability, days``.
     """
-    rows = _load_scoring_rows(engine)
+    rows = posting_repo.load_scoring_rows(engine)
     if rows.empty:
         columns = ["id", "employer_id", "employer", "title", "keco_code", "keco", "keco_middle", "region_code",
                    "region", "wage_monthly", "weekly_hours", "employment_type", "open_date", "probability", "days"]

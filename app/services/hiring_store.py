@@ -7,16 +7,16 @@ session per call; every write is one transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 
 import pandas as pd
-from sqlalchemy import Engine, delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
-from app.db.orm import Employer, HiringScenario, Posting, PostingOutcome
-from app.db.repositories import read_frame
-from app.ml.hiring_features import SECTION_COLUMNS, count_sections
+from app.db.repositories import UnitOfWork, unit_of_work
+from app.db.repositories import postings as posting_repo
+from app.db.repositories import scenarios as scenario_repo
+from app.db.repositories.postings import SECTION_COLUMNS
+from app.ml.hiring_features import count_sections
 from app.reference.names import occupation_names, region_short, size_label, welfare_names
 from app.services.hiring_conditions import (
     FIELD_LABELS,
@@ -49,17 +49,7 @@ def load_employer_postings(engine: Engine, employer_id: int | None) -> pd.DataFr
         Columns ``id, employer_id, title, keco_code, keco_name, region_code, region, wage_text,
         open_date, filled_30d`` (``filled_30d`` is None while the outcome is unknown).
     """
-    stmt = (
-        select(
-            Posting.id, Posting.employer_id, Posting.title, Posting.keco_code, Posting.region_code,
-            Posting.wage_type, Posting.wage_amount, Posting.open_date, PostingOutcome.filled_30d,
-        )
-        .outerjoin(PostingOutcome, PostingOutcome.posting_id == Posting.id)
-        .order_by(Posting.open_date.desc(), Posting.id.desc())
-    )  # fmt: skip
-    if employer_id is not None:
-        stmt = stmt.where(Posting.employer_id == int(employer_id))
-    frame = read_frame(engine, stmt)
+    frame = posting_repo.load_picker_rows(engine, employer_id)
     names = {code: occupation_names(code)[0] for code in frame["keco_code"].unique()}
     regions = {code: region_short(code) for code in frame["region_code"].unique()}
     frame["keco_name"] = frame["keco_code"].map(names)
@@ -82,13 +72,7 @@ def conditions_from_posting(engine: Engine, posting_id: int, *, employer_id: int
         PostingNotFound: No such posting.
         PostingAccessDenied: The posting belongs to another employer.
     """
-    columns = [Posting.employer_id, Posting.keco_code, Posting.region_code, Posting.wage_type, Posting.wage_amount,
-               Posting.weekly_hours, Posting.employment_type, Posting.career, Posting.min_career_years,
-               Posting.education, Posting.welfare_codes, Posting.open_date, Posting.body, Employer.size_code]
-    columns += [getattr(Posting, name) for name in SECTION_COLUMNS]
-    stmt = select(*columns).join(Employer, Employer.id == Posting.employer_id).where(Posting.id == int(posting_id))
-    with Session(engine) as session:
-        row = session.execute(stmt).mappings().first()
+    row = posting_repo.load_posting_conditions(engine, posting_id)
     if row is None:
         raise PostingNotFound(f"공고를 찾을 수 없습니다 (공고 번호 {posting_id})")
     if employer_id is not None and int(row["employer_id"]) != int(employer_id):
@@ -106,8 +90,8 @@ def conditions_from_posting(engine: Engine, posting_id: int, *, employer_id: int
     )
 
 
-def _owned_posting(session: Session, posting_id: int, employer_id: int) -> None:
-    owner = session.scalar(select(Posting.employer_id).where(Posting.id == int(posting_id)))
+def _owned_posting(uow: UnitOfWork, posting_id: int, employer_id: int) -> None:
+    owner = posting_repo.posting_owner(uow, posting_id)
     if owner is None:
         raise PostingNotFound(f"공고를 찾을 수 없습니다 (공고 번호 {posting_id})")
     if int(owner) != int(employer_id):
@@ -147,37 +131,19 @@ def save_scenario(
     clean = _check_name(name)
     if prediction.input_hash != conditions.input_hash():
         raise InvalidConditions({"_": "예측 결과가 저장하려는 조건과 맞지 않습니다. 다시 계산한 뒤 저장하세요."})
-    with Session(engine) as session, session.begin():
+    with unit_of_work(engine) as uow:
         if posting_id is not None:
-            _owned_posting(session, posting_id, employer_id)
-        row = HiringScenario(
-            employer_id=int(employer_id),
-            posting_id=None if posting_id is None else int(posting_id),
-            name=clean,
-            created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            conditions=conditions.to_dict(),
-            probability=float(prediction.probability),
-            days=float(prediction.days),
+            _owned_posting(uow, posting_id, employer_id)
+        return scenario_repo.add_scenario(
+            uow, employer_id=int(employer_id), posting_id=posting_id, name=clean, conditions=conditions.to_dict(),
+            probability=float(prediction.probability), days=float(prediction.days),
             model_version=prediction.model_version,
         )
-        session.add(row)
-        session.flush()
-        return int(row.id)
-
-
-SCENARIO_COLUMNS: tuple[str, ...] = (
-    "id", "name", "posting_id", "created_at", "probability", "days", "model_version", "conditions",
-)  # fmt: skip
 
 
 def load_scenarios(engine: Engine, employer_id: int) -> pd.DataFrame:
     """The employer's saved scenarios, newest first (:data:`SCENARIO_COLUMNS`; ``conditions`` holds dicts)."""
-    stmt = (
-        select(*(getattr(HiringScenario, name) for name in SCENARIO_COLUMNS))
-        .where(HiringScenario.employer_id == int(employer_id))
-        .order_by(HiringScenario.created_at.desc(), HiringScenario.id.desc())
-    )
-    return read_frame(engine, stmt)
+    return scenario_repo.load_scenarios(engine, employer_id)
 
 
 def delete_scenario(engine: Engine, employer_id: int, scenario_id: int) -> None:
@@ -187,12 +153,8 @@ def delete_scenario(engine: Engine, employer_id: int, scenario_id: int) -> None:
         ScenarioNotFound: No such scenario among the employer's own (another employer's scenario
             is reported the same way, so its existence is not revealed).
     """
-    with Session(engine) as session, session.begin():
-        result = session.execute(
-            delete(HiringScenario).where(HiringScenario.id == int(scenario_id),
-                                         HiringScenario.employer_id == int(employer_id))
-        )
-        if result.rowcount != 1:
+    with unit_of_work(engine) as uow:
+        if not scenario_repo.delete_scenario(uow, employer_id=employer_id, scenario_id=scenario_id):
             raise ScenarioNotFound(f"시나리오를 찾을 수 없습니다 (번호 {scenario_id})")
 
 

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from app.db import orm
+from app.db.repositories import employers as employer_repo
+from app.db.repositories import postings as posting_repo
+from app.db.repositories import unit_of_work
+from app.db.repositories.employers import EmployerCard
 from app.labour import monthly_equivalent
 from app.llm.base import SECTION_LABELS, SECTIONS, GenerationResult, PostingDraft, PostingRequest, TextGenerator
 from app.llm.offline import BACKEND_NAME as OFFLINE_NAME
@@ -378,18 +380,16 @@ def hiring_preview(model: HiringModel, answers: AssistantAnswers, keco_code: str
 # --------------------------------------------------------------------------- save
 
 
-def employer_profile(engine: Engine, employer_id: int) -> orm.Employer:
-    """The employer's record (name, phone, size) for the draft.
+def employer_profile(engine: Engine, employer_id: int) -> EmployerCard:
+    """The employer's card (name, phone, size, region) for the draft.
 
     Raises:
         PostingAccessError: No such employer.
     """
-    with Session(engine) as session:
-        employer = session.get(orm.Employer, int(employer_id))
-        if employer is None:
-            raise PostingAccessError("기업 계정 정보를 찾을 수 없습니다. 관리자에게 문의해 주세요.")
-        session.expunge(employer)
-        return employer
+    card = employer_repo.load_employer_card(engine, employer_id)
+    if card is None:
+        raise PostingAccessError("기업 계정 정보를 찾을 수 없습니다. 관리자에게 문의해 주세요.")
+    return card
 
 
 def save_posting(
@@ -417,11 +417,11 @@ def save_posting(
         raise InvalidPosting(f"알 수 없는 직종 코드입니다: {keco_code}")
     opened = today or dt.date.today()
     monthly = int(round(float(monthly_equivalent(answers.wage_type, answers.wage_amount, answers.weekly_hours))))
-    with Session(engine) as session, session.begin():
-        employer = session.get(orm.Employer, int(employer_id))
+    with unit_of_work(engine) as uow:
+        employer = employer_repo.load_employer_card(uow, employer_id)
         if employer is None:
             raise PostingAccessError("기업 계정 정보를 찾을 수 없습니다. 관리자에게 문의해 주세요.")
-        posting = orm.Posting(
+        return posting_repo.add_posting(uow, dict(
             employer_id=employer.id, keco_code=keco_code, region_code=answers.region_code, title=draft.title,
             company_intro=draft.company_intro, duties=draft.duties, requirements=draft.requirements,
             preferred=draft.preferred, conditions=draft.conditions, benefits=draft.benefits, process=draft.process,
@@ -431,7 +431,4 @@ def save_posting(
             education=answers.education, welfare_codes=";".join(answers.welfare_codes), headcount=answers.headcount,
             contact=(answers.contact or employer.phone)[:100], open_date=opened,
             close_date=opened + dt.timedelta(days=POSTING_DAYS), year=opened.year, source="assistant",
-        )  # fmt: skip
-        session.add(posting)
-        session.flush()
-        return int(posting.id)
+        ))  # fmt: skip

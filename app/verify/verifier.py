@@ -21,9 +21,9 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from app.db import orm
+from app.db.repositories import training
 from app.labour import MinimumWage, MinimumWageTable, hourly_equivalent, minimum_wage_table
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path
 from app.threads import thread_count
@@ -272,17 +272,7 @@ def load_stored_ads(engine: Engine) -> pd.DataFrame:
     ``labels`` is the ``;``-joined rule ids a posting is labelled with (synthetic world only;
     empty for clean or imported postings).
     """
-    stmt = (
-        select(orm.Posting.id, orm.Posting.employer_id, orm.Posting.title, orm.Posting.body, orm.Posting.wage_type,
-               orm.Posting.wage_amount, orm.Posting.weekly_hours, orm.Posting.year, orm.Posting.contact,
-               orm.Posting.region_code, orm.Employer.name.label("employer_name"))
-        .join(orm.Employer, orm.Employer.id == orm.Posting.employer_id)
-        .order_by(orm.Posting.id)
-    )
-    labels_stmt = select(orm.PostingLabel.posting_id, orm.PostingLabel.rule_id)
-    with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).mappings().all())
-        labels = pd.DataFrame(conn.execute(labels_stmt).mappings().all())
+    frame, labels = training.load_ad_rows(engine)
     frame = frame.rename(columns={"wage_amount": "wage", "weekly_hours": "hours_per_week", "region_code": "region"})
     frame.insert(0, "posting_id", frame.pop("id"))
     frame["id"] = frame["posting_id"].astype(str)

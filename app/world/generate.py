@@ -18,12 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 
-from app.db import orm
+from app.db.fingerprint import compute_fingerprint
+from app.db.repositories.bulk import insert_frame, insert_rows
+from app.db.repositories.world import reset_schema
 from app.reference.tables import Reference, load_reference
 from app.world import activity, identity, outcomes, params, population, text, violations
-from app.world.fingerprint import compute_fingerprint
 
 ProgressCallback = Callable[[str, float], None]
 """Called with (step description in Korean, fraction done 0–1)."""
@@ -55,24 +56,9 @@ def _as_dates(values: Iterable) -> list[dt.date]:
     return list(pd.to_datetime(np.asarray(values)).date)
 
 
-def _records(frame: pd.DataFrame, date_cols: tuple[str, ...] = (), datetime_cols: tuple[str, ...] = ()) -> list[dict]:
-    out = frame.copy()
-    for col in date_cols:
-        out[col] = _as_dates(out[col].to_numpy())
-    for col in datetime_cols:
-        out[col] = list(pd.to_datetime(out[col].to_numpy()).to_pydatetime())
-    out = out.astype(object).where(pd.notna(out), None)
-    return out.to_dict("records")
-
-
-def _write(engine: Engine, table: type[orm.Base], frame: pd.DataFrame, chunk: int, **kwargs: tuple[str, ...]) -> int:
+def _write(engine: Engine, table: str, frame: pd.DataFrame, chunk: int, **kwargs: tuple[str, ...]) -> int:
     """Insert ``frame`` into ``table`` in chunks, one transaction per call."""
-    if frame.empty:
-        return 0
-    with engine.begin() as conn:
-        for start in range(0, len(frame), chunk):
-            conn.execute(insert(table.__table__), _records(frame.iloc[start : start + chunk], **kwargs))
-    return len(frame)
+    return insert_frame(engine, table, frame, chunk=chunk, **kwargs)
 
 
 def occupation_texts(ref: Reference) -> dict[str, text.OccupationText]:
@@ -160,42 +146,38 @@ def generate_world(
     employers = _employer_identities(ref, employers, rng["text_postings"])
     posting_rows, labels = _posting_texts(ref, postings, employers, occ_text, rng["text_postings"])
 
-    orm.drop_schema(engine)
-    orm.create_schema(engine)
+    reset_schema(engine)
     chunk = cfg.chunk
     rows: dict[str, int] = {}
     report("데이터베이스 기록: 사업체·공고", 0.55)
-    rows["employers"] = _write(engine, orm.Employer, employers, chunk, date_cols=("created_on",))
-    rows["postings"] = _write(engine, orm.Posting, posting_rows, chunk, date_cols=("open_date", "close_date"))
-    rows["posting_labels"] = _write(engine, orm.PostingLabel, labels, chunk)
-    rows["posting_outcomes"] = _write(
-        engine, orm.PostingOutcome, posting_outcomes.assign(days_to_fill=posting_outcomes["days_to_fill"].where(
+    rows["employers"] = _write(engine, "employers", employers, chunk, date_cols=("created_on",))
+    rows["postings"] = _write(engine, "postings", posting_rows, chunk, date_cols=("open_date", "close_date"))
+    rows["posting_labels"] = _write(engine, "posting_labels", labels, chunk)
+    rows["posting_outcomes"] = _write(engine, "posting_outcomes", posting_outcomes.assign(days_to_fill=posting_outcomes["days_to_fill"].where(
             posting_outcomes["days_to_fill"] >= 0)), chunk)
-    rows["truth_postings"] = _write(engine, orm.TruthPosting, truth_postings, chunk)
+    rows["truth_postings"] = _write(engine, "truth_postings", truth_postings, chunk)
 
     report("데이터베이스 기록: 구직자", 0.62)
     rows["seekers"] = _write_seekers(engine, ref, seekers, occ_text, chunk, rng["text_seekers"], report)
-    rows["seeker_certificates"] = _write(engine, orm.SeekerCertificate, _certificate_rows(seekers), chunk)
-    rows["seeker_services"] = _write(
-        engine, orm.SeekerService, _service_rows(seekers, services, enrolments), chunk, date_cols=("started_on",)
+    rows["seeker_certificates"] = _write(engine, "seeker_certificates", _certificate_rows(seekers), chunk)
+    rows["seeker_services"] = _write(engine, "seeker_services", _service_rows(seekers, services, enrolments), chunk, date_cols=("started_on",)
     )
-    rows["seeker_outcomes"] = _write(
-        engine, orm.SeekerOutcome, seeker_outcomes.assign(days_to_employment=seeker_outcomes["days_to_employment"].where(
+    rows["seeker_outcomes"] = _write(engine, "seeker_outcomes", seeker_outcomes.assign(days_to_employment=seeker_outcomes["days_to_employment"].where(
             seeker_outcomes["days_to_employment"] >= 0)), chunk)
-    rows["truth_seekers"] = _write(engine, orm.TruthSeeker, truth_seekers, chunk)
+    rows["truth_seekers"] = _write(engine, "truth_seekers", truth_seekers, chunk)
 
     report("데이터베이스 기록: 지원·훈련·검사·로그", 0.85)
-    rows["applications"] = _write(engine, orm.Application, applications, chunk, date_cols=("applied_on",))
-    rows["hires"] = _write(engine, orm.Hire, hires.assign(seeker_id=hires["seeker_id"].where(hires["seeker_id"] > 0)),
+    rows["applications"] = _write(engine, "applications", applications, chunk, date_cols=("applied_on",))
+    rows["hires"] = _write(engine, "hires", hires.assign(seeker_id=hires["seeker_id"].where(hires["seeker_id"] > 0)),
                            chunk, date_cols=("hired_on",))
-    rows["courses"] = _write(engine, orm.Course, courses.drop(columns=["quality"]).assign(
+    rows["courses"] = _write(engine, "courses", courses.drop(columns=["quality"]).assign(
         description=_course_descriptions(courses)), chunk, date_cols=("start_date", "end_date"))
-    rows["enrolments"] = _write(engine, orm.Enrolment, enrolments, chunk, date_cols=("enrolled_on",))
-    rows["test_items"] = _write(engine, orm.TestItem, items, chunk)
-    rows["test_responses"] = _write(engine, orm.TestResponse, responses, chunk)
-    rows["service_events"] = _write(engine, orm.ServiceEvent, sessions, chunk, datetime_cols=("started_at",))
+    rows["enrolments"] = _write(engine, "enrolments", enrolments, chunk, date_cols=("enrolled_on",))
+    rows["test_items"] = _write(engine, "test_items", items, chunk)
+    rows["test_responses"] = _write(engine, "test_responses", responses, chunk)
+    rows["service_events"] = _write(engine, "service_events", sessions, chunk, datetime_cols=("started_at",))
     notes = _counsellor_notes(seekers, services, occ_text, rng["notes"])
-    rows["counsellor_notes"] = _write(engine, orm.CounsellorNote, notes, chunk, date_cols=("written_on",))
+    rows["counsellor_notes"] = _write(engine, "counsellor_notes", notes, chunk, date_cols=("written_on",))
 
     report("지문(fingerprint) 계산", 0.95)
     calibration = {
@@ -215,8 +197,7 @@ def generate_world(
             "observation_end": params.OBSERVATION_END.isoformat(),
             "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     meta.update({f"calibration.{k}": f"{v:.6f}" for k, v in calibration.items()})
-    with engine.begin() as conn:
-        conn.execute(insert(orm.WorldMeta.__table__), [{"key": k, "value": v} for k, v in meta.items()])
+    insert_rows(engine, "world_meta", [{"key": k, "value": v} for k, v in meta.items()])
     report("완료", 1.0)
     return WorldSummary(size=size, seed=seed, rows=rows, fingerprint=fingerprint,
                         seconds=time.perf_counter() - started, calibration=calibration)
@@ -384,7 +365,7 @@ def _write_seekers(
         part = part.assign(name=names, rrn=rrns, phone=phones, email=emails, address=addresses, resume_text=resumes,
                            cover_letter_text=letters, birth_date=births, source="world").drop(columns=["certificate_ids"])
         part["last_keco"] = part["last_keco"].where(part["last_keco"].notna(), None)
-        written += _write(engine, orm.Seeker, part, chunk, date_cols=("registered_on",))
+        written += _write(engine, "seekers", part, chunk, date_cols=("registered_on",))
         report("데이터베이스 기록: 구직자", 0.62 + 0.2 * min(1.0, (start + chunk) / max(len(seekers), 1)))
     return written
 

@@ -17,6 +17,7 @@ import yaml
 from sqlalchemy import Engine, text
 
 from app.db.engine import make_engine
+from app.db.repositories.ads import REVIEW_COLUMNS
 from app.services import ad_check
 from app.services.ad_check import InvalidDraft, InvalidReview, QueueFilter
 from app.text.pii import mask_pii
@@ -339,7 +340,7 @@ def test_save_review_stores_the_reviewer_masked_comment_and_the_models_view(
     ad_check.save_review(store, posting_id=posting_id, reviewer="policy-review", decision="reject", comment=comment,
                          verdict=verdict, rule_set_version=1)
     (review,) = ad_check.load_reviews(store).to_dict("records")
-    assert list(ad_check.load_reviews(store).columns) == list(ad_check.REVIEW_COLUMNS)
+    assert list(ad_check.load_reviews(store).columns) == list(REVIEW_COLUMNS)
     assert review["posting_id"] == posting_id and review["reviewer"] == "policy-review"
     assert review["decision"] == "reject"
     assert review["comment"] == mask_pii(comment) and "1234-5678" not in review["comment"]

@@ -8,8 +8,9 @@ import json
 import pandas as pd
 import pytest
 
-from app.build import read_world_meta, run_build
+from app.build import run_build
 from app.db.engine import make_engine
+from app.db.repositories.world import read_world_meta
 from app.ml import manifest, registry
 from app.ml.market_wages import MARKET_WAGES_FILE, compute_market_wages
 

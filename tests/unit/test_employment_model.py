@@ -13,6 +13,7 @@ from scipy.special import expit, logit
 from sqlalchemy import Engine
 
 from app.db.engine import make_engine
+from app.db.repositories.seekers import load_seeker_records
 from app.ml import employment as emp
 from app.ml.calibrated import expected_calibration_error, feature_matrix, fit_calibrated_booster
 from app.ml.employment_features import (
@@ -24,7 +25,6 @@ from app.ml.employment_features import (
     SERVICE_FEATURES,
     build_features,
     load_as_of,
-    load_seeker_records,
     split_cohorts,
 )
 from app.ml.uplift import (

@@ -1,4 +1,5 @@
-"""Employer queries (no contact data leaves this module: address and phone are never selected)."""
+"""Employer queries. Contact data stays here, except the phone of an employer's own card
+(:func:`load_employer_card`, shown to that employer only); the address is never selected."""
 
 from __future__ import annotations
 
@@ -41,3 +42,27 @@ def load_employer(engine: Engine, employer_id: int) -> EmployerInfo | None:
     with Session(engine) as session:
         row = session.execute(stmt).first()
     return EmployerInfo(*row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class EmployerCard:
+    """What an employer's own account shows and prefills: its name, phone, size band and region."""
+
+    id: int
+    name: str
+    phone: str
+    size_code: str
+    region_code: str
+
+
+def load_employer_card(engine_or_uow: Engine | Session, employer_id: int) -> EmployerCard | None:
+    """The employer's card, or ``None`` when the id does not exist (also inside a unit of work)."""
+    stmt = select(Employer.id, Employer.name, Employer.phone, Employer.size_code, Employer.region_code).where(
+        Employer.id == int(employer_id)
+    )
+    if isinstance(engine_or_uow, Session):
+        row = engine_or_uow.execute(stmt).first()
+    else:
+        with Session(engine_or_uow) as session:
+            row = session.execute(stmt).first()
+    return EmployerCard(int(row[0]), str(row[1]), str(row[2] or ""), str(row[3]), str(row[4])) if row is not None else None

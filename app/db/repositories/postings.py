@@ -1,14 +1,17 @@
-"""Job-posting queries: filtered rows for the explorer and grouped counts for the overview."""
+"""Job-posting queries and writes: filtered rows for the explorer, grouped counts for the overview,
+one posting's conditions and owner, wage and scoring rows for the hiring pages, and new postings."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Engine, Integer, Select, case, cast, func, literal, select
+from sqlalchemy.orm import Session
 
-from app.db.orm import Employer, Posting, PostingOutcome
+from app.db.orm import Employer, Posting, PostingLabel, PostingOutcome
 from app.db.repositories import read_frame
 
 
@@ -177,3 +180,163 @@ def load_posting_counts(
     for col in ("n_postings", "n_open", "n_outcome", "n_filled", "n_filled_30d", "n_applications"):
         frame[col] = pd.to_numeric(frame[col]).fillna(0).astype("int64")
     return frame
+
+
+# --------------------------------------------------------------------------- one posting and its owner
+
+DUPLICATE_RULE = "DUPLICATE"
+"""Label rule id of a re-posted posting (``duplicate_of`` names the original)."""
+
+SECTION_COLUMNS: tuple[str, ...] = (
+    "company_intro", "duties", "requirements", "preferred", "conditions", "benefits", "process", "documents",
+)  # fmt: skip
+"""The text sections of a posting, in the order postings show them."""
+
+
+def load_picker_rows(engine: Engine, employer_id: int | None) -> pd.DataFrame:
+    """Postings for a picker, newest first: one employer's, or every posting (``None``).
+
+    Returns:
+        Columns ``id, employer_id, title, keco_code, region_code, wage_type, wage_amount, open_date,
+        filled_30d`` (``filled_30d`` missing while the outcome is unknown).
+    """
+    stmt = (
+        select(
+            Posting.id, Posting.employer_id, Posting.title, Posting.keco_code, Posting.region_code,
+            Posting.wage_type, Posting.wage_amount, Posting.open_date, PostingOutcome.filled_30d,
+        )
+        .outerjoin(PostingOutcome, PostingOutcome.posting_id == Posting.id)
+        .order_by(Posting.open_date.desc(), Posting.id.desc())
+    )  # fmt: skip
+    if employer_id is not None:
+        stmt = stmt.where(Posting.employer_id == int(employer_id))
+    return read_frame(engine, stmt)
+
+
+def load_posting_conditions(engine: Engine, posting_id: int) -> dict[str, object] | None:
+    """What a posting offers and asks for, with its employer's size band and its text sections.
+
+    Returns:
+        ``employer_id, keco_code, region_code, wage_type, wage_amount, weekly_hours, employment_type,
+        career, min_career_years, education, welfare_codes, open_date, body, size_code`` and the
+        :data:`SECTION_COLUMNS`; ``None`` when there is no such posting.
+    """
+    columns = [Posting.employer_id, Posting.keco_code, Posting.region_code, Posting.wage_type, Posting.wage_amount,
+               Posting.weekly_hours, Posting.employment_type, Posting.career, Posting.min_career_years,
+               Posting.education, Posting.welfare_codes, Posting.open_date, Posting.body, Employer.size_code]
+    columns += [getattr(Posting, name) for name in SECTION_COLUMNS]
+    stmt = select(*columns).join(Employer, Employer.id == Posting.employer_id).where(Posting.id == int(posting_id))
+    with Session(engine) as session:
+        row = session.execute(stmt).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def posting_owner(uow: Session, posting_id: int) -> int | None:
+    """The employer id of a posting inside a unit of work (``None`` when there is no such posting)."""
+    owner = uow.scalar(select(Posting.employer_id).where(Posting.id == int(posting_id)))
+    return None if owner is None else int(owner)
+
+
+def posting_exists(uow: Session, posting_id: int) -> bool:
+    """Whether the posting exists, inside a unit of work."""
+    return uow.get(Posting, int(posting_id)) is not None
+
+
+def add_posting(uow: Session, values: Mapping[str, object]) -> int:
+    """Insert one posting inside a unit of work; returns its id.
+
+    Args:
+        uow: The unit of work (:func:`app.db.repositories.unit_of_work`).
+        values: Column values of :class:`app.db.orm.Posting` (``id`` is assigned).
+    """
+    posting = Posting(**dict(values))
+    uow.add(posting)
+    uow.flush()
+    return int(posting.id)
+
+
+# --------------------------------------------------------------------------- groups of postings
+
+
+def load_wage_rows(engine: Engine, *, keco_codes: Sequence[str] | None = None, keco_prefix: str | None = None) -> pd.DataFrame:
+    """Wage facts of postings: ``keco_code, region_code, wage_monthly, weekly_hours, welfare_codes``.
+
+    Args:
+        engine: Product database.
+        keco_codes: Only these KECO 소분류 codes.
+        keco_prefix: Only codes starting with this (a 대분류 digit), when ``keco_codes`` is None.
+    """
+    stmt = select(Posting.keco_code, Posting.region_code, Posting.wage_monthly, Posting.weekly_hours, Posting.welfare_codes)
+    if keco_codes is not None:
+        stmt = stmt.where(Posting.keco_code.in_(list(keco_codes)))
+    elif keco_prefix is not None:
+        stmt = stmt.where(Posting.keco_code.startswith(keco_prefix, autoescape=True))
+    return read_frame(engine, stmt)
+
+
+def load_scoring_rows(engine: Engine) -> pd.DataFrame:
+    """Every posting with what the hiring model scores, by id.
+
+    Returns:
+        ``id, employer_id, employer, title, keco_code, region_code, size_code, wage_type, wage_amount,
+        wage_monthly, weekly_hours, employment_type, career, min_career_years, education,
+        welfare_codes, open_date, n_sections, body_chars`` (a section counts when it holds more than
+        blanks, the model's rule).
+    """
+
+    def filled(column: object) -> object:
+        return case((func.length(func.trim(func.coalesce(column, ""))) > 0, 1), else_=0)
+
+    n_sections = sum((filled(getattr(Posting, name)) for name in SECTION_COLUMNS[1:]), filled(Posting.company_intro))
+    stmt = (
+        select(
+            Posting.id, Posting.employer_id, Employer.name.label("employer"), Posting.title, Posting.keco_code,
+            Posting.region_code, Employer.size_code, Posting.wage_type, Posting.wage_amount, Posting.wage_monthly,
+            Posting.weekly_hours, Posting.employment_type, Posting.career, Posting.min_career_years,
+            Posting.education, Posting.welfare_codes, Posting.open_date,
+            func.cast(n_sections, Integer).label("n_sections"),
+            func.coalesce(func.length(Posting.body), 0).label("body_chars"),
+        )
+        .join(Employer, Employer.id == Posting.employer_id)
+        .order_by(Posting.id)
+    )  # fmt: skip
+    return read_frame(engine, stmt)
+
+
+def load_listing_rows(engine: Engine, ids: Sequence[int]) -> pd.DataFrame:
+    """Display facts and outcomes of the postings ``ids`` (in no particular order; unknown ids dropped).
+
+    Returns:
+        ``id, title, employer_name, keco_code, wage_type, wage_amount, wage_monthly, weekly_hours,
+        employment_type, filled, filled_30d, days_to_fill, n_applications`` (outcome columns missing
+        while a posting has none).
+    """
+    stmt = (
+        select(
+            Posting.id, Posting.title, Employer.name.label("employer_name"), Posting.keco_code,
+            Posting.wage_type, Posting.wage_amount, Posting.wage_monthly, Posting.weekly_hours,
+            Posting.employment_type, PostingOutcome.filled, PostingOutcome.filled_30d,
+            PostingOutcome.days_to_fill, PostingOutcome.n_applications,
+        )
+        .join(Employer, Employer.id == Posting.employer_id)
+        .outerjoin(PostingOutcome, PostingOutcome.posting_id == Posting.id)
+        .where(Posting.id.in_([int(i) for i in ids]))
+    )
+    return read_frame(engine, stmt)
+
+
+def load_duplicate_labels(engine: Engine, posting_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Observed duplicate labels: ``posting_id`` re-posts ``duplicate_of`` (all, or of ``posting_ids``)."""
+    stmt = select(PostingLabel.posting_id, PostingLabel.duplicate_of).where(
+        PostingLabel.rule_id == DUPLICATE_RULE, PostingLabel.duplicate_of.is_not(None)
+    )
+    if posting_ids is not None:
+        stmt = stmt.where(PostingLabel.posting_id.in_([int(i) for i in posting_ids]))
+    return read_frame(engine, stmt)
+
+
+def count_postings_by(engine: Engine, column: str) -> dict[str, int]:
+    """Postings per value of ``column`` (``"region_code"`` or ``"keco_code"``)."""
+    col = getattr(Posting, column)
+    with engine.connect() as conn:
+        return dict(conn.execute(select(col, func.count()).group_by(col)).all())

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Engine, Integer, Select, cast, func, select
+from sqlalchemy.orm import Session
 
-from app.db.orm import Seeker, SeekerOutcome
+from app.db.orm import CounsellorNote, Enrolment, Seeker, SeekerCertificate, SeekerOutcome, SeekerService
 from app.db.repositories import read_frame
+from app.reference.codes import SERVICES
+from app.text.pii import mask_name, mask_pii
 
 
 @dataclass(frozen=True)
@@ -133,3 +136,140 @@ def load_seeker_counts(engine: Engine) -> pd.DataFrame:
     for col in ("n_seekers", "n_outcome", "n_employed"):
         frame[col] = pd.to_numeric(frame[col]).fillna(0).astype("int64")
     return frame
+
+
+# --------------------------------------------------------------------------- counts and records the models read
+
+
+def count_seekers_by(engine: Engine, column: str) -> dict[str, int]:
+    """Seekers per value of ``column`` (``"desired_region_code"`` or ``"desired_keco"``)."""
+    col = getattr(Seeker, column)
+    with engine.connect() as conn:
+        return dict(conn.execute(select(col, func.count()).group_by(col)).all())
+
+
+def latest_registration(engine: Engine) -> dt.date | None:
+    """The latest registration date (``None`` when there are no seekers)."""
+    with engine.connect() as conn:
+        latest = conn.execute(select(func.max(Seeker.registered_on))).scalar_one()
+    if latest is None:
+        return None
+    return latest if isinstance(latest, dt.date) else dt.date.fromisoformat(str(latest))
+
+
+SEEKER_RECORD_COLUMNS: tuple[str, ...] = (
+    "id", "age", "sex", "disability", "education", "region_code", "career_years", "last_keco", "desired_keco",
+    "desired_wage", "desired_region_code", "region_flexible", "skills", "benefit_status", "registered_on",
+)  # fmt: skip
+"""Seeker columns the model and its audit read (no name, RRN, contact, address or free text)."""
+
+
+def load_seeker_records(
+    engine: Engine, *, as_of: dt.date | None = None, ids: list[int] | None = None, registered_after: dt.date | None = None
+) -> pd.DataFrame:
+    """Observed seeker records with certificates, services and outcomes.
+
+    Args:
+        engine: Product database.
+        as_of: Count only services started on or before this date (``None``: every service).
+        ids: Only these seekers (``None``: everyone).
+        registered_after: Only seekers registered after this date (the open caseload).
+
+    Returns:
+        :data:`SEEKER_RECORD_COLUMNS` plus ``certificate_ids``, the service flags
+        ``svc_*`` (training = a completed course), ``employed_180d`` and ``days_to_employment``
+        (``NaN`` when not employed). Sorted by id.
+    """
+    stmt = select(*(getattr(Seeker, c) for c in SEEKER_RECORD_COLUMNS), SeekerOutcome.employed_180d,
+                  SeekerOutcome.days_to_employment).join(SeekerOutcome, SeekerOutcome.seeker_id == Seeker.id)
+    certs = select(SeekerCertificate.seeker_id, SeekerCertificate.certificate_id)
+    services = select(SeekerService.seeker_id, SeekerService.service, SeekerService.started_on)
+    training = select(Enrolment.seeker_id, Enrolment.enrolled_on).where(Enrolment.completed.is_(True))
+    if ids is not None:
+        stmt = stmt.where(Seeker.id.in_(ids))
+        certs = certs.where(SeekerCertificate.seeker_id.in_(ids))
+        services = services.where(SeekerService.seeker_id.in_(ids))
+        training = training.where(Enrolment.seeker_id.in_(ids))
+    if registered_after is not None:
+        recent = select(Seeker.id).where(Seeker.registered_on > registered_after)
+        stmt = stmt.where(Seeker.registered_on > registered_after)
+        certs = certs.where(SeekerCertificate.seeker_id.in_(recent))
+        services = services.where(SeekerService.seeker_id.in_(recent))
+        training = training.where(Enrolment.seeker_id.in_(recent))
+    if as_of is not None:
+        services = services.where(SeekerService.started_on <= as_of)
+        training = training.where(Enrolment.enrolled_on <= as_of)
+    frame = read_frame(engine, stmt.order_by(Seeker.id))
+    cert_frame = read_frame(engine, certs)
+    service_frame = read_frame(engine, services)
+    training_ids = set(read_frame(engine, training)["seeker_id"].astype(int))
+    cert_frame = cert_frame.astype({"certificate_id": str}).sort_values(["seeker_id", "certificate_id"])
+    joined = cert_frame.groupby("seeker_id")["certificate_id"].agg(";".join)
+    frame["certificate_ids"] = frame["id"].map(joined).fillna("")
+    for service in SERVICES:
+        if service == "training":
+            # 직업훈련 counts when a course was completed (enrolment alone has no effect on the outcome)
+            frame["svc_training"] = frame["id"].isin(training_ids).astype(int)
+        else:
+            received = set(service_frame.loc[service_frame["service"] == service, "seeker_id"].astype(int))
+            frame[f"svc_{service}"] = frame["id"].isin(received).astype(int)
+    frame["registered_on"] = pd.to_datetime(frame["registered_on"]).dt.date
+    frame["employed_180d"] = frame["employed_180d"].astype(bool)
+    days = pd.to_numeric(frame["days_to_employment"], errors="coerce")
+    frame["days_to_employment"] = days.where(frame["employed_180d"] & (days > 0))
+    frame["disability"] = frame["disability"].astype(bool)
+    frame["region_flexible"] = frame["region_flexible"].astype(bool)
+    frame["benefit_status"] = frame["benefit_status"].astype(bool)
+    return frame
+
+
+# --------------------------------------------------------------------------- identity, masked at once
+
+
+def seeker_exists(uow: Session, seeker_id: int) -> bool:
+    """Whether the seeker exists, inside a unit of work."""
+    return uow.get(Seeker, int(seeker_id)) is not None
+
+
+def load_masked_names(engine: Engine, seeker_ids: list[int]) -> dict[int, str]:
+    """Seeker id → masked name ("이○숙"); the name itself never leaves this function."""
+    if not seeker_ids:
+        return {}
+    stmt = select(Seeker.id, Seeker.name).where(Seeker.id.in_([int(i) for i in seeker_ids]))
+    with Session(engine) as session:
+        return {int(i): mask_name(str(n)) for i, n in session.execute(stmt).all()}
+
+
+@dataclass(frozen=True)
+class MaskedDocuments:
+    """A seeker's texts with personal data masked."""
+
+    masked_name: str
+    resume: str
+    cover_letter: str
+    notes: tuple[tuple[str, str], ...]  # (written_on, masked text), oldest first
+
+
+def load_masked_documents(engine: Engine, seeker_id: int) -> MaskedDocuments | None:
+    """Résumé, cover letter and counsellor notes of one seeker, masked as they are read (the
+    unmasked texts never leave this function); ``None`` when there is no such seeker."""
+    with Session(engine) as session:
+        row = session.execute(
+            select(Seeker.name, Seeker.resume_text, Seeker.cover_letter_text).where(Seeker.id == int(seeker_id))
+        ).first()
+        if row is None:
+            return None
+        name, resume_text, cover_text = row
+        names = [name]
+        resume = mask_pii(resume_text or "", names=names)
+        cover = mask_pii(cover_text or "", names=names)
+        masked_name = mask_name(name)
+        notes = session.execute(
+            select(CounsellorNote.written_on, CounsellorNote.text)
+            .where(CounsellorNote.seeker_id == int(seeker_id))
+            .order_by(CounsellorNote.written_on, CounsellorNote.id)
+        ).all()
+    return MaskedDocuments(
+        masked_name=masked_name, resume=resume, cover_letter=cover,
+        notes=tuple((str(d), mask_pii(str(t), names=names)) for d, t in notes),
+    )  # fmt: skip

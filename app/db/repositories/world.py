@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.db.orm import Course, Employer, Posting, Seeker, WorldMeta
+from app.db.orm import Base, Course, Employer, Posting, Seeker, WorldMeta, create_schema, drop_schema
 
 # Tables the overview needs; a world missing any of them is treated as "not built".
 REQUIRED_TABLES: tuple[str, ...] = (
@@ -90,3 +90,37 @@ def load_last_posting_close(engine: Engine) -> dt.date | None:
     """Latest close date of any posting (fallback for the world's reference date)."""
     with Session(engine) as session:
         return session.scalar(select(func.max(Posting.close_date)))
+
+
+# --------------------------------------------------------------------------- schema and the build
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create the tables that do not exist yet (tables added by a later release appear in an
+    existing database without regenerating the world)."""
+    create_schema(engine)
+
+
+def reset_schema(engine: Engine) -> None:
+    """Drop every product table and create them empty (before a new world is written)."""
+    drop_schema(engine)
+    create_schema(engine)
+
+
+def read_world_meta(engine: Engine) -> dict[str, str]:
+    """The world's metadata (empty when the database holds no world table yet)."""
+    if not inspect(engine).has_table(WorldMeta.__tablename__):
+        return {}
+    with engine.connect() as conn:
+        return {k: v for k, v in conn.execute(select(WorldMeta.key, WorldMeta.value)).all()}
+
+
+def load_row_counts(engine: Engine, *, exclude: frozenset[str] = frozenset()) -> dict[str, int]:
+    """Rows per product table, by table name, except ``exclude``."""
+    counts = {}
+    with engine.connect() as conn:
+        for name, table in sorted(Base.metadata.tables.items()):
+            if name in exclude:
+                continue
+            counts[name] = int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+    return counts
