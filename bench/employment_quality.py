@@ -52,7 +52,7 @@ from app.ml.uplift import cross_fitted_effect_checks, dr_learner_effect, s_learn
 from app.reference.codes import SERVICES
 from app.reference.names import region_short
 from app.services.employment import FAIRNESS_SIGNIFICANCE  # noqa: E402
-from app.services.employment_store import RiskBands  # noqa: E402
+from app.services.employment.store import RiskBands
 
 
 def _round(value: float) -> float | None:

@@ -45,7 +45,7 @@ from app.llm.offline import OfflineGenerator, occupation_knowledge  # noqa: E402
 from app.ml.manifest import load_manifest
 from app.ml.occupation import held_out_mask, load_occupation_classifier, load_posting_texts, top_k_accuracy  # noqa: E402
 from app.reference.tables import load_reference
-from app.services import posting_assistant as service  # noqa: E402
+from app.services.posting import assistant as service
 from app.verify.verifier import load_ad_verifier  # noqa: E402
 
 DICTIONARY = Path(__file__).resolve().parents[2] / "shared" / "data" / "korean_job_dictionary" / "job_dictionary_detail.csv.gz"

@@ -13,9 +13,18 @@ import pandas as pd
 import streamlit as st
 
 from app.charts import employment as charts
-from app.ml.fairness import ATTRIBUTE_LABELS, METRIC_LABELS, FairnessReport
 from app.reference.names import region_short
-from app.services.employment import RISK_BANDS, CaseloadFilter, RiskBands, SeekerProfile, WhatIf, WhatIfResult
+from app.services.employment import (
+    ATTRIBUTE_LABELS,
+    METRIC_LABELS,
+    RISK_BANDS,
+    CaseloadFilter,
+    FairnessReport,
+    RiskBands,
+    SeekerProfile,
+    WhatIf,
+    WhatIfResult,
+)
 from app.text.korean import format_manwon
 from components import display, state
 

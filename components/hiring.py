@@ -19,8 +19,15 @@ from app.auth import ROLE_LABELS
 from app.charts import hiring as charts
 from app.labour import MAX_WEEKLY_HOURS, WAGE_ROUNDING, monthly_equivalent
 from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, WAGE_TYPE_LABELS
-from app.services.hiring import Advice, Plan, PostingConditions, Prediction, legal_minimum_amount, validate_conditions
-from app.services.hiring_policy import AT_RISK_THRESHOLD
+from app.services.hiring import (
+    AT_RISK_THRESHOLD,
+    Advice,
+    Plan,
+    PostingConditions,
+    Prediction,
+    legal_minimum_amount,
+    validate_conditions,
+)
 from app.text.korean import format_krw, format_kst_datetime, format_manwon, format_wage
 from components import audit as audit_log
 from components import display, state

@@ -12,12 +12,21 @@ from typing import Any
 
 import streamlit as st
 
-from app.llm.base import SECTION_LABELS, SECTIONS, PostingDraft
-from app.ml.occupation import OccupationGuess
-from app.services.posting_answers import STEP_BY_KEY, STEPS, InvalidAnswer, acknowledge, parse_answer
-from app.services.posting_assistant import ChecklistItem, DraftReview, remove_flagged_lines
-from app.verify.highlight import highlighted_markdown
-from app.verify.rules import RuleHit
+from app.services.ads import RuleHit, highlighted_markdown
+from app.services.posting import (
+    SECTION_LABELS,
+    SECTIONS,
+    STEP_BY_KEY,
+    STEPS,
+    ChecklistItem,
+    DraftReview,
+    InvalidAnswer,
+    OccupationGuess,
+    PostingDraft,
+    acknowledge,
+    parse_answer,
+    remove_flagged_lines,
+)
 from components import state
 
 AI_NOTE = ("AI가 작성한 초안입니다 · 작성기: {backend} · 직종 분류 모델 v{occupation_version} · 검증 규칙 v{rules} · "

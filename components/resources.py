@@ -400,20 +400,20 @@ def _ad_verifier_with(models_dir: str, stamp: str, rules_yaml: str) -> Any:
 def ad_verifier() -> Any:
     """The job-ad verifier with the rule set in force (read from the database on every call, so a
     saved rule version applies at once). Raises ``ArtifactMissing`` naming the build command."""
-    from app.services import ad_check  # noqa: PLC0415
+    from app.services import ads
 
     settings = get_settings()
-    rules = ad_check.active_rules(engine())
+    rules = ads.active_rules(engine())
     return _ad_verifier_with(str(settings.models_dir), _model_stamp("ad_verifier"), rules.to_yaml())
 
 
 @st.cache_data(ttl=3600, show_spinner="모든 공고를 현재 규칙으로 검증하는 중…", max_entries=4)
 def _stored_verdicts(db_url: str, models_dir: str, stamp: str, rules_yaml: str) -> pd.DataFrame:
-    from app.services import ad_check  # noqa: PLC0415
+    from app.services import ads
     from app.verify.verifier import load_stored_checks  # noqa: PLC0415
 
     verifier = _ad_verifier_with(models_dir, stamp, rules_yaml)
-    return ad_check.stored_verdicts(_engine(db_url), verifier, load_stored_checks(Path(models_dir)))
+    return ads.stored_verdicts(_engine(db_url), verifier, load_stored_checks(Path(models_dir)))
 
 
 def stored_verdicts(verifier: Any) -> pd.DataFrame:
@@ -465,7 +465,7 @@ def text_generator() -> Any:
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
 def _employer_card(db_url: str, employer_id: int) -> dict[str, Any]:
-    from app.services.posting_assistant import employer_profile  # noqa: PLC0415
+    from app.services.posting.assistant import employer_profile
 
     employer = employer_profile(_engine(db_url), employer_id)
     return {"name": employer.name, "phone": employer.phone, "size_code": employer.size_code,

@@ -12,10 +12,17 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from app.services.ad_check import REVIEW_DECISIONS, QueueFilter, QueueMetrics
-from app.verify.decision import DECISION_LABELS, Verdict
-from app.verify.highlight import highlighted_markdown
-from app.verify.rules import FAMILIES, SEVERITY_LABELS, RuleSet
+from app.services.ads import (
+    DECISION_LABELS,
+    FAMILIES,
+    REVIEW_DECISIONS,
+    SEVERITY_LABELS,
+    QueueFilter,
+    QueueMetrics,
+    RuleSet,
+    Verdict,
+    highlighted_markdown,
+)
 from components.display import MetricItem, render_metrics_row
 
 MODEL_NAME = "ad_verifier"

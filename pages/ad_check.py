@@ -7,8 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app.reference.codes import WAGE_TYPE_LABELS, WAGE_TYPES
-from app.services import ad_check
-from app.services.ad_check import InvalidDraft
+from app.services import ads
+from app.services.ads import InvalidDraft
 from components import audit as audit_log
 from components import auth, resources, state
 from components import verify as ui
@@ -46,15 +46,15 @@ with st.form("ad_check.form", border=True):
 
 if submitted:
     try:
-        draft = ad_check.validate_draft({"title": title, "body": body, "wage_type": wage_type, "wage": int(wage),
+        draft = ads.validate_draft({"title": title, "body": body, "wage_type": wage_type, "wage": int(wage),
                                          "hours_per_week": float(hours), "employer_name": company, "contact": contact})
     except InvalidDraft as err:
         st.error(str(err))
         st.stop()
-    verdict = ad_check.check_draft(verifier, draft)
+    verdict = ads.check_draft(verifier, draft)
     audit_log.log_shown(engine, user, model_name=ui.MODEL_NAME, action="verify.draft",
                         model_version=f"{verifier.version}/rules{verifier.rules.version}",
-                        input_hash=ad_check.draft_hash(draft),
+                        input_hash=ads.draft_hash(draft),
                         output={"decision": verdict.decision, "score": verdict.score,
                                 "rules": list(dict.fromkeys(h.rule_id for h in verdict.hits))})
     ui.render_verdict(verdict, rules_version=verifier.rules.version, model_version=verifier.version)

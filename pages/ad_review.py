@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import ad_check
-from app.services.ad_check import InvalidReview
+from app.services import ads
+from app.services.ads import InvalidReview
 from app.text.korean import format_wage
 from components import audit as audit_log
 from components import auth, resources, state
@@ -22,17 +22,17 @@ verifier = resources.required(resources.ad_verifier)
 
 engine = resources.engine()
 checks = resources.stored_verdicts(verifier)
-reviews = ad_check.load_reviews(engine)
+reviews = ads.load_reviews(engine)
 notice = st.session_state.pop(state.AD_REVIEW_NOTICE, None)
 if notice:
     st.success(notice)
-ui.render_queue_metrics(ad_check.queue_metrics(checks, reviews))
+ui.render_queue_metrics(ads.queue_metrics(checks, reviews))
 st.info(ui.AI_NOTE.format(rules=verifier.rules.version, version=verifier.version), icon=":material/smart_toy:")
 
 flt = ui.select_queue_filter(checks, verifier.rules)
 titles = resources.stored_ad_titles()
-queue = ad_check.review_queue(checks, reviews, titles, flt)
-selected = ui.render_queue(ad_check.queue_table(queue), key=state.AD_QUEUE_TABLE)
+queue = ads.review_queue(checks, reviews, titles, flt)
+selected = ui.render_queue(ads.queue_table(queue), key=state.AD_QUEUE_TABLE)
 if selected is not None:
     st.session_state[state.AD_QUEUE_POSTING] = selected
 posting_id = st.session_state.get(state.AD_QUEUE_POSTING)
@@ -42,7 +42,7 @@ if posting_id is None and not queue.empty:
 if posting_id is not None:
     st.subheader(f"공고 #{int(posting_id)} 상세")
     try:
-        ad, verdict = ad_check.posting_verdict(engine, verifier, int(posting_id))
+        ad, verdict = ads.posting_verdict(engine, verifier, int(posting_id))
     except LookupError as err:
         st.error(str(err))
         st.stop()
@@ -61,7 +61,7 @@ if posting_id is not None:
         ui.render_hits(verdict)
         ui.render_ml_terms(verdict)
         ui.render_duplicates(verdict, titles)
-    history = ad_check.load_reviews(engine, int(posting_id))
+    history = ads.load_reviews(engine, int(posting_id))
     if not history.empty:
         st.markdown("**검토 이력**")
         st.dataframe(ui.reviews_table(history), hide_index=True, width="stretch", key="ad_review.history")
@@ -69,7 +69,7 @@ if posting_id is not None:
     if submitted is not None:
         decision, comment = submitted
         try:
-            ad_check.save_review(engine, posting_id=int(posting_id), reviewer=str(user.get("username")), decision=decision,
+            ads.save_review(engine, posting_id=int(posting_id), reviewer=str(user.get("username")), decision=decision,
                                  comment=comment, verdict=verdict, rule_set_version=verifier.rules.version)
         except InvalidReview as err:
             st.error(str(err))
@@ -81,7 +81,7 @@ if posting_id is not None:
             st.session_state.pop(state.AD_QUEUE_POSTING, None)
             st.session_state.pop(state.AD_REVIEW_COMMENT, None)
             st.session_state[state.AD_REVIEW_NOTICE] = (f"공고 #{int(posting_id)}을(를) "
-                                                        f"{ad_check.REVIEW_DECISIONS[decision]} 처리했습니다.")
+                                                        f"{ads.REVIEW_DECISIONS[decision]} 처리했습니다.")
             st.rerun()
 else:
     st.info("검토할 공고가 없습니다.", icon=":material/inbox:")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import ad_check
-from app.verify.rules import InvalidRules
+from app.services import ads
+from app.services.ads import InvalidRules
 from components import auth, resources, state
 from components import verify as ui
 
@@ -22,7 +22,7 @@ rules = verifier.rules
 notice = st.session_state.pop(state.AD_RULES_NOTICE, None)
 if notice:
     st.success(notice)
-history = ad_check.rule_history(engine)
+history = ads.rule_history(engine)
 st.markdown(f"**현재 규칙 버전 {rules.version}** · 규칙 {len(rules.rules)}개 · 고정 점검 {len(rules.conditions)}개"
             + (f" · 마지막 변경: {history['username'].iloc[0]} ({str(history['at'].iloc[0])[:16]} UTC)" if not history.empty else
                " · 기본 규칙 파일(data/reference/ad_rules.yaml)"))
@@ -40,7 +40,7 @@ with c1:
     body = st.text_area("본문", key=state.AD_RULES_TEST_BODY, max_chars=5000, height=120, placeholder="예: 남자만 지원 가능")
     if st.button("시험하기", key="ad_rules.test.run", icon=":material/science:"):
         try:
-            ui.render_rule_tests(ad_check.try_rules(verifier, text, title, body))
+            ui.render_rule_tests(ads.try_rules(verifier, text, title, body))
         except InvalidRules as err:
             st.error(f"규칙에 오류가 있습니다:\n\n{err}")
 with c2:
@@ -49,7 +49,7 @@ with c2:
                          placeholder="예: '나이 무관' 예외에 '연령 불문' 추가")
     if st.button("검증 후 새 버전으로 저장", key="ad_rules.save", type="primary", icon=":material/save:"):
         try:
-            saved = ad_check.save_rules(engine, text, username=str(user.get("username")), note=note)
+            saved = ads.save_rules(engine, text, username=str(user.get("username")), note=note)
         except InvalidRules as err:
             st.error(f"저장하지 않았습니다:\n\n{err}")
         else:
@@ -71,4 +71,4 @@ else:
     versions = history["version"].astype(int).tolist()
     chosen = st.selectbox("버전 내용 보기", options=versions, key=state.AD_RULES_VIEW)
     if chosen is not None:
-        st.code(ad_check.rules_of_version(engine, int(chosen)).to_yaml(), language="yaml")
+        st.code(ads.rules_of_version(engine, int(chosen)).to_yaml(), language="yaml")

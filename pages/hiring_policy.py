@@ -10,7 +10,7 @@ import streamlit as st
 from app.charts import hiring as charts
 from app.services import audit, hiring
 from app.services.explorer import to_csv_bytes
-from app.services.hiring_policy import GROUPINGS
+from app.services.hiring import GROUPINGS
 from app.text.korean import format_count, format_rate
 from components import auth, display, resources, state
 from components import hiring as ui

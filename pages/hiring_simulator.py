@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.ml.manifest import ArtifactMissing
+from app.errors import NotReady
 from app.services import hiring
 from app.services.hiring import InvalidConditions, PostingAccessDenied, PostingNotFound, ScenarioNotFound
 from components import auth, resources, state
@@ -171,7 +171,7 @@ simulator()
 st.subheader("유사 공고 10건")
 try:
     similar = resources.similar_postings(posting_id, ui.similar_query(published, title=title))
-except ArtifactMissing as err:
+except NotReady as err:
     st.info(f"유사 공고 색인이 아직 없어 비교 공고를 보여 줄 수 없습니다. {err}", icon=":material/info:")
 except ValueError as err:
     st.info(str(err), icon=":material/info:")

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.llm.base import PostingDraft
-from app.ml.manifest import ArtifactMissing
+from app.errors import NotReady
 from app.services import hiring
-from app.services import posting_assistant as service
-from app.services.posting_answers import InvalidAnswers, validate_answers
+from app.services import posting as service
+from app.services.posting import InvalidAnswers, PostingDraft, validate_answers
 from components import audit as audit_log
 from components import auth, resources, state
 from components import hiring as hiring_ui
@@ -129,7 +128,7 @@ with check_col:
         try:
             prediction = service.hiring_preview(resources.hiring_model(), answers, keco_code, draft,
                                                 size_code=card["size_code"])
-        except ArtifactMissing:
+        except NotReady:
             st.caption("채용성공 예측모델이 아직 빌드되지 않아 미리보기를 건너뜁니다.")
         except hiring.InvalidConditions as err:
             st.caption(f"미리보기를 계산할 수 없습니다: {err}")

@@ -24,8 +24,8 @@ from streamlit.testing.v1 import AppTest
 
 from app.config import get_settings
 from app.db.engine import make_engine
-from app.services import ad_check
-from app.services.ad_check import QueueFilter
+from app.services import ads
+from app.services.ads import QueueFilter
 from app.text.pii import mask_pii
 from app.verify.highlight import highlighted_markdown
 from app.verify.rules import FAMILIES, load_default_rules
@@ -108,7 +108,7 @@ def _queue_state(url: str, models: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd
     engine = make_engine(url)
     try:
         titles = load_stored_ads(engine)[["posting_id", "title", "employer_name", "employer_id"]]
-        return load_stored_checks(models), ad_check.load_reviews(engine), titles
+        return load_stored_checks(models), ads.load_reviews(engine), titles
     finally:
         engine.dispose()
 
@@ -116,8 +116,8 @@ def _queue_state(url: str, models: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd
 def _verdict_of(url: str, models: Path, posting_id: int) -> tuple[pd.Series, Any]:
     engine = make_engine(url)
     try:
-        verifier = load_ad_verifier(models).with_rules(ad_check.active_rules(engine))
-        return ad_check.posting_verdict(engine, verifier, posting_id)
+        verifier = load_ad_verifier(models).with_rules(ads.active_rules(engine))
+        return ads.posting_verdict(engine, verifier, posting_id)
     finally:
         engine.dispose()
 
@@ -202,7 +202,7 @@ def test_queue_shows_tiles_flagged_postings_and_the_first_postings_findings(
     checks, reviews, titles = _queue_state(ad_env, models)
 
     # tiles: the service's metrics, formatted
-    metrics = ad_check.queue_metrics(checks, reviews)
+    metrics = ads.queue_metrics(checks, reviews)
     assert [m.label for m in at.metric] == METRICS
     assert _metrics(at) == {"검토 대기": f"{metrics.n_waiting:,}건", "자동 통과 비율": f"{metrics.share_passed:.1%}",
                             "검토 완료": "0건", "검토자-모델 일치율": "-"}
@@ -213,7 +213,7 @@ def test_queue_shows_tiles_flagged_postings_and_the_first_postings_findings(
     table = frame_with(at, "위험 점수")
     assert table is not None
     assert list(table.columns) == ["공고 번호", "판정", "위험 점수", "공고명", "기업", "사유", "검토 결과"]
-    queue = ad_check.review_queue(checks, reviews, titles, QueueFilter())
+    queue = ads.review_queue(checks, reviews, titles, QueueFilter())
     assert table["공고 번호"].tolist() == queue["posting_id"].tolist()
     flagged = set(checks.loc[checks["decision"] != "pass", "posting_id"])
     assert set(table["공고 번호"]) == flagged and set(table["판정"]) == {"차단", "재검증"}
@@ -245,7 +245,7 @@ def test_queue_shows_tiles_flagged_postings_and_the_first_postings_findings(
     # filters: by reason (rule) and by decision narrow the table; the detail follows the first row
     at.multiselect(key="ad_review.filter.rules").set_value(["AGE_DISCRIM"]).run()
     _no_exception(at)
-    age = ad_check.review_queue(checks, reviews, titles, QueueFilter(rule_ids=("AGE_DISCRIM",)))
+    age = ads.review_queue(checks, reviews, titles, QueueFilter(rule_ids=("AGE_DISCRIM",)))
     narrowed = frame_with(at, "위험 점수")
     assert 0 < len(narrowed) < len(table) and narrowed["공고 번호"].tolist() == age["posting_id"].tolist()
     assert narrowed["사유"].str.contains("AGE_DISCRIM").all() and (narrowed["판정"] == "재검증").all()
@@ -269,7 +269,7 @@ def test_review_form_stores_the_decision_and_the_posting_leaves_the_queue(
     models = hiring_built[1]
     username = "ad-reviewer"
     checks, reviews, titles = _queue_state(private_env, models)
-    queue = ad_check.review_queue(checks, reviews, titles, QueueFilter())
+    queue = ads.review_queue(checks, reviews, titles, QueueFilter())
     first, second = (int(p) for p in queue["posting_id"].head(2))
     # an ad that tries to format, link or inject: shown literally
     with sqlite3.connect(private_env.removeprefix("sqlite:///")) as conn:

@@ -1,4 +1,4 @@
-"""Job-ad verification use cases (``app.services.ad_check``) on a private copy of the session's
+"""Job-ad verification use cases (``app.services.ads``) on a private copy of the session's
 built small world (:func:`tests.conftest.hiring_built`): versioned rules, draft checks, the review
 queue, review decisions and the queue's metrics."""
 
@@ -18,8 +18,8 @@ from sqlalchemy import Engine, text
 
 from app.db.engine import make_engine
 from app.db.repositories.ads import REVIEW_COLUMNS
-from app.services import ad_check
-from app.services.ad_check import InvalidDraft, InvalidReview, QueueFilter
+from app.services import ads
+from app.services.ads import InvalidDraft, InvalidReview, QueueFilter
 from app.text.pii import mask_pii
 from app.verify.rules import InvalidRules, RuleSet, load_default_rules, parse_rule_set
 from app.verify.verifier import AdVerifier, load_ad_verifier, load_stored_ads, load_stored_checks
@@ -92,7 +92,7 @@ def titles(stored: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def no_reviews(engine: Engine) -> pd.DataFrame:
-    return ad_check.load_reviews(engine)
+    return ads.load_reviews(engine)
 
 
 def _count(engine: Engine, table: str) -> int:
@@ -121,13 +121,13 @@ def _ids(cell: str) -> set[str]:
 
 def test_committed_rules_apply_before_any_save(engine: Engine) -> None:
     default = load_default_rules()
-    assert ad_check.active_rules(engine) == default and default.version == 1
+    assert ads.active_rules(engine) == default and default.version == 1
     assert {r.id for r in default.rules} >= {"SEX_DISCRIM", "AGE_DISCRIM", "RRN_REQUEST", "APPLICANT_FEE"}
-    history = ad_check.rule_history(engine)
+    history = ads.rule_history(engine)
     assert history.empty and list(history.columns) == ["version", "at", "username", "note", "changed_rules"]
-    assert ad_check.rules_of_version(engine, 1) == default
+    assert ads.rules_of_version(engine, 1) == default
     with pytest.raises(InvalidRules, match="규칙 버전 2을\\(를\\) 찾을 수 없습니다"):
-        ad_check.rules_of_version(engine, 2)
+        ads.rules_of_version(engine, 2)
 
 
 @pytest.mark.parametrize(
@@ -149,44 +149,44 @@ def test_committed_rules_apply_before_any_save(engine: Engine) -> None:
 )
 def test_save_rules_refuses_invalid_sets_and_writes_nothing(store: Engine, text_of, note: str, message: str) -> None:
     with pytest.raises(InvalidRules) as err:
-        ad_check.save_rules(store, text_of(), username="policy-rules", note=note)
+        ads.save_rules(store, text_of(), username="policy-rules", note=note)
     assert message in str(err.value)
     assert _count(store, "ad_rule_versions") == 0
-    assert ad_check.active_rules(store) == load_default_rules()
+    assert ads.active_rules(store) == load_default_rules()
 
 
 def test_save_rules_writes_the_next_version_with_who_why_and_what(store: Engine) -> None:
     before = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=5)
     # the version written in the text (99) is ignored: the new one is the newest + 1
     first = _yaml_with(_default_data(), "SEX_DISCRIM", severity="review").replace("version: 1", "version: 99")
-    saved = ad_check.save_rules(store, first, username="policy-rules", note="  성별 규칙을 재검증으로 낮춤  ")
+    saved = ads.save_rules(store, first, username="policy-rules", note="  성별 규칙을 재검증으로 낮춤  ")
     assert isinstance(saved, RuleSet) and saved.version == 2
-    active = ad_check.active_rules(store)
+    active = ads.active_rules(store)
     assert active == saved and active.by_id()["SEX_DISCRIM"].severity == "review"
 
     # the next change is compared with version 2, not with the committed file
     data = yaml.safe_load(active.to_yaml())
     second = _yaml_with(_yaml_with_dict(data, "APPEARANCE", name="외모·신체 조건"), "DUPLICATE", severity="block")
     second = second.replace("version: 2", "version: 1")
-    assert ad_check.save_rules(store, second, username="policy-other", note="외모 규칙 이름, 중복은 차단").version == 3
+    assert ads.save_rules(store, second, username="policy-other", note="외모 규칙 이름, 중복은 차단").version == 3
 
-    history = ad_check.rule_history(store)
+    history = ads.rule_history(store)
     assert list(history["version"]) == [3, 2]  # newest first
     assert list(history["username"]) == ["policy-other", "policy-rules"]
     assert list(history["note"]) == ["외모 규칙 이름, 중복은 차단", "성별 규칙을 재검증으로 낮춤"]
     assert list(history["changed_rules"]) == ["APPEARANCE,DUPLICATE", "SEX_DISCRIM"]
     assert all(before <= pd.Timestamp(at).to_pydatetime() <= before + dt.timedelta(minutes=5) for at in history["at"])
 
-    v3 = ad_check.active_rules(store)
+    v3 = ads.active_rules(store)
     assert v3.version == 3 and v3.by_id()["APPEARANCE"].name == "외모·신체 조건"
     assert v3.by_id()["DUPLICATE"].severity == "block" and v3.by_id()["SEX_DISCRIM"].severity == "review"
-    assert ad_check.rules_of_version(store, 2).by_id()["APPEARANCE"].name == "용모·신체조건 요구"
-    assert ad_check.rules_of_version(store, 2).version == 2
-    assert ad_check.rules_of_version(store, 1) == load_default_rules()
+    assert ads.rules_of_version(store, 2).by_id()["APPEARANCE"].name == "용모·신체조건 요구"
+    assert ads.rules_of_version(store, 2).version == 2
+    assert ads.rules_of_version(store, 1) == load_default_rules()
     with sqlite3.connect(str(store.url.database)) as conn:
         stored_yaml = conn.execute("select rules_yaml from ad_rule_versions where version = 3").fetchone()[0]
     assert parse_rule_set(stored_yaml) == v3  # the text kept is the version in force, with its number
-    assert ad_check.changed_rule_ids(load_default_rules(), v3) == ["APPEARANCE", "DUPLICATE", "SEX_DISCRIM"]
+    assert ads.changed_rule_ids(load_default_rules(), v3) == ["APPEARANCE", "DUPLICATE", "SEX_DISCRIM"]
 
 
 def _yaml_with_dict(data: dict, rule_id: str, **changes: object) -> dict:
@@ -194,10 +194,10 @@ def _yaml_with_dict(data: dict, rule_id: str, **changes: object) -> dict:
 
 
 def test_try_rules_checks_unsaved_text(engine: Engine, verifier: AdVerifier) -> None:
-    hits = ad_check.try_rules(verifier, load_default_rules().to_yaml(), "", "남자만 지원")
+    hits = ads.try_rules(verifier, load_default_rules().to_yaml(), "", "남자만 지원")
     assert [(h["rule_id"], h["citation"], h["field"], h["evidence"]) for h in hits] == [
         ("SEX_DISCRIM", "남녀고용평등법 제7조 제1항", "body", "남자만")]
-    assert ad_check.try_rules(verifier, load_default_rules().to_yaml(), "남녀 무관", "남자만 지원 (남녀 무관)") == []
+    assert ads.try_rules(verifier, load_default_rules().to_yaml(), "남녀 무관", "남자만 지원 (남녀 무관)") == []
 
     data = _default_data()
     data["rules"].append({
@@ -206,13 +206,13 @@ def test_try_rules_checks_unsaved_text(engine: Engine, verifier: AdVerifier) -> 
         "fix": "근무 시간을 구체적으로 적으세요.",
     })  # fmt: skip
     edited = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    hits = ad_check.try_rules(verifier, edited, "야간 전담 경비원", "")
+    hits = ads.try_rules(verifier, edited, "야간 전담 경비원", "")
     assert [(h["rule_id"], h["field"], h["evidence"], h["citation"]) for h in hits] == [
         ("NIGHT_ONLY", "title", "야간 전담", "근로기준법 제70조")]
     with pytest.raises(InvalidRules, match="정규식 오류"):
-        ad_check.try_rules(verifier, _yaml_with(data, "NIGHT_ONLY", patterns=["야간("]), "야간 전담", "")
+        ads.try_rules(verifier, _yaml_with(data, "NIGHT_ONLY", patterns=["야간("]), "야간 전담", "")
     # trying writes nothing and leaves the verifier's own rules alone
-    assert ad_check.rule_history(engine).empty and verifier.rules == load_default_rules()
+    assert ads.rule_history(engine).empty and verifier.rules == load_default_rules()
 
 
 # --------------------------------------------------------------------------- drafts
@@ -220,7 +220,7 @@ def test_try_rules_checks_unsaved_text(engine: Engine, verifier: AdVerifier) -> 
 
 def test_validate_draft_gives_a_korean_message_per_field() -> None:
     with pytest.raises(InvalidDraft) as err:
-        ad_check.validate_draft({**DRAFT, "title": " 가 ", "body": "짧은 본문", "wage_type": "weekly", "wage": "2,500,000",
+        ads.validate_draft({**DRAFT, "title": " 가 ", "body": "짧은 본문", "wage_type": "weekly", "wage": "2,500,000",
                                  "hours_per_week": 0, "year": 1999})
     assert err.value.errors == {
         "title": "공고 제목을(를) 2자 이상 적어 주세요",
@@ -232,18 +232,18 @@ def test_validate_draft_gives_a_korean_message_per_field() -> None:
     }
     assert str(err.value).splitlines()[0] == "공고 제목을(를) 2자 이상 적어 주세요"
     with pytest.raises(InvalidDraft) as err:
-        ad_check.validate_draft({**DRAFT, "wage": "abc", "hours_per_week": 81})
+        ads.validate_draft({**DRAFT, "wage": "abc", "hours_per_week": 81})
     assert err.value.errors == {"wage": "임금액은(는) 숫자여야 합니다 (입력값: abc)",
                                 "hours_per_week": "주당 근로시간 값이 허용 범위를 벗어났습니다 (입력값: 81)"}
     with pytest.raises(InvalidDraft) as err:
-        ad_check.validate_draft({**DRAFT, "title": "가" * 201})
+        ads.validate_draft({**DRAFT, "title": "가" * 201})
     assert err.value.errors == {"title": "공고 제목은(는) 200자 이하여야 합니다"}
-    draft = ad_check.validate_draft({**DRAFT, "title": "  사무 보조 직원 모집  ", "wage": "2500000"})
+    draft = ads.validate_draft({**DRAFT, "title": "  사무 보조 직원 모집  ", "wage": "2500000"})
     assert draft.title == "사무 보조 직원 모집" and draft.wage == 2_500_000 and draft.hours_per_week == 40.0
 
 
 def test_check_draft_verdicts(verifier: AdVerifier, stored: pd.DataFrame, checks: pd.DataFrame) -> None:
-    clean = ad_check.check_draft(verifier, ad_check.validate_draft(DRAFT))
+    clean = ads.check_draft(verifier, ads.validate_draft(DRAFT))
     assert clean.decision == "pass" and clean.hits == () and clean.duplicates == ()
     # a draft written unlike the (small) world's postings is outside the classifier's domain: it
     # abstains and says so; inside the domain it must score the lawful draft below the threshold
@@ -254,14 +254,14 @@ def test_check_draft_verdicts(verifier: AdVerifier, stored: pd.DataFrame, checks
     assert clean.ml_terms  # explained either way: the page shows the classifier's terms
 
     # no phone in the contact or the text: the recruiter cannot be identified
-    no_phone = ad_check.check_draft(verifier, ad_check.validate_draft({**DRAFT, "contact": ""}))
+    no_phone = ads.check_draft(verifier, ads.validate_draft({**DRAFT, "contact": ""}))
     assert no_phone.decision == "review"
     assert [(h.rule_id, h.evidence) for h in no_phone.hits] == [("MISSING_IDENTITY", "전화번호 없음")]
-    phone_in_body = ad_check.validate_draft({**DRAFT, "contact": "", "body": DRAFT["body"] + "\n문의 02-765-4321"})
-    assert ad_check.check_draft(verifier, phone_in_body).decision == "pass"
+    phone_in_body = ads.validate_draft({**DRAFT, "contact": "", "body": DRAFT["body"] + "\n문의 02-765-4321"})
+    assert ads.check_draft(verifier, phone_in_body).decision == "pass"
 
     body = "물류센터 상하차 업무입니다.\n남자만 지원 가능합니다.\n주민등록등본을 제출해 주세요."
-    unlawful = ad_check.check_draft(verifier, ad_check.validate_draft({**DRAFT, "title": "상하차 직원 모집", "body": body}))
+    unlawful = ads.check_draft(verifier, ads.validate_draft({**DRAFT, "title": "상하차 직원 모집", "body": body}))
     assert unlawful.decision == "block" and unlawful.score > 0.99
     assert [h.rule_id for h in unlawful.hits] == ["SEX_DISCRIM", "RRN_REQUEST"]
     for hit in unlawful.hits:
@@ -272,31 +272,31 @@ def test_check_draft_verdicts(verifier: AdVerifier, stored: pd.DataFrame, checks
     assert unlawful.hits[1].citation == "개인정보보호법 제24조의2"
 
     # 2,000,000원 a month for 40 hours is 9,569원 an hour: below the 2025 minimum of 10,030원
-    low = ad_check.check_draft(verifier, ad_check.validate_draft({**DRAFT, "wage": 2_000_000, "year": 2025}))
+    low = ads.check_draft(verifier, ads.validate_draft({**DRAFT, "wage": 2_000_000, "year": 2025}))
     assert low.decision == "block" and [h.rule_id for h in low.hits] == ["BELOW_MIN_WAGE"]
     assert low.hits[0].evidence == "시간급 환산 9,569원 < 2025년 최저임금 10,030원"
-    long_draft = ad_check.validate_draft({**DRAFT, "wage": 4_500_000, "hours_per_week": 60})
-    long_hours = ad_check.check_draft(verifier, long_draft)
+    long_draft = ads.validate_draft({**DRAFT, "wage": 4_500_000, "hours_per_week": 60})
+    long_hours = ads.check_draft(verifier, long_draft)
     assert long_hours.decision == "review" and [h.rule_id for h in long_hours.hits] == ["EXCESS_HOURS"]
 
     # a copy of a stored posting (another company's name and phone) is a duplicate of it
     passed = set(checks.loc[checks["decision"] == "pass", "posting_id"])
     source = stored[stored["posting_id"].isin(passed)].iloc[0]
-    copy = ad_check.validate_draft({**DRAFT, "title": source["title"], "body": source["body"],
+    copy = ads.validate_draft({**DRAFT, "title": source["title"], "body": source["body"],
                                     "wage_type": source["wage_type"], "wage": int(source["wage"]),
                                     "hours_per_week": float(source["hours_per_week"]), "year": int(source["year"])})
-    duplicate = ad_check.check_draft(verifier, copy)
+    duplicate = ads.check_draft(verifier, copy)
     assert duplicate.decision == "review" and "DUPLICATE" in {h.rule_id for h in duplicate.hits}
     assert f"stored:{source['posting_id']}" in duplicate.duplicates
 
 
 def test_draft_hash_depends_on_every_field() -> None:
-    draft = ad_check.validate_draft(DRAFT)
-    same = ad_check.validate_draft(dict(DRAFT))
-    other = ad_check.validate_draft({**DRAFT, "contact": "02-123-4568"})
-    assert ad_check.draft_hash(draft) == ad_check.draft_hash(same)
-    assert ad_check.draft_hash(draft) != ad_check.draft_hash(other)
-    assert len(ad_check.draft_hash(draft)) == 64 and "한빛상사" not in ad_check.draft_hash(draft)
+    draft = ads.validate_draft(DRAFT)
+    same = ads.validate_draft(dict(DRAFT))
+    other = ads.validate_draft({**DRAFT, "contact": "02-123-4568"})
+    assert ads.draft_hash(draft) == ads.draft_hash(same)
+    assert ads.draft_hash(draft) != ads.draft_hash(other)
+    assert len(ads.draft_hash(draft)) == 64 and "한빛상사" not in ads.draft_hash(draft)
 
 
 # --------------------------------------------------------------------------- reviews
@@ -322,25 +322,25 @@ def test_save_review_refuses_bad_decisions_and_writes_nothing(
     message: str,
 ) -> None:
     posting_id = posting or _top_flagged(checks)
-    _, verdict = ad_check.posting_verdict(store, verifier, _top_flagged(checks))
+    _, verdict = ads.posting_verdict(store, verifier, _top_flagged(checks))
     with pytest.raises(InvalidReview) as err:
-        ad_check.save_review(store, posting_id=posting_id, reviewer="policy-review", decision=decision, comment=comment,
+        ads.save_review(store, posting_id=posting_id, reviewer="policy-review", decision=decision, comment=comment,
                              verdict=verdict, rule_set_version=1)
     assert str(err.value) == message
-    assert _count(store, "ad_reviews") == 0 and ad_check.count_reviews(store) == 0
+    assert _count(store, "ad_reviews") == 0 and ads.count_reviews(store) == 0
 
 
 def test_save_review_stores_the_reviewer_masked_comment_and_the_models_view(
     store: Engine, verifier: AdVerifier, checks: pd.DataFrame
 ) -> None:
     posting_id = _top_flagged(checks)
-    ad, verdict = ad_check.posting_verdict(store, verifier, posting_id)
+    ad, verdict = ads.posting_verdict(store, verifier, posting_id)
     assert int(ad["posting_id"]) == posting_id and verdict.decision != "pass"
     comment = "성별 제한 문구 삭제 요청. 담당 010-1234-5678로 연락"
-    ad_check.save_review(store, posting_id=posting_id, reviewer="policy-review", decision="reject", comment=comment,
+    ads.save_review(store, posting_id=posting_id, reviewer="policy-review", decision="reject", comment=comment,
                          verdict=verdict, rule_set_version=1)
-    (review,) = ad_check.load_reviews(store).to_dict("records")
-    assert list(ad_check.load_reviews(store).columns) == list(REVIEW_COLUMNS)
+    (review,) = ads.load_reviews(store).to_dict("records")
+    assert list(ads.load_reviews(store).columns) == list(REVIEW_COLUMNS)
     assert review["posting_id"] == posting_id and review["reviewer"] == "policy-review"
     assert review["decision"] == "reject"
     assert review["comment"] == mask_pii(comment) and "1234-5678" not in review["comment"]
@@ -351,26 +351,26 @@ def test_save_review_stores_the_reviewer_masked_comment_and_the_models_view(
 
     # an approval needs no comment; the newest decision comes first
     other = int(checks.loc[(checks["decision"] != "pass") & (checks["posting_id"] != posting_id), "posting_id"].iloc[0])
-    _, other_verdict = ad_check.posting_verdict(store, verifier, other)
-    ad_check.save_review(store, posting_id=other, reviewer="policy-review2", decision="approve", comment="",
+    _, other_verdict = ads.posting_verdict(store, verifier, other)
+    ads.save_review(store, posting_id=other, reviewer="policy-review2", decision="approve", comment="",
                          verdict=other_verdict, rule_set_version=3)
-    reviews = ad_check.load_reviews(store)
-    assert list(reviews["posting_id"]) == [other, posting_id] and ad_check.count_reviews(store) == 2
+    reviews = ads.load_reviews(store)
+    assert list(reviews["posting_id"]) == [other, posting_id] and ads.count_reviews(store) == 2
     assert reviews["comment"].iloc[0] == "" and reviews["rule_set_version"].iloc[0] == 3
-    assert list(ad_check.load_reviews(store, posting_id)["reviewer"]) == ["policy-review"]
+    assert list(ads.load_reviews(store, posting_id)["reviewer"]) == ["policy-review"]
 
 
 def test_posting_verdict_matches_the_build_and_refuses_unknown_postings(
     engine: Engine, verifier: AdVerifier, checks: pd.DataFrame
 ) -> None:
     for posting_id in checks.loc[checks["decision"] != "pass", "posting_id"].head(5):
-        ad, verdict = ad_check.posting_verdict(engine, verifier, int(posting_id))
+        ad, verdict = ads.posting_verdict(engine, verifier, int(posting_id))
         built = checks.set_index("posting_id").loc[int(posting_id)]
         assert verdict.decision == built["decision"] and verdict.reasons() == built["reasons"]
         assert verdict.score == pytest.approx(built["score"], abs=0.02)
         assert ad["title"] and ad["body"]
     with pytest.raises(LookupError, match="공고 #999999을\\(를\\) 찾을 수 없습니다"):
-        ad_check.posting_verdict(engine, verifier, 999_999)
+        ads.posting_verdict(engine, verifier, 999_999)
 
 
 # --------------------------------------------------------------------------- queue
@@ -379,10 +379,10 @@ def test_posting_verdict_matches_the_build_and_refuses_unknown_postings(
 def test_stored_verdicts_reuse_the_build_and_reverify_under_other_rules(
     engine: Engine, verifier: AdVerifier, checks: pd.DataFrame
 ) -> None:
-    assert ad_check.stored_verdicts(engine, verifier, checks) is checks
+    assert ads.stored_verdicts(engine, verifier, checks) is checks
     assert len(checks) == _count(engine, "postings")
     relaxed = verifier.with_rules(parse_rule_set(_yaml_with(_default_data(), "SEX_DISCRIM", severity="review")))
-    again = ad_check.stored_verdicts(engine, relaxed, checks)
+    again = ads.stored_verdicts(engine, relaxed, checks)
     assert again is not checks and list(again["posting_id"]) == list(checks["posting_id"])
     sex = checks["rule_ids"].map(lambda cell: "SEX_DISCRIM" in _ids(cell))
     only_sex = checks["rule_ids"] == "SEX_DISCRIM"
@@ -395,7 +395,7 @@ def test_stored_verdicts_reuse_the_build_and_reverify_under_other_rules(
 def test_review_queue_lists_flagged_postings_by_risk(
     checks: pd.DataFrame, titles: pd.DataFrame, no_reviews: pd.DataFrame
 ) -> None:
-    queue = ad_check.review_queue(checks, no_reviews, titles, QueueFilter())
+    queue = ads.review_queue(checks, no_reviews, titles, QueueFilter())
     flagged = checks[checks["decision"] != "pass"]
     assert 0 < len(queue) == len(flagged) < len(checks)
     assert set(queue["posting_id"]) == set(flagged["posting_id"]) and set(queue["decision"]) == {"review", "block"}
@@ -404,44 +404,44 @@ def test_review_queue_lists_flagged_postings_by_risk(
     assert list(queue["title"]) == list(names.loc[queue["posting_id"], "title"])
     assert list(queue["employer_name"]) == list(names.loc[queue["posting_id"], "employer_name"])
 
-    table = ad_check.queue_table(queue)
+    table = ads.queue_table(queue)
     assert list(table.columns) == ["공고 번호", "판정", "위험 점수", "공고명", "기업", "사유", "검토 결과"]
     assert set(table["판정"]) == {"재검증", "차단"} and list(table["공고 번호"]) == list(queue["posting_id"])
 
-    blocked = ad_check.review_queue(checks, no_reviews, titles, QueueFilter(decisions=("block",)))
+    blocked = ads.review_queue(checks, no_reviews, titles, QueueFilter(decisions=("block",)))
     assert set(blocked["posting_id"]) == set(flagged.loc[flagged["decision"] == "block", "posting_id"])
-    age = ad_check.review_queue(checks, no_reviews, titles, QueueFilter(rule_ids=("AGE_DISCRIM",)))
+    age = ads.review_queue(checks, no_reviews, titles, QueueFilter(rule_ids=("AGE_DISCRIM",)))
     assert 0 < len(age) < len(queue)
     has_age = flagged["rule_ids"].map(lambda c: "AGE_DISCRIM" in _ids(c))
     assert set(age["posting_id"]) == set(flagged.loc[has_age, "posting_id"])
-    wage = ad_check.review_queue(checks, no_reviews, titles, QueueFilter(laws=("최저임금법",)))
+    wage = ads.review_queue(checks, no_reviews, titles, QueueFilter(laws=("최저임금법",)))
     assert len(wage) > 0 and wage["reasons"].str.contains("BELOW_MIN_WAGE").all()
-    privacy = ad_check.review_queue(checks, no_reviews, titles, QueueFilter(families=("privacy",)))
+    privacy = ads.review_queue(checks, no_reviews, titles, QueueFilter(families=("privacy",)))
     assert len(privacy) > 0
     assert privacy["rule_ids"].map(lambda c: bool(_ids(c) & {"PERSONAL_INFO", "RRN_REQUEST"})).all()
-    both = ad_check.review_queue(checks, no_reviews, titles,
+    both = ads.review_queue(checks, no_reviews, titles,
                                  QueueFilter(decisions=("review",), rule_ids=("AGE_DISCRIM",)))
     assert set(both["posting_id"]) == set(age.loc[age["decision"] == "review", "posting_id"])
-    assert ad_check.review_queue(checks, no_reviews, titles, QueueFilter(rule_ids=("NO_SUCH_RULE",))).empty
+    assert ads.review_queue(checks, no_reviews, titles, QueueFilter(rule_ids=("NO_SUCH_RULE",))).empty
 
 
 def test_review_queue_hides_reviewed_postings_unless_asked(
     store: Engine, verifier: AdVerifier, checks: pd.DataFrame, titles: pd.DataFrame
 ) -> None:
-    queue = ad_check.review_queue(checks, ad_check.load_reviews(store), titles, QueueFilter())
+    queue = ads.review_queue(checks, ads.load_reviews(store), titles, QueueFilter())
     first, second = (int(p) for p in queue["posting_id"].head(2))
     for posting_id, decision in ((first, "approve"), (first, "reject"), (second, "approve")):
-        _, verdict = ad_check.posting_verdict(store, verifier, posting_id)
-        ad_check.save_review(store, posting_id=posting_id, reviewer="policy-queue", decision=decision,
+        _, verdict = ads.posting_verdict(store, verifier, posting_id)
+        ads.save_review(store, posting_id=posting_id, reviewer="policy-queue", decision=decision,
                              comment="문구 확인 후 결정", verdict=verdict, rule_set_version=1)
-    reviews = ad_check.load_reviews(store)
-    waiting = ad_check.review_queue(checks, reviews, titles, QueueFilter())
+    reviews = ads.load_reviews(store)
+    waiting = ads.review_queue(checks, reviews, titles, QueueFilter())
     assert len(waiting) == len(queue) - 2 and not {first, second} & set(waiting["posting_id"])
-    everything = ad_check.review_queue(checks, reviews, titles, QueueFilter(include_reviewed=True))
+    everything = ads.review_queue(checks, reviews, titles, QueueFilter(include_reviewed=True))
     assert list(everything["posting_id"]) == list(queue["posting_id"])
     latest = everything.set_index("posting_id")["review"]
     assert latest[first] == "reject" and latest[second] == "approve"  # the newest decision counts
-    assert ad_check.queue_table(everything).set_index("공고 번호").loc[first, "검토 결과"] == "반려(보류)"
+    assert ads.queue_table(everything).set_index("공고 번호").loc[first, "검토 결과"] == "반려(보류)"
 
 
 def test_law_filter_finds_every_law_a_rule_cites(
@@ -449,7 +449,7 @@ def test_law_filter_finds_every_law_a_rule_cites(
 ) -> None:
     appearance = set(checks.loc[checks["rule_ids"].map(lambda c: "APPEARANCE" in _ids(c)), "posting_id"])
     assert appearance
-    hiring_law = ad_check.review_queue(checks, no_reviews, titles, QueueFilter(laws=("채용절차법",)))
+    hiring_law = ads.review_queue(checks, no_reviews, titles, QueueFilter(laws=("채용절차법",)))
     assert appearance <= set(hiring_law["posting_id"])
 
 
@@ -463,7 +463,7 @@ def test_queue_metrics_by_hand() -> None:
         {"posting_id": 9, "decision": "reject", "model_decision": "review"},
         {"posting_id": 8, "decision": "reject", "model_decision": "review"},  # older decision on 8
     ])
-    metrics = ad_check.queue_metrics(checks, reviews)
+    metrics = ads.queue_metrics(checks, reviews)
     assert (metrics.n_postings, metrics.n_flagged, metrics.n_waiting, metrics.n_reviewed) == (10, 5, 2, 3)
     assert metrics.share_passed == pytest.approx(0.5)
     assert metrics.agreement == pytest.approx(2 / 3)  # 6 and 9 rejected, 8 approved at last
@@ -471,15 +471,15 @@ def test_queue_metrics_by_hand() -> None:
 
 
 def test_queue_metrics_before_any_review(checks: pd.DataFrame, no_reviews: pd.DataFrame) -> None:
-    metrics = ad_check.queue_metrics(checks, no_reviews)
+    metrics = ads.queue_metrics(checks, no_reviews)
     flagged = int((checks["decision"] != "pass").sum())
     counts = (metrics.n_postings, metrics.n_flagged, metrics.n_waiting, metrics.n_reviewed)
     assert counts == (len(checks), flagged, flagged, 0)
     assert metrics.share_passed == pytest.approx(1 - flagged / len(checks))
     assert all(math.isnan(v) for v in (metrics.agreement, metrics.agreement_block, metrics.agreement_review))
-    assert math.isnan(ad_check.queue_metrics(checks, pd.DataFrame()).agreement)
+    assert math.isnan(ads.queue_metrics(checks, pd.DataFrame()).agreement)
 
 
 def test_family_labels_are_korean() -> None:
-    assert ad_check.family_label("discrimination") == "차별" and ad_check.family_label("platform") == "운영 기준"
-    assert ad_check.family_label("unknown") == "unknown"
+    assert ads.family_label("discrimination") == "차별" and ads.family_label("platform") == "운영 기준"
+    assert ads.family_label("unknown") == "unknown"

@@ -9,12 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app.config import get_settings
-from app.ml.employment import EmploymentModel, load_employment_model
-from app.reference.codes import SERVICE_LABELS
-from app.reference.tables import load_reference
-from app.services import employment as emp
-from app.services.employment_cli import (
+from app.cli.employment import (
     IDENTIFYING_COLUMNS,
     OPTIONAL_COLUMNS,
     OUTPUT_ADDED,
@@ -22,7 +17,12 @@ from app.services.employment_cli import (
     SERVICE_COLUMNS,
     main_employment,
 )
-from app.services.employment_reasons import factor_table, group_contributions
+from app.config import get_settings
+from app.ml.employment import EmploymentModel, load_employment_model
+from app.reference.codes import SERVICE_LABELS
+from app.reference.tables import load_reference
+from app.services import employment as emp
+from app.services.employment.reasons import factor_table, group_contributions
 
 pytestmark = pytest.mark.filterwarnings("ignore:LightGBM binary classifier:UserWarning")
 

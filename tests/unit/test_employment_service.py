@@ -25,7 +25,7 @@ from app.ml.employment import EmploymentModel, load_employment_model
 from app.ml.employment_features import FEATURES, HORIZON_DAYS
 from app.reference.codes import SERVICE_LABELS, SERVICES
 from app.services import employment as emp
-from app.services.employment_reasons import (
+from app.services.employment.reasons import (
     FACTOR_ORDER,
     effect_reason,
     factor_sentence,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from app.cli.hiring import main_hiring
 from app.ml.hiring import HiringModel, load_hiring_model
 from app.services import hiring
-from app.services.hiring_cli import main_hiring
 from tests.unit.test_hiring_service import build_hiring_world
 
 HEADER = (

@@ -25,8 +25,8 @@ from app.ml.hiring_scorer import scorer_for
 from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, STATUTORY_WELFARE
 from app.reference.tables import load_reference
 from app.services import audit, hiring
-from app.services import hiring_plans as plans_mod
-from app.services.hiring_conditions import FIELD_LABELS
+from app.services.hiring import plans as plans_mod
+from app.services.hiring.conditions import FIELD_LABELS
 
 REF = load_reference()
 KECO = tuple(sorted(REF.occupations["keco_code"]))

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from app.cli.imports import main_import
 from app.db import importers
 from app.db.engine import make_engine
 from app.db.importers import (
@@ -22,7 +23,6 @@ from app.db.importers import (
     import_postings,
     import_seekers,
     is_valid_business_no,
-    main_import,
     monthly_wage_krw,
 )
 from app.db.orm import Employer, Posting, Seeker, SeekerCertificate, create_schema

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from app.reference.codes import EMPLOYMENT_TYPES
-from app.services.posting_answers import (
+from app.services.posting.answers import (
     MAX_LINE_CHARS,
     MAX_LINES,
     STEP_BY_KEY,

@@ -43,8 +43,8 @@ from app.ml.occupation import (
 )
 from app.reference.tables import load_reference
 from app.services import hiring
-from app.services.posting_answers import STEPS, AssistantAnswers, parse_answer, validate_answers
-from app.services.posting_assistant import (
+from app.services.posting.answers import STEPS, AssistantAnswers, parse_answer, validate_answers
+from app.services.posting.assistant import (
     MAX_SECTION_CHARS,
     POSTING_DAYS,
     PRESENCE_ITEMS,

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from app.services.verify_cli import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, main_verify, read_ads
+from app.cli.verify import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, main_verify, read_ads
 from app.verify.rules import default_rules_path
 from app.verify.verifier import load_ad_verifier, verdict_frame
 

@@ -28,12 +28,11 @@ Modules, one job each:
 * :mod:`.wages` — :func:`monthly_wage_krw` and the minimum-wage screen (reference table)
 * :mod:`.codes` — which KECO, 시도, welfare and certificate codes are allowed
 * :mod:`.passes` — the validation pass and the write pass (reads ``passes.CHUNK_ROWS`` at call time)
-* :mod:`.postings`, :mod:`.seekers` — the two importers; :mod:`.cli` — ``python -m app import``
+* :mod:`.postings`, :mod:`.seekers` — the two importers (the command is :mod:`app.cli.imports`)
 """
 
 from __future__ import annotations
 
-from app.db.importers.cli import main_import
 from app.db.importers.codes import REGION_CODES
 from app.db.importers.passes import CHUNK_ROWS
 from app.db.importers.postings import import_postings
@@ -64,6 +63,5 @@ __all__ = [
     "import_postings",
     "import_seekers",
     "is_valid_business_no",
-    "main_import",
     "monthly_wage_krw",
 ]

@@ -12,8 +12,8 @@ import pandas as pd
 from app.labour import monthly_equivalent
 from app.ml.hiring import HiringModel
 from app.ml.hiring_scorer import FACTORS, scorer_for, welfare_counts
-from app.services.hiring_conditions import PostingConditions, legal_minimum_amount
-from app.services.hiring_reasons import factor_sentences
+from app.services.hiring.conditions import PostingConditions, legal_minimum_amount
+from app.services.hiring.reasons import factor_sentences
 
 
 def columns_of(conditions: Sequence[PostingConditions]) -> dict[str, np.ndarray]:

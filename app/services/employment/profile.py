@@ -1,23 +1,9 @@
-"""Employment-success use cases (취업성공모델): the one module the counsellor and policy pages import.
-
-* caseload — :func:`score_caseload` (every open seeker with probability, band and main risk
-  factor), :func:`filter_caseload`, :func:`caseload_table`, :func:`caseload_csv` (masked);
-* one seeker — :func:`seeker_profile` (masked summary and documents, probability with interval,
-  reasons, services ranked by estimated effect, similar past seekers), :func:`whatif`;
-* counsellor override — :func:`save_override`, :func:`load_overrides`, :func:`override_report`;
-* policy — :func:`load_risk_bands`, :func:`save_risk_bands`, :func:`band_shares`,
-  :func:`threshold_tradeoff`, :func:`fairness_reports`, :func:`caseload_aggregates`.
-
-Every prediction a user sees should be logged with :func:`app.services.audit.log_model_output`
-(``model_version`` and ``input_hash`` of the results here).
-"""
+"""One seeker's profile for a counsellor: masked summary and documents, probability with interval,
+reasons, services ranked by estimated effect, similar past seekers, and the what-if."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,35 +15,10 @@ from app.ml.employment import EmploymentModel
 from app.ml.employment_features import HORIZON_DAYS, MAX_RELEVANT_CERTIFICATES, split_cohorts
 from app.reference.codes import SERVICE_LABELS, SERVICES
 from app.reference.names import occupation_names, region_short
-from app.services.employment_reasons import effect_reason, factor_table, group_contributions
-from app.services.employment_store import (
-    RISK_BANDS,
-    RISK_ORDER,
-    InvalidBands,
-    InvalidOverride,
-    OverrideReport,
-    RiskBands,
-    SeekerNotFound,
-    latest_overrides,
-    load_band_history,
-    load_masked_documents,
-    load_masked_names,
-    load_overrides,
-    load_risk_bands,
-    override_report,
-    save_override,
-    save_risk_bands,
-)
-from app.services.explorer import to_csv_bytes
+from app.services.employment.caseload import FUTURE_COLUMNS, input_hash, score_frame
+from app.services.employment.reasons import effect_reason, factor_table, group_contributions
+from app.services.employment.store import RiskBands, SeekerNotFound, load_masked_documents, load_overrides
 from app.text.korean import format_manwon
-
-__all__ = [
-    "RISK_BANDS", "RISK_ORDER", "CaseloadFilter", "InvalidBands", "InvalidOverride", "InvalidWhatIf", "MaskedDocuments",
-    "OverrideReport", "RiskBands", "SeekerNotFound", "SeekerProfile", "WhatIf", "WhatIfResult", "band_shares",
-    "caseload_aggregates", "caseload_csv", "caseload_table", "fairness_reports", "filter_caseload",
-    "latest_overrides", "load_band_history", "load_overrides", "load_risk_bands", "override_report", "save_override",
-    "save_risk_bands", "score_caseload", "score_records", "seeker_profile", "threshold_tradeoff", "whatif",
-]  # fmt: skip
 
 MIN_DESIRED_WAGE, MAX_DESIRED_WAGE = 500_000, 30_000_000
 MAX_EXTRA_CERTIFICATES = 3
@@ -65,159 +26,6 @@ MAX_EXTRA_CERTIFICATES = 3
 
 class InvalidWhatIf(ValueError):
     """A what-if change that cannot be scored (Korean message)."""
-
-
-def input_hash(features: Mapping[str, object], version: str, *extra: object) -> str:
-    """SHA-256 of the canonical model input (what the audit log keeps instead of the input)."""
-    payload = json.dumps({"v": version, "x": {k: str(v) for k, v in sorted(features.items())}, "e": [str(e) for e in extra]},
-                         ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-# --------------------------------------------------------------------------- caseload
-
-
-def score_records(records: pd.DataFrame, model: EmploymentModel, bands: RiskBands) -> pd.DataFrame:
-    """Probability, interval, band, still-searching probability and main risk factor of records.
-
-    The band follows the model's target — employment within 180 days *of registration* — so it
-    does not drift as a seeker's search goes on, and the fairness audit grades exactly what is
-    shown. The still-searching probability adds what the days already spent say.
-
-    Args:
-        records: Seeker records (``load_seeker_records`` columns), optionally with
-            ``days_since_registration`` (default 0).
-        model: The employment-success model.
-        bands: Risk bands in force.
-
-    Returns:
-        ``records`` with ``probability``, ``probability_low``, ``probability_high`` (at
-        registration), ``probability_now`` (employed by day 180 given not yet on the caseload
-        date), ``band`` and ``main_factor`` (the factor that lowers the probability most).
-    """
-    x = model.features(records)
-    return _score_frame(records, x, model, bands)
-
-
-def _score_frame(records: pd.DataFrame, x: pd.DataFrame, model: EmploymentModel, bands: RiskBands) -> pd.DataFrame:
-    """:func:`score_records` for records whose model frame ``x`` is already built."""
-    predicted = model.predict(x)
-    days = records["days_since_registration"].to_numpy(int) if "days_since_registration" in records else np.zeros(len(x))
-    p = predicted["probability"].to_numpy()
-    values, _ = model.explain(x)
-    grouped = group_contributions(values)
-    worst = grouped.idxmin(axis=1).where(grouped.min(axis=1) < 0, "")
-    return records.assign(
-        probability=p,
-        probability_low=predicted["probability_low"].to_numpy(),
-        probability_high=predicted["probability_high"].to_numpy(),
-        probability_now=model.current_probability(p, days),
-        band=bands.bands(p),
-        main_factor=worst.to_numpy(),
-    )
-
-
-SCORE_COLUMNS: tuple[str, ...] = (
-    "probability", "probability_low", "probability_high", "probability_now", "band", "main_factor",
-)  # fmt: skip
-CASELOAD_COLUMNS: tuple[str, ...] = ("masked_name", "override_band", "final_band", "desired_occupation", "desired_region")
-FUTURE_COLUMNS: tuple[str, ...] = ("employed_180d", "days_to_employment")
-"""Outcomes after the caseload date: known to the world, unknown to a counsellor on that date, so
-they never leave the caseload functions."""
-
-
-def _open_caseload(engine: Engine, model: EmploymentModel) -> pd.DataFrame:
-    cutoff = pd.Timestamp(model.as_of).date() - dt.timedelta(days=HORIZON_DAYS)
-    records = load_seeker_records(engine, as_of=model.as_of, registered_after=cutoff)
-    _, caseload = split_cohorts(records, model.as_of)
-    return caseload.drop(columns=list(FUTURE_COLUMNS)).reset_index(drop=True)
-
-
-def score_caseload(engine: Engine, model: EmploymentModel, bands: RiskBands) -> pd.DataFrame:
-    """Every seeker of the open caseload (registered within 180 days of the caseload date and not
-    yet employed), scored, with their masked name and newest counsellor override.
-
-    Returns:
-        :func:`score_records` columns plus ``masked_name``, ``override_band`` (empty when none),
-        ``final_band`` (override, else model band), ``desired_occupation``, ``desired_region``.
-        Highest risk first.
-    """
-    caseload = _open_caseload(engine, model)
-    if caseload.empty:
-        return pd.DataFrame(columns=[*caseload.columns, *SCORE_COLUMNS, *CASELOAD_COLUMNS])
-    scored = score_records(caseload, model, bands)
-    names = load_masked_names(engine, scored["id"].astype(int).tolist())
-    overrides = latest_overrides(engine)
-    scored["masked_name"] = scored["id"].map(names).fillna("")
-    scored["override_band"] = scored["id"].map(overrides).fillna("")
-    scored["final_band"] = scored["override_band"].where(scored["override_band"] != "", scored["band"])
-    scored["desired_occupation"] = [occupation_names(str(k))[0] for k in scored["desired_keco"]]
-    scored["desired_region"] = [region_short(str(r)) for r in scored["desired_region_code"]]
-    return scored.sort_values(["probability", "id"]).reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class CaseloadFilter:
-    """Conditions on the caseload table; empty values mean "no condition".
-
-    Attributes:
-        bands: Final bands to show.
-        region_codes: Desired 시도 codes.
-        keco_prefix: Desired KECO code prefix (1–3 digits).
-        search: Seeker number (e.g. ``"1234"``/``"#1234"``) or a word of the desired occupation.
-        min_days: Fewest days since registration.
-    """
-
-    bands: tuple[str, ...] = ()
-    region_codes: tuple[str, ...] = ()
-    keco_prefix: str = ""
-    search: str = ""
-    min_days: int = 0
-
-
-def filter_caseload(scored: pd.DataFrame, flt: CaseloadFilter) -> pd.DataFrame:
-    """Rows of :func:`score_caseload` output that meet ``flt`` (order kept)."""
-    mask = pd.Series(True, index=scored.index)
-    if flt.bands:
-        mask &= scored["final_band"].isin(flt.bands)
-    if flt.region_codes:
-        mask &= scored["desired_region_code"].astype(str).isin(flt.region_codes)
-    if flt.keco_prefix:
-        mask &= scored["desired_keco"].astype(str).str.startswith(flt.keco_prefix)
-    if flt.min_days:
-        mask &= scored["days_since_registration"] >= int(flt.min_days)
-    term = flt.search.strip().lstrip("#")
-    if term:
-        if term.isdigit():
-            mask &= scored["id"].astype(str) == term
-        else:
-            mask &= scored["desired_occupation"].str.contains(term, regex=False)
-    return scored[mask]
-
-
-def caseload_table(scored: pd.DataFrame) -> pd.DataFrame:
-    """Display and export table (Korean columns; masked names only, no contact or address)."""
-    return pd.DataFrame(
-        {
-            "구직자 번호": scored["id"].astype(int),
-            "성명(마스킹)": scored["masked_name"].astype(str),
-            "연령": scored["age"].astype(int),
-            "희망 직종": scored["desired_occupation"].astype(str),
-            "희망 지역": scored["desired_region"].astype(str),
-            "등록 후 일수": scored["days_since_registration"].astype(int),
-            "180일 내 취업확률": scored["probability"].round(3),
-            "남은 기간 취업확률": scored["probability_now"].round(3),
-            "위험도": scored["final_band"].astype(str),
-            "모델 판정": scored["band"].astype(str),
-            "상담사 조정": scored["override_band"].astype(str),
-            "주요 위험 요인": scored["main_factor"].astype(str),
-        }
-    )
-
-
-def caseload_csv(scored: pd.DataFrame) -> bytes:
-    """CSV of :func:`caseload_table` (UTF-8 with BOM for Excel); names are masked."""
-    return to_csv_bytes(caseload_table(scored))
 
 
 # --------------------------------------------------------------------------- one seeker
@@ -375,7 +183,7 @@ def seeker_profile(engine: Engine, model: EmploymentModel, seeker_id: int, bands
         )
     caseload = caseload.drop(columns=list(FUTURE_COLUMNS)).reset_index(drop=True)
     x = model.features(caseload)
-    scored = _score_frame(caseload, x, model, bands)
+    scored = score_frame(caseload, x, model, bands)
     row = scored.iloc[0]
     record = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
     values, base = model.explain(x)
@@ -491,77 +299,4 @@ def whatif(model: EmploymentModel, profile: SeekerProfile, change: WhatIf) -> Wh
         input_hash=input_hash(x.iloc[0].to_dict(), str(model.version), profile.days_since_registration),
     )
 
-
-# --------------------------------------------------------------------------- policy
-
-
-def band_shares(scored: pd.DataFrame, bands: RiskBands, *, column: str = "probability") -> pd.DataFrame:
-    """Caseload share of each band under ``bands`` (``band, n, share``), highest risk first."""
-    labels = bands.bands(scored[column].to_numpy(float)) if len(scored) else np.array([], dtype=str)
-    counts = pd.Series(labels).value_counts().reindex(list(RISK_BANDS), fill_value=0)
-    total = max(int(counts.sum()), 1)
-    return pd.DataFrame({"band": list(RISK_BANDS), "n": counts.to_numpy(int), "share": counts.to_numpy(float) / total})
-
-
-def caseload_aggregates(scored: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Policy view of the caseload (no individual rows): per desired region or occupation group.
-
-    Args:
-        scored: :func:`score_caseload` output.
-        by: ``"region"`` (희망 시도) or ``"occupation"`` (희망 직종 대분류).
-
-    Returns:
-        ``group, n, mean_probability, high_risk_share, mean_days`` (fewest-chance first).
-    """
-    if by == "region":
-        key = scored["desired_region"]
-    elif by == "occupation":
-        key = pd.Series([occupation_names(str(k))[2] for k in scored["desired_keco"]], index=scored.index)
-    else:
-        raise ValueError(f"집계 기준은 region, occupation 중 하나여야 합니다 (입력값: {by})")
-    frame = scored.assign(group=key.to_numpy(), high=(scored["final_band"] == "고위험").astype(float))
-    table = frame.groupby("group").agg(
-        n=("id", "size"), mean_probability=("probability", "mean"), high_risk_share=("high", "mean"),
-        mean_days=("days_since_registration", "mean"),
-    )  # fmt: skip
-    return table.reset_index().sort_values(["mean_probability", "group"]).reset_index(drop=True)
-
-
-def _audit_groups(model: EmploymentModel) -> pd.DataFrame:
-    frame = model.audit_frame
-    return pd.DataFrame({
-        "sex": frame["sex"].astype(str), "age_band": frame["age_band"].astype(str),
-        "disability": frame["disability"].astype(str), "region": [region_short(str(r)) for r in frame["region"]],
-    })  # fmt: skip
-
-
-FAIRNESS_SIGNIFICANCE = 0.05
-"""A gap is flagged when it exceeds the tolerance *and* is significant at this level."""
-
-
-def fairness_reports(model: EmploymentModel, bands: RiskBands, *, tolerance: float, min_group_size: int) -> dict[str, object]:
-    """Fairness audits of the held-out cohort: ``{"main": …, "age_blind": …}``
-    (:class:`app.ml.fairness.FairnessReport`), high risk meaning p < ``bands.high_below``; gaps
-    are flagged when over ``tolerance`` and significant at :data:`FAIRNESS_SIGNIFICANCE`."""
-    from app.ml.fairness import audit_fairness  # noqa: PLC0415 - fairlearn only where it is used
-
-    frame = model.audit_frame
-    groups = _audit_groups(model)
-    reports = {}
-    for name, column in (("main", "probability"), ("age_blind", "probability_age_blind")):
-        p = frame[column].to_numpy(float)
-        reports[name] = audit_fairness(frame["employed"].to_numpy(int), p, p < bands.high_below, groups,
-                                       tolerance=tolerance, min_group_size=min_group_size,
-                                       significance=FAIRNESS_SIGNIFICANCE)
-    return reports
-
-
-def threshold_tradeoff(model: EmploymentModel, thresholds: Sequence[float], *, min_group_size: int) -> pd.DataFrame:
-    """Accuracy and equity of each candidate high-risk threshold on the held-out cohort
-    (:func:`app.ml.fairness.threshold_tradeoff`)."""
-    from app.ml.fairness import threshold_tradeoff as tradeoff  # noqa: PLC0415
-
-    frame = model.audit_frame
-    return tradeoff(frame["employed"].to_numpy(int), frame["probability"].to_numpy(float), _audit_groups(model),
-                    list(thresholds), min_group_size=min_group_size)
 

@@ -18,14 +18,14 @@ from app.db.repositories import scenarios as scenario_repo
 from app.db.repositories.postings import SECTION_COLUMNS
 from app.ml.hiring_features import count_sections
 from app.reference.names import occupation_names, region_short, size_label, welfare_names
-from app.services.hiring_conditions import (
+from app.services.hiring.conditions import (
     FIELD_LABELS,
     InvalidConditions,
     PostingAccessDenied,
     PostingConditions,
     validate_conditions,
 )
-from app.services.hiring_scoring import Prediction
+from app.services.hiring.scoring import Prediction
 from app.text.korean import format_kst_datetime, format_manwon, format_rate, format_wage
 
 SCENARIO_NAME_MAX = 60

@@ -48,15 +48,15 @@ from app.ml.hiring import HiringModel
 from app.ml.hiring_scorer import Scorer, scorer_for
 from app.reference.codes import SOCIAL_INSURANCE, STATUTORY_WELFARE
 from app.reference.names import welfare_names
-from app.services.hiring_conditions import (
+from app.services.hiring.conditions import (
     InvalidConditions,
     PostingConditions,
     lawful_baseline,
     legal_minimum_amount,
     pays_minimum_wage,
 )
-from app.services.hiring_market import MarketBounds
-from app.services.hiring_scoring import probabilities
+from app.services.hiring.market import MarketBounds
+from app.services.hiring.scoring import probabilities
 from app.text.korean import format_rate, format_wage, format_wage_amount
 
 WEEKS_PER_MONTH = 365.0 / 7.0 / 12.0
@@ -177,7 +177,7 @@ def build_levers(conditions: PostingConditions, bounds: MarketBounds) -> Levers:
 def lever_columns(lv: Levers, h: np.ndarray, k: np.ndarray, w: np.ndarray, flags: Mapping[str, np.ndarray]) -> dict:
     """Model columns for candidate rows (index arrays into the lever grid)."""
     from app.ml.hiring_scorer import welfare_counts
-    from app.services.hiring_scoring import repeat_columns
+    from app.services.hiring.scoring import repeat_columns
 
     n = len(h)
     extra, insured = welfare_counts(lv.base.welfare_codes)

@@ -18,10 +18,10 @@ import numpy as np
 from app.labour import full_time_equivalent, monthly_equivalent
 from app.ml.hiring import HiringModel
 from app.ml.hiring_scorer import scorer_for
-from app.services.hiring_conditions import N_SECTIONS, PostingConditions
-from app.services.hiring_market import MarketBounds
-from app.services.hiring_plans import Levers, build_levers, changed_conditions, lever_columns, lever_costs
-from app.services.hiring_scoring import probabilities, repeat_columns
+from app.services.hiring.conditions import N_SECTIONS, PostingConditions
+from app.services.hiring.market import MarketBounds
+from app.services.hiring.plans import Levers, build_levers, changed_conditions, lever_columns, lever_costs
+from app.services.hiring.scoring import probabilities, repeat_columns
 from app.text.korean import format_manwon, format_rate
 
 MIN_GAIN = 0.001

@@ -30,10 +30,10 @@ from app.llm.offline import BACKEND_NAME as OFFLINE_NAME
 from app.llm.offline import OfflineGenerator, occupation_knowledge
 from app.ml.occupation import OccupationClassifier, OccupationGuess, posting_text
 from app.reference.tables import load_reference
-from app.services.ad_check import DraftAd, check_draft
-from app.services.hiring_conditions import validate_conditions
-from app.services.hiring_scoring import Prediction, predict
-from app.services.posting_answers import AssistantAnswers
+from app.services.ads import DraftAd, check_draft
+from app.services.hiring.conditions import validate_conditions
+from app.services.hiring.scoring import Prediction, predict
+from app.services.posting.answers import AssistantAnswers
 from app.text.korean import format_manwon, format_wage
 from app.text.pii import mask_pii
 from app.verify.decision import Verdict

@@ -7,12 +7,14 @@ shows a traceback for an input problem.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from collections.abc import Callable
 
 from tqdm import tqdm
 
+from app import threads
 from app.config import get_settings
 
 
@@ -83,39 +85,21 @@ def _ensure_users() -> None:
         print(f"데모 계정을 만들었습니다 ({settings.users_file}). 비밀번호는 config/demo_credentials.txt 에 있습니다.")
 
 
-def cmd_reference(args: argparse.Namespace) -> int:
-    """Rebuild data/reference/*.csv from ../shared/data."""
-    from app.reference.build import main_reference
-
-    return main_reference(args.rest)
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """Import real postings or seekers from CSV."""
-    from app.db.importers import main_import
-
-    return main_import([args.kind, *args.rest])
+_DELEGATED: dict[str, tuple[str, str]] = {
+    "reference": ("app.reference.build", "main_reference"),
+    "import": ("app.cli.imports", "main_import"),
+    "hiring": ("app.cli.hiring", "main_hiring"),
+    "employment": ("app.cli.employment", "main_employment"),
+    "verify": ("app.cli.verify", "main_verify"),
+}
+"""Commands that parse their own options: word -> (module, entry function taking the rest of argv).
+Imported only when used, so ``python -m app build`` never loads the scoring commands' libraries."""
 
 
-def cmd_hiring(args: argparse.Namespace) -> int:
-    """Score postings with the hiring-success model (``hiring score``)."""
-    from app.services.hiring_cli import main_hiring
-
-    return main_hiring(args.rest)
-
-
-def cmd_employment(args: argparse.Namespace) -> int:
-    """Score seekers with the employment-success model (``employment score``)."""
-    from app.services.employment_cli import main_employment
-
-    return main_employment(args.rest)
-
-
-def cmd_verify(args: argparse.Namespace) -> int:
-    """Verify job ads (``verify``) or train the classifier (``verify train``)."""
-    from app.services.verify_cli import main_verify
-
-    return main_verify(args.rest)
+def run_delegated(word: str, rest: list[str]) -> int:
+    """Run a command of :data:`_DELEGATED` with the arguments after its word."""
+    module, function = _DELEGATED[word]
+    return int(getattr(importlib.import_module(module), function)(rest))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -137,54 +121,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     reference = sub.add_parser("reference", help="참조 테이블을 공개 자료에서 다시 만듭니다")
     reference.add_argument("rest", nargs=argparse.REMAINDER)
-    reference.set_defaults(func=cmd_reference)
+    reference.set_defaults(func=lambda a: run_delegated("reference", a.rest))
 
     importer = sub.add_parser("import", help="실제 공고·구직자 CSV를 가져옵니다")
     importer.add_argument("kind", choices=["postings", "seekers"])
     importer.add_argument("rest", nargs=argparse.REMAINDER)
-    importer.set_defaults(func=cmd_import)
+    importer.set_defaults(func=lambda a: run_delegated("import", [a.kind, *a.rest]))
 
     hiring = sub.add_parser("hiring", help="채용성공 예측모델: 공고 CSV 채점 (hiring score --input … --output …)")
     hiring.add_argument("rest", nargs=argparse.REMAINDER)
-    hiring.set_defaults(func=cmd_hiring)
+    hiring.set_defaults(func=lambda a: run_delegated("hiring", a.rest))
 
     employment = sub.add_parser("employment", help="취업성공 예측모델: 구직자 CSV 채점 (employment score --input … --output …)")
     employment.add_argument("rest", nargs=argparse.REMAINDER)
-    employment.set_defaults(func=cmd_employment)
+    employment.set_defaults(func=lambda a: run_delegated("employment", a.rest))
 
     verify = sub.add_parser("verify", help="구인광고 AI 검증: 광고 CSV 검증 (verify --input … --output …), 분류 모델 학습 (verify train …)")
     verify.add_argument("rest", nargs=argparse.REMAINDER)
-    verify.set_defaults(func=cmd_verify)
+    verify.set_defaults(func=lambda a: run_delegated("verify", a.rest))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
+    threads.limit_loaded_pools()
     argv = list(sys.argv[1:] if argv is None else argv)
-    # reference/import/hiring/employment/verify own their option parsing: hand them everything after the sub-command.
-    if argv and argv[0] == "reference":
-        from app.reference.build import main_reference
-
-        return main_reference(argv[1:])
-    if argv and argv[0] == "import":
-        from app.db.importers import main_import
-
-        return main_import(argv[1:])
-    if argv and argv[0] == "hiring":
-        from app.services.hiring_cli import main_hiring
-
-        return main_hiring(argv[1:])
-    if argv and argv[0] == "employment":
-        from app.services.employment_cli import main_employment
-
-        return main_employment(argv[1:])
-    if argv and argv[0] == "verify":
-        from app.services.verify_cli import main_verify
-
-        return main_verify(argv[1:])
+    # reference/import/hiring/employment/verify own their option parsing: hand them everything after the word.
+    if argv and argv[0] in _DELEGATED:
+        return run_delegated(argv[0], argv[1:])
     args = build_parser().parse_args(argv)
     return int(args.func(args))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

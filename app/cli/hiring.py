@@ -10,19 +10,22 @@ partial file.
 from __future__ import annotations
 
 import argparse
-import csv
-import sys
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from app.db.importers.csv_reader import FileProblem, read_cells
+from app.cli.runner import FileCommand, ReadResult, header_names, input_rows, row_id, run_command_line, run_file_command
+from app.config import get_settings
 from app.db.repositories.postings import SECTION_COLUMNS
 from app.ml.hiring_features import count_sections
-from app.services.cli_io import check_output_path, report_input_errors, write_result
-from app.services.hiring_conditions import InvalidConditions, PostingConditions, validate_conditions
+from app.services.hiring import (
+    HiringModel,
+    InvalidConditions,
+    PostingConditions,
+    load_hiring_model,
+    validate_conditions,
+)
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "keco_code", "region_code", "size_code", "wage_type", "wage_amount", "weekly_hours", "employment_type",
@@ -39,16 +42,6 @@ CONDITION_COLUMNS: tuple[str, ...] = (
 OUTPUT_ADDED: tuple[str, ...] = ("probability", "probability_low", "probability_high", "days",
                                  "reason_1", "reason_2", "reason_3")
 MAX_ID_CHARS = 40
-
-
-def _header(path: Path) -> set[str]:
-    """Lower-cased column names of the first line (empty when unreadable; read_cells reports why)."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            first = next(csv.reader(handle), [])
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return set()
-    return {name.strip().lower() for name in first}
 
 
 def _raw_conditions(cells: dict[str, str], header: set[str]) -> dict[str, object]:
@@ -74,26 +67,13 @@ def read_postings(path: Path) -> tuple[list[tuple[str, PostingConditions]], list
     errors: list[str] = []
     notes: list[str] = []
     rows: list[tuple[str, PostingConditions]] = []
-    header = _header(path)
-    try:
-        for line, cells in read_cells(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes):
-            identifier = cells.get("id", str(len(rows) + 1))
-            if len(identifier) > MAX_ID_CHARS:
-                errors.append(f"{line}행: [id] id는 {MAX_ID_CHARS}자 이하여야 합니다 ({len(identifier)}자)")
-            try:
-                rows.append((identifier, validate_conditions(_raw_conditions(cells, header))))
-            except InvalidConditions as err:
-                errors.extend(f"{line}행: [{field}] {message}" for field, message in err.errors.items())
-    except FileProblem as problem:
-        errors.append(str(problem))
-    except IsADirectoryError:
-        errors.append(f"파일이 아니라 폴더입니다: {path}")
-    except FileNotFoundError:
-        errors.append(f"파일을 찾을 수 없습니다: {path}")
-    except OSError as exc:
-        errors.append(f"파일을 읽을 수 없습니다: {path} ({exc.strerror})")
-    if not rows and not errors:
-        errors.append("데이터 행이 없습니다: 머리행 아래에 한 행 이상 있어야 합니다")
+    header = header_names(path)
+    for line, cells in input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes):
+        identifier = row_id(cells, line, str(len(rows) + 1), errors, max_chars=MAX_ID_CHARS)
+        try:
+            rows.append((identifier, validate_conditions(_raw_conditions(cells, header))))
+        except InvalidConditions as err:
+            errors.extend(f"{line}행: [{field}] {message}" for field, message in err.errors.items())
     if not errors:
         if "n_sections" not in header and not any(name in header for name in SECTION_COLUMNS):
             notes.append("n_sections 열도 공고 항목 열도 없어 작성 항목 수는 기본값 6개로 계산했습니다")
@@ -104,7 +84,7 @@ def read_postings(path: Path) -> tuple[list[tuple[str, PostingConditions]], list
 
 def scored_frame(rows: Sequence[tuple[str, PostingConditions]], model: object) -> pd.DataFrame:
     """The output table: id, the conditions, probability, interval, days and the top-3 reasons."""
-    from app.services.hiring_scoring import score_conditions
+    from app.services.hiring.scoring import score_conditions
 
     conditions = [c for _, c in rows]
     frame = pd.DataFrame([c.to_dict() for c in conditions], columns=list(CONDITION_COLUMNS))
@@ -119,32 +99,24 @@ def scored_frame(rows: Sequence[tuple[str, PostingConditions]], model: object) -
     return frame
 
 
-def _score(args: argparse.Namespace) -> int:
-    from app.config import get_settings
-    from app.ml.hiring import load_hiring_model
-    from app.ml.manifest import ArtifactMissing
+def _load(args: argparse.Namespace) -> HiringModel:
+    return load_hiring_model(args.models_dir or get_settings().models_dir)
 
-    output: Path = args.output
-    problem = check_output_path(output)
-    if problem:
-        print(problem, file=sys.stderr)
-        return 2
-    rows, errors, notes = read_postings(args.input)
-    if errors:
-        return report_input_errors(errors, args.input)
-    try:
-        model = load_hiring_model(args.models_dir or get_settings().models_dir)
-    except ArtifactMissing as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frame = scored_frame(rows, model)
-    if not write_result(frame, output, notes):
-        return 1
-    print(f"채점 완료: {len(frame):,}건 → {output} (모델 {model.version}, 평균 채용확률 {frame['probability'].mean():.1%})")
-    print("AI 예측 결과입니다: 확률은 비슷한 공고들의 과거 결과에서 추정한 값이며 보장이 아닙니다.")
-    return 0
+
+def _summary(frame: pd.DataFrame, model: HiringModel, args: argparse.Namespace, _rows: object) -> list[str]:
+    return [
+        f"채점 완료: {len(frame):,}건 → {args.output} (모델 {model.version}, 평균 채용확률 {frame['probability'].mean():.1%})",
+        "AI 예측 결과입니다: 확률은 비슷한 공고들의 과거 결과에서 추정한 값이며 보장이 아닙니다.",
+    ]
+
+
+SCORE = FileCommand(
+    read=lambda path: ReadResult(*read_postings(path)),
+    load=_load,
+    score=lambda rows, model, _args: scored_frame(rows, model),
+    summary=_summary,
+)
+"""``hiring score``: postings in, fill probability, interval, days and the top-3 reasons out."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--input", required=True, type=Path, help="UTF-8 CSV (docs/hiring_score.md 형식)")
     score.add_argument("--output", required=True, type=Path, help="결과 CSV 경로 (성공했을 때만 만들어집니다)")
     score.add_argument("--models-dir", type=Path, default=None, help="모델 폴더 (기본값: 설정의 GOYONG_MODELS_DIR)")
-    score.set_defaults(func=_score)
+    score.set_defaults(func=lambda args: run_file_command(args, SCORE))
     return parser
 
 
@@ -170,11 +142,4 @@ def main_hiring(argv: list[str] | None = None) -> int:
         0 on success; 2 on invalid input or usage (no output file); 1 when the model is missing or
         the output cannot be written.
     """
-    args_in = list(sys.argv[1:] if argv is None else argv)
-    if args_in[:1] == ["hiring"]:
-        args_in = args_in[1:]
-    try:
-        args = build_parser().parse_args(args_in)
-    except SystemExit as exit_:  # argparse exits on bad usage; a function returns instead
-        return int(exit_.code or 0)
-    return int(args.func(args))
+    return run_command_line(argv, "hiring", build_parser())

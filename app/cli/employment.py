@@ -12,20 +12,26 @@ columns rather than read personal data it does not need.
 from __future__ import annotations
 
 import argparse
-import csv
 import math
-import sys
-import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from app.db.importers.csv_reader import FileProblem, read_cells
+from app.cli.runner import FileCommand, ReadResult, header_names, input_rows, row_id, run_command_line, run_file_command
+from app.config import get_settings
 from app.ml.employment_features import CATEGORY_LEVELS, HORIZON_DAYS
 from app.reference.codes import SERVICE_LABELS, SERVICES
-from app.services.cli_io import check_output_path, report_input_errors, write_result
+from app.services.employment import (
+    DEFAULT_HIGH_BELOW,
+    DEFAULT_LOW_FROM,
+    EmploymentModel,
+    RiskBands,
+    load_employment_model,
+    score_records,
+)
+from app.services.employment.reasons import factor_table, group_contributions
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "age", "education", "career_years", "desired_keco", "desired_wage", "desired_region_code", "benefit_status",
@@ -123,19 +129,6 @@ def _row(cells: dict[str, str], keco: set[str], regions: set[str]) -> tuple[dict
     return record, problems
 
 
-def _header_names(path: Path) -> set[str]:
-    """Column names of the header as the CSV reader sees them (quotes removed, blank lines
-    before it skipped), lower-cased; empty when unreadable (``read_cells`` reports why)."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.reader(handle):
-                if any(cell.strip() for cell in row):
-                    return {cell.strip().lower() for cell in row}
-    except (OSError, UnicodeDecodeError, csv.Error):
-        pass
-    return set()
-
-
 def read_seekers(path: Path) -> tuple[list[tuple[str, dict[str, object]]], list[str], list[str]]:
     """Parse and validate every row.
 
@@ -151,35 +144,20 @@ def read_seekers(path: Path) -> tuple[list[tuple[str, dict[str, object]]], list[
     errors: list[str] = []
     notes: list[str] = []
     rows: list[tuple[str, dict[str, object]]] = []
-    leaked = sorted(IDENTIFYING_COLUMNS & _header_names(path))
+    leaked = sorted(IDENTIFYING_COLUMNS & header_names(path))
     if leaked:
         errors.append(f"1행: 개인 식별 정보 열은 받지 않습니다 ({', '.join(leaked)}): 지우고 다시 시도하세요")
         return rows, errors, notes
-    try:
-        for line, cells in read_cells(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes):
-            identifier = cells.get("id", str(len(rows) + 1))
-            if len(identifier) > MAX_ID_CHARS:
-                errors.append(f"{line}행: [id] id는 {MAX_ID_CHARS}자 이하여야 합니다 ({len(identifier)}자)")
-            record, problems = _row(cells, keco, regions)
-            errors.extend(f"{line}행: [{p.column}] {p}" for p in problems)
-            rows.append((identifier, record))
-    except FileProblem as problem:
-        errors.append(str(problem))
-    except IsADirectoryError:
-        errors.append(f"파일이 아니라 폴더입니다: {path}")
-    except FileNotFoundError:
-        errors.append(f"파일을 찾을 수 없습니다: {path}")
-    except OSError as exc:
-        errors.append(f"파일을 읽을 수 없습니다: {path} ({exc.strerror})")
-    if not rows and not errors:
-        errors.append("데이터 행이 없습니다: 머리행 아래에 한 행 이상 있어야 합니다")
+    for line, cells in input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes):
+        identifier = row_id(cells, line, str(len(rows) + 1), errors, max_chars=MAX_ID_CHARS)
+        record, problems = _row(cells, keco, regions)
+        errors.extend(f"{line}행: [{p.column}] {p}" for p in problems)
+        rows.append((identifier, record))
     return rows, errors, notes
 
 
 def scored_frame(rows: Sequence[tuple[str, dict[str, object]]], model: object, bands: object) -> pd.DataFrame:
     """The output: id, the inputs, probabilities, band, top-3 reasons and the best service."""
-    from app.services.employment import score_records  # noqa: PLC0415
-    from app.services.employment_reasons import factor_table, group_contributions  # noqa: PLC0415
 
     records = pd.DataFrame([r for _, r in rows])
     scored = score_records(records, model, bands)  # type: ignore[arg-type]
@@ -210,36 +188,30 @@ def scored_frame(rows: Sequence[tuple[str, dict[str, object]]], model: object, b
     return out
 
 
-def _score(args: argparse.Namespace) -> int:
-    from app.config import get_settings  # noqa: PLC0415
-    from app.ml.employment import load_employment_model  # noqa: PLC0415
-    from app.ml.manifest import ArtifactMissing
-    from app.services.employment_store import RiskBands  # noqa: PLC0415
+def _load(args: argparse.Namespace) -> EmploymentModel:
+    return load_employment_model(args.models_dir or get_settings().models_dir)
 
-    output: Path = args.output
-    problem = check_output_path(output)
-    if problem:
-        print(problem, file=sys.stderr)
-        return 2
-    rows, errors, notes = read_seekers(args.input)
-    if errors:
-        return report_input_errors(errors, args.input)
-    try:
-        model = load_employment_model(args.models_dir or get_settings().models_dir)
-    except ArtifactMissing as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    bands = RiskBands(high_below=args.high_below, low_from=args.low_from)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frame = scored_frame(rows, model, bands)
-    if not write_result(frame, output, notes):
-        return 1
+
+def _bands(args: argparse.Namespace) -> RiskBands:
+    return RiskBands(high_below=args.high_below, low_from=args.low_from)
+
+
+def _summary(frame: pd.DataFrame, model: EmploymentModel, args: argparse.Namespace, _rows: object) -> list[str]:
     high = float((frame["band"] == "고위험").mean())
-    print(f"채점 완료: {len(frame):,}건 → {output} (모델 {model.version}, 평균 취업확률 {frame['probability'].mean():.1%}, "
-          f"고위험 {high:.1%}; {bands.describe()})")
-    print("AI 예측 결과입니다: 확률은 비슷한 구직자들의 과거 결과에서 추정한 값이며, 판단은 상담사가 합니다.")
-    return 0
+    return [
+        f"채점 완료: {len(frame):,}건 → {args.output} (모델 {model.version}, 평균 취업확률 {frame['probability'].mean():.1%}, "
+        f"고위험 {high:.1%}; {_bands(args).describe()})",
+        "AI 예측 결과입니다: 확률은 비슷한 구직자들의 과거 결과에서 추정한 값이며, 판단은 상담사가 합니다.",
+    ]
+
+
+SCORE = FileCommand(
+    read=lambda path: ReadResult(*read_seekers(path)),
+    load=_load,
+    score=lambda rows, model, args: scored_frame(rows, model, _bands(args)),
+    summary=_summary,
+)
+"""``employment score``: seekers in, probability, band, top-3 reasons and the best service out."""
 
 
 def _fraction(text: str) -> float:
@@ -251,8 +223,6 @@ def _fraction(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     """Parser of ``python -m app employment``."""
-    from app.services.employment_store import DEFAULT_HIGH_BELOW, DEFAULT_LOW_FROM  # noqa: PLC0415
-
     parser = argparse.ArgumentParser(prog="python -m app employment", description="취업성공 예측모델 명령")
     sub = parser.add_subparsers(dest="command", required=True)
     score = sub.add_parser("score", help="구직자 CSV의 180일 내 취업확률·위험도·주요 이유·효과 큰 서비스를 계산합니다")
@@ -261,20 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--models-dir", type=Path, default=None, help="모델 폴더 (기본값: 설정의 GOYONG_MODELS_DIR)")
     score.add_argument("--high-below", type=_fraction, default=DEFAULT_HIGH_BELOW, help="고위험 기준 (이 확률 미만)")
     score.add_argument("--low-from", type=_fraction, default=DEFAULT_LOW_FROM, help="저위험 기준 (이 확률 이상)")
-    score.set_defaults(func=_score)
+    score.set_defaults(func=lambda args: run_file_command(args, SCORE))
     return parser
+
+
+def _check(args: argparse.Namespace) -> str | None:
+    return None if args.high_below < args.low_from else "고위험 기준은 저위험 기준보다 작아야 합니다"
 
 
 def main_employment(argv: list[str] | None = None) -> int:
     """Run ``python -m app employment …``; returns the exit code (0 ok, 2 bad input, 1 no model)."""
-    args_in = list(sys.argv[1:] if argv is None else argv)
-    if args_in[:1] == ["employment"]:
-        args_in = args_in[1:]
-    try:
-        args = build_parser().parse_args(args_in)
-    except SystemExit as exit_:  # argparse exits on bad usage; a function returns instead
-        return int(exit_.code or 0)
-    if not args.high_below < args.low_from:
-        print("고위험 기준은 저위험 기준보다 작아야 합니다", file=sys.stderr)
-        return 2
-    return int(args.func(args))
+    return run_command_line(argv, "employment", build_parser(), check=_check)

@@ -1,190 +1,29 @@
-"""Job-ad verification use cases (구인광고 AI 검증): the module the pages import.
-
-* rules — :func:`active_rules`, :func:`rule_history`, :func:`save_rules` (validated, versioned,
-  every change stored with who, when, why and which rules changed), :func:`try_rules`;
-* employer side — :func:`check_draft` (a draft posting checked before it is saved);
-* review queue — :func:`stored_verdicts`, :func:`review_queue`, :func:`posting_verdict`,
-  :func:`save_review`, :func:`load_reviews`, :func:`queue_metrics`.
-"""
+"""The review queue of flagged postings: verdicts of every stored posting, filters, reviewers'
+decisions and how often they agree with the verifier."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import Engine
 
 from app.db.repositories import ads as ads_repo
 from app.db.repositories import postings as posting_repo
 from app.db.repositories import unit_of_work
-from app.reference.codes import WAGE_TYPES
 from app.text.pii import mask_pii
 from app.verify.decision import DECISION_LABELS, Verdict
-from app.verify.rules import FAMILIES, InvalidRules, RuleSet, load_default_rules, parse_rule_set
+from app.verify.rules import FAMILIES, load_default_rules
 from app.verify.verifier import AdVerifier, checks_frame, load_stored_ads
 
 REVIEW_DECISIONS: dict[str, str] = {"approve": "승인(게재)", "reject": "반려(보류)"}
 MAX_COMMENT = 500
-MAX_NOTE = 300
-
-
-class InvalidDraft(ValueError):
-    """A draft posting that cannot be checked; ``errors`` maps field → Korean message."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__("\n".join(self.errors.values()))
 
 
 class InvalidReview(ValueError):
     """A review decision that cannot be stored (Korean message)."""
 
-
-# --------------------------------------------------------------------------- rules
-
-
-def active_rules(engine: Engine) -> RuleSet:
-    """The rule set in force: the newest version policy staff saved, else the committed file."""
-    newest = ads_repo.newest_rule_version(engine)
-    if newest is None:
-        return load_default_rules()
-    return parse_rule_set(newest[1])
-
-
-def rule_history(engine: Engine) -> pd.DataFrame:
-    """Every saved version, newest first: ``version, at, username, note, changed_rules``."""
-    return ads_repo.load_rule_history(engine)
-
-
-def rules_of_version(engine: Engine, version: int) -> RuleSet:
-    """A saved version (or the committed file for its own version).
-
-    Raises:
-        InvalidRules: No such version.
-    """
-    saved = ads_repo.load_rule_yaml(engine, version)
-    if saved is not None:
-        return parse_rule_set(saved)
-    default = load_default_rules()
-    if default.version == int(version):
-        return default
-    raise InvalidRules(f"규칙 버전 {version}을(를) 찾을 수 없습니다")
-
-
-def changed_rule_ids(old: RuleSet, new: RuleSet) -> list[str]:
-    """Ids of rules added, removed or changed between two rule sets."""
-    before, after = old.by_id(), new.by_id()
-    return sorted(i for i in set(before) | set(after) if before.get(i) != after.get(i))
-
-
-def save_rules(engine: Engine, yaml_text: str, *, username: str, note: str) -> RuleSet:
-    """Validate and put a new rule set in force as the next version (one transaction).
-
-    The ``version`` written in the text is ignored: the new version is one more than the newest.
-
-    Raises:
-        InvalidRules: Invalid YAML or rules, no change, or a note shorter than 5 / longer than 300
-            characters (nothing is written).
-    """
-    note = str(note or "").strip()
-    if not 5 <= len(note) <= MAX_NOTE:
-        raise InvalidRules(f"변경 사유를 5~{MAX_NOTE}자로 적어 주세요 (입력: {len(note)}자)")
-    parsed = parse_rule_set(yaml_text)
-    with unit_of_work(engine) as uow:
-        newest = ads_repo.newest_rule_version(uow)
-        current = parse_rule_set(newest[1]) if newest is not None else load_default_rules()
-        changed = changed_rule_ids(current, parsed)
-        if not changed:
-            raise InvalidRules("바뀐 규칙이 없습니다")
-        version = max(current.version, newest[0] if newest is not None else 0) + 1
-        saved = parsed.model_copy(update={"version": version})
-        ads_repo.add_rule_version(uow, version=version, username=username, note=note, rules_yaml=saved.to_yaml(),
-                                  changed_rules=",".join(changed))
-    return saved
-
-
-def try_rules(verifier: AdVerifier, yaml_text: str, title: str, body: str) -> list[dict[str, object]]:
-    """Hits of an edited (unsaved) rule set on a sample text, for the rule editor's test box.
-
-    Raises:
-        InvalidRules: The edited rules are invalid.
-    """
-    edited = verifier.with_rules(parse_rule_set(yaml_text))
-    return [{"rule_id": h.rule_id, "name": h.name, "citation": h.citation, "field": h.field, "evidence": h.evidence}
-            for h in edited.engine.match({"title": title, "body": body})]
-
-
-# --------------------------------------------------------------------------- drafts (employer side)
-
-
-class DraftAd(BaseModel):
-    """A draft posting as an employer types it (validated at the boundary)."""
-
-    model_config = ConfigDict(str_strip_whitespace=True, frozen=True)
-
-    title: str = Field(min_length=2, max_length=200)
-    body: str = Field(min_length=10, max_length=20_000)
-    wage_type: str
-    wage: int = Field(ge=1, le=1_000_000_000)
-    hours_per_week: float = Field(gt=0, le=80)
-    year: int | None = Field(default=None, ge=2023, le=2100)
-    employer_name: str = Field(default="", max_length=100)
-    contact: str = Field(default="", max_length=100)
-
-    @field_validator("wage_type")
-    @classmethod
-    def _wage_type(cls, value: str) -> str:
-        if value not in WAGE_TYPES:
-            raise ValueError(f"임금 형태는 {', '.join(WAGE_TYPES)} 중 하나여야 합니다")
-        return value
-
-
-_DRAFT_LABELS = {"title": "공고 제목", "body": "공고 본문", "wage_type": "임금 형태", "wage": "임금액",
-                 "hours_per_week": "주당 근로시간", "year": "게시 연도", "employer_name": "회사명", "contact": "연락처"}
-
-
-def validate_draft(values: Mapping[str, object]) -> DraftAd:
-    """A :class:`DraftAd` from form values.
-
-    Raises:
-        InvalidDraft: Korean message per bad field.
-    """
-    try:
-        return DraftAd.model_validate(dict(values))
-    except ValidationError as err:
-        errors = {}
-        for problem in err.errors():
-            field = str(problem["loc"][0]) if problem["loc"] else "_"
-            label = _DRAFT_LABELS.get(field, field)
-            kind = problem["type"]
-            if kind == "string_too_short":
-                message = f"{label}을(를) {problem['ctx']['min_length']}자 이상 적어 주세요"
-            elif kind == "string_too_long":
-                message = f"{label}은(는) {problem['ctx']['max_length']:,}자 이하여야 합니다"
-            elif kind in ("greater_than", "greater_than_equal", "less_than_equal", "less_than"):
-                message = f"{label} 값이 허용 범위를 벗어났습니다 (입력값: {problem.get('input')})"
-            elif kind in ("int_parsing", "float_parsing", "int_from_float"):
-                message = f"{label}은(는) 숫자여야 합니다 (입력값: {problem.get('input')})"
-            else:
-                message = f"{label}: {str(problem.get('msg', '')).removeprefix('Value error, ')}"
-            errors.setdefault(field, message)
-        raise InvalidDraft(errors) from None
-
-
-def check_draft(verifier: AdVerifier, draft: DraftAd) -> Verdict:
-    """Verify a draft before it is saved: rules, checks (minimum wage, hours, the recruiter's
-    name and phone), the classifier and duplicates of stored postings."""
-    frame = pd.DataFrame([{**draft.model_dump(), "id": "draft"}])
-    return verifier.verify(frame, check_identity=True, duplicates=True, explain=True)[0]
-
-
-def draft_hash(draft: DraftAd) -> str:
-    """SHA-256 of a draft (audit log key; the text itself is not logged)."""
-    return hashlib.sha256(draft.model_dump_json().encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------- review queue

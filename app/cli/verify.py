@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,10 +25,23 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from app.db.importers.csv_reader import NOT_UTF8, FileProblem, read_cells
+from app.cli.runner import (
+    CommandError,
+    FileCommand,
+    ReadResult,
+    check_output_path,
+    header_names,
+    input_rows,
+    run_command_line,
+    run_file_command,
+)
+from app.config import get_settings
+from app.db.importers.csv_reader import NOT_UTF8
 from app.labour import minimum_wage_table
+from app.ml.manifest import ArtifactMissing
 from app.reference.codes import WAGE_TYPES
-from app.services.cli_io import check_output_path, report_input_errors, write_result
+from app.verify.rules import InvalidRules, load_default_rules, parse_rule_set
+from app.verify.verifier import AdVerifier, load_ad_verifier, verdict_frame
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "title", "body", "wage_type", "wage", "hours_per_week")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("year", "employer_name", "contact", "region")
@@ -58,117 +70,90 @@ def read_ads(path: Path) -> tuple[pd.DataFrame, list[str], list[str], bool]:
     rows: list[dict[str, object]] = []
     seen: dict[str, int] = {}
     header: set[str] = set()
-    try:
-        for line, cells in read_cells(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes):
-            header |= set(cells)
-            problems = []
-            identifier = cells.get("id", "")
-            if not identifier or len(identifier) > MAX_ID:
-                problems.append(f"[id] id는 1~{MAX_ID}자여야 합니다")
-            elif identifier in seen:
-                problems.append(f"[id] id '{identifier}'가 {seen[identifier]}행과 겹칩니다")
-            else:
-                seen[identifier] = line
-            title, body = cells.get("title", ""), cells.get("body", "")
-            if not title or len(title) > MAX_TITLE:
-                problems.append(f"[title] 제목은 1~{MAX_TITLE}자여야 합니다")
-            if not body or len(body) > MAX_BODY:
-                problems.append(f"[body] 본문은 1~{MAX_BODY:,}자여야 합니다")
-            wage_type = cells.get("wage_type", "").lower()
-            if wage_type not in WAGE_TYPES:
-                problems.append(f"[wage_type] 임금 형태는 {', '.join(WAGE_TYPES)} 중 하나여야 합니다 (입력값: {cells.get('wage_type', '')})")
-            wage = _number(cells.get("wage", ""), low=1, high=1e10)
-            if wage is None:
-                problems.append(f"[wage] 임금은 1원 이상의 숫자여야 합니다 (입력값: {cells.get('wage', '')})")
-            hours = _number(cells.get("hours_per_week", ""), low=1, high=80)
-            if hours is None:
-                problems.append(f"[hours_per_week] 주당 근로시간은 1~80이어야 합니다 (입력값: {cells.get('hours_per_week', '')})")
-            year = None
-            if cells.get("year"):
-                year = _number(cells["year"], low=2023, high=2100)
-                if year is None or year != int(year):
-                    problems.append(f"[year] 연도는 2023~2100의 정수여야 합니다 (입력값: {cells['year']})")
-            errors.extend(f"{line}행: {p}" for p in problems)
-            rows.append({"id": identifier, "title": title, "body": body, "wage_type": wage_type,
-                         "wage": wage, "hours_per_week": hours, "year": int(year) if year else None,
-                         "employer_name": cells.get("employer_name", ""), "contact": cells.get("contact", ""),
-                         "region": cells.get("region", "")})  # fmt: skip
-    except FileProblem as problem:
-        errors.append(str(problem))
-    except IsADirectoryError:
-        errors.append(f"파일이 아니라 폴더입니다: {path}")
-    except FileNotFoundError:
-        errors.append(f"파일을 찾을 수 없습니다: {path}")
-    except OSError as exc:
-        errors.append(f"파일을 읽을 수 없습니다: {path} ({exc.strerror})")
-    if not rows and not errors:
-        errors.append("데이터 행이 없습니다: 머리행 아래에 한 행 이상 있어야 합니다")
-    identity = _has_identity_columns(path)
+    for line, cells in input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes):
+        header |= set(cells)
+        problems = []
+        identifier = cells.get("id", "")
+        if not identifier or len(identifier) > MAX_ID:
+            problems.append(f"[id] id는 1~{MAX_ID}자여야 합니다")
+        elif identifier in seen:
+            problems.append(f"[id] id '{identifier}'가 {seen[identifier]}행과 겹칩니다")
+        else:
+            seen[identifier] = line
+        title, body = cells.get("title", ""), cells.get("body", "")
+        if not title or len(title) > MAX_TITLE:
+            problems.append(f"[title] 제목은 1~{MAX_TITLE}자여야 합니다")
+        if not body or len(body) > MAX_BODY:
+            problems.append(f"[body] 본문은 1~{MAX_BODY:,}자여야 합니다")
+        wage_type = cells.get("wage_type", "").lower()
+        if wage_type not in WAGE_TYPES:
+            problems.append(f"[wage_type] 임금 형태는 {', '.join(WAGE_TYPES)} 중 하나여야 합니다 (입력값: {cells.get('wage_type', '')})")
+        wage = _number(cells.get("wage", ""), low=1, high=1e10)
+        if wage is None:
+            problems.append(f"[wage] 임금은 1원 이상의 숫자여야 합니다 (입력값: {cells.get('wage', '')})")
+        hours = _number(cells.get("hours_per_week", ""), low=1, high=80)
+        if hours is None:
+            problems.append(f"[hours_per_week] 주당 근로시간은 1~80이어야 합니다 (입력값: {cells.get('hours_per_week', '')})")
+        year = None
+        if cells.get("year"):
+            year = _number(cells["year"], low=2023, high=2100)
+            if year is None or year != int(year):
+                problems.append(f"[year] 연도는 2023~2100의 정수여야 합니다 (입력값: {cells['year']})")
+        errors.extend(f"{line}행: {p}" for p in problems)
+        rows.append({"id": identifier, "title": title, "body": body, "wage_type": wage_type,
+                     "wage": wage, "hours_per_week": hours, "year": int(year) if year else None,
+                     "employer_name": cells.get("employer_name", ""), "contact": cells.get("contact", ""),
+                     "region": cells.get("region", "")})  # fmt: skip
+    identity = bool({"employer_name", "contact"} & header_names(path))
     return pd.DataFrame(rows), errors, notes, identity
 
 
-def _has_identity_columns(path: Path) -> bool:
-    import csv  # noqa: PLC0415
-
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.reader(handle):
-                if any(cell.strip() for cell in row):
-                    names = {cell.strip().lower() for cell in row}
-                    return bool({"employer_name", "contact"} & names)
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return False
-    return False
-
-
-def _verify(args: argparse.Namespace) -> int:
-    from app.config import get_settings  # noqa: PLC0415
-    from app.ml.manifest import ArtifactMissing
-    from app.verify.rules import InvalidRules, load_default_rules, parse_rule_set  # noqa: PLC0415
-    from app.verify.verifier import AdVerifier, load_ad_verifier, verdict_frame  # noqa: PLC0415
-
-    output: Path = args.output
-    problem = check_output_path(output)
-    if problem:
-        print(problem, file=sys.stderr)
-        return 2
-    ads, errors, notes, identity = read_ads(args.input)
-    if errors:
-        return report_input_errors(errors, args.input)
+def _load(args: argparse.Namespace) -> AdVerifier:
+    """The verifier with the rules in force (``--rules``), the classifier unless ``--rules-only``."""
     rules = load_default_rules()
     if args.rules is not None:
         try:
             rules = parse_rule_set(Path(args.rules).read_text(encoding="utf-8"))
         except UnicodeDecodeError:
-            print(f"규칙 파일을 쓸 수 없습니다: {args.rules}\n{NOT_UTF8}", file=sys.stderr)
-            return 2
+            raise CommandError(f"규칙 파일을 쓸 수 없습니다: {args.rules}\n{NOT_UTF8}") from None
         except (OSError, InvalidRules) as err:
-            print(f"규칙 파일을 쓸 수 없습니다: {args.rules}\n{err}", file=sys.stderr)
-            return 2
+            raise CommandError(f"규칙 파일을 쓸 수 없습니다: {args.rules}\n{err}") from None
     try:
         verifier = load_ad_verifier(args.models_dir or get_settings().models_dir).with_rules(rules)
     except ArtifactMissing as exc:
         if not args.rules_only:
-            print(f"{exc}\n(모델 없이 규칙만으로 검증하려면 --rules-only)", file=sys.stderr)
-            return 1
+            raise CommandError(f"{exc}\n(모델 없이 규칙만으로 검증하려면 --rules-only)", exit_code=1) from None
         verifier = AdVerifier(classifier=None, ml_threshold=1.0, index=None,
                               minimum_wages=dict(minimum_wage_table().hourly), rules=rules)
     if args.rules_only:
         verifier = AdVerifier(classifier=None, ml_threshold=1.0, index=verifier.index,
                               minimum_wages=verifier.minimum_wages, rules=rules)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        verdicts = verifier.verify(ads, check_identity=identity, explain=False)
-    frame = verdict_frame(ads["id"].tolist(), verdicts)
-    if not write_result(frame, output, notes):
-        return 1
-    if not identity:
-        print("참고: employer_name·contact 열이 없어 모집자 신원 확인은 건너뛰었습니다")
+    return verifier
+
+
+def _score(read: tuple[pd.DataFrame, bool], verifier: AdVerifier, _args: argparse.Namespace) -> pd.DataFrame:
+    ads, identity = read
+    return verdict_frame(ads["id"].tolist(), verifier.verify(ads, check_identity=identity, explain=False))
+
+
+def _summary(frame: pd.DataFrame, verifier: AdVerifier, args: argparse.Namespace, read: tuple[pd.DataFrame, bool]) -> list[str]:
+    lines = [] if read[1] else ["참고: employer_name·contact 열이 없어 모집자 신원 확인은 건너뛰었습니다"]
     counts = frame["decision"].value_counts()
-    print(f"검증 완료: {len(frame):,}건 → {output} (통과 {counts.get('pass', 0):,}, 재검증 {counts.get('review', 0):,}, "
-          f"차단 {counts.get('block', 0):,}; 규칙 버전 {rules.version})")
-    print("AI 검증 결과입니다: 재검증·차단 공고는 담당자가 확인한 뒤 최종 결정합니다.")
-    return 0
+    return [
+        *lines,
+        f"검증 완료: {len(frame):,}건 → {args.output} (통과 {counts.get('pass', 0):,}, 재검증 {counts.get('review', 0):,}, "
+        f"차단 {counts.get('block', 0):,}; 규칙 버전 {verifier.rules.version})",
+        "AI 검증 결과입니다: 재검증·차단 공고는 담당자가 확인한 뒤 최종 결정합니다.",
+    ]
+
+
+def _read(path: Path) -> ReadResult[tuple[pd.DataFrame, bool]]:
+    ads, errors, notes, identity = read_ads(path)
+    return ReadResult((ads, identity), errors, notes)
+
+
+VERIFY = FileCommand(read=_read, load=_load, score=_score, summary=_summary)
+"""``verify``: ads in, decision, score and reasons out."""
 
 
 def read_labelled(path: Path, text_columns: Sequence[str], label_column: str) -> tuple[pd.DataFrame, np.ndarray]:
@@ -239,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--models-dir", type=Path, default=None, help="모델 폴더 (기본값: GOYONG_MODELS_DIR)")
     parser.add_argument("--rules", type=Path, default=None, help="규칙 YAML (기본값: data/reference/ad_rules.yaml)")
     parser.add_argument("--rules-only", action="store_true", help="분류 모델 없이 규칙·조건·중복만으로 검증")
-    parser.set_defaults(func=_verify)
+    parser.set_defaults(func=lambda args: run_file_command(args, VERIFY))
     return parser
 
 
@@ -261,9 +246,6 @@ def main_verify(argv: list[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     if args_in[:1] == ["verify"]:
         args_in = args_in[1:]
-    parser = build_train_parser() if args_in[:1] == ["train"] else build_parser()
-    try:
-        args = parser.parse_args(args_in[1:] if args_in[:1] == ["train"] else args_in)
-    except SystemExit as exit_:  # argparse exits on bad usage; a function returns instead
-        return int(exit_.code or 0)
-    return int(args.func(args))
+    if args_in[:1] == ["train"]:
+        return run_command_line(args_in[1:], "train", build_train_parser())
+    return run_command_line(args_in, "verify", build_parser())

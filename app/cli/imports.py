@@ -35,7 +35,7 @@ def main_import(argv: list[str] | None = None) -> int:
     """
     # Imported here so that importing this module never touches settings or the database.
     from app.db.engine import make_engine
-    from app.db.orm import create_schema
+    from app.db.repositories.world import ensure_schema
 
     args_in = list(sys.argv[1:] if argv is None else argv)
     if args_in[:1] == ["import"]:
@@ -53,7 +53,7 @@ def main_import(argv: list[str] | None = None) -> int:
 
     engine = make_engine(args.db_url)
     try:
-        create_schema(engine)
+        ensure_schema(engine)
         report = _IMPORTERS[args.kind](engine, args.input)
     except ImportValidationError as exc:
         for message in exc.errors:

@@ -19,7 +19,7 @@ from app.ml.hiring_features import FEATURES
 from app.ml.hiring_scorer import FACTORS, Scorer
 from app.reference.codes import SOCIAL_INSURANCE
 from app.reference.names import occupation_names, region_short, size_label, welfare_names
-from app.services.hiring_conditions import PostingConditions
+from app.services.hiring.conditions import PostingConditions
 from app.text.korean import NEGLIGIBLE_LOGIT, effect_phrase, effect_sentence, format_manwon, josa
 
 _COL = {name: j for j, name in enumerate(FEATURES)}

@@ -9,6 +9,7 @@ for a full-time type), the welfare limit the most non-statutory items any of the
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -28,7 +29,13 @@ from app.ml.hiring import HiringModel
 from app.ml.hiring_scorer import scorer_for
 from app.reference.codes import STATUTORY_WELFARE
 from app.reference.tables import load_reference
-from app.services.hiring_conditions import PostingConditions, is_full_time, minimum_hourly_wage
+from app.services.hiring.conditions import (
+    PostingConditions,
+    is_full_time,
+    legal_minimum_amount,
+    minimum_hourly_wage,
+    validate_conditions,
+)
 from app.text.korean import format_manwon
 
 MIN_FULL_TIME_HOURS = 35.0
@@ -140,4 +147,49 @@ def market_bounds(engine: Engine, model: HiringModel, conditions: PostingConditi
         n_similar=len(chosen),
         scope=scope,
         minimum_hourly_wage=minimum,
+    )
+
+
+DEFAULT_SECTIONS = 6
+DEFAULT_BODY_CHARS = 900
+
+
+def market_wage(keco_code: str, region_code: str, *, model: HiringModel | None = None) -> float:
+    """Monthly market wage (40-hour week) of an occupation × region.
+
+    From the model's market context when a model is given (what the model compares wages with);
+    otherwise from the reference tables: the occupation's median wage × the region's wage index.
+    """
+    if model is not None:
+        return scorer_for(model).market_wage(keco_code, region_code)
+    ref = load_reference()
+    occupation = ref.occupations.loc[ref.occupations["keco_code"] == keco_code, "wage_median"]
+    region = ref.regions.loc[ref.regions["code"] == region_code, "wage_index"]
+    median = float(occupation.iloc[0]) if not occupation.empty else float(ref.occupations["wage_median"].median())
+    return median * (float(region.iloc[0]) if not region.empty else 1.0)
+
+
+def default_conditions(
+    keco_code: str, region_code: str, size_code: str = "S2", *, model: HiringModel | None = None
+) -> PostingConditions:
+    """Typical conditions for a new posting: the market wage of the occupation × region (pass
+    ``model`` to use the model's market wages), 40 h, 정규직, 경력무관, 학력 무관, statutory welfare
+    only, this month, 6 sections and 900 characters.
+
+    Raises:
+        InvalidConditions: Unknown occupation, region or size code.
+    """
+    probe = validate_conditions(
+        {"keco_code": keco_code, "region_code": region_code, "size_code": size_code, "wage_type": "monthly",
+         "wage_amount": 3_000_000, "weekly_hours": 40, "employment_type": "정규직", "career": "경력무관",
+         "education": "무관"}
+    )  # fmt: skip
+    wage = market_wage(probe.keco_code, probe.region_code, model=model)
+    amount = max(int(math.ceil(wage / 10_000) * 10_000), legal_minimum_amount("monthly", 40.0))
+    return probe.replace(
+        wage_amount=amount,
+        welfare_codes=tuple(sorted(STATUTORY_WELFARE)),
+        open_month=dt.date.today().month,
+        n_sections=DEFAULT_SECTIONS,
+        body_chars=DEFAULT_BODY_CHARS,
     )

@@ -1,0 +1,239 @@
+"""The one runner of the file commands (``hiring score``, ``employment score``, ``verify``).
+
+Every file command does the same thing in the same order, so the contract (exit codes, Korean
+messages, no partial output) holds for each by construction:
+
+1. the output path is checked (exit 2, nothing written);
+2. the whole input is read and checked: every bad row is reported as ``"N행: …"`` on stderr
+   (exit 2, nothing written);
+3. what scores it is loaded (a missing model: exit 1, naming the build command);
+4. the rows are scored and the result is written atomically (a write failure: exit 1);
+5. the input notes and the command's summary (with the AI-output notice) go to stdout.
+
+A command is a :class:`FileCommand`; :func:`run_file_command` runs it and :func:`run_command_line`
+turns ``argv`` into the parsed arguments and an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import pandas as pd
+
+from app.db.importers.csv_reader import FileProblem, read_cells
+from app.errors import GoyongError, NotReady
+
+
+def write_atomically(frame: pd.DataFrame, output: Path) -> None:
+    """Write CSV (UTF-8 with BOM, for Excel) to a temporary file beside ``output``, then rename it.
+
+    A failure never leaves a partial file or replaces an existing one.
+    """
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
+        "w", encoding="utf-8-sig", newline="", dir=output.parent, prefix=f".{output.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            frame.to_csv(handle, index=False)
+        umask = os.umask(0)  # temporary files are created 0600; give the result the usual mode
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)
+        os.replace(handle.name, output)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def check_output_path(output: Path) -> str | None:
+    """A Korean problem with the output path (missing folder, a folder), or ``None``."""
+    if not output.parent.is_dir():
+        return f"출력 폴더가 없습니다: {output.parent}"
+    if output.exists() and output.is_dir():
+        return f"출력 경로가 폴더입니다: {output}"
+    return None
+
+
+def report_input_errors(errors: Sequence[str], source: Path) -> int:
+    """Print every input error and the "no output written" line to stderr; returns exit code 2."""
+    for message in errors:
+        print(message, file=sys.stderr)
+    print(f"오류 {len(errors)}건: 출력 파일을 만들지 않았습니다 ({source})", file=sys.stderr)
+    return 2
+
+
+def write_result(frame: pd.DataFrame, output: Path, notes: Sequence[str]) -> bool:
+    """Write the result with :func:`write_atomically` and print the input notes ("참고: …").
+
+    Returns:
+        False after printing a Korean error to stderr when the file cannot be written.
+    """
+    try:
+        write_atomically(frame, output)
+    except OSError as exc:
+        print(f"출력 파일을 쓸 수 없습니다: {output} ({exc.strerror or exc})", file=sys.stderr)
+        return False
+    for note in notes:
+        print(f"참고: {note}")
+    return True
+
+
+# --------------------------------------------------------------------------- reading input
+
+
+def input_rows(path: Path, required: Sequence[str], optional: Sequence[str], errors: list[str],
+               notes: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(line, cells)`` of every data row, turning file problems into Korean ``errors``.
+
+    After the loop, a file without a data row (and no other error) gets an error too.
+    """
+    count = 0
+    try:
+        for line, cells in read_cells(path, tuple(required), tuple(optional), errors, notes):
+            count += 1
+            yield line, cells
+    except FileProblem as problem:
+        errors.append(str(problem))
+    except IsADirectoryError:
+        errors.append(f"파일이 아니라 폴더입니다: {path}")
+    except FileNotFoundError:
+        errors.append(f"파일을 찾을 수 없습니다: {path}")
+    except OSError as exc:
+        errors.append(f"파일을 읽을 수 없습니다: {path} ({exc.strerror})")
+    if not count and not errors:
+        errors.append("데이터 행이 없습니다: 머리행 아래에 한 행 이상 있어야 합니다")
+
+
+def header_names(path: Path) -> set[str]:
+    """Column names of the header as the CSV reader sees them (quotes removed, blank lines before
+    it skipped), lower-cased; empty when unreadable (:func:`input_rows` reports why)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle):
+                if any(cell.strip() for cell in row):
+                    return {cell.strip().lower() for cell in row}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass
+    return set()
+
+
+def row_id(cells: dict[str, str], line: int, default: str, errors: list[str], *, max_chars: int) -> str:
+    """The row's ``id`` (``default`` when the column is absent); too long an id is an error."""
+    identifier = cells.get("id", default)
+    if len(identifier) > max_chars:
+        errors.append(f"{line}행: [id] id는 {max_chars}자 이하여야 합니다 ({len(identifier)}자)")
+    return identifier
+
+
+# --------------------------------------------------------------------------- running a command
+
+Rows = TypeVar("Rows")
+Scorer = TypeVar("Scorer")
+
+
+class CommandError(GoyongError):
+    """A problem the command reports in one Korean line with its own exit code."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class ReadResult(Generic[Rows]):
+    """What a command read: the rows (unusable when there are errors), errors and notes."""
+
+    rows: Rows
+    errors: list[str]
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class FileCommand(Generic[Rows, Scorer]):
+    """One file-in, file-out command.
+
+    Attributes:
+        read: Reads and checks the whole input file (``args.input``).
+        load: Loads what scores the rows; raises :class:`app.errors.NotReady` (exit 1) or
+            :class:`CommandError` (its own exit code).
+        score: The output table of the rows.
+        summary: Lines printed after the output is written (the last says it is AI output).
+    """
+
+    read: Callable[[Path], ReadResult[Rows]]
+    load: Callable[[argparse.Namespace], Scorer]
+    score: Callable[[Rows, Scorer, argparse.Namespace], pd.DataFrame]
+    summary: Callable[[pd.DataFrame, Scorer, argparse.Namespace, Rows], Sequence[str]]
+
+
+def run_file_command(args: argparse.Namespace, command: FileCommand[Any, Any]) -> int:
+    """Run one file command on ``args.input`` → ``args.output`` (see the module docstring).
+
+    Returns:
+        0 on success, 2 on a bad input or output path (nothing written), 1 when the scorer is
+        missing or the output cannot be written.
+    """
+    output: Path = args.output
+    problem = check_output_path(output)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    read = command.read(args.input)
+    if read.errors:
+        return report_input_errors(read.errors, args.input)
+    try:
+        scorer = command.load(args)
+    except CommandError as err:
+        print(err.user_message, file=sys.stderr)
+        return err.exit_code
+    except NotReady as err:
+        print(err.user_message, file=sys.stderr)
+        return 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # library warnings are not the user's business
+        frame = command.score(read.rows, scorer, args)
+    if not write_result(frame, output, read.notes):
+        return 1
+    for line in command.summary(frame, scorer, args, read.rows):
+        print(line)
+    return 0
+
+
+def run_command_line(
+    argv: list[str] | None,
+    word: str,
+    parser: argparse.ArgumentParser,
+    *,
+    check: Callable[[argparse.Namespace], str | None] | None = None,
+) -> int:
+    """Parse ``argv`` (``None``: ``sys.argv[1:]``; a leading ``word`` is tolerated) and run ``args.func``.
+
+    Args:
+        argv: Arguments after ``python -m app``.
+        word: The command's name (``"hiring"``, ``"employment"``, ``"verify"``).
+        parser: Its parser; each sub-command sets ``func``.
+        check: Cross-argument checks; a returned Korean message exits 2.
+
+    Returns:
+        The exit code (argparse's own for bad usage: 2, or 0 for ``--help``).
+    """
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    if args_in[:1] == [word]:
+        args_in = args_in[1:]
+    try:
+        args = parser.parse_args(args_in)
+    except SystemExit as exit_:  # argparse exits on bad usage; a function returns instead
+        return int(exit_.code or 0)
+    problem = check(args) if check is not None else None
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    return int(args.func(args))

@@ -1,0 +1,93 @@
+"""The rule set in force and its history: saved versions, validation, the editor's test box."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from app.db.repositories import ads as ads_repo
+from app.db.repositories import unit_of_work
+from app.verify.rules import InvalidRules, RuleSet, load_default_rules, parse_rule_set
+from app.verify.verifier import AdVerifier
+
+MAX_NOTE = 300
+
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def active_rules(engine: Engine) -> RuleSet:
+    """The rule set in force: the newest version policy staff saved, else the committed file."""
+    newest = ads_repo.newest_rule_version(engine)
+    if newest is None:
+        return load_default_rules()
+    return parse_rule_set(newest[1])
+
+
+def rule_history(engine: Engine) -> pd.DataFrame:
+    """Every saved version, newest first: ``version, at, username, note, changed_rules``."""
+    return ads_repo.load_rule_history(engine)
+
+
+def rules_of_version(engine: Engine, version: int) -> RuleSet:
+    """A saved version (or the committed file for its own version).
+
+    Raises:
+        InvalidRules: No such version.
+    """
+    saved = ads_repo.load_rule_yaml(engine, version)
+    if saved is not None:
+        return parse_rule_set(saved)
+    default = load_default_rules()
+    if default.version == int(version):
+        return default
+    raise InvalidRules(f"규칙 버전 {version}을(를) 찾을 수 없습니다")
+
+
+def changed_rule_ids(old: RuleSet, new: RuleSet) -> list[str]:
+    """Ids of rules added, removed or changed between two rule sets."""
+    before, after = old.by_id(), new.by_id()
+    return sorted(i for i in set(before) | set(after) if before.get(i) != after.get(i))
+
+
+def save_rules(engine: Engine, yaml_text: str, *, username: str, note: str) -> RuleSet:
+    """Validate and put a new rule set in force as the next version (one transaction).
+
+    The ``version`` written in the text is ignored: the new version is one more than the newest.
+
+    Raises:
+        InvalidRules: Invalid YAML or rules, no change, or a note shorter than 5 / longer than 300
+            characters (nothing is written).
+    """
+    note = str(note or "").strip()
+    if not 5 <= len(note) <= MAX_NOTE:
+        raise InvalidRules(f"변경 사유를 5~{MAX_NOTE}자로 적어 주세요 (입력: {len(note)}자)")
+    parsed = parse_rule_set(yaml_text)
+    with unit_of_work(engine) as uow:
+        newest = ads_repo.newest_rule_version(uow)
+        current = parse_rule_set(newest[1]) if newest is not None else load_default_rules()
+        changed = changed_rule_ids(current, parsed)
+        if not changed:
+            raise InvalidRules("바뀐 규칙이 없습니다")
+        version = max(current.version, newest[0] if newest is not None else 0) + 1
+        saved = parsed.model_copy(update={"version": version})
+        ads_repo.add_rule_version(uow, version=version, username=username, note=note, rules_yaml=saved.to_yaml(),
+                                  changed_rules=",".join(changed))
+    return saved
+
+
+def try_rules(verifier: AdVerifier, yaml_text: str, title: str, body: str) -> list[dict[str, object]]:
+    """Hits of an edited (unsaved) rule set on a sample text, for the rule editor's test box.
+
+    Raises:
+        InvalidRules: The edited rules are invalid.
+    """
+    edited = verifier.with_rules(parse_rule_set(yaml_text))
+    return [{"rule_id": h.rule_id, "name": h.name, "citation": h.citation, "field": h.field, "evidence": h.evidence}
+            for h in edited.engine.match({"title": title, "body": body})]
+
+
+# --------------------------------------------------------------------------- drafts (employer side)
+
+

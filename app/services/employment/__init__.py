@@ -1,0 +1,76 @@
+"""Employment-success use cases (취업성공모델): the one module counsellor and policy pages import.
+
+* caseload — :func:`score_caseload` (every open seeker with probability, band and main risk
+  factor), :func:`filter_caseload`, :func:`caseload_table`, :func:`caseload_csv` (masked);
+* one seeker — :func:`seeker_profile` (masked summary and documents, probability with interval,
+  reasons, services ranked by estimated effect, similar past seekers), :func:`whatif`;
+* counsellor override — :func:`save_override`, :func:`load_overrides`, :func:`override_report`;
+* policy — :func:`load_risk_bands`, :func:`save_risk_bands`, :func:`band_shares`,
+  :func:`threshold_tradeoff`, :func:`fairness_reports`, :func:`caseload_aggregates`.
+
+Every prediction a user sees is logged with :func:`app.services.audit.log_model_output`
+(``model_version`` and ``input_hash`` of the results here).
+
+Submodules: :mod:`.caseload`, :mod:`.profile`, :mod:`.policy`, :mod:`.reasons` (Korean
+sentences), :mod:`.store` (bands, overrides and masked documents through the repositories).
+"""
+
+from __future__ import annotations
+
+from app.db.repositories.seekers import MaskedDocuments
+from app.ml.employment import MODEL_NAME, EmploymentModel, load_employment_model
+from app.ml.fairness import ATTRIBUTE_LABELS, METRIC_LABELS, FairnessReport
+from app.services.employment.caseload import (
+    CaseloadFilter,
+    caseload_csv,
+    caseload_table,
+    filter_caseload,
+    score_caseload,
+    score_records,
+)
+from app.services.employment.policy import (
+    FAIRNESS_SIGNIFICANCE,
+    band_shares,
+    caseload_aggregates,
+    fairness_reports,
+    threshold_tradeoff,
+)
+from app.services.employment.profile import (
+    MAX_DESIRED_WAGE,
+    MAX_EXTRA_CERTIFICATES,
+    MIN_DESIRED_WAGE,
+    InvalidWhatIf,
+    SeekerProfile,
+    WhatIf,
+    WhatIfResult,
+    seeker_profile,
+    whatif,
+)
+from app.services.employment.store import (
+    DEFAULT_HIGH_BELOW,
+    DEFAULT_LOW_FROM,
+    RISK_BANDS,
+    RISK_ORDER,
+    InvalidBands,
+    InvalidOverride,
+    OverrideReport,
+    RiskBands,
+    SeekerNotFound,
+    latest_overrides,
+    load_band_history,
+    load_overrides,
+    load_risk_bands,
+    override_report,
+    save_override,
+    save_risk_bands,
+)
+
+__all__ = [
+    "ATTRIBUTE_LABELS", "DEFAULT_HIGH_BELOW", "DEFAULT_LOW_FROM", "FAIRNESS_SIGNIFICANCE", "MAX_DESIRED_WAGE", "MAX_EXTRA_CERTIFICATES",
+    "METRIC_LABELS", "MIN_DESIRED_WAGE", "MODEL_NAME", "RISK_BANDS", "RISK_ORDER", "CaseloadFilter", "EmploymentModel", "FairnessReport", "InvalidBands",
+    "InvalidOverride", "InvalidWhatIf", "MaskedDocuments", "OverrideReport", "RiskBands", "SeekerNotFound",
+    "SeekerProfile", "WhatIf", "WhatIfResult", "band_shares", "caseload_aggregates", "caseload_csv", "caseload_table",
+    "fairness_reports", "filter_caseload", "latest_overrides", "load_band_history", "load_employment_model",
+    "load_overrides", "load_risk_bands", "override_report", "save_override", "save_risk_bands", "score_caseload",
+    "score_records", "seeker_profile", "threshold_tradeoff", "whatif",
+]  # fmt: skip

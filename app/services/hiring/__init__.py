@@ -1,0 +1,71 @@
+"""Hiring-success use cases (채용성공 시뮬레이터): the one module pages and components import.
+
+What an employer (or policy staff) can do, each function Streamlit-free and failing with Korean
+domain errors:
+
+* pick a posting — :func:`load_employer_postings`, :func:`conditions_from_posting` (own postings
+  only; ``employer_id=None`` is staff access) — or start one with :func:`default_conditions`;
+* score it — :func:`predict` (probability with interval, days to fill, one Korean sentence per
+  factor), :func:`wage_curve`;
+* plan — :func:`market_bounds`, :func:`minimum_change` (cheapest verified plans to reach a
+  target), :func:`advice` (ranked single changes);
+* keep scenarios — :func:`save_scenario`, :func:`load_scenarios`, :func:`delete_scenario`,
+  :func:`compare_scenarios`;
+* policy view — :func:`score_all_postings`, :func:`fill_probability_by`, :func:`at_risk_postings`.
+
+Every prediction a user sees is logged with :func:`app.services.audit.log_model_output`
+(``prediction.model_version``, ``prediction.input_hash``, ``prediction.audit_output()``).
+
+Submodules, one concern each: :mod:`.conditions` (the validated value object and labour-law
+checks), :mod:`.scoring` (prediction and explanation for people; the float-matrix inference is
+:mod:`app.ml.hiring_scorer`), :mod:`.reasons` (Korean sentences), :mod:`.market` (market bounds and
+defaults), :mod:`.plans` (cost model and search), :mod:`.advice`, :mod:`.store` (postings and
+scenarios through the repositories), :mod:`.policy`.
+"""
+
+from __future__ import annotations
+
+from app.ml.hiring import MODEL_NAME, HiringModel, load_hiring_model
+from app.reference.codes import FULL_TIME_TYPES
+from app.services.hiring.advice import Advice, advice
+from app.services.hiring.conditions import (
+    FIELD_LABELS,
+    InvalidConditions,
+    PostingAccessDenied,
+    PostingConditions,
+    lawful_baseline,
+    legal_issues,
+    legal_minimum_amount,
+    minimum_hourly_wage,
+    validate_conditions,
+)
+from app.services.hiring.market import MarketBounds, default_conditions, market_bounds, market_wage
+from app.services.hiring.plans import Plan, minimum_change
+from app.services.hiring.policy import (
+    AT_RISK_THRESHOLD,
+    GROUPINGS,
+    at_risk_postings,
+    fill_probability_by,
+    score_all_postings,
+)
+from app.services.hiring.scoring import Prediction, predict, probabilities, wage_curve
+from app.services.hiring.store import (
+    PostingNotFound,
+    ScenarioNotFound,
+    compare_scenarios,
+    conditions_from_posting,
+    delete_scenario,
+    load_employer_postings,
+    load_scenarios,
+    save_scenario,
+)
+
+__all__ = [
+    "AT_RISK_THRESHOLD", "FIELD_LABELS", "FULL_TIME_TYPES", "GROUPINGS", "MODEL_NAME", "Advice", "HiringModel",
+    "InvalidConditions", "MarketBounds", "Plan", "PostingAccessDenied", "PostingConditions", "PostingNotFound",
+    "Prediction", "ScenarioNotFound", "advice", "at_risk_postings", "compare_scenarios", "conditions_from_posting",
+    "default_conditions", "delete_scenario", "fill_probability_by", "lawful_baseline", "legal_issues",
+    "legal_minimum_amount", "load_employer_postings", "load_hiring_model", "load_scenarios", "market_bounds",
+    "market_wage", "minimum_change", "minimum_hourly_wage", "predict", "probabilities", "save_scenario",
+    "score_all_postings", "validate_conditions", "wage_curve",
+]  # fmt: skip

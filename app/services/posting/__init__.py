@@ -1,0 +1,62 @@
+"""Posting writing assistant (구인공고 AI 작성지원): the one module its page and components import.
+
+* the Q&A — :data:`STEPS`, :func:`parse_answer` (Korean answers into fields), :func:`acknowledge`,
+  :func:`validate_answers`;
+* the occupation — :func:`classify_occupation` (KECO top-k with evidence), :func:`occupation_options`;
+* the draft — :func:`make_request`, :func:`compose_draft` (generator with fallback, masked,
+  verified), :func:`validate_edits`, :func:`review_draft` (checklist and verification per
+  section), :func:`remove_flagged_lines`, :func:`hiring_preview`;
+* saving — :func:`employer_profile`, :func:`save_posting` (one transaction, the employer's own).
+
+Submodules: :mod:`.answers` (questions and parsers), :mod:`.assistant` (the rest).
+"""
+
+from __future__ import annotations
+
+from app.llm.base import SECTION_LABELS, SECTIONS, PostingDraft
+from app.ml.occupation import MODEL_NAME as OCCUPATION_MODEL_NAME
+from app.ml.occupation import OccupationClassifier, OccupationGuess, load_occupation_classifier
+from app.services.posting.answers import (
+    STEP_BY_KEY,
+    STEPS,
+    AssistantAnswers,
+    InvalidAnswer,
+    InvalidAnswers,
+    acknowledge,
+    parse_answer,
+    validate_answers,
+)
+from app.services.posting.assistant import (
+    MODEL_NAME,
+    ChecklistItem,
+    DraftReview,
+    InvalidPosting,
+    PostingAccessError,
+    classify_occupation,
+    compose_draft,
+    draft_hash,
+    employer_profile,
+    hiring_preview,
+    make_request,
+    mandatory_checklist,
+    mask_draft,
+    occupation_options,
+    preview_conditions,
+    remove_flagged_lines,
+    review_draft,
+    save_posting,
+    section_findings,
+    validate_edits,
+    verify_text,
+    welfare_names,
+)
+
+__all__ = [
+    "MODEL_NAME", "OCCUPATION_MODEL_NAME", "SECTIONS", "SECTION_LABELS", "STEPS", "STEP_BY_KEY", "AssistantAnswers",
+    "ChecklistItem", "DraftReview", "InvalidAnswer", "InvalidAnswers", "InvalidPosting", "OccupationClassifier",
+    "OccupationGuess", "PostingAccessError", "PostingDraft", "acknowledge", "classify_occupation", "compose_draft",
+    "draft_hash", "employer_profile", "hiring_preview", "load_occupation_classifier", "make_request",
+    "mandatory_checklist", "mask_draft", "occupation_options", "parse_answer", "preview_conditions",
+    "remove_flagged_lines", "review_draft", "save_posting", "section_findings", "validate_answers",
+    "validate_edits", "verify_text", "welfare_names",
+]  # fmt: skip
