@@ -17,7 +17,7 @@ if user is None:
     resources.ensure_demo_users()
     page = st.navigation([navigation.login_page()], position="hidden")
 else:
-    sections = navigation.build_pages(user.get("role"))
+    sections = navigation.build_pages(user.role)
     if not sections:
         # A role with no pages (e.g. an edited accounts file): say so instead of an empty app.
         st.error("이 계정의 역할로 열 수 있는 화면이 없습니다. 관리자에게 문의하세요.")

@@ -31,6 +31,8 @@ from typing import Any, Final, Literal
 import bcrypt
 import yaml
 
+from app.errors import NotReady
+
 Role = Literal["employer", "counsellor", "policy"]
 
 ROLE_LABELS: Final[dict[str, str]] = {
@@ -130,7 +132,7 @@ _BCRYPT_MAX_BYTES: Final[int] = 72  # bcrypt 5 refuses longer secrets instead of
 CREDENTIALS_FILE_NAME: Final[str] = "demo_credentials.txt"
 
 
-class UsersFileError(Exception):
+class UsersFileError(NotReady):
     """The accounts file is missing or malformed (message is Korean and names the fix)."""
 
 
@@ -154,6 +156,26 @@ class User:
     def role_label(self) -> str:
         """Korean name of the role."""
         return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def scoped_employer_id(self) -> int | None:
+        """The employer whose records this user sees and changes: their own for an employer account
+        (0, which matches nothing, when the account names none: fail closed), ``None`` for staff,
+        who see every employer."""
+        if self.role == "employer":
+            return int(self.employer_id or 0)
+        return None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> User:
+        """The user of a plain dict (:meth:`to_dict`; older sessions and tests hold dicts)."""
+        employer = data.get("employer_id")
+        return cls(
+            username=str(data.get("username") or ""),
+            display_name=str(data.get("display_name") or ""),
+            role=str(data.get("role") or ""),
+            employer_id=int(employer) if employer not in (None, "") else None,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for session state (``enforceSerializableSessionState`` needs picklable data)."""

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from app.db.fingerprint import EXCLUDED_TABLES
 from app.db.repositories import world as world_repo
 from app.ml import manifest, registry
+from app.services.ads import migrate_stored_rule_sets
 from app.world.generate import generate_world
 
 Reporter = Callable[[str, float], None]
@@ -59,6 +60,7 @@ def run_build(
     # tables added by later releases (e.g. operational tables of a new service) appear in an
     # existing database without regenerating the world
     world_repo.ensure_schema(engine)
+    migrate_stored_rule_sets(engine)  # saved rule-set versions in the current format
     meta = world_repo.read_world_meta(engine)
     world_generated = False
     if force or meta.get("size") != size or meta.get("seed") != str(seed) or "fingerprint" not in meta:

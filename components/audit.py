@@ -16,6 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.auth import User
 from app.services import audit
 from components import state
 
@@ -29,7 +30,7 @@ def input_hash_of(*parts: object) -> str:
 
 def log_shown(
     engine: Engine,
-    user: Mapping[str, Any],
+    user: User,
     *,
     model_name: str,
     action: str,
@@ -42,14 +43,14 @@ def log_shown(
     A failed write is reported on the page and in the server log; the figure stays shown.
     """
     # keyed by user too: a logout and another login in the same browser session is another viewer
-    slot = f"{user.get('username')}|{model_name}|{action}"
+    slot = f"{user.username}|{model_name}|{action}"
     if state.audit_last_logged().get(slot) == input_hash:
         return
     try:
         audit.log_model_output(
             engine,
-            username=str(user.get("username") or "unknown"),
-            role=str(user.get("role") or "unknown"),
+            username=user.username or "unknown",
+            role=user.role or "unknown",
             action=action,
             model_name=model_name,
             model_version=str(model_version),

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-from app.auth import ROLE_LABELS, UsersFileError, allowed_roles_label, can_access, verify_login
+from app.auth import ROLE_LABELS, User, UsersFileError, allowed_roles_label, can_access, verify_login
 from app.config import get_settings
 from components import state
 
@@ -52,7 +50,7 @@ def _submit_login() -> None:
         st.session_state[state.LOGIN_ERROR] = LOGIN_FAILED
         return
     st.session_state.pop(state.LOGIN_ERROR, None)
-    state.set_user(user.to_dict())
+    state.set_user(user)
 
 
 def render_login_form() -> None:
@@ -71,36 +69,36 @@ def role_label(role: str | None) -> str:
     return ROLE_LABELS.get(role or "", role or "없음")
 
 
-def require_role(page_id: str) -> dict[str, Any]:
+def require_role(page_id: str) -> User:
     """Stop the page unless the logged-in user's role may open ``page_id``. Call it first.
 
     Args:
         page_id: Key of ``app.auth.PAGE_ACCESS``.
 
     Returns:
-        The logged-in user dict (``username``, ``display_name``, ``role``, ``employer_id``).
+        The logged-in user (``user.scoped_employer_id`` is the employer whose records they may see).
     """
     ensure_routed()
     user = state.current_user()
     if user is None:
         st.warning("로그인이 필요합니다.")
         st.stop()
-    role = user.get("role")
+    role = user.role
     if not can_access(role, page_id):
         st.error(f"이 화면은 {allowed_roles_label(page_id)} 전용입니다. 현재 역할: {role_label(role)}")
         st.stop()
     return user
 
 
-def can_view(user: dict[str, Any], part_id: str) -> bool:
+def can_view(user: User, part_id: str) -> bool:
     """Whether ``user`` may see a guarded part of a page (e.g. ``"explorer.seekers"``)."""
-    return can_access(user.get("role"), part_id)
+    return can_access(user.role, part_id)
 
 
-def render_user_box(user: dict[str, Any]) -> None:
+def render_user_box(user: User) -> None:
     """Sidebar box with the user's name, role and a logout button."""
     with st.sidebar:
         st.divider()
-        st.markdown(f"**{user.get('display_name', '')}**")
-        st.caption(f"역할: {role_label(user.get('role'))}")
+        st.markdown(f"**{user.display_name}**")
+        st.caption(f"역할: {role_label(user.role)}")
         st.button("로그아웃", key=state.LOGOUT_BUTTON, on_click=state.clear_user, icon=":material/logout:")

@@ -22,6 +22,34 @@ class MetricItem:
     help: str | None = None
 
 
+def ai_notice_text(kind: str, *facts: str, note: str = "") -> str:
+    """The notice text every AI output carries: ``"<kind>입니다 · <fact> · … · <note>"``.
+
+    Args:
+        kind: What it is, e.g. ``"AI 예측 결과"``, ``"AI 검증 결과"``, ``"AI가 작성한 초안"``.
+        facts: Which models answered, e.g. ``"모델 버전 1.0"``, ``"검증 규칙 v3"``.
+        note: Who decides, or how to read it.
+    """
+    return " · ".join([f"{kind}입니다", *facts, *([note] if note else [])])
+
+
+def render_ai_notice(kind: str, *facts: str, note: str = "", compact: bool = False) -> None:
+    """Say that what is shown is AI output, from which model versions, and who decides
+    (AI 기본법: hiring and employment AI is high-impact; every output is marked and logged).
+
+    Args:
+        kind: What it is (see :func:`ai_notice_text`).
+        facts: Model versions and other provenance.
+        note: Who decides, or how to read it.
+        compact: A caption under a figure instead of an info box above a section.
+    """
+    text = ai_notice_text(kind, *facts, note=note)
+    if compact:
+        st.caption(text)
+    else:
+        st.info(text, icon=":material/smart_toy:")
+
+
 def render_metrics_row(items: Sequence[MetricItem]) -> None:
     """Metric tiles side by side (one column each)."""
     if not items:

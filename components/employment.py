@@ -26,10 +26,9 @@ from app.services.employment import (
     WhatIfResult,
 )
 from app.text.korean import format_manwon
-from components import display, state
+from components import display, guards, state
 
-MODEL_NAME = "employment"
-AI_NOTE = "AI 예측 결과입니다 · 모델 버전 {version} · 상담사의 판단을 돕는 참고 자료이며, 결정은 상담사가 내립니다."
+AI_DECIDES = "상담사의 판단을 돕는 참고 자료이며, 결정은 상담사가 내립니다."
 BAND_ICONS: dict[str, str] = {"고위험": ":red[●]", "중위험": ":orange[●]", "저위험": ":green[●]"}
 
 
@@ -42,8 +41,8 @@ def format_probability(p: float, low: float | None = None, high: float | None = 
 
 
 def render_ai_note(version: str) -> None:
-    """The AI-output notice (AI 기본법: users are told an output is AI-generated)."""
-    st.info(AI_NOTE.format(version=version), icon=":material/smart_toy:")
+    """The AI-output notice of the employment-success model (:func:`components.display.render_ai_notice`)."""
+    display.render_ai_notice("AI 예측 결과", f"모델 버전 {version}", note=AI_DECIDES)
 
 
 # --------------------------------------------------------------------------- caseload
@@ -101,23 +100,6 @@ def seeker_labels(scored: pd.DataFrame) -> dict[int, str]:
     }
 
 
-def requested_seeker(*, key: str, query_key: str) -> int | None:
-    """The seeker asked for: a ``?seeker=`` deep link wins over the picker's state (unchecked)."""
-    raw = st.query_params.get(query_key)
-    if raw is not None:
-        try:
-            st.session_state[key] = int(raw)
-        except ValueError:
-            st.query_params.pop(query_key, None)
-    return state.employment_seeker_choice()
-
-
-def _sync_query(key: str, query_key: str) -> None:
-    # on_change callback: the URL follows the picker, so the next run does not read the old
-    # ?seeker= back into the widget (and a reload or a shared link opens the same seeker)
-    st.query_params[query_key] = str(st.session_state.get(key))
-
-
 def select_seeker(scored: pd.DataFrame, *, key: str, query_key: str) -> int | None:
     """Picker over the caseload (highest risk first). Returns the chosen seeker id."""
     labels = seeker_labels(scored)
@@ -126,7 +108,7 @@ def select_seeker(scored: pd.DataFrame, *, key: str, query_key: str) -> int | No
     if st.session_state.get(key) not in labels:
         st.session_state.pop(key, None)
     choice = st.selectbox("구직자 선택", options=list(labels), format_func=labels.__getitem__, key=key,
-                          on_change=_sync_query, args=(key, query_key),
+                          on_change=guards.sync_query, args=(key, query_key),
                           help="위험도가 높은 구직자부터 나열합니다. 구직자 위험 현황 표에서 행을 골라 열 수도 있습니다.")
     st.query_params[query_key] = str(choice)
     return int(choice)
@@ -248,7 +230,7 @@ def render_whatif(profile: SeekerProfile, result: WhatIfResult, *, key: str) -> 
               delta=f"{delta * 100:+.1f}%p" if changed else "변화 없음", delta_color="normal" if changed else "off",
               delta_arrow="auto" if changed else "off", border=True)
     display.render_chart(charts.make_whatif_figure(profile.probability, result.probability), key=key)
-    st.caption("AI 예측 결과입니다 · 조건만 바꾸어 같은 모델로 다시 계산한 값입니다.")
+    display.render_ai_notice("AI 예측 결과", note="조건만 바꾸어 같은 모델로 다시 계산한 값입니다.", compact=True)
 
 
 def render_documents(profile: SeekerProfile) -> None:

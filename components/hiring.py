@@ -15,12 +15,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from app.auth import ROLE_LABELS
+from app.auth import ROLE_LABELS, User
 from app.charts import hiring as charts
 from app.labour import MAX_WEEKLY_HOURS, WAGE_ROUNDING, monthly_equivalent
 from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, WAGE_TYPE_LABELS
 from app.services.hiring import (
     AT_RISK_THRESHOLD,
+    MODEL_NAME,
     Advice,
     Plan,
     PostingConditions,
@@ -30,9 +31,8 @@ from app.services.hiring import (
 )
 from app.text.korean import format_krw, format_kst_datetime, format_manwon, format_wage
 from components import audit as audit_log
-from components import display, state
+from components import display, guards, state
 
-MODEL_NAME = "hiring"
 NEW_LABEL = "새 공고 입력 (직종·지역으로 시작)"
 HOURS_MIN, HOURS_MAX = 10.0, MAX_WEEKLY_HOURS
 MAX_CAREER_YEARS = 15
@@ -77,32 +77,6 @@ def describe_conditions(c: PostingConditions, welfare: Mapping[str, str]) -> str
 
 
 # --------------------------------------------------------------------------- posting picker
-
-
-def requested_posting(*, key: str, query_key: str) -> int | str | None:
-    """The posting the visitor asks for: a ``?posting=`` deep link wins over the picker's state.
-
-    The value is *not* checked here — the page must check it belongs to the user before using it
-    (a forged session-state value or URL must be refused, not silently replaced).
-
-    Returns:
-        A posting id, :data:`components.state.NEW_POSTING`, or ``None`` when nothing is asked for.
-    """
-    raw = st.query_params.get(query_key)
-    if raw is not None:
-        if raw == state.NEW_POSTING:
-            st.session_state[key] = state.NEW_POSTING
-        else:
-            try:
-                st.session_state[key] = int(raw)
-            except ValueError:
-                st.query_params.pop(query_key, None)  # garbage in the URL: ignore it
-    return state.hiring_posting_choice()
-
-
-def _sync_query(key: str, query_key: str) -> None:
-    # on_change callback: the URL follows the picker, so a reload or a shared link opens the same posting
-    st.query_params[query_key] = str(st.session_state.get(key))
 
 
 def posting_labels(postings: pd.DataFrame) -> dict[int, str]:
@@ -151,7 +125,7 @@ def select_posting(postings: pd.DataFrame, *, key: str, query_key: str) -> int |
         st.session_state.pop(key, None)  # e.g. a posting of another occupation filter: start from the first
     choice = st.selectbox(
         "공고 선택", options=list(labels), format_func=labels.__getitem__, key=key,
-        on_change=_sync_query, args=(key, query_key),
+        on_change=guards.sync_query, args=(key, query_key),
         help="내 공고 가운데 하나를 고르거나, 새 공고를 직종·지역만으로 시작합니다.",
     )
     st.query_params[query_key] = str(choice)
@@ -341,7 +315,7 @@ def render_prediction(current: Prediction, published: Prediction | None) -> None
         delta=d_delta, delta_color=d_color, delta_arrow="off" if d_color == "off" else "auto", border=True,
         help="채용된다면 걸릴 기간의 예측 중앙값과 25–75% 구간입니다.",
     )
-    st.info(f"AI 예측 결과입니다 · 모델 버전 {current.model_version} · 주요 근거 아래", icon=":material/smart_toy:")
+    display.render_ai_notice("AI 예측 결과", f"모델 버전 {current.model_version}", note="주요 근거 아래")
 
 
 def render_factors(prediction: Prediction, *, key: str) -> None:
@@ -543,7 +517,7 @@ input_hash_of = audit_log.input_hash_of
 
 def log_shown(
     engine: Engine,
-    user: Mapping[str, Any],
+    user: User,
     *,
     action: str,
     model_version: str,

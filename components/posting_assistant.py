@@ -27,10 +27,9 @@ from app.services.posting import (
     parse_answer,
     remove_flagged_lines,
 )
-from components import state
+from components import display, state
 
-AI_NOTE = ("AI가 작성한 초안입니다 · 작성기: {backend} · 직종 분류 모델 v{occupation_version} · 검증 규칙 v{rules} · "
-           "게시 전에 모든 내용을 확인하고 사실과 다른 부분은 고쳐 주세요.")
+AI_DECIDES = "게시 전에 모든 내용을 확인하고 사실과 다른 부분은 고쳐 주세요."
 DRAFT_FIELDS: tuple[str, ...] = ("title", *SECTIONS)
 FIELD_LABELS: dict[str, str] = {"title": "공고 제목", **SECTION_LABELS}
 
@@ -123,6 +122,12 @@ def reset() -> None:
     for key in list(st.session_state.keys()):
         if str(key).startswith("posting_assistant."):
             del st.session_state[key]
+
+
+def render_ai_note(*, backend: str, occupation_version: str, rules_version: int) -> None:
+    """The AI-output notice of a draft (:func:`components.display.render_ai_notice`)."""
+    display.render_ai_notice("AI가 작성한 초안", f"작성기: {backend}", f"직종 분류 모델 v{occupation_version}",
+                             f"검증 규칙 v{rules_version}", note=AI_DECIDES)
 
 
 def render_chat(*, height: int = 460) -> None:

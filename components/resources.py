@@ -1,36 +1,50 @@
-"""The only Streamlit cache wrappers of the app.
+"""The only Streamlit cache wrappers of the app, typed.
 
-``st.cache_resource`` holds shared, read-only objects (the Engine, the reference tables);
-``st.cache_data(ttl=60)`` holds query results so that a rebuilt world or new models show up
-within a minute without restarting the server. Every cached function takes the database URL (or
-models directory) as an argument so that a changed setting never serves a stale result.
+``st.cache_resource`` holds shared, read-only objects (the Engine, the reference tables, built
+models and indexes); ``st.cache_data(ttl=60)`` holds query results, so that a rebuilt world or new
+models show up within a minute without restarting the server. Every cached function takes the
+database URL or models directory as an argument, so a changed setting never serves a stale result,
+and every built artifact's cache key carries its manifest ``created_at`` (looked up by the model's
+``MODEL_NAME``), so a rebuild is picked up.
+
+Capability packages are imported inside the functions that need them: the home page never loads
+LightGBM, FAISS or scikit-learn. Their types are imported for type checkers only.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from app import threads
 from app.config import get_settings
+
+# The one place the UI gets the engine from; every query still goes through a service.
 from app.db.engine import get_engine
-from app.db.repositories import employers as employer_repo
-from app.db.repositories import world as world_repo
-from app.ml.manifest import ArtifactMissing
+from app.errors import NotReady
 from app.reference.names import ReferenceNames, reference_names
+from app.reference.tables import Reference, load_reference
 from app.services import explorer, overview
 from app.services.explorer import ExplorerQuery, FilterOptions
+
+if TYPE_CHECKING:
+    from app.services.ads import AdVerifier
+    from app.services.employment import EmploymentModel, RiskBands
+    from app.services.hiring import HiringModel, MarketBounds, PostingConditions, PostingsIndex
+    from app.services.posting import OccupationClassifier, TextGenerator
 
 logger = logging.getLogger(__name__)
 
 _TTL = 60  # seconds: a rebuilt world or a new manifest appears within a minute
+
+threads.limit_loaded_pools()  # Streamlit loaded numpy (and its BLAS pool) before app.threads ran
 
 
 # --------------------------------------------------------------------------- shared objects
@@ -47,11 +61,7 @@ def engine() -> Engine:
 
 
 @st.cache_resource(show_spinner=False)
-def _reference(reference_dir: str) -> Any | None:
-    try:
-        from app.reference.tables import load_reference
-    except ImportError:
-        return None
+def _reference(reference_dir: str) -> Reference | None:
     try:
         return load_reference(Path(reference_dir))
     except (OSError, ValueError) as err:
@@ -60,8 +70,8 @@ def _reference(reference_dir: str) -> Any | None:
         return None
 
 
-def reference() -> Any | None:
-    """The reference tables (``app.reference.tables.load_reference()``), or ``None`` if unavailable."""
+def reference() -> Reference | None:
+    """The reference tables (:func:`app.reference.tables.load_reference`), or ``None`` if unavailable."""
     return _reference(str(get_settings().reference_dir))
 
 
@@ -78,25 +88,20 @@ def names() -> ReferenceNames:
 # --------------------------------------------------------------------------- models manifest
 
 
-def _read_manifest(models_dir: Path) -> dict[str, Any] | None:
-    try:
-        from app.ml.manifest import load_manifest
-    except ImportError:
-        path = models_dir / "manifest.json"
-        if not path.is_file():
-            return None
-        return json.loads(path.read_text(encoding="utf-8"))
-    return load_manifest(models_dir)
-
-
 @st.cache_data(ttl=_TTL, show_spinner=False)
 def _manifest(models_dir: str) -> dict[str, Any] | None:
-    return _read_manifest(Path(models_dir))
+    return overview.load_models_manifest(Path(models_dir))
 
 
 def manifest() -> dict[str, Any] | None:
     """The parsed ``models/manifest.json`` or ``None`` when no model has been built."""
     return _manifest(str(get_settings().models_dir))
+
+
+def _model_stamp(model_name: str) -> str:
+    """Manifest ``created_at`` of a built artifact: part of the cache key, so a rebuild is picked up."""
+    entry = ((manifest() or {}).get("models") or {}).get(model_name) or {}
+    return str(entry.get("created_at", ""))
 
 
 # --------------------------------------------------------------------------- accounts
@@ -124,11 +129,9 @@ def ensure_demo_users() -> str | None:
         with _USERS_LOCK:
             if path.exists():
                 return None
-            if not world_repo.has_world(engine()):
+            ids = overview.demo_employer_ids(engine())
+            if not ids:
                 return None  # no world yet: `python -m app build` writes the accounts
-            ids = employer_repo.load_employer_ids(engine(), limit=3)
-            if len(ids) < 3:
-                return None
             auth.ensure_users_file(path, settings.demo_password, employer_ids=ids)
             return str(path.parent / auth.CREDENTIALS_FILE_NAME)
     except Exception:  # noqa: BLE001 - the login form then reports the missing file in Korean
@@ -237,8 +240,8 @@ def required(load: Callable[[], T]) -> T:
     the build command) and stop the page."""
     try:
         return load()
-    except ArtifactMissing as err:
-        st.warning(str(err))
+    except NotReady as err:
+        st.warning(err.user_message)
         st.stop()
         raise  # st.stop() raises; this line only tells type checkers so
 
@@ -246,36 +249,40 @@ def required(load: Callable[[], T]) -> T:
 # --------------------------------------------------------------------------- hiring simulator
 
 
-def _model_stamp(name: str) -> str:
-    """Manifest ``created_at`` of a built artifact: part of the cache key, so a rebuild is picked up."""
-    entry = ((manifest() or {}).get("models") or {}).get(name) or {}
-    return str(entry.get("created_at", ""))
-
-
 @st.cache_resource(show_spinner="채용성공 예측모델을 불러오는 중…", max_entries=2)
-def _hiring_model(models_dir: str, stamp: str) -> Any:
-    from app.ml.hiring import load_hiring_model  # noqa: PLC0415 - LightGBM only where it is used
+def _hiring_model(models_dir: str, stamp: str) -> HiringModel:
+    from app.services import hiring  # noqa: PLC0415 - LightGBM only where it is used
 
-    return load_hiring_model(Path(models_dir))
+    return hiring.load_hiring_model(Path(models_dir))
 
 
-def hiring_model() -> Any:
+def _hiring_stamp() -> str:
+    from app.services import hiring  # noqa: PLC0415
+
+    return _model_stamp(hiring.MODEL_NAME)
+
+
+def hiring_model() -> HiringModel:
     """The hiring-success model (read-only, shared). Raises ``ArtifactMissing`` naming the build command."""
-    settings = get_settings()
-    return _hiring_model(str(settings.models_dir), _model_stamp("hiring"))
+    return _hiring_model(str(get_settings().models_dir), _hiring_stamp())
 
 
 @st.cache_resource(show_spinner="유사 공고 색인을 불러오는 중…", max_entries=2)
-def _postings_index(models_dir: str, stamp: str) -> Any:
-    from app.search.postings_index import PostingsIndex  # noqa: PLC0415 - FAISS only where it is used
+def _postings_index(models_dir: str, stamp: str) -> PostingsIndex:
+    from app.services import hiring  # noqa: PLC0415 - FAISS only where it is used
 
-    return PostingsIndex.load(Path(models_dir))
+    return hiring.PostingsIndex.load(Path(models_dir))
 
 
-def postings_index() -> Any:
+def _index_stamp() -> str:
+    from app.services import hiring  # noqa: PLC0415
+
+    return _model_stamp(hiring.POSTINGS_INDEX_NAME)
+
+
+def postings_index() -> PostingsIndex:
     """The similar-postings FAISS index (read-only, shared). Raises ``ArtifactMissing`` when not built."""
-    settings = get_settings()
-    return _postings_index(str(settings.models_dir), _model_stamp("postings_index"))
+    return _postings_index(str(get_settings().models_dir), _index_stamp())
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
@@ -291,33 +298,33 @@ def hiring_postings(employer_id: int | None) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=256)
-def _hiring_bounds(db_url: str, models_dir: str, stamp: str, conditions: dict[str, Any]) -> Any:
+def _hiring_bounds(db_url: str, models_dir: str, stamp: str, conditions: dict[str, Any]) -> MarketBounds:
     from app.services import hiring  # noqa: PLC0415
 
     model = _hiring_model(models_dir, stamp)
     return hiring.market_bounds(_engine(db_url), model, hiring.validate_conditions(conditions))
 
 
-def hiring_bounds(conditions: Any) -> Any:
+def hiring_bounds(conditions: PostingConditions) -> MarketBounds:
     """``MarketBounds`` of posting conditions (one query of similar postings; cached a minute)."""
     settings = get_settings()
-    return _hiring_bounds(settings.db_url, str(settings.models_dir), _model_stamp("hiring"), conditions.to_dict())
+    return _hiring_bounds(settings.db_url, str(settings.models_dir), _hiring_stamp(), conditions.to_dict())
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=256)
 def _similar_postings(db_url: str, models_dir: str, stamp: str, posting_id: int | None, query: dict[str, Any]) -> pd.DataFrame:
-    from app.search.postings_index import PostingNotIndexed, load_similar_postings  # noqa: PLC0415
+    from app.services import hiring  # noqa: PLC0415
 
     index = _postings_index(models_dir, stamp)
     if posting_id is not None:
         try:
             ids = index.similar_to_posting(int(posting_id), k=10)
-        except PostingNotIndexed:
+        except hiring.PostingNotIndexed:
             ids = None
         if ids is not None:
-            return load_similar_postings(_engine(db_url), ids)
+            return hiring.load_similar_postings(_engine(db_url), ids)
     pairs = index.similar_to_text(**query, k=10)
-    return load_similar_postings(_engine(db_url), [pid for pid, _ in pairs])
+    return hiring.load_similar_postings(_engine(db_url), [pid for pid, _ in pairs])
 
 
 def similar_postings(posting_id: int | None, query: dict[str, Any]) -> pd.DataFrame:
@@ -325,9 +332,7 @@ def similar_postings(posting_id: int | None, query: dict[str, Any]) -> pd.DataFr
     (the keyword arguments of ``PostingsIndex.similar_to_text`` without ``k``). Raises
     ``ArtifactMissing`` when the index is not built."""
     settings = get_settings()
-    return _similar_postings(
-        settings.db_url, str(settings.models_dir), _model_stamp("postings_index"), posting_id, query
-    )
+    return _similar_postings(settings.db_url, str(settings.models_dir), _index_stamp(), posting_id, query)
 
 
 @st.cache_data(ttl=_TTL, show_spinner="모든 공고의 채용확률을 계산하는 중…", max_entries=4)
@@ -340,23 +345,28 @@ def _scored_postings(db_url: str, models_dir: str, stamp: str) -> pd.DataFrame:
 def scored_postings() -> pd.DataFrame:
     """Every posting with its predicted fill probability (policy view; raises ``ArtifactMissing``)."""
     settings = get_settings()
-    return _scored_postings(settings.db_url, str(settings.models_dir), _model_stamp("hiring"))
+    return _scored_postings(settings.db_url, str(settings.models_dir), _hiring_stamp())
 
 
 # --------------------------------------------------------------------------- employment-success pages
 
 
 @st.cache_resource(show_spinner="취업성공 예측모델을 불러오는 중…", max_entries=2)
-def _employment_model(models_dir: str, stamp: str) -> Any:
-    from app.ml.employment import load_employment_model  # noqa: PLC0415 - LightGBM only where it is used
+def _employment_model(models_dir: str, stamp: str) -> EmploymentModel:
+    from app.services import employment  # noqa: PLC0415 - LightGBM only where it is used
 
-    return load_employment_model(Path(models_dir))
+    return employment.load_employment_model(Path(models_dir))
 
 
-def employment_model() -> Any:
+def _employment_stamp() -> str:
+    from app.services import employment  # noqa: PLC0415
+
+    return _model_stamp(employment.MODEL_NAME)
+
+
+def employment_model() -> EmploymentModel:
     """The employment-success model (read-only, shared). Raises ``ArtifactMissing`` naming the build."""
-    settings = get_settings()
-    return _employment_model(str(settings.models_dir), _model_stamp("employment"))
+    return _employment_model(str(get_settings().models_dir), _employment_stamp())
 
 
 @st.cache_data(ttl=_TTL, show_spinner="상담 대상 구직자의 취업확률을 계산하는 중…", max_entries=4)
@@ -367,11 +377,11 @@ def _scored_caseload(db_url: str, models_dir: str, stamp: str, high_below: float
     return employment.score_caseload(_engine(db_url), _employment_model(models_dir, stamp), bands)
 
 
-def scored_caseload(bands: Any) -> pd.DataFrame:
+def scored_caseload(bands: RiskBands) -> pd.DataFrame:
     """Every open seeker scored under ``bands`` (cached a minute; :func:`refresh_caseload` after
     an override so the table shows it at once)."""
     settings = get_settings()
-    return _scored_caseload(settings.db_url, str(settings.models_dir), _model_stamp("employment"),
+    return _scored_caseload(settings.db_url, str(settings.models_dir), _employment_stamp(),
                             float(bands.high_below), float(bands.low_from))
 
 
@@ -384,49 +394,53 @@ def refresh_caseload() -> None:
 
 
 @st.cache_resource(show_spinner="구인광고 검증 모델을 불러오는 중…", max_entries=2)
-def _ad_verifier(models_dir: str, stamp: str) -> Any:
-    from app.verify.verifier import load_ad_verifier  # noqa: PLC0415 - scikit-learn only where it is used
+def _ad_verifier(models_dir: str, stamp: str) -> AdVerifier:
+    from app.services import ads  # noqa: PLC0415 - scikit-learn only where it is used
 
-    return load_ad_verifier(Path(models_dir))
+    return ads.load_ad_verifier(Path(models_dir))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _ad_verifier_with(models_dir: str, stamp: str, rules_yaml: str) -> Any:
-    from app.verify.rules import parse_rule_set  # noqa: PLC0415
+def _ad_verifier_with(models_dir: str, stamp: str, rules_yaml: str) -> AdVerifier:
+    from app.services import ads  # noqa: PLC0415
 
-    return _ad_verifier(models_dir, stamp).with_rules(parse_rule_set(rules_yaml))
+    return _ad_verifier(models_dir, stamp).with_rules(ads.parse_rule_set(rules_yaml))
 
 
-def ad_verifier() -> Any:
+def _verifier_stamp() -> str:
+    from app.services import ads  # noqa: PLC0415
+
+    return _model_stamp(ads.MODEL_NAME)
+
+
+def ad_verifier() -> AdVerifier:
     """The job-ad verifier with the rule set in force (read from the database on every call, so a
     saved rule version applies at once). Raises ``ArtifactMissing`` naming the build command."""
-    from app.services import ads
+    from app.services import ads  # noqa: PLC0415
 
-    settings = get_settings()
     rules = ads.active_rules(engine())
-    return _ad_verifier_with(str(settings.models_dir), _model_stamp("ad_verifier"), rules.to_yaml())
+    return _ad_verifier_with(str(get_settings().models_dir), _verifier_stamp(), rules.to_yaml())
 
 
 @st.cache_data(ttl=3600, show_spinner="모든 공고를 현재 규칙으로 검증하는 중…", max_entries=4)
 def _stored_verdicts(db_url: str, models_dir: str, stamp: str, rules_yaml: str) -> pd.DataFrame:
-    from app.services import ads
-    from app.verify.verifier import load_stored_checks  # noqa: PLC0415
+    from app.services import ads  # noqa: PLC0415
 
     verifier = _ad_verifier_with(models_dir, stamp, rules_yaml)
-    return ads.stored_verdicts(_engine(db_url), verifier, load_stored_checks(Path(models_dir)))
+    return ads.stored_verdicts(_engine(db_url), verifier, ads.load_stored_checks(Path(models_dir)))
 
 
-def stored_verdicts(verifier: Any) -> pd.DataFrame:
+def stored_verdicts(verifier: AdVerifier) -> pd.DataFrame:
     """Verdicts of every stored posting under the verifier's rules (cached per rule set)."""
     settings = get_settings()
-    return _stored_verdicts(settings.db_url, str(settings.models_dir), _model_stamp("ad_verifier"), verifier.rules.to_yaml())
+    return _stored_verdicts(settings.db_url, str(settings.models_dir), _verifier_stamp(), verifier.rules.to_yaml())
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=4)
 def _stored_ad_titles(db_url: str) -> pd.DataFrame:
-    from app.verify.verifier import load_stored_ads  # noqa: PLC0415
+    from app.services import ads  # noqa: PLC0415
 
-    return load_stored_ads(_engine(db_url))[["posting_id", "title", "employer_name", "employer_id"]]
+    return ads.load_stored_ads(_engine(db_url))[["posting_id", "title", "employer_name", "employer_id"]]
 
 
 def stored_ad_titles() -> pd.DataFrame:
@@ -438,26 +452,27 @@ def stored_ad_titles() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner="직종 자동분류 모델을 불러오는 중…", max_entries=2)
-def _occupation_classifier(models_dir: str, stamp: str) -> Any:
-    from app.ml.occupation import load_occupation_classifier  # noqa: PLC0415 - scikit-learn only where it is used
+def _occupation_classifier(models_dir: str, stamp: str) -> OccupationClassifier:
+    from app.services import posting  # noqa: PLC0415 - scikit-learn only where it is used
 
-    return load_occupation_classifier(Path(models_dir))
+    return posting.load_occupation_classifier(Path(models_dir))
 
 
-def occupation_classifier() -> Any:
+def occupation_classifier() -> OccupationClassifier:
     """The KECO occupation classifier (read-only, shared). Raises ``ArtifactMissing`` when not built."""
-    settings = get_settings()
-    return _occupation_classifier(str(settings.models_dir), _model_stamp("occupation_classifier"))
+    from app.services import posting  # noqa: PLC0415
+
+    return _occupation_classifier(str(get_settings().models_dir), _model_stamp(posting.OCCUPATION_MODEL_NAME))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _text_generator(backend: str, base_url: str, model: str, model_dir: str, timeout: float) -> Any:
-    from app.llm.factory import make_generator  # noqa: PLC0415
+def _text_generator(backend: str, base_url: str, model: str, model_dir: str, timeout: float) -> TextGenerator:
+    from app.services import posting  # noqa: PLC0415
 
-    return make_generator(get_settings())
+    return posting.make_generator(get_settings())
 
 
-def text_generator() -> Any:
+def text_generator() -> TextGenerator:
     """The posting text generator of the settings (a local model is loaded once and shared)."""
     s = get_settings()
     return _text_generator(s.llm_backend, s.llm_base_url, s.llm_model, str(s.llm_model_dir or ""), s.llm_timeout)
@@ -465,9 +480,9 @@ def text_generator() -> Any:
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
 def _employer_card(db_url: str, employer_id: int) -> dict[str, Any]:
-    from app.services.posting.assistant import employer_profile
+    from app.services import posting  # noqa: PLC0415
 
-    employer = employer_profile(_engine(db_url), employer_id)
+    employer = posting.employer_profile(_engine(db_url), employer_id)
     return {"name": employer.name, "phone": employer.phone, "size_code": employer.size_code,
             "region_code": employer.region_code}
 

@@ -6,12 +6,12 @@ values (dicts, strings, numbers, tuples) go in here.
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
+from app.auth import User
+
 AUTH_USER = "auth.user"
-"""The logged-in user as a plain dict (``app.auth.User.to_dict()``)."""
+"""The logged-in user: a frozen :class:`app.auth.User` (picklable, as session state requires)."""
 
 LOGIN_USERNAME = "auth.login.username"
 LOGIN_PASSWORD = "auth.login.password"
@@ -32,15 +32,19 @@ SEEKERS_WAGE = "explorer.seekers.wage"
 COURSES_PERIOD = "explorer.courses.period"
 
 
-def current_user() -> dict[str, Any] | None:
-    """The logged-in user dict, or ``None``."""
+def current_user() -> User | None:
+    """The logged-in user, or ``None`` (a plain dict from an older session is converted)."""
     user = st.session_state.get(AUTH_USER)
-    return user if isinstance(user, dict) else None
+    if isinstance(user, User):
+        return user
+    if isinstance(user, dict):
+        return User.from_dict(user)
+    return None
 
 
-def set_user(user: dict[str, Any]) -> None:
-    """Remember the logged-in user (a plain dict)."""
-    st.session_state[AUTH_USER] = dict(user)
+def set_user(user: User) -> None:
+    """Remember the logged-in user."""
+    st.session_state[AUTH_USER] = user
 
 
 def clear_user() -> None:
@@ -87,17 +91,6 @@ AUDIT_LAST_LOGGED = "audit.last"
 HIRING_RISK_THRESHOLD = "hiring_policy.threshold"
 
 
-def hiring_posting_choice() -> int | str | None:
-    """The posting picker's value: a posting id, :data:`NEW_POSTING`, or ``None`` (nothing yet)."""
-    value = st.session_state.get(HIRING_POSTING_ID)
-    if value == NEW_POSTING:
-        return NEW_POSTING
-    try:
-        return int(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
 def audit_last_logged() -> dict[str, str]:
     """Maps "username|model|action" to the input hash last written to the audit log in this session."""
     value = st.session_state.get(AUDIT_LAST_LOGGED)
@@ -135,15 +128,6 @@ EMPLOYMENT_POLICY_HIGH = "employment.policy.high"
 EMPLOYMENT_POLICY_LOW = "employment.policy.low"
 EMPLOYMENT_POLICY_NOTE = "employment.policy.note"
 EMPLOYMENT_POLICY_NOTICE = "employment.policy.notice"
-
-
-def employment_seeker_choice() -> int | None:
-    """The open profile's seeker id, or ``None``."""
-    value = st.session_state.get(EMPLOYMENT_SEEKER_ID)
-    try:
-        return int(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
 
 
 # job-ad verification pages (pages/ad_*.py)

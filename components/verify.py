@@ -23,11 +23,15 @@ from app.services.ads import (
     Verdict,
     highlighted_markdown,
 )
-from components.display import MetricItem, render_metrics_row
+from components.display import MetricItem, render_ai_notice, render_metrics_row
 
-MODEL_NAME = "ad_verifier"
 DECISION_ICONS: dict[str, str] = {"pass": ":material/check_circle:", "review": ":material/help:", "block": ":material/block:"}
-AI_NOTE = ("AI 검증 결과입니다 · 규칙 버전 {rules} · 모델 버전 {version} · 재검증·차단 공고는 담당자가 확인해 최종 결정합니다.")
+AI_DECIDES = "재검증·차단 공고는 담당자가 확인해 최종 결정합니다."
+
+
+def render_ai_note(*, rules_version: int, model_version: str) -> None:
+    """The AI-output notice of the job-ad verifier (:func:`components.display.render_ai_notice`)."""
+    render_ai_notice("AI 검증 결과", f"규칙 버전 {rules_version}", f"모델 버전 {model_version}", note=AI_DECIDES)
 
 
 def render_verdict(verdict: Verdict, *, rules_version: int, model_version: str) -> None:
@@ -41,7 +45,7 @@ def render_verdict(verdict: Verdict, *, rules_version: int, model_version: str) 
         st.warning(text, icon=DECISION_ICONS["review"])
     else:
         st.success(text, icon=DECISION_ICONS["pass"])
-    st.info(AI_NOTE.format(rules=rules_version, version=model_version), icon=":material/smart_toy:")
+    render_ai_note(rules_version=rules_version, model_version=model_version)
     for note in verdict.notes:
         st.caption(note)
 

@@ -22,9 +22,9 @@ verifier = resources.required(resources.ad_verifier)
 
 engine = resources.engine()
 employer_name = ""
-if user.get("role") == "employer":
+if user.scoped_employer_id is not None:
     titles = resources.stored_ad_titles()
-    mine = titles[titles["employer_id"] == int(user.get("employer_id") or 0)]
+    mine = titles[titles["employer_id"] == user.scoped_employer_id]
     employer_name = str(mine["employer_name"].iloc[0]) if not mine.empty else ""
 
 if state.AD_CHECK_COMPANY not in st.session_state:
@@ -52,7 +52,7 @@ if submitted:
         st.error(str(err))
         st.stop()
     verdict = ads.check_draft(verifier, draft)
-    audit_log.log_shown(engine, user, model_name=ui.MODEL_NAME, action="verify.draft",
+    audit_log.log_shown(engine, user, model_name=ads.MODEL_NAME, action="verify.draft",
                         model_version=f"{verifier.version}/rules{verifier.rules.version}",
                         input_hash=ads.draft_hash(draft),
                         output={"decision": verdict.decision, "score": verdict.score,

@@ -27,7 +27,7 @@ notice = st.session_state.pop(state.AD_REVIEW_NOTICE, None)
 if notice:
     st.success(notice)
 ui.render_queue_metrics(ads.queue_metrics(checks, reviews))
-st.info(ui.AI_NOTE.format(rules=verifier.rules.version, version=verifier.version), icon=":material/smart_toy:")
+ui.render_ai_note(rules_version=verifier.rules.version, model_version=verifier.version)
 
 flt = ui.select_queue_filter(checks, verifier.rules)
 titles = resources.stored_ad_titles()
@@ -46,7 +46,7 @@ if posting_id is not None:
     except LookupError as err:
         st.error(str(err))
         st.stop()
-    audit_log.log_shown(engine, user, model_name=ui.MODEL_NAME, action="verify.review_detail",
+    audit_log.log_shown(engine, user, model_name=ads.MODEL_NAME, action="verify.review_detail",
                         model_version=f"{verifier.version}/rules{verifier.rules.version}",
                         input_hash=audit_log.input_hash_of("posting", int(posting_id), verifier.rules.version),
                         output={"decision": verdict.decision, "score": verdict.score,
@@ -69,12 +69,12 @@ if posting_id is not None:
     if submitted is not None:
         decision, comment = submitted
         try:
-            ads.save_review(engine, posting_id=int(posting_id), reviewer=str(user.get("username")), decision=decision,
+            ads.save_review(engine, posting_id=int(posting_id), reviewer=user.username, decision=decision,
                                  comment=comment, verdict=verdict, rule_set_version=verifier.rules.version)
         except InvalidReview as err:
             st.error(str(err))
         else:
-            audit_log.log_shown(engine, user, model_name=ui.MODEL_NAME, action="verify.review",
+            audit_log.log_shown(engine, user, model_name=ads.MODEL_NAME, action="verify.review",
                                 model_version=f"{verifier.version}/rules{verifier.rules.version}",
                                 input_hash=audit_log.input_hash_of("review", int(posting_id), decision, len(history)),
                                 output={"decision": verdict.decision, "review": decision})

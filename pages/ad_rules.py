@@ -49,7 +49,7 @@ with c2:
                          placeholder="예: '나이 무관' 예외에 '연령 불문' 추가")
     if st.button("검증 후 새 버전으로 저장", key="ad_rules.save", type="primary", icon=":material/save:"):
         try:
-            saved = ads.save_rules(engine, text, username=str(user.get("username")), note=note)
+            saved = ads.save_rules(engine, text, username=user.username, note=note)
         except InvalidRules as err:
             st.error(f"저장하지 않았습니다:\n\n{err}")
         else:

@@ -59,7 +59,7 @@ if selected is not None:
                  icon=":material/person_search:", query_params={state.EMPLOYMENT_SEEKER_QUERY: str(selected)})
 
 audit_log.log_shown(
-    engine, user, model_name=ui.MODEL_NAME, action="employment.caseload", model_version=str(model.version),
+    engine, user, model_name=employment.MODEL_NAME, action="employment.caseload", model_version=str(model.version),
     input_hash=audit_log.input_hash_of("caseload", model.version, len(scored), round(float(scored["probability"].sum()), 6),
                                        bands.high_below, bands.low_from),
     output={"n_seekers": len(scored), "mean_probability": float(scored["probability"].mean()),

@@ -64,7 +64,7 @@ if preview is not None:
                      disabled=(preview.high_below, preview.low_from) == (bands.high_below, bands.low_from)):
             try:
                 saved = employment.save_risk_bands(engine, high_below=high, low_from=low,
-                                                   username=str(user.get("username")), note=note)
+                                                   username=user.username, note=note)
             except InvalidBands as err:
                 st.error(str(err))
             else:
@@ -116,7 +116,7 @@ for tab, by, label in zip(tabs, ("region", "occupation"), ("희망 지역", "희
                      width="stretch", key=f"employment.policy.{by}")
 
 audit_log.log_shown(
-    engine, user, model_name=ui.MODEL_NAME, action="employment.policy", model_version=str(model.version),
+    engine, user, model_name=employment.MODEL_NAME, action="employment.policy", model_version=str(model.version),
     input_hash=audit_log.input_hash_of("employment.policy", model.version, audit_bands.high_below, audit_bands.low_from,
                                        len(scored)),
     output={"n_seekers": len(scored), "high_below": audit_bands.high_below, "low_from": audit_bands.low_from,

@@ -10,7 +10,7 @@ import streamlit as st
 from app.services import employment
 from app.services.employment import InvalidOverride, InvalidWhatIf, SeekerNotFound
 from components import audit as audit_log
-from components import auth, resources, state
+from components import auth, guards, resources, state
 from components import employment as ui
 
 user = auth.require_role("employment_profile")
@@ -26,13 +26,11 @@ if scored.empty:
     st.info("현재 상담 대상 구직자가 없습니다.")
     st.stop()
 
-requested = ui.requested_seeker(key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY)
+requested = guards.requested_id(key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY)
 if requested is not None and requested not in set(scored["id"].astype(int)):
-    st.session_state.pop(state.EMPLOYMENT_SEEKER_ID, None)
-    st.query_params.pop(state.EMPLOYMENT_SEEKER_QUERY, None)
-    st.error(f"구직자 #{requested}은(는) 현재 상담 대상(등록 후 180일 이내 미취업자)이 아닙니다.")
-    st.button("상담 대상 목록으로", key="employment.back", icon=":material/arrow_back:")
-    st.stop()
+    guards.refuse_requested(f"구직자 #{requested}은(는) 현재 상담 대상(등록 후 180일 이내 미취업자)이 아닙니다.",
+                            key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY,
+                            back_label="상담 대상 목록으로", button_key="employment.back")
 seeker_id = ui.select_seeker(scored, key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY)
 
 try:
@@ -40,7 +38,7 @@ try:
 except SeekerNotFound as err:
     st.error(str(err))
     st.stop()
-audit_log.log_shown(engine, user, model_name=ui.MODEL_NAME, action="employment.profile",
+audit_log.log_shown(engine, user, model_name=employment.MODEL_NAME, action="employment.profile",
                     model_version=profile.model_version, input_hash=profile.input_hash, output=profile.audit_output())
 
 notice = st.session_state.pop(state.EMPLOYMENT_OVERRIDE_NOTICE, None)
@@ -82,7 +80,7 @@ def whatif_section() -> None:
         top = outcome.factors.head(3)
         st.markdown("\n".join(f"- **{r.factor}** — {r.sentence}" for r in top.itertuples(index=False)))
     if outcome.input_hash != profile.input_hash:
-        audit_log.log_shown(engine, user, model_name=ui.MODEL_NAME, action="employment.whatif",
+        audit_log.log_shown(engine, user, model_name=employment.MODEL_NAME, action="employment.whatif",
                             model_version=profile.model_version, input_hash=outcome.input_hash,
                             output={"probability": round(outcome.probability, 6), "change": round(outcome.change, 6)})
 
@@ -96,7 +94,7 @@ submitted = ui.render_override_form(profile, key="employment.override.form")
 if submitted is not None:
     band, reason = submitted
     try:
-        employment.save_override(engine, seeker_id=profile.seeker_id, username=str(user.get("username")),
+        employment.save_override(engine, seeker_id=profile.seeker_id, username=user.username,
                                  model_band=profile.band, override_band=band, probability=profile.probability,
                                  model_version=profile.model_version, reason=reason)
     except (InvalidOverride, SeekerNotFound) as err:

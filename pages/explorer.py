@@ -20,7 +20,7 @@ except NoWorldError as err:
     st.warning(str(err))
     st.stop()
 
-employer_id = user.get("employer_id") if user.get("role") == "employer" else None
+employer_id = user.scoped_employer_id
 show_seekers = auth.can_view(user, "explorer.seekers")
 
 with st.container(border=True):

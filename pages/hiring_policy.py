@@ -46,8 +46,8 @@ display.render_metrics_row([
                f"전체의 {len(risky) / len(scored):.1%}"),
     MetricItem("예상 충원 기간(중앙값)", f"약 {float(scored['days'].median()):.0f}일"),
 ])
-st.info(f"AI 예측 결과입니다 · 모델 버전 {version} · 공고 조건과 시장 정보만 사용하며 구직자 개인 특성은 쓰지 않습니다.",
-        icon=":material/smart_toy:")
+display.render_ai_notice("AI 예측 결과", f"모델 버전 {version}",
+                         note="공고 조건과 시장 정보만 사용하며 구직자 개인 특성은 쓰지 않습니다.")
 
 st.subheader("채용확률 분포")
 tabs = st.tabs(["직종(중분류)별", "지역별"], key="hiring_policy.tabs")

@@ -12,7 +12,7 @@ import streamlit as st
 from app.errors import NotReady
 from app.services import hiring
 from app.services.hiring import InvalidConditions, PostingAccessDenied, PostingNotFound, ScenarioNotFound
-from components import auth, resources, state
+from components import auth, guards, resources, state
 from components import hiring as ui
 
 user = auth.require_role("hiring")
@@ -22,7 +22,7 @@ st.caption(
     "수치는 합성 데이터로 학습한 AI 모델의 추정치이며, 결정은 담당자가 내립니다."
 )
 
-employer_id = int(user.get("employer_id") or 0) if user.get("role") == "employer" else None
+employer_id = user.scoped_employer_id
 model = resources.required(resources.hiring_model)
 
 engine = resources.engine()
@@ -31,16 +31,14 @@ reference = resources.reference()
 welfare = dict(zip(reference.welfare_items["code"], reference.welfare_items["name"], strict=True)) if reference else {}
 
 # ------------------------------------------------------------------ which posting (own postings only)
-requested = ui.requested_posting(key=state.HIRING_POSTING_ID, query_key=state.HIRING_POSTING_QUERY)
+requested = guards.requested_id(key=state.HIRING_POSTING_ID, query_key=state.HIRING_POSTING_QUERY,
+                                 keywords=(state.NEW_POSTING,))
 if isinstance(requested, int) and requested not in set(postings["id"].astype(int)):
     try:
         hiring.conditions_from_posting(engine, requested, employer_id=employer_id)
     except (PostingAccessDenied, PostingNotFound) as err:
-        st.session_state.pop(state.HIRING_POSTING_ID, None)  # the next run starts from the own list again
-        st.query_params.pop(state.HIRING_POSTING_QUERY, None)
-        st.error(str(err))
-        st.button("내 공고 목록으로", key="hiring.back", icon=":material/arrow_back:")
-        st.stop()
+        guards.refuse_requested(err.user_message, key=state.HIRING_POSTING_ID, query_key=state.HIRING_POSTING_QUERY,
+                                back_label="내 공고 목록으로", button_key="hiring.back")
 
 picker = postings
 if employer_id is None and len(postings) > ui.STAFF_PICKER_MAX:

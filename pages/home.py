@@ -22,10 +22,10 @@ except NoWorldError as err:
 as_of = world.as_of.isoformat() if world.as_of else "미상"
 st.caption(f"기준일 {as_of} · 가상 세계(합성 데이터) 기준 · 실제 개인정보는 포함되어 있지 않습니다.")
 
-if user.get("role") == "employer":
+if user.scoped_employer_id is not None:
     st.subheader("우리 기업 현황")
     try:
-        mine = resources.employer_overview(int(user.get("employer_id") or 0))
+        mine = resources.employer_overview(user.scoped_employer_id)
     except UnknownEmployerError as err:
         st.error(str(err))
     else:
@@ -41,7 +41,7 @@ if user.get("role") == "employer":
         ])
         st.caption("전체 시장 수치는 아래 ‘전체 현황’과 비교해 보세요. 다른 기업의 개별 실적은 표시하지 않습니다.")
 else:
-    st.info(f"{auth.role_label(user.get('role'))} 화면: 전체 구인·구직·훈련 현황을 봅니다. "
+    st.info(f"{user.role_label} 화면: 전체 구인·구직·훈련 현황을 봅니다. "
             "세부 조건별 데이터는 ‘데이터 탐색기’에서 확인하세요.")
 
 st.subheader("전체 현황")

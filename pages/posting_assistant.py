@@ -8,11 +8,11 @@ from __future__ import annotations
 import streamlit as st
 
 from app.errors import NotReady
-from app.services import hiring
+from app.services import ads, hiring
 from app.services import posting as service
 from app.services.posting import InvalidAnswers, PostingDraft, validate_answers
 from components import audit as audit_log
-from components import auth, resources, state
+from components import auth, display, resources, state
 from components import hiring as hiring_ui
 from components import posting_assistant as ui
 from components import verify as verify_ui
@@ -26,7 +26,7 @@ classifier = resources.required(resources.occupation_classifier)
 verifier = resources.required(resources.ad_verifier)
 
 engine = resources.engine()
-employer_id = int(user["employer_id"]) if user.get("role") == "employer" and user.get("employer_id") else None
+employer_id = user.scoped_employer_id
 if employer_id is not None:
     card = resources.employer_card(employer_id)
 else:
@@ -102,8 +102,7 @@ else:
 
 st.divider()
 st.subheader("2. 초안 편집과 점검")
-st.info(ui.AI_NOTE.format(backend=meta["backend"], occupation_version=classifier.version, rules=verifier.rules.version),
-        icon=":material/smart_toy:")
+ui.render_ai_note(backend=meta["backend"], occupation_version=classifier.version, rules_version=verifier.rules.version)
 ui.render_notices(meta.get("notices", []), fell_back=bool(meta.get("fell_back")))
 review = service.review_draft(verifier, draft, request) if draft is not None else None
 edit_col, check_col = st.columns([3, 2], gap="large")
@@ -113,7 +112,7 @@ with check_col:
     if review is None:
         st.error(edit_error)
     else:
-        audit_log.log_shown(engine, user, model_name=verify_ui.MODEL_NAME, action="posting_assistant.verify",
+        audit_log.log_shown(engine, user, model_name=ads.MODEL_NAME, action="posting_assistant.verify",
                             model_version=f"{verifier.version}/rules{verifier.rules.version}",
                             input_hash=service.draft_hash(draft, keco_code),
                             output={"decision": review.verdict.decision, "score": review.verdict.score,
@@ -140,7 +139,8 @@ with check_col:
                 prediction.probability, prediction.probability_low, prediction.probability_high))
             for sentence in prediction.factors["sentence"].head(3):
                 st.caption(f"· {sentence}")
-            st.caption(f"AI 예측입니다 · 채용성공 예측모델 v{prediction.model_version} · 조건을 바꿔 보려면 채용 시뮬레이터를 쓰세요.")
+            display.render_ai_notice("AI 예측", f"채용성공 예측모델 v{prediction.model_version}",
+                                     note="조건을 바꿔 보려면 채용 시뮬레이터를 쓰세요.", compact=True)
 
 st.divider()
 st.subheader("3. 저장")
@@ -157,7 +157,7 @@ elif review is not None:
         try:
             posting_id = service.save_posting(engine, employer_id=employer_id, answers=answers, keco_code=keco_code,
                                               draft=draft, review=review)
-        except (service.InvalidPosting, service.PostingAccessError) as err:
+        except (service.InvalidPosting, service.PostingAccessDenied) as err:
             st.error(str(err))
         else:
             st.session_state[state.PA_SAVED] = posting_id

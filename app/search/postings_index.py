@@ -49,6 +49,7 @@ from sqlalchemy import Engine
 from app.db.repositories import postings as posting_repo
 from app.db.repositories import training
 from app.db.repositories.postings import load_duplicate_labels
+from app.errors import NotFound
 from app.labour import full_time_equivalent
 from app.ml import manifest
 from app.ml.manifest import ArtifactMissing, ArtifactResult, ArtifactSpec, BuildContext
@@ -96,7 +97,7 @@ SIMILAR_COLUMNS: tuple[str, ...] = (
 """Columns of :func:`load_similar_postings` (plus ``duplicate_of_query`` when a query id is given)."""
 
 
-class PostingNotIndexed(LookupError):
+class PostingNotIndexed(NotFound):
     """The posting is not in the built index (e.g. written after the last build)."""
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -24,6 +25,8 @@ from app.db.repositories import employers as employer_repo
 from app.db.repositories import postings as posting_repo
 from app.db.repositories import seekers as seeker_repo
 from app.db.repositories import world as world_repo
+from app.errors import NotFound, NotReady
+from app.ml.manifest import load_manifest
 from app.reference.names import ReferenceNames
 from app.text.korean import format_kst_datetime, format_metric
 
@@ -47,7 +50,7 @@ RATE_NOTES: dict[str, str] = {
 """What each headline rate is a share of (shown under the metrics)."""
 
 
-class NoWorldError(Exception):
+class NoWorldError(NotReady):
     """The database holds no world yet; the message names the build command."""
 
     def __init__(self) -> None:
@@ -57,7 +60,7 @@ class NoWorldError(Exception):
         )
 
 
-class UnknownEmployerError(Exception):
+class UnknownEmployerError(NotFound):
     """The logged-in employer account points at an employer that does not exist."""
 
     def __init__(self, employer_id: int) -> None:
@@ -372,3 +375,17 @@ def compute_model_status(manifest: Mapping[str, Any] | None) -> pd.DataFrame:
         if isinstance(info, Mapping)
     ]
     return pd.DataFrame(rows, columns=list(MODEL_STATUS_COLUMNS))
+
+
+def load_models_manifest(models_dir: Path) -> dict[str, Any] | None:
+    """The parsed ``models/manifest.json`` (``None`` before the first build); see :mod:`app.ml.manifest`."""
+    return load_manifest(models_dir)
+
+
+def demo_employer_ids(engine: Engine, count: int = 3) -> list[int]:
+    """The first ``count`` employer ids for the demo accounts, or ``[]`` while there is no world
+    (``python -m app build`` then writes the accounts)."""
+    if not world_repo.has_world(engine):
+        return []
+    ids = employer_repo.load_employer_ids(engine, limit=count)
+    return ids if len(ids) >= count else []

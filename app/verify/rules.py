@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,10 +25,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app.config import get_settings
+from app.errors import InvalidInput
 from app.threads import threads_for_rows
 from app.verify.normalize import CompactText, compact
 
 RULES_FILE_NAME = "ad_rules.yaml"
+RULES_SCHEMA_VERSION = 2
+"""Format version of a rule set (``schema_version`` in the YAML). Saved versions live in the
+database for years, so a change of the format comes with a migration in :data:`SCHEMA_MIGRATIONS`
+that brings older rule sets up to date when they are read (and :func:`migrate_rule_data` is what
+``python -m app build`` runs over the stored versions). Schema 1 is every rule set written before
+the field existed."""
 FAMILIES: dict[str, str] = {
     "discrimination": "차별",
     "privacy": "개인정보",
@@ -40,7 +47,7 @@ FAMILIES: dict[str, str] = {
 SEVERITY_LABELS: dict[str, str] = {"block": "차단", "review": "재검증"}
 
 
-class InvalidRules(ValueError):
+class InvalidRules(InvalidInput):
     """A rule set that cannot be used; ``str(err)`` lists every problem in Korean."""
 
 
@@ -120,6 +127,7 @@ class RuleSet(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    schema_version: int = Field(default=RULES_SCHEMA_VERSION, ge=RULES_SCHEMA_VERSION, le=RULES_SCHEMA_VERSION)
     version: int = Field(ge=1)
     rules: tuple[Rule, ...] = Field(min_length=1, max_length=200)
     conditions: tuple[ConditionRule, ...] = ()
@@ -183,8 +191,42 @@ def _korean_errors(err: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def _add_missing_fixed_checks(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1 → 2: fixed checks a stored rule set does not configure get the committed reporting
+    (the checks themselves are code; a release that adds one must not invalidate old versions)."""
+    present = {c.get("id") for c in data.get("conditions") or () if isinstance(c, Mapping)}
+    defaults = [c.model_dump(mode="json") for c in load_default_rules().conditions if c.id not in present]
+    return {**data, "conditions": [*(data.get("conditions") or ()), *defaults], "schema_version": 2}
+
+
+SCHEMA_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _add_missing_fixed_checks}
+"""``from_schema -> migration`` that returns the data in ``from_schema + 1``. Adding a fixed check:
+add its id to :data:`CONDITION_IDS` and its reporting to ``ad_rules.yaml``, bump
+:data:`RULES_SCHEMA_VERSION` (and the YAML's ``schema_version``) and register
+:func:`_add_missing_fixed_checks` again for the old number."""
+
+
+def migrate_rule_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Bring a rule set's data to :data:`RULES_SCHEMA_VERSION` (unchanged when it is already there).
+
+    Raises:
+        InvalidRules: A rule set of a newer format than this program knows.
+    """
+    out = dict(data)
+    try:
+        schema = int(out.get("schema_version", 1))
+    except (TypeError, ValueError):
+        raise InvalidRules(f"[schema_version] 1 이상의 정수여야 합니다 (입력: {out.get('schema_version')!r})") from None
+    if schema > RULES_SCHEMA_VERSION:
+        raise InvalidRules(f"이 규칙은 더 새로운 형식(스키마 {schema})입니다. 프로그램을 업데이트한 뒤 여세요")
+    while schema < RULES_SCHEMA_VERSION:
+        out = SCHEMA_MIGRATIONS[schema](out)
+        schema += 1
+    return out
+
+
 def parse_rule_set(data: Mapping[str, Any] | str) -> RuleSet:
-    """Validate a rule set given as a mapping or as YAML text.
+    """Validate a rule set given as a mapping or as YAML text (older formats are migrated first).
 
     Raises:
         InvalidRules: Not YAML, or any field invalid (every problem listed, with its location).
@@ -196,6 +238,7 @@ def parse_rule_set(data: Mapping[str, Any] | str) -> RuleSet:
             raise InvalidRules(f"YAML 형식 오류: {err}") from None
     if not isinstance(data, Mapping):
         raise InvalidRules("규칙 파일은 version과 rules를 가진 매핑이어야 합니다")
+    data = migrate_rule_data(data)
     try:
         return RuleSet.model_validate(data)
     except ValidationError as err:

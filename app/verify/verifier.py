@@ -40,7 +40,7 @@ from app.verify.duplicates import DuplicateIndex, clusters_from_signatures, sign
 from app.verify.rules import RuleEngine, RuleSet, load_default_rules
 
 MODEL_NAME = "ad_verifier"
-MODEL_VERSION = "1.2"
+MODEL_VERSION = "1.3"  # 1.3: rule sets carry schema_version
 MODEL_FILE = "ad_verifier.joblib"
 CHECKS_FILE = "ad_checks.parquet"
 TEXT_RULES: tuple[str, ...] = (

@@ -345,7 +345,7 @@ def test_rules_page_tests_validates_and_saves_a_new_version(private_env: str) ->
     sex = table.set_index("ID").loc["SEX_DISCRIM"]
     assert (sex["이름"], sex["근거"], sex["처리"], sex["분야"]) == ("성별 차별", "남녀고용평등법 제7조 제1항", "차단", "차별")
     editor = at.text_area(key="ad_rules.text")
-    assert editor.value == default.to_yaml() and editor.value.startswith("version: 1\n")
+    assert editor.value == default.to_yaml() and editor.value.startswith("schema_version: 2\nversion: 1\n")
     assert "아직 저장된 변경이 없습니다" in texts(at)
 
     # the test box: hits of the text in the editor on a sample sentence
@@ -385,10 +385,10 @@ def test_rules_page_tests_validates_and_saves_a_new_version(private_env: str) ->
     history = frame_with(at, "바뀐 규칙")
     assert history is not None and list(history.columns) == ["버전", "시각(UTC)", "담당자", "사유", "바뀐 규칙"]
     assert history[["버전", "담당자", "사유", "바뀐 규칙"]].values.tolist() == [[2, username, "성별 규칙 이름을 바꿉니다", "SEX_DISCRIM"]]
-    assert at.text_area(key="ad_rules.text").value.startswith("version: 2\n")  # the editor shows the version in force
+    assert at.text_area(key="ad_rules.text").value.startswith("schema_version: 2\nversion: 2\n")  # the editor shows the version in force
     assert at.text_input(key="ad_rules.note").value == ""
     assert at.selectbox(key="ad_rules.view_version").value == 2
-    assert at.code[0].value.startswith("version: 2\n") and "성별 차별 금지" in at.code[0].value
+    assert at.code[0].value.startswith("schema_version: 2\nversion: 2\n") and "성별 차별 금지" in at.code[0].value
     assert db_rows(private_env, "select version, username, note, changed_rules from ad_rule_versions") == [
         (2, username, "성별 규칙 이름을 바꿉니다", "SEX_DISCRIM")]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.auth import User
 from tests.conftest import DEMO_PASSWORD
 from tests.ui.helpers import TIMEOUT, texts
 
@@ -63,7 +64,7 @@ def test_login_through_form(app_env: None, username: str, role: str, display: st
     at = _login(_logged_out(), username, DEMO_PASSWORD)
     assert not at.exception
     user = at.session_state["auth.user"]
-    assert user["username"] == username and user["role"] == role
+    assert isinstance(user, User) and user.username == username and user.role == role
     assert at.session_state["auth.login.password"] != DEMO_PASSWORD  # password not kept after login
     assert [t.value for t in at.title] == ["고용AI 워크벤치 — 현황"]  # landed on 홈
     sidebar = [m.value for m in at.sidebar.markdown] + [c.value for c in at.sidebar.caption]
@@ -109,7 +110,7 @@ def test_missing_users_file_is_created_once_with_credentials(
     assert password not in users.read_text(encoding="utf-8")
     assert password not in texts(at)  # never shown in the UI
     at = _login(at, "policy1", password)
-    assert at.session_state["auth.user"]["role"] == "policy"
+    assert at.session_state["auth.user"].role == "policy"
 
 
 def test_broken_users_file_shows_korean_error(

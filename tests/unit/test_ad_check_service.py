@@ -21,7 +21,14 @@ from app.db.repositories.ads import REVIEW_COLUMNS
 from app.services import ads
 from app.services.ads import InvalidDraft, InvalidReview, QueueFilter
 from app.text.pii import mask_pii
-from app.verify.rules import InvalidRules, RuleSet, load_default_rules, parse_rule_set
+from app.verify.rules import (
+    CONDITION_IDS,
+    RULES_SCHEMA_VERSION,
+    InvalidRules,
+    RuleSet,
+    load_default_rules,
+    parse_rule_set,
+)
 from app.verify.verifier import AdVerifier, load_ad_verifier, load_stored_ads, load_stored_checks
 from tests.conftest import copy_world_database
 
@@ -483,3 +490,38 @@ def test_queue_metrics_before_any_review(checks: pd.DataFrame, no_reviews: pd.Da
 def test_family_labels_are_korean() -> None:
     assert ads.family_label("discrimination") == "차별" and ads.family_label("platform") == "운영 기준"
     assert ads.family_label("unknown") == "unknown"
+
+
+# --------------------------------------------------------------------------- rule-set format versions
+
+
+def _schema_one_yaml(version: int) -> str:
+    """A rule set as saved before ``schema_version`` existed, configuring only two fixed checks."""
+    data = yaml.safe_load(load_default_rules().to_yaml())
+    data.pop("schema_version")
+    data["version"] = version
+    data["conditions"] = [c for c in data["conditions"] if c["id"] in ("BELOW_MIN_WAGE", "EXCESS_HOURS")]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def test_stored_versions_of_an_older_format_are_read_and_migrated(store: Engine) -> None:
+    old = _schema_one_yaml(2)
+    with store.begin() as conn:
+        conn.execute(text("INSERT INTO ad_rule_versions (version, at, username, note, rules_yaml, changed_rules) "
+                             "VALUES (2, '2026-01-05 10:00:00', 'policy1', '예전 형식', :y, 'AGE_DISCRIM')"), {"y": old})
+    rules = ads.active_rules(store)  # read on the fly: the new fixed checks come from the committed file
+    assert rules.version == 2 and rules.schema_version == RULES_SCHEMA_VERSION
+    assert {c.id for c in rules.conditions} == set(CONDITION_IDS)
+    assert ads.migrate_stored_rule_sets(store) == 1
+    with store.connect() as conn:
+        stored_text = conn.execute(text("SELECT rules_yaml FROM ad_rule_versions WHERE version = 2")).scalar_one()
+    assert yaml.safe_load(stored_text)["schema_version"] == RULES_SCHEMA_VERSION
+    assert ads.rules_of_version(store, 2) == rules
+    assert ads.migrate_stored_rule_sets(store) == 0  # idempotent
+
+
+def test_a_rule_set_of_a_newer_format_is_refused_in_korean() -> None:
+    data = yaml.safe_load(load_default_rules().to_yaml())
+    data["schema_version"] = RULES_SCHEMA_VERSION + 1
+    with pytest.raises(InvalidRules, match="더 새로운 형식"):
+        parse_rule_set(data)

@@ -50,7 +50,7 @@ from app.services.posting.assistant import (
     PRESENCE_ITEMS,
     DraftReview,
     InvalidPosting,
-    PostingAccessError,
+    PostingAccessDenied,
     classify_occupation,
     compose_draft,
     draft_hash,
@@ -716,7 +716,7 @@ def test_save_without_contact_uses_employer_phone(
 def test_save_requires_an_employer(engine: Engine, answers: AssistantAnswers, draft: PostingDraft,
                                    passing_review: DraftReview) -> None:
     before = _count(engine)
-    with pytest.raises(PostingAccessError, match="구인기업 계정"):
+    with pytest.raises(PostingAccessDenied, match="구인기업 계정"):
         _save(engine, None, answers, draft, passing_review)
     assert _count(engine) == before
 
@@ -724,10 +724,10 @@ def test_save_requires_an_employer(engine: Engine, answers: AssistantAnswers, dr
 def test_save_unknown_employer(engine: Engine, answers: AssistantAnswers, draft: PostingDraft,
                                passing_review: DraftReview) -> None:
     before = _count(engine)
-    with pytest.raises(PostingAccessError, match="기업 계정 정보"):
+    with pytest.raises(PostingAccessDenied, match="기업 계정 정보"):
         _save(engine, 999_999, answers, draft, passing_review)
     assert _count(engine) == before
-    with pytest.raises(PostingAccessError):
+    with pytest.raises(PostingAccessDenied):
         employer_profile(engine, 999_999)
 
 

@@ -14,6 +14,8 @@ from itertools import islice
 from pathlib import Path
 from typing import TextIO, TypeVar
 
+from app.errors import InvalidInput
+
 T = TypeVar("T")
 
 NOT_UTF8 = (
@@ -22,7 +24,7 @@ NOT_UTF8 = (
 )
 
 
-class FileProblem(Exception):
+class FileProblem(InvalidInput):
     """A problem that stops reading the file (encoding, CSV syntax); the message is Korean."""
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from app.errors import InvalidInput
+
 _ERRORS_SHOWN = 20  # str(error) stays readable; the full list is in .errors
 
 
@@ -28,7 +30,7 @@ class ImportReport:
     related_rows: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
 
-class ImportValidationError(ValueError):
+class ImportValidationError(InvalidInput):
     """The file has errors; nothing was written.
 
     Attributes:

@@ -28,7 +28,15 @@ from app.services.ads.queue import (
     save_review,
     stored_verdicts,
 )
-from app.services.ads.rules import active_rules, changed_rule_ids, rule_history, rules_of_version, save_rules, try_rules
+from app.services.ads.rules import (
+    active_rules,
+    changed_rule_ids,
+    migrate_stored_rule_sets,
+    rule_history,
+    rules_of_version,
+    save_rules,
+    try_rules,
+)
 from app.verify.decision import DECISION_LABELS, Verdict
 from app.verify.highlight import highlighted_markdown
 from app.verify.rules import FAMILIES, SEVERITY_LABELS, InvalidRules, RuleHit, RuleSet, parse_rule_set
@@ -38,7 +46,7 @@ __all__ = [
     "DECISION_LABELS", "FAMILIES", "MODEL_NAME", "REVIEW_DECISIONS", "SEVERITY_LABELS", "AdVerifier", "DraftAd",
     "InvalidDraft", "InvalidReview", "InvalidRules", "QueueFilter", "QueueMetrics", "RuleHit", "RuleSet", "Verdict",
     "active_rules", "changed_rule_ids", "check_draft", "count_reviews", "draft_hash", "family_label",
-    "load_ad_verifier", "load_reviews", "load_stored_ads", "load_stored_checks", "parse_rule_set", "posting_verdict",
+    "load_ad_verifier", "load_reviews", "migrate_stored_rule_sets", "load_stored_ads", "load_stored_checks", "parse_rule_set", "posting_verdict",
     "queue_metrics", "queue_table", "review_queue", "rule_history", "rules_of_version", "save_review", "save_rules",
     "highlighted_markdown", "stored_verdicts", "try_rules", "validate_draft",
 ]  # fmt: skip

@@ -8,12 +8,13 @@ from collections.abc import Mapping
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from app.errors import InvalidInput
 from app.reference.codes import WAGE_TYPES
 from app.verify.decision import Verdict
 from app.verify.verifier import AdVerifier
 
 
-class InvalidDraft(ValueError):
+class InvalidDraft(InvalidInput):
     """A draft posting that cannot be checked; ``errors`` maps field → Korean message."""
 
     def __init__(self, errors: Mapping[str, str]) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from app.db.repositories import ads as ads_repo
 from app.db.repositories import postings as posting_repo
 from app.db.repositories import unit_of_work
+from app.errors import InvalidInput
 from app.text.pii import mask_pii
 from app.verify.decision import DECISION_LABELS, Verdict
 from app.verify.rules import FAMILIES, load_default_rules
@@ -21,7 +22,7 @@ REVIEW_DECISIONS: dict[str, str] = {"approve": "승인(게재)", "reject": "반�
 MAX_COMMENT = 500
 
 
-class InvalidReview(ValueError):
+class InvalidReview(InvalidInput):
     """A review decision that cannot be stored (Korean message)."""
 
 

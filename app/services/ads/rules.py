@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
+import yaml
 from sqlalchemy import Engine
 
 from app.db.repositories import ads as ads_repo
 from app.db.repositories import unit_of_work
-from app.verify.rules import InvalidRules, RuleSet, load_default_rules, parse_rule_set
+from app.verify.rules import RULES_SCHEMA_VERSION, InvalidRules, RuleSet, load_default_rules, parse_rule_set
 from app.verify.verifier import AdVerifier
 
 MAX_NOTE = 300
@@ -91,3 +94,21 @@ def try_rules(verifier: AdVerifier, yaml_text: str, title: str, body: str) -> li
 # --------------------------------------------------------------------------- drafts (employer side)
 
 
+def migrate_stored_rule_sets(engine: Engine) -> int:
+    """Rewrite every stored rule-set version in the current format (:data:`RULES_SCHEMA_VERSION`).
+
+    Reading already migrates on the fly (:func:`app.verify.rules.parse_rule_set`); this makes the
+    stored text match, so exports and the history show one format. ``python -m app build`` runs it.
+
+    Returns:
+        How many stored versions were rewritten.
+    """
+    stale = []
+    for version, text in ads_repo.load_all_rule_yaml(engine):
+        data = yaml.safe_load(text)
+        if isinstance(data, Mapping) and data.get("schema_version", 1) != RULES_SCHEMA_VERSION:
+            stale.append((version, parse_rule_set(data).model_copy(update={"version": version}).to_yaml()))
+    with unit_of_work(engine) as uow:
+        for version, text in stale:
+            ads_repo.replace_rule_yaml(uow, version, text)
+    return len(stale)

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from app.db.repositories.seekers import MaskedDocuments, load_seeker_records
+from app.errors import InvalidInput
 from app.ml.employment import EmploymentModel
 from app.ml.employment_features import HORIZON_DAYS, MAX_RELEVANT_CERTIFICATES, split_cohorts
 from app.reference.codes import SERVICE_LABELS, SERVICES
@@ -24,7 +25,7 @@ MIN_DESIRED_WAGE, MAX_DESIRED_WAGE = 500_000, 30_000_000
 MAX_EXTRA_CERTIFICATES = 3
 
 
-class InvalidWhatIf(ValueError):
+class InvalidWhatIf(InvalidInput):
     """A what-if change that cannot be scored (Korean message)."""
 
 

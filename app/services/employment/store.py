@@ -19,6 +19,7 @@ from app.db.repositories import risk as risk_repo
 from app.db.repositories import seekers as seeker_repo
 from app.db.repositories import unit_of_work
 from app.db.repositories.seekers import MaskedDocuments
+from app.errors import InvalidInput, NotFound
 from app.text.pii import mask_pii
 
 RISK_BANDS: tuple[str, ...] = ("고위험", "중위험", "저위험")
@@ -29,15 +30,15 @@ DEFAULT_LOW_FROM = 0.40
 MIN_REASON_CHARS, MAX_REASON_CHARS = 5, 300
 
 
-class InvalidBands(ValueError):
+class InvalidBands(InvalidInput):
     """Risk-band thresholds that cannot be used (Korean message)."""
 
 
-class InvalidOverride(ValueError):
+class InvalidOverride(InvalidInput):
     """An override that cannot be stored (Korean message)."""
 
 
-class SeekerNotFound(LookupError):
+class SeekerNotFound(NotFound):
     """No such seeker, or not in the open caseload (Korean message)."""
 
 

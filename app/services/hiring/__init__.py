@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from app.ml.hiring import MODEL_NAME, HiringModel, load_hiring_model
 from app.reference.codes import FULL_TIME_TYPES
+from app.search.postings_index import ARTIFACT_NAME as POSTINGS_INDEX_NAME
+from app.search.postings_index import PostingNotIndexed, PostingsIndex, load_similar_postings
 from app.services.hiring.advice import Advice, advice
 from app.services.hiring.conditions import (
     FIELD_LABELS,
@@ -61,11 +63,11 @@ from app.services.hiring.store import (
 )
 
 __all__ = [
-    "AT_RISK_THRESHOLD", "FIELD_LABELS", "FULL_TIME_TYPES", "GROUPINGS", "MODEL_NAME", "Advice", "HiringModel",
+    "AT_RISK_THRESHOLD", "FIELD_LABELS", "FULL_TIME_TYPES", "GROUPINGS", "MODEL_NAME", "POSTINGS_INDEX_NAME", "Advice", "HiringModel",
     "InvalidConditions", "MarketBounds", "Plan", "PostingAccessDenied", "PostingConditions", "PostingNotFound",
-    "Prediction", "ScenarioNotFound", "advice", "at_risk_postings", "compare_scenarios", "conditions_from_posting",
+    "PostingNotIndexed", "PostingsIndex", "Prediction", "ScenarioNotFound", "advice", "at_risk_postings", "compare_scenarios", "conditions_from_posting",
     "default_conditions", "delete_scenario", "fill_probability_by", "lawful_baseline", "legal_issues",
-    "legal_minimum_amount", "load_employer_postings", "load_hiring_model", "load_scenarios", "market_bounds",
+    "legal_minimum_amount", "load_employer_postings", "load_hiring_model", "load_scenarios", "load_similar_postings", "market_bounds",
     "market_wage", "minimum_change", "minimum_hourly_wage", "predict", "probabilities", "save_scenario",
     "score_all_postings", "validate_conditions", "wage_curve",
 ]  # fmt: skip

@@ -28,6 +28,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import PydanticCustomError
 
 from app import labour
+from app.errors import AccessDenied, InvalidInput
 from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, FULL_TIME_TYPES
 from app.reference.tables import load_reference
 from app.text.korean import format_wage, josa
@@ -57,7 +58,7 @@ FIELD_LABELS: Mapping[str, str] = {
 """Korean name of every field, used in error messages and tables."""
 
 
-class InvalidConditions(ValueError):
+class InvalidConditions(InvalidInput):
     """Posting conditions that cannot be scored; ``str(err)`` is Korean, one line per bad field.
 
     Attributes:
@@ -69,8 +70,9 @@ class InvalidConditions(ValueError):
         super().__init__("\n".join(self.errors.values()))
 
 
-class PostingAccessDenied(PermissionError):
-    """An employer asked for another employer's posting or scenario."""
+class PostingAccessDenied(AccessDenied):
+    """A posting (or scenario) this account may not open or change: another employer's, or a save
+    without an employer account."""
 
     def __init__(self, message: str = "다른 기업의 공고는 열 수 없습니다.") -> None:
         super().__init__(message)

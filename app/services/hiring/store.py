@@ -16,6 +16,7 @@ from app.db.repositories import UnitOfWork, unit_of_work
 from app.db.repositories import postings as posting_repo
 from app.db.repositories import scenarios as scenario_repo
 from app.db.repositories.postings import SECTION_COLUMNS
+from app.errors import NotFound
 from app.ml.hiring_features import count_sections
 from app.reference.names import occupation_names, region_short, size_label, welfare_names
 from app.services.hiring.conditions import (
@@ -31,11 +32,11 @@ from app.text.korean import format_kst_datetime, format_manwon, format_rate, for
 SCENARIO_NAME_MAX = 60
 
 
-class PostingNotFound(LookupError):
+class PostingNotFound(NotFound):
     """No posting with that id."""
 
 
-class ScenarioNotFound(LookupError):
+class ScenarioNotFound(NotFound):
     """No scenario with that id among the employer's own."""
 
 

@@ -13,7 +13,8 @@ Submodules: :mod:`.answers` (questions and parsers), :mod:`.assistant` (the rest
 
 from __future__ import annotations
 
-from app.llm.base import SECTION_LABELS, SECTIONS, PostingDraft
+from app.llm.base import SECTION_LABELS, SECTIONS, PostingDraft, TextGenerator
+from app.llm.factory import make_generator
 from app.ml.occupation import MODEL_NAME as OCCUPATION_MODEL_NAME
 from app.ml.occupation import OccupationClassifier, OccupationGuess, load_occupation_classifier
 from app.services.posting.answers import (
@@ -31,7 +32,7 @@ from app.services.posting.assistant import (
     ChecklistItem,
     DraftReview,
     InvalidPosting,
-    PostingAccessError,
+    PostingAccessDenied,
     classify_occupation,
     compose_draft,
     draft_hash,
@@ -54,8 +55,9 @@ from app.services.posting.assistant import (
 __all__ = [
     "MODEL_NAME", "OCCUPATION_MODEL_NAME", "SECTIONS", "SECTION_LABELS", "STEPS", "STEP_BY_KEY", "AssistantAnswers",
     "ChecklistItem", "DraftReview", "InvalidAnswer", "InvalidAnswers", "InvalidPosting", "OccupationClassifier",
-    "OccupationGuess", "PostingAccessError", "PostingDraft", "acknowledge", "classify_occupation", "compose_draft",
-    "draft_hash", "employer_profile", "hiring_preview", "load_occupation_classifier", "make_request",
+    "OccupationGuess", "PostingAccessDenied", "PostingDraft", "acknowledge", "classify_occupation", "compose_draft",
+    "TextGenerator", "draft_hash", "employer_profile", "hiring_preview", "load_occupation_classifier", "make_generator",
+    "make_request",
     "mandatory_checklist", "mask_draft", "occupation_options", "parse_answer", "preview_conditions",
     "remove_flagged_lines", "review_draft", "save_posting", "section_findings", "validate_answers",
     "validate_edits", "verify_text", "welfare_names",

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from app.errors import InvalidInput
 from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, WAGE_TYPES
 from app.reference.tables import load_reference
 from app.text.korean import format_wage
@@ -25,7 +26,7 @@ MAX_LINES = 12
 MAX_LINE_CHARS = 200
 
 
-class InvalidAnswer(ValueError):
+class InvalidAnswer(InvalidInput):
     """An answer that cannot be read (the message says, in Korean, how to write it)."""
 
 
@@ -513,7 +514,7 @@ _ANSWER_LABELS = {
 }  # fmt: skip
 
 
-class InvalidAnswers(ValueError):
+class InvalidAnswers(InvalidInput):
     """Answers that cannot be used; ``errors`` maps field → Korean message."""
 
     def __init__(self, errors: Mapping[str, str]) -> None:

@@ -24,6 +24,7 @@ from app.db.repositories import employers as employer_repo
 from app.db.repositories import postings as posting_repo
 from app.db.repositories import unit_of_work
 from app.db.repositories.employers import EmployerCard
+from app.errors import InvalidInput
 from app.labour import monthly_equivalent
 from app.llm.base import SECTION_LABELS, SECTIONS, GenerationResult, PostingDraft, PostingRequest, TextGenerator
 from app.llm.offline import BACKEND_NAME as OFFLINE_NAME
@@ -31,7 +32,7 @@ from app.llm.offline import OfflineGenerator, occupation_knowledge
 from app.ml.occupation import OccupationClassifier, OccupationGuess, posting_text
 from app.reference.tables import load_reference
 from app.services.ads import DraftAd, check_draft
-from app.services.hiring.conditions import validate_conditions
+from app.services.hiring.conditions import PostingAccessDenied, validate_conditions
 from app.services.hiring.scoring import Prediction, predict
 from app.services.posting.answers import AssistantAnswers
 from app.text.korean import format_manwon, format_wage
@@ -49,12 +50,8 @@ MAX_SECTION_CHARS = 3_000
 MODEL_NAME = "posting_assistant"
 
 
-class InvalidPosting(ValueError):
+class InvalidPosting(InvalidInput):
     """A draft that cannot be saved (Korean message)."""
-
-
-class PostingAccessError(PermissionError):
-    """Only an employer account can save a posting, as its own."""
 
 
 # --------------------------------------------------------------------------- occupation
@@ -384,11 +381,11 @@ def employer_profile(engine: Engine, employer_id: int) -> EmployerCard:
     """The employer's card (name, phone, size, region) for the draft.
 
     Raises:
-        PostingAccessError: No such employer.
+        PostingAccessDenied: No such employer.
     """
     card = employer_repo.load_employer_card(engine, employer_id)
     if card is None:
-        raise PostingAccessError("기업 계정 정보를 찾을 수 없습니다. 관리자에게 문의해 주세요.")
+        raise PostingAccessDenied("기업 계정 정보를 찾을 수 없습니다. 관리자에게 문의해 주세요.")
     return card
 
 
@@ -405,11 +402,11 @@ def save_posting(
     """Store the draft as the employer's posting (``source="assistant"``), in one transaction.
 
     Raises:
-        PostingAccessError: No employer account (policy staff try the assistant without saving).
+        PostingAccessDenied: No employer account (policy staff try the assistant without saving).
         InvalidPosting: A blocked draft, an empty title/duties, or an unknown occupation.
     """
     if employer_id is None:
-        raise PostingAccessError("공고 저장은 구인기업 계정만 할 수 있습니다.")
+        raise PostingAccessDenied("공고 저장은 구인기업 계정만 할 수 있습니다.")
     if not review.can_save:
         raise InvalidPosting("검증에서 차단된 공고는 저장할 수 없습니다. 수정 제안대로 고친 뒤 다시 확인해 주세요.")
     draft = validate_edits(draft, {})
@@ -420,7 +417,7 @@ def save_posting(
     with unit_of_work(engine) as uow:
         employer = employer_repo.load_employer_card(uow, employer_id)
         if employer is None:
-            raise PostingAccessError("기업 계정 정보를 찾을 수 없습니다. 관리자에게 문의해 주세요.")
+            raise PostingAccessDenied("기업 계정 정보를 찾을 수 없습니다. 관리자에게 문의해 주세요.")
         return posting_repo.add_posting(uow, dict(
             employer_id=employer.id, keco_code=keco_code, region_code=answers.region_code, title=draft.title,
             company_intro=draft.company_intro, duties=draft.duties, requirements=draft.requirements,
