@@ -1,12 +1,12 @@
 # Two commands do all set-up on a fresh machine:
 #   make run   — create .venv if missing, install, build world + models if missing, serve on localhost:8501
-#   make test  — install, run the whole test suite
+#   make test  — install, lint (ruff), run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install build run test bench clean-world
+.PHONY: install build run lint test bench clean-world
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,10 @@ run: install
 	$(PY) -m app build
 	$(PY) -m streamlit run streamlit_app.py --server.address localhost --server.port 8501
 
-test: install
+lint: install
+	$(PY) -m ruff check .
+
+test: install lint
 	$(PY) -m pytest
 
 bench: install

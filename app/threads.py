@@ -41,7 +41,7 @@ def thread_count() -> int:
 
     Read once per process (the numeric libraries size their pools once).
     """
-    from app.config import get_settings  # noqa: PLC0415 - config imports pydantic; keep `import app` light
+    from app.config import get_settings  # config imports pydantic; keep `import app` light
 
     try:
         configured = get_settings().threads
@@ -69,6 +69,6 @@ def prepare_process() -> None:
 
 def limit_loaded_pools() -> None:
     """Cap the BLAS and OpenMP pools of libraries loaded before :func:`prepare_process` ran."""
-    from threadpoolctl import threadpool_limits  # noqa: PLC0415 - only where pools exist
+    from threadpoolctl import threadpool_limits  # only where pools exist
 
     threadpool_limits(limits=thread_count())

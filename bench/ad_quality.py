@@ -35,13 +35,13 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.config import get_settings  # noqa: E402
-from app.db.engine import make_engine  # noqa: E402
+from app.config import get_settings
+from app.db.engine import make_engine
 from app.ml.manifest import load_manifest
-from app.verify.classifier import classification_metrics, train_classifier  # noqa: E402
-from app.verify.duplicates import DuplicateIndex, signatures  # noqa: E402
-from app.verify.rules import FAMILIES  # noqa: E402
-from app.verify.verifier import load_ad_verifier, load_stored_ads, text_label, verify_many  # noqa: E402
+from app.verify.classifier import classification_metrics, train_classifier
+from app.verify.duplicates import DuplicateIndex, signatures
+from app.verify.rules import FAMILIES
+from app.verify.verifier import load_ad_verifier, load_stored_ads, text_label, verify_many
 
 PUBLISHED_EMSCAD = (
     "Alghamdi & Alharby 2019 (J. Information Security 10:155): random forest on the full 17,880-ad EMSCAD, "
@@ -57,7 +57,7 @@ def _round(v: float) -> float | None:
 
 def fresh_world(size: str, seed: int) -> dict:
     """Verify every posting of a new world with the built verifier."""
-    from app.world.generate import generate_world  # noqa: PLC0415
+    from app.world.generate import generate_world
 
     verifier = load_ad_verifier(get_settings().models_dir)
     with tempfile.TemporaryDirectory() as tmp:

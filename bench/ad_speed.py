@@ -26,13 +26,13 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
-from app.config import get_settings  # noqa: E402
-from app.db import orm  # noqa: E402
-from app.db.engine import make_engine  # noqa: E402
-from app.verify.duplicates import find_duplicates  # noqa: E402
-from app.verify.verifier import load_ad_verifier, load_stored_ads, verify_many  # noqa: E402
+from app.config import get_settings
+from app.db import orm
+from app.db.engine import make_engine
+from app.verify.duplicates import find_duplicates
+from app.verify.verifier import load_ad_verifier, load_stored_ads, verify_many
 
 SECTIONS = ("company_intro", "duties", "requirements", "preferred", "conditions", "benefits", "process", "documents")
 
@@ -57,12 +57,12 @@ def synthetic_corpus(engine: object, n: int = 100_000, planted: int = 500, seed:
     columns = {s: frame[s].fillna("").to_numpy() for s in SECTIONS}
     titles = frame["title"].to_numpy()
     texts: list[str] = []
-    for k in range(n - planted):
+    for _ in range(n - planted):
         picks = rng.integers(0, m, len(SECTIONS) + 1)
         parts = [titles[picks[0]]] + [columns[s][p] for s, p in zip(SECTIONS, picks[1:], strict=True)]
         texts.append("\n".join(p for p in parts if p))
     pairs = []
-    for j in range(planted):
+    for _ in range(planted):
         source = int(rng.integers(0, len(texts)))
         copy = texts[source].replace("\n", "\n ", 1) + "\n(재공고)"
         pairs.append((source, len(texts)))

@@ -35,23 +35,23 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
 
-from app.config import get_settings  # noqa: E402
-from app.db.engine import make_engine  # noqa: E402
+from app.config import get_settings
+from app.db.engine import make_engine
 from app.db.repositories.seekers import load_seeker_records
-from app.ml import employment as emp  # noqa: E402
-from app.ml.calibrated import fit_calibrated_booster, probability_metrics  # noqa: E402
+from app.ml import employment as emp
+from app.ml.calibrated import fit_calibrated_booster, probability_metrics
 from app.ml.employment_features import PERSON_FEATURES, SERVICE_FEATURES, build_features, make_employment_market
-from app.ml.evaluate import load_true_employment, oracle_grades  # noqa: E402
-from app.ml.fairness import age_band, audit_fairness  # noqa: E402
+from app.ml.evaluate import load_true_employment, oracle_grades
+from app.ml.fairness import age_band, audit_fairness
 from app.ml.manifest import BuildContext
 from app.ml.market_wages import compute_market_wages, load_posting_wages
-from app.ml.uplift import cross_fitted_effect_checks, dr_learner_effect, s_learner_effect  # noqa: E402
+from app.ml.uplift import cross_fitted_effect_checks, dr_learner_effect, s_learner_effect
 from app.reference.codes import SERVICES
 from app.reference.names import region_short
-from app.services.employment import FAIRNESS_SIGNIFICANCE  # noqa: E402
+from app.services.employment import FAIRNESS_SIGNIFICANCE
 from app.services.employment.store import RiskBands
 
 
@@ -61,7 +61,7 @@ def _round(value: float) -> float | None:
 
 def fresh_world(model: emp.EmploymentModel, size: str, seed: int) -> dict:
     """Grade ``model`` on a newly generated world."""
-    from app.world.generate import generate_world  # noqa: PLC0415
+    from app.world.generate import generate_world
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'eval.db'}")
@@ -108,7 +108,7 @@ def fresh_world(model: emp.EmploymentModel, size: str, seed: int) -> dict:
         "age_band": age_band(records["age"].to_numpy()),
         "disability": np.where(records["disability"].to_numpy(bool), "장애 있음", "장애 없음"),
         "region": [region_short(str(r)) for r in records["region_code"]],
-    })  # fmt: skip
+    })
     fairness = {}
     for name, probability in (("main", p), ("age_blind", p_blind)):
         report = audit_fairness(y, probability, probability < bands.high_below, groups, tolerance=settings.fairness_tolerance,
@@ -168,7 +168,7 @@ def real_nsw(seed: int) -> dict:
         "re74": obs["re74"].astype(float), "re75": obs["re75"].astype(float),
         "u74": (obs["re74"] == 0).astype(float), "u75": (obs["re75"] == 0).astype(float),
         "treat": obs["treat"].astype(float),
-    })  # fmt: skip
+    })
     params = {**emp._params(seed), "monotone_constraints": None, "min_child_samples": 20}
     covariates = [c for c in x.columns if c != "treat"]
     checks, parts = cross_fitted_effect_checks(x, y, treatments=["treat"], covariates=covariates, outcome_params=params,

@@ -23,15 +23,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.config import get_settings  # noqa: E402
-from app.db.engine import make_engine  # noqa: E402
+from app.config import get_settings
+from app.db.engine import make_engine
 from app.db.repositories.seekers import load_seeker_records
-from app.ml.employment import load_employment_model  # noqa: E402
+from app.ml.employment import load_employment_model
 from app.ml.employment_features import split_cohorts
-from app.services import employment  # noqa: E402
+from app.services import employment
 
 
-def _timed(fn, repeats: int) -> list[float]:  # noqa: ANN001
+def _timed(fn, repeats: int) -> list[float]:
     times = []
     for _ in range(repeats):
         started = time.perf_counter()

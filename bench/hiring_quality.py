@@ -27,21 +27,21 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sklearn.metrics import brier_score_loss, roc_auc_score  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sklearn.metrics import brier_score_loss, roc_auc_score
+from sqlalchemy import select
 
-from app.config import get_settings  # noqa: E402
-from app.db import orm  # noqa: E402
-from app.db.engine import make_engine  # noqa: E402
+from app.config import get_settings
+from app.db import orm
+from app.db.engine import make_engine
 from app.db.repositories.world import read_world_meta
-from app.labour import monthly_equivalent, paid_monthly_hours  # noqa: E402
-from app.ml.calibrated import expected_calibration_error  # noqa: E402
-from app.ml.hiring import load_hiring_model  # noqa: E402
-from app.ml.hiring_features import build_features, load_training_postings, make_market_context, to_model_frame  # noqa: E402
+from app.labour import monthly_equivalent, paid_monthly_hours
+from app.ml.calibrated import expected_calibration_error
+from app.ml.hiring import load_hiring_model
+from app.ml.hiring_features import build_features, load_training_postings, make_market_context, to_model_frame
 from app.ml.manifest import BuildContext
 from app.ml.market_wages import compute_market_wages, load_posting_wages
-from app.world import truth  # noqa: E402  - evaluation may read the truth equations
-from app.world.generate import generate_world  # noqa: E402
+from app.world import truth  # evaluation may read the truth equations
+from app.world.generate import generate_world
 
 
 def true_probability_after(

@@ -24,14 +24,14 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.config import get_settings  # noqa: E402
-from app.db.engine import make_engine  # noqa: E402
-from app.ml.hiring import load_hiring_model  # noqa: E402
-from app.ml.hiring_features import load_training_postings  # noqa: E402
-from app.services import hiring  # noqa: E402
+from app.config import get_settings
+from app.db.engine import make_engine
+from app.ml.hiring import load_hiring_model
+from app.ml.hiring_features import load_training_postings
+from app.services import hiring
 
 
-def _median_ms(fn, repeats: int) -> float:  # noqa: ANN001
+def _median_ms(fn, repeats: int) -> float:
     times = []
     for _ in range(repeats):
         started = time.perf_counter()

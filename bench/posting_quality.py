@@ -37,16 +37,16 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.config import get_settings  # noqa: E402
-from app.db import orm  # noqa: E402
-from app.db.engine import make_engine  # noqa: E402
-from app.llm.base import PostingRequest  # noqa: E402
-from app.llm.offline import OfflineGenerator, occupation_knowledge  # noqa: E402
+from app.config import get_settings
+from app.db import orm
+from app.db.engine import make_engine
+from app.llm.base import PostingRequest
+from app.llm.offline import OfflineGenerator, occupation_knowledge
 from app.ml.manifest import load_manifest
-from app.ml.occupation import held_out_mask, load_occupation_classifier, load_posting_texts, top_k_accuracy  # noqa: E402
+from app.ml.occupation import held_out_mask, load_occupation_classifier, load_posting_texts, top_k_accuracy
 from app.reference.tables import load_reference
 from app.services.posting import assistant as service
-from app.verify.verifier import load_ad_verifier  # noqa: E402
+from app.verify.verifier import load_ad_verifier
 
 DICTIONARY = Path(__file__).resolve().parents[2] / "shared" / "data" / "korean_job_dictionary" / "job_dictionary_detail.csv.gz"
 CONDITION_PROBLEMS = ("BELOW_MIN_WAGE", "EXCESS_HOURS")
@@ -91,14 +91,14 @@ def request_of(row: pd.Series, region_names: dict[str, str], welfare: dict[str, 
         benefits=tuple(welfare[c] for c in codes if c in welfare), headcount=int(row["headcount"]),
         contact=str(row["contact"] or ""), career=str(row["career"]), education=str(row["education"]),
         min_career_years=int(row["min_career_years"] or 0),
-    )  # fmt: skip
+    )
 
 
 def regeneration(engine, verifier, postings: pd.DataFrame) -> dict:
     """Write each posting again offline, mask, verify and check the mandatory items."""
     ref = load_reference()
-    region_names = dict(zip(ref.regions["code"].astype(str), ref.regions["name"].astype(str)))
-    welfare = dict(zip(ref.welfare_items["code"].astype(str), ref.welfare_items["name"].astype(str)))
+    region_names = dict(zip(ref.regions["code"].astype(str), ref.regions["name"].astype(str), strict=True))
+    welfare = dict(zip(ref.welfare_items["code"].astype(str), ref.welfare_items["name"].astype(str), strict=True))
     generator = OfflineGenerator()
     gen_ms, verify_ms, passed, coverage, complete = [], [], [], [], []
     failures: dict[str, int] = {}
@@ -124,14 +124,14 @@ def regeneration(engine, verifier, postings: pd.DataFrame) -> dict:
         "mandatory_coverage": _round(np.mean(coverage)), "all_items_share": _round(np.mean(complete)),
         "ms_per_posting": _round(statistics.median(gen_ms)), "ms_per_posting_p95": _round(np.quantile(gen_ms, 0.95)),
         "verify_ms_per_posting": _round(statistics.median(verify_ms[1:] or verify_ms)), "failures": failures,
-    }  # fmt: skip
+    }
 
 
 def unlawful(verifier, postings: pd.DataFrame) -> dict:
     """Share of postings with a planted condition problem that the checklist flags."""
     ref = load_reference()
-    region_names = dict(zip(ref.regions["code"].astype(str), ref.regions["name"].astype(str)))
-    welfare = dict(zip(ref.welfare_items["code"].astype(str), ref.welfare_items["name"].astype(str)))
+    region_names = dict(zip(ref.regions["code"].astype(str), ref.regions["name"].astype(str), strict=True))
+    welfare = dict(zip(ref.welfare_items["code"].astype(str), ref.welfare_items["name"].astype(str), strict=True))
     flagged = []
     for _, row in postings.iterrows():
         request = request_of(row, region_names, welfare)
@@ -177,7 +177,7 @@ def main() -> None:
         "occupation_top1": _round(world["top1"]), "occupation_top3": _round(world["top3"]), "occupation_n": len(held),
         **dictionary_accuracy(classifier), **regeneration(engine, verifier, clean), **unlawful(verifier, with_problem),
         "backend": OfflineGenerator.name, "classifier_version": classifier.version, "world_seed": seed,
-    }  # fmt: skip
+    }
     engine.dispose()
     print(json.dumps(result, ensure_ascii=False, indent=1))
 

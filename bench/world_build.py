@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.db.engine import make_engine  # noqa: E402
-from app.world.generate import generate_world  # noqa: E402
+from app.db.engine import make_engine
+from app.world.generate import generate_world
 
 
 def main() -> int:

@@ -21,7 +21,7 @@ def ensure_routed() -> None:
     Detect that mode and switch to the router, which calls ``st.navigation`` and ends it for good.
     """
     try:
-        from streamlit.runtime.pages_manager import PagesManager  # noqa: PLC0415 - internal API
+        from streamlit.runtime.pages_manager import PagesManager  # internal API
     except ImportError:  # pragma: no cover - streamlit is pinned; guard against a moved module
         return
     if PagesManager.uses_pages_directory:

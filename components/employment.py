@@ -163,7 +163,7 @@ def render_services(profile: SeekerProfile, *, key: str) -> None:
         "근거": services["reason"],
         "비슷한 구직자의 이용률": [f"{p:.0%}" for p in services["propensity"]],
         "주의": services["caution"],
-    })  # fmt: skip
+    })
     st.dataframe(table, hide_index=True, width="stretch", key=f"{key}.table")
     st.caption("예상 효과는 비슷한 조건에서 서비스를 받은 구직자와 받지 않은 구직자의 결과를 비교해 추정한 AI 값입니다 "
                "(관찰 자료의 인과 추정: 성향점수 중첩·공변량 균형·이중강건 평균 효과로 점검).")
@@ -185,7 +185,7 @@ def render_similar(profile: SeekerProfile) -> None:
                   zip(similar.by_service["n_received"], similar.by_service["rate_received"], strict=True)],
         "받지 않은 사람": [f"{n}명 · 취업 {r:.0%}" if n else "없음" for n, r in
                      zip(similar.by_service["n_not"], similar.by_service["rate_not"], strict=True)],
-    })  # fmt: skip
+    })
     st.dataframe(table, hide_index=True, width="stretch", key="employment.profile.similar")
     st.caption("과거 구직자의 실제 결과이며 AI 예측이 아닙니다. 서비스별 차이에는 대상자 선정의 차이가 섞여 있어 효과로 읽으면 안 됩니다.")
 
@@ -269,7 +269,7 @@ def render_overrides(history: pd.DataFrame) -> None:
     table = pd.DataFrame({
         "시각(UTC)": history["at"].astype(str).str[:16], "상담사": history["username"],
         "모델 판정": history["model_band"], "조정": history["override_band"], "사유": history["reason"],
-    })  # fmt: skip
+    })
     st.dataframe(table, hide_index=True, width="stretch", key="employment.profile.overrides")
 
 
@@ -311,7 +311,7 @@ def tradeoff_table(tradeoff: pd.DataFrame) -> pd.DataFrame:
         "최대 미탐지율 격차": [_percent(v) for v in tradeoff["max_fnr_gap"]],
         "격차가 큰 속성": ["-" if a is None or pd.isna(a) else ATTRIBUTE_LABELS.get(str(a), str(a))
                      for a in tradeoff["fnr_gap_attribute"]],
-    })  # fmt: skip
+    })
 
 
 def _metric_text(value: float, metric: str) -> str:
@@ -367,7 +367,7 @@ def group_table(frame: pd.DataFrame, *, label: str) -> pd.DataFrame:
         "평균 취업확률": [f"{p:.0%}" for p in frame["mean_probability"]],
         "고위험 비율": [f"{s:.0%}" for s in frame["high_risk_share"]],
         "평균 등록 후 일수": [f"{d:.0f}일" for d in frame["mean_days"]],
-    })  # fmt: skip
+    })
 
 
 def override_tables(report: Any) -> tuple[pd.DataFrame, pd.DataFrame]:

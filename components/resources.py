@@ -119,7 +119,7 @@ def ensure_demo_users() -> str | None:
     Returns:
         Path of the new credentials file when it was just created, else ``None``.
     """
-    from app import auth  # noqa: PLC0415 - keeps bcrypt off the import path of other pages
+    from app import auth  # keeps bcrypt off the import path of other pages
 
     settings = get_settings()
     path = Path(settings.users_file)
@@ -134,7 +134,7 @@ def ensure_demo_users() -> str | None:
                 return None  # no world yet: `python -m app build` writes the accounts
             auth.ensure_users_file(path, settings.demo_password, employer_ids=ids)
             return str(path.parent / auth.CREDENTIALS_FILE_NAME)
-    except Exception:  # noqa: BLE001 - the login form then reports the missing file in Korean
+    except Exception:  # the login form then reports the missing file in Korean
         logger.exception("could not create the demo accounts file")
         return None
 
@@ -251,13 +251,13 @@ def required(load: Callable[[], T]) -> T:
 
 @st.cache_resource(show_spinner="채용성공 예측모델을 불러오는 중…", max_entries=2)
 def _hiring_model(models_dir: str, stamp: str) -> HiringModel:
-    from app.services import hiring  # noqa: PLC0415 - LightGBM only where it is used
+    from app.services import hiring  # LightGBM only where it is used
 
     return hiring.load_hiring_model(Path(models_dir))
 
 
 def _hiring_stamp() -> str:
-    from app.services import hiring  # noqa: PLC0415
+    from app.services import hiring
 
     return _model_stamp(hiring.MODEL_NAME)
 
@@ -269,13 +269,13 @@ def hiring_model() -> HiringModel:
 
 @st.cache_resource(show_spinner="유사 공고 색인을 불러오는 중…", max_entries=2)
 def _postings_index(models_dir: str, stamp: str) -> PostingsIndex:
-    from app.services import hiring  # noqa: PLC0415 - FAISS only where it is used
+    from app.services import hiring  # FAISS only where it is used
 
     return hiring.PostingsIndex.load(Path(models_dir))
 
 
 def _index_stamp() -> str:
-    from app.services import hiring  # noqa: PLC0415
+    from app.services import hiring
 
     return _model_stamp(hiring.POSTINGS_INDEX_NAME)
 
@@ -287,7 +287,7 @@ def postings_index() -> PostingsIndex:
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
 def _hiring_postings(db_url: str, employer_id: int | None) -> pd.DataFrame:
-    from app.services import hiring  # noqa: PLC0415
+    from app.services import hiring
 
     return hiring.load_employer_postings(_engine(db_url), employer_id)
 
@@ -299,7 +299,7 @@ def hiring_postings(employer_id: int | None) -> pd.DataFrame:
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=256)
 def _hiring_bounds(db_url: str, models_dir: str, stamp: str, conditions: dict[str, Any]) -> MarketBounds:
-    from app.services import hiring  # noqa: PLC0415
+    from app.services import hiring
 
     model = _hiring_model(models_dir, stamp)
     return hiring.market_bounds(_engine(db_url), model, hiring.validate_conditions(conditions))
@@ -313,7 +313,7 @@ def hiring_bounds(conditions: PostingConditions) -> MarketBounds:
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=256)
 def _similar_postings(db_url: str, models_dir: str, stamp: str, posting_id: int | None, query: dict[str, Any]) -> pd.DataFrame:
-    from app.services import hiring  # noqa: PLC0415
+    from app.services import hiring
 
     index = _postings_index(models_dir, stamp)
     if posting_id is not None:
@@ -337,7 +337,7 @@ def similar_postings(posting_id: int | None, query: dict[str, Any]) -> pd.DataFr
 
 @st.cache_data(ttl=_TTL, show_spinner="모든 공고의 채용확률을 계산하는 중…", max_entries=4)
 def _scored_postings(db_url: str, models_dir: str, stamp: str) -> pd.DataFrame:
-    from app.services import hiring  # noqa: PLC0415
+    from app.services import hiring
 
     return hiring.score_all_postings(_engine(db_url), _hiring_model(models_dir, stamp))
 
@@ -353,13 +353,13 @@ def scored_postings() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner="취업성공 예측모델을 불러오는 중…", max_entries=2)
 def _employment_model(models_dir: str, stamp: str) -> EmploymentModel:
-    from app.services import employment  # noqa: PLC0415 - LightGBM only where it is used
+    from app.services import employment  # LightGBM only where it is used
 
     return employment.load_employment_model(Path(models_dir))
 
 
 def _employment_stamp() -> str:
-    from app.services import employment  # noqa: PLC0415
+    from app.services import employment
 
     return _model_stamp(employment.MODEL_NAME)
 
@@ -371,7 +371,7 @@ def employment_model() -> EmploymentModel:
 
 @st.cache_data(ttl=_TTL, show_spinner="상담 대상 구직자의 취업확률을 계산하는 중…", max_entries=4)
 def _scored_caseload(db_url: str, models_dir: str, stamp: str, high_below: float, low_from: float) -> pd.DataFrame:
-    from app.services import employment  # noqa: PLC0415
+    from app.services import employment
 
     bands = employment.RiskBands(high_below=high_below, low_from=low_from)
     return employment.score_caseload(_engine(db_url), _employment_model(models_dir, stamp), bands)
@@ -395,20 +395,20 @@ def refresh_caseload() -> None:
 
 @st.cache_resource(show_spinner="구인광고 검증 모델을 불러오는 중…", max_entries=2)
 def _ad_verifier(models_dir: str, stamp: str) -> AdVerifier:
-    from app.services import ads  # noqa: PLC0415 - scikit-learn only where it is used
+    from app.services import ads  # scikit-learn only where it is used
 
     return ads.load_ad_verifier(Path(models_dir))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _ad_verifier_with(models_dir: str, stamp: str, rules_yaml: str) -> AdVerifier:
-    from app.services import ads  # noqa: PLC0415
+    from app.services import ads
 
     return _ad_verifier(models_dir, stamp).with_rules(ads.parse_rule_set(rules_yaml))
 
 
 def _verifier_stamp() -> str:
-    from app.services import ads  # noqa: PLC0415
+    from app.services import ads
 
     return _model_stamp(ads.MODEL_NAME)
 
@@ -416,7 +416,7 @@ def _verifier_stamp() -> str:
 def ad_verifier() -> AdVerifier:
     """The job-ad verifier with the rule set in force (read from the database on every call, so a
     saved rule version applies at once). Raises ``ArtifactMissing`` naming the build command."""
-    from app.services import ads  # noqa: PLC0415
+    from app.services import ads
 
     rules = ads.active_rules(engine())
     return _ad_verifier_with(str(get_settings().models_dir), _verifier_stamp(), rules.to_yaml())
@@ -424,7 +424,7 @@ def ad_verifier() -> AdVerifier:
 
 @st.cache_data(ttl=3600, show_spinner="모든 공고를 현재 규칙으로 검증하는 중…", max_entries=4)
 def _stored_verdicts(db_url: str, models_dir: str, stamp: str, rules_yaml: str) -> pd.DataFrame:
-    from app.services import ads  # noqa: PLC0415
+    from app.services import ads
 
     verifier = _ad_verifier_with(models_dir, stamp, rules_yaml)
     return ads.stored_verdicts(_engine(db_url), verifier, ads.load_stored_checks(Path(models_dir)))
@@ -438,7 +438,7 @@ def stored_verdicts(verifier: AdVerifier) -> pd.DataFrame:
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=4)
 def _stored_ad_titles(db_url: str) -> pd.DataFrame:
-    from app.services import ads  # noqa: PLC0415
+    from app.services import ads
 
     return ads.load_stored_ads(_engine(db_url))[["posting_id", "title", "employer_name", "employer_id"]]
 
@@ -453,21 +453,21 @@ def stored_ad_titles() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner="직종 자동분류 모델을 불러오는 중…", max_entries=2)
 def _occupation_classifier(models_dir: str, stamp: str) -> OccupationClassifier:
-    from app.services import posting  # noqa: PLC0415 - scikit-learn only where it is used
+    from app.services import posting  # scikit-learn only where it is used
 
     return posting.load_occupation_classifier(Path(models_dir))
 
 
 def occupation_classifier() -> OccupationClassifier:
     """The KECO occupation classifier (read-only, shared). Raises ``ArtifactMissing`` when not built."""
-    from app.services import posting  # noqa: PLC0415
+    from app.services import posting
 
     return _occupation_classifier(str(get_settings().models_dir), _model_stamp(posting.OCCUPATION_MODEL_NAME))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _text_generator(backend: str, base_url: str, model: str, model_dir: str, timeout: float) -> TextGenerator:
-    from app.services import posting  # noqa: PLC0415
+    from app.services import posting
 
     return posting.make_generator(get_settings())
 
@@ -480,7 +480,7 @@ def text_generator() -> TextGenerator:
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
 def _employer_card(db_url: str, employer_id: int) -> dict[str, Any]:
-    from app.services import posting  # noqa: PLC0415
+    from app.services import posting
 
     employer = posting.employer_profile(_engine(db_url), employer_id)
     return {"name": employer.name, "phone": employer.phone, "size_code": employer.size_code,

@@ -115,7 +115,7 @@ def render_queue_metrics(metrics: QueueMetrics) -> None:
         MetricItem("자동 통과 비율", f"{metrics.share_passed:.1%}", "사람이 보지 않고 통과한 공고"),
         MetricItem("검토 완료", f"{metrics.n_reviewed:,}건"),
         MetricItem("검토자-모델 일치율", agreement, "검토한 공고 중 검토자가 반려한(모델의 문제 판정이 맞은) 비율"),
-    ])  # fmt: skip
+    ])
 
 
 def select_queue_filter(checks: pd.DataFrame, rules: RuleSet) -> QueueFilter:
@@ -165,7 +165,7 @@ def reviews_table(reviews: pd.DataFrame) -> pd.DataFrame:
         "시각(UTC)": reviews["at"].astype(str).str[:16], "검토자": reviews["reviewer"].astype(str),
         "결과": reviews["decision"].map(REVIEW_DECISIONS), "모델 판정": reviews["model_decision"].map(DECISION_LABELS),
         "의견": reviews["comment"].astype(str),
-    })  # fmt: skip
+    })
 
 
 # --------------------------------------------------------------------------- rules

@@ -80,7 +80,7 @@ def make_band_share_figure(shares: pd.DataFrame, *, title: str = "위험도별 �
             marker={"color": BAND_COLORS.get(str(row.band), PRIMARY)},
             text=[f"{row.band} {row.share:.0%} ({int(row.n):,}명)"], textposition="inside",
             hovertemplate=f"{row.band}: %{{x:.1%}} ({int(row.n):,}명)<extra></extra>",
-        ))  # fmt: skip
+        ))
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.3})
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     return _style(fig, title=title, height=220)
@@ -111,7 +111,7 @@ def make_tradeoff_figure(tradeoff: pd.DataFrame, *, current: float | None = None
         fig.add_trace(go.Scatter(
             x=x, y=tradeoff[column].to_numpy(float), name=name, mode="lines+markers",
             line={"color": color, "dash": dash}, hovertemplate=f"{name}<br>기준 %{{x:.0%}}: %{{y:.1%}}<extra></extra>",
-        ))  # fmt: skip
+        ))
     if current is not None:
         fig.add_vline(x=float(current), line={"color": "#5B6770", "dash": "dot"},
                       annotation_text=f"현재 기준 {current:.0%}", annotation_position="top")

@@ -35,11 +35,11 @@ from app.services.employment.reasons import factor_table, group_contributions
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "age", "education", "career_years", "desired_keco", "desired_wage", "desired_region_code", "benefit_status",
-)  # fmt: skip
+)
 SERVICE_COLUMNS: tuple[str, ...] = tuple(f"svc_{s}" for s in SERVICES)
 OPTIONAL_COLUMNS: tuple[str, ...] = (
     "id", "last_keco", "region_flexible", "certificate_ids", "skills", "days_since_registration", *SERVICE_COLUMNS,
-)  # fmt: skip
+)
 IDENTIFYING_COLUMNS: frozenset[str] = frozenset({
     "name", "성명", "이름", "rrn", "주민등록번호", "주민번호", "phone", "mobile", "연락처", "전화번호", "휴대폰", "휴대전화",
     "email", "e-mail", "이메일", "메일", "address", "주소", "birth_date", "생년월일",
@@ -50,7 +50,7 @@ _FALSE = frozenset({"0", "false", "n", "no", "아니오", "아니요"})
 OUTPUT_ADDED: tuple[str, ...] = (
     "probability", "probability_low", "probability_high", "probability_now", "band", "reason_1", "reason_2", "reason_3",
     "best_service", "best_service_effect",
-)  # fmt: skip
+)
 
 
 class _RowError(ValueError):

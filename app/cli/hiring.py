@@ -30,15 +30,15 @@ from app.services.hiring import (
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "keco_code", "region_code", "size_code", "wage_type", "wage_amount", "weekly_hours", "employment_type",
     "career", "education",
-)  # fmt: skip
+)
 TEXT_COLUMNS: tuple[str, ...] = ("title", *SECTION_COLUMNS, "body")
 OPTIONAL_COLUMNS: tuple[str, ...] = (
     "id", "min_career_years", "welfare_codes", "open_month", "n_sections", "body_chars", *TEXT_COLUMNS,
-)  # fmt: skip
+)
 CONDITION_COLUMNS: tuple[str, ...] = (
     "keco_code", "region_code", "size_code", "wage_type", "wage_amount", "weekly_hours", "employment_type",
     "career", "min_career_years", "education", "welfare_codes", "open_month", "n_sections", "body_chars",
-)  # fmt: skip
+)
 OUTPUT_ADDED: tuple[str, ...] = ("probability", "probability_low", "probability_high", "days",
                                  "reason_1", "reason_2", "reason_3")
 MAX_ID_CHARS = 40

@@ -38,7 +38,7 @@ def write_atomically(frame: pd.DataFrame, output: Path) -> None:
 
     A failure never leaves a partial file or replaces an existing one.
     """
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, before the rename
+    handle = tempfile.NamedTemporaryFile(  # closed below, before the rename
         "w", encoding="utf-8-sig", newline="", dir=output.parent, prefix=f".{output.name}.", suffix=".tmp", delete=False
     )
     try:

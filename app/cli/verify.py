@@ -103,7 +103,7 @@ def read_ads(path: Path) -> tuple[pd.DataFrame, list[str], list[str], bool]:
         rows.append({"id": identifier, "title": title, "body": body, "wage_type": wage_type,
                      "wage": wage, "hours_per_week": hours, "year": int(year) if year else None,
                      "employer_name": cells.get("employer_name", ""), "contact": cells.get("contact", ""),
-                     "region": cells.get("region", "")})  # fmt: skip
+                     "region": cells.get("region", "")})
     identity = bool({"employer_name", "contact"} & header_names(path))
     return pd.DataFrame(rows), errors, notes, identity
 
@@ -165,7 +165,7 @@ def read_labelled(path: Path, text_columns: Sequence[str], label_column: str) ->
     Raises:
         ValueError: Missing columns or unreadable labels (Korean message with line numbers).
     """
-    import csv  # noqa: PLC0415
+    import csv
 
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
@@ -193,7 +193,7 @@ def read_labelled(path: Path, text_columns: Sequence[str], label_column: str) ->
 
 
 def _train(args: argparse.Namespace) -> int:
-    from app.verify.classifier import train_classifier  # noqa: PLC0415
+    from app.verify.classifier import train_classifier
 
     problem = check_output_path(args.output)
     if problem:

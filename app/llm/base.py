@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 SECTIONS: tuple[str, ...] = (
     "company_intro", "duties", "requirements", "preferred", "conditions", "benefits", "process", "documents",
-)  # fmt: skip
+)
 SECTION_LABELS: dict[str, str] = {
     "company_intro": "회사 소개",
     "duties": "담당 업무",
@@ -107,7 +107,7 @@ class PostingRequest:
             "근무 시간": self.work_time, "임금": {"형태": self.wage_type, "금액(원)": self.wage_amount},
             "자격 요건": list(self.requirements), "우대 사항": list(self.preferred), "복리후생": list(self.benefits),
             "모집 인원": self.headcount, "연락처": self.contact, "경력": self.career + (f" {self.min_career_years}년 이상" if self.career == "경력" else ""), "학력": self.education,
-        }  # fmt: skip
+        }
 
 
 @dataclass(frozen=True)

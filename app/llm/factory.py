@@ -36,7 +36,7 @@ def make_generator(settings: Settings | None = None) -> TextGenerator:
     primary: TextGenerator
     if settings.llm_backend == "openai":
         try:
-            from app.llm.openai_compat import OpenAICompatibleGenerator  # noqa: PLC0415
+            from app.llm.openai_compat import OpenAICompatibleGenerator
 
             primary = OpenAICompatibleGenerator(settings.llm_base_url, settings.llm_model, fallback_draft,
                                                 api_key=settings.llm_api_key, timeout=settings.llm_timeout)
@@ -46,7 +46,7 @@ def make_generator(settings: Settings | None = None) -> TextGenerator:
         if settings.llm_model_dir is None:
             primary = _Unavailable("로컬 언어모델", "로컬 언어모델 폴더(GOYONG_LLM_MODEL_DIR)를 설정해 주세요")
         else:
-            from app.llm.transformers_local import TransformersGenerator  # noqa: PLC0415
+            from app.llm.transformers_local import TransformersGenerator
 
             primary = TransformersGenerator(settings.llm_model_dir, fallback_draft)
     return FallbackGenerator(primary, offline)

@@ -45,7 +45,7 @@ _CERT_LINES: tuple[str, ...] = ("{cert} 소지자", "{cert} 자격 보유자")
 _EDUCATION_LINES: dict[str, str] = {
     "무관": "학력 무관", "고졸": "고등학교 졸업 이상", "전문대졸": "전문대학 졸업 이상", "대졸": "4년제 대학 졸업 이상",
     "석사": "관련 분야 석사 이상",
-}  # fmt: skip
+}
 _CAREER_LINES: dict[str, str] = {"신입": "신입 지원 가능", "경력무관": "신입·경력 모두 지원 가능", "경력": "관련 경력자"}
 _PROCESS_STEPS: tuple[str, ...] = ("서류전형 → 면접 → 최종 합격", "서류 검토 → 면접(1회) → 합격 통보 → 입사")
 DEFAULT_PROCESS_NOTES: tuple[str, ...] = (
@@ -178,7 +178,7 @@ class OfflineGenerator:
             f"근무요일: {request.work_days.strip() or days}",
             f"근무지: {place}",
             f"모집 인원: {int(request.headcount)}명",
-        ])  # fmt: skip
+        ])
 
     @staticmethod
     def _benefits(request: PostingRequest) -> str:
@@ -242,4 +242,4 @@ def _knowledge(keco_code: str, ref: Reference) -> OccupationKnowledge:
         keco_code=str(row["keco_code"]), name=str(row["name"]), duties=_split(row.get("duty_phrases")),
         skills=_split(row.get("skills")), knowledge=_split(row.get("knowledge")),
         certificates=_split(row.get("certificates")), education=str(row.get("education_typical") or ""),
-    )  # fmt: skip
+    )

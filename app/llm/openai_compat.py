@@ -68,11 +68,11 @@ class OpenAICompatibleGenerator:
             headers["Authorization"] = f"Bearer {self.api_key}"
         request = urllib.request.Request(self.url, data=json.dumps(payload).encode("utf-8"), headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (URL from settings)
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # URL from settings
                 raw = response.read(MAX_REPLY_BYTES + 1)
         except urllib.error.HTTPError as err:
             raise GenerationError(f"LLM 서버가 오류를 돌려주었습니다 (HTTP {err.code})") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise GenerationError(f"LLM 서버가 {self.timeout:g}초 안에 응답하지 않았습니다") from None
         except (urllib.error.URLError, OSError) as err:
             reason = getattr(err, "reason", err)

@@ -46,7 +46,7 @@ class TransformersGenerator:
                 if not (self.model_dir / "config.json").is_file():
                     raise GenerationError(f"로컬 언어모델 폴더에 config.json이 없습니다: {self.model_dir}")
                 try:
-                    from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: PLC0415 (slow import)
+                    from transformers import AutoModelForCausalLM, AutoTokenizer  # slow import
 
                     tokenizer = AutoTokenizer.from_pretrained(self.model_dir, local_files_only=True)
                     model = AutoModelForCausalLM.from_pretrained(self.model_dir, local_files_only=True)
@@ -75,7 +75,7 @@ class TransformersGenerator:
                 posting.
         """
         tokenizer, model = self._load()
-        import torch  # noqa: PLC0415 (loaded with the model)
+        import torch  # loaded with the model
 
         input_ids = self.prompt_ids(request)
         opened = not getattr(tokenizer, "chat_template", None)  # the plain prompt ends with "{"

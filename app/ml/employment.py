@@ -63,11 +63,11 @@ SIMILAR_K = 30
 NEIGHBOUR_COLUMNS: tuple[str, ...] = (
     "age", "career_years", "log_wage_gap", "education_level", "n_relevant_certificates", "benefit_status",
     "log_region_demand", "log_occupation_demand",
-)  # fmt: skip
+)
 NEIGHBOUR_SCALE: dict[str, float] = {
     "age": 10.0, "career_years": 5.0, "log_wage_gap": 0.2, "education_level": 1.0, "n_relevant_certificates": 1.0,
     "benefit_status": 1.0, "log_region_demand": 0.5, "log_occupation_demand": 0.5,
-}  # fmt: skip
+}
 """Distance scale of each column: one unit of difference in these counts as "one step apart"."""
 EDUCATION_LEVEL: dict[str, float] = {"중졸이하": 0.0, "고졸": 1.0, "전문대졸": 2.0, "대졸": 3.0, "석사": 4.0}
 DEFAULT_HIGH_BELOW = 0.20
@@ -196,7 +196,7 @@ class EmploymentModel:
                 rows.append({
                     "row": i, "service": service, "effect": point, "effect_low": point - 1.96 * sd[i],
                     "effect_high": point + 1.96 * sd[i], "propensity": float(propensity[i]), "received": bool(received[i]),
-                })  # fmt: skip
+                })
         return pd.DataFrame(rows)
 
     def effect_reasons(self, frame: pd.DataFrame, service: str) -> tuple[pd.DataFrame, np.ndarray]:
@@ -278,7 +278,7 @@ def train_employment_model(
         (the model with held-out metrics, ``{"test_ids", "test_probability", "test_frame"}`` for
         grading against the truth).
     """
-    from app.ml.fairness import age_band  # noqa: PLC0415 - fairlearn only where it is used
+    from app.ml.fairness import age_band  # fairlearn only where it is used
 
     x = build_features(records, market)
     y = records["employed_180d"].astype(int).to_numpy()
@@ -323,13 +323,13 @@ def train_employment_model(
         "age_band": age_band(test_records["age"].to_numpy()),
         "disability": np.where(test_records["disability"].to_numpy(bool), "장애 있음", "장애 없음"),
         "region": test_records["region_code"].astype(str).to_numpy(),
-    })  # fmt: skip
+    })
 
     model = EmploymentModel(
         main=main, age_blind=blind, market=market, timing_cdf=timing_distribution(days[train_idx]),
         propensity=propensity, effect_surrogates=surrogates, effect_checks=checks, neighbours=neighbours,
         audit_frame=audit, as_of=as_of,
-    )  # fmt: skip
+    )
     metrics = probability_metrics(y_test, p_test)
     metrics.update({f"{k}_age_blind": v for k, v in probability_metrics(y_test, p_blind).items() if k in ("auc", "ece")})
     metrics["timing_ks_gap"] = round(timing_gap(days[test_idx], p_test), 4)

@@ -43,7 +43,7 @@ NUMERIC_FEATURES: tuple[str, ...] = (
     "age", "career_years", "has_last_job", "same_occupation", "log_wage_gap", "log_region_demand",
     "log_occupation_demand", "n_relevant_certificates", "n_certificates", "n_skills", "benefit_status",
     "region_flexible",
-)  # fmt: skip
+)
 CATEGORICAL_FEATURES: tuple[str, ...] = ("education", "desired_major")
 PERSON_FEATURES: tuple[str, ...] = NUMERIC_FEATURES + CATEGORICAL_FEATURES
 """Features of the person and their market (everything but the services received)."""

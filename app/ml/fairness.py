@@ -501,7 +501,7 @@ def _z_score(metric: str, reported: pd.DataFrame, worst: str, best: str, gap: fl
 
 def _gap_table(by_group: pd.DataFrame, metrics: Sequence[str], tolerance: float,
                significance: float | None = None) -> pd.DataFrame:
-    from scipy.stats import norm  # noqa: PLC0415 - only when gaps are computed
+    from scipy.stats import norm  # only when gaps are computed
 
     critical = float(norm.ppf(1 - significance / 2)) if significance else None
     rows = []

@@ -118,4 +118,4 @@ def artifact_path(models_dir: Path, name: str, filename: str) -> Path:
 
 def now_iso() -> str:
     """UTC timestamp for manifests."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

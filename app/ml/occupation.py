@@ -79,7 +79,7 @@ class OccupationClassifier:
         for index in order:
             contribution = row.data * self.model.coef_[index, present]
             best = present[np.argsort(-contribution)[:n_terms]]
-            terms = tuple(t for t, c in zip(vocabulary[best], np.sort(-contribution)[:n_terms]) if -c > 0 and t.strip())
+            terms = tuple(t for t, c in zip(vocabulary[best], np.sort(-contribution)[:n_terms], strict=False) if -c > 0 and t.strip())
             code = str(self.model.classes_[index])
             guesses.append(OccupationGuess(code, self.names.get(code, code), float(probs[index]), terms))
         return guesses
@@ -138,7 +138,7 @@ def fit_occupation_classifier(texts: list[str], codes: list[str], reference: Ref
     matrix = vectorizer.fit_transform([t[:MAX_TEXT_CHARS] for t in texts] + ref_texts)
     model = LogisticRegression(C=10.0, max_iter=300, class_weight="balanced", random_state=seed)
     model.fit(matrix, list(codes) + ref_codes)
-    names = dict(zip(reference.occupations["keco_code"].astype(str), reference.occupations["name"].astype(str)))
+    names = dict(zip(reference.occupations["keco_code"].astype(str), reference.occupations["name"].astype(str), strict=True))
     return OccupationClassifier(vectorizer=vectorizer, model=model, names=names)
 
 
@@ -146,7 +146,7 @@ def load_posting_texts(ctx_engine) -> pd.DataFrame:
     """``id, keco_code, text`` of the stored postings (world postings only: assistant drafts are
     labelled by the classifier itself)."""
     frame = training.load_posting_titles(ctx_engine)
-    frame["text"] = [posting_text(t, d) for t, d in zip(frame["title"], frame["duties"])]
+    frame["text"] = [posting_text(t, d) for t, d in zip(frame["title"], frame["duties"], strict=True)]
     return frame
 
 
@@ -176,7 +176,7 @@ def build_occupation_classifier(ctx: BuildContext) -> ArtifactResult:
         "top1_test": round(accuracy["top1"], 4), "top3_test": round(accuracy["top3"], 4),
         "n_train": float(len(train)), "n_test": float(len(held)), "n_classes": float(len(classifier.model.classes_)),
         "train_seconds": round(time.perf_counter() - started, 1),
-    }  # fmt: skip
+    }
     joblib.dump(classifier, ctx.out_dir / MODEL_FILE, compress=3)
     return ArtifactResult(files=(MODEL_FILE,), metrics=dict(classifier.metrics))
 

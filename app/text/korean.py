@@ -28,7 +28,7 @@ _RIEUL: Final = 8  # index of ㄹ among final consonants: "…로", not "…으�
 # 칠(ㄹ) 팔(ㄹ) 구.
 _DIGIT_FINAL: Final[dict[str, int]] = {
     "0": 21, "1": 8, "2": 0, "3": 16, "4": 0, "5": 0, "6": 1, "7": 8, "8": 8, "9": 0,
-}  # fmt: skip
+}
 # Letters read with a final consonant when a Latin word is read letter by letter or as English
 # (엘, 엠, 엔, 알; "…com" 닷컴): the guess the world generator uses for its own words.
 _LATIN_FINAL: Final[dict[str, int]] = {"l": 8, "m": 16, "n": 4, "r": 8}

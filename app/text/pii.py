@@ -725,7 +725,7 @@ def mask_frame(
     out = frame.copy()
     row_names = [_cell_names(v) for v in frame[names_column]] if names_column else [()] * len(frame)
     for col in columns:
-        values = [mask_pii(v, names=n) if isinstance(v, str) else v for v, n in zip(frame[col], row_names)]
+        values = [mask_pii(v, names=n) if isinstance(v, str) else v for v, n in zip(frame[col], row_names, strict=True)]
         dtype = frame[col].dtype
         if isinstance(dtype, pd.CategoricalDtype):  # masked strings are new values, not categories
             dtype = object

@@ -57,10 +57,10 @@ _BATCH_LOCK = threading.Lock()
 
 def _batch_kiwi() -> object:
     """A Kiwi analyser with :func:`app.threads.thread_count` workers, for batches of texts (loaded once, ~2 s)."""
-    global _BATCH_KIWI  # noqa: PLW0603 - a process-wide, lazily loaded analyser
+    global _BATCH_KIWI  # a process-wide, lazily loaded analyser
     with _BATCH_LOCK:
         if _BATCH_KIWI is None:
-            from kiwipiepy import Kiwi  # noqa: PLC0415 - heavy
+            from kiwipiepy import Kiwi  # heavy
 
             _BATCH_KIWI = Kiwi(num_workers=thread_count())
     return _BATCH_KIWI
@@ -91,7 +91,7 @@ def meta_features(frame: pd.DataFrame) -> np.ndarray:
         np.clip(hours.fillna(40.0).to_numpy(float), 0, 100) / 40.0,
         text.map(lambda t: float(bool(MESSENGER_RE.search(t)))).to_numpy(float),
         text.str.count("!").to_numpy(float) / 5.0,
-    ])  # fmt: skip
+    ])
 
 
 @dataclass
@@ -176,7 +176,7 @@ class AdClassifier:
             char_x,
             self.word_vectorizer.transform(list(words) if words is not None else self.words(frame)),
             sparse.csr_matrix(meta_features(frame)),
-        ]).tocsr()  # fmt: skip
+        ]).tocsr()
 
     def predict_proba(self, frame: pd.DataFrame, words: Sequence[str] | None = None) -> np.ndarray:
         """Calibrated probability that each ad has a problem."""
@@ -251,7 +251,7 @@ def fit_classifier(frame: pd.DataFrame, labels: np.ndarray, *, language: Languag
         np.array([f"문자:{t}" for t in chars.get_feature_names_out()]),
         np.array([f"형태소:{t}" if language == "ko" else f"단어:{t}" for t in word_vectorizer.get_feature_names_out()]),
         np.array([f"메타:{m}" for m in META_COLUMNS]),
-    ])  # fmt: skip
+    ])
     fitted = AdClassifier(language=language, char_vectorizer=chars, word_vectorizer=word_vectorizer, model=model,
                           feature_names=names, coefficients=coefficients)
     # applicability domain: 95 % of the coverage that all but the 0.5 % least typical training ads reach

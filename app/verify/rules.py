@@ -322,10 +322,10 @@ _KIWI_LOCK = threading.Lock()
 
 def _kiwi() -> Any:
     """The shared Kiwi analyser (loaded once, ~2 s; thread-safe for analysis)."""
-    global _KIWI  # noqa: PLW0603 - a process-wide, lazily loaded analyser
+    global _KIWI  # a process-wide, lazily loaded analyser
     with _KIWI_LOCK:
         if _KIWI is None:
-            from kiwipiepy import Kiwi  # noqa: PLC0415 - heavy, only when a trigger line appears
+            from kiwipiepy import Kiwi  # heavy, only when a trigger line appears
 
             _KIWI = Kiwi(num_workers=threads_for_rows(1))  # one text at a time
     return _KIWI

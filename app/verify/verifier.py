@@ -13,6 +13,7 @@ hours_per_week`` and optionally ``year, employer_name, contact, region``.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -46,7 +47,7 @@ CHECKS_FILE = "ad_checks.parquet"
 TEXT_RULES: tuple[str, ...] = (
     "SEX_DISCRIM", "MARITAL_PREGNANCY", "APPEARANCE", "AGE_DISCRIM", "PERSONAL_INFO", "RRN_REQUEST",
     "DISABILITY_DISCRIM", "APPLICANT_FEE", "HIDDEN_IDENTITY", "FALSE_LURE",
-)  # fmt: skip
+)
 """Labels the classifier learns (problems in the text; the fixed checks need no learning)."""
 TARGET_CLEAN_FPR = 0.01
 """The classifier alone sends at most this share of held-out clean ads to the queue."""
@@ -133,7 +134,7 @@ class AdVerifier:
                 self.rules, wage_type=str(frame["wage_type"].iat[i]), wage=float(frame["wage"].iat[i]),
                 hours_per_week=float(frame["hours_per_week"].iat[i]), minimum=minimums[i], employer_name=names[i],
                 contact=contacts[i], text=titles[i] + "\n" + bodies[i], check_identity=identity[i],
-            )  # fmt: skip
+            )
             hits.append(found)
 
         terms: list[list[tuple[str, float]]] = [[] for _ in range(n)]
@@ -171,7 +172,7 @@ class AdVerifier:
         for i in range(n):
             found = list(hits[i])
             if dup_ids[i]:
-                from app.verify.rules import hit_for  # noqa: PLC0415
+                from app.verify.rules import hit_for
 
                 rule = next(c for c in self.rules.conditions if c.id == "DUPLICATE")
                 found.append(hit_for(rule, "body", 0, 0, f"유사 공고 {len(dup_ids[i])}건: {', '.join(dup_ids[i][:5])}"))
@@ -198,7 +199,7 @@ _WORKER: AdVerifier | None = None
 
 
 def _init_worker(verifier: AdVerifier) -> None:
-    global _WORKER  # noqa: PLW0603 - one verifier per worker process
+    global _WORKER  # one verifier per worker process
     _WORKER = verifier
 
 
@@ -220,8 +221,8 @@ def verify_many(
     verifier once (~1 s). Small frames (under 2,000 ads) or ``workers=1`` run in this process.
     ``workers`` defaults to :func:`app.threads.thread_count`.
     """
-    import multiprocessing as mp  # noqa: PLC0415
-    import sys  # noqa: PLC0415
+    import multiprocessing as mp
+    import sys
 
     workers = thread_count() if workers is None else workers
     want_duplicates = bool(options.pop("duplicates", True))
@@ -232,7 +233,7 @@ def verify_many(
         return verifier.verify(ads, check_identity=check_identity, duplicates=want_duplicates, **options)
     frame = ads.reset_index(drop=True)
     bounds = np.linspace(0, len(frame), workers + 1).astype(int)
-    chunks = [(frame.iloc[a:b], check_identity, {**options, "duplicates": False}) for a, b in zip(bounds, bounds[1:])]
+    chunks = [(frame.iloc[a:b], check_identity, {**options, "duplicates": False}) for a, b in itertools.pairwise(bounds)]
     with mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(verifier,)) as pool:
         parts = pool.map(_verify_chunk, chunks)
     verdicts = [v for part in parts for v in part]
@@ -260,7 +261,7 @@ def verdict_frame(ids: Sequence[object], verdicts: Sequence[Verdict]) -> pd.Data
         "decision": [v.decision for v in verdicts],
         "score": [round(v.score, 4) for v in verdicts],
         "reasons": [v.reasons() for v in verdicts],
-    })  # fmt: skip
+    })
 
 
 # --------------------------------------------------------------------------- the world's postings
@@ -332,7 +333,7 @@ def build_ad_verifier(ctx: BuildContext) -> ArtifactResult:
         "share_passed": round(float((~flagged).mean()), 4),
         "n_postings": float(len(ads)),
         "rule_set_version": float(verifier.rules.version),
-    })  # fmt: skip
+    })
     metrics["train_seconds"] = round(time.perf_counter() - started, 1)
     verifier.metrics = metrics
     joblib.dump(verifier, ctx.out_dir / MODEL_FILE, compress=3)
@@ -353,7 +354,7 @@ def checks_frame(ads: pd.DataFrame, verdicts: Sequence[Verdict]) -> pd.DataFrame
         "ml_probability": [np.nan if v.ml_probability is None else v.ml_probability for v in verdicts],
         "cluster": [-1 if v.cluster is None else v.cluster for v in verdicts],
         "duplicates": [";".join(v.duplicates) for v in verdicts],
-    })  # fmt: skip
+    })
 
 
 def load_ad_verifier(models_dir: Path) -> AdVerifier:

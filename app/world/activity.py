@@ -52,7 +52,7 @@ def make_courses(ref: Reference, n: int, rng: np.random.Generator) -> pd.DataFra
                             + INSTITUTION_KINDS[int(rng.integers(0, len(INSTITUTION_KINDS)))])
     ncs = info["ncs_code"].astype(str).str.zfill(2).to_numpy()
     ncs_code = [f"{c}{int(a):02d}{int(b):02d}{int(d):02d}" for c, a, b, d in
-                zip(ncs, rng.integers(1, 6, n), rng.integers(1, 6, n), rng.integers(1, 4, n))]
+                zip(ncs, rng.integers(1, 6, n), rng.integers(1, 6, n), rng.integers(1, 4, n), strict=True)]
     regions = ref.regions
     return pd.DataFrame(
         {
@@ -178,9 +178,9 @@ def make_applications_and_hires(
                 employment_day_override[hire_j] = fill_day[i]
     apps = pd.DataFrame({"p": app_post, "s": app_seeker, "day": app_day})
     hires = pd.DataFrame({"p": hire_post, "s": hire_seeker, "day": hire_day})
-    hired_pairs = set(zip(hires["p"], hires["s"]))
+    hired_pairs = set(zip(hires["p"], hires["s"], strict=True))
     status = np.where(
-        [(p, s) in hired_pairs for p, s in zip(apps["p"], apps["s"])],
+        [(p, s) in hired_pairs for p, s in zip(apps["p"], apps["s"], strict=True)],
         "채용",
         rng.choice(np.array(["지원", "서류탈락", "면접", "불합격"]), size=len(apps), p=[0.15, 0.45, 0.15, 0.25]),
     )

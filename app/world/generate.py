@@ -49,7 +49,7 @@ class WorldSummary:
 
 def _rngs(seed: int) -> dict[str, np.random.Generator]:
     children = np.random.SeedSequence(seed).spawn(len(_STREAMS))
-    return {name: np.random.default_rng(child) for name, child in zip(_STREAMS, children)}
+    return {name: np.random.default_rng(child) for name, child in zip(_STREAMS, children, strict=True)}
 
 
 def _as_dates(values: Iterable) -> list[dt.date]:
@@ -195,7 +195,7 @@ def generate_world(
     fingerprint = compute_fingerprint(engine)
     meta = {"size": size, "seed": str(seed), "fingerprint": fingerprint,
             "observation_end": params.OBSERVATION_END.isoformat(),
-            "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     meta.update({f"calibration.{k}": f"{v:.6f}" for k, v in calibration.items()})
     insert_rows(engine, "world_meta", [{"key": k, "value": v} for k, v in meta.items()])
     report("완료", 1.0)
@@ -231,7 +231,7 @@ def _employer_identities(ref: Reference, employers: pd.DataFrame, rng: np.random
     employers = employers.copy()
     names, numbers, addresses, phones = [], [], [], []
     seen: set[str] = set()
-    for industry, region in zip(employers["industry_code"], employers["region_code"]):
+    for industry, region in zip(employers["industry_code"], employers["region_code"], strict=True):
         names.append(identity.make_company_name(rng, industry))
         number = identity.make_business_no(rng)
         while number in seen:
@@ -340,7 +340,7 @@ def _write_seekers(
         part = seekers.iloc[start : start + chunk][columns].copy()
         births = _as_dates(part["birth_date"].to_numpy())
         names, rrns, phones, emails, addresses, resumes, letters = [], [], [], [], [], [], []
-        for row, birth in zip(part.itertuples(index=False), births):
+        for row, birth in zip(part.itertuples(index=False), births, strict=True):
             name = identity.make_person_name(rng, row.sex)
             rrn = identity.make_rrn(rng, birth, row.sex)
             phone = identity.make_mobile(rng)
@@ -375,7 +375,7 @@ def _split(value: object) -> list[str]:
 
 
 def _certificate_rows(seekers: pd.DataFrame) -> pd.DataFrame:
-    pairs = [(sid, cid) for sid, ids in zip(seekers["id"], seekers["certificate_ids"]) for cid in _split(ids)]
+    pairs = [(sid, cid) for sid, ids in zip(seekers["id"], seekers["certificate_ids"], strict=True) for cid in _split(ids)]
     frame = pd.DataFrame(pairs, columns=["seeker_id", "certificate_id"])
     frame.insert(0, "id", np.arange(1, len(frame) + 1))
     return frame
@@ -409,7 +409,7 @@ def _counsellor_notes(
     births = _as_dates(chosen["birth_date"].to_numpy())
     topics_pool = np.array(NOTE_TOPICS)
     rows = []
-    for s, birth in zip(chosen.itertuples(index=False), births):
+    for s, birth in zip(chosen.itertuples(index=False), births, strict=True):
         facts = text.SeekerFacts(
             name="", sex=s.sex, birth_date=birth, rrn="", phone=identity.make_mobile(rng), email="",
             address=identity.make_address(rng, s.region_code), region_name="", education=s.education,
@@ -432,5 +432,5 @@ def _course_descriptions(courses: pd.DataFrame) -> list[str]:
     labels = activity.COURSE_TYPE_LABELS
     return [
         f"{labels.get(t, t)} 과정으로 {h}시간({m}) 동안 {s.replace(';', ', ')} 등을 실습 중심으로 배웁니다."
-        for t, h, m, s in zip(courses["course_type"], courses["hours"], courses["mode"], courses["skills"])
+        for t, h, m, s in zip(courses["course_type"], courses["hours"], courses["mode"], courses["skills"], strict=True)
     ]

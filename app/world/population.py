@@ -259,7 +259,7 @@ def _welfare_codes(ref: Reference, postings: pd.DataFrame, rng: np.random.Genera
     statutory_codes = ";".join(statutory["code"])
     extra_codes = extra["code"].to_numpy()
     out = np.empty(len(postings), dtype=object)
-    for i, (has_ins, k) in enumerate(zip(postings["has_social_insurance"].to_numpy(), postings["n_welfare_extra"].to_numpy())):
+    for i, (has_ins, k) in enumerate(zip(postings["has_social_insurance"].to_numpy(), postings["n_welfare_extra"].to_numpy(), strict=True)):
         chosen = sorted(rng.choice(extra_codes, size=min(int(k), len(extra_codes)), replace=False)) if k else []
         parts = ([statutory_codes] if has_ins else []) + list(chosen)
         out[i] = ";".join(p for p in parts if p)
@@ -316,7 +316,7 @@ def make_seekers(ref: Reference, market: pd.DataFrame, n: int, rng: np.random.Ge
     draw = rng.random(n)
     fresh = _tilted_occupation(ref, sex, age, rng)
     same_middle = _same_middle(ref, last, rng)
-    desired = np.where(last == None, fresh, np.where(draw < 0.60, last, np.where(draw < 0.75, same_middle, fresh)))  # noqa: E711
+    desired = np.where(last == None, fresh, np.where(draw < 0.60, last, np.where(draw < 0.75, same_middle, fresh)))
     desired = desired.astype(object)
 
     cells = pd.DataFrame({"keco_code": desired, "region_code": desired_region}).merge(
@@ -332,7 +332,7 @@ def make_seekers(ref: Reference, market: pd.DataFrame, n: int, rng: np.random.Ge
     riasec = np.clip(np.round((3.0 + 0.8 * theta + rng.normal(0, 0.25, theta.shape)) * 10) / 10, 1.0, 5.0)
     majors = np.array([d[0] for d in desired])
     major_name = np.array(
-        ["" if e in ("중졸이하", "고졸") else params.MAJORS[m][int(rng.integers(0, 5))] for e, m in zip(education, majors)],
+        ["" if e in ("중졸이하", "고졸") else params.MAJORS[m][int(rng.integers(0, 5))] for e, m in zip(education, majors, strict=True)],
         dtype=object,
     )
     seekers = pd.DataFrame(
@@ -394,7 +394,7 @@ def _riasec_theta(ref: Reference, desired: np.ndarray, rng: np.random.Generator)
 def _certificates(ref: Reference, seekers: pd.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     certs = ref.certificates
     by_occ: dict[str, list[str]] = {}
-    for cid, codes in zip(certs["certificate_id"], certs["keco_codes"].fillna("")):
+    for cid, codes in zip(certs["certificate_id"], certs["keco_codes"].fillna(""), strict=True):
         for code in str(codes).split(";"):
             if code:
                 by_occ.setdefault(code, []).append(cid)
@@ -404,7 +404,7 @@ def _certificates(ref: Reference, seekers: pd.DataFrame, rng: np.random.Generato
     out = np.empty(len(seekers), dtype=object)
     relevant = np.zeros(len(seekers), dtype=int)
     u = rng.random((len(seekers), 4))
-    for i, (k, desired, last) in enumerate(zip(count, seekers["desired_keco"], seekers["last_keco"])):
+    for i, (k, desired, last) in enumerate(zip(count, seekers["desired_keco"], seekers["last_keco"], strict=True)):
         own = by_occ.get(desired, []) + (by_occ.get(last, []) if last else [])
         chosen: list[str] = []
         for j in range(min(int(k), 4)):
@@ -423,7 +423,7 @@ def _skills(ref: Reference, seekers: pd.DataFrame, rng: np.random.Generator) -> 
     out = np.empty(len(seekers), dtype=object)
     k = rng.integers(3, 7, size=len(seekers))
     u = rng.random((len(seekers), 8))
-    for i, (desired, last) in enumerate(zip(seekers["desired_keco"], seekers["last_keco"])):
+    for i, (desired, last) in enumerate(zip(seekers["desired_keco"], seekers["last_keco"], strict=True)):
         pool = [s for s in skills.get(desired, []) if s] + ([s for s in skills.get(last, []) if s] if last else [])
         if not pool:
             out[i] = ""

@@ -66,7 +66,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> No
         if proc.poll() is not None:
             raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:  # noqa: S310 - local
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:  # local
                 if resp.status == 200:
                     return
         except OSError:
@@ -90,7 +90,7 @@ def server(
         "GOYONG_MODELS_DIR": str(models),
     }
     log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
-    proc = subprocess.Popen(  # noqa: S603 - fixed argument list
+    proc = subprocess.Popen(  # fixed argument list
         [
             sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",

@@ -88,7 +88,7 @@ def db_rows(url: str, sql: str, **params: Any) -> list[tuple]:
 def point_settings_at(monkeypatch: Any, db: Any, models: Any, users_file: Any, **environment: str) -> str:
     """Point the settings at a database file, a models folder and a users file (plus any other
     ``GOYONG_*`` variables); returns the database URL."""
-    from app.config import get_settings  # noqa: PLC0415
+    from app.config import get_settings
 
     url = f"sqlite:///{db}"
     monkeypatch.setenv("GOYONG_DB_URL", url)

@@ -47,7 +47,7 @@ BANDS = ("고위험", "중위험", "저위험")
 COLUMNS = [
     "구직자 번호", "성명(마스킹)", "연령", "희망 직종", "희망 지역", "등록 후 일수", "180일 내 취업확률",
     "남은 기간 취업확률", "위험도", "모델 판정", "상담사 조정", "주요 위험 요인",
-]  # fmt: skip
+]
 PHONE_RE = re.compile(r"01[016789]-?\d{3,4}-?\d{4}")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 RRN_RE = re.compile(r"\d{6}-?[1-4]\d{6}")
@@ -289,7 +289,7 @@ def test_other_roles_are_refused(
     ("page", "role", "title"),
     [(CASELOAD, "counsellor", "구직자 위험 현황"), (PROFILE, "counsellor", "구직자 프로파일"),
      (POLICY, "policy", "취업 위험도 기준·공정성")],
-)  # fmt: skip
+)
 def test_missing_model_names_the_build_command(app_env: None, page: str, role: str, title: str) -> None:
     at = run_page(page, {**user_dict(role), "username": "emp-nomodel"})
     _no_exception(at)

@@ -104,7 +104,7 @@ def no_reviews(engine: Engine) -> pd.DataFrame:
 
 def _count(engine: Engine, table: str) -> int:
     with engine.connect() as conn:
-        return int(conn.execute(text(f"select count(*) from {table}")).scalar_one())  # noqa: S608 - fixed names
+        return int(conn.execute(text(f"select count(*) from {table}")).scalar_one())  # fixed names
 
 
 def _default_data() -> dict:
@@ -211,7 +211,7 @@ def test_try_rules_checks_unsaved_text(engine: Engine, verifier: AdVerifier) -> 
         "id": "NIGHT_ONLY", "family": "labour_standards", "name": "야간 전담", "law": "근로기준법", "article": "제70조",
         "severity": "review", "patterns": ["야간전담"], "explanation": "시험용 규칙입니다: 야간 전담 표현을 찾습니다.",
         "fix": "근무 시간을 구체적으로 적으세요.",
-    })  # fmt: skip
+    })
     edited = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     hits = ads.try_rules(verifier, edited, "야간 전담 경비원", "")
     assert [(h["rule_id"], h["field"], h["evidence"], h["citation"]) for h in hits] == [

@@ -46,7 +46,7 @@ def _rows() -> list[DeclarativeBase]:
     employer = Employer(
         id=1, name="(주)한빛소프트", business_no="214-86-12341", industry_code="J", size_code="S3", workers=57,
         region_code="11", address=KOREAN, phone="02-555-0101", created_on=dt.date(2020, 2, 29),
-    )  # fmt: skip
+    )
     posting = Posting(
         id=1, employer_id=1, keco_code="133", region_code="11", title="백엔드 개발자 (경력)", company_intro="",
         duties="API 개발\n운영", requirements="Python", preferred="", conditions="연봉 협의", benefits="4대보험",
@@ -54,7 +54,7 @@ def _rows() -> list[DeclarativeBase]:
         wage_monthly=4_166_666_667, weekly_hours=37.5, employment_type="정규직", career="경력", min_career_years=3,
         education="대졸", welfare_codes="W01;W03", headcount=2, contact="인사팀", open_date=dt.date(2025, 12, 31),
         close_date=dt.date(2026, 1, 30), year=2025, source="import",
-    )  # fmt: skip
+    )
     outcome = PostingOutcome(posting_id=1, n_applications=7, filled=True, filled_30d=False, days_to_fill=None)
     seeker = Seeker(
         id=1, name="김하늘", rrn="", phone="010-1234-5678", email="haneul@example.com", address=KOREAN,
@@ -63,13 +63,13 @@ def _rows() -> list[DeclarativeBase]:
         desired_region_code="41", region_flexible=False, skills="Python;SQL", riasec_r=1.0, riasec_i=4.75,
         riasec_a=0.1, riasec_s=2.0, riasec_e=3.0, riasec_c=5.0, benefit_status=False,
         registered_on=dt.date(2025, 2, 10), resume_text=KOREAN, cover_letter_text="", source="import",
-    )  # fmt: skip
+    )
     certificate = SeekerCertificate(id=1, seeker_id=1, certificate_id="C0001")
     event = ServiceEvent(
         id=1, session_id=42, seeker_id=None, service="구직신청", step_order=1, step="본인인증",
         started_at=dt.datetime(2025, 11, 23, 9, 30, 15, 123456), duration_s=12.5, status="error",
         error_code="E-인증", device="mobile",
-    )  # fmt: skip
+    )
     note = CounsellorNote(id=1, seeker_id=1, counsellor="상담사A", session_no=1, written_on=dt.date(2025, 2, 11), text=KOREAN)
     audit = AuditLog(
         id=1, at=dt.datetime(2025, 11, 23, 18, 5, 0, 999999), username="counsellor1", role="counsellor",
@@ -78,7 +78,7 @@ def _rows() -> list[DeclarativeBase]:
             "확률": 0.731, "사유": ["임금 수준", "근무 지역"], "nested": {"ok": True, "none": None, "n": 3},
             "text": KOREAN,
         },
-    )  # fmt: skip
+    )
     meta = WorldMeta(key="seed", value="20261123")
     return [employer, posting, outcome, seeker, certificate, event, note, audit, meta]
 

@@ -49,7 +49,7 @@ GOOD_RECORDS = (
      "desired_region_code": "26", "benefit_status": 0, "last_keco": None, "region_flexible": 1,
      "certificate_ids": "", "skills": "", "days_since_registration": 0,
      "svc_training": 0, "svc_matching": 0, "svc_nes": 0, "svc_counselling": 0},
-)  # fmt: skip
+)
 REQUIRED_HEADER = ",".join(REQUIRED_COLUMNS)
 REQUIRED_ROW = "40,고졸,3,304,2500000,11,0"
 

@@ -148,7 +148,7 @@ def _override(engine: Engine, seeker_id: int, model_band: str, override_band: st
 
 def _count(engine: Engine, table: str) -> int:
     with engine.connect() as conn:
-        return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())  # noqa: S608 - fixed names
+        return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())  # fixed names
 
 
 # --------------------------------------------------------------------------- caseload
@@ -252,7 +252,7 @@ def test_caseload_table_and_csv_hold_no_personal_data(engine: Engine, scored: pd
     assert list(table.columns) == [
         "구직자 번호", "성명(마스킹)", "연령", "희망 직종", "희망 지역", "등록 후 일수", "180일 내 취업확률",
         "남은 기간 취업확률", "위험도", "모델 판정", "상담사 조정", "주요 위험 요인",
-    ]  # fmt: skip
+    ]
     assert len(table) == len(scored) and list(table["구직자 번호"]) == list(scored["id"].astype(int))
     assert (table["180일 내 취업확률"] - scored["probability"]).abs().max() <= 5e-4
     data = emp.caseload_csv(scored)
@@ -283,7 +283,7 @@ def test_risk_bands_must_be_ordered_inside_0_1(high_below: float, low_from: floa
 def test_risk_band_boundaries_and_description() -> None:
     bands = emp.RiskBands(high_below=0.25, low_from=0.5)
     assert [bands.band(p) for p in (0.0, 0.2499, 0.25, 0.4999, 0.5, 1.0)] == [
-        "고위험", "고위험", "중위험", "중위험", "저위험", "저위험"]  # fmt: skip
+        "고위험", "고위험", "중위험", "중위험", "저위험", "저위험"]
     assert list(bands.bands(np.array([0.1, 0.25, 0.5]))) == ["고위험", "중위험", "저위험"]
     assert bands.describe() == "고위험 25% 미만 · 중위험 25–50% · 저위험 50% 이상"
     default = emp.RiskBands()

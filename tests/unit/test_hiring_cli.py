@@ -61,7 +61,7 @@ def test_good_file_is_scored_with_reasons(tmp_path: Path, models_dir: Path, mode
         "keco_code": "304", "region_code": "11", "size_code": "S2", "wage_type": "monthly", "wage_amount": 2_500_000,
         "weekly_hours": 44, "employment_type": "계약직", "career": "경력", "min_career_years": 3, "education": "대졸",
         "welfare_codes": "W01;W02;W03;W05", "open_month": 3, "n_sections": 6, "body_chars": 900,
-    })  # fmt: skip
+    })
     result = hiring.predict(first, model)
     assert scored.loc[0, "probability"] == pytest.approx(result.probability, abs=5e-5)
     assert scored.loc[0, "reason_1"] == result.factors["sentence"].iloc[0]

@@ -76,7 +76,7 @@ def _raw(**changes: object) -> dict[str, object]:
         "wage_amount": 2_500_000, "weekly_hours": 40, "employment_type": "계약직", "career": "경력",
         "min_career_years": 3, "education": "대졸", "welfare_codes": "W01;W02;W03;W05", "open_month": 3,
         "n_sections": 6, "body_chars": 900,
-    }  # fmt: skip
+    }
     raw.update(changes)
     return raw
 
@@ -127,7 +127,7 @@ def test_validation_names_the_field_in_korean() -> None:
         ("career", "고수"), ("min_career_years", -1), ("education", "박사"), ("welfare_codes", "W01;W99"),
         ("open_month", 13), ("n_sections", 9), ("body_chars", -5),
     ],
-)  # fmt: skip
+)
 def test_every_bad_field_is_reported_with_its_korean_label(field: str, value: object) -> None:
     with pytest.raises(hiring.InvalidConditions) as err:
         hiring.validate_conditions(_raw(**{field: value}))

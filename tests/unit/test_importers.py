@@ -68,7 +68,7 @@ def _counts(engine: Engine) -> dict[str, int]:
         }
 
 
-def _errors(call) -> tuple[str, ...]:  # noqa: ANN001 - a zero-argument callable
+def _errors(call) -> tuple[str, ...]:  # a zero-argument callable
     with pytest.raises(ImportValidationError) as info:
         call()
     return info.value.errors
@@ -231,7 +231,7 @@ def test_failure_during_write_rolls_back_every_chunk(
     real = importers.postings._posting_values
     calls = {"n": 0}
 
-    def fail_on_fifth(row, employer_id):  # noqa: ANN001, ANN202 - test double
+    def fail_on_fifth(row, employer_id):  # test double
         calls["n"] += 1
         if calls["n"] == 5:  # chunks 1 and 2 were already sent to the database
             raise RuntimeError("simulated crash")
@@ -252,7 +252,7 @@ def test_existing_employer_is_matched_on_business_no(engine: Engine) -> None:
                 name="한빛소프트(기존)", business_no="214-86-12341", industry_code="J", size_code="S2", workers=40,
                 region_code="11", address="서울", phone="02-000-0000", created_on=dt.date(2020, 1, 1),
             )
-        )  # fmt: skip
+        )
     report = _postings(engine, POSTINGS_VALID)
 
     assert report.related_rows == {"employers": 3}
@@ -347,7 +347,7 @@ def test_welfare_codes_are_checked_against_the_reference_list() -> None:
         "keco_code": "133", "title": "t", "duties": "d", "requirements": "r", "wage_type": "monthly",
         "wage_amount": "3000000", "weekly_hours": "40", "employment_type": "정규직", "career": "신입",
         "education": "무관", "open_date": "2025-01-02", "close_date": "2025-02-01", "welfare_codes": "W01;W99",
-    }  # fmt: skip
+    }
     assert set(data) <= set(importers.PostingRow.model_fields)
     context = {"keco": None, "regions": frozenset({"11"}), "welfare": frozenset({"W01", "W02"})}
     with pytest.raises(ValidationError) as info:

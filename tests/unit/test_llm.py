@@ -62,7 +62,7 @@ def _restaurant_request(**changes: Any) -> PostingRequest:
         company_name="한빛식당", company_line="", job_title="주방 보조", duties=("설거지", "식재료 손질"),
         occupation=occupation_knowledge("532"), region="서울특별시", workplace="마포구", employment_type="시간제",
         weekly_hours=25, wage_type="hourly", wage_amount=11_000, headcount=2, contact="02-333-4444",
-    )  # fmt: skip
+    )
     return dataclasses.replace(request, **changes)
 
 
@@ -73,7 +73,7 @@ def _developer_request(**changes: Any) -> PostingRequest:
         occupation=occupation_knowledge("133"), region="경기도", workplace="성남시 분당구", employment_type="정규직",
         weekly_hours=40, wage_type="monthly", wage_amount=2_500_000, headcount=3, contact="031-123-4567",
         career="경력", min_career_years=3, education="대졸",
-    )  # fmt: skip
+    )
     return dataclasses.replace(request, **changes)
 
 
@@ -583,14 +583,14 @@ class _ChatServer(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/v1"
 
-    def handle_error(self, request, client_address) -> None:  # noqa: ANN001
+    def handle_error(self, request, client_address) -> None:
         """The client of the slow mode has gone when the handler writes: not an error here."""
 
 
 class _ChatHandler(BaseHTTPRequestHandler):
     server: _ChatServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args: Any) -> None:  # the base class's name
         pass
 
     def _reply(self, status: int, body: bytes, content_type: str = "application/json") -> None:
@@ -605,7 +605,7 @@ class _ChatHandler(BaseHTTPRequestHandler):
                  "choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]}
         self._reply(200, json.dumps(reply, ensure_ascii=False).encode("utf-8"))
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:  # http.server's name
         server = self.server
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         server.requests.append({"path": self.path, "authorization": self.headers.get("Authorization"),
@@ -933,7 +933,7 @@ def _fake_generate(model: Any, continuation: str, tokenizer: Any, calls: list[di
 
     tail = torch.tensor([tokenizer(continuation)["input_ids"]], dtype=torch.long)
 
-    def generate(*, input_ids, **kwargs: Any):  # noqa: ANN001, ANN202
+    def generate(*, input_ids, **kwargs: Any):
         calls.append({"input_ids": input_ids, **kwargs})
         return torch.cat([input_ids, tail], dim=1)
 

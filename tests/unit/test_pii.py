@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import sqlite3
 from pathlib import Path
@@ -525,7 +526,7 @@ def test_adversarial_long_inputs_finish(text: str) -> None:
     # Not timed (timings are flaky on shared machines); a catastrophic-backtracking regex would
     # simply never finish here.
     spans = find_pii(text)
-    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
 
 
 # --------------------------------------------------------------------------------------------
@@ -547,7 +548,7 @@ _NAMES = ("이아숙", "남궁민수", "김민")
 def _pii_item(draw: st.DrawFn) -> tuple[str, str]:
     """(original, masked) for one random piece of PII, written the ways the world writes it."""
     kind = draw(st.sampled_from(("rrn", "mobile", "landline", "rep", "email", "address", "birth", "name")))
-    digits = lambda n: draw(st.text(alphabet="0123456789", min_size=n, max_size=n))  # noqa: E731
+    digits = lambda n: draw(st.text(alphabet="0123456789", min_size=n, max_size=n))
     if kind == "rrn":
         d = draw(st.dates(dt.date(1930, 1, 1), dt.date(2019, 12, 31)))
         sep = draw(st.sampled_from(("-", "", " - ", "\u2013")))
@@ -618,7 +619,7 @@ def test_masking_is_idempotent_on_any_text(parts: list[str]) -> None:
     text = "".join(parts)
     spans = find_pii(text, names=["이아숙"])
     assert all(s.kind in PII_KINDS and text[s.start:s.end] == s.text and s.start < s.end for s in spans)
-    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
     once = mask_pii(text, names=["이아숙"])
     assert mask_pii(once, names=["이아숙"]) == once
 

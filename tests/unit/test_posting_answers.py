@@ -422,12 +422,12 @@ def test_validate_answers_of_all_nine_steps() -> None:
         "min_career_years": 1, "requirements": ("1종 보통 운전면허",),
         "preferred": ("한식조리기능사 소지자", "인근 거주자"), "welfare_codes": ("W01", "W02", "W04", "W10"),
         "benefits_extra": (), "company_line": "30년 된 동네 한식당입니다.", "contact": "02-333-4444",
-    }  # fmt: skip
+    }
 
 
 def test_validated_answers_are_frozen() -> None:
     answers = validate_answers(_full_values())
-    with pytest.raises(Exception):  # noqa: B017,PT011 - pydantic's frozen-instance error
+    with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen-instance error
         answers.job_title = "다른 직무"  # type: ignore[misc]
 
 

@@ -454,7 +454,7 @@ def _stored_duplicate(engine: Engine, verifier: AdVerifier, base: PostingRequest
     with engine.connect() as conn:
         rows = conn.execute(text(
             "SELECT p.*, e.name AS employer_name FROM postings p JOIN employers e ON e.id = p.employer_id "
-            "ORDER BY p.id LIMIT 60")).mappings().all()  # fmt: skip
+            "ORDER BY p.id LIMIT 60")).mappings().all()
     for row in rows:
         draft = PostingDraft(title=row["title"], **{key: row[key] or "" for key in SECTIONS})
         request = dataclasses.replace(base, company_name=row["employer_name"], contact=row["contact"],
@@ -790,8 +790,8 @@ def test_reference_documents_cover_every_occupation() -> None:
     assert len(texts) == len(codes)
     occupations = reference.occupations
     assert set(codes) == set(occupations["keco_code"].astype(str))
-    pairs = set(zip(texts, codes))
-    for code, name in zip(occupations["keco_code"].astype(str), occupations["name"].astype(str)):
+    pairs = set(zip(texts, codes, strict=True))
+    for code, name in zip(occupations["keco_code"].astype(str), occupations["name"].astype(str), strict=True):
         assert (name, code) in pairs
 
 
@@ -807,7 +807,7 @@ def test_top_k_accuracy_bounds(tiny_classifier: OccupationClassifier) -> None:
     assert set(accuracy) == {"top1", "top3"}
     assert all(0.0 <= v <= 1.0 for v in accuracy.values())
     assert accuracy["top1"] <= accuracy["top3"]
-    expected_top1 = np.mean([tiny_classifier.top_k(t, 1)[0].keco_code == c for t, c in zip(TINY_TEXTS, TINY_CODES)])
+    expected_top1 = np.mean([tiny_classifier.top_k(t, 1)[0].keco_code == c for t, c in zip(TINY_TEXTS, TINY_CODES, strict=True)])
     assert accuracy["top1"] == pytest.approx(expected_top1)
 
 

@@ -160,8 +160,8 @@ def test_planted_duplicates_are_found_both_ways(built) -> None:
         "select posting_id, duplicate_of from posting_labels where rule_id = 'DUPLICATE'", engine.connect()
     )
     assert len(labels) >= len(planted)
-    source_top3 = [int(s) in index.similar_to_posting(int(d), k=3) for d, s in zip(labels["posting_id"], labels["duplicate_of"])]
-    copy_top3 = [int(d) in index.similar_to_posting(int(s), k=3) for d, s in zip(labels["posting_id"], labels["duplicate_of"])]
+    source_top3 = [int(s) in index.similar_to_posting(int(d), k=3) for d, s in zip(labels["posting_id"], labels["duplicate_of"], strict=True)]
+    copy_top3 = [int(d) in index.similar_to_posting(int(s), k=3) for d, s in zip(labels["posting_id"], labels["duplicate_of"], strict=True)]
     assert np.mean(source_top3) >= 0.8
     assert np.mean(copy_top3) >= 0.8
 

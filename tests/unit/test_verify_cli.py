@@ -398,7 +398,7 @@ KO_PROBLEMS = (
     "교육비 30만원 선입금 후 근무를 시작합니다.", "미혼 여성 우대합니다.", "용모 단정하고 키 165cm 이상인 분을 찾습니다.",
     "카톡 아이디 jobs123 으로만 연락 주세요.", "장애인은 지원 불가합니다.", "부모님 직업을 이력서에 기재해 주세요.",
     "초보도 월 500만원 보장합니다!",
-)  # fmt: skip
+)
 EN_JOBS = (
     ("Office assistant wanted", "Filing, answering phones and handling the mail."),
     ("Warehouse loader", "Unloading deliveries, sorting parcels and checking orders."),
@@ -416,7 +416,7 @@ EN_PROBLEMS = (
     "Pay a 200 dollar training fee before you start.", "Single women preferred.", "Attractive appearance required.",
     "Contact us only on Telegram @jobs123.", "No disabled applicants.", "Tell us your parents' jobs.",
     "Earn 5000 dollars a week from home, guaranteed!",
-)  # fmt: skip
+)
 TRUE_WORDS, FALSE_WORDS = ("1", "yes", "True", "t"), ("0", "no", "False", "f")
 
 

@@ -88,8 +88,8 @@ def test_resident_numbers_are_well_formed_and_match_birth_date(small_world) -> N
 def test_resumes_carry_the_seekers_pii_for_masking_work(small_world) -> None:
     engine, _ = small_world
     seekers = _frame(engine, "SELECT phone, email, resume_text FROM seekers")
-    has_phone = [p in r for p, r in zip(seekers["phone"], seekers["resume_text"])]
-    has_email = [e in r for e, r in zip(seekers["email"], seekers["resume_text"])]
+    has_phone = [p in r for p, r in zip(seekers["phone"], seekers["resume_text"], strict=True)]
+    has_email = [e in r for e, r in zip(seekers["email"], seekers["resume_text"], strict=True)]
     assert np.mean(has_phone) > 0.9
     assert np.mean(has_email) > 0.9
 

@@ -276,7 +276,7 @@ def test_same_seed_same_output_different_seed_different() -> None:
     assert _everything(42) == _everything(42)
     a, b = _everything(42), _everything(43)
     assert a != b
-    assert sum(x != y for x, y in zip(a, b)) >= len(a) - 2
+    assert sum(x != y for x, y in zip(a, b, strict=True)) >= len(a) - 2
 
 
 def test_functions_accept_a_shared_stream() -> None:

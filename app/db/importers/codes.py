@@ -50,7 +50,7 @@ class Codes:
 
 def _load_reference() -> Reference | None:
     """The reference tables, or None when their CSV files are missing (then the fallbacks apply)."""
-    from app.reference.tables import load_reference
+    from app.reference.tables import load_reference  # here, not at the top: it imports pandas (~1 s)
 
     try:
         return load_reference()
@@ -96,6 +96,6 @@ def resolve_codes(
         table = reference.certificates
         if {"certificate_id", "name"} <= set(table.columns):
             certificates = MappingProxyType(
-                {str(name).strip(): str(cid).strip() for name, cid in zip(table["name"], table["certificate_id"])}
+                {str(name).strip(): str(cid).strip() for name, cid in zip(table["name"], table["certificate_id"], strict=True)}
             )
     return Codes(keco, regions, welfare, certificates, tuple(notes))

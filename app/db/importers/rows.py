@@ -46,18 +46,18 @@ POSTING_COLUMNS_REQUIRED: tuple[str, ...] = (
     "business_no", "employer_name", "industry_code", "region_code", "keco_code", "title", "duties",
     "requirements", "wage_type", "wage_amount", "weekly_hours", "employment_type", "career",
     "education", "open_date", "close_date",
-)  # fmt: skip
+)
 POSTING_COLUMNS_OPTIONAL: tuple[str, ...] = (
     "min_career_years", "preferred", "benefits", "welfare_codes", "headcount", "contact",
-)  # fmt: skip
+)
 SEEKER_COLUMNS_REQUIRED: tuple[str, ...] = (
     "external_id", "name", "birth_date", "sex", "education", "region_code", "career_years",
     "desired_keco", "desired_wage", "registered_on", "benefit_status", "disability",
-)  # fmt: skip
+)
 SEEKER_COLUMNS_OPTIONAL: tuple[str, ...] = (
     "rrn", "phone", "email", "address", "last_keco", "certificates", "skills", "resume_text",
     "cover_letter_text", "riasec_r", "riasec_i", "riasec_a", "riasec_s", "riasec_e", "riasec_c",
-)  # fmt: skip
+)
 
 MAX_WEEKLY_HOURS = 68  # hard limit of the format: anything above is a data error, not a posting
 # Above labour.MAX_WEEKLY_HOURS (52 = 40 h + 12 h overtime) the importer only warns.
@@ -67,7 +67,7 @@ SEXES: tuple[str, ...] = ("M", "F")
 _RRN_GENDER_DIGIT: Mapping[str, tuple[int, str]] = MappingProxyType(
     {"9": (1800, "M"), "0": (1800, "F"), "1": (1900, "M"), "2": (1900, "F"), "3": (2000, "M"),
      "4": (2000, "F"), "5": (1900, "M"), "6": (1900, "F"), "7": (2000, "M"), "8": (2000, "F")}
-)  # fmt: skip
+)
 
 # Vocabularies are the product's own (one definition each), not repeated here as Literals.
 WageType = choice(labour.WAGE_TYPES)

@@ -15,7 +15,7 @@ RULE_HISTORY_COLUMNS: tuple[str, ...] = ("version", "at", "username", "note", "c
 REVIEW_COLUMNS: tuple[str, ...] = (
     "id", "posting_id", "reviewer", "at", "decision", "comment", "model_decision", "model_score", "rule_ids",
     "rule_set_version",
-)  # fmt: skip
+)
 
 
 def _utc_now() -> dt.datetime:
@@ -98,7 +98,7 @@ def add_review(
         posting_id=int(posting_id), reviewer=str(reviewer)[:40], at=_utc_now(), decision=decision, comment=comment,
         model_decision=model_decision, model_score=float(model_score), rule_ids=rule_ids[:300],
         rule_set_version=int(rule_set_version),
-    ))  # fmt: skip
+    ))
 
 
 def count_reviews(engine: Engine) -> int:

@@ -13,7 +13,7 @@ from app.db.repositories import read_frame, unit_of_work
 
 AUDIT_COLUMNS: tuple[str, ...] = (
     "id", "at", "username", "role", "action", "model_name", "model_version", "input_hash", "output",
-)  # fmt: skip
+)
 
 
 def add_audit_row(engine: Engine, values: Mapping[str, object]) -> None:

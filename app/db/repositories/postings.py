@@ -189,7 +189,7 @@ DUPLICATE_RULE = "DUPLICATE"
 
 SECTION_COLUMNS: tuple[str, ...] = (
     "company_intro", "duties", "requirements", "preferred", "conditions", "benefits", "process", "documents",
-)  # fmt: skip
+)
 """The text sections of a posting, in the order postings show them."""
 
 
@@ -207,7 +207,7 @@ def load_picker_rows(engine: Engine, employer_id: int | None) -> pd.DataFrame:
         )
         .outerjoin(PostingOutcome, PostingOutcome.posting_id == Posting.id)
         .order_by(Posting.open_date.desc(), Posting.id.desc())
-    )  # fmt: skip
+    )
     if employer_id is not None:
         stmt = stmt.where(Posting.employer_id == int(employer_id))
     return read_frame(engine, stmt)
@@ -299,7 +299,7 @@ def load_scoring_rows(engine: Engine) -> pd.DataFrame:
         )
         .join(Employer, Employer.id == Posting.employer_id)
         .order_by(Posting.id)
-    )  # fmt: skip
+    )
     return read_frame(engine, stmt)
 
 

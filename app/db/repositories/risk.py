@@ -14,7 +14,7 @@ from app.db.repositories import read_frame
 BAND_HISTORY_COLUMNS: tuple[str, ...] = ("at", "username", "high_below", "low_from", "note")
 OVERRIDE_COLUMNS: tuple[str, ...] = (
     "id", "seeker_id", "username", "at", "model_band", "override_band", "probability", "model_version", "reason",
-)  # fmt: skip
+)
 
 
 def _utc_now() -> dt.datetime:
@@ -62,7 +62,7 @@ def add_override(
         seeker_id=int(seeker_id), username=str(username)[:40], at=_utc_now(), model_band=model_band,
         override_band=override_band, probability=float(probability), model_version=str(model_version)[:40],
         reason=reason,
-    ))  # fmt: skip
+    ))
 
 
 def load_overrides(engine: Engine, seeker_id: int | None = None) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from app.db.repositories import read_frame
 
 SCENARIO_COLUMNS: tuple[str, ...] = (
     "id", "name", "posting_id", "created_at", "probability", "days", "model_version", "conditions",
-)  # fmt: skip
+)
 
 
 def add_scenario(

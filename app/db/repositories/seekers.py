@@ -160,7 +160,7 @@ def latest_registration(engine: Engine) -> dt.date | None:
 SEEKER_RECORD_COLUMNS: tuple[str, ...] = (
     "id", "age", "sex", "disability", "education", "region_code", "career_years", "last_keco", "desired_keco",
     "desired_wage", "desired_region_code", "region_flexible", "skills", "benefit_status", "registered_on",
-)  # fmt: skip
+)
 """Seeker columns the model and its audit read (no name, RRN, contact, address or free text)."""
 
 
@@ -272,4 +272,4 @@ def load_masked_documents(engine: Engine, seeker_id: int) -> MaskedDocuments | N
     return MaskedDocuments(
         masked_name=masked_name, resume=resume, cover_letter=cover,
         notes=tuple((str(d), mask_pii(str(t), names=names)) for d, t in notes),
-    )  # fmt: skip
+    )

@@ -31,7 +31,7 @@ def ncs_code_for(keco_code: str, middle_code: str) -> str:
 def load_ncs_major_names(shared_dir: Path) -> dict[str, str]:
     """NCS 대분류 code -> name from the official classification file in ``shared_dir``."""
     ncs = pd.read_csv(shared_dir / NCS_FILE, dtype=str)
-    return dict(zip(ncs["대분류코드"], ncs["대분류코드명"]))
+    return dict(zip(ncs["대분류코드"], ncs["대분류코드명"], strict=True))
 
 
 def build_ncs_fields(shared_dir: Path) -> pd.DataFrame:

@@ -49,4 +49,4 @@ __all__ = [
     "load_ad_verifier", "load_reviews", "migrate_stored_rule_sets", "load_stored_ads", "load_stored_checks", "parse_rule_set", "posting_verdict",
     "queue_metrics", "queue_table", "review_queue", "rule_history", "rules_of_version", "save_review", "save_rules",
     "highlighted_markdown", "stored_verdicts", "try_rules", "validate_draft",
-]  # fmt: skip
+]

@@ -94,7 +94,7 @@ def queue_table(queue: pd.DataFrame) -> pd.DataFrame:
         "기업": queue["employer_name"].astype(str),
         "사유": queue["reasons"].astype(str),
         "검토 결과": queue["review"].map(REVIEW_DECISIONS).fillna(""),
-    })  # fmt: skip
+    })
 
 
 def posting_verdict(engine: Engine, verifier: AdVerifier, posting_id: int) -> tuple[pd.Series, Verdict]:
@@ -186,7 +186,7 @@ def queue_metrics(checks: pd.DataFrame, reviews: pd.DataFrame) -> QueueMetrics:
         n_reviewed=len(reviewed), agreement=rate(reviewed),
         agreement_block=rate(reviewed[reviewed["model_decision"] == "block"]) if len(reviewed) else float("nan"),
         agreement_review=rate(reviewed[reviewed["model_decision"] == "review"]) if len(reviewed) else float("nan"),
-    )  # fmt: skip
+    )
 
 
 def family_label(family: str) -> str:

@@ -73,4 +73,4 @@ __all__ = [
     "fairness_reports", "filter_caseload", "latest_overrides", "load_band_history", "load_employment_model",
     "load_overrides", "load_risk_bands", "override_report", "save_override", "save_risk_bands", "score_caseload",
     "score_records", "seeker_profile", "threshold_tradeoff", "whatif",
-]  # fmt: skip
+]

@@ -74,7 +74,7 @@ def score_frame(records: pd.DataFrame, x: pd.DataFrame, model: EmploymentModel, 
 
 SCORE_COLUMNS: tuple[str, ...] = (
     "probability", "probability_low", "probability_high", "probability_now", "band", "main_factor",
-)  # fmt: skip
+)
 CASELOAD_COLUMNS: tuple[str, ...] = ("masked_name", "override_band", "final_band", "desired_occupation", "desired_region")
 FUTURE_COLUMNS: tuple[str, ...] = ("employed_180d", "days_to_employment")
 """Outcomes after the caseload date: known to the world, unknown to a counsellor on that date, so

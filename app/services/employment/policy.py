@@ -43,7 +43,7 @@ def caseload_aggregates(scored: pd.DataFrame, by: str) -> pd.DataFrame:
     table = frame.groupby("group").agg(
         n=("id", "size"), mean_probability=("probability", "mean"), high_risk_share=("high", "mean"),
         mean_days=("days_since_registration", "mean"),
-    )  # fmt: skip
+    )
     return table.reset_index().sort_values(["mean_probability", "group"]).reset_index(drop=True)
 
 
@@ -52,7 +52,7 @@ def _audit_groups(model: EmploymentModel) -> pd.DataFrame:
     return pd.DataFrame({
         "sex": frame["sex"].astype(str), "age_band": frame["age_band"].astype(str),
         "disability": frame["disability"].astype(str), "region": [region_short(str(r)) for r in frame["region"]],
-    })  # fmt: skip
+    })
 
 
 FAIRNESS_SIGNIFICANCE = 0.05
@@ -63,7 +63,7 @@ def fairness_reports(model: EmploymentModel, bands: RiskBands, *, tolerance: flo
     """Fairness audits of the held-out cohort: ``{"main": …, "age_blind": …}``
     (:class:`app.ml.fairness.FairnessReport`), high risk meaning p < ``bands.high_below``; gaps
     are flagged when over ``tolerance`` and significant at :data:`FAIRNESS_SIGNIFICANCE`."""
-    from app.ml.fairness import audit_fairness  # noqa: PLC0415 - fairlearn only where it is used
+    from app.ml.fairness import audit_fairness  # fairlearn only where it is used
 
     frame = model.audit_frame
     groups = _audit_groups(model)
@@ -79,7 +79,7 @@ def fairness_reports(model: EmploymentModel, bands: RiskBands, *, tolerance: flo
 def threshold_tradeoff(model: EmploymentModel, thresholds: Sequence[float], *, min_group_size: int) -> pd.DataFrame:
     """Accuracy and equity of each candidate high-risk threshold on the held-out cohort
     (:func:`app.ml.fairness.threshold_tradeoff`)."""
-    from app.ml.fairness import threshold_tradeoff as tradeoff  # noqa: PLC0415
+    from app.ml.fairness import threshold_tradeoff as tradeoff
 
     frame = model.audit_frame
     return tradeoff(frame["employed"].to_numpy(int), frame["probability"].to_numpy(float), _audit_groups(model),

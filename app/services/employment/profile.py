@@ -140,7 +140,7 @@ def _similar(model: EmploymentModel, x: pd.DataFrame, desired_keco: str) -> Simi
             "service": service, "label": SERVICE_LABELS[service],
             "n_received": int(got.sum()), "rate_received": float(employed[got].mean()) if got.any() else np.nan,
             "n_not": int((~got).sum()), "rate_not": float(employed[~got].mean()) if (~got).any() else np.nan,
-        })  # fmt: skip
+        })
     same = bool((model.neighbours["desired_mid"] == desired_keco[:2]).sum() >= len(pool))
     return SimilarSeekers(n=len(pool), employed_rate=float(employed.mean()) if len(pool) else np.nan,
                           median_days=float(days.median()) if len(days) else np.nan, by_service=pd.DataFrame(rows),
@@ -161,7 +161,7 @@ def _service_table(model: EmploymentModel, x: pd.DataFrame, record: Mapping[str,
             "effect_high": r.effect_high, "propensity": r.propensity, "received": r.received,
             "reason": "이미 받고 있는 서비스입니다" if r.received else effect_reason(r.service, grouped, record),
             "caution": caution,
-        })  # fmt: skip
+        })
     table = pd.DataFrame(rows)
     rank = table["effect"].fillna(-np.inf)
     return table.iloc[np.argsort(-rank.to_numpy(), kind="stable")].reset_index(drop=True)

@@ -208,7 +208,7 @@ def override_report(engine: Engine) -> OverrideReport:
     return OverrideReport(
         n_overrides=len(frame), n_seekers=int(frame["seeker_id"].nunique()), raised=int(frame["raised"].sum()),
         lowered=int(frame["lowered"].sum()), transitions=transitions, by_counsellor=by_counsellor,
-    )  # fmt: skip
+    )
 
 
 # --------------------------------------------------------------------------- masked identity

@@ -70,4 +70,4 @@ __all__ = [
     "legal_minimum_amount", "load_employer_postings", "load_hiring_model", "load_scenarios", "load_similar_postings", "market_bounds",
     "market_wage", "minimum_change", "minimum_hourly_wage", "predict", "probabilities", "save_scenario",
     "score_all_postings", "validate_conditions", "wage_curve",
-]  # fmt: skip
+]

@@ -183,7 +183,7 @@ def default_conditions(
         {"keco_code": keco_code, "region_code": region_code, "size_code": size_code, "wage_type": "monthly",
          "wage_amount": 3_000_000, "weekly_hours": 40, "employment_type": "정규직", "career": "경력무관",
          "education": "무관"}
-    )  # fmt: skip
+    )
     wage = market_wage(probe.keco_code, probe.region_code, model=model)
     amount = max(int(math.ceil(wage / 10_000) * 10_000), legal_minimum_amount("monthly", 40.0))
     return probe.replace(

@@ -31,7 +31,7 @@ def columns_of(conditions: Sequence[PostingConditions]) -> dict[str, np.ndarray]
 _PLAIN_FIELDS: tuple[str, ...] = (
     "keco_code", "region_code", "size_code", "wage_type", "wage_amount", "weekly_hours", "employment_type",
     "career", "min_career_years", "education", "open_month", "n_sections", "body_chars",
-)  # fmt: skip
+)
 _COLUMN_NAMES: tuple[str, ...] = _PLAIN_FIELDS + ("n_welfare_extra", "has_social_insurance")
 
 

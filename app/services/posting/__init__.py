@@ -61,4 +61,4 @@ __all__ = [
     "mandatory_checklist", "mask_draft", "occupation_options", "parse_answer", "preview_conditions",
     "remove_flagged_lines", "review_draft", "save_posting", "section_findings", "validate_answers",
     "validate_edits", "verify_text", "welfare_names",
-]  # fmt: skip
+]

@@ -346,7 +346,7 @@ _WELFARE_ALIASES: dict[str, tuple[str, ...]] = {
     "W12": ("경조사",), "W13": ("건강검진",), "W14": ("자기계발비", "도서 구입"), "W15": ("교육", "연수"),
     "W16": ("유연근무", "시차출퇴근"), "W17": ("재택",), "W18": ("학자금",), "W19": ("휴양", "콘도"),
     "W20": ("장기근속",),
-}  # fmt: skip
+}
 
 
 def parse_benefits(text: str) -> dict[str, Any]:
@@ -384,7 +384,7 @@ _PARSERS = {
     "job": parse_job, "place": parse_place, "type": parse_type, "schedule": parse_schedule, "pay": parse_pay,
     "requirements": parse_requirements, "preferred": parse_preferred, "benefits": parse_benefits,
     "company": parse_company,
-}  # fmt: skip
+}
 
 
 def parse_answer(step_key: str, text: str) -> dict[str, Any]:
@@ -428,7 +428,7 @@ def acknowledge(step_key: str, values: Mapping[str, Any]) -> str:
         return "우대 사항: " + (", ".join(values["preferred"]) or "없음")
     if step_key == "benefits":
         welfare = load_reference().welfare_items
-        names = dict(zip(welfare["code"], welfare["name"]))
+        names = dict(zip(welfare["code"], welfare["name"], strict=True))
         items = [names.get(c, c) for c in values["welfare_codes"]] + list(values["benefits_extra"])
         return "복리후생: " + (", ".join(items) or "없음 (법정 4대보험·퇴직금은 조건에 맞으면 자동으로 적습니다)")
     if step_key == "company":
@@ -511,7 +511,7 @@ _ANSWER_LABELS = {
     "weekly_hours": "주당 근로시간", "wage_type": "임금 형태", "wage_amount": "임금액", "education": "학력",
     "career": "경력", "min_career_years": "최소 경력연수", "requirements": "자격 요건", "preferred": "우대 사항",
     "welfare_codes": "복리후생", "benefits_extra": "기타 복리후생", "company_line": "회사 소개", "contact": "연락처",
-}  # fmt: skip
+}
 
 
 class InvalidAnswers(InvalidInput):

@@ -65,7 +65,7 @@ def classify_occupation(classifier: OccupationClassifier, answers: AssistantAnsw
 def occupation_options() -> dict[str, str]:
     """Every KECO 소분류 code → "name (code)", for choosing another occupation."""
     occupations = load_reference().occupations
-    return {str(c): f"{n} ({c})" for c, n in zip(occupations["keco_code"], occupations["name"])}
+    return {str(c): f"{n} ({c})" for c, n in zip(occupations["keco_code"], occupations["name"], strict=True)}
 
 
 # --------------------------------------------------------------------------- generation
@@ -74,7 +74,7 @@ def occupation_options() -> dict[str, str]:
 def welfare_names(codes: Sequence[str]) -> list[str]:
     """Korean names of welfare codes, in code order."""
     items = load_reference().welfare_items
-    names = dict(zip(items["code"].astype(str), items["name"].astype(str)))
+    names = dict(zip(items["code"].astype(str), items["name"].astype(str), strict=True))
     return [names[c] for c in sorted(codes) if c in names]
 
 
@@ -94,7 +94,7 @@ def make_request(answers: AssistantAnswers, keco_code: str, *, company_name: str
         benefits=benefits, headcount=answers.headcount, contact=answers.contact or default_contact,
         career=answers.career, education=answers.education,
         min_career_years=answers.min_career_years if answers.career == "경력" else 0,
-    )  # fmt: skip
+    )
 
 
 def _mask_keeping(text: str, keep: Sequence[str]) -> str:
@@ -200,7 +200,7 @@ CHECK_RULES: frozenset[str] = frozenset({"BELOW_MIN_WAGE", "EXCESS_HOURS", "MISS
 PRESENCE_ITEMS: tuple[str, ...] = (
     "company", "contact", "duties", "workplace", "employment_type", "wage", "hours", "days", "headcount",
     "requirements", "process", "documents",
-)  # fmt: skip
+)
 """Items that are about content being present (the bench's mandatory coverage)."""
 
 
@@ -360,7 +360,7 @@ def preview_conditions(answers: AssistantAnswers, keco_code: str, draft: Posting
         "education": answers.education, "welfare_codes": list(answers.welfare_codes),
         "open_month": dt.date.today().month, "n_sections": sum(1 for k in SECTIONS if getattr(draft, k).strip()),
         "body_chars": len(draft.body()),
-    }  # fmt: skip
+    }
 
 
 def hiring_preview(model: HiringModel, answers: AssistantAnswers, keco_code: str, draft: PostingDraft, *,
@@ -428,4 +428,4 @@ def save_posting(
             education=answers.education, welfare_codes=";".join(answers.welfare_codes), headcount=answers.headcount,
             contact=(answers.contact or employer.phone)[:100], open_date=opened,
             close_date=opened + dt.timedelta(days=POSTING_DAYS), year=opened.year, source="assistant",
-        ))  # fmt: skip
+        ))

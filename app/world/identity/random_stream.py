@@ -9,8 +9,9 @@ draws changes every string after it and therefore the world fingerprint.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from itertools import accumulate
-from typing import Sequence, TypeVar
+from typing import TypeVar
 
 import numpy as np
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Final, Sequence
+from collections.abc import Sequence
+from typing import Final
 
 _BULLETS: Final = ("- ", "- ", "· ", "• ", "▶ ", "○ ", "1) ", "① ", "1. ")
 _CIRCLED: Final = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮"

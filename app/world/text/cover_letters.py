@@ -102,7 +102,7 @@ def compose_cover_letter(
     paras = (_cl_growth(d, s), _cl_motive(d, s), _cl_skill(d, s), _cl_plan(d, s, include_contact))
     style = d.idx(5)
     out = []
-    for i, (h, p) in enumerate(zip(_CL_HEADERS, paras), 1):
+    for i, (h, p) in enumerate(zip(_CL_HEADERS, paras, strict=True), 1):
         if style == 0:
             out.append(f"[{h}]\n{p}")
         elif style == 1:

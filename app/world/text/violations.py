@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 from app.world.identity import RandomSource, UniformStream, as_stream
 from app.world.text.bullets import _bullet_of
