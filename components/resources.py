@@ -13,6 +13,7 @@ LightGBM, FAISS or scikit-learn. Their types are imported for type checkers only
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 from collections.abc import Callable
@@ -98,8 +99,10 @@ def manifest() -> dict[str, Any] | None:
     return _manifest(str(get_settings().models_dir))
 
 
-def _model_stamp(model_name: str) -> str:
-    """Manifest ``created_at`` of a built artifact: part of the cache key, so a rebuild is picked up."""
+def _stamp(capability: str, name_attribute: str = "MODEL_NAME") -> str:
+    """Manifest ``created_at`` of a capability's built artifact (its package's ``MODEL_NAME``, or
+    another name attribute): part of the cache key, so a rebuild is picked up."""
+    model_name = getattr(importlib.import_module(f"app.services.{capability}"), name_attribute)
     entry = ((manifest() or {}).get("models") or {}).get(model_name) or {}
     return str(entry.get("created_at", ""))
 
@@ -256,15 +259,9 @@ def _hiring_model(models_dir: str, stamp: str) -> HiringModel:
     return hiring.load_hiring_model(Path(models_dir))
 
 
-def _hiring_stamp() -> str:
-    from app.services import hiring
-
-    return _model_stamp(hiring.MODEL_NAME)
-
-
 def hiring_model() -> HiringModel:
     """The hiring-success model (read-only, shared). Raises ``ArtifactMissing`` naming the build command."""
-    return _hiring_model(str(get_settings().models_dir), _hiring_stamp())
+    return _hiring_model(str(get_settings().models_dir), _stamp("hiring"))
 
 
 @st.cache_resource(show_spinner="유사 공고 색인을 불러오는 중…", max_entries=2)
@@ -274,15 +271,9 @@ def _postings_index(models_dir: str, stamp: str) -> PostingsIndex:
     return hiring.PostingsIndex.load(Path(models_dir))
 
 
-def _index_stamp() -> str:
-    from app.services import hiring
-
-    return _model_stamp(hiring.POSTINGS_INDEX_NAME)
-
-
 def postings_index() -> PostingsIndex:
     """The similar-postings FAISS index (read-only, shared). Raises ``ArtifactMissing`` when not built."""
-    return _postings_index(str(get_settings().models_dir), _index_stamp())
+    return _postings_index(str(get_settings().models_dir), _stamp("hiring", "POSTINGS_INDEX_NAME"))
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
@@ -308,7 +299,7 @@ def _hiring_bounds(db_url: str, models_dir: str, stamp: str, conditions: dict[st
 def hiring_bounds(conditions: PostingConditions) -> MarketBounds:
     """``MarketBounds`` of posting conditions (one query of similar postings; cached a minute)."""
     settings = get_settings()
-    return _hiring_bounds(settings.db_url, str(settings.models_dir), _hiring_stamp(), conditions.to_dict())
+    return _hiring_bounds(settings.db_url, str(settings.models_dir), _stamp("hiring"), conditions.to_dict())
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=256)
@@ -332,7 +323,8 @@ def similar_postings(posting_id: int | None, query: dict[str, Any]) -> pd.DataFr
     (the keyword arguments of ``PostingsIndex.similar_to_text`` without ``k``). Raises
     ``ArtifactMissing`` when the index is not built."""
     settings = get_settings()
-    return _similar_postings(settings.db_url, str(settings.models_dir), _index_stamp(), posting_id, query)
+    stamp = _stamp("hiring", "POSTINGS_INDEX_NAME")
+    return _similar_postings(settings.db_url, str(settings.models_dir), stamp, posting_id, query)
 
 
 @st.cache_data(ttl=_TTL, show_spinner="모든 공고의 채용확률을 계산하는 중…", max_entries=4)
@@ -345,7 +337,7 @@ def _scored_postings(db_url: str, models_dir: str, stamp: str) -> pd.DataFrame:
 def scored_postings() -> pd.DataFrame:
     """Every posting with its predicted fill probability (policy view; raises ``ArtifactMissing``)."""
     settings = get_settings()
-    return _scored_postings(settings.db_url, str(settings.models_dir), _hiring_stamp())
+    return _scored_postings(settings.db_url, str(settings.models_dir), _stamp("hiring"))
 
 
 # --------------------------------------------------------------------------- employment-success pages
@@ -358,15 +350,9 @@ def _employment_model(models_dir: str, stamp: str) -> EmploymentModel:
     return employment.load_employment_model(Path(models_dir))
 
 
-def _employment_stamp() -> str:
-    from app.services import employment
-
-    return _model_stamp(employment.MODEL_NAME)
-
-
 def employment_model() -> EmploymentModel:
     """The employment-success model (read-only, shared). Raises ``ArtifactMissing`` naming the build."""
-    return _employment_model(str(get_settings().models_dir), _employment_stamp())
+    return _employment_model(str(get_settings().models_dir), _stamp("employment"))
 
 
 @st.cache_data(ttl=_TTL, show_spinner="상담 대상 구직자의 취업확률을 계산하는 중…", max_entries=4)
@@ -381,7 +367,7 @@ def scored_caseload(bands: RiskBands) -> pd.DataFrame:
     """Every open seeker scored under ``bands`` (cached a minute; :func:`refresh_caseload` after
     an override so the table shows it at once)."""
     settings = get_settings()
-    return _scored_caseload(settings.db_url, str(settings.models_dir), _employment_stamp(),
+    return _scored_caseload(settings.db_url, str(settings.models_dir), _stamp("employment"),
                             float(bands.high_below), float(bands.low_from))
 
 
@@ -407,19 +393,13 @@ def _ad_verifier_with(models_dir: str, stamp: str, rules_yaml: str) -> AdVerifie
     return _ad_verifier(models_dir, stamp).with_rules(ads.parse_rule_set(rules_yaml))
 
 
-def _verifier_stamp() -> str:
-    from app.services import ads
-
-    return _model_stamp(ads.MODEL_NAME)
-
-
 def ad_verifier() -> AdVerifier:
     """The job-ad verifier with the rule set in force (read from the database on every call, so a
     saved rule version applies at once). Raises ``ArtifactMissing`` naming the build command."""
     from app.services import ads
 
     rules = ads.active_rules(engine())
-    return _ad_verifier_with(str(get_settings().models_dir), _verifier_stamp(), rules.to_yaml())
+    return _ad_verifier_with(str(get_settings().models_dir), _stamp("ads"), rules.to_yaml())
 
 
 @st.cache_data(ttl=3600, show_spinner="모든 공고를 현재 규칙으로 검증하는 중…", max_entries=4)
@@ -433,7 +413,7 @@ def _stored_verdicts(db_url: str, models_dir: str, stamp: str, rules_yaml: str) 
 def stored_verdicts(verifier: AdVerifier) -> pd.DataFrame:
     """Verdicts of every stored posting under the verifier's rules (cached per rule set)."""
     settings = get_settings()
-    return _stored_verdicts(settings.db_url, str(settings.models_dir), _verifier_stamp(), verifier.rules.to_yaml())
+    return _stored_verdicts(settings.db_url, str(settings.models_dir), _stamp("ads"), verifier.rules.to_yaml())
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=4)
@@ -460,9 +440,7 @@ def _occupation_classifier(models_dir: str, stamp: str) -> OccupationClassifier:
 
 def occupation_classifier() -> OccupationClassifier:
     """The KECO occupation classifier (read-only, shared). Raises ``ArtifactMissing`` when not built."""
-    from app.services import posting
-
-    return _occupation_classifier(str(get_settings().models_dir), _model_stamp(posting.OCCUPATION_MODEL_NAME))
+    return _occupation_classifier(str(get_settings().models_dir), _stamp("posting", "OCCUPATION_MODEL_NAME"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -31,7 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from app.threads import threads_for_rows
+from app.threads import thread_count, threads_for_rows
 
 
 def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
@@ -79,6 +79,41 @@ def feature_matrix(frame: pd.DataFrame | np.ndarray, columns: Sequence[str]) -> 
         else:
             values.append(column.to_numpy(dtype=float))
     return np.column_stack(values) if values else np.empty((len(frame), 0))
+
+
+def additive_booster_params(
+    *, n_estimators: int, learning_rate: float, colsample_bytree: float, monotone: list[int], seed: int | None
+) -> dict[str, object]:
+    """LightGBM parameters of a near-additive outcome: many 4-leaf trees, monotone where the domain says so.
+
+    The hiring and the employment models both use them (each with its own size and learning
+    rate): both outcomes are close to additive in their factors, and 4-leaf trees still capture
+    the few interactions that matter (see each model's ``_params`` for the figures).
+
+    Args:
+        n_estimators: Trees.
+        learning_rate: Shrinkage.
+        colsample_bytree: Share of features per tree.
+        monotone: LightGBM ``monotone_constraints`` (+1, 0, −1 per feature, in feature order).
+        seed: ``random_state``; ``None`` leaves it to the caller's fit.
+    """
+    params: dict[str, object] = {
+        "n_estimators": n_estimators,
+        "learning_rate": learning_rate,
+        "num_leaves": 4,
+        "min_child_samples": 50,
+        "subsample": 0.8,
+        "subsample_freq": 1,
+        "colsample_bytree": colsample_bytree,
+        "reg_lambda": 1.0,
+        "monotone_constraints": monotone,
+        "monotone_constraints_method": "advanced",
+        "n_jobs": thread_count(),
+        "verbose": -1,
+    }
+    if seed is not None:
+        params["random_state"] = seed
+    return params
 
 
 @dataclass

@@ -23,10 +23,10 @@ Method (documented for the AI Basic Act's explanation duty):
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pandas as pd
 from lightgbm import LGBMClassifier, LGBMRegressor
@@ -34,7 +34,13 @@ from sklearn.model_selection import train_test_split
 
 from app.db.repositories.seekers import load_seeker_records
 from app.ml import evaluate
-from app.ml.calibrated import CalibratedBooster, feature_matrix, fit_calibrated_booster, probability_metrics
+from app.ml.calibrated import (
+    CalibratedBooster,
+    additive_booster_params,
+    feature_matrix,
+    fit_calibrated_booster,
+    probability_metrics,
+)
 from app.ml.employment_features import (
     AGE_BLIND_FEATURES,
     FEATURES,
@@ -48,7 +54,7 @@ from app.ml.employment_features import (
     make_employment_market,
     split_cohorts,
 )
-from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, fitted_loader, save_fitted
 from app.ml.market_wages import MARKET_WAGES_FILE
 from app.ml.market_wages import MODEL_NAME as MARKET_WAGES_NAME
 from app.ml.uplift import EffectCheck, cross_fitted_effect_checks, fit_propensity, s_learner_effect
@@ -79,20 +85,8 @@ def _params(seed: int) -> dict:
     # Shallow trees, many of them: employment odds are close to additive in their factors, and
     # 4-leaf trees still capture service × age/education interactions the effects depend on
     # (held-out AUC 0.98 of the oracle; individual service effects within 0.03 of the truth).
-    return {
-        "n_estimators": 800,
-        "learning_rate": 0.03,
-        "num_leaves": 4,
-        "min_child_samples": 50,
-        "subsample": 0.8,
-        "subsample_freq": 1,
-        "colsample_bytree": 1.0,
-        "reg_lambda": 1.0,
-        "monotone_constraints": [MONOTONE.get(f, 0) for f in FEATURES],
-        "monotone_constraints_method": "advanced",
-        "n_jobs": thread_count(),
-        "verbose": -1,
-    }
+    return additive_booster_params(n_estimators=800, learning_rate=0.03, colsample_bytree=1.0,
+                                   monotone=[MONOTONE.get(f, 0) for f in FEATURES], seed=None)
 
 
 def _age_blind_params(seed: int) -> dict:
@@ -364,17 +358,11 @@ def build_employment(ctx: BuildContext) -> ArtifactResult:
     )
     model.metrics.update(evaluate.service_effect_errors(ctx.engine, held_out["test_ids"], held_out["test_frame"], model))
     model.metrics["train_seconds"] = round(time.perf_counter() - started, 1)
-    joblib.dump(model, ctx.out_dir / MODEL_FILE, compress=3)
-    return ArtifactResult(files=(MODEL_FILE,), metrics=dict(model.metrics))
+    return save_fitted(ctx, model, MODEL_FILE, model.metrics)
 
 
-def load_employment_model(models_dir: Path) -> EmploymentModel:
-    """Load the built model (only from our own models/ directory).
-
-    Raises:
-        ArtifactMissing: When it has not been built (the message names ``python -m app build``).
-    """
-    return joblib.load(artifact_path(models_dir, MODEL_NAME, MODEL_FILE))
+load_employment_model: Callable[[Path], EmploymentModel] = fitted_loader(MODEL_NAME, MODEL_FILE)
+"""Load the built EmploymentModel (only from our own models/ directory; raises ``ArtifactMissing`` naming the build)."""
 
 
 SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="취업성공 예측모델", build=build_employment,

@@ -18,10 +18,10 @@ Method (documented for the AI Basic Act's explanation duty):
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pandas as pd
 from lightgbm import LGBMClassifier, LGBMRegressor
@@ -31,7 +31,7 @@ from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from app.ml import evaluate
-from app.ml.calibrated import expected_calibration_error
+from app.ml.calibrated import additive_booster_params, expected_calibration_error
 from app.ml.hiring_features import (
     FACTOR_OF_FEATURE,
     FEATURES,
@@ -42,7 +42,7 @@ from app.ml.hiring_features import (
     make_market_context,
     to_model_frame,
 )
-from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, fitted_loader, save_fitted
 from app.ml.market_wages import MARKET_WAGES_FILE
 from app.ml.market_wages import MODEL_NAME as MARKET_WAGES_NAME
 from app.threads import thread_count
@@ -58,21 +58,8 @@ def _params(seed: int) -> dict:
     # Shallow trees, many of them: the hiring process is close to additive in its factors, and on
     # a fresh held-out world 4-leaf trees reached AUC 0.980 of the oracle against 0.975 for
     # 15-leaf trees (same calibration error).
-    return {
-        "n_estimators": 1500,
-        "learning_rate": 0.02,
-        "num_leaves": 4,
-        "min_child_samples": 50,
-        "subsample": 0.8,
-        "subsample_freq": 1,
-        "colsample_bytree": 0.9,
-        "reg_lambda": 1.0,
-        "monotone_constraints": [MONOTONE.get(f, 0) for f in FEATURES],
-        "monotone_constraints_method": "advanced",
-        "random_state": seed,
-        "n_jobs": thread_count(),
-        "verbose": -1,
-    }
+    return additive_booster_params(n_estimators=1500, learning_rate=0.02, colsample_bytree=0.9,
+                                   monotone=[MONOTONE.get(f, 0) for f in FEATURES], seed=seed)
 
 
 @dataclass
@@ -245,17 +232,11 @@ def build_hiring(ctx: BuildContext) -> ArtifactResult:
     model, held_out = train_hiring_model(postings, market, seed=ctx.seed % (2**31))
     model.metrics.update(evaluate.hiring_oracle_metrics(ctx.engine, held_out["test_ids"], held_out["test_probability"]))
     model.metrics["train_seconds"] = round(time.perf_counter() - started, 1)
-    joblib.dump(model, ctx.out_dir / MODEL_FILE, compress=3)
-    return ArtifactResult(files=(MODEL_FILE,), metrics=dict(model.metrics))
+    return save_fitted(ctx, model, MODEL_FILE, model.metrics)
 
 
-def load_hiring_model(models_dir: Path) -> HiringModel:
-    """Load the built model (only from our own models/ directory).
-
-    Raises:
-        ArtifactMissing: When it has not been built (the message names ``python -m app build``).
-    """
-    return joblib.load(artifact_path(models_dir, MODEL_NAME, MODEL_FILE))
+load_hiring_model: Callable[[Path], HiringModel] = fitted_loader(MODEL_NAME, MODEL_FILE)
+"""Load the built HiringModel (only from our own models/ directory; raises ``ArtifactMissing`` naming the build)."""
 
 
 SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="채용성공 예측모델", build=build_hiring,

@@ -17,7 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
+import joblib
 from sqlalchemy import Engine
 
 from app.errors import NotReady
@@ -114,6 +116,34 @@ def artifact_path(models_dir: Path, name: str, filename: str) -> Path:
     if not path.exists():
         raise ArtifactMissing(f"'{name}' 모델 파일({filename})이 없습니다. `{BUILD_COMMAND} --force`로 다시 만드세요.")
     return path
+
+
+def save_fitted(ctx: BuildContext, fitted: object, filename: str, metrics: dict[str, float]) -> ArtifactResult:
+    """Write a fitted object of ours into the models directory (joblib) and describe the artifact."""
+    joblib.dump(fitted, ctx.out_dir / filename, compress=3)
+    return ArtifactResult(files=(filename,), metrics=dict(metrics))
+
+
+def load_fitted(models_dir: Path, name: str, filename: str) -> Any:
+    """Load a fitted object written by :func:`save_fitted`, checked against the manifest.
+
+    Only our own ``models/`` directory is ever read this way (joblib runs code on load: never a
+    user's upload or a URL).
+
+    Raises:
+        ArtifactMissing: When it has not been built (the message names ``python -m app build``).
+    """
+    return joblib.load(artifact_path(models_dir, name, filename))
+
+
+def fitted_loader(name: str, filename: str) -> Callable[[Path], Any]:
+    """The ``load_*(models_dir)`` function of a fitted artifact (see :func:`load_fitted`)."""
+
+    def load(models_dir: Path) -> Any:
+        return load_fitted(models_dir, name, filename)
+
+    load.__doc__ = f"Load the built '{name}' artifact from our own models directory (raises ArtifactMissing)."
+    return load
 
 
 def now_iso() -> str:

@@ -17,17 +17,17 @@ training data; ``bench/posting_quality.py`` measures accuracy on them.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from app.db.repositories import training
-from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, fitted_loader, save_fitted
 from app.reference.tables import Reference, load_reference
 
 MODEL_NAME = "occupation_classifier"
@@ -177,17 +177,11 @@ def build_occupation_classifier(ctx: BuildContext) -> ArtifactResult:
         "n_train": float(len(train)), "n_test": float(len(held)), "n_classes": float(len(classifier.model.classes_)),
         "train_seconds": round(time.perf_counter() - started, 1),
     }
-    joblib.dump(classifier, ctx.out_dir / MODEL_FILE, compress=3)
-    return ArtifactResult(files=(MODEL_FILE,), metrics=dict(classifier.metrics))
+    return save_fitted(ctx, classifier, MODEL_FILE, classifier.metrics)
 
 
-def load_occupation_classifier(models_dir: Path) -> OccupationClassifier:
-    """Load the built classifier (only from our own models/ directory).
-
-    Raises:
-        ArtifactMissing: When it has not been built (the message names ``python -m app build``).
-    """
-    return joblib.load(artifact_path(models_dir, MODEL_NAME, MODEL_FILE))
+load_occupation_classifier: Callable[[Path], OccupationClassifier] = fitted_loader(MODEL_NAME, MODEL_FILE)
+"""Load the built OccupationClassifier (only from our own models/ directory; raises ``ArtifactMissing`` naming the build)."""
 
 
 SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="직종 자동분류 모델", build=build_occupation_classifier)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 
 from app.db.repositories import training
 from app.labour import MinimumWage, MinimumWageTable, hourly_equivalent, minimum_wage_table
-from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, fitted_loader
 from app.threads import thread_count
 from app.verify.classifier import (
     AdClassifier,
@@ -357,13 +357,8 @@ def checks_frame(ads: pd.DataFrame, verdicts: Sequence[Verdict]) -> pd.DataFrame
     })
 
 
-def load_ad_verifier(models_dir: Path) -> AdVerifier:
-    """Load the built verifier (only from our own models/ directory).
-
-    Raises:
-        ArtifactMissing: When it has not been built (the message names ``python -m app build``).
-    """
-    return joblib.load(artifact_path(models_dir, MODEL_NAME, MODEL_FILE))
+load_ad_verifier: Callable[[Path], AdVerifier] = fitted_loader(MODEL_NAME, MODEL_FILE)
+"""Load the built AdVerifier (only from our own models/ directory; raises ``ArtifactMissing`` naming the build)."""
 
 
 def load_stored_checks(models_dir: Path) -> pd.DataFrame:

@@ -18,7 +18,8 @@ import pytest
 from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parents[2]
-CAPABILITY_PACKAGES = ("hiring", "employment", "ads", "posting")
+CAPABILITY_PACKAGES = tuple(sorted(p.name for p in (ROOT / "app" / "services").iterdir() if (p / "__init__.py").is_file()))
+"""Every capability package under app/services (found, not listed: a new one is checked too)."""
 UI_FORBIDDEN = ("app.db", "app.ml", "app.verify", "app.llm", "app.search", "app.world", "app.cli", "app.build")
 """What pages and components never import directly (they go through ``app.services``)."""
 UI_ALLOWED_EXCEPTIONS = {("components/resources.py", "app.db.engine")}
@@ -129,6 +130,10 @@ def test_pages_and_components_import_capability_packages_only(path: Path) -> Non
         elif name.startswith(UI_FORBIDDEN) and not any(name.startswith(m) for r, m in UI_ALLOWED_EXCEPTIONS if r == rel):
             offenders.append(name)
     assert offenders == [], f"{rel} reaches past the capability packages: {sorted(offenders)}"
+
+
+def test_the_capability_packages_are_found() -> None:
+    assert {"hiring", "employment", "ads", "posting"} <= set(CAPABILITY_PACKAGES)
 
 
 @pytest.mark.parametrize("package", CAPABILITY_PACKAGES)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
+from pathlib import Path
 
 import pytest
 
-import app.services.ads as ads
 import app.services.employment as employment
 import app.services.hiring as hiring
-import app.services.overview as overview
 import app.services.posting as posting
-from app import errors, labour
+from app import errors, labour, services
 from app.auth import User
 from app.db.importers.results import ImportValidationError
 from app.ml.manifest import ArtifactMissing
@@ -19,9 +19,17 @@ from app.verify.rules import InvalidRules
 from components.display import ai_notice_text
 
 
+def _service_modules() -> list[object]:
+    """Every first-level module and package of app.services (a new capability is checked too)."""
+    root = Path(services.__file__).parent
+    names = sorted(p.stem if p.is_file() else p.name for p in root.iterdir()
+                   if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").is_file())
+    return [importlib.import_module(f"app.services.{name}") for name in names]
+
+
 def _exception_classes() -> list[type[BaseException]]:
     found = []
-    for module in (ads, employment, hiring, overview, posting, labour):
+    for module in (*_service_modules(), labour):
         for name in getattr(module, "__all__", dir(module)):
             value = getattr(module, name)
             if inspect.isclass(value) and issubclass(value, BaseException):

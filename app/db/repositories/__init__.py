@@ -11,20 +11,22 @@ Rules for every module here:
 * no ``truth_*`` table is read here (those hold the answers models are evaluated against:
   ``app.ml.evaluate`` reads them).
 
-Modules: ``postings``, ``seekers``, ``employers``, ``courses`` (the world's records),
-``training`` (what the models learn from), ``scenarios``, ``risk`` (risk-band settings and
-counsellors' overrides), ``ads`` (rule versions and review decisions), ``audit``, ``world``
-(the database as a whole) and ``bulk`` (fast inserts of generated or imported frames).
+One module per kind of record (postings, seekers, employers, courses, scenarios, risk settings and
+overrides, ad rule versions and reviews, the audit log, the world as a whole), plus ``training``
+(what the models learn from) and ``bulk`` (fast inserts of generated or imported frames); a new
+capability adds its own module here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select
+from sqlalchemy import ColumnElement, Engine, Select
 from sqlalchemy.orm import Session
 
 UnitOfWork = Session
@@ -68,3 +70,53 @@ def read_frame(engine: Engine, stmt: Select[Any]) -> pd.DataFrame:
         columns = list(result.keys())
         rows = result.all()
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+@dataclass(frozen=True)
+class AreaFilter:
+    """Conditions every explorer filter shares; empty tuples and ``None`` mean "no condition".
+
+    Attributes:
+        region_codes: 시도 codes.
+        keco_codes: KECO 소분류 codes (exact match).
+        keco_prefix: KECO code prefix (a 대분류 digit) when no 소분류 list is given.
+        date_from: First date (inclusive) of the record's date: opening, registration or course start.
+        date_to: Last date (inclusive).
+    """
+
+    region_codes: tuple[str, ...] = ()
+    keco_codes: tuple[str, ...] = ()
+    keco_prefix: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def filtered(
+    stmt: Select[Any],
+    flt: AreaFilter,
+    *,
+    region: ColumnElement[Any],
+    occupation: ColumnElement[Any],
+    date: ColumnElement[Any],
+    ranges: Sequence[tuple[ColumnElement[Any], object, object]] = (),
+) -> Select[Any]:
+    """``stmt`` narrowed by the shared conditions of ``flt`` and by extra ``ranges``.
+
+    Args:
+        stmt: The SELECT to narrow.
+        flt: The shared conditions.
+        region: The 시도 column; ``occupation``: the KECO column; ``date``: the record's date column.
+        ranges: (column, lowest, highest) triples, both ends inclusive, ``None`` for an open end.
+    """
+    if flt.region_codes:
+        stmt = stmt.where(region.in_(flt.region_codes))
+    if flt.keco_codes:
+        stmt = stmt.where(occupation.in_(flt.keco_codes))
+    elif flt.keco_prefix:
+        stmt = stmt.where(occupation.startswith(flt.keco_prefix, autoescape=True))
+    for column, low, high in (*ranges, (date, flt.date_from, flt.date_to)):
+        if low is not None:
+            stmt = stmt.where(column >= low)
+        if high is not None:
+            stmt = stmt.where(column <= high)
+    return stmt

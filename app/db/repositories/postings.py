@@ -12,33 +12,23 @@ from sqlalchemy import ColumnElement, Engine, Integer, Select, case, cast, func,
 from sqlalchemy.orm import Session
 
 from app.db.orm import Employer, Posting, PostingLabel, PostingOutcome
-from app.db.repositories import read_frame
+from app.db.repositories import AreaFilter, filtered, read_frame
 
 
 @dataclass(frozen=True)
-class PostingFilter:
-    """Conditions on postings; empty tuples and ``None`` mean "no condition".
+class PostingFilter(AreaFilter):
+    """Conditions on postings (:class:`AreaFilter`: region, occupation, opening date), employment type, wage, employer.
 
     Attributes:
-        region_codes: 시도 codes.
-        keco_codes: KECO 소분류 codes (exact match).
-        keco_prefix: KECO code prefix (a 대분류 digit) when no 소분류 list is given.
         employment_types: 정규직 | 계약직 | 시간제 | 일용직.
         wage_min: Lowest monthly-equivalent wage in KRW (inclusive).
         wage_max: Highest monthly-equivalent wage in KRW (inclusive).
-        date_from: First opening date (inclusive).
-        date_to: Last opening date (inclusive).
         employer_id: Only this employer's postings.
     """
 
-    region_codes: tuple[str, ...] = ()
-    keco_codes: tuple[str, ...] = ()
-    keco_prefix: str | None = None
     employment_types: tuple[str, ...] = ()
     wage_min: int | None = None
     wage_max: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
     employer_id: int | None = None
 
 
@@ -68,22 +58,10 @@ POSTING_COLUMNS: tuple[str, ...] = (
 
 
 def _apply_filter(stmt: Select, flt: PostingFilter) -> Select:
-    if flt.region_codes:
-        stmt = stmt.where(Posting.region_code.in_(flt.region_codes))
-    if flt.keco_codes:
-        stmt = stmt.where(Posting.keco_code.in_(flt.keco_codes))
-    elif flt.keco_prefix:
-        stmt = stmt.where(Posting.keco_code.startswith(flt.keco_prefix, autoescape=True))
+    stmt = filtered(stmt, flt, region=Posting.region_code, occupation=Posting.keco_code, date=Posting.open_date,
+                    ranges=((Posting.wage_monthly, flt.wage_min, flt.wage_max),))
     if flt.employment_types:
         stmt = stmt.where(Posting.employment_type.in_(flt.employment_types))
-    if flt.wage_min is not None:
-        stmt = stmt.where(Posting.wage_monthly >= flt.wage_min)
-    if flt.wage_max is not None:
-        stmt = stmt.where(Posting.wage_monthly <= flt.wage_max)
-    if flt.date_from is not None:
-        stmt = stmt.where(Posting.open_date >= flt.date_from)
-    if flt.date_to is not None:
-        stmt = stmt.where(Posting.open_date <= flt.date_to)
     if flt.employer_id is not None:
         stmt = stmt.where(Posting.employer_id == flt.employer_id)
     return stmt

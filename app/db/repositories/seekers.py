@@ -15,32 +15,22 @@ from sqlalchemy import Engine, Integer, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.db.orm import CounsellorNote, Enrolment, Seeker, SeekerCertificate, SeekerOutcome, SeekerService
-from app.db.repositories import read_frame
+from app.db.repositories import AreaFilter, filtered, read_frame
 from app.reference.codes import SERVICES
 from app.text.pii import mask_name, mask_pii
 
 
 @dataclass(frozen=True)
-class SeekerFilter:
-    """Conditions on seekers; empty tuples and ``None`` mean "no condition".
+class SeekerFilter(AreaFilter):
+    """Conditions on seekers (:class:`AreaFilter`: region of residence, desired occupation, registration date) and desired wage.
 
     Attributes:
-        region_codes: 시도 codes of residence.
-        keco_codes: Desired KECO 소분류 codes.
-        keco_prefix: Desired-occupation code prefix when no 소분류 list is given.
         wage_min: Lowest desired monthly wage (KRW, inclusive).
         wage_max: Highest desired monthly wage (KRW, inclusive).
-        date_from: First registration date (inclusive).
-        date_to: Last registration date (inclusive).
     """
 
-    region_codes: tuple[str, ...] = ()
-    keco_codes: tuple[str, ...] = ()
-    keco_prefix: str | None = None
     wage_min: int | None = None
     wage_max: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
 
 
 SEEKER_COLUMNS: tuple[str, ...] = (
@@ -65,21 +55,8 @@ IDENTIFYING_COLUMNS: frozenset[str] = frozenset(
 
 
 def _apply_filter(stmt: Select, flt: SeekerFilter) -> Select:
-    if flt.region_codes:
-        stmt = stmt.where(Seeker.region_code.in_(flt.region_codes))
-    if flt.keco_codes:
-        stmt = stmt.where(Seeker.desired_keco.in_(flt.keco_codes))
-    elif flt.keco_prefix:
-        stmt = stmt.where(Seeker.desired_keco.startswith(flt.keco_prefix, autoescape=True))
-    if flt.wage_min is not None:
-        stmt = stmt.where(Seeker.desired_wage >= flt.wage_min)
-    if flt.wage_max is not None:
-        stmt = stmt.where(Seeker.desired_wage <= flt.wage_max)
-    if flt.date_from is not None:
-        stmt = stmt.where(Seeker.registered_on >= flt.date_from)
-    if flt.date_to is not None:
-        stmt = stmt.where(Seeker.registered_on <= flt.date_to)
-    return stmt
+    return filtered(stmt, flt, region=Seeker.region_code, occupation=Seeker.desired_keco, date=Seeker.registered_on,
+                    ranges=((Seeker.desired_wage, flt.wage_min, flt.wage_max),))
 
 
 def load_seekers(engine: Engine, flt: SeekerFilter | None = None) -> pd.DataFrame:

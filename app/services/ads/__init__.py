@@ -43,10 +43,17 @@ from app.verify.rules import FAMILIES, SEVERITY_LABELS, InvalidRules, RuleHit, R
 from app.verify.verifier import MODEL_NAME, AdVerifier, load_ad_verifier, load_stored_ads, load_stored_checks
 
 __all__ = [
-    "DECISION_LABELS", "FAMILIES", "MODEL_NAME", "REVIEW_DECISIONS", "SEVERITY_LABELS", "AdVerifier", "DraftAd",
-    "InvalidDraft", "InvalidReview", "InvalidRules", "QueueFilter", "QueueMetrics", "RuleHit", "RuleSet", "Verdict",
-    "active_rules", "changed_rule_ids", "check_draft", "count_reviews", "draft_hash", "family_label",
-    "load_ad_verifier", "load_reviews", "migrate_stored_rule_sets", "load_stored_ads", "load_stored_checks", "parse_rule_set", "posting_verdict",
-    "queue_metrics", "queue_table", "review_queue", "rule_history", "rules_of_version", "save_review", "save_rules",
-    "highlighted_markdown", "stored_verdicts", "try_rules", "validate_draft",
+    # rules in force and their history
+    "active_rules", "changed_rule_ids", "migrate_stored_rule_sets", "rule_history", "rules_of_version",
+    "save_rules", "try_rules", "parse_rule_set", "InvalidRules", "RuleSet", "RuleHit", "FAMILIES",
+    "SEVERITY_LABELS",
+    # an employer's draft
+    "DraftAd", "InvalidDraft", "check_draft", "draft_hash", "validate_draft",
+    # the review queue
+    "REVIEW_DECISIONS", "InvalidReview", "QueueFilter", "QueueMetrics", "count_reviews", "family_label",
+    "load_reviews", "posting_verdict", "queue_metrics", "queue_table", "review_queue", "save_review",
+    "stored_verdicts", "highlighted_markdown",
+    # the verifier and its verdicts
+    "MODEL_NAME", "AdVerifier", "Verdict", "DECISION_LABELS", "load_ad_verifier", "load_stored_ads",
+    "load_stored_checks",
 ]

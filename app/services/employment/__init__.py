@@ -66,11 +66,18 @@ from app.services.employment.store import (
 )
 
 __all__ = [
-    "ATTRIBUTE_LABELS", "DEFAULT_HIGH_BELOW", "DEFAULT_LOW_FROM", "FAIRNESS_SIGNIFICANCE", "MAX_DESIRED_WAGE", "MAX_EXTRA_CERTIFICATES",
-    "METRIC_LABELS", "MIN_DESIRED_WAGE", "MODEL_NAME", "RISK_BANDS", "RISK_ORDER", "CaseloadFilter", "EmploymentModel", "FairnessReport", "InvalidBands",
-    "InvalidOverride", "InvalidWhatIf", "MaskedDocuments", "OverrideReport", "RiskBands", "SeekerNotFound",
-    "SeekerProfile", "WhatIf", "WhatIfResult", "band_shares", "caseload_aggregates", "caseload_csv", "caseload_table",
-    "fairness_reports", "filter_caseload", "latest_overrides", "load_band_history", "load_employment_model",
-    "load_overrides", "load_risk_bands", "override_report", "save_override", "save_risk_bands", "score_caseload",
-    "score_records", "seeker_profile", "threshold_tradeoff", "whatif",
+    # the model
+    "MODEL_NAME", "EmploymentModel", "load_employment_model", "score_records",
+    # the caseload
+    "CaseloadFilter", "score_caseload", "filter_caseload", "caseload_table", "caseload_csv", "MaskedDocuments",
+    # one seeker
+    "SeekerProfile", "SeekerNotFound", "seeker_profile", "WhatIf", "WhatIfResult", "InvalidWhatIf", "whatif",
+    "MIN_DESIRED_WAGE", "MAX_DESIRED_WAGE", "MAX_EXTRA_CERTIFICATES",
+    # risk bands and counsellors' overrides
+    "RISK_BANDS", "RISK_ORDER", "RiskBands", "InvalidBands", "DEFAULT_HIGH_BELOW", "DEFAULT_LOW_FROM",
+    "load_risk_bands", "save_risk_bands", "load_band_history", "InvalidOverride", "save_override", "load_overrides",
+    "latest_overrides", "OverrideReport", "override_report",
+    # policy and fairness
+    "band_shares", "caseload_aggregates", "threshold_tradeoff", "fairness_reports", "FAIRNESS_SIGNIFICANCE",
+    "FairnessReport", "ATTRIBUTE_LABELS", "METRIC_LABELS",
 ]

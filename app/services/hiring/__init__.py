@@ -63,11 +63,18 @@ from app.services.hiring.store import (
 )
 
 __all__ = [
-    "AT_RISK_THRESHOLD", "FIELD_LABELS", "FULL_TIME_TYPES", "GROUPINGS", "MODEL_NAME", "POSTINGS_INDEX_NAME", "Advice", "HiringModel",
-    "InvalidConditions", "MarketBounds", "Plan", "PostingAccessDenied", "PostingConditions", "PostingNotFound",
-    "PostingNotIndexed", "PostingsIndex", "Prediction", "ScenarioNotFound", "advice", "at_risk_postings", "compare_scenarios", "conditions_from_posting",
-    "default_conditions", "delete_scenario", "fill_probability_by", "lawful_baseline", "legal_issues",
-    "legal_minimum_amount", "load_employer_postings", "load_hiring_model", "load_scenarios", "load_similar_postings", "market_bounds",
-    "market_wage", "minimum_change", "minimum_hourly_wage", "predict", "probabilities", "save_scenario",
-    "score_all_postings", "validate_conditions", "wage_curve",
+    # postings and their conditions
+    "PostingConditions", "InvalidConditions", "PostingAccessDenied", "PostingNotFound", "FIELD_LABELS",
+    "FULL_TIME_TYPES", "validate_conditions", "load_employer_postings", "conditions_from_posting",
+    "default_conditions", "lawful_baseline", "legal_issues", "legal_minimum_amount", "minimum_hourly_wage",
+    # the model and its predictions
+    "MODEL_NAME", "HiringModel", "load_hiring_model", "Prediction", "predict", "probabilities", "wage_curve",
+    # market, plans and advice
+    "MarketBounds", "market_bounds", "market_wage", "Plan", "minimum_change", "Advice", "advice",
+    # similar postings
+    "POSTINGS_INDEX_NAME", "PostingsIndex", "PostingNotIndexed", "load_similar_postings",
+    # saved scenarios
+    "ScenarioNotFound", "save_scenario", "load_scenarios", "delete_scenario", "compare_scenarios",
+    # policy view
+    "AT_RISK_THRESHOLD", "GROUPINGS", "score_all_postings", "fill_probability_by", "at_risk_postings",
 ]

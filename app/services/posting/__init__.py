@@ -53,12 +53,17 @@ from app.services.posting.assistant import (
 )
 
 __all__ = [
-    "MODEL_NAME", "OCCUPATION_MODEL_NAME", "SECTIONS", "SECTION_LABELS", "STEPS", "STEP_BY_KEY", "AssistantAnswers",
-    "ChecklistItem", "DraftReview", "InvalidAnswer", "InvalidAnswers", "InvalidPosting", "OccupationClassifier",
-    "OccupationGuess", "PostingAccessDenied", "PostingDraft", "acknowledge", "classify_occupation", "compose_draft",
-    "TextGenerator", "draft_hash", "employer_profile", "hiring_preview", "load_occupation_classifier", "make_generator",
-    "make_request",
-    "mandatory_checklist", "mask_draft", "occupation_options", "parse_answer", "preview_conditions",
-    "remove_flagged_lines", "review_draft", "save_posting", "section_findings", "validate_answers",
-    "validate_edits", "verify_text", "welfare_names",
+    # the Q&A
+    "STEPS", "STEP_BY_KEY", "AssistantAnswers", "InvalidAnswer", "InvalidAnswers", "acknowledge", "parse_answer",
+    "validate_answers",
+    # the occupation
+    "OCCUPATION_MODEL_NAME", "OccupationClassifier", "OccupationGuess", "classify_occupation",
+    "load_occupation_classifier", "occupation_options",
+    # the draft
+    "MODEL_NAME", "SECTIONS", "SECTION_LABELS", "PostingDraft", "TextGenerator", "make_generator", "make_request",
+    "compose_draft", "mask_draft", "validate_edits", "verify_text", "review_draft", "mandatory_checklist",
+    "section_findings", "remove_flagged_lines", "ChecklistItem", "DraftReview", "draft_hash", "hiring_preview",
+    "preview_conditions", "welfare_names",
+    # saving
+    "InvalidPosting", "PostingAccessDenied", "employer_profile", "save_posting",
 ]
