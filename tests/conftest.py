@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from app.config import get_settings
 from app.db.engine import make_engine
@@ -16,6 +17,12 @@ from app.world.generate import generate_world
 
 DEMO_PASSWORD = secrets.token_urlsafe(9)  # made per test session: no password lives in the repo
 FAST_ROUNDS = 4  # bcrypt cost for test accounts (production uses 12)
+
+
+# Property tests draw the same examples on every run and machine (randomness is seeded): a CI run
+# never fails on an example no earlier run saw, and a failure reproduces.
+hypothesis_settings.register_profile("goyong", derandomize=True, database=None)
+hypothesis_settings.load_profile("goyong")
 
 
 @pytest.fixture(scope="session")

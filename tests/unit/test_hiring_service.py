@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from scipy.special import logit
 from sqlalchemy import Engine
@@ -191,14 +191,20 @@ def test_legal_issues_and_lawful_baseline() -> None:
 @PROPERTY
 @given(conditions=conditions_strategy(), factor=st.floats(1.01, 2.0))
 def test_raising_the_wage_never_lowers_the_probability(model: HiringModel, conditions, factor: float) -> None:
-    raised = conditions.replace(wage_amount=math.ceil(conditions.wage_amount * factor))
+    try:
+        raised = conditions.replace(wage_amount=math.ceil(conditions.wage_amount * factor))
+    except hiring.InvalidConditions:
+        reject()  # past the plausibility limit of 월 1억원
     assert hiring.predict(raised, model).probability >= hiring.predict(conditions, model).probability - 1e-12
 
 
 @PROPERTY
 @given(conditions=conditions_strategy(), extra=st.integers(1, 40))
 def test_more_weekly_hours_never_raise_the_probability(model: HiringModel, conditions, extra: int) -> None:
-    longer = conditions.replace(weekly_hours=min(68.0, conditions.weekly_hours + extra / 2.0))
+    try:
+        longer = conditions.replace(weekly_hours=min(68.0, conditions.weekly_hours + extra / 2.0))
+    except hiring.InvalidConditions:
+        reject()  # an hourly wage posted for one hour a week is over 1억원 a month at fifteen hours
     assert hiring.predict(longer, model).probability <= hiring.predict(conditions, model).probability + 1e-12
 
 
