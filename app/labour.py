@@ -223,8 +223,13 @@ class MinimumWageTable:
 
 
 @lru_cache(maxsize=4)
-def _table_of(rows: tuple[tuple[int, int], ...]) -> MinimumWageTable:
-    return MinimumWageTable(MappingProxyType(dict(rows)))
+def _table_of(reference: Reference) -> MinimumWageTable:
+    """The table of one (immutable, shared) reference object, built once: the hiring pages ask for
+    the minimum wage on every rerender."""
+    table = reference.minimum_wage
+    return MinimumWageTable(MappingProxyType(
+        {int(y): int(h) for y, h in zip(table["year"], table["hourly"], strict=True)}
+    ))
 
 
 def minimum_wage_table(reference: Reference | None = None) -> MinimumWageTable:
@@ -238,8 +243,7 @@ def minimum_wage_table(reference: Reference | None = None) -> MinimumWageTable:
             reference = load_reference()
         except FileNotFoundError:
             return MinimumWageTable(MappingProxyType({}))
-    table = reference.minimum_wage
-    return _table_of(tuple((int(y), int(h)) for y, h in zip(table["year"], table["hourly"], strict=True)))
+    return _table_of(reference)
 
 
 def minimum_wage(year: int | None = None, reference: Reference | None = None) -> int:

@@ -71,11 +71,6 @@ def _reference(reference_dir: str) -> Reference | None:
         return None
 
 
-def reference() -> Reference | None:
-    """The reference tables (:func:`app.reference.tables.load_reference`), or ``None`` if unavailable."""
-    return _reference(str(get_settings().reference_dir))
-
-
 @st.cache_resource(show_spinner=False)
 def _names(reference_dir: str) -> ReferenceNames:
     return reference_names(_reference(reference_dir))

@@ -40,12 +40,8 @@ display.render_metrics_row([
 ui.render_ai_note(str(model.version))
 st.caption(f"위험도 기준: {bands.describe()} (정책 담당자 {bands.set_by} 설정) · 상담사가 조정한 위험도가 있으면 그 값을 표시합니다.")
 
-reference = resources.reference()
 regions = ui.region_names(scored["desired_region_code"].astype(str).unique())
-majors = {}
-if reference is not None:
-    occ = reference.occupations
-    majors = dict(zip(occ["keco_code"].astype(str).str[0], occ["major_name"].astype(str), strict=False))
+majors = dict(resources.names().majors)
 flt = ui.select_caseload_filter(scored, regions, majors)
 shown = employment.filter_caseload(scored, flt)
 table = employment.caseload_table(shown)

@@ -27,8 +27,8 @@ model = resources.required(resources.hiring_model)
 
 engine = resources.engine()
 postings = resources.hiring_postings(employer_id)
-reference = resources.reference()
-welfare = dict(zip(reference.welfare_items["code"], reference.welfare_items["name"], strict=True)) if reference else {}
+names = resources.names()
+welfare = names.welfare
 
 # ------------------------------------------------------------------ which posting (own postings only)
 requested = guards.requested_id(key=state.HIRING_POSTING_ID, query_key=state.HIRING_POSTING_QUERY,
@@ -49,8 +49,7 @@ choice = ui.select_posting(picker, key=state.HIRING_POSTING_ID, query_key=state.
 
 try:
     if choice == state.NEW_POSTING:
-        names = resources.names()
-        sizes = dict(zip(reference.firm_sizes["code"], reference.firm_sizes["label"], strict=True)) if reference else {}
+        sizes = names.sizes
         keco, region, size = ui.select_new_posting(
             names.occupations, names.regions, sizes,
             keys=(state.HIRING_NEW_KECO, state.HIRING_NEW_REGION, state.HIRING_NEW_SIZE),

@@ -23,7 +23,6 @@ Method (documented for the AI Basic Act's explanation duty):
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,7 +53,7 @@ from app.ml.employment_features import (
     make_employment_market,
     split_cohorts,
 )
-from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, fitted_loader, save_fitted
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, load_fitted, save_fitted
 from app.ml.market_wages import MARKET_WAGES_FILE
 from app.ml.market_wages import MODEL_NAME as MARKET_WAGES_NAME
 from app.ml.uplift import EffectCheck, cross_fitted_effect_checks, fit_propensity, s_learner_effect
@@ -361,8 +360,9 @@ def build_employment(ctx: BuildContext) -> ArtifactResult:
     return save_fitted(ctx, model, MODEL_FILE, model.metrics)
 
 
-load_employment_model: Callable[[Path], EmploymentModel] = fitted_loader(MODEL_NAME, MODEL_FILE)
-"""Load the built EmploymentModel (only from our own models/ directory; raises ``ArtifactMissing`` naming the build)."""
+def load_employment_model(models_dir: Path) -> EmploymentModel:
+    """The built model (only from our own models/ directory; raises ``ArtifactMissing`` naming the build)."""
+    return load_fitted(models_dir, MODEL_NAME, MODEL_FILE)
 
 
 SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="취업성공 예측모델", build=build_employment,

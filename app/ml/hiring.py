@@ -18,7 +18,6 @@ Method (documented for the AI Basic Act's explanation duty):
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +41,7 @@ from app.ml.hiring_features import (
     make_market_context,
     to_model_frame,
 )
-from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, fitted_loader, save_fitted
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, load_fitted, save_fitted
 from app.ml.market_wages import MARKET_WAGES_FILE
 from app.ml.market_wages import MODEL_NAME as MARKET_WAGES_NAME
 from app.threads import thread_count
@@ -235,8 +234,9 @@ def build_hiring(ctx: BuildContext) -> ArtifactResult:
     return save_fitted(ctx, model, MODEL_FILE, model.metrics)
 
 
-load_hiring_model: Callable[[Path], HiringModel] = fitted_loader(MODEL_NAME, MODEL_FILE)
-"""Load the built HiringModel (only from our own models/ directory; raises ``ArtifactMissing`` naming the build)."""
+def load_hiring_model(models_dir: Path) -> HiringModel:
+    """The built model (only from our own models/ directory; raises ``ArtifactMissing`` naming the build)."""
+    return load_fitted(models_dir, MODEL_NAME, MODEL_FILE)
 
 
 SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="채용성공 예측모델", build=build_hiring,

@@ -136,16 +136,6 @@ def load_fitted(models_dir: Path, name: str, filename: str) -> Any:
     return joblib.load(artifact_path(models_dir, name, filename))
 
 
-def fitted_loader(name: str, filename: str) -> Callable[[Path], Any]:
-    """The ``load_*(models_dir)`` function of a fitted artifact (see :func:`load_fitted`)."""
-
-    def load(models_dir: Path) -> Any:
-        return load_fitted(models_dir, name, filename)
-
-    load.__doc__ = f"Load the built '{name}' artifact from our own models directory (raises ArtifactMissing)."
-    return load
-
-
 def now_iso() -> str:
     """UTC timestamp for manifests."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

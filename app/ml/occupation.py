@@ -17,7 +17,6 @@ training data; ``bench/posting_quality.py`` measures accuracy on them.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from app.db.repositories import training
-from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, fitted_loader, save_fitted
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, load_fitted, save_fitted
 from app.reference.tables import Reference, load_reference
 
 MODEL_NAME = "occupation_classifier"
@@ -180,8 +179,9 @@ def build_occupation_classifier(ctx: BuildContext) -> ArtifactResult:
     return save_fitted(ctx, classifier, MODEL_FILE, classifier.metrics)
 
 
-load_occupation_classifier: Callable[[Path], OccupationClassifier] = fitted_loader(MODEL_NAME, MODEL_FILE)
-"""Load the built OccupationClassifier (only from our own models/ directory; raises ``ArtifactMissing`` naming the build)."""
+def load_occupation_classifier(models_dir: Path) -> OccupationClassifier:
+    """The built classifier (only from our own models/ directory; raises ``ArtifactMissing`` naming the build)."""
+    return load_fitted(models_dir, MODEL_NAME, MODEL_FILE)
 
 
 SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="직종 자동분류 모델", build=build_occupation_classifier)

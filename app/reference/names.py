@@ -85,12 +85,16 @@ class ReferenceNames:
         occupations: KECO 소분류 code -> name.
         occupation_major: KECO 소분류 code -> 대분류 code.
         majors: KECO 대분류 code -> name.
+        welfare: Welfare item code -> name.
+        sizes: Firm-size band code -> label (e.g. ``"S2" -> "5–29명"``).
     """
 
     regions: Mapping[str, str] = field(default_factory=dict)
     occupations: Mapping[str, str] = field(default_factory=dict)
     occupation_major: Mapping[str, str] = field(default_factory=dict)
     majors: Mapping[str, str] = field(default_factory=dict)
+    welfare: Mapping[str, str] = field(default_factory=dict)
+    sizes: Mapping[str, str] = field(default_factory=dict)
 
     def region(self, code: Any) -> str:
         """Name of a 시도 code (the code itself when unknown)."""
@@ -147,6 +151,8 @@ def reference_names(reference: Reference | None) -> ReferenceNames:
         occupations=_pairs(occupations, ("keco_code", "code"), ("name",)),
         occupation_major=_pairs(occupations, ("keco_code", "code"), ("major_code",)),
         majors=_pairs(occupations, ("major_code",), ("major_name",)),
+        welfare=_pairs(getattr(reference, "welfare_items", None), ("code",), ("name",)),
+        sizes=_pairs(getattr(reference, "firm_sizes", None), ("code",), ("label",)),
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 
 from app.db.repositories import training
 from app.labour import MinimumWage, MinimumWageTable, hourly_equivalent, minimum_wage_table
-from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, fitted_loader
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, load_fitted
 from app.threads import thread_count
 from app.verify.classifier import (
     AdClassifier,
@@ -121,7 +121,11 @@ class AdVerifier:
         titles = frame["title"].fillna("").astype(str).tolist()
         bodies = frame["body"].fillna("").astype(str).tolist()
         years = frame["year"].tolist() if "year" in frame else [None] * n
-        minimums = [self.minimum_wage(int(y) if y is not None and y == y and str(y).strip() else None) for y in years]
+        # one lookup per distinct year, not per ad (a batch holds thousands of ads of two or three years)
+        table = MinimumWageTable(self.minimum_wages)
+        wanted = [int(y) if y is not None and y == y and str(y).strip() else None for y in years]
+        by_year = {year: table.lookup(year) for year in set(wanted)}
+        minimums = [by_year[year] for year in wanted]
         hourly = np.asarray(hourly_equivalent(frame["wage_type"].to_numpy(), frame["wage"].to_numpy(float),
                                               frame["hours_per_week"].to_numpy(float)), dtype=float)
         names = frame["employer_name"].fillna("").astype(str).tolist() if "employer_name" in frame else [""] * n
@@ -357,8 +361,9 @@ def checks_frame(ads: pd.DataFrame, verdicts: Sequence[Verdict]) -> pd.DataFrame
     })
 
 
-load_ad_verifier: Callable[[Path], AdVerifier] = fitted_loader(MODEL_NAME, MODEL_FILE)
-"""Load the built AdVerifier (only from our own models/ directory; raises ``ArtifactMissing`` naming the build)."""
+def load_ad_verifier(models_dir: Path) -> AdVerifier:
+    """The built verifier (only from our own models/ directory; raises ``ArtifactMissing`` naming the build)."""
+    return load_fitted(models_dir, MODEL_NAME, MODEL_FILE)
 
 
 def load_stored_checks(models_dir: Path) -> pd.DataFrame:

@@ -282,3 +282,10 @@ def test_model_status_reads_like_korean_text() -> None:
 def test_model_status_without_models_is_empty(manifest: dict | None) -> None:
     status = ov.compute_model_status(manifest)
     assert status.empty and list(status.columns) == list(ov.MODEL_STATUS_COLUMNS)
+
+
+def test_reference_names_cover_welfare_sizes_and_majors(names: ReferenceNames) -> None:
+    """Pages read these lookups instead of shaping the reference tables themselves."""
+    assert names.welfare["W01"] == "4대보험" and names.sizes["S2"] == "5–29명"
+    assert names.majors["0"] == "경영·사무·금융·보험직" and names.major_of("011") == "0"
+    assert reference_names(None).welfare == {}  # without the tables the pages show codes

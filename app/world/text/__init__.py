@@ -19,7 +19,7 @@ Design notes
 
 Layout: ``postings`` (:func:`compose_posting`), ``violations`` (violations and look-alikes),
 ``resumes``, ``cover_letters``, ``counsellor_notes``, ``facts`` (the dataclasses), ``money``
-(wage-type names, rounding), ``particles`` (the world's use of :func:`app.text.korean.josa`)
+(rounding a desired wage), ``particles`` (the world's use of :func:`app.text.korean.josa`)
 and ``bullets`` (shared helpers), and the word tables in
 ``posting_vocab`` / ``violation_vocab``. The shared random stream is
 :mod:`app.world.identity.random_stream`.

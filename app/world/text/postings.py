@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from app.reference.codes import wage_type_code
 from app.text.korean import format_wage
 from app.world.identity import RandomSource, UniformStream, as_stream
 from app.world.text.bullets import _BULLETS, _PLAIN_BULLETS, _render
 from app.world.text.facts import PostingFacts, PostingText
-from app.world.text.money import _wage_type
 from app.world.text.particles import _jo
 from app.world.text.posting_vocab import (
     _APPLY_HOW,
@@ -251,7 +251,7 @@ def _conditions(d: UniformStream, f: PostingFacts, bullet: str, wage: str) -> st
     elif emp == "계약직" and d.u() < 0.5:
         emp += d.pick((" (계약 기간 1년, 연장 가능)", " (6개월 계약 후 정규직 전환 검토)", " (1년 계약)"))
     hours, days, _ = _schedule(d, float(f.weekly_hours), f.employment_type)
-    wage_line = wage + _wage_extra(d, _wage_type(f.wage_type))
+    wage_line = wage + _wage_extra(d, wage_type_code(f.wage_type))
     label_wage = d.pick(("급여", "임금", "급여 조건", "보수"))
     label_hours = d.pick(("근무시간", "근무 시간", "근로시간"))
     items = [
@@ -358,7 +358,7 @@ def compose_posting(rng: RandomSource, facts: PostingFacts) -> PostingText:
     c = min(1.0, max(0.0, float(facts.completeness)))
     if c != facts.completeness:
         facts = replace(facts, completeness=c)
-    wage = format_wage(_wage_type(facts.wage_type), facts.wage_amount, style="exact")
+    wage = format_wage(facts.wage_type, facts.wage_amount, style="exact")
     main_bullet = d.pick(_BULLETS)
 
     def bullet() -> str:
