@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,26 +29,13 @@ import pandas as pd
 
 from app.db.importers.csv_reader import FileProblem, read_cells
 from app.errors import GoyongError, NotReady
+from app.exports import write_csv_atomically
 
 
 def write_atomically(frame: pd.DataFrame, output: Path) -> None:
-    """Write CSV (UTF-8 with BOM, for Excel) to a temporary file beside ``output``, then rename it.
-
-    A failure never leaves a partial file or replaces an existing one.
-    """
-    handle = tempfile.NamedTemporaryFile(  # closed below, before the rename
-        "w", encoding="utf-8-sig", newline="", dir=output.parent, prefix=f".{output.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with handle:
-            frame.to_csv(handle, index=False)
-        umask = os.umask(0)  # temporary files are created 0600; give the result the usual mode
-        os.umask(umask)
-        os.chmod(handle.name, 0o666 & ~umask)
-        os.replace(handle.name, output)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    """Write the result CSV through the one export writer (formula cells neutralised, UTF-8 with
+    BOM for Excel, temporary file then rename: a failure never leaves a partial file)."""
+    write_csv_atomically(frame, output)
 
 
 def check_output_path(output: Path) -> str | None:

@@ -24,6 +24,7 @@ from app.db.repositories import courses as course_repo
 from app.db.repositories import postings as posting_repo
 from app.db.repositories import seekers as seeker_repo
 from app.db.repositories import world as world_repo
+from app.exports import csv_bytes
 from app.reference.names import ReferenceNames
 from app.services.overview import AGE_BANDS, age_band
 from app.text.korean import format_manwon, format_wage
@@ -286,8 +287,9 @@ def course_table(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(table: pd.DataFrame) -> bytes:
-    """CSV of a display table, UTF-8 with BOM so that Excel opens the Hangul correctly."""
-    return table.to_csv(index=False).encode("utf-8-sig")
+    """CSV of a display table through the one export writer (formula cells neutralised, UTF-8 with
+    BOM so that Excel opens the Hangul correctly)."""
+    return csv_bytes(table)
 
 
 def _observed_share(rows: pd.DataFrame, by: str, outcome: str, *, count: str, rate: str) -> pd.DataFrame:

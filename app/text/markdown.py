@@ -1,0 +1,36 @@
+"""Put data into Streamlit markdown as plain text.
+
+``st.markdown``, ``st.caption``, ``st.info`` and friends render markdown: an imported employer name
+``[여기](http://evil)`` or ``![](http://tracker/pixel.png)`` would become a link or an external
+image for the reviewer, ``**`` would restyle the page and ``:red[…]`` or ``:material/…:`` would run
+Streamlit's own directives. CommonMark lets any ASCII punctuation be escaped with a backslash, so
+every one is escaped (Streamlit's directives, LaTeX ``$`` and raw HTML are all started by ASCII
+punctuation); line breaks become spaces so that data cannot start a heading, list or code block.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Final
+
+__all__ = ["escape_markdown"]
+
+_ESCAPES: Final = {ord(c): "\\" + c for c in string.punctuation}
+# Line and paragraph separators and other breaks that markdown or the browser treat as new lines.
+_BREAKS: Final = {ord(c): " " for c in "\r\n\u2028\u2029\x0b\x0c\x85"}
+
+
+def escape_markdown(value: object) -> str:
+    """``value`` as text that markdown shows literally, on one line.
+
+    Args:
+        value: Data to show (any type; ``None`` becomes an empty string).
+
+    Returns:
+        The text with every ASCII punctuation character backslash-escaped, line breaks turned into
+        spaces and NUL characters removed.
+    """
+    if value is None:
+        return ""
+    text = str(value).replace("\x00", "")
+    return text.translate(_BREAKS).translate(_ESCAPES)
