@@ -9,6 +9,7 @@ import streamlit as st
 from app.services import ads
 from app.services.ads import InvalidReview
 from app.text.korean import format_wage
+from app.text.markdown import escape_markdown
 from components import audit as audit_log
 from components import auth, resources, state
 from components import verify as ui
@@ -51,7 +52,7 @@ if posting_id is not None:
                         input_hash=audit_log.input_hash_of("posting", int(posting_id), verifier.rules.version),
                         output={"decision": verdict.decision, "score": verdict.score,
                                 "rules": list(dict.fromkeys(h.rule_id for h in verdict.hits))})
-    st.caption(f"기업: {ad['employer_name']} · 임금: {format_wage(str(ad['wage_type']), float(ad['wage']), style='label')} · "
+    st.caption(f"기업: {escape_markdown(ad['employer_name'])} · 임금: {format_wage(str(ad['wage_type']), float(ad['wage']), style='label')} · "
                f"주 {ad['hours_per_week']:g}시간 · 게시 연도 {int(ad['year'])}")
     ui.render_verdict(verdict, rules_version=verifier.rules.version, model_version=verifier.version)
     left, right = st.columns([3, 2], gap="large")

@@ -12,6 +12,7 @@ import streamlit as st
 from app.errors import NotReady
 from app.services import hiring
 from app.services.hiring import InvalidConditions, PostingAccessDenied, PostingNotFound, ScenarioNotFound
+from app.text.markdown import escape_markdown
 from components import auth, guards, resources, state
 from components import hiring as ui
 
@@ -147,7 +148,7 @@ def simulator() -> None:
         except (InvalidConditions, PostingAccessDenied, PostingNotFound) as err:
             st.error(str(err))
         else:
-            st.success(f"시나리오 ‘{name.strip()}’을(를) 저장했습니다.")
+            st.success(f"시나리오 ‘{escape_markdown(name.strip())}’을(를) 저장했습니다.")
     scenarios = hiring.load_scenarios(engine, employer_id)
     ui.render_scenarios(hiring.compare_scenarios(scenarios.head(ui.MAX_COMPARED)), key="hiring.scenarios.table")
     deleted = ui.select_scenario_to_delete(

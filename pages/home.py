@@ -7,6 +7,7 @@ import streamlit as st
 from app.charts import overview as charts
 from app.services.overview import BUILD_COMMAND, RATE_NOTES, NoWorldError, UnknownEmployerError, compute_model_status
 from app.text.korean import format_count, format_number, format_rate
+from app.text.markdown import escape_markdown
 from components import auth, display, resources
 from components.display import MetricItem
 
@@ -29,7 +30,7 @@ if user.scoped_employer_id is not None:
     except UnknownEmployerError as err:
         st.error(str(err))
     else:
-        st.markdown(f"**{mine.employer_name}**의 공고 {mine.n_postings:,}건 가운데 "
+        st.markdown(f"**{escape_markdown(mine.employer_name)}**의 공고 {mine.n_postings:,}건 가운데 "
                     f"{mine.n_open_postings:,}건이 기준일 현재 게시 중입니다.")
         display.render_metrics_row([
             MetricItem("우리 공고 수", format_count(mine.n_postings, "건")),

@@ -20,17 +20,24 @@ _ESCAPES: Final = {ord(c): "\\" + c for c in string.punctuation}
 _BREAKS: Final = {ord(c): " " for c in "\r\n\u2028\u2029\x0b\x0c\x85"}
 
 
-def escape_markdown(value: object) -> str:
-    """``value`` as text that markdown shows literally, on one line.
+def escape_markdown(value: object, *, one_line: bool = True) -> str:
+    """``value`` as text that markdown shows literally.
 
     Args:
         value: Data to show (any type; ``None`` becomes an empty string).
+        one_line: Turn line breaks into spaces (for data inside a sentence, a label or a heading).
+            ``False`` keeps ``\n`` for callers that lay out lines themselves (escaped punctuation
+            cannot start a heading, list or quote on a new line either).
 
     Returns:
-        The text with every ASCII punctuation character backslash-escaped, line breaks turned into
-        spaces and NUL characters removed.
+        The text with every ASCII punctuation character backslash-escaped and NUL characters
+        removed.
     """
     if value is None:
         return ""
     text = str(value).replace("\x00", "")
-    return text.translate(_BREAKS).translate(_ESCAPES)
+    if one_line:
+        text = text.translate(_BREAKS)
+    else:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_ESCAPES)

@@ -5,13 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$=&")
-
-
-def escape_markdown(text: str) -> str:
-    """Backslash-escape every Markdown-significant ASCII character (CommonMark allows escaping
-    any ASCII punctuation), so user text renders literally."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+from app.text.markdown import escape_markdown
 
 
 def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -33,9 +27,9 @@ def highlighted_markdown(text: str, spans: Iterable[tuple[int, int]]) -> str:
         start, end = max(start, cursor), min(end, len(text))
         if start >= end:
             continue
-        out.append(escape_markdown(text[cursor:start]))
-        marked = escape_markdown(text[start:end]).replace("\n", " ")
+        out.append(escape_markdown(text[cursor:start], one_line=False))
+        marked = escape_markdown(text[start:end], one_line=False).replace("\n", " ")
         out.append(f":red-background[**{marked}**]")
         cursor = end
-    out.append(escape_markdown(text[cursor:]))
+    out.append(escape_markdown(text[cursor:], one_line=False))
     return "  \n".join("".join(out).split("\n"))
