@@ -52,6 +52,9 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     # pages (each has a PageSpec below)
     "home": _ALL_ROLES,
     "explorer": _ALL_ROLES,
+    # AI 기본법 transparency notice: every role sees every model's card (logged-out visitors see only the
+    # login page: the app has no public pages, and the people affected reach it through staff)
+    "transparency": _ALL_ROLES,
     # employers see only their own postings there; policy staff see every posting
     "hiring": _EMPLOYER_AND_POLICY,
     "hiring_policy": _POLICY,
@@ -102,6 +105,8 @@ class PageSpec:
 PAGES: Final[tuple[PageSpec, ...]] = (
     PageSpec("home", "pages/home.py", "홈", "home", "공통", ":material/home:", default=True),
     PageSpec("explorer", "pages/explorer.py", "데이터 탐색기", "explorer", "공통", ":material/table_view:"),
+    PageSpec("transparency", "pages/transparency.py", "AI 투명성 안내", "ai-transparency", "공통",
+             ":material/verified_user:"),
     PageSpec("hiring", "pages/hiring_simulator.py", "채용 시뮬레이터", "hiring", "구인기업", ":material/tune:"),
     PageSpec(
         "hiring_policy", "pages/hiring_policy.py", "채용 위험 공고 현황", "hiring-policy", "정책·운영",

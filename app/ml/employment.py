@@ -42,6 +42,7 @@ from app.ml.calibrated import (
 )
 from app.ml.employment_features import (
     AGE_BLIND_FEATURES,
+    FACTOR_OF_FEATURE,
     FEATURES,
     HORIZON_DAYS,
     MONOTONE,
@@ -56,6 +57,7 @@ from app.ml.employment_features import (
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, load_fitted, save_fitted
 from app.ml.market_wages import MARKET_WAGES_FILE
 from app.ml.market_wages import MODEL_NAME as MARKET_WAGES_NAME
+from app.ml.model_card import ModelCard, factor_names
 from app.ml.uplift import EffectCheck, cross_fitted_effect_checks, fit_propensity, s_learner_effect
 from app.reference.codes import SERVICES
 from app.threads import thread_count, threads_for_rows
@@ -368,3 +370,34 @@ def load_employment_model(models_dir: Path) -> EmploymentModel:
 SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="취업성공 예측모델", build=build_employment,
                     needs=(MARKET_WAGES_NAME,))
 """The employment-success model (reads the market wages built before it)."""
+
+CARD = ModelCard(
+    name=MODEL_NAME,
+    title="취업성공 예측모델",
+    purpose="직업상담사가 장기 실업 위험이 큰 구직자를 일찍 찾아 더 많은 도움(상담·알선·훈련)을 먼저 제공하도록 돕고, "
+            "정책·운영 담당자가 위험도 기준과 그 공정성을 점검하도록 돕습니다.",
+    output="구직자가 등록 후 180일 안에 고용보험 취업할 확률(불확실성 구간 포함)과 위험도 구간(고위험·중위험·저위험), "
+           "확률을 높이거나 낮춘 주요 요인, 서비스별 예상 효과, 비슷한 과거 구직자의 결과.",
+    shown_on=("employment_caseload", "employment_profile", "employment_policy"),
+    criteria=factor_names(FEATURES, FACTOR_OF_FEATURE),
+    not_used="성별, 장애 여부, 거주 지역(출신 지역에 가장 가까운 정보), 혼인 여부는 입력으로 쓰지 않고 공정성 점검에만 "
+             "씁니다. 연령은 재취업에 가장 큰 영향을 주는 요인이어서 입력에 넣었습니다. 빼면 고령 구직자의 위험이 낮게 "
+             "추정되어 도움을 덜 받게 되기 때문이며, 연령을 뺀 모델과의 비교를 함께 공개합니다.",
+    training_data="가상 세계의 구직자 가운데 기준일에 등록 후 180일이 지난 사람들의 기록(경력·학력·희망 조건·자격증, 받은 "
+                  "고용서비스)과 지역·직종의 구인 수요, 그리고 180일 안 고용보험 취업 여부. 5분의 4로 학습하고 나머지 "
+                  "5분의 1로 평가와 공정성 점검을 했습니다.",
+    human_oversight="판단은 직업상담사가 내립니다. 상담에서 확인한 사정으로 위험도 구간을 바꿀 수 있고 바꾼 이유가 기록됩니다. "
+                    "위험도 구간의 기준은 정책·운영 담당자가 공정성 점검 결과를 보고 정합니다. 구직급여 등 수급 자격 판단에는 "
+                    "쓰지 않습니다.",
+    contest="구직자는 담당 직업상담사나 관할 고용센터에 위험도 판정과 추천 서비스의 설명, 재검토를 요청할 수 있습니다. "
+            "상담사는 구직자 프로파일 화면에서 판정의 주요 요인을 설명하고, 반영되지 않은 사정이 있으면 위험도를 조정하고 "
+            "이유를 기록합니다.",
+    limits="가상 세계(합성 데이터)로 학습했으므로 실제 수치와 다를 수 있습니다. 180일 안 취업 여부만 예측하며 일자리의 질"
+           "(임금, 고용 유지)은 다루지 않습니다. 서비스별 효과는 관찰 자료로 추정한 값이라 실제 효과와 다를 수 있습니다.",
+    quality_metrics=("auc", "ece", "brier", "auc_ratio", "mae_vs_true_probability", "n_train", "n_test"),
+    fairness_metrics=("auc_age_blind", "ece_age_blind"),
+    fairness_note="정책·운영 담당자가 '취업 위험도 기준·공정성' 화면에서 평가용 구직자의 성별·연령대·장애 여부·거주 지역별로 "
+                  "보정오차와 고위험 판정 비율의 차이를 점검합니다. 허용 범위를 넘고 통계적으로 유의한 차이는 따로 표시됩니다. "
+                  "위 수치는 연령을 뺀 비교 모델의 성능입니다.",
+)
+"""Transparency notice of the employment-success model (:mod:`app.ml.model_card`)."""

@@ -44,6 +44,7 @@ from app.ml.hiring_features import (
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, load_fitted, save_fitted
 from app.ml.market_wages import MARKET_WAGES_FILE
 from app.ml.market_wages import MODEL_NAME as MARKET_WAGES_NAME
+from app.ml.model_card import ModelCard, factor_names
 from app.threads import thread_count
 
 MODEL_NAME = "hiring"
@@ -242,6 +243,31 @@ def load_hiring_model(models_dir: Path) -> HiringModel:
 SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="채용성공 예측모델", build=build_hiring,
                     needs=(MARKET_WAGES_NAME,))
 """The hiring-success model (reads the market wages built before it)."""
+
+CARD = ModelCard(
+    name=MODEL_NAME,
+    title="채용성공 예측모델",
+    purpose="구인기업이 공고 조건(임금·근로시간·복리후생·요건 등)을 정할 때 30일 안에 채용될 가능성을 미리 보고, "
+            "정책·운영 담당자가 채용이 어려울 공고를 찾아 채용 컨설팅을 제안하도록 돕습니다.",
+    output="공고가 게시 후 30일 안에 채용될 확률(불확실성 구간 포함), 채용까지 걸리는 기간(중앙값과 25~75% 범위), "
+           "확률을 높이거나 낮춘 주요 요인, 조건을 바꿨을 때의 변화.",
+    shown_on=("hiring", "hiring_policy", "posting_assistant"),
+    criteria=factor_names(FEATURES, FACTOR_OF_FEATURE),
+    not_used="지원자의 성별·연령·장애·출신 지역·혼인 여부 등 개인 특성은 쓰지 않습니다. 모델은 지원자가 아니라 "
+             "공고가 채용될 가능성을 예측합니다.",
+    training_data="가상 세계의 구인공고와 그 채용 결과(30일 안 채용 여부, 채용까지 걸린 일수). 공고의 5분의 4로 학습하고 "
+                  "나머지 5분의 1로 평가했습니다. 시장임금은 같은 공고들의 게시 임금으로 추정한 직종×지역 시장임금표를 씁니다.",
+    human_oversight="예측은 참고 자료입니다. 공고 조건은 구인기업 담당자가 정하고, 채용 컨설팅 대상은 정책·운영 담당자가 "
+                    "예측과 공고 내용을 함께 보고 정합니다. 어떤 지원자의 채용 여부도 이 모델이 정하지 않습니다.",
+    contest="예측이 실제 사정과 다르다고 생각하면 관할 고용센터 기업지원 담당자에게 공고 번호와 화면을 본 시각을 알려 "
+            "주세요. 담당자가 감사 로그에서 그때의 예측과 모델 버전을 찾아 함께 검토합니다.",
+    limits="가상 세계(합성 데이터)로 학습했으므로 실제 노동시장의 수치와 다를 수 있습니다. 채용 기간은 '채용된다면'의 "
+           "기간이며, 공고 문구의 질이나 면접 과정처럼 데이터에 없는 사정은 반영하지 못합니다.",
+    quality_metrics=("auc", "ece", "brier", "auc_ratio", "mae_vs_true_probability", "days_mae", "n_train", "n_test"),
+    fairness_note="개인 특성을 입력으로 쓰지 않으므로 집단별 공정성 지표는 해당하지 않습니다. 임금이 높을수록 확률이 "
+                  "낮아지지 않고, 근로시간이 길수록 높아지지 않도록 단조 제약을 걸어 조건과 예측의 방향이 어긋나지 않게 했습니다.",
+)
+"""Transparency notice of the hiring-success model (:mod:`app.ml.model_card`)."""
 
 
 def probability_to_logit(p: np.ndarray) -> np.ndarray:

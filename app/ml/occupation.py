@@ -27,6 +27,7 @@ from sklearn.linear_model import LogisticRegression
 
 from app.db.repositories import training
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, load_fitted, save_fitted
+from app.ml.model_card import ModelCard
 from app.reference.tables import Reference, load_reference
 
 MODEL_NAME = "occupation_classifier"
@@ -186,3 +187,26 @@ def load_occupation_classifier(models_dir: Path) -> OccupationClassifier:
 
 SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="직종 자동분류 모델", build=build_occupation_classifier)
 """The KECO occupation classifier of the posting assistant."""
+
+CARD = ModelCard(
+    name=MODEL_NAME,
+    title="직종 자동분류 모델",
+    purpose="구인공고 AI 작성지원에서 구인기업이 입력한 직무명과 담당 업무로 알맞은 직종(KECO 소분류)을 제안해, "
+            "직종 선택을 돕습니다.",
+    output="가능성이 높은 직종 3개와 각 직종의 확률, 그 판단에 가장 크게 작용한 글자 조각.",
+    shown_on=("posting_assistant",),
+    criteria=("직무명과 담당 업무의 글자 조각(1~3글자)", "직종별 대표 업무·기술·자격증 표현과의 유사성"),
+    not_used="기업이나 개인에 관한 정보는 쓰지 않습니다. 입력한 직무명과 담당 업무 글만 봅니다.",
+    training_data="가상 세계 구인공고의 5분의 4(직무명과 담당 업무)와, 직종마다 만든 참고 문장(직종명, 한국고용직업분류 "
+                  "세분류명, 한국직업사전에서 추린 짧은 업무 구절, 기술 키워드, 관련 자격증 이름). 한국직업사전의 실제 직무명과 업무 "
+                  "설명은 학습에 쓰지 않고 별도 평가에만 씁니다.",
+    human_oversight="제안일 뿐이며 직종은 구인기업 담당자가 확인하고 고릅니다. 제안이 맞지 않으면 전체 직종 목록에서 직접 "
+                    "고를 수 있습니다.",
+    contest="제안된 직종이 맞지 않으면 화면에서 다른 직종을 고르면 됩니다. 분류가 반복해서 틀리면 관할 고용센터에 "
+            "직무명과 화면을 본 시각을 알려 주세요.",
+    limits="가상 세계의 공고와 문체가 다른 실제 직무 설명에서는 정확도가 크게 낮아집니다(한국직업사전 평가에서 1순위 "
+           "정답률이 약 40%). 그래서 사람이 반드시 확인합니다.",
+    quality_metrics=("top1_test", "top3_test", "n_classes", "n_train", "n_test"),
+    fairness_note="개인 특성을 쓰지 않는 문장 분류라 집단별 공정성 지표는 해당하지 않습니다.",
+)
+"""Transparency notice of the occupation classifier (:mod:`app.ml.model_card`)."""

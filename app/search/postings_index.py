@@ -53,6 +53,7 @@ from app.errors import NotFound
 from app.labour import full_time_equivalent
 from app.ml import manifest
 from app.ml.manifest import ArtifactMissing, ArtifactResult, ArtifactSpec, BuildContext
+from app.ml.model_card import ModelCard
 from app.threads import threads_for_rows
 
 ARTIFACT_NAME = "postings_index"
@@ -334,6 +335,26 @@ def build_postings_index(ctx: BuildContext) -> ArtifactResult:
 
 SPEC = ArtifactSpec(name=ARTIFACT_NAME, version=ARTIFACT_VERSION, title="유사 공고 검색 색인", build=build_postings_index)
 """The similar-postings index."""
+
+CARD = ModelCard(
+    name=ARTIFACT_NAME,
+    title="유사 공고 검색 색인",
+    purpose="채용 시뮬레이터에서 구인기업이 자기 공고와 비슷한 다른 공고의 조건과 채용 결과를 비교해 볼 수 있게 합니다.",
+    output="같은 직종군에서 내용과 조건이 가장 비슷한 공고 목록(유사도, 임금·근로시간 등 조건, 채용 결과, 중복 게시 표시).",
+    shown_on=("hiring",),
+    criteria=("직무명·담당 업무·자격 요건의 글자 조각(2~4글자)", "주 40시간 환산 월급과 주당 근로시간",
+              "고용형태·경력·학력 요건", "같은 직종군(KECO 중분류) 안에서만 검색"),
+    not_used="공고 내용만 씁니다. 지원자·구직자의 정보는 쓰지 않습니다.",
+    training_data="가상 세계의 모든 구인공고(직무명, 담당 업무, 자격 요건, 근로조건)로 글자 조각의 가중치를 정하고 색인을 "
+                  "만들었습니다.",
+    human_oversight="비교용 참고 목록이며 이 목록으로 결정되는 일은 없습니다. 어떤 공고를 참고할지는 구인기업 담당자가 "
+                    "판단합니다.",
+    contest="비슷하지 않은 공고가 보이면 관할 고용센터에 공고 번호와 화면을 본 시각을 알려 주세요.",
+    limits="글자가 비슷한 공고를 찾으므로 같은 뜻을 다른 말로 쓴 공고는 놓칠 수 있습니다.",
+    quality_metrics=("same_occupation_top10", "same_occupation_random", "duplicate_source_top1", "n_postings"),
+    fairness_note="사람에 대한 판단이 아니라 공고끼리의 비교라 집단별 공정성 지표는 해당하지 않습니다.",
+)
+"""Transparency notice of the similar-postings index (:mod:`app.ml.model_card`)."""
 
 
 # --------------------------------------------------------------------------- query

@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from app.db.repositories import training
 from app.labour import MinimumWage, MinimumWageTable, hourly_equivalent, minimum_wage_table
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, load_fitted
+from app.ml.model_card import ModelCard
 from app.threads import thread_count
 from app.verify.classifier import (
     AdClassifier,
@@ -373,3 +374,36 @@ def load_stored_checks(models_dir: Path) -> pd.DataFrame:
 
 SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="구인광고 AI 검증", build=build_ad_verifier)
 """The job-ad verifier (classifier, review threshold, duplicate index, stored checks)."""
+
+CARD = ModelCard(
+    name=MODEL_NAME,
+    title="구인광고 AI 검증",
+    purpose="구인광고의 위법·부당한 내용(성별·연령·외모·장애 차별, 혼인·임신 질문, 주민등록번호 요구, 최저임금 미달, "
+            "주 52시간 초과, 지원자 비용 청구, 구인자 신원 누락, 허위 유인, 중복 게시)을 찾아, 검증 담당자가 볼 공고를 "
+            "고르고 구인기업이 게시 전에 고칠 수 있게 돕습니다.",
+    output="판정(통과·재검증·차단), 위험 점수, 근거가 된 규칙과 법 조항, 문제 표현의 위치와 수정 제안, 비슷한 중복 공고.",
+    shown_on=("ad_check", "ad_review", "posting_assistant"),
+    criteria=("법 조항을 근거로 담당자가 관리하는 표현 규칙(버전 관리)", "연도별 최저임금 대비 시급 환산액",
+              "주당 근로시간(52시간 초과 여부)", "구인자 이름과 연락처 기재 여부",
+              "규칙이 놓친 표현을 찾는 AI 분류 모델(글자 조각·형태소)", "기존 공고와의 본문 유사도(중복 게시)"),
+    not_used="공고에 적힌 내용만 봅니다. 구인기업의 다른 정보나 지원자·구직자의 정보는 쓰지 않습니다.",
+    training_data="AI 분류 모델은 가상 세계의 구인공고와, 그중 약 9%에 일부러 넣은 위반 사례의 라벨로 학습했습니다. "
+                  "공고의 4분의 3으로 학습하고 4분의 1로 평가했습니다. 표현 규칙은 학습한 것이 아니라 법 조항을 근거로 "
+                  "사람이 작성했습니다.",
+    human_oversight="재검증·차단으로 판정된 공고는 정책·운영의 검증 담당자가 근거를 확인해 승인(게재) 또는 반려(보류)하고 "
+                    "의견을 남깁니다. 규칙은 담당자가 '검증 규칙 관리' 화면에서 바꾸며 모든 변경이 버전으로 남습니다. "
+                    "통과로 판정된 공고는 사람이 따로 보지 않고 게재됩니다. 작성지원에서 차단 판정을 받은 초안은 고치기 "
+                    "전에는 저장되지 않습니다.",
+    contest="구인기업은 재검증·차단 판정에 대해 관할 고용센터에 재검토를 요청할 수 있습니다. 게시된 공고는 검증 담당자가 "
+            "판정의 근거 규칙과 법 조항을 확인해 승인하거나 반려하고 그 이유를 기록합니다. 작성 중인 공고가 차단되면 화면의 "
+            "근거와 수정 제안대로 고친 뒤 다시 점검하세요. 규칙이 잘못 적용된 것이면 담당자가 '검증 규칙 관리'에서 규칙을 "
+            "고쳐 새 버전으로 기록합니다.",
+    limits="통과 판정이 공고의 적법성을 보증하지는 않습니다. 규칙에 없는 새로운 표현은 놓칠 수 있고, AI 분류 모델은 학습한 "
+           "공고와 문체가 크게 다른 공고에는 판단을 하지 않습니다(이때는 규칙과 점검만 적용됩니다).",
+    quality_metrics=("recall_test", "fpr_test", "ml_precision", "ml_recall", "ml_roc_auc", "share_passed", "n_postings",
+                     "rule_set_version"),
+    fairness_note="사람에 대한 판단이 아니라 공고 문구에 대한 판단이라 집단별 공정성 지표는 해당하지 않습니다. 정상 공고를 "
+                  "잘못 걸러내지 않도록, AI 분류 모델만으로 검토 대상이 되는 정상 공고가 평가용 정상 공고의 1% 이하가 되게 "
+                  "기준을 정했습니다.",
+)
+"""Transparency notice of the job-ad verifier (:mod:`app.ml.model_card`)."""

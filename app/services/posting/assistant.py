@@ -29,6 +29,7 @@ from app.labour import monthly_equivalent
 from app.llm.base import SECTION_LABELS, SECTIONS, GenerationResult, PostingDraft, PostingRequest, TextGenerator
 from app.llm.offline import BACKEND_NAME as OFFLINE_NAME
 from app.llm.offline import OfflineGenerator, occupation_knowledge
+from app.ml.model_card import ModelCard
 from app.ml.occupation import OccupationClassifier, OccupationGuess, posting_text
 from app.reference.tables import load_reference
 from app.services.ads import DraftAd, check_draft
@@ -48,6 +49,33 @@ POSTING_DAYS = 30
 """Days a saved posting stays open (the 고용24 default period)."""
 MAX_SECTION_CHARS = 3_000
 MODEL_NAME = "posting_assistant"
+
+CARD = ModelCard(
+    name=MODEL_NAME,
+    title="구인공고 AI 작성지원",
+    purpose="구인기업이 질문에 답한 내용으로 구인공고 초안을 빠르게 쓰고, 필수 항목과 법 위반 여부를 함께 점검하도록 "
+            "돕습니다.",
+    output=f"구인공고 초안(제목, {', '.join(SECTION_LABELS.values())}). 문안은 구인기업이 고쳐 쓸 수 있는 제안입니다.",
+    shown_on=("posting_assistant",),
+    criteria=("구인기업이 답한 내용(직무명, 담당 업무, 임금, 근로시간, 복리후생, 요건 등)",
+              "직종별 참고 정보(대표 업무, 기술, 자격증)", "채용절차법이 정한 안내 문구(결과 통지, 서류 반환, 비용 금지)"),
+    not_used="구직자·지원자의 정보는 쓰지 않습니다. 채용 담당 연락처 외에 글에 들어간 개인정보(주민등록번호, 다른 전화번호 등)는 "
+             "초안에서 가려집니다.",
+    training_data="기본 작성기는 학습한 모델이 아니라, 구인기업의 답변과 직종 참고표(한국직업사전에서 추린 구절)만으로 "
+                  "문장을 짓는 규칙 기반 작성기입니다. 관리자가 외부 언어모델(LLM 서버나 로컬 모델)을 설정한 경우 그 모델의 "
+                  "학습 데이터는 모델 제공자가 공개한 자료를 따릅니다.",
+    human_oversight="모든 문장은 구인기업 담당자가 확인하고 고칩니다. 저장하기 전에 필수 항목 점검과 구인광고 AI 검증을 "
+                    "거치며, 차단 판정을 받은 초안은 고치기 전에는 저장되지 않습니다.",
+    contest="초안이 마음에 들지 않으면 화면에서 직접 고치거나 다시 만들면 됩니다. 검증 판정에 대한 재검토는 '구인광고 AI "
+            "검증'의 절차를 따릅니다.",
+    limits="초안은 답변과 참고표에 있는 내용만 씁니다. 회사의 실제 사정과 다른 문장이 없는지 담당자가 확인해야 합니다. "
+           "외부 언어모델이 실패하거나 문안이 차단되면 기본 작성기의 문안으로 바뀌고 화면에 알립니다.",
+    quality_note="빌드 때 기록하는 지표가 없습니다. 데모 세계에서 품질 측정 스크립트로 잰 값: "
+                 "적법한 공고 200건을 다시 쓴 초안의 검증 통과율 100%, 필수 항목 포함률 100%.",
+    fairness_note="생성된 문안은 저장 전에 구인광고 AI 검증을 거쳐 성별·연령·외모 차별 같은 표현이 걸러집니다.",
+    built=False,
+)
+"""Transparency notice of the posting generator (not a built artifact: the backend is a setting)."""
 
 
 class InvalidPosting(InvalidInput):
