@@ -49,6 +49,18 @@ from app.db.repositories import audit as audit_repo
 from app.errors import NotReady
 from app.text.korean import KST, format_kst_datetime
 
+__all__ = [
+    # recording what is shown, durably
+    "AUDIT_LOCK_WAIT_MS", "COMMAND_LOCK_WAIT_MS", "SPOOL_SUFFIX", "AuditUnavailable", "Durability",
+    "log_model_output", "spool_path", "pending_spool_rows", "flush_spool", "flush_spool_if_possible",
+    # command runs
+    "COMMAND_ROLE", "COMMAND_ACTION_PREFIX", "CommandRun", "file_sha256", "prepare_command_audit",
+    "record_command_run", "model_versions_of",
+    # reading and the export
+    "load_audit_log", "audit_filter_values", "kst_day_range", "AUDIT_EXPORT_COLUMNS", "COMMAND_RUN_COLUMNS",
+    "audit_table", "command_runs_table",
+]
+
 logger = logging.getLogger(__name__)
 
 AUDIT_LOCK_WAIT_MS = audit_repo.AUDIT_LOCK_WAIT_MS
