@@ -67,6 +67,8 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     "ad_review": _POLICY,
     "ad_rules": _POLICY,
     "ad_check": _EMPLOYER_AND_POLICY,
+    # the audit log of AI outputs and command runs: policy staff only (who saw what, when)
+    "audit_log": _POLICY,
     # posting assistant: employers write and save their own postings; policy staff may try it
     # (a demonstration, nothing is saved without an employer account)
     "posting_assistant": _EMPLOYER_AND_POLICY,
@@ -129,6 +131,7 @@ PAGES: Final[tuple[PageSpec, ...]] = (
     ),
     PageSpec("ad_review", "pages/ad_review.py", "구인광고 검증 대기열", "ad-review", "정책·운영", ":material/policy:"),
     PageSpec("ad_rules", "pages/ad_rules.py", "검증 규칙 관리", "ad-rules", "정책·운영", ":material/rule:"),
+    PageSpec("audit_log", "pages/audit_log.py", "AI 감사 로그", "audit-log", "정책·운영", ":material/receipt_long:"),
 )
 """Every page of the app; add new pages here and their roles to :data:`PAGE_ACCESS`."""
 

@@ -1,5 +1,10 @@
 """Audit logging of model outputs shown on a page (AI 기본법: every AI output is recorded).
 
+The contract: **no log row, no output**. A page calls :func:`log_shown` *before* it draws a model
+output and draws it only when the call returns ``True`` — the record is then in the audit table
+or in the durable local spool (:mod:`app.services.audit`). When it returns ``False`` a Korean error
+has been shown in place of the output.
+
 :func:`log_shown` writes a row once per distinct input: the last logged input hash per
 (user, model, action) is kept in session state, so a rerun that shows the same figures again —
 another widget moved, the page redrawn — writes nothing.
@@ -7,18 +12,20 @@ another widget moved, the page redrawn — writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
-from app.auth import User
+from app.auth import ROLE_LABELS, User
 from app.services import audit
-from components import state
+from app.text.korean import today_kst
+from components import resources, state
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +33,12 @@ logger = logging.getLogger(__name__)
 def input_hash_of(*parts: object) -> str:
     """SHA-256 hex of parts joined by '|' (e.g. a conditions hash and a plan target)."""
     return hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+
+
+def artifact_version(name: str) -> str:
+    """Version of a built artifact as the manifest records it (``"-"`` when unknown)."""
+    entry = (((resources.manifest() or {}).get("models") or {}).get(name)) or {}
+    return str(entry.get("version") or "-")
 
 
 def log_shown(
@@ -37,15 +50,17 @@ def log_shown(
     model_version: str,
     input_hash: str,
     output: Mapping[str, Any],
-) -> None:
-    """Write a shown model output to the audit log, once per (user, model, action, input) in a row.
+) -> bool:
+    """Record a model output before it is shown, once per (user, model, action, input) in a row.
 
-    A failed write is reported on the page and in the server log; the figure stays shown.
+    Returns:
+        ``True`` when the record is durable (table or spool): draw the output. ``False`` after
+        showing a Korean error instead: draw nothing of it.
     """
     # keyed by user too: a logout and another login in the same browser session is another viewer
     slot = f"{user.username}|{model_name}|{action}"
     if state.audit_last_logged().get(slot) == input_hash:
-        return
+        return True
     try:
         audit.log_model_output(
             engine,
@@ -57,8 +72,65 @@ def log_shown(
             input_hash=input_hash,
             output=dict(output),
         )
-    except (SQLAlchemyError, ValueError):
-        logger.exception("audit log write failed for %s", action)
-        st.warning("감사 로그 기록에 실패했습니다. 관리자에게 알려 주세요.", icon=":material/report:")
-        return
+    except audit.AuditUnavailable as err:
+        st.error(err.user_message, icon=":material/report:")
+        return False
+    except ValueError:
+        # a caller's bug (a malformed record), never the user's: no output without its record
+        logger.exception("audit record refused for %s", action)
+        st.error("감사 로그 기록에 실패해 AI 결과를 표시하지 않습니다. 관리자에게 알려 주세요.", icon=":material/report:")
+        return False
     state.set_audit_last_logged(slot, input_hash)
+    return True
+
+
+# --------------------------------------------------------------------------- audit export (policy staff)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the audit export page asks for; empty tuples mean "all"."""
+
+    first_day: dt.date
+    last_day: dt.date
+    usernames: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    model_names: tuple[str, ...] = ()
+
+
+def role_label(role: str) -> str:
+    """Korean label of a role in the audit log (command-line runs included)."""
+    return ROLE_LABELS.get(role, "명령줄" if role == audit.COMMAND_ROLE else role)
+
+
+def select_audit_filter(values: Mapping[str, Sequence[str]], *, key: str, default_days: int = 30) -> AuditFilter | None:
+    """Date range (KST days) and user, role, action and model pickers.
+
+    Args:
+        values: Choices per column (:func:`app.services.audit.audit_filter_values`).
+        key: Prefix of the widget keys.
+        default_days: Days shown when the page opens (ending today, KST).
+
+    Returns:
+        The filter, or ``None`` (after a Korean note) while the date range is incomplete.
+    """
+    today = today_kst()
+    with st.container(border=True):
+        c1, c2, c3 = st.columns([2, 2, 2])
+        period = c1.date_input("기간 (KST)", value=(today - dt.timedelta(days=default_days - 1), today),
+                               max_value=today, key=f"{key}.period", format="YYYY-MM-DD")
+        usernames = c2.multiselect("사용자", options=list(values.get("username", ())), key=f"{key}.users",
+                                   placeholder="전체")
+        roles = c3.multiselect("역할", options=list(values.get("role", ())), key=f"{key}.roles", placeholder="전체",
+                               format_func=role_label)
+        c4, c5 = st.columns(2)
+        actions = c4.multiselect("동작", options=list(values.get("action", ())), key=f"{key}.actions",
+                                 placeholder="전체")
+        models = c5.multiselect("모델", options=list(values.get("model_name", ())), key=f"{key}.models",
+                                placeholder="전체")
+    if not isinstance(period, (tuple, list)) or len(period) != 2:
+        st.info("기간의 끝 날짜까지 고르세요.", icon=":material/date_range:")
+        return None
+    return AuditFilter(first_day=period[0], last_day=period[1], usernames=tuple(usernames), roles=tuple(roles),
+                       actions=tuple(actions), model_names=tuple(models))

@@ -523,9 +523,10 @@ def log_shown(
     model_version: str,
     input_hash: str,
     output: Mapping[str, Any],
-) -> None:
-    """Write a shown hiring-model output to the audit log (see :func:`components.audit.log_shown`)."""
-    audit_log.log_shown(engine, user, model_name=MODEL_NAME, action=action, model_version=model_version,
+) -> bool:
+    """Record a hiring-model output before it is shown; ``False``: show nothing of it
+    (see :func:`components.audit.log_shown`)."""
+    return audit_log.log_shown(engine, user, model_name=MODEL_NAME, action=action, model_version=model_version,
                         input_hash=input_hash, output=output)
 
 

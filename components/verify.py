@@ -136,9 +136,13 @@ def select_queue_filter(checks: pd.DataFrame, rules: RuleSet) -> QueueFilter:
                        include_reviewed=bool(reviewed))
 
 
+QUEUE_ROWS_SHOWN = 2000
+"""Rows of the review queue listed (the page records exactly these in the audit log)."""
+
+
 def render_queue(table: pd.DataFrame, *, key: str) -> int | None:
     """The queue table with single-row selection; returns the selected posting id."""
-    shown = table.head(2000)
+    shown = table.head(QUEUE_ROWS_SHOWN)
     st.caption(f"{len(table):,}건 (위험 점수가 높은 순) · 행을 선택하면 아래에 상세 내용이 나옵니다.")
     event = st.dataframe(shown, key=key, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                          column_config={"위험 점수": st.column_config.ProgressColumn("위험 점수", min_value=0, max_value=1,

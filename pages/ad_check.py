@@ -52,11 +52,12 @@ if submitted:
         st.error(str(err))
         st.stop()
     verdict = ads.check_draft(verifier, draft)
-    audit_log.log_shown(engine, user, model_name=ads.MODEL_NAME, action="verify.draft",
-                        model_version=f"{verifier.version}/rules{verifier.rules.version}",
-                        input_hash=ads.draft_hash(draft),
-                        output={"decision": verdict.decision, "score": verdict.score,
-                                "rules": list(dict.fromkeys(h.rule_id for h in verdict.hits))})
+    if not audit_log.log_shown(engine, user, model_name=ads.MODEL_NAME, action="verify.draft",
+                               model_version=f"{verifier.version}/rules{verifier.rules.version}",
+                               input_hash=ads.draft_hash(draft),
+                               output={"decision": verdict.decision, "score": verdict.score,
+                                       "rules": list(dict.fromkeys(h.rule_id for h in verdict.hits))}):
+        st.stop()  # no log row, no output
     ui.render_verdict(verdict, rules_version=verifier.rules.version, model_version=verifier.version)
     if verdict.decision == "pass":
         st.caption("점검을 통과했습니다. 저장 후 게재됩니다.")

@@ -27,13 +27,28 @@ reviews = ads.load_reviews(engine)
 notice = st.session_state.pop(state.AD_REVIEW_NOTICE, None)
 if notice:
     st.success(notice)
-ui.render_queue_metrics(ads.queue_metrics(checks, reviews))
-ui.render_ai_note(rules_version=verifier.rules.version, model_version=verifier.version)
+summary = st.container()  # the queue's figures go on top, drawn once the list below is recorded
+metrics = ads.queue_metrics(checks, reviews)
 
 flt = ui.select_queue_filter(checks, verifier.rules)
 titles = resources.stored_ad_titles()
 queue = ads.review_queue(checks, reviews, titles, flt)
-selected = ui.render_queue(ads.queue_table(queue), key=state.AD_QUEUE_TABLE)
+table = ads.queue_table(queue)
+listed = table.head(ui.QUEUE_ROWS_SHOWN)
+# no log row, no output: what the reviewer sees (ids and scores of the listed ads) is recorded first
+if not audit_log.log_shown(
+    engine, user, model_name=ads.MODEL_NAME, action="verify.review_queue",
+    model_version=f"{verifier.version}/rules{verifier.rules.version}",
+    input_hash=audit_log.input_hash_of("queue", verifier.version, verifier.rules.version, flt,
+                                       *listed["공고 번호"].tolist(), *listed["위험 점수"].tolist()),
+    output={"n_queue": len(table), "n_waiting": metrics.n_waiting, "n_flagged": metrics.n_flagged,
+            "posting_ids": [int(i) for i in listed["공고 번호"]], "scores": [float(v) for v in listed["위험 점수"]]},
+):
+    st.stop()
+with summary:
+    ui.render_queue_metrics(metrics)
+    ui.render_ai_note(rules_version=verifier.rules.version, model_version=verifier.version)
+selected = ui.render_queue(table, key=state.AD_QUEUE_TABLE)
 if selected is not None:
     st.session_state[state.AD_QUEUE_POSTING] = selected
 posting_id = st.session_state.get(state.AD_QUEUE_POSTING)
@@ -47,11 +62,12 @@ if posting_id is not None:
     except LookupError as err:
         st.error(str(err))
         st.stop()
-    audit_log.log_shown(engine, user, model_name=ads.MODEL_NAME, action="verify.review_detail",
-                        model_version=f"{verifier.version}/rules{verifier.rules.version}",
-                        input_hash=audit_log.input_hash_of("posting", int(posting_id), verifier.rules.version),
-                        output={"decision": verdict.decision, "score": verdict.score,
-                                "rules": list(dict.fromkeys(h.rule_id for h in verdict.hits))})
+    if not audit_log.log_shown(engine, user, model_name=ads.MODEL_NAME, action="verify.review_detail",
+                               model_version=f"{verifier.version}/rules{verifier.rules.version}",
+                               input_hash=audit_log.input_hash_of("posting", int(posting_id), verifier.rules.version),
+                               output={"decision": verdict.decision, "score": verdict.score,
+                                       "rules": list(dict.fromkeys(h.rule_id for h in verdict.hits))}):
+        st.stop()  # no log row, no output
     st.caption(f"기업: {escape_markdown(ad['employer_name'])} · 임금: {format_wage(str(ad['wage_type']), float(ad['wage']), style='label')} · "
                f"주 {ad['hours_per_week']:g}시간 · 게시 연도 {int(ad['year'])}")
     ui.render_verdict(verdict, rules_version=verifier.rules.version, model_version=verifier.version)

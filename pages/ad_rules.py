@@ -7,6 +7,7 @@ import streamlit as st
 
 from app.services import ads
 from app.services.ads import InvalidRules
+from components import audit as audit_log
 from components import auth, resources, state
 from components import verify as ui
 
@@ -40,9 +41,16 @@ with c1:
     body = st.text_area("본문", key=state.AD_RULES_TEST_BODY, max_chars=5000, height=120, placeholder="예: 남자만 지원 가능")
     if st.button("시험하기", key="ad_rules.test.run", icon=":material/science:"):
         try:
-            ui.render_rule_tests(ads.try_rules(verifier, text, title, body))
+            hits = ads.try_rules(verifier, text, title, body)
         except InvalidRules as err:
             st.error(f"규칙에 오류가 있습니다:\n\n{err}")
+        else:
+            # no log row, no output; the sample text and the edited rules are only hashed
+            if audit_log.log_shown(engine, user, model_name=ads.MODEL_NAME, action="verify.rule_test",
+                                   model_version=f"{verifier.version}/rules{rules.version}+edit",
+                                   input_hash=audit_log.input_hash_of("rule_test", text, title, body),
+                                   output={"rules": [str(h["rule_id"]) for h in hits], "n_hits": len(hits)}):
+                ui.render_rule_tests(hits)
 with c2:
     st.markdown("**저장**")
     note = st.text_input("변경 사유 (5~300자)", key=state.AD_RULES_NOTE, max_chars=300,

@@ -31,6 +31,16 @@ if scored.empty:
 
 # the tiles count the band shown in the table: a counsellor's override, else the model's
 shares = scored["final_band"].value_counts().reindex(list(employment.RISK_BANDS), fill_value=0).rename("n").to_frame()
+# no log row, no output: the whole caseload is recorded before any of its figures is drawn
+# (the table below shows a filtered part of exactly these scores)
+if not audit_log.log_shown(
+    engine, user, model_name=employment.MODEL_NAME, action="employment.caseload", model_version=str(model.version),
+    input_hash=audit_log.input_hash_of("caseload", model.version, len(scored), round(float(scored["probability"].sum()), 6),
+                                       bands.high_below, bands.low_from),
+    output={"n_seekers": len(scored), "mean_probability": float(scored["probability"].mean()),
+            "n_high": int(shares.loc["고위험", "n"])},
+):
+    st.stop()
 display.render_metrics_row([
     MetricItem("상담 대상", format_count(len(scored), "명"), f"기준일 {model.as_of} · 등록 후 180일 이내 미취업자"),
     MetricItem("고위험", format_count(int(shares.loc["고위험", "n"]), "명"), bands.describe()),
@@ -53,11 +63,3 @@ if selected is not None:
     st.session_state[state.EMPLOYMENT_SEEKER_ID] = selected
     st.page_link("pages/employment_profile.py", label=f"구직자 #{selected} 프로파일 열기",
                  icon=":material/person_search:", query_params={state.EMPLOYMENT_SEEKER_QUERY: str(selected)})
-
-audit_log.log_shown(
-    engine, user, model_name=employment.MODEL_NAME, action="employment.caseload", model_version=str(model.version),
-    input_hash=audit_log.input_hash_of("caseload", model.version, len(scored), round(float(scored["probability"].sum()), 6),
-                                       bands.high_below, bands.low_from),
-    output={"n_seekers": len(scored), "mean_probability": float(scored["probability"].mean()),
-            "n_high": int(shares.loc["고위험", "n"]), "n_shown": len(shown)},
-)

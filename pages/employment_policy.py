@@ -52,6 +52,18 @@ try:
 except InvalidBands as err:
     st.error(str(err))
     preview = None
+audit_bands = preview or bands
+reports = employment.fairness_reports(model, audit_bands, tolerance=settings.fairness_tolerance,
+                                      min_group_size=settings.fairness_min_group)
+# no log row, no output: the shares, trade-off and fairness figures below are drawn only once recorded
+if not audit_log.log_shown(
+    engine, user, model_name=employment.MODEL_NAME, action="employment.policy", model_version=str(model.version),
+    input_hash=audit_log.input_hash_of("employment.policy", model.version, audit_bands.high_below, audit_bands.low_from,
+                                       len(scored)),
+    output={"n_seekers": len(scored), "high_below": audit_bands.high_below, "low_from": audit_bands.low_from,
+            "flagged": len(reports["main"].flagged())},
+):
+    st.stop()
 if preview is not None:
     left, right = st.columns(2)
     with left:
@@ -84,12 +96,9 @@ if preview is not None:
                          hide_index=True, width="stretch", key="employment.policy.history")
 
 st.subheader("공정성 점검")
-audit_bands = preview or bands
 st.caption(f"검증용 구직자 {len(model.audit_frame):,}명 · 고위험 = 예측 취업확률 {audit_bands.high_below:.0%} 미만 · "
            f"허용 격차 {settings.fairness_tolerance:.0%}p · {settings.fairness_min_group}명 미만 집단은 비교에서 제외. "
            "성별·장애·거주 지역은 모델 입력이 아니며, 연령은 입력입니다(연령 제외 비교 모델과 함께 표시).")
-reports = employment.fairness_reports(model, audit_bands, tolerance=settings.fairness_tolerance,
-                                      min_group_size=settings.fairness_min_group)
 ui.render_fairness(reports, key="employment.policy.fairness")
 
 st.subheader("상담사 위험도 조정 현황")
@@ -114,11 +123,3 @@ for tab, by, label in zip(tabs, ("region", "occupation"), ("희망 지역", "희
     with tab:
         st.dataframe(ui.group_table(employment.caseload_aggregates(scored, by), label=label), hide_index=True,
                      width="stretch", key=f"employment.policy.{by}")
-
-audit_log.log_shown(
-    engine, user, model_name=employment.MODEL_NAME, action="employment.policy", model_version=str(model.version),
-    input_hash=audit_log.input_hash_of("employment.policy", model.version, audit_bands.high_below, audit_bands.low_from,
-                                       len(scored)),
-    output={"n_seekers": len(scored), "high_below": audit_bands.high_below, "low_from": audit_bands.low_from,
-            "flagged": len(reports["main"].flagged())},
-)

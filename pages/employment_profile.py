@@ -38,8 +38,10 @@ try:
 except SeekerNotFound as err:
     st.error(str(err))
     st.stop()
-audit_log.log_shown(engine, user, model_name=employment.MODEL_NAME, action="employment.profile",
-                    model_version=profile.model_version, input_hash=profile.input_hash, output=profile.audit_output())
+if not audit_log.log_shown(engine, user, model_name=employment.MODEL_NAME, action="employment.profile",
+                           model_version=profile.model_version, input_hash=profile.input_hash,
+                           output=profile.audit_output()):
+    st.stop()  # no log row, no output
 
 notice = st.session_state.pop(state.EMPLOYMENT_OVERRIDE_NOTICE, None)
 if notice:
@@ -76,13 +78,15 @@ def whatif_section() -> None:
             st.error(str(err))
             return
     with result:
+        if outcome.input_hash != profile.input_hash and not audit_log.log_shown(
+            engine, user, model_name=employment.MODEL_NAME, action="employment.whatif",
+            model_version=profile.model_version, input_hash=outcome.input_hash,
+            output={"probability": round(outcome.probability, 6), "change": round(outcome.change, 6)},
+        ):
+            return  # no log row, no output
         ui.render_whatif(profile, outcome, key="employment.profile.whatif")
         top = outcome.factors.head(3)
         st.markdown("\n".join(f"- **{r.factor}** — {r.sentence}" for r in top.itertuples(index=False)))
-    if outcome.input_hash != profile.input_hash:
-        audit_log.log_shown(engine, user, model_name=employment.MODEL_NAME, action="employment.whatif",
-                            model_version=profile.model_version, input_hash=outcome.input_hash,
-                            output={"probability": round(outcome.probability, 6), "change": round(outcome.change, 6)})
 
 
 whatif_section()

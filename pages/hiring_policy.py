@@ -32,12 +32,13 @@ if scored.empty:
 threshold = ui.select_risk_threshold(key=state.HIRING_RISK_THRESHOLD)
 risky = hiring.at_risk_postings(scored, threshold)
 version = str(model.version)
-ui.log_shown(
+if not ui.log_shown(
     resources.engine(), user, action="hiring.policy", model_version=version,
     input_hash=ui.input_hash_of("policy", version, len(scored), round(float(scored["probability"].sum()), 6), threshold),
     output={"n_postings": len(scored), "mean_probability": float(scored["probability"].mean()),
             "threshold": threshold, "n_at_risk": len(risky)},
-)
+):
+    st.stop()  # no log row, no output
 
 display.render_metrics_row([
     MetricItem("예측한 공고", format_count(len(scored), "건")),

@@ -13,6 +13,7 @@ from app.errors import NotReady
 from app.services import hiring
 from app.services.hiring import InvalidConditions, PostingAccessDenied, PostingNotFound, ScenarioNotFound
 from app.text.markdown import escape_markdown
+from components import audit as audit_log
 from components import auth, guards, resources, state
 from components import hiring as ui
 
@@ -90,12 +91,14 @@ def simulator() -> None:
     prediction = published_prediction if same else hiring.predict(current, model)
     bounds = resources.hiring_bounds(current)
     advice = hiring.advice(current, model, bounds)
-    ui.log_shown(engine, user, action="hiring.predict", model_version=published_prediction.model_version,
-                 input_hash=published_prediction.input_hash,
-                 output=ui.prediction_output(published_prediction, advice if same else ()))
-    if not same:
-        ui.log_shown(engine, user, action="hiring.whatif", model_version=prediction.model_version,
-                     input_hash=prediction.input_hash, output=ui.prediction_output(prediction, advice))
+    # no log row, no output: the figures below are drawn only once their records are durable
+    if not ui.log_shown(engine, user, action="hiring.predict", model_version=published_prediction.model_version,
+                        input_hash=published_prediction.input_hash,
+                        output=ui.prediction_output(published_prediction, advice if same else ())):
+        return
+    if not same and not ui.log_shown(engine, user, action="hiring.whatif", model_version=prediction.model_version,
+                                     input_hash=prediction.input_hash, output=ui.prediction_output(prediction, advice)):
+        return
     with cards:
         ui.render_prediction(prediction, published_prediction)
     with results:
@@ -120,9 +123,9 @@ def simulator() -> None:
             st.error(str(err))
         else:
             record = ui.plans_to_state(plans, input_hash=prediction.input_hash, target=target)
-            st.session_state[state.HIRING_PLANS] = record
-            ui.log_shown(engine, user, action="hiring.plan", model_version=prediction.model_version,
-                         input_hash=ui.input_hash_of(prediction.input_hash, target), output=ui.plans_output(record))
+            if ui.log_shown(engine, user, action="hiring.plan", model_version=prediction.model_version,
+                            input_hash=ui.input_hash_of(prediction.input_hash, target), output=ui.plans_output(record)):
+                st.session_state[state.HIRING_PLANS] = record
     record = st.session_state.get(state.HIRING_PLANS)
     if record and record["for"] == prediction.input_hash and record["target"] == target:
         ui.render_plans(record)
@@ -174,4 +177,8 @@ except NotReady as err:
 except ValueError as err:
     st.info(str(err), icon=":material/info:")
 else:
-    ui.render_similar(similar, key="hiring.similar")
+    if audit_log.log_shown(engine, user, model_name=hiring.POSTINGS_INDEX_NAME, action="hiring.similar",
+                           model_version=audit_log.artifact_version(hiring.POSTINGS_INDEX_NAME),
+                           input_hash=audit_log.input_hash_of("similar", posting_id, published.input_hash(), title),
+                           output={"posting_ids": [int(i) for i in similar["id"]]}):
+        ui.render_similar(similar, key="hiring.similar")

@@ -67,10 +67,11 @@ except InvalidAnswers as err:
 st.divider()
 st.subheader("1. 직종 확인")
 guesses = service.classify_occupation(classifier, answers)
-audit_log.log_shown(engine, user, model_name="occupation_classifier", action="posting_assistant.classify",
-                    model_version=classifier.version,
-                    input_hash=audit_log.input_hash_of(answers.job_title, *answers.duties),
-                    output={"top3": [[g.keco_code, round(g.probability, 4)] for g in guesses]})
+if not audit_log.log_shown(engine, user, model_name="occupation_classifier", action="posting_assistant.classify",
+                           model_version=classifier.version,
+                           input_hash=audit_log.input_hash_of(answers.job_title, *answers.duties),
+                           output={"top3": [[g.keco_code, round(g.probability, 4)] for g in guesses]}):
+    st.stop()  # no log row, no output
 st.info(f"AI 직종 분류 결과입니다 (모델 v{classifier.version}). 확인한 뒤 초안을 만드세요.", icon=":material/smart_toy:")
 keco_code = ui.select_occupation(guesses, service.occupation_options())
 request = service.make_request(answers, keco_code, company_name=card["name"], default_contact=card["phone"])
@@ -78,13 +79,14 @@ request = service.make_request(answers, keco_code, company_name=card["name"], de
 if st.button("공고 초안 만들기", type="primary", key="posting_assistant.generate", icon=":material/auto_awesome:"):
     with st.spinner("초안을 작성하고 검증하는 중…"):
         composed = service.compose_draft(resources.text_generator(), request, verifier=verifier)
-    ui.load_draft(composed.draft, {"backend": composed.backend, "notices": list(composed.notices),
-                                   "keco_code": keco_code, "fell_back": composed.fell_back})
-    audit_log.log_shown(engine, user, model_name=service.MODEL_NAME, action="posting_assistant.generate",
-                        model_version=composed.backend, input_hash=service.draft_hash(composed.draft, keco_code),
-                        output={"backend": composed.backend, "fell_back": composed.fell_back,
-                                "notices": len(composed.notices)})
-    st.rerun()
+    # the draft goes into the editor only once its record is durable (no log row, no output)
+    if audit_log.log_shown(engine, user, model_name=service.MODEL_NAME, action="posting_assistant.generate",
+                           model_version=composed.backend, input_hash=service.draft_hash(composed.draft, keco_code),
+                           output={"backend": composed.backend, "fell_back": composed.fell_back,
+                                   "notices": len(composed.notices)}):
+        ui.load_draft(composed.draft, {"backend": composed.backend, "notices": list(composed.notices),
+                                       "keco_code": keco_code, "fell_back": composed.fell_back})
+        st.rerun()
 
 if not ui.has_draft():
     st.stop()
@@ -105,6 +107,14 @@ st.subheader("2. 초안 편집과 점검")
 ui.render_ai_note(backend=meta["backend"], occupation_version=classifier.version, rules_version=verifier.rules.version)
 ui.render_notices(meta.get("notices", []), fell_back=bool(meta.get("fell_back")))
 review = service.review_draft(verifier, draft, request) if draft is not None else None
+# no log row, no output: the editor highlights the verification's findings, so it waits for the record too
+if review is not None and not audit_log.log_shown(
+    engine, user, model_name=ads.MODEL_NAME, action="posting_assistant.verify",
+    model_version=f"{verifier.version}/rules{verifier.rules.version}", input_hash=service.draft_hash(draft, keco_code),
+    output={"decision": review.verdict.decision, "score": review.verdict.score,
+            "rules": list(dict.fromkeys(h.rule_id for h in review.verdict.hits)), "missing": [i.key for i in review.missing]},
+):
+    st.stop()
 edit_col, check_col = st.columns([3, 2], gap="large")
 with edit_col:
     ui.render_editor(review.findings if review is not None else {})
@@ -112,12 +122,6 @@ with check_col:
     if review is None:
         st.error(edit_error)
     else:
-        audit_log.log_shown(engine, user, model_name=ads.MODEL_NAME, action="posting_assistant.verify",
-                            model_version=f"{verifier.version}/rules{verifier.rules.version}",
-                            input_hash=service.draft_hash(draft, keco_code),
-                            output={"decision": review.verdict.decision, "score": review.verdict.score,
-                                    "rules": list(dict.fromkeys(h.rule_id for h in review.verdict.hits)),
-                                    "missing": [i.key for i in review.missing]})
         ui.render_review_summary(review)
         ui.render_checklist(review.checklist)
         with st.expander("검증 상세 (근거 법령·수정 제안)", expanded=bool(review.verdict.hits)):
@@ -132,15 +136,16 @@ with check_col:
         except hiring.InvalidConditions as err:
             st.caption(f"미리보기를 계산할 수 없습니다: {err}")
         else:
-            hiring_ui.log_shown(engine, user, action="posting_assistant.hiring_preview",
-                                model_version=prediction.model_version, input_hash=prediction.input_hash,
-                                output=prediction.audit_output())
-            st.metric("마감 전 채용 확률 (AI 예측)", hiring_ui.format_probability(
-                prediction.probability, prediction.probability_low, prediction.probability_high))
-            for sentence in prediction.factors["sentence"].head(3):
-                st.caption(f"· {sentence}")
-            display.render_ai_notice("AI 예측", f"채용성공 예측모델 v{prediction.model_version}",
-                                     note="조건을 바꿔 보려면 채용 시뮬레이터를 쓰세요.", compact=True)
+            # no log row, no output (the rest of the page stays usable)
+            if hiring_ui.log_shown(engine, user, action="posting_assistant.hiring_preview",
+                                   model_version=prediction.model_version, input_hash=prediction.input_hash,
+                                   output=prediction.audit_output()):
+                st.metric("마감 전 채용 확률 (AI 예측)", hiring_ui.format_probability(
+                    prediction.probability, prediction.probability_low, prediction.probability_high))
+                for sentence in prediction.factors["sentence"].head(3):
+                    st.caption(f"· {sentence}")
+                display.render_ai_notice("AI 예측", f"채용성공 예측모델 v{prediction.model_version}",
+                                         note="조건을 바꿔 보려면 채용 시뮬레이터를 쓰세요.", compact=True)
 
 st.divider()
 st.subheader("3. 저장")

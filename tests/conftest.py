@@ -141,3 +141,29 @@ def copy_world_database(url: str, path: Path, *, empty: tuple[str, ...] = ()) ->
         for table in empty:
             conn.execute(f"DELETE FROM {table}")  # table names are the caller's constants
     return path
+
+
+@pytest.fixture(scope="session")
+def command_audit_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of an empty product database that only receives command run records."""
+    from app.db.repositories.world import ensure_schema
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('command_audit') / 'audit.db'}"
+    engine = make_engine(url)
+    ensure_schema(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _command_audit_database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every file command writes a run record to the configured database and refuses to run without
+    one (``app.cli.runner``): command tests (``*_cli.py``) record into a test database of their own,
+    never into the project's ``data/goyong.db``. A test that sets ``GOYONG_DB_URL`` itself wins."""
+    if not request.node.path.name.endswith("_cli.py"):
+        yield
+        return
+    monkeypatch.setenv("GOYONG_DB_URL", request.getfixturevalue("command_audit_url"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

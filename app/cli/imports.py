@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db.importers.postings import import_postings
@@ -52,6 +54,7 @@ def main_import(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
 
     engine = make_engine(args.db_url)
+    started = dt.datetime.now(dt.UTC)
     try:
         ensure_schema(engine)
         report = _IMPORTERS[args.kind](engine, args.input)
@@ -59,15 +62,33 @@ def main_import(argv: list[str] | None = None) -> int:
         for message in exc.errors:
             print(message, file=sys.stderr)
         print(f"오류 {len(exc.errors)}건: 아무것도 저장하지 않았습니다 ({args.input})", file=sys.stderr)
-        return 2
+        return _recorded(engine, args, started, 2, errors=len(exc.errors))
     except SQLAlchemyError as exc:
         print(f"데이터베이스 오류로 아무것도 저장하지 않았습니다: {exc.__class__.__name__}: {exc}", file=sys.stderr)
-        return 1
+        return _recorded(engine, args, started, 1)
+    else:
+        _print_report(report)
+        return _recorded(engine, args, started, 0, rows=report.rows_written, errors=0)
     finally:
         engine.dispose()
 
-    _print_report(report)
-    return 0
+
+def _recorded(engine: Engine, args: argparse.Namespace, started: dt.datetime, exit_code: int, *, rows: int = 0,
+              errors: int = 0) -> int:
+    """Write the import's run record (``app.services.audit.record_command_run``); ``exit_code``, or 1
+    when it cannot be written. The rows are already committed by then (the importer owns its
+    transaction), so a failed record is reported, not undone."""
+    from app.services import audit
+
+    run = audit.CommandRun(command=f"import {args.kind}", started=started, finished=dt.datetime.now(dt.UTC),
+                           input_sha256=audit.file_sha256(args.input), rows_in=rows, rows_out=rows, errors=errors,
+                           exit_code=exit_code)
+    try:
+        audit.record_command_run(engine, run)
+    except audit.AuditUnavailable as err:
+        print(f"실행 기록(감사 로그)을 남기지 못했습니다: {err.user_message}", file=sys.stderr)
+        return 1
+    return exit_code
 
 
 def _print_report(report: ImportReport) -> None:

@@ -8,7 +8,9 @@ messages, no partial output) holds for each by construction:
    (exit 2, nothing written);
 3. what scores it is loaded (a missing model: exit 1, naming the build command);
 4. the rows are scored and the result is written atomically (a write failure: exit 1);
-5. the input notes and the command's summary (with the AI-output notice) go to stdout.
+5. one run record goes to the audit log (``app.services.audit.record_command_run``; every run,
+   failed ones too; a record that cannot be written fails the run: exit 1, no output file);
+6. the input notes and the command's summary (with the AI-output notice) go to stdout.
 
 A command is a :class:`FileCommand`; :func:`run_file_command` runs it and :func:`run_command_line`
 turns ``argv`` into the parsed arguments and an exit code.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -159,33 +162,116 @@ class FileCommand(Generic[Rows, Scorer]):
     summary: Callable[[pd.DataFrame, Scorer, argparse.Namespace, Rows], Sequence[str]]
 
 
+_COMMAND_NAMES = {"app.cli.hiring": "hiring score", "app.cli.employment": "employment score", "app.cli.verify": "verify"}
+"""Name of each file command in its run record, by the module that defines it."""
+
+
+def _row_count(rows: object) -> int:
+    """Rows a command read: a table, a (table, …) tuple, or any sized collection."""
+    if isinstance(rows, pd.DataFrame):
+        return len(rows)
+    if isinstance(rows, tuple) and rows and isinstance(rows[0], pd.DataFrame):
+        return len(rows[0])
+    try:
+        return len(rows)  # type: ignore[arg-type]
+    except TypeError:
+        return 0
+
+
+class _RunRecord:
+    """The run record of one file command (:func:`app.services.audit.record_command_run`): counts
+    filled in as the run goes, written once when it ends, whatever the exit code."""
+
+    def __init__(self, args: argparse.Namespace, command: FileCommand[Any, Any]) -> None:
+        from app.config import get_settings
+        from app.db.engine import make_engine
+
+        self.args = args
+        self.name = _COMMAND_NAMES.get(command.read.__module__, command.read.__module__.rsplit(".", 1)[-1])
+        self.started = dt.datetime.now(dt.UTC)
+        self.engine = make_engine(getattr(args, "db_url", None) or get_settings().db_url)
+        self.rows_in = self.rows_out = self.errors = 0
+        self.models: dict[str, str] = {}
+        self.written = False
+
+    def finish(self, exit_code: int) -> int:
+        """Write the record; returns ``exit_code``, or 1 after a Korean message when it cannot be written."""
+        from app.services import audit
+
+        self.written = True
+        run = audit.CommandRun(
+            command=self.name, started=self.started, finished=dt.datetime.now(dt.UTC),
+            input_sha256=audit.file_sha256(self.args.input), rows_in=self.rows_in, rows_out=self.rows_out,
+            errors=self.errors, exit_code=exit_code, models=self.models, output_path=str(self.args.output),
+        )
+        try:
+            audit.record_command_run(self.engine, run)
+        except audit.AuditUnavailable as err:
+            print(f"실행 기록(감사 로그)을 남기지 못해 실패로 처리합니다: {err.user_message}", file=sys.stderr)
+            return 1
+        return exit_code
+
+
 def run_file_command(args: argparse.Namespace, command: FileCommand[Any, Any]) -> int:
     """Run one file command on ``args.input`` → ``args.output`` (see the module docstring).
 
+    Every run, failed ones too, writes one run record to the audit log (command, start and finish,
+    input SHA-256, row counts, model versions, exit code, output path; no personal data). The
+    record fails closed: with no database to hold it the command does nothing, and when it cannot
+    be written the command exits 1 and removes the output it had written.
+
     Returns:
         0 on success, 2 on a bad input or output path (nothing written), 1 when the scorer is
-        missing or the output cannot be written.
+        missing, the output cannot be written or the run record cannot be written.
     """
+    from app.services import audit  # here: importing the runner touches neither settings nor a database
+
+    record = _RunRecord(args, command)
+    try:
+        try:
+            audit.prepare_command_audit(record.engine)
+        except audit.AuditUnavailable as err:
+            print(err.user_message, file=sys.stderr)
+            return 1
+        code = _run_recorded(args, command, record)
+    except BaseException:
+        if not record.written:
+            record.finish(1)  # an unexpected failure is a failed run, recorded as one
+        raise
+    finally:
+        record.engine.dispose()
+    return code
+
+
+def _run_recorded(args: argparse.Namespace, command: FileCommand[Any, Any], record: _RunRecord) -> int:
+    from app.services import audit
+
     output: Path = args.output
     problem = check_output_path(output)
     if problem:
         print(problem, file=sys.stderr)
-        return 2
+        return record.finish(2)
     read = command.read(args.input)
+    record.rows_in, record.errors = _row_count(read.rows), len(read.errors)
     if read.errors:
-        return report_input_errors(read.errors, args.input)
+        return record.finish(report_input_errors(read.errors, args.input))
     try:
         scorer = command.load(args)
     except CommandError as err:
         print(err.user_message, file=sys.stderr)
-        return err.exit_code
+        return record.finish(err.exit_code)
     except NotReady as err:
         print(err.user_message, file=sys.stderr)
-        return 1
+        return record.finish(1)
+    record.models = audit.model_versions_of(scorer)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # library warnings are not the user's business
         frame = command.score(read.rows, scorer, args)
     if not write_result(frame, output, read.notes):
+        return record.finish(1)
+    record.rows_out = len(frame)
+    if record.finish(0) != 0:
+        output.unlink(missing_ok=True)  # fail closed: no output without its run record
         return 1
     for line in command.summary(frame, scorer, args, read.rows):
         print(line)

@@ -95,8 +95,9 @@ def test_employer_sees_only_own_postings(hiring_env: str, employer1: int) -> Non
     assert {"waterfall", "scatter"} <= kinds
     # the opened posting was logged once; a rerun showing the same figures writes nothing
     assert _audit_rows(hiring_env, "sim-own", "hiring.predict") == 1
+    assert _audit_rows(hiring_env, "sim-own", "hiring.similar") == 1  # the similar postings shown are logged too
     at.run()
-    assert _audit_rows(hiring_env, "sim-own") == 1
+    assert _audit_rows(hiring_env, "sim-own") == 2
 
 
 @pytest.mark.parametrize("via", ["session_state", "query_param"])

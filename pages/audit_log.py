@@ -1,0 +1,54 @@
+"""AI 감사 로그 (policy staff): every model output shown to a user and every command-line run,
+filtered by KST date range, user, role, action and model, with a CSV export of each.
+
+Opening the page first moves any rows spooled while the database was busy into the table, so the
+export is complete. Inputs are kept only as SHA-256 hashes: the tables hold no personal data.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.exports import csv_bytes
+from app.services import audit
+from components import audit as audit_ui
+from components import auth, display, resources
+
+EXPORT_LIMIT = 50_000
+"""Most rows one table (and its CSV) holds; a narrower filter shows the rest."""
+
+user = auth.require_role("audit_log")
+st.title("AI 감사 로그")
+st.caption("사용자에게 보여 준 AI 출력과 명령줄 채점·검증·가져오기 실행 기록입니다. 입력은 SHA-256 해시로만 남기므로 "
+           "개인정보가 없습니다. 시각은 한국 표준시(KST)입니다.")
+
+engine = resources.engine()
+audit.flush_spool_if_possible(engine)  # rows spooled while the database was busy belong in the export
+waiting = audit.pending_spool_rows(engine)
+if waiting:
+    st.warning(f"데이터베이스가 바빠 임시 보관 중인 기록 {waiting:,}건은 아직 아래 표에 없습니다. 잠시 후 다시 여세요.",
+               icon=":material/hourglass_top:")
+
+flt = audit_ui.select_audit_filter(audit.audit_filter_values(engine), key="audit_log.filter")
+if flt is None:
+    st.stop()
+since, until = audit.kst_day_range(flt.first_day, flt.last_day)
+filters = dict(since=since, until=until, usernames=flt.usernames, roles=flt.roles, actions=flt.actions,
+               model_names=flt.model_names)
+period = f"{flt.first_day:%Y%m%d}-{flt.last_day:%Y%m%d}"
+
+outputs_tab, runs_tab = st.tabs(["AI 출력 기록", "명령 실행 기록"], key="audit_log.tabs")
+with outputs_tab:
+    rows = audit.load_audit_log(engine, EXPORT_LIMIT, command_runs=False, **filters)
+    table = audit.audit_table(rows)
+    if len(rows) >= EXPORT_LIMIT:
+        st.caption(f"최근 {EXPORT_LIMIT:,}건만 담았습니다. 기간이나 조건을 좁히세요.")
+    display.render_table(table, key="audit_log.outputs.table")
+    display.render_download(csv_bytes(table), file_name=f"AI출력_감사로그_{period}.csv", key="audit_log.outputs.csv")
+with runs_tab:
+    runs = audit.load_audit_log(engine, EXPORT_LIMIT, command_runs=True, **filters)
+    run_table = audit.command_runs_table(runs)
+    if len(runs) >= EXPORT_LIMIT:
+        st.caption(f"최근 {EXPORT_LIMIT:,}건만 담았습니다. 기간이나 조건을 좁히세요.")
+    display.render_table(run_table, key="audit_log.runs.table")
+    display.render_download(csv_bytes(run_table), file_name=f"명령실행_감사로그_{period}.csv", key="audit_log.runs.csv")
