@@ -38,7 +38,12 @@ def cmd_world(args: argparse.Namespace) -> int:
     settings = get_settings()
     engine = make_engine(args.db_url or settings.db_url)
     report, bar = _progress_bar("세계 생성")
-    summary = generate_world(engine, size=args.size, seed=args.seed, progress=report)
+    try:
+        summary = generate_world(engine, size=args.size, seed=args.seed, progress=report)
+    except GoyongError as exc:  # e.g. a malformed 주민등록번호 key
+        bar.close()
+        print(exc.user_message, file=sys.stderr)
+        return 1
     bar.close()
     print(f"세계 생성 완료: 크기 {summary.size}, 시드 {summary.seed}, {summary.seconds:.1f}초")
     for table, count in summary.rows.items():
