@@ -312,3 +312,18 @@ def test_an_earlier_database_must_be_built_before_importing(
 
     assert code == 1
     assert "`python -m app build`를 실행한 뒤 다시 가져오세요" in capsys.readouterr().err
+
+
+def test_resident_numbers_inside_free_text_are_stored_masked(engine: Engine, tmp_path: Path) -> None:
+    row = {**SEEKER, "resume_text": "성명 김하늘\n주민등록번호: 900305-2345678\n경력 6년",
+           "cover_letter_text": "제 번호는 9003052345678 입니다"}
+
+    report = _seekers(engine, _csv(tmp_path / "s.csv", [row]))
+
+    with Session(engine) as session:
+        resume, letter = session.execute(select(Seeker.resume_text, Seeker.cover_letter_text)).one()
+    assert resume == "성명 김하늘\n주민등록번호: ******-*******\n경력 6년"
+    assert letter == "제 번호는 ******-******* 입니다"
+    assert "resume_text·cover_letter_text에 주민등록번호로 보이는 값이 1개 행에 있어 가려서(******-*******) 저장했습니다" in (
+        report.warnings
+    )

@@ -18,6 +18,7 @@ from app.db.importers.rows import SEEKER_COLUMNS_OPTIONAL, SEEKER_COLUMNS_REQUIR
 from app.db.migrations import rrn_cipher_for
 from app.db.orm import Seeker, SeekerCertificate
 from app.db.rrn import RrnCipher
+from app.text.pii import find_pii, mask_rrn
 
 SEEKERS = RowFormat("seekers", SeekerRow, SEEKER_COLUMNS_REQUIRED, SEEKER_COLUMNS_OPTIONAL)
 _IN_CLAUSE_BATCH = 500  # keeps IN (...) lists below SQLite's bound-parameter limit
@@ -37,7 +38,8 @@ def import_seekers(
     transaction. Format: ``docs/importing.md``. The file's ``external_id`` must be unique within
     the file; the ``seekers`` table has no column for it, so it is not stored. A 주민등록번호 is
     stored only encrypted, with its keyed hash (:mod:`app.db.rrn`); the same number twice in the
-    file, or once in the file and once in the database, is an error.
+    file, or once in the file and once in the database, is an error. A 주민등록번호 written inside
+    the résumé or cover letter is stored masked (``******-*******``), with a warning.
 
     Args:
         engine: Database with the product schema (``create_schema``).
@@ -64,6 +66,7 @@ def import_seekers(
     first_line_of: dict[str, int] = {}
     rrn_line_of: dict[str, int] = {}  # keyed hash -> first line (never the number itself)
     rrn_rows = 0
+    texts_with_rrn = 0
     ciphers: list[RrnCipher] = []  # the key is looked up at the first number, not for files without
 
     def cipher() -> RrnCipher:
@@ -72,7 +75,9 @@ def import_seekers(
         return ciphers[0]
 
     def observe(line: int, row: SeekerRow, errors: list[str], warnings: list[str]) -> None:
-        nonlocal rrn_rows
+        nonlocal rrn_rows, texts_with_rrn
+        if _rrn_spans(row.resume_text) or _rrn_spans(row.cover_letter_text):
+            texts_with_rrn += 1
         if row.rrn:
             keyed_hash = cipher().keyed_hash(row.rrn)
             if keyed_hash in rrn_line_of:
@@ -105,6 +110,11 @@ def import_seekers(
         warnings.append(
             f"주민등록번호(rrn)가 {rrn_rows}개 행에 있습니다. 법령 근거 없이 처리할 수 없는 정보입니다 "
             "(개인정보보호법 제24조의2): 꼭 필요한 경우가 아니면 rrn 열을 빼고 가져오세요"
+        )
+    if texts_with_rrn:
+        warnings.append(
+            f"resume_text·cover_letter_text에 주민등록번호로 보이는 값이 {texts_with_rrn}개 행에 있어 "
+            "가려서(******-*******) 저장했습니다"
         )
 
     written = certificates = 0
@@ -170,10 +180,22 @@ def _seeker_values(row: SeekerRow, cipher: RrnCipher | None) -> dict[str, Any]:
         "riasec_c": row.riasec_c,
         "benefit_status": row.benefit_status,
         "registered_on": row.registered_on,
-        "resume_text": row.resume_text,
-        "cover_letter_text": row.cover_letter_text,
+        "resume_text": _mask_rrns(row.resume_text),
+        "cover_letter_text": _mask_rrns(row.cover_letter_text),
         "source": "import",
     }
+
+
+def _rrn_spans(text: str) -> list[tuple[int, int]]:
+    return [(span.start, span.end) for span in find_pii(text) if span.kind == "rrn"] if text else []
+
+
+def _mask_rrns(text: str) -> str:
+    """``text`` with every 주민등록번호 in it masked: free text is stored as is otherwise, and a
+    number there would be the plain text the ``rrn`` column's encryption exists to avoid."""
+    for start, end in reversed(_rrn_spans(text)):
+        text = text[:start] + mask_rrn(text[start:end]) + text[end:]
+    return text
 
 
 def _certificate_ids(names: Sequence[str], mapping: Mapping[str, str] | None) -> tuple[list[str], list[str]]:
