@@ -33,6 +33,10 @@ class DuplicateBusinessNumbers(NotReady):
     """``employers`` holds one business number more than once, so it cannot be made unique."""
 
 
+class MalformedStoredRrn(NotReady):
+    """A stored plain 주민등록번호 is not 13 digits, so it cannot be encrypted as a number."""
+
+
 def pending_migrations(engine: Engine) -> tuple[str, ...]:
     """Korean names of the changes the database still needs (empty when it is current)."""
     pending = []
@@ -81,7 +85,8 @@ def migrate_schema(engine: Engine, *, cipher: Callable[[Engine], RrnCipher] = rr
     Raises:
         DuplicateBusinessNumbers: The business-number index cannot be made unique (the
             주민등록번호 encryption before it is kept).
-        RrnKeyError: The configured key is malformed.
+        MalformedStoredRrn: A stored plain value is not a number (nothing changed).
+        RrnKeyError: The configured key is malformed, or the stored tokens need another key.
     """
     done = []
     rrn_cipher = cipher(engine)
@@ -113,6 +118,9 @@ def encrypt_plain_rrns(engine: Engine, cipher: RrnCipher) -> int:
 
     Returns:
         Numbers encrypted (empty cells become NULL and are not counted).
+
+    Raises:
+        MalformedStoredRrn: A stored value is not a number (named by seeker id; nothing changed).
     """
     table = Seeker.__tablename__
     present = _columns(engine, table)
@@ -142,7 +150,13 @@ def encrypt_plain_rrns(engine: Engine, cipher: RrnCipher) -> int:
             rows = []
             for row_id, plain in batch:
                 number = (plain or "").strip()
-                token, keyed_hash = cipher.protect(number) if number else (None, None)
+                try:
+                    token, keyed_hash = cipher.protect(number) if number else (None, None)
+                except ValueError:
+                    raise MalformedStoredRrn(
+                        f"구직자 id {row_id}의 주민등록번호가 형식(숫자 13자리)에 맞지 않아 암호화할 수 없습니다. "
+                        "그 값을 고치거나 비운 뒤 `python -m app build`를 다시 실행하세요. 데이터베이스는 바뀌지 않았습니다"
+                    ) from None
                 rows.append({"row_id": row_id, "token": token, "keyed_hash": keyed_hash})
                 encrypted += token is not None
             conn.execute(store, rows)

@@ -19,7 +19,13 @@ from app.config import Settings, get_settings
 from app.db import migrations
 from app.db.engine import make_engine
 from app.db.fingerprint import compute_fingerprint
-from app.db.migrations import DuplicateBusinessNumbers, migrate_schema, pending_migrations, rrn_cipher_for
+from app.db.migrations import (
+    DuplicateBusinessNumbers,
+    MalformedStoredRrn,
+    migrate_schema,
+    pending_migrations,
+    rrn_cipher_for,
+)
 from app.db.rrn import RrnCipher, RrnKeyError, create_key_file, ensure_rrn_cipher, load_rrn_cipher, new_key_text
 from app.ml import registry
 from tests.conftest import copy_world_database
@@ -268,3 +274,19 @@ def test_world_command_names_a_malformed_key_in_korean(
     err = capsys.readouterr().err
     assert code == 1
     assert "GOYONG_RRN_KEY의 주민등록번호 암호화 키 형식이 올바르지 않습니다" in err and "Traceback" not in err
+
+
+def test_a_malformed_stored_number_stops_the_migration_without_changes(world_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    numbers = _old_release_database(world_url, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE seekers SET rrn = '12345' WHERE id = 7")
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with pytest.raises(MalformedStoredRrn, match="구직자 id 7의 주민등록번호가 형식"):
+            migrate_schema(engine)
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT rrn FROM seekers ORDER BY id")).scalars().all()
+        assert stored == [*numbers[:6], "12345", *numbers[7:]]
+    finally:
+        engine.dispose()
