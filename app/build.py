@@ -1,7 +1,8 @@
 """``python -m app build``: the world (if missing) and every artifact of :data:`app.ml.registry.ARTIFACTS`, then the manifest.
 
 Idempotent: a second run with nothing changed rebuilds nothing. ``--force`` rebuilds the world
-and every artifact.
+and every artifact. An existing database is first brought to the current schema
+(:func:`app.db.migrations.migrate_schema`: 주민등록번호 encrypted in place, unique business numbers).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from app.db.fingerprint import EXCLUDED_TABLES
+from app.db.migrations import migrate_schema
 from app.db.repositories import world as world_repo
 from app.ml import manifest, registry
 from app.services.ads import migrate_stored_rule_sets
@@ -30,6 +32,7 @@ class BuildReport:
     skipped: tuple[str, ...]
     manifest_path: Path
     manifest: dict
+    migrations: tuple[str, ...] = ()
 
 
 def run_build(
@@ -52,7 +55,12 @@ def run_build(
         report: Progress callback (step, fraction).
 
     Returns:
-        A :class:`BuildReport`.
+        A :class:`BuildReport` (``migrations``: Korean lines of the schema changes made).
+
+    Raises:
+        DuplicateBusinessNumbers: An existing database holds a business number twice (Korean
+            message; nothing after the 주민등록번호 encryption is done).
+        RrnKeyError: The configured 주민등록번호 key is malformed or not the data's.
     """
     say = report or (lambda _s, _f: None)
     models_dir = Path(models_dir)
@@ -63,7 +71,11 @@ def run_build(
     migrate_stored_rule_sets(engine)  # saved rule-set versions in the current format
     meta = world_repo.read_world_meta(engine)
     world_generated = False
-    if force or meta.get("size") != size or meta.get("seed") != str(seed) or "fingerprint" not in meta:
+    regenerate = force or meta.get("size") != size or meta.get("seed") != str(seed) or "fingerprint" not in meta
+    # A kept world gets the columns changed by later releases in place (the plain 주민등록번호
+    # column encrypted first); a regenerated one is written in the current schema anyway.
+    migrations = () if regenerate else migrate_schema(engine)
+    if regenerate:
         generate_world(engine, size=size, seed=seed, progress=lambda step, f: say(f"세계 생성: {step}", 0.8 * f))
         world_generated = True
         meta = world_repo.read_world_meta(engine)
@@ -114,4 +126,4 @@ def run_build(
     path = manifest.write_manifest(models_dir, written)
     say("완료", 1.0)
     return BuildReport(world_generated=world_generated, built=tuple(built), skipped=tuple(skipped),
-                       manifest_path=path, manifest=written)
+                       manifest_path=path, manifest=written, migrations=migrations)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +27,14 @@ class Settings(BaseSettings):
         models_dir: Directory holding built artifacts and ``manifest.json``.
         reference_dir: Directory of the committed reference tables (CSV).
         users_file: YAML file with login accounts and bcrypt password hashes.
+        rrn_key: Secret of the 주민등록번호 encryption (``GOYONG_RRN_KEY``): 32 random bytes in
+            URL-safe base64 (``python -c "import secrets, base64;
+            print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"``). Takes precedence
+            over ``rrn_key_file``. See :mod:`app.db.rrn`.
+        log_file: Log of command-line failures (e.g. a database error during an import, found by
+            the log number the command prints; never row values).
+        rrn_key_file: File holding that secret when ``rrn_key`` is unset (git-ignored, mode 600);
+            ``python -m app build`` creates it with a random key when neither exists.
         shared_data_dir: Third-party evaluation data (read by build scripts, tests, benches).
         world_size: Size of the synthetic world that ``python -m app build`` generates.
         world_seed: Seed of that world; the same seed gives the same database.
@@ -59,6 +67,9 @@ class Settings(BaseSettings):
     models_dir: Path = PROJECT_ROOT / "models"
     reference_dir: Path = PROJECT_ROOT / "data" / "reference"
     users_file: Path = PROJECT_ROOT / "config" / "users.yaml"
+    log_file: Path = PROJECT_ROOT / "data" / "goyong.log"
+    rrn_key: SecretStr | None = None
+    rrn_key_file: Path = PROJECT_ROOT / "config" / "rrn.key"
     shared_data_dir: Path = PROJECT_ROOT.parent / "shared" / "data"
     world_size: WorldSize = "demo"
     world_seed: int = 20261123

@@ -25,6 +25,18 @@ hypothesis_settings.register_profile("goyong", derandomize=True, database=None)
 hypothesis_settings.load_profile("goyong")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def rrn_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The 주민등록번호 key of the session (app.db.rrn): a file in a temporary folder, created on
+    first use, so that no test writes the developer's ``config/rrn.key``. Subprocesses inherit it."""
+    path = tmp_path_factory.mktemp("keys") / "rrn.key"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GOYONG_RRN_KEY_FILE", str(path))
+        get_settings.cache_clear()
+        yield path
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def world_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path of a SQLite file holding the small seeded world (built once per test session)."""

@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from app import threads
 from app.config import get_settings
+from app.errors import GoyongError
 
 
 def _progress_bar(description: str) -> tuple[Callable[[str, float], None], tqdm]:
@@ -37,7 +38,12 @@ def cmd_world(args: argparse.Namespace) -> int:
     settings = get_settings()
     engine = make_engine(args.db_url or settings.db_url)
     report, bar = _progress_bar("세계 생성")
-    summary = generate_world(engine, size=args.size, seed=args.seed, progress=report)
+    try:
+        summary = generate_world(engine, size=args.size, seed=args.seed, progress=report)
+    except GoyongError as exc:  # e.g. a malformed 주민등록번호 key
+        bar.close()
+        print(exc.user_message, file=sys.stderr)
+        return 1
     bar.close()
     print(f"세계 생성 완료: 크기 {summary.size}, 시드 {summary.seed}, {summary.seconds:.1f}초")
     for table, count in summary.rows.items():
@@ -57,15 +63,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     engine = make_engine(settings.db_url)
     started = time.perf_counter()
     report, bar = _progress_bar("빌드")
-    result = run_build(
-        engine,
-        settings.models_dir,
-        size=args.size or settings.world_size,
-        seed=args.seed if args.seed is not None else settings.world_seed,
-        force=args.force,
-        report=report,
-    )
+    try:
+        result = run_build(
+            engine,
+            settings.models_dir,
+            size=args.size or settings.world_size,
+            seed=args.seed if args.seed is not None else settings.world_seed,
+            force=args.force,
+            report=report,
+        )
+    except GoyongError as exc:  # e.g. a schema migration that needs the operator first
+        bar.close()
+        print(exc.user_message, file=sys.stderr)
+        return 1
     bar.close()
+    for line in result.migrations:
+        print(f"데이터베이스 변경: {line}")
     _ensure_users()
     print(f"빌드 완료 ({time.perf_counter() - started:.1f}초): 세계 {'새로 생성' if result.world_generated else '기존 유지'}, "
           f"모델 {len(result.built)}개 빌드, {len(result.skipped)}개 최신 상태")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
+import secrets
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -15,6 +17,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.db.importers.postings import import_postings
 from app.db.importers.results import ImportReport, ImportValidationError
 from app.db.importers.seekers import import_seekers
+from app.errors import GoyongError
+
+logger = logging.getLogger(__name__)
 
 _IMPORTERS: Mapping[str, Callable[..., ImportReport]] = MappingProxyType(
     {"postings": import_postings, "seekers": import_seekers}
@@ -33,10 +38,14 @@ def main_import(argv: list[str] | None = None) -> int:
             ``sys.argv[1:]``.
 
     Returns:
-        0 on success, 2 on invalid input or usage (nothing written), 1 on a database failure.
+        0 on success, 2 on invalid input or usage (nothing written), 1 on a database failure or
+        a database that needs ``python -m app build`` first (nothing written). A database failure
+        prints one Korean line with a log number; the details go to the log under that number,
+        never the rows' values.
     """
     # Imported here so that importing this module never touches settings or the database.
     from app.db.engine import make_engine
+    from app.db.migrations import pending_migrations
     from app.db.repositories.world import ensure_schema
 
     args_in = list(sys.argv[1:] if argv is None else argv)
@@ -57,14 +66,30 @@ def main_import(argv: list[str] | None = None) -> int:
     started = dt.datetime.now(dt.UTC)
     try:
         ensure_schema(engine)
+        pending = pending_migrations(engine)
+        if pending:
+            print(
+                f"데이터베이스를 먼저 최신 형식으로 바꿔야 합니다 ({', '.join(pending)}): "
+                "`python -m app build`를 실행한 뒤 다시 가져오세요. 아무것도 저장하지 않았습니다",
+                file=sys.stderr,
+            )
+            return _recorded(engine, args, started, 1)
         report = _IMPORTERS[args.kind](engine, args.input)
     except ImportValidationError as exc:
         for message in exc.errors:
             print(message, file=sys.stderr)
         print(f"오류 {len(exc.errors)}건: 아무것도 저장하지 않았습니다 ({args.input})", file=sys.stderr)
         return _recorded(engine, args, started, 2, errors=len(exc.errors))
+    except GoyongError as exc:  # e.g. the 주민등록번호 key is missing or not the database's
+        print(f"{exc.user_message} (아무것도 저장하지 않았습니다)", file=sys.stderr)
+        return _recorded(engine, args, started, 1)
     except SQLAlchemyError as exc:
-        print(f"데이터베이스 오류로 아무것도 저장하지 않았습니다: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        log_id = _log_database_error(exc, args.kind)
+        print(
+            f"데이터베이스 오류로 아무것도 저장하지 않았습니다 (로그 번호 {log_id}). "
+            "관리자에게 이 번호를 알려 주세요",
+            file=sys.stderr,
+        )
         return _recorded(engine, args, started, 1)
     else:
         _print_report(report)
@@ -100,3 +125,40 @@ def _print_report(report: ImportReport) -> None:
             print(f"  - {message}")
         if len(report.warnings) > _MAX_WARNINGS_PRINTED:
             print(f"  … 외 {len(report.warnings) - _MAX_WARNINGS_PRINTED}건")
+
+
+def _log_database_error(exc: SQLAlchemyError, kind: str) -> str:
+    """Log a failed import under a fresh number and return the number.
+
+    Only the kinds of error and the SQL text go to the log: not ``str(exc)``, whose driver message
+    can quote a row (PostgreSQL's "Failing row contains (…)", a rejected value), and not the
+    bound parameters (the engine hides them as well).
+    """
+    log_id = secrets.token_hex(4)
+    original = getattr(exc, "orig", None)
+    statement = " ".join(str(getattr(exc, "statement", "") or "").split())[:500]
+    _log_to_file()
+    logger.error(
+        "import %s failed [log %s]: %s (driver %s, sqlstate %s) during: %s",
+        kind, log_id, type(exc).__name__, type(original).__name__ if original is not None else "-",
+        getattr(original, "sqlstate", None) or getattr(original, "pgcode", None) or "-", statement or "-",
+    )
+    return log_id
+
+
+def _log_to_file() -> None:
+    """Send this module's log to the settings' log file, not to the console (one handler, moved
+    when the settings name another file)."""
+    from app.config import get_settings
+
+    path = get_settings().log_file.resolve()
+    current = [h for h in logger.handlers if isinstance(h, logging.FileHandler)]
+    if any(h.baseFilename == str(path) for h in current):
+        return
+    for handler in current:
+        logger.removeHandler(handler)
+        handler.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logger.addHandler(handler)

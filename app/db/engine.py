@@ -15,6 +15,10 @@ def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
     SQLite gets foreign keys switched on and WAL journalling so that the Streamlit server can read
     while a build writes. Other backends (PostgreSQL) use SQLAlchemy defaults.
 
+    Every engine hides bound parameters from its error messages and logs (``hide_parameters``):
+    they are the rows being written (names, contacts, 주민등록번호 tokens), and an error text
+    ends up on a console or in a log.
+
     Args:
         url: Any SQLAlchemy URL; ``None`` means ``get_settings().db_url``.
         echo: Log SQL statements (debugging only).
@@ -24,7 +28,9 @@ def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
     """
     url = url or get_settings().db_url
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url, echo=echo, hide_parameters=True, connect_args={"check_same_thread": False}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # DBAPI types
@@ -35,7 +41,7 @@ def make_engine(url: str | None = None, *, echo: bool = False) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
 
 
 @lru_cache(maxsize=4)

@@ -33,6 +33,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from app.db.rrn import HMAC_CHARS, TOKEN_MAX_CHARS
+
 
 class Base(DeclarativeBase):
     """Declarative base of every product table."""
@@ -48,7 +50,8 @@ class Employer(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    business_no: Mapped[str] = mapped_column(String(12), index=True)  # XXX-XX-XXXXX, check digit valid
+    # XXX-XX-XXXXX, check digit valid; one firm per number (imports match firms on it)
+    business_no: Mapped[str] = mapped_column(String(12), index=True, unique=True)
     industry_code: Mapped[str] = mapped_column(String(2), index=True)  # KSIC 대분류 letter
     size_code: Mapped[str] = mapped_column(String(4))  # firm_sizes.code
     workers: Mapped[int] = mapped_column(Integer)
@@ -119,13 +122,19 @@ class PostingOutcome(Base):
 
 
 class Seeker(Base):
-    """A registered job seeker (구직자). Holds personal data: mask before any display or export."""
+    """A registered job seeker (구직자). Holds personal data: mask before any display or export.
+
+    The 주민등록번호 is never stored as such (개인정보 보호법 제24조의2): ``rrn_encrypted`` holds
+    its AES-GCM token and ``rrn_hmac`` its keyed hash (:mod:`app.db.rrn`); both are NULL when the
+    number is not known.
+    """
 
     __tablename__ = "seekers"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
-    rrn: Mapped[str] = mapped_column(String(14))
+    rrn_encrypted: Mapped[str | None] = mapped_column(String(TOKEN_MAX_CHARS), nullable=True)
+    rrn_hmac: Mapped[str | None] = mapped_column(String(HMAC_CHARS), nullable=True, index=True)
     phone: Mapped[str] = mapped_column(String(20))
     email: Mapped[str] = mapped_column(String(80))
     address: Mapped[str] = mapped_column(String(200))

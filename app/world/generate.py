@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from app.db.fingerprint import compute_fingerprint
 from app.db.repositories.bulk import insert_frame, insert_rows
 from app.db.repositories.world import reset_schema
+from app.db.rrn import RrnCipher, ensure_rrn_cipher
 from app.reference.tables import Reference, load_reference
 from app.world import activity, identity, outcomes, params, population, text, violations
 
@@ -102,9 +103,11 @@ def generate_world(
 
     Raises:
         ValueError: For an unknown size.
+        RrnKeyError: The configured 주민등록번호 key is malformed (a missing one is created).
     """
     if size not in params.SIZES:
         raise ValueError(f"알 수 없는 세계 크기입니다: {size} (small, demo, large 중 하나)")
+    cipher = ensure_rrn_cipher()  # before any work: the seekers' numbers are stored encrypted
     started = time.perf_counter()
     cfg = params.SIZES[size]
     ref = reference or load_reference()
@@ -158,7 +161,7 @@ def generate_world(
     rows["truth_postings"] = _write(engine, "truth_postings", truth_postings, chunk)
 
     report("데이터베이스 기록: 구직자", 0.62)
-    rows["seekers"] = _write_seekers(engine, ref, seekers, occ_text, chunk, rng["text_seekers"], report)
+    rows["seekers"] = _write_seekers(engine, ref, seekers, occ_text, chunk, rng["text_seekers"], cipher, report)
     rows["seeker_certificates"] = _write(engine, "seeker_certificates", _certificate_rows(seekers), chunk)
     rows["seeker_services"] = _write(engine, "seeker_services", _service_rows(seekers, services, enrolments), chunk, date_cols=("started_on",)
     )
@@ -327,9 +330,15 @@ def _write_seekers(
     occ_text: dict[str, text.OccupationText],
     chunk: int,
     rng: np.random.Generator,
+    cipher: RrnCipher,
     report: ProgressCallback,
 ) -> int:
-    """Compose identities, résumés and cover letters chunk by chunk and write them (bounded memory)."""
+    """Compose identities, résumés and cover letters chunk by chunk and write them (bounded memory).
+
+    The 주민등록번호 goes into the résumé text as composed (the masking work needs it there) but into
+    its column only encrypted, with its keyed hash (:mod:`app.db.rrn`); the nonces come from the
+    operating system, not from ``rng``, so the world stays the same for a seed.
+    """
     region_names = ref.regions.set_index("code")["name"].to_dict()
     cert_names = ref.certificates.set_index("certificate_id")["name"].to_dict()
     columns = ["id", "age", "sex", "disability", "education", "major", "region_code", "career_years", "last_keco",
@@ -339,7 +348,7 @@ def _write_seekers(
     for start in range(0, len(seekers), chunk):
         part = seekers.iloc[start : start + chunk][columns].copy()
         births = _as_dates(part["birth_date"].to_numpy())
-        names, rrns, phones, emails, addresses, resumes, letters = [], [], [], [], [], [], []
+        names, tokens, hashes, phones, emails, addresses, resumes, letters = [], [], [], [], [], [], [], []
         for row, birth in zip(part.itertuples(index=False), births, strict=True):
             name = identity.make_person_name(rng, row.sex)
             rrn = identity.make_rrn(rng, birth, row.sex)
@@ -356,13 +365,15 @@ def _write_seekers(
                 skills=tuple(_split(row.skills)), benefit_status=bool(row.benefit_status),
             )
             names.append(name)
-            rrns.append(rrn)
+            token, keyed_hash = cipher.protect(rrn)
+            tokens.append(token)
+            hashes.append(keyed_hash)
             phones.append(phone)
             emails.append(email)
             addresses.append(address)
             resumes.append(text.compose_resume(rng, facts))
             letters.append(text.compose_cover_letter(rng, facts))
-        part = part.assign(name=names, rrn=rrns, phone=phones, email=emails, address=addresses, resume_text=resumes,
+        part = part.assign(name=names, rrn_encrypted=tokens, rrn_hmac=hashes, phone=phones, email=emails, address=addresses, resume_text=resumes,
                            cover_letter_text=letters, birth_date=births, source="world").drop(columns=["certificate_ids"])
         part["last_keco"] = part["last_keco"].where(part["last_keco"].notna(), None)
         written += _write(engine, "seekers", part, chunk, date_cols=("registered_on",))

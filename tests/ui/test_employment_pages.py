@@ -24,6 +24,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from app.config import get_settings
+from app.db.rrn import load_rrn_cipher
 from app.text.korean import format_manwon
 from tests.ui.helpers import (
     TIMEOUT,
@@ -71,10 +72,10 @@ def _audit_rows(url: str, username: str, action: str) -> int:
 
 
 def _seeker_pii(url: str, seeker_id: int) -> dict[str, Any]:
-    (name, rrn, phone, email, address, birth), = _rows(
-        url, "select name, rrn, phone, email, address, birth_date from seekers where id=:i", i=seeker_id
+    (name, token, phone, email, address, birth), = _rows(
+        url, "select name, rrn_encrypted, phone, email, address, birth_date from seekers where id=:i", i=seeker_id
     )
-    return {"name": name, "rrn": rrn, "phone": phone, "email": email, "address": address, "birth_date": str(birth)}
+    return {"name": name, "rrn": load_rrn_cipher().decrypt(token), "phone": phone, "email": email, "address": address, "birth_date": str(birth)}
 
 
 def _metric(at: AppTest, label: str) -> str:

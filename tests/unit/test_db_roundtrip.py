@@ -57,7 +57,7 @@ def _rows() -> list[DeclarativeBase]:
     )
     outcome = PostingOutcome(posting_id=1, n_applications=7, filled=True, filled_30d=False, days_to_fill=None)
     seeker = Seeker(
-        id=1, name="김하늘", rrn="", phone="010-1234-5678", email="haneul@example.com", address=KOREAN,
+        id=1, name="김하늘", rrn_encrypted="g1:0a1b2c3d:token", rrn_hmac="0" * 64, phone="010-1234-5678", email="haneul@example.com", address=KOREAN,
         birth_date=dt.date(1990, 3, 5), age=34, sex="F", disability=True, education="대졸", major="컴퓨터공학",
         region_code="11", career_years=6.25, last_keco=None, desired_keco="133", desired_wage=3_500_000,
         desired_region_code="41", region_flexible=False, skills="Python;SQL", riasec_r=1.0, riasec_i=4.75,

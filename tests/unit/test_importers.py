@@ -26,6 +26,7 @@ from app.db.importers import (
     monthly_wage_krw,
 )
 from app.db.orm import Employer, Posting, Seeker, SeekerCertificate, create_schema
+from app.db.rrn import load_rrn_cipher
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 POSTINGS_VALID = FIXTURES / "import_postings_valid.csv"
@@ -188,7 +189,7 @@ def test_each_bad_posting_row_has_its_line_numbered_korean_message(engine: Engin
     assert errors == (
         "4행: business_no 값 '214-86-12342'의 검증번호(마지막 자리)가 맞지 않습니다",
         "5행: wage_type 값 'weekly'는 허용되지 않습니다 (hourly, daily, monthly, annual)",
-        "6행: weekly_hours 값 '70'는 0 초과 68 이하여야 합니다",
+        "6행: weekly_hours 값 '70'는 1 이상 68 이하여야 합니다",
         "7행: close_date(2025-03-01)가 open_date(2025-03-10)보다 앞섭니다 (마감일 ≥ 게시일)",
         "8행: region_code 값 '99'는 시도 코드표에 없습니다 (예: 11 서울, 26 부산, 41 경기)",
         "9행: keco_code 값 '999'는 KECO 소분류 코드표에 없습니다",
@@ -393,7 +394,11 @@ def test_valid_seekers_import(engine: Engine) -> None:
     assert kim.birth_date == dt.date(1990, 3, 5) and kim.registered_on == dt.date(2025, 2, 10)
     assert kim.age == 34  # birthday (3-05) falls after registration (2-10)
     assert kim.sex == "F" and kim.benefit_status is True and kim.disability is False
-    assert kim.rrn == "900305-2345678" and kim.phone == "010-1234-5678" and kim.email == "haneul@example.com"
+    assert kim.phone == "010-1234-5678" and kim.email == "haneul@example.com"
+    # the 주민등록번호 is stored only as a token and a keyed hash (app.db.rrn), never as such
+    assert "900305" not in kim.rrn_encrypted and len(kim.rrn_hmac) == 64
+    assert load_rrn_cipher().decrypt(kim.rrn_encrypted) == "900305-2345678"
+    assert kim.rrn_hmac == load_rrn_cipher().keyed_hash("9003052345678")
     assert kim.skills == "Python;SQL"  # trimmed, repeat dropped
     assert kim.resume_text == "웹 서비스 백엔드 개발 6년\n결제 시스템 운영"
     assert (kim.riasec_r, kim.riasec_i, kim.riasec_c) == (2.0, 4.5, 5.0)
@@ -401,7 +406,7 @@ def test_valid_seekers_import(engine: Engine) -> None:
     park = seekers["박민준"]
     assert park.sex == "M"  # "m" normalised
     assert park.benefit_status is False and park.disability is True and park.career_years == 1.5
-    assert park.rrn == "" and park.email == ""
+    assert park.rrn_encrypted is None and park.rrn_hmac is None and park.email == ""
     assert (park.riasec_r, park.riasec_i, park.riasec_a, park.riasec_s, park.riasec_e, park.riasec_c) == (3.0,) * 6
     lee = seekers["이서연"]
     assert lee.education == "중졸이하" and lee.last_keco is None and lee.benefit_status is True

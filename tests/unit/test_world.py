@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from app.db.engine import make_engine
+from app.db.rrn import load_rrn_cipher
 from app.labour import hourly_equivalent
 from app.reference.identifiers import business_no_is_valid, rrn_check_digit_ok
 from app.reference.tables import load_reference
@@ -76,7 +77,9 @@ def test_business_numbers_have_valid_check_digits_and_are_unique(small_world) ->
 
 def test_resident_numbers_are_well_formed_and_match_birth_date(small_world) -> None:
     engine, _ = small_world
-    seekers = _frame(engine, "SELECT rrn, birth_date, sex FROM seekers")
+    seekers = _frame(engine, "SELECT rrn_encrypted, birth_date, sex FROM seekers")
+    cipher = load_rrn_cipher()
+    seekers["rrn"] = seekers["rrn_encrypted"].map(cipher.decrypt)
     assert seekers["rrn"].str.fullmatch(r"\d{6}-[1-4]\d{6}").all()
     assert seekers["rrn"].map(rrn_check_digit_ok).all()
     birth = pd.to_datetime(seekers["birth_date"])

@@ -20,6 +20,7 @@ from pydantic import BeforeValidator, ValidationInfo
 from pydantic_core import PydanticCustomError
 from sqlalchemy.orm import InstrumentedAttribute
 
+from app import bounds
 from app.db.orm import Employer, Posting, Seeker, SeekerCertificate
 from app.reference.identifiers import business_no_is_valid
 
@@ -75,8 +76,14 @@ def show(value: object, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def parse_int(value: object, *, minimum: int | None = None, exclusive: bool = False) -> int:
-    """An integer cell: ``2500000``, ``2,500,000`` or spreadsheet style ``3.0``."""
+def parse_int(
+    value: object, *, minimum: int | None = None, exclusive: bool = False, maximum: int | None = None
+) -> int:
+    """An integer cell: ``2500000``, ``2,500,000`` or spreadsheet style ``3.0``, within bounds.
+
+    ``1e15`` reads as a whole number and then fails ``maximum``; ``inf`` and ``nan`` are not
+    integers. Every case is a Korean reason, never an overflow further down.
+    """
     text = str(value).replace(",", "").strip()
     try:
         number = int(text)
@@ -92,6 +99,8 @@ def parse_int(value: object, *, minimum: int | None = None, exclusive: bool = Fa
     if minimum is not None and (number <= minimum if exclusive else number < minimum):
         bound = f"{minimum:,}보다 커야" if exclusive else f"{minimum:,} 이상이어야"
         raise invalid(f"값 '{show(value)}'는 {bound} 합니다")
+    if maximum is not None and number > maximum:
+        raise invalid(f"값 '{show(value)}'는 {maximum:,} 이하여야 합니다")
     return number
 
 
@@ -205,6 +214,14 @@ def check_length(value: object, info: ValidationInfo) -> str:
     return text
 
 
+def check_long_text(value: object) -> str:
+    """Free text (duties, résumé …) of at most :data:`app.bounds.MAX_TEXT_CHARS` characters."""
+    text = str(value)
+    if len(text) > bounds.MAX_TEXT_CHARS:
+        raise invalid(f"값이 너무 깁니다 ({len(text):,}자, 최대 {bounds.MAX_TEXT_CHARS:,}자)")
+    return text
+
+
 def parse_industry(value: object) -> str:
     """A KSIC 대분류 letter ``A``–``U`` (lower case accepted)."""
     text = str(value).strip().upper()
@@ -250,6 +267,7 @@ def choice(allowed: tuple[str, ...], *, upper: bool = False) -> Any:
 
 
 Text = Annotated[str, BeforeValidator(check_length)]
+LongText = Annotated[str, BeforeValidator(check_long_text)]
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 Flag = Annotated[bool, BeforeValidator(parse_bool)]
 Items = Annotated[tuple[str, ...], BeforeValidator(split_list)]
@@ -259,9 +277,12 @@ RegionCode = Annotated[str, BeforeValidator(check_region)]
 KecoCode = Annotated[str, BeforeValidator(check_keco)]
 OptionalKecoCode = Annotated[str | None, BeforeValidator(check_keco)]  # checked before the union
 WelfareCodes = Annotated[tuple[str, ...], BeforeValidator(parse_welfare_codes)]
-WonAmount = Annotated[int, BeforeValidator(partial(parse_int, minimum=0, exclusive=True))]
-Count = Annotated[int, BeforeValidator(partial(parse_int, minimum=0))]
-Headcount = Annotated[int, BeforeValidator(partial(parse_int, minimum=1))]
+# Numbers are bounded by app.bounds, the limits the hiring simulator applies too.
+WonAmount = Annotated[
+    int, BeforeValidator(partial(parse_int, minimum=0, exclusive=True, maximum=bounds.MAX_WAGE_AMOUNT_KRW))
+]
+CareerRequirement = Annotated[int, BeforeValidator(partial(parse_int, minimum=0, maximum=bounds.MAX_MIN_CAREER_YEARS))]
+Headcount = Annotated[int, BeforeValidator(partial(parse_int, minimum=1, maximum=bounds.MAX_HEADCOUNT))]
 RiasecScore = Annotated[float, BeforeValidator(partial(parse_float, low=1, high=5))]
 Rrn = Annotated[str, BeforeValidator(parse_rrn)]
 Phone = Annotated[str, BeforeValidator(parse_phone)]

@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from app.bounds import has_control_characters
 from app.db.importers.csv_reader import FileProblem, batched, file_stamp, read_cells
 from app.db.importers.fields import INVALID, show
 from app.db.importers.results import ImportValidationError
@@ -120,11 +121,23 @@ def _parsed_chunks(
     for chunk in batched(cells, CHUNK_ROWS):
         parsed: list[tuple[int, RowT]] = []
         for line, data in chunk:
+            controlled = [column for column, cell in data.items() if has_control_characters(cell)]
+            if controlled:
+                errors.extend(_control_character_error(line, column) for column in controlled)
+                continue
             try:
                 parsed.append((line, fmt.model.model_validate(data, context=dict(context))))
             except ValidationError as exc:
                 errors.extend(_korean_errors(line, exc))
         yield parsed
+
+
+def _control_character_error(line: int, column: str) -> str:
+    # The cell is not echoed: it may be personal data, and its control characters would garble the console.
+    return (
+        f"{line}행: {column} 값에 제어 문자(NUL 등)가 있습니다. 탭과 줄바꿈 말고는 넣을 수 없습니다 "
+        "(다른 프로그램에서 내보낸 파일이면 텍스트로 다시 저장하세요)"
+    )
 
 
 def _korean_errors(line: int, exc: ValidationError) -> list[str]:

@@ -10,13 +10,14 @@ from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import labour
+from app import bounds, labour
 from app.db.importers.codes import resolve_codes
 from app.db.importers.fields import show
 from app.db.importers.passes import RowFormat, valid_chunks, validate_file
-from app.db.importers.results import ImportReport
+from app.db.importers.results import ImportReport, ImportValidationError
 from app.db.importers.rows import POSTING_COLUMNS_OPTIONAL, POSTING_COLUMNS_REQUIRED, PostingRow
 from app.db.importers.wages import load_minimum_wage_screen
 from app.db.orm import Employer, Posting
@@ -96,6 +97,12 @@ def import_postings(
             not_compared += 1
         elif (message := minimum_wages.warning(line, row)) is not None:
             warnings.append(message)
+        body_chars = len(_posting_body(row, _conditions_text(row)))
+        if body_chars > bounds.MAX_TEXT_CHARS:
+            errors.append(
+                f"{line}행: 공고 본문(duties·requirements·preferred·benefits와 근무 조건)이 {body_chars:,}자로 "
+                f"최대 {bounds.MAX_TEXT_CHARS:,}자를 넘습니다"
+            )
         if row.weekly_hours > labour.MAX_WEEKLY_HOURS:
             warnings.append(
                 f"{line}행: 주 {row.weekly_hours:g}시간은 법정 상한 주 {labour.MAX_WEEKLY_HOURS:g}시간을 넘습니다"
@@ -108,12 +115,19 @@ def import_postings(
         warnings.append(minimum_wages.not_compared_note(not_compared))
 
     written = 0
-    with Session(engine) as session, session.begin():
-        employer_ids, created = _ensure_employers(session, employers, warnings)
-        for chunk in valid_chunks(path, POSTINGS, context, scan):
-            values = [_posting_values(row, employer_ids[row.business_no]) for _, row in chunk]
-            session.execute(insert(Posting), values)
-            written += len(values)
+    try:
+        with Session(engine) as session, session.begin():
+            employer_ids, created = _ensure_employers(session, employers, warnings)
+            for chunk in valid_chunks(path, POSTINGS, context, scan):
+                values = [_posting_values(row, employer_ids[row.business_no]) for _, row in chunk]
+                session.execute(insert(Posting), values)
+                written += len(values)
+    except IntegrityError:
+        # The only constraint a validated file can still break: another import registered one of
+        # the file's firms (employers.business_no is unique) between the lookup and the insert.
+        raise ImportValidationError(POSTINGS.table, path, [
+            "가져오는 동안 다른 작업이 같은 사업자등록번호의 기업을 등록했습니다. 다시 가져오세요 (아무것도 저장하지 않았습니다)"
+        ]) from None
     return ImportReport(POSTINGS.table, written, tuple(warnings), MappingProxyType({"employers": created}))
 
 
@@ -129,10 +143,12 @@ def _posting_body(row: PostingRow, conditions: str) -> str:
     return "\n\n".join(f"[{heading}]\n{text}" for heading, text in sections if text)
 
 
+def _conditions_text(row: PostingRow) -> str:
+    return f"{labour.WAGE_TYPE_LABELS[row.wage_type]} {row.wage_amount:,}원, 주 {row.weekly_hours:g}시간, {row.employment_type}"
+
+
 def _posting_values(row: PostingRow, employer_id: int) -> dict[str, Any]:
-    conditions = (
-        f"{labour.WAGE_TYPE_LABELS[row.wage_type]} {row.wage_amount:,}원, 주 {row.weekly_hours:g}시간, {row.employment_type}"
-    )
+    conditions = _conditions_text(row)
     return {
         "employer_id": employer_id,
         "keco_code": row.keco_code,
@@ -179,9 +195,7 @@ def _ensure_employers(
             .order_by(Employer.id)
         )
         for business_no, employer_id, name in session.execute(stmt):
-            if business_no in ids:
-                continue  # the schema does not make business_no unique; the oldest row wins
-            ids[business_no] = employer_id
+            ids[business_no] = employer_id  # business_no is unique: at most one row each
             wanted = seen[business_no]
             if name != wanted.name:
                 warnings.append(

@@ -17,11 +17,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
-from app import labour
+from app import bounds, labour
 from app.db.importers import fields
 from app.db.importers.fields import (
     BusinessNo,
-    Count,
+    CareerRequirement,
     Date,
     Email,
     Flag,
@@ -29,6 +29,7 @@ from app.db.importers.fields import (
     IndustryCode,
     Items,
     KecoCode,
+    LongText,
     OptionalKecoCode,
     Phone,
     RegionCode,
@@ -59,7 +60,7 @@ SEEKER_COLUMNS_OPTIONAL: tuple[str, ...] = (
     "cover_letter_text", "riasec_r", "riasec_i", "riasec_a", "riasec_s", "riasec_e", "riasec_c",
 )
 
-MAX_WEEKLY_HOURS = 68  # hard limit of the format: anything above is a data error, not a posting
+MAX_WEEKLY_HOURS = bounds.MAX_WEEKLY_HOURS  # hard limit: anything above is a data error, not a posting
 # Above labour.MAX_WEEKLY_HOURS (52 = 40 h + 12 h overtime) the importer only warns.
 
 SEXES: tuple[str, ...] = ("M", "F")
@@ -77,9 +78,9 @@ PostingEducation = choice(EDUCATION_LEVELS)
 SeekerEducation = choice(SEEKER_EDUCATION)
 Sex = choice(SEXES, upper=True)
 WeeklyHours = Annotated[
-    float, BeforeValidator(partial(fields.parse_float, low=0, high=MAX_WEEKLY_HOURS, low_exclusive=True))
+    float, BeforeValidator(partial(fields.parse_float, low=bounds.MIN_WEEKLY_HOURS, high=MAX_WEEKLY_HOURS))
 ]
-CareerYears = Annotated[float, BeforeValidator(partial(fields.parse_float, low=0, high=90))]
+CareerYears = Annotated[float, BeforeValidator(partial(fields.parse_float, low=0, high=bounds.MAX_CAREER_YEARS))]
 
 
 class PostingRow(BaseModel):
@@ -97,28 +98,36 @@ class PostingRow(BaseModel):
     region_code: RegionCode
     keco_code: KecoCode
     title: Text
-    duties: str
-    requirements: str
+    duties: LongText
+    requirements: LongText
     wage_type: WageType
     wage_amount: WonAmount
     weekly_hours: WeeklyHours
     employment_type: EmploymentType
     career: Career
-    min_career_years: Count = 0
+    min_career_years: CareerRequirement = 0
     education: PostingEducation
     open_date: Date
     close_date: Date
-    preferred: str = ""
-    benefits: str = ""
+    preferred: LongText = ""
+    benefits: LongText = ""
     welfare_codes: WelfareCodes = ()
     headcount: Headcount = 1
     contact: Text = ""
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> PostingRow:
+    def _consistent(self) -> PostingRow:
         if self.close_date < self.open_date:
             raise fields.invalid(
                 f"close_date({self.close_date})가 open_date({self.open_date})보다 앞섭니다 (마감일 ≥ 게시일)"
+            )
+        hourly = float(labour.hourly_equivalent(self.wage_type, self.wage_amount, self.weekly_hours))
+        monthly = float(labour.monthly_equivalent(self.wage_type, self.wage_amount, self.weekly_hours))
+        problem = bounds.wage_problem(hourly, monthly)
+        if problem is not None:
+            raise fields.invalid(
+                f"wage_amount {labour.WAGE_TYPE_LABELS[self.wage_type]} {self.wage_amount:,}원(주 {self.weekly_hours:g}시간)은 "
+                f"{problem}. 임금 형태와 금액을 확인하세요"
             )
         return self
 
@@ -155,8 +164,8 @@ class SeekerRow(BaseModel):
     last_keco: OptionalKecoCode = None
     certificates: Items = ()
     skills: Items = ()
-    resume_text: str = ""
-    cover_letter_text: str = ""
+    resume_text: LongText = ""
+    cover_letter_text: LongText = ""
     riasec_r: RiasecScore = 3.0
     riasec_i: RiasecScore = 3.0
     riasec_a: RiasecScore = 3.0
@@ -173,6 +182,9 @@ class SeekerRow(BaseModel):
         age = self.age
         if not 15 <= age <= 99:
             raise fields.invalid(f"등록일 기준 나이가 {age}세입니다 (15~99세만 구직 등록 가능)")
+        problem = bounds.monthly_wage_problem(self.desired_wage)
+        if problem is not None:
+            raise fields.invalid(f"desired_wage 월 {self.desired_wage:,}원은 {problem}. 금액 단위(원)를 확인하세요")
         if self.career_years > age - 15:
             raise fields.invalid(
                 f"career_years({self.career_years:g})가 나이({age}세)−15 = {age - 15}년보다 큽니다"

@@ -1,6 +1,6 @@
 """Job-seeker queries that never select a direct identifier.
 
-``seekers`` holds personal data (name, RRN, phone, e-mail, address, birth date, résumé and cover
+``seekers`` holds personal data (name, RRN (encrypted), phone, e-mail, address, birth date, résumé and cover
 letter). Nothing here selects those columns: the explorer shows pseudonymous rows (internal id,
 age, sex, education, region, wishes, outcome) and the overview only counts.
 """
@@ -49,7 +49,8 @@ SEEKER_COLUMNS: tuple[str, ...] = (
 """The only seeker columns that ever leave the database through this module."""
 
 IDENTIFYING_COLUMNS: frozenset[str] = frozenset(
-    {"name", "rrn", "phone", "email", "address", "birth_date", "resume_text", "cover_letter_text"}
+    {"name", "rrn", "rrn_encrypted", "rrn_hmac", "phone", "email", "address", "birth_date", "resume_text",
+     "cover_letter_text"}
 )
 """Direct identifiers and free text that must never be selected (a unit test checks this)."""
 

@@ -27,15 +27,15 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
-from app import labour
+from app import bounds, labour
 from app.errors import AccessDenied, InvalidInput
 from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, FULL_TIME_TYPES
 from app.reference.tables import load_reference
 from app.text.korean import format_wage, josa
 
-MAX_WEEKLY_HOURS_INPUT = 68.0
+MAX_WEEKLY_HOURS_INPUT = bounds.MAX_WEEKLY_HOURS
 """Upper limit of the input (the pre-2018 statutory maximum); above 52 h is accepted but unlawful."""
-MAX_BODY_CHARS = 20_000
+MAX_BODY_CHARS = bounds.MAX_TEXT_CHARS
 N_SECTIONS = 8  # company_intro, duties, requirements, preferred, conditions, benefits, process, documents
 """Employment types that are full-time jobs (시간제 is the part-time type)."""
 
@@ -115,8 +115,11 @@ def _int_in(field: str, low: int, high: int, unit: str):
 
 def _hours(value: object) -> float:
     number = _number("weekly_hours", value)
-    if not 1.0 <= number <= MAX_WEEKLY_HOURS_INPUT:
-        raise _bad("weekly_hours", f"주당 근로시간은 1~{MAX_WEEKLY_HOURS_INPUT:g}시간이어야 합니다 (입력값: {_shown(value)})")
+    if not bounds.MIN_WEEKLY_HOURS <= number <= MAX_WEEKLY_HOURS_INPUT:
+        raise _bad(
+            "weekly_hours",
+            f"주당 근로시간은 {bounds.MIN_WEEKLY_HOURS:g}~{MAX_WEEKLY_HOURS_INPUT:g}시간이어야 합니다 (입력값: {_shown(value)})",
+        )
     return number
 
 
@@ -181,11 +184,11 @@ class _ConditionsInput(BaseModel):
     region_code: Annotated[str, _code("region_code", 2)]
     size_code: Annotated[str, BeforeValidator(_size)]
     wage_type: Annotated[str, _choice("wage_type", labour.WAGE_TYPES)]
-    wage_amount: Annotated[int, _int_in("wage_amount", 1, 2_000_000_000, "원")]
+    wage_amount: Annotated[int, _int_in("wage_amount", 1, bounds.MAX_WAGE_AMOUNT_KRW, "원")]
     weekly_hours: Annotated[float, BeforeValidator(_hours)]
     employment_type: Annotated[str, _choice("employment_type", EMPLOYMENT_TYPES)]
     career: Annotated[str, _choice("career", CAREER_LEVELS)]
-    min_career_years: Annotated[int, _int_in("min_career_years", 0, 30, "년")] = 0
+    min_career_years: Annotated[int, _int_in("min_career_years", 0, bounds.MAX_MIN_CAREER_YEARS, "년")] = 0
     education: Annotated[str, _choice("education", EDUCATION_LEVELS)]
     welfare_codes: Annotated[tuple[str, ...], BeforeValidator(_welfare)] = ()
     open_month: Annotated[int, _int_in("open_month", 1, 12, "월")] = Field(default_factory=lambda: dt.date.today().month)
@@ -218,13 +221,11 @@ def _cross_field_errors(clean: _ConditionsInput) -> dict[str, str]:
         )
     hourly = float(labour.hourly_equivalent(clean.wage_type, clean.wage_amount, clean.weekly_hours))
     monthly = float(labour.monthly_equivalent(clean.wage_type, clean.wage_amount, clean.weekly_hours))
-    if hourly < 1_000:
+    # the importers apply the same limits (app.bounds), so an imported posting always opens here
+    problem = bounds.wage_problem(hourly, monthly)
+    if problem is not None:
         errors["wage_amount"] = (
-            f"{format_wage(clean.wage_type, clean.wage_amount, style='label')}은 시간당 1,000원도 되지 않습니다. 임금 형태와 금액을 확인하세요"
-        )
-    elif monthly > 100_000_000:
-        errors["wage_amount"] = (
-            f"{format_wage(clean.wage_type, clean.wage_amount, style='label')}은 월 1억원을 넘습니다. 임금 형태와 금액을 확인하세요"
+            f"{format_wage(clean.wage_type, clean.wage_amount, style='label')}은 {problem}. 임금 형태와 금액을 확인하세요"
         )
     return errors
 
