@@ -335,3 +335,30 @@ def test_logout_leaves_nothing_of_the_previous_user(login_db: str) -> None:
     assert db_rows(login_db, "select username, action from audit_log where action in ('auth.login', 'auth.logout') order by id") == [
         ("counsellor1", "auth.login"), ("counsellor1", "auth.logout"), ("policy1", "auth.login"),
     ]
+
+
+def test_next_employer_on_a_shared_pc_sees_nothing_of_the_last_ones_draft(
+    hiring_env: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The issue's case: a job-centre PC shows the next person the last one's company name."""
+    monkeypatch.setenv("GOYONG_DB_URL", f"sqlite:///{copy_world_database(hiring_env, tmp_path / 'ads.db')}")
+    get_settings.cache_clear()
+    at = _login(_logged_out(), "employer1", DEMO_PASSWORDS["employer1"])
+    at.switch_page("pages/ad_check.py").run()
+    assert [t.value for t in at.title] == ["공고 사전 점검"]
+    at.text_input(key="ad_check.company").input("비밀상사 주식회사")
+    at.text_input(key="ad_check.title").input("사무보조 모집 (비밀상사)")
+    at.text_input(key="ad_check.contact").input("02-987-6543")
+    at.button(key="FormSubmitter:ad_check.form-점검하기").click().run()
+    assert not at.exception
+    assert "비밀상사" in str(_state(at))
+
+    at.sidebar.button(key="auth.logout").click().run()
+    assert "비밀상사" not in str(_state(at)) and "02-987-6543" not in str(_state(at))
+    at = _login(at, "employer2", DEMO_PASSWORDS["employer2"])
+    at.switch_page("pages/ad_check.py").run()
+    assert not at.exception
+    assert at.session_state["auth.user"].username == "employer2"
+    shown = [w.value for w in at.text_input] + [w.value for w in at.text_area] + [texts(at)]
+    assert not any("비밀상사" in str(v) or "02-987-6543" in str(v) for v in shown)
+    assert "비밀상사" not in str(_state(at)) and "02-987-6543" not in str(_state(at))
