@@ -1,4 +1,5 @@
-"""Router of the goyong-ai workbench: page config, login gate, role-filtered navigation.
+"""Router of the goyong-ai workbench: page config, login gate (with the idle timeout and revoked
+accounts), role-filtered navigation.
 
 Nothing else happens here: every screen is a file in ``pages/`` and checks the role again itself.
 Run with ``streamlit run streamlit_app.py``.
@@ -8,11 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import auth, navigation, resources, state
+from components import auth, navigation, resources
 
 st.set_page_config(page_title="고용AI 워크벤치", layout="wide", initial_sidebar_state="expanded")
 
-user = state.current_user()
+user = auth.check_session()  # ends an idle or revoked session before anything of it is drawn
 if user is None:
     resources.ensure_demo_users()
     page = st.navigation([navigation.login_page()], position="hidden")
@@ -25,4 +26,5 @@ else:
         st.stop()
     page = st.navigation(sections, position="sidebar")
     auth.render_user_box(user)
+    auth.watch_session()
 page.run()

@@ -1,17 +1,22 @@
 """Login accounts and role-based access (no Streamlit here).
 
-Accounts live in a YAML file (``get_settings().users_file``) that holds **bcrypt hashes only**::
+Accounts live in a YAML file (``get_settings().users_file``, mode 600) that holds **bcrypt hashes
+only**, one per account::
 
     users:
       - username: counsellor1
         display_name: 직업상담사 1
         role: counsellor
         employer_id: null
+        disabled: false
         password_hash: $2b$12$...
 
-The demo file is written by :func:`ensure_users_file`; its plaintext password goes once to
-``demo_credentials.txt`` next to it (mode 600, git-ignored) so that nothing in the repository
-ever holds a password.
+Every account has its own password. The demo file is written by :func:`ensure_users_file` with a
+fresh random password per account; the plaintexts go once to ``demo_credentials.txt`` next to it
+(mode 600, git-ignored) so that nothing in the repository ever holds a password. Operators add,
+reset, disable and enable accounts with ``python -m app users`` (:mod:`app.cli.users`), which goes
+through :func:`add_account`, :func:`set_password` and :func:`set_disabled`: each rewrites the file
+atomically under a lock. Throttling and lockout of logins live in :mod:`app.services.login`.
 
 Who may open what is decided by one table, :data:`PAGE_ACCESS`. The router builds the navigation
 from it and every page checks it again (``components.auth.require_role``), so a hidden page cannot
@@ -20,18 +25,22 @@ be opened by typing its URL either.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final, Literal
 
 import bcrypt
 import yaml
+from filelock import FileLock
 
-from app.errors import NotReady
+from app.errors import InvalidInput, NotFound, NotReady
 
 Role = Literal["employer", "counsellor", "policy"]
 
@@ -137,11 +146,25 @@ PAGES: Final[tuple[PageSpec, ...]] = (
 
 BCRYPT_ROUNDS: Final[int] = 12
 _BCRYPT_MAX_BYTES: Final[int] = 72  # bcrypt 5 refuses longer secrets instead of truncating them
+MIN_PASSWORD_LENGTH: Final[int] = 10
+"""Shortest password ``python -m app users`` accepts (generated ones have 16 characters)."""
+GENERATED_PASSWORD_BYTES: Final[int] = 12  # token_urlsafe(12): 16 characters, 96 bits of entropy
 CREDENTIALS_FILE_NAME: Final[str] = "demo_credentials.txt"
+USERNAME_RULE: Final[re.Pattern[str]] = re.compile(r"[a-z][a-z0-9_.-]{2,31}")
+"""New login ids: 3–32 lower-case ASCII letters, digits, ``_ . -``, starting with a letter."""
+DISPLAY_NAME_MAX: Final[int] = 40
 
 
 class UsersFileError(NotReady):
     """The accounts file is missing or malformed (message is Korean and names the fix)."""
+
+
+class AccountError(InvalidInput):
+    """A change to the accounts breaks a rule (login id, password, role, employer); nothing was written."""
+
+
+class UnknownAccountError(NotFound):
+    """The account to change does not exist in the accounts file."""
 
 
 @dataclass(frozen=True)
@@ -199,6 +222,34 @@ class User:
 class _Account:
     user: User
     password_hash: bytes
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """One account as ``python -m app users list`` shows it (no password material).
+
+    Attributes:
+        user: The account's user.
+        disabled: True when the account may not log in.
+    """
+
+    user: User
+    disabled: bool
+
+
+@dataclass(frozen=True)
+class LoginCheck:
+    """Outcome of one password check.
+
+    Attributes:
+        user: The user when the password matched an enabled account, else ``None``.
+        account_exists: Whether the typed login id names an account (for the audit log only: the
+            person logging in is never told).
+    """
+
+    user: User | None
+    account_exists: bool
 
 
 # --------------------------------------------------------------------------- access control
@@ -247,13 +298,14 @@ def allowed_roles_label(page_id: str) -> str:
     return ", ".join(labels) if labels else "(없음)"
 
 
-# --------------------------------------------------------------------------- accounts file
+
+# --------------------------------------------------------------------------- passwords
 
 
 def _hash_password(password: str, rounds: int) -> bytes:
     secret = password.encode("utf-8")
     if len(secret) > _BCRYPT_MAX_BYTES:
-        raise ValueError(f"비밀번호는 {_BCRYPT_MAX_BYTES}바이트 이하여야 합니다.")
+        raise AccountError(f"비밀번호는 {_BCRYPT_MAX_BYTES}바이트 이하여야 합니다.")
     return bcrypt.hashpw(secret, bcrypt.gensalt(rounds=rounds))
 
 
@@ -274,25 +326,56 @@ def _cost_of(accounts: Mapping[str, _Account]) -> int:
     return BCRYPT_ROUNDS
 
 
+def generate_password() -> str:
+    """A fresh random password (16 URL-safe characters, 96 bits) for a new or reset account."""
+    return secrets.token_urlsafe(GENERATED_PASSWORD_BYTES)
+
+
+def check_new_password(password: str, username: str) -> None:
+    """Refuse a password that is too short, too long for bcrypt, or contains the login id.
+
+    Args:
+        password: The new password.
+        username: The account it is for.
+
+    Raises:
+        AccountError: The password breaks a rule (Korean message; the password is never quoted).
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"비밀번호는 {MIN_PASSWORD_LENGTH}자 이상이어야 합니다.")
+    if len(password.encode("utf-8")) > _BCRYPT_MAX_BYTES:
+        raise AccountError(f"비밀번호는 {_BCRYPT_MAX_BYTES}바이트 이하여야 합니다 (한글은 1자에 3바이트).")
+    if password != password.strip():
+        raise AccountError("비밀번호 앞뒤에 공백을 넣을 수 없습니다.")
+    if username and username.lower() in password.lower():
+        raise AccountError("비밀번호에 아이디를 넣을 수 없습니다.")
+    if len(set(password)) < 4:
+        raise AccountError("비밀번호에 서로 다른 문자를 4개 이상 쓰세요.")
+
+
+# --------------------------------------------------------------------------- accounts file
+
+
 def load_accounts(users_file: Path) -> dict[str, _Account]:
     """Read and validate the accounts file.
 
     Args:
-        users_file: YAML file written by :func:`write_demo_users` (or by hand, same format).
+        users_file: YAML file written by this module (or by hand, same format).
 
     Returns:
-        Accounts by username.
+        Accounts by username (disabled ones included).
 
     Raises:
-        UsersFileError: The file is missing, unreadable or has an invalid entry.
+        UsersFileError: The file is missing, unreadable or has an invalid or repeated entry.
     """
+    users_file = Path(users_file)
     if not users_file.is_file():
         raise UsersFileError(
             f"계정 파일이 없습니다: {users_file}. `python -m app build`를 실행하면 데모 계정이 만들어집니다."
         )
     try:
         raw = yaml.safe_load(users_file.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as err:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise UsersFileError(f"계정 파일을 읽을 수 없습니다: {users_file} ({err.__class__.__name__})") from err
     entries = raw.get("users") if isinstance(raw, dict) else None
     if not isinstance(entries, list):
@@ -305,25 +388,40 @@ def load_accounts(users_file: Path) -> dict[str, _Account]:
         role = str(entry.get("role", ""))
         pw_hash = str(entry.get("password_hash", ""))
         employer_id = entry.get("employer_id")
-        if not username or role not in ROLE_LABELS or not pw_hash.startswith("$2"):
+        disabled = entry.get("disabled", False)
+        if not username or role not in ROLE_LABELS or not pw_hash.startswith("$2") or not pw_hash.isascii():
             raise UsersFileError(f"계정 파일 {i}번째 항목({username or '이름 없음'})이 올바르지 않습니다.")
-        if role == "employer" and not isinstance(employer_id, int):
+        if role == "employer" and (not isinstance(employer_id, int) or isinstance(employer_id, bool)):
             raise UsersFileError(f"구인기업 계정 {username}에 employer_id가 없습니다.")
+        if not isinstance(disabled, bool):
+            raise UsersFileError(f"계정 {username}의 disabled 값은 true 또는 false여야 합니다.")
+        if username in accounts:
+            raise UsersFileError(f"계정 파일에 아이디 {username}가 두 번 있습니다.")
         user = User(
             username=username,
             display_name=str(entry.get("display_name") or username),
             role=role,
             employer_id=int(employer_id) if role == "employer" else None,
         )
-        accounts[username] = _Account(user=user, password_hash=pw_hash.encode("ascii"))
+        accounts[username] = _Account(user=user, password_hash=pw_hash.encode("ascii"), disabled=disabled)
     return accounts
 
 
-def verify_login(username: str, password: str, users_file: Path) -> User | None:
+def list_accounts(users_file: Path) -> list[AccountInfo]:
+    """Every account in file order, without password material.
+
+    Raises:
+        UsersFileError: The file is missing or malformed.
+    """
+    return [AccountInfo(a.user, a.disabled) for a in load_accounts(users_file).values()]
+
+
+def check_login(username: str, password: str, users_file: Path) -> LoginCheck:
     """Check a username/password pair against the accounts file.
 
-    bcrypt runs for every attempt, including unknown usernames, so response time does not reveal
-    which accounts exist.
+    bcrypt runs once for every attempt — unknown usernames against a dummy hash of the file's cost,
+    disabled accounts against their own hash — so response time does not reveal which accounts
+    exist or are disabled.
 
     Args:
         username: Login id as typed (surrounding blanks ignored).
@@ -331,7 +429,7 @@ def verify_login(username: str, password: str, users_file: Path) -> User | None:
         users_file: Accounts file.
 
     Returns:
-        The user on success, ``None`` on any mismatch.
+        The user (``None`` on any mismatch or for a disabled account) and whether the id exists.
 
     Raises:
         UsersFileError: The accounts file is missing or malformed.
@@ -340,15 +438,209 @@ def verify_login(username: str, password: str, users_file: Path) -> User | None:
     account = accounts.get(username.strip())
     secret = password.encode("utf-8")
     stored = account.password_hash if account is not None else _dummy_hash(_cost_of(accounts))
+    exists = account is not None
     if len(secret) > _BCRYPT_MAX_BYTES:
         # bcrypt 5 raises on long secrets; still spend the bcrypt time, then refuse.
         bcrypt.checkpw(b"x", stored)
-        return None
+        return LoginCheck(None, exists)
     try:
         ok = bcrypt.checkpw(secret, stored)
     except ValueError:  # corrupt hash in the file: refuse rather than crash the login form
+        return LoginCheck(None, exists)
+    if not ok or account is None or account.disabled:
+        return LoginCheck(None, exists)
+    return LoginCheck(account.user, True)
+
+
+def verify_login(username: str, password: str, users_file: Path) -> User | None:
+    """The user of a matching username/password pair, ``None`` otherwise (see :func:`check_login`).
+
+    Raises:
+        UsersFileError: The accounts file is missing or malformed.
+    """
+    return check_login(username, password, users_file).user
+
+
+@lru_cache(maxsize=8)
+def _stamps(path: str, _mtime_ns: int, _size: int, _inode: int) -> dict[str, str]:
+    # Keyed by the file's mtime, size and inode (an atomic rewrite makes a new inode), so every
+    # rerun of every session does not parse the YAML again, yet an edit is seen at once.
+    out = {}
+    for name, account in load_accounts(Path(path)).items():
+        if not account.disabled:
+            material = repr(sorted(account.user.to_dict().items())).encode("utf-8") + account.password_hash
+            out[name] = hashlib.sha256(material).hexdigest()[:32]
+    return out
+
+
+def account_stamp(username: str, users_file: Path) -> str | None:
+    """A fingerprint of an enabled account's current password hash, role and employer.
+
+    The router keeps the stamp of the login in the session and compares it on every run: a reset
+    password, a disabled or removed account, or a changed role ends the session that was opened
+    with the old credentials.
+
+    Args:
+        username: Login id.
+        users_file: Accounts file.
+
+    Returns:
+        The stamp, or ``None`` when the account is missing or disabled, or the file is unreadable
+        (fail closed).
+    """
+    try:
+        info = Path(users_file).stat()
+        return _stamps(str(users_file), info.st_mtime_ns, info.st_size, info.st_ino).get(username)
+    except (OSError, UsersFileError):
         return None
-    return account.user if ok and account is not None else None
+
+
+# --------------------------------------------------------------------------- changing accounts
+
+
+def _entries(accounts: Mapping[str, _Account]) -> list[dict[str, Any]]:
+    entries = []
+    for account in accounts.values():
+        entry = account.user.to_dict()
+        entry["disabled"] = account.disabled
+        entry["password_hash"] = account.password_hash.decode("ascii")
+        entries.append(entry)
+    return entries
+
+
+def write_accounts(path: Path, accounts: Mapping[str, _Account]) -> None:
+    """Write the accounts file atomically with mode 600 (hashes only).
+
+    Args:
+        path: Target YAML file (parent directories are created).
+        accounts: Accounts by username, written in that order.
+    """
+    text = (
+        "# goyong-ai 로그인 계정 (bcrypt 해시만 저장; 평문 비밀번호 없음). `python -m app users`로 관리합니다.\n"
+        + yaml.safe_dump({"users": _entries(accounts)}, allow_unicode=True, sort_keys=False)
+    )
+    _write_private(Path(path), text)
+
+
+def _lock(path: Path) -> FileLock:
+    # One writer at a time across processes (the CLI, the server creating the demo file): a
+    # read-modify-write without it could drop another process's change.
+    # filelock rather than fcntl: it works on every platform the app may be run on.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(path) + ".lock", timeout=10)
+
+
+def _change(path: Path, change: Callable[[dict[str, _Account]], None], *, create: bool = False) -> None:
+    path = Path(path)
+    with _lock(path):
+        accounts = {} if create and not path.exists() else load_accounts(path)
+        change(accounts)
+        write_accounts(path, accounts)
+
+
+def check_new_user(user: User) -> None:
+    """Refuse a new account whose login id, role, employer id or display name breaks a rule.
+
+    Raises:
+        AccountError: The first rule broken (Korean message).
+    """
+    if not USERNAME_RULE.fullmatch(user.username):
+        raise AccountError("아이디는 영문 소문자로 시작하는 3~32자(영문 소문자, 숫자, _ . -)여야 합니다.")
+    if user.role not in ROLE_LABELS:
+        raise AccountError(f"역할은 {', '.join(ROLE_LABELS)} 중 하나여야 합니다.")
+    if user.role == "employer" and (user.employer_id is None or user.employer_id <= 0):
+        raise AccountError("구인기업 계정에는 구인기업 ID(--employer-id)가 필요합니다.")
+    if user.role != "employer" and user.employer_id is not None:
+        raise AccountError("구인기업 ID는 구인기업 계정에만 지정할 수 있습니다.")
+    name = user.display_name
+    if not name.strip() or len(name) > DISPLAY_NAME_MAX or not name.isprintable():
+        raise AccountError(f"표시 이름은 1~{DISPLAY_NAME_MAX}자이고 제어 문자가 없어야 합니다.")
+
+
+def add_account(path: Path, user: User, password: str, *, rounds: int = BCRYPT_ROUNDS) -> None:
+    """Add an account (the file is created when missing).
+
+    Args:
+        path: Accounts file.
+        user: The new account (employer accounts name an employer id the caller checked exists).
+        password: Its password (checked by :func:`check_new_password`).
+        rounds: bcrypt cost.
+
+    Raises:
+        AccountError: Bad login id, role, employer id, display name or password, or the id is taken.
+        UsersFileError: The existing file is malformed.
+    """
+    check_new_user(user)
+    check_new_password(password, user.username)
+    password_hash = _hash_password(password, rounds)
+
+    def add(accounts: dict[str, _Account]) -> None:
+        if user.username in accounts:
+            raise AccountError(f"이미 있는 아이디입니다: {user.username}")
+        accounts[user.username] = _Account(user, password_hash)
+
+    _change(path, add, create=True)
+
+
+def _require(accounts: Mapping[str, _Account], username: str) -> _Account:
+    account = accounts.get(username)
+    if account is None:
+        raise UnknownAccountError(f"없는 계정입니다: {username}")
+    return account
+
+
+def set_password(path: Path, username: str, password: str, *, rounds: int | None = None) -> None:
+    """Replace an account's password (its other fields stay as they are).
+
+    Args:
+        path: Accounts file.
+        username: Existing login id.
+        password: The new password (checked by :func:`check_new_password`).
+        rounds: bcrypt cost (default: the cost the account already uses, else :data:`BCRYPT_ROUNDS`).
+
+    Raises:
+        AccountError: The password breaks a rule.
+        UnknownAccountError: No such account.
+        UsersFileError: The file is missing or malformed.
+    """
+    check_new_password(password, username)
+
+    def reset(accounts: dict[str, _Account]) -> None:
+        account = _require(accounts, username)
+        cost = rounds or _cost_of({username: account})
+        accounts[username] = replace(account, password_hash=_hash_password(password, cost))
+
+    _change(path, reset)
+
+
+def set_disabled(path: Path, username: str, disabled: bool) -> bool:
+    """Disable or enable an account.
+
+    Args:
+        path: Accounts file.
+        username: Existing login id.
+        disabled: True to refuse its logins (and end its open sessions), False to allow them again.
+
+    Returns:
+        Whether anything changed (False when it already was in that state).
+
+    Raises:
+        UnknownAccountError: No such account.
+        UsersFileError: The file is missing or malformed.
+    """
+    changed = False
+
+    def toggle(accounts: dict[str, _Account]) -> None:
+        nonlocal changed
+        account = _require(accounts, username)
+        changed = account.disabled != disabled
+        accounts[username] = replace(account, disabled=disabled)
+
+    _change(path, toggle)
+    return changed
+
+
+# --------------------------------------------------------------------------- demo accounts
 
 
 def demo_users(employer_ids: Sequence[int]) -> list[User]:
@@ -375,72 +667,81 @@ def demo_users(employer_ids: Sequence[int]) -> list[User]:
 
 
 def write_demo_users(
-    path: Path, password: str, employer_ids: Sequence[int], *, rounds: int = BCRYPT_ROUNDS
+    path: Path, passwords: Mapping[str, str], employer_ids: Sequence[int], *, rounds: int = BCRYPT_ROUNDS
 ) -> None:
-    """Write the demo accounts file with bcrypt hashes of ``password`` (one salt per account).
+    """Write the demo accounts file, each account with its own password (one salt per account).
 
     Args:
         path: Target YAML file (parent directories are created).
-        password: The shared demo password (never written to ``path``).
+        passwords: Password of every demo username (never written to ``path``).
         employer_ids: Employer ids for employer1..employer3.
         rounds: bcrypt cost; tests lower it, production keeps the default.
 
     Raises:
-        ValueError: Empty or over-long password, or fewer than three employer ids.
+        ValueError: A demo account has no or an empty password, two accounts share one, a password
+            is over-long, or fewer than three employer ids.
     """
-    if not password:
-        raise ValueError("데모 비밀번호가 비어 있습니다.")
-    entries = []
-    for user in demo_users(employer_ids):
-        entry = user.to_dict()
-        entry["password_hash"] = _hash_password(password, rounds).decode("ascii")
-        entries.append(entry)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = (
-        "# goyong-ai 로그인 계정 (bcrypt 해시만 저장; 평문 비밀번호 없음)\n"
-        + yaml.safe_dump({"users": entries}, allow_unicode=True, sort_keys=False)
-    )
-    _write_private(path, text)
+    users = demo_users(employer_ids)
+    chosen = [passwords.get(u.username, "") for u in users]
+    if not all(chosen):
+        raise ValueError("모든 데모 계정에 비밀번호가 있어야 합니다.")
+    if len(set(chosen)) != len(chosen):
+        raise ValueError("데모 계정마다 다른 비밀번호를 써야 합니다.")
+    accounts = {u.username: _Account(u, _hash_password(pw, rounds)) for u, pw in zip(users, chosen, strict=True)}
+    write_accounts(path, accounts)
 
 
 def ensure_users_file(
     path: Path,
-    password_env: str | None,
     *,
     employer_ids: Sequence[int] = (1, 2, 3),
     rounds: int = BCRYPT_ROUNDS,
-) -> str | None:
-    """Create the demo accounts file if it does not exist yet.
+) -> dict[str, str] | None:
+    """Create the demo accounts file if it does not exist yet, each account with its own random password.
 
-    The password is ``password_env`` (the value of ``GOYONG_DEMO_PASSWORD`` read through
-    ``app.config``) or, when that is empty, a fresh random ``secrets.token_urlsafe(9)``. The
-    plaintext is written once to ``demo_credentials.txt`` next to ``path`` (mode 600) so the
-    operator can read it; the repository never holds it.
+    The plaintexts are written once to ``demo_credentials.txt`` next to ``path`` (mode 600) so the
+    operator can read them; the repository never holds them. ``python -m app users reset-password``
+    replaces any of them later.
 
     Args:
         path: Accounts file (``get_settings().users_file``).
-        password_env: Demo password from the settings, or ``None`` for a random one.
         employer_ids: Employer ids for employer1..employer3 (first three of the world).
         rounds: bcrypt cost.
 
     Returns:
-        The new password when the file was created, ``None`` when it already existed.
+        Username -> new password when the file was created, ``None`` when it already existed.
     """
     path = Path(path)
     if path.exists():
         return None
-    password = password_env or secrets.token_urlsafe(9)
-    write_demo_users(path, password, employer_ids, rounds=rounds)
-    lines = ["# goyong-ai 데모 계정 (이 파일은 git에 올리지 마세요)"]
-    lines += [f"{u.username}\t{password}\t{u.role_label}" for u in demo_users(employer_ids)]
-    _write_private(path.parent / CREDENTIALS_FILE_NAME, "\n".join(lines) + "\n")
-    return password
+    with _lock(path):
+        if path.exists():  # another process created it while this one waited for the lock
+            return None
+        users = demo_users(employer_ids)
+        passwords = {u.username: generate_password() for u in users}
+        write_demo_users(path, passwords, employer_ids, rounds=rounds)
+        lines = ["# goyong-ai 데모 계정: 아이디, 비밀번호, 역할 (이 파일은 git에 올리지 마세요)"]
+        lines += [f"{u.username}\t{passwords[u.username]}\t{u.role_label}" for u in users]
+        _write_private(path.parent / CREDENTIALS_FILE_NAME, "\n".join(lines) + "\n")
+    return passwords
 
 
 def _write_private(path: Path, text: str) -> None:
-    # Create with mode 600 from the start (no window where the file is world-readable).
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(path, 0o600)  # O_CREAT's mode is ignored when the file already existed
+    """Replace ``path`` atomically with a mode-600 file holding ``text``.
+
+    The text goes to a temporary file in the same folder (``mkstemp`` creates it with mode 600, so
+    there is no moment where it is world-readable), is flushed to disk, then renamed over the target:
+    a crash leaves the old file or the new one, never half of one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -38,8 +38,9 @@ class Settings(BaseSettings):
         shared_data_dir: Third-party evaluation data (read by build scripts, tests, benches).
         world_size: Size of the synthetic world that ``python -m app build`` generates.
         world_seed: Seed of that world; the same seed gives the same database.
-        demo_password: Password of the demo accounts created by ``python -m app build`` when
-            the users file is missing (``GOYONG_DEMO_PASSWORD``); random when unset.
+        idle_timeout_minutes: Minutes without any interaction after which a logged-in session is
+            cleared and shows the login page again (``GOYONG_IDLE_TIMEOUT_MINUTES``; shared PCs in
+            job centres). Demo accounts get a random password each (no shared-password setting).
         fairness_tolerance: Largest gap between groups (e.g. in the share placed in the
             high-risk band, or in false-negative rates) that the fairness audit accepts before
             it flags the attribute (``GOYONG_FAIRNESS_TOLERANCE``, 0–1).
@@ -73,7 +74,7 @@ class Settings(BaseSettings):
     shared_data_dir: Path = PROJECT_ROOT.parent / "shared" / "data"
     world_size: WorldSize = "demo"
     world_seed: int = 20261123
-    demo_password: str | None = None
+    idle_timeout_minutes: float = Field(default=30.0, gt=0.0, le=24 * 60)
     llm_backend: Literal["offline", "openai", "transformers"] = "offline"
     llm_base_url: str = ""
     llm_model: str = ""

@@ -1,15 +1,27 @@
-"""Login form, per-page role guard and the sidebar user box."""
+"""Login form, session checks (idle timeout, changed accounts), logout, per-page role guard and the
+sidebar user box."""
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
-from app.auth import ROLE_LABELS, User, UsersFileError, allowed_roles_label, can_access, verify_login
+from app.auth import ROLE_LABELS, User, UsersFileError, account_stamp, allowed_roles_label, can_access
 from app.config import get_settings
-from components import state
+from app.services import login
+from components import resources, state
 
-LOGIN_FAILED = "아이디 또는 비밀번호가 올바르지 않습니다."
+logger = logging.getLogger(__name__)
+
+LOGIN_FAILED = login.LOGIN_FAILED
 ROUTER_SCRIPT = "streamlit_app.py"
+LOGGED_OUT = "로그아웃했습니다. 이 화면에는 이전 사용자의 정보가 남아 있지 않습니다."
+IDLE_LOGGED_OUT = "{minutes}분 동안 사용하지 않아 자동으로 로그아웃했습니다. 다시 로그인하세요."
+ACCOUNT_CHANGED = "계정의 비밀번호나 사용 상태가 바뀌어 로그아웃했습니다. 다시 로그인하세요."
+IDLE_CHECK_SECONDS = 60
+"""How often an open page checks for the idle timeout on its own (so an unattended screen is wiped
+even if nobody touches it)."""
 
 
 def ensure_routed() -> None:
@@ -38,23 +50,30 @@ def _submit_login() -> None:
     password = str(st.session_state.get(state.LOGIN_PASSWORD, "") or "")
     # The typed password must not linger in session state, whatever the outcome.
     st.session_state[state.LOGIN_PASSWORD] = ""
-    if not username or not password:
+    if not username.strip() or not password:
         st.session_state[state.LOGIN_ERROR] = "아이디와 비밀번호를 모두 입력하세요."
         return
+    users_file = get_settings().users_file
     try:
-        user = verify_login(username, password, get_settings().users_file)
-    except UsersFileError as err:
-        st.session_state[state.LOGIN_ERROR] = str(err)
+        result = login.attempt_login(
+            resources.engine(), users_file, username, password, client_key=state.client_key()
+        )
+    except (UsersFileError, login.LoginUnavailable) as err:
+        st.session_state[state.LOGIN_ERROR] = err.user_message
         return
-    if user is None:
-        st.session_state[state.LOGIN_ERROR] = LOGIN_FAILED
+    if result.user is None:
+        st.session_state[state.LOGIN_ERROR] = result.message
         return
-    st.session_state.pop(state.LOGIN_ERROR, None)
-    state.set_user(user)
+    # Nothing from before the login survives it (a previous visitor's leftovers, the typed id).
+    state.reset_session()
+    state.set_user(result.user, account_stamp(result.user.username, users_file))
 
 
 def render_login_form() -> None:
-    """Draw the login form and the error of the last failed attempt, if any."""
+    """Draw the login form, the note why the user was logged out and the last attempt's error, if any."""
+    notice = st.session_state.pop(state.LOGIN_NOTICE, None)
+    if notice:
+        st.info(notice, icon=":material/logout:")
     with st.form("auth.login_form"):
         st.text_input("아이디", key=state.LOGIN_USERNAME, autocomplete="username")
         st.text_input("비밀번호", type="password", key=state.LOGIN_PASSWORD, autocomplete="current-password")
@@ -62,6 +81,72 @@ def render_login_form() -> None:
     error = st.session_state.pop(state.LOGIN_ERROR, None)
     if error:
         st.error(error)
+
+
+def _idle_limit_seconds() -> float:
+    return get_settings().idle_timeout_minutes * 60
+
+
+def _session_problem(user: User) -> str:
+    """Why ``user``'s session must end now ("" when it may go on): idle too long, or the account
+    was disabled, removed or given a new password since the login."""
+    idle = state.idle_seconds()
+    if idle is None or idle > _idle_limit_seconds():
+        minutes = get_settings().idle_timeout_minutes
+        return IDLE_LOGGED_OUT.format(minutes=f"{minutes:g}")
+    stamp = account_stamp(user.username, get_settings().users_file)
+    if stamp is None or stamp != state.login_stamp():
+        return ACCOUNT_CHANGED
+    return ""
+
+
+def _end_session(user: User, action: str, notice: str) -> None:
+    try:
+        login.record_session_end(resources.engine(), user, action, client_key=state.client_key())
+    except Exception:  # the audit row is best effort; the session ends regardless
+        logger.exception("could not record %s", action)
+    state.reset_session(notice)
+
+
+def check_session() -> User | None:
+    """The logged-in user if their session may go on, else ``None`` after clearing the session.
+
+    Call first in every full run of the router: it ends a session idle for longer than
+    ``GOYONG_IDLE_TIMEOUT_MINUTES`` or opened with credentials that are no longer valid (a reset
+    password, a disabled account), and otherwise records this run as the user's latest activity.
+    """
+    user = state.current_user()
+    if user is None:
+        return None
+    problem = _session_problem(user)
+    if problem:
+        action = "auth.idle_timeout" if problem != ACCOUNT_CHANGED else "auth.session_revoked"
+        _end_session(user, action, problem)
+        return None
+    state.touch_activity()
+    return user
+
+
+@st.fragment(run_every=IDLE_CHECK_SECONDS)
+def watch_session() -> None:
+    """Re-run the whole app as soon as the session must end, even with nobody at the screen.
+
+    A fragment run is not an interaction (it records no activity); when the idle limit has passed or
+    the account changed, it starts a full run, in which :func:`check_session` clears the session and
+    the login page replaces whatever was on the screen.
+    """
+    user = state.current_user()
+    if user is not None and _session_problem(user):
+        st.rerun(scope="app")
+
+
+def logout() -> None:
+    """Button callback: audit the logout and clear the whole browser session."""
+    user = state.current_user()
+    if user is None:
+        state.reset_session()
+        return
+    _end_session(user, "auth.logout", LOGGED_OUT)
 
 
 def role_label(role: str | None) -> str:
@@ -101,4 +186,4 @@ def render_user_box(user: User) -> None:
         st.divider()
         st.markdown(f"**{user.display_name}**")
         st.caption(f"역할: {role_label(user.role)}")
-        st.button("로그아웃", key=state.LOGOUT_BUTTON, on_click=state.clear_user, icon=":material/logout:")
+        st.button("로그아웃", key=state.LOGOUT_BUTTON, on_click=logout, icon=":material/logout:")

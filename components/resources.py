@@ -130,7 +130,7 @@ def ensure_demo_users() -> str | None:
             ids = overview.demo_employer_ids(engine())
             if not ids:
                 return None  # no world yet: `python -m app build` writes the accounts
-            auth.ensure_users_file(path, settings.demo_password, employer_ids=ids)
+            auth.ensure_users_file(path, employer_ids=ids)
             return str(path.parent / auth.CREDENTIALS_FILE_NAME)
     except Exception:  # the login form then reports the missing file in Korean
         logger.exception("could not create the demo accounts file")

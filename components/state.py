@@ -6,6 +6,9 @@ values (dicts, strings, numbers, tuples) go in here.
 
 from __future__ import annotations
 
+import secrets
+import time
+
 import streamlit as st
 
 from app.auth import User
@@ -13,9 +16,19 @@ from app.auth import User
 AUTH_USER = "auth.user"
 """The logged-in user: a frozen :class:`app.auth.User` (picklable, as session state requires)."""
 
+AUTH_STAMP = "auth.stamp"
+"""``app.auth.account_stamp`` of the account at login: a reset password or disabled account ends the session."""
+LAST_ACTIVITY = "auth.last_activity"
+"""``time.monotonic()`` of the last full run of a logged-in session (the idle timeout counts from it)."""
+CLIENT_KEY = "auth.client_key"
+"""Random token of this browser session for login throttling (not Streamlit's session id: that one
+lets a client re-attach to a session, so it must not be stored anywhere)."""
+
 LOGIN_USERNAME = "auth.login.username"
 LOGIN_PASSWORD = "auth.login.password"
 LOGIN_ERROR = "auth.login.error"
+LOGIN_NOTICE = "auth.login.notice"
+"""Why the login page is shown again (logged out, idle timeout, account changed); shown once."""
 LOGOUT_BUTTON = "auth.logout"
 
 # data explorer filters
@@ -42,15 +55,53 @@ def current_user() -> User | None:
     return None
 
 
-def set_user(user: User) -> None:
-    """Remember the logged-in user."""
+def set_user(user: User, stamp: str | None) -> None:
+    """Remember the logged-in user, the stamp of the credentials they used, and that they are active."""
     st.session_state[AUTH_USER] = user
+    st.session_state[AUTH_STAMP] = stamp or ""
+    touch_activity()
 
 
-def clear_user() -> None:
-    """Forget the logged-in user and the typed password."""
-    for key in (AUTH_USER, LOGIN_PASSWORD):
-        st.session_state.pop(key, None)
+def login_stamp() -> str:
+    """The account stamp remembered at login ("" when none)."""
+    return str(st.session_state.get(AUTH_STAMP) or "")
+
+
+def touch_activity() -> None:
+    """Record an interaction of the logged-in user now (the idle timeout restarts)."""
+    st.session_state[LAST_ACTIVITY] = time.monotonic()
+
+
+def idle_seconds() -> float | None:
+    """Seconds since the last recorded interaction (``None`` when none was recorded)."""
+    last = st.session_state.get(LAST_ACTIVITY)
+    return time.monotonic() - float(last) if isinstance(last, (int, float)) else None
+
+
+def client_key() -> str:
+    """This browser session's random throttling key (made on first use)."""
+    key = st.session_state.get(CLIENT_KEY)
+    if not isinstance(key, str) or not key:
+        key = secrets.token_hex(16)
+        st.session_state[CLIENT_KEY] = key
+    return key
+
+
+def reset_session(notice: str = "") -> None:
+    """Forget everything this browser session holds, so the next person at the PC sees nothing of it.
+
+    Clears every session-state key — the user, widget values, form inputs, cached per-user results,
+    audit bookkeeping — and the URL's query parameters (``?posting=``, ``?seeker=``). The server-wide
+    ``st.cache_*`` caches stay: they are keyed by query, hold nothing of a session, and what a user
+    may see of them is decided by their own role and employer on every run.
+
+    Args:
+        notice: Korean note the login page shows once (why the user was logged out), or "".
+    """
+    st.session_state.clear()
+    st.query_params.clear()
+    if notice:
+        st.session_state[LOGIN_NOTICE] = notice
 
 # hiring simulator (pages/hiring_simulator.py) and its policy view (pages/hiring_policy.py)
 NEW_POSTING = "new"

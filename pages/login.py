@@ -13,4 +13,5 @@ left, _ = st.columns([1, 1])
 with left:
     st.subheader("로그인")
     auth.render_login_form()
-    st.caption("데모 계정의 비밀번호는 서버의 config/demo_credentials.txt 파일에 있습니다.")
+    st.caption("계정마다 비밀번호가 다릅니다. 데모 계정의 비밀번호는 서버의 config/demo_credentials.txt 파일에 있고, "
+               "계정 추가·비밀번호 재설정은 관리자가 `python -m app users`로 합니다.")

@@ -15,7 +15,9 @@ from app.config import get_settings
 from app.db.engine import make_engine
 from app.world.generate import generate_world
 
-DEMO_PASSWORD = secrets.token_urlsafe(9)  # made per test session: no password lives in the repo
+DEMO_USERNAMES = ("employer1", "employer2", "employer3", "counsellor1", "counsellor2", "policy1")
+DEMO_PASSWORDS = {name: secrets.token_urlsafe(12) for name in DEMO_USERNAMES}
+"""One password per demo account, made per test session: no password lives in the repo."""
 FAST_ROUNDS = 4  # bcrypt cost for test accounts (production uses 12)
 
 
@@ -55,7 +57,7 @@ def world_url(world_db: Path) -> str:
 
 @pytest.fixture(scope="session")
 def users_file(tmp_path_factory: pytest.TempPathFactory, world_url: str) -> Path:
-    """Accounts file with the six demo users, all with :data:`DEMO_PASSWORD` (fast bcrypt)."""
+    """Accounts file with the six demo users, each with its password in :data:`DEMO_PASSWORDS` (fast bcrypt)."""
     from app.auth import write_demo_users
     from app.db.repositories.employers import load_employer_ids
 
@@ -63,7 +65,7 @@ def users_file(tmp_path_factory: pytest.TempPathFactory, world_url: str) -> Path
     ids = load_employer_ids(engine, limit=3)
     engine.dispose()
     path = tmp_path_factory.mktemp("config") / "users.yaml"
-    write_demo_users(path, DEMO_PASSWORD, ids, rounds=FAST_ROUNDS)
+    write_demo_users(path, DEMO_PASSWORDS, ids, rounds=FAST_ROUNDS)
     return path
 
 

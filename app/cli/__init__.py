@@ -1,4 +1,4 @@
-"""Command line: ``python -m app {build,world,reference,import,hiring,employment,verify} …``.
+"""Command line: ``python -m app {build,world,reference,import,hiring,employment,verify,users} …``.
 
 Every command prints Korean messages, exits 0 on success and non-zero (2) on bad input, and never
 shows a traceback for an input problem.
@@ -87,15 +87,29 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _ensure_users() -> None:
-    """Create the demo login accounts when the users file is missing (prints the password once)."""
+    """Create the demo login accounts when the users file is missing (prints each password once)."""
     try:
-        from app.auth import ensure_users_file
+        from app.auth import CREDENTIALS_FILE_NAME, ensure_users_file
     except ImportError:  # the shell's auth module is optional for headless builds
         return
+    from app.db.engine import make_engine
+    from app.db.repositories.employers import load_employer_ids
+
     settings = get_settings()
-    password = ensure_users_file(settings.users_file, settings.demo_password)
-    if password:
-        print(f"데모 계정을 만들었습니다 ({settings.users_file}). 비밀번호는 config/demo_credentials.txt 에 있습니다.")
+    engine = make_engine(settings.db_url)
+    try:
+        ids = load_employer_ids(engine, limit=3)
+    finally:
+        engine.dispose()
+    if len(ids) < 3:  # not reached after a build; guards a world with fewer than three employers
+        print("구인기업이 3곳 미만이라 데모 계정을 만들지 않았습니다. `python -m app users add`로 계정을 만드세요.")
+        return
+    passwords = ensure_users_file(settings.users_file, employer_ids=ids)
+    if passwords:
+        print(f"데모 계정을 만들었습니다 ({settings.users_file}). 계정마다 비밀번호가 다릅니다 "
+              f"(다시 보여 주지 않습니다; {settings.users_file.parent / CREDENTIALS_FILE_NAME} 에도 있습니다):")
+        for username, password in passwords.items():
+            print(f"  {username}\t{password}")
 
 
 _DELEGATED: dict[str, tuple[str, str]] = {
@@ -104,6 +118,7 @@ _DELEGATED: dict[str, tuple[str, str]] = {
     "hiring": ("app.cli.hiring", "main_hiring"),
     "employment": ("app.cli.employment", "main_employment"),
     "verify": ("app.cli.verify", "main_verify"),
+    "users": ("app.cli.users", "main_users"),
 }
 """Commands that parse their own options: word -> (module, entry function taking the rest of argv).
 Imported only when used, so ``python -m app build`` never loads the scoring commands' libraries."""
@@ -152,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="구인광고 AI 검증: 광고 CSV 검증 (verify --input … --output …), 분류 모델 학습 (verify train …)")
     verify.add_argument("rest", nargs=argparse.REMAINDER)
     verify.set_defaults(func=lambda a: run_delegated("verify", a.rest))
+
+    users = sub.add_parser("users", help="로그인 계정 관리: list, add, reset-password, disable, enable")
+    users.add_argument("rest", nargs=argparse.REMAINDER)
+    users.set_defaults(func=lambda a: run_delegated("users", a.rest))
     return parser
 
 
@@ -159,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     threads.limit_loaded_pools()
     argv = list(sys.argv[1:] if argv is None else argv)
-    # reference/import/hiring/employment/verify own their option parsing: hand them everything after the word.
+    # reference/import/hiring/employment/verify/users own their option parsing: hand them everything after the word.
     if argv and argv[0] in _DELEGATED:
         return run_delegated(argv[0], argv[1:])
     args = build_parser().parse_args(argv)

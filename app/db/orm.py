@@ -372,6 +372,24 @@ class AuditLog(Base):
     output: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
+class LoginAttempt(Base):
+    """One login attempt on the login form: the state of throttling and lockout (app.services.login).
+
+    Kept in the database, not in session state or process memory, so that a lockout survives a
+    server restart and holds across every server process. No password material and no typed login
+    id: ``account_key`` is a SHA-256 of the typed id (an unknown id is throttled like a real one, so
+    the lockout does not reveal which accounts exist), ``client_key`` one of the browser session.
+    """
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)  # UTC
+    account_key: Mapped[str] = mapped_column(String(64), index=True)
+    client_key: Mapped[str] = mapped_column(String(64), default="")
+    outcome: Mapped[str] = mapped_column(String(16))  # success | failure | locked | throttled | lockout | unlock
+
+
 class HiringScenario(Base):
     """A what-if scenario an employer saved on the hiring simulator (persisted per employer)."""
 

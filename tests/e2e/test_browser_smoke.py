@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from app.auth import pages_for_role
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORDS
 
 pytestmark = pytest.mark.e2e
 
@@ -172,7 +172,7 @@ def test_each_role_visits_every_allowed_page(
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:
-        _login(page, server, username, DEMO_PASSWORD)
+        _login(page, server, username, DEMO_PASSWORDS[username])
         page.get_by_role("heading", name=HEADINGS["home"]).wait_for()
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_text("로그아웃").wait_for()

@@ -1,16 +1,24 @@
-"""The router: login gate, login through the form, role-filtered navigation, logout."""
+"""The router: login gate, login through the form, role-filtered navigation, logout that clears the
+session, throttling and lockout of failed logins, idle timeout, revoked accounts."""
 
 from __future__ import annotations
 
+import shutil
 import stat
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app import auth
 from app.auth import User
-from tests.conftest import DEMO_PASSWORD
-from tests.ui.helpers import TIMEOUT, texts
+from app.config import get_settings
+from app.db.engine import make_engine
+from app.services import login
+from tests.conftest import DEMO_PASSWORDS, copy_world_database
+from tests.ui.helpers import TIMEOUT, db_rows, texts
 
 APP = "../../streamlit_app.py"
 
@@ -35,6 +43,17 @@ def _navigation_v2_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
+@pytest.fixture
+def login_db(app_env: None, world_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private copy of the world database: these tests write login attempts, locks and audit rows
+    that must not leak into other tests (a locked policy1 would fail them). Yields its URL."""
+    url = f"sqlite:///{copy_world_database(world_url, tmp_path / 'login.db')}"
+    monkeypatch.setenv("GOYONG_DB_URL", url)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
 def _logged_out() -> AppTest:
     return AppTest.from_file(APP, default_timeout=TIMEOUT).run()
 
@@ -43,6 +62,25 @@ def _login(at: AppTest, username: str, password: str) -> AppTest:
     at.text_input(key="auth.login.username").input(username)
     at.text_input(key="auth.login.password").input(password)
     return at.button[0].click().run()
+
+
+def _state(at: AppTest) -> dict[str, object]:
+    """Every session-state key and value of the AppTest's session (widget values included)."""
+    return dict(at.session_state.to_dict())
+
+
+def _errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def _private_users_file(monkeypatch: pytest.MonkeyPatch, users_file: Path, tmp_path: Path) -> Path:
+    """A copy of the session's accounts file that a test may change (disable, reset)."""
+    path = tmp_path / "private" / "users.yaml"
+    path.parent.mkdir()
+    shutil.copy(users_file, path)
+    monkeypatch.setenv("GOYONG_USERS_FILE", str(path))
+    get_settings.cache_clear()
+    return path
 
 
 def test_logged_out_shows_login_form(app_env: None) -> None:
@@ -60,12 +98,12 @@ def test_logged_out_shows_login_form(app_env: None) -> None:
     ("username", "role", "display"),
     [("employer1", "employer", "구인기업 담당자 1"), ("counsellor1", "counsellor", "직업상담사 1"), ("policy1", "policy", "정책·운영 담당자")],
 )
-def test_login_through_form(app_env: None, username: str, role: str, display: str) -> None:
-    at = _login(_logged_out(), username, DEMO_PASSWORD)
+def test_login_through_form(login_db: str, username: str, role: str, display: str) -> None:
+    at = _login(_logged_out(), username, DEMO_PASSWORDS[username])
     assert not at.exception
     user = at.session_state["auth.user"]
     assert isinstance(user, User) and user.username == username and user.role == role
-    assert at.session_state["auth.login.password"] != DEMO_PASSWORD  # password not kept after login
+    assert DEMO_PASSWORDS[username] not in [v for v in _state(at).values() if isinstance(v, str)]  # not kept
     assert [t.value for t in at.title] == ["고용AI 워크벤치 — 현황"]  # landed on 홈
     sidebar = [m.value for m in at.sidebar.markdown] + [c.value for c in at.sidebar.caption]
     assert f"**{display}**" in sidebar
@@ -73,8 +111,16 @@ def test_login_through_form(app_env: None, username: str, role: str, display: st
     assert [b.label for b in at.sidebar.button] == ["로그아웃"]
 
 
-@pytest.mark.parametrize(("username", "password"), [("policy1", "wrong"), ("nobody", DEMO_PASSWORD)])
-def test_wrong_credentials_show_korean_error(app_env: None, username: str, password: str) -> None:
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        ("policy1", "wrong"),
+        ("nobody", DEMO_PASSWORDS["policy1"]),
+        # every account has its own password: an employer cannot log in with policy staff's
+        ("employer1", DEMO_PASSWORDS["policy1"]),
+    ],
+)
+def test_wrong_credentials_show_korean_error(login_db: str, username: str, password: str) -> None:
     at = _login(_logged_out(), username, password)
     assert not at.exception
     assert [e.value for e in at.error] == ["아이디 또는 비밀번호가 올바르지 않습니다."]
@@ -82,8 +128,8 @@ def test_wrong_credentials_show_korean_error(app_env: None, username: str, passw
     assert [t.value for t in at.title] == ["고용AI 워크벤치"]
 
 
-def test_navigate_to_explorer_and_logout(app_env: None) -> None:
-    at = _login(_logged_out(), "counsellor1", DEMO_PASSWORD)
+def test_navigate_to_explorer_and_logout(login_db: str) -> None:
+    at = _login(_logged_out(), "counsellor1", DEMO_PASSWORDS["counsellor1"])
     at.switch_page("pages/explorer.py").run()
     assert not at.exception
     assert [t.value for t in at.title] == ["데이터 탐색기"]
@@ -94,7 +140,7 @@ def test_navigate_to_explorer_and_logout(app_env: None) -> None:
 
 
 def test_missing_users_file_is_created_once_with_credentials(
-    app_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    login_db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from app.config import get_settings
 
@@ -106,10 +152,13 @@ def test_missing_users_file_is_created_once_with_credentials(
     creds = users.parent / "demo_credentials.txt"
     assert users.is_file() and creds.is_file()
     assert stat.S_IMODE(creds.stat().st_mode) == 0o600
-    password = creds.read_text(encoding="utf-8").splitlines()[1].split("\t")[1]
-    assert password not in users.read_text(encoding="utf-8")
-    assert password not in texts(at)  # never shown in the UI
-    at = _login(at, "policy1", password)
+    lines = [line.split("\t") for line in creds.read_text(encoding="utf-8").splitlines()[1:]]
+    passwords = {name: password for name, password, _ in lines}
+    assert len(passwords) == 6 and len(set(passwords.values())) == 6  # one password per account
+    for password in passwords.values():
+        assert password not in users.read_text(encoding="utf-8")
+        assert password not in texts(at)  # never shown in the UI
+    at = _login(at, "policy1", passwords["policy1"])
     assert at.session_state["auth.user"].role == "policy"
 
 
@@ -141,3 +190,175 @@ def test_login_page_without_world_or_accounts_explains(
     at = _login(at, "policy1", "whatever")
     assert not at.exception
     assert any("python -m app build" in e.value for e in at.error)
+
+
+# --------------------------------------------------------------------------- failures, throttling, lockout
+
+
+def test_failed_login_is_audited_without_password_material(login_db: str) -> None:
+    typed = "policy1"
+    wrong = "definitely-not-" + DEMO_PASSWORDS["policy1"][:4]
+    _login(_logged_out(), typed, wrong)
+    _login(_logged_out(), "no-such-person", wrong)
+    rows = db_rows(login_db, "select username, role, action, input_hash, output from audit_log where action like 'auth.%' order by id")
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        ("policy1", "anonymous", "auth.login_failed"),
+        (login.UNKNOWN_ACCOUNT, "anonymous", "auth.login_failed"),  # the typed text of an unknown id is not kept
+    ]
+    assert rows[0][3] == login.account_key("policy1")
+    assert all(wrong not in str(r) and "no-such-person" not in str(r) for r in rows)
+    attempts = db_rows(login_db, "select account_key, outcome from login_attempts order by id")
+    assert attempts == [(login.account_key("policy1"), "failure"), (login.account_key("no-such-person"), "failure")]
+
+
+@pytest.mark.parametrize("username", ["counsellor2", "nobody-here"])
+def test_five_failures_lock_the_id_with_the_same_message_for_unknown_ids(login_db: str, username: str) -> None:
+    at = _logged_out()
+    for attempt in range(1, 5):
+        at = _login(at, username, f"wrong-password-{attempt}")
+        assert _errors(at) == [login.LOGIN_FAILED]
+    at = _login(at, username, "wrong-password-5")
+    locked = login.LOCKED.format(minutes=15)
+    assert _errors(at) == [locked]  # same text whether the id exists or not: no account enumeration
+    # the right password does not get through while the id is locked
+    at = _login(at, username, DEMO_PASSWORDS.get(username, "x" * 12))
+    assert "auth.user" not in at.session_state
+    assert len(_errors(at)) == 1 and _errors(at)[0].startswith("로그인에 여러 번 실패해")
+    # a new browser session (or a restarted server: the state is in the database) is locked too
+    at = _login(_logged_out(), username, DEMO_PASSWORDS.get(username, "x" * 12))
+    assert "auth.user" not in at.session_state and _errors(at)[0].startswith("로그인에 여러 번 실패해")
+    actions = [a for (a,) in db_rows(login_db, "select action from audit_log where action like 'auth.%' order by id")]
+    assert actions == ["auth.login_failed"] * 4 + ["auth.lockout", "auth.login_locked", "auth.login_locked"]
+
+
+def test_other_accounts_are_not_locked_and_a_reset_unlocks(login_db: str) -> None:
+    at = _logged_out()
+    for attempt in range(5):
+        at = _login(at, "employer2", f"wrong-{attempt}")
+    at = _login(_logged_out(), "employer3", DEMO_PASSWORDS["employer3"])
+    assert at.session_state["auth.user"].username == "employer3"
+    login.unlock_account(make_engine(login_db), "employer2", by="test")  # what `users reset-password` does
+    at = _login(_logged_out(), "employer2", DEMO_PASSWORDS["employer2"])
+    assert at.session_state["auth.user"].username == "employer2"
+
+
+def test_one_browser_session_is_throttled_across_ids(login_db: str) -> None:
+    at = _logged_out()
+    limit = login.DEFAULT_POLICY.client_max_failures
+    for i in range(limit):  # a different id each time: no id reaches its own limit
+        at = _login(at, f"guess{i}", "wrong-password")
+        assert _errors(at) == [login.LOGIN_FAILED]
+    at = _login(at, "counsellor1", DEMO_PASSWORDS["counsellor1"])
+    assert _errors(at) == [login.THROTTLED] and "auth.user" not in at.session_state
+    # another session is not throttled (the global limit is far away)
+    at = _login(_logged_out(), "counsellor1", DEMO_PASSWORDS["counsellor1"])
+    assert at.session_state["auth.user"].username == "counsellor1"
+
+
+# --------------------------------------------------------------------------- idle timeout, revoked accounts, logout
+
+
+def test_idle_timeout_clears_the_session_and_explains(login_db: str) -> None:
+    at = _login(_logged_out(), "counsellor1", DEMO_PASSWORDS["counsellor1"])
+    at.switch_page("pages/explorer.py").run()
+    assert [t.value for t in at.title] == ["데이터 탐색기"]
+    limit = get_settings().idle_timeout_minutes * 60
+    # one minute short of the limit: still logged in (and the run counts as activity)
+    at.session_state["auth.last_activity"] = time.monotonic() - limit + 60
+    at.run()
+    assert at.session_state["auth.user"].username == "counsellor1"
+    at.session_state["auth.last_activity"] = time.monotonic() - limit - 1
+    at.run()
+    assert not at.exception
+    assert "auth.user" not in at.session_state
+    assert [t.label for t in at.text_input] == ["아이디", "비밀번호"]
+    assert [i.value for i in at.info] == ["30분 동안 사용하지 않아 자동으로 로그아웃했습니다. 다시 로그인하세요."]
+    assert "데이터 탐색기" not in texts(at)
+    assert db_rows(login_db, "select username, action from audit_log where action = 'auth.idle_timeout'") == [
+        ("counsellor1", "auth.idle_timeout")
+    ]
+
+
+def test_disabled_account_cannot_log_in_and_its_open_session_ends(
+    login_db: str, monkeypatch: pytest.MonkeyPatch, users_file: Path, tmp_path: Path
+) -> None:
+    path = _private_users_file(monkeypatch, users_file, tmp_path)
+    at = _login(_logged_out(), "employer1", DEMO_PASSWORDS["employer1"])
+    assert at.session_state["auth.user"].username == "employer1"
+    assert auth.set_disabled(path, "employer1", True)
+    at.run()
+    assert "auth.user" not in at.session_state
+    assert [i.value for i in at.info] == ["계정의 비밀번호나 사용 상태가 바뀌어 로그아웃했습니다. 다시 로그인하세요."]
+    at = _login(at, "employer1", DEMO_PASSWORDS["employer1"])
+    assert "auth.user" not in at.session_state
+    assert _errors(at) == [login.LOGIN_FAILED]  # a disabled account looks like a wrong password
+
+
+def test_password_reset_ends_sessions_opened_with_the_old_password(
+    login_db: str, monkeypatch: pytest.MonkeyPatch, users_file: Path, tmp_path: Path
+) -> None:
+    path = _private_users_file(monkeypatch, users_file, tmp_path)
+    at = _login(_logged_out(), "policy1", DEMO_PASSWORDS["policy1"])
+    auth.set_password(path, "policy1", "Brand-new-pass-42", rounds=4)
+    at.run()
+    assert "auth.user" not in at.session_state
+    at = _login(at, "policy1", "Brand-new-pass-42")
+    assert at.session_state["auth.user"].username == "policy1"
+
+
+def test_logout_leaves_nothing_of_the_previous_user(login_db: str) -> None:
+    at = _login(_logged_out(), "counsellor1", DEMO_PASSWORDS["counsellor1"])
+    at.switch_page("pages/explorer.py").run()
+    region = at.multiselect(key="explorer.region")
+    chosen = region.options[1]
+    region.select(chosen).run()
+    at.query_params["seeker"] = "123"
+    at.run()
+    assert len(at.multiselect(key="explorer.region").value) == 1  # a region chosen by counsellor1
+    assert at.session_state["explorer.region"]
+    before = set(_state(at))
+
+    at.sidebar.button(key="auth.logout").click().run()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["아이디", "비밀번호"]
+    assert [i.value for i in at.info] == ["로그아웃했습니다. 이 화면에는 이전 사용자의 정보가 남아 있지 않습니다."]
+    leftovers = set(_state(at)) & before
+    assert leftovers <= {"auth.login.username", "auth.login.password"}  # the empty login form's own widgets
+    assert all(not _state(at).get(k) for k in leftovers)
+    assert dict(at.query_params) == {}
+
+    at = _login(at, "policy1", DEMO_PASSWORDS["policy1"])
+    at.switch_page("pages/explorer.py").run()
+    assert at.session_state["auth.user"].username == "policy1"
+    assert at.multiselect(key="explorer.region").value == []
+    assert "counsellor1" not in str(_state(at))
+    assert db_rows(login_db, "select username, action from audit_log where action in ('auth.login', 'auth.logout') order by id") == [
+        ("counsellor1", "auth.login"), ("counsellor1", "auth.logout"), ("policy1", "auth.login"),
+    ]
+
+
+def test_next_employer_on_a_shared_pc_sees_nothing_of_the_last_ones_draft(
+    hiring_env: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The issue's case: a job-centre PC shows the next person the last one's company name."""
+    monkeypatch.setenv("GOYONG_DB_URL", f"sqlite:///{copy_world_database(hiring_env, tmp_path / 'ads.db')}")
+    get_settings.cache_clear()
+    at = _login(_logged_out(), "employer1", DEMO_PASSWORDS["employer1"])
+    at.switch_page("pages/ad_check.py").run()
+    assert [t.value for t in at.title] == ["공고 사전 점검"]
+    at.text_input(key="ad_check.company").input("비밀상사 주식회사")
+    at.text_input(key="ad_check.title").input("사무보조 모집 (비밀상사)")
+    at.text_input(key="ad_check.contact").input("02-987-6543")
+    at.button(key="FormSubmitter:ad_check.form-점검하기").click().run()
+    assert not at.exception
+    assert "비밀상사" in str(_state(at))
+
+    at.sidebar.button(key="auth.logout").click().run()
+    assert "비밀상사" not in str(_state(at)) and "02-987-6543" not in str(_state(at))
+    at = _login(at, "employer2", DEMO_PASSWORDS["employer2"])
+    at.switch_page("pages/ad_check.py").run()
+    assert not at.exception
+    assert at.session_state["auth.user"].username == "employer2"
+    shown = [w.value for w in at.text_input] + [w.value for w in at.text_area] + [texts(at)]
+    assert not any("비밀상사" in str(v) or "02-987-6543" in str(v) for v in shown)
+    assert "비밀상사" not in str(_state(at)) and "02-987-6543" not in str(_state(at))

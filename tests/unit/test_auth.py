@@ -11,23 +11,31 @@ import yaml
 
 from app import auth
 
-PASSWORD = "Aa" + secrets.token_urlsafe(9)  # random per run (letters kept so .upper() differs)
+NAMES = ("employer1", "employer2", "employer3", "counsellor1", "counsellor2", "policy1")
+PASSWORDS = {name: "Aa" + secrets.token_urlsafe(9) for name in NAMES}  # random per run (letters kept so .upper() differs)
+PASSWORD = PASSWORDS["employer1"]
 ROUNDS = 4
 
 
 @pytest.fixture
 def users_yaml(tmp_path: Path) -> Path:
     path = tmp_path / "users.yaml"
-    auth.write_demo_users(path, PASSWORD, [11, 12, 13], rounds=ROUNDS)
+    auth.write_demo_users(path, PASSWORDS, [11, 12, 13], rounds=ROUNDS)
     return path
 
 
 def test_round_trip_returns_user_with_role_and_employer(users_yaml: Path) -> None:
-    user = auth.verify_login("employer2", PASSWORD, users_yaml)
+    user = auth.verify_login("employer2", PASSWORDS["employer2"], users_yaml)
     assert user == auth.User("employer2", "구인기업 담당자 2", "employer", 12)
-    staff = auth.verify_login(" counsellor1 ", PASSWORD, users_yaml)
+    staff = auth.verify_login(" counsellor1 ", PASSWORDS["counsellor1"], users_yaml)
     assert staff is not None and staff.role == "counsellor" and staff.employer_id is None
-    assert auth.verify_login("policy1", PASSWORD, users_yaml).role_label == "정책·운영"
+    assert auth.verify_login("policy1", PASSWORDS["policy1"], users_yaml).role_label == "정책·운영"
+
+
+def test_each_account_has_its_own_password(users_yaml: Path) -> None:
+    # the bug: one shared password let an employer log in as policy staff
+    assert auth.verify_login("policy1", PASSWORDS["employer1"], users_yaml) is None
+    assert auth.verify_login("employer1", PASSWORDS["policy1"], users_yaml) is None
 
 
 def test_six_demo_accounts(users_yaml: Path) -> None:
@@ -44,6 +52,7 @@ def test_six_demo_accounts(users_yaml: Path) -> None:
         ("employer1", "wrong-password"),
         ("employer1", PASSWORD.upper()),
         ("employer1", ""),
+        ("employer1", PASSWORDS["employer2"]),
         ("nobody", PASSWORD),
         ("", PASSWORD),
         ("employer1", "x" * 200),  # longer than bcrypt's 72 bytes: refused, not an exception
@@ -68,38 +77,38 @@ def test_unknown_user_still_runs_bcrypt(users_yaml: Path, monkeypatch: pytest.Mo
 
 def test_users_file_holds_hashes_only(users_yaml: Path) -> None:
     text = users_yaml.read_text(encoding="utf-8")
-    assert PASSWORD not in text
+    assert all(password not in text for password in PASSWORDS.values())
     entries = yaml.safe_load(text)["users"]
     assert all(e["password_hash"].startswith("$2") for e in entries)
     assert len({e["password_hash"] for e in entries}) == len(entries)  # one salt per account
-    assert all(set(e) == {"username", "display_name", "role", "employer_id", "password_hash"} for e in entries)
+    assert all(set(e) == {"username", "display_name", "role", "employer_id", "disabled", "password_hash"} for e in entries)
+    assert not any(e["disabled"] for e in entries)
     assert stat.S_IMODE(users_yaml.stat().st_mode) == 0o600
 
 
-def test_ensure_users_file_creates_once_with_credentials(tmp_path: Path) -> None:
+def test_ensure_users_file_creates_once_with_one_password_per_account(tmp_path: Path) -> None:
     path = tmp_path / "config" / "users.yaml"
-    password = auth.ensure_users_file(path, None, employer_ids=[1, 2, 3], rounds=ROUNDS)
-    assert password and len(password) >= 12
+    passwords = auth.ensure_users_file(path, employer_ids=[1, 2, 3], rounds=ROUNDS)
+    assert passwords is not None and sorted(passwords) == sorted(NAMES)
+    assert len(set(passwords.values())) == 6 and all(len(p) >= 16 for p in passwords.values())
     creds = path.parent / auth.CREDENTIALS_FILE_NAME
-    assert password in creds.read_text(encoding="utf-8")
+    lines = creds.read_text(encoding="utf-8").splitlines()[1:]
+    assert {line.split("\t")[0]: line.split("\t")[1] for line in lines} == passwords
     assert stat.S_IMODE(creds.stat().st_mode) == 0o600
-    assert password not in path.read_text(encoding="utf-8")
-    assert auth.verify_login("policy1", password, path) is not None
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert all(p not in path.read_text(encoding="utf-8") for p in passwords.values())
+    for name, password in passwords.items():
+        assert auth.verify_login(name, password, path).username == name
+    assert auth.verify_login("employer1", passwords["policy1"], path) is None
     # second call leaves everything alone
-    assert auth.ensure_users_file(path, PASSWORD, employer_ids=[1, 2, 3], rounds=ROUNDS) is None
-    assert auth.verify_login("policy1", password, path) is not None
-
-
-def test_ensure_users_file_uses_given_password(tmp_path: Path) -> None:
-    path = tmp_path / "users.yaml"
-    assert auth.ensure_users_file(path, PASSWORD, rounds=ROUNDS) == PASSWORD
-    assert auth.verify_login("counsellor2", PASSWORD, path) is not None
+    assert auth.ensure_users_file(path, employer_ids=[1, 2, 3], rounds=ROUNDS) is None
+    assert auth.verify_login("policy1", passwords["policy1"], path) is not None
 
 
 def test_random_passwords_differ(tmp_path: Path) -> None:
-    a = auth.ensure_users_file(tmp_path / "a" / "u.yaml", None, rounds=ROUNDS)
-    b = auth.ensure_users_file(tmp_path / "b" / "u.yaml", None, rounds=ROUNDS)
-    assert a != b
+    a = auth.ensure_users_file(tmp_path / "a" / "u.yaml", rounds=ROUNDS)
+    b = auth.ensure_users_file(tmp_path / "b" / "u.yaml", rounds=ROUNDS)
+    assert a is not None and b is not None and not set(a.values()) & set(b.values())
 
 
 def test_missing_or_malformed_file_raises_korean_error(tmp_path: Path) -> None:
@@ -113,9 +122,12 @@ def test_missing_or_malformed_file_raises_korean_error(tmp_path: Path) -> None:
 
 def test_write_demo_users_rejects_bad_input(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
-        auth.write_demo_users(tmp_path / "u.yaml", "", [1, 2, 3], rounds=ROUNDS)
+        auth.write_demo_users(tmp_path / "u.yaml", {**PASSWORDS, "policy1": ""}, [1, 2, 3], rounds=ROUNDS)
+    with pytest.raises(ValueError, match="다른 비밀번호"):
+        auth.write_demo_users(tmp_path / "u.yaml", dict.fromkeys(NAMES, PASSWORD), [1, 2, 3], rounds=ROUNDS)
     with pytest.raises(ValueError):
-        auth.write_demo_users(tmp_path / "u.yaml", PASSWORD, [1, 2], rounds=ROUNDS)
+        auth.write_demo_users(tmp_path / "u.yaml", PASSWORDS, [1, 2], rounds=ROUNDS)
+    assert not (tmp_path / "u.yaml").exists()
 
 
 @pytest.mark.parametrize(
@@ -165,3 +177,75 @@ def test_unknown_user_check_uses_the_file_bcrypt_cost(users_yaml: Path, monkeypa
     auth.verify_login("nobody", "wrong", users_yaml)
     auth.verify_login("employer1", "wrong", users_yaml)
     assert [h[:7] for h in seen] == [f"$2b${ROUNDS:02d}$".encode()] * 2
+
+
+# --------------------------------------------------------------------------- changing accounts
+
+
+def test_disabled_account_is_refused_after_the_same_bcrypt_work(users_yaml: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert auth.set_disabled(users_yaml, "counsellor2", True) is True
+    assert auth.set_disabled(users_yaml, "counsellor2", True) is False  # already disabled
+    seen: list[bytes] = []
+    real = auth.bcrypt.checkpw
+    monkeypatch.setattr(auth.bcrypt, "checkpw", lambda s, h: seen.append(h) or real(s, h))
+    check = auth.check_login("counsellor2", PASSWORDS["counsellor2"], users_yaml)
+    assert check == auth.LoginCheck(None, True) and len(seen) == 1
+    assert auth.account_stamp("counsellor2", users_yaml) is None
+    assert auth.set_disabled(users_yaml, "counsellor2", False) is True
+    assert auth.verify_login("counsellor2", PASSWORDS["counsellor2"], users_yaml) is not None
+
+
+def test_add_and_reset_rewrite_the_file_atomically_with_mode_600(users_yaml: Path) -> None:
+    before = auth.account_stamp("policy1", users_yaml)
+    auth.add_account(users_yaml, auth.User("policy2", "정책 담당 2", "policy"), "Policy-two-pass", rounds=ROUNDS)
+    assert auth.verify_login("policy2", "Policy-two-pass", users_yaml).role == "policy"
+    auth.set_password(users_yaml, "policy1", "Another-pass-99")
+    assert auth.verify_login("policy1", PASSWORDS["policy1"], users_yaml) is None
+    assert auth.verify_login("policy1", "Another-pass-99", users_yaml) is not None
+    assert auth.account_stamp("policy1", users_yaml) not in (None, before)  # open sessions end
+    assert auth.account_stamp("employer1", users_yaml) is not None
+    assert stat.S_IMODE(users_yaml.stat().st_mode) == 0o600
+    assert [p.name for p in users_yaml.parent.iterdir() if p.name.endswith(".tmp")] == []
+    assert len(auth.list_accounts(users_yaml)) == 7
+
+
+@pytest.mark.parametrize(
+    ("user", "password", "message"),
+    [
+        (auth.User("Bad Name", "x", "policy"), "Long-enough-1", "아이디는"),
+        (auth.User("ok_name", "x", "admin"), "Long-enough-1", "역할은"),
+        (auth.User("emp9", "x", "employer"), "Long-enough-1", "구인기업 ID"),
+        (auth.User("staff9", "x", "counsellor", 5), "Long-enough-1", "구인기업 계정에만"),
+        (auth.User("staff9", "x" * 41, "counsellor"), "Long-enough-1", "표시 이름"),
+        (auth.User("staff9", "x", "counsellor"), "short", "10자 이상"),
+        (auth.User("staff9", "x", "counsellor"), "staff9-password", "아이디를"),
+        (auth.User("staff9", "x", "counsellor"), "aaaaaaaaaaaa", "4개 이상"),
+        (auth.User("staff9", "x", "counsellor"), "가" * 25, "72바이트"),
+        (auth.User("policy1", "x", "policy"), "Long-enough-1", "이미 있는"),
+    ],
+)
+def test_bad_new_accounts_change_nothing(users_yaml: Path, user: auth.User, password: str, message: str) -> None:
+    before = users_yaml.read_bytes()
+    with pytest.raises(auth.AccountError, match=message) as info:
+        auth.add_account(users_yaml, user, password, rounds=ROUNDS)
+    assert password not in str(info.value)
+    assert users_yaml.read_bytes() == before
+
+
+def test_unknown_account_cannot_be_reset_or_disabled(users_yaml: Path) -> None:
+    with pytest.raises(auth.UnknownAccountError):
+        auth.set_password(users_yaml, "ghost", "Long-enough-1")
+    with pytest.raises(auth.UnknownAccountError):
+        auth.set_disabled(users_yaml, "ghost", True)
+
+
+def test_repeated_username_or_bad_disabled_value_is_a_file_error(tmp_path: Path, users_yaml: Path) -> None:
+    entries = yaml.safe_load(users_yaml.read_text(encoding="utf-8"))["users"]
+    twice = tmp_path / "twice.yaml"
+    twice.write_text(yaml.safe_dump({"users": [entries[0], entries[0]]}), encoding="utf-8")
+    with pytest.raises(auth.UsersFileError, match="두 번"):
+        auth.load_accounts(twice)
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(yaml.safe_dump({"users": [{**entries[3], "disabled": "yes"}]}), encoding="utf-8")
+    with pytest.raises(auth.UsersFileError, match="disabled"):
+        auth.load_accounts(odd)

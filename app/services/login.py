@@ -1,0 +1,297 @@
+"""Logging in: password check with throttling, lockout and an audit record of every failure.
+
+Three limits, all counted from the ``login_attempts`` table (so they hold across server processes
+and survive a restart), all evaluated *before* bcrypt runs:
+
+* **account lockout** — :attr:`LoginPolicy.max_failures` failures for one login id within
+  :attr:`LoginPolicy.failure_window` lock that id for :attr:`LoginPolicy.lockout`. Ids are counted
+  by a SHA-256 of the typed text, whether or not such an account exists, and the lockout message
+  is the same for both, so neither the message nor the timing tells which accounts exist. A
+  successful login or ``python -m app users reset-password``/``enable`` (:func:`unlock_account`)
+  clears the count.
+* **per-client throttle** — failures of one browser session across any ids. Streamlit gives no
+  reliable client address (behind a reverse proxy every visitor has the proxy's address, and
+  forwarded headers are set by the client), so the session is the finest key there is; a new
+  session is one page reload away, hence:
+* **global throttle** — failures of the whole server in :attr:`LoginPolicy.global_window`. It
+  bounds how fast anybody can guess, whatever they key on; the price is that during an attack
+  legitimate users wait too.
+
+Every failure, refusal and lockout goes to the audit log with role ``anonymous`` (no password and
+not the typed id: an unknown id is shown as :data:`UNKNOWN_ACCOUNT` with the id's hash), and every
+successful login, logout and idle timeout with the user's role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from app import auth
+from app.db.repositories import logins as logins_repo
+from app.db.repositories.logins import AttemptRow
+from app.errors import NotReady
+
+logger = logging.getLogger(__name__)
+
+ANONYMOUS_ROLE = "anonymous"
+UNKNOWN_ACCOUNT = "(없는 아이디)"
+LOGIN_FAILED = "아이디 또는 비밀번호가 올바르지 않습니다."
+LOCKED = "로그인에 여러 번 실패해 이 아이디의 로그인을 {minutes}분 동안 막았습니다. 나중에 다시 시도하거나 관리자에게 문의하세요."
+THROTTLED = "로그인 시도가 너무 많습니다. 잠시 후 다시 시도하세요."
+
+
+class LoginUnavailable(NotReady):
+    """Attempts cannot be counted or recorded (database unreachable): logins are refused."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "지금은 로그인 기록을 남길 수 없어 로그인할 수 없습니다. 잠시 후 다시 시도하거나 관리자에게 문의하세요."
+        )
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """Limits of login attempts (defaults follow common guidance: a handful of tries, minutes of lock).
+
+    Attributes:
+        max_failures: Failures of one login id that lock it.
+        failure_window: Period those failures must fall in.
+        lockout: How long a locked id stays locked.
+        client_max_failures: Failures of one browser session (any ids) in ``failure_window``
+            after which that session is refused until older failures leave the window.
+        global_max_failures: Failures of the whole server in ``global_window`` after which every
+            attempt is refused until older failures leave the window.
+        global_window: Period of the global count.
+    """
+
+    max_failures: int = 5
+    failure_window: dt.timedelta = dt.timedelta(minutes=15)
+    lockout: dt.timedelta = dt.timedelta(minutes=15)
+    client_max_failures: int = 10
+    global_max_failures: int = 60
+    global_window: dt.timedelta = dt.timedelta(minutes=1)
+
+
+DEFAULT_POLICY = LoginPolicy()
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """Outcome of one attempt.
+
+    Attributes:
+        user: The logged-in user, or ``None``.
+        message: Korean message for the form when ``user`` is ``None`` (empty on success).
+    """
+
+    user: auth.User | None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the counts allow for the next attempt (see :func:`decide`).
+
+    Attributes:
+        refusal: ``"locked"``, ``"throttled"`` or ``""`` (the password may be checked).
+        locked_until: End of the lock (naive UTC) when locked.
+        account_failures: Failures of the id that count towards its lock.
+    """
+
+    refusal: str
+    locked_until: dt.datetime | None = None
+    account_failures: int = 0
+
+
+def account_key(username: str) -> str:
+    """SHA-256 hex of a typed login id (blanks around it ignored, as the password check does)."""
+    return hashlib.sha256(f"goyong.login|{username.strip()}".encode()).hexdigest()
+
+
+def decide(
+    account_rows: Sequence[AttemptRow],
+    failures: Sequence[AttemptRow],
+    *,
+    client_key: str,
+    now: dt.datetime,
+    policy: LoginPolicy = DEFAULT_POLICY,
+) -> Decision:
+    """Whether an attempt may check its password, from the stored attempts (pure).
+
+    Args:
+        account_rows: Rows of the typed id since ``now - max(failure_window, lockout)``, oldest first.
+        failures: Failures of every id since ``now - max(failure_window, global_window)``.
+        client_key: Key of the browser session making the attempt.
+        now: Current time (naive UTC).
+        policy: Limits.
+
+    Returns:
+        The decision.
+    """
+    reset_at = max((r.at for r in account_rows if r.outcome in ("success", "unlock")), default=None)
+    current = [r for r in account_rows if reset_at is None or r.at > reset_at]
+    last_lock = max((r.at for r in current if r.outcome == "lockout"), default=None)
+    if last_lock is not None and now < last_lock + policy.lockout:
+        return Decision("locked", locked_until=last_lock + policy.lockout)
+    since = max(t for t in (now - policy.failure_window, last_lock) if t is not None)
+    counted = sum(1 for r in current if r.outcome == "failure" and r.at > since)
+    client = sum(1 for r in failures if r.client_key == client_key and r.at > now - policy.failure_window)
+    everyone = sum(1 for r in failures if r.at > now - policy.global_window)
+    if client >= policy.client_max_failures or everyone >= policy.global_max_failures:
+        return Decision("throttled", account_failures=counted)
+    return Decision("", account_failures=counted)
+
+
+def _minutes_left(until: dt.datetime, now: dt.datetime) -> int:
+    return max(1, math.ceil((until - now).total_seconds() / 60))
+
+
+def attempt_login(
+    engine: Engine,
+    users_file: Path,
+    username: str,
+    password: str,
+    *,
+    client_key: str,
+    now: dt.datetime | None = None,
+    policy: LoginPolicy = DEFAULT_POLICY,
+) -> LoginResult:
+    """Check a login, unless the id is locked or attempts are throttled, and record the outcome.
+
+    Args:
+        engine: Product database (``login_attempts`` and the audit log).
+        users_file: Accounts file.
+        username: Login id as typed.
+        password: Password as typed (never stored or logged).
+        client_key: Key of the browser session (a random token, not Streamlit's session id, which
+            could be used to take over the session).
+        now: Current time (naive UTC); tests pass one.
+        policy: Limits.
+
+    Returns:
+        The user, or ``None`` with the Korean message to show.
+
+    Raises:
+        auth.UsersFileError: The accounts file is missing or malformed.
+        LoginUnavailable: The attempts cannot be read, or a failure cannot be recorded.
+    """
+    auth.load_accounts(users_file)  # a missing or broken file is reported before anything is counted
+    now = now or logins_repo.utc_now()
+    key = account_key(username)
+    horizon = max(policy.failure_window, policy.lockout)
+    try:
+        decision = decide(
+            logins_repo.load_account_attempts(engine, key, now - horizon),
+            logins_repo.load_failures(engine, now - max(policy.failure_window, policy.global_window)),
+            client_key=client_key, now=now, policy=policy,
+        )
+    except SQLAlchemyError as err:
+        logger.error("login attempts could not be read (%s)", err.__class__.__name__)
+        raise LoginUnavailable() from err
+    if decision.refusal:
+        _record_refusal(engine, key, client_key, now, decision)
+        if decision.refusal == "locked" and decision.locked_until is not None:
+            return LoginResult(None, LOCKED.format(minutes=_minutes_left(decision.locked_until, now)))
+        return LoginResult(None, THROTTLED)
+
+    check = auth.check_login(username, password, users_file)
+    if check.user is not None:
+        _record(engine, now, [(key, client_key, "success")], username=check.user.username, role=check.user.role,
+                action="auth.login", key=key, output={"client": client_key}, required=False)
+        return LoginResult(check.user)
+
+    shown_name = username.strip() if check.account_exists else UNKNOWN_ACCOUNT
+    failures = decision.account_failures + 1
+    locks = failures >= policy.max_failures
+    rows = [(key, client_key, "failure")] + ([(key, client_key, "lockout")] if locks else [])
+    output: dict[str, object] = {"client": client_key, "failures": failures}
+    if locks:
+        output["locked_until_utc"] = (now + policy.lockout).isoformat(timespec="seconds")
+    _record(engine, now, rows, username=shown_name, role=ANONYMOUS_ROLE,
+            action="auth.lockout" if locks else "auth.login_failed", key=key, output=output, required=True)
+    if locks:
+        return LoginResult(None, LOCKED.format(minutes=_minutes_left(now + policy.lockout, now)))
+    return LoginResult(None, LOGIN_FAILED)
+
+
+def _record_refusal(engine: Engine, key: str, client_key: str, now: dt.datetime, decision: Decision) -> None:
+    output: dict[str, object] = {"client": client_key}
+    if decision.locked_until is not None:
+        output["locked_until_utc"] = decision.locked_until.isoformat(timespec="seconds")
+    # The typed id is not looked up for a refusal (no bcrypt, no accounts read): only its hash is logged.
+    _record(engine, now, [], username=UNKNOWN_ACCOUNT if decision.refusal == "throttled" else "(잠긴 아이디)",
+            role=ANONYMOUS_ROLE, action=f"auth.login_{decision.refusal}", key=key, output=output, required=True)
+
+
+def _record(
+    engine: Engine,
+    now: dt.datetime,
+    rows: list[tuple[str, str, str]],
+    *,
+    username: str,
+    role: str,
+    action: str,
+    key: str,
+    output: dict[str, object],
+    required: bool,
+) -> None:
+    audit = {"username": username[:40], "role": role, "action": action, "input_hash": key, "output": output}
+    try:
+        logins_repo.add_login_event(engine, at=now, attempts=tuple(rows), audit=audit)
+    except SQLAlchemyError as err:
+        logger.error("login event %s could not be recorded (%s)", action, err.__class__.__name__)
+        if required:  # an unrecorded failure would not count towards the lock: refuse instead
+            raise LoginUnavailable() from err
+
+
+def record_session_end(engine: Engine, user: auth.User, action: str, *, client_key: str = "") -> None:
+    """Audit a logout (``auth.logout``) or an idle timeout (``auth.idle_timeout``); best effort.
+
+    A failed write is logged on the server and does not keep anybody logged in.
+    """
+    _record(engine, logins_repo.utc_now(), [], username=user.username, role=user.role or ANONYMOUS_ROLE,
+            action=action, key=account_key(user.username), output={"client": client_key}, required=False)
+
+
+def locked_minutes(engine: Engine, username: str, *, now: dt.datetime | None = None,
+                   policy: LoginPolicy = DEFAULT_POLICY) -> int:
+    """Minutes left of the lock on ``username`` (0 when it is not locked), for ``users list``.
+
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: The attempts cannot be read.
+    """
+    now = now or logins_repo.utc_now()
+    key = account_key(username)
+    rows = logins_repo.load_account_attempts(engine, key, now - max(policy.failure_window, policy.lockout))
+    decision = decide(rows, [], client_key="", now=now, policy=policy)
+    if decision.refusal == "locked" and decision.locked_until is not None:
+        return _minutes_left(decision.locked_until, now)
+    return 0
+
+
+def unlock_account(engine: Engine, username: str, *, by: str) -> None:
+    """Clear the failure count and any lock of ``username`` (after a password reset or re-enable).
+
+    Args:
+        engine: Product database.
+        username: Login id.
+        by: Who did it, for the audit log (e.g. ``"cli"``).
+
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: The database could not be written.
+    """
+    key = account_key(username)
+    logins_repo.add_login_event(
+        engine, at=logins_repo.utc_now(), attempts=((key, by, "unlock"),),
+        audit={"username": username[:40], "role": "admin", "action": "auth.unlock", "input_hash": key,
+               "output": {"by": by}},
+    )
