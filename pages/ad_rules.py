@@ -42,7 +42,7 @@ with c1:
         try:
             ui.render_rule_tests(ads.try_rules(verifier, text, title, body))
         except InvalidRules as err:
-            st.error(f"규칙에 오류가 있습니다:\n\n{err}")
+            st.error(f"규칙에 오류가 있습니다:\n\n{ui.rule_errors_markdown(err)}")
 with c2:
     st.markdown("**저장**")
     note = st.text_input("변경 사유 (5~300자)", key=state.AD_RULES_NOTE, max_chars=300,
@@ -51,7 +51,7 @@ with c2:
         try:
             saved = ads.save_rules(engine, text, username=user.username, note=note)
         except InvalidRules as err:
-            st.error(f"저장하지 않았습니다:\n\n{err}")
+            st.error(f"저장하지 않았습니다:\n\n{ui.rule_errors_markdown(err)}")
         else:
             st.session_state.pop(state.AD_RULES_TEXT, None)
             st.session_state.pop(state.AD_RULES_NOTE, None)
