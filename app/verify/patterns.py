@@ -9,15 +9,17 @@ same syntax with the same results (measured on every posting of the demo world) 
 is reported instead of freezing a page or a batch.
 
 Why a hand-written probe: no maintained library detects catastrophic backtracking for Python's
-regular-expression syntax (``regexploit``, the one known tool, has had no release since 2021 and
-misses look-around). The probe is small because it does not decide the question in general: it
-builds, for every repetition in a pattern, adversarial texts (what comes before the repetition,
+regular-expression syntax (``regexploit``, the one known tool, has had no release since 2021).
+The probe is small because it does not decide the question in general. An unbounded repetition
+inside another (``(a+)+``, ``(\\d+,)+``) is refused outright, as is usual for ReDoS linters; for
+the rest it builds, for every repetition in a pattern, adversarial texts (what comes before the repetition,
 one of the strings the repeated part matches pumped to :data:`PROBE_LENGTH` characters, then a
 character that makes the match fail) and runs the real pattern on them with a timeout. Nested
 quantifiers (``(a+)+``), overlapping alternatives under a repetition (``(a|aa)+``) and chains of
 unbounded repetitions over the same characters (``\\d+\\d+\\d+x``) all take seconds to years on
 such texts, while a linear pattern takes microseconds; quadratic patterns (``.*고수익``) pass, as
-they finish in milliseconds on an ad's longest line. The runtime bound stays the safety net for
+they finish in milliseconds on an ad's longest line. Every text the probe builds is at most a few
+:data:`PROBE_LENGTH` long, whatever counts the pattern asks for (``a{1000000000}``). The runtime bound stays the safety net for
 anything the probe misses.
 """
 
@@ -48,10 +50,47 @@ _GENERIC_CHARACTERS = "a1 가"
 """Characters tried for character classes besides the pattern's own literals."""
 _MAX_VARIANTS = 6
 _MAX_PUMPS = 4
+_MAX_TEXT = 2 * PROBE_LENGTH
+"""Longest string built for a part of a pattern (a count such as ``{1000000000}`` is not spelled out)."""
+
+
+MAX_UNROLLED_SIZE = 2_000
+"""Largest :func:`unrolled_size` of a rule pattern. ``regex`` spells fixed counts out when it
+compiles (``a{10000000}`` takes 30 s and 3 GB), so a count must be refused before compiling."""
 
 
 class BacktrackingPattern(ValueError):
     """A pattern that backtracks catastrophically (``str(err)`` is the Korean reason)."""
+
+
+def unrolled_size(source: str) -> int:
+    """How many items ``source`` has once its counts are spelled out: ``(ab){3}x`` → 7, and a
+    repetition that may go on past its minimum counts its body once more (``a*`` → 2).
+
+    Args:
+        source: A pattern that compiles with :mod:`re`.
+    """
+    return _unrolled(sre_parse.parse(source))
+
+
+def _unrolled(items: Sequence[Any]) -> int:
+    total = 0
+    for op, av in items:
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            low, high, body = av
+            inner = _unrolled(body)
+            total += inner * max(int(low), 1) + (inner if high > low else 0)
+        elif op == sre.SUBPATTERN:
+            total += _unrolled(av[3])
+        elif op == sre.ATOMIC_GROUP:
+            total += _unrolled(av)
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            total += _unrolled(av[1])
+        elif op == sre.BRANCH:
+            total += sum(_unrolled(branch) for branch in av[1])
+        else:
+            total += 1
+    return total
 
 
 def compile_bounded(source: str) -> regex.Pattern[str]:
@@ -86,7 +125,7 @@ def check_backtracking(source: str) -> None:
     except TimeoutError:
         raise BacktrackingPattern(
             f"정규식이 특정 문장에서 끝나지 않을 만큼 오래 걸립니다(역추적 폭증): {source!r}. "
-            "반복 안에 서로 겹치는 선택지나 또 다른 반복을 넣지 마세요 (예: (a|aa)+, (a+)+, \\d+\\d+)"
+            "같은 글자에 겹쳐 맞는 선택지나 반복을 하나로 합치세요 (예: (a|aa)+ 대신 a+, \\d+\\d+ 대신 \\d{2,})"
         ) from None
 
 
@@ -118,14 +157,14 @@ def adversarial_texts(source: str) -> Iterator[str]:
     tree = sre_parse.parse(source)
     alphabet = _alphabet(tree)
     seen: set[str] = set()
-    for prefix, (low, high, body), after in _repetitions(list(tree), "", "", alphabet):
+    for prefix, high, body, after in _repetitions(list(tree), "", "", alphabet):
         if high < 2:
             continue  # an optional part (``?``) cannot be pumped
         pumps = [v for v in _variants(body, alphabet) if v][:_MAX_PUMPS]
         if len(pumps) > 1:
             pumps.append(pumps[0] + pumps[1])
         for pump in pumps:
-            count = max(low, min(high, -(-PROBE_LENGTH // len(pump))))
+            count = min(high, -(-PROBE_LENGTH // len(pump)))  # fewer than ``low`` only fails sooner
             for fail in _FAILING_ENDS:
                 for text in (prefix + pump * count + fail + after, prefix + pump * count + fail):
                     if text not in seen:
@@ -135,15 +174,15 @@ def adversarial_texts(source: str) -> Iterator[str]:
 
 def _repetitions(
     items: Sequence[Any], prefix: str, after: str, alphabet: str
-) -> Iterator[tuple[str, tuple[int, int, list[Any]], str]]:
-    """(text that reaches it, (min, max, body), text the pattern expects after it) of every
-    repetition that can backtrack, outermost first."""
+) -> Iterator[tuple[str, int, list[Any], str]]:
+    """(text that reaches it, its maximum count, its body, text the pattern expects after it) of
+    every repetition that can backtrack, outermost first."""
     for i, (op, av) in enumerate(items):
         before = prefix + _first(items[:i], alphabet)
         following = _first(items[i + 1:], alphabet) + after
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
-            low, high, body = av
-            yield before, (int(low), int(high), list(body)), following
+            _, high, body = av
+            yield before, int(high), list(body), following
             yield from _repetitions(list(body), before, following, alphabet)
         elif op == sre.POSSESSIVE_REPEAT:
             yield from _repetitions(list(av[2]), before, following, alphabet)  # never backtracks itself
@@ -197,7 +236,8 @@ def _variants(items: Sequence[Any], alphabet: str) -> list[str]:
         element = _element_variants(op, av, alphabet)
         if not element:
             return []
-        results = list(dict.fromkeys(a + b for a, b in itertools.product(results, element)))[:_MAX_VARIANTS]
+        results = list(dict.fromkeys((a + b)[:_MAX_TEXT] for a, b in itertools.product(results, element)))
+        results = results[:_MAX_VARIANTS]
     return results
 
 
@@ -215,8 +255,8 @@ def _element_variants(op: Any, av: Any, alphabet: str) -> list[str]:
         inner = _variants(body, alphabet)
         if low == 0:
             return ["", *inner]
-        repeated = [v * int(low) for v in inner]
-        return repeated + ([v * (int(low) + 1) for v in inner] if high > low else [])
+        times = min(int(low), PROBE_LENGTH)
+        return [v * times for v in inner] + ([v * (times + 1) for v in inner] if high > low else [])
     if op == sre.SUBPATTERN:
         return _variants(av[3], alphabet)
     if op == sre.ATOMIC_GROUP:

@@ -38,7 +38,15 @@ from app.config import get_settings
 from app.errors import InvalidInput
 from app.threads import threads_for_rows
 from app.verify.normalize import CompactText, compact
-from app.verify.patterns import BacktrackingPattern, check_backtracking, compile_bounded, finditer_within, search_within
+from app.verify.patterns import (
+    MAX_UNROLLED_SIZE,
+    BacktrackingPattern,
+    check_backtracking,
+    compile_bounded,
+    finditer_within,
+    search_within,
+    unrolled_size,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +131,13 @@ def _check_pattern(value: str, info: ValidationInfo, *, label: str) -> None:
     (``regex``); with :func:`parse_rule_set`'s ``refuse_backtracking``, it also passes the probe."""
     try:
         re.compile(value)
+    except re.error as err:
+        raise ValueError(f"{label}: {value!r} ({err})") from None
+    if unrolled_size(value) > MAX_UNROLLED_SIZE:
+        raise ValueError(f"반복 횟수가 너무 큽니다: {value!r} (횟수를 펼친 길이가 {MAX_UNROLLED_SIZE:,}을 넘습니다)")
+    try:
         compile_bounded(value)
-    except (re.error, regex.error) as err:
+    except regex.error as err:
         raise ValueError(f"{label}: {value!r} ({err})") from None
     if info.context and info.context.get(_REFUSE_BACKTRACKING):
         try:
