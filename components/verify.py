@@ -23,6 +23,7 @@ from app.services.ads import (
     Verdict,
     highlighted_markdown,
 )
+from app.text.markdown import escape_markdown
 from components.display import MetricItem, render_ai_notice, render_metrics_row
 
 DECISION_ICONS: dict[str, str] = {"pass": ":material/check_circle:", "review": ":material/help:", "block": ":material/block:"}
@@ -194,6 +195,12 @@ def rules_table(rules: RuleSet) -> pd.DataFrame:
         rows.append({"ID": check.id, "이름": check.name, "근거": citation(check.law, check.article),
                      "처리": SEVERITY_LABELS[check.severity], "분야": FAMILIES[check.family], "패턴": 0, "예외": 0})
     return pd.DataFrame(rows)
+
+
+def rule_errors_markdown(err: Exception) -> str:
+    """A rule set's Korean problem list as markdown that shows every line as written: the lines
+    quote the editor's patterns, whose ``*``, ``$``, ``[`` and backslashes markdown would eat."""
+    return "  \n".join(escape_markdown(line) for line in str(err).splitlines())
 
 
 def render_rule_tests(hits: Sequence[dict[str, object]]) -> None:

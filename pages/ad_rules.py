@@ -43,7 +43,7 @@ with c1:
         try:
             hits = ads.try_rules(verifier, text, title, body)
         except InvalidRules as err:
-            st.error(f"규칙에 오류가 있습니다:\n\n{err}")
+            st.error(f"규칙에 오류가 있습니다:\n\n{ui.rule_errors_markdown(err)}")
         else:
             # no log row, no output; the sample text and the edited rules are only hashed
             if audit_log.log_shown(engine, user, model_name=ads.MODEL_NAME, action="verify.rule_test",
@@ -59,7 +59,7 @@ with c2:
         try:
             saved = ads.save_rules(engine, text, username=user.username, note=note)
         except InvalidRules as err:
-            st.error(f"저장하지 않았습니다:\n\n{err}")
+            st.error(f"저장하지 않았습니다:\n\n{ui.rule_errors_markdown(err)}")
         else:
             st.session_state.pop(state.AD_RULES_TEXT, None)
             st.session_state.pop(state.AD_RULES_NOTE, None)

@@ -26,7 +26,8 @@ if scored.empty:
     st.info("현재 상담 대상 구직자가 없습니다.")
     st.stop()
 
-requested = guards.requested_id(key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY)
+requested = guards.requested_id(key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY,
+                                back_label="상담 대상 목록으로", button_key="employment.back")
 if requested is not None and requested not in set(scored["id"].astype(int)):
     guards.refuse_requested(f"구직자 #{requested}은(는) 현재 상담 대상(등록 후 180일 이내 미취업자)이 아닙니다.",
                             key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY,

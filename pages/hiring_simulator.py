@@ -34,7 +34,7 @@ welfare = names.welfare
 
 # ------------------------------------------------------------------ which posting (own postings only)
 requested = guards.requested_id(key=state.HIRING_POSTING_ID, query_key=state.HIRING_POSTING_QUERY,
-                                 keywords=(state.NEW_POSTING,))
+                                 keywords=(state.NEW_POSTING,), back_label="내 공고 목록으로", button_key="hiring.back")
 if isinstance(requested, int) and requested not in set(postings["id"].astype(int)):
     try:
         hiring.conditions_from_posting(engine, requested, employer_id=employer_id)

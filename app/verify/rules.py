@@ -9,25 +9,46 @@ compliant rewording to propose.
 Matching (see the YAML's header): regular expressions over the compact text of each line
 (:mod:`app.verify.normalize`), optional Kiwi morpheme patterns on trigger lines only, and
 exceptions that make a hit lawful when they occur on the same line.
+
+Catastrophic backtracking (:mod:`app.verify.patterns`): a rule set a person writes is parsed with
+``refuse_backtracking=True``, which refuses patterns such as ``(a|aa)+$`` before they are saved or
+tried; every match runs with a time budget per rule and field (:data:`RULE_TIME_BUDGET_S`), so a
+pattern that slipped through (a version stored before the probe existed) is skipped for that ad,
+reported and logged, never a hung verifier.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+import regex
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from app.config import get_settings
 from app.errors import InvalidInput
 from app.threads import threads_for_rows
 from app.verify.normalize import CompactText, compact
+from app.verify.patterns import (
+    MAX_UNROLLED_SIZE,
+    BacktrackingPattern,
+    check_backtracking,
+    compile_bounded,
+    finditer_within,
+    search_within,
+    unrolled_size,
+)
+
+logger = logging.getLogger(__name__)
 
 RULES_FILE_NAME = "ad_rules.yaml"
 RULES_SCHEMA_VERSION = 2
@@ -45,6 +66,14 @@ FAMILIES: dict[str, str] = {
 }
 """Rule families (the bench reports recall per family) with their Korean names."""
 SEVERITY_LABELS: dict[str, str] = {"block": "차단", "review": "재검증"}
+RULE_TIME_BUDGET_S = 0.25
+"""Time one rule may take on one field of one ad (patterns, exceptions and morpheme patterns
+together). The shipped rules need ~0.1 ms on a long ad; a rule over budget is skipped for that ad."""
+MAX_RULE_TIMEOUTS = 3
+"""After this many ads over budget, a rule is skipped for the rest of the engine's life: a batch of
+10,000 ads then costs a few budgets, not 10,000 of them."""
+_REFUSE_BACKTRACKING = "refuse_backtracking"
+"""Validation-context flag of :func:`parse_rule_set` (pydantic passes it to the validators)."""
 
 
 class InvalidRules(InvalidInput):
@@ -79,28 +108,42 @@ class Rule(BaseModel):
 
     @field_validator("patterns", "exceptions")
     @classmethod
-    def _compiles(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+    def _compiles(cls, values: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         for value in values:
             if not value or len(value) > 400:
                 raise ValueError(f"패턴은 1~400자여야 합니다 (입력: {len(value)}자)")
             if " " in value:
                 raise ValueError(f"패턴에 공백을 쓰지 마세요: 띄어쓰기를 없앤 문장에 맞춥니다 ({value!r})")
-            try:
-                re.compile(value)
-            except re.error as err:
-                raise ValueError(f"정규식 오류: {value!r} ({err})") from None
+            _check_pattern(value, info, label="정규식 오류")
         return values
 
     @field_validator("morphemes")
     @classmethod
-    def _morphemes_compile(cls, values: tuple[MorphemePattern, ...]) -> tuple[MorphemePattern, ...]:
+    def _morphemes_compile(cls, values: tuple[MorphemePattern, ...], info: ValidationInfo) -> tuple[MorphemePattern, ...]:
         for value in values:
             for text in (value.trigger, value.pattern):
-                try:
-                    re.compile(text)
-                except re.error as err:
-                    raise ValueError(f"형태소 패턴 정규식 오류: {text!r} ({err})") from None
+                _check_pattern(text, info, label="형태소 패턴 정규식 오류")
         return values
+
+
+def _check_pattern(value: str, info: ValidationInfo, *, label: str) -> None:
+    """A pattern compiles in the documented dialect (``re``) and in the engine that runs it
+    (``regex``); with :func:`parse_rule_set`'s ``refuse_backtracking``, it also passes the probe."""
+    try:
+        re.compile(value)
+    except re.error as err:
+        raise ValueError(f"{label}: {value!r} ({err})") from None
+    if unrolled_size(value) > MAX_UNROLLED_SIZE:
+        raise ValueError(f"반복 횟수가 너무 큽니다: {value!r} (횟수를 펼친 길이가 {MAX_UNROLLED_SIZE:,}을 넘습니다)")
+    try:
+        compile_bounded(value)
+    except regex.error as err:
+        raise ValueError(f"{label}: {value!r} ({err})") from None
+    if info.context and info.context.get(_REFUSE_BACKTRACKING):
+        try:
+            check_backtracking(value)
+        except BacktrackingPattern as err:
+            raise ValueError(str(err)) from None
 
 
 CONDITION_IDS: tuple[str, ...] = ("BELOW_MIN_WAGE", "EXCESS_HOURS", "MISSING_IDENTITY", "DUPLICATE")
@@ -225,8 +268,16 @@ def migrate_rule_data(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def parse_rule_set(data: Mapping[str, Any] | str) -> RuleSet:
+def parse_rule_set(data: Mapping[str, Any] | str, *, refuse_backtracking: bool = False) -> RuleSet:
     """Validate a rule set given as a mapping or as YAML text (older formats are migrated first).
+
+    Args:
+        data: The rule set.
+        refuse_backtracking: Also refuse patterns that backtrack catastrophically
+            (:func:`app.verify.patterns.check_backtracking`, ~0.1 s for the shipped set). For rules a
+            person is writing (the editor's save and test box); stored versions are read without
+            it, so an old version with such a pattern still loads and the matcher's time budget
+            contains it.
 
     Raises:
         InvalidRules: Not YAML, or any field invalid (every problem listed, with its location).
@@ -240,7 +291,7 @@ def parse_rule_set(data: Mapping[str, Any] | str) -> RuleSet:
         raise InvalidRules("규칙 파일은 version과 rules를 가진 매핑이어야 합니다")
     data = migrate_rule_data(data)
     try:
-        return RuleSet.model_validate(data)
+        return RuleSet.model_validate(data, context={_REFUSE_BACKTRACKING: refuse_backtracking})
     except ValidationError as err:
         raise InvalidRules(_korean_errors(err)) from None
 
@@ -311,9 +362,31 @@ def hit_for(rule: Rule | ConditionRule, field: str, start: int, end: int, eviden
 @dataclass(frozen=True)
 class _Compiled:
     rule: Rule
-    pattern: re.Pattern[str]
-    exceptions: re.Pattern[str] | None
-    morphemes: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
+    pattern: regex.Pattern[str]
+    exceptions: regex.Pattern[str] | None
+    morphemes: tuple[tuple[regex.Pattern[str], regex.Pattern[str]], ...]
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """What :meth:`RuleEngine.scan` found in an ad.
+
+    Attributes:
+        hits: Hits of the rules that finished.
+        skipped: Ids of rules that did not finish within :data:`RULE_TIME_BUDGET_S` on some field
+            (their hits on that field are left out), in rule order.
+    """
+
+    hits: list[RuleHit] = field(default_factory=list)
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def skipped_note(self) -> str | None:
+        """The Korean note a verdict carries when rules were skipped (``None`` when none was)."""
+        if not self.skipped:
+            return None
+        return (f"규칙 {', '.join(self.skipped)}은(는) 정해진 시간 안에 검사를 마치지 못해 이 공고에는 적용하지 못했습니다"
+                " (규칙 관리에서 해당 패턴을 고쳐 주세요)")
 
 
 _KIWI: Any = None
@@ -344,16 +417,22 @@ def morpheme_string(text: str) -> tuple[str, list[tuple[int, int, int]]]:
 
 
 class RuleEngine:
-    """A compiled rule set; :meth:`match` finds the hits in an ad's fields."""
+    """A compiled rule set; :meth:`scan` (or :meth:`match`) finds the hits in an ad's fields.
 
-    def __init__(self, rules: RuleSet) -> None:
+    Every rule gets :data:`RULE_TIME_BUDGET_S` per field; a rule over budget is skipped for that
+    ad and, after :data:`MAX_RULE_TIMEOUTS` such ads, for every later ad of this engine.
+    """
+
+    def __init__(self, rules: RuleSet, *, time_budget_s: float = RULE_TIME_BUDGET_S) -> None:
         self.rules = rules
+        self.time_budget_s = time_budget_s
+        self._timeouts: Counter[str] = Counter()
         self._compiled = [
             _Compiled(
                 rule=rule,
-                pattern=re.compile("|".join(f"(?:{p})" for p in rule.patterns)),
-                exceptions=re.compile("|".join(f"(?:{p})" for p in rule.exceptions)) if rule.exceptions else None,
-                morphemes=tuple((re.compile(m.trigger), re.compile(m.pattern)) for m in rule.morphemes),
+                pattern=compile_bounded("|".join(f"(?:{p})" for p in rule.patterns)),
+                exceptions=compile_bounded("|".join(f"(?:{p})" for p in rule.exceptions)) if rule.exceptions else None,
+                morphemes=tuple((compile_bounded(m.trigger), compile_bounded(m.pattern)) for m in rule.morphemes),
             )
             for rule in rules.rules
         ]
@@ -367,54 +446,78 @@ class RuleEngine:
         """Hits of every rule in the given text fields (e.g. ``{"title": …, "body": …}``).
 
         A rule hits a field at most once per line; a hit whose line also matches one of the
-        rule's exceptions is lawful and left out.
+        rule's exceptions is lawful and left out. Rules over their time budget are left out too
+        (:meth:`scan` says which).
         """
+        return self.scan(fields, only=only).hits
+
+    def scan(self, fields: Mapping[str, str], *, only: Iterable[str] | None = None) -> RuleMatch:
+        """:meth:`match` with the ids of the rules skipped for being over their time budget."""
         wanted = set(only) if only is not None else None
         hits: list[RuleHit] = []
-        for field, text in fields.items():
+        skipped: dict[str, None] = {}
+        for field_name, text in fields.items():
             if not text:
                 continue
             packed = compact(str(text))
             for entry in self._compiled:
-                if wanted is not None and entry.rule.id not in wanted:
+                rule_id = entry.rule.id
+                if wanted is not None and rule_id not in wanted:
                     continue
-                hits.extend(self._regex_hits(entry, field, packed))
-                if entry.morphemes:
-                    hits.extend(self._morpheme_hits(entry, field, str(text), packed, hits))
-        return hits
+                if self._timeouts[rule_id] >= MAX_RULE_TIMEOUTS:
+                    skipped[rule_id] = None
+                    continue
+                deadline = time.monotonic() + self.time_budget_s
+                try:
+                    found = self._regex_hits(entry, field_name, packed, deadline)
+                    if entry.morphemes:
+                        found += self._morpheme_hits(entry, field_name, str(text), packed, [*hits, *found], deadline)
+                except TimeoutError:
+                    self._timeouts[rule_id] += 1
+                    skipped[rule_id] = None
+                    # ids and sizes only: the ad's text may hold personal data
+                    logger.warning("rule %s over its %.2f s budget on %s (%d characters); skipped for this ad%s",
+                                   rule_id, self.time_budget_s, field_name, len(packed.text),
+                                   " and from now on" if self._timeouts[rule_id] >= MAX_RULE_TIMEOUTS else "")
+                    continue
+                hits.extend(found)
+        return RuleMatch(hits=hits, skipped=tuple(skipped))
 
     @staticmethod
-    def _lawful(entry: _Compiled, packed: CompactText, start: int) -> bool:
+    def _lawful(entry: _Compiled, packed: CompactText, start: int, deadline: float) -> bool:
         if entry.exceptions is None:
             return False
         begin, end = packed.line_of(start)
-        return entry.exceptions.search(packed.text, begin, end) is not None
+        return search_within(entry.exceptions, packed.text, deadline, begin, end) is not None
 
-    def _regex_hits(self, entry: _Compiled, field: str, packed: CompactText) -> list[RuleHit]:
+    def _regex_hits(self, entry: _Compiled, field_name: str, packed: CompactText, deadline: float) -> list[RuleHit]:
         hits, lines_done = [], set()
-        for found in entry.pattern.finditer(packed.text):
+        for found in finditer_within(entry.pattern, packed.text, deadline):
             line = packed.line_of(found.start())
-            if line in lines_done or self._lawful(entry, packed, found.start()):
+            if line in lines_done or self._lawful(entry, packed, found.start(), deadline):
                 continue
             lines_done.add(line)
             start, end = packed.span(found.start(), found.end())
-            hits.append(hit_for(entry.rule, field, start, end, packed.source[start:end]))
+            hits.append(hit_for(entry.rule, field_name, start, end, packed.source[start:end]))
         return hits
 
     def _morpheme_hits(
-        self, entry: _Compiled, field: str, text: str, packed: CompactText, found: Sequence[RuleHit]
+        self, entry: _Compiled, field_name: str, text: str, packed: CompactText, found: Sequence[RuleHit],
+        deadline: float,
     ) -> list[RuleHit]:
-        covered = {(h.start, h.end) for h in found if h.rule_id == entry.rule.id and h.field == field}
+        covered = {(h.start, h.end) for h in found if h.rule_id == entry.rule.id and h.field == field_name}
         hits, offset = [], 0
         for line in text.split("\n"):
             line_start, offset = offset, offset + len(line) + 1
             if any(line_start <= a < line_start + len(line) + 1 for a, _ in covered):
                 continue  # one hit per rule per line: the regex already reported this line
             for trigger, pattern in entry.morphemes:
-                if not trigger.search(line):
+                if not search_within(trigger, line, deadline):
                     continue
+                analysing = time.monotonic()
                 analysed, spans = morpheme_string(line)
-                found_m = pattern.search(analysed)
+                deadline += time.monotonic() - analysing  # the budget is for patterns, not for Kiwi
+                found_m = search_within(pattern, analysed, deadline)
                 if found_m is None:
                     continue
                 tokens = [s for s in spans if found_m.start() <= s[0] < found_m.end()]
@@ -422,8 +525,8 @@ class RuleEngine:
                 if any(a < end and start < b for a, b in covered):
                     continue  # the regex already reported this line
                 line_compact = compact(line)
-                if entry.exceptions is not None and entry.exceptions.search(line_compact.text):
+                if entry.exceptions is not None and search_within(entry.exceptions, line_compact.text, deadline):
                     continue
-                hits.append(hit_for(entry.rule, field, start, end, text[start:end]))
+                hits.append(hit_for(entry.rule, field_name, start, end, text[start:end]))
                 covered.add((start, end))
         return hits

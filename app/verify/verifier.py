@@ -132,9 +132,11 @@ class AdVerifier:
         names = frame["employer_name"].fillna("").astype(str).tolist() if "employer_name" in frame else [""] * n
         contacts = frame["contact"].fillna("").astype(str).tolist() if "contact" in frame else [""] * n
 
-        hits = []
+        hits, skipped_notes = [], []
         for i in range(n):
-            found = self.engine.match({"title": titles[i], "body": bodies[i]})
+            scanned = self.engine.scan({"title": titles[i], "body": bodies[i]})
+            found = scanned.hits
+            skipped_notes.append(scanned.skipped_note)
             found += check_conditions(
                 self.rules, wage_type=str(frame["wage_type"].iat[i]), wage=float(frame["wage"].iat[i]),
                 hours_per_week=float(frame["hours_per_week"].iat[i]), minimum=minimums[i], employer_name=names[i],
@@ -182,7 +184,7 @@ class AdVerifier:
                 rule = next(c for c in self.rules.conditions if c.id == "DUPLICATE")
                 found.append(hit_for(rule, "body", 0, 0, f"유사 공고 {len(dup_ids[i])}건: {', '.join(dup_ids[i][:5])}"))
             p = None if probabilities is None else float(probabilities[i])
-            notes = []
+            notes = [skipped_notes[i]] if skipped_notes[i] else []
             if p is not None and not applicable[i]:
                 p = None  # outside what the classifier learned: the rules and checks decide alone
                 notes.append("AI 분류 모델이 학습한 공고와 문체가 많이 달라 AI 판정은 쓰지 않고 규칙·조건 점검만 적용했습니다")

@@ -20,12 +20,14 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from app.config import get_settings
 from app.db.engine import make_engine
 from app.services import ads
 from app.services.ads import QueueFilter
+from app.text.markdown import escape_markdown
 from app.text.pii import mask_pii
 from app.verify.highlight import highlighted_markdown
 from app.verify.rules import FAMILIES, load_default_rules
@@ -372,7 +374,7 @@ def test_rules_page_tests_validates_and_saves_a_new_version(private_env: str) ->
     at.text_area(key="ad_rules.text").set_value(edited)
     at.text_input(key="ad_rules.note").set_value("짧음")
     at.button(key="ad_rules.save").click().run()
-    assert [e.value for e in at.error] == ["저장하지 않았습니다:\n\n변경 사유를 5~300자로 적어 주세요 (입력: 2자)"]
+    assert [e.value for e in at.error] == ["저장하지 않았습니다:\n\n" + escape_markdown("변경 사유를 5~300자로 적어 주세요 (입력: 2자)")]
     assert db_scalar(private_env, "select count(*) from ad_rule_versions") == 0
 
     # a valid change: version 2 in force, with who, why and which rule
@@ -400,6 +402,29 @@ def test_rules_page_tests_validates_and_saves_a_new_version(private_env: str) ->
     assert [m.label for m in queue_page.metric] == METRICS
     assert _metrics(queue_page)["검토 대기"] == f"{int((checks['decision'] != 'pass').sum()):,}건"  # only a name changed
     assert any(m.startswith("**성별 차별 금지** · 차단 · `SEX_DISCRIM`") for m in _markdown(queue_page))
+
+
+def test_rules_editor_refuses_a_catastrophic_pattern_before_trying_or_saving_it(private_env: str) -> None:
+    data = yaml.safe_load(load_default_rules().to_yaml())
+    data["rules"][0]["patterns"].append("(a|aa)+$")
+    edited = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200)
+    with pytest.raises(ads.InvalidRules) as info:
+        ads.parse_rule_set(edited, refuse_backtracking=True)
+    problem = str(info.value)
+    assert problem.startswith("[rules.0.patterns] 정규식이 특정 문장에서 끝나지 않을 만큼 오래 걸립니다") and "'(a|aa)+$'" in problem
+    at = _run(RULES, _user("policy", "ad-rules-redos"))
+    at.text_area(key="ad_rules.text").set_value(edited)
+    at.text_area(key="ad_rules.test.body").set_value("남자만 지원\n" + "a" * 60 + "!")  # would never finish
+    at.button(key="ad_rules.test.run").click().run()
+    _no_exception(at)
+    # the pattern is quoted literally: markdown would have eaten the backslashes and read $…$ as LaTeX
+    assert [e.value for e in at.error] == ["규칙에 오류가 있습니다:\n\n" + escape_markdown(problem)]
+    assert frame_with(at, "발견 문구") is None
+    at.text_input(key="ad_rules.note").set_value("느린 패턴을 추가합니다")
+    at.button(key="ad_rules.save").click().run()
+    _no_exception(at)
+    assert [e.value for e in at.error] == ["저장하지 않았습니다:\n\n" + escape_markdown(problem)]
+    assert db_scalar(private_env, "select count(*) from ad_rule_versions") == 0
 
 
 def test_rules_table_pairs_each_law_with_its_article(ad_env: str) -> None:

@@ -26,6 +26,7 @@ from streamlit.testing.v1 import AppTest
 from app.config import get_settings
 from app.db.rrn import load_rrn_cipher
 from app.text.korean import format_manwon
+from components.guards import INVALID_REQUEST
 from tests.ui.helpers import (
     TIMEOUT,
     db_rows,
@@ -397,6 +398,33 @@ def test_seeker_outside_the_caseload_is_refused(hiring_env: str, hiring_built: t
     assert _audit_rows(hiring_env, username, "employment.profile") == 0
     # the refusal is not sticky: back to the caseload's first seeker
     at.button(key="employment.back").click().run()
+    _no_exception(at)
+    assert not at.error
+    assert int(at.selectbox(key="employment.seeker_id").value) == int(caseload["id"].iloc[0])
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param("99999999999999999999", id="beyond-int64"),
+    pytest.param("-1", id="negative"),
+    pytest.param("1e9", id="exponent"),
+    pytest.param("abc", id="letters"),
+    pytest.param("7" * 10_000, id="10000-digits"),
+])
+def test_absurd_seeker_id_in_the_url_is_refused_in_korean(
+    hiring_env: str, hiring_built: tuple[str, Path], value: str
+) -> None:
+    username = f"emp-absurd-{len(value)}-{value[:3]}"
+    caseload = _caseload(*hiring_built)
+    at = AppTest.from_file(PROFILE, default_timeout=TIMEOUT)
+    at.session_state["auth.user"] = _counsellor(username)
+    at.query_params["seeker"] = value
+    at.run()
+    _no_exception(at)
+    assert [e.value for e in at.error] == [INVALID_REQUEST]
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart") and not at.text
+    assert value not in texts(at) and "seeker" not in at.query_params
+    assert _audit_rows(hiring_env, username, "employment.profile") == 0
+    at.button(key="employment.back").click().run()  # the page's own way back: the caseload's first seeker
     _no_exception(at)
     assert not at.error
     assert int(at.selectbox(key="employment.seeker_id").value) == int(caseload["id"].iloc[0])

@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.config import get_settings
+from components.guards import INVALID_REQUEST
 from tests.ui.helpers import (
     TIMEOUT,
     db_rows,
@@ -119,6 +120,44 @@ def test_other_employers_posting_is_refused(hiring_env: str, employer1: int, via
     at.button(key="hiring.back").click().run()
     _no_exception(at)
     assert not at.error and _picker_ids(at)
+
+
+ABSURD_IDS = [
+    pytest.param("99999999999999999999", id="beyond-int64"),
+    pytest.param("-1", id="negative"),
+    pytest.param("1e9", id="exponent"),
+    pytest.param("abc", id="letters"),
+    pytest.param("7" * 10_000, id="10000-digits"),
+]
+
+
+@pytest.mark.parametrize("value", ABSURD_IDS)
+@pytest.mark.parametrize("role", ["employer", "policy"])
+def test_absurd_posting_id_in_the_url_is_refused_in_korean(hiring_env: str, employer1: int, role: str, value: str) -> None:
+    username = f"sim-absurd-{role}-{len(value)}-{value[:3]}"
+    user = _employer(employer1, username) if role == "employer" else {**user_dict("policy"), "username": username}
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.session_state["auth.user"] = user
+    at.query_params["posting"] = value
+    at.run()
+    _no_exception(at)
+    assert [e.value for e in at.error] == [INVALID_REQUEST]
+    assert not at.metric and not at.get("plotly_chart") and not at.dataframe
+    assert value not in texts(at) and "posting" not in at.query_params
+    assert _audit_rows(hiring_env, username) == 0
+    at.button(key="hiring.back").click().run()  # the page's own way back
+    _no_exception(at)
+    assert not at.error and at.metric
+
+
+def test_absurd_posting_id_in_session_state_is_refused(hiring_env: str, employer1: int) -> None:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.session_state["auth.user"] = _employer(employer1, "sim-absurd-state")
+    at.session_state["hiring.posting_id"] = 99_999_999_999_999_999_999
+    at.run()
+    _no_exception(at)
+    assert [e.value for e in at.error] == [INVALID_REQUEST]
+    assert not at.metric and _audit_rows(hiring_env, "sim-absurd-state") == 0
 
 
 def test_wage_slider_updates_probability_and_audit_log(hiring_env: str, employer1: int) -> None:

@@ -18,12 +18,15 @@ import pytest
 import yaml
 
 from app.verify.normalize import SEPARATORS, compact
+from app.verify.patterns import PROBE_LENGTH, adversarial_texts, check_backtracking, unrolled_size
 from app.verify.rules import (
     CONDITION_IDS,
     FAMILIES,
+    MAX_RULE_TIMEOUTS,
     InvalidRules,
     RuleEngine,
     RuleHit,
+    RuleMatch,
     RuleSet,
     default_rules_path,
     load_default_rules,
@@ -611,3 +614,136 @@ def test_committed_patterns_have_no_spaces_and_compile(rules: RuleSet) -> None:
             assert " " not in pattern
             re.compile(pattern)
         assert rule.law and rule.article
+
+
+# --------------------------------------------------------------------------- catastrophic backtracking
+
+CATASTROPHIC = [
+    pytest.param("(a|aa)+$", id="overlapping-alternatives"),
+    pytest.param("(가|가가)+$", id="overlapping-hangul"),
+    pytest.param(r"(\d|\d\d)+원", id="overlapping-with-literal-after"),
+    pytest.param(r"\d+\d+\d+\d+x", id="chained-repetitions"),
+    pytest.param("(a+)+$", id="nested-quantifiers"),
+    pytest.param(r"^(\w+\s?)*$", id="nested-quantifiers-classic"),
+]
+SLOW_TEXT = "a" * 60 + "!"
+"""A line on which ``(a|aa)+$`` backtracks for ~1.5^60 steps (it never finishes)."""
+
+
+def _with_slow_rule(raw: dict, pattern: str = "(a|aa)+$") -> dict:
+    """The committed rules plus a rule whose only pattern is ``pattern`` (as an old stored version could hold)."""
+    slow = {"id": "SLOW_RULE", "family": "platform", "name": "느린 규칙", "law": "직업안정법", "article": "제34조",
+            "severity": "review", "patterns": [pattern], "explanation": "역추적이 폭증하는 패턴을 가진 규칙입니다.",
+            "fix": "패턴을 고치세요."}
+    return {**raw, "rules": [*raw["rules"], slow]}
+
+
+@pytest.mark.parametrize("pattern", CATASTROPHIC)
+def test_catastrophic_pattern_is_refused_when_written(raw: dict, pattern: str) -> None:
+    raw["rules"][0]["patterns"].append(pattern)
+    with pytest.raises(InvalidRules) as info:
+        parse_rule_set(raw, refuse_backtracking=True)
+    message = str(info.value)
+    assert message.startswith("[rules.0.patterns] ") and repr(pattern) in message
+    assert "오래 걸" in message and HANGUL.search(message)
+
+
+@pytest.mark.parametrize("where", ["exceptions", "morphemes"])
+def test_catastrophic_exception_or_morpheme_pattern_is_refused(raw: dict, where: str) -> None:
+    age = next(i for i, r in enumerate(raw["rules"]) if r["id"] == "AGE_DISCRIM")
+    if where == "exceptions":
+        raw["rules"][age]["exceptions"].append("(무|무무)+관$")
+    else:
+        raw["rules"][age]["morphemes"][0]["pattern"] = "젊/VA( \\S+)+ 분/NNB"
+    with pytest.raises(InvalidRules, match=re.escape(f"[rules.{age}.{where}]")):
+        parse_rule_set(raw, refuse_backtracking=True)
+
+
+def test_nested_quantifier_is_refused_without_timing_with_a_rewrite_hint(raw: dict) -> None:
+    raw["rules"][0]["patterns"].append(r"(\d+,)+원")  # fast on most texts, still refused: it is nested
+    with pytest.raises(InvalidRules) as info:
+        parse_rule_set(raw, refuse_backtracking=True)
+    assert "반복(+, *, {n,}) 안에 또 반복" in str(info.value) and r"[\d,]+" in str(info.value)
+
+
+def test_stored_rule_set_with_a_catastrophic_pattern_still_loads(raw: dict) -> None:
+    # versions saved before the probe existed are read as they are: the matcher's budget contains them
+    rules = parse_rule_set(_with_slow_rule(raw))
+    assert rules.by_id()["SLOW_RULE"].patterns == ("(a|aa)+$",)
+
+
+def test_committed_rules_pass_the_backtracking_probe(rules: RuleSet) -> None:
+    assert parse_rule_set(default_rules_path().read_text(encoding="utf-8"), refuse_backtracking=True) == rules
+
+
+@pytest.mark.parametrize("pattern", [
+    ".*고수익", r"[가-힣]+\d+", "(남|여)(자|성)만", "(?:남자|남)+만$", r"(ab+)?c", "a*b*c*",
+    r"젊/VA(?: \S+){0,4} (분/NNB|인재/NNG)", "(?<![참기])(남|여)(자|성)",
+])
+def test_probe_accepts_linear_and_quadratic_patterns(pattern: str) -> None:
+    check_backtracking(pattern)
+
+
+def test_adversarial_texts_pump_the_repetition_between_its_prefix_and_what_follows() -> None:
+    texts = list(adversarial_texts("x(a|aa)+y"))
+    assert texts and all(t.startswith("xa") for t in texts)
+    assert "x" + "a" * PROBE_LENGTH + "\x00y" in texts  # the literal after it: regex would give up at once without it
+    assert "x" + "a" * PROBE_LENGTH + "\n\x00" in texts
+    assert "x" + "aa" * (PROBE_LENGTH // 2) + "\x00y" in texts
+    assert list(adversarial_texts("(남|여)(자|성)?만")) == []  # nothing to pump
+
+
+def test_slow_rule_is_skipped_for_that_ad_reported_and_logged(raw: dict, caplog: pytest.LogCaptureFixture) -> None:
+    engine = RuleEngine(parse_rule_set(_with_slow_rule(raw)), time_budget_s=0.05)
+    with caplog.at_level("WARNING", logger="app.verify.rules"):
+        found = engine.scan({"title": "상하차 직원", "body": f"남자만 지원\n{SLOW_TEXT}"})
+    assert found.skipped == ("SLOW_RULE",)
+    assert [h.rule_id for h in found.hits] == ["SEX_DISCRIM"]  # the other rules still ran
+    assert found.skipped_note == ("규칙 SLOW_RULE은(는) 정해진 시간 안에 검사를 마치지 못해 이 공고에는 적용하지 못했습니다"
+                                  " (규칙 관리에서 해당 패턴을 고쳐 주세요)")
+    logged = [r.getMessage() for r in caplog.records]
+    assert len(logged) == 1 and "SLOW_RULE" in logged[0] and "body" in logged[0]
+    assert "남자" not in logged[0] and "aaaa" not in logged[0]  # ids and sizes, never the ad's text
+    # on an ad where it finishes, the same rule hits as usual
+    quick = engine.scan({"body": "남녀 무관\n배송 기사 aa"})
+    assert quick.skipped == () and [h.rule_id for h in quick.hits] == ["SLOW_RULE"] and quick.skipped_note is None
+
+
+def test_rule_over_budget_on_several_ads_is_skipped_from_then_on(raw: dict) -> None:
+    engine = RuleEngine(parse_rule_set(_with_slow_rule(raw)), time_budget_s=0.05)
+    for _ in range(MAX_RULE_TIMEOUTS):
+        assert engine.scan({"body": SLOW_TEXT}).skipped == ("SLOW_RULE",)
+    after = engine.scan({"body": "배송 기사 aa"})  # would hit at once, but the rule is off now
+    assert after.skipped == ("SLOW_RULE",) and after.hits == []
+    assert engine.match({"body": "남자만 지원"})[0].rule_id == "SEX_DISCRIM"
+
+
+def test_verifier_notes_the_skipped_rule_and_decides_on_the_rest(raw: dict) -> None:
+    import pandas as pd
+
+    from app.verify.verifier import AdVerifier
+
+    verifier = AdVerifier(classifier=None, ml_threshold=0.5, index=None, minimum_wages={2026: 10_320},
+                          rules=parse_rule_set(_with_slow_rule(raw)))
+    ads = pd.DataFrame([
+        {"id": "slow", "title": "상하차 직원", "body": f"남자만 지원\n{SLOW_TEXT}", "wage_type": "hourly", "wage": 11_000,
+         "hours_per_week": 40, "year": 2026, "employer_name": "(주)한빛상사", "contact": "02-555-0101"},
+        {"id": "clean", "title": "사무 보조", "body": "문서 정리\n남녀 무관", "wage_type": "hourly", "wage": 11_000,
+         "hours_per_week": 40, "year": 2026, "employer_name": "(주)한빛상사", "contact": "02-555-0101"},
+    ])
+    slow, clean = verifier.verify(ads, duplicates=False)
+    assert slow.decision == "block" and [h.rule_id for h in slow.hits] == ["SEX_DISCRIM"]
+    assert slow.notes == (RuleMatch(skipped=("SLOW_RULE",)).skipped_note,)
+    assert clean.decision == "pass" and clean.notes == ()
+
+
+@pytest.mark.parametrize("pattern", ["a{1000000000}b", "(남|여){3000}", "(x{100}){30}"])
+def test_huge_repetition_count_is_refused_before_compiling(raw: dict, pattern: str) -> None:
+    # ``regex`` spells fixed counts out when it compiles: a{10000000} takes 30 s and 3 GB
+    raw["rules"][0]["patterns"].append(pattern)
+    _expect_invalid(raw, "[rules.0.patterns]", "반복 횟수가 너무 큽니다", repr(pattern))
+
+
+def test_unrolled_size_counts_fixed_and_minimum_repetitions() -> None:
+    assert unrolled_size("(ab){3}x") == 7
+    assert unrolled_size("a*") == 2 and unrolled_size("a{2,5}") == 3 and unrolled_size("(?<!x)(a|bc)") == 4

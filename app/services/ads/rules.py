@@ -66,7 +66,7 @@ def save_rules(engine: Engine, yaml_text: str, *, username: str, note: str) -> R
     note = str(note or "").strip()
     if not 5 <= len(note) <= MAX_NOTE:
         raise InvalidRules(f"변경 사유를 5~{MAX_NOTE}자로 적어 주세요 (입력: {len(note)}자)")
-    parsed = parse_rule_set(yaml_text)
+    parsed = parse_rule_set(yaml_text, refuse_backtracking=True)
     with unit_of_work(engine) as uow:
         newest = ads_repo.newest_rule_version(uow)
         current = parse_rule_set(newest[1]) if newest is not None else load_default_rules()
@@ -86,7 +86,7 @@ def try_rules(verifier: AdVerifier, yaml_text: str, title: str, body: str) -> li
     Raises:
         InvalidRules: The edited rules are invalid.
     """
-    edited = verifier.with_rules(parse_rule_set(yaml_text))
+    edited = verifier.with_rules(parse_rule_set(yaml_text, refuse_backtracking=True))
     return [{"rule_id": h.rule_id, "name": h.name, "citation": h.citation, "field": h.field, "evidence": h.evidence}
             for h in edited.engine.match({"title": title, "body": body})]
 
