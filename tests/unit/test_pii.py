@@ -100,7 +100,7 @@ def test_sample_resume_spans_and_counts() -> None:
         ("name", "이아숙"),
     ]
     assert all(SAMPLE[s.start:s.end] == s.text for s in spans)
-    assert mask_counts(SAMPLE) == {"rrn": 0, "phone": 1, "email": 1, "address": 1, "birth_date": 1, "name": 2}
+    assert mask_counts(SAMPLE) == {**dict.fromkeys(PII_KINDS, 0), "phone": 1, "email": 1, "address": 1, "birth_date": 1, "name": 2}
 
 
 def test_pii_span_is_frozen() -> None:
@@ -187,9 +187,6 @@ def test_mask_rrn_on_other_strings_hides_digits() -> None:
         ("051 123 4567", "051 *** 4567"),
         ("070-1234-5678", "070-****-5678"),
         ("080-123-4567", "080-***-4567"),
-        ("1588-1234", "1588-****"),
-        ("1644-0000", "1644-****"),
-        ("1899-5678", "1899-****"),
     ],
 )
 def test_phone_middle_group_is_masked(phone: str, masked: str) -> None:
@@ -217,6 +214,15 @@ def test_phone_middle_group_is_masked(phone: str, masked: str) -> None:
 def test_phone_look_alikes_stay(text: str) -> None:
     assert "phone" not in _kinds(text)
     assert mask_pii(text) == text
+
+
+@pytest.mark.parametrize("number", ["1588-1234", "1644-0000", "1899-5678", "1577 8282"])
+def test_representative_numbers_are_a_companys(number: str) -> None:
+    # 15XX/16XX/18XX numbers are issued to businesses only: never the seeker's, never masked in
+    # text; mask_phone still masks one when a caller asks for it explicitly.
+    assert mask_pii(f"고객센터 {number}로 문의") == f"고객센터 {number}로 문의"
+    assert mask_pii(f"연락처 {number}") == f"연락처 {number}"
+    assert mask_phone("1588-1234") == "1588-****"
 
 
 def test_mask_phone_fallback_keeps_ends_only() -> None:
@@ -253,7 +259,7 @@ def test_email_glued_to_korean_particle() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "asuk_lee at naver.com", "@naver.com", "user@localhost", "이메일 없음", "as***@naver.com",
+        "@naver.com", "user@localhost", "이메일 없음", "as***@naver.com",
         "a" * 80 + "@x.com",  # longer than any real local part
     ],
 )
@@ -490,9 +496,7 @@ def test_non_str_is_a_type_error() -> None:
 def test_counts_have_every_kind() -> None:
     assert mask_counts("") == dict.fromkeys(PII_KINDS, 0)
     text = "880806-2441294 / 010-1234-5678 / 02-123-4567 / a@b.co / 이아숙"
-    assert mask_counts(text, names=["이아숙"]) == {
-        "rrn": 1, "phone": 2, "email": 1, "address": 0, "birth_date": 0, "name": 1,
-    }
+    assert mask_counts(text, names=["이아숙"]) == {**dict.fromkeys(PII_KINDS, 0), "rrn": 1, "phone": 2, "email": 1, "name": 1}
 
 
 def test_rrn_beats_birth_date_on_the_same_digits() -> None:
@@ -564,9 +568,10 @@ def _pii_item(draw: st.DrawFn) -> tuple[str, str]:
         mid = digits(draw(st.sampled_from((3, 4))))
         last = digits(4)
         return f"{area}-{mid}-{last}", f"{area}-{'*' * len(mid)}-{last}"
-    if kind == "rep":
+    if kind == "rep":  # a company's representative number: stays
         head = draw(st.sampled_from(("1588", "1644", "1899", "1577")))
-        return f"{head}-{digits(4)}", f"{head}-****"
+        number = f"{head}-{digits(4)}"
+        return number, number
     if kind == "email":
         local = draw(st.from_regex(r"[a-z][a-z0-9._]{0,12}", fullmatch=True))
         domain = draw(st.sampled_from(_DOMAINS))
@@ -603,7 +608,7 @@ def test_injected_pii_is_masked_and_nothing_else_changes(
     assert masked == expected
     assert mask_pii(masked, names=_NAMES) == masked
     assert find_pii(masked, names=_NAMES) == []
-    assert sum(mask_counts(text, names=_NAMES).values()) == len(pieces)
+    assert sum(mask_counts(text, names=_NAMES).values()) == sum(orig != masked for _, (orig, masked) in pieces)
 
 
 _SAMPLES = (
