@@ -1,4 +1,4 @@
-"""Command line: ``python -m app {build,world,reference,import,hiring,employment,verify} …``.
+"""Command line: ``python -m app {build,world,reference,import,hiring,employment,verify,mask} …``.
 
 Every command prints Korean messages, exits 0 on success and non-zero (2) on bad input, and never
 shows a traceback for an input problem.
@@ -91,6 +91,7 @@ _DELEGATED: dict[str, tuple[str, str]] = {
     "hiring": ("app.cli.hiring", "main_hiring"),
     "employment": ("app.cli.employment", "main_employment"),
     "verify": ("app.cli.verify", "main_verify"),
+    "mask": ("app.cli.mask", "main_mask"),
 }
 """Commands that parse their own options: word -> (module, entry function taking the rest of argv).
 Imported only when used, so ``python -m app build`` never loads the scoring commands' libraries."""
@@ -139,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="구인광고 AI 검증: 광고 CSV 검증 (verify --input … --output …), 분류 모델 학습 (verify train …)")
     verify.add_argument("rest", nargs=argparse.REMAINDER)
     verify.set_defaults(func=lambda a: run_delegated("verify", a.rest))
+
+    mask = sub.add_parser("mask", help="개인정보 마스킹: JSONL 텍스트의 개인정보를 가립니다 (mask --input … --output …)")
+    mask.add_argument("rest", nargs=argparse.REMAINDER)
+    mask.set_defaults(func=lambda a: run_delegated("mask", a.rest))
     return parser
 
 
@@ -146,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     threads.limit_loaded_pools()
     argv = list(sys.argv[1:] if argv is None else argv)
-    # reference/import/hiring/employment/verify own their option parsing: hand them everything after the word.
+    # reference/import/hiring/employment/verify/mask own their option parsing: hand them everything after the word.
     if argv and argv[0] in _DELEGATED:
         return run_delegated(argv[0], argv[1:])
     args = build_parser().parse_args(argv)

@@ -55,6 +55,7 @@ __all__ = [
     "mask_phone",
     "mask_pii",
     "mask_rrn",
+    "mask_with_counts",
 ]
 
 PII_KINDS: Final[tuple[str, ...]] = (
@@ -733,20 +734,37 @@ def mask_pii(text: str, *, names: Sequence[str] = ()) -> str:
         names: Known names of the person, as for :func:`find_pii`.
 
     Returns:
-        The text with RRNs, phones, e-mails, addresses, birth dates and names masked (see the
-        module docstring); all other characters are unchanged. ``mask_pii(mask_pii(t)) ==
-        mask_pii(t)``.
+        The text with every kind of :data:`PII_KINDS` masked (see the module docstring); all
+        other characters are unchanged, and kept characters inside a masked span keep their
+        original form (full-width digits stay full-width). ``mask_pii(mask_pii(t)) == mask_pii(t)``.
+    """
+    return mask_with_counts(text, names=names)[0]
+
+
+def mask_with_counts(text: str, *, names: Sequence[str] = ()) -> tuple[str, dict[str, int]]:
+    """:func:`mask_pii` and how many spans of each kind it masked, in one scan.
+
+    Args:
+        text: Any string.
+        names: Known names of the person, as for :func:`find_pii`.
+
+    Returns:
+        ``(masked text, {kind: count})`` with every kind of :data:`PII_KINDS` in the counts.
     """
     _check_text(text)
     names = _normalised_names(names)
+    counts = dict.fromkeys(PII_KINDS, 0)
     out = text
     for _ in range(_MAX_PASSES):
         view = View(out)
-        masked = apply_hits(view, _find_hits(view, names))
+        hits = _find_hits(view, names)
+        masked = apply_hits(view, hits)
         if masked == out:
             break
+        for hit in hits:
+            counts[hit.kind] += 1
         out = masked
-    return out
+    return out, counts
 
 
 def mask_counts(text: str, *, names: Sequence[str] = ()) -> dict[str, int]:
