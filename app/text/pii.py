@@ -1,25 +1,60 @@
 """Mask Korean personal data (PII) in free text before it is displayed, summarised, logged or exported.
 
+Whose data: the *seeker's* (and that of other people named in their documents — family,
+references). A company's published business data is not masked: its representative numbers
+(15XX/16XX/18XX, issued to businesses only), numbers labelled 대표번호/대표전화/회사/본사/사무실/
+고객센터 …, role mailboxes (``recruit@``, ``hr@``, ``info@`` …), homepages and official accounts,
+사업자·법인등록번호; nor 자격증 번호 (a licence meant to be shown to employers), dates of events,
+amounts, posting/course/order codes or versions. When the words around a candidate do not say
+it is a company's, it is masked. (:mod:`app.text.pii_context` holds those words.)
+
 What is found and how it is masked (résumés, cover letters, counsellor notes):
 
-* 주민등록번호 / 외국인등록번호 ``YYMMDD-GNNNNNN`` (any dash, spaces, or none): fully, ``******-*******``
-  — the front half is the birth date, so it is hidden too.
-* Phones (mobile 010/011/016-019, ``+82``, 02 and regional landlines, 070/080/050X, 15XX/16XX/18XX):
-  the middle group (the last group of a representative number), keeping the separators:
-  ``010-****-5678``, ``1588-****``.
-* E-mail: first two characters of the local part, then ``***``: ``as***@naver.com``.
+* 주민등록번호 / 외국인등록번호 ``YYMMDD-GNNNNNN`` (any dash, ``_``, ``.``, spaces, or none): fully,
+  ``******-*******`` — the front half is the birth date, so it is hidden too.
+* 여권번호 (``M12345678``, ``M123A4567``; other countries' after a 여권/passport label) and
+  운전면허번호 (``11-15-123456-78``, ``서울 12-345678-90``): every letter and digit — like the RRN
+  they are 고유식별정보 (개인정보 보호법 제24조).
+* Bank accounts after 계좌/통장/입금/account or a bank name: every digit.
+* Phones (mobile 010/011/016-019, ``+82``, 02 and regional landlines, 070/080/050X), also written
+  with ``ㅡ``, ``·``, ``/``, ``O`` for 0, full-width digits or Sino-Korean numerals (공일공 …): the
+  middle group, keeping the separators: ``010-****-5678``.
+* E-mail, also spelled out (``id(at)naver.com``, ``id [at] naver [dot] com``, ``id 골뱅이 daum.net``,
+  ``id at gmail dot com``): first two characters of the local part, then ``***``: ``as***@naver.com``.
+* Messenger IDs (카카오톡, 텔레그램, 라인, 위챗, 디스코드, 잘로 …, ``t.me/ID``, open chat links), SNS
+  handles after their service's name, personal URLs (``blog.naver.com/ID``, ``ID.tistory.com``,
+  ``github.com/ID``, a domain after 포트폴리오/개인 홈페이지): the ID's first two characters, then
+  ``***`` (:mod:`app.text.pii_ids`).
 * Road-name and lot-number addresses: everything after the 시도 and 시군구(+구): ``인천광역시 부평구 ***``.
-* Birth dates after 생년월일/출생/생일 labels (or followed by ``생``): year only, ``1988-**-**``.
-* Names passed by the caller, and 2-4 syllable names after 성명/이름/작성자 labels: ``이○숙``.
+* Birth dates after 생년월일/출생/생일/DOB/Born labels (``1988-08-06``, ``90.03.05``, ``05/03/1990``,
+  ``March 5, 1990``) or followed by 생/에 태어나/출생: year only, ``1988-**-**``.
+* Names passed by the caller, 2-4 syllable names after 성명/이름/작성자/예금주/구직자 … labels, a
+  surname and one or two syllables before 님/씨 (``박민수 님``), and every other occurrence of
+  those; Latin names after ``Name:``: ``이○숙``, ``K** M****``.
 
-Basis: 개인정보 보호법 제24조의2 (주민등록번호 처리의 제한) for RRNs, and the 표시제한 (partial display)
-practice of 행정안전부 「개인정보의 안전성 확보조치 기준」 guidance for the other items.
+Basis: 개인정보 보호법 제24조 and 제24조의2 for 고유식별정보 and RRNs, and the 표시제한 (partial
+display) practice of 행정안전부 「개인정보의 안전성 확보조치 기준」 guidance for the other items.
+
+NFKC first: every finder reads the text after NFKC normalisation (:class:`app.text.pii_base.View`),
+so ``０１０－１２３４``, ``＠`` and no-break spaces look like their ASCII forms; offsets are mapped
+back, and the output keeps the original characters outside masked spans and the kept characters
+inside them (full-width digits are masked in place: ``０１０－****－５６７８``).
+
+Why hand-written patterns and not Microsoft Presidio: Presidio's analyzer needs a spaCy (or
+Stanza/transformers) language model downloaded at install or run time, and it ships no Korean
+recognisers — its RRN-like, phone and address recognisers are for US/UK/other formats — so every
+Korean recogniser would be written here as a regex anyway, with Presidio adding a model download
+(the app runs offline by default), hundreds of MB of dependencies, and NER that has no Korean
+model to run. What Presidio would add on top — context words that raise a candidate's score — is
+done here by :mod:`app.text.pii_context` for the company-versus-seeker decision the issue needs.
+Korean NER for unlabelled names (e.g. a KoELECTRA model) would need weights the offline app
+cannot download; names are therefore found by label, honorific and the caller's known names.
 
 Everything is standard-library ``re`` over ``str`` (no Streamlit, no new dependencies). No pattern
-can backtrack catastrophically (quantifiers are bounded or cannot overlap), so scanning is linear
-in the text length; masking is idempotent and leaves all other characters byte-identical.
+can backtrack catastrophically (quantifiers are bounded or cannot overlap, and label scans start
+at a literal and read a bounded window), so scanning is linear in the text length; masking is
+idempotent (``bench/pii_quality.py`` measures quality and throughput).
 """
-
 from __future__ import annotations
 
 import re
@@ -123,10 +158,11 @@ _after = after  # the name the finders below were written with
 _RRN_RE: Final = re.compile(
     r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"  # YYMMDD must be a plausible date
     # Any dash, "_" or "." (people type what the form lets them), blanks, or nothing between.
-    rf"(?:{_BLANK}{{0,2}}[{_DASHES}_.]{_BLANK}{{0,2}}| )?"
     # G is any digit (0-9: 1800s-2000s, 5-8 foreigners); the tail may already be starred by the
     # writer ("880806-1******"), which still reveals the birth date, so it is caught as well.
-    r"[0-9][0-9*]{6}"
+    # After a dash, a blank may follow G too ("990909-2 345678").
+    rf"(?:{_BLANK}{{0,2}}[{_DASHES}_.]{_BLANK}{{0,2}}[0-9]{_BLANK}?|(?: )?[0-9])"
+    r"[0-9*]{6}"
     r"(?![0-9*])"
 )
 _RRN_MASK: Final = "******-*******"
@@ -196,8 +232,12 @@ def _is_mobile(m: re.Match[str]) -> bool:
 
 def _company_phone(text: str, m: re.Match[str]) -> bool:
     """A company's number by the words around it (대표번호, 회사, 고객센터 … / "(회사)" after)."""
-    reach = _MOBILE_CONTEXT_REACH if _is_mobile(m) else _LANDLINE_CONTEXT_REACH
-    return company_before(text, m.start(), reach) or company_after(text, m.end())
+    return _company_phone_at(text, m.start(), m.end(), mobile=_is_mobile(m))
+
+
+def _company_phone_at(text: str, start: int, end: int, *, mobile: bool) -> bool:
+    reach = _MOBILE_CONTEXT_REACH if mobile else _LANDLINE_CONTEXT_REACH
+    return company_before(text, start, reach) or company_after(text, end)
 
 
 _REP_BEFORE: Final = frozenset("0123456789+." + _DASHES.replace("\\", ""))
@@ -212,14 +252,33 @@ def _mask_rep_match(m: re.Match[str]) -> str:
     return m.group("head") + m.group("sep") + "****"
 
 
+# Other countries' numbers (foreign seekers write "+84 912 345 678"): the country code and the
+# last four digits stay, the digits between are hidden.
+_INTL_PHONE_RE: Final = re.compile(r"\+(?!82)[1-9][0-9]{0,2}(?:[ \t]?[\-.]?[ \t]?\(?[0-9]{1,5}\)?){2,5}(?![0-9])")
+
+
+def _intl_phone_hit(m: re.Match[str]) -> Hit | None:
+    text = m.string
+    code = re.match(r"\+[0-9]{1,3}", m.group()).end() + m.start()
+    digits = [i for i in range(code, m.end()) if text[i] in _DIGITS]
+    if not 7 <= len(digits) <= 13:
+        return None
+    return masked_hit("phone", m.start(), m.end(), [(i, i + 1, "*") for i in digits[:-4]])
+
+
 def _find_phones(view: View) -> list[Hit]:
     # The folded text reads "공일공", "O1O" and full-width digits as digits; offsets are the same.
     text = view.folded
-    return [
+    hits = [
         masked_hit("phone", m.start(), m.end(), [(m.start("mid"), m.end("mid"), "*" * len(m.group("mid")))])
         for m in _PHONE_RE.finditer(text)
         if _phone_ok(m) and not _company_phone(view.text, m)
     ]
+    for m in _INTL_PHONE_RE.finditer(text):
+        hit = _intl_phone_hit(m) if _after(text, m.start(), _DIGITS) else None
+        if hit is not None and not _company_phone_at(view.text, m.start(), m.end(), mobile=True):
+            hits.append(hit)
+    return hits
 
 
 # --------------------------------------------------------------------------------------------
@@ -278,7 +337,8 @@ def _find_emails(text: str) -> list[Hit]:
     at = text.find("@")
     while at != -1:
         start = _local_start(text, at)
-        domain = _DOMAIN_RE.match(text, at + 1) or _SPACED_DOT_DOMAIN_RE.match(text, at + 1)
+        domain = (_DOMAIN_RE.match(text, at + 1) or _SPACED_DOT_DOMAIN_RE.match(text, at + 1)
+                  or _LOOSE_DOMAIN_RE.match(text, at + 1))  # "id@naver dot com", "id@네이버"
         if start < at and domain is not None:
             hit = _email_hit(text, start, at, domain.end())
             if hit is not None:
@@ -713,8 +773,10 @@ def find_pii(text: str, *, names: Sequence[str] = ()) -> list[PiiSpan]:
             without being passed, and then every other occurrence of them too.
 
     Returns:
-        Non-overlapping spans sorted by ``start``; offsets index into ``text``. When candidates
-        overlap, the kind earlier in address, rrn, email, phone, birth_date, name wins.
+        Non-overlapping spans sorted by ``start``; offsets index into ``text`` (the original, not
+        its NFKC form). When candidates overlap, the kind earlier in :data:`_PRIORITY` wins
+        (address, rrn, driver_license, passport, bank_account, email, url, messenger, sns, phone,
+        birth_date, name).
     """
     _check_text(text)
     view = View(text)

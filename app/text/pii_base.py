@@ -204,8 +204,11 @@ class View:
         chars: list[str] | None = None
         for m in _HANGUL_DIGIT_RUN_RE.finditer(text):
             if after(text, m.start(), HANGUL_SET):
+                run = m.group()
+                if len(run) == 5 and run[-1] == "이":
+                    run = run[:-1]  # "…팔칠육오이고": the particle 이 after a four-digit group
                 chars = chars if chars is not None else list(text)
-                chars[m.start():m.end()] = m.group().translate(_HANGUL_DIGITS)
+                chars[m.start():m.start() + len(run)] = run.translate(_HANGUL_DIGITS)
         done = 0
         for m in _O_NEAR_DIGIT_RE.finditer(text):
             if m.start() < done:

@@ -33,6 +33,7 @@ from app.text.pii_base import (
     ID_CHARS,
     Hit,
     after,
+    before,
     masked_hit,
     star_alnum_hit,
     trie_regex,
@@ -41,6 +42,14 @@ from app.text.pii_context import company_before
 
 _LABEL_REACH: Final = 24  # characters a label may stand before its value (same line)
 _ALNUM: Final = ASCII_LETTERS | DIGITS
+# Characters that may not stand right before a candidate (built once: a union per match is slow).
+_ALNUM_DASH: Final = _ALNUM | frozenset("-")
+_DIGITS_DASH_DOT: Final = DIGITS | frozenset("-.")
+_DIGITS_DOT_COMMA: Final = DIGITS | frozenset(".,")
+_LETTERS: Final = HANGUL_SET | ASCII_LETTERS
+_HOST_BEFORE: Final = _ALNUM | frozenset(".-_@")
+_DOMAIN_BEFORE: Final = _ALNUM | frozenset(".-@*")
+_DOT: Final = frozenset(".")
 
 
 def _line_window(text: str, start: int, reach: int) -> int:
@@ -102,7 +111,7 @@ def find_passports(text: str) -> list[Hit]:
     """여권번호: Korean shapes anywhere (unless a code label precedes), other shapes after 여권/passport."""
     hits = []
     for m in _PASSPORT_RE.finditer(text):
-        if not after(text, m.start(), _ALNUM | frozenset("-")):
+        if not after(text, m.start(), _ALNUM_DASH):
             continue
         labelled = _labelled(_PASSPORT_LABEL_RE, text, m.start())
         strict = m.group("kr") is not None and m.group().isupper() and " " not in m.group() and "\t" not in m.group()
@@ -134,7 +143,7 @@ def find_licenses(text: str) -> list[Hit]:
     """운전면허번호: dashed shapes anywhere; digits with blanks or none only after a licence label."""
     hits = []
     for m in _LICENSE_RE.finditer(text):
-        if not after(text, m.start(), DIGITS | frozenset("-.")):
+        if not after(text, m.start(), _DIGITS_DASH_DOT):
             continue
         start = m.start("num") if m.group("num") else m.start()
         labelled = _labelled(_LICENSE_LABEL_RE, text, m.start(), 30)
@@ -176,8 +185,7 @@ def find_accounts(text: str) -> list[Hit]:
         weak = text[ctx.start():ctx.end()] in _AMBIGUOUS_BANKS
         if ctx.start() < last_end or not latin_word_at(text, ctx.start(), ctx.end()):
             continue
-        if weak and not (after(text, ctx.start(), HANGUL_SET | ASCII_LETTERS)
-                         and (ctx.end() >= len(text) or text[ctx.end()] not in HANGUL_SET | ASCII_LETTERS)):
+        if weak and not (after(text, ctx.start(), _LETTERS) and before(text, ctx.end(), _LETTERS)):
             continue
         newline = text.find("\n", ctx.end(), ctx.end() + _ACCOUNT_REACH)
         limit = newline if newline != -1 else min(len(text), ctx.end() + _ACCOUNT_REACH)
@@ -185,7 +193,7 @@ def find_accounts(text: str) -> list[Hit]:
             if weak and text[ctx.end():m.start()].strip(" \t:()[]") != "":
                 break  # an ambiguous bank name must be right before the number
             digits = sum(ch in DIGITS for ch in m.group())
-            if not after(text, m.start(), DIGITS | frozenset(".,")) or _NOT_ACCOUNT_END_RE.match(text, m.end()):
+            if not after(text, m.start(), _DIGITS_DOT_COMMA) or _NOT_ACCOUNT_END_RE.match(text, m.end()):
                 continue
             if 10 <= digits <= 16:
                 hide = [(i, i + 1, "*") for i in range(m.start(), m.end()) if text[i] in DIGITS]
@@ -212,11 +220,15 @@ _SNS_LABELS: Final = frozenset((
     "facebook", "tiktok", "youtube", "threads", "github", "gitlab", "velog", "brunch", "linkedin", "behance",
     "pinterest", "blog", "sns",
 ))
-_HANDLE_LABEL_RE: Final = re.compile(literal_alternation(*_MESSENGER_STRONG, *_MESSENGER_WEAK, *_SNS_LABELS))
+# SNS names that are short or common words: a handle after them needs "ID", ":" or "@" too.
+_SNS_WEAK: Final = frozenset(("ig", "x", "엑스", "fb"))
+_HANDLE_LABEL_RE: Final = re.compile(
+    literal_alternation(*_MESSENGER_STRONG, *_MESSENGER_WEAK, *_SNS_LABELS, *_SNS_WEAK)
+)
 _HANDLE_TAIL_RE: Final = re.compile(
     rf"(?:{BLANK}*\((?:X|x|엑스|구[ \t]?트위터|ID|id|아이디)\))?"
-    rf"(?:{BLANK}*(?P<idword>{_ID_WORD}))?(?:은|는|:)?"
-    rf"{BLANK}*(?P<sep>[:|=]|-(?!-))?{BLANK}*[(\[]?{BLANK}*@?"
+    rf"(?:{BLANK}*(?P<idword>{_ID_WORD}))?(?:은|는|(?P<colon>:))?"
+    rf"{BLANK}*(?P<sep>[:|=]|-(?!-))?{BLANK}*[(\[]?{BLANK}*(?P<at>@)?"
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9._\-]{1,31}(?:#[0-9]{4})?)"
 )
 _NOT_HANDLES: Final = frozenset((
@@ -233,14 +245,14 @@ def find_handles(text: str) -> list[Hit]:
         word = label.group().lower()
         if not latin_word_at(text, label.start(), label.end()):
             continue
-        sns = word in _SNS_LABELS
+        sns = word in _SNS_LABELS or word in _SNS_WEAK
         if word[0] in HANGUL_SET and not sns and not after(text, label.start(), HANGUL_SET):
             continue  # "생산라인" is no messenger
         m = _HANDLE_TAIL_RE.match(text, label.end())
         if m is None:
             continue
-        if word in _MESSENGER_WEAK and m.group("idword") is None and m.group("sep") is None:
-            continue
+        if (word in _MESSENGER_WEAK or word in _SNS_WEAK) and not (m.group("idword") or m.group("colon") or m.group("sep") or m.group("at")):
+            continue  # "생산 라인 SMT": an ambiguous name needs "ID", ":" or "@" before the handle
         s, e = m.start("id"), m.end("id")
         while e > s and text[e - 1] in ".-_":  # sentence punctuation after the handle
             e -= 1
@@ -302,7 +314,7 @@ def _path_url_ids(text: str) -> list[tuple[str, int, int, int]]:
     for m in _PATH_HOST_RE.finditer(text):
         prefix = _HOST_PREFIX_RE.search(text, max(0, m.start() - 12), m.start())
         start = prefix.start() if prefix else m.start()
-        if not after(text, start, _ALNUM | frozenset(".-_@")):
+        if not after(text, start, _HOST_BEFORE):
             continue  # "mybandus.com", an e-mail domain …
         path = _PATH_ID_RE.match(text, m.end())
         if path is None:
@@ -329,7 +341,7 @@ def find_urls(text: str) -> list[Hit]:
         while s > floor and text[s - 1] in ID_CHARS and text[s - 1] != ".":
             s -= 1
         covered.append((s, m.end()))
-        if m.start() - s < 2 or not after(text, s, frozenset(".")) or company_before(text, s, 30):
+        if m.start() - s < 2 or not after(text, s, _DOT) or company_before(text, s, 30):
             continue
         hits.append(mask_id_hit("url", s, m.start()))
     covered.sort()
@@ -338,7 +350,7 @@ def find_urls(text: str) -> list[Hit]:
         newline = text.find("\n", label.end(), label.end() + _SITE_REACH)
         limit = newline if newline != -1 else min(len(text), label.end() + _SITE_REACH)
         m = _DOMAIN_RE.search(text, label.end(), limit)
-        if m is None or not after(text, m.start(), _ALNUM | frozenset(".-@*")) or text[m.end():m.end() + 1] == "@":
+        if m is None or not after(text, m.start(), _DOMAIN_BEFORE) or text[m.end():m.end() + 1] == "@":
             continue
         i = bisect.bisect_left(starts, m.end())  # hosts starting before the domain ends
         if i and max(b for _, b in covered[max(0, i - 4):i]) > m.start():

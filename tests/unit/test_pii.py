@@ -916,3 +916,21 @@ def test_mask_with_counts_matches_mask_pii() -> None:
 def test_adversarial_inputs_of_the_new_finders_finish(text: str) -> None:
     spans = find_pii(text)
     assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("제 번호는 영일영 사삼이일 팔칠육오이고 밤에도 괜찮습니다.", "제 번호는 영일영 **** 팔칠육오이고 밤에도 괜찮습니다."),
+        ("WhatsApp: +84 912 345 678", "WhatsApp: +84 *** **5 678"),
+        ("연락처 +1 (415) 555-2671", "연락처 +1 (***) ***-2671"),
+        ("LINE: tanaka_k", "LINE: ta***"),
+        ("텔레 @hana_song", "텔레 @ha***"),
+        ("IG: @abc_def", "IG: @ab***"),
+        ("메일 abc123@naver dot com", "메일 ab***@naver dot com"),
+        ("주민등록 번호 990909-2 345678", "주민등록 번호 ******-*******"),
+    ],
+)
+def test_spacing_particles_and_foreign_numbers(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+    assert mask_pii(masked) == masked
