@@ -636,7 +636,7 @@ _SURNAMES: Final = (
 )
 _DOUBLE_SURNAMES: Final = frozenset(("남궁", "황보", "제갈", "선우", "독고", "사공", "서문"))
 _HONORIFIC_RE: Final = re.compile(
-    rf"(?P<name>(?:{'|'.join(_DOUBLE_SURNAMES)}|[{_SURNAMES}])[{_HANGUL}]{{1,2}})(?:{_BLANK}?님|{_BLANK}씨(?![{_HANGUL}]))"
+    rf"(?P<name>(?:{'|'.join(_DOUBLE_SURNAMES)}|[{_SURNAMES}])[{_HANGUL}]{{1,2}})(?:{_BLANK}?님|{_BLANK}씨(?![앗름족알]))"
 )
 _NOT_HONOURED_NAMES: Final = frozenset((
     "고객", "선생", "부장", "과장", "차장", "대리", "사원", "주임", "이사", "상무", "전무", "사장", "회장", "원장",
@@ -662,12 +662,23 @@ def _has_surname(name: str) -> bool:
     return name[0] in _SURNAMES or name[:2] in _DOUBLE_SURNAMES
 
 
+# "김과장님", "이대리님": a surname and a job title — the surname alone identifies nobody.
+_TITLES: Final = frozenset((
+    "과장", "대리", "부장", "차장", "팀장", "사장", "실장", "주임", "이사", "대표", "선생", "교수", "기사", "반장", "소장",
+    "원장", "국장", "계장", "상무", "전무", "회장", "사원", "조장", "점장", "강사", "작가", "감독", "코치", "박사", "변호사",
+    "세무사", "노무사", "매니저", "선배", "후배", "군", "양", "씨",
+))
+
+
 def _honoured_names(text: str) -> set[str]:
     found = set()
     for m in _HONORIFIC_RE.finditer(text):
         name = m.group("name")
-        if _after(text, m.start(), _HANGUL_SET) and name not in _NOT_HONOURED_NAMES and name not in _NOT_NAMES:
-            found.add(name)
+        if not _after(text, m.start(), _HANGUL_SET) or name in _NOT_HONOURED_NAMES or name in _NOT_NAMES:
+            continue
+        if name[1:] in _TITLES or name[2:] in _TITLES:
+            continue
+        found.add(name)
     return found
 
 

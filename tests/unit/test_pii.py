@@ -864,6 +864,7 @@ def test_birth_dates_written_other_ways_keep_the_year_only(text: str, masked: st
         "정보처리기사 자격번호 20231234567A",
         "회사 홈페이지 www.saesol.co.kr 참고",
         "고객님께 친절히 응대했습니다. 이사님과 면접",
+        "김과장님, 이대리님, 박부장님께 보고드렸습니다.",
     ],
 )
 def test_company_data_and_look_alikes_stay(text: str) -> None:
