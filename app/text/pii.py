@@ -890,9 +890,9 @@ def mask_rrn(rrn: str) -> str:
         ``"******-*******"`` for anything shaped like an RRN (the front half is the birth date,
         so it is hidden too); for other strings every digit becomes ``*``.
     """
-    if _RRN_RE.fullmatch(rrn.strip()):
+    if _RRN_RE.fullmatch(unicodedata.normalize("NFKC", rrn).strip()):  # a find_pii span may be full-width
         return _RRN_MASK
-    return re.sub(r"[0-9]", "*", rrn)
+    return re.sub(r"\d", "*", rrn)
 
 
 def mask_phone(phone: str) -> str:

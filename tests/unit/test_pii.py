@@ -157,6 +157,14 @@ def test_rrn_look_alikes_stay(text: str) -> None:
     assert mask_pii(text) == text
 
 
+@pytest.mark.parametrize("text", ["주민번호 ８８０８０６－２４４１２９４ 입니다", "주민번호 900305_1234567", "주민번호 851120.1023456"])
+def test_mask_rrn_masks_every_span_find_pii_reports(text: str) -> None:
+    # Importers mask RRNs in free text span by span: each reported span must mask completely.
+    (span,) = [s for s in find_pii(text) if s.kind == "rrn"]
+    assert mask_rrn(span.text) == "******-*******"
+    assert mask_rrn("１２－３４") == "**－**"
+
+
 def test_mask_rrn_on_other_strings_hides_digits() -> None:
     assert mask_rrn("12-34") == "**-**"
     assert mask_rrn("") == ""
