@@ -1,4 +1,4 @@
-"""Command line: ``python -m app {build,world,reference,import,hiring,employment,verify,users} …``.
+"""Command line: ``python -m app {build,world,reference,import,hiring,employment,verify,users,mask} …``.
 
 Every command prints Korean messages, exits 0 on success and non-zero (2) on bad input, and never
 shows a traceback for an input problem.
@@ -119,6 +119,7 @@ _DELEGATED: dict[str, tuple[str, str]] = {
     "employment": ("app.cli.employment", "main_employment"),
     "verify": ("app.cli.verify", "main_verify"),
     "users": ("app.cli.users", "main_users"),
+    "mask": ("app.cli.mask", "main_mask"),
 }
 """Commands that parse their own options: word -> (module, entry function taking the rest of argv).
 Imported only when used, so ``python -m app build`` never loads the scoring commands' libraries."""
@@ -171,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     users = sub.add_parser("users", help="로그인 계정 관리: list, add, reset-password, disable, enable")
     users.add_argument("rest", nargs=argparse.REMAINDER)
     users.set_defaults(func=lambda a: run_delegated("users", a.rest))
+    mask = sub.add_parser("mask", help="개인정보 마스킹: JSONL 텍스트의 개인정보를 가립니다 (mask --input … --output …)")
+    mask.add_argument("rest", nargs=argparse.REMAINDER)
+    mask.set_defaults(func=lambda a: run_delegated("mask", a.rest))
     return parser
 
 
@@ -178,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     threads.limit_loaded_pools()
     argv = list(sys.argv[1:] if argv is None else argv)
-    # reference/import/hiring/employment/verify/users own their option parsing: hand them everything after the word.
+    # reference/import/hiring/employment/verify/users/mask own their option parsing: hand them everything after the word.
     if argv and argv[0] in _DELEGATED:
         return run_delegated(argv[0], argv[1:])
     args = build_parser().parse_args(argv)

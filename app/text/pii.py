@@ -1,31 +1,79 @@
 """Mask Korean personal data (PII) in free text before it is displayed, summarised, logged or exported.
 
+Whose data: the *seeker's* (and that of other people named in their documents — family,
+references). A company's published business data is not masked: its representative numbers
+(15XX/16XX/18XX, issued to businesses only), numbers labelled 대표번호/대표전화/회사/본사/사무실/
+고객센터 …, role mailboxes (``recruit@``, ``hr@``, ``info@`` …), homepages and official accounts,
+사업자·법인등록번호; nor 자격증 번호 (a licence meant to be shown to employers), dates of events,
+amounts, posting/course/order codes or versions. When the words around a candidate do not say
+it is a company's, it is masked. (:mod:`app.text.pii_context` holds those words.)
+
 What is found and how it is masked (résumés, cover letters, counsellor notes):
 
-* 주민등록번호 / 외국인등록번호 ``YYMMDD-GNNNNNN`` (any dash, spaces, or none): fully, ``******-*******``
-  — the front half is the birth date, so it is hidden too.
-* Phones (mobile 010/011/016-019, ``+82``, 02 and regional landlines, 070/080/050X, 15XX/16XX/18XX):
-  the middle group (the last group of a representative number), keeping the separators:
-  ``010-****-5678``, ``1588-****``.
-* E-mail: first two characters of the local part, then ``***``: ``as***@naver.com``.
+* 주민등록번호 / 외국인등록번호 ``YYMMDD-GNNNNNN`` (any dash, ``_``, ``.``, spaces, or none): fully,
+  ``******-*******`` — the front half is the birth date, so it is hidden too.
+* 여권번호 (``M12345678``, ``M123A4567``; other countries' after a 여권/passport label) and
+  운전면허번호 (``11-15-123456-78``, ``서울 12-345678-90``): every letter and digit — like the RRN
+  they are 고유식별정보 (개인정보 보호법 제24조).
+* Bank accounts after 계좌/통장/입금/account or a bank name: every digit.
+* Phones (mobile 010/011/016-019, ``+82``, 02 and regional landlines, 070/080/050X), also written
+  with ``ㅡ``, ``·``, ``/``, ``O`` for 0, full-width digits or Sino-Korean numerals (공일공 …): the
+  middle group, keeping the separators: ``010-****-5678``.
+* E-mail, also spelled out (``id(at)naver.com``, ``id [at] naver [dot] com``, ``id 골뱅이 daum.net``,
+  ``id at gmail dot com``): first two characters of the local part, then ``***``: ``as***@naver.com``.
+* Messenger IDs (카카오톡, 텔레그램, 라인, 위챗, 디스코드, 잘로 …, ``t.me/ID``, open chat links), SNS
+  handles after their service's name, personal URLs (``blog.naver.com/ID``, ``ID.tistory.com``,
+  ``github.com/ID``, a domain after 포트폴리오/개인 홈페이지): the ID's first two characters, then
+  ``***`` (:mod:`app.text.pii_ids`).
 * Road-name and lot-number addresses: everything after the 시도 and 시군구(+구): ``인천광역시 부평구 ***``.
-* Birth dates after 생년월일/출생/생일 labels (or followed by ``생``): year only, ``1988-**-**``.
-* Names passed by the caller, and 2-4 syllable names after 성명/이름/작성자 labels: ``이○숙``.
+* Birth dates after 생년월일/출생/생일/DOB/Born labels (``1988-08-06``, ``90.03.05``, ``05/03/1990``,
+  ``March 5, 1990``) or followed by 생/에 태어나/출생: year only, ``1988-**-**``.
+* Names passed by the caller, 2-4 syllable names after 성명/이름/작성자/예금주/구직자 … labels, a
+  surname and one or two syllables before 님/씨 (``박민수 님``), and every other occurrence of
+  those; Latin names after ``Name:``: ``이○숙``, ``K** M****``.
 
-Basis: 개인정보 보호법 제24조의2 (주민등록번호 처리의 제한) for RRNs, and the 표시제한 (partial display)
-practice of 행정안전부 「개인정보의 안전성 확보조치 기준」 guidance for the other items.
+Basis: 개인정보 보호법 제24조 and 제24조의2 for 고유식별정보 and RRNs, and the 표시제한 (partial
+display) practice of 행정안전부 「개인정보의 안전성 확보조치 기준」 guidance for the other items.
+
+NFKC first: every finder reads the text after NFKC normalisation (:class:`app.text.pii_base.View`),
+so ``０１０－１２３４``, ``＠`` and no-break spaces look like their ASCII forms; offsets are mapped
+back, and the output keeps the original characters outside masked spans and the kept characters
+inside them (full-width digits are masked in place: ``０１０－****－５６７８``).
+
+Why hand-written patterns and not Microsoft Presidio: Presidio's analyzer needs a spaCy (or
+Stanza/transformers) language model downloaded at install or run time, and it ships no Korean
+recognisers — its RRN-like, phone and address recognisers are for US/UK/other formats — so every
+Korean recogniser would be written here as a regex anyway, with Presidio adding a model download
+(the app runs offline by default), hundreds of MB of dependencies, and NER that has no Korean
+model to run. What Presidio would add on top — context words that raise a candidate's score — is
+done here by :mod:`app.text.pii_context` for the company-versus-seeker decision the issue needs.
+Korean NER for unlabelled names (e.g. a KoELECTRA model) would need weights the offline app
+cannot download; names are therefore found by label, honorific and the caller's known names.
 
 Everything is standard-library ``re`` over ``str`` (no Streamlit, no new dependencies). No pattern
-can backtrack catastrophically (quantifiers are bounded or cannot overlap), so scanning is linear
-in the text length; masking is idempotent and leaves all other characters byte-identical.
+can backtrack catastrophically (quantifiers are bounded or cannot overlap, and label scans start
+at a literal and read a bounded window), so scanning is linear in the text length; masking is
+idempotent (``bench/pii_quality.py`` measures quality and throughput).
 """
-
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
+
+from app.text.pii_base import DASHES, Hit, View, after, apply_hits, masked_hit
+from app.text.pii_context import company_after, company_before, corporate_number_before, is_role_mailbox
+from app.text.pii_ids import (
+    ascii_lower,
+    find_accounts,
+    find_handles,
+    find_licenses,
+    find_passports,
+    find_urls,
+    literal_alternation,
+)
 
 if TYPE_CHECKING:  # pandas is only needed by mask_frame; importing it here would slow every import
     import pandas as pd
@@ -42,9 +90,13 @@ __all__ = [
     "mask_phone",
     "mask_pii",
     "mask_rrn",
+    "mask_with_counts",
 ]
 
-PII_KINDS: Final[tuple[str, ...]] = ("rrn", "phone", "email", "address", "birth_date", "name")
+PII_KINDS: Final[tuple[str, ...]] = (
+    "rrn", "passport", "driver_license", "bank_account", "phone", "email", "messenger", "sns", "url", "address",
+    "birth_date", "name",
+)
 """Kinds of personal data :func:`find_pii` reports."""
 
 
@@ -65,28 +117,24 @@ class PiiSpan:
     text: str
 
 
-@dataclass(frozen=True)
-class _Hit:
-    """A span plus the text that replaces it (computed where the match groups are at hand)."""
-
-    kind: str
-    start: int
-    end: int
-    replacement: str
-
 
 # --------------------------------------------------------------------------------------------
 # Shared character classes
 # --------------------------------------------------------------------------------------------
 # Hyphen look-alikes people paste from word processors and PDFs (‐ ‑ ‒ – — ― − ﹘ ﹣ －).
-_DASHES: Final = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_DASHES: Final = DASHES + "\uff0d"  # the single-value maskers read text that was not normalised
 _HANGUL: Final = "가-힣"
 _BLANK: Final = "[ \\t\u00a0\u3000]"  # horizontal white space only: PII never spans lines
 
 # Overlaps are resolved by kind, first wins. Addresses go first because an address span only
 # starts with a Hangul 시도 name, so an ASCII phone/e-mail/RRN can only overlap it *inside* the part
 # that is masked anyway; if those won, a labelled address line holding a phone would stay visible.
-_PRIORITY: Final = ("address", "rrn", "email", "phone", "birth_date", "name")
+# Then the 고유식별정보 (whose shapes are the most specific), accounts (a 농협 account can look like a
+# phone number), e-mails before the IDs and URLs that could be read inside them, phones, dates, names.
+_PRIORITY: Final = (
+    "address", "rrn", "driver_license", "passport", "bank_account", "email", "url", "messenger", "sns", "phone",
+    "birth_date", "name",
+)
 
 # Masking re-scans its own output until nothing changes. One pass is enough for real text; the
 # re-scan catches contrived overlaps (a name glued to an address, "성명 | 서울 강남구 …") where
@@ -101,9 +149,7 @@ _MAX_PASSES: Final = 4
 _DIGITS: Final = frozenset("0123456789")
 
 
-def _after(text: str, start: int, forbidden: frozenset[str]) -> bool:
-    """True if ``text[start]`` is not preceded by a character of ``forbidden``."""
-    return start == 0 or text[start - 1] not in forbidden
+_after = after  # the name the finders below were written with
 
 
 # --------------------------------------------------------------------------------------------
@@ -111,35 +157,39 @@ def _after(text: str, start: int, forbidden: frozenset[str]) -> bool:
 # --------------------------------------------------------------------------------------------
 _RRN_RE: Final = re.compile(
     r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"  # YYMMDD must be a plausible date
-    rf"(?:{_BLANK}{{0,2}}[{_DASHES}]{_BLANK}{{0,2}}| )?"
+    # Any dash, "_" or "." (people type what the form lets them), blanks, or nothing between.
     # G is any digit (0-9: 1800s-2000s, 5-8 foreigners); the tail may already be starred by the
     # writer ("880806-1******"), which still reveals the birth date, so it is caught as well.
-    r"[0-9][0-9*]{6}"
+    # After a dash, a blank may follow G too ("990909-2 345678").
+    rf"(?:{_BLANK}{{0,2}}[{_DASHES}_.]{_BLANK}{{0,2}}[0-9]{_BLANK}?|(?: )?[0-9])"
+    r"[0-9*]{6}"
     r"(?![0-9*])"
 )
 _RRN_MASK: Final = "******-*******"
 
 
-def _find_rrns(text: str) -> list[_Hit]:
+def _find_rrns(text: str) -> list[Hit]:
     return [
-        _Hit("rrn", m.start(), m.end(), _RRN_MASK)
+        Hit("rrn", m.start(), m.end(), (_RRN_MASK,))
         for m in _RRN_RE.finditer(text)
-        if _after(text, m.start(), _DIGITS)  # not the tail of a longer digit run
+        # not the tail of a longer digit run, nor a company's 법인등록번호 (same shape)
+        if _after(text, m.start(), _DIGITS) and not corporate_number_before(text, m.start())
     ]
 
 
 # --------------------------------------------------------------------------------------------
 # Phones
 # --------------------------------------------------------------------------------------------
-_SEP: Final = rf"(?:{_BLANK}?[{_DASHES}.]{_BLANK}?|{_BLANK})"
+# Separators: dashes (ㅡ included), dots, middle dots, slashes, or blanks.
+_SEP: Final = rf"(?:{_BLANK}?[{_DASHES}.·\u119e\u318d/\u2022\u2219]{_BLANK}?|{_BLANK})"
 _AREA: Final = r"01[016789]|02|03[1-3]|04[1-4]|05[1-5]|06[1-4]|070|080|050[2-8]"
 _PHONE_RE: Final = re.compile(
     r"(?:"
     # +82 drops the trunk 0: +82 10-1234-5678, +82-2-123-4567, +82 (0)10 ...
     rf"\+{_BLANK}?82{_BLANK}?(?:[{_DASHES}.]{_BLANK}?)?(?:\(0\){_BLANK}?)?"
     r"(?P<iarea>1[016789]|2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|80)"
-    rf"|\((?P<parea>{_AREA})\)"
-    rf"|(?P<area>{_AREA})"
+    rf"|\({_BLANK}?(?P<parea>{_AREA}){_BLANK}?\)"
+    rf"|(?P<area>{_AREA})(?P<close>{_BLANK}?\))?"  # "02) 765-4321" as well
     r")"
     rf"(?P<s1>{_SEP})?"
     r"(?P<mid>[0-9]{3,4})"
@@ -147,7 +197,8 @@ _PHONE_RE: Final = re.compile(
     r"(?P<last>[0-9]{4})"
     rf"(?![0-9]|[{_DASHES}.][0-9])"  # "010-1234-5678-9" is some other identifier
 )
-# 대표번호 1588-1234: the head is the company's, the last group is the subscriber part.
+# 대표번호 1588-1234 (15XX/16XX/18XX): issued to businesses only, so never the seeker's; kept by
+# find_pii, masked only when a caller asks mask_phone for it.
 _REP_RE: Final = re.compile(
     r"(?P<head>1[568][0-9]{2})"
     rf"(?P<sep>{_BLANK}?[{_DASHES}]{_BLANK}?)"
@@ -158,16 +209,35 @@ _REP_RE: Final = re.compile(
 
 
 _PHONE_BEFORE: Final = frozenset("0123456789+")
+# How far back a company word may stand: right before a mobile number ("회사 010-…"), a little
+# further for a landline ("회사 대표전화 | 02-…", "본사 전화 02-…, 팩스 02-…").
+_MOBILE_CONTEXT_REACH: Final = 12
+_LANDLINE_CONTEXT_REACH: Final = 30
 
 
 def _phone_ok(m: re.Match[str]) -> bool:
     if not _after(m.string, m.start(), _PHONE_BEFORE):
         return False
-    if m.group("area") is None:  # +82 or (02): clearly written as a phone
+    if m.group("area") is None or m.group("close") is not None:  # +82 or (02): clearly written as a phone
         return True
     # Ten or eleven bare digits are a phone only with a mobile prefix; for landline prefixes they
     # are as likely an account or order number.
     return m.group("area").startswith("01") or m.group("s1") is not None or m.group("s2") is not None
+
+
+def _is_mobile(m: re.Match[str]) -> bool:
+    area = m.group("area") or m.group("parea")
+    return area.startswith("01") if area else m.group("iarea").startswith("1")
+
+
+def _company_phone(text: str, m: re.Match[str]) -> bool:
+    """A company's number by the words around it (대표번호, 회사, 고객센터 … / "(회사)" after)."""
+    return _company_phone_at(text, m.start(), m.end(), mobile=_is_mobile(m))
+
+
+def _company_phone_at(text: str, start: int, end: int, *, mobile: bool) -> bool:
+    reach = _MOBILE_CONTEXT_REACH if mobile else _LANDLINE_CONTEXT_REACH
+    return company_before(text, start, reach) or company_after(text, end)
 
 
 _REP_BEFORE: Final = frozenset("0123456789+." + _DASHES.replace("\\", ""))
@@ -182,17 +252,32 @@ def _mask_rep_match(m: re.Match[str]) -> str:
     return m.group("head") + m.group("sep") + "****"
 
 
-def _find_phones(text: str) -> list[_Hit]:
+# Other countries' numbers (foreign seekers write "+84 912 345 678"): the country code and the
+# last four digits stay, the digits between are hidden.
+_INTL_PHONE_RE: Final = re.compile(r"\+(?!82)[1-9][0-9]{0,2}(?:[ \t]?[\-.]?[ \t]?\(?[0-9]{1,5}\)?){2,5}(?![0-9])")
+
+
+def _intl_phone_hit(m: re.Match[str]) -> Hit | None:
+    text = m.string
+    code = re.match(r"\+[0-9]{1,3}", m.group()).end() + m.start()
+    digits = [i for i in range(code, m.end()) if text[i] in _DIGITS]
+    if not 7 <= len(digits) <= 13:
+        return None
+    return masked_hit("phone", m.start(), m.end(), [(i, i + 1, "*") for i in digits[:-4]])
+
+
+def _find_phones(view: View) -> list[Hit]:
+    # The folded text reads "공일공", "O1O" and full-width digits as digits; offsets are the same.
+    text = view.folded
     hits = [
-        _Hit("phone", m.start(), m.end(), _mask_phone_match(m))
+        masked_hit("phone", m.start(), m.end(), [(m.start("mid"), m.end("mid"), "*" * len(m.group("mid")))])
         for m in _PHONE_RE.finditer(text)
-        if _phone_ok(m)
+        if _phone_ok(m) and not _company_phone(view.text, m)
     ]
-    hits += [
-        _Hit("phone", m.start(), m.end(), _mask_rep_match(m))
-        for m in _REP_RE.finditer(text)
-        if _after(text, m.start(), _REP_BEFORE)  # not the middle of 010-1588-1234 or 3.1588
-    ]
+    for m in _INTL_PHONE_RE.finditer(text):
+        hit = _intl_phone_hit(m) if _after(text, m.start(), _DIGITS) else None
+        if hit is not None and not _company_phone_at(view.text, m.start(), m.end(), mobile=True):
+            hits.append(hit)
     return hits
 
 
@@ -200,11 +285,30 @@ def _find_phones(text: str) -> list[_Hit]:
 # E-mail
 # --------------------------------------------------------------------------------------------
 # ASCII only, so a Korean particle glued to the address ("...@naver.com으로") is not swallowed.
-# The scan starts at each "@" and walks back over the local part: a regex trying every start of a
-# long run of letters would be quadratic.
+# The scan starts at each "@" (or a spelled-out at) and walks back over the local part: a regex
+# trying every start of a long run of letters would be quadratic.
 _LOCAL_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 _LOCAL_MAX: Final = 64  # RFC 5321 limit; a longer run before "@" is not an address
 _DOMAIN_RE: Final = re.compile(r"[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}")
+# Addresses written to dodge harvesters: "id(at)naver.com", "id [at] naver [dot] com",
+# "id 골뱅이 daum.net", "id at gmail dot com", "id@naver .com", "id 골뱅이 네이버닷컴".
+_AT_RE: Final = re.compile(
+    r"[(\[{<][ \t]{0,3}(?i:at|골뱅이|앳)[ \t]{0,3}[)\]}>]|골뱅이|앳"
+    r"|(?<=[ \t])(?P<word>(?i:at))(?=[ \t])"
+)
+_DOT: Final = (
+    r"(?:[ \t]?\.[ \t]?|[ \t]{0,3}[(\[{<][ \t]{0,3}(?i:dot|점|닷)[ \t]{0,3}[)\]}>][ \t]{0,3}"
+    r"|[ \t]{1,3}(?i:dot)[ \t]{1,3}|[ \t]?닷[ \t]?)"
+)
+_PORTALS: Final = r"네이버|다음|한메일|지메일|구글|네이트|카카오|핫메일|아웃룩"
+_LOOSE_DOMAIN_RE: Final = re.compile(
+    rf"[A-Za-z0-9\-]{{1,63}}(?:{_DOT}[A-Za-z0-9\-]{{1,63}}){{0,3}}{_DOT}[A-Za-z]{{2,24}}(?![A-Za-z0-9])"
+    rf"|(?:{_PORTALS})(?:[ \t]?(?:닷컴|닷넷|메일|(?i:\.com|\.net)))?"
+)
+_SPACED_DOT_DOMAIN_RE: Final = re.compile(
+    r"[A-Za-z0-9\-]{1,63}(?:[ \t]?\.[ \t]?[A-Za-z0-9\-]{1,63}){0,3}[ \t]?\.[ \t]?[A-Za-z]{2,24}(?![A-Za-z0-9])"
+)
+_EMAIL_LABEL_RE: Final = re.compile(r"메일|(?i:e-?mail)")
 
 
 def _mask_local(local: str) -> str:
@@ -212,20 +316,53 @@ def _mask_local(local: str) -> str:
     return local[:keep] + "***"
 
 
-def _find_emails(text: str) -> list[_Hit]:
+def _local_start(text: str, at: int) -> int:
+    start = at
+    floor = max(0, at - _LOCAL_MAX - 1)
+    while start > floor and text[start - 1] in _LOCAL_CHARS:
+        start -= 1
+    return start
+
+
+def _email_hit(text: str, start: int, at: int, end: int) -> Hit | None:
+    local = text[start:at]
+    if not local or at - start > _LOCAL_MAX or is_role_mailbox(local):
+        return None  # recruit@, hr@ … are a company's mailboxes, not a person's
+    keep = 1 if len(local) <= 2 else 2
+    return masked_hit("email", start, end, [(start + keep, at, "***")])
+
+
+def _find_emails(text: str) -> list[Hit]:
     hits = []
     at = text.find("@")
     while at != -1:
-        start = at
-        floor = max(0, at - _LOCAL_MAX - 1)
-        while start > floor and text[start - 1] in _LOCAL_CHARS:
-            start -= 1
-        domain = _DOMAIN_RE.match(text, at + 1)
-        if start < at and at - start <= _LOCAL_MAX and domain is not None:
-            hits.append(_Hit("email", start, domain.end(), f"{_mask_local(text[start:at])}@{domain.group()}"))
+        start = _local_start(text, at)
+        domain = (_DOMAIN_RE.match(text, at + 1) or _SPACED_DOT_DOMAIN_RE.match(text, at + 1)
+                  or _LOOSE_DOMAIN_RE.match(text, at + 1))  # "id@naver dot com", "id@네이버"
+        if start < at and domain is not None:
+            hit = _email_hit(text, start, at, domain.end())
+            if hit is not None:
+                hits.append(hit)
             at = text.find("@", domain.end())
         else:
             at = text.find("@", at + 1)
+    for m in _AT_RE.finditer(text):
+        at, after_at = m.start(), m.end()
+        for _ in range(3):  # blanks around a spelled-out at ("id (at) naver.com")
+            at -= at > 0 and text[at - 1] in " \t"
+            after_at += after_at < len(text) and text[after_at] in " \t"
+        start = _local_start(text, at)
+        domain = _LOOSE_DOMAIN_RE.match(text, after_at)
+        if start == at or domain is None:
+            continue
+        if m.group("word") is not None:
+            # A plain " at " is an e-mail only when the name looks like an ID or a label says so.
+            local = text[start:at]
+            if not (set(local) & set("._0123456789") or _EMAIL_LABEL_RE.search(text, max(0, start - 20), start)):
+                continue
+        hit = _email_hit(text, start, at, domain.end())
+        if hit is not None:
+            hits.append(hit)
     return hits
 
 
@@ -297,8 +434,8 @@ _ADDR_STOP_RE: Final = re.compile(
 _ADDR_MAX_TAIL: Final = 200  # an address field is never longer; caps the work per 시도 hit
 
 
-def _find_addresses(text: str) -> list[_Hit]:
-    hits: list[_Hit] = []
+def _find_addresses(text: str) -> list[Hit]:
+    hits: list[Hit] = []
     n = len(text)
     last_end = 0
     for sido in _SIDO_RE.finditer(text):
@@ -323,7 +460,7 @@ def _find_addresses(text: str) -> list[_Hit]:
                 if tail is None or tail.end() == end:
                     break
                 end = tail.end()
-        hits.append(_Hit("address", start, end, text[start:keep] + "***"))
+        hits.append(masked_hit("address", start, end, [(keep, end, "***")]))
         last_end = end
     return hits
 
@@ -331,47 +468,71 @@ def _find_addresses(text: str) -> list[_Hit]:
 # --------------------------------------------------------------------------------------------
 # Birth dates
 # --------------------------------------------------------------------------------------------
+_DSEP: Final = r"[ \t]*[\-./][ \t]*"
+_MONTHS: Final = (
+    r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
+)
 _DATE: Final = (
-    r"(?:(?P<y>(?:19|20)[0-9]{2})[ \t]*[\-./][ \t]*(?P<m>[0-9]{1,2})[ \t]*[\-./][ \t]*"
-    r"(?P<d>[0-9]{1,2})(?![0-9])"
+    rf"(?:(?P<y>(?:19|20)[0-9]{{2}}){_DSEP}(?P<m>[0-9]{{1,2}}){_DSEP}(?P<d>[0-9]{{1,2}})(?![0-9])"
     r"|(?P<ky>(?:19|20)?[0-9]{2})[ \t]*년[ \t]*(?P<km>[0-9]{1,2})[ \t]*월[ \t]*(?P<kd>[0-9]{1,2})[ \t]*일"
     r"|(?P<cy>(?:19|20)?[0-9]{2})(?P<cmd>(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01]))(?![0-9])"
+    # 05/03/1990 (day or month first) and 90.03.05 (two-digit year first)
+    rf"|(?P<a>[0-9]{{1,2}}){_DSEP}(?P<b>[0-9]{{1,2}}){_DSEP}(?P<ey>(?:19|20)[0-9]{{2}})(?![0-9])"
+    rf"|(?P<sy>[0-9]{{2}}){_DSEP}(?P<sm>[0-9]{{1,2}}){_DSEP}(?P<sd>[0-9]{{1,2}})(?![0-9])"
+    # March 5, 1990 / 5 March 1990
+    rf"|(?P<en>(?i:{_MONTHS}))\.?[ \t]+(?P<ed>[0-9]{{1,2}})(?:st|nd|rd|th)?,?[ \t]+(?:19|20)[0-9]{{2}}(?![0-9])"
+    rf"|(?P<ed2>[0-9]{{1,2}})(?:st|nd|rd|th)?[ \t]+(?P<en2>(?i:{_MONTHS}))\.?,?[ \t]+(?:19|20)[0-9]{{2}}(?![0-9])"
+    # a birthday without the year: "생일 3월 14일"
+    r"|(?P<nm>[0-9]{1,2})[ \t]*월[ \t]*(?P<nd>[0-9]{1,2})[ \t]*일"
     r")"
 )
-_BIRTH_LABEL_RE: Final = re.compile(
-    r"(?:생년월일|생년[ \t]월일|출생일|출생|생일|생년|(?i:date[ \t]of[ \t]birth|birth[ \t]?date|d\.o\.b\.?|dob))"
-    rf"{_BLANK}*(?:\([^()\n]{{0,12}}\){_BLANK}*)?(?:[:：|]{_BLANK}*)?"
-    rf"(?P<date>{_DATE})"
+_BIRTH_LABELS: Final = (
+    "생년월일", "생년 월일", "출생일", "출생", "생일", "생년", "date of birth", "birth date", "birthdate", "birthday",
+    "born on", "born", "d.o.b.", "d.o.b", "dob",
 )
-# "1988년 8월 6일생", "1988.08.06 생" — the date is followed by 생 (born), not preceded by a label.
-# Found from the 생 backwards: trying a date at every digit of a long text costs far more.
-_BORN_RE: Final = re.compile(rf"생(?=[^{_HANGUL}]|이|으로|입|임|\Z)")
+_BIRTH_LABEL_RE: Final = re.compile(literal_alternation(*_BIRTH_LABELS))
+_AFTER_BIRTH_LABEL_RE: Final = re.compile(
+    rf"{_BLANK}*(?:\([^()\n]{{0,12}}\){_BLANK}*)?(?:[:：|]{_BLANK}*)?(?P<date>{_DATE})"
+)
+# "1988년 8월 6일생", "1988.08.06 생", "1994년 5월 3일에 태어나", "1990.3.5 출생" — the date is
+# followed by a word for born, not preceded by a label. Found from that word backwards: trying a
+# date at every digit of a long text costs far more.
+_BORN_RE: Final = re.compile(rf"생(?=[^{_HANGUL}]|이|으로|입|임|\Z)|에[ \t]?태어|출생(?![{_HANGUL}])")
 _BIRTH_SUFFIX_RE: Final = re.compile(rf"(?P<date>{_DATE}){_BLANK}?\Z")
-_BORN_WINDOW: Final = 20  # longest date form, "1988 년 12 월 31 일", plus a blank
-_STAR_GROUPS: Final = ("m", "d", "km", "kd", "cmd")
+_BORN_WINDOW: Final = 24  # longest date form, "September 30th, 1988", plus a blank
+_STAR_GROUPS: Final = ("m", "d", "km", "kd", "cmd", "a", "b", "sm", "sd", "en", "ed", "ed2", "en2", "nm", "nd")
+_MONTH_DAY: Final = (("m", "d"), ("km", "kd"), ("sm", "sd"), ("nm", "nd"))
 
 
-def _birth_hit(m: re.Match[str]) -> _Hit | None:
-    month = m.group("m") or m.group("km")
-    day = m.group("d") or m.group("kd")
-    if month is not None and not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+def _plausible(m: re.Match[str]) -> bool:
+    for mg, dg in _MONTH_DAY:
+        if m.group(mg) is not None:
+            return 1 <= int(m.group(mg)) <= 12 and 1 <= int(m.group(dg)) <= 31
+    if m.group("a") is not None:
+        a, b = int(m.group("a")), int(m.group("b"))
+        return 1 <= a <= 31 and 1 <= b <= 31 and min(a, b) <= 12
+    return True
+
+
+def _birth_hit(m: re.Match[str]) -> Hit | None:
+    if not _plausible(m):
         return None
-    s = m.string
-    pieces: list[str] = []
-    pos = m.start("date")
-    for g in _STAR_GROUPS:
-        if m.group(g) is None:
-            continue
-        pieces.append(s[pos:m.start(g)])
-        # A fixed width, so "8월" and "08월" give the same mask and the digit count leaks nothing.
-        pieces.append("****" if g == "cmd" else "**")
-        pos = m.end(g)
-    pieces.append(s[pos:m.end("date")])
-    return _Hit("birth_date", m.start("date"), m.end("date"), "".join(pieces))
+    # A fixed width, so "8월" and "08월" give the same mask and the digit count leaks nothing.
+    hide = [
+        (m.start(g), m.end(g), "****" if g == "cmd" else "***" if g in ("en", "en2") else "**")
+        for g in _STAR_GROUPS
+        if m.group(g) is not None
+    ]
+    return masked_hit("birth_date", m.start("date"), m.end("date"), hide)
 
 
-def _find_birth_dates(text: str) -> list[_Hit]:
-    matches = list(_BIRTH_LABEL_RE.finditer(text))
+def _find_birth_dates(text: str) -> list[Hit]:
+    matches = []
+    for label in _BIRTH_LABEL_RE.finditer(ascii_lower(text)):
+        m = _AFTER_BIRTH_LABEL_RE.match(text, label.end())
+        if m is not None:
+            matches.append(m)
     for born in _BORN_RE.finditer(text):
         m = _BIRTH_SUFFIX_RE.search(text, max(0, born.start() - _BORN_WINDOW), born.start())
         if m is not None and _after(text, m.start(), _DIGITS):
@@ -384,24 +545,28 @@ def _find_birth_dates(text: str) -> list[_Hit]:
 # Names
 # --------------------------------------------------------------------------------------------
 _NAME_LABEL_RE: Final = re.compile(
-    r"(?P<label>성[ \t]?명|이[ \t]?름|성함|작성자|지원자(?:[ \t]?성명|명)?|신청인|구직자(?:[ \t]?성명|명)|"
-    r"담당자|보호자|대표자)"
-    rf"(?:{_BLANK}*\([^()\n]{{1,10}}\))?"
-    rf"(?:{_BLANK}*[:：|]{_BLANK}*|(?P<weak>{_BLANK}+))"
+    r"(?P<label>성[ \t]?명|이[ \t]?름|성함|작성자|지원자(?:[ \t]?성명|명)?|신청인|구직자(?:[ \t]?성명|명)?|"
+    r"담당자|보호자|대표자|예금주|내담자|참여자|훈련생)"
+    rf"(?:{_BLANK}*\([^()\n]{{1,10}}\)(?=[ \t:：|]))?"
+    rf"(?:{_BLANK}*[:：|]{_BLANK}*|(?P<paren>{_BLANK}*\({_BLANK}*)|(?P<weak>{_BLANK}+))"
     rf"(?P<name>[{_HANGUL}]{{2,4}}|[{_HANGUL}](?: [{_HANGUL}]){{1,3}})(?![{_HANGUL}○])"
-    # Without ":" or "|" the label must be a signature line ("작성자 이아숙 (인)") or end the line,
-    # otherwise "이름 모를 꽃" would lose a word.
-    rf"(?(weak)(?={_BLANK}*(?:\((?:인|서명|印)\)|인(?![{_HANGUL}])|$)))",
+    # Without ":" or "|" the label must be a signature line ("작성자 이아숙 (인)"), end the line or
+    # its bracket, or come before 님/씨, otherwise "이름 모를 꽃" would lose a word.
+    rf"(?(weak)(?={_BLANK}*(?:\((?:인|서명|印)\)|인(?![{_HANGUL}])|$|[),/·]|님|씨)))"
+    rf"(?(paren)(?={_BLANK}*\)))",
     re.MULTILINE,
 )
 # Only these may be followed by a name with a mere blank; "보호자 가능자" is a posting requirement.
-_WEAK_LABELS: Final = frozenset(("성명", "성 명", "이름", "이 름", "작성자", "신청인"))
+_WEAK_LABELS: Final = frozenset(("성명", "이름", "작성자", "신청인", "예금주", "구직자", "내담자", "참여자", "지원자"))
+# After these a name needs a common surname too: "지원자 이동욱," yes, "지원자 모집," no.
+_SURNAME_LABELS: Final = frozenset(("예금주", "구직자", "내담자", "참여자", "지원자"))
 # Column headers that follow a 성명 header in a table are not names.
 _NOT_NAMES: Final = frozenset((
     "생년월일", "연락처", "주소", "현주소", "이메일", "성별", "나이", "비고", "서명", "직위", "직급",
     "휴대폰", "휴대전화", "전화번호", "주민번호", "학력", "경력", "본인", "미상", "없음", "기재",
     "한글", "한자", "영문", "국적", "관계", "소속", "부서", "연령", "날짜", "일자",
-    "성명", "이름", "성함", "작성자", "지원자", "신청인", "담당자", "보호자", "대표자",
+    "성명", "이름", "성함", "작성자", "지원자", "신청인", "담당자", "보호자", "대표자", "예금주", "내담자",
+    "참여자", "구직자", "훈련생", "요청", "상담", "연락", "변경", "동의", "확인", "희망", "면담", "본인명의",
 )) | frozenset(_SIDO_NAMES)  # "성명 | 서울 …" is a misfilled form, and 서울 is kept by the address mask
 
 
@@ -410,9 +575,12 @@ def _label_names(text: str) -> set[str]:
     for m in _NAME_LABEL_RE.finditer(text):
         if not _after(text, m.start(), _HANGUL_SET):  # "작성자" inside "공동작성자란" …
             continue
-        if m.group("weak") is not None and m.group("label") not in _WEAK_LABELS:
-            continue
+        label = m.group("label").replace(" ", "").replace("\t", "")
         name = m.group("name").replace(" ", "")
+        if m.group("weak") is not None and (
+            label not in _WEAK_LABELS or (label in _SURNAME_LABELS and not _has_surname(name))
+        ):
+            continue
         if name not in _NOT_NAMES:
             found.add(name)
     return found
@@ -460,15 +628,83 @@ def _names_regex(names: Iterable[str]) -> re.Pattern[str] | None:
 _NAME_BEFORE: Final = _HANGUL_SET | frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ○")
 
 
-def _find_names(text: str, names: Iterable[str]) -> list[_Hit]:
-    rx = _names_regex([*names, *_label_names(text)])
+# "김민수 님", "이아숙 씨": a surname, one or two syllables, then an honorific. Common nouns before
+# 님 that start with a surname syllable (고객님, 이사님, 선생님 …) are no names.
+_SURNAMES: Final = (
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현함변염여추"
+    "도석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉"
+)
+_DOUBLE_SURNAMES: Final = frozenset(("남궁", "황보", "제갈", "선우", "독고", "사공", "서문"))
+_HONORIFIC_RE: Final = re.compile(
+    rf"(?P<name>(?:{'|'.join(_DOUBLE_SURNAMES)}|[{_SURNAMES}])[{_HANGUL}]{{1,2}})(?:{_BLANK}?님|{_BLANK}씨(?![앗름족알]))"
+)
+_NOT_HONOURED_NAMES: Final = frozenset((
+    "고객", "선생", "부장", "과장", "차장", "대리", "사원", "주임", "이사", "상무", "전무", "사장", "회장", "원장",
+    "교수", "박사", "기사", "강사", "소장", "반장", "조장", "점장", "실장", "국장", "계장", "주무관", "구직자",
+    "지원자", "담당자", "신청인", "상담사", "상담원", "면접관", "선배", "후배", "고모", "이모", "사모", "도련",
+    "부모", "하나", "아버", "어머", "할머", "할아버", "작가", "감독", "코치", "목사", "신부", "수녀", "회원", "학생",
+    "교장", "교감", "간호사", "의사", "약사", "위원", "의원", "시장", "군수", "구청장", "도지사", "장관", "총장",
+    "학장", "팀원", "기장", "선장", "장모", "장인", "원생", "훈련생", "수강생", "교육생", "참여자", "내담자",
+    "고객사", "관계자", "책임자", "관리자", "사업주", "사업자", "대표자", "보호자", "임원", "직원", "동료", "친구",
+    "조카", "자녀", "아드", "따님", "아드님", "손님", "형님", "누님", "언니", "오빠", "여러분", "주인", "사부",
+    "스승", "은사", "노무사", "변호사", "세무사", "회계사", "법무사", "공인", "중개사", "요양사", "복지사", "치료사",
+    "조리사", "미용사", "영양사", "기술사", "정비사", "운전사", "남편", "부인", "아내", "가족", "민원인", "주민",
+    "이용자", "이용객", "구인자", "구인처", "채용", "인사", "성도", "신도", "교우", "도반", "연구원", "선임", "수석",
+    "책임", "전임", "부원장", "원감", "사감", "반원", "조원", "동기", "기관장", "대표", "이사장", "부사장", "부회장",
+))
+# "Name: Kim Minji" — a Latin name after an English label; each word keeps its first letter.
+_LATIN_NAME_RE: Final = re.compile(
+    r"(?i:name)[ \t]*[:|][ \t]*(?P<name>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){1,2})(?![A-Za-z])"
+)
+
+
+def _has_surname(name: str) -> bool:
+    return name[0] in _SURNAMES or name[:2] in _DOUBLE_SURNAMES
+
+
+# "김과장님", "이대리님": a surname and a job title — the surname alone identifies nobody.
+_TITLES: Final = frozenset((
+    "과장", "대리", "부장", "차장", "팀장", "사장", "실장", "주임", "이사", "대표", "선생", "교수", "기사", "반장", "소장",
+    "원장", "국장", "계장", "상무", "전무", "회장", "사원", "조장", "점장", "강사", "작가", "감독", "코치", "박사", "변호사",
+    "세무사", "노무사", "매니저", "선배", "후배", "군", "양", "씨",
+))
+
+
+def _honoured_names(text: str) -> set[str]:
+    found = set()
+    for m in _HONORIFIC_RE.finditer(text):
+        name = m.group("name")
+        if not _after(text, m.start(), _HANGUL_SET) or name in _NOT_HONOURED_NAMES or name in _NOT_NAMES:
+            continue
+        if name[1:] in _TITLES or name[2:] in _TITLES:
+            continue
+        found.add(name)
+    return found
+
+
+def _name_hit(text: str, start: int, end: int) -> Hit:
+    idx = [i for i in range(start, end) if not text[i].isspace()]
+    keep = {idx[0]} if len(idx) == 2 else {idx[0], idx[-1]} if len(idx) > 2 else set()
+    return masked_hit("name", start, end, [(i, i + 1, "○") for i in idx if i not in keep])
+
+
+def _latin_name_hits(text: str) -> list[Hit]:
+    hits = []
+    for m in _LATIN_NAME_RE.finditer(text):
+        hide = []
+        for word in re.finditer(r"[A-Za-z]+", m.group("name")):
+            a = m.start("name") + word.start()
+            hide.append((a + 1, a + len(word.group()), "*" * (len(word.group()) - 1)))
+        hits.append(masked_hit("name", m.start("name"), m.end("name"), hide))
+    return hits
+
+
+def _find_names(text: str, names: Iterable[str]) -> list[Hit]:
+    hits = _latin_name_hits(text)
+    rx = _names_regex([*names, *_label_names(text), *_honoured_names(text)])
     if rx is None:
-        return []
-    return [
-        _Hit("name", m.start(), m.end(), mask_name(m.group()))
-        for m in rx.finditer(text)
-        if _after(text, m.start(), _NAME_BEFORE)
-    ]
+        return hits
+    return hits + [_name_hit(text, m.start(), m.end()) for m in rx.finditer(text) if _after(text, m.start(), _NAME_BEFORE)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -482,21 +718,39 @@ def _as_names(names: Sequence[str] | str | None) -> tuple[str, ...]:
     return tuple(n for n in names if isinstance(n, str))
 
 
-def _find_hits(text: str, names: Sequence[str]) -> list[_Hit]:
-    finders = {
+def _normalised_names(names: Sequence[str] | str | None) -> tuple[str, ...]:
+    return tuple(unicodedata.normalize("NFKC", n) for n in _as_names(names))
+
+
+def _find_hits(view: View, names: Sequence[str]) -> list[Hit]:
+    text = view.text
+    finders: dict[str, Callable[[str], list[Hit]]] = {
         "address": _find_addresses,
         "rrn": _find_rrns,
+        "driver_license": find_licenses,
+        "passport": find_passports,
+        "bank_account": find_accounts,
         "email": _find_emails,
-        "phone": _find_phones,
+        "url": find_urls,
         "birth_date": _find_birth_dates,
     }
-    accepted: list[_Hit] = []
+    # Messengers and SNS handles come from one scan (their labels share the grammar); URLs report
+    # t.me and open.kakao.com links as messengers.
+    found: dict[str, list[Hit]] = {kind: [] for kind in _PRIORITY}
+    for finder in finders.values():
+        for hit in finder(text):
+            found[hit.kind].append(hit)
+    for hit in find_handles(text):
+        found[hit.kind].append(hit)
+    found["phone"] = _find_phones(view)
+    found["name"] = _find_names(text, names)
+    accepted: list[Hit] = []
     for kind in _PRIORITY:
-        group = _find_names(text, names) if kind == "name" else finders[kind](text)
+        group = found[kind]
         if not group:
             continue
         group.sort(key=lambda h: (h.start, h.start - h.end))
-        kept: list[_Hit] = []
+        kept: list[Hit] = []
         j = 0
         group_end = -1
         for hit in group:
@@ -515,19 +769,6 @@ def _find_hits(text: str, names: Sequence[str]) -> list[_Hit]:
     return accepted
 
 
-def _apply(text: str, hits: list[_Hit]) -> str:
-    if not hits:
-        return text
-    parts = []
-    pos = 0
-    for hit in hits:
-        parts.append(text[pos:hit.start])
-        parts.append(hit.replacement)
-        pos = hit.end
-    parts.append(text[pos:])
-    return "".join(parts)
-
-
 def _check_text(text: object) -> None:
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
@@ -543,11 +784,19 @@ def find_pii(text: str, *, names: Sequence[str] = ()) -> list[PiiSpan]:
             without being passed, and then every other occurrence of them too.
 
     Returns:
-        Non-overlapping spans sorted by ``start``; offsets index into ``text``. When candidates
-        overlap, the kind earlier in address, rrn, email, phone, birth_date, name wins.
+        Non-overlapping spans sorted by ``start``; offsets index into ``text`` (the original, not
+        its NFKC form). When candidates overlap, the kind earlier in :data:`_PRIORITY` wins
+        (address, rrn, driver_license, passport, bank_account, email, url, messenger, sns, phone,
+        birth_date, name).
     """
     _check_text(text)
-    return [PiiSpan(h.kind, h.start, h.end, text[h.start:h.end]) for h in _find_hits(text, _as_names(names))]
+    view = View(text)
+    spans = []
+    for hit in _find_hits(view, _normalised_names(names)):
+        start, end = view.orig(hit.start), view.orig(hit.end)
+        if start < end:
+            spans.append(PiiSpan(hit.kind, start, end, text[start:end]))
+    return spans
 
 
 def mask_pii(text: str, *, names: Sequence[str] = ()) -> str:
@@ -558,19 +807,37 @@ def mask_pii(text: str, *, names: Sequence[str] = ()) -> str:
         names: Known names of the person, as for :func:`find_pii`.
 
     Returns:
-        The text with RRNs, phones, e-mails, addresses, birth dates and names masked (see the
-        module docstring); all other characters are unchanged. ``mask_pii(mask_pii(t)) ==
-        mask_pii(t)``.
+        The text with every kind of :data:`PII_KINDS` masked (see the module docstring); all
+        other characters are unchanged, and kept characters inside a masked span keep their
+        original form (full-width digits stay full-width). ``mask_pii(mask_pii(t)) == mask_pii(t)``.
+    """
+    return mask_with_counts(text, names=names)[0]
+
+
+def mask_with_counts(text: str, *, names: Sequence[str] = ()) -> tuple[str, dict[str, int]]:
+    """:func:`mask_pii` and how many spans of each kind it masked, in one scan.
+
+    Args:
+        text: Any string.
+        names: Known names of the person, as for :func:`find_pii`.
+
+    Returns:
+        ``(masked text, {kind: count})`` with every kind of :data:`PII_KINDS` in the counts.
     """
     _check_text(text)
-    names = _as_names(names)
+    names = _normalised_names(names)
+    counts = dict.fromkeys(PII_KINDS, 0)
     out = text
     for _ in range(_MAX_PASSES):
-        masked = _apply(out, _find_hits(out, names))
+        view = View(out)
+        hits = _find_hits(view, names)
+        masked = apply_hits(view, hits)
         if masked == out:
             break
+        for hit in hits:
+            counts[hit.kind] += 1
         out = masked
-    return out
+    return out, counts
 
 
 def mask_counts(text: str, *, names: Sequence[str] = ()) -> dict[str, int]:
@@ -623,9 +890,9 @@ def mask_rrn(rrn: str) -> str:
         ``"******-*******"`` for anything shaped like an RRN (the front half is the birth date,
         so it is hidden too); for other strings every digit becomes ``*``.
     """
-    if _RRN_RE.fullmatch(rrn.strip()):
+    if _RRN_RE.fullmatch(unicodedata.normalize("NFKC", rrn).strip()):  # a find_pii span may be full-width
         return _RRN_MASK
-    return re.sub(r"[0-9]", "*", rrn)
+    return re.sub(r"\d", "*", rrn)
 
 
 def mask_phone(phone: str) -> str:

@@ -25,6 +25,7 @@ from app.text.pii import (
     mask_phone,
     mask_pii,
     mask_rrn,
+    mask_with_counts,
 )
 
 SAMPLE = """이 력 서
@@ -100,7 +101,7 @@ def test_sample_resume_spans_and_counts() -> None:
         ("name", "이아숙"),
     ]
     assert all(SAMPLE[s.start:s.end] == s.text for s in spans)
-    assert mask_counts(SAMPLE) == {"rrn": 0, "phone": 1, "email": 1, "address": 1, "birth_date": 1, "name": 2}
+    assert mask_counts(SAMPLE) == {**dict.fromkeys(PII_KINDS, 0), "phone": 1, "email": 1, "address": 1, "birth_date": 1, "name": 2}
 
 
 def test_pii_span_is_frozen() -> None:
@@ -156,6 +157,14 @@ def test_rrn_look_alikes_stay(text: str) -> None:
     assert mask_pii(text) == text
 
 
+@pytest.mark.parametrize("text", ["주민번호 ８８０８０６－２４４１２９４ 입니다", "주민번호 900305_1234567", "주민번호 851120.1023456"])
+def test_mask_rrn_masks_every_span_find_pii_reports(text: str) -> None:
+    # Importers mask RRNs in free text span by span: each reported span must mask completely.
+    (span,) = [s for s in find_pii(text) if s.kind == "rrn"]
+    assert mask_rrn(span.text) == "******-*******"
+    assert mask_rrn("１２－３４") == "**－**"
+
+
 def test_mask_rrn_on_other_strings_hides_digits() -> None:
     assert mask_rrn("12-34") == "**-**"
     assert mask_rrn("") == ""
@@ -187,9 +196,6 @@ def test_mask_rrn_on_other_strings_hides_digits() -> None:
         ("051 123 4567", "051 *** 4567"),
         ("070-1234-5678", "070-****-5678"),
         ("080-123-4567", "080-***-4567"),
-        ("1588-1234", "1588-****"),
-        ("1644-0000", "1644-****"),
-        ("1899-5678", "1899-****"),
     ],
 )
 def test_phone_middle_group_is_masked(phone: str, masked: str) -> None:
@@ -217,6 +223,15 @@ def test_phone_middle_group_is_masked(phone: str, masked: str) -> None:
 def test_phone_look_alikes_stay(text: str) -> None:
     assert "phone" not in _kinds(text)
     assert mask_pii(text) == text
+
+
+@pytest.mark.parametrize("number", ["1588-1234", "1644-0000", "1899-5678", "1577 8282"])
+def test_representative_numbers_are_a_companys(number: str) -> None:
+    # 15XX/16XX/18XX numbers are issued to businesses only: never the seeker's, never masked in
+    # text; mask_phone still masks one when a caller asks for it explicitly.
+    assert mask_pii(f"고객센터 {number}로 문의") == f"고객센터 {number}로 문의"
+    assert mask_pii(f"연락처 {number}") == f"연락처 {number}"
+    assert mask_phone("1588-1234") == "1588-****"
 
 
 def test_mask_phone_fallback_keeps_ends_only() -> None:
@@ -253,7 +268,7 @@ def test_email_glued_to_korean_particle() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "asuk_lee at naver.com", "@naver.com", "user@localhost", "이메일 없음", "as***@naver.com",
+        "@naver.com", "user@localhost", "이메일 없음", "as***@naver.com",
         "a" * 80 + "@x.com",  # longer than any real local part
     ],
 )
@@ -490,9 +505,7 @@ def test_non_str_is_a_type_error() -> None:
 def test_counts_have_every_kind() -> None:
     assert mask_counts("") == dict.fromkeys(PII_KINDS, 0)
     text = "880806-2441294 / 010-1234-5678 / 02-123-4567 / a@b.co / 이아숙"
-    assert mask_counts(text, names=["이아숙"]) == {
-        "rrn": 1, "phone": 2, "email": 1, "address": 0, "birth_date": 0, "name": 1,
-    }
+    assert mask_counts(text, names=["이아숙"]) == {**dict.fromkeys(PII_KINDS, 0), "rrn": 1, "phone": 2, "email": 1, "name": 1}
 
 
 def test_rrn_beats_birth_date_on_the_same_digits() -> None:
@@ -564,9 +577,10 @@ def _pii_item(draw: st.DrawFn) -> tuple[str, str]:
         mid = digits(draw(st.sampled_from((3, 4))))
         last = digits(4)
         return f"{area}-{mid}-{last}", f"{area}-{'*' * len(mid)}-{last}"
-    if kind == "rep":
+    if kind == "rep":  # a company's representative number: stays
         head = draw(st.sampled_from(("1588", "1644", "1899", "1577")))
-        return f"{head}-{digits(4)}", f"{head}-****"
+        number = f"{head}-{digits(4)}"
+        return number, number
     if kind == "email":
         local = draw(st.from_regex(r"[a-z][a-z0-9._]{0,12}", fullmatch=True))
         domain = draw(st.sampled_from(_DOMAINS))
@@ -603,7 +617,7 @@ def test_injected_pii_is_masked_and_nothing_else_changes(
     assert masked == expected
     assert mask_pii(masked, names=_NAMES) == masked
     assert find_pii(masked, names=_NAMES) == []
-    assert sum(mask_counts(text, names=_NAMES).values()) == len(pieces)
+    assert sum(mask_counts(text, names=_NAMES).values()) == sum(orig != masked for _, (orig, masked) in pieces)
 
 
 _SAMPLES = (
@@ -692,3 +706,240 @@ def test_world_texts_leak_no_seeker_pii(world_db: Path) -> None:
     for name, phone, address, text in notes:
         masked = mask_pii(text, names=[name])
         assert name not in masked and phone not in masked and address not in masked, masked
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 12: every kind the old masker missed, and the company data it masked by mistake
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("여권번호 M12345678", "여권번호 *********"),
+        ("여권번호: M123A4567 (만료 2031.05)", "여권번호: ********* (만료 2031.05)"),
+        ("Passport No. m70689098", "Passport No. *********"),
+        ("베트남 여권 C1234567 소지", "베트남 여권 ******** 소지"),
+        ("여권(M45678123) 사본 제출", "여권(*********) 사본 제출"),
+    ],
+)
+def test_passport_numbers_are_masked_completely(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+    assert "passport" in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("운전면허번호 11-15-123456-78", "운전면허번호 **-**-******-**"),
+        ("운전면허 : 서울 12-345678-90 (1종 보통)", "운전면허 : 서울 **-******-** (1종 보통)"),
+        ("운전면허번호: 111512345678", "운전면허번호: ************"),
+        ("Driver's license: 24-20-112233-44", "Driver's license: **-**-******-**"),
+        ("면허 확인 13-09-765432-11 완료", "면허 확인 **-**-******-** 완료"),  # the dashed shape needs no label
+    ],
+)
+def test_driver_licence_numbers_are_masked_completely(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+    assert "driver_license" in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("급여계좌: 국민은행 123456-01-234567", "급여계좌: 국민은행 ******-**-******"),
+        ("신한 110-432-987654 (예금주 본인)", "신한 ***-***-****** (예금주 본인)"),
+        ("입금 계좌 카카오뱅크 3333-12-3456789", "입금 계좌 카카오뱅크 ****-**-*******"),
+        ("계좌번호는 농협 302-1234-5678-91입니다.", "계좌번호는 농협 ***-****-****-**입니다."),
+        ("기업은행 010-1234-5678-01 으로 입금", "기업은행 ***-****-****-** 으로 입금"),
+        ("급여 계좌(국민 94320201234567) 변경", "급여 계좌(국민 **************) 변경"),
+        ("account no. 356-0987-6543-21 (NH)", "account no. ***-****-****-** (NH)"),
+    ],
+)
+def test_bank_accounts_are_masked(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+    assert "bank_account" in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("카톡 ID: haneul88", "카톡 ID: ha***"),
+        ("카카오톡 아이디 minsu_park 로 연락 주세요.", "카카오톡 아이디 mi*** 로 연락 주세요."),
+        ("카톡 아이디는 jjang_mom입니다.", "카톡 아이디는 jj***입니다."),
+        ("텔레그램 @jylee_dev", "텔레그램 @jy***"),
+        ("Telegram: hyunwoo_k", "Telegram: hy***"),
+        ("라인 ID: nguyenvan92", "라인 ID: ng***"),
+        ("t.me/dkimworks 로 메시지 주세요.", "t.me/dk*** 로 메시지 주세요."),
+        ("오픈채팅 open.kakao.com/o/gAbC123d", "오픈채팅 open.kakao.com/o/gA***"),
+    ],
+)
+def test_messenger_ids_are_masked(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+    assert "messenger" in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked", "kind"),
+    [
+        ("블로그: blog.naver.com/haneul_daily", "블로그: blog.naver.com/ha***", "url"),
+        ("포트폴리오 https://github.com/minsupark", "포트폴리오 https://github.com/mi***", "url"),
+        ("개인 블로그 https://jyleelog.tistory.com", "개인 블로그 https://jy***.tistory.com", "url"),
+        ("velog.io/@hyunwoo-dev 에 정리", "velog.io/@hy*** 에 정리", "url"),
+        ("LinkedIn: linkedin.com/in/soyeon-choi-3a1b2", "LinkedIn: linkedin.com/in/so***", "url"),
+        ("포트폴리오 사이트 https://www.kimhaneul.com", "포트폴리오 사이트 https://www.ki***.com", "url"),
+        ("인스타그램 @haneul.daily", "인스타그램 @ha***", "sns"),
+        ("트위터(X) @jylee_tweets", "트위터(X) @jy***", "sns"),
+        ("페이스북 hyunwoo.kim.79", "페이스북 hy***", "sns"),
+        ("Insta | @yuna.bakes", "Insta | @yu***", "sns"),
+    ],
+)
+def test_personal_urls_and_sns_handles_are_masked(text: str, masked: str, kind: str) -> None:
+    assert mask_pii(text) == masked
+    assert kind in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("H.P: 010ㅡ3392ㅡ1184", "H.P: 010ㅡ****ㅡ1184"),
+        ("휴대폰 O1O-5521-9083", "휴대폰 O1O-****-9083"),
+        ("연락처 : ０１０－７７２１－４４０８", "연락처 : ０１０－****－４４０８"),  # masked in place
+        ("전화번호는 공일공 이삼사오 육칠팔구입니다.", "전화번호는 공일공 **** 육칠팔구입니다."),
+        ("휴대전화 : 영일영-사사오오-육육칠칠", "휴대전화 : 영일영-****-육육칠칠"),
+        ("연락처 010·2345·6789", "연락처 010·****·6789"),
+        ("집 032)555-6666", "집 032)***-6666"),
+    ],
+)
+def test_phones_written_other_ways_are_masked(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("이메일: minsu.park88(at)gmail.com", "이메일: mi***(at)gmail.com"),
+        ("E-mail | jiyeon_lee [at] naver [dot] com", "E-mail | ji*** [at] naver [dot] com"),
+        ("메일 주소는 hyunwoo2020 골뱅이 daum.net 입니다", "메일 주소는 hy*** 골뱅이 daum.net 입니다"),
+        ("e-mail: jane.cho at gmail dot com", "e-mail: ja*** at gmail dot com"),
+        ("이메일 soyeon.choi＠hanmail.net", "이메일 so***＠hanmail.net"),
+        ("이메일 parkjy 골뱅이 네이버닷컴", "이메일 pa*** 골뱅이 네이버닷컴"),
+    ],
+)
+def test_obfuscated_emails_are_masked(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+
+
+@pytest.mark.parametrize(
+    "rrn", ["８８０８０６－２４４１２９４", "900305_1234567", "851120.1023456", "８９０１１５ ２１２３４５６"]
+)
+def test_full_width_and_underscore_or_dot_rrns_are_masked(rrn: str) -> None:
+    assert mask_pii(f"주민등록번호 {rrn}") == "주민등록번호 ******-*******"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("생년월일 90.03.05", "생년월일 90.**.**"),
+        ("DOB 05/03/1990", "DOB **/**/1990"),
+        ("Date of Birth: 1992-11-23", "Date of Birth: 1992-**-**"),
+        ("Born on March 5, 1990", "Born on *** **, 1990"),
+        ("생일 3월 14일이라 면접이 어렵습니다", "생일 **월 **일이라 면접이 어렵습니다"),
+        ("저는 1994년 5월 3일에 태어나", "저는 1994년 **월 **일에 태어나"),
+        ("생년월일 | ２００１．０２．１４", "생년월일 | ２００１．**．**"),
+    ],
+)
+def test_birth_dates_written_other_ways_keep_the_year_only(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "회사 대표번호 1588-1234로 문의하시면 됩니다.",
+        "전 직장 하늘물류 대표전화 02-3456-7890",
+        "고객센터(1644-9000) 상담원으로 2년 근무했습니다.",
+        "(주)새솔전자 | 대표번호 031-789-1200 | 담당 업무: 생산관리",
+        "본사 전화 02-555-0100, 팩스 02-555-0101로 서류 제출함.",
+        "구인처 한빛식품(대표 055-123-4567)에 알선함.",
+        "팩스 02-3456-1201 (회사)",
+        "채용 문의는 recruit@saesol.co.kr 로 보내 주세요.",
+        "공식 블로그 blog.naver.com/hanbitfood_official 운영 담당",
+        "회사 인스타그램 계정(@saesol_official) 운영",
+        "법인등록번호 110111-1234567",
+        "Spring @Transactional 활용 경험",
+        "생산 라인 SMT 3년",
+        "계좌로 1,500,000원 입금",
+        "품번 AB12345678 관리",
+        "송장번호 123456789012 입력",
+        "정보처리기사 자격번호 20231234567A",
+        "회사 홈페이지 www.saesol.co.kr 참고",
+        "고객님께 친절히 응대했습니다. 이사님과 면접",
+        "김과장님, 이대리님, 박부장님께 보고드렸습니다.",
+    ],
+)
+def test_company_data_and_look_alikes_stay(text: str) -> None:
+    assert mask_pii(text) == text
+    assert find_pii(text) == []
+
+
+def test_a_personal_number_next_to_a_company_one_is_still_masked() -> None:
+    text = "전 직장 대표전화 02-3456-7890, 제 휴대폰은 010-5512-3340, 자택 02-765-4321입니다."
+    assert mask_pii(text) == "전 직장 대표전화 02-3456-7890, 제 휴대폰은 010-****-3340, 자택 02-***-4321입니다."
+
+
+def test_offsets_index_the_original_text_after_normalisation() -> None:
+    text = "㈜하늘 직원 연락처 ０１０－７７２１－４４０８ / 이메일 ａｂｃｄ＠naver.com"
+    spans = find_pii(text)
+    assert [(s.kind, s.text) for s in spans] == [("phone", "０１０－７７２１－４４０８"), ("email", "ａｂｃｄ＠naver.com")]
+    assert all(text[s.start:s.end] == s.text for s in spans)
+    assert mask_pii(text) == "㈜하늘 직원 연락처 ０１０－****－４４０８ / 이메일 ａｂ***＠naver.com"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "카톡 ID: haneul88 / 텔레그램 @jylee / blog.naver.com/haneul_daily / jylee.tistory.com",
+        "포트폴리오 https://www.kimhaneul.com, 인스타 @a.b",
+        "여권 M123A4567, 운전면허 11-15-123456-78, 국민 123456-01-234567",
+        "O1O ㅡ 1234 ㅡ 5678, 공일공 일이삼사 오육칠팔, id(at)naver.com, 생년월일 90.03.05",
+        "Name: Kim Minji, 구직자(유재석), 박민수 님",
+    ],
+)
+def test_new_kinds_mask_idempotently(text: str) -> None:
+    once = mask_pii(text)
+    assert once != text
+    assert mask_pii(once) == once
+    assert find_pii(once) == []
+
+
+def test_mask_with_counts_matches_mask_pii() -> None:
+    text = "카톡 haneul88, 010-1234-5678, 여권 M12345678, 대표번호 1588-1234"
+    masked, counts = mask_with_counts(text)
+    assert masked == mask_pii(text)
+    assert counts == {**dict.fromkeys(PII_KINDS, 0), "messenger": 1, "phone": 1, "passport": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["공일공 " * 100_000, "O1O-" * 100_000, "ㅡ" * 300_000, "(at)" * 75_000, "카톡 " * 100_000, "계좌 1" * 60_000,
+     "blog.naver.com/" * 20_000, "포트폴리오 " * 50_000, "０" * 300_000, "a\u0301" * 150_000],
+)
+def test_adversarial_inputs_of_the_new_finders_finish(text: str) -> None:
+    spans = find_pii(text)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("제 번호는 영일영 사삼이일 팔칠육오이고 밤에도 괜찮습니다.", "제 번호는 영일영 **** 팔칠육오이고 밤에도 괜찮습니다."),
+        ("WhatsApp: +84 912 345 678", "WhatsApp: +84 *** **5 678"),
+        ("연락처 +1 (415) 555-2671", "연락처 +1 (***) ***-2671"),
+        ("LINE: tanaka_k", "LINE: ta***"),
+        ("텔레 @hana_song", "텔레 @ha***"),
+        ("IG: @abc_def", "IG: @ab***"),
+        ("메일 abc123@naver dot com", "메일 ab***@naver dot com"),
+        ("주민등록 번호 990909-2 345678", "주민등록 번호 ******-*******"),
+    ],
+)
+def test_spacing_particles_and_foreign_numbers(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+    assert mask_pii(masked) == masked
