@@ -284,7 +284,7 @@ def test_review_form_stores_the_decision_and_the_posting_leaves_the_queue(
     assert str(ad["body"]).endswith(MARKUP)
     body = _body_markdown(ad, verdict)
     assert body in _markdown(at)
-    assert body.endswith("문의\\: \\<b\\>굵게\\</b\\> \\*\\*x\\*\\* \\[링크\\]\\(http\\://example\\.com\\) \\#태그")
+    assert body.endswith(r"문의\: \<b\>굵게\<\/b\> \*\*x\*\* \[링크\]\(http\:\/\/example\.com\) \#태그")
     assert "<b>" not in body and "](http" not in body and _raw_markdown_characters(body) == set()
 
     # a reject without a reason: a Korean error and nothing stored
