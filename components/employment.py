@@ -11,12 +11,15 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
+from app.auth import User
 from app.charts import employment as charts
 from app.reference.names import region_short
 from app.services.employment import (
     ATTRIBUTE_LABELS,
     METRIC_LABELS,
+    MODEL_NAME,
     RISK_BANDS,
     CaseloadFilter,
     FairnessReport,
@@ -26,6 +29,7 @@ from app.services.employment import (
     WhatIfResult,
 )
 from app.text.korean import format_manwon
+from components import audit as audit_log
 from components import display, guards, state
 
 AI_DECIDES = "상담사의 판단을 돕는 참고 자료이며, 결정은 상담사가 내립니다."
@@ -90,6 +94,25 @@ def render_caseload_table(table: pd.DataFrame, *, key: str) -> int | None:
 
 
 # --------------------------------------------------------------------------- profile
+
+
+def log_caseload_shown(engine: Engine, user: User, scored: pd.DataFrame, *, model_version: str,
+                       bands: RiskBands) -> bool:
+    """Write the scored caseload to the audit log before any of its figures is drawn (the caseload
+    page's tiles and table, the profile page's picker with each seeker's band and probability).
+
+    Returns:
+        True when the row is stored (or was already, for the same caseload); False after showing
+        the Korean error in its place.
+    """
+    n_high = int((scored["final_band"] == "고위험").sum())
+    return audit_log.log_shown(
+        engine, user, model_name=MODEL_NAME, action="employment.caseload", model_version=model_version,
+        input_hash=audit_log.input_hash_of("caseload", model_version, len(scored),
+                                           round(float(scored["probability"].sum()), 6), bands.high_below,
+                                           bands.low_from),
+        output={"n_seekers": len(scored), "mean_probability": float(scored["probability"].mean()), "n_high": n_high},
+    )
 
 
 def seeker_labels(scored: pd.DataFrame) -> dict[int, str]:

@@ -27,6 +27,7 @@ from app.services.posting import (
     parse_answer,
     remove_flagged_lines,
 )
+from app.text.markdown import escape_markdown
 from components import display, state
 
 AI_DECIDES = "게시 전에 모든 내용을 확인하고 사실과 다른 부분은 고쳐 주세요."
@@ -203,7 +204,8 @@ def select_occupation(guesses: Sequence[OccupationGuess], options: Mapping[str, 
                       help="직무명과 업무로 AI가 추정한 직종입니다. 맞지 않으면 목록에서 직접 고르세요.")
     for guess in guesses:
         if guess.terms:
-            st.caption(f"{guess.name}: 근거 글자 조각 " + ", ".join(f"'{t.strip()}'" for t in guess.terms))
+            st.caption(f"{escape_markdown(guess.name)}: 근거 글자 조각 "
+                       + ", ".join(f"‘{escape_markdown(t.strip())}’" for t in guess.terms))
     if choice == other:
         names = dict(options)
         return str(st.selectbox("직종 선택", options=list(names), format_func=names.__getitem__, key=state.PA_KECO_OTHER))
@@ -249,7 +251,7 @@ def render_editor(findings: Mapping[str, Sequence[RuleHit]]) -> None:
         hits = list(findings.get(key, ()))
         if hits:
             for hit in {h.rule_id: h for h in hits}.values():
-                st.error(f"{hit.name} ({hit.citation}) — 발견: {highlighted_markdown(hit.evidence, [(0, len(hit.evidence))])}"
+                st.error(f"{escape_markdown(hit.name)} ({escape_markdown(hit.citation)}) — 발견: {highlighted_markdown(hit.evidence, [(0, len(hit.evidence))])}"
                          f"\n\n수정 제안: {highlighted_markdown(hit.fix, [])}",
                          icon=":material/gpp_bad:")
             st.button("문제 문구가 있는 줄 삭제", key=f"posting_assistant.drop.{key}", on_click=_drop_lines, args=(key, hits),

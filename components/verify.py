@@ -63,8 +63,10 @@ def render_hits(verdict: Verdict) -> None:
         hit = hits[0]
         evidence = list(dict.fromkeys(h.evidence for h in hits))
         with st.container(border=True):
-            st.markdown(f"**{hit.name}** · {SEVERITY_LABELS.get(hit.severity, hit.severity)} · `{hit.rule_id}`")
-            st.caption(f"근거: {hit.citation} · 분야: {FAMILIES.get(hit.family, hit.family)}")
+            # rule texts come from the editable rule set: shown literally like any other data
+            st.markdown(f"**{escape_markdown(hit.name)}** · {SEVERITY_LABELS.get(hit.severity, hit.severity)} · "
+                        f"{escape_markdown(hit.rule_id)}")
+            st.caption(f"근거: {escape_markdown(hit.citation)} · 분야: {escape_markdown(FAMILIES.get(hit.family, hit.family))}")
             st.markdown("발견: " + " · ".join(highlighted_markdown(e, [(0, len(e))]) for e in evidence))
             st.markdown(highlighted_markdown(hit.explanation, []))
             st.markdown("수정 제안: " + highlighted_markdown(hit.fix, []))
@@ -87,7 +89,7 @@ def render_ml_terms(verdict: Verdict) -> None:
         st.caption(f"AI 분류 모델: 문제 확률 {verdict.ml_probability:.0%} (두드러진 단서 없음)")
         return
     terms = ", ".join(f"{name.split(':', 1)[-1]} (+{value:.2f})" for name, value in verdict.ml_terms)
-    st.caption(f"AI 분류 모델: 문제 확률 {verdict.ml_probability:.0%} · 점수를 올린 단서: {terms}")
+    st.caption(f"AI 분류 모델: 문제 확률 {verdict.ml_probability:.0%} · 점수를 올린 단서: {escape_markdown(terms)}")
 
 
 def render_duplicates(verdict: Verdict, titles: pd.DataFrame | None = None) -> None:

@@ -8,7 +8,6 @@ import streamlit as st
 
 from app.services import employment
 from app.text.korean import format_count
-from components import audit as audit_log
 from components import auth, display, resources, state
 from components import employment as ui
 from components.display import MetricItem
@@ -33,13 +32,7 @@ if scored.empty:
 shares = scored["final_band"].value_counts().reindex(list(employment.RISK_BANDS), fill_value=0).rename("n").to_frame()
 # no log row, no output: the whole caseload is recorded before any of its figures is drawn
 # (the table below shows a filtered part of exactly these scores)
-if not audit_log.log_shown(
-    engine, user, model_name=employment.MODEL_NAME, action="employment.caseload", model_version=str(model.version),
-    input_hash=audit_log.input_hash_of("caseload", model.version, len(scored), round(float(scored["probability"].sum()), 6),
-                                       bands.high_below, bands.low_from),
-    output={"n_seekers": len(scored), "mean_probability": float(scored["probability"].mean()),
-            "n_high": int(shares.loc["고위험", "n"])},
-):
+if not ui.log_caseload_shown(engine, user, scored, model_version=str(model.version), bands=bands):
     st.stop()
 display.render_metrics_row([
     MetricItem("상담 대상", format_count(len(scored), "명"), f"기준일 {model.as_of} · 등록 후 180일 이내 미취업자"),

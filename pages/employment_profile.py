@@ -32,6 +32,9 @@ if requested is not None and requested not in set(scored["id"].astype(int)):
     guards.refuse_requested(f"구직자 #{requested}은(는) 현재 상담 대상(등록 후 180일 이내 미취업자)이 아닙니다.",
                             key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY,
                             back_label="상담 대상 목록으로", button_key="employment.back")
+# the picker shows every seeker's band and probability: the caseload is logged before it is drawn
+if not ui.log_caseload_shown(engine, user, scored, model_version=str(model.version), bands=bands):
+    st.stop()
 seeker_id = ui.select_seeker(scored, key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY)
 
 try:

@@ -11,6 +11,7 @@ from app.errors import NotReady
 from app.services import ads, hiring
 from app.services import posting as service
 from app.services.posting import InvalidAnswers, PostingDraft, validate_answers
+from app.text.markdown import escape_markdown
 from components import audit as audit_log
 from components import auth, display, resources, state
 from components import hiring as hiring_ui
@@ -61,7 +62,8 @@ if ui.current_step() is not None and not ui.has_draft():
 try:
     answers = validate_answers(ui.answers())
 except InvalidAnswers as err:
-    st.warning("답변을 마저 채워 주세요.\n\n" + "\n".join(f"- {m}" for m in err.errors.values()))
+    # the reasons quote what the employer typed: escaped, one list item each
+    st.warning("답변을 마저 채워 주세요.\n\n" + "\n".join(f"- {escape_markdown(m)}" for m in err.errors.values()))
     st.stop()
 
 st.divider()

@@ -7,6 +7,8 @@ transaction, so an interrupted run leaves the database as it was:
 * :func:`encrypt_plain_rrns` — a ``seekers.rrn`` column holding 주민등록번호 in plain text becomes
   ``rrn_encrypted`` + ``rrn_hmac`` (:mod:`app.db.rrn`); on SQLite the freed pages are then wiped
   (``secure_delete`` and ``VACUUM``) so the old numbers do not linger in the file.
+  주민등록번호 written inside imported seekers' résumés and cover letters are masked in the same
+  transaction (imports now mask them on the way in).
 * :func:`make_business_no_unique` — the unique index on ``employers.business_no``; existing
   duplicates stop it with a Korean message naming them instead of a database error.
 
@@ -22,7 +24,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine, bindparam, inspect, select, text, update
 
 from app.db.orm import Employer, Seeker
-from app.db.rrn import HMAC_CHARS, TOKEN_MAX_CHARS, RrnCipher, ensure_rrn_cipher, load_rrn_cipher
+from app.db.rrn import HMAC_CHARS, TOKEN_MAX_CHARS, RrnCipher, ensure_rrn_cipher, load_rrn_cipher, mask_rrns_in_text
 from app.errors import NotReady
 
 _BATCH = 5_000  # rows read and updated per round trip (bounded memory for a million seekers)
@@ -160,11 +162,45 @@ def encrypt_plain_rrns(engine: Engine, cipher: RrnCipher) -> int:
                 rows.append({"row_id": row_id, "token": token, "keyed_hash": keyed_hash})
                 encrypted += token is not None
             conn.execute(store, rows)
+        _mask_rrns_in_imported_texts(conn)
         conn.execute(text(f"ALTER TABLE {table} DROP COLUMN rrn"))
         if not any(ix["name"] == index.name for ix in inspect(conn).get_indexes(table)):
             index.create(conn)
     _vacuum(engine)
     return encrypted
+
+
+def _mask_rrns_in_imported_texts(conn: Connection) -> None:
+    """Mask 주민등록번호 written inside imported seekers' résumés and cover letters.
+
+    Releases before the encryption stored imported free text as written; a number there is the same
+    plain text the column's encryption removes. Only imported rows are touched: the synthetic
+    world's documents carry made-up numbers on purpose (material for the masking shown on pages)
+    and are part of its fingerprint.
+    """
+    table = Seeker.__tablename__
+    store = (
+        update(Seeker.__table__)
+        .where(Seeker.__table__.c.id == bindparam("row_id"))
+        .values(resume_text=bindparam("resume"), cover_letter_text=bindparam("cover"))
+    )
+    last_id = -1
+    while True:
+        batch = conn.execute(
+            text(f"SELECT id, resume_text, cover_letter_text FROM {table} "
+                 "WHERE id > :last AND source = 'import' ORDER BY id LIMIT :n"),
+            {"last": last_id, "n": _BATCH},
+        ).all()
+        if not batch:
+            break
+        last_id = batch[-1][0]
+        changed = []
+        for row_id, resume, cover in batch:
+            masked_resume, masked_cover = mask_rrns_in_text(resume or ""), mask_rrns_in_text(cover or "")
+            if masked_resume != (resume or "") or masked_cover != (cover or ""):
+                changed.append({"row_id": row_id, "resume": masked_resume, "cover": masked_cover})
+        if changed:
+            conn.execute(store, changed)
 
 
 # --------------------------------------------------------------------------- 사업자등록번호

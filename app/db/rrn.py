@@ -40,6 +40,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.config import Settings, get_settings
 from app.errors import NotReady
+from app.text.pii import find_pii, mask_rrn
 
 KEY_BYTES = 32
 _NONCE_BYTES = 12
@@ -228,3 +229,16 @@ def ensure_rrn_cipher(settings: Settings | None = None) -> RrnCipher:
     if _master_key(settings) is None:
         create_key_file(settings.rrn_key_file)
     return load_rrn_cipher(settings)
+
+
+def rrn_spans_in_text(text: str) -> list[tuple[int, int]]:
+    """Offsets of every 주민등록번호 written inside free text (a résumé, a cover letter)."""
+    return [(span.start, span.end) for span in find_pii(text) if span.kind == "rrn"] if text else []
+
+
+def mask_rrns_in_text(text: str) -> str:
+    """``text`` with every 주민등록번호 in it masked. Free text is stored as written otherwise, and a
+    number there would be the plain text the ``rrn`` column's encryption exists to avoid."""
+    for start, end in reversed(rrn_spans_in_text(text)):
+        text = text[:start] + mask_rrn(text[start:end]) + text[end:]
+    return text

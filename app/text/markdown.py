@@ -4,18 +4,22 @@
 ``[여기](http://evil)`` or ``![](http://tracker/pixel.png)`` would become a link or an external
 image for the reviewer, ``**`` would restyle the page and ``:red[…]`` or ``:material/…:`` would run
 Streamlit's own directives. CommonMark lets any ASCII punctuation be escaped with a backslash, so
-every one is escaped (Streamlit's directives, LaTeX ``$`` and raw HTML are all started by ASCII
-punctuation); line breaks become spaces so that data cannot start a heading, list or code block.
+every character that markdown, GFM or Streamlit gives a meaning is escaped (:data:`MARKDOWN_SPECIAL`);
+line breaks become spaces so that data cannot start a heading, list or code block.
 """
 
 from __future__ import annotations
 
-import string
 from typing import Final
 
 __all__ = ["escape_markdown"]
 
-_ESCAPES: Final = {ord(c): "\\" + c for c in string.punctuation}
+# Every ASCII character that starts or closes markdown, GFM or Streamlit syntax: emphasis, code, links
+# and images, headings, lists, tables, HTML, directives (``:red[…]``, ``:material/…:``), LaTeX, and
+# the ``:``/``.`` of bare ``http://`` and ``www.`` links, which GFM turns into links by itself.
+# Other punctuation (``,``, ``/``, quotes) means nothing to markdown and is left readable.
+MARKDOWN_SPECIAL: Final = "\\`*_{}[]()#+-.!|<>~:$=&"
+_ESCAPES: Final = {ord(c): "\\" + c for c in MARKDOWN_SPECIAL}
 # Line and paragraph separators and other breaks that markdown or the browser treat as new lines.
 _BREAKS: Final = {ord(c): " " for c in "\r\n\u2028\u2029\x0b\x0c\x85"}
 
@@ -30,7 +34,7 @@ def escape_markdown(value: object, *, one_line: bool = True) -> str:
             cannot start a heading, list or quote on a new line either).
 
     Returns:
-        The text with every ASCII punctuation character backslash-escaped and NUL characters
+        The text with every markdown-significant character backslash-escaped and NUL characters
         removed.
     """
     if value is None:

@@ -231,15 +231,15 @@ def test_queue_shows_tiles_flagged_postings_and_the_first_postings_findings(
     captions = [c.value for c in at.caption]
     markdown = _markdown(at)
     for hit in verdict.hits:
-        assert f"근거: {hit.citation} · 분야: {FAMILIES[hit.family]}" in captions
+        assert f"근거: {escape_markdown(hit.citation)} · 분야: {escape_markdown(FAMILIES[hit.family])}" in captions
         assert "수정 제안: " + highlighted_markdown(hit.fix, []) in markdown
         severity = {"block": "차단", "review": "재검증"}[hit.severity]
-        assert f"**{hit.name}** · {severity} · `{hit.rule_id}`" in markdown
+        assert f"**{escape_markdown(hit.name)}** · {severity} · {escape_markdown(hit.rule_id)}" in markdown
     body = _body_markdown(ad, verdict)
     assert body in markdown and ":red-background[" in body
     # the ad's own text is escaped: its dots and brackets cannot format anything
     assert "\\." in body and _raw_markdown_characters(body) == set()
-    assert any(c.startswith(f"기업: {ad['employer_name']} · 임금: ") for c in captions)
+    assert any(c.startswith(f"기업: {escape_markdown(ad['employer_name'])} · 임금: ") for c in captions)
     assert [b.label for b in at.button] == ["검토 결과 저장"]
     (audited,) = _audit(ad_env, "ad-queue", "verify.review_detail")
     assert audited[:2] == ("policy", "ad_verifier") and json.loads(audited[4])["decision"] == verdict.decision
@@ -284,7 +284,7 @@ def test_review_form_stores_the_decision_and_the_posting_leaves_the_queue(
     assert str(ad["body"]).endswith(MARKUP)
     body = _body_markdown(ad, verdict)
     assert body in _markdown(at)
-    assert body.endswith(r"문의\: \<b\>굵게\<\/b\> \*\*x\*\* \[링크\]\(http\:\/\/example\.com\) \#태그")
+    assert body.endswith(r"문의\: \<b\>굵게\</b\> \*\*x\*\* \[링크\]\(http\://example\.com\) \#태그")
     assert "<b>" not in body and "](http" not in body and _raw_markdown_characters(body) == set()
 
     # a reject without a reason: a Korean error and nothing stored

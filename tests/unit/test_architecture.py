@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
+import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -86,7 +87,16 @@ def strongly_connected(edges: Mapping[str, Iterable[str]]) -> list[list[str]]:
 
 def test_import_contracts_are_kept() -> None:
     """Streamlit-free logic, who may import the world and the ORM, the foundation layer, the UI seam."""
-    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True) == 0
+    # import-linter's CLI configures logging with dictConfig, which disables every logger that
+    # exists already (the product's own among them); later tests that read those logs would see
+    # nothing, so their state is put back.
+    loggers = [lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    disabled = {lg: lg.disabled for lg in loggers}
+    try:
+        assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True) == 0
+    finally:
+        for lg, was_disabled in disabled.items():
+            lg.disabled = was_disabled
 
 
 def test_cycle_finder_finds_rings_and_ignores_chains() -> None:

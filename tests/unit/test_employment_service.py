@@ -21,6 +21,7 @@ from scipy.special import logit
 from sqlalchemy import Engine, text
 
 from app.db.engine import make_engine
+from app.db.rrn import load_rrn_cipher
 from app.ml.employment import EmploymentModel, load_employment_model
 from app.ml.employment_features import FEATURES, HORIZON_DAYS
 from app.reference.codes import SERVICE_LABELS, SERVICES
@@ -116,10 +117,12 @@ def profiles(engine: Engine, model: EmploymentModel, bands: emp.RiskBands, profi
 def _seeker_row(engine: Engine, seeker_id: int) -> dict[str, str]:
     with engine.connect() as conn:
         row = conn.execute(
-            text("SELECT name, rrn, phone, email, address, birth_date, resume_text, cover_letter_text "
+            text("SELECT name, rrn_encrypted AS rrn, phone, email, address, birth_date, resume_text, cover_letter_text "
                  "FROM seekers WHERE id = :id"), {"id": seeker_id}
         ).mappings().one()
-    return {k: str(v) for k, v in row.items()}
+    values = {k: str(v) for k, v in row.items()}
+    values["rrn"] = load_rrn_cipher().decrypt(values["rrn"])  # encrypted at rest; the plain number must not leak
+    return values
 
 
 def _expected_caseload(engine: Engine, as_of: dt.date) -> dict[int, int]:
@@ -861,3 +864,16 @@ def test_effect_reason_names_the_two_largest_factors() -> None:
     assert reason == "연령(45세)이 효과를 키웁니다 (+1.0%p) · 학력(고졸)이 효과를 줄입니다 (-0.4%p)"
     assert effect_reason("matching", pd.Series({"연령": 0.001}), RECORD) == (
         "집중 취업알선의 예상 효과가 비슷한 구직자들의 평균 수준입니다")
+
+
+def test_override_reason_masks_the_seekers_own_name(store: Engine, scored: pd.DataFrame) -> None:
+    """A counsellor writes the seeker's name without a label: it is masked as on the profile page."""
+    from sqlalchemy import text
+
+    seeker = int(scored["id"].iloc[3])
+    with store.connect() as conn:
+        name = conn.execute(text("SELECT name FROM seekers WHERE id = :i"), {"i": seeker}).scalar_one()
+    _override(store, seeker, "중위험", "고위험", reason=f"{name}가 허리 디스크로 단시간만 가능")
+    stored = emp.load_overrides(store, seeker)["reason"].iloc[0]
+    assert name not in stored
+    assert stored.endswith("가 허리 디스크로 단시간만 가능")

@@ -69,7 +69,7 @@ def test_write_csv_atomically_matches_csv_bytes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("raw", "shown"),
     [
-        ("[여기](http://evil)", r"\[여기\]\(http://evil\)".replace("://", r"\:\/\/")),
+        ("[여기](http://evil)", r"\[여기\]\(http\://evil\)"),
         ("![](http://x/p.png)", None),
         ("**굵게** :red[빨강] :material/home: $x$ <b>태그</b>", None),
         ("# 제목\n- 목록", None),
@@ -90,3 +90,14 @@ def test_escape_markdown_plain_text_and_none() -> None:
     assert escape_markdown("주식회사 가나다") == "주식회사 가나다"
     assert escape_markdown(None) == ""
     assert escape_markdown("a\x00b") == "ab"
+
+
+def test_tables_have_no_export_of_their_own() -> None:
+    """st.dataframe's built-in CSV download and clipboard copy would bypass the one writer."""
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).parents[2] / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
+    import streamlit.config as streamlit_config
+
+    assert "client.disableDataExport" in streamlit_config._config_options_template  # a real option of this version

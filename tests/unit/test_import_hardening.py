@@ -327,3 +327,35 @@ def test_resident_numbers_inside_free_text_are_stored_masked(engine: Engine, tmp
     assert "resume_text·cover_letter_text에 주민등록번호로 보이는 값이 1개 행에 있어 가려서(******-*******) 저장했습니다" in (
         report.warnings
     )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"birth_date": "1990-03-06"},  # does not match the RRN's front half
+        {"birth_date": "1990-02-30"},  # no such date
+        {"birth_date": "05/03/1990"},  # not YYYY-MM-DD
+        {"birth_date": "2026-01-01"},  # after the registration date
+        {"sex": "M"},  # the RRN's gender digit disagrees
+        {"rrn": "900305-234567"},  # malformed
+        {"phone": "010-5555-666"},
+        {"email": "haneul@@example.com"},
+    ],
+)
+def test_seeker_validation_messages_never_repeat_personal_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], changes: dict[str, str]
+) -> None:
+    """A bad row is reported by line and column only: birth dates and RRN parts are personal data."""
+    monkeypatch.setattr(importers.codes, "_load_reference", lambda: None)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = make_engine(url)
+    create_schema(engine)
+    engine.dispose()
+    row = {**SEEKER, "phone": "010-5555-6666", **changes}  # not the example number the message gives
+    code = main_import(["seekers", "--input", str(_csv(tmp_path / "s.csv", [row])), "--db-url", url])
+    captured = capsys.readouterr()
+    printed = captured.out + captured.err
+    assert code == 2
+    assert "2행:" in captured.err
+    personal = {*PERSONAL[:3], *PERSONAL[4:], row["birth_date"], row["rrn"], row["rrn"][:6], row["phone"], row["email"]}
+    assert not [p for p in personal if p and p in printed], printed

@@ -432,14 +432,14 @@ def test_each_bad_seeker_row_has_its_line_numbered_korean_message(engine: Engine
         "3행: external_id 'S-0001'가 2행과 중복됩니다",
         "4행: sex 값 'X'는 허용되지 않습니다 (M, F)",
         "5행: benefit_status 값 'maybe'는 허용되지 않습니다 (true/false, Y/N, 1/0)",
-        "6행: rrn의 생년월일 부분(900306, 성별 자리 2)이 birth_date(1990-03-05)와 맞지 않습니다",
-        "7행: rrn의 성별 자리(2)가 sex 'M'와 맞지 않습니다",
+        "6행: rrn의 생년월일 부분(앞 6자리와 성별 자리)이 birth_date와 맞지 않습니다",
+        "7행: rrn의 성별 자리(뒤 첫 자리)가 sex와 맞지 않습니다",
         "8행: career_years(10)가 나이(20세)−15 = 5년보다 큽니다",
         "9행: riasec_r 값 '6'는 1 이상 5 이하여야 합니다",
         "10행: phone 값이 전화번호 형식이 아닙니다 (예: 010-1234-5678, 02-123-4567)",
         "11행: email 값이 이메일 주소 형식이 아닙니다 (예: name@example.com)",
         "12행: desired_keco 값 '000'는 KECO 소분류 코드표에 없습니다",
-        "13행: birth_date 값 '1990-02-30'는 없는 날짜입니다",
+        "13행: birth_date 값이 없는 날짜입니다",
         "14행: education 값 '초졸'는 허용되지 않습니다 (중졸이하, 고졸, 전문대졸, 대졸, 석사)",
         "15행: rrn 형식이 YYMMDD-GNNNNNN(숫자 13자리, 가운데 하이픈)이 아닙니다",
     )
@@ -457,7 +457,7 @@ def test_bad_seeker_among_valid_writes_nothing(engine: Engine, tmp_path: Path) -
     text = SEEKERS_VALID.read_text(encoding="utf-8")
     path = _write(tmp_path / "seekers.csv", text.replace("S-0004,최우진,2003-01-02", "S-0004,최우진,2003-13-02"))
 
-    assert _errors(lambda: _seekers(engine, path)) == ("6행: birth_date 값 '2003-13-02'는 없는 날짜입니다",)
+    assert _errors(lambda: _seekers(engine, path)) == ("6행: birth_date 값이 없는 날짜입니다",)
     assert _counts(engine) == before
 
 

@@ -290,3 +290,32 @@ def test_a_malformed_stored_number_stops_the_migration_without_changes(world_url
         assert stored == [*numbers[:6], "12345", *numbers[7:]]
     finally:
         engine.dispose()
+
+
+@pytest.mark.usefixtures("no_artifacts")
+def test_migration_masks_numbers_in_imported_free_text_only(world_url: str, tmp_path: Path) -> None:
+    """An earlier release stored imported résumés as written: their 주민등록번호 are masked in the
+    same migration; the synthetic world's documents (made-up numbers, part of its fingerprint) stay."""
+    path = tmp_path / "old.db"
+    _old_release_database(world_url, path)
+    with sqlite3.connect(path) as conn:
+        world_id, imported_id = (i for (i,) in conn.execute("SELECT id FROM seekers ORDER BY id LIMIT 2"))
+        conn.execute(
+            "UPDATE seekers SET source = 'import', resume_text = ?, cover_letter_text = ? WHERE id = ?",
+            ("경력 5년\n주민번호 900305-2345678 (본인)", "연락 주세요. 900305 - 2345678", imported_id),
+        )
+        world_resume = conn.execute("SELECT resume_text FROM seekers WHERE id = ?", (world_id,)).fetchone()[0]
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        run_build(engine, tmp_path / "models", size="small", seed=7)
+        with engine.connect() as conn:
+            resume, cover = conn.execute(
+                text("SELECT resume_text, cover_letter_text FROM seekers WHERE id = :i"), {"i": imported_id}
+            ).one()
+            kept = conn.execute(text("SELECT resume_text FROM seekers WHERE id = :i"), {"i": world_id}).scalar_one()
+    finally:
+        engine.dispose()
+    assert "2345678" not in resume + cover and "900305" not in resume + cover
+    assert resume.startswith("경력 5년\n주민번호 ") and resume.endswith(" (본인)")
+    assert kept == world_resume
+    assert b"2345678" not in _file_bytes(path)

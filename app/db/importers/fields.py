@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import partial
 from types import MappingProxyType
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from pydantic import BeforeValidator, ValidationInfo
 from pydantic_core import PydanticCustomError
@@ -118,15 +118,23 @@ def parse_float(value: object, *, low: float, high: float, low_exclusive: bool =
     return number
 
 
-def parse_date(value: object) -> dt.date:
-    """A ``YYYY-MM-DD`` cell holding a date that exists."""
+def parse_date(value: object, *, echo: bool = True) -> dt.date:
+    """A ``YYYY-MM-DD`` cell holding a date that exists (``echo=False``: the reason does not
+    repeat the value, for dates that are personal data)."""
     text = str(value).strip()
+    shown = f"값 '{show(value)}'는" if echo else "값이"
     if not _DATE_RE.match(text):
-        raise invalid(f"값 '{show(value)}'는 YYYY-MM-DD 형식의 날짜가 아닙니다")
+        raise invalid(f"{shown} YYYY-MM-DD 형식의 날짜가 아닙니다")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise invalid(f"값 '{show(value)}'는 없는 날짜입니다") from None
+        raise invalid(f"{shown} 없는 날짜입니다") from None
+
+
+PERSONAL_COLUMNS: Final[frozenset[str]] = frozenset(
+    {"name", "birth_date", "rrn", "phone", "email", "address", "resume_text", "cover_letter_text"}
+)
+"""Seeker columns whose values are personal data: no message ever repeats them."""
 
 
 def parse_choice(value: object, allowed: Sequence[str], *, upper: bool = False) -> str:
@@ -269,6 +277,8 @@ def choice(allowed: tuple[str, ...], *, upper: bool = False) -> Any:
 Text = Annotated[str, BeforeValidator(check_length)]
 LongText = Annotated[str, BeforeValidator(check_long_text)]
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
+BirthDate = Annotated[dt.date, BeforeValidator(partial(parse_date, echo=False))]
+"""A birth date: personal data, so a bad one is reported without its value."""
 Flag = Annotated[bool, BeforeValidator(parse_bool)]
 Items = Annotated[tuple[str, ...], BeforeValidator(split_list)]
 BusinessNo = Annotated[str, BeforeValidator(parse_business_no)]

@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 
 from app.bounds import has_control_characters
 from app.db.importers.csv_reader import FileProblem, batched, file_stamp, read_cells
-from app.db.importers.fields import INVALID, show
+from app.db.importers.fields import INVALID, PERSONAL_COLUMNS, show
 from app.db.importers.results import ImportValidationError
 
 CHUNK_ROWS = 5_000
@@ -152,7 +152,10 @@ def _korean_message(error: ErrorDetails) -> str:
         return f"{prefix}{error['msg']}"
     if error["type"] == "missing":
         return f"{field_name} 값이 비어 있습니다 (필수 항목)"
-    # Only reachable if a field lacks one of our before-validators; keep pydantic's reason visible.
+    # Only reachable if a field lacks one of our before-validators; keep pydantic's reason visible,
+    # and the value too unless it is personal data.
+    if field_name in PERSONAL_COLUMNS:
+        return f"{prefix}값이 올바르지 않습니다 ({error['type']})"
     return f"{prefix}값 '{show(error.get('input'))}'가 올바르지 않습니다 ({error['msg']})"
 
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 from app import bounds, labour
 from app.db.importers import fields
 from app.db.importers.fields import (
+    BirthDate,
     BusinessNo,
     CareerRequirement,
     Date,
@@ -147,7 +148,7 @@ class SeekerRow(BaseModel):
 
     external_id: Text
     name: Text
-    birth_date: Date
+    birth_date: BirthDate
     sex: Sex
     education: SeekerEducation
     region_code: RegionCode
@@ -176,9 +177,8 @@ class SeekerRow(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> SeekerRow:
         if self.birth_date >= self.registered_on:
-            raise fields.invalid(
-                f"birth_date({self.birth_date})가 registered_on({self.registered_on})보다 앞서야 합니다"
-            )
+            # the birth date is personal data: the reason names the columns, not the values
+            raise fields.invalid("birth_date가 registered_on보다 앞서야 합니다")
         age = self.age
         if not 15 <= age <= 99:
             raise fields.invalid(f"등록일 기준 나이가 {age}세입니다 (15~99세만 구직 등록 가능)")
@@ -204,11 +204,9 @@ class SeekerRow(BaseModel):
         except ValueError:
             rrn_birth = None
         if rrn_birth != self.birth_date:
-            raise fields.invalid(
-                f"rrn의 생년월일 부분({yy}{mm}{dd}, 성별 자리 {gender})이 birth_date({self.birth_date})와 맞지 않습니다"
-            )
+            raise fields.invalid("rrn의 생년월일 부분(앞 6자리와 성별 자리)이 birth_date와 맞지 않습니다")
         if sex != self.sex:
-            raise fields.invalid(f"rrn의 성별 자리({gender})가 sex '{self.sex}'와 맞지 않습니다")
+            raise fields.invalid("rrn의 성별 자리(뒤 첫 자리)가 sex와 맞지 않습니다")
 
     @property
     def age(self) -> int:

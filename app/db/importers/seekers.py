@@ -17,8 +17,7 @@ from app.db.importers.results import ImportReport, ImportValidationError
 from app.db.importers.rows import SEEKER_COLUMNS_OPTIONAL, SEEKER_COLUMNS_REQUIRED, SeekerRow
 from app.db.migrations import rrn_cipher_for
 from app.db.orm import Seeker, SeekerCertificate
-from app.db.rrn import RrnCipher
-from app.text.pii import find_pii, mask_rrn
+from app.db.rrn import RrnCipher, mask_rrns_in_text, rrn_spans_in_text
 
 SEEKERS = RowFormat("seekers", SeekerRow, SEEKER_COLUMNS_REQUIRED, SEEKER_COLUMNS_OPTIONAL)
 _IN_CLAUSE_BATCH = 500  # keeps IN (...) lists below SQLite's bound-parameter limit
@@ -76,7 +75,7 @@ def import_seekers(
 
     def observe(line: int, row: SeekerRow, errors: list[str], warnings: list[str]) -> None:
         nonlocal rrn_rows, texts_with_rrn
-        if _rrn_spans(row.resume_text) or _rrn_spans(row.cover_letter_text):
+        if rrn_spans_in_text(row.resume_text) or rrn_spans_in_text(row.cover_letter_text):
             texts_with_rrn += 1
         if row.rrn:
             keyed_hash = cipher().keyed_hash(row.rrn)
@@ -180,22 +179,12 @@ def _seeker_values(row: SeekerRow, cipher: RrnCipher | None) -> dict[str, Any]:
         "riasec_c": row.riasec_c,
         "benefit_status": row.benefit_status,
         "registered_on": row.registered_on,
-        "resume_text": _mask_rrns(row.resume_text),
-        "cover_letter_text": _mask_rrns(row.cover_letter_text),
+        "resume_text": mask_rrns_in_text(row.resume_text),
+        "cover_letter_text": mask_rrns_in_text(row.cover_letter_text),
         "source": "import",
     }
 
 
-def _rrn_spans(text: str) -> list[tuple[int, int]]:
-    return [(span.start, span.end) for span in find_pii(text) if span.kind == "rrn"] if text else []
-
-
-def _mask_rrns(text: str) -> str:
-    """``text`` with every 주민등록번호 in it masked: free text is stored as is otherwise, and a
-    number there would be the plain text the ``rrn`` column's encryption exists to avoid."""
-    for start, end in reversed(_rrn_spans(text)):
-        text = text[:start] + mask_rrn(text[start:end]) + text[end:]
-    return text
 
 
 def _certificate_ids(names: Sequence[str], mapping: Mapping[str, str] | None) -> tuple[list[str], list[str]]:

@@ -204,9 +204,10 @@ def load_seeker_records(
 # --------------------------------------------------------------------------- identity, masked at once
 
 
-def seeker_exists(uow: Session, seeker_id: int) -> bool:
-    """Whether the seeker exists, inside a unit of work."""
-    return uow.get(Seeker, int(seeker_id)) is not None
+def seeker_name(uow: Session, seeker_id: int) -> str | None:
+    """The seeker's name, inside a unit of work (``None``: no such seeker). Only for masking text
+    about the seeker before it is stored; it never leaves the service that asks."""
+    return uow.execute(select(Seeker.name).where(Seeker.id == int(seeker_id))).scalar_one_or_none()
 
 
 def load_masked_names(engine: Engine, seeker_ids: list[int]) -> dict[int, str]:

@@ -145,11 +145,14 @@ def save_override(
         raise InvalidOverride(f"조정 사유를 {MIN_REASON_CHARS}~{MAX_REASON_CHARS}자로 적어 주세요 (입력: {len(reason)}자)")
     # the reason is free text a counsellor typed: mask any personal data before it is stored
     with unit_of_work(engine) as uow:
-        if not seeker_repo.seeker_exists(uow, seeker_id):
+        name = seeker_repo.seeker_name(uow, seeker_id)
+        if name is None:
             raise SeekerNotFound(f"구직자 #{seeker_id}을(를) 찾을 수 없습니다.")
+        # the seeker's own name is masked wherever it appears, with or without a 성명 label
+        masked = mask_pii(reason, names=[name] if name else None)
         risk_repo.add_override(
             uow, seeker_id=seeker_id, username=username, model_band=model_band, override_band=override_band,
-            probability=probability, model_version=model_version, reason=mask_pii(reason)[:MAX_REASON_CHARS],
+            probability=probability, model_version=model_version, reason=masked[:MAX_REASON_CHARS],
         )
 
 
