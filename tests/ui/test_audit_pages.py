@@ -259,3 +259,40 @@ def test_command_runs_have_their_own_tab(audit_env: str, tmp_path: Path) -> None
     assert row["명령"] == "verify" and row["종료 코드"] == 0 and (row["읽은 행"], row["출력 행"]) == (1, 1)
     outputs = next(d.value for d in at.dataframe if "입력 해시(SHA-256)" in d.value.columns)
     assert not any(str(a).startswith("cli.") for a in outputs["동작"])
+
+
+# --------------------------------------------------------------------------- looking at the log is logged
+
+
+def _rows_of(url: str, username: str, action: str) -> list[dict[str, Any]]:
+    found = db_rows(url, "select output, model_name, role from audit_log where username=:u and action=:a order by id",
+                    u=username, a=action)
+    return [{**(json.loads(o) if isinstance(o, str) else o), "_model": m, "_role": r} for o, m, r in found]
+
+
+def test_opening_filtering_and_downloading_the_audit_log_are_recorded(
+    audit_env: str, media: list[MemoryMediaFileStorage]
+) -> None:
+    at = _run(EXPORT, _user("policy", "auditor-1"))
+    (view,) = _rows_of(audit_env, "auditor-1", "audit.view")
+    assert view["_model"] == "-" and view["_role"] == "policy"
+    assert view["roles"] == [] and view["rows_outputs"] == 0 and view["last_day"] >= view["first_day"]
+    at.run()  # the same filter again: no second row
+    assert len(_rows_of(audit_env, "auditor-1", "audit.view")) == 1
+    at.multiselect(key="audit_log.filter.roles").select("policy").run()
+    views = _rows_of(audit_env, "auditor-1", "audit.view")
+    assert len(views) == 2 and views[-1]["roles"] == ["policy"] and views[-1]["rows_outputs"] == 1  # its own view
+    assert not _rows_of(audit_env, "auditor-1", "audit.export")
+    next(b for b in at.download_button if b.key == "audit_log.outputs.csv").click().run()
+    assert not at.exception
+    (export,) = _rows_of(audit_env, "auditor-1", "audit.export")
+    assert export["table"] == "outputs" and export["rows"] == 1 and export["roles"] == ["policy"]
+    assert export["file_name"].startswith("AI출력_감사로그_")
+
+
+def test_no_view_record_means_no_audit_tables(audit_env: str) -> None:
+    _spool(audit_env).mkdir()  # neither the table (write-locked) nor the spool takes the record
+    with _WriteLock(audit_env):
+        at = _run(EXPORT, _user("policy", "auditor-closed"))
+    assert "열람 기록을 남기지 못해 감사 로그를 표시하지 않습니다" in texts(at)
+    assert not at.dataframe and not at.download_button
