@@ -296,3 +296,27 @@ def test_no_view_record_means_no_audit_tables(audit_env: str) -> None:
         at = _run(EXPORT, _user("policy", "auditor-closed"))
     assert "열람 기록을 남기지 못해 감사 로그를 표시하지 않습니다" in texts(at)
     assert not at.dataframe and not at.download_button
+
+
+def test_a_saved_review_whose_record_fails_says_so_after_the_rerun(audit_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run("../../pages/ad_review.py", _user("policy", "review-unlogged"))
+    (detail,) = [s.value for s in at.subheader]
+    posting_id = int(detail.removeprefix("공고 #").split(" ")[0])
+    real = audit.log_model_output
+
+    def review_unrecorded(engine: Any, **row: Any) -> audit.Durability:
+        if row["action"] == "verify.review":
+            raise audit.AuditUnavailable()
+        return real(engine, **row)
+
+    monkeypatch.setattr(audit, "log_model_output", review_unrecorded)
+    at.radio(key="ad_review.form.decision").set_value("approve")
+    next(b for b in at.button if b.label == "검토 결과 저장").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] == [f"공고 #{posting_id}을(를) 승인(게재) 처리했습니다."]
+    assert f"공고 #{posting_id}의 검토 결과는 저장했지만 감사 로그에 기록하지 못했습니다. 관리자에게 알려 주세요." in [
+        e.value for e in at.error]
+    assert db_scalar(audit_env, "select count(*) from ad_reviews where posting_id=:p", p=posting_id) == 1
+    assert not _actions(audit_env, "review-unlogged") & {"verify.review"}
+    at.run()  # shown once
+    assert not any("감사 로그에 기록하지 못했습니다" in e.value for e in at.error)
