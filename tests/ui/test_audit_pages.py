@@ -107,8 +107,8 @@ MODEL_PAGES: dict[str, tuple[str, set[str], Callable[[AppTest], None] | None]] =
                                        "posting_assistant.verify", "posting_assistant.hiring_preview"},
                           _posting_assistant),
 }
-NO_MODEL_OUTPUT = {"home", "explorer", "audit_log"}
-"""Pages that show no model output (world figures, data, the audit log itself)."""
+NO_MODEL_OUTPUT = {"home", "explorer", "audit_log", "transparency"}
+"""Pages that show no model output (world figures, data, the audit log itself, the model cards)."""
 
 
 def test_every_page_is_classified() -> None:
