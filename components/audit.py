@@ -86,6 +86,75 @@ def log_shown(
 
 # --------------------------------------------------------------------------- audit export (policy staff)
 
+ACCESS_FAILED = "열람 기록을 남기지 못해 감사 로그를 표시하지 않습니다. 잠시 후 다시 시도하고, 계속되면 관리자에게 알려 주세요."
+DOWNLOAD_NOT_RECORDED = "방금 내려받은 감사 로그 CSV의 내려받기 기록을 남기지 못했습니다. 관리자에게 알려 주세요."
+
+
+def log_audit_view(engine: Engine, user: User, flt: AuditFilter, *, rows: int, runs: int) -> bool:
+    """Record that ``user`` is about to see the audit log with ``flt`` (``audit.view``), once per filter.
+
+    The audit log holds who saw which AI output: looking at it is itself accountable. Like
+    :func:`log_shown`, nothing is shown without the record.
+
+    Returns:
+        ``True`` when the record is durable: draw the tables. ``False`` after a Korean error.
+    """
+    # once per filter, not per row count: the view's own row changes the count on the next run
+    digest = input_hash_of("audit.view", *sorted(_filter_output(flt).items()))
+    output = _filter_output(flt) | {"rows_outputs": int(rows), "rows_command_runs": int(runs)}
+    slot = f"{user.username}|audit|audit.view"
+    if state.audit_last_logged().get(slot) == digest:
+        return True
+    try:
+        audit.log_access(engine, username=user.username or "unknown", role=user.role or "unknown",
+                         action="audit.view", input_hash=digest, output=output)
+    except (audit.AuditUnavailable, ValueError):
+        logger.exception("audit-log view not recorded")
+        st.error(ACCESS_FAILED, icon=":material/report:")
+        return False
+    state.set_audit_last_logged(slot, digest)
+    return True
+
+
+def _filter_output(flt: AuditFilter) -> dict[str, object]:
+    return {"first_day": flt.first_day.isoformat(), "last_day": flt.last_day.isoformat(),
+            "usernames": list(flt.usernames), "roles": list(flt.roles), "actions": list(flt.actions),
+            "model_names": list(flt.model_names)}
+
+
+def _record_download(table: str, file_name: str, rows: int, filter_output: dict[str, object]) -> None:
+    """Download-button callback: one ``audit.export`` row per click (who, which table, filter, rows)."""
+    user = state.current_user()
+    if user is None:
+        return
+    output = {"table": table, "file_name": file_name, "rows": int(rows), **filter_output}
+    try:
+        audit.log_access(resources.engine(), username=user.username or "unknown", role=user.role or "unknown",
+                         action="audit.export", input_hash=input_hash_of("audit.export", *sorted(output.items())),
+                         output=output)
+    except (audit.AuditUnavailable, ValueError):
+        # the browser already has the file (Streamlit serves it with the page): say it, do not hide it
+        logger.exception("audit-log download not recorded")
+        st.session_state[state.AUDIT_LOG_DOWNLOAD_ERROR] = DOWNLOAD_NOT_RECORDED
+
+
+def render_audit_download(csv: bytes, *, table: str, file_name: str, rows: int, flt: AuditFilter, key: str) -> None:
+    """CSV download of an audit-log table whose every click is recorded (``audit.export``).
+
+    Not ``components.display.render_download``: that one records nothing. The view of the same rows
+    was recorded before the table was drawn (:func:`log_audit_view`).
+    """
+    st.download_button("CSV 내려받기", data=csv, file_name=file_name, mime="text/csv", key=key,
+                       icon=":material/download:", on_click=_record_download,
+                       args=(table, file_name, int(rows), _filter_output(flt)))
+
+
+def render_download_error() -> None:
+    """The note of a download whose record failed in the last click, shown once."""
+    message = st.session_state.pop(state.AUDIT_LOG_DOWNLOAD_ERROR, None)
+    if message:
+        st.error(message, icon=":material/report:")
+
 
 @dataclass(frozen=True)
 class AuditFilter:

@@ -127,6 +127,31 @@ def check_session() -> User | None:
     return user
 
 
+def check_fragment_session() -> None:
+    """The router's session check for a fragment: call it first in every ``@st.fragment`` of a page.
+
+    A widget inside a fragment reruns only the fragment, not the router, so without this a user who
+    only moves what-if sliders would be logged out as idle while working, and an expired or revoked
+    session would keep answering fragment interactions until :func:`watch_session` fires. A valid
+    session's fragment run counts as activity; an expired or revoked one is cleared (and audited)
+    and the whole app reruns, which shows the login page with the reason.
+
+    A session whose activity was never recorded did not come through the router's login (a page run
+    on its own, as the page tests do): the router's check that precedes every full run is all there is.
+    """
+    user = state.current_user()
+    if user is None:
+        st.stop()  # the session is gone: draw nothing of the fragment
+    if state.idle_seconds() is None:
+        return
+    problem = _session_problem(user)
+    if problem:
+        action = "auth.idle_timeout" if problem != ACCOUNT_CHANGED else "auth.session_revoked"
+        _end_session(user, action, problem)
+        st.rerun(scope="app")
+    state.touch_activity()
+
+
 @st.fragment(run_every=IDLE_CHECK_SECONDS)
 def watch_session() -> None:
     """Re-run the whole app as soon as the session must end, even with nobody at the screen.

@@ -27,6 +27,9 @@ reviews = ads.load_reviews(engine)
 notice = st.session_state.pop(state.AD_REVIEW_NOTICE, None)
 if notice:
     st.success(notice)
+audit_failed = st.session_state.pop(state.AD_REVIEW_AUDIT_FAILED, None)
+if audit_failed:
+    st.error(audit_failed, icon=":material/report:")
 summary = st.container()  # the queue's figures go on top, drawn once the list below is recorded
 metrics = ads.queue_metrics(checks, reviews)
 
@@ -91,10 +94,15 @@ if posting_id is not None:
         except InvalidReview as err:
             st.error(str(err))
         else:
-            audit_log.log_shown(engine, user, model_name=ads.MODEL_NAME, action="verify.review",
-                                model_version=f"{verifier.version}/rules{verifier.rules.version}",
-                                input_hash=audit_log.input_hash_of("review", int(posting_id), decision, len(history)),
-                                output={"decision": verdict.decision, "review": decision})
+            recorded = audit_log.log_shown(
+                engine, user, model_name=ads.MODEL_NAME, action="verify.review",
+                model_version=f"{verifier.version}/rules{verifier.rules.version}",
+                input_hash=audit_log.input_hash_of("review", int(posting_id), decision, len(history)),
+                output={"decision": verdict.decision, "review": decision})
+            if not recorded:  # its error would be wiped by the rerun below: say it after the rerun instead
+                st.session_state[state.AD_REVIEW_AUDIT_FAILED] = (
+                    f"공고 #{int(posting_id)}의 검토 결과는 저장했지만 감사 로그에 기록하지 못했습니다. "
+                    "관리자에게 알려 주세요.")
             st.session_state.pop(state.AD_QUEUE_POSTING, None)
             st.session_state.pop(state.AD_REVIEW_COMMENT, None)
             st.session_state[state.AD_REVIEW_NOTICE] = (f"공고 #{int(posting_id)}을(를) "

@@ -3,6 +3,8 @@ filtered by KST date range, user, role, action and model, with a CSV export of e
 
 Opening the page first moves any rows spooled while the database was busy into the table, so the
 export is complete. Inputs are kept only as SHA-256 hashes: the tables hold no personal data.
+Looking is recorded too: each filter shown (``audit.view``, before the tables are drawn; no record,
+no tables) and each CSV download (``audit.export``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ st.title("AI 감사 로그")
 st.caption("사용자에게 보여 준 AI 출력과 명령줄 채점·검증·가져오기 실행 기록입니다. 입력은 SHA-256 해시로만 남기므로 "
            "개인정보가 없습니다. 시각은 한국 표준시(KST)입니다.")
 
+audit_ui.render_download_error()
 engine = resources.engine()
 audit.flush_spool_if_possible(engine)  # rows spooled while the database was busy belong in the export
 waiting = audit.pending_spool_rows(engine)
@@ -37,18 +40,23 @@ filters = dict(since=since, until=until, usernames=flt.usernames, roles=flt.role
                model_names=flt.model_names)
 period = f"{flt.first_day:%Y%m%d}-{flt.last_day:%Y%m%d}"
 
+rows = audit.load_audit_log(engine, EXPORT_LIMIT, command_runs=False, **filters)
+runs = audit.load_audit_log(engine, EXPORT_LIMIT, command_runs=True, **filters)
+if not audit_ui.log_audit_view(engine, user, flt, rows=len(rows), runs=len(runs)):
+    st.stop()  # who looked at the log is part of the log: no record, no tables
+
 outputs_tab, runs_tab = st.tabs(["AI 출력 기록", "명령 실행 기록"], key="audit_log.tabs")
 with outputs_tab:
-    rows = audit.load_audit_log(engine, EXPORT_LIMIT, command_runs=False, **filters)
     table = audit.audit_table(rows)
     if len(rows) >= EXPORT_LIMIT:
         st.caption(f"최근 {EXPORT_LIMIT:,}건만 담았습니다. 기간이나 조건을 좁히세요.")
     display.render_table(table, key="audit_log.outputs.table")
-    display.render_download(csv_bytes(table), file_name=f"AI출력_감사로그_{period}.csv", key="audit_log.outputs.csv")
+    audit_ui.render_audit_download(csv_bytes(table), table="outputs", file_name=f"AI출력_감사로그_{period}.csv",
+                                   rows=len(table), flt=flt, key="audit_log.outputs.csv")
 with runs_tab:
-    runs = audit.load_audit_log(engine, EXPORT_LIMIT, command_runs=True, **filters)
     run_table = audit.command_runs_table(runs)
     if len(runs) >= EXPORT_LIMIT:
         st.caption(f"최근 {EXPORT_LIMIT:,}건만 담았습니다. 기간이나 조건을 좁히세요.")
     display.render_table(run_table, key="audit_log.runs.table")
-    display.render_download(csv_bytes(run_table), file_name=f"명령실행_감사로그_{period}.csv", key="audit_log.runs.csv")
+    audit_ui.render_audit_download(csv_bytes(run_table), table="command_runs", file_name=f"명령실행_감사로그_{period}.csv",
+                                   rows=len(run_table), flt=flt, key="audit_log.runs.csv")

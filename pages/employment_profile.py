@@ -71,6 +71,7 @@ ui.render_services(profile, key="employment.profile.services")
 @st.fragment
 def whatif_section() -> None:
     """Only this part reruns when a what-if control moves."""
+    auth.check_fragment_session()  # a fragment run skips the router: idle timeout and revoked accounts
     st.subheader("조건을 바꾸면?")
     ui.prepare_whatif(profile)
     controls, result = st.columns([2, 3], gap="large")

@@ -80,6 +80,7 @@ ui.prepare_whatif(published, owner=owner, market_max=market_max)
 @st.fragment
 def simulator() -> None:
     """Everything that follows the what-if controls; only this part reruns when a control moves."""
+    auth.check_fragment_session()  # a fragment run skips the router: idle timeout and revoked accounts
     cards = st.container()  # the figures go on top, full width, though they are computed after the controls
     controls, results = st.columns([2, 3], gap="large")
     with controls, st.container(border=True):

@@ -13,8 +13,17 @@
 Passwords never come from the command line (shell history, ``ps``): ``add`` and ``reset-password``
 ask twice at a terminal prompt (``getpass``), or read one line from standard input with
 ``--password-stdin``, or make a random one with ``--generate`` and print it once. The accounts file
-is rewritten atomically with mode 600. Exit codes: 0 done, 2 bad input (nothing changed), 1 the
-accounts file or the database is not ready.
+is rewritten atomically with mode 600.
+
+Every change (``add``, ``reset-password``, ``disable``, ``enable``) is recorded in the audit log:
+the operator's login name, role ``cli``, action ``account.<change>``, the account id and
+non-personal facts (role, employer id, whether anything changed), never a password. A change is
+refused (exit 1, nothing changed) when the configured database does not exist; when the record
+still cannot be written after the change (neither the table nor the spool takes it) the command
+says so and exits 1.
+
+Exit codes: 0 done, 2 bad input (nothing changed), 1 the accounts file or the database is not
+ready (or the change could not be recorded).
 """
 
 from __future__ import annotations
@@ -95,6 +104,34 @@ def _unlock(username: str) -> None:
         engine.dispose()
 
 
+def _require_audit() -> None:
+    """Refuse a change before anything happens when there is no database to record it in."""
+    from app.services.audit import prepare_command_audit
+
+    engine = _engine()
+    try:
+        prepare_command_audit(engine)
+    finally:
+        engine.dispose()
+
+
+def _record_change(change: str, username: str, **details: object) -> int:
+    """Audit an account change; the exit code (1 when the record could not be written)."""
+    from app.services.audit import AuditUnavailable, record_account_change
+    from app.services.login import account_key
+
+    engine = _engine()
+    try:
+        record_account_change(engine, change=change, account=username, account_hash=account_key(username),
+                              details=details)
+    except AuditUnavailable:
+        print("참고: 계정은 바뀌었지만 감사 로그에 기록하지 못했습니다. 관리자에게 알려 주세요.", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
 def _lock_notes(usernames: list[str]) -> dict[str, str]:
     from app.services.login import locked_minutes
 
@@ -130,12 +167,14 @@ def cmd_add(args: argparse.Namespace) -> int:
         raise InvalidInput(f"이미 있는 아이디입니다: {user.username}")
     if user.role == "employer" and user.employer_id is not None:
         _check_employer(user.employer_id)
+    _require_audit()
     password, generated = _read_password(args, user.username)
     auth.add_account(get_settings().users_file, user, password)
     print(f"계정을 추가했습니다: {user.username} ({user.role_label})")
     if generated:
         _announce_password(user.username, password)
-    return 0
+    return _record_change("add", user.username, role=user.role, employer_id=user.employer_id,
+                          password_source="generated" if generated else "entered")
 
 
 def _existing_accounts() -> list[auth.AccountInfo]:
@@ -148,18 +187,23 @@ def cmd_reset_password(args: argparse.Namespace) -> int:
     path = get_settings().users_file
     if args.username not in {a.user.username for a in auth.list_accounts(path)}:
         raise auth.UnknownAccountError(f"없는 계정입니다: {args.username}")
+    _require_audit()
     password, generated = _read_password(args, args.username)
     auth.set_password(path, args.username, password)
     _unlock(args.username)
     print(f"비밀번호를 바꿨습니다: {args.username} (열려 있던 세션은 끝납니다)")
     if generated:
         _announce_password(args.username, password)
-    return 0
+    return _record_change("reset_password", args.username, password_source="generated" if generated else "entered")
 
 
 def _toggle(disabled: bool) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        changed = auth.set_disabled(get_settings().users_file, args.username, disabled)
+        path = get_settings().users_file
+        if args.username not in {a.user.username for a in auth.list_accounts(path)}:
+            raise auth.UnknownAccountError(f"없는 계정입니다: {args.username}")
+        _require_audit()
+        changed = auth.set_disabled(path, args.username, disabled)
         if not disabled:
             _unlock(args.username)
         if disabled:
@@ -168,7 +212,7 @@ def _toggle(disabled: bool) -> Callable[[argparse.Namespace], int]:
         else:
             print(f"계정을 다시 사용하게 했습니다: {args.username}" if changed
                   else f"이미 사용 중인 계정입니다: {args.username}")
-        return 0
+        return _record_change("disable" if disabled else "enable", args.username, changed=changed)
 
     return run
 

@@ -53,6 +53,8 @@ __all__ = [
     # recording what is shown, durably
     "AUDIT_LOCK_WAIT_MS", "COMMAND_LOCK_WAIT_MS", "SPOOL_SUFFIX", "AuditUnavailable", "Durability",
     "log_model_output", "spool_path", "pending_spool_rows", "flush_spool", "flush_spool_if_possible",
+    # who looked at the audit log, who changed an account
+    "NO_MODEL", "ACCOUNT_ACTION_PREFIX", "log_access", "record_account_change",
     # command runs
     "COMMAND_ROLE", "COMMAND_ACTION_PREFIX", "CommandRun", "file_sha256", "prepare_command_audit",
     "record_command_run", "model_versions_of",
@@ -72,6 +74,9 @@ SPOOL_SUFFIX = ".audit-spool.jsonl"
 COMMAND_ROLE = "cli"
 """Role of command-line run records."""
 COMMAND_ACTION_PREFIX = "cli."
+NO_MODEL = "-"
+"""Model name and version of a row that records no model output (an audit-log view, an account change)."""
+ACCOUNT_ACTION_PREFIX = "account."
 
 _SPOOL_LOCK_WAIT_S = 2.0
 _HASH_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -284,6 +289,52 @@ def log_model_output(
     row = _checked_row(username=username, role=role, action=action, model_name=model_name,
                        model_version=model_version, input_hash=input_hash, output=output)
     return _write_durably(engine, row, AUDIT_LOCK_WAIT_MS)
+
+
+# --------------------------------------------------------------------------- access to the log, account changes
+
+
+def log_access(engine: Engine, *, username: str, role: str, action: str, input_hash: str,
+               output: Mapping[str, object]) -> Durability:
+    """Record an action that shows no model output but must be accountable (e.g. ``audit.view``,
+    ``audit.export``): durable like :func:`log_model_output` (table, else spool), model ``-``.
+
+    Raises:
+        ValueError: A malformed row (see :func:`log_model_output`).
+        AuditUnavailable: The record is not durable anywhere: do not go on.
+    """
+    row = _checked_row(username=username, role=role, action=action, model_name=NO_MODEL, model_version=NO_MODEL,
+                       input_hash=input_hash, output=output)
+    return _write_durably(engine, row, AUDIT_LOCK_WAIT_MS)
+
+
+def record_account_change(engine: Engine, *, change: str, account: str, account_hash: str,
+                          details: Mapping[str, object] | None = None) -> Durability:
+    """Record a change of a login account made with ``python -m app users`` (who, what, which account).
+
+    The row: the operator's login name as user, role ``cli``, action ``account.<change>``
+    (``add``, ``reset_password``, ``disable``, ``enable``), the account's key as input hash and
+    ``{"account": id, **details}`` as output. Never a password, hash or display name (a display name
+    may be a person's name).
+
+    Args:
+        engine: Product database.
+        change: What was done.
+        account: Login id of the account.
+        account_hash: ``app.services.login.account_key`` of the id (the key the login rows use).
+        details: Non-personal facts of the change (role, employer id, whether anything changed).
+
+    Raises:
+        AuditUnavailable: Not durable anywhere.
+    """
+    try:
+        row = _checked_row(username=_operator(), role=COMMAND_ROLE, action=ACCOUNT_ACTION_PREFIX + change,
+                           model_name=NO_MODEL, model_version=NO_MODEL, input_hash=account_hash,
+                           output={"account": account, **dict(details or {})})
+    except ValueError:
+        logger.exception("account change record refused")
+        raise AuditUnavailable() from None
+    return _write_durably(engine, row, COMMAND_LOCK_WAIT_MS)
 
 
 # --------------------------------------------------------------------------- command runs

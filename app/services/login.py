@@ -17,6 +17,11 @@ and survive a restart), all evaluated *before* bcrypt runs:
   bounds how fast anybody can guess, whatever they key on; the price is that during an attack
   legitimate users wait too.
 
+Counting is atomic: the counts are read and the attempt reserved (a ``pending`` row, counted as a
+failure until its password check ends) in one serialised transaction
+(:func:`app.db.repositories.logins.reserve_attempt`), so parallel attempts on one id cannot all
+read the same count and each check a password.
+
 Every failure, refusal and lockout goes to the audit log with role ``anonymous`` (no password and
 not the typed id: an unknown id is shown as :data:`UNKNOWN_ACCOUNT` with the id's hash), and every
 successful login, logout and idle timeout with the user's role.
@@ -129,7 +134,8 @@ def decide(
 
     Args:
         account_rows: Rows of the typed id since ``now - max(failure_window, lockout)``, oldest first.
-        failures: Failures of every id since ``now - max(failure_window, global_window)``.
+            A ``pending`` row (an attempt whose password is being checked) counts as a failure.
+        failures: Failures (and pending attempts) of every id since ``now - max(failure_window, global_window)``.
         client_key: Key of the browser session making the attempt.
         now: Current time (naive UTC).
         policy: Limits.
@@ -143,10 +149,13 @@ def decide(
     if last_lock is not None and now < last_lock + policy.lockout:
         return Decision("locked", locked_until=last_lock + policy.lockout)
     since = max(t for t in (now - policy.failure_window, last_lock) if t is not None)
-    counted = sum(1 for r in current if r.outcome == "failure" and r.at > since)
+    counted = sum(1 for r in current if r.outcome in logins_repo.COUNTED_AS_FAILURE and r.at > since)
     client = sum(1 for r in failures if r.client_key == client_key and r.at > now - policy.failure_window)
     everyone = sum(1 for r in failures if r.at > now - policy.global_window)
-    if client >= policy.client_max_failures or everyone >= policy.global_max_failures:
+    # ``counted`` reaches the limit without a lockout row only while attempts are in flight (pending):
+    # their outcome decides the lock, and until then nobody else may try this id
+    if counted >= policy.max_failures or client >= policy.client_max_failures \
+            or everyone >= policy.global_max_failures:
         return Decision("throttled", account_failures=counted)
     return Decision("", account_failures=counted)
 
@@ -187,49 +196,71 @@ def attempt_login(
     auth.load_accounts(users_file)  # a missing or broken file is reported before anything is counted
     now = now or logins_repo.utc_now()
     key = account_key(username)
-    horizon = max(policy.failure_window, policy.lockout)
+    seen: list[Decision] = []
+
+    def judge(account_rows: list[AttemptRow], failures: list[AttemptRow]) -> dict[str, object] | None:
+        decision = decide(account_rows, failures, client_key=client_key, now=now, policy=policy)
+        seen.append(decision)
+        return _refusal_audit(key, client_key, decision) if decision.refusal else None
+
     try:
-        decision = decide(
-            logins_repo.load_account_attempts(engine, key, now - horizon),
-            logins_repo.load_failures(engine, now - max(policy.failure_window, policy.global_window)),
-            client_key=client_key, now=now, policy=policy,
+        # counts read and the attempt reserved in one serialised transaction: parallel attempts on
+        # one id each see the ones in flight before them, so no more than max_failures passwords
+        # are checked per lock, however many sessions or server processes guess at once
+        attempt_id = logins_repo.reserve_attempt(
+            engine, at=now, account_key=key, client_key=client_key,
+            account_since=now - max(policy.failure_window, policy.lockout),
+            failures_since=now - max(policy.failure_window, policy.global_window), judge=judge,
         )
     except SQLAlchemyError as err:
-        logger.error("login attempts could not be read (%s)", err.__class__.__name__)
+        logger.error("login attempt could not be counted (%s)", err.__class__.__name__)
         raise LoginUnavailable() from err
-    if decision.refusal:
-        _record_refusal(engine, key, client_key, now, decision)
+    decision = seen[-1]
+    if attempt_id is None:
         if decision.refusal == "locked" and decision.locked_until is not None:
             return LoginResult(None, LOCKED.format(minutes=_minutes_left(decision.locked_until, now)))
         return LoginResult(None, THROTTLED)
 
     check = auth.check_login(username, password, users_file)
     if check.user is not None:
-        _record(engine, now, [(key, client_key, "success")], username=check.user.username, role=check.user.role,
-                action="auth.login", key=key, output={"client": client_key}, required=False)
+        _resolve(engine, attempt_id, "success", audit=_audit_row(check.user.username, check.user.role, "auth.login",
+                                                                  key, {"client": client_key}), required=False)
         return LoginResult(check.user)
 
     shown_name = username.strip() if check.account_exists else UNKNOWN_ACCOUNT
     failures = decision.account_failures + 1
     locks = failures >= policy.max_failures
-    rows = [(key, client_key, "failure")] + ([(key, client_key, "lockout")] if locks else [])
     output: dict[str, object] = {"client": client_key, "failures": failures}
     if locks:
         output["locked_until_utc"] = (now + policy.lockout).isoformat(timespec="seconds")
-    _record(engine, now, rows, username=shown_name, role=ANONYMOUS_ROLE,
-            action="auth.lockout" if locks else "auth.login_failed", key=key, output=output, required=True)
+    _resolve(engine, attempt_id, "failure", lockout=locks, required=True,
+             audit=_audit_row(shown_name, ANONYMOUS_ROLE, "auth.lockout" if locks else "auth.login_failed", key, output))
     if locks:
         return LoginResult(None, LOCKED.format(minutes=_minutes_left(now + policy.lockout, now)))
     return LoginResult(None, LOGIN_FAILED)
 
 
-def _record_refusal(engine: Engine, key: str, client_key: str, now: dt.datetime, decision: Decision) -> None:
+def _audit_row(username: str, role: str, action: str, key: str, output: dict[str, object]) -> dict[str, object]:
+    return {"username": username[:40], "role": role, "action": action, "input_hash": key, "output": output}
+
+
+def _refusal_audit(key: str, client_key: str, decision: Decision) -> dict[str, object]:
     output: dict[str, object] = {"client": client_key}
     if decision.locked_until is not None:
         output["locked_until_utc"] = decision.locked_until.isoformat(timespec="seconds")
     # The typed id is not looked up for a refusal (no bcrypt, no accounts read): only its hash is logged.
-    _record(engine, now, [], username=UNKNOWN_ACCOUNT if decision.refusal == "throttled" else "(잠긴 아이디)",
-            role=ANONYMOUS_ROLE, action=f"auth.login_{decision.refusal}", key=key, output=output, required=True)
+    return _audit_row(UNKNOWN_ACCOUNT if decision.refusal == "throttled" else "(잠긴 아이디)", ANONYMOUS_ROLE,
+                      f"auth.login_{decision.refusal}", key, output)
+
+
+def _resolve(engine: Engine, attempt_id: int, outcome: str, *, audit: dict[str, object], required: bool,
+             lockout: bool = False) -> None:
+    try:
+        logins_repo.resolve_attempt(engine, attempt_id, outcome=outcome, lockout=lockout, audit=audit)
+    except SQLAlchemyError as err:
+        logger.error("login event %s could not be recorded (%s)", audit["action"], err.__class__.__name__)
+        if required:  # the attempt stays pending, which counts as a failure; the login is refused anyway
+            raise LoginUnavailable() from err
 
 
 def _record(
@@ -244,7 +275,7 @@ def _record(
     output: dict[str, object],
     required: bool,
 ) -> None:
-    audit = {"username": username[:40], "role": role, "action": action, "input_hash": key, "output": output}
+    audit = _audit_row(username, role, action, key, output)
     try:
         logins_repo.add_login_event(engine, at=now, attempts=tuple(rows), audit=audit)
     except SQLAlchemyError as err:

@@ -362,3 +362,86 @@ def test_next_employer_on_a_shared_pc_sees_nothing_of_the_last_ones_draft(
     shown = [w.value for w in at.text_input] + [w.value for w in at.text_area] + [texts(at)]
     assert not any("비밀상사" in str(v) or "02-987-6543" in str(v) for v in shown)
     assert "비밀상사" not in str(_state(at)) and "02-987-6543" not in str(_state(at))
+
+
+# --------------------------------------------------------------------------- fragments (what-if widgets)
+
+
+def _fragment_script() -> None:
+    """A page fragment as the simulator's: its reruns skip the router."""
+    import streamlit as st
+
+    from components import auth as auth_ui
+
+    @st.fragment
+    def whatif() -> None:
+        auth_ui.check_fragment_session()
+        st.write("what-if figures")
+
+    whatif()
+
+
+def _fragment_session(username: str, idle_seconds: float) -> AppTest:
+    at = AppTest.from_function(_fragment_script, default_timeout=TIMEOUT)
+    at.session_state["auth.user"] = User(username, username, "counsellor")
+    at.session_state["auth.stamp"] = auth.account_stamp(username, get_settings().users_file)
+    at.session_state["auth.last_activity"] = time.monotonic() - idle_seconds
+    return at
+
+
+def test_a_fragment_run_counts_as_activity(login_db: str) -> None:
+    limit = get_settings().idle_timeout_minutes * 60
+    at = _fragment_session("counsellor1", limit - 5)
+    before = time.monotonic()
+    at.run()
+    assert not at.exception
+    assert at.session_state["auth.last_activity"] >= before  # moving a what-if slider is not idling
+    assert at.session_state["auth.user"].username == "counsellor1"
+    assert "what-if figures" in texts(at)
+
+
+def test_an_expired_session_ends_at_its_next_fragment_run(login_db: str) -> None:
+    limit = get_settings().idle_timeout_minutes * 60
+    at = _fragment_session("counsellor1", limit + 1).run()
+    assert not at.exception
+    assert "auth.user" not in at.session_state
+    assert "what-if figures" not in texts(at)
+    assert at.session_state["auth.login.notice"] == "30분 동안 사용하지 않아 자동으로 로그아웃했습니다. 다시 로그인하세요."
+    assert db_rows(login_db, "select username, action from audit_log where action = 'auth.idle_timeout'") == [
+        ("counsellor1", "auth.idle_timeout")
+    ]
+
+
+def test_a_revoked_account_ends_at_its_next_fragment_run(
+    login_db: str, monkeypatch: pytest.MonkeyPatch, users_file: Path, tmp_path: Path
+) -> None:
+    path = _private_users_file(monkeypatch, users_file, tmp_path)
+    at = _fragment_session("counsellor1", 1)
+    assert auth.set_disabled(path, "counsellor1", True)
+    at.run()
+    assert "auth.user" not in at.session_state and "what-if figures" not in texts(at)
+    assert db_rows(login_db, "select action from audit_log where action = 'auth.session_revoked'") == [
+        ("auth.session_revoked",)
+    ]
+
+
+def test_every_fragment_of_a_page_checks_the_session_first() -> None:
+    """Every ``@st.fragment`` in pages/ and components/ starts with the session check, except the
+    watcher, which must not count as activity (it re-runs the router when the session must end)."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for source in sorted([*root.glob("pages/*.py"), *root.glob("components/*.py")]):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            decorators = [ast.unparse(d) for d in node.decorator_list]
+            if not any(d.startswith(("st.fragment", "st.dialog")) for d in decorators):
+                continue
+            found.append(node.name)
+            if node.name == "watch_session":
+                continue
+            body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+            assert ast.unparse(body[0]) == "auth.check_fragment_session()", f"{source.name}: {node.name}"
+    assert {"simulator", "whatif_section", "watch_session"} <= set(found)

@@ -259,3 +259,64 @@ def test_command_runs_have_their_own_tab(audit_env: str, tmp_path: Path) -> None
     assert row["명령"] == "verify" and row["종료 코드"] == 0 and (row["읽은 행"], row["출력 행"]) == (1, 1)
     outputs = next(d.value for d in at.dataframe if "입력 해시(SHA-256)" in d.value.columns)
     assert not any(str(a).startswith("cli.") for a in outputs["동작"])
+
+
+# --------------------------------------------------------------------------- looking at the log is logged
+
+
+def _rows_of(url: str, username: str, action: str) -> list[dict[str, Any]]:
+    found = db_rows(url, "select output, model_name, role from audit_log where username=:u and action=:a order by id",
+                    u=username, a=action)
+    return [{**(json.loads(o) if isinstance(o, str) else o), "_model": m, "_role": r} for o, m, r in found]
+
+
+def test_opening_filtering_and_downloading_the_audit_log_are_recorded(
+    audit_env: str, media: list[MemoryMediaFileStorage]
+) -> None:
+    at = _run(EXPORT, _user("policy", "auditor-1"))
+    (view,) = _rows_of(audit_env, "auditor-1", "audit.view")
+    assert view["_model"] == "-" and view["_role"] == "policy"
+    assert view["roles"] == [] and view["rows_outputs"] == 0 and view["last_day"] >= view["first_day"]
+    at.run()  # the same filter again: no second row
+    assert len(_rows_of(audit_env, "auditor-1", "audit.view")) == 1
+    at.multiselect(key="audit_log.filter.roles").select("policy").run()
+    views = _rows_of(audit_env, "auditor-1", "audit.view")
+    assert len(views) == 2 and views[-1]["roles"] == ["policy"] and views[-1]["rows_outputs"] == 1  # its own view
+    assert not _rows_of(audit_env, "auditor-1", "audit.export")
+    next(b for b in at.download_button if b.key == "audit_log.outputs.csv").click().run()
+    assert not at.exception
+    (export,) = _rows_of(audit_env, "auditor-1", "audit.export")
+    assert export["table"] == "outputs" and export["rows"] == 1 and export["roles"] == ["policy"]
+    assert export["file_name"].startswith("AI출력_감사로그_")
+
+
+def test_no_view_record_means_no_audit_tables(audit_env: str) -> None:
+    _spool(audit_env).mkdir()  # neither the table (write-locked) nor the spool takes the record
+    with _WriteLock(audit_env):
+        at = _run(EXPORT, _user("policy", "auditor-closed"))
+    assert "열람 기록을 남기지 못해 감사 로그를 표시하지 않습니다" in texts(at)
+    assert not at.dataframe and not at.download_button
+
+
+def test_a_saved_review_whose_record_fails_says_so_after_the_rerun(audit_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run("../../pages/ad_review.py", _user("policy", "review-unlogged"))
+    (detail,) = [s.value for s in at.subheader]
+    posting_id = int(detail.removeprefix("공고 #").split(" ")[0])
+    real = audit.log_model_output
+
+    def review_unrecorded(engine: Any, **row: Any) -> audit.Durability:
+        if row["action"] == "verify.review":
+            raise audit.AuditUnavailable()
+        return real(engine, **row)
+
+    monkeypatch.setattr(audit, "log_model_output", review_unrecorded)
+    at.radio(key="ad_review.form.decision").set_value("approve")
+    next(b for b in at.button if b.label == "검토 결과 저장").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] == [f"공고 #{posting_id}을(를) 승인(게재) 처리했습니다."]
+    assert f"공고 #{posting_id}의 검토 결과는 저장했지만 감사 로그에 기록하지 못했습니다. 관리자에게 알려 주세요." in [
+        e.value for e in at.error]
+    assert db_scalar(audit_env, "select count(*) from ad_reviews where posting_id=:p", p=posting_id) == 1
+    assert not _actions(audit_env, "review-unlogged") & {"verify.review"}
+    at.run()  # shown once
+    assert not any("감사 로그에 기록하지 못했습니다" in e.value for e in at.error)

@@ -9,6 +9,7 @@ import pytest
 
 from app import auth
 from app.db.engine import make_engine
+from app.db.repositories import logins as logins_repo
 from app.db.repositories.logins import AttemptRow
 from app.services import login
 from tests.conftest import DEMO_PASSWORDS, copy_world_database
@@ -95,3 +96,62 @@ def test_a_failure_that_cannot_be_recorded_refuses_the_login(users_file: Path, t
 def test_missing_users_file_is_reported_before_anything_is_counted(login_engine, tmp_path: Path) -> None:
     with pytest.raises(auth.UsersFileError):
         login.attempt_login(login_engine, tmp_path / "none.yaml", "policy1", "x", client_key="a", now=NOW)
+
+
+def test_pending_attempts_count_and_fill_the_allowance() -> None:
+    in_flight = _rows(*[(0, "pending")] * 2, (-1, "failure"))
+    assert _decide(in_flight).account_failures == 3
+    full = _rows(*[(0, "pending")] * POLICY.max_failures)
+    assert _decide(full).refusal == "throttled"  # their outcome decides the lock; nobody else tries meanwhile
+
+
+def test_parallel_attempts_cannot_check_more_passwords_than_the_lock_allows(
+    login_engine, users_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sessions guessing at once on one id: each thread reaches the password check only if the
+    counts allowed it. The check blocks until every thread has either reached it or been refused,
+    so on code that reads the counts unserialised all threads would be inside it together."""
+    import threading
+
+    threads_n = 12
+    entered: list[str] = []
+    finished: list[login.LoginResult] = []
+    changed = threading.Condition()
+    release = threading.Event()
+    real_check = auth.check_login
+
+    def blocking_check(username: str, password: str, path: Path) -> auth.LoginCheck:
+        with changed:
+            entered.append(password)
+            changed.notify_all()
+        release.wait(timeout=120)
+        return real_check(username, password, path)
+
+    monkeypatch.setattr(auth, "check_login", blocking_check)
+
+    def guess(i: int) -> None:
+        result = login.attempt_login(login_engine, users_file, "policy1", f"wrong-guess-{i}", client_key=f"s{i}", now=NOW)
+        with changed:
+            finished.append(result)
+            changed.notify_all()
+
+    workers = [threading.Thread(target=guess, args=(i,)) for i in range(threads_n)]
+    for worker in workers:
+        worker.start()
+    with changed:
+        changed.wait_for(lambda: len(entered) + len(finished) >= threads_n, timeout=120)
+    release.set()
+    for worker in workers:
+        worker.join(timeout=120)
+
+    assert len(entered) == POLICY.max_failures and len(finished) == threads_n
+    messages = [r.message for r in finished]
+    assert messages.count(login.THROTTLED) == threads_n - POLICY.max_failures
+    assert messages.count(login.LOCKED.format(minutes=15)) == 1
+    assert messages.count(login.LOGIN_FAILED) == POLICY.max_failures - 1
+    rows = logins_repo.load_account_attempts(login_engine, KEY, NOW - dt.timedelta(hours=1))
+    assert sorted(r.outcome for r in rows) == ["failure"] * POLICY.max_failures + ["lockout"]
+    # the lock holds afterwards, for the right password too
+    right = login.attempt_login(login_engine, users_file, "policy1", DEMO_PASSWORDS["policy1"], client_key="z",
+                                now=NOW + dt.timedelta(minutes=1))
+    assert right.user is None and right.message == login.LOCKED.format(minutes=14)

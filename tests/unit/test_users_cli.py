@@ -163,3 +163,72 @@ def test_help_is_korean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["users", "--help"]) == 0
     out = capsys.readouterr().out
     assert "로그인 계정 관리" in out and "reset-password" in out
+
+
+def _account_rows() -> list[tuple]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(get_settings().db_url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(
+                "select username, role, action, input_hash, output from audit_log "
+                "where action like 'account.%' order by id"))]
+    finally:
+        engine.dispose()
+
+
+def test_every_account_change_is_audited_without_password_material(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import getpass
+    import json
+
+    _stdin(monkeypatch, "Counsel-three-33\n")
+    assert main(["users", "add", "counsellor3", "--role", "counsellor", "--name", "홍길동", "--password-stdin"]) == 0
+    assert main(["users", "reset-password", "counsellor3", "--generate"]) == 0
+    generated = capsys.readouterr().out.strip().splitlines()[-1].rsplit(": ", 1)[1]
+    assert main(["users", "disable", "counsellor3"]) == 0
+    assert main(["users", "disable", "counsellor3"]) == 0  # nothing changed, still an administrator's act
+    assert main(["users", "enable", "counsellor3"]) == 0
+    rows = _account_rows()
+    operator = getpass.getuser()[:40]
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (operator, "cli", "account.add"), (operator, "cli", "account.reset_password"),
+        (operator, "cli", "account.disable"), (operator, "cli", "account.disable"), (operator, "cli", "account.enable"),
+    ]
+    assert {r[3] for r in rows} == {login.account_key("counsellor3")}
+    outputs = [json.loads(r[4]) if isinstance(r[4], str) else r[4] for r in rows]
+    assert outputs[0] == {"account": "counsellor3", "role": "counsellor", "employer_id": None, "password_source": "entered"}
+    assert outputs[1] == {"account": "counsellor3", "password_source": "generated"}
+    assert [o["changed"] for o in outputs[2:]] == [True, False, True]
+    dumped = str(rows)
+    assert "Counsel-three-33" not in dumped and generated not in dumped and "$2" not in dumped
+    assert "홍길동" not in dumped  # a display name may be a person's name
+
+
+def test_a_change_without_a_database_to_record_it_is_refused(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GOYONG_DB_URL", f"sqlite:///{tmp_path / 'missing.db'}")
+    get_settings.cache_clear()
+    before = cli_env.read_bytes()
+    assert main(["users", "disable", "employer3"]) == 1
+    assert "데이터베이스가 없어 실행하지 않았습니다" in capsys.readouterr().err
+    _stdin(monkeypatch, "Long-enough-99\n")
+    assert main(["users", "reset-password", "employer3", "--password-stdin"]) == 1
+    assert cli_env.read_bytes() == before and not (tmp_path / "missing.db").exists()
+
+
+def test_a_change_whose_record_fails_says_so_and_exits_1(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.services import audit
+
+    def unavailable(*_args: object, **_kwargs: object) -> None:
+        raise audit.AuditUnavailable()
+
+    monkeypatch.setattr(audit, "_write_durably", unavailable)
+    assert main(["users", "disable", "employer3"]) == 1
+    assert "감사 로그에 기록하지 못했습니다" in capsys.readouterr().err
+    assert auth.verify_login("employer3", DEMO_PASSWORDS["employer3"], cli_env) is None  # the change itself stands

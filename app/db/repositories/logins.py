@@ -2,6 +2,12 @@
 
 An attempt row and its audit row are written in one transaction, so the record of a failure and
 the count that locks the account never disagree. Times are naive UTC, like the audit log's.
+
+An attempt is *reserved* before its password is checked (:func:`reserve_attempt`): the counts are
+read and a ``pending`` row is stored in one serialised transaction, and a pending row counts as a
+failure until :func:`resolve_attempt` turns it into ``success`` or ``failure``. So parallel
+attempts (many browser sessions, several server processes) cannot all read "4 failures" and all
+check a password: each one sees the attempts in flight before it.
 """
 
 from __future__ import annotations
@@ -9,17 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from app.db.orm import AuditLog, LoginAttempt
 from app.db.repositories import unit_of_work
 
-OUTCOMES: tuple[str, ...] = ("success", "failure", "lockout", "unlock")
-"""What :func:`add_login_event` stores as an attempt row (refusals of a locked or throttled
-attempt only reach the audit log: they change no count)."""
+OUTCOMES: tuple[str, ...] = ("success", "failure", "lockout", "unlock", "pending")
+"""What an attempt row holds (refusals of a locked or throttled attempt only reach the audit log:
+they change no count). ``pending`` is an attempt whose password is being checked; it counts as a
+failure until it is resolved, and one left behind by a crash stays a failure (fail closed)."""
+PENDING = "pending"
+COUNTED_AS_FAILURE: tuple[str, ...] = ("failure", PENDING)
 
 _READY: weakref.WeakSet[Engine] = weakref.WeakSet()
 _READY_LOCK = threading.Lock()
@@ -92,7 +102,7 @@ def load_account_attempts(engine: Engine, account_key: str, since: dt.datetime) 
 
 
 def load_failures(engine: Engine, since: dt.datetime) -> list[AttemptRow]:
-    """Every failed attempt (of any account) since ``since``, oldest first.
+    """Every failed or pending attempt (of any account) since ``since``, oldest first.
 
     Bounded by the global throttle: once too many failures pile up, attempts are refused before a
     password is checked and write no failure row.
@@ -100,8 +110,120 @@ def load_failures(engine: Engine, since: dt.datetime) -> list[AttemptRow]:
     _ensure_table(engine)
     stmt = (
         select(LoginAttempt.at, LoginAttempt.account_key, LoginAttempt.client_key, LoginAttempt.outcome)
-        .where(LoginAttempt.outcome == "failure", LoginAttempt.at >= since)
+        .where(LoginAttempt.outcome.in_(COUNTED_AS_FAILURE), LoginAttempt.at >= since)
         .order_by(LoginAttempt.at, LoginAttempt.id)
     )
     with engine.connect() as conn:
         return [AttemptRow(*row) for row in conn.execute(stmt)]
+
+
+def _account_rows(conn: Connection, account_key: str, since: dt.datetime) -> list[AttemptRow]:
+    stmt = (
+        select(LoginAttempt.at, LoginAttempt.account_key, LoginAttempt.client_key, LoginAttempt.outcome)
+        .where(LoginAttempt.account_key == account_key, LoginAttempt.at >= since)
+        .order_by(LoginAttempt.at, LoginAttempt.id)
+    )
+    return [AttemptRow(*row) for row in conn.execute(stmt)]
+
+
+def _failure_rows(conn: Connection, since: dt.datetime) -> list[AttemptRow]:
+    stmt = (
+        select(LoginAttempt.at, LoginAttempt.account_key, LoginAttempt.client_key, LoginAttempt.outcome)
+        .where(LoginAttempt.outcome.in_(COUNTED_AS_FAILURE), LoginAttempt.at >= since)
+        .order_by(LoginAttempt.at, LoginAttempt.id)
+    )
+    return [AttemptRow(*row) for row in conn.execute(stmt)]
+
+
+@contextmanager
+def _serialised(engine: Engine, account_key: str) -> Iterator[Connection]:
+    """A transaction that no other login attempt runs beside (reads and writes of the counts).
+
+    SQLite: ``BEGIN IMMEDIATE`` takes the database's write lock before the first read, so a second
+    attempt (another thread or server process) waits for it instead of reading stale counts; the
+    lock is held for a few milliseconds (two reads and an insert, never bcrypt). PostgreSQL: a
+    transaction-scoped advisory lock on the account key (other accounts are not held up, the global
+    count may be off by the attempts in flight). A plain thread lock would not do: server processes
+    share only the database.
+    """
+    _ensure_table(engine)
+    with engine.connect() as conn:
+        dialect = engine.dialect.name
+        if dialect == "sqlite":
+            # pysqlite begins a deferred transaction only before the first write; an explicit
+            # BEGIN IMMEDIATE makes the reads that follow see the latest counts under the lock
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif dialect == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(int(account_key[:15], 16))))
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+
+def reserve_attempt(
+    engine: Engine,
+    *,
+    at: dt.datetime,
+    account_key: str,
+    client_key: str,
+    account_since: dt.datetime,
+    failures_since: dt.datetime,
+    judge: Callable[[list[AttemptRow], list[AttemptRow]], Mapping[str, object] | None],
+) -> int | None:
+    """Read the counts and either reserve the attempt or record its refusal, in one serialised transaction.
+
+    Args:
+        engine: Product database.
+        at: Time of the attempt (naive UTC).
+        account_key: Key of the typed id.
+        client_key: Key of the browser session.
+        account_since: Oldest attempt row of the id that matters.
+        failures_since: Oldest failure (of any id) that matters.
+        judge: Gets the id's rows and every failure (pending attempts included) and returns
+            ``None`` to admit the attempt, or the audit-log columns of its refusal.
+
+    Returns:
+        The id of the stored ``pending`` row, or ``None`` when the attempt was refused (its audit
+        row stored, no attempt row).
+
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: The database could not be read or written (nothing stored).
+    """
+    with _serialised(engine, account_key) as conn:
+        refusal = judge(_account_rows(conn, account_key, account_since), _failure_rows(conn, failures_since))
+        if refusal is not None:
+            conn.execute(insert(AuditLog).values(at=at, model_name="", model_version="", **dict(refusal)))
+            return None
+        result = conn.execute(insert(LoginAttempt).values(at=at, account_key=account_key, client_key=client_key,
+                                                          outcome=PENDING))
+        return int(result.inserted_primary_key[0])
+
+
+def resolve_attempt(
+    engine: Engine,
+    attempt_id: int,
+    *,
+    outcome: str,
+    lockout: bool = False,
+    audit: Mapping[str, object] | None = None,
+) -> None:
+    """Turn a reserved attempt into ``success`` or ``failure`` (plus a ``lockout`` row) with its audit row.
+
+    Raises:
+        ValueError: An outcome other than ``success`` or ``failure``.
+        sqlalchemy.exc.SQLAlchemyError: The write failed (the attempt stays pending: a failure).
+    """
+    if outcome not in ("success", "failure"):
+        raise ValueError("알 수 없는 로그인 시도 결과입니다.")
+    with engine.begin() as conn:
+        row = conn.execute(select(LoginAttempt.at, LoginAttempt.account_key, LoginAttempt.client_key)
+                           .where(LoginAttempt.id == attempt_id)).one()
+        conn.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(outcome=outcome))
+        if lockout:
+            conn.execute(insert(LoginAttempt).values(at=row.at, account_key=row.account_key,
+                                                     client_key=row.client_key, outcome="lockout"))
+        if audit is not None:
+            conn.execute(insert(AuditLog).values(at=row.at, model_name="", model_version="", **dict(audit)))
