@@ -45,6 +45,12 @@ from app.db.repositories import logins as logins_repo
 from app.db.repositories.logins import AttemptRow
 from app.errors import NotReady
 
+__all__ = [
+    "ANONYMOUS_ROLE", "LOCKED", "LOGIN_FAILED", "THROTTLED", "UNKNOWN_ACCOUNT",
+    "Decision", "LoginPolicy", "LoginResult", "LoginUnavailable",
+    "account_key", "attempt_login", "decide", "locked_minutes", "record_session_end", "unlock_account",
+]
+
 logger = logging.getLogger(__name__)
 
 ANONYMOUS_ROLE = "anonymous"
