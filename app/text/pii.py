@@ -2,8 +2,9 @@
 
 Whose data: the *seeker's* (and that of other people named in their documents — family,
 references). A company's published business data is not masked: its representative numbers
-(15XX/16XX/18XX, issued to businesses only), numbers labelled 대표번호/대표전화/회사/본사/사무실/
-고객센터 …, role mailboxes (``recruit@``, ``hr@``, ``info@`` …), homepages and official accounts,
+(15XX/16XX/18XX, issued to businesses only), landlines labelled 대표번호/대표전화/회사/본사/사무실/
+고객센터 … (a mobile only right after a label naming the company's line, such as 대표번호 or
+고객센터), role mailboxes (``recruit@``, ``hr@``, ``info@`` …), homepages and official accounts,
 사업자·법인등록번호; nor 자격증 번호 (a licence meant to be shown to employers), dates of events,
 amounts, posting/course/order codes or versions. When the words around a candidate do not say
 it is a company's, it is masked. (:mod:`app.text.pii_context` holds those words.)
@@ -163,15 +164,15 @@ _after = after  # the name the finders below were written with
 # 주민등록번호 (and 외국인등록번호, G = 5-8)
 # --------------------------------------------------------------------------------------------
 _RRN_RE: Final = re.compile(
-    r"(?:"
-    r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"  # YYMMDD must be a plausible date
+    r"[0-9]{2}(?:"
+    r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"  # YYMMDD must be a plausible date
     # Any dash, "_" or "." (people type what the form lets them), blanks, or nothing between.
     # G is any digit (0-9: 1800s-2000s, 5-8 foreigners); the tail may already be starred by the
     # writer ("880806-1******"), which still reveals the birth date, so it is caught as well.
     # After a dash, a blank may follow G too ("990909-2 345678").
     rf"(?:{_BLANK}{{0,2}}[{_DASHES}_.]{_BLANK}{{0,2}}[0-9]{_BLANK}?|(?: )?[0-9])"
     # or YY-MM-DD-G with one dash or dot throughout ("90-01-01-1234567")
-    r"|[0-9]{2}(?P<ds>[\-.])(?:0[1-9]|1[0-2])(?P=ds)(?:0[1-9]|[12][0-9]|3[01])(?P=ds)[0-9]"
+    r"|(?P<ds>[\-.])(?:0[1-9]|1[0-2])(?P=ds)(?:0[1-9]|[12][0-9]|3[01])(?P=ds)[0-9]"
     r")"
     r"[0-9*]{6}"
     r"(?![0-9*])"
@@ -554,6 +555,7 @@ _AFTER_BIRTH_LABEL_RE: Final = re.compile(
 _AGE_DATE_RE: Final = re.compile(
     rf"[0-9]{{1,3}}{_BLANK}?(?:세|살){_BLANK}*[(,/]{_BLANK}*(?:생년월일|생일|출생)?[:：]?{_BLANK}*(?P<date>{_DATE})"
 )
+_AGE_WORD_RE: Final = re.compile(rf"[세살]{_BLANK}*[(,/]")
 # "1988년 8월 6일생", "1988.08.06 생", "1994년 5월 3일에 태어나", "1990.3.5 출생" — the date is
 # followed by a word for born, not preceded by a label. Found from that word backwards: trying a
 # date at every digit of a long text costs far more.
@@ -599,8 +601,18 @@ def _find_birth_dates(text: str) -> list[Hit]:
         m = _AFTER_BIRTH_LABEL_RE.match(text, label.end())
         if m is not None:
             matches.append(m)
-    for m in _AGE_DATE_RE.finditer(text):
-        if _after(text, m.start(), _DIGITS):
+    for age in _AGE_WORD_RE.finditer(text):
+        # From the age word back to its digits, then the date after it (a scan for the word is
+        # much faster than trying the date pattern at every digit).
+        start = age.start()
+        start -= start > 0 and text[start - 1] in " \t"
+        digits = start
+        while digits > 0 and start - digits < 3 and text[digits - 1] in _DIGITS:
+            digits -= 1
+        if digits == start or not _after(text, digits, _DIGITS):
+            continue
+        m = _AGE_DATE_RE.match(text, digits)
+        if m is not None:
             matches.append(m)
     for born in _BORN_RE.finditer(text):
         m = _BIRTH_SUFFIX_RE.search(text, max(0, born.start() - _BORN_WINDOW), born.start())

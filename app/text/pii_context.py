@@ -7,6 +7,12 @@ counted as over-masking. The words before a candidate (on the same line, a few c
 decide: the nearest company word (회사, 대표번호, 고객센터, 본사, 사무실, 공식 …) makes it the
 company's, unless a personal word (휴대폰, 자택, 본인, 개인 …) stands between. Without either, a
 candidate is personal — when unsure, mask.
+
+Mobile numbers and RRN-shaped numbers are stricter: a company word nearby says nothing about whose
+they are ("전 회사 동료 김철수 010-…", "사업자번호 없음 주민 900101-…"), so only a label naming the
+company's line (대표번호, 회사 전화, 고객센터 …) or number (사업자등록번호, 법인등록번호) right
+before them, separators between, makes them the company's; a bracketed personal word after a
+number ("(개인)") overrides every company word.
 """
 
 from __future__ import annotations

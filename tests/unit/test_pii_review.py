@@ -140,3 +140,13 @@ def test_titles_codes_and_workplace_lines_stay(text: str) -> None:
 )
 def test_real_identifiers_next_to_those_rules_are_still_masked(text: str, masked: str) -> None:
     assert mask_pii(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0 1 " * 100_000, "1세(" * 100_000, "a @ " * 100_000, "여권 1 " * 60_000, "90-01-" * 60_000, "〇" * 300_000,
+     "\u200b" * 300_000, "생일은 1/" * 50_000, "x@a," * 100_000, "이름 : 남궁 " * 40_000, "운전면허 자격 " * 40_000],
+)
+def test_adversarial_inputs_of_the_review_fixes_finish(text: str) -> None:
+    spans = find_pii(text)
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
