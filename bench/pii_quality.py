@@ -5,7 +5,8 @@ holds résumé lines, cover-letter sentences, counsellor notes and résumé tabl
 its personal-data spans (``pii``: kind, exact substring, start) and its look-alikes
 (``lookalikes``: company numbers and addresses, dates, amounts, codes … that must stay). Its
 ``split`` is ``tune`` (looked at while tuning the masker) or ``holdout`` (written at the same
-time, only measured).
+time, only measured) or ``review`` (the snippets of the issue-12 security review and variants of
+them, added later as a split of its own so that the tune and holdout figures stay comparable).
 
 * **recall** — share of PII spans fully hidden: after :func:`app.text.pii.mask_pii`, no more
   characters of the span are still readable than the masking policy keeps (see ``ALLOWED``;
@@ -16,7 +17,7 @@ time, only measured).
 Which characters stay readable is read off the output alone (a character diff of input and
 output), so the figures do not depend on how the masker works inside.
 
-Throughput: chars/s of ``mask_pii`` on about 1 MB of the snippets joined, and on 1 MB of
+Throughput: chars/s of ``mask_pii`` on about 1 MB of the tune and holdout snippets joined, and on 1 MB of
 adversarial text (long digit, ``@``, label and Hangul-numeral runs).
 
 Targets (issue 12): recall ≥ 0.99, over-masking ≤ 0.02.
@@ -40,6 +41,7 @@ from app.text.pii import mask_pii
 
 DATA = Path(__file__).resolve().parent / "data" / "pii_labelled.jsonl"
 HANGUL_DIGITS = "공영일이삼사오육륙칠팔구"
+CJK_DIGITS = "〇零一二三四五六七八九"  # "〇一〇-九八七六-…" written in Chinese numerals
 
 
 def kept_mask(original: str, masked: str) -> list[bool]:
@@ -54,7 +56,7 @@ def kept_mask(original: str, masked: str) -> list[bool]:
 
 
 def _digits(text: str) -> int:
-    return sum(ch.isdigit() or ch in "Oo" + HANGUL_DIGITS for ch in text)
+    return sum(ch.isdigit() or ch in "Oo" + HANGUL_DIGITS + CJK_DIGITS for ch in text)
 
 
 def hidden(kind: str, span: str, kept: list[bool]) -> bool:
@@ -165,17 +167,20 @@ def main(argv: list[str] | None = None) -> int:
     records = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
     tune = [r for r in records if r.get("split") == "tune"]
     holdout = [r for r in records if r.get("split") == "holdout"]
+    review = [r for r in records if r.get("split") == "review"]
     if args.show_tune_misses:
         for miss in misses(tune):
             print(json.dumps(miss, ensure_ascii=False))
         return 0
-    corpus = "\n".join(r["text"] for r in records)
+    # The same corpus as before the review split was added, so throughput figures stay comparable.
+    corpus = "\n".join(r["text"] for r in tune + holdout)
     corpus = (corpus + "\n") * (1_000_000 // (len(corpus) + 1) + 1)
     result = {
         "data": str(args.data.name),
         "all": evaluate(records),
         "tune": evaluate(tune),
         "holdout": evaluate(holdout),
+        "review": evaluate(review),
         "throughput_chars_per_s": {
             "snippets_1mb": throughput(corpus[:1_000_000]),
             "adversarial_1mb": throughput(adversarial(1_000_000)),

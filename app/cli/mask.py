@@ -7,10 +7,18 @@
     escapes). Blank lines are skipped; a file without any line is bad input.
 
     A bad line (not JSON, not an object, ``id`` or ``text`` missing or of the wrong type, not
-    UTF-8) is reported as ``"N행: …"`` on stderr — every bad line, then a count — with exit code
-    2 and no output file; so are a missing or unreadable input file and a missing output folder.
-    Success: exit 0 and a Korean summary on stdout (lines, spans masked by kind). No message ever
-    shows the text, an ID or any other value of the input.
+    UTF-8, an integer too long to convert, ``NaN``/``Infinity`` or a number out of range, a lone
+    surrogate escape such as ``"\\ud800"`` that UTF-8 cannot hold) is reported as ``"N행: …"`` on
+    stderr — every bad line, then a count — with exit code 2 and no output file; so are a missing
+    or unreadable input file and a missing output folder. Success: exit 0 and a Korean summary on
+    stdout (lines, spans masked by kind). No message ever shows the text, an ID or any other value
+    of the input.
+
+    Every run, failed ones too, writes one run record to the audit log like the other file
+    commands (:mod:`app.cli.runner`): command ``mask``, start and finish (KST), the input's
+    SHA-256, line counts, exit code and output path — no content. It fails closed: with no
+    database to record in nothing is done (exit 1), and when the record cannot be written the
+    output is removed (exit 1) and no summary is printed.
 
 Lines are read, masked and written one at a time, so memory stays bounded by the longest line
 whatever the file size. The output goes to a temporary file beside the target and is renamed
@@ -21,7 +29,9 @@ is not reused here).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import math
 import os
 import sys
 import tempfile
@@ -61,6 +71,42 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
             yield number, raw
 
 
+class _BadValue(ValueError):
+    """A JSON value the output could not hold; ``problem`` is the Korean message."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def _refuse_constant(_name: str) -> float:
+    raise _BadValue("NaN/Infinity는 JSON 값이 아닙니다")
+
+
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):  # "1e999" would be written back as Infinity, which is no JSON
+        raise _BadValue("숫자가 너무 큽니다 (실수 범위를 넘습니다)")
+    return value
+
+
+def _int_value(literal: str) -> int:
+    try:
+        return int(literal)
+    except ValueError:  # longer than sys.get_int_max_str_digits(): converting would raise anyway
+        raise _BadValue(f"정수가 너무 깁니다 ({sys.get_int_max_str_digits():,}자리 초과)") from None
+
+
+def _encodable(record: dict) -> bool:
+    """Whether the record can be written as UTF-8 (a ``"\\ud800"`` escape decodes to a lone
+    surrogate, which UTF-8 cannot encode)."""
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def parse_line(raw: bytes) -> tuple[dict | None, str | None]:
     """One input line as an object, or a Korean problem (never quoting the line).
 
@@ -75,7 +121,9 @@ def parse_line(raw: bytes) -> tuple[dict | None, str | None]:
     if not line.strip():
         return None, None
     try:
-        record = json.loads(line)
+        record = json.loads(line, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_int_value)
+    except _BadValue as exc:
+        return None, exc.problem
     except json.JSONDecodeError as exc:
         return None, f"JSON 형식이 아닙니다 ({exc.colno}번째 글자)"
     except RecursionError:
@@ -90,6 +138,8 @@ def parse_line(raw: bytes) -> tuple[dict | None, str | None]:
         return None, "[text] text가 없습니다"
     if not isinstance(record["text"], str):
         return None, "[text] text는 문자열이어야 합니다"
+    if not _encodable(record):
+        return None, "짝이 없는 서로게이트 문자(\\ud800 등)가 있어 UTF-8로 쓸 수 없습니다"
     return record, None
 
 
@@ -158,20 +208,76 @@ def summary_lines(written: int, counts: dict[str, int], output: Path) -> list[st
     return lines
 
 
+class _RunRecord:
+    """The run record of one ``mask`` run (:func:`app.services.audit.record_command_run`), written
+    once when the run ends, whatever the exit code; counts only, never content."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from app.config import get_settings
+        from app.db.engine import make_engine
+
+        self.args = args
+        self.started = dt.datetime.now(dt.UTC)
+        self.engine = make_engine(get_settings().db_url)
+        self.rows_out = self.errors = 0
+        self.written = False
+
+    def finish(self, exit_code: int) -> int:
+        """Write the record; returns ``exit_code``, or 1 after a Korean message when it cannot be written."""
+        from app.services import audit
+
+        self.written = True
+        run = audit.CommandRun(
+            command="mask", started=self.started, finished=dt.datetime.now(dt.UTC),
+            input_sha256=audit.file_sha256(self.args.input), rows_in=self.rows_out, rows_out=self.rows_out,
+            errors=self.errors, exit_code=exit_code, output_path=str(self.args.output),
+        )
+        try:
+            audit.record_command_run(self.engine, run)
+        except audit.AuditUnavailable as err:
+            print(f"실행 기록(감사 로그)을 남기지 못해 실패로 처리합니다: {err.user_message}", file=sys.stderr)
+            return 1
+        return exit_code
+
+
 def cmd_mask(args: argparse.Namespace) -> int:
-    """Run ``mask --input … --output …``; returns the exit code."""
+    """Run ``mask --input … --output …`` and record the run; returns the exit code."""
+    from app.services import audit  # here: importing this module touches neither settings nor a database
+
+    record = _RunRecord(args)
+    try:
+        try:
+            audit.prepare_command_audit(record.engine)
+        except audit.AuditUnavailable as err:
+            print(err.user_message, file=sys.stderr)
+            return 1
+        return _mask_recorded(args, record)
+    except BaseException:
+        if not record.written:
+            record.finish(1)  # an unexpected failure is a failed run, recorded as one
+        raise
+    finally:
+        record.engine.dispose()
+
+
+def _mask_recorded(args: argparse.Namespace, record: _RunRecord) -> int:
     output: Path = args.output
     problem = check_output_path(output)
     if problem:
         print(problem, file=sys.stderr)
-        return 2
+        return record.finish(2)
     try:
         written, counts, errors, error_count = mask_file(args.input, output)
     except OSError as exc:
         print(f"출력 파일을 쓸 수 없습니다: {output} ({exc.strerror or exc})", file=sys.stderr)
-        return 1
+        return record.finish(1)
+    record.errors = error_count
     if error_count:
-        return _report(errors, error_count, args.input)
+        return record.finish(_report(errors, error_count, args.input))
+    record.rows_out = written
+    if record.finish(0) != 0:
+        output.unlink(missing_ok=True)  # fail closed: no output without its run record
+        return 1
     for line in summary_lines(written, counts, output):
         print(line)
     return 0

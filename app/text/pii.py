@@ -2,8 +2,9 @@
 
 Whose data: the *seeker's* (and that of other people named in their documents — family,
 references). A company's published business data is not masked: its representative numbers
-(15XX/16XX/18XX, issued to businesses only), numbers labelled 대표번호/대표전화/회사/본사/사무실/
-고객센터 …, role mailboxes (``recruit@``, ``hr@``, ``info@`` …), homepages and official accounts,
+(15XX/16XX/18XX, issued to businesses only), landlines labelled 대표번호/대표전화/회사/본사/사무실/
+고객센터 … (a mobile only right after a label naming the company's line, such as 대표번호 or
+고객센터), role mailboxes (``recruit@``, ``hr@``, ``info@`` …), homepages and official accounts,
 사업자·법인등록번호; nor 자격증 번호 (a licence meant to be shown to employers), dates of events,
 amounts, posting/course/order codes or versions. When the words around a candidate do not say
 it is a company's, it is masked. (:mod:`app.text.pii_context` holds those words.)
@@ -64,7 +65,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from app.text.pii_base import DASHES, Hit, View, after, apply_hits, masked_hit
-from app.text.pii_context import company_after, company_before, corporate_number_before, is_role_mailbox
+from app.text.pii_context import (
+    company_after,
+    company_before,
+    company_mobile_label_before,
+    corporate_number_before,
+    is_role_mailbox,
+    personal_after,
+)
 from app.text.pii_ids import (
     ascii_lower,
     find_accounts,
@@ -156,12 +164,16 @@ _after = after  # the name the finders below were written with
 # 주민등록번호 (and 외국인등록번호, G = 5-8)
 # --------------------------------------------------------------------------------------------
 _RRN_RE: Final = re.compile(
-    r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"  # YYMMDD must be a plausible date
+    r"[0-9]{2}(?:"
+    r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"  # YYMMDD must be a plausible date
     # Any dash, "_" or "." (people type what the form lets them), blanks, or nothing between.
     # G is any digit (0-9: 1800s-2000s, 5-8 foreigners); the tail may already be starred by the
     # writer ("880806-1******"), which still reveals the birth date, so it is caught as well.
     # After a dash, a blank may follow G too ("990909-2 345678").
     rf"(?:{_BLANK}{{0,2}}[{_DASHES}_.]{_BLANK}{{0,2}}[0-9]{_BLANK}?|(?: )?[0-9])"
+    # or YY-MM-DD-G with one dash or dot throughout ("90-01-01-1234567")
+    r"|(?P<ds>[\-.])(?:0[1-9]|1[0-2])(?P=ds)(?:0[1-9]|[12][0-9]|3[01])(?P=ds)[0-9]"
+    r")"
     r"[0-9*]{6}"
     r"(?![0-9*])"
 )
@@ -181,7 +193,9 @@ def _find_rrns(text: str) -> list[Hit]:
 # Phones
 # --------------------------------------------------------------------------------------------
 # Separators: dashes (ㅡ included), dots, middle dots, slashes, or blanks.
-_SEP: Final = rf"(?:{_BLANK}?[{_DASHES}.·\u119e\u318d/\u2022\u2219]{_BLANK}?|{_BLANK})"
+# "_" and "~" too (010_1234_5678, 010~1234~5678), and the particle 에 between groups read out
+# ("공일공에 일이삼사에 오육칠팔").
+_SEP: Final = rf"(?:{_BLANK}?[{_DASHES}.·\u119e\u318d/\u2022\u2219_~\u301c\uff5e]{_BLANK}?|{_BLANK}?에{_BLANK}?|{_BLANK})"
 _AREA: Final = r"01[016789]|02|03[1-3]|04[1-4]|05[1-5]|06[1-4]|070|080|050[2-8]"
 _PHONE_RE: Final = re.compile(
     r"(?:"
@@ -209,9 +223,8 @@ _REP_RE: Final = re.compile(
 
 
 _PHONE_BEFORE: Final = frozenset("0123456789+")
-# How far back a company word may stand: right before a mobile number ("회사 010-…"), a little
-# further for a landline ("회사 대표전화 | 02-…", "본사 전화 02-…, 팩스 02-…").
-_MOBILE_CONTEXT_REACH: Final = 12
+# How far back a company word may stand before a landline ("회사 대표전화 | 02-…", "본사 전화
+# 02-…, 팩스 02-…"). A mobile number needs a label naming the company's line right before it.
 _LANDLINE_CONTEXT_REACH: Final = 30
 
 
@@ -236,8 +249,14 @@ def _company_phone(text: str, m: re.Match[str]) -> bool:
 
 
 def _company_phone_at(text: str, start: int, end: int, *, mobile: bool) -> bool:
-    reach = _MOBILE_CONTEXT_REACH if mobile else _LANDLINE_CONTEXT_REACH
-    return company_before(text, start, reach) or company_after(text, end)
+    if personal_after(text, end):
+        return False  # "회사 010-1234-5678 (개인)"
+    if company_after(text, end):
+        return True
+    if mobile:
+        # A mobile is the seeker's (or a recruiter's own) unless a label names it the company's line.
+        return company_mobile_label_before(text, start)
+    return company_before(text, start, _LANDLINE_CONTEXT_REACH)
 
 
 _REP_BEFORE: Final = frozenset("0123456789+." + _DASHES.replace("\\", ""))
@@ -257,6 +276,20 @@ def _mask_rep_match(m: re.Match[str]) -> str:
 _INTL_PHONE_RE: Final = re.compile(r"\+(?!82)[1-9][0-9]{0,2}(?:[ \t]?[\-.]?[ \t]?\(?[0-9]{1,5}\)?){2,5}(?![0-9])")
 
 
+# A mobile number typed digit by digit with blanks between ("0 1 0 1 2 3 4 5 6 7 8"): no group
+# shape to go by, so the middle digits (all but the first three and the last four) are hidden.
+_SPACED_MOBILE_RE: Final = re.compile(r"0[ \t]1[ \t][016789](?:[ \t][0-9]){7,8}(?![0-9])")
+_SPACED_BEFORE_RE: Final = re.compile(r"[0-9+][ \t]\Z")
+
+
+def _spaced_mobile_hit(m: re.Match[str]) -> Hit | None:
+    text = m.string
+    if not _after(text, m.start(), _PHONE_BEFORE) or _SPACED_BEFORE_RE.search(text, max(0, m.start() - 2), m.start()):
+        return None  # the tail of a longer run of spaced digits
+    digits = [i for i in range(m.start(), m.end()) if text[i] in _DIGITS]
+    return masked_hit("phone", m.start(), m.end(), [(i, i + 1, "*") for i in digits[3:-4]])
+
+
 def _intl_phone_hit(m: re.Match[str]) -> Hit | None:
     text = m.string
     code = re.match(r"\+[0-9]{1,3}", m.group()).end() + m.start()
@@ -274,6 +307,10 @@ def _find_phones(view: View) -> list[Hit]:
         for m in _PHONE_RE.finditer(text)
         if _phone_ok(m) and not _company_phone(view.text, m)
     ]
+    for m in _SPACED_MOBILE_RE.finditer(text):
+        hit = _spaced_mobile_hit(m)
+        if hit is not None and not _company_phone_at(view.text, m.start(), m.end(), mobile=True):
+            hits.append(hit)
     for m in _INTL_PHONE_RE.finditer(text):
         hit = _intl_phone_hit(m) if _after(text, m.start(), _DIGITS) else None
         if hit is not None and not _company_phone_at(view.text, m.start(), m.end(), mobile=True):
@@ -309,6 +346,11 @@ _SPACED_DOT_DOMAIN_RE: Final = re.compile(
     r"[A-Za-z0-9\-]{1,63}(?:[ \t]?\.[ \t]?[A-Za-z0-9\-]{1,63}){0,3}[ \t]?\.[ \t]?[A-Za-z]{2,24}(?![A-Za-z0-9])"
 )
 _EMAIL_LABEL_RE: Final = re.compile(r"메일|(?i:e-?mail)")
+# A comma typed for the dot before a common top-level domain: "minsu.kim@gmail,com".
+_COMMA_DOMAIN_RE: Final = re.compile(
+    r"[A-Za-z0-9\-]{1,63}(?:[.,][A-Za-z0-9\-]{1,63}){0,3},[ \t]?(?i:com|net|org|kr|io|me|co)(?![A-Za-z0-9])"
+)
+_AT_GAP: Final = 2  # blanks allowed around "@" ("minsu.kim @ gmail.com")
 
 
 def _mask_local(local: str) -> str:
@@ -336,11 +378,19 @@ def _find_emails(text: str) -> list[Hit]:
     hits = []
     at = text.find("@")
     while at != -1:
-        start = _local_start(text, at)
-        domain = (_DOMAIN_RE.match(text, at + 1) or _SPACED_DOT_DOMAIN_RE.match(text, at + 1)
-                  or _LOOSE_DOMAIN_RE.match(text, at + 1))  # "id@naver dot com", "id@네이버"
-        if start < at and domain is not None:
-            hit = _email_hit(text, start, at, domain.end())
+        local_end, domain_start = at, at + 1
+        if at > 0 and text[at - 1] in " \t" and text[at + 1:at + 2] in (" ", "\t"):
+            # Blanks on both sides only ("minsu.kim @ gmail.com"): "Insta @chef.minho" is a handle.
+            while local_end > 0 and at - local_end < _AT_GAP and text[local_end - 1] in " \t":
+                local_end -= 1
+            while domain_start < len(text) and domain_start - at <= _AT_GAP and text[domain_start] in " \t":
+                domain_start += 1
+        start = _local_start(text, local_end)
+        domain = (_DOMAIN_RE.match(text, domain_start) or _SPACED_DOT_DOMAIN_RE.match(text, domain_start)
+                  or _LOOSE_DOMAIN_RE.match(text, domain_start)  # "id@naver dot com", "id@네이버"
+                  or _COMMA_DOMAIN_RE.match(text, domain_start))
+        if start < local_end and domain is not None:
+            hit = _email_hit(text, start, local_end, domain.end())
             if hit is not None:
                 hits.append(hit)
             at = text.find("@", domain.end())
@@ -487,27 +537,45 @@ _DATE: Final = (
     r"|(?P<nm>[0-9]{1,2})[ \t]*월[ \t]*(?P<nd>[0-9]{1,2})[ \t]*일"
     r")"
 )
+# After a birthday label only, a month and a day alone: "생일 3/5", "생일 3.5" (elsewhere a fraction
+# or a decimal).
+_LABELLED_DATE: Final = (
+    rf"(?:{_DATE}|(?P<lm>[0-9]{{1,2}})[ \t]*[/.][ \t]*(?P<ld>[0-9]{{1,2}})(?![0-9]|[ \t]*[/.][ \t]*[0-9]))"
+)
 _BIRTH_LABELS: Final = (
     "생년월일", "생년 월일", "출생일", "출생", "생일", "생년", "date of birth", "birth date", "birthdate", "birthday",
     "born on", "born", "d.o.b.", "d.o.b", "dob",
 )
 _BIRTH_LABEL_RE: Final = re.compile(literal_alternation(*_BIRTH_LABELS))
 _AFTER_BIRTH_LABEL_RE: Final = re.compile(
-    rf"{_BLANK}*(?:\([^()\n]{{0,12}}\){_BLANK}*)?(?:[:：|]{_BLANK}*)?(?P<date>{_DATE})"
+    # a particle may follow the label: "생일은 3월 5일입니다", "생년월일이 …"
+    rf"(?:은|는|이|이요|:)?{_BLANK}*(?:\([^()\n]{{0,12}}\){_BLANK}*)?(?:[:：|]{_BLANK}*)?(?P<date>{_LABELLED_DATE})"
 )
+# "나이 34세 (1990.03.05)", "만 34세, 1990-03-05": a full date right after an age is the birth date.
+_AGE_DATE_RE: Final = re.compile(
+    rf"[0-9]{{1,3}}{_BLANK}?(?:세|살){_BLANK}*[(,/]{_BLANK}*(?:생년월일|생일|출생)?[:：]?{_BLANK}*(?P<date>{_DATE})"
+)
+_AGE_WORD_RE: Final = re.compile(rf"[세살]{_BLANK}*[(,/]")
 # "1988년 8월 6일생", "1988.08.06 생", "1994년 5월 3일에 태어나", "1990.3.5 출생" — the date is
 # followed by a word for born, not preceded by a label. Found from that word backwards: trying a
 # date at every digit of a long text costs far more.
 _BORN_RE: Final = re.compile(rf"생(?=[^{_HANGUL}]|이|으로|입|임|\Z)|에[ \t]?태어|출생(?![{_HANGUL}])")
 _BIRTH_SUFFIX_RE: Final = re.compile(rf"(?P<date>{_DATE}){_BLANK}?\Z")
 _BORN_WINDOW: Final = 24  # longest date form, "September 30th, 1988", plus a blank
-_STAR_GROUPS: Final = ("m", "d", "km", "kd", "cmd", "a", "b", "sm", "sd", "en", "ed", "ed2", "en2", "nm", "nd")
-_MONTH_DAY: Final = (("m", "d"), ("km", "kd"), ("sm", "sd"), ("nm", "nd"))
+_STAR_GROUPS: Final = (
+    "m", "d", "km", "kd", "cmd", "a", "b", "sm", "sd", "en", "ed", "ed2", "en2", "nm", "nd", "lm", "ld",
+)
+_MONTH_DAY: Final = (("m", "d"), ("km", "kd"), ("sm", "sd"), ("nm", "nd"), ("lm", "ld"))
+
+
+def _group(m: re.Match[str], name: str) -> str | None:
+    """A named group's text, ``None`` when it did not take part or the pattern has no such group."""
+    return m.group(name) if name in m.re.groupindex else None
 
 
 def _plausible(m: re.Match[str]) -> bool:
     for mg, dg in _MONTH_DAY:
-        if m.group(mg) is not None:
+        if _group(m, mg) is not None:
             return 1 <= int(m.group(mg)) <= 12 and 1 <= int(m.group(dg)) <= 31
     if m.group("a") is not None:
         a, b = int(m.group("a")), int(m.group("b"))
@@ -522,7 +590,7 @@ def _birth_hit(m: re.Match[str]) -> Hit | None:
     hide = [
         (m.start(g), m.end(g), "****" if g == "cmd" else "***" if g in ("en", "en2") else "**")
         for g in _STAR_GROUPS
-        if m.group(g) is not None
+        if _group(m, g) is not None
     ]
     return masked_hit("birth_date", m.start("date"), m.end("date"), hide)
 
@@ -531,6 +599,19 @@ def _find_birth_dates(text: str) -> list[Hit]:
     matches = []
     for label in _BIRTH_LABEL_RE.finditer(ascii_lower(text)):
         m = _AFTER_BIRTH_LABEL_RE.match(text, label.end())
+        if m is not None:
+            matches.append(m)
+    for age in _AGE_WORD_RE.finditer(text):
+        # From the age word back to its digits, then the date after it (a scan for the word is
+        # much faster than trying the date pattern at every digit).
+        start = age.start()
+        start -= start > 0 and text[start - 1] in " \t"
+        digits = start
+        while digits > 0 and start - digits < 3 and text[digits - 1] in _DIGITS:
+            digits -= 1
+        if digits == start or not _after(text, digits, _DIGITS):
+            continue
+        m = _AGE_DATE_RE.match(text, digits)
         if m is not None:
             matches.append(m)
     for born in _BORN_RE.finditer(text):
@@ -544,12 +625,21 @@ def _find_birth_dates(text: str) -> list[Hit]:
 # --------------------------------------------------------------------------------------------
 # Names
 # --------------------------------------------------------------------------------------------
+_SURNAME_CHARS: Final = (
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현함변염여추"
+    "도석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉"
+)
+_DOUBLE_SURNAME_ALT: Final = "남궁|황보|제갈|선우|독고|사공|서문"
 _NAME_LABEL_RE: Final = re.compile(
     r"(?P<label>성[ \t]?명|이[ \t]?름|성함|작성자|지원자(?:[ \t]?성명|명)?|신청인|구직자(?:[ \t]?성명|명)?|"
     r"담당자|보호자|대표자|예금주|내담자|참여자|훈련생)"
     rf"(?:{_BLANK}*\([^()\n]{{1,10}}\)(?=[ \t:：|]))?"
     rf"(?:{_BLANK}*[:：|]{_BLANK}*|(?P<paren>{_BLANK}*\({_BLANK}*)|(?P<weak>{_BLANK}+))"
-    rf"(?P<name>[{_HANGUL}]{{2,4}}|[{_HANGUL}](?: [{_HANGUL}]){{1,3}})(?![{_HANGUL}○])"
+    # A surname written apart from the given name ("남궁 민수", "김 민수") is tried first: otherwise
+    # only the surname would be taken and the given name would stay readable.
+    rf"(?P<name>(?:{_DOUBLE_SURNAME_ALT}|[{_SURNAME_CHARS}]){_BLANK}[{_HANGUL}]{{2}}(?![{_HANGUL}○])"
+    rf"|(?:{_DOUBLE_SURNAME_ALT}){_BLANK}[{_HANGUL}](?![{_HANGUL}○])"
+    rf"|[{_HANGUL}]{{2,4}}|[{_HANGUL}](?: [{_HANGUL}]){{1,3}})(?![{_HANGUL}○])"
     # Without ":" or "|" the label must be a signature line ("작성자 이아숙 (인)"), end the line or
     # its bracket, or come before 님/씨, otherwise "이름 모를 꽃" would lose a word.
     rf"(?(weak)(?={_BLANK}*(?:\((?:인|서명|印)\)|인(?![{_HANGUL}])|$|[),/·]|님|씨)))"
@@ -630,11 +720,8 @@ _NAME_BEFORE: Final = _HANGUL_SET | frozenset("abcdefghijklmnopqrstuvwxyzABCDEFG
 
 # "김민수 님", "이아숙 씨": a surname, one or two syllables, then an honorific. Common nouns before
 # 님 that start with a surname syllable (고객님, 이사님, 선생님 …) are no names.
-_SURNAMES: Final = (
-    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현함변염여추"
-    "도석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉"
-)
-_DOUBLE_SURNAMES: Final = frozenset(("남궁", "황보", "제갈", "선우", "독고", "사공", "서문"))
+_SURNAMES: Final = _SURNAME_CHARS
+_DOUBLE_SURNAMES: Final = frozenset(_DOUBLE_SURNAME_ALT.split("|"))
 _HONORIFIC_RE: Final = re.compile(
     rf"(?P<name>(?:{'|'.join(_DOUBLE_SURNAMES)}|[{_SURNAMES}])[{_HANGUL}]{{1,2}})(?:{_BLANK}?님|{_BLANK}씨(?![앗름족알]))"
 )
@@ -651,6 +738,16 @@ _NOT_HONOURED_NAMES: Final = frozenset((
     "조리사", "미용사", "영양사", "기술사", "정비사", "운전사", "남편", "부인", "아내", "가족", "민원인", "주민",
     "이용자", "이용객", "구인자", "구인처", "채용", "인사", "성도", "신도", "교우", "도반", "연구원", "선임", "수석",
     "책임", "전임", "부원장", "원감", "사감", "반원", "조원", "동기", "기관장", "대표", "이사장", "부사장", "부회장",
+    # job titles and roles people are addressed by (조교님, 공장장님 …): a title is no name
+    "조교", "공장장", "변리사", "안내원", "편집장", "모델", "고문", "기자", "교사", "교관", "조교수", "부교수",
+    "주방장", "조리장", "공장", "조합장", "지점장", "본부장", "부서장", "센터장", "사무장", "현장소장",
+    "기관사", "감정평가사", "관세사", "손해사정사", "변리", "도선사", "항해사", "기관장", "통역사", "번역가", "번역사",
+    "안내", "경비원", "미화원", "배달원", "판매원", "상담가", "설계사", "감리", "감리원", "감독관", "조사관", "심사관",
+    "검사", "판사", "보좌관", "비서", "비서관", "총무", "간사", "서기", "멘토", "멘티", "강연자", "연사",
+    "진행자", "사회자", "고문관", "조무사", "간병인", "요양보호사", "보육교사", "방문객", "문의자", "지도사",
+    "지도자", "지도교수", "편집자", "작업자", "생산자", "구매자", "판매자", "배송기사", "택배기사", "정비공", "용접공",
+    "도장공", "목수", "공인중개사", "사무관", "서기관", "주사", "장학사", "연구관", "연구사", "조사원",
+    "면접자", "응시자", "수험생", "합격자", "신입", "경력자", "인턴", "공무원", "기술자", "전문가", "전문위원",
 ))
 # "Name: Kim Minji" — a Latin name after an English label; each word keeps its first letter.
 _LATIN_NAME_RE: Final = re.compile(

@@ -8,6 +8,10 @@ sequence of pieces — kept ranges of the normalised text and literal mask strin
 spans nothing changes, and inside them the kept characters stay as they were written
 (``０１０－****－５６７８``), not in their normalised form.
 
+Format characters (Unicode category Cf: zero-width spaces, soft hyphens, word joiners, BOMs) are
+dropped from the view, so ``0\u200b1\u200b0-1234-5678`` reads as a phone number; they stay in the
+output (inside a masked group they go with the digits they were between).
+
 NFKC is applied per character (a base character together with the combining marks and Hangul
 medial/final jamo that follow it), not to the whole string at once, so that each normalised
 character maps back to one original group; this differs from whole-string NFKC only by not
@@ -42,8 +46,18 @@ _MAY_CHANGE_RE: Final = re.compile("[^\x00-\x9f\uac00-\ud7a3]+")  # NFKC leaves 
 # Sino-Korean digits read out one by one ("공일공 일이삼사 …"); 영 and 공 are both zero.
 _HANGUL_DIGIT_RUN_RE: Final = re.compile("[공영일이삼사오육륙칠팔구]{3,}")
 _HANGUL_DIGITS: Final = str.maketrans("공영일이삼사오육륙칠팔구", "001234566789")
+# Chinese numerals ("〇一〇-1234-5678"); a run of three or more, since a lone 一 is a dash look-alike.
+_CJK_DIGIT_RUN_RE: Final = re.compile("[〇零一二三四五六七八九]{3,}")
+_CJK_DIGITS: Final = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _O_NEAR_DIGIT_RE: Final = re.compile("[0-9][Oo]|[Oo][0-9]")
 _DIGITS_AND_O: Final = frozenset("0123456789Oo")
+
+
+def _has_format_characters(text: str) -> bool:
+    """Whether the text holds a character of Unicode category Cf (only outside ASCII and Hangul)."""
+    return any(
+        unicodedata.category(ch) == "Cf" for run in _MAY_CHANGE_RE.finditer(text) for ch in run.group()
+    )
 
 
 def trie_regex(words: Iterable[str]) -> str:
@@ -147,7 +161,7 @@ class View:
         # original length); between them the two texts run in step.
         self._norm_starts: list[int] = []
         self._groups: list[tuple[int, int, int, int]] = []
-        if unicodedata.is_normalized("NFKC", original):
+        if unicodedata.is_normalized("NFKC", original) and not _has_format_characters(original):
             self.text = original
             return
         parts: list[str] = []
@@ -166,7 +180,10 @@ class View:
                 while m < b and _continues(original[m]):
                     m += 1
                 group = original[k:m]
-                piece = unicodedata.normalize("NFKC", group)
+                # Format characters (zero-width space, soft hyphen, word joiner, BOM …) are invisible
+                # and split "0\u200b1\u200b0-1234-5678" into pieces no pattern reads as a number:
+                # the view drops them, the offset map keeps them in the original.
+                piece = "" if m - k == 1 and unicodedata.category(group) == "Cf" else unicodedata.normalize("NFKC", group)
                 parts.append(piece)
                 if piece != group:
                     self._norm_starts.append(k + shift)
@@ -180,13 +197,15 @@ class View:
     def orig(self, pos: int) -> int:
         """The original offset of a boundary of the normalised text.
 
-        A boundary inside a group that NFKC expanded ("㈜" → "(주)") maps to the group's end.
+        A boundary inside a group that NFKC expanded ("㈜" → "(주)") maps to the group's end; a
+        boundary where format characters were dropped maps to after them, so that a masked range
+        starting there leaves them visible, as outside it.
         """
         i = bisect.bisect_right(self._norm_starts, pos) - 1
         if i < 0:
             return pos
         norm_start, norm_len, orig_start, orig_len = self._groups[i]
-        if pos == norm_start:
+        if pos == norm_start and norm_len:
             return orig_start
         if pos < norm_start + norm_len:
             return orig_start + orig_len
@@ -197,7 +216,8 @@ class View:
         """The normalised text with digits written in other ways turned into ASCII digits.
 
         Same length as :attr:`text`. Runs of three or more Sino-Korean digit syllables that start
-        a word ("공일공", "이삼사오") become digits, and ``O``/``o`` inside a run of digits
+        a word ("공일공", "이삼사오") become digits, so do runs of three or more Chinese numerals
+        ("〇一〇"), and ``O``/``o`` inside a run of digits
         ("O1O", "567O") becomes ``0``. Only the phone finder reads it: elsewhere "이사" is a word.
         """
         text = self.text
@@ -209,6 +229,9 @@ class View:
                     run = run[:-1]  # "…팔칠육오이고": the particle 이 after a four-digit group
                 chars = chars if chars is not None else list(text)
                 chars[m.start():m.start() + len(run)] = run.translate(_HANGUL_DIGITS)
+        for m in _CJK_DIGIT_RUN_RE.finditer(text):
+            chars = chars if chars is not None else list(text)
+            chars[m.start():m.end()] = m.group().translate(_CJK_DIGITS)
         done = 0
         for m in _O_NEAR_DIGIT_RE.finditer(text):
             if m.start() < done:

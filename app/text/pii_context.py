@@ -7,6 +7,12 @@ counted as over-masking. The words before a candidate (on the same line, a few c
 decide: the nearest company word (회사, 대표번호, 고객센터, 본사, 사무실, 공식 …) makes it the
 company's, unless a personal word (휴대폰, 자택, 본인, 개인 …) stands between. Without either, a
 candidate is personal — when unsure, mask.
+
+Mobile numbers and RRN-shaped numbers are stricter: a company word nearby says nothing about whose
+they are ("전 회사 동료 김철수 010-…", "사업자번호 없음 주민 900101-…"), so only a label naming the
+company's line (대표번호, 회사 전화, 고객센터 …) or number (사업자등록번호, 법인등록번호) right
+before them, separators between, makes them the company's; a bracketed personal word after a
+number ("(개인)") overrides every company word.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import Final
 
 _COMPANY: Final = (
     r"대표[ \t]?(?:번호|전화|연락처|메일|이메일|계정)|대표(?![가-힣])|회사(?!원)|본사|지사|지점|사무실|사무소|매장|점포|"
-    r"업체|사업장|사업체|공장|(?:고객|상담|콜|서비스|민원|A/?S|AS|안내)[ \t]?센터|콜센터|고객[ \t]?(?:상담|지원|문의)|"
+    r"업체|사업장|사업체|공장|센터(?!장)|창고|연구소|영업소|사업소|출장소|대리점|가맹점|고객[ \t]?(?:상담|지원|문의)|"
     r"구인처|구인[ \t]?(?:업체|기업)|채용[ \t]?(?:담당|문의|사이트|페이지|홈페이지|공고)|인사[ \t]?(?:팀|부|과)|총무[ \t]?(?:팀|부)|"
     r"\(주\)|주식회사|유한회사|법인|기업|기관|공식|브랜드|쇼핑몰|홈페이지|"
     r"(?i:company|office|corp\.?|inc\.?|ltd\.?|co\.,?|headquarters|hq|main[ \t]line|customer[ \t](?:service|center|care)|"
@@ -33,8 +39,28 @@ _COMPANY_AFTER_RE: Final = re.compile(
     r"[ \t]*[(\[][ \t]*(?:회사|사무실|본사|대표|매장|지점|고객센터|직장|company|office)(?:[ \t]?(?:번호|전화|대표))?[ \t]*[)\]]",
     re.IGNORECASE,
 )
+# A personal word right after the number in brackets overrides every company word: "회사 010-… (개인)".
+_PERSONAL_AFTER_RE: Final = re.compile(
+    r"[ \t]*[(\[][ \t]*(?:개인|본인|휴대폰|핸드폰|자택|집|personal|private|mobile|home)[^()\[\]\n]{0,8}[)\]]",
+    re.IGNORECASE,
+)
+# Labels that make a *mobile* number the company's. A company word anywhere nearby is not enough
+# ("전 회사 동료 김철수 010-…", "학생회 대표 010-…", "법인영업 3년. 010-…"): a company may hand out a
+# mobile as its line, but only a label naming the line itself, followed by nothing but separators,
+# says so ("대표번호: 010-…", "고객센터 010-…", "회사 전화 | 010-…").
+_MOBILE_COMPANY_LABEL_RE: Final = re.compile(
+    r"(?:대표[ \t]?(?:번호|전화|연락처|휴대폰)|(?:회사|사무실|매장|지점|본사|업체)[ \t]?(?:전화|번호|연락처|대표[ \t]?번호|대표[ \t]?전화)|"
+    r"(?:고객|상담|콜|서비스|민원|A/?S|AS|안내)[ \t]?센터|고객[ \t]?(?:상담|지원|문의)(?:[ \t]?(?:전화|번호))?|"
+    r"(?i:main[ \t]line|customer[ \t](?:service|center|care)|call[ \t]center|office[ \t](?:phone|number|line)))"
+    r"(?:[ \t]*\([^()\n]{0,12}\))?[ \t:：|=()\[\]\-.,]*$"
+)
 # Registration numbers of companies are shaped like RRNs ("법인등록번호 110111-1234567").
-_CORPORATE_NUMBER_RE: Final = re.compile(r"법인[ \t]?(?:등록)?[ \t]?번호|사업자[ \t]?(?:등록)?[ \t]?번호|(?i:corporate)")
+# The label must stand right before the number (only separators between): "사업자번호 없음 주민
+# 900101-…" is a person's RRN after all.
+_CORPORATE_NUMBER_RE: Final = re.compile(
+    r"(?:법인[ \t]?(?:등록)?[ \t]?번호|사업자[ \t]?(?:등록)?[ \t]?번호|(?i:corporate[ \t]?(?:registration[ \t]?)?(?:number|no\.?)))"
+    r"(?:[ \t]*\([^()\n]{0,10}\))?[ \t:：|=()\[\]]*$"
+)
 
 
 def _window(text: str, start: int, reach: int) -> tuple[int, int]:
@@ -62,8 +88,20 @@ def company_after(text: str, end: int) -> bool:
     return _COMPANY_AFTER_RE.match(text, end) is not None
 
 
-def corporate_number_before(text: str, start: int, reach: int = 16) -> bool:
-    """Whether a 법인등록번호/사업자등록번호 label precedes an RRN-shaped number."""
+def personal_after(text: str, end: int) -> bool:
+    """Whether a bracketed personal word follows the candidate ("… (개인)", "(본인 휴대폰)")."""
+    return _PERSONAL_AFTER_RE.match(text, end) is not None
+
+
+def company_mobile_label_before(text: str, start: int, reach: int = 24) -> bool:
+    """Whether a label naming a company's line (대표번호, 회사 전화, 고객센터 …) stands right before
+    ``start``, only separators between."""
+    lo, hi = _window(text, start, reach)
+    return _MOBILE_COMPANY_LABEL_RE.search(text, lo, hi) is not None
+
+
+def corporate_number_before(text: str, start: int, reach: int = 24) -> bool:
+    """Whether a 법인등록번호/사업자등록번호 label stands right before an RRN-shaped number."""
     lo, hi = _window(text, start, reach)
     return _CORPORATE_NUMBER_RE.search(text, lo, hi) is not None
 

@@ -103,13 +103,25 @@ _PASSPORT_RE: Final = re.compile(
 )
 # Codes shaped like a passport number that are none: model, part, course or order numbers.
 _CODE_LABEL_RE: Final = re.compile(
-    r"모델|품번|제품|부품|코드|과정|공고|주문|송장|사번|사원|학번|차량|일련|시리얼|(?i:model|code|serial|s/n|part|order|item)"
+    r"모델|품번|제품|부품|코드|과정|공고|주문|송장|사번|사원|학번|차량|일련|시리얼|장비|기기|설비|자산|재고|품목|규격|형번|"
+    r"형식|호기|기종|관리번호|(?i:model|code|serial|s/n|part|order|item|equip(?:ment)?|asset|device|sku)"
+)
+
+
+# After a passport label, a number typed with blanks between its characters ("여권: 5 1 2 3 4 5 6 7 8",
+# "M 1 2 3 4 5 6 7 8"): eight to ten characters, at least six of them digits.
+_SPACED_PASSPORT_RE: Final = re.compile(
+    rf"{BLANK}*(?:번호)?{BLANK}*[:：|]?{BLANK}*(?P<num>[A-Za-z0-9](?:{BLANK}[A-Za-z0-9]){{7,9}})(?![0-9A-Za-z])"
 )
 
 
 def find_passports(text: str) -> list[Hit]:
     """여권번호: Korean shapes anywhere (unless a code label precedes), other shapes after 여권/passport."""
     hits = []
+    for label in _PASSPORT_LABEL_RE.finditer(text):
+        m = _SPACED_PASSPORT_RE.match(text, label.end())
+        if m is not None and sum(ch in DIGITS for ch in m.group("num")) >= 6:
+            hits.append(star_alnum_hit("passport", text, m.start("num"), m.end("num")))
     for m in _PASSPORT_RE.finditer(text):
         if not after(text, m.start(), _ALNUM_DASH):
             continue
@@ -139,16 +151,33 @@ def _dashed(m: re.Match[str], *groups: str) -> bool:
     return all(m.group(g) is not None and m.group(g).strip() != "" for g in groups)
 
 
+# Labels of other numbers shaped like a licence's 2-2-6-2 ("자격증번호 11-15-123456-78", "주문번호
+# 12-34-567890-12"): 자격증 numbers are meant to be shown to employers, the rest identify no person.
+_OTHER_NUMBER_LABEL_RE: Final = re.compile(
+    r"자격|면허[ \t]?(?:종목|종류)|주문|송장|운송장|접수|예약|거래|승인|관리|등록[ \t]?번호|사업자|법인|일련|시리얼|제품|"
+    r"모델|품번|부품|코드|과정|공고|계좌|카드|회원|고객|사번|학번|수험|(?i:order|invoice|serial|model|part|code|ref)"
+)
+_LICENSE_CONTEXT_RE: Final = re.compile(rf"(?P<licence>{_LICENSE_LABEL_RE.pattern})|(?P<other>{_OTHER_NUMBER_LABEL_RE.pattern})")
+
+
+def _licence_context(text: str, start: int) -> str | None:
+    """``"licence"`` or ``"other"`` by the nearest label in the 30 characters before, ``None`` without one."""
+    last = None
+    for m in _LICENSE_CONTEXT_RE.finditer(text, _line_window(text, start, 30), start):
+        last = m
+    return None if last is None else last.lastgroup
+
+
 def find_licenses(text: str) -> list[Hit]:
-    """운전면허번호: dashed shapes anywhere; digits with blanks or none only after a licence label."""
+    """운전면허번호: dashed shapes unless another number's label is nearer; other shapes after a licence label."""
     hits = []
     for m in _LICENSE_RE.finditer(text):
         if not after(text, m.start(), _DIGITS_DASH_DOT):
             continue
         start = m.start("num") if m.group("num") else m.start()
-        labelled = _labelled(_LICENSE_LABEL_RE, text, m.start(), 30)
+        context = _licence_context(text, m.start())
         dashed = _dashed(m, "t1", "t2") if m.group("num") else _dashed(m, "s1", "s2", "s3")
-        if labelled or dashed:
+        if context == "licence" or (dashed and context is None):
             hide = [(i, i + 1, "*") for i in range(start, m.end()) if text[i] in DIGITS]
             hits.append(masked_hit("driver_license", start, m.end(), hide))
     return hits
@@ -173,6 +202,11 @@ _ACCOUNT_NUMBER_RE: Final = re.compile(
     rf"|[0-9]{{3,6}}(?:{BLANK}[0-9]{{2,8}}){{1,3}}"
     r"|[0-9]{10,16}"
 )
+# Labels of other numbers that may stand between an account word and a number ("입금 확인번호 …").
+_NOT_ACCOUNT_LABEL_RE: Final = re.compile(
+    r"(?:확인|승인|거래|주문|접수|예약|영수증|일련|참조|관리|고객|회원|카드|송장|사업자|등록|전표|결제)[ \t]?번호|코드|"
+    r"(?i:ref(?:erence)?|order|invoice|tx|transaction)(?![A-Za-z])"
+)
 # After the number: not an amount, a count or part of a longer number.
 _NOT_ACCOUNT_END_RE: Final = re.compile(rf"[0-9]|[.,{DASHES}][0-9]|{BLANK}?(?:원|만|천|억|년|%|명|개|건|시|분)")
 
@@ -192,6 +226,8 @@ def find_accounts(text: str) -> list[Hit]:
         for m in _ACCOUNT_NUMBER_RE.finditer(text, ctx.end(), limit):
             if weak and text[ctx.end():m.start()].strip(" \t:()[]") != "":
                 break  # an ambiguous bank name must be right before the number
+            if _NOT_ACCOUNT_LABEL_RE.search(text, ctx.end(), m.start()):
+                break  # "입금 확인번호 2023…": another number's label stands between
             digits = sum(ch in DIGITS for ch in m.group())
             if not after(text, m.start(), _DIGITS_DOT_COMMA) or _NOT_ACCOUNT_END_RE.match(text, m.end()):
                 continue

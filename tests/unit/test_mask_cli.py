@@ -154,3 +154,132 @@ def test_python_dash_m_app_mask(tmp_path: Path) -> None:
         cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=False,
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+# --------------------------------------------------------------------------- values JSON or UTF-8 cannot hold
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"id": ' + "9" * 5000 + ', "text": "x"}', "정수가 너무 깁니다"),
+        ('{"id": 1, "text": "\\ud800 010-1234-5678"}', "서로게이트"),
+        ('{"id": 1, "text": "x", "\\udfff": 1}', "서로게이트"),
+        ('{"id": 1, "text": "x", "score": NaN}', "NaN/Infinity"),
+        ('{"id": 1, "text": "x", "score": -Infinity}', "NaN/Infinity"),
+        ('{"id": 1, "text": "x", "score": 1e999}', "숫자가 너무 큽니다"),
+    ],
+)
+def test_values_the_output_cannot_hold_are_bad_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, message: str
+) -> None:
+    good = json.dumps({"id": 1, "text": SECRET_TEXT}, ensure_ascii=False)
+    src = _write_lines(tmp_path / "in.jsonl", [good, good, line])
+    out = tmp_path / "out.jsonl"
+    assert main_mask(["--input", str(src), "--output", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0].startswith("3행: ") and message in err and "오류 1건" in err
+    assert not out.exists() and os.listdir(tmp_path) == ["in.jsonl"]
+    assert "010-1234" not in err and "99999" not in err
+
+
+def test_python_dash_m_app_mask_reports_a_huge_integer_without_a_traceback(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": ' + "7" * 5000 + ', "text": "x"}\n{"id": 1, "text": "\\ud800 010-1234-5678"}\n',
+                   encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "mask", "--input", str(src), "--output", str(tmp_path / "out.jsonl")],
+        cwd=ROOT, capture_output=True, text=True, encoding="utf-8", check=False,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[:2] == ["1행: 정수가 너무 깁니다 (4,300자리 초과)",
+                                             "2행: 짝이 없는 서로게이트 문자(\\ud800 등)가 있어 UTF-8로 쓸 수 없습니다"]
+
+
+# --------------------------------------------------------------------------- run records (audit log)
+
+
+@pytest.fixture
+def runs_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from app.config import get_settings
+    from app.db.engine import make_engine
+    from app.db.repositories.world import ensure_schema
+
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+    engine = make_engine(url)
+    ensure_schema(engine)
+    engine.dispose()
+    monkeypatch.setenv("GOYONG_DB_URL", url)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+def _runs(url: str) -> list[dict]:
+    from app.db.engine import make_engine
+    from app.services import audit
+
+    engine = make_engine(url)
+    try:
+        return audit.load_audit_log(engine, 100, command_runs=True).to_dict("records")
+    finally:
+        engine.dispose()
+
+
+def test_a_run_is_recorded_without_content(runs_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import hashlib
+
+    rows = [{"id": "seeker-17", "text": SECRET_TEXT}, {"id": 2, "text": "x"}]
+    src = _write_lines(tmp_path / "in.jsonl", [json.dumps(r, ensure_ascii=False) for r in rows])
+    out = tmp_path / "out.jsonl"
+    assert main_mask(["--input", str(src), "--output", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "개인정보 마스킹 완료: 2행" in printed.out and printed.err == ""
+    (run,) = _runs(runs_url)
+    assert run["action"] == "cli.mask" and run["role"] == "cli"
+    assert run["input_hash"] == hashlib.sha256(src.read_bytes()).hexdigest()
+    output = run["output"]
+    assert (output["rows_in"], output["rows_out"], output["errors"], output["exit_code"]) == (2, 2, 0, 0)
+    assert output["output_path"] == str(out) and output["started_at"].endswith("+09:00")
+    assert "010-4821" not in str(run) and "haneul88" not in str(run) and "seeker-17" not in str(run)
+
+
+def test_a_failed_run_is_recorded_with_its_exit_code(runs_url: str, tmp_path: Path) -> None:
+    src = _write_lines(tmp_path / "in.jsonl", ['{"id": 1, "text": "x"}', "oops", "{"])
+    assert main_mask(["--input", str(src), "--output", str(tmp_path / "out.jsonl")]) == 2
+    (run,) = _runs(runs_url)
+    assert (run["output"]["exit_code"], run["output"]["errors"], run["output"]["rows_out"]) == (2, 2, 0)
+
+
+def test_a_run_whose_record_cannot_be_written_fails_closed(
+    runs_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.services import audit
+
+    def unavailable(*_args: object, **_kwargs: object) -> None:
+        raise audit.AuditUnavailable()
+
+    monkeypatch.setattr(audit, "record_command_run", unavailable)
+    src = _write_lines(tmp_path / "in.jsonl", [json.dumps({"id": 1, "text": SECRET_TEXT}, ensure_ascii=False)])
+    out = tmp_path / "out.jsonl"
+    assert main_mask(["--input", str(src), "--output", str(out)]) == 1
+    printed = capsys.readouterr()
+    assert not out.exists() and "실행 기록(감사 로그)을 남기지 못해" in printed.err
+    assert "마스킹 완료" not in printed.out and "Traceback" not in printed.err
+
+
+def test_without_a_database_to_record_in_nothing_is_done(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.config import get_settings
+
+    monkeypatch.setenv("GOYONG_DB_URL", f"sqlite:///{tmp_path / 'none.db'}")
+    get_settings.cache_clear()
+    src = _write_lines(tmp_path / "in.jsonl", ['{"id": 1, "text": "010-1234-5678"}'])
+    out = tmp_path / "out.jsonl"
+    try:
+        assert main_mask(["--input", str(src), "--output", str(out)]) == 1
+    finally:
+        get_settings.cache_clear()
+    assert not out.exists() and not (tmp_path / "none.db").exists()
+    assert "실행 기록을 남길 데이터베이스가 없어" in capsys.readouterr().err

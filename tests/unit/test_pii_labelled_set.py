@@ -34,7 +34,7 @@ def bench():
 def test_set_is_well_formed_and_covers_every_kind(records: list[dict]) -> None:
     assert len(records) >= 300
     assert len({r["id"] for r in records}) == len(records)
-    assert {r["split"] for r in records} == {"tune", "holdout"}
+    assert {r["split"] for r in records} == {"tune", "holdout", "review"}
     kinds = set()
     for record in records:
         for span in record["pii"] + record["lookalikes"]:
@@ -59,3 +59,17 @@ def test_masker_meets_the_targets_on_the_tune_split(records: list[dict], bench) 
     result = bench.evaluate([r for r in records if r["split"] == "tune"])
     assert result["recall"] >= 0.98
     assert result["over_masking_rate"] <= 0.02
+
+
+def test_masker_handles_the_security_review_split(records: list[dict], bench) -> None:
+    """The review's snippets and variants: all but the unlabelled name ("전 회사 동료 김철수") hidden,
+    and none of the titles, codes and company lines it listed masked."""
+    result = bench.evaluate([r for r in records if r["split"] == "review"])
+    assert result["pii_spans"] >= 40 and result["lookalike_spans"] >= 20
+    assert result["recall"] >= 0.97
+    assert result["over_masking_rate"] == 0.0
+
+
+def test_invisible_characters_in_the_sources_are_escaped(records: list[dict]) -> None:
+    texts = {r["id"]: r["text"] for r in records if r["split"] == "review"}
+    assert any("\u200b" in t for t in texts.values()) and any("\xad" in t for t in texts.values())
