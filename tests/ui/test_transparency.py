@@ -120,7 +120,7 @@ def test_manifest_text_is_escaped_and_a_stale_model_asks_for_a_rebuild(
     hiring = next(e for e in at.expander if e.label.startswith("채용성공 예측모델"))
     assert hiring.label.endswith("다시 빌드 필요")
     warning = next(w.value for w in at.warning if "다시 만들어야" in w.value)
-    assert "\\[클릭\\]\\(http\\:\\/\\/evil\\.example\\)" in warning  # shown as text, not a link
+    assert "\\[클릭\\]\\(http\\://evil\\.example\\)" in warning  # shown as text, not a link
     assert "`python -m app build`" in warning
     assert all("](http" not in m.value for m in [*at.markdown, *at.caption])
 
