@@ -546,7 +546,9 @@ def test_adversarial_long_inputs_finish(text: str) -> None:
 # --------------------------------------------------------------------------------------------
 # Properties
 # --------------------------------------------------------------------------------------------
-_FILLER = st.text(alphabet="가나다라마바사하고는를을에의 abcxyz,.!?~", max_size=12)
+# No "하": "하나" right before a number is a bank (하나은행) and masks it whole as an account,
+# a correct result this exact-form check would not expect.
+_FILLER = st.text(alphabet="가나다라마바사허고는를을에의 abcxyz,.!?~", max_size=12)
 _DOMAINS = ("naver.com", "gmail.com", "daum.net", "hanmail.net", "mail.example.co.kr")
 _SEPS = ("-", " ", ".", "")
 _ADDRESSES = (
