@@ -14,7 +14,6 @@ exceptions that make a hit lawful when they occur on the same line.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +25,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from app.config import get_settings
 from app.errors import InvalidInput
-from app.threads import threads_for_rows
 from app.verify.normalize import CompactText, compact
 
 RULES_FILE_NAME = "ad_rules.yaml"
@@ -316,19 +314,11 @@ class _Compiled:
     morphemes: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
 
 
-_KIWI: Any = None
-_KIWI_LOCK = threading.Lock()
-
-
 def _kiwi() -> Any:
-    """The shared Kiwi analyser (loaded once, ~2 s; thread-safe for analysis)."""
-    global _KIWI  # a process-wide, lazily loaded analyser
-    with _KIWI_LOCK:
-        if _KIWI is None:
-            from kiwipiepy import Kiwi  # heavy, only when a trigger line appears
+    """The shared Kiwi analyser (:func:`app.verify.kiwi.kiwi_analyser`; loaded when a trigger line appears)."""
+    from app.verify.kiwi import kiwi_analyser
 
-            _KIWI = Kiwi(num_workers=threads_for_rows(1))  # one text at a time
-    return _KIWI
+    return kiwi_analyser()
 
 
 def morpheme_string(text: str) -> tuple[str, list[tuple[int, int, int]]]:
