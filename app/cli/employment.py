@@ -6,21 +6,37 @@ line 1) on stderr, the exit code is 2 and no output file is written. The output 
 temporary file renamed into place only when complete.
 
 The input holds no direct identifier (name, RRN, contact, address): the command refuses such
-columns rather than read personal data it does not need.
+columns, and rows whose cells hold such data (:func:`app.text.pii.find_pii`: an RRN, phone number,
+e-mail, address, birth date or labelled name), naming the line, the column and the kind — never
+the value — rather than read personal data it does not need. The file is checked, then read again
+and scored a chunk of rows at a time, so memory does not grow with the file.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from app.cli.runner import FileCommand, ReadResult, header_names, input_rows, row_id, run_command_line, run_file_command
+from app.cli.runner import (
+    CHUNK_ROWS,
+    ChunkedResult,
+    FileCommand,
+    InputScan,
+    ReadResult,
+    header_names,
+    input_rows,
+    input_stamp,
+    row_id,
+    run_command_line,
+    run_file_command,
+)
 from app.config import get_settings
+from app.db.importers.csv_reader import batched
 from app.ml.employment_features import CATEGORY_LEVELS, HORIZON_DAYS
 from app.reference.codes import SERVICE_LABELS, SERVICES
 from app.services.employment import (
@@ -32,6 +48,7 @@ from app.services.employment import (
     score_records,
 )
 from app.services.employment.reasons import factor_table, group_contributions
+from app.text.pii import find_pii
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "age", "education", "career_years", "desired_keco", "desired_wage", "desired_region_code", "benefit_status",
@@ -44,6 +61,12 @@ IDENTIFYING_COLUMNS: frozenset[str] = frozenset({
     "name", "성명", "이름", "rrn", "주민등록번호", "주민번호", "phone", "mobile", "연락처", "전화번호", "휴대폰", "휴대전화",
     "email", "e-mail", "이메일", "메일", "address", "주소", "birth_date", "생년월일",
 })
+FREE_TEXT_COLUMNS: tuple[str, ...] = ("id", "certificate_ids", "skills")
+"""Columns whose cells are free text, searched for personal data in every row."""
+PII_KIND_LABELS: dict[str, str] = {
+    "rrn": "주민등록번호", "phone": "전화번호", "email": "이메일", "address": "주소", "birth_date": "생년월일", "name": "이름",
+}
+"""Korean names of :data:`app.text.pii.PII_KINDS` for the refusal messages."""
 MAX_ID_CHARS = 40
 _TRUE = frozenset({"1", "true", "y", "yes", "예"})
 _FALSE = frozenset({"0", "false", "n", "no", "아니오", "아니요"})
@@ -129,6 +152,65 @@ def _row(cells: dict[str, str], keco: set[str], regions: set[str]) -> tuple[dict
     return record, problems
 
 
+def _pii_kinds(text: str) -> list[str]:
+    """Korean names of the kinds of personal data in ``text`` (never the data itself)."""
+    kinds = dict.fromkeys(span.kind for span in find_pii(text))
+    return [PII_KIND_LABELS.get(kind, "개인정보") for kind in kinds]
+
+
+def _pii_problems(cells: dict[str, str], problems: list[_RowError]) -> tuple[list[_RowError], list[_RowError]]:
+    """(personal-data problems, the other problems) of one row.
+
+    Free-text cells are always searched (:func:`app.text.pii.find_pii`); any other cell only when
+    it failed its check — a cell that passed is a small number, code or flag, and a failed cell's
+    message would quote it. A cell holding personal data is reported by kind alone, and its own
+    check's message (which would quote the value) is dropped.
+    """
+    found: list[_RowError] = []
+    flagged: set[str] = set()
+    for column in (*FREE_TEXT_COLUMNS, *dict.fromkeys(p.column for p in problems)):
+        if column in flagged or not cells.get(column):
+            continue
+        kinds = _pii_kinds(cells[column])
+        if kinds:
+            flagged.add(column)
+            found.append(_RowError(column, f"개인정보({', '.join(kinds)})로 보이는 값은 받지 않습니다: 지우고 다시 시도하세요"))
+    return found, [p for p in problems if p.column not in flagged]
+
+
+def _seeker_chunks(cells: Iterable[tuple[int, dict[str, str]]], keco: set[str], regions: set[str],
+                   errors: list[str]) -> Iterator[list[tuple[str, dict[str, object]]]]:
+    """``(id, record)`` of every row, :data:`CHUNK_ROWS` at a time; problems go to ``errors``."""
+    count = 0
+    for chunk in batched(cells, CHUNK_ROWS):
+        parsed: list[tuple[str, dict[str, object]]] = []
+        for line, row in chunk:
+            record, problems = _row(row, keco, regions)
+            leaked, problems = _pii_problems(row, problems)
+            if not any(p.column == "id" for p in leaked):  # a long id holding personal data is reported once
+                identifier = row_id(row, line, str(count + 1), errors, max_chars=MAX_ID_CHARS)
+            else:
+                identifier = ""
+            errors.extend(f"{line}행: [{p.column}] {p}" for p in [*leaked, *problems])
+            parsed.append((identifier, record))
+            count += 1
+        yield parsed
+
+
+def _reference_codes() -> tuple[set[str], set[str]]:
+    from app.reference.tables import load_reference
+
+    reference = load_reference()
+    return set(reference.occupations["keco_code"].astype(str)), set(reference.regions["code"].astype(str))
+
+
+def _identifying_header(path: Path) -> str | None:
+    leaked = sorted(IDENTIFYING_COLUMNS & header_names(path))
+    if leaked:
+        return f"1행: 개인 식별 정보 열은 받지 않습니다 ({', '.join(leaked)}): 지우고 다시 시도하세요"
+    return None
+
+
 def read_seekers(path: Path) -> tuple[list[tuple[str, dict[str, object]]], list[str], list[str]]:
     """Parse and validate every row.
 
@@ -136,24 +218,45 @@ def read_seekers(path: Path) -> tuple[list[tuple[str, dict[str, object]]], list[
         ([(id, record)] in file order, errors, notes) — errors are ``"N행: …"`` lines and
         file-level problems; when there is any error the rows must not be used.
     """
-    from app.reference.tables import load_reference
-
-    reference = load_reference()
-    keco = set(reference.occupations["keco_code"].astype(str))
-    regions = set(reference.regions["code"].astype(str))
+    keco, regions = _reference_codes()
     errors: list[str] = []
     notes: list[str] = []
-    rows: list[tuple[str, dict[str, object]]] = []
-    leaked = sorted(IDENTIFYING_COLUMNS & header_names(path))
-    if leaked:
-        errors.append(f"1행: 개인 식별 정보 열은 받지 않습니다 ({', '.join(leaked)}): 지우고 다시 시도하세요")
-        return rows, errors, notes
-    for line, cells in input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes):
-        identifier = row_id(cells, line, str(len(rows) + 1), errors, max_chars=MAX_ID_CHARS)
-        record, problems = _row(cells, keco, regions)
-        errors.extend(f"{line}행: [{p.column}] {p}" for p in problems)
-        rows.append((identifier, record))
+    problem = _identifying_header(path)
+    if problem:
+        return [], [problem], notes
+    cells = input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes)
+    rows = [row for chunk in _seeker_chunks(cells, keco, regions, errors) for row in chunk]
     return rows, errors, notes
+
+
+def check_seekers(path: Path) -> ReadResult[InputScan]:
+    """The checking pass of ``employment score``: every row validated as :func:`read_seekers`
+    does, keeping only the errors and notes (memory does not grow with the file)."""
+    keco, regions = _reference_codes()
+    errors: list[str] = []
+    notes: list[str] = []
+    stamp = input_stamp(path)
+    problem = _identifying_header(path)
+    if problem:
+        return ReadResult(InputScan(path, stamp, 0), [problem], notes)
+    rows = 0
+    for chunk in _seeker_chunks(input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes), keco, regions, errors):
+        rows += len(chunk)
+    return ReadResult(InputScan(path, stamp, rows), errors, notes)
+
+
+def score_seekers(scan: InputScan, model: object, bands: object) -> ChunkedResult:
+    """The output of a checked file, scored and written a chunk at a time (:func:`scored_frame`)."""
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        keco, regions = _reference_codes()
+        errors: list[str] = []
+        for parsed in _seeker_chunks(scan.rows_again(REQUIRED_COLUMNS, OPTIONAL_COLUMNS), keco, regions, errors):
+            if errors:
+                raise scan.changed()
+            yield scored_frame(parsed, model, bands)
+
+    return ChunkedResult(chunks(), kept=("probability", "band"))
 
 
 def scored_frame(rows: Sequence[tuple[str, dict[str, object]]], model: object, bands: object) -> pd.DataFrame:
@@ -196,7 +299,7 @@ def _bands(args: argparse.Namespace) -> RiskBands:
     return RiskBands(high_below=args.high_below, low_from=args.low_from)
 
 
-def _summary(frame: pd.DataFrame, model: EmploymentModel, args: argparse.Namespace, _rows: object) -> list[str]:
+def _summary(frame: pd.DataFrame | ChunkedResult, model: EmploymentModel, args: argparse.Namespace, _rows: object) -> list[str]:
     high = float((frame["band"] == "고위험").mean())
     return [
         f"채점 완료: {len(frame):,}건 → {args.output} (모델 {model.version}, 평균 취업확률 {frame['probability'].mean():.1%}, "
@@ -206,9 +309,9 @@ def _summary(frame: pd.DataFrame, model: EmploymentModel, args: argparse.Namespa
 
 
 SCORE = FileCommand(
-    read=lambda path: ReadResult(*read_seekers(path)),
+    read=check_seekers,
     load=_load,
-    score=lambda rows, model, args: scored_frame(rows, model, _bands(args)),
+    score=lambda scan, model, args: score_seekers(scan, model, _bands(args)),
     summary=_summary,
 )
 """``employment score``: seekers in, probability, band, top-3 reasons and the best service out."""

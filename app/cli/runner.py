@@ -5,7 +5,9 @@ messages, no partial output) holds for each by construction:
 
 1. the output path is checked (exit 2, nothing written);
 2. the whole input is read and checked: every bad row is reported as ``"N행: …"`` on stderr
-   (exit 2, nothing written);
+   (exit 2, nothing written); a command keeps only what it needs to read the file again
+   (:class:`InputScan`), not its rows, and scores it a chunk of :data:`CHUNK_ROWS` at a time
+   while writing (:class:`ChunkedResult`), so memory follows the chunk, not the file;
 3. what scores it is loaded (a missing model: exit 1, naming the build command);
 4. the rows are scored and the result is written atomically (a write failure: exit 1);
 5. one run record goes to the audit log (``app.services.audit.record_command_run``; every run,
@@ -23,16 +25,17 @@ import csv
 import datetime as dt
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import pandas as pd
 
-from app.db.importers.csv_reader import FileProblem, read_cells
+from app.db.importers.csv_reader import FileProblem, file_stamp, read_cells
 from app.errors import GoyongError, NotReady
-from app.exports import write_csv_atomically
+from app.exports import AtomicCsvWriter, write_csv_atomically
 
 
 def write_atomically(frame: pd.DataFrame, output: Path) -> None:
@@ -58,16 +61,72 @@ def report_input_errors(errors: Sequence[str], source: Path) -> int:
     return 2
 
 
-def write_result(frame: pd.DataFrame, output: Path, notes: Sequence[str]) -> bool:
-    """Write the result with :func:`write_atomically` and print the input notes ("참고: …").
+class ChunkedResult:
+    """A command's output table made a chunk of rows at a time, so memory stays bounded by the
+    chunk, not the file.
+
+    :func:`write_result` streams the chunks to the output file (scoring happens as it writes).
+    Afterwards ``len(result)`` is the number of rows and ``result[column]`` one of the ``kept``
+    columns over all rows (what the command's summary reads); other columns are not held.
+
+    Args:
+        chunks: The output's rows in order, as frames with the same columns (at least one).
+        kept: Columns the summary needs.
+    """
+
+    def __init__(self, chunks: Iterable[pd.DataFrame], kept: Sequence[str]) -> None:
+        self._chunks: Iterable[pd.DataFrame] | None = chunks
+        self.kept = tuple(kept)
+        self._table = pd.DataFrame(columns=list(self.kept))
+
+    def write_to(self, output: Path) -> None:
+        """Score and write every chunk through one :class:`app.exports.AtomicCsvWriter`.
+
+        Raises:
+            OSError: The file cannot be written (nothing is left behind).
+            CommandError: A chunk cannot be made (e.g. the input changed since it was checked).
+        """
+        if self._chunks is None:
+            raise RuntimeError("a chunked result is written once")
+        chunks, self._chunks = self._chunks, None
+        kept: list[pd.DataFrame] = []
+        with ExitStack() as stack:
+            writer: AtomicCsvWriter | None = None
+            for chunk in chunks:
+                if writer is None:  # the header is the first chunk's columns
+                    writer = stack.enter_context(AtomicCsvWriter(output, [str(c) for c in chunk.columns]))
+                writer.write_frame(chunk)
+                kept.append(chunk[list(self.kept)])
+        if kept:
+            self._table = pd.concat(kept, ignore_index=True)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __getitem__(self, column: str) -> pd.Series:
+        return self._table[column]
+
+
+def write_result(frame: pd.DataFrame | ChunkedResult, output: Path, notes: Sequence[str]) -> bool:
+    """Write the result with :func:`write_atomically` (a :class:`ChunkedResult` chunk by chunk)
+    and print the input notes ("참고: …").
 
     Returns:
-        False after printing a Korean error to stderr when the file cannot be written.
+        False after printing a Korean error to stderr when the file cannot be written (or, for a
+        chunked result, when the input changed while it was being scored).
     """
     try:
-        write_atomically(frame, output)
+        if isinstance(frame, ChunkedResult):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the chunks are scored here; library warnings are not the user's business
+                frame.write_to(output)
+        else:
+            write_atomically(frame, output)
     except OSError as exc:
         print(f"출력 파일을 쓸 수 없습니다: {output} ({exc.strerror or exc})", file=sys.stderr)
+        return False
+    except CommandError as err:
+        print(err.user_message, file=sys.stderr)
         return False
     for note in notes:
         print(f"참고: {note}")
@@ -121,6 +180,58 @@ def row_id(cells: dict[str, str], line: int, default: str, errors: list[str], *,
     return identifier
 
 
+CHUNK_ROWS = 5_000
+"""Rows scored and written at a time: memory follows the chunk, not the file. Above
+:data:`app.threads.SINGLE_THREAD_ROWS`, so a chunk's predictions still use every thread."""
+
+
+@dataclass(frozen=True)
+class InputScan:
+    """What the checking pass keeps of an input file to read it again for scoring.
+
+    Attributes:
+        path: The file.
+        stamp: Its size and modification time when the check began.
+        rows: Data rows it had.
+    """
+
+    path: Path
+    stamp: tuple[int, int]
+    rows: int
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def changed(self) -> CommandError:
+        """The error of a file that is no longer what was checked (exit 1: no output is written)."""
+        return CommandError(f"입력 파일이 검사 도중에 바뀌었습니다: 다시 실행하세요 ({self.path})", exit_code=1)
+
+    def rows_again(self, required: Sequence[str], optional: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+        """The checked file's ``(line, cells)`` again, in order (the scoring pass).
+
+        Raises:
+            CommandError: The file changed since it was checked (:meth:`changed`).
+        """
+        if input_stamp(self.path) != self.stamp:
+            raise self.changed()
+        errors: list[str] = []
+        count = 0
+        for line, cells in input_rows(self.path, required, optional, errors, []):
+            count += 1
+            yield line, cells
+        if errors or count != self.rows:
+            raise self.changed()
+
+
+def input_stamp(path: Path) -> tuple[int, int]:
+    """:func:`~app.db.importers.csv_reader.file_stamp` of ``path``; ``(0, 0)`` when unreadable
+    (:func:`input_rows` reports why)."""
+    try:
+        return file_stamp(path)
+    except OSError:
+        return (0, 0)
+
+
 # --------------------------------------------------------------------------- running a command
 
 Rows = TypeVar("Rows")
@@ -152,14 +263,16 @@ class FileCommand(Generic[Rows, Scorer]):
         read: Reads and checks the whole input file (``args.input``).
         load: Loads what scores the rows; raises :class:`app.errors.NotReady` (exit 1) or
             :class:`CommandError` (its own exit code).
-        score: The output table of the rows.
-        summary: Lines printed after the output is written (the last says it is AI output).
+        score: The output table of the rows: a frame, or a :class:`ChunkedResult` that is scored
+            as it is written (bounded memory).
+        summary: Lines printed after the output is written (the last says it is AI output); it
+            receives the output table (of a chunked result, the columns it kept).
     """
 
     read: Callable[[Path], ReadResult[Rows]]
     load: Callable[[argparse.Namespace], Scorer]
-    score: Callable[[Rows, Scorer, argparse.Namespace], pd.DataFrame]
-    summary: Callable[[pd.DataFrame, Scorer, argparse.Namespace, Rows], Sequence[str]]
+    score: Callable[[Rows, Scorer, argparse.Namespace], pd.DataFrame | ChunkedResult]
+    summary: Callable[[Any, Scorer, argparse.Namespace, Rows], Sequence[str]]
 
 
 _COMMAND_NAMES = {"app.cli.hiring": "hiring score", "app.cli.employment": "employment score", "app.cli.verify": "verify"}

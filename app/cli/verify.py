@@ -18,7 +18,8 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import joblib
@@ -26,26 +27,33 @@ import numpy as np
 import pandas as pd
 
 from app.cli.runner import (
+    ChunkedResult,
     CommandError,
     FileCommand,
+    InputScan,
     ReadResult,
     check_output_path,
     header_names,
     input_rows,
+    input_stamp,
     run_command_line,
     run_file_command,
 )
 from app.config import get_settings
-from app.db.importers.csv_reader import NOT_UTF8
+from app.db.importers.csv_reader import NOT_UTF8, batched
 from app.labour import minimum_wage_table
 from app.ml.manifest import ArtifactMissing
 from app.reference.codes import WAGE_TYPES
+from app.verify.duplicates import signatures
 from app.verify.rules import InvalidRules, load_default_rules, parse_rule_set
-from app.verify.verifier import AdVerifier, load_ad_verifier, verdict_frame
+from app.verify.verifier import AdVerifier, BatchDuplicates, load_ad_verifier, verdict_frame
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "title", "body", "wage_type", "wage", "hours_per_week")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("year", "employer_name", "contact", "region")
 MAX_ID, MAX_TITLE, MAX_BODY = 60, 300, 20_000
+VERIFY_CHUNK_ROWS = 2_000
+"""Ads verified at a time: the classifier's text features of a chunk of long ads take tens of MB
+each 1,000 ads, and the Kiwi model (~500 MB) already sits in memory."""
 
 
 def _number(cell: str, *, low: float, high: float) -> float | None:
@@ -54,6 +62,43 @@ def _number(cell: str, *, low: float, high: float) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) and low <= value <= high else None
+
+
+def _parse_ad(line: int, cells: dict[str, str], seen: dict[str, int]) -> tuple[dict[str, object], list[str]]:
+    """One row as an ad (the verifier's columns) and its ``"N행: [column] …"`` problems;
+    ``seen`` maps the ids read so far to their line (a repeated id is a problem)."""
+    problems = []
+    identifier = cells.get("id", "")
+    if not identifier or len(identifier) > MAX_ID:
+        problems.append(f"[id] id는 1~{MAX_ID}자여야 합니다")
+    elif identifier in seen:
+        problems.append(f"[id] id '{identifier}'가 {seen[identifier]}행과 겹칩니다")
+    else:
+        seen[identifier] = line
+    title, body = cells.get("title", ""), cells.get("body", "")
+    if not title or len(title) > MAX_TITLE:
+        problems.append(f"[title] 제목은 1~{MAX_TITLE}자여야 합니다")
+    if not body or len(body) > MAX_BODY:
+        problems.append(f"[body] 본문은 1~{MAX_BODY:,}자여야 합니다")
+    wage_type = cells.get("wage_type", "").lower()
+    if wage_type not in WAGE_TYPES:
+        problems.append(f"[wage_type] 임금 형태는 {', '.join(WAGE_TYPES)} 중 하나여야 합니다 (입력값: {cells.get('wage_type', '')})")
+    wage = _number(cells.get("wage", ""), low=1, high=1e10)
+    if wage is None:
+        problems.append(f"[wage] 임금은 1원 이상의 숫자여야 합니다 (입력값: {cells.get('wage', '')})")
+    hours = _number(cells.get("hours_per_week", ""), low=1, high=80)
+    if hours is None:
+        problems.append(f"[hours_per_week] 주당 근로시간은 1~80이어야 합니다 (입력값: {cells.get('hours_per_week', '')})")
+    year = None
+    if cells.get("year"):
+        year = _number(cells["year"], low=2023, high=2100)
+        if year is None or year != int(year):
+            problems.append(f"[year] 연도는 2023~2100의 정수여야 합니다 (입력값: {cells['year']})")
+    ad = {"id": identifier, "title": title, "body": body, "wage_type": wage_type,
+          "wage": wage, "hours_per_week": hours, "year": int(year) if year else None,
+          "employer_name": cells.get("employer_name", ""), "contact": cells.get("contact", ""),
+          "region": cells.get("region", "")}
+    return ad, [f"{line}행: {p}" for p in problems]
 
 
 def read_ads(path: Path) -> tuple[pd.DataFrame, list[str], list[str], bool]:
@@ -69,43 +114,78 @@ def read_ads(path: Path) -> tuple[pd.DataFrame, list[str], list[str], bool]:
     notes: list[str] = []
     rows: list[dict[str, object]] = []
     seen: dict[str, int] = {}
-    header: set[str] = set()
     for line, cells in input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes):
-        header |= set(cells)
-        problems = []
-        identifier = cells.get("id", "")
-        if not identifier or len(identifier) > MAX_ID:
-            problems.append(f"[id] id는 1~{MAX_ID}자여야 합니다")
-        elif identifier in seen:
-            problems.append(f"[id] id '{identifier}'가 {seen[identifier]}행과 겹칩니다")
-        else:
-            seen[identifier] = line
-        title, body = cells.get("title", ""), cells.get("body", "")
-        if not title or len(title) > MAX_TITLE:
-            problems.append(f"[title] 제목은 1~{MAX_TITLE}자여야 합니다")
-        if not body or len(body) > MAX_BODY:
-            problems.append(f"[body] 본문은 1~{MAX_BODY:,}자여야 합니다")
-        wage_type = cells.get("wage_type", "").lower()
-        if wage_type not in WAGE_TYPES:
-            problems.append(f"[wage_type] 임금 형태는 {', '.join(WAGE_TYPES)} 중 하나여야 합니다 (입력값: {cells.get('wage_type', '')})")
-        wage = _number(cells.get("wage", ""), low=1, high=1e10)
-        if wage is None:
-            problems.append(f"[wage] 임금은 1원 이상의 숫자여야 합니다 (입력값: {cells.get('wage', '')})")
-        hours = _number(cells.get("hours_per_week", ""), low=1, high=80)
-        if hours is None:
-            problems.append(f"[hours_per_week] 주당 근로시간은 1~80이어야 합니다 (입력값: {cells.get('hours_per_week', '')})")
-        year = None
-        if cells.get("year"):
-            year = _number(cells["year"], low=2023, high=2100)
-            if year is None or year != int(year):
-                problems.append(f"[year] 연도는 2023~2100의 정수여야 합니다 (입력값: {cells['year']})")
-        errors.extend(f"{line}행: {p}" for p in problems)
-        rows.append({"id": identifier, "title": title, "body": body, "wage_type": wage_type,
-                     "wage": wage, "hours_per_week": hours, "year": int(year) if year else None,
-                     "employer_name": cells.get("employer_name", ""), "contact": cells.get("contact", ""),
-                     "region": cells.get("region", "")})
+        ad, problems = _parse_ad(line, cells, seen)
+        errors.extend(problems)
+        rows.append(ad)
     identity = bool({"employer_name", "contact"} & header_names(path))
     return pd.DataFrame(rows), errors, notes, identity
+
+
+@dataclass(frozen=True, eq=False)
+class AdsInput:
+    """A checked ad file: what verifying it again needs, O(ads) and small — the ids, the MinHash
+    signatures (256 bytes an ad) for the duplicates across the whole file — not its text.
+
+    Attributes:
+        scan: The file, to read it again.
+        ids: The ads' ids in file order.
+        signatures: Their signatures (:func:`app.verify.duplicates.signatures`).
+        identity: Whether the file has an ``employer_name`` or ``contact`` column.
+    """
+
+    scan: InputScan
+    ids: list[str]
+    signatures: np.ndarray
+    identity: bool
+
+    def __len__(self) -> int:
+        return len(self.scan)
+
+
+def check_ads(path: Path) -> ReadResult[AdsInput]:
+    """The checking pass of ``verify``: every row validated as :func:`read_ads` does, keeping the
+    ids and the duplicate signatures, not the ads (memory does not grow with the text)."""
+    errors: list[str] = []
+    notes: list[str] = []
+    ids: list[str] = []
+    seen: dict[str, int] = {}
+    stamp = input_stamp(path)
+
+    def texts() -> Iterator[str]:
+        for line, cells in input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes):
+            ad, problems = _parse_ad(line, cells, seen)
+            errors.extend(problems)
+            ids.append(str(ad["id"]))
+            yield f"{ad['title']}\n{ad['body']}"  # what the verifier signs: title, newline, body
+
+    sig = signatures(texts())
+    identity = bool({"employer_name", "contact"} & header_names(path))
+    return ReadResult(AdsInput(InputScan(path, stamp, len(ids)), ids, sig, identity), errors, notes)
+
+
+def verify_ads(checked: AdsInput, verifier: AdVerifier) -> ChunkedResult:
+    """Verdicts of a checked file, a chunk of :data:`VERIFY_CHUNK_ROWS` ads at a time; the
+    duplicate clusters span the whole file (each cluster stored once)."""
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        batch = BatchDuplicates.find(checked.ids, checked.signatures)
+        seen: dict[str, int] = {}
+        start = 0
+        for chunk in batched(checked.scan.rows_again(REQUIRED_COLUMNS, OPTIONAL_COLUMNS), VERIFY_CHUNK_ROWS):
+            parsed = [_parse_ad(line, cells, seen) for line, cells in chunk]
+            if any(problems for _, problems in parsed):
+                raise checked.scan.changed()
+            ads = pd.DataFrame([ad for ad, _ in parsed])
+            if ads["id"].astype(str).tolist() != checked.ids[start:start + len(ads)]:
+                raise checked.scan.changed()
+            end = start + len(ads)
+            verdicts = verifier.verify(ads, check_identity=checked.identity, explain=False,
+                                       signature_matrix=checked.signatures[start:end], batch=batch, batch_offset=start)
+            yield verdict_frame(ads["id"].tolist(), verdicts)
+            start = end
+
+    return ChunkedResult(chunks(), kept=("decision",))
 
 
 def _load(args: argparse.Namespace) -> AdVerifier:
@@ -131,13 +211,9 @@ def _load(args: argparse.Namespace) -> AdVerifier:
     return verifier
 
 
-def _score(read: tuple[pd.DataFrame, bool], verifier: AdVerifier, _args: argparse.Namespace) -> pd.DataFrame:
-    ads, identity = read
-    return verdict_frame(ads["id"].tolist(), verifier.verify(ads, check_identity=identity, explain=False))
-
-
-def _summary(frame: pd.DataFrame, verifier: AdVerifier, args: argparse.Namespace, read: tuple[pd.DataFrame, bool]) -> list[str]:
-    lines = [] if read[1] else ["참고: employer_name·contact 열이 없어 모집자 신원 확인은 건너뛰었습니다"]
+def _summary(frame: pd.DataFrame | ChunkedResult, verifier: AdVerifier, args: argparse.Namespace,
+             checked: AdsInput) -> list[str]:
+    lines = [] if checked.identity else ["참고: employer_name·contact 열이 없어 모집자 신원 확인은 건너뛰었습니다"]
     counts = frame["decision"].value_counts()
     return [
         *lines,
@@ -147,12 +223,8 @@ def _summary(frame: pd.DataFrame, verifier: AdVerifier, args: argparse.Namespace
     ]
 
 
-def _read(path: Path) -> ReadResult[tuple[pd.DataFrame, bool]]:
-    ads, errors, notes, identity = read_ads(path)
-    return ReadResult((ads, identity), errors, notes)
-
-
-VERIFY = FileCommand(read=_read, load=_load, score=_score, summary=_summary)
+VERIFY = FileCommand(read=check_ads, load=_load, score=lambda checked, verifier, _args: verify_ads(checked, verifier),
+                     summary=_summary)
 """``verify``: ads in, decision, score and reasons out."""
 
 

@@ -19,7 +19,6 @@ world's labelled postings, EMSCAD's English ads, or an agency's own labelled CSV
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -32,8 +31,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, precision_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
-
-from app.threads import thread_count
 
 Language = Literal["ko", "en"]
 CONDITION_LINE = re.compile(
@@ -51,19 +48,11 @@ the model flag 94 % of real published ads, which carry no phone number in their 
 _TAGS_KEPT = ("NNG", "NNP", "NNB", "NR", "VV", "VA", "XR", "SL", "SN", "MAG", "JX", "XSN")
 
 
-_BATCH_KIWI: object | None = None
-_BATCH_LOCK = threading.Lock()
-
-
 def _batch_kiwi() -> object:
-    """A Kiwi analyser with :func:`app.threads.thread_count` workers, for batches of texts (loaded once, ~2 s)."""
-    global _BATCH_KIWI  # a process-wide, lazily loaded analyser
-    with _BATCH_LOCK:
-        if _BATCH_KIWI is None:
-            from kiwipiepy import Kiwi  # heavy
+    """The shared Kiwi analyser (:func:`app.verify.kiwi.kiwi_analyser`), for batches of texts."""
+    from app.verify.kiwi import kiwi_analyser
 
-            _BATCH_KIWI = Kiwi(num_workers=thread_count())
-    return _BATCH_KIWI
+    return kiwi_analyser()
 
 
 def _kiwi_morphemes(texts: Sequence[str]) -> list[str]:

@@ -19,7 +19,7 @@ standard one (Broder 1997; Leskovec, Rajaraman & Ullman, *Mining of Massive Data
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +34,12 @@ NUM_PERM = 64
 BANDS = 16
 ROWS = NUM_PERM // BANDS
 CHUNK = 1024
+PAIR_BLOCK = 65_536
+"""Candidate pairs confirmed at a time: two 64-bin signatures each, ~32 MB however many pairs."""
+MAX_BUCKET = 200
+"""A band bucket with more ads than this is boilerplate, not a duplicate (its pairs are skipped)."""
+QUERY_PAIRS = 1 << 20
+"""Candidate (new ad, stored ad) pairs a stored-index lookup gathers at a time (~16 MB)."""
 DEFAULT_THRESHOLD = 0.8
 _MASK32 = np.uint64(0xFFFFFFFF)
 _POWERS = np.array([pow(1_000_003, k, 2**64) for k in range(SHINGLE - 1, -1, -1)], dtype=np.uint64)
@@ -131,7 +137,7 @@ def candidate_pairs(sig: np.ndarray) -> np.ndarray:
         sorted_keys = key[order]
         boundaries = np.flatnonzero(np.diff(sorted_keys)) + 1
         for group in np.split(order, boundaries):
-            if 1 < len(group) <= 200:  # a bucket of hundreds is boilerplate, not a duplicate
+            if 1 < len(group) <= MAX_BUCKET:  # a bucket of hundreds is boilerplate, not a duplicate
                 g = np.sort(group)
                 i, j = np.triu_indices(len(g), k=1)
                 pairs.append(np.column_stack([g[i], g[j]]))
@@ -154,7 +160,8 @@ class DuplicateClusters:
 
     def clusters(self) -> list[np.ndarray]:
         """Positions of the ads of each cluster."""
-        return [np.flatnonzero(self.labels == c) for c in np.unique(self.labels[self.labels >= 0])]
+        table = ClusterTable.from_labels(self.labels)
+        return [table.positions(c).copy() for c in range(len(table))]
 
 
 def find_duplicates(texts: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD, seed: int = 1) -> DuplicateClusters:
@@ -188,6 +195,128 @@ def clusters_from_signatures(sig: np.ndarray, *, threshold: float = DEFAULT_THRE
     return DuplicateClusters(labels=labels, pairs=frame.astype({"i": int, "j": int}))
 
 
+def cluster_labels(sig: np.ndarray, *, threshold: float = DEFAULT_THRESHOLD) -> np.ndarray:
+    """The ``labels`` of :func:`clusters_from_signatures`, in memory linear in the number of ads.
+
+    A staffing agency that posts one template thousands of times makes every ad a candidate of
+    up to 16 × 199 others; listing and confirming all those pairs at once took gigabytes. Here the
+    pairs are made a bucket at a time and confirmed :data:`PAIR_BLOCK` at a time, and only the
+    components are kept (each ad points to the first ad of its component), so a pair whose ads are
+    already connected is not even compared. The components — and so the labels — are those of
+    the graph of confirmed pairs, numbered 0, 1, 2 … in order of their first ad.
+    """
+    n = len(sig)
+    root = np.arange(n)
+    pending: list[np.ndarray] = []
+    pending_pairs = 0
+    for band in range(BANDS):
+        key = _band_keys(sig, band)
+        order = np.argsort(key, kind="stable")
+        boundaries = np.flatnonzero(np.diff(key[order])) + 1
+        starts = np.concatenate([[0], boundaries])
+        ends = np.concatenate([boundaries, [n]])
+        sizes = ends - starts
+        for start, end in zip(starts[(sizes > 1) & (sizes <= MAX_BUCKET)], ends[(sizes > 1) & (sizes <= MAX_BUCKET)],
+                              strict=True):
+            group = np.sort(order[start:end])
+            i, j = np.triu_indices(len(group), k=1)
+            unjoined = root[group[i]] != root[group[j]]
+            if unjoined.any():
+                pending.append(np.column_stack([group[i][unjoined], group[j][unjoined]]))
+                pending_pairs += int(unjoined.sum())
+            if pending_pairs >= PAIR_BLOCK:
+                root = _join_confirmed(sig, root, np.vstack(pending), threshold)
+                pending, pending_pairs = [], 0
+    if pending:
+        root = _join_confirmed(sig, root, np.vstack(pending), threshold)
+    members = np.bincount(root, minlength=n)[root] > 1
+    labels = np.full(n, -1, dtype=np.int64)
+    # roots are each component's first ad: numbering the sorted roots numbers them by first ad
+    roots = np.unique(root[members])
+    labels[members] = np.searchsorted(roots, root[members])
+    return labels
+
+
+def _join_confirmed(sig: np.ndarray, root: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
+    """``root`` after joining the components of the pairs whose signatures agree ≥ ``threshold``."""
+    pairs = pairs[root[pairs[:, 0]] != root[pairs[:, 1]]]
+    confirmed = [block[(sig[block[:, 0]] == sig[block[:, 1]]).mean(axis=1) >= threshold]
+                 for block in (pairs[k:k + PAIR_BLOCK] for k in range(0, len(pairs), PAIR_BLOCK))]
+    edges = np.vstack(confirmed) if confirmed else np.zeros((0, 2), dtype=np.int64)
+    if not len(edges):
+        return root
+    n = len(root)
+    # the forest so far (ad → its root) plus the new edges: O(n) edges, whatever the cluster sizes
+    rows = np.concatenate([np.arange(n), edges[:, 0]])
+    cols = np.concatenate([root, edges[:, 1]])
+    graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    first = np.full(component.max() + 1, n, dtype=np.int64)
+    np.minimum.at(first, component, np.arange(n))
+    return first[component]
+
+
+@dataclass(frozen=True, eq=False)
+class ClusterTable:
+    """Duplicate clusters of a batch, each stored once: memory O(ads) however large a cluster is.
+
+    Rows refer to their cluster by number; a cluster is its size and its members' positions
+    (the first is its representative), never a list of the others per member.
+
+    Attributes:
+        labels: Cluster number per ad (``-1``: no duplicate), as :func:`cluster_labels` gives.
+        members: Positions of the clustered ads grouped by cluster, ascending within a cluster.
+        starts: Cluster ``c``'s members are ``members[starts[c]:starts[c + 1]]``.
+    """
+
+    labels: np.ndarray
+    members: np.ndarray
+    starts: np.ndarray
+
+    @classmethod
+    def from_labels(cls, labels: np.ndarray) -> ClusterTable:
+        """The table of cluster numbers per ad (``-1`` for none)."""
+        labels = np.asarray(labels, dtype=np.int64)
+        clustered = np.flatnonzero(labels >= 0)
+        members = clustered[np.argsort(labels[clustered], kind="stable")]
+        count = int(labels.max()) + 1 if len(clustered) else 0
+        starts = np.concatenate([[0], np.cumsum(np.bincount(labels[clustered], minlength=count))])
+        return cls(labels=labels, members=members, starts=starts.astype(np.int64))
+
+    @classmethod
+    def of(cls, sig: np.ndarray, *, threshold: float = DEFAULT_THRESHOLD) -> ClusterTable:
+        """The clusters of signatures (:func:`cluster_labels`)."""
+        return cls.from_labels(cluster_labels(sig, threshold=threshold))
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def cluster_of(self, position: int) -> int | None:
+        """The cluster of the ad at ``position`` (``None``: it has no duplicate)."""
+        label = int(self.labels[position])
+        return None if label < 0 else label
+
+    def size(self, cluster: int) -> int:
+        """Number of ads in ``cluster``."""
+        return int(self.starts[cluster + 1] - self.starts[cluster])
+
+    def representative(self, cluster: int) -> int:
+        """Position of the first ad of ``cluster``."""
+        return int(self.members[self.starts[cluster]])
+
+    def positions(self, cluster: int) -> np.ndarray:
+        """Positions of the ads of ``cluster``, ascending (a view: no copy)."""
+        return self.members[self.starts[cluster]:self.starts[cluster + 1]]
+
+    def others(self, position: int, limit: int) -> np.ndarray:
+        """Up to ``limit`` positions of the other ads of ``position``'s cluster, ascending."""
+        cluster = self.cluster_of(position)
+        if cluster is None:
+            return self.members[:0]
+        ahead = self.positions(cluster)[:limit + 1]
+        return ahead[ahead != position][:limit]
+
+
 def similarity_to(sig: np.ndarray, one: np.ndarray) -> np.ndarray:
     """Estimated Jaccard similarity of one signature to each row of ``sig``."""
     return (sig == one[None, :]).mean(axis=1)
@@ -195,6 +324,11 @@ def similarity_to(sig: np.ndarray, one: np.ndarray) -> np.ndarray:
 
 class DuplicateIndex:
     """LSH buckets of stored ads' signatures, for checking new ads against them.
+
+    Each band is a sorted array of the stored ads' band keys (a lookup is a binary search), built
+    from the signatures when first needed and never pickled: 16 × 16 bytes per stored ad, where a
+    dict of lists per band took several times that. An index pickled with those dicts loads
+    without them.
 
     Args:
         sig: Signatures of the stored ads (``signatures``).
@@ -206,39 +340,104 @@ class DuplicateIndex:
         self.sig = np.asarray(sig, dtype=np.uint32)
         self.ids = np.asarray([str(i) for i in ids], dtype=object)
         self.owners = np.asarray([str(o) for o in owners], dtype=object)
-        self._buckets: list[dict[int, list[int]]] = []
-        for band in range(BANDS):
-            buckets: dict[int, list[int]] = {}
-            for row, key in enumerate(_band_keys(self.sig, band)):
-                buckets.setdefault(int(key), []).append(row)
-            self._buckets.append(buckets)
+        self._bands: list[tuple[np.ndarray, np.ndarray]] | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_bands"] = None  # rebuilt from the signatures in a second after loading
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        state = dict(state)
+        state.pop("_buckets", None)  # the bucket dicts of indexes pickled before the sorted bands
+        state.setdefault("_bands", None)
+        self.__dict__.update(state)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def _sorted_bands(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per band: the stored ads' keys sorted, and the stored positions in that order."""
+        if self._bands is None:
+            bands = []
+            for band in range(BANDS):
+                key = _band_keys(self.sig, band)
+                order = np.argsort(key, kind="stable")
+                bands.append((key[order], order))
+            self._bands = bands
+        return self._bands
 
     def query(self, sig: np.ndarray, *, threshold: float = DEFAULT_THRESHOLD, exclude: str | None = None) -> pd.DataFrame:
         """Stored ads similar to each signature in ``sig`` (rows × 64).
 
         Returns:
-            ``row`` (position in ``sig``), ``id``, ``owner``, ``similarity`` ≥ ``threshold``;
-            ``exclude`` (an ad's own id) is left out.
+            ``row`` (position in ``sig``), ``id``, ``owner``, ``similarity`` ≥ ``threshold``, by row
+            and decreasing similarity; ``exclude`` (an ad's own id) is left out.
         """
+        parts = list(self.matches(sig, threshold=threshold, exclude=exclude))
+        if not parts:
+            return pd.DataFrame({"row": np.zeros(0, dtype=np.int64), "id": self.ids[:0], "owner": self.owners[:0],
+                                 "similarity": np.zeros(0)})
+        return pd.concat(parts, ignore_index=True)
+
+    def matches(self, sig: np.ndarray, *, threshold: float = DEFAULT_THRESHOLD,
+                exclude: str | None = None) -> Iterator[pd.DataFrame]:
+        """:meth:`query` in pieces of consecutive rows, each holding at most ~:data:`QUERY_PAIRS`
+        candidate pairs (one row's candidates at least): memory stays bounded when many new ads
+        fall into the bucket of a template posted thousands of times. Empty pieces are skipped."""
         sig = np.atleast_2d(np.asarray(sig, dtype=np.uint32))
-        rows = []
-        for band in range(BANDS):
-            for r, key in enumerate(_band_keys(sig, band)):
-                for hit in self._buckets[band].get(int(key), ()):
-                    rows.append((r, hit))
-        if not rows:
+        if not len(self.ids):
+            return
+        bands = self._sorted_bands()
+        for offset in range(0, len(sig), CHUNK):
+            block = sig[offset:offset + CHUNK]
+            spans = []
+            for band, (keys, _) in enumerate(bands):
+                wanted = _band_keys(block, band)
+                spans.append((np.searchsorted(keys, wanted, "left"), np.searchsorted(keys, wanted, "right")))
+            per_row = np.sum([high - low for low, high in spans], axis=0)
+            first = 0
+            while first < len(block):
+                # the longest run of rows from `first` within the budget (at least one row)
+                within = np.searchsorted(np.cumsum(per_row[first:]), QUERY_PAIRS, "right")
+                last = first + max(int(within), 1)
+                piece = self._confirmed(block, bands, spans, first, last, threshold, exclude)
+                if len(piece):
+                    piece["row"] += offset
+                    yield piece
+                first = last
+
+    def _confirmed(self, block: np.ndarray, bands: list[tuple[np.ndarray, np.ndarray]],
+                   spans: list[tuple[np.ndarray, np.ndarray]], first: int, last: int, threshold: float,
+                   exclude: str | None) -> pd.DataFrame:
+        """Candidates of ``block[first:last]`` that pass ``threshold`` (rows relative to ``block``)."""
+        rows_parts, hit_parts = [], []
+        for (_, order), (low, high) in zip(bands, spans, strict=True):
+            counts = (high - low)[first:last]
+            total = int(counts.sum())
+            if not total:
+                continue
+            within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+            rows_parts.append(np.repeat(np.arange(first, last), counts))
+            hit_parts.append(order[np.repeat(low[first:last], counts) + within])
+        if not rows_parts:
             return pd.DataFrame(columns=["row", "id", "owner", "similarity"])
-        pairs = np.unique(np.array(rows), axis=0)
-        similarity = (sig[pairs[:, 0]] == self.sig[pairs[:, 1]]).mean(axis=1)
-        frame = pd.DataFrame({"row": pairs[:, 0], "id": self.ids[pairs[:, 1]], "owner": self.owners[pairs[:, 1]],
-                              "similarity": similarity})
-        frame = frame[frame["similarity"] >= threshold]
+        stored = np.int64(len(self.ids))
+        # unique (row, stored ad) pairs in (row, stored position) order
+        code = np.unique(np.concatenate(rows_parts).astype(np.int64) * stored + np.concatenate(hit_parts))
+        rows, hits = code // stored, code % stored
+        similarity = np.concatenate([
+            (block[rows[k:k + PAIR_BLOCK]] == self.sig[hits[k:k + PAIR_BLOCK]]).mean(axis=1)
+            for k in range(0, len(code), PAIR_BLOCK)
+        ])
+        keep = similarity >= threshold
+        rows, hits, similarity = rows[keep], hits[keep], similarity[keep]
         if exclude is not None:
-            frame = frame[frame["id"] != str(exclude)]
-        return frame.sort_values(["row", "similarity"], ascending=[True, False]).reset_index(drop=True)
+            other = self.ids[hits] != str(exclude)
+            rows, hits, similarity = rows[other], hits[other], similarity[other]
+        order = np.lexsort((-similarity, rows))  # by row, then decreasing similarity; ties keep stored order
+        return pd.DataFrame({"row": rows[order], "id": self.ids[hits[order]], "owner": self.owners[hits[order]],
+                             "similarity": similarity[order]})
 
 
 def _band_keys(sig: np.ndarray, band: int) -> np.ndarray:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -36,7 +35,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from app.config import get_settings
 from app.errors import InvalidInput
-from app.threads import threads_for_rows
 from app.verify.normalize import CompactText, compact
 from app.verify.patterns import (
     MAX_UNROLLED_SIZE,
@@ -389,19 +387,11 @@ class RuleMatch:
                 " (규칙 관리에서 해당 패턴을 고쳐 주세요)")
 
 
-_KIWI: Any = None
-_KIWI_LOCK = threading.Lock()
-
-
 def _kiwi() -> Any:
-    """The shared Kiwi analyser (loaded once, ~2 s; thread-safe for analysis)."""
-    global _KIWI  # a process-wide, lazily loaded analyser
-    with _KIWI_LOCK:
-        if _KIWI is None:
-            from kiwipiepy import Kiwi  # heavy, only when a trigger line appears
+    """The shared Kiwi analyser (:func:`app.verify.kiwi.kiwi_analyser`; loaded when a trigger line appears)."""
+    from app.verify.kiwi import kiwi_analyser
 
-            _KIWI = Kiwi(num_workers=threads_for_rows(1))  # one text at a time
-    return _KIWI
+    return kiwi_analyser()
 
 
 def morpheme_string(text: str) -> tuple[str, list[tuple[int, int, int]]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,7 +39,7 @@ from app.verify.classifier import (
 )
 from app.verify.conditions import check_conditions
 from app.verify.decision import Verdict, decide
-from app.verify.duplicates import DuplicateIndex, clusters_from_signatures, signatures
+from app.verify.duplicates import ClusterTable, DuplicateIndex, signatures
 from app.verify.rules import RuleEngine, RuleSet, load_default_rules
 
 MODEL_NAME = "ad_verifier"
@@ -54,6 +55,45 @@ TARGET_CLEAN_FPR = 0.01
 """The classifier alone sends at most this share of held-out clean ads to the queue."""
 AD_COLUMNS: tuple[str, ...] = ("id", "title", "body", "wage_type", "wage", "hours_per_week")
 OPTIONAL_AD_COLUMNS: tuple[str, ...] = ("year", "employer_name", "contact", "region")
+MAX_LISTED_DUPLICATES = 100
+"""Duplicates a verdict lists by id (its DUPLICATE finding counts all of them): one template posted
+90,000 times must not give each of its ads a list of the other 89,999."""
+
+
+@dataclass(frozen=True, eq=False)
+class BatchDuplicates:
+    """Near-duplicate clusters within one batch of ads (a whole input file), each stored once.
+
+    Attributes:
+        ids: Ids of the batch's ads, in order.
+        table: Their clusters (:class:`~app.verify.duplicates.ClusterTable`).
+    """
+
+    ids: Sequence[str]
+    table: ClusterTable
+    _id_counts: dict[int, Counter[str]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def find(cls, ids: Sequence[str], sig: np.ndarray | None) -> BatchDuplicates:
+        """The clusters of ads with these ids and signatures (``None``: no within-batch duplicates)."""
+        ids = [str(i) for i in ids]
+        if sig is None:
+            return cls(ids, ClusterTable.from_labels(np.full(len(ids), -1, dtype=np.int64)))
+        return cls(ids, ClusterTable.of(sig))
+
+    def listed_others(self, position: int, limit: int) -> list[str]:
+        """Ids of up to ``limit`` other ads of ``position``'s cluster, in batch order."""
+        return [self.ids[j] for j in self.table.others(position, limit)]
+
+    def has_other(self, position: int, identifier: str) -> bool:
+        """Whether another ad of ``position``'s cluster has the id ``identifier``."""
+        cluster = self.table.cluster_of(position)
+        if cluster is None:
+            return False
+        counts = self._id_counts.get(cluster)
+        if counts is None:  # once per cluster that a stored posting also matches
+            counts = self._id_counts[cluster] = Counter(self.ids[j] for j in self.table.positions(cluster))
+        return counts[identifier] - (self.ids[position] == identifier) > 0
 
 
 @dataclass
@@ -104,6 +144,8 @@ class AdVerifier:
         exclude_self: bool = False,
         probabilities: np.ndarray | None = None,
         signature_matrix: np.ndarray | None = None,
+        batch: BatchDuplicates | None = None,
+        batch_offset: int = 0,
     ) -> list[Verdict]:
         """One verdict per ad, in order.
 
@@ -113,6 +155,15 @@ class AdVerifier:
             duplicates: Look for duplicates within ``ads`` and in the stored postings.
             explain: Compute the classifier's top terms (slower; off for bulk scoring).
             exclude_self: The ads are stored postings (a posting is not its own duplicate).
+            probabilities: The classifier's probabilities of ``ads``, when already computed.
+            signature_matrix: MinHash signatures of ``ads`` (title, newline, body), when already computed.
+            batch: Within-batch duplicates of a larger input whose rows ``batch_offset`` …
+                ``batch_offset + len(ads) - 1`` are ``ads`` (a command verifying a file a chunk at a
+                time); ``None``: the duplicates within ``ads`` are found here.
+            batch_offset: Position of the first of ``ads`` in ``batch``.
+
+        A verdict lists at most :data:`MAX_LISTED_DUPLICATES` duplicates (other ads of its cluster
+        in file order, then stored postings by similarity); its DUPLICATE finding counts them all.
         """
         n = len(ads)
         if n == 0:
@@ -156,33 +207,39 @@ class AdVerifier:
             if explain:
                 terms = self.classifier.top_terms(ml_frame, k=5)
 
-        dup_ids: list[list[str]] = [[] for _ in range(n)]
+        listed: list[list[str]] = [[] for _ in range(n)]
+        counts = [0] * n
         clusters: list[int | None] = [None] * n
         if duplicates:
             ids = frame["id"].astype(str).tolist()
             sig = signature_matrix if signature_matrix is not None else signatures(
                 [t + "\n" + b for t, b in zip(titles, bodies, strict=True)])
-            # stored postings are all in the index already: their clusters come from it
-            within = clusters_from_signatures(sig) if not exclude_self else clusters_from_signatures(sig[:0])
-            for members in within.clusters():
-                for i in members:
-                    clusters[i] = int(within.labels[i])
-                    dup_ids[i] = [ids[j] for j in members if j != i]
+            if batch is None:
+                # stored postings are all in the index already: their clusters come from it
+                batch, batch_offset = BatchDuplicates.find(ids, None if exclude_self else sig), 0
+            for i in range(n):
+                cluster = batch.table.cluster_of(batch_offset + i)
+                if cluster is not None:
+                    clusters[i] = cluster
+                    counts[i] = batch.table.size(cluster) - 1
+                    listed[i] = batch.listed_others(batch_offset + i, MAX_LISTED_DUPLICATES)
             if self.index is not None and len(self.index):
-                for row in self.index.query(sig).itertuples(index=False):
-                    i = int(row.row)
-                    if exclude_self and not _posted_earlier(str(row.id), ids[i]):
-                        continue  # itself, or a later copy: the first posting of a cluster is no duplicate
-                    if str(row.id) not in dup_ids[i]:
-                        dup_ids[i].append(f"stored:{row.id}")
+                for piece in self.index.matches(sig):
+                    for i, stored in zip(piece["row"].tolist(), piece["id"].astype(str).tolist(), strict=True):
+                        if exclude_self and not _posted_earlier(stored, ids[i]):
+                            continue  # itself, or a later copy: the first posting of a cluster is no duplicate
+                        if not batch.has_other(batch_offset + i, stored):  # not already listed as a batch member
+                            counts[i] += 1
+                            if len(listed[i]) < MAX_LISTED_DUPLICATES:
+                                listed[i].append(f"stored:{stored}")
         verdicts = []
         for i in range(n):
             found = list(hits[i])
-            if dup_ids[i]:
+            if counts[i]:
                 from app.verify.rules import hit_for
 
                 rule = next(c for c in self.rules.conditions if c.id == "DUPLICATE")
-                found.append(hit_for(rule, "body", 0, 0, f"유사 공고 {len(dup_ids[i])}건: {', '.join(dup_ids[i][:5])}"))
+                found.append(hit_for(rule, "body", 0, 0, f"유사 공고 {counts[i]}건: {', '.join(listed[i][:5])}"))
             p = None if probabilities is None else float(probabilities[i])
             notes = [skipped_notes[i]] if skipped_notes[i] else []
             if p is not None and not applicable[i]:
@@ -191,7 +248,7 @@ class AdVerifier:
             if minimums[i].table_year != minimums[i].year:
                 notes.append(f"{minimums[i].year}년 최저임금이 표에 없어 {minimums[i].table_year}년 값({minimums[i].hourly:,}원)으로 확인했습니다")
             verdicts.append(decide(found, ml_probability=p, ml_threshold=self.ml_threshold, ml_terms=terms[i],
-                                   duplicates=dup_ids[i], cluster=clusters[i], notes=notes))
+                                   duplicates=listed[i], cluster=clusters[i], notes=notes))
         return verdicts
 
 

@@ -356,3 +356,52 @@ def test_python_m_app_employment_score_runs_the_same_command(tmp_path: Path, mod
     failed = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=120, check=False)
     assert failed.returncode == 2 and "2행: [age] 15~90 범위여야 합니다 (입력값: 14)" in failed.stderr
     assert "Traceback" not in failed.stderr and not (tmp_path / "bad_out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected", "value"),
+    [
+        (f"{REQUIRED_HEADER},skills", f"{REQUIRED_ROW},엑셀 900305-2345678", "[skills] 개인정보(주민등록번호)", "900305-2345678"),
+        (f"id,{REQUIRED_HEADER}", f"010-1234-5678,{REQUIRED_ROW}", "[id] 개인정보(전화번호)", "010-1234-5678"),
+        (f"{REQUIRED_HEADER},certificate_ids", f"{REQUIRED_ROW},haneul@example.com", "[certificate_ids] 개인정보(이메일)",
+         "haneul@example.com"),
+        (f"{REQUIRED_HEADER},skills", f"{REQUIRED_ROW},지게차; 성명: 홍길동", "[skills] 개인정보(이름)", "홍길동"),
+        # a checked column: its own message would quote the value, so only the kind is reported
+        (REQUIRED_HEADER, "9003052345678,고졸,3,304,2500000,11,0", "[age] 개인정보(주민등록번호)", "9003052345678"),
+    ],
+)
+def test_personal_data_in_cells_is_refused_by_kind_never_by_value(tmp_path: Path, models_dir: Path, capsys,
+                                                                   header: str, row: str, expected: str,
+                                                                   value: str) -> None:
+    src = _write(tmp_path / "seekers.csv", header, row)
+    out = tmp_path / "scored.csv"
+    assert _score(src, out, models_dir) == 2
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert lines[0] == f"2행: {expected}로 보이는 값은 받지 않습니다: 지우고 다시 시도하세요"
+    assert lines[-1] == f"오류 1건: 출력 파일을 만들지 않았습니다 ({src})"
+    assert value not in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_ordinary_free_text_is_not_mistaken_for_personal_data(tmp_path: Path, models_dir: Path) -> None:
+    src = _write(tmp_path / "seekers.csv", f"id,{REQUIRED_HEADER},skills,certificate_ids",
+                 f"S-0001,{REQUIRED_ROW},Python; SQL ;엑셀 2급,C0032;C0035",
+                 f"2024-0001,{REQUIRED_ROW},공예품;귀금속;보석;장식,")
+    out = tmp_path / "scored.csv"
+    assert _score(src, out, models_dir) == 0
+    assert list(_read(out)["id"]) == ["S-0001", "2024-0001"]
+
+
+def test_file_is_scored_a_chunk_at_a_time_with_the_same_output(tmp_path: Path, models_dir: Path, monkeypatch,
+                                                                capsys) -> None:
+    import app.cli.employment as command
+
+    src = _write(tmp_path / "seekers.csv", HEADER, *GOOD_ROWS, *(row.replace("S-", "T-") for row in GOOD_ROWS))
+    whole, chunked = tmp_path / "whole.csv", tmp_path / "chunked.csv"
+    assert _score(src, whole, models_dir) == 0
+    summary = capsys.readouterr().out.replace(str(whole), "OUT")
+    monkeypatch.setattr(command, "CHUNK_ROWS", 2)
+    assert _score(src, chunked, models_dir) == 0
+    assert capsys.readouterr().out.replace(str(chunked), "OUT") == summary
+    assert chunked.read_bytes() == whole.read_bytes()

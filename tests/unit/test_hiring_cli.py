@@ -145,3 +145,41 @@ def test_python_m_app_hiring_score_runs_the_same_command(tmp_path: Path, models_
     failed = subprocess.run(args, cwd=root, capture_output=True, text=True, timeout=120, check=False)
     assert failed.returncode == 2 and "2행: [weekly_hours]" in failed.stderr and "Traceback" not in failed.stderr
     assert not (tmp_path / "bad_out.csv").exists()
+
+
+def test_file_is_scored_a_chunk_at_a_time_with_the_same_output(tmp_path: Path, models_dir: Path, monkeypatch,
+                                                                capsys) -> None:
+    """Chunks of one row give the bytes of one chunk: the file is read again, not held."""
+    import app.cli.hiring as command
+
+    src = _write(tmp_path / "postings.csv", HEADER, *GOOD_ROWS, *(row.replace("A-", "B-") for row in GOOD_ROWS))
+    whole, chunked = tmp_path / "whole.csv", tmp_path / "chunked.csv"
+    assert _score(src, whole, models_dir) == 0
+    summary = capsys.readouterr().out.replace(str(whole), "OUT")
+    monkeypatch.setattr(command, "CHUNK_ROWS", 1)
+    assert _score(src, chunked, models_dir) == 0
+    assert capsys.readouterr().out.replace(str(chunked), "OUT") == summary
+    assert chunked.read_bytes() == whole.read_bytes()
+    checked = command.check_postings(src)
+    assert checked.errors == [] and len(checked.rows) == 6 and not hasattr(checked.rows, "conditions")
+
+
+def test_input_changed_between_check_and_scoring_writes_nothing(tmp_path: Path, models_dir: Path, monkeypatch,
+                                                                capsys) -> None:
+    import app.cli.hiring as command
+
+    src = _write(tmp_path / "postings.csv", HEADER, *GOOD_ROWS)
+    checked = command.check_postings
+
+    def check_then_edit(path: Path):  # another program rewrites the file after the check
+        result = checked(path)
+        _write(path, HEADER, GOOD_ROWS[0], "B-1,304,11,S2,monthly,2500000,70,정규직,경력무관,0,무관,,,,,,,")
+        return result
+
+    monkeypatch.setattr(command, "SCORE", command.SCORE.__class__(
+        read=check_then_edit, load=command.SCORE.load, score=command.SCORE.score, summary=command.SCORE.summary))
+    out = tmp_path / "scored.csv"
+    assert _score(src, out, models_dir) == 1
+    err = capsys.readouterr().err
+    assert "입력 파일이 검사 도중에 바뀌었습니다" in err and "Traceback" not in err
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["postings.csv"]

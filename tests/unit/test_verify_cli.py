@@ -520,3 +520,57 @@ def test_train_line_numbers_are_physical_lines(tmp_path: Path, capsys) -> None:
     assert src.read_text(encoding="utf-8-sig").splitlines()[4].startswith("사무 보조 직원 모집,")
     assert _train(src, tmp_path / "model.joblib") == 2
     assert "학습할 수 없습니다: 5행: [label]" in capsys.readouterr().err
+
+
+TEMPLATE_BODY = ("{site} 물류센터 입출고·포장 단순업무입니다. 주 5일 08:30~17:30 근무, 통근버스 운행, 중식 무료 제공, "
+                 "4대보험 가입. 초보 가능, 장기 근무 가능자 우대. 문자 또는 전화 접수 후 면접 일정을 안내합니다.")
+
+
+def _template_rows(n: int) -> list[str]:
+    sites = ("평택", "안성", "이천")
+    return [f'T-{i},[{sites[i % 3]}] 물류센터 입출고 사원 모집,"{TEMPLATE_BODY.format(site=sites[i % 3])}",hourly,12000,40'
+            for i in range(n)]
+
+
+def test_file_is_verified_a_chunk_at_a_time_with_duplicates_across_chunks(tmp_path: Path, models_dir: Path,
+                                                                          monkeypatch, capsys) -> None:
+    """One template posted many times: every copy is a duplicate of the others, also across
+    chunks, and chunks of two give the bytes of one chunk."""
+    import app.cli.verify as command
+
+    src = _write(tmp_path / "ads.csv", BASIC_HEADER, ROW_OK, *_template_rows(9))
+    whole, chunked = tmp_path / "whole.csv", tmp_path / "chunked.csv"
+    assert _verify(src, whole, models_dir, "--rules-only") == 0
+    summary = capsys.readouterr().out.replace(str(whole), "OUT")
+    monkeypatch.setattr(command, "VERIFY_CHUNK_ROWS", 2)
+    assert _verify(src, chunked, models_dir, "--rules-only") == 0
+    assert capsys.readouterr().out.replace(str(chunked), "OUT") == summary
+    assert chunked.read_bytes() == whole.read_bytes()
+    verdicts = _read(whole).set_index("id")
+    assert verdicts.loc["X-1", "decision"] == "pass"
+    for i in range(9):
+        assert _rule_ids(verdicts.loc[f"T-{i}", "reasons"]) == {"DUPLICATE"}
+    checked = command.check_ads(src)
+    assert checked.errors == [] and checked.rows.ids == ["X-1", *(f"T-{i}" for i in range(9))]
+    assert checked.rows.signatures.shape == (10, 64)  # what the check keeps: ids and signatures, no text
+
+
+def test_input_changed_between_check_and_verification_writes_nothing(tmp_path: Path, models_dir: Path, monkeypatch,
+                                                                     capsys) -> None:
+    import app.cli.verify as command
+
+    src = _write(tmp_path / "ads.csv", BASIC_HEADER, ROW_OK, *_template_rows(2))
+    checked = command.check_ads
+
+    def check_then_edit(path: Path):  # another program rewrites the file after the check
+        result = checked(path)
+        _write(path, BASIC_HEADER, ROW_OK, *_template_rows(3))
+        return result
+
+    monkeypatch.setattr(command, "VERIFY", command.VERIFY.__class__(
+        read=check_then_edit, load=command.VERIFY.load, score=command.VERIFY.score, summary=command.VERIFY.summary))
+    out = tmp_path / "verdicts.csv"
+    assert _verify(src, out, models_dir, "--rules-only") == 1
+    err = capsys.readouterr().err
+    assert "입력 파일이 검사 도중에 바뀌었습니다" in err and "Traceback" not in err
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["ads.csv"]
