@@ -97,7 +97,9 @@ def render_duplicates(verdict: Verdict, titles: pd.DataFrame | None = None) -> N
     if not verdict.duplicates:
         return
     ids = [d.removeprefix("stored:") for d in verdict.duplicates]
-    st.markdown(f"**중복 의심 공고 {len(ids)}건**")
+    total = max(verdict.n_duplicates, len(ids))
+    listed = f" (앞 {len(ids):,}건 표시)" if total > len(ids) else ""
+    st.markdown(f"**중복 의심 공고 {total:,}건**{listed}")
     if titles is not None:
         known = titles[titles["posting_id"].astype(str).isin(ids)]
         if not known.empty:

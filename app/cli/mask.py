@@ -29,7 +29,6 @@ is not reused here).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import math
 import os
@@ -39,7 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Final
 
-from app.cli.runner import check_output_path, run_command_line
+from app.cli.runner import RunRecord, check_output_path, run_command_line, run_recorded
 from app.text.pii import PII_KINDS, mask_with_counts
 
 KIND_LABELS: Final[dict[str, str]] = {
@@ -208,59 +207,13 @@ def summary_lines(written: int, counts: dict[str, int], output: Path) -> list[st
     return lines
 
 
-class _RunRecord:
-    """The run record of one ``mask`` run (:func:`app.services.audit.record_command_run`), written
-    once when the run ends, whatever the exit code; counts only, never content."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        from app.config import get_settings
-        from app.db.engine import make_engine
-
-        self.args = args
-        self.started = dt.datetime.now(dt.UTC)
-        self.engine = make_engine(get_settings().db_url)
-        self.rows_out = self.errors = 0
-        self.written = False
-
-    def finish(self, exit_code: int) -> int:
-        """Write the record; returns ``exit_code``, or 1 after a Korean message when it cannot be written."""
-        from app.services import audit
-
-        self.written = True
-        run = audit.CommandRun(
-            command="mask", started=self.started, finished=dt.datetime.now(dt.UTC),
-            input_sha256=audit.file_sha256(self.args.input), rows_in=self.rows_out, rows_out=self.rows_out,
-            errors=self.errors, exit_code=exit_code, output_path=str(self.args.output),
-        )
-        try:
-            audit.record_command_run(self.engine, run)
-        except audit.AuditUnavailable as err:
-            print(f"실행 기록(감사 로그)을 남기지 못해 실패로 처리합니다: {err.user_message}", file=sys.stderr)
-            return 1
-        return exit_code
-
-
 def cmd_mask(args: argparse.Namespace) -> int:
-    """Run ``mask --input … --output …`` and record the run; returns the exit code."""
-    from app.services import audit  # here: importing this module touches neither settings nor a database
-
-    record = _RunRecord(args)
-    try:
-        try:
-            audit.prepare_command_audit(record.engine)
-        except audit.AuditUnavailable as err:
-            print(err.user_message, file=sys.stderr)
-            return 1
-        return _mask_recorded(args, record)
-    except BaseException:
-        if not record.written:
-            record.finish(1)  # an unexpected failure is a failed run, recorded as one
-        raise
-    finally:
-        record.engine.dispose()
+    """Run ``mask --input … --output …`` and record the run (:func:`app.cli.runner.run_recorded`);
+    returns the exit code."""
+    return run_recorded(args, "mask", lambda record: _mask_recorded(args, record))
 
 
-def _mask_recorded(args: argparse.Namespace, record: _RunRecord) -> int:
+def _mask_recorded(args: argparse.Namespace, record: RunRecord) -> int:
     output: Path = args.output
     problem = check_output_path(output)
     if problem:
@@ -274,7 +227,7 @@ def _mask_recorded(args: argparse.Namespace, record: _RunRecord) -> int:
     record.errors = error_count
     if error_count:
         return record.finish(_report(errors, error_count, args.input))
-    record.rows_out = written
+    record.rows_in = record.rows_out = written
     if record.finish(0) != 0:
         output.unlink(missing_ok=True)  # fail closed: no output without its run record
         return 1

@@ -291,16 +291,21 @@ def _row_count(rows: object) -> int:
         return 0
 
 
-class _RunRecord:
-    """The run record of one file command (:func:`app.services.audit.record_command_run`): counts
-    filled in as the run goes, written once when it ends, whatever the exit code."""
+class RunRecord:
+    """The run record of one command (:func:`app.services.audit.record_command_run`): counts
+    filled in as the run goes, written once when it ends, whatever the exit code.
 
-    def __init__(self, args: argparse.Namespace, command: FileCommand[Any, Any]) -> None:
+    Args:
+        args: The parsed arguments (``input``, ``output`` and optionally ``db_url``).
+        name: The command as the record names it (``"hiring score"``, ``"mask"`` …).
+    """
+
+    def __init__(self, args: argparse.Namespace, name: str) -> None:
         from app.config import get_settings
         from app.db.engine import make_engine
 
         self.args = args
-        self.name = _COMMAND_NAMES.get(command.read.__module__, command.read.__module__.rsplit(".", 1)[-1])
+        self.name = name
         self.started = dt.datetime.now(dt.UTC)
         self.engine = make_engine(getattr(args, "db_url", None) or get_settings().db_url)
         self.rows_in = self.rows_out = self.errors = 0
@@ -325,6 +330,30 @@ class _RunRecord:
         return exit_code
 
 
+def run_recorded(args: argparse.Namespace, name: str, body: Callable[[RunRecord], int]) -> int:
+    """Run ``body`` with the command's :class:`RunRecord`, failing closed.
+
+    With no database to hold the record the command does nothing (exit 1); an unexpected failure
+    is recorded as a failed run before it propagates. ``body`` calls :meth:`RunRecord.finish`.
+    """
+    from app.services import audit  # here: importing the runner touches neither settings nor a database
+
+    record = RunRecord(args, name)
+    try:
+        try:
+            audit.prepare_command_audit(record.engine)
+        except audit.AuditUnavailable as err:
+            print(err.user_message, file=sys.stderr)
+            return 1
+        return body(record)
+    except BaseException:
+        if not record.written:
+            record.finish(1)  # an unexpected failure is a failed run, recorded as one
+        raise
+    finally:
+        record.engine.dispose()
+
+
 def run_file_command(args: argparse.Namespace, command: FileCommand[Any, Any]) -> int:
     """Run one file command on ``args.input`` → ``args.output`` (see the module docstring).
 
@@ -337,26 +366,12 @@ def run_file_command(args: argparse.Namespace, command: FileCommand[Any, Any]) -
         0 on success, 2 on a bad input or output path (nothing written), 1 when the scorer is
         missing, the output cannot be written or the run record cannot be written.
     """
-    from app.services import audit  # here: importing the runner touches neither settings nor a database
-
-    record = _RunRecord(args, command)
-    try:
-        try:
-            audit.prepare_command_audit(record.engine)
-        except audit.AuditUnavailable as err:
-            print(err.user_message, file=sys.stderr)
-            return 1
-        code = _run_recorded(args, command, record)
-    except BaseException:
-        if not record.written:
-            record.finish(1)  # an unexpected failure is a failed run, recorded as one
-        raise
-    finally:
-        record.engine.dispose()
-    return code
+    module = command.read.__module__
+    name = _COMMAND_NAMES.get(module, module.rsplit(".", 1)[-1])
+    return run_recorded(args, name, lambda record: _run_recorded(args, command, record))
 
 
-def _run_recorded(args: argparse.Namespace, command: FileCommand[Any, Any], record: _RunRecord) -> int:
+def _run_recorded(args: argparse.Namespace, command: FileCommand[Any, Any], record: RunRecord) -> int:
     from app.services import audit
 
     output: Path = args.output

@@ -34,8 +34,10 @@ class Verdict:
         hits: Rule and check hits (with law, article, span and fix).
         ml_probability: The classifier's probability (``None`` without a classifier).
         ml_terms: The classifier's top terms for this ad (feature, contribution).
-        duplicates: Ids of the other ads in its duplicate cluster.
+        duplicates: Ids of the other ads in its duplicate cluster (at most the verifier's listing cap).
         cluster: Duplicate cluster number (``None`` when it has no duplicate).
+        n_duplicates: How many other ads are duplicates, listed or not (a template posted 10,000
+            times lists 100 and counts them all).
     """
 
     decision: str
@@ -46,6 +48,7 @@ class Verdict:
     duplicates: tuple[str, ...] = ()
     cluster: int | None = None
     notes: tuple[str, ...] = field(default=())
+    n_duplicates: int = 0
 
     @property
     def label(self) -> str:
@@ -69,6 +72,7 @@ def decide(
     duplicates: Sequence[str] = (),
     cluster: int | None = None,
     notes: Sequence[str] = (),
+    n_duplicates: int | None = None,
 ) -> Verdict:
     """Combine an ad's evidence into a :class:`Verdict` (see the module docstring)."""
     keep = 1.0
@@ -87,4 +91,4 @@ def decide(
         decision = "pass"
     return Verdict(decision=decision, score=round(float(score), 4), hits=tuple(hits), ml_probability=ml_probability,
                    ml_terms=tuple(ml_terms), duplicates=tuple(str(d) for d in duplicates), cluster=cluster,
-                   notes=tuple(notes))
+                   notes=tuple(notes), n_duplicates=len(duplicates) if n_duplicates is None else int(n_duplicates))

@@ -248,7 +248,7 @@ class AdVerifier:
             if minimums[i].table_year != minimums[i].year:
                 notes.append(f"{minimums[i].year}년 최저임금이 표에 없어 {minimums[i].table_year}년 값({minimums[i].hourly:,}원)으로 확인했습니다")
             verdicts.append(decide(found, ml_probability=p, ml_threshold=self.ml_threshold, ml_terms=terms[i],
-                                   duplicates=listed[i], cluster=clusters[i], notes=notes))
+                                   duplicates=listed[i], cluster=clusters[i], notes=notes, n_duplicates=counts[i]))
         return verdicts
 
 

@@ -112,6 +112,7 @@ def test_a_template_posted_many_times_lists_few_and_counts_all(monkeypatch: pyte
     assert verdicts[3].duplicates == ("T0", "T1", "T2", "T4", "T5")  # the others, not itself
     (finding,) = [h for h in verdicts[3].hits if h.rule_id == "DUPLICATE"]
     assert finding.evidence == "유사 공고 59건: T0, T1, T2, T4, T5"  # every other member is counted
+    assert {v.n_duplicates for v in verdicts} == {59}  # the review page shows the count, not the listed five
 
 
 def test_chunks_of_a_batch_get_the_verdicts_of_the_whole_batch() -> None:
