@@ -657,7 +657,17 @@ _NOT_NAMES: Final = frozenset((
     "한글", "한자", "영문", "국적", "관계", "소속", "부서", "연령", "날짜", "일자",
     "성명", "이름", "성함", "작성자", "지원자", "신청인", "담당자", "보호자", "대표자", "예금주", "내담자",
     "참여자", "구직자", "훈련생", "요청", "상담", "연락", "변경", "동의", "확인", "희망", "면담", "본인명의",
+    # words real postings put after 담당자/지원자 ("재무회계 담당자(시니어)", "경력 지원자 우대")
+    "시니어", "주니어", "신입", "신입가능", "경력무관", "인턴", "수습", "우대", "모집", "환영", "가능", "필수",
+    "우선", "채용", "정규직", "계약직", "파견직", "위촉직", "프리랜서", "리드", "매니저", "책임", "선임",
 )) | frozenset(_SIDO_NAMES)  # "성명 | 서울 …" is a misfilled form, and 서울 is kept by the address mask
+# Job levels in brackets ("담당자(과장급)", "담당자(리드급)") are no names either.
+_NOT_NAME_ENDINGS: Final = ("급", "직", "년차")
+# Labels that name a person when a bracket follows them ("성명(이아숙)", "구직자(유재석)"); after
+# 담당자/대표자 ("영업 담당자 (시니어)") real postings put the level, region or field in brackets.
+_PAREN_NAME_LABELS: Final = frozenset((
+    "성명", "이름", "성함", "작성자", "예금주", "보호자", "구직자", "내담자", "참여자", "훈련생", "신청인", "지원자",
+))
 
 
 def _label_names(text: str) -> set[str]:
@@ -671,7 +681,11 @@ def _label_names(text: str) -> set[str]:
             label not in _WEAK_LABELS or (label in _SURNAME_LABELS and not _has_surname(name))
         ):
             continue
-        if name not in _NOT_NAMES:
+        if m.group("paren") is not None and (
+            label not in _PAREN_NAME_LABELS or (label in _SURNAME_LABELS and not _has_surname(name))
+        ):
+            continue  # "영업 담당자 (국내)", "검수 담당자 (간호사)": a role's note, not a person
+        if name not in _NOT_NAMES and not name.endswith(_NOT_NAME_ENDINGS):
             found.add(name)
     return found
 

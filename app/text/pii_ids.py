@@ -254,10 +254,10 @@ _SNS_LABELS: Final = frozenset((
     "인스타그램", "인스타", "트위터", "페이스북", "페북", "틱톡", "유튜브", "스레드", "깃허브", "깃헙", "벨로그", "브런치",
     "링크드인", "비핸스", "핀터레스트", "네이버블로그", "네이버 블로그", "블로그", "instagram", "insta", "twitter",
     "facebook", "tiktok", "youtube", "threads", "github", "gitlab", "velog", "brunch", "linkedin", "behance",
-    "pinterest", "blog", "sns",
+    "pinterest",
 ))
 # SNS names that are short or common words: a handle after them needs "ID", ":" or "@" too.
-_SNS_WEAK: Final = frozenset(("ig", "x", "엑스", "fb"))
+_SNS_WEAK: Final = frozenset(("ig", "x", "엑스", "fb", "sns", "blog"))
 _HANDLE_LABEL_RE: Final = re.compile(
     literal_alternation(*_MESSENGER_STRONG, *_MESSENGER_WEAK, *_SNS_LABELS, *_SNS_WEAK)
 )
@@ -287,14 +287,20 @@ def find_handles(text: str) -> list[Hit]:
         m = _HANDLE_TAIL_RE.match(text, label.end())
         if m is None:
             continue
-        if (word in _MESSENGER_WEAK or word in _SNS_WEAK) and not (m.group("idword") or m.group("colon") or m.group("sep") or m.group("at")):
-            continue  # "생산 라인 SMT": an ambiguous name needs "ID", ":" or "@" before the handle
+        # "생산 라인 SMT", "line-up", "X-ray", "SNS Marketing": an ambiguous name needs "ID", ":", "|",
+        # "=" or "@" before the handle (a hyphen makes a compound word in real postings, not a handle)
+        marked = m.group("idword") or m.group("colon") or m.group("at") or m.group("sep") in (":", "|", "=")
+        if (word in _MESSENGER_WEAK or word in _SNS_WEAK) and not marked:
+            continue
         s, e = m.start("id"), m.end("id")
         while e > s and text[e - 1] in ".-_":  # sentence punctuation after the handle
             e -= 1
         handle = text[s:e]
         if e - s < 2 or handle.lower() in _NOT_HANDLES or not any(ch.isalpha() for ch in handle):
             continue  # digits only: a phone number, left to the phone finder
+        pointed = m.group("colon") or m.group("at") or m.group("sep") in (":", "|", "=")
+        if not pointed and (handle.isupper() or (handle[:1].isupper() and handle[1:].islower())):
+            continue  # "유튜브 채널 PD", "YouTube Premium": an English word, not a handle (those need ":" or "@")
         if text[e:e + 1] in ("@", "/", ":", "*") or _HOST_TOKEN_RE.match(handle):
             continue  # an e-mail or a URL (left to their finders), or masked already
         if company_before(text, label.start(), 30):
