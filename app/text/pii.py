@@ -799,9 +799,18 @@ def _name_hit(text: str, start: int, end: int) -> Hit:
     return masked_hit("name", start, end, [(i, i + 1, "○") for i in idx if i not in keep])
 
 
+# "Project Name: Clinical Healthcare System", "Company Name: …": a thing's name, not a person's
+# (seen over and over in real English résumés). Only a person's label may stand before "Name".
+_LATIN_PERSON_NAME_WORDS: Final = frozenset(("full", "first", "last", "given", "family", "candidate", "applicant", "my"))
+_LATIN_WORD_BEFORE_RE: Final = re.compile(r"([A-Za-z]+)[ \t]*\Z")
+
+
 def _latin_name_hits(text: str) -> list[Hit]:
     hits = []
     for m in _LATIN_NAME_RE.finditer(text):
+        before = _LATIN_WORD_BEFORE_RE.search(text, max(0, m.start() - 20), m.start())
+        if before is not None and before.group(1).lower() not in _LATIN_PERSON_NAME_WORDS:
+            continue
         hide = []
         for word in re.finditer(r"[A-Za-z]+", m.group("name")):
             a = m.start("name") + word.start()

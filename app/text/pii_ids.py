@@ -299,6 +299,8 @@ def find_handles(text: str) -> list[Hit]:
         if e - s < 2 or handle.lower() in _NOT_HANDLES or not any(ch.isalpha() for ch in handle):
             continue  # digits only: a phone number, left to the phone finder
         pointed = m.group("colon") or m.group("at") or m.group("sep") in (":", "|", "=")
+        if word.isascii() and not (pointed or m.group("idword")):
+            continue  # "Twitter data were …", "Github (GitBash)": English prose names services all the time
         if not pointed and (handle.isupper() or (handle[:1].isupper() and handle[1:].islower())):
             continue  # "유튜브 채널 PD", "YouTube Premium": an English word, not a handle (those need ":" or "@")
         if text[e:e + 1] in ("@", "/", ":", "*") or _HOST_TOKEN_RE.match(handle):

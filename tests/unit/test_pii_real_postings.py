@@ -1,6 +1,7 @@
-"""Look-alikes found by running the masker over 4,061 real Korean job postings (Wanted, 2023;
-../shared/data/korean_job_postings): company text that must stay as written. The snippets are
-paraphrased, not copied. Real identifiers next to the same words are still masked."""
+"""Look-alikes found by running the masker over real text: 4,061 Korean job postings (Wanted, 2023;
+../shared/data/korean_job_postings) and 962 English résumés (../shared/data/resume_kaggle). Company
+text and the names of things must stay as written. The snippets are paraphrased, not copied. Real
+identifiers next to the same words are still masked."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ KEEP = [
     "자율주행차량 X-by-Wire 제어",
     "SNS Marketing (English)",
     "관련 경력을 가진 지원자 우대",
+    "Project Name: Clinical Healthcare System",
+    "Company Name: Blue Ocean Logistics",
+    "Sentiments from Twitter data were analysed",
+    "Tools: Git, Github (GitBash), Jupyter",
 ]
 
 
@@ -38,6 +43,10 @@ def test_company_text_from_real_postings_stays(text: str) -> None:
         ("유튜브 @minsucooks 운영", "minsucooks"),
         ("성명(김민수) / 연락처 010-1234-5678", "민수"),
         ("블로그: blog.naver.com/minsu88", "minsu88"),
+        ("Name: Kim Minji", "Minji"),
+        ("Full Name: Kim Minji", "Minji"),
+        ("github: minsu88", "minsu88"),
+        ("깃허브 minsu88", "minsu88"),
     ],
 )
 def test_real_identifiers_next_to_those_words_are_still_masked(text: str, hidden: str) -> None:
