@@ -209,8 +209,9 @@ def summary_lines(written: int, counts: dict[str, int], output: Path) -> list[st
 
 def cmd_mask(args: argparse.Namespace) -> int:
     """Run ``mask --input … --output …`` and record the run (:func:`app.cli.runner.run_recorded`);
-    returns the exit code."""
-    return run_recorded(args, "mask", lambda record: _mask_recorded(args, record))
+    returns the exit code. Masking is no AI output and needs no model, so it also runs on a machine
+    without the database, unrecorded, with a note on stderr."""
+    return run_recorded(args, "mask", lambda record: _mask_recorded(args, record), database_required=False)
 
 
 def _mask_recorded(args: argparse.Namespace, record: RunRecord) -> int:

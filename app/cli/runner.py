@@ -312,11 +312,16 @@ class RunRecord:
         self.models: dict[str, str] = {}
         self.written = False
 
+    recording = True
+    """False for a command that runs without a database to record in (see :func:`run_recorded`)."""
+
     def finish(self, exit_code: int) -> int:
         """Write the record; returns ``exit_code``, or 1 after a Korean message when it cannot be written."""
         from app.services import audit
 
         self.written = True
+        if not self.recording:
+            return exit_code
         run = audit.CommandRun(
             command=self.name, started=self.started, finished=dt.datetime.now(dt.UTC),
             input_sha256=audit.file_sha256(self.args.input), rows_in=self.rows_in, rows_out=self.rows_out,
@@ -330,11 +335,15 @@ class RunRecord:
         return exit_code
 
 
-def run_recorded(args: argparse.Namespace, name: str, body: Callable[[RunRecord], int]) -> int:
+def run_recorded(
+    args: argparse.Namespace, name: str, body: Callable[[RunRecord], int], *, database_required: bool = True
+) -> int:
     """Run ``body`` with the command's :class:`RunRecord`, failing closed.
 
-    With no database to hold the record the command does nothing (exit 1); an unexpected failure
-    is recorded as a failed run before it propagates. ``body`` calls :meth:`RunRecord.finish`.
+    With no database to hold the record the command does nothing (exit 1) — unless
+    ``database_required`` is False (a command that shows no AI output, such as ``mask``): it then
+    runs unrecorded with a Korean note on stderr. An unexpected failure is recorded as a failed run
+    before it propagates. ``body`` calls :meth:`RunRecord.finish`.
     """
     from app.services import audit  # here: importing the runner touches neither settings nor a database
 
@@ -343,8 +352,12 @@ def run_recorded(args: argparse.Namespace, name: str, body: Callable[[RunRecord]
         try:
             audit.prepare_command_audit(record.engine)
         except audit.AuditUnavailable as err:
-            print(err.user_message, file=sys.stderr)
-            return 1
+            if database_required:
+                print(err.user_message, file=sys.stderr)
+                return 1
+            record.recording = False
+            print("참고: 실행 기록을 남길 데이터베이스가 없어 기록 없이 실행합니다 "
+                  "(python -m app build로 만들면 다음부터 기록됩니다)", file=sys.stderr)
         return body(record)
     except BaseException:
         if not record.written:
