@@ -45,18 +45,17 @@ runs = audit.load_audit_log(engine, EXPORT_LIMIT, command_runs=True, **filters)
 if not audit_ui.log_audit_view(engine, user, flt, rows=len(rows), runs=len(runs)):
     st.stop()  # who looked at the log is part of the log: no record, no tables
 
-outputs_tab, runs_tab = st.tabs(["AI 출력 기록", "명령 실행 기록"], key="audit_log.tabs")
-with outputs_tab:
-    table = audit.audit_table(rows)
-    if len(rows) >= EXPORT_LIMIT:
-        st.caption(f"최근 {EXPORT_LIMIT:,}건만 담았습니다. 기간이나 조건을 좁히세요.")
-    display.render_table(table, key="audit_log.outputs.table")
-    audit_ui.render_audit_download(csv_bytes(table), table="outputs", file_name=f"AI출력_감사로그_{period}.csv",
-                                   rows=len(table), flt=flt, key="audit_log.outputs.csv")
-with runs_tab:
-    run_table = audit.command_runs_table(runs)
-    if len(runs) >= EXPORT_LIMIT:
-        st.caption(f"최근 {EXPORT_LIMIT:,}건만 담았습니다. 기간이나 조건을 좁히세요.")
-    display.render_table(run_table, key="audit_log.runs.table")
-    audit_ui.render_audit_download(csv_bytes(run_table), table="command_runs", file_name=f"명령실행_감사로그_{period}.csv",
-                                   rows=len(run_table), flt=flt, key="audit_log.runs.csv")
+# (records, its display table, the table's name in the export record, the file's prefix, the key's stem)
+TABS = (
+    (rows, audit.audit_table(rows), "outputs", "AI출력_감사로그", "outputs"),
+    (runs, audit.command_runs_table(runs), "command_runs", "명령실행_감사로그", "runs"),
+)
+for tab, (records, table, table_name, prefix, stem) in zip(
+    st.tabs(["AI 출력 기록", "명령 실행 기록"], key="audit_log.tabs"), TABS, strict=True
+):
+    with tab:
+        if len(records) >= EXPORT_LIMIT:
+            st.caption(f"최근 {EXPORT_LIMIT:,}건만 담았습니다. 기간이나 조건을 좁히세요.")
+        display.render_table(table, key=f"audit_log.{stem}.table")
+        audit_ui.render_audit_download(csv_bytes(table), table=table_name, file_name=f"{prefix}_{period}.csv",
+                                       rows=len(table), flt=flt, key=f"audit_log.{stem}.csv")
