@@ -44,7 +44,7 @@ from app.db.importers.csv_reader import NOT_UTF8, batched
 from app.labour import minimum_wage_table
 from app.ml.manifest import ArtifactMissing
 from app.reference.codes import WAGE_TYPES
-from app.verify.duplicates import signatures
+from app.verify.duplicates import position_signatures
 from app.verify.rules import InvalidRules, load_default_rules, parse_rule_set
 from app.verify.verifier import AdVerifier, BatchDuplicates, load_ad_verifier, verdict_frame
 
@@ -130,7 +130,7 @@ class AdsInput:
     Attributes:
         scan: The file, to read it again.
         ids: The ads' ids in file order.
-        signatures: Their signatures (:func:`app.verify.duplicates.signatures`).
+        signatures: Their signatures (:func:`app.verify.duplicates.position_signatures`).
         identity: Whether the file has an ``employer_name`` or ``contact`` column.
     """
 
@@ -152,14 +152,14 @@ def check_ads(path: Path) -> ReadResult[AdsInput]:
     seen: dict[str, int] = {}
     stamp = input_stamp(path)
 
-    def texts() -> Iterator[str]:
+    def texts() -> Iterator[tuple[str, str]]:
         for line, cells in input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes):
             ad, problems = _parse_ad(line, cells, seen)
             errors.extend(problems)
             ids.append(str(ad["id"]))
-            yield f"{ad['title']}\n{ad['body']}"  # what the verifier signs: title, newline, body
+            yield str(ad["title"]), str(ad["body"])  # what identifies the position is signed
 
-    sig = signatures(texts())
+    sig = position_signatures(texts())
     identity = bool({"employer_name", "contact"} & header_names(path))
     return ReadResult(AdsInput(InputScan(path, stamp, len(ids)), ids, sig, identity), errors, notes)
 

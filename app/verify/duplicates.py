@@ -18,6 +18,7 @@ standard one (Broder 1997; Leskovec, Rajaraman & Ullman, *Mining of Massive Data
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -447,3 +448,29 @@ def _band_keys(sig: np.ndarray, band: int) -> np.ndarray:
         for r in range(1, ROWS):
             key = key * np.uint64(4_294_967_291) + block[:, r]
     return key
+
+
+def position_signatures(ads: Iterable[tuple[str, str]], *, seed: int = 1) -> np.ndarray:
+    """MinHash signatures of what identifies each ad's *position* — the duplicate signal — from
+    ``(title, body)`` pairs read one at a time (a file's ads are never all in memory).
+
+    The text is :func:`app.verify.sections.position_text` — title, duties, requirements,
+    conditions, contact; not the company's shared introduction, benefits or hiring process — and
+    every value is XOR-ed with a hash of the title's :func:`~app.verify.sections.title_key`, so two
+    ads agree only where their titles name the same position: a repost of a position matches it, a
+    sibling position of the same company does not (another title key → the signatures agree in
+    almost no bin, whatever the body).
+    """
+    from app.verify.sections import position_text, title_key
+
+    keys: list[int] = []
+
+    def texts() -> Iterator[str]:
+        for title, body in ads:
+            keys.append(int.from_bytes(hashlib.blake2b(title_key(title).encode("utf-8"), digest_size=4).digest(), "little"))
+            yield position_text(title, body)
+
+    sig = signatures(texts(), seed=seed)
+    if len(sig):
+        sig ^= np.asarray(keys, dtype=np.uint32)[:, None]
+    return sig

@@ -7,8 +7,10 @@ records the rule, the article it enforces, the highlighted span in the text as w
 compliant rewording to propose.
 
 Matching (see the YAML's header): regular expressions over the compact text of each line
-(:mod:`app.verify.normalize`), optional Kiwi morpheme patterns on trigger lines only, and
-exceptions that make a hit lawful when they occur on the same line.
+(:mod:`app.verify.normalize`), optional Kiwi morpheme patterns on trigger lines only,
+exceptions that make a hit lawful when they occur on the same line, and *who the sentence is
+about*: a hit in a sentence that describes customers, readers, members, a market or the current
+staff (``about_others``) and asks nothing of applicants (``about_applicants``) is no requirement.
 
 Catastrophic backtracking (:mod:`app.verify.patterns`): a rule set a person writes is parsed with
 ``refuse_backtracking=True``, which refuses patterns such as ``(a|aa)+$`` before they are saved or
@@ -58,6 +60,7 @@ the field existed."""
 FAMILIES: dict[str, str] = {
     "discrimination": "차별",
     "privacy": "개인정보",
+    "procedure": "채용절차",
     "fraud": "허위·사기",
     "labour_standards": "근로조건",
     "platform": "운영 기준",
@@ -93,7 +96,7 @@ class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[A-Z][A-Z0-9_]{2,31}$")
-    family: Literal["discrimination", "privacy", "fraud", "labour_standards", "platform"]
+    family: Literal["discrimination", "privacy", "procedure", "fraud", "labour_standards", "platform"]
     name: str = Field(min_length=2, max_length=40)
     law: str = Field(min_length=2, max_length=80)
     article: str = Field(min_length=2, max_length=80)
@@ -101,10 +104,12 @@ class Rule(BaseModel):
     patterns: tuple[str, ...] = Field(min_length=1, max_length=40)
     morphemes: tuple[MorphemePattern, ...] = ()
     exceptions: tuple[str, ...] = ()
+    about_others: tuple[str, ...] = Field(default=(), max_length=40)
+    about_applicants: tuple[str, ...] = Field(default=(), max_length=40)
     explanation: str = Field(min_length=10, max_length=400)
     fix: str = Field(min_length=5, max_length=300)
 
-    @field_validator("patterns", "exceptions")
+    @field_validator("patterns", "exceptions", "about_others", "about_applicants")
     @classmethod
     def _compiles(cls, values: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         for value in values:
@@ -154,7 +159,7 @@ class ConditionRule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Literal["BELOW_MIN_WAGE", "EXCESS_HOURS", "MISSING_IDENTITY", "DUPLICATE"]
-    family: Literal["discrimination", "privacy", "fraud", "labour_standards", "platform"]
+    family: Literal["discrimination", "privacy", "procedure", "fraud", "labour_standards", "platform"]
     name: str = Field(min_length=2, max_length=40)
     law: str = Field(min_length=2, max_length=80)
     article: str = Field(min_length=2, max_length=80)
@@ -193,10 +198,9 @@ class RuleSet(BaseModel):
         """The rule set as YAML (the format of ``data/reference/ad_rules.yaml``)."""
         data = self.model_dump(mode="json", exclude_defaults=False)
         for rule in data["rules"]:
-            if not rule["morphemes"]:
-                rule.pop("morphemes")
-            if not rule["exceptions"]:
-                rule.pop("exceptions")
+            for optional in ("morphemes", "exceptions", "about_others", "about_applicants"):
+                if not rule[optional]:
+                    rule.pop(optional)
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200)
 
 
@@ -363,6 +367,26 @@ class _Compiled:
     pattern: regex.Pattern[str]
     exceptions: regex.Pattern[str] | None
     morphemes: tuple[tuple[regex.Pattern[str], regex.Pattern[str]], ...]
+    about_others: regex.Pattern[str] | None = None
+    about_applicants: regex.Pattern[str] | None = None
+
+
+_SENTENCE_END = re.compile(r"[.!?。](?=\s|$)|\n")
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` that holds ``[start, end)``: from the last sentence end (``.``,
+    ``!``, ``?``, ``。`` before a space, or a newline) before ``start`` to the first after ``end``."""
+    begin = 0
+    for found in _SENTENCE_END.finditer(text, 0, start):
+        begin = found.end()
+    after = _SENTENCE_END.search(text, max(end - 1, begin))
+    stop = len(text) if after is None else after.end() if after.group() != "\n" else after.start()
+    return text[begin:stop].strip()
+
+
+def _alternation(patterns: Sequence[str]) -> regex.Pattern[str] | None:
+    return compile_bounded("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 @dataclass(frozen=True)
@@ -421,8 +445,10 @@ class RuleEngine:
             _Compiled(
                 rule=rule,
                 pattern=compile_bounded("|".join(f"(?:{p})" for p in rule.patterns)),
-                exceptions=compile_bounded("|".join(f"(?:{p})" for p in rule.exceptions)) if rule.exceptions else None,
+                exceptions=_alternation(rule.exceptions),
                 morphemes=tuple((compile_bounded(m.trigger), compile_bounded(m.pattern)) for m in rule.morphemes),
+                about_others=_alternation(rule.about_others),
+                about_applicants=_alternation(rule.about_applicants),
             )
             for rule in rules.rules
         ]
@@ -480,14 +506,28 @@ class RuleEngine:
         begin, end = packed.line_of(start)
         return search_within(entry.exceptions, packed.text, deadline, begin, end) is not None
 
+    @staticmethod
+    def _about_others(entry: _Compiled, source: str, start: int, end: int, deadline: float) -> bool:
+        """Whether the sentence of the original ``[start, end)`` describes people other than the
+        applicants (customers, readers, members, the current staff, a market) and states nothing
+        asked of applicants — "35-54세의 여성이 주를 이루고 있으며" about an app's members."""
+        if entry.about_others is None:
+            return False
+        sentence = compact(sentence_around(source, start, end)).text
+        if search_within(entry.about_others, sentence, deadline) is None:
+            return False
+        return entry.about_applicants is None or search_within(entry.about_applicants, sentence, deadline) is None
+
     def _regex_hits(self, entry: _Compiled, field_name: str, packed: CompactText, deadline: float) -> list[RuleHit]:
         hits, lines_done = [], set()
         for found in finditer_within(entry.pattern, packed.text, deadline):
             line = packed.line_of(found.start())
             if line in lines_done or self._lawful(entry, packed, found.start(), deadline):
                 continue
-            lines_done.add(line)
             start, end = packed.span(found.start(), found.end())
+            if self._about_others(entry, packed.source, start, end, deadline):
+                continue
+            lines_done.add(line)
             hits.append(hit_for(entry.rule, field_name, start, end, packed.source[start:end]))
         return hits
 
@@ -516,6 +556,8 @@ class RuleEngine:
                     continue  # the regex already reported this line
                 line_compact = compact(line)
                 if entry.exceptions is not None and search_within(entry.exceptions, line_compact.text, deadline):
+                    continue
+                if self._about_others(entry, text, start, end, deadline):
                     continue
                 hits.append(hit_for(entry.rule, field_name, start, end, text[start:end]))
                 covered.add((start, end))

@@ -39,18 +39,20 @@ from app.verify.classifier import (
 )
 from app.verify.conditions import check_conditions
 from app.verify.decision import Verdict, decide
-from app.verify.duplicates import ClusterTable, DuplicateIndex, signatures
+from app.verify.duplicates import ClusterTable, DuplicateIndex, position_signatures
 from app.verify.rules import RuleEngine, RuleSet, load_default_rules
 
 MODEL_NAME = "ad_verifier"
-MODEL_VERSION = "1.3"  # 1.3: rule sets carry schema_version
+MODEL_VERSION = "2.0"  # 2.0: position-level duplicate signatures (title key + position sections), rule set v2
 MODEL_FILE = "ad_verifier.joblib"
 CHECKS_FILE = "ad_checks.parquet"
 TEXT_RULES: tuple[str, ...] = (
     "SEX_DISCRIM", "MARITAL_PREGNANCY", "APPEARANCE", "AGE_DISCRIM", "PERSONAL_INFO", "RRN_REQUEST",
-    "DISABILITY_DISCRIM", "APPLICANT_FEE", "HIDDEN_IDENTITY", "FALSE_LURE",
+    "DISABILITY_DISCRIM", "APPLICANT_FEE", "HIDDEN_IDENTITY", "FALSE_LURE", "RELIGION_DISCRIM", "UNFAVOURABLE_CHANGE",
+    "IP_RIGHTS", "DOCUMENT_RETURN", "PLACEMENT_FEE", "FAKE_RECRUITMENT", "ACCOUNT_LENDING", "MLM", "OFF_PLATFORM_CONTACT",
 )
-"""Labels the classifier learns (problems in the text; the fixed checks need no learning)."""
+"""Text rules of the rule set: the problems in an ad's text (labels the classifier learns; the world
+plants the first ten, the written evaluation set all of them)."""
 TARGET_CLEAN_FPR = 0.01
 """The classifier alone sends at most this share of held-out clean ads to the queue."""
 AD_COLUMNS: tuple[str, ...] = ("id", "title", "body", "wage_type", "wage", "hours_per_week")
@@ -156,7 +158,8 @@ class AdVerifier:
             explain: Compute the classifier's top terms (slower; off for bulk scoring).
             exclude_self: The ads are stored postings (a posting is not its own duplicate).
             probabilities: The classifier's probabilities of ``ads``, when already computed.
-            signature_matrix: MinHash signatures of ``ads`` (title, newline, body), when already computed.
+            signature_matrix: :func:`~app.verify.duplicates.position_signatures` of ``ads``, when
+                already computed.
             batch: Within-batch duplicates of a larger input whose rows ``batch_offset`` …
                 ``batch_offset + len(ads) - 1`` are ``ads`` (a command verifying a file a chunk at a
                 time); ``None``: the duplicates within ``ads`` are found here.
@@ -164,6 +167,8 @@ class AdVerifier:
 
         A verdict lists at most :data:`MAX_LISTED_DUPLICATES` duplicates (other ads of its cluster
         in file order, then stored postings by similarity); its DUPLICATE finding counts them all.
+        Within ``ads`` the first ad of a cluster is the original and gets no DUPLICATE finding —
+        only its later copies do (a stored posting is always earlier than the ads being checked).
         """
         n = len(ads)
         if n == 0:
@@ -212,14 +217,15 @@ class AdVerifier:
         clusters: list[int | None] = [None] * n
         if duplicates:
             ids = frame["id"].astype(str).tolist()
-            sig = signature_matrix if signature_matrix is not None else signatures(
-                [t + "\n" + b for t, b in zip(titles, bodies, strict=True)])
+            sig = signature_matrix if signature_matrix is not None else position_signatures(
+                zip(titles, bodies, strict=True))
             if batch is None:
                 # stored postings are all in the index already: their clusters come from it
                 batch, batch_offset = BatchDuplicates.find(ids, None if exclude_self else sig), 0
             for i in range(n):
                 cluster = batch.table.cluster_of(batch_offset + i)
-                if cluster is not None:
+                # the first ad of a cluster (in input order) is the original; the later ones are its reposts
+                if cluster is not None and batch.table.representative(cluster) != batch_offset + i:
                     clusters[i] = cluster
                     counts[i] = batch.table.size(cluster) - 1
                     listed[i] = batch.listed_others(batch_offset + i, MAX_LISTED_DUPLICATES)
@@ -378,7 +384,7 @@ def build_ad_verifier(ctx: BuildContext) -> ArtifactResult:
     p_test = p_all[test]
     classifier.metrics = classification_metrics(y[test], p_test)
     threshold = review_threshold(p_test[y[test] == 0])
-    sig = signatures((ads["title"] + "\n" + ads["body"]).tolist())
+    sig = position_signatures(zip(ads["title"].tolist(), ads["body"].tolist(), strict=True))
     index = DuplicateIndex(sig, ads["id"].tolist(), ads["employer_id"].astype(str).tolist())
     verifier = AdVerifier(classifier=classifier, ml_threshold=threshold, index=index, minimum_wages=minimum_wages)
     verdicts = verifier.verify(ads, explain=False, exclude_self=True, probabilities=p_all, signature_matrix=sig)

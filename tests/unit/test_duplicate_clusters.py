@@ -15,6 +15,7 @@ from app.verify.duplicates import (
     DuplicateIndex,
     cluster_labels,
     clusters_from_signatures,
+    position_signatures,
     signatures,
 )
 from app.verify.verifier import AdVerifier, BatchDuplicates
@@ -92,7 +93,7 @@ def _template_ads(n: int) -> pd.DataFrame:
     sites = ("평택", "안성", "이천", "화성")
     return pd.DataFrame({
         "id": [f"T{i}" for i in range(n)],
-        "title": [f"[{sites[i % 4]}] 물류센터 입출고 사원 모집" for i in range(n)],
+        "title": "물류센터 입출고 사원 모집",  # one title: the sites differ only in a line of the body
         "body": [TEMPLATE.format(site=sites[i % 4], wage=11_000 + i % 7 * 10) for i in range(n)],
         "wage_type": "hourly", "wage": 12_000.0, "hours_per_week": 40.0, "year": 2026,
     })
@@ -106,13 +107,14 @@ def test_a_template_posted_many_times_lists_few_and_counts_all(monkeypatch: pyte
     monkeypatch.setattr("app.verify.verifier.MAX_LISTED_DUPLICATES", 5)
     ads = _template_ads(60)
     verdicts = _rules_only().verify(ads)
-    assert {v.cluster for v in verdicts} == {0}  # one cluster of all 60
-    assert all(v.decision == "review" for v in verdicts)
-    assert verdicts[0].duplicates == ("T1", "T2", "T3", "T4", "T5")
+    assert {v.cluster for v in verdicts[1:]} == {0}  # one cluster of all 60 …
+    assert verdicts[0].cluster is None and not verdicts[0].duplicates  # … whose first ad is the original
+    assert all(v.decision == "review" for v in verdicts[1:])
+    assert verdicts[1].duplicates == ("T0", "T2", "T3", "T4", "T5")
     assert verdicts[3].duplicates == ("T0", "T1", "T2", "T4", "T5")  # the others, not itself
     (finding,) = [h for h in verdicts[3].hits if h.rule_id == "DUPLICATE"]
     assert finding.evidence == "유사 공고 59건: T0, T1, T2, T4, T5"  # every other member is counted
-    assert {v.n_duplicates for v in verdicts} == {59}  # the review page shows the count, not the listed five
+    assert {v.n_duplicates for v in verdicts[1:]} == {59}  # the review page shows the count, not the listed five
 
 
 def test_chunks_of_a_batch_get_the_verdicts_of_the_whole_batch() -> None:
@@ -120,7 +122,7 @@ def test_chunks_of_a_batch_get_the_verdicts_of_the_whole_batch() -> None:
     ads.loc[7, "body"] = "카페 음료 제조와 매장 관리 업무입니다. 초보 가능하며 교육을 해 드립니다."  # not a copy
     verifier = _rules_only()
     whole = verifier.verify(ads)
-    sig = signatures((ads["title"] + "\n" + ads["body"]).tolist())
+    sig = position_signatures(zip(ads["title"], ads["body"], strict=True))
     batch = BatchDuplicates.find(ads["id"].tolist(), sig)
     chunked = []
     for start in range(0, len(ads), 4):
@@ -132,10 +134,10 @@ def test_chunks_of_a_batch_get_the_verdicts_of_the_whole_batch() -> None:
 
 def test_stored_match_that_is_also_a_batch_member_is_listed_once() -> None:
     ads = _template_ads(3)
-    sig = signatures((ads["title"] + "\n" + ads["body"]).tolist())
+    sig = position_signatures(zip(ads["title"], ads["body"], strict=True))
     verifier = _rules_only()
     verifier.index = DuplicateIndex(sig[:2], ["T1", "900"], ["x", "y"])  # T1 is in the batch too
-    first = verifier.verify(ads)[0]
-    assert first.duplicates == ("T1", "T2", "stored:900")
-    (finding,) = [h for h in first.hits if h.rule_id == "DUPLICATE"]
+    last = verifier.verify(ads)[2]
+    assert last.duplicates == ("T0", "T1", "stored:900")
+    (finding,) = [h for h in last.hits if h.rule_id == "DUPLICATE"]
     assert finding.evidence.startswith("유사 공고 3건")
