@@ -186,7 +186,7 @@ def written_set() -> dict:
     verifier.index = None
     verdicts = verify_many(verifier, ads, explain=False, duplicates=False)
     flagged = np.array([v.decision != "pass" for v in verdicts])
-    rules_only = replace(verifier, classifier=None).verify(ads, explain=False, duplicates=False)
+    rules_only = replace(verifier, classifier=None, sentence_model=None, _gated=None).verify(ads, explain=False, duplicates=False)
     by_rules = np.array([any(h.rule_id not in ("MISSING_IDENTITY",) for h in v.hits) for v in rules_only])
     unlawful = ads["unlawful"].to_numpy() == 1
     per_family, per_category = {}, {}

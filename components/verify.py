@@ -67,6 +67,9 @@ def render_hits(verdict: Verdict) -> None:
             st.markdown(f"**{escape_markdown(hit.name)}** · {SEVERITY_LABELS.get(hit.severity, hit.severity)} · "
                         f"{escape_markdown(hit.rule_id)}")
             st.caption(f"근거: {escape_markdown(hit.citation)} · 분야: {escape_markdown(FAMILIES.get(hit.family, hit.family))}")
+            if hit.source == "ai":
+                st.caption(f"AI 문장 분류: 규칙에는 없는 표현이지만 AI가 이 문장을 '{escape_markdown(hit.name)}'(으)로 읽었습니다 "
+                           f"(확률 {hit.probability or 0:.0%}). 담당자가 확인하세요.")
             st.markdown("발견: " + " · ".join(highlighted_markdown(e, [(0, len(e))]) for e in evidence))
             st.markdown(highlighted_markdown(hit.explanation, []))
             st.markdown("수정 제안: " + highlighted_markdown(hit.fix, []))

@@ -106,10 +106,11 @@ class Rule(BaseModel):
     exceptions: tuple[str, ...] = ()
     about_others: tuple[str, ...] = Field(default=(), max_length=40)
     about_applicants: tuple[str, ...] = Field(default=(), max_length=40)
+    cues: tuple[str, ...] = Field(default=(), max_length=40)
     explanation: str = Field(min_length=10, max_length=400)
     fix: str = Field(min_length=5, max_length=300)
 
-    @field_validator("patterns", "exceptions", "about_others", "about_applicants")
+    @field_validator("patterns", "exceptions", "about_others", "about_applicants", "cues")
     @classmethod
     def _compiles(cls, values: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         for value in values:
@@ -198,7 +199,7 @@ class RuleSet(BaseModel):
         """The rule set as YAML (the format of ``data/reference/ad_rules.yaml``)."""
         data = self.model_dump(mode="json", exclude_defaults=False)
         for rule in data["rules"]:
-            for optional in ("morphemes", "exceptions", "about_others", "about_applicants"):
+            for optional in ("morphemes", "exceptions", "about_others", "about_applicants", "cues"):
                 if not rule[optional]:
                     rule.pop(optional)
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200)
@@ -329,6 +330,9 @@ class RuleHit:
         evidence: The matched text as written.
         explanation: Why it is unlawful.
         fix: The compliant rewording to propose.
+        source: ``rule`` (a pattern of the rule set), ``check`` (a fixed check) or ``ai`` (the
+            sentence classifier read the sentence as stating this category).
+        probability: The sentence classifier's probability (``ai`` hits only).
     """
 
     rule_id: str
@@ -343,6 +347,8 @@ class RuleHit:
     evidence: str
     explanation: str
     fix: str
+    source: str = "rule"
+    probability: float | None = None
 
     @property
     def citation(self) -> str:
@@ -352,6 +358,11 @@ class RuleHit:
         if len(laws) == len(articles):
             return ", ".join(f"{law} {article}" for law, article in zip(laws, articles, strict=True))
         return f"{self.law} {self.article}"
+
+
+def rule_cues(rules: RuleSet) -> dict[str, str]:
+    """Rule id → one regular expression of its ``cues`` (rules without cues are left out)."""
+    return {rule.id: "|".join(f"(?:{c})" for c in rule.cues) for rule in rules.rules if rule.cues}
 
 
 def hit_for(rule: Rule | ConditionRule, field: str, start: int, end: int, evidence: str) -> RuleHit:
@@ -369,6 +380,9 @@ class _Compiled:
     morphemes: tuple[tuple[regex.Pattern[str], regex.Pattern[str]], ...]
     about_others: regex.Pattern[str] | None = None
     about_applicants: regex.Pattern[str] | None = None
+    subject_before: regex.Pattern[str] | None = None
+    """``about_others`` as the subject right before a hit: the noun, a subject or topic particle
+    ("독자층이", "고객은 주로") and nothing else before the matched phrase."""
 
 
 _SENTENCE_END = re.compile(r"[.!?。](?=\s|$)|\n")
@@ -449,6 +463,9 @@ class RuleEngine:
                 morphemes=tuple((compile_bounded(m.trigger), compile_bounded(m.pattern)) for m in rule.morphemes),
                 about_others=_alternation(rule.about_others),
                 about_applicants=_alternation(rule.about_applicants),
+                subject_before=compile_bounded(
+                    "(?:" + "|".join(f"(?:{p})" for p in rule.about_others) + ")(?:층|들)?(?:이|가|은|는|의|도)"
+                    "(?:주로|대부분|대개|약|평균|모두|특히|많이)?$") if rule.about_others else None,
             )
             for rule in rules.rules
         ]
@@ -499,6 +516,23 @@ class RuleEngine:
                 hits.extend(found)
         return RuleMatch(hits=hits, skipped=tuple(skipped))
 
+    def lawful_context(self, rule_id: str, sentence: str) -> bool:
+        """Whether ``sentence`` is lawful for rule ``rule_id`` whatever it states: one of the rule's
+        exceptions occurs in it (a negation, a lawful exception), or it describes people other than
+        the applicants and asks nothing of them. Applied to what the sentence classifier reads, so
+        the model obeys the same exceptions as the patterns."""
+        entry = next((e for e in self._compiled if e.rule.id == rule_id), None)
+        if entry is None:
+            return False
+        deadline = time.monotonic() + self.time_budget_s
+        try:
+            packed = compact(sentence).text
+            if entry.exceptions is not None and search_within(entry.exceptions, packed, deadline) is not None:
+                return True
+            return self._about_others(entry, sentence, 0, len(sentence), deadline)
+        except TimeoutError:
+            return False
+
     @staticmethod
     def _lawful(entry: _Compiled, packed: CompactText, start: int, deadline: float) -> bool:
         if entry.exceptions is None:
@@ -513,10 +547,17 @@ class RuleEngine:
         asked of applicants — "35-54세의 여성이 주를 이루고 있으며" about an app's members."""
         if entry.about_others is None:
             return False
-        sentence = compact(sentence_around(source, start, end)).text
+        around = sentence_around(source, start, end)
+        sentence = compact(around).text
         if search_within(entry.about_others, sentence, deadline) is None:
             return False
-        return entry.about_applicants is None or search_within(entry.about_applicants, sentence, deadline) is None
+        if entry.about_applicants is None or search_within(entry.about_applicants, sentence, deadline) is None:
+            return True
+        # the phrase's own subject: "주요 독자층이 30대 여성인 … 에디터를 모집합니다" is about readers,
+        # although the sentence also recruits
+        offset = around.find(source[start:end]) if source[start:end] else -1
+        before = compact(around[:offset]).text if offset >= 0 else ""
+        return entry.subject_before is not None and search_within(entry.subject_before, before, deadline) is not None
 
     def _regex_hits(self, entry: _Compiled, field_name: str, packed: CompactText, deadline: float) -> list[RuleHit]:
         hits, lines_done = [], set()

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from app.config import get_settings
 from app.db.repositories import training
 from app.labour import MinimumWage, MinimumWageTable, hourly_equivalent, minimum_wage_table
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, artifact_path, load_fitted
@@ -40,10 +41,11 @@ from app.verify.classifier import (
 from app.verify.conditions import check_conditions
 from app.verify.decision import Verdict, decide
 from app.verify.duplicates import ClusterTable, DuplicateIndex, position_signatures
-from app.verify.rules import RuleEngine, RuleSet, load_default_rules
+from app.verify.rules import RuleEngine, RuleHit, RuleSet, hit_for, load_default_rules, rule_cues
+from app.verify.sentences import SentenceModel, fit_sentence_model, load_training_sentences, sentences_of
 
 MODEL_NAME = "ad_verifier"
-MODEL_VERSION = "2.0"  # 2.0: position-level duplicate signatures (title key + position sections), rule set v2
+MODEL_VERSION = "2.2"  # 2.0: position-level duplicates, rules of every category; 2.1: sentence classifier; 2.2: vetoed by the rules' exceptions
 MODEL_FILE = "ad_verifier.joblib"
 CHECKS_FILE = "ad_checks.parquet"
 TEXT_RULES: tuple[str, ...] = (
@@ -119,7 +121,9 @@ class AdVerifier:
     rules: RuleSet = field(default_factory=load_default_rules)
     version: str = MODEL_VERSION
     metrics: dict[str, float] = field(default_factory=dict)
+    sentence_model: SentenceModel | None = None
     _engine: RuleEngine | None = field(default=None, repr=False)
+    _gated: tuple[RuleSet, SentenceModel] | None = field(default=None, repr=False)
 
     @property
     def engine(self) -> RuleEngine:
@@ -130,7 +134,39 @@ class AdVerifier:
 
     def with_rules(self, rules: RuleSet) -> AdVerifier:
         """A copy that applies another rule set (e.g. a version policy staff saved)."""
-        return replace(self, rules=rules, _engine=None)
+        return replace(self, rules=rules, _engine=None, _gated=None)
+
+    def sentences(self) -> SentenceModel | None:
+        """The sentence classifier gated by the cues of the rule set in force (``None``: none built)."""
+        model = getattr(self, "sentence_model", None)
+        if model is None:
+            return None
+        if self._gated is None or self._gated[0] is not self.rules:
+            self._gated = (self.rules, model.with_cues(rule_cues(self.rules)))
+        return self._gated[1]
+
+    def sentence_hits(self, titles: Sequence[str], bodies: Sequence[str], found: Sequence[Sequence[RuleHit]]) -> list[list[RuleHit]]:
+        """Per ad, a ``review`` hit for each category the sentence classifier reads in a sentence
+        and no rule or check of the ad already reported (the category's law and fix; source ``ai``)."""
+        model = self.sentences()
+        if model is None:
+            return [[] for _ in titles]
+        rules = {rule.id: rule for rule in self.rules.rules}
+        out: list[list[RuleHit]] = []
+        flagged = model.find(titles, bodies, veto=self.engine.lawful_context)
+        for flags, title, body, hits in zip(flagged, titles, bodies, found, strict=True):
+            reported = {h.rule_id for h in hits}
+            extra = []
+            for flag in flags:
+                rule = rules.get(flag.category)
+                if rule is None or flag.category in reported:
+                    continue  # a category the rule set in force no longer has, or already reported
+                text = title if flag.field == "title" else body
+                hit = hit_for(rule, flag.field, flag.start, flag.end, text[flag.start:flag.end])
+                # a person decides on what the model alone reads: never a block
+                extra.append(replace(hit, severity="review", source="ai", probability=round(flag.probability, 4)))
+            out.append(extra)
+        return out
 
     def minimum_wage(self, year: int | None) -> MinimumWage:
         """Minimum wage of ``year`` (default this year)."""
@@ -199,6 +235,8 @@ class AdVerifier:
                 contact=contacts[i], text=titles[i] + "\n" + bodies[i], check_identity=identity[i],
             )
             hits.append(found)
+        for i, extra in enumerate(self.sentence_hits(titles, bodies, hits)):
+            hits[i] = [*hits[i], *extra]
 
         terms: list[list[tuple[str, float]]] = [[] for _ in range(n)]
         applicable = np.ones(n, dtype=bool)
@@ -242,8 +280,6 @@ class AdVerifier:
         for i in range(n):
             found = list(hits[i])
             if counts[i]:
-                from app.verify.rules import hit_for
-
                 rule = next(c for c in self.rules.conditions if c.id == "DUPLICATE")
                 found.append(hit_for(rule, "body", 0, 0, f"유사 공고 {counts[i]}건: {', '.join(listed[i][:5])}"))
             p = None if probabilities is None else float(probabilities[i])
@@ -386,7 +422,9 @@ def build_ad_verifier(ctx: BuildContext) -> ArtifactResult:
     threshold = review_threshold(p_test[y[test] == 0])
     sig = position_signatures(zip(ads["title"].tolist(), ads["body"].tolist(), strict=True))
     index = DuplicateIndex(sig, ads["id"].tolist(), ads["employer_id"].astype(str).tolist())
-    verifier = AdVerifier(classifier=classifier, ml_threshold=threshold, index=index, minimum_wages=minimum_wages)
+    sentence_model = build_sentence_model(ads, train, test, seed=seed)
+    verifier = AdVerifier(classifier=classifier, ml_threshold=threshold, index=index, minimum_wages=minimum_wages,
+                          sentence_model=sentence_model)
     verdicts = verifier.verify(ads, explain=False, exclude_self=True, probabilities=p_all, signature_matrix=sig)
     checks = checks_frame(ads, verdicts)
     flagged = checks["decision"] != "pass"
@@ -404,11 +442,51 @@ def build_ad_verifier(ctx: BuildContext) -> ArtifactResult:
         "n_postings": float(len(ads)),
         "rule_set_version": float(verifier.rules.version),
     })
+    metrics.update({f"sentence_{k}": v for k, v in sentence_model.metrics.items() if isinstance(v, float)})
     metrics["train_seconds"] = round(time.perf_counter() - started, 1)
     verifier.metrics = metrics
     joblib.dump(verifier, ctx.out_dir / MODEL_FILE, compress=3)
     checks.to_parquet(ctx.out_dir / CHECKS_FILE, index=False)
     return ArtifactResult(files=(MODEL_FILE, CHECKS_FILE), metrics=metrics)
+
+
+MAX_WORLD_POSTINGS_FOR_SENTENCES = 3_000
+"""Clean world postings whose sentences the sentence classifier learns as lawful text (their
+templates repeat: more add time, not variety)."""
+
+
+def build_sentence_model(ads: pd.DataFrame, train: np.ndarray, test: np.ndarray, *, seed: int) -> SentenceModel:
+    """Train the sentence classifier (:mod:`app.verify.sentences`) for a build.
+
+    Lawful text: the world's clean training postings and, when ``../shared/data`` is present, the
+    real Wanted ads whose id is ``≡ 0 (mod 4)``. Threshold: the world's clean held-out postings
+    and the real Wanted ads ``≡ 2 (mod 4)`` (odd ids stay unseen: they are the real-ad
+    evaluation of ``bench/ad_quality.py``).
+    """
+    from app.verify.evaluation import load_real_ads
+
+    clean = (ads["labels"].fillna("") == "").to_numpy()
+    rng = np.random.default_rng(seed)
+    learn = train[clean[train]]
+    if len(learn) > MAX_WORLD_POSTINGS_FOR_SENTENCES:
+        learn = np.sort(rng.choice(learn, MAX_WORLD_POSTINGS_FOR_SENTENCES, replace=False))
+    calibrate = test[clean[test]]
+    lawful = sentences_of(ads["title"].iloc[learn].tolist(), ads["body"].iloc[learn].tolist())
+    calibration = [(ads["title"].iloc[calibrate].tolist(), ads["body"].iloc[calibrate].tolist())]
+    real = load_real_ads(get_settings().shared_data_dir)
+    if not real.empty:
+        number = pd.to_numeric(real["id"].str.removeprefix("wanted:"), errors="coerce")
+        wanted = real["source"].eq("wanted") & number.notna()
+        lawful += sentences_of(real.loc[wanted & (number % 4 == 0), "title"].tolist(),
+                               real.loc[wanted & (number % 4 == 0), "body"].tolist())
+        calibration.append((real.loc[wanted & (number % 4 == 2), "title"].tolist(),
+                            real.loc[wanted & (number % 4 == 2), "body"].tolist()))
+    rules = load_default_rules()
+    model = fit_sentence_model(load_training_sentences(get_settings().reference_dir.parent / "ad_training"),
+                               list(dict.fromkeys(lawful)), calibration, categories=[r.id for r in rules.rules],
+                               cues=rule_cues(rules), veto=RuleEngine(rules).lawful_context, seed=seed)
+    model.metrics["real_ads_used"] = float(not real.empty)
+    return model
 
 
 def checks_frame(ads: pd.DataFrame, verdicts: Sequence[Verdict]) -> pd.DataFrame:
@@ -443,18 +521,22 @@ SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="구인광고 
 CARD = ModelCard(
     name=MODEL_NAME,
     title="구인광고 AI 검증",
-    purpose="구인광고의 위법·부당한 내용(성별·연령·외모·장애 차별, 혼인·임신 질문, 주민등록번호 요구, 최저임금 미달, "
-            "주 52시간 초과, 지원자 비용 청구, 구인자 신원 누락, 허위 유인, 중복 게시)을 찾아, 검증 담당자가 볼 공고를 "
-            "고르고 구인기업이 게시 전에 고칠 수 있게 돕습니다.",
+    purpose="구인광고의 위법·부당한 내용(성별·연령·외모·장애·종교 차별, 혼인·임신 조건, 출신지·가족·재산 등 개인정보와 "
+            "주민등록번호 요구, 채용 후 불리한 조건 변경, 채용서류의 권리 귀속·반환 거부, 지원자 비용·소개비 청구, 허위 유인, "
+            "채용을 가장한 판매·다단계, 통장·명의 대여, 신원 은폐·메신저로만 연락, 최저임금 미달, 주 52시간 초과, 같은 "
+            "자리의 중복 게시)을 찾아, 검증 담당자가 볼 공고를 고르고 구인기업이 게시 전에 고칠 수 있게 돕습니다.",
     output="판정(통과·재검증·차단), 위험 점수, 근거가 된 규칙과 법 조항, 문제 표현의 위치와 수정 제안, 비슷한 중복 공고.",
     shown_on=("ad_check", "ad_review", "posting_assistant"),
     criteria=("법 조항을 근거로 담당자가 관리하는 표현 규칙(버전 관리)", "연도별 최저임금 대비 시급 환산액",
               "주당 근로시간(52시간 초과 여부)", "구인자 이름과 연락처 기재 여부",
-              "규칙이 놓친 표현을 찾는 AI 분류 모델(글자 조각·형태소)", "기존 공고와의 본문 유사도(중복 게시)"),
+              "규칙이 놓친 표현을 문장 단위로 읽는 AI 문장 분류 모델(글자 조각; 규칙의 예외와 '누구에 대한 문장인가'를 따름)",
+              "규칙이 놓친 표현을 찾는 AI 분류 모델(글자 조각·형태소)",
+              "기존 공고와의 유사도(회사 소개·복리후생을 뺀 제목·업무·자격·근무조건 기준의 중복 게시)"),
     not_used="공고에 적힌 내용만 봅니다. 구인기업의 다른 정보나 지원자·구직자의 정보는 쓰지 않습니다.",
     training_data="AI 분류 모델은 가상 세계의 구인공고와, 그중 약 9%에 일부러 넣은 위반 사례의 라벨로 학습했습니다. "
-                  "공고의 4분의 3으로 학습하고 4분의 1로 평가했습니다. 표현 규칙은 학습한 것이 아니라 법 조항을 근거로 "
-                  "사람이 작성했습니다.",
+                  "공고의 4분의 3으로 학습하고 4분의 1로 평가했습니다. AI 문장 분류 모델은 팀이 범주마다 직접 쓴 위법 문장과 "
+                  "합법적인 비슷한 문장 약 1만 개, 가상 세계의 정상 공고와 실제 게시 공고의 일부 문장으로 학습했습니다. 표현 "
+                  "규칙은 학습한 것이 아니라 법 조항을 근거로 사람이 작성했습니다.",
     human_oversight="재검증·차단으로 판정된 공고는 정책·운영의 검증 담당자가 근거를 확인해 승인(게재) 또는 반려(보류)하고 "
                     "의견을 남깁니다. 규칙은 담당자가 '검증 규칙 관리' 화면에서 바꾸며 모든 변경이 버전으로 남습니다. "
                     "통과로 판정된 공고는 사람이 따로 보지 않고 게재됩니다. 작성지원에서 차단 판정을 받은 초안은 고치기 "
