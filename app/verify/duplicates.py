@@ -19,6 +19,7 @@ standard one (Broder 1997; Leskovec, Rajaraman & Ullman, *Mining of Massive Data
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -450,6 +451,13 @@ def _band_keys(sig: np.ndarray, band: int) -> np.ndarray:
     return key
 
 
+MIN_POSITION_CHARS = 30
+"""Letters and digits an ad's position sections need besides the title for a duplicate check:
+fewer tell nothing about the position ("직무내용: - / 경력조건: 경력 5년 / 학력무관"), and two such
+field-only ads of different employers look identical (hand labels: not the same position)."""
+_CONTENT = re.compile(r"[0-9A-Za-z가-힣]")
+
+
 def position_signatures(ads: Iterable[tuple[str, str]], *, seed: int = 1) -> np.ndarray:
     """MinHash signatures of what identifies each ad's *position* — the duplicate signal — from
     ``(title, body)`` pairs read one at a time (a file's ads are never all in memory).
@@ -459,18 +467,25 @@ def position_signatures(ads: Iterable[tuple[str, str]], *, seed: int = 1) -> np.
     every value is XOR-ed with a hash of the title's :func:`~app.verify.sections.title_key`, so two
     ads agree only where their titles name the same position: a repost of a position matches it, a
     sibling position of the same company does not (another title key → the signatures agree in
-    almost no bin, whatever the body).
+    almost no bin, whatever the body). An ad with less than :data:`MIN_POSITION_CHARS` of position
+    text gets a signature no other row shares.
     """
     from app.verify.sections import position_text, title_key
 
     keys: list[int] = []
+    too_short: list[int] = []
 
     def texts() -> Iterator[str]:
-        for title, body in ads:
+        for i, (title, body) in enumerate(ads):
             keys.append(int.from_bytes(hashlib.blake2b(title_key(title).encode("utf-8"), digest_size=4).digest(), "little"))
-            yield position_text(title, body)
+            text = position_text(title, body)
+            if len(_CONTENT.findall(text)) - len(_CONTENT.findall(str(title))) < MIN_POSITION_CHARS:
+                too_short.append(i)
+            yield text
 
     sig = signatures(texts(), seed=seed)
     if len(sig):
         sig ^= np.asarray(keys, dtype=np.uint32)[:, None]
+    for i in too_short:  # values no other row shares: never a duplicate
+        sig[i] = np.random.default_rng([seed, i, 0x5EED]).integers(0, 2**32, NUM_PERM, dtype=np.uint32)
     return sig

@@ -45,7 +45,7 @@ from app.verify.rules import RuleEngine, RuleHit, RuleSet, hit_for, load_default
 from app.verify.sentences import SentenceModel, fit_sentence_model, load_training_sentences, sentences_of
 
 MODEL_NAME = "ad_verifier"
-MODEL_VERSION = "2.3"  # 2.0: position-level duplicates, rules of every category; 2.1: sentence classifier; 2.2: vetoed by the rules' exceptions; 2.3: seven writers' sentences
+MODEL_VERSION = "2.6"  # 2.0: position-level duplicates, rules of every category; 2.1: sentence classifier; 2.2: vetoed by the rules' exceptions; 2.3: seven writers' sentences; 2.4: category cues narrowed, field-only ads never duplicates; 2.5: nine writers, smaller lawful sample; 2.6: SVM names the category
 MODEL_FILE = "ad_verifier.joblib"
 CHECKS_FILE = "ad_checks.parquet"
 TEXT_RULES: tuple[str, ...] = (
@@ -450,11 +450,11 @@ def build_ad_verifier(ctx: BuildContext) -> ArtifactResult:
     return ArtifactResult(files=(MODEL_FILE, CHECKS_FILE), metrics=metrics)
 
 
-MAX_WORLD_POSTINGS_FOR_SENTENCES = 3_000
+MAX_WORLD_POSTINGS_FOR_SENTENCES = 1_500
 """Clean world postings whose sentences the sentence classifier learns as lawful text (their
 templates repeat: more add time, not variety); a third of it bounds the held-out postings that
 choose the threshold."""
-MAX_PUBLISHED_SENTENCES = 30_000
+MAX_PUBLISHED_SENTENCES = 20_000
 """Distinct sentences of real published ads learned as lawful text (of ~55,000: the build stays
 within a minute)."""
 

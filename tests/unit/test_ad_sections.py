@@ -103,3 +103,11 @@ def test_verifier_flags_the_repost_and_not_the_sibling() -> None:
     assert verdicts[0].duplicates == () and verdicts[0].decision == "pass"  # the original
     assert verdicts[2].duplicates == ("1",) and verdicts[2].decision == "review"  # its repost
     assert verdicts[1].duplicates == () and verdicts[1].decision == "pass"
+
+
+def test_field_only_ads_with_too_little_position_text_are_never_duplicates() -> None:
+    field_only = "직무내용: -\n경력조건: 경력 (최소 5년 이상)\n학력: 학력무관\n전공: -\n자격면허: -\n우대조건: -"
+    sig = position_signatures([("-", field_only), ("-", field_only)])
+    assert _agreement(sig) == 0.0  # two employers' bare field lists say nothing about the position
+    full = position_signatures([("홀서빙", "주말 홀서빙 직원을 구합니다. 주문 응대와 테이블 정리, 마감 청소를 맡습니다.")] * 2)
+    assert _agreement(full) == 1.0
