@@ -346,7 +346,8 @@ def verify_many(
     if not want_duplicates:
         return verdicts
     # duplicates over the whole frame (and the stored postings), then merged into the verdicts
-    dup_only = replace(verifier, classifier=None)
+    # duplicates only: the rules and the sentence classifier already ran in the workers
+    dup_only = replace(verifier, classifier=None, sentence_model=None, _gated=None)
     dup_verdicts = dup_only.verify(frame.assign(title=frame["title"], body=frame["body"]), check_identity=False,
                                    duplicates=True, explain=False, exclude_self=bool(options.get("exclude_self", False)))
     merged = []
