@@ -111,6 +111,7 @@ def real_korean_postings() -> dict:
 
     Keys: ``real_flagged_share`` (share of the 4,269 distinct ads sent to review or block),
     ``real_flag_precision`` (share of flagged ads the hand labels call unlawful or a true repost),
+    the same two on the ads the build never read (``real_heldout_*``: odd Wanted ids and Worknet),
     the duplicate pairs' precision and recall against ``data/evaluation/real_duplicate_pairs.csv``.
     """
     settings = get_settings()
@@ -126,19 +127,25 @@ def real_korean_postings() -> dict:
     pairs = load_duplicate_pairs(EVALUATION_DIR)
     repost = {a for a, b, same in zip(pairs["id_a"], pairs["id_b"], pairs["same_position"], strict=True) if same == 1}
     repost |= {b for a, b, same in zip(pairs["id_a"], pairs["id_b"], pairs["same_position"], strict=True) if same == 1}
-    correct, judged, unlabelled = 0, 0, []
-    for identifier, verdict in zip(ads["id"], verdicts, strict=True):
+    # the build learns lawful text from Wanted ids ≡ 0 (mod 4) and its threshold from ≡ 2 (mod 4): the
+    # odd ids and the Worknet ads are the part of the real ads it never read
+    number = pd.to_numeric(ads["id"].str.removeprefix("wanted:"), errors="coerce")
+    held_out = (~(ads["source"].eq("wanted") & number.notna() & (number % 2 == 0))).to_numpy()
+    correct, judged, unlabelled = np.zeros(2), np.zeros(2), []
+    for identifier, verdict, unseen in zip(ads["id"], verdicts, held_out, strict=True):
         if verdict.decision == "pass":
             continue
         text_flag = any(h.rule_id != "DUPLICATE" for h in verdict.hits) or not verdict.duplicates
         if identifier in labels.index:
-            judged += 1
-            correct += int(labels.at[identifier, "unlawful"] == 1 or (bool(verdict.duplicates) and identifier in repost))
+            right = int(labels.at[identifier, "unlawful"] == 1 or (bool(verdict.duplicates) and identifier in repost))
         elif not text_flag:  # flagged only as a duplicate: right when the pair labels call it a repost
-            judged += 1
-            correct += int(identifier in repost)
+            right = int(identifier in repost)
         else:
             unlabelled.append(identifier)
+            continue
+        for k in (0, 1) if unseen else (0,):
+            judged[k] += 1
+            correct[k] += right
     random_rows = labels[labels["sample"] == "random"]
     position = {i: k for k, i in enumerate(ads["id"])}
     random_flagged = np.array([flagged[position[i]] for i in random_rows.index if i in position])
@@ -146,9 +153,12 @@ def real_korean_postings() -> dict:
     return {
         "n": int(len(ads)),
         "real_flagged_share": _round(flagged.mean()),
-        "real_flag_precision": _round(correct / judged) if judged else None,
+        "real_flag_precision": _round(correct[0] / judged[0]) if judged[0] else None,
+        "real_heldout_n": int(held_out.sum()),
+        "real_heldout_flagged_share": _round(flagged[held_out].mean()),
+        "real_heldout_flag_precision": _round(correct[1] / judged[1]) if judged[1] else None,
         "n_flagged": int(flagged.sum()),
-        "n_flagged_labelled": judged,
+        "n_flagged_labelled": int(judged[0]),
         "flagged_unlabelled": unlabelled,
         "flagged_by_rule": dict(by_rule),
         "flagged_by_classifier_only": int(sum(v.decision != "pass" and not v.hits for v in verdicts)),
@@ -245,7 +255,7 @@ def main() -> int:
     written = written_set()
     result["real_korean_postings"] = real
     result["written_set"] = written
-    for key in ("real_flagged_share", "real_flag_precision"):
+    for key in ("real_flagged_share", "real_flag_precision", "real_heldout_flagged_share", "real_heldout_flag_precision"):
         result[key] = real.get(key)
     for key in ("written_recall", "written_fpr"):
         result[key] = written.get(key)

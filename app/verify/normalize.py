@@ -8,6 +8,7 @@ character remembers where it came from, so a hit can be highlighted in the text 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -89,3 +90,40 @@ def _compact_slow(text: str) -> CompactText:
             out.append(piece)
             origin.append(start)
     return CompactText(text="".join(out), origin=tuple(origin), source=text)
+
+
+_QUOTED = re.compile(r"'[^'\n]{1,40}'|\"[^\"\n]{1,40}\"|‘[^’\n]{1,40}’|“[^”\n]{1,40}”|「[^」\n]{1,40}」|『[^』\n]{1,40}』")
+_QUOTES_JOINED = re.compile(r"\s*(?:[·,/]|와|과|이나|나|및|또는)\s*$")
+_MENTION_AFTER = re.compile(
+    r"^[^\n]{0,16}?(?:금지|예방|주의|조심|사기|수법|피해|경고|신고|유의|속지|의심|요구를?\s*받|권유|문구|표현|광고를?\s*(?:거르|걸러|차단|검수|모니터링)"
+    r"|라는\s*말|같은\s*말|이라는|라는|이란|란\s)")
+_MENTION_BEFORE = re.compile(r"(?:이른바|소위|예\s*:|예를\s*들어|가령)\s*$")
+
+
+def quoted_mentions(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that quote words in order to talk about them, not to say them: "'고수익
+    보장' 같은 부당 권유 금지 교육", "'통장 대여' 요구를 받은 적 있는지 안내" (a training course,
+    a fraud-prevention call centre). A quoted phrase is a mention when a word of warning, teaching
+    or naming follows it (after any further quoted phrases joined to it) or "이른바" precedes it."""
+    if not any(q in text for q in "'\"‘“「『"):
+        return []
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    for k, (start, end) in enumerate(quoted):
+        follow = end
+        while k + 1 < len(quoted) and _QUOTES_JOINED.match(text[follow:quoted[k + 1][0]]) is not None \
+                and quoted[k + 1][0] - follow <= 4:
+            k += 1
+            follow = quoted[k][1]
+        if _MENTION_AFTER.search(text[follow:follow + 40]) or _MENTION_BEFORE.search(text[max(0, start - 12):start]):
+            spans.append((start, end))
+    return spans
+
+
+def without_quoted_mentions(text: str) -> str:
+    """``text`` with its :func:`quoted_mentions` left out."""
+    kept, last = [], 0
+    for start, end in quoted_mentions(text):
+        kept.append(text[last:start])
+        last = end
+    return "".join(kept) + text[last:]

@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from app.config import get_settings
 from app.errors import InvalidInput
-from app.verify.normalize import CompactText, compact
+from app.verify.normalize import CompactText, compact, quoted_mentions
 from app.verify.patterns import (
     MAX_UNROLLED_SIZE,
     BacktrackingPattern,
@@ -107,10 +107,11 @@ class Rule(BaseModel):
     about_others: tuple[str, ...] = Field(default=(), max_length=40)
     about_applicants: tuple[str, ...] = Field(default=(), max_length=40)
     cues: tuple[str, ...] = Field(default=(), max_length=40)
+    ad_exceptions: tuple[str, ...] = Field(default=(), max_length=20)
     explanation: str = Field(min_length=10, max_length=400)
     fix: str = Field(min_length=5, max_length=300)
 
-    @field_validator("patterns", "exceptions", "about_others", "about_applicants", "cues")
+    @field_validator("patterns", "exceptions", "about_others", "about_applicants", "cues", "ad_exceptions")
     @classmethod
     def _compiles(cls, values: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         for value in values:
@@ -199,7 +200,7 @@ class RuleSet(BaseModel):
         """The rule set as YAML (the format of ``data/reference/ad_rules.yaml``)."""
         data = self.model_dump(mode="json", exclude_defaults=False)
         for rule in data["rules"]:
-            for optional in ("morphemes", "exceptions", "about_others", "about_applicants", "cues"):
+            for optional in ("morphemes", "exceptions", "about_others", "about_applicants", "cues", "ad_exceptions"):
                 if not rule[optional]:
                     rule.pop(optional)
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200)
@@ -380,6 +381,7 @@ class _Compiled:
     morphemes: tuple[tuple[regex.Pattern[str], regex.Pattern[str]], ...]
     about_others: regex.Pattern[str] | None = None
     about_applicants: regex.Pattern[str] | None = None
+    ad_exceptions: regex.Pattern[str] | None = None
     subject_before: regex.Pattern[str] | None = None
     """``about_others`` as the subject right before a hit: the noun, a subject or topic particle
     ("독자층이", "고객은 주로") and nothing else before the matched phrase."""
@@ -463,6 +465,7 @@ class RuleEngine:
                 morphemes=tuple((compile_bounded(m.trigger), compile_bounded(m.pattern)) for m in rule.morphemes),
                 about_others=_alternation(rule.about_others),
                 about_applicants=_alternation(rule.about_applicants),
+                ad_exceptions=_alternation(rule.ad_exceptions),
                 subject_before=compile_bounded(
                     "(?:" + "|".join(f"(?:{p})" for p in rule.about_others) + ")(?:층|들)?(?:이|가|은|는|의|도)"
                     "(?:주로|대부분|대개|약|평균|모두|특히|많이)?$") if rule.about_others else None,
@@ -493,6 +496,7 @@ class RuleEngine:
             if not text:
                 continue
             packed = compact(str(text))
+            mentions = quoted_mentions(str(text))
             for entry in self._compiled:
                 rule_id = entry.rule.id
                 if wanted is not None and rule_id not in wanted:
@@ -513,8 +517,26 @@ class RuleEngine:
                                    rule_id, self.time_budget_s, field_name, len(packed.text),
                                    " and from now on" if self._timeouts[rule_id] >= MAX_RULE_TIMEOUTS else "")
                     continue
+                if mentions:  # quoted in order to warn or teach about it, not said
+                    found = [h for h in found if not any(a <= h.start and h.end <= b for a, b in mentions)]
                 hits.extend(found)
-        return RuleMatch(hits=hits, skipped=tuple(skipped))
+        lawful = {h.rule_id for h in hits if self.lawful_in_ad(h.rule_id, fields.values())}
+        return RuleMatch(hits=[h for h in hits if h.rule_id not in lawful], skipped=tuple(skipped))
+
+    def lawful_in_ad(self, rule_id: str, texts: Iterable[str]) -> bool:
+        """Whether the ad (its text fields ``texts``) states something anywhere that makes rule
+        ``rule_id`` lawful for the whole ad — its ``ad_exceptions``: an ad that names its
+        company ("(주)오름F&B", a business registration number) does not hide who recruits,
+        whatever one sentence keeps for later ("신규 브랜드명은 입사 후 공개")."""
+        entry = next((e for e in self._compiled if e.rule.id == rule_id), None)
+        if entry is None or entry.ad_exceptions is None:
+            return False
+        deadline = time.monotonic() + self.time_budget_s
+        try:
+            return any(search_within(entry.ad_exceptions, compact(str(text)).text, deadline) is not None
+                       for text in texts if text)
+        except TimeoutError:
+            return False
 
     def lawful_context(self, rule_id: str, sentence: str) -> bool:
         """Whether ``sentence`` is lawful for rule ``rule_id`` whatever it states: one of the rule's

@@ -87,3 +87,50 @@ def test_a_requirement_next_to_a_description_is_still_found(engine: RuleEngine) 
     text = "고객은 주로 20대 여성입니다. 20대 여성만 지원 가능합니다."
     hits = [h for h in engine.match({"body": text}) if h.rule_id in ("SEX_DISCRIM", "AGE_DISCRIM")]
     assert hits and all(h.start >= text.index("20대 여성만") for h in hits)
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("홀서빙(여) 1명 구합니다", "SEX_DISCRIM"),
+    ("[미혼] 경리 사원 모집 - 가구 도매", "MARITAL_PREGNANCY"),
+    ("• 팀 구성상 남성 지원자 (숙소형 워크숍 운영 편의)", "SEX_DISCRIM"),
+    ("· 제출: 이력서, 담임목사 추천서", "RELIGION_DISCRIM"),
+    ("4. 샘플 번역 관련: 제출하신 샘플 번역문의 저작권과 출판권은 당사에 있으며, 도서에 게재될 수 있습니다.", "IP_RIGHTS"),
+    ("테스트 원고의 저작권과 2차적 사용권은 스튜디오에 귀속되며, 지원자는 쓸 수 없습니다.", "IP_RIGHTS"),
+    ("입사 후 회사가 주야 2교대로 근무형태를 변경할 수 있으며 이에 대한 이의 제기는 받지 않습니다.", "UNFAVOURABLE_CHANGE"),
+])
+def test_tags_reasons_and_owners_in_other_words_are_found(engine: RuleEngine, text: str, rule: str) -> None:
+    assert rule in _rules(engine, text)
+
+
+@pytest.mark.parametrize("text", [
+    "남(여) 무관, 초보 가능",
+    "• 경조사 휴가, 보건(여성) 휴가를 제공합니다.",
+    "교회 부목사 청빙: 담임목사 추천서 제출",
+    "[교육] 입사 후 유급 교육: '고수익 보장'·'원금 보장' 같은 부당 권유 금지 사항",
+    "업무: 고객에게 '통장 대여'·'체크카드 전달' 요구를 받은 적 있는지 안내",
+    "💬 카카오톡 ID: shop_example (전화가 어려우시면 카톡도 괜찮아요)",
+    "입사 후 급여 삭감은 없습니다",
+    "자격: 직무교육 이수 (미이수 시 입사 후 교육비 사무소 부담)",
+    "알선 방법: 구 일자리센터에 구직 등록하시면 상담사가 면접 동행까지 도와드립니다.",
+    "• 20대부터 40대까지 다양한 연령대와 배경을 가진 프리랜서 팀원들을 관리하고 지원해요.",
+])
+def test_quoted_warnings_other_channels_and_lawful_reasons_are_no_violation(engine: RuleEngine, text: str) -> None:
+    assert _rules(engine, text) == set()
+
+
+def test_a_company_named_in_the_ad_is_not_hiding_its_identity(engine: RuleEngine) -> None:
+    hidden = "회사명은 면접 때 공개합니다. 문의 010-0000-0000"
+    assert _rules(engine, hidden) == {"HIDDEN_IDENTITY"}
+    assert _rules(engine, "(주)가나푸드 신규 브랜드 마케터\n" + hidden) == set()
+    assert engine.lawful_in_ad("HIDDEN_IDENTITY", ["", "사업자등록번호: 123-45-67890"])
+    assert not engine.lawful_in_ad("HIDDEN_IDENTITY", ["", "개인 사업자라 상호 없음"])
+    assert not engine.lawful_in_ad("AGE_DISCRIM", ["(주)가나푸드"])
+
+
+def test_ad_exceptions_survive_a_yaml_round_trip() -> None:
+    from app.verify.rules import parse_rule_set
+
+    rules = load_default_rules()
+    again = parse_rule_set(rules.to_yaml())
+    assert again.by_id()["HIDDEN_IDENTITY"].ad_exceptions == rules.by_id()["HIDDEN_IDENTITY"].ad_exceptions
+    assert rules.by_id()["HIDDEN_IDENTITY"].ad_exceptions

@@ -3,6 +3,7 @@ gate it, and how its findings reach a verdict."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,8 @@ import pandas as pd
 import pytest
 
 from app.labour import minimum_wage_table
+from app.verify import sentences
+from app.verify.normalize import quoted_mentions
 from app.verify.rules import RuleEngine, load_default_rules, parse_rule_set, rule_cues
 from app.verify.sentences import (
     SentenceModel,
@@ -68,9 +71,28 @@ def test_a_sentence_without_a_cue_of_its_category_is_not_flagged(model: Sentence
     assert gated.find([""], [text]) == [[]]
 
 
-def test_a_vetoed_sentence_is_not_flagged(model: SentenceModel) -> None:
+def test_a_vetoed_sentence_is_flagged_only_when_the_model_is_confident(model: SentenceModel) -> None:
     text = "결혼하시면 그만두셔야 해요"
-    assert model.find([""], [text], veto=lambda category, sentence: category == "MARITAL_PREGNANCY") == [[]]
+    p = model.find([""], [text])[0][0].probability
+
+    def veto(category: str, sentence: str) -> bool:
+        return category == "MARITAL_PREGNANCY"
+
+    below, above = replace(model, threshold=0.0), replace(model, threshold=0.0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sentences, "CONTEXT_VETO_BELOW", p + 0.01)
+        assert below.find([""], [text], veto=veto) == [[]]
+        patch.setattr(sentences, "CONTEXT_VETO_BELOW", p - 0.01)
+        assert [f.category for f in above.find([""], [text], veto=veto)[0]] == ["MARITAL_PREGNANCY"]
+
+
+def test_words_quoted_to_warn_about_them_are_not_said(model: SentenceModel) -> None:
+    warned = "고객에게 '결혼하시면 그만두셔야 해요' 같은 말은 금지입니다"
+    said = "고객에게 결혼하시면 그만두셔야 해요 라고 미리 말씀드립니다"
+    gated = replace(model, threshold=0.0).with_cues({"MARITAL_PREGNANCY": "결혼"})
+    assert not [f for f in gated.find([""], [warned])[0] if f.category == "MARITAL_PREGNANCY"]
+    assert quoted_mentions(warned) == [(5, 21)]
+    assert quoted_mentions(said) == []
 
 
 def _ads(body: str) -> pd.DataFrame:
