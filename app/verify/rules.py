@@ -387,6 +387,19 @@ class _Compiled:
     ("독자층이", "고객은 주로") and nothing else before the matched phrase."""
 
 
+MODEL_OVER_ABOUT_OTHERS = 0.9
+"""From this probability the sentence classifier's reading beats the "who the sentence is about"
+context (a word for customers, readers or the current staff in the sentence): the model learned
+from look-alikes with those very words, and "또래 직원들과 잘 어울릴 수 있는 20대" is a requirement
+although it names the staff."""
+MODEL_OVER_EXCEPTIONS = 0.95
+"""From this probability the model's reading beats a rule's ``exceptions`` too. The exceptions are
+words written for a pattern's line ("자유", "휴가", "계좌로 입금"); in a sentence the model reads as
+a near-certain violation they are mostly incidental ("이력서(자유양식), 전신사진 1매 필수",
+"신혼이신 분은 곧 출산휴가가 생길 수 있어 정중히 사양", "보증금 50만원을 학원 계좌로 입금").
+Set higher than :data:`MODEL_OVER_ABOUT_OTHERS` because an exception is a lawful statement someone
+wrote into the rule set, a stronger signal than a word for other people."""
+
 _SENTENCE_END = re.compile(r"[.!?。](?=\s|$)|\n")
 
 
@@ -538,20 +551,23 @@ class RuleEngine:
         except TimeoutError:
             return False
 
-    def lawful_context(self, rule_id: str, sentence: str) -> bool:
+    def lawful_context(self, rule_id: str, sentence: str, probability: float = 0.0) -> bool:
         """Whether ``sentence`` is lawful for rule ``rule_id`` whatever it states: one of the rule's
         exceptions occurs in it (a negation, a lawful exception), or it describes people other than
-        the applicants and asks nothing of them. Applied to what the sentence classifier reads, so
-        the model obeys the same exceptions as the patterns."""
+        the applicants and asks nothing of them. Applied to what the sentence classifier reads
+        (with its ``probability`` that the sentence is unlawful), so the model obeys the same
+        exceptions as the patterns — up to :data:`MODEL_OVER_ABOUT_OTHERS` and
+        :data:`MODEL_OVER_EXCEPTIONS`."""
         entry = next((e for e in self._compiled if e.rule.id == rule_id), None)
         if entry is None:
             return False
         deadline = time.monotonic() + self.time_budget_s
         try:
             packed = compact(sentence).text
-            if entry.exceptions is not None and search_within(entry.exceptions, packed, deadline) is not None:
+            if probability < MODEL_OVER_EXCEPTIONS and entry.exceptions is not None \
+                    and search_within(entry.exceptions, packed, deadline) is not None:
                 return True
-            return self._about_others(entry, sentence, 0, len(sentence), deadline)
+            return probability < MODEL_OVER_ABOUT_OTHERS and self._about_others(entry, sentence, 0, len(sentence), deadline)
         except TimeoutError:
             return False
 

@@ -54,12 +54,6 @@ TRAINING_DIR_NAME = "ad_training"
 TARGET_AD_FPR = 0.005
 """Share of held-out lawful ads the sentence model alone may flag (on real published ads 0.5 %
 kept the precision of all flags above 0.8; 1 % doubled the model's false alarms there)."""
-CONTEXT_VETO_BELOW = 0.9
-"""The rules' exceptions and "about others" contexts veto a sentence the model reads below this
-probability only. They are keyword contexts written for patterns ("유니폼", "직원들"); from 0.9 the
-model, trained on look-alikes with those very words, knows better: "날씬하신 분 (유니폼이 55~66
-사이즈만 있어요)" and "또래 직원들과 잘 어울릴 수 있는 20대" are requirements. On real published ads
-this added one flag in 4,269 (a lawful one) and five of 171 written unlawful ads were found."""
 CUED_LAWFUL_WEIGHT = 3.0
 """Weight of a lawful sentence of a clean posting or a published ad that carries a category's cue
 (the hand-written look-alikes weigh 5, other sentences 1)."""
@@ -70,11 +64,12 @@ carries too little to judge (the rules still read every fragment)."""
 MAX_SENTENCE_CHARS = 300
 """Longer stretches without a sentence end are cut into pieces of this length."""
 _CONTENT = re.compile(r"[0-9A-Za-z가-힣]")
-_SPLIT = re.compile(r"\n+(?:\s*[-*]\s+)?|(?<=[.!?。])(?<!\b\d\.)(?<!\b\d\d\.)\s+|(?<=[다요죠])\.(?=\S)|\s*[•·▶■◆●○□※▷►]\s*|(?:^|\s)[-*]\s+|\s{2,}|\t")
+_SPLIT = re.compile(r"\n+(?:\s*[-*]\s+|\s*·\s*)?|(?:^|(?<=\s))·\s*|(?<=[.!?。])(?<!\b\d\.)(?<!\b\d\d\.)\s+|(?<=[다요죠])\.(?=\S)|\s*[•▶■◆●○□※▷►]\s*|(?:^|\s)[-*]\s+|\s{2,}|\t")
 
 
-Veto = Callable[[str, str], bool]
-"""``veto(category, sentence)``: ``True`` when the sentence is lawful for that category anyway."""
+Veto = Callable[[str, str, float], bool]
+"""``veto(category, sentence, probability)``: ``True`` when the sentence is lawful for that category
+anyway, given the model's probability that it is unlawful."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +178,7 @@ class SentenceModel:
         """Per ad, its sentences at or above ``threshold`` (default :attr:`threshold`) that carry
         a cue of their category, most probable first; at most one flag per category and ad.
 
-        ``veto(category, sentence)`` may declare a sentence lawful whatever the model reads (the
+        ``veto(category, sentence, probability)`` may declare a sentence lawful whatever the model reads (the
         verifier passes :meth:`app.verify.rules.RuleEngine.lawful_context`: the category's
         exceptions and "who the sentence is about")."""
         limit = self.threshold if threshold is None else threshold
@@ -214,7 +209,7 @@ class SentenceModel:
             # ("'통장 대여' 요구를 받은 적 있는지 안내" at a fraud-prevention call centre)
             if cue is not None and cue.search(compact(without_quoted_mentions(texts[j])).text) is None:
                 continue
-            if veto is not None and p[j] < CONTEXT_VETO_BELOW and veto(str(categories[j]), texts[j]):
+            if veto is not None and veto(str(categories[j]), texts[j], float(p[j])):
                 continue
             field_name, start, end = places[j]
             flags.append(SentenceFlag(field_name, start, end, str(categories[j]), float(p[j])))

@@ -134,3 +134,15 @@ def test_ad_exceptions_survive_a_yaml_round_trip() -> None:
     again = parse_rule_set(rules.to_yaml())
     assert again.by_id()["HIDDEN_IDENTITY"].ad_exceptions == rules.by_id()["HIDDEN_IDENTITY"].ad_exceptions
     assert rules.by_id()["HIDDEN_IDENTITY"].ad_exceptions
+
+
+def test_a_near_certain_model_reading_beats_keyword_contexts(engine: RuleEngine) -> None:
+    from app.verify.rules import MODEL_OVER_ABOUT_OTHERS, MODEL_OVER_EXCEPTIONS
+
+    about_staff = "또래 직원들과 잘 어울릴 수 있는 20대"
+    assert engine.lawful_context("AGE_DISCRIM", "우리 직원들은 20대가 많아요", 0.5)
+    assert not engine.lawful_context("AGE_DISCRIM", about_staff, MODEL_OVER_ABOUT_OTHERS)
+    incidental = "5. 제출서류: 이력서(자유양식), 전신사진 1매(필수 첨부)"
+    assert engine.lawful_context("APPEARANCE", incidental, MODEL_OVER_EXCEPTIONS - 0.01)
+    assert not engine.lawful_context("APPEARANCE", incidental, MODEL_OVER_EXCEPTIONS)
+    assert MODEL_OVER_ABOUT_OTHERS < MODEL_OVER_EXCEPTIONS < 1.0

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from app.labour import minimum_wage_table
-from app.verify import sentences
 from app.verify.normalize import quoted_mentions
 from app.verify.rules import RuleEngine, load_default_rules, parse_rule_set, rule_cues
 from app.verify.sentences import (
@@ -71,19 +70,15 @@ def test_a_sentence_without_a_cue_of_its_category_is_not_flagged(model: Sentence
     assert gated.find([""], [text]) == [[]]
 
 
-def test_a_vetoed_sentence_is_flagged_only_when_the_model_is_confident(model: SentenceModel) -> None:
+def test_a_veto_holds_until_the_model_is_confident_enough(model: SentenceModel) -> None:
     text = "결혼하시면 그만두셔야 해요"
     p = model.find([""], [text])[0][0].probability
 
-    def veto(category: str, sentence: str) -> bool:
-        return category == "MARITAL_PREGNANCY"
+    def veto_below(limit: float):  # noqa: ANN202 - a veto that yields to the model from ``limit`` on
+        return lambda category, sentence, probability: category == "MARITAL_PREGNANCY" and probability < limit
 
-    below, above = replace(model, threshold=0.0), replace(model, threshold=0.0)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sentences, "CONTEXT_VETO_BELOW", p + 0.01)
-        assert below.find([""], [text], veto=veto) == [[]]
-        patch.setattr(sentences, "CONTEXT_VETO_BELOW", p - 0.01)
-        assert [f.category for f in above.find([""], [text], veto=veto)[0]] == ["MARITAL_PREGNANCY"]
+    assert model.find([""], [text], veto=veto_below(p + 0.01)) == [[]]
+    assert [f.category for f in model.find([""], [text], veto=veto_below(p - 0.01))[0]] == ["MARITAL_PREGNANCY"]
 
 
 def test_words_quoted_to_warn_about_them_are_not_said(model: SentenceModel) -> None:
