@@ -19,7 +19,6 @@ standard one (Broder 1997; Leskovec, Rajaraman & Ullman, *Mining of Massive Data
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from app.verify.normalize import SEPARATORS
+from app.verify.normalize import SEPARATORS, content_length
 
 SHINGLE = 5
 NUM_PERM = 64
@@ -455,7 +454,6 @@ MIN_POSITION_CHARS = 30
 """Letters and digits an ad's position sections need besides the title for a duplicate check:
 fewer tell nothing about the position ("직무내용: - / 경력조건: 경력 5년 / 학력무관"), and two such
 field-only ads of different employers look identical (hand labels: not the same position)."""
-_CONTENT = re.compile(r"[0-9A-Za-z가-힣]")
 
 
 def position_signatures(ads: Iterable[tuple[str, str]], *, seed: int = 1) -> np.ndarray:
@@ -479,7 +477,7 @@ def position_signatures(ads: Iterable[tuple[str, str]], *, seed: int = 1) -> np.
         for i, (title, body) in enumerate(ads):
             keys.append(int.from_bytes(hashlib.blake2b(title_key(title).encode("utf-8"), digest_size=4).digest(), "little"))
             text = position_text(title, body)
-            if len(_CONTENT.findall(text)) - len(_CONTENT.findall(str(title))) < MIN_POSITION_CHARS:
+            if content_length(text) - content_length(str(title)) < MIN_POSITION_CHARS:
                 too_short.append(i)
             yield text
 

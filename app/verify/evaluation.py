@@ -88,8 +88,13 @@ def load_duplicate_pairs(evaluation_dir: Path) -> pd.DataFrame:
 
 def load_written_ads(directory: Path) -> pd.DataFrame:
     """The written evaluation set: CLI columns plus ``category, family, unlawful, note``."""
+    return pd.DataFrame(jsonl_rows(directory))
+
+
+def jsonl_rows(directory: Path) -> list[dict]:
+    """The objects of every ``*.jsonl`` file of ``directory`` (files in name order; blank lines skipped)."""
     rows = []
     for path in sorted(Path(directory).glob("*.jsonl")):
         with path.open(encoding="utf-8") as lines:
             rows.extend(json.loads(line) for line in lines if line.strip())
-    return pd.DataFrame(rows)
+    return rows

@@ -92,6 +92,16 @@ def _compact_slow(text: str) -> CompactText:
     return CompactText(text="".join(out), origin=tuple(origin), source=text)
 
 
+CONTENT_CHAR = re.compile(r"[0-9A-Za-z가-힣]")
+"""A letter or digit that carries content (Hangul syllables, Latin letters, digits): what the
+minimum lengths of a duplicate's position text and of a flagged sentence count."""
+
+
+def content_length(text: str) -> int:
+    """Number of :data:`CONTENT_CHAR` characters in ``text``."""
+    return len(CONTENT_CHAR.findall(text))
+
+
 _QUOTED = re.compile(r"'[^'\n]{1,40}'|\"[^\"\n]{1,40}\"|‘[^’\n]{1,40}’|“[^”\n]{1,40}”|「[^」\n]{1,40}」|『[^』\n]{1,40}』")
 _QUOTES_JOINED = re.compile(r"\s*(?:[·,/]|와|과|이나|나|및|또는)\s*$")
 _MENTION_AFTER = re.compile(

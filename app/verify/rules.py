@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from app.config import get_settings
 from app.errors import InvalidInput
-from app.verify.normalize import CompactText, compact, quoted_mentions
+from app.verify.normalize import CompactText, compact, content_length, quoted_mentions
 from app.verify.patterns import (
     MAX_UNROLLED_SIZE,
     BacktrackingPattern,
@@ -47,6 +47,7 @@ from app.verify.patterns import (
     search_within,
     unrolled_size,
 )
+from app.verify.sections import header_kind, section_word
 
 logger = logging.getLogger(__name__)
 
@@ -387,6 +388,44 @@ class _Compiled:
     ("독자층이", "고객은 주로") and nothing else before the matched phrase."""
 
 
+SECTION_PREDICATES = {"requirements": "만", "preferred": "우대", "exclusions": "불가"}
+"""What a bare bullet of a section states: under 자격요건 "- 여성" reads "여성만", under 우대사항
+"여성 우대", under 결격사유 "- 장애인" reads "장애인 불가" (the rules and their exceptions then judge
+it: "- 장애인" under 우대사항 is a lawful preference)."""
+EXCLUSION_HEADERS = frozenset({"결격사유", "지원불가", "지원제외", "지원불가대상", "지원제외대상", "채용제외", "채용제외대상",
+                               "제외대상", "지원불가자", "지원이어려운분", "이런분은지원이어려워요"})
+MAX_BARE_BULLET_CHARS = 12
+"""Letters and digits of a bullet that is read with its section's predicate (a bare noun phrase)."""
+
+
+def bare_bullets(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, predicate)`` of the short lines of ``text`` under a requirements, preferred or
+    exclusion header (:data:`SECTION_PREDICATES`), up to the next header or a run of blank lines."""
+    found: list[tuple[int, int, str]] = []
+    kind: str | None = None
+    blank = 0
+    offset = 0
+    for line in text.split("\n"):
+        start, offset = offset, offset + len(line) + 1
+        if not line.strip():
+            blank += 1
+            kind = None if blank >= 2 else kind
+            continue
+        blank = 0
+        header = header_kind(line)
+        if header is not None or section_word(line) in EXCLUSION_HEADERS:
+            kind = "exclusions" if header is None else header[0]
+            rest = "" if header is None else header[1]
+            if rest and kind in SECTION_PREDICATES and content_length(rest) <= MAX_BARE_BULLET_CHARS:
+                at = line.rfind(rest)
+                found.append((start + at, start + at + len(rest), SECTION_PREDICATES[kind]))
+            continue
+        if kind in SECTION_PREDICATES and 0 < content_length(line) <= MAX_BARE_BULLET_CHARS:
+            lead = len(line) - len(line.lstrip(" \t-*•·▶■◆●○□※▷►ㆍ"))
+            found.append((start + lead, start + len(line.rstrip()), SECTION_PREDICATES[kind]))
+    return found
+
+
 MODEL_OVER_ABOUT_OTHERS = 0.9
 """From this probability the sentence classifier's reading beats the "who the sentence is about"
 context (a word for customers, readers or the current staff in the sentence): the model learned
@@ -510,6 +549,7 @@ class RuleEngine:
                 continue
             packed = compact(str(text))
             mentions = quoted_mentions(str(text))
+            bullets = bare_bullets(str(text)) if field_name == "body" else []
             for entry in self._compiled:
                 rule_id = entry.rule.id
                 if wanted is not None and rule_id not in wanted:
@@ -522,6 +562,8 @@ class RuleEngine:
                     found = self._regex_hits(entry, field_name, packed, deadline)
                     if entry.morphemes:
                         found += self._morpheme_hits(entry, field_name, str(text), packed, [*hits, *found], deadline)
+                    if bullets:
+                        found += self._bullet_hits(entry, field_name, str(text), bullets, found, deadline)
                 except TimeoutError:
                     self._timeouts[rule_id] += 1
                     skipped[rule_id] = None
@@ -608,6 +650,19 @@ class RuleEngine:
                 continue
             lines_done.add(line)
             hits.append(hit_for(entry.rule, field_name, start, end, packed.source[start:end]))
+        return hits
+
+    def _bullet_hits(
+        self, entry: _Compiled, field_name: str, text: str, bullets: Sequence[tuple[int, int, str]],
+        found: Sequence[RuleHit], deadline: float,
+    ) -> list[RuleHit]:
+        """Hits of a bare bullet read with its section's predicate ("결격사유" … "- 장애인")."""
+        hits = []
+        for start, end, predicate in bullets:
+            if any(start <= h.start < end for h in found):
+                continue
+            if self._regex_hits(entry, field_name, compact(f"{text[start:end]} {predicate}"), deadline):
+                hits.append(hit_for(entry.rule, field_name, start, end, text[start:end]))
         return hits
 
     def _morpheme_hits(

@@ -72,19 +72,29 @@ def header_kind(line: str) -> tuple[str, str] | None:
     Examples: ``"【담당 업무】"`` → ``("duties", "")``; ``"자격요건: 경력 3년 이상"`` →
     ``("requirements", "경력 3년 이상")``; ``"우대합니다"`` → ``None``.
     """
-    stripped = _LEADING_DECORATION.sub("", line.strip())
-    closer = _HEADER_END.search(stripped[: MAX_HEADER_CHARS + 10])
-    if closer:
-        head, rest = stripped[: closer.start()], stripped[closer.end():]
-    else:
-        head, rest = stripped, ""
-    word = _compact(head)
+    word, rest = _head_and_rest(line)
     if not word or len(word) > MAX_HEADER_CHARS:
         return None
     kind = _HEADER_TO_KIND.get(word)
     if kind is None:
         return None
     return kind, _LEADING_DECORATION.sub("", rest.strip()).strip()
+
+
+def section_word(line: str) -> str:
+    """The compact word a header line would name (``"■ 결격 사유 :"`` → ``"결격사유"``), for header
+    words of other lists than :data:`SECTION_WORDS`."""
+    return _head_and_rest(line)[0]
+
+
+def _head_and_rest(line: str) -> tuple[str, str]:
+    stripped = _LEADING_DECORATION.sub("", line.strip())
+    closer = _HEADER_END.search(stripped[: MAX_HEADER_CHARS + 10])
+    if closer:
+        head, rest = stripped[: closer.start()], stripped[closer.end():]
+    else:
+        head, rest = stripped, ""
+    return _compact(head), rest
 
 
 def split_sections(body: str) -> list[Section]:

@@ -35,7 +35,6 @@ themselves (the sentence is the evidence).
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -48,7 +47,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
 from app.verify.duplicates import packed_text
-from app.verify.normalize import compact, without_quoted_mentions
+from app.verify.evaluation import jsonl_rows
+from app.verify.normalize import compact, content_length, without_quoted_mentions
 
 TRAINING_DIR_NAME = "ad_training"
 TARGET_AD_FPR = 0.005
@@ -63,7 +63,6 @@ MIN_FLAG_CHARS = 8
 carries too little to judge (the rules still read every fragment)."""
 MAX_SENTENCE_CHARS = 300
 """Longer stretches without a sentence end are cut into pieces of this length."""
-_CONTENT = re.compile(r"[0-9A-Za-z가-힣]")
 _SPLIT = re.compile(r"\n+(?:\s*[-*]\s+|\s*·\s*)?|(?:^|(?<=\s))·\s*|(?<=[.!?。])(?<!\b\d\.)(?<!\b\d\d\.)\s+|(?<=[다요죠])\.(?=\S)|\s*[•▶■◆●○□※▷►]\s*|(?:^|\s)[-*]\s+|\s{2,}|\t")
 
 
@@ -202,7 +201,7 @@ class SentenceModel:
             flags = out[owners[j]]
             if any(f.category == categories[j] for f in flags):
                 continue
-            if len(_CONTENT.findall(texts[j])) < MIN_FLAG_CHARS:
+            if content_length(texts[j]) < MIN_FLAG_CHARS:
                 continue
             cue = cues.get(str(categories[j]))
             # the category's words must be said, not only quoted to warn or teach about them
@@ -218,11 +217,7 @@ class SentenceModel:
 
 def load_training_sentences(directory: Path) -> list[dict]:
     """Every ``*.jsonl`` of ``directory``: ``{"text", "category", "unlawful", "kind"}`` per line."""
-    rows = []
-    for path in sorted(Path(directory).glob("*.jsonl")):
-        with path.open(encoding="utf-8") as lines:
-            rows.extend(json.loads(line) for line in lines if line.strip())
-    return rows
+    return jsonl_rows(directory)
 
 
 def sentences_of(titles: Sequence[str], bodies: Sequence[str]) -> list[str]:

@@ -146,3 +146,23 @@ def test_a_near_certain_model_reading_beats_keyword_contexts(engine: RuleEngine)
     assert engine.lawful_context("APPEARANCE", incidental, MODEL_OVER_EXCEPTIONS - 0.01)
     assert not engine.lawful_context("APPEARANCE", incidental, MODEL_OVER_EXCEPTIONS)
     assert MODEL_OVER_ABOUT_OTHERS < MODEL_OVER_EXCEPTIONS < 1.0
+
+
+def test_a_bare_bullet_reads_with_its_section(engine: RuleEngine) -> None:
+    from app.verify.rules import bare_bullets
+
+    body = ("■ 지원자격\n - 4년제 대학 졸업(예정)자\n - 군필자\n■ 우대사항\n - 장애인\n - 여성\n"
+            "■ 결격사유\n - 해외여행에 결격사유가 있는 자\n - 장애인\n\n\n - 남성")
+    found = [(h.rule_id, h.evidence) for h in engine.match({"title": "", "body": body})]
+    assert found == [("SEX_DISCRIM", "군필자"), ("SEX_DISCRIM", "여성"), ("DISABILITY_DISCRIM", "장애인")]
+    predicates = [(body[a:b], p) for a, b, p in bare_bullets(body)]
+    assert ("장애인", "우대") in predicates and ("장애인", "불가") in predicates  # a preference is lawful, an exclusion not
+    assert all(text != "남성" for text, _ in predicates)  # two blank lines end the section
+    assert bare_bullets("- 여성\n- 20대") == []  # no section, no predicate
+
+
+def test_section_word_names_headers_outside_the_section_lists() -> None:
+    from app.verify.sections import section_word
+
+    assert section_word("■ 결격 사유 :") == "결격사유"
+    assert section_word("[지원자격] 신입 가능") == "지원자격"
