@@ -45,7 +45,7 @@ from app.verify.rules import RuleEngine, RuleHit, RuleSet, hit_for, load_default
 from app.verify.sentences import SentenceModel, fit_sentence_model, load_training_sentences, sentences_of
 
 MODEL_NAME = "ad_verifier"
-MODEL_VERSION = "2.7"  # 2.0: position-level duplicates, rules of every category; 2.1: sentence classifier; 2.2: vetoed by the rules' exceptions; 2.3: seven writers' sentences; 2.4: category cues narrowed, field-only ads never duplicates; 2.5: nine writers, smaller lawful sample; 2.6: SVM names the category; 2.7: thirteen writers, wider cues, confident model over keyword vetoes
+MODEL_VERSION = "2.8"  # 2.0: position-level duplicates, rules of every category; 2.1: sentence classifier; 2.2: vetoed by the rules' exceptions; 2.3: seven writers' sentences; 2.4: category cues narrowed, field-only ads never duplicates; 2.5: nine writers, smaller lawful sample; 2.6: SVM names the category; 2.7: thirteen writers, wider cues, confident model over keyword vetoes; 2.8: Kiwi without typo and multi-word dictionaries
 MODEL_FILE = "ad_verifier.joblib"
 CHECKS_FILE = "ad_checks.parquet"
 TEXT_RULES: tuple[str, ...] = (
