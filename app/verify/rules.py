@@ -560,10 +560,12 @@ class RuleEngine:
                 deadline = time.monotonic() + self.time_budget_s
                 try:
                     found = self._regex_hits(entry, field_name, packed, deadline)
-                    if entry.morphemes:
-                        found += self._morpheme_hits(entry, field_name, str(text), packed, [*hits, *found], deadline)
                     if bullets:
                         found += self._bullet_hits(entry, field_name, str(text), bullets, found, deadline)
+                    # last: the morpheme step extends its own deadline by the time Kiwi takes (its first
+                    # use loads the model, ~2 s); a step after it would run against the stale one
+                    if entry.morphemes:
+                        found += self._morpheme_hits(entry, field_name, str(text), packed, [*hits, *found], deadline)
                 except TimeoutError:
                     self._timeouts[rule_id] += 1
                     skipped[rule_id] = None

@@ -166,3 +166,21 @@ def test_section_word_names_headers_outside_the_section_lists() -> None:
 
     assert section_word("■ 결격 사유 :") == "결격사유"
     assert section_word("[지원자격] 신입 가능") == "지원자격"
+
+
+def test_a_slow_first_kiwi_analysis_does_not_skip_a_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import app.verify.rules as rules_module
+
+    analyse = rules_module.morpheme_string
+
+    def slow(text: str) -> tuple[str, list[tuple[int, int, int]]]:
+        time.sleep(0.3)  # Kiwi's first use loads its model: longer than a rule's budget
+        return analyse(text)
+
+    monkeypatch.setattr(rules_module, "morpheme_string", slow)
+    engine = RuleEngine(load_default_rules(), time_budget_s=0.25)
+    scanned = engine.scan({"title": "", "body": "여성 분들 환영해요\n■ 지원자격\n - 남성\n"})
+    assert scanned.skipped == ()
+    assert {h.evidence for h in scanned.hits if h.rule_id == "SEX_DISCRIM"} >= {"남성"}
