@@ -549,7 +549,9 @@ class RuleEngine:
                 continue
             packed = compact(str(text))
             mentions = quoted_mentions(str(text))
-            bullets = bare_bullets(str(text)) if field_name == "body" else []
+            # each bullet read with its predicate is compacted once, not once per rule
+            bullets = [(start, end, compact(f"{str(text)[start:end]} {predicate}"))
+                       for start, end, predicate in (bare_bullets(str(text)) if field_name == "body" else [])]
             for entry in self._compiled:
                 rule_id = entry.rule.id
                 if wanted is not None and rule_id not in wanted:
@@ -655,15 +657,15 @@ class RuleEngine:
         return hits
 
     def _bullet_hits(
-        self, entry: _Compiled, field_name: str, text: str, bullets: Sequence[tuple[int, int, str]],
+        self, entry: _Compiled, field_name: str, text: str, bullets: Sequence[tuple[int, int, CompactText]],
         found: Sequence[RuleHit], deadline: float,
     ) -> list[RuleHit]:
         """Hits of a bare bullet read with its section's predicate ("결격사유" … "- 장애인")."""
         hits = []
-        for start, end, predicate in bullets:
+        for start, end, read in bullets:
             if any(start <= h.start < end for h in found):
                 continue
-            if self._regex_hits(entry, field_name, compact(f"{text[start:end]} {predicate}"), deadline):
+            if self._regex_hits(entry, field_name, read, deadline):
                 hits.append(hit_for(entry.rule, field_name, start, end, text[start:end]))
         return hits
 
