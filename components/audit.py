@@ -13,6 +13,7 @@ another widget moved, the page redrawn — writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 from collections.abc import Mapping, Sequence
@@ -173,11 +174,14 @@ def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, "명령줄" if role == audit.COMMAND_ROLE else role)
 
 
-def select_audit_filter(values: Mapping[str, Sequence[str]], *, key: str, default_days: int = 30) -> AuditFilter | None:
-    """Date range (KST days) and user, role, action and model pickers.
+def select_audit_filter(values: Mapping[str, Sequence[str]], *, key: str, default_days: int = 30,
+                        model_titles: Mapping[str, str] | None = None) -> AuditFilter | None:
+    """Date range (KST days) and user, role, action and model pickers (actions and models by their
+    Korean names).
 
     Args:
         values: Choices per column (:func:`app.services.audit.audit_filter_values`).
+        model_titles: Model name → Korean title (:func:`app.services.transparency.model_titles`).
         key: Prefix of the widget keys.
         default_days: Days shown when the page opens (ending today, KST).
 
@@ -195,9 +199,11 @@ def select_audit_filter(values: Mapping[str, Sequence[str]], *, key: str, defaul
                                format_func=role_label)
         c4, c5 = st.columns(2)
         actions = c4.multiselect("동작", options=list(values.get("action", ())), key=f"{key}.actions",
-                                 placeholder="전체")
+                                 placeholder="전체", format_func=audit.action_label)
+        titles = dict(model_titles or {})
         models = c5.multiselect("모델", options=list(values.get("model_name", ())), key=f"{key}.models",
-                                placeholder="전체")
+                                placeholder="전체", format_func=functools.partial(audit.model_label, titles=titles))
+        # a partial of a module function, not a lambda: widget state must be picklable here
     if not isinstance(period, (tuple, list)) or len(period) != 2:
         st.info("기간의 끝 날짜까지 고르세요.", icon=":material/date_range:")
         return None

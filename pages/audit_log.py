@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.exports import csv_bytes
-from app.services import audit
+from app.services import audit, transparency
 from components import audit as audit_ui
 from components import auth, display, resources
 
@@ -32,7 +32,8 @@ if waiting:
     st.warning(f"데이터베이스가 바빠 임시 보관 중인 기록 {waiting:,}건은 아직 아래 표에 없습니다. 잠시 후 다시 여세요.",
                icon=":material/hourglass_top:")
 
-flt = audit_ui.select_audit_filter(audit.audit_filter_values(engine), key="audit_log.filter")
+titles = transparency.model_titles()
+flt = audit_ui.select_audit_filter(audit.audit_filter_values(engine), key="audit_log.filter", model_titles=titles)
 if flt is None:
     st.stop()
 since, until = audit.kst_day_range(flt.first_day, flt.last_day)
@@ -47,8 +48,8 @@ if not audit_ui.log_audit_view(engine, user, flt, rows=len(rows), runs=len(runs)
 
 # (records, its display table, the table's name in the export record, the file's prefix, the key's stem)
 TABS = (
-    (rows, audit.audit_table(rows), "outputs", "AI출력_감사로그", "outputs"),
-    (runs, audit.command_runs_table(runs), "command_runs", "명령실행_감사로그", "runs"),
+    (rows, audit.audit_table(rows, titles), "outputs", "AI출력_감사로그", "outputs"),
+    (runs, audit.command_runs_table(runs, titles), "command_runs", "명령실행_감사로그", "runs"),
 )
 for tab, (records, table, table_name, prefix, stem) in zip(
     st.tabs(["AI 출력 기록", "명령 실행 기록"], key="audit_log.tabs"), TABS, strict=True

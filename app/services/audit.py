@@ -36,7 +36,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -60,7 +60,7 @@ __all__ = [
     "record_command_run", "model_versions_of",
     # reading and the export
     "load_audit_log", "audit_filter_values", "kst_day_range", "AUDIT_EXPORT_COLUMNS", "COMMAND_RUN_COLUMNS",
-    "audit_table", "command_runs_table",
+    "audit_table", "command_runs_table", "ACTION_LABELS", "action_label", "model_label",
 ]
 
 logger = logging.getLogger(__name__)
@@ -77,6 +77,47 @@ COMMAND_ACTION_PREFIX = "cli."
 NO_MODEL = "-"
 """Model name and version of a row that records no model output (an audit-log view, an account change)."""
 ACCOUNT_ACTION_PREFIX = "account."
+
+ACTION_LABELS: Final[dict[str, str]] = {
+    "hiring.predict": "채용 시뮬레이터 — 채용확률 예측",
+    "hiring.whatif": "채용 시뮬레이터 — 조건 변경 시뮬레이션",
+    "hiring.plan": "채용 시뮬레이터 — 목표 달성 계획",
+    "hiring.similar": "채용 시뮬레이터 — 유사 공고",
+    "hiring.policy": "채용 위험 공고 현황 조회",
+    "hiring.apply": "채용 시뮬레이터 — 공고에 조건 반영",
+    "hiring.consulting": "채용 컨설팅 신청",
+    "employment.caseload": "구직자 위험 현황 조회",
+    "employment.profile": "구직자 프로파일 조회",
+    "employment.whatif": "구직자 프로파일 — 서비스 효과 시뮬레이션",
+    "employment.policy": "취업 위험도 기준·공정성 조회",
+    "verify.draft": "공고 사전 점검",
+    "verify.review_queue": "검증 대기열 조회",
+    "verify.review_detail": "검증 대기열 — 공고 상세",
+    "verify.review": "검증 대기열 — 검토 결과 저장",
+    "verify.rule_test": "검증 규칙 시험",
+    "verify.duplicates": "중복 공고 확인",
+    "posting_assistant.classify": "공고 작성지원 — 직종 분류",
+    "posting_assistant.generate": "공고 작성지원 — 공고문 생성",
+    "posting_assistant.verify": "공고 작성지원 — 공고 검증",
+    "posting_assistant.hiring_preview": "공고 작성지원 — 채용확률 미리보기",
+    "transparency.summary": "AI 투명성 안내 조회",
+    "audit.view": "감사 로그 조회",
+    "audit.export": "감사 로그 내려받기",
+    "auth.login": "로그인",
+    "auth.login_failed": "로그인 실패",
+    "auth.lockout": "로그인 잠김",
+    "auth.unlock": "로그인 잠금 해제",
+    "auth.logout": "로그아웃",
+    "auth.idle_timeout": "장시간 미사용으로 로그아웃",
+    "auth.session_revoked": "계정 변경으로 세션 종료",
+    "auth.session_restored": "새로고침 후 로그인 유지",
+}
+"""Korean name of each audit action code (the codes stay in the table; people read these)."""
+_ACTION_AREAS: Final[dict[str, str]] = {
+    "hiring": "채용 시뮬레이터", "employment": "취업 위험도", "verify": "구인광고 검증", "posting_assistant": "공고 작성지원",
+    "transparency": "AI 투명성 안내", "audit": "감사 로그", "auth": "로그인", "account": "계정 관리",
+    "consulting": "채용 컨설팅",
+}
 
 _SPOOL_LOCK_WAIT_S = 2.0
 _HASH_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -469,14 +510,40 @@ COMMAND_RUN_COLUMNS: tuple[str, ...] = (
 )
 
 
-def audit_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Display and export table of :func:`load_audit_log` rows (:data:`AUDIT_EXPORT_COLUMNS`)."""
+def action_label(code: str) -> str:
+    """Korean name of an audit action code: its own name, else the area it belongs to (an action
+    added later still reads as Korean rather than as a code)."""
+    code = str(code)
+    if code in ACTION_LABELS:
+        return ACTION_LABELS[code]
+    if code.startswith(COMMAND_ACTION_PREFIX):
+        return "명령줄 실행 — " + code.removeprefix(COMMAND_ACTION_PREFIX).replace("_", " ")
+    area = code.partition(".")[0]
+    if area in _ACTION_AREAS:
+        return f"{_ACTION_AREAS[area]} — 기타 동작"
+    return "기타 동작"
+
+
+def model_label(name: str, titles: Mapping[str, str]) -> str:
+    """Korean title of a model name (``titles``: :func:`app.services.transparency.model_titles`);
+    a row without a model shows "-"."""
+    name = str(name)
+    if name in ("", NO_MODEL):
+        return NO_MODEL
+    return titles.get(name, "기타 모델")
+
+
+def audit_table(frame: pd.DataFrame, model_titles: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Display and export table of :func:`load_audit_log` rows (:data:`AUDIT_EXPORT_COLUMNS`), with
+    Korean names of actions and models (``model_titles``: name → title; names shown as stored when
+    omitted)."""
+    titles = model_titles or {}
     return pd.DataFrame({
         "시각(KST)": [format_kst_datetime(v) for v in frame["at"]],
         "사용자": frame["username"].astype(str).to_numpy(),
         "역할": [ROLE_LABELS.get(str(r), str(r)) for r in frame["role"]],
-        "동작": frame["action"].astype(str).to_numpy(),
-        "모델": frame["model_name"].astype(str).to_numpy(),
+        "동작": [action_label(a) for a in frame["action"]],
+        "모델": [model_label(m, titles) if titles else str(m) for m in frame["model_name"]],
         "모델 버전": frame["model_version"].astype(str).to_numpy(),
         "입력 해시(SHA-256)": frame["input_hash"].astype(str).to_numpy(),
         "출력": [json.dumps(o, ensure_ascii=False, sort_keys=True) if isinstance(o, Mapping) else str(o)
@@ -484,8 +551,10 @@ def audit_table(frame: pd.DataFrame) -> pd.DataFrame:
     }, columns=list(AUDIT_EXPORT_COLUMNS))
 
 
-def command_runs_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Display and export table of command-run rows (:data:`COMMAND_RUN_COLUMNS`)."""
+def command_runs_table(frame: pd.DataFrame, model_titles: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Display and export table of command-run rows (:data:`COMMAND_RUN_COLUMNS`); models by their
+    Korean titles when ``model_titles`` is given."""
+    titles = model_titles or {}
     outputs = [o if isinstance(o, Mapping) else {} for o in frame["output"]]
 
     def kst(text: object) -> str:
@@ -501,7 +570,8 @@ def command_runs_table(frame: pd.DataFrame) -> pd.DataFrame:
         "읽은 행": [int(o.get("rows_in", 0)) for o in outputs],
         "출력 행": [int(o.get("rows_out", 0)) for o in outputs],
         "오류": [int(o.get("errors", 0)) for o in outputs],
-        "모델": [", ".join(f"{k} {v}" for k, v in (o.get("models") or {}).items()) or "-" for o in outputs],
+        "모델": [", ".join(f"{titles.get(k, k)} {v}" for k, v in (o.get("models") or {}).items()) or "-"
+               for o in outputs],
         "종료 코드": [int(o.get("exit_code", -1)) for o in outputs],
         "출력 파일": [str(o.get("output_path", "")) for o in outputs],
     }, columns=list(COMMAND_RUN_COLUMNS))

@@ -32,7 +32,7 @@ from app.text.korean import format_count, format_kst_datetime, format_number, fo
 __all__ = [
     "BUILD_COMMAND", "NOT_BUILT", "CALIBRATION_SOURCES", "LEGAL_BASIS", "WORLD_NOTE", "METRIC_LABELS", "EXTRA_CARDS",
     "CardView", "MetricLine", "TransparencyReport", "compute_transparency", "contest_steps", "format_metric_value",
-    "metric_lines", "registered_cards", "summary_frame",
+    "metric_lines", "model_titles", "registered_cards", "summary_frame",
 ]
 
 NOT_BUILT: Final = "아직 만들어지지 않음"
@@ -257,6 +257,11 @@ def registered_cards(specs: Sequence[ArtifactSpec] = ARTIFACTS) -> dict[str, Mod
     for card in EXTRA_CARDS:
         cards.setdefault(card.name, card)
     return cards
+
+
+def model_titles() -> dict[str, str]:
+    """``MODEL_NAME`` -> its Korean title, for every model with a card (the audit log shows titles)."""
+    return {name: card.title for name, card in registered_cards().items() if card is not None}
 
 
 def _pages_line(page_ids: Sequence[str]) -> tuple[str, ...]:

@@ -238,7 +238,8 @@ def test_policy_staff_filter_and_export_the_audit_log(audit_env: str, media: lis
     # filter by role: only the counsellor's row
     at.multiselect(key="audit_log.filter.roles").select("counsellor").run()
     table = next(d.value for d in at.dataframe if "입력 해시(SHA-256)" in d.value.columns)
-    assert set(table["사용자"]) == {"kim-c"} and set(table["동작"]) == {"employment.profile"}
+    assert set(table["사용자"]) == {"kim-c"} and set(table["동작"]) == {"구직자 프로파일 조회"}
+    assert set(table["모델"]) == {"취업성공 예측모델"}  # Korean names, not codes
     # a day range before anything was logged: nothing
     at.date_input(key="audit_log.filter.period").set_value((dt.date(2020, 1, 1), dt.date(2020, 1, 2))).run()
     table = next(d.value for d in at.dataframe if "입력 해시(SHA-256)" in d.value.columns)
@@ -258,7 +259,7 @@ def test_command_runs_have_their_own_tab(audit_env: str, tmp_path: Path) -> None
     (row,) = runs.to_dict("records")
     assert row["명령"] == "verify" and row["종료 코드"] == 0 and (row["읽은 행"], row["출력 행"]) == (1, 1)
     outputs = next(d.value for d in at.dataframe if "입력 해시(SHA-256)" in d.value.columns)
-    assert not any(str(a).startswith("cli.") for a in outputs["동작"])
+    assert not any(str(a).startswith(("cli.", "명령줄")) for a in outputs["동작"])
 
 
 # --------------------------------------------------------------------------- looking at the log is logged
