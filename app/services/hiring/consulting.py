@@ -21,7 +21,7 @@ from app.db.repositories import unit_of_work
 from app.errors import AccessDenied, InvalidInput, NotFound
 from app.services.hiring.conditions import PostingAccessDenied
 from app.services.hiring.store import PostingNotFound
-from app.text.korean import format_kst_datetime
+from app.text.korean import format_kst_datetime, josa
 from app.text.pii import mask_pii
 
 CASE_STATUSES: Mapping[str, str] = {"received": "접수", "assigned": "배정", "in_progress": "진행 중", "closed": "종료"}
@@ -49,9 +49,9 @@ def _staff_only(role: str) -> None:
 def _text(value: object, *, label: str, low: int, high: int) -> str:
     text = " ".join(str(value or "").split())
     if len(text) < low:
-        raise InvalidConsulting(f"{label}을(를) {low}자 이상 적어 주세요")
+        raise InvalidConsulting(f"{josa(label, '을', '를')} {low}자 이상 적어 주세요")
     if len(text) > high:
-        raise InvalidConsulting(f"{label}은(는) {high:,}자 이하로 적어 주세요 (입력: {len(text):,}자)")
+        raise InvalidConsulting(f"{josa(label, '은', '는')} {high:,}자 이하로 적어 주세요 (입력: {len(text):,}자)")
     return mask_pii(text)
 
 

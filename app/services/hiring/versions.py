@@ -172,10 +172,12 @@ def _rewrite_items(text: str, drop: re.Pattern[str] | None, added: list[str], *,
     if len(kept) == 1 and not numbered_line.match(kept[0]):  # one list line: extend it
         separator = joiner if joiner in kept[0] else ", "
         return separator.join([kept[0], *added])
-    numbered = bool(kept) and re.match(r"^\s*(\d+)[.)]\s", kept[-1])
-    start = int(numbered.group(1)) + 1 if numbered else 0
-    lines_added = [f"{start + i}. {item}" if numbered else f"- {item}" for i, item in enumerate(added)]
-    return "\n".join([*kept, *lines_added])
+    number = re.compile(r"^\s*(\d+)([.)])\s*")
+    if kept and all(number.match(line) for line in kept):  # a numbered list: number it again without gaps
+        mark = number.match(kept[0]).group(2)  # type: ignore[union-attr]
+        items = [number.sub("", line, count=1) for line in kept] + list(added)
+        return "\n".join(f"{i}{mark} {item}" for i, item in enumerate(items, start=1))
+    return "\n".join([*kept, *(f"- {item}" for item in added)])
 
 
 def _welfare_pattern(names: list[str]) -> re.Pattern[str] | None:
@@ -537,11 +539,9 @@ def verification_status(engine: Engine, posting_id: int, *, build_checks: pd.Dat
         return QueueStatus(True, f"{int(row['version'])}번째 버전이 검증에서 ‘{label}’ 판정을 받아 담당자 검토를 "
                                  "기다립니다(검토 대기). 검토가 끝날 때까지 이전 버전이 게시됩니다.")
     versions = version_repo.load_versions_with_status(engine, "current", [posting_id])
-    if not versions.empty:
-        decision = str(versions.iloc[-1]["decision"])
-        if decision in ("pass", ""):
-            return QueueStatus(False, "")
-    elif build_checks is not None and not build_checks.empty:
+    if len(versions) and str(versions.iloc[-1]["source_kind"]) != "original":
+        return QueueStatus(False, "")  # a changed version is current only once verified or approved
+    if build_checks is not None and not build_checks.empty:
         match = build_checks[build_checks["posting_id"] == int(posting_id)]
         decision = str(match.iloc[0]["decision"]) if not match.empty else "pass"
         if decision == "pass":
