@@ -698,3 +698,49 @@ def risk_table(frame: pd.DataFrame) -> pd.DataFrame:
             "예상 충원 기간": [f"약 {d:.0f}일" for d in frame["days"]],
         }
     )
+
+
+# --------------------------------------------------------------------------- the hiring loop (policy view)
+
+
+def open_page(path: str, *, query_params: Mapping[str, str], fallback: str) -> None:
+    """Go to another page of the app with ``query_params`` (``st.switch_page``).
+
+    When the page is not part of the running app (a page script run on its own, as in tests),
+    ``fallback`` is shown instead of an error.
+    """
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        st.switch_page(path, query_params=dict(query_params))
+    except StreamlitAPIException:
+        st.info(fallback, icon=":material/open_in_new:")
+
+
+def select_risky_posting(frame: pd.DataFrame, *, key: str) -> int | None:
+    """Pick one at-risk posting (``at_risk_postings`` rows, least likely first). Returns its id."""
+    if frame.empty:
+        return None
+    labels = {
+        int(r.id): f"#{int(r.id)} · {str(r.title)[:40]} · 채용확률 {format_probability(float(r.probability))}"
+        for r in frame.head(500).itertuples(index=False)
+    }
+    if st.session_state.get(key) not in labels:
+        st.session_state.pop(key, None)
+    return int(st.selectbox("공고 선택", options=list(labels), format_func=labels.__getitem__, key=key))
+
+
+def render_risk_table(table: pd.DataFrame, *, key: str) -> None:
+    """At-risk postings (``risk_table``) with the posting and its probability pinned on the left."""
+    config = {
+        "공고 번호": st.column_config.NumberColumn("공고 번호", pinned=True, width="small", format="%d"),
+        "채용확률(30일 내)": st.column_config.TextColumn("채용확률(30일 내)", pinned=True, width="small"),
+        "공고명": st.column_config.TextColumn("공고명", pinned=True, width="medium"),
+    }
+    order = ["공고 번호", "채용확률(30일 내)", "공고명", "예상 충원 기간", "직종", "지역", "월 환산 임금",
+             "주당 근로시간", "고용형태", "기업", "게시일"]
+    total = len(table)
+    shown = min(total, display.MAX_TABLE_ROWS)
+    st.caption(f"검색 결과 {total:,}건" + (f" 중 앞 {shown:,}건만 표시합니다 (CSV에는 전체 포함)." if total > shown else ""))
+    st.dataframe(table.head(shown), key=key, hide_index=True, width="stretch", column_config=config,
+                 column_order=order)

@@ -94,6 +94,7 @@ from app.services.hiring.versions import (
     load_versions,
     pending_versions,
     rewrite_posting_text,
+    save_checked_posting,
     verification_status,
     version_table,
 )
@@ -118,7 +119,7 @@ __all__ = [
     # posting versions (apply a what-if, scenario or plan; verified before it is published)
     "SOURCE_KINDS", "VERSION_STATUSES", "AppliedVersion", "PostingChanged", "QueueStatus", "VersionNotFound",
     "apply_scenario", "apply_to_posting", "decide_pending_version", "describe_changes", "load_versions",
-    "pending_versions", "rewrite_posting_text", "verification_status", "version_table", "AD_VERIFIER_NAME",
+    "pending_versions", "rewrite_posting_text", "save_checked_posting", "verification_status", "version_table", "AD_VERIFIER_NAME",
     "load_stored_checks",
     # hiring consulting
     "CASE_STATUSES", "OPEN_STATUSES", "ConsultingNotFound", "InvalidConsulting", "add_case_note", "assign_case",

@@ -18,6 +18,7 @@ change. The whole apply is one transaction: bad input or a posting changed meanw
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -28,6 +29,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from app.db.repositories import UnitOfWork, unit_of_work
+from app.db.repositories import employers as employer_repo
 from app.db.repositories import posting_versions as version_repo
 from app.db.repositories import postings as posting_repo
 from app.db.repositories import scenarios as scenario_repo
@@ -539,17 +541,94 @@ def verification_status(engine: Engine, posting_id: int, *, build_checks: pd.Dat
         return QueueStatus(True, f"{int(row['version'])}번째 버전이 검증에서 ‘{label}’ 판정을 받아 담당자 검토를 "
                                  "기다립니다(검토 대기). 검토가 끝날 때까지 이전 버전이 게시됩니다.")
     versions = version_repo.load_versions_with_status(engine, "current", [posting_id])
-    if len(versions) and str(versions.iloc[-1]["source_kind"]) != "original":
+    current = versions.iloc[-1] if len(versions) else None
+    if current is not None and str(current["source_kind"]) != "original":
         return QueueStatus(False, "")  # a changed version is current only once verified or approved
-    if build_checks is not None and not build_checks.empty:
+    if current is not None and str(current["decision"]):
+        decision = str(current["decision"])  # saved after 공고 사전 점검 with its verdict
+    elif build_checks is not None and not build_checks.empty:
         match = build_checks[build_checks["posting_id"] == int(posting_id)]
         decision = str(match.iloc[0]["decision"]) if not match.empty else "pass"
-        if decision == "pass":
-            return QueueStatus(False, "")
     else:
+        return QueueStatus(False, "")
+    if decision == "pass":
         return QueueStatus(False, "")
     if not reviews.empty:
         return QueueStatus(False, "")  # a reviewer has decided
     label = DECISION_LABELS.get(decision, decision)
     return QueueStatus(True, f"이 공고는 구인광고 AI 검증에서 ‘{label}’ 판정을 받아 검증 대기열에서 담당자 검토를 "
                              "기다리고 있습니다. 검토 결과에 따라 게재가 보류될 수 있습니다.")
+
+
+
+# --------------------------------------------------------------------------- a checked draft saved as a posting
+
+SAVE_DAYS = 30
+
+
+def save_checked_posting(
+    engine: Engine,
+    *,
+    employer_id: int | None,
+    username: str,
+    title: str,
+    body: str,
+    wage_type: str,
+    wage_amount: int,
+    weekly_hours: float,
+    contact: str,
+    keco_code: str,
+    region_code: str,
+    employment_type: str,
+    decision: str,
+    score: float,
+    rule_ids: str,
+    today: dt.date | None = None,
+) -> int:
+    """Store a draft checked on 공고 사전 점검 as the employer's posting, with its verdict as version 1.
+
+    A passing draft is published; one sent to review is stored and waits in the verification queue
+    (the simulator says so); a blocked one is refused.
+
+    Raises:
+        PostingAccessDenied: No employer account (staff may try the checker, not save).
+        InvalidConditions: A blocked draft, an empty title or text, or conditions that cannot be
+            scored (unknown occupation or region, an implausible wage).
+    """
+    if employer_id is None:
+        raise PostingAccessDenied("공고 저장은 구인기업 계정에서만 할 수 있습니다.")
+    if decision == "block":
+        raise InvalidConditions({"_": "검증에서 차단된 공고는 저장할 수 없습니다. 제안대로 고친 뒤 다시 점검하세요."})
+    if decision not in DECISION_LABELS:
+        raise InvalidConditions({"_": "점검 결과가 없습니다. 먼저 ‘점검하기’를 누르세요."})
+    clean_title, clean_body = str(title or "").strip(), str(body or "").strip()
+    if len(clean_title) < 2 or len(clean_body) < 10:
+        raise InvalidConditions({"_": "공고 제목(2자 이상)과 본문(10자 이상)을 적어 주세요."})
+    opened = today or dt.date.today()
+    with unit_of_work(engine) as uow:
+        card = employer_repo.load_employer_card(uow, employer_id)
+        if card is None:
+            raise PostingAccessDenied("기업 계정 정보를 찾을 수 없습니다. 관리자에게 문의해 주세요.")
+        conditions = validate_conditions({
+            "keco_code": keco_code, "region_code": region_code, "size_code": card.size_code, "wage_type": wage_type,
+            "wage_amount": wage_amount, "weekly_hours": weekly_hours, "employment_type": employment_type,
+            "career": "경력무관", "min_career_years": 0, "education": "무관", "open_month": opened.month,
+            "n_sections": 1, "body_chars": min(len(clean_body), 20_000),
+        })
+        sections = {name: "" for name in SECTION_COLUMNS} | {"duties": clean_body}
+        posting_id = posting_repo.add_posting(uow, dict(
+            employer_id=card.id, keco_code=conditions.keco_code, region_code=conditions.region_code,
+            title=clean_title[:200], **sections, body=clean_body, wage_type=conditions.wage_type,
+            wage_amount=conditions.wage_amount, wage_monthly=conditions.wage_monthly,
+            weekly_hours=conditions.weekly_hours, employment_type=conditions.employment_type,
+            career=conditions.career, min_career_years=0, education=conditions.education, welfare_codes="",
+            headcount=1, contact=(str(contact or "").strip() or card.phone)[:100], open_date=opened,
+            close_date=opened + dt.timedelta(days=SAVE_DAYS), year=opened.year, source="check",
+        ))
+        version_repo.add_version(
+            uow, posting_id=posting_id, version=1, username=str(username), source_kind="original", source_id=None,
+            source_label="공고 사전 점검", conditions=conditions.to_dict(), title=clean_title[:200], sections=sections,
+            body=clean_body, changes="", decision=decision, score=float(score), rule_ids=str(rule_ids)[:300],
+            status="current", probability=None, model_version="",
+        )
+    return posting_id
