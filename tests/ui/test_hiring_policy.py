@@ -165,6 +165,7 @@ def test_staff_open_assign_note_and_close_a_case_from_the_at_risk_list(private_p
     assert not at.exception
     assert "채용 컨설팅 사례" in {s.value for s in at.subheader}
     assert "채용 컨설팅 사례가 없습니다." in texts(at)
+    at.slider(key="hiring_policy.threshold").set_value(90).run()  # the small world: enough postings at risk
     posting = int(at.selectbox(key="hiring_policy.open.posting").value)
     # open it in the simulator: the posting is handed over (the simulator is not part of this run)
     at.button(key="hiring_policy.open.simulator").click().run()
