@@ -374,15 +374,25 @@ def plans_to_state(plans: Sequence[Plan], *, input_hash: str, target: float) -> 
                 "steps": list(p.steps), "monthly_cost": int(p.monthly_cost), "probability": float(p.probability),
                 "reaches_target": bool(p.reaches_target), "note": p.note,
                 "cost_items": [[label, int(v)] for label, v in p.cost_items],
+                "conditions": p.conditions.to_dict(),
             }
             for p in plans
         ],
     }
 
 
-def render_plans(record: Mapping[str, Any]) -> None:
+def render_plans(record: Mapping[str, Any], *, apply_key: str | None = None) -> tuple[str, dict[str, Any]] | None:
     """Plan cards: steps, monthly cost in 만원 and the verified probability; or the Korean reason
-    why no plan reaches the target."""
+    why no plan reaches the target.
+
+    Args:
+        record: :func:`plans_to_state` output.
+        apply_key: Prefix of an "이 방안을 공고에 적용" button under each plan (``None``: no buttons,
+            e.g. a new posting or a staff user).
+
+    Returns:
+        (plan title, the plan's conditions dict) of the plan whose apply button was pressed, else ``None``.
+    """
     target = float(record["target"])
     plans = list(record["plans"])
     reaching = [p for p in plans if p["reaches_target"]]
@@ -392,13 +402,21 @@ def render_plans(record: Mapping[str, Any]) -> None:
         st.warning(f"목표 {target:.0%}에 도달하는 방안이 없습니다. {reason}", icon=":material/block:")
         if best and best["steps"]:
             st.markdown("**가장 가까운 방안**")
-            _plan_card(best, title=f"최대 채용확률 {best['probability']:.0%}", target=target, show_note=False)
-        return
+            title = f"최대 채용확률 {best['probability']:.0%}"
+            if _plan_card(best, title=title, target=target, show_note=False,
+                          apply_key=None if apply_key is None else f"{apply_key}0"):
+                return "가장 가까운 방안", dict(best.get("conditions") or {})
+        return None
+    chosen = None
     for i, plan in enumerate(reaching, start=1):
-        _plan_card(plan, title=f"방안 {i}", target=target)
+        if _plan_card(plan, title=f"방안 {i}", target=target, apply_key=None if apply_key is None else f"{apply_key}{i}"):
+            chosen = (f"방안 {i}", dict(plan.get("conditions") or {}))
+    return chosen
 
 
-def _plan_card(plan: Mapping[str, Any], *, title: str, target: float, show_note: bool = True) -> None:
+def _plan_card(plan: Mapping[str, Any], *, title: str, target: float, show_note: bool = True,
+               apply_key: str | None = None) -> bool:
+    pressed = False
     with st.container(border=True):
         head, cost, prob = st.columns([2, 1, 1])
         head.markdown(f"**{title}**")
@@ -413,6 +431,10 @@ def _plan_card(plan: Mapping[str, Any], *, title: str, target: float, show_note:
             head.caption(plan["note"])
         if plan.get("cost_items"):
             head.caption("비용 내역: " + ", ".join(f"{label} {format_manwon(v)}" for label, v in plan["cost_items"]))
+        if apply_key is not None and plan["steps"] and plan.get("conditions"):
+            pressed = head.button("이 방안을 공고에 적용", key=apply_key, icon=":material/published_with_changes:",
+                                  help="방안대로 공고 조건과 본문을 고친 새 버전을 만들고, 구인광고 검증을 거쳐 게시합니다.")
+    return pressed
 
 
 def render_advice(items: Sequence[Advice]) -> None:
@@ -481,11 +503,56 @@ def similar_query(c: PostingConditions, *, title: str) -> dict[str, Any]:
 
 
 def render_scenarios(table: pd.DataFrame, *, key: str) -> None:
-    """Side-by-side comparison of saved scenarios (``compare_scenarios`` output)."""
+    """Side-by-side comparison of saved scenarios (``compare_scenarios`` output).
+
+    The row names stay pinned on the left while the scenarios scroll sideways, and every row is
+    shown (no inner scrolling), so the probability rows at the top are never cut off.
+    """
     if table.empty:
         st.caption("저장된 시나리오가 없습니다. 조건을 바꿔 본 뒤 이름을 붙여 저장하세요.")
         return
-    st.dataframe(table, key=key, width="stretch")
+    shown = table.reset_index()
+    config = {"항목": st.column_config.TextColumn("항목", pinned=True, width="medium")}
+    config |= {name: st.column_config.TextColumn(name, width="medium") for name in shown.columns[1:]}
+    st.dataframe(shown, key=key, hide_index=True, width="stretch", height="content", column_config=config)
+
+
+def scenario_apply_labels(scenarios: pd.DataFrame, posting_id: int) -> dict[int, str]:
+    """Scenarios saved for ``posting_id`` (id → label), the ones that can be applied to it."""
+    own = scenarios[scenarios["posting_id"].fillna(-1).astype(int) == int(posting_id)]
+    return scenario_labels(own)
+
+
+def render_versions(table: pd.DataFrame, *, key: str) -> None:
+    """The posting's version history (``version_table`` output, newest first)."""
+    if table.empty:
+        st.caption("아직 수정한 적이 없습니다. 조건을 바꿔 보거나 방안을 찾은 뒤 ‘공고에 적용’을 누르면 새 버전이 기록됩니다.")
+        return
+    config = {
+        "버전": st.column_config.NumberColumn("버전", pinned=True, width="small", format="%d"),
+        "상태": st.column_config.TextColumn("상태", pinned=True, width="small"),
+        "바뀐 내용": st.column_config.TextColumn("바뀐 내용", width="large"),
+    }
+    st.dataframe(table, key=key, hide_index=True, width="stretch", column_config=config,
+                 column_order=["버전", "상태", "바뀐 내용", "검증 결과", "채용확률(적용 시)", "출처", "시각(KST)",
+                               "수정한 사람"])
+
+
+def render_cases(table: pd.DataFrame, *, key: str) -> None:
+    """Consulting cases (``case_table`` output): key columns first and pinned, the reason wrapped."""
+    if table.empty:
+        st.caption("채용 컨설팅 사례가 없습니다.")
+        return
+    config = {
+        "사례 번호": st.column_config.NumberColumn("사례 번호", pinned=True, width="small", format="%d"),
+        "상태": st.column_config.TextColumn("상태", pinned=True, width="small"),
+        "채용 여부": st.column_config.TextColumn("채용 여부", width="small"),
+        "신청 사유": st.column_config.TextColumn("신청 사유", width="large"),
+        "공고 번호": st.column_config.NumberColumn("공고 번호", format="%d"),
+    }
+    order = [c for c in ("사례 번호", "상태", "공고명", "채용 여부", "담당자", "신청 사유", "결과", "기업", "공고 번호",
+                         "접수 시각(KST)", "신청") if c in table.columns]
+    st.dataframe(table, key=key, hide_index=True, width="stretch", column_config=config, column_order=order)
 
 
 def scenario_labels(scenarios: pd.DataFrame) -> dict[int, str]:
@@ -631,3 +698,49 @@ def risk_table(frame: pd.DataFrame) -> pd.DataFrame:
             "예상 충원 기간": [f"약 {d:.0f}일" for d in frame["days"]],
         }
     )
+
+
+# --------------------------------------------------------------------------- the hiring loop (policy view)
+
+
+def open_page(path: str, *, query_params: Mapping[str, str], fallback: str) -> None:
+    """Go to another page of the app with ``query_params`` (``st.switch_page``).
+
+    When the page is not part of the running app (a page script run on its own, as in tests),
+    ``fallback`` is shown instead of an error.
+    """
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        st.switch_page(path, query_params=dict(query_params))
+    except StreamlitAPIException:
+        st.info(fallback, icon=":material/open_in_new:")
+
+
+def select_risky_posting(frame: pd.DataFrame, *, key: str) -> int | None:
+    """Pick one at-risk posting (``at_risk_postings`` rows, least likely first). Returns its id."""
+    if frame.empty:
+        return None
+    labels = {
+        int(r.id): f"#{int(r.id)} · {str(r.title)[:40]} · 채용확률 {format_probability(float(r.probability))}"
+        for r in frame.head(500).itertuples(index=False)
+    }
+    if st.session_state.get(key) not in labels:
+        st.session_state.pop(key, None)
+    return int(st.selectbox("공고 선택", options=list(labels), format_func=labels.__getitem__, key=key))
+
+
+def render_risk_table(table: pd.DataFrame, *, key: str) -> None:
+    """At-risk postings (``risk_table``) with the posting and its probability pinned on the left."""
+    config = {
+        "공고 번호": st.column_config.NumberColumn("공고 번호", pinned=True, width="small", format="%d"),
+        "채용확률(30일 내)": st.column_config.TextColumn("채용확률(30일 내)", pinned=True, width="small"),
+        "공고명": st.column_config.TextColumn("공고명", pinned=True, width="medium"),
+    }
+    order = ["공고 번호", "채용확률(30일 내)", "공고명", "예상 충원 기간", "직종", "지역", "월 환산 임금",
+             "주당 근로시간", "고용형태", "기업", "게시일"]
+    total = len(table)
+    shown = min(total, display.MAX_TABLE_ROWS)
+    st.caption(f"검색 결과 {total:,}건" + (f" 중 앞 {shown:,}건만 표시합니다 (CSV에는 전체 포함)." if total > shown else ""))
+    st.dataframe(table.head(shown), key=key, hide_index=True, width="stretch", column_config=config,
+                 column_order=order)

@@ -335,6 +335,29 @@ def scored_postings() -> pd.DataFrame:
     return _scored_postings(settings.db_url, str(settings.models_dir), _stamp("hiring"))
 
 
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=2)
+def _hiring_build_checks(models_dir: str, stamp: str) -> pd.DataFrame | None:
+    from app.services import hiring
+
+    try:
+        return hiring.load_stored_checks(Path(models_dir))[["posting_id", "decision"]]
+    except (NotReady, OSError, ValueError, KeyError):
+        return None  # the verifier is not built: the simulator says nothing about the queue
+
+
+def hiring_build_checks() -> pd.DataFrame | None:
+    """``posting_id, decision`` of every stored posting as the build's verifier judged it (small,
+    read once; ``None`` when not built). The simulator reads it instead of re-verifying every posting."""
+    return _hiring_build_checks(str(get_settings().models_dir), _stamp("ads"))
+
+
+def refresh_hiring_postings() -> None:
+    """Forget cached posting tables after a new version of a posting became current."""
+    invalidate_postings()
+    _scored_postings.clear()
+    _hiring_bounds.clear()
+
+
 # --------------------------------------------------------------------------- employment-success pages
 
 

@@ -23,10 +23,13 @@ from app.db.rrn import RrnCipher, load_rrn_cipher
 EXCLUDED_TABLES = frozenset({
     orm.WorldMeta.__tablename__, orm.AuditLog.__tablename__, orm.HiringScenario.__tablename__,
     orm.RiskOverride.__tablename__, orm.RiskBandSetting.__tablename__, orm.AdReview.__tablename__,
-    orm.AdRuleVersion.__tablename__, orm.LoginAttempt.__tablename__,
+    orm.AdRuleVersion.__tablename__, orm.LoginAttempt.__tablename__, *orm.HIRING_LOOP_TABLES,
 })
 """Tables whose content is not part of the world (timestamps, later user activity such as saved
 scenarios, counsellors' overrides and policy settings)."""
+
+SKIPPED_COLUMNS: dict[str, frozenset[str]] = {orm.Posting.__tablename__: frozenset({"updated_at"})}
+"""Columns of world tables that record later user activity (a posting's newest edit), not content."""
 
 
 def compute_fingerprint(engine: Engine, *, batch: int = 20_000) -> str:
@@ -47,7 +50,9 @@ def compute_fingerprint(engine: Engine, *, batch: int = 20_000) -> str:
         table = orm.Base.metadata.tables[name]
         content = seekers.row if name == orm.Seeker.__tablename__ else tuple
         digest.update(f"#{name}\n".encode())
-        stmt = select(table).order_by(*table.primary_key.columns)
+        skipped = SKIPPED_COLUMNS.get(name, frozenset())
+        columns = [column for column in table.columns if column.name not in skipped]
+        stmt = select(*columns).order_by(*table.primary_key.columns)
         with engine.connect() as conn:
             result = conn.execution_options(yield_per=batch).execute(stmt)
             for row in result:

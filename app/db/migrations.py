@@ -11,8 +11,11 @@ transaction, so an interrupted run leaves the database as it was:
   transaction (imports now mask them on the way in).
 * :func:`make_business_no_unique` — the unique index on ``employers.business_no``; existing
   duplicates stop it with a Korean message naming them instead of a database error.
+* :func:`add_hiring_loop` — ``postings.updated_at`` (when a new version of a posting became
+  current) and the tables of posting versions and hiring consulting
+  (:data:`app.db.orm.HIRING_LOOP_TABLES`), for databases built before the hiring loop.
 
-Hand-written rather than Alembic: two changes, no version table to keep, and each one checks
+Hand-written rather than Alembic: three changes, no version table to keep, and each one checks
 the database itself, so databases built by any earlier release are handled alike.
 """
 
@@ -23,7 +26,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, bindparam, inspect, select, text, update
 
-from app.db.orm import Employer, Seeker
+from app.db.orm import HIRING_LOOP_TABLES, Base, Employer, Posting, Seeker
 from app.db.rrn import HMAC_CHARS, TOKEN_MAX_CHARS, RrnCipher, ensure_rrn_cipher, load_rrn_cipher, mask_rrns_in_text
 from app.errors import NotReady
 
@@ -46,6 +49,8 @@ def pending_migrations(engine: Engine) -> tuple[str, ...]:
         pending.append("주민등록번호 암호화")
     if _needs_unique_business_no(engine):
         pending.append("사업자등록번호 고유 색인")
+    if _needs_hiring_loop(engine):
+        pending.append("공고 버전·채용 컨설팅 표")
     return tuple(pending)
 
 
@@ -98,6 +103,9 @@ def migrate_schema(engine: Engine, *, cipher: Callable[[Engine], RrnCipher] = rr
     if _needs_unique_business_no(engine):
         make_business_no_unique(engine)
         done.append("사업자등록번호에 고유 색인을 만들었습니다")
+    if _needs_hiring_loop(engine):
+        add_hiring_loop(engine)
+        done.append("공고 버전 기록과 채용 컨설팅 표를 추가했습니다")
     return tuple(done)
 
 
@@ -244,6 +252,27 @@ def make_business_no_unique(engine: Engine) -> None:
             if existing["column_names"] == ["business_no"]:
                 conn.execute(text(f"DROP INDEX {existing['name']}"))
         index.create(conn)
+
+
+# --------------------------------------------------------------------------- 공고 버전·채용 컨설팅
+
+
+def _needs_hiring_loop(engine: Engine) -> bool:
+    inspector = inspect(engine)
+    if not inspector.has_table(Posting.__tablename__):
+        return False  # no world yet: the build creates every table in the current schema
+    missing_table = any(not inspector.has_table(name) for name in HIRING_LOOP_TABLES)
+    return missing_table or "updated_at" not in _columns(engine, Posting.__tablename__)
+
+
+def add_hiring_loop(engine: Engine) -> None:
+    """Add ``postings.updated_at`` and the posting-version and consulting tables, in one transaction."""
+    with _transaction(engine) as conn:
+        if "updated_at" not in {c["name"] for c in inspect(conn).get_columns(Posting.__tablename__)}:
+            # nullable, no default: existing rows keep NULL ("as first stored"), nothing is rewritten
+            column = Posting.__table__.c.updated_at.type.compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE {Posting.__tablename__} ADD COLUMN updated_at {column}"))
+        Base.metadata.create_all(conn, tables=[Base.metadata.tables[name] for name in HIRING_LOOP_TABLES])
 
 
 # --------------------------------------------------------------------------- transactions

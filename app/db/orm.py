@@ -95,6 +95,10 @@ class Posting(Base):
     close_date: Mapped[dt.date] = mapped_column(Date)
     year: Mapped[int] = mapped_column(Integer, index=True)
     source: Mapped[str] = mapped_column(String(16), default="world")  # world | import | assistant
+    # UTC time its text or conditions last changed (a new version became current); NULL while as
+    # first stored. Deferred: a database built before the column existed still loads postings
+    # until ``python -m app build`` adds it (app.db.migrations), and the world's fingerprint skips it.
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True, deferred=True)
 
 
 class PostingLabel(Base):
@@ -470,6 +474,71 @@ class AdRuleVersion(Base):
     changed_rules: Mapped[str] = mapped_column(String(500), default="")
 
 
+class PostingVersion(Base):
+    """One version of a posting's conditions and text (채용 시뮬레이터: a scenario or plan applied).
+
+    Rows are only added; ``status`` says which version is published: ``current`` (게시 중, at most
+    one per posting, its content is the ``postings`` row), ``pending`` (검토 대기: the verifier
+    flagged it), ``superseded`` (이전 버전), ``rejected`` (반려). Version 1 is the posting as it was
+    before its first change.
+    """
+
+    __tablename__ = "posting_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    username: Mapped[str] = mapped_column(String(40))
+    source_kind: Mapped[str] = mapped_column(String(12))  # original | scenario | plan | whatif
+    source_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the scenario id
+    source_label: Mapped[str] = mapped_column(String(120), default="")
+    conditions: Mapped[dict] = mapped_column(JSON)  # the PostingConditions fields
+    title: Mapped[str] = mapped_column(String(200))
+    sections: Mapped[dict] = mapped_column(JSON)  # section name -> text
+    body: Mapped[str] = mapped_column(Text)
+    changes: Mapped[str] = mapped_column(String(500), default="")  # Korean summary against the version before
+    decision: Mapped[str] = mapped_column(String(8))  # the verifier's pass | review | block
+    score: Mapped[float] = mapped_column(Float)
+    rule_ids: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    probability: Mapped[float | None] = mapped_column(Float, nullable=True)  # model estimate when applied
+    model_version: Mapped[str] = mapped_column(String(40), default="")
+
+
+class ConsultingCase(Base):
+    """A hiring-consulting case (채용 컨설팅) for a posting: asked for by its employer on the
+    simulator or opened by policy staff from the at-risk list."""
+
+    __tablename__ = "consulting_cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id"), index=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    opened_by: Mapped[str] = mapped_column(String(40))  # username
+    opened_role: Mapped[str] = mapped_column(String(16))  # employer | policy
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)  # UTC
+    reason: Mapped[str] = mapped_column(String(500))  # masked
+    contact_time: Mapped[str] = mapped_column(String(60), default="")
+    status: Mapped[str] = mapped_column(String(12), index=True)  # received | assigned | in_progress | closed
+    assignee: Mapped[str | None] = mapped_column(String(40), nullable=True)  # staff username
+    outcome: Mapped[str] = mapped_column(String(300), default="")  # masked
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+
+
+class ConsultingNote(Base):
+    """A note on a consulting case (masked), with the status it left the case in."""
+
+    __tablename__ = "consulting_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("consulting_cases.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    username: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(12))
+
+
 class WorldMeta(Base):
     """Key/value facts about the generated world (seed, size, fingerprint, created_at)."""
 
@@ -480,6 +549,12 @@ class WorldMeta(Base):
 
 
 Index("ix_applications_posting_seeker", Application.posting_id, Application.seeker_id)
+Index("ux_posting_versions_posting_version", PostingVersion.posting_id, PostingVersion.version, unique=True)
+
+HIRING_LOOP_TABLES: tuple[str, ...] = (
+    PostingVersion.__tablename__, ConsultingCase.__tablename__, ConsultingNote.__tablename__,
+)
+"""Operational tables of the hiring loop (posting versions, consulting), added by a later release."""
 
 TRUTH_TABLES: tuple[str, ...] = (TruthPosting.__tablename__, TruthSeeker.__tablename__)
 """Tables that only evaluation code may read."""

@@ -47,7 +47,7 @@ def test_policy_page_renders_distributions_and_lists(hiring_env: str) -> None:
     region = frame_with(at, "지역")
     assert occupation is not None and region is not None and len(region) > 1
     assert occupation["공고 수"].str.replace(",", "").str.removesuffix("건").astype(int).sum() == _n_postings(hiring_env)
-    assert [s.value for s in at.subheader] == ["채용확률 분포", "채용 위험 공고", "AI 출력 감사 로그"]
+    assert [s.value for s in at.subheader] == ["채용확률 분포", "채용 위험 공고", "채용 컨설팅 사례", "AI 출력 감사 로그"]
 
 
 def test_threshold_slider_changes_the_at_risk_list_and_csv(hiring_env: str) -> None:
@@ -136,3 +136,60 @@ def test_risk_table_matches_the_service(hiring_env: str, hiring_built: tuple) ->
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert back["공고 번호"].tolist() == expected["id"].tolist()
     assert back["월 환산 임금"].str.endswith("만원").all()
+
+
+# --------------------------------------------------------------------------- consulting cases
+
+
+@pytest.fixture
+def private_policy_db(hiring_env: str, tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:
+    from app.config import get_settings
+    from tests.conftest import copy_world_database
+
+    url = f"sqlite:///{copy_world_database(hiring_env, tmp_path / 'cases.db')}"
+    monkeypatch.setenv("GOYONG_DB_URL", url)
+    get_settings.cache_clear()
+    return url
+
+
+def _scalar(url: str, sql: str, **params: object) -> object:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        value = conn.execute(text(sql), params).scalar()
+    engine.dispose()
+    return value
+
+
+def test_staff_open_assign_note_and_close_a_case_from_the_at_risk_list(private_policy_db: str) -> None:
+    at = run_page(PAGE, _policy("policy-cases"))
+    assert not at.exception
+    assert "채용 컨설팅 사례" in {s.value for s in at.subheader}
+    assert "채용 컨설팅 사례가 없습니다." in texts(at)
+    at.slider(key="hiring_policy.threshold").set_value(90).run()  # the small world: enough postings at risk
+    posting = int(at.selectbox(key="hiring_policy.open.posting").value)
+    # open it in the simulator: the posting is handed over (the simulator is not part of this run)
+    at.button(key="hiring_policy.open.simulator").click().run()
+    assert not at.exception and at.session_state["hiring.posting_id"] == posting
+    at.text_input(key="hiring_policy.open.reason").input("예측 채용확률이 낮아 조건 상담 권유")
+    next(b for b in at.button if b.label == "채용 컨설팅 사례 열기").click().run()
+    assert not at.exception
+    assert any(f"공고 #{posting}의 채용 컨설팅 사례" in s.value for s in at.success)
+    cases = frame_with(at, "채용 여부")
+    assert cases is not None and cases["상태"].tolist() == ["접수"] and cases["담당자"].tolist() == ["미배정"]
+    assert cases["신청"].tolist() == ["정책·운영"]
+    at.button(key="hiring_policy.case.assign").click().run()
+    assert not at.exception
+    assert frame_with(at, "채용 여부")["상태"].tolist() == ["배정"]
+    at.text_area(key="hiring_policy.case.note").input("임금 인상안을 안내함")
+    at.selectbox(key="hiring_policy.case.status").set_value("closed")
+    at.text_input(key="hiring_policy.case.outcome").input("월급 20만원 인상 후 재게시")
+    next(b for b in at.button if b.label == "기록 저장").click().run()
+    assert not at.exception
+    row = frame_with(at, "채용 여부").iloc[0]
+    assert (row["상태"], row["결과"]) == ("종료", "월급 20만원 인상 후 재게시")
+    filled = _scalar(private_policy_db, "select filled from posting_outcomes where posting_id=:p", p=posting)
+    assert row["채용 여부"].startswith("결과 미확정" if filled is None else ("채용됨" if filled else "미채용"))
+    notes = frame_with(at, "기록")
+    assert notes is not None and notes["상태"].tolist() == ["배정", "종료"]
+    assert not any("T" in v and ":" in v and v.endswith("Z") for v in notes["시각(KST)"])
+    assert _scalar(private_policy_db, "select status from consulting_cases") == "closed"

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.config import get_settings
 from components.guards import INVALID_REQUEST
+from tests.conftest import copy_world_database
 from tests.ui.helpers import (
     TIMEOUT,
     db_rows,
@@ -251,7 +252,9 @@ def test_scenarios_are_saved_compared_and_deleted(hiring_env: str, employer1: in
     _no_exception(at)
     assert any("주 30시간 안" in s.value for s in at.success)
     table = next(d.value for d in at.dataframe if "주 30시간 안" in d.value.columns)
-    assert table.loc["주당 근로시간", "주 30시간 안"] == "주 30시간"
+    # the model's figures are the first rows, next to the pinned row names (a narrow screen shows them)
+    assert table["항목"].tolist()[:2] == ["채용확률(30일 내)", "예상 채용 소요일"]
+    assert table.set_index("항목").loc["주당 근로시간", "주 30시간 안"] == "주 30시간"
     assert _scenarios(hiring_env, employer1) == 1
     at.selectbox(key="hiring.scenario.delete").select(at.selectbox(key="hiring.scenario.delete").options[0])
     at.button(key="hiring.scenario.delete_button").click().run()
@@ -313,3 +316,76 @@ def test_missing_similar_index_is_an_info_box(
     assert any("유사 공고 색인이 아직 없어" in i.value and "python -m app build" in i.value for i in at.info)
     assert frame_with(at, "결과") is None
     assert at.metric  # the rest of the page works without the index
+
+
+# --------------------------------------------------------------------------- the hiring loop
+
+
+@pytest.fixture
+def private_db(hiring_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A copy of the built world for tests that change postings (the shared one stays as it was)."""
+    url = f"sqlite:///{copy_world_database(hiring_env, tmp_path / 'loop.db')}"
+    monkeypatch.setenv("GOYONG_DB_URL", url)
+    get_settings.cache_clear()
+    return url
+
+
+def test_whatif_applied_to_the_posting_is_a_new_verified_version(private_db: str, employer1: int) -> None:
+    at = run_page(PAGE, _employer(employer1, "sim-apply"))
+    _no_exception(at)
+    posting = int(at.selectbox(key="hiring.posting_id").value)
+    assert not _has_button(at, "hiring.apply.whatif")  # nothing changed yet: nothing to apply
+    assert "아직 수정한 적이 없습니다" in texts(at)
+    before = int(_scalar(private_db, "select wage_amount from postings where id=:p", p=posting))
+    wage = at.slider(key="hiring.whatif.wage")
+    raised = min(int(wage.value) + 20 * int(wage.step), int(wage.max))
+    wage.set_value(raised).run()
+    at.button(key="hiring.apply.whatif").click().run()
+    _no_exception(at)
+    shown = [s.value for s in at.success] + [w.value for w in at.warning]
+    assert any("2번째 버전" in text for text in shown), shown
+    status = _scalar(private_db, "select status from posting_versions where posting_id=:p and version=2", p=posting)
+    assert status in ("current", "pending")
+    stored = int(_scalar(private_db, "select wage_amount from postings where id=:p", p=posting))
+    assert stored == (raised if status == "current" else before)
+    history = frame_with(at, "바뀐 내용")
+    assert history is not None and history["버전"].tolist() == [2, 1]
+    assert history["상태"].tolist()[0] == ("게시 중" if status == "current" else "검토 대기")
+    assert history["바뀐 내용"].iloc[0].startswith("임금: ")
+    assert _audit_rows(private_db, "sim-apply", "hiring.apply") == 1
+    if status == "current":  # the page now opens the new version: the what-if starts from it
+        assert "게시 조건" in texts(at) and at.slider(key="hiring.whatif.wage").value == raised
+
+
+def _has_button(at: AppTest, key: str) -> bool:
+    return any(b.key == key for b in at.button)
+
+
+def test_staff_cannot_apply_or_request_consulting(hiring_env: str, employer1: int) -> None:
+    at = run_page(PAGE, {**user_dict("policy"), "username": "sim-policy-apply"})
+    _no_exception(at)
+    at.slider(key="hiring.whatif.hours").set_value(30.0).run()
+    assert not _has_button(at, "hiring.apply.whatif")
+    assert "채용 컨설팅 신청" not in {s.value for s in at.subheader}
+
+
+def test_consulting_request_from_the_simulator(private_db: str, employer1: int) -> None:
+    at = run_page(PAGE, _employer(employer1, "sim-consult"))
+    posting = int(at.selectbox(key="hiring.posting_id").value)
+    assert "채용 컨설팅 신청" in {s.value for s in at.subheader}
+    submit = next(b for b in at.button if b.label == "채용 컨설팅 신청")
+    at.text_area(key="hiring.consult.reason").input("지원")  # too short: refused, nothing stored
+    submit.click().run()
+    _no_exception(at)
+    assert any("5자 이상" in e.value for e in at.error)
+    assert int(_scalar(private_db, "select count(*) from consulting_cases")) == 0
+    at.text_area(key="hiring.consult.reason").input("3주째 지원자가 없습니다. 연락처 010-2345-6789")
+    at.text_input(key="hiring.consult.contact").input("평일 오후")
+    next(b for b in at.button if b.label == "채용 컨설팅 신청").click().run()
+    _no_exception(at)
+    assert any("채용 컨설팅을 신청했습니다" in s.value for s in at.success)
+    (case_posting, status, reason), = _rows(private_db, "select posting_id, status, reason from consulting_cases")
+    assert (int(case_posting), status) == (posting, "received") and "010-2345-6789" not in reason
+    assert any("채용 컨설팅 사례 #" in i.value and "접수" in i.value for i in at.info)
+    cases = frame_with(at, "채용 여부")
+    assert cases is not None and cases["상태"].tolist() == ["접수"] and "기업" not in cases.columns

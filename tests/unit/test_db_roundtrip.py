@@ -24,10 +24,13 @@ from sqlalchemy.orm import DeclarativeBase, Session
 from app.db.engine import make_engine
 from app.db.orm import (
     AuditLog,
+    ConsultingCase,
+    ConsultingNote,
     CounsellorNote,
     Employer,
     Posting,
     PostingOutcome,
+    PostingVersion,
     Seeker,
     SeekerCertificate,
     ServiceEvent,
@@ -53,7 +56,7 @@ def _rows() -> list[DeclarativeBase]:
         process="서류 → 면접", documents="이력서", body=KOREAN, wage_type="annual", wage_amount=50_000_000_000,
         wage_monthly=4_166_666_667, weekly_hours=37.5, employment_type="정규직", career="경력", min_career_years=3,
         education="대졸", welfare_codes="W01;W03", headcount=2, contact="인사팀", open_date=dt.date(2025, 12, 31),
-        close_date=dt.date(2026, 1, 30), year=2025, source="import",
+        close_date=dt.date(2026, 1, 30), year=2025, source="import", updated_at=dt.datetime(2026, 1, 2, 3, 4, 5),
     )
     outcome = PostingOutcome(posting_id=1, n_applications=7, filled=True, filled_30d=False, days_to_fill=None)
     seeker = Seeker(
@@ -80,7 +83,21 @@ def _rows() -> list[DeclarativeBase]:
         },
     )
     meta = WorldMeta(key="seed", value="20261123")
-    return [employer, posting, outcome, seeker, certificate, event, note, audit, meta]
+    version = PostingVersion(
+        id=1, posting_id=1, version=2, at=dt.datetime(2026, 1, 2, 3, 4, 5), username="employer1", source_kind="plan",
+        source_id=None, source_label="방안 1", conditions={"wage_amount": 2_800_000, "welfare_codes": ["W01", "W05"]},
+        title="백엔드 개발자 (경력)", sections={"conditions": KOREAN, "benefits": ""}, body=KOREAN,
+        changes="임금: 월급 250만원 → 월급 280만원", decision="review", score=0.7, rule_ids="", status="pending",
+        probability=None, model_version="",
+    )
+    case = ConsultingCase(
+        id=1, posting_id=1, employer_id=1, opened_by="employer1", opened_role="employer",
+        opened_at=dt.datetime(2026, 1, 3), reason=KOREAN, contact_time="평일 오후", status="assigned",
+        assignee="policy1", outcome="", updated_at=dt.datetime(2026, 1, 4),
+    )
+    case_note = ConsultingNote(id=1, case_id=1, at=dt.datetime(2026, 1, 4), username="policy1", text=KOREAN,
+                               status="assigned")
+    return [employer, posting, outcome, seeker, certificate, event, note, audit, meta, version, case, case_note]
 
 
 def _values(obj: DeclarativeBase) -> dict[str, object]:

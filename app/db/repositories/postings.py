@@ -8,10 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, Integer, Select, case, cast, func, literal, select
+from sqlalchemy import ColumnElement, Engine, Integer, Select, case, cast, func, literal, select, update
 from sqlalchemy.orm import Session
 
-from app.db.orm import Employer, Posting, PostingLabel, PostingOutcome
+from app.db.orm import Employer, Hire, Posting, PostingLabel, PostingOutcome
 from app.db.repositories import AreaFilter, filtered, read_frame
 
 
@@ -318,3 +318,65 @@ def count_postings_by(engine: Engine, column: str) -> dict[str, int]:
     col = getattr(Posting, column)
     with engine.connect() as conn:
         return dict(conn.execute(select(col, func.count()).group_by(col)).all())
+
+
+# --------------------------------------------------------------------------- a posting's content (versions)
+
+CONTENT_COLUMNS: tuple[str, ...] = (
+    "employer_id", "keco_code", "region_code", "title", *SECTION_COLUMNS, "body", "wage_type", "wage_amount",
+    "wage_monthly", "weekly_hours", "employment_type", "career", "min_career_years", "education", "welfare_codes",
+    "contact", "year", "open_date",
+)
+"""What a new version of a posting may change, and what verifying it needs."""
+
+EDITABLE_COLUMNS: frozenset[str] = frozenset({
+    "title", *SECTION_COLUMNS, "body", "wage_type", "wage_amount", "wage_monthly", "weekly_hours",
+    "employment_type", "career", "min_career_years", "education", "welfare_codes",
+})
+"""Columns :func:`update_posting_content` writes (occupation, region, owner and dates stay)."""
+
+
+def load_posting_content(uow: Session, posting_id: int) -> dict[str, object] | None:
+    """A posting's :data:`CONTENT_COLUMNS` with its employer's ``employer_name`` and ``size_code``,
+    inside a unit of work (``None`` when there is no such posting)."""
+    stmt = (
+        select(*(getattr(Posting, name) for name in CONTENT_COLUMNS), Employer.name.label("employer_name"),
+               Employer.size_code)
+        .join(Employer, Employer.id == Posting.employer_id)
+        .where(Posting.id == int(posting_id))
+    )
+    row = uow.execute(stmt).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def update_posting_content(uow: Session, posting_id: int, values: Mapping[str, object]) -> None:
+    """Write a new current version into the posting row and stamp ``updated_at`` (UTC), inside a
+    unit of work; the review queue sees the new text and time.
+
+    Raises:
+        ValueError: A column outside :data:`EDITABLE_COLUMNS` (a programming error).
+    """
+    unknown = sorted(set(values) - EDITABLE_COLUMNS)
+    if unknown:
+        raise ValueError(f"not editable: {unknown}")
+    stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    uow.execute(update(Posting).where(Posting.id == int(posting_id)).values(**dict(values), updated_at=stamp))
+
+
+def load_outcomes(engine: Engine, posting_ids: Sequence[int]) -> pd.DataFrame:
+    """Observed outcomes of postings: ``posting_id, filled, filled_30d, days_to_fill, n_hires``
+    (postings without an outcome row are missing; ``n_hires`` counts ``hires`` rows)."""
+    ids = [int(i) for i in posting_ids]
+    if not ids:
+        return pd.DataFrame(columns=["posting_id", "filled", "filled_30d", "days_to_fill", "n_hires"])
+    hires = (
+        select(Hire.posting_id, func.count(Hire.id).label("n_hires")).where(Hire.posting_id.in_(ids))
+        .group_by(Hire.posting_id).subquery()
+    )
+    stmt = (
+        select(PostingOutcome.posting_id, PostingOutcome.filled, PostingOutcome.filled_30d,
+               PostingOutcome.days_to_fill, func.coalesce(hires.c.n_hires, 0).label("n_hires"))
+        .outerjoin(hires, hires.c.posting_id == PostingOutcome.posting_id)
+        .where(PostingOutcome.posting_id.in_(ids))
+    )
+    return read_frame(engine, stmt)

@@ -11,7 +11,12 @@ domain errors:
   target), :func:`advice` (ranked single changes);
 * keep scenarios — :func:`save_scenario`, :func:`load_scenarios`, :func:`delete_scenario`,
   :func:`compare_scenarios`;
-* policy view — :func:`score_all_postings`, :func:`fill_probability_by`, :func:`at_risk_postings`.
+* policy view — :func:`score_all_postings`, :func:`fill_probability_by`, :func:`at_risk_postings`;
+* change the posting — :func:`apply_to_posting`, :func:`apply_scenario` (a new version, verified
+  by the ad verifier before it is published), :func:`load_versions`, :func:`version_table`,
+  :func:`decide_pending_version`, :func:`verification_status`;
+* hiring consulting — :func:`request_consulting`, :func:`assign_case`, :func:`add_case_note`,
+  :func:`load_cases`, :func:`load_case_notes`, :func:`case_table`, :func:`note_table`.
 
 Every prediction a user sees is logged with :func:`app.services.audit.log_model_output`
 (``prediction.model_version``, ``prediction.input_hash``, ``prediction.audit_output()``).
@@ -20,7 +25,8 @@ Submodules, one concern each: :mod:`.conditions` (the validated value object and
 checks), :mod:`.scoring` (prediction and explanation for people; the float-matrix inference is
 :mod:`app.ml.hiring_scorer`), :mod:`.reasons` (Korean sentences), :mod:`.market` (market bounds and
 defaults), :mod:`.plans` (cost model and search), :mod:`.advice`, :mod:`.store` (postings and
-scenarios through the repositories), :mod:`.policy`.
+scenarios through the repositories), :mod:`.policy`, :mod:`.versions` (posting versions),
+:mod:`.consulting` (채용 컨설팅).
 """
 
 from __future__ import annotations
@@ -40,6 +46,19 @@ from app.services.hiring.conditions import (
     legal_minimum_amount,
     minimum_hourly_wage,
     validate_conditions,
+)
+from app.services.hiring.consulting import (
+    CASE_STATUSES,
+    OPEN_STATUSES,
+    ConsultingNotFound,
+    InvalidConsulting,
+    add_case_note,
+    assign_case,
+    case_table,
+    load_case_notes,
+    load_cases,
+    note_table,
+    request_consulting,
 )
 from app.services.hiring.market import MarketBounds, default_conditions, market_bounds, market_wage
 from app.services.hiring.plans import Plan, minimum_change
@@ -61,6 +80,26 @@ from app.services.hiring.store import (
     load_scenarios,
     save_scenario,
 )
+from app.services.hiring.versions import (
+    SOURCE_KINDS,
+    VERSION_STATUSES,
+    AppliedVersion,
+    PostingChanged,
+    QueueStatus,
+    VersionNotFound,
+    apply_scenario,
+    apply_to_posting,
+    decide_pending_version,
+    describe_changes,
+    load_versions,
+    pending_versions,
+    rewrite_posting_text,
+    save_checked_posting,
+    verification_status,
+    version_table,
+)
+from app.verify.verifier import MODEL_NAME as AD_VERIFIER_NAME
+from app.verify.verifier import load_stored_checks
 
 __all__ = [
     # postings and their conditions
@@ -77,4 +116,12 @@ __all__ = [
     "ScenarioNotFound", "save_scenario", "load_scenarios", "delete_scenario", "compare_scenarios",
     # policy view
     "AT_RISK_THRESHOLD", "GROUPINGS", "score_all_postings", "fill_probability_by", "at_risk_postings",
+    # posting versions (apply a what-if, scenario or plan; verified before it is published)
+    "SOURCE_KINDS", "VERSION_STATUSES", "AppliedVersion", "PostingChanged", "QueueStatus", "VersionNotFound",
+    "apply_scenario", "apply_to_posting", "decide_pending_version", "describe_changes", "load_versions",
+    "pending_versions", "rewrite_posting_text", "save_checked_posting", "verification_status", "version_table", "AD_VERIFIER_NAME",
+    "load_stored_checks",
+    # hiring consulting
+    "CASE_STATUSES", "OPEN_STATUSES", "ConsultingNotFound", "InvalidConsulting", "add_case_note", "assign_case",
+    "case_table", "load_case_notes", "load_cases", "note_table", "request_consulting",
 ]

@@ -163,7 +163,10 @@ def _column_values(record: Mapping[str, object]) -> dict[str, str]:
     c = validate_conditions(record["conditions"])  # type: ignore[arg-type]
     career = f"경력 {c.min_career_years}년 이상" if c.career == "경력" else c.career
     welfare = ", ".join(welfare_names(c.welfare_codes)) or "없음"
+    # the model's figures first: they are what the comparison is for, and a narrow screen shows them
     return {
+        "채용확률(30일 내)": format_rate(float(record["probability"]), decimals=0),  # type: ignore[arg-type]
+        "예상 채용 소요일": f"{float(record['days']):.0f}일",  # type: ignore[arg-type]
         "직종": occupation_names(c.keco_code)[0],
         "지역": region_short(c.region_code),
         FIELD_LABELS["size_code"]: size_label(c.size_code),
@@ -175,8 +178,6 @@ def _column_values(record: Mapping[str, object]) -> dict[str, str]:
         FIELD_LABELS["education"]: c.education,
         "복리후생": welfare,
         "공고 항목·분량": f"{c.n_sections}개 항목, {c.body_chars:,}자",
-        "채용확률(30일 내)": format_rate(float(record["probability"]), decimals=0),  # type: ignore[arg-type]
-        "예상 채용 소요일": f"{float(record['days']):.0f}일",  # type: ignore[arg-type]
         "모델 버전": str(record["model_version"]),
         "저장 시각": format_kst_datetime(record["created_at"]),  # type: ignore[arg-type]
     }
@@ -189,7 +190,7 @@ def compare_scenarios(frame: pd.DataFrame) -> pd.DataFrame:
         frame: Rows of :func:`load_scenarios` (any subset, in the order to show).
 
     Returns:
-        Index ``항목`` (직종, 임금, 주당 근로시간, …, 채용확률); columns are scenario names
+        Index ``항목`` (채용확률, 예상 채용 소요일, 직종, 임금, 주당 근로시간, …); columns are scenario names
         (``"이름 (#id)"`` where names repeat); values are display text.
     """
     if frame.empty:
