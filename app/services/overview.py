@@ -126,15 +126,6 @@ def _ratio(num: float, den: float) -> float | None:
     return float(num) / float(den) if den else None
 
 
-def _parse_date(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(str(text)[:10])
-    except ValueError:
-        return None
-
-
 def check_world(engine: Engine) -> None:
     """Raise :class:`NoWorldError` unless the database holds a world.
 
@@ -149,22 +140,18 @@ def check_world(engine: Engine) -> None:
 
 
 def world_as_of(engine: Engine) -> dt.date | None:
-    """The world's reference date ("today" in the simulated world).
+    """The data's one reference date (기준일), the same every page shows and computes with.
 
-    The generator writes ``observation_end`` into ``world_meta``. Imported data has no
-    ``world_meta`` (or no usable value there), so the last posting opening date stands in: the
-    last day anything is known to have happened.
+    Read by :func:`app.db.repositories.world.load_reference_date` (``world_meta.reference_date``;
+    for older worlds and imported data the latest registration, then the last posting opening).
 
     Args:
         engine: Database engine.
 
     Returns:
-        The reference date, or ``None`` when there is neither metadata nor any posting.
+        The reference date, or ``None`` when there is neither metadata nor any seeker or posting.
     """
-    observed = _parse_date(world_repo.load_world_meta(engine).get("observation_end"))
-    if observed is not None:
-        return observed
-    return world_repo.load_date_bounds(engine)["postings"].last
+    return world_repo.load_reference_date(engine)
 
 
 def compute_world_overview(engine: Engine) -> WorldOverview:

@@ -231,6 +231,13 @@ def today_kst() -> dt.date:
     return dt.datetime.now(KST).date()
 
 
+def format_korean_date(value: dt.date | None) -> str:
+    """A date as Korean text, e.g. ``dt.date(2026, 5, 26) -> "2026년 5월 26일"`` (``"-"`` when missing)."""
+    if value is None:
+        return "-"
+    return f"{value.year}년 {value.month}월 {value.day}일"
+
+
 def format_kst_datetime(value: str | dt.datetime | None) -> str:
     """Format a timestamp as Korean local time to the minute, e.g. ``"2026-11-24 04:05"``.
 

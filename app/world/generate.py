@@ -198,6 +198,7 @@ def generate_world(
     fingerprint = compute_fingerprint(engine)
     meta = {"size": size, "seed": str(seed), "fingerprint": fingerprint,
             "observation_end": params.OBSERVATION_END.isoformat(),
+            "reference_date": params.REFERENCE_DATE.isoformat(),
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     meta.update({f"calibration.{k}": f"{v:.6f}" for k, v in calibration.items()})
     insert_rows(engine, "world_meta", [{"key": k, "value": v} for k, v in meta.items()])

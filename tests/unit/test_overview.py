@@ -6,6 +6,7 @@ import ast
 import datetime as dt
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -47,9 +48,9 @@ def names() -> ReferenceNames:
     return reference_names(load_reference())
 
 
-def _scalar(world_url: str, sql: str) -> float:
+def _scalar(world_url: str, sql: str, **params: object) -> float:
     with create_engine(world_url).connect() as conn:
-        return conn.execute(text(sql)).scalar_one()
+        return conn.execute(text(sql), params).scalar_one()
 
 
 @pytest.mark.parametrize("module", MY_APP_MODULES)
@@ -175,27 +176,50 @@ def _copy_world(world_db: Path, tmp_path: Path, *statements: str) -> Engine:
     return engine
 
 
-def test_as_of_is_the_generators_observation_end(engine: Engine) -> None:
-    assert ov.world_as_of(engine) == params.OBSERVATION_END
-    assert ov.compute_world_overview(engine).as_of == params.OBSERVATION_END
+def test_as_of_is_the_generators_reference_date(engine: Engine) -> None:
+    assert ov.world_as_of(engine) == params.REFERENCE_DATE
+    assert ov.compute_world_overview(engine).as_of == params.REFERENCE_DATE
+    # "today" is the last registration day: the open caseload exists on it
+    assert params.REFERENCE_DATE == params.SEEKER_LAST_REGISTRATION < params.OBSERVATION_END
 
 
-def test_as_of_of_imported_data_is_the_last_posting_date(
+def test_open_postings_are_open_on_the_reference_date(engine: Engine, world_url: str) -> None:
+    day = params.REFERENCE_DATE.isoformat()
+    expected = _scalar(world_url, "select count(*) from postings where open_date <= :d and close_date >= :d", d=day)
+    later = _scalar(world_url, "select count(*) from postings where open_date > :d", d=day)
+    assert later > 0  # postings opened after the reference date exist and must not count as open
+    assert ov.compute_world_overview(engine).n_open_postings == expected
+
+
+def test_as_of_without_world_meta_is_the_last_registration(
     world_db: Path, world_url: str, tmp_path: Path
 ) -> None:
-    last_open = dt.date.fromisoformat(str(_scalar(world_url, "select max(open_date) from postings"))[:10])
-    assert last_open != params.OBSERVATION_END  # otherwise the fallback would go unnoticed
+    last_registration = dt.date.fromisoformat(str(_scalar(world_url, "select max(registered_on) from seekers"))[:10])
     # Imported data has no world_meta; other key names are not guessed at.
     no_meta = _copy_world(world_db, tmp_path, "delete from world_meta",
                           "insert into world_meta(key, value) values ('as_of', '2020-01-01')")
-    assert ov.world_as_of(no_meta) == last_open
+    assert ov.world_as_of(no_meta) == last_registration
     no_meta.dispose()
 
 
-def test_as_of_ignores_an_unreadable_observation_end(world_db: Path, world_url: str, tmp_path: Path) -> None:
+def test_as_of_of_postings_only_data_is_the_last_posting_date(
+    world_db: Path, world_url: str, tmp_path: Path
+) -> None:
     last_open = dt.date.fromisoformat(str(_scalar(world_url, "select max(open_date) from postings"))[:10])
-    broken = _copy_world(world_db, tmp_path, "update world_meta set value='미상' where key='observation_end'")
-    assert ov.world_as_of(broken) == last_open
+    path = tmp_path / "postings_only.db"
+    shutil.copyfile(world_db, path)
+    with sqlite3.connect(path) as conn:  # plain sqlite3: foreign keys unchecked, seekers simply gone
+        conn.execute("delete from world_meta")
+        conn.execute("delete from seekers")
+    no_seekers = make_engine(f"sqlite:///{path}")
+    assert ov.world_as_of(no_seekers) == last_open
+    no_seekers.dispose()
+
+
+def test_as_of_ignores_an_unreadable_reference_date(world_db: Path, world_url: str, tmp_path: Path) -> None:
+    last_registration = dt.date.fromisoformat(str(_scalar(world_url, "select max(registered_on) from seekers"))[:10])
+    broken = _copy_world(world_db, tmp_path, "update world_meta set value='미상' where key='reference_date'")
+    assert ov.world_as_of(broken) == last_registration
     broken.dispose()
 
 
