@@ -274,6 +274,12 @@ METRIC_LABELS: dict[str, tuple[str, str, str]] = {
     "accuracy": ("정확도", "percent", ""),
     "n_train": ("학습 표본", "count", "건"),
     "n_test": ("평가 표본", "count", "건"),
+    # headline figures of the other models (the transparency page has the full wording)
+    "auc_ratio": ("참값 대비 AUC 비율", "percent", ""),
+    "top3_test": ("3순위 안 정답률", "percent", ""),
+    "recall_test": ("문제 공고 적발률", "percent", ""),
+    "fpr_test": ("정상 공고 오탐률", "percent", ""),
+    "same_occupation_top10": ("비슷한 공고 10건 중 같은 직종 비율", "percent", ""),
 }
 """Model metric name -> (Korean label, kind, unit). Kinds: ``percent`` (a 0–1 share shown in %),
 ``count`` (a whole number with ``unit``), ``score`` (three decimals). Add new metrics here."""

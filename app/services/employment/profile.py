@@ -194,7 +194,7 @@ def seeker_profile(engine: Engine, model: EmploymentModel, seeker_id: int, bands
     features = {k: (float(v) if not isinstance(v, str) else v) for k, v in x.iloc[0].astype(object).items()
                 if k not in ("education", "desired_major")}
     factors = factor_table(grouped, record, features, market)
-    documents = load_masked_documents(engine, int(seeker_id))
+    documents = load_masked_documents(engine, int(seeker_id), as_of=as_of)
     overrides = load_overrides(engine, int(seeker_id))
     override = None if overrides.empty else overrides.iloc[0].to_dict()
     return SeekerProfile(
