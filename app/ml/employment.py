@@ -264,7 +264,7 @@ class EmploymentModel:
 PREDICTION_COLUMNS: tuple[str, ...] = ("probability", "probability_low", "probability_high")
 CUTOFF_GRID: tuple[float, ...] = tuple(round(k / 100, 2) for k in range(1, 91))
 """High-risk cutoffs of the precomputed curve: every whole percent the policy page's sliders allow."""
-FAIRNESS_GRID: tuple[float, ...] = tuple(round(k / 100, 2) for k in range(5, 61, 5))
+FAIRNESS_GRID: tuple[float, ...] = (0.1, 0.15, 0.2, 0.25, 0.3)
 """Cutoffs whose full fairness audit the build precomputes (others are audited when first asked)."""
 
 

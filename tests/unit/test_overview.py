@@ -293,7 +293,7 @@ def test_model_status_reads_like_korean_text() -> None:
     assert set(rows) == {"직종×지역 시장임금표", "hiring"}  # title when there is one, else the key
     wages = rows["직종×지역 시장임금표"]
     assert wages["버전"] == "1.0"
-    assert wages["학습 데이터"] == "demo 세계 · seed 20261123 · 지문 fb68f1b6"
+    assert wages["학습 데이터"] == "시연용 세계 · 시드 20261123 · 지문 fb68f1b6"
     assert wages["성능 지표"] == "추정 셀 1,536개, 실제 시장임금 대비 오차(중앙값) 4.4%"
     assert wages["생성 시각(KST)"] == "2026-11-24 04:05"
     hiring = rows["hiring"]
@@ -313,3 +313,19 @@ def test_reference_names_cover_welfare_sizes_and_majors(names: ReferenceNames) -
     assert names.welfare["W01"] == "4대보험" and names.sizes["S2"] == "5–29명"
     assert names.majors["0"] == "경영·사무·금융·보험직" and names.major_of("011") == "0"
     assert reference_names(None).welfare == {}  # without the tables the pages show codes
+
+
+def test_employer_models_are_the_models_of_pages_employers_open() -> None:
+    """EMPLOYER_MODELS holds exactly the models whose card names a page an employer may open."""
+    from app.auth import can_access
+    from app.ml.registry import ARTIFACTS
+    from app.services.transparency import registered_cards
+
+    shown_to_employers = {
+        name for name, card in registered_cards().items()
+        if card is not None and any(can_access("employer", page) for page in card.shown_on)
+    }
+    assert ov.EMPLOYER_MODELS <= set(registered_cards())
+    assert "employment" not in ov.EMPLOYER_MODELS
+    built = {spec.name for spec in ARTIFACTS}  # the manifest lists built artifacts only
+    assert shown_to_employers & built <= ov.EMPLOYER_MODELS
