@@ -86,17 +86,17 @@ def select_caseload_sort() -> str:
 
 
 CASELOAD_COLUMN_CONFIG: dict[str, Any] = {
-    "구직자 번호": st.column_config.NumberColumn("구직자 번호", format="%d", width="small", pinned=True),
+    "구직자 번호": st.column_config.NumberColumn("구직자 번호", format="%d", pinned=True),
     "위험도": st.column_config.TextColumn("위험도", width="small", pinned=True),
     "180일 내 취업확률": st.column_config.ProgressColumn("180일 내 취업확률", format="percent", min_value=0, max_value=1,
-                                                   width="small", pinned=True),
+                                                   width="medium", pinned=True),
     "주요 조치 가능 요인": st.column_config.TextColumn(
         "주요 조치 가능 요인", width="medium", pinned=True,
         help="상담·서비스로 바꿀 수 있는 요인 가운데 취업확률을 가장 많이 낮추는 요인입니다."),
     "조치 불가 요인(참고)": st.column_config.TextColumn(
         "조치 불가 요인(참고)", width="medium",
         help="연령·학력·경력·지역 노동시장처럼 상담으로 바꿀 수 없는 요인 가운데 취업확률을 가장 많이 낮추는 요인입니다."),
-    "성명(마스킹)": st.column_config.TextColumn("성명(마스킹)", width="small"),
+    "성명(마스킹)": st.column_config.TextColumn("성명(마스킹)"),
     "연령": st.column_config.NumberColumn("연령", format="%d세", width="small"),
     "등록 후 일수": st.column_config.NumberColumn("등록 후 일수", format="%d일", width="small"),
     "남은 기간 취업확률": st.column_config.NumberColumn("남은 기간 취업확률", format="percent", width="small"),
