@@ -253,8 +253,8 @@ def test_filter_caseload_by_each_condition(scored: pd.DataFrame) -> None:
 def test_caseload_table_and_csv_hold_no_personal_data(engine: Engine, scored: pd.DataFrame) -> None:
     table = emp.caseload_table(scored)
     assert list(table.columns) == [
-        "구직자 번호", "성명(마스킹)", "연령", "희망 직종", "희망 지역", "등록 후 일수", "180일 내 취업확률",
-        "남은 기간 취업확률", "위험도", "모델 판정", "상담사 조정", "주요 위험 요인",
+        "구직자 번호", "위험도", "180일 내 취업확률", "주요 조치 가능 요인", "조치 불가 요인(참고)", "성명(마스킹)", "연령",
+        "희망 직종", "희망 지역", "등록 후 일수", "남은 기간 취업확률", "모델 판정", "상담사 조정",
     ]
     assert len(table) == len(scored) and list(table["구직자 번호"]) == list(scored["id"].astype(int))
     assert (table["180일 내 취업확률"] - scored["probability"]).abs().max() <= 5e-4
