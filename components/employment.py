@@ -18,17 +18,22 @@ from app.charts import employment as charts
 from app.reference.names import region_short
 from app.services.employment import (
     ATTRIBUTE_LABELS,
+    CASELOAD_KEY_COLUMNS,
+    CASELOAD_SORTS,
     METRIC_LABELS,
     MODEL_NAME,
+    RECALL_FLOOR,
     RISK_BANDS,
     CaseloadFilter,
+    CutoffTradeoff,
     FairnessReport,
     RiskBands,
     SeekerProfile,
     WhatIf,
     WhatIfResult,
 )
-from app.text.korean import format_manwon
+from app.text.korean import format_kst_datetime, format_manwon
+from app.text.markdown import escape_markdown
 from components import audit as audit_log
 from components import display, guards, state
 
@@ -72,21 +77,50 @@ def select_caseload_filter(scored: pd.DataFrame, regions: Mapping[str, str], maj
                           search=str(search or ""), min_days=int(min_days))
 
 
+def select_caseload_sort() -> str:
+    """Order of the caseload table (a key of :data:`CASELOAD_SORTS`); highest risk first by default."""
+    return str(st.selectbox("정렬", options=list(CASELOAD_SORTS), format_func=CASELOAD_SORTS.__getitem__,
+                            key=state.EMPLOYMENT_CASELOAD_SORT,
+                            help="‘조치 가능 요인의 영향 큰 순’은 희망임금·근무지역·자격증·고용서비스처럼 상담으로 바꿀 수 있는 "
+                                 "요인이 취업확률을 가장 많이 낮추는 구직자부터 보여 줍니다."))
+
+
+CASELOAD_COLUMN_CONFIG: dict[str, Any] = {
+    "구직자 번호": st.column_config.NumberColumn("구직자 번호", format="%d", pinned=True),
+    "위험도": st.column_config.TextColumn("위험도", width="small", pinned=True),
+    "180일 내 취업확률": st.column_config.ProgressColumn("180일 내 취업확률", format="percent", min_value=0, max_value=1,
+                                                   width="medium", pinned=True),
+    "주요 조치 가능 요인": st.column_config.TextColumn(
+        "주요 조치 가능 요인", width="medium", pinned=True,
+        help="상담·서비스로 바꿀 수 있는 요인 가운데 취업확률을 가장 많이 낮추는 요인입니다."),
+    "조치 불가 요인(참고)": st.column_config.TextColumn(
+        "조치 불가 요인(참고)", width="medium",
+        help="연령·학력·경력·지역 노동시장처럼 상담으로 바꿀 수 없는 요인 가운데 취업확률을 가장 많이 낮추는 요인입니다."),
+    "성명(마스킹)": st.column_config.TextColumn("성명(마스킹)"),
+    "연령": st.column_config.NumberColumn("연령", format="%d세", width="small"),
+    "등록 후 일수": st.column_config.NumberColumn("등록 후 일수", format="%d일", width="small"),
+    "남은 기간 취업확률": st.column_config.NumberColumn("남은 기간 취업확률", format="percent", width="small"),
+}
+"""Caseload table columns: the key ones (:data:`CASELOAD_KEY_COLUMNS`) pinned on the left, so
+위험도 and its factor stay in view however far the table scrolls sideways."""
+
+
 def render_caseload_table(table: pd.DataFrame, *, key: str) -> int | None:
     """The caseload table with single-row selection. Returns the selected seeker id, if any."""
     total = len(table)
     shown = table.head(display.MAX_TABLE_ROWS)
     if total > display.MAX_TABLE_ROWS:
-        st.caption(f"{total:,}명 중 위험도가 높은 앞 {display.MAX_TABLE_ROWS:,}명만 표시합니다 (CSV에는 전체 포함).")
+        st.caption(f"{total:,}명 중 앞 {display.MAX_TABLE_ROWS:,}명만 표시합니다 (CSV에는 전체 포함).")
     else:
         st.caption(f"{total:,}명 · 행을 선택하면 프로파일을 열 수 있습니다.")
     event = st.dataframe(
         shown, key=key, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-        column_config={
-            "180일 내 취업확률": st.column_config.ProgressColumn("180일 내 취업확률", format="percent", min_value=0, max_value=1),
-            "남은 기간 취업확률": st.column_config.NumberColumn("남은 기간 취업확률", format="percent"),
-        },
+        column_order=[*CASELOAD_KEY_COLUMNS, *(c for c in shown.columns if c not in CASELOAD_KEY_COLUMNS)],
+        column_config=CASELOAD_COLUMN_CONFIG,
     )
+    st.caption("주요 조치 가능 요인은 상담·서비스로 바꿀 수 있는 요인(희망임금, 근무지역, 자격증·기술, 직업훈련·취업알선·"
+               "국민취업지원제도·직업상담)만 봅니다. 연령·학력·경력·지역 노동시장 같은 조치 불가 요인은 참고로 따로 "
+               "표시합니다.")
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if rows and 0 <= rows[0] < len(shown):
         return int(shown.iloc[rows[0]]["구직자 번호"])
@@ -174,7 +208,8 @@ def render_factors(factors: pd.DataFrame, base_logit: float, *, key: str) -> Non
 
 
 def render_services(profile: SeekerProfile, *, key: str) -> None:
-    """Services ranked by estimated effect: chart and table with reasons and cautions."""
+    """Services ranked by estimated effect: chart, a compact table and each service's reason and
+    caution written out below it (long sentences would be cut off in a table cell)."""
     services = profile.services
     display.render_chart(charts.make_service_effect_figure(services), key=key)
     table = pd.DataFrame({
@@ -183,11 +218,21 @@ def render_services(profile: SeekerProfile, *, key: str) -> None:
         "예상 효과": ["이미 참여" if r else f"{e * 100:+.1f}%p ({lo * 100:+.1f}~{hi * 100:+.1f})"
                   for r, e, lo, hi in zip(services["received"], services["effect"], services["effect_low"],
                                           services["effect_high"], strict=True)],
-        "근거": services["reason"],
         "비슷한 구직자의 이용률": [f"{p:.0%}" for p in services["propensity"]],
-        "주의": services["caution"],
+        "주의": ["있음" if c else "" for c in services["caution"]],
     })
-    st.dataframe(table, hide_index=True, width="stretch", key=f"{key}.table")
+    st.dataframe(table, hide_index=True, width="stretch", key=f"{key}.table",
+                 column_config={"순위": st.column_config.NumberColumn("순위", width="small", pinned=True),
+                                "서비스": st.column_config.TextColumn("서비스", width="medium", pinned=True),
+                                "예상 효과": st.column_config.TextColumn("예상 효과", width="medium", pinned=True)})
+    st.markdown("**서비스별 근거**")
+    lines = []
+    for rank, row in enumerate(services.itertuples(index=False), start=1):
+        line = f"{rank}. **{escape_markdown(str(row.label))}** — {escape_markdown(str(row.reason))}"
+        if row.caution:
+            line += f"  \n   :orange[주의: {escape_markdown(str(row.caution))}]"
+        lines.append(line)
+    st.markdown("\n".join(lines))
     st.caption("예상 효과는 비슷한 조건에서 서비스를 받은 구직자와 받지 않은 구직자의 결과를 비교해 추정한 AI 값입니다 "
                "(관찰 자료의 인과 추정: 성향점수 중첩·공변량 균형·이중강건 평균 효과로 점검).")
 
@@ -278,7 +323,9 @@ def render_override_form(profile: SeekerProfile, *, key: str) -> tuple[str, str]
         choices = [b for b in RISK_BANDS if b != profile.band]
         band = st.radio("조정할 위험도", options=choices, key=state.EMPLOYMENT_OVERRIDE_BAND, horizontal=True)
         reason = st.text_area("조정 사유 (5~300자, 개인정보는 적지 마세요)", key=state.EMPLOYMENT_OVERRIDE_REASON,
-                              max_chars=300, placeholder="예: 건강 문제로 단시간 근로만 가능해 취업 어려움이 예상됨")
+                              help="건강·가족·경제 사정 같은 민감한 내용은 적지 말고, 상담에서 확인한 판단의 근거만 "
+                                   "간단히 적어 주세요.",
+                              max_chars=300, placeholder="예: 상담에서 확인한 구직 활동과 준비 상태로 보아 위험도가 더 높다고 판단함")
         submitted = st.form_submit_button("조정 저장", icon=":material/edit_note:")
     if submitted:
         return str(band), str(reason or "")
@@ -290,7 +337,7 @@ def render_overrides(history: pd.DataFrame) -> None:
     if history.empty:
         return
     table = pd.DataFrame({
-        "시각(UTC)": history["at"].astype(str).str[:16], "상담사": history["username"],
+        "시각(KST)": [format_kst_datetime(at) for at in history["at"]], "상담사": history["username"],
         "모델 판정": history["model_band"], "조정": history["override_band"], "사유": history["reason"],
     })
     st.dataframe(table, hide_index=True, width="stretch", key="employment.profile.overrides")
@@ -324,17 +371,41 @@ def _percent(value: object) -> str:
 
 
 def tradeoff_table(tradeoff: pd.DataFrame) -> pd.DataFrame:
-    """Display table of :func:`app.ml.fairness.threshold_tradeoff` output."""
-    return pd.DataFrame({
-        "고위험 기준": [f"{t:.0%} 미만" for t in tradeoff["threshold"]],
-        "고위험 판정 비율": [_percent(v) for v in tradeoff["high_risk_share"]],
+    """Display table of :func:`app.services.employment.cutoff_table` (or
+    :func:`~app.services.employment.threshold_tradeoff`) output; the chosen cutoff is marked ▶."""
+    chosen = tradeoff["chosen"] if "chosen" in tradeoff else pd.Series(False, index=tradeoff.index)
+    table = pd.DataFrame({
+        "고위험 기준": [("▶ " if c else "") + f"{t:.0%} 미만" for t, c in zip(tradeoff["threshold"], chosen, strict=True)],
         "재현율(미취업자 중 고위험)": [_percent(v) for v in tradeoff["recall"]],
         "정밀도(고위험 중 미취업)": [_percent(v) for v in tradeoff["precision"]],
-        "최대 고위험 비율 격차": [_percent(v) for v in tradeoff["max_share_gap"]],
-        "최대 미탐지율 격차": [_percent(v) for v in tradeoff["max_fnr_gap"]],
-        "격차가 큰 속성": ["-" if a is None or pd.isna(a) else ATTRIBUTE_LABELS.get(str(a), str(a))
-                     for a in tradeoff["fnr_gap_attribute"]],
+        "고위험 판정 비율": [_percent(v) for v in tradeoff["high_risk_share"]],
     })
+    if "caseload_high" in tradeoff:
+        table["현재 상담 대상 중 고위험"] = [f"{int(n):,}명" for n in tradeoff["caseload_high"]]
+    table["최대 고위험 비율 격차"] = [_percent(v) for v in tradeoff["max_share_gap"]]
+    table["최대 미탐지율 격차"] = [_percent(v) for v in tradeoff["max_fnr_gap"]]
+    table["격차가 큰 속성"] = ["-" if a is None or pd.isna(a) else ATTRIBUTE_LABELS.get(str(a), str(a))
+                         for a in tradeoff["fnr_gap_attribute"]]
+    return table
+
+
+def render_cutoff_tradeoff(tradeoff: CutoffTradeoff) -> None:
+    """What the chosen high-risk cutoff catches and costs, with a warning when recall is low."""
+    display.render_metrics_row([
+        display.MetricItem("재현율", _percent(tradeoff.recall),
+                           f"검증용 구직자 중 180일 안에 취업하지 못한 {tradeoff.n_not_employed:,}명 가운데 고위험으로 "
+                           "분류되는 비율"),
+        display.MetricItem("정밀도", _percent(tradeoff.precision), "고위험으로 분류된 검증용 구직자 가운데 실제로 180일 안에 "
+                                                               "취업하지 못한 비율"),
+        display.MetricItem("상담 부담", f"{tradeoff.caseload_high:,}명",
+                           f"현재 상담 대상 {tradeoff.caseload_total:,}명 가운데 이 기준의 고위험(상담사 조정 전)"),
+    ])
+    if tradeoff.low_recall:
+        missed = 1 - tradeoff.recall if tradeoff.recall == tradeoff.recall else 1.0
+        st.warning(f"고위험 기준 {tradeoff.cutoff:.0%} 미만에서는 180일 안에 취업하지 못할 구직자의 {missed:.0%}를 고위험으로 "
+                   f"찾지 못합니다(재현율 {_percent(tradeoff.recall)}, 경고 기준 {RECALL_FLOOR:.0%}). 기준을 높이면 더 많이 "
+                   "찾지만 상담 부담이 늘어납니다. 아래 표에서 기준별로 비교하세요.", icon=":material/warning:")
+    st.caption(f"검증용 구직자 {tradeoff.n_held_out:,}명(학습에 쓰지 않은 구직자)의 실제 결과로 추정했습니다.")
 
 
 def _metric_text(value: float, metric: str) -> str:

@@ -374,24 +374,49 @@ def employment_model() -> EmploymentModel:
 
 
 @st.cache_data(ttl=_TTL, show_spinner="상담 대상 구직자의 취업확률을 계산하는 중…", max_entries=4)
-def _scored_caseload(db_url: str, models_dir: str, stamp: str, high_below: float, low_from: float) -> pd.DataFrame:
+def _scored_caseload(db_url: str, models_dir: str, stamp: str) -> pd.DataFrame:
     from app.services import employment
 
-    bands = employment.RiskBands(high_below=high_below, low_from=low_from)
-    return employment.score_caseload(_engine(db_url), _employment_model(models_dir, stamp), bands)
+    # bands and overrides are applied per run (scored_caseload): neither a saved override nor new
+    # thresholds rescore the caseload, and the build precomputed the scores themselves
+    return employment.caseload_scores(_engine(db_url), _employment_model(models_dir, stamp))
 
 
 def scored_caseload(bands: RiskBands) -> pd.DataFrame:
-    """Every open seeker scored under ``bands`` (cached a minute; :func:`refresh_caseload` after
-    an override so the table shows it at once)."""
+    """Every open seeker scored under ``bands`` with the newest counsellor overrides.
+
+    The scores are cached a minute; the overrides are read on every run (one small query), so a
+    saved override shows at once without rescoring anyone.
+    """
+    from app.services import employment
+
     settings = get_settings()
-    return _scored_caseload(settings.db_url, str(settings.models_dir), _stamp("employment"),
-                            float(bands.high_below), float(bands.low_from))
+    scores = _scored_caseload(settings.db_url, str(settings.models_dir), _stamp("employment"))
+    return employment.apply_bands(scores, bands, employment.latest_overrides(engine()))
 
 
 def refresh_caseload() -> None:
-    """Forget the cached caseload (an override or new thresholds were just saved)."""
-    _scored_caseload.clear()
+    """Kept for the pages that save an override or thresholds: nothing needs forgetting any more,
+    because :func:`scored_caseload` reads overrides and applies bands on every run."""
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=32)
+def _fairness_reports(models_dir: str, stamp: str, high_below: float, tolerance: float,
+                      min_group_size: int) -> dict[str, Any]:
+    from app.services import employment
+
+    # only the high-risk cutoff matters to the audit; low_from just has to lie above it
+    bands = employment.RiskBands(high_below=high_below, low_from=0.999)
+    return employment.fairness_reports(_employment_model(models_dir, stamp), bands, tolerance=tolerance,
+                                       min_group_size=min_group_size)
+
+
+def fairness_reports(high_below: float) -> dict[str, Any]:
+    """Fairness audits of the employment model at a high-risk cutoff (precomputed at build for
+    common cutoffs, else computed once per cutoff and kept an hour)."""
+    settings = get_settings()
+    return _fairness_reports(str(settings.models_dir), _stamp("employment"), round(float(high_below), 4),
+                             float(settings.fairness_tolerance), int(settings.fairness_min_group))
 
 
 # --------------------------------------------------------------------------- job-ad verification

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.services import employment
-from app.text.korean import format_count
+from app.text.korean import format_count, format_korean_date
 from components import auth, display, resources, state
 from components import employment as ui
 from components.display import MetricItem
@@ -24,6 +24,8 @@ model = resources.required(resources.employment_model)
 engine = resources.engine()
 bands = employment.load_risk_bands(engine)
 scored = resources.scored_caseload(bands)
+reference = employment.reference_date(engine)
+st.caption(f"기준일 {format_korean_date(reference)} · 등록 후 일수와 상담 대상은 이 날짜 기준입니다.")
 if scored.empty:
     st.info("현재 상담 대상 구직자가 없습니다.")
     st.stop()
@@ -35,7 +37,8 @@ shares = scored["final_band"].value_counts().reindex(list(employment.RISK_BANDS)
 if not ui.log_caseload_shown(engine, user, scored, model_version=str(model.version), bands=bands):
     st.stop()
 display.render_metrics_row([
-    MetricItem("상담 대상", format_count(len(scored), "명"), f"기준일 {model.as_of} · 등록 후 180일 이내 미취업자"),
+    MetricItem("상담 대상", format_count(len(scored), "명"),
+               f"기준일 {format_korean_date(reference)} 현재 등록 후 180일 이내 미취업자"),
     MetricItem("고위험", format_count(int(shares.loc["고위험", "n"]), "명"), bands.describe()),
     MetricItem("중위험", format_count(int(shares.loc["중위험", "n"]), "명")),
     MetricItem("저위험", format_count(int(shares.loc["저위험", "n"]), "명")),
@@ -46,7 +49,8 @@ st.caption(f"위험도 기준: {bands.describe()} (정책 담당자 {bands.set_b
 regions = ui.region_names(scored["desired_region_code"].astype(str).unique())
 majors = dict(resources.names().majors)
 flt = ui.select_caseload_filter(scored, regions, majors)
-shown = employment.filter_caseload(scored, flt)
+order = ui.select_caseload_sort()
+shown = employment.sort_caseload(employment.filter_caseload(scored, flt), order)
 table = employment.caseload_table(shown)
 selected = ui.render_caseload_table(table, key=state.EMPLOYMENT_CASELOAD_TABLE)
 display.render_download(employment.caseload_csv(shown), file_name="구직자_위험현황.csv", key="employment.caseload.csv")

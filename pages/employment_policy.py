@@ -12,7 +12,7 @@ from app.charts import employment as charts
 from app.config import get_settings
 from app.services import employment
 from app.services.employment import InvalidBands, RiskBands
-from app.text.korean import format_count
+from app.text.korean import format_count, format_korean_date, format_kst_datetime
 from components import audit as audit_log
 from components import auth, display, resources, state
 from components import employment as ui
@@ -29,13 +29,15 @@ settings = get_settings()
 engine = resources.engine()
 bands = employment.load_risk_bands(engine)
 scored = resources.scored_caseload(bands)
+reference = employment.reference_date(engine)
+st.caption(f"기준일 {format_korean_date(reference)} · 상담 대상과 위험도 비율은 이 날짜 기준입니다.")
 notice = st.session_state.pop(state.EMPLOYMENT_POLICY_NOTICE, None)
 if notice:
     st.success(notice)
 
 metrics = model.metrics
 display.render_metrics_row([
-    MetricItem("상담 대상", format_count(len(scored), "명"), f"기준일 {model.as_of}"),
+    MetricItem("상담 대상", format_count(len(scored), "명"), f"기준일 {format_korean_date(reference)} 현재"),
     MetricItem("검증 AUC", f"{metrics.get('auc', float('nan')):.3f}",
                f"최선(오라클) 대비 {metrics.get('auc_ratio', float('nan')):.1%}" if "auc_ratio" in metrics else None),
     MetricItem("보정 오차(ECE)", f"{metrics.get('ece', float('nan')) * 100:.1f}%p"),
@@ -45,7 +47,7 @@ display.render_metrics_row([
 ui.render_ai_note(str(model.version))
 
 st.subheader("위험도 기준")
-st.caption(f"현재 기준: {bands.describe()} · 설정: {bands.set_by}" + (f" ({str(bands.at)[:16]} UTC)" if bands.at else ""))
+st.caption(f"현재 기준: {bands.describe()} · 설정: {bands.set_by}" + (f" ({format_kst_datetime(bands.at)})" if bands.at else ""))
 high, low = ui.select_bands(bands)
 try:
     preview = RiskBands(high_below=high, low_from=low)
@@ -53,8 +55,7 @@ except InvalidBands as err:
     st.error(str(err))
     preview = None
 audit_bands = preview or bands
-reports = employment.fairness_reports(model, audit_bands, tolerance=settings.fairness_tolerance,
-                                      min_group_size=settings.fairness_min_group)
+reports = resources.fairness_reports(audit_bands.high_below)
 # no log row, no output: the shares, trade-off and fairness figures below are drawn only once recorded
 if not audit_log.log_shown(
     engine, user, model_name=employment.MODEL_NAME, action="employment.policy", model_version=str(model.version),
@@ -65,6 +66,8 @@ if not audit_log.log_shown(
 ):
     st.stop()
 if preview is not None:
+    st.markdown(f"**고위험 기준 {preview.high_below:.0%} 미만의 효과**")
+    ui.render_cutoff_tradeoff(employment.cutoff_tradeoff(model, scored, preview.high_below))
     left, right = st.columns(2)
     with left:
         st.markdown("**이 기준에서의 상담 대상 비율**")
@@ -84,15 +87,22 @@ if preview is not None:
                 st.session_state[state.EMPLOYMENT_POLICY_NOTICE] = f"새 위험도 기준을 적용했습니다: {saved.describe()}"
                 st.rerun()
     thresholds = np.round(np.arange(0.10, 0.51, 0.05), 2).tolist()
-    tradeoff = employment.threshold_tradeoff(model, thresholds, min_group_size=settings.fairness_min_group)
+    tradeoff = employment.cutoff_table(model, scored, thresholds, chosen=preview.high_below,
+                                       min_group_size=settings.fairness_min_group)
     st.markdown("**고위험 기준별 정확도·형평성 (검증용 구직자)**")
     display.render_chart(charts.make_tradeoff_figure(tradeoff, current=preview.high_below), key="employment.policy.tradeoff")
-    st.dataframe(ui.tradeoff_table(tradeoff), hide_index=True, width="stretch", key="employment.policy.tradeoff.table")
+    st.dataframe(ui.tradeoff_table(tradeoff), hide_index=True, width="stretch", key="employment.policy.tradeoff.table",
+                 column_config={"고위험 기준": st.column_config.TextColumn("고위험 기준", pinned=True)})
+    st.caption("▶ 표시가 고른 기준입니다. 재현율·정밀도는 검증용 구직자의 실제 결과로, 상담 대상 중 고위험 인원은 현재 "
+               "상담 대상으로 계산했습니다.")
     history = employment.load_band_history(engine)
     if not history.empty:
         with st.expander(f"기준 변경 이력 {len(history)}건"):
-            st.dataframe(history.rename(columns={"at": "시각(UTC)", "username": "담당자", "high_below": "고위험 기준",
-                                                 "low_from": "저위험 기준", "note": "메모"}),
+            shown_history = history.assign(at=[format_kst_datetime(at) for at in history["at"]],
+                                           high_below=[f"{v:.0%} 미만" for v in history["high_below"]],
+                                           low_from=[f"{v:.0%} 이상" for v in history["low_from"]])
+            st.dataframe(shown_history.rename(columns={"at": "시각(KST)", "username": "담당자", "high_below": "고위험 기준",
+                                                       "low_from": "저위험 기준", "note": "메모"}),
                          hide_index=True, width="stretch", key="employment.policy.history")
 
 st.subheader("공정성 점검")

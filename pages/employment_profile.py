@@ -9,6 +9,7 @@ import streamlit as st
 
 from app.services import employment
 from app.services.employment import InvalidOverride, InvalidWhatIf, SeekerNotFound
+from app.text.korean import format_korean_date
 from components import audit as audit_log
 from components import auth, guards, resources, state
 from components import employment as ui
@@ -52,6 +53,8 @@ if notice:
     st.success(notice)
 
 st.subheader("취업 가능성")
+st.caption(f"기준일 {format_korean_date(employment.reference_date(engine))} · 등록 후 {profile.days_since_registration}일째 "
+           "(확률과 위험도는 등록일 기준 180일 안의 취업을 예측합니다)")
 ui.render_prediction(profile)
 left, right = st.columns(2, gap="large")
 with left:

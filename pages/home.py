@@ -5,8 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from app.charts import overview as charts
-from app.services.overview import BUILD_COMMAND, RATE_NOTES, NoWorldError, UnknownEmployerError, compute_model_status
-from app.text.korean import format_count, format_number, format_rate
+from app.services.overview import (
+    BUILD_COMMAND,
+    EMPLOYER_MODELS,
+    RATE_NOTES,
+    NoWorldError,
+    UnknownEmployerError,
+    compute_model_status,
+)
+from app.text.korean import format_count, format_korean_date, format_number, format_rate
 from app.text.markdown import escape_markdown
 from components import auth, display, resources
 from components.display import MetricItem
@@ -20,8 +27,9 @@ except NoWorldError as err:
     st.warning(str(err))
     st.stop()
 
-as_of = world.as_of.isoformat() if world.as_of else "미상"
-st.caption(f"기준일 {as_of} · 가상 세계(합성 데이터) 기준 · 실제 개인정보는 포함되어 있지 않습니다.")
+as_of = format_korean_date(world.as_of) if world.as_of else "미상"
+st.caption(f"기준일 {as_of} · 게시 중인 공고와 상담 대상은 이 날짜 기준입니다 · 가상 세계(합성 데이터) 기준 · "
+           "실제 개인정보는 포함되어 있지 않습니다.")
 
 if user.scoped_employer_id is not None:
     st.subheader("우리 기업 현황")
@@ -87,4 +95,6 @@ try:
 except (OSError, ValueError) as err:  # unreadable or corrupt manifest.json
     st.error(f"모델 매니페스트를 읽을 수 없습니다 ({err.__class__.__name__}). `{BUILD_COMMAND}`로 다시 만드세요.")
 else:
-    display.render_model_status(compute_model_status(manifest), build_command=BUILD_COMMAND)
+    # an employer sees the models behind their own pages, not the seekers' employment model
+    only = EMPLOYER_MODELS if user.scoped_employer_id is not None else None
+    display.render_model_status(compute_model_status(manifest, only=only), build_command=BUILD_COMMAND)

@@ -31,6 +31,7 @@ import pandas as pd
 from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.model_selection import train_test_split
 
+from app.config import get_settings
 from app.db.repositories.seekers import load_seeker_records
 from app.ml import evaluate
 from app.ml.calibrated import (
@@ -60,10 +61,11 @@ from app.ml.market_wages import MODEL_NAME as MARKET_WAGES_NAME
 from app.ml.model_card import ModelCard, factor_names
 from app.ml.uplift import EffectCheck, cross_fitted_effect_checks, fit_propensity, s_learner_effect
 from app.reference.codes import SERVICES
+from app.reference.names import region_short
 from app.threads import thread_count, threads_for_rows
 
 MODEL_NAME = "employment"
-MODEL_VERSION = "1.1"
+MODEL_VERSION = "1.2"  # 1.2: precomputed caseload scores, cutoff curve and fairness audits
 MODEL_FILE = "employment_model.joblib"
 BAG_SIZE = 4
 SIMILAR_K = 30
@@ -130,6 +132,13 @@ class EmploymentModel:
     as_of: object
     version: str = MODEL_VERSION
     metrics: dict[str, float] = field(default_factory=dict)
+    # Precomputed at build (None in artifacts built before 1.2; everything then runs live):
+    precomputed: pd.DataFrame | None = None
+    """Open caseload's predictions and TreeSHAP by model input (:func:`precompute_scores`)."""
+    cutoff_curve: pd.DataFrame | None = None
+    """Held-out accuracy/equity at every high-risk cutoff (:data:`CUTOFF_GRID`; see :func:`precompute_policy`)."""
+    fairness_grid: dict[tuple[float, float, int], dict[str, object]] | None = None
+    """(cutoff, tolerance, min group size) → ``{"main": FairnessReport, "age_blind": …}``."""
 
     # ------------------------------------------------------------------ scoring
 
@@ -156,6 +165,40 @@ class EmploymentModel:
     def explain(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
         """TreeSHAP contributions (calibrated log-odds) per feature and the base log-odds per row."""
         return self.main.contributions(frame)
+
+    def predict_explained(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+        """:meth:`predict` and :meth:`explain` together.
+
+        Rows whose model input equals a row the build scored (the open caseload, see
+        :func:`precompute_scores`) are read from :attr:`precomputed`, the others are computed:
+        the answer is the same either way (a unit test checks it), only faster — the whole
+        caseload's bagged intervals and TreeSHAP take seconds, a look-up milliseconds.
+        """
+        store = self.precomputed
+        if store is None or frame.empty:
+            predicted = self.predict(frame)
+            values, base = self.explain(frame)
+            return predicted, values, base
+        keys = input_keys(frame)
+        found = pd.Index(store.index).get_indexer(keys)
+        hit = found >= 0
+        columns = list(self.main.features)
+        predicted = pd.DataFrame(index=frame.index, columns=list(PREDICTION_COLUMNS), dtype=float)
+        values = pd.DataFrame(0.0, index=frame.index, columns=columns)
+        base = np.zeros(len(frame))
+        if hit.any():
+            rows = store.iloc[found[hit]]
+            predicted.iloc[np.flatnonzero(hit)] = rows[list(PREDICTION_COLUMNS)].to_numpy(float)
+            values.iloc[np.flatnonzero(hit)] = rows[columns].to_numpy(float)
+            base[hit] = rows["base_logit"].to_numpy(float)
+        if (~hit).any():
+            missing = frame.iloc[np.flatnonzero(~hit)]
+            live = self.predict(missing)
+            live_values, live_base = self.explain(missing)
+            predicted.iloc[np.flatnonzero(~hit)] = live[list(PREDICTION_COLUMNS)].to_numpy(float)
+            values.iloc[np.flatnonzero(~hit)] = live_values[columns].to_numpy(float)
+            base[~hit] = live_base
+        return predicted, values, base
 
     # ------------------------------------------------------------------ services
 
@@ -216,6 +259,70 @@ class EmploymentModel:
                              np.array([NEIGHBOUR_SCALE[c] for c in NEIGHBOUR_COLUMNS])) ** 2).sum(axis=1))
         order = np.argsort(distance, kind="stable")[:k]
         return pool.iloc[order].assign(distance=distance[order]).reset_index(drop=True)
+
+
+PREDICTION_COLUMNS: tuple[str, ...] = ("probability", "probability_low", "probability_high")
+CUTOFF_GRID: tuple[float, ...] = tuple(round(k / 100, 2) for k in range(1, 91))
+"""High-risk cutoffs of the precomputed curve: every whole percent the policy page's sliders allow."""
+FAIRNESS_GRID: tuple[float, ...] = (0.1, 0.15, 0.2, 0.25, 0.3)
+"""Cutoffs whose full fairness audit the build precomputes (others are audited when first asked)."""
+
+
+def input_keys(frame: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash per row of a model frame: equal inputs, equal keys (the look-up key of
+    :attr:`EmploymentModel.precomputed`)."""
+    return pd.util.hash_pandas_object(frame[list(FEATURES)], index=False).to_numpy()
+
+
+def precompute_scores(model: EmploymentModel, x: pd.DataFrame) -> pd.DataFrame:
+    """Predictions and TreeSHAP of model frame ``x``, indexed by :func:`input_keys` (one row per
+    distinct input), for :meth:`EmploymentModel.predict_explained`."""
+    predicted = model.predict(x)
+    values, base = model.explain(x)
+    table = pd.concat([predicted.reset_index(drop=True), values.reset_index(drop=True)], axis=1)
+    table["base_logit"] = base
+    table.index = pd.Index(input_keys(x), name="input_key")
+    return table[~table.index.duplicated()]
+
+
+def precompute_policy(model: EmploymentModel, *, tolerance: float, min_group_size: int) -> None:
+    """Fill the model's cutoff curve and fairness audits (what the policy page shows for every
+    user alike), so the page reads them instead of recomputing them on each visit."""
+    from app.ml.fairness import audit_fairness, threshold_tradeoff  # fairlearn only where it is used
+
+    frame = model.audit_frame
+    groups = audit_groups(frame)
+    employed = frame["employed"].to_numpy(int)
+    curve = threshold_tradeoff(employed, frame["probability"].to_numpy(float), groups, list(CUTOFF_GRID),
+                               min_group_size=min_group_size)
+    curve["min_group_size"] = int(min_group_size)
+    model.cutoff_curve = curve
+    grid: dict[tuple[float, float, int], dict[str, object]] = {}
+    for cutoff in FAIRNESS_GRID:
+        reports = {}
+        for name, column in (("main", "probability"), ("age_blind", "probability_age_blind")):
+            p = frame[column].to_numpy(float)
+            reports[name] = audit_fairness(employed, p, p < cutoff, groups, tolerance=tolerance,
+                                           min_group_size=min_group_size, significance=FAIRNESS_SIGNIFICANCE)
+        grid[fairness_key(cutoff, tolerance, min_group_size)] = reports
+    model.fairness_grid = grid
+
+
+FAIRNESS_SIGNIFICANCE = 0.05
+"""A gap is flagged when it exceeds the tolerance *and* is significant at this level."""
+
+
+def fairness_key(cutoff: float, tolerance: float, min_group_size: int) -> tuple[float, float, int]:
+    """Key of :attr:`EmploymentModel.fairness_grid` (rounded so a slider's 0.2 equals the grid's)."""
+    return round(float(cutoff), 4), round(float(tolerance), 4), int(min_group_size)
+
+
+def audit_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """Protected attributes of the held-out audit frame, with Korean region names."""
+    return pd.DataFrame({
+        "sex": frame["sex"].astype(str), "age_band": frame["age_band"].astype(str),
+        "disability": frame["disability"].astype(str), "region": [region_short(str(r)) for r in frame["region"]],
+    })
 
 
 def _propensity(model: object, person: np.ndarray) -> np.ndarray:
@@ -347,6 +454,15 @@ def load_training_cohort(engine: object) -> tuple[pd.DataFrame, object]:
     return training.reset_index(drop=True), as_of
 
 
+def load_open_caseload(engine: object, as_of: object) -> pd.DataFrame:
+    """Records of the open caseload on ``as_of`` (registered within the horizon, not yet employed),
+    without the outcomes after that day."""
+    cutoff = pd.Timestamp(as_of).date() - pd.Timedelta(days=HORIZON_DAYS)
+    records = load_seeker_records(engine, as_of=as_of, registered_after=cutoff)
+    _, caseload = split_cohorts(records, as_of)
+    return caseload.drop(columns=["employed_180d", "days_to_employment"]).reset_index(drop=True)
+
+
 def build_employment(ctx: BuildContext) -> ArtifactResult:
     """Registry builder: train on the cohort with complete outcomes, grade against the truth, save."""
     started = time.perf_counter()
@@ -359,6 +475,14 @@ def build_employment(ctx: BuildContext) -> ArtifactResult:
     )
     model.metrics.update(evaluate.service_effect_errors(ctx.engine, held_out["test_ids"], held_out["test_frame"], model))
     model.metrics["train_seconds"] = round(time.perf_counter() - started, 1)
+    # what the pages show every user alike, computed once here instead of on each visit
+    precompute_started = time.perf_counter()
+    caseload = load_open_caseload(ctx.engine, as_of)
+    if not caseload.empty:
+        model.precomputed = precompute_scores(model, model.features(caseload))
+    settings = get_settings()
+    precompute_policy(model, tolerance=settings.fairness_tolerance, min_group_size=settings.fairness_min_group)
+    model.metrics["precompute_seconds"] = round(time.perf_counter() - precompute_started, 1)
     return save_fitted(ctx, model, MODEL_FILE, model.metrics)
 
 

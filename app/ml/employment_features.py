@@ -31,6 +31,7 @@ from sqlalchemy import Engine
 
 from app.db.repositories import postings as posting_repo
 from app.db.repositories import seekers as seeker_repo
+from app.db.repositories import world as world_repo
 from app.reference.codes import SERVICES
 from app.reference.tables import load_reference
 
@@ -222,12 +223,12 @@ def build_features(seekers: pd.DataFrame, market: EmploymentMarket) -> pd.DataFr
 
 
 def load_as_of(engine: Engine) -> dt.date:
-    """The world's "today" for counsellors: the latest registration date.
+    """The caseload date: the data's one reference date (:func:`app.db.repositories.world.load_reference_date`).
 
     Seekers registered within :data:`HORIZON_DAYS` before it are the open caseload; earlier ones
     have complete outcomes and are what the model learns from.
     """
-    latest = seeker_repo.latest_registration(engine)
+    latest = world_repo.load_reference_date(engine)
     if latest is None:
         raise ValueError("구직자 자료가 없습니다. `python -m app build`로 가상 세계를 만드세요.")
     return latest

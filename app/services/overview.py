@@ -28,7 +28,7 @@ from app.db.repositories import world as world_repo
 from app.errors import NotFound, NotReady
 from app.ml.manifest import load_manifest
 from app.reference.names import ReferenceNames
-from app.text.korean import format_kst_datetime, format_metric
+from app.text.korean import METRIC_LABELS, format_kst_datetime, format_metric
 
 BUILD_COMMAND = "python -m app build"
 
@@ -126,15 +126,6 @@ def _ratio(num: float, den: float) -> float | None:
     return float(num) / float(den) if den else None
 
 
-def _parse_date(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(str(text)[:10])
-    except ValueError:
-        return None
-
-
 def check_world(engine: Engine) -> None:
     """Raise :class:`NoWorldError` unless the database holds a world.
 
@@ -149,22 +140,18 @@ def check_world(engine: Engine) -> None:
 
 
 def world_as_of(engine: Engine) -> dt.date | None:
-    """The world's reference date ("today" in the simulated world).
+    """The data's one reference date (기준일), the same every page shows and computes with.
 
-    The generator writes ``observation_end`` into ``world_meta``. Imported data has no
-    ``world_meta`` (or no usable value there), so the last posting opening date stands in: the
-    last day anything is known to have happened.
+    Read by :func:`app.db.repositories.world.load_reference_date` (``world_meta.reference_date``;
+    for older worlds and imported data the latest registration, then the last posting opening).
 
     Args:
         engine: Database engine.
 
     Returns:
-        The reference date, or ``None`` when there is neither metadata nor any posting.
+        The reference date, or ``None`` when there is neither metadata nor any seeker or posting.
     """
-    observed = _parse_date(world_repo.load_world_meta(engine).get("observation_end"))
-    if observed is not None:
-        return observed
-    return world_repo.load_date_bounds(engine)["postings"].last
+    return world_repo.load_reference_date(engine)
 
 
 def compute_world_overview(engine: Engine) -> WorldOverview:
@@ -328,11 +315,23 @@ def _short(fingerprint: Any) -> str:
     return str(fingerprint)[:8] if fingerprint else "-"
 
 
+WORLD_SIZE_LABELS: dict[str, str] = {"small": "소형", "demo": "시연용", "large": "대형"}
+"""Korean name of each world size (``python -m app build --size``)."""
+
+EMPLOYER_MODELS: frozenset[str] = frozenset(
+    {"hiring", "market_wages", "occupation_classifier", "ad_verifier", "postings_index"}
+)
+"""Models behind the pages an employer opens (채용 시뮬레이터, 공고 작성 도우미, 공고 사전 점검): the
+only ones 홈 lists for an employer. The seekers' employment model concerns staff only (a unit test
+checks this against each model's card and the page access table)."""
+
+
 def _training_data(info: Mapping[str, Any], world: Mapping[str, Any]) -> str:
     """Which world a model learned from: size, seed and a short fingerprint."""
     fingerprint = info.get("data_fingerprint") or world.get("fingerprint")
     if world and fingerprint == world.get("fingerprint"):
-        return f"{world.get('size', '-')} 세계 · seed {world.get('seed', '-')} · 지문 {_short(fingerprint)}"
+        size = str(world.get("size", "-"))
+        return f"{WORLD_SIZE_LABELS.get(size, size)} 세계 · 시드 {world.get('seed', '-')} · 지문 {_short(fingerprint)}"
     # A model trained on another world than the manifest's current one (or no world recorded).
     return f"지문 {_short(fingerprint)}"
 
@@ -340,21 +339,25 @@ def _training_data(info: Mapping[str, Any], world: Mapping[str, Any]) -> str:
 def _metrics_text(metrics: Any) -> str:
     if not isinstance(metrics, Mapping):
         return "-"
+    # only metrics with a Korean label: internal keys (fpr_all, auc_oracle, train_seconds …) stay
+    # on the transparency page's full cards and in the manifest, never on 홈
     parts = [
         format_metric(str(name), value)
         for name, value in metrics.items()
-        if value is None or isinstance(value, (int, float, str))  # nested values are not metrics
+        if str(name) in METRIC_LABELS
+        and (value is None or isinstance(value, (int, float, str)))  # nested values are not metrics
     ]
     return ", ".join(parts) or "-"
 
 
-def compute_model_status(manifest: Mapping[str, Any] | None) -> pd.DataFrame:
+def compute_model_status(manifest: Mapping[str, Any] | None, *, only: frozenset[str] | None = None) -> pd.DataFrame:
     """One display row per built model of a parsed ``models/manifest.json``.
 
     Tolerates manifests written by older builds (missing title, metrics or world fields).
 
     Args:
         manifest: The parsed manifest, or ``None`` when nothing was built.
+        only: Manifest keys to list (e.g. :data:`EMPLOYER_MODELS` for an employer); ``None`` lists all.
 
     Returns:
         Columns :data:`MODEL_STATUS_COLUMNS`: the Korean title (the manifest key when there is
@@ -372,7 +375,7 @@ def compute_model_status(manifest: Mapping[str, Any] | None) -> pd.DataFrame:
             format_kst_datetime(info.get("created_at")),
         )
         for name, info in sorted(models.items())
-        if isinstance(info, Mapping)
+        if isinstance(info, Mapping) and (only is None or name in only)
     ]
     return pd.DataFrame(rows, columns=list(MODEL_STATUS_COLUMNS))
 

@@ -231,6 +231,13 @@ def today_kst() -> dt.date:
     return dt.datetime.now(KST).date()
 
 
+def format_korean_date(value: dt.date | None) -> str:
+    """A date as Korean text, e.g. ``dt.date(2026, 5, 26) -> "2026년 5월 26일"`` (``"-"`` when missing)."""
+    if value is None:
+        return "-"
+    return f"{value.year}년 {value.month}월 {value.day}일"
+
+
 def format_kst_datetime(value: str | dt.datetime | None) -> str:
     """Format a timestamp as Korean local time to the minute, e.g. ``"2026-11-24 04:05"``.
 
@@ -267,6 +274,12 @@ METRIC_LABELS: dict[str, tuple[str, str, str]] = {
     "accuracy": ("정확도", "percent", ""),
     "n_train": ("학습 표본", "count", "건"),
     "n_test": ("평가 표본", "count", "건"),
+    # headline figures of the other models (the transparency page has the full wording)
+    "auc_ratio": ("참값 대비 AUC 비율", "percent", ""),
+    "top3_test": ("3순위 안 정답률", "percent", ""),
+    "recall_test": ("문제 공고 적발률", "percent", ""),
+    "fpr_test": ("정상 공고 오탐률", "percent", ""),
+    "same_occupation_top10": ("비슷한 공고 10건 중 같은 직종 비율", "percent", ""),
 }
 """Model metric name -> (Korean label, kind, unit). Kinds: ``percent`` (a 0–1 share shown in %),
 ``count`` (a whole number with ``unit``), ``score`` (three decimals). Add new metrics here."""

@@ -198,6 +198,7 @@ def generate_world(
     fingerprint = compute_fingerprint(engine)
     meta = {"size": size, "seed": str(seed), "fingerprint": fingerprint,
             "observation_end": params.OBSERVATION_END.isoformat(),
+            "reference_date": params.REFERENCE_DATE.isoformat(),
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     meta.update({f"calibration.{k}": f"{v:.6f}" for k, v in calibration.items()})
     insert_rows(engine, "world_meta", [{"key": k, "value": v} for k, v in meta.items()])
@@ -363,6 +364,7 @@ def _write_seekers(
                 desired_occupation=occ_text[row.desired_keco], desired_wage_monthly=int(row.desired_wage),
                 certificates=tuple(cert_names[c] for c in _split(row.certificate_ids) if c in cert_names),
                 skills=tuple(_split(row.skills)), benefit_status=bool(row.benefit_status),
+                desired_region_name=region_names.get(row.desired_region_code, ""), age=int(row.age),
             )
             names.append(name)
             token, keyed_hash = cipher.protect(rrn)
@@ -371,7 +373,9 @@ def _write_seekers(
             phones.append(phone)
             emails.append(email)
             addresses.append(address)
-            resumes.append(text.compose_resume(rng, facts))
+            # written on the registration day: the careers end before it and "만 N세" is the record's age
+            registered = pd.Timestamp(row.registered_on).date()
+            resumes.append(text.compose_resume(rng, facts, as_of=registered))
             letters.append(text.compose_cover_letter(rng, facts))
         part = part.assign(name=names, rrn_encrypted=tokens, rrn_hmac=hashes, phone=phones, email=emails, address=addresses, resume_text=resumes,
                            cover_letter_text=letters, birth_date=births, source="world").drop(columns=["certificate_ids"])

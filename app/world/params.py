@@ -43,6 +43,13 @@ PERIOD_START = dt.date(2024, 1, 1)
 POSTING_LAST_OPEN = dt.date(2026, 9, 30)
 SEEKER_LAST_REGISTRATION = dt.date(2026, 5, 26)
 OBSERVATION_END = dt.date(2026, 11, 22)
+REFERENCE_DATE = SEEKER_LAST_REGISTRATION
+"""The data's one reference date (기준일, ``world_meta.reference_date``): "today" on every page.
+
+Counsellors need an open caseload (seekers registered within 180 days and not yet employed), so
+"today" is the last registration day. What the world simulates after it (outcomes up to
+:data:`OBSERVATION_END`, postings opened later) is the future the models are graded against; no
+page counts it as the present."""
 EMPLOYMENT_HORIZON_DAYS = 180
 
 # Posting windows (close − open). Many 고용24 postings run "채용 시까지" and are extended, so

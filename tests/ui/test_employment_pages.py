@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -47,8 +48,8 @@ PROBABILITY = "180일 내 취업확률"
 WHATIF = "변경 후 180일 내 취업확률"
 BANDS = ("고위험", "중위험", "저위험")
 COLUMNS = [
-    "구직자 번호", "성명(마스킹)", "연령", "희망 직종", "희망 지역", "등록 후 일수", "180일 내 취업확률",
-    "남은 기간 취업확률", "위험도", "모델 판정", "상담사 조정", "주요 위험 요인",
+    "구직자 번호", "위험도", "180일 내 취업확률", "주요 조치 가능 요인", "조치 불가 요인(참고)", "성명(마스킹)", "연령",
+    "희망 직종", "희망 지역", "등록 후 일수", "남은 기간 취업확률", "모델 판정", "상담사 조정",
 ]
 PHONE_RE = re.compile(r"01[016789]-?\d{3,4}-?\d{4}")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
@@ -524,7 +525,7 @@ def test_override_is_validated_saved_masked_and_shown_on_the_caseload(
     assert "010-2345-6789" not in stored[4] and "6789" in stored[4] and "건강 문제 확인" in stored[4]
     assert at.text_area(key="employment.override.reason").value in ("", None)
     assert _metric(at, "위험도") == band
-    history = _frame(at, "시각(UTC)")
+    history = _frame(at, "시각(KST)")
     assert history["상담사"].iloc[0] == user and history["조정"].iloc[0] == band
     assert "010-2345-6789" not in history.to_csv(index=False)
     # the caseload shows the counsellor's band
@@ -677,8 +678,11 @@ def test_policy_saves_thresholds_and_the_caseload_follows(hiring_env: str, hirin
         table = frame_with(board, "성명(마스킹)")
         scored = _caseload(*hiring_built)  # unrounded probabilities under the new bands
         p = scored["probability"].to_numpy()
-        assert _count(_metric(board, "고위험")) == int((p < high / 100).sum())
-        assert _count(_metric(board, "저위험")) == int((p >= low / 100).sum())
+        # the tiles count the band shown: an earlier test's override, else the model's under the new bands
+        final = scored["override_band"].where(scored["override_band"] != "",
+                                              np.where(p < high / 100, "고위험", np.where(p >= low / 100, "저위험", "중위험")))
+        assert _count(_metric(board, "고위험")) == int((final == "고위험").sum())
+        assert _count(_metric(board, "저위험")) == int((final == "저위험").sum())
         assert table["모델 판정"].tolist() == scored["band"].tolist()
     finally:
         employment.save_risk_bands(engine, high_below=previous.high_below, low_from=previous.low_from,
@@ -693,3 +697,91 @@ def test_tradeoff_table_never_shows_nan(hiring_env: str) -> None:
     table = _frame(at, "고위험 판정 비율")
     cells = table.to_csv(index=False)
     assert "nan" not in cells and "None" not in cells
+
+
+# --------------------------------------------------------------------------- issue 14: date, guardrails, wide tables
+
+
+def _reference_caption(url: str) -> str:
+    import datetime as dt
+
+    from app.text.korean import format_korean_date
+
+    day = dt.date.fromisoformat(str(_scalar(url, "select value from world_meta where key='reference_date'"))[:10])
+    return f"기준일 {format_korean_date(day)}"
+
+
+def test_every_employment_page_and_home_show_the_same_reference_date(hiring_env: str) -> None:
+    expected = _reference_caption(hiring_env)
+    for page, user in ((CASELOAD, _counsellor("emp-date-caseload")), (PROFILE, _counsellor("emp-date-profile")),
+                       (POLICY, _policy("emp-date-policy")), ("../../pages/home.py", _policy("emp-date-home"))):
+        at = run_page(page, user)
+        _no_exception(at)
+        shown = [c.value for c in at.caption if "기준일" in c.value]
+        assert shown and all(expected in c for c in shown), (page, shown)
+        assert not re.search(r"기준일 \d{4}-\d{2}-\d{2}", texts(at))  # Korean date format only
+
+
+def test_profile_states_days_since_registration_against_the_reference_date(
+    hiring_env: str, hiring_built: tuple[str, Path]
+) -> None:
+    at = run_page(PROFILE, _counsellor("emp-date-days"))
+    _no_exception(at)
+    seeker = int(at.selectbox(key="employment.seeker_id").value)
+    expected = _caseload(*hiring_built).set_index("id").loc[seeker, "days_since_registration"]
+    assert any(f"등록 후 {int(expected)}일째" in c.value for c in at.caption)
+
+
+def test_caseload_key_columns_first_and_actionable_sort(hiring_env: str, hiring_built: tuple[str, Path]) -> None:
+    at = run_page(CASELOAD, _counsellor("emp-sort"))
+    _no_exception(at)
+    table = frame_with(at, "성명(마스킹)")
+    assert list(table.columns[:4]) == ["구직자 번호", "위험도", "180일 내 취업확률", "주요 조치 가능 요인"]
+    assert "조치 불가 요인" in texts(at)  # said where the non-actionable factors went
+    assert not set(table["주요 조치 가능 요인"]) & {"연령", "학력", "경력"}
+    at.selectbox(key="employment.caseload.sort").set_value("actionable").run()
+    _no_exception(at)
+    ordered = frame_with(at, "성명(마스킹)")
+    expected = _caseload(*hiring_built).sort_values(["actionable_effect", "probability", "id"], kind="stable")
+    assert ordered["구직자 번호"].tolist() == expected["id"].astype(int).head(len(ordered)).tolist()
+    assert ordered["주요 조치 가능 요인"].iloc[0] != "없음"
+
+
+def test_profile_lists_each_services_reason_in_full_and_a_safe_placeholder(hiring_env: str) -> None:
+    at = run_page(PROFILE, _counsellor("emp-services-reasons"))
+    _no_exception(at)
+    services = _frame(at, "예상 효과")
+    assert "근거" not in services.columns  # long sentences are written out below the table
+    reasons = next(m.value for m in at.markdown if m.value.startswith("1. **"))
+    assert len(reasons.split("\n")) >= len(services)
+    box = at.text_area(key="employment.override.reason")
+    assert "건강" not in (box.placeholder or "") and "개인정보" in box.label
+
+
+def test_policy_warns_when_the_high_risk_band_misses_most_of_those_at_risk(hiring_env: str,
+                                                                           hiring_built: tuple[str, Path]) -> None:
+    from app.ml.employment import load_employment_model
+
+    model = load_employment_model(hiring_built[1])
+    frame = model.audit_frame
+    not_employed = frame["employed"].to_numpy(int) == 0
+    p = frame["probability"].to_numpy(float)
+    at = run_page(POLICY, _policy("emp-policy-recall"))
+    _no_exception(at)
+
+    def recall(cut: int) -> float:
+        return float(((p < cut / 100) & not_employed).sum() / not_employed.sum())
+
+    high = at.slider(key="employment.policy.high").value
+    assert _metric(at, "재현율") == f"{recall(high):.1%}"
+    warned = [w.value for w in at.warning if "재현율" in w.value]
+    assert bool(warned) == (recall(high) < 0.5)
+    # a cutoff catching most of them: no warning; the chosen row is marked in the table
+    wide = next(c for c in range(high, 61) if recall(c) >= 0.5)
+    at.slider(key="employment.policy.low").set_value(max(wide + 5, at.slider(key="employment.policy.low").value)).run()
+    at.slider(key="employment.policy.high").set_value(wide).run()
+    _no_exception(at)
+    assert not [w.value for w in at.warning if "재현율" in w.value]
+    table = _frame(at, "고위험 기준")
+    assert table["고위험 기준"].str.startswith("▶").sum() == 1
+    assert _metric(at, "상담 부담") == f"{int((_caseload(*hiring_built)['probability'] < wide / 100).sum()):,}명"

@@ -150,7 +150,7 @@ def test_model_section_shows_titles_training_data_and_korean_metrics(
         {
             "모델": "직종×지역 시장임금표",
             "버전": "1.0",
-            "학습 데이터": "demo 세계 · seed 20261123 · 지문 fb68f1b6",
+            "학습 데이터": "시연용 세계 · 시드 20261123 · 지문 fb68f1b6",
             "성능 지표": "추정 셀 1,536개, 실제 시장임금 대비 오차(중앙값) 4.4%",
             "생성 시각(KST)": "2026-11-24 04:05",
         }
@@ -164,3 +164,50 @@ def test_employer_with_unknown_id_gets_korean_error(app_env: None) -> None:
     assert not at.exception
     assert any("987654" in e.value for e in at.error)
     assert [t.value for t in at.title] == ["고용AI 워크벤치 — 현황"]
+
+
+ISSUE_14_MANIFEST = {
+    "created_at": "2026-11-23T19:05:53+00:00",
+    "world": {"size": "demo", "seed": 20261123, "fingerprint": "f0"},
+    "models": {
+        "employment": {"title": "취업성공 예측모델", "version": "1.2", "data_fingerprint": "f0",
+                       "metrics": {"auc": 0.81, "auc_oracle": 0.83, "ate_aipw_nes": 0.05, "train_seconds": 30.0}},
+        "ad_verifier": {"title": "구인광고 AI 검증", "version": "2.8", "data_fingerprint": "f0",
+                        "metrics": {"recall_test": 0.9, "fpr_test": 0.01, "fpr_all": 0.02, "ml_pr_auc": 0.7}},
+        "hiring": {"title": "채용성공 예측모델", "version": "1.0", "data_fingerprint": "f0",
+                   "metrics": {"auc": 0.8, "auc_oracle": 0.82, "brier_oracle": 0.1}},
+    },
+}
+
+
+def test_model_status_shows_no_internal_metric_keys_and_employers_only_their_models(
+    app_env: None, roles: dict[str, dict], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _use_manifest(ISSUE_14_MANIFEST, monkeypatch, tmp_path)
+    staff = run_page(HOME, roles["policy"])
+    assert not staff.exception
+    table = next(d.value for d in staff.dataframe if "모델" in d.value.columns)
+    assert set(table["모델"]) == {"취업성공 예측모델", "구인광고 AI 검증", "채용성공 예측모델"}
+    shown = " ".join(str(v) for v in table.to_numpy().ravel())
+    for key in ("auc_oracle", "fpr_all", "ate_aipw", "train_seconds", "ml_pr_auc", "brier_oracle", "demo", "seed"):
+        assert key not in shown
+    assert "문제 공고 적발률 90.0%" in shown and "AUC 0.810" in shown
+    employer = run_page(HOME, roles["employer"])
+    assert not employer.exception
+    mine = next(d.value for d in employer.dataframe if "모델" in d.value.columns)
+    # the seekers' employment model does not concern an employer
+    assert set(mine["모델"]) == {"구인광고 AI 검증", "채용성공 예측모델"}
+
+
+def test_home_states_the_reference_date_in_korean(app_env: None, roles: dict[str, dict], world_url: str) -> None:
+    import datetime as dt
+
+    from sqlalchemy import create_engine, text
+
+    from app.text.korean import format_korean_date
+
+    with create_engine(world_url).connect() as conn:
+        day = dt.date.fromisoformat(conn.execute(
+            text("select value from world_meta where key='reference_date'")).scalar_one())
+    at = run_page(HOME, roles["counsellor"])
+    assert any(c.value.startswith(f"기준일 {format_korean_date(day)} ·") for c in at.caption)

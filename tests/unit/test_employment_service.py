@@ -253,8 +253,8 @@ def test_filter_caseload_by_each_condition(scored: pd.DataFrame) -> None:
 def test_caseload_table_and_csv_hold_no_personal_data(engine: Engine, scored: pd.DataFrame) -> None:
     table = emp.caseload_table(scored)
     assert list(table.columns) == [
-        "구직자 번호", "성명(마스킹)", "연령", "희망 직종", "희망 지역", "등록 후 일수", "180일 내 취업확률",
-        "남은 기간 취업확률", "위험도", "모델 판정", "상담사 조정", "주요 위험 요인",
+        "구직자 번호", "위험도", "180일 내 취업확률", "주요 조치 가능 요인", "조치 불가 요인(참고)", "성명(마스킹)", "연령",
+        "희망 직종", "희망 지역", "등록 후 일수", "남은 기간 취업확률", "모델 판정", "상담사 조정",
     ]
     assert len(table) == len(scored) and list(table["구직자 번호"]) == list(scored["id"].astype(int))
     assert (table["180일 내 취업확률"] - scored["probability"]).abs().max() <= 5e-4
@@ -740,21 +740,24 @@ def test_threshold_tradeoff_rows_per_threshold(model: EmploymentModel) -> None:
     assert table["recall"].dropna().between(0, 1).all()
 
 
-def test_empty_caseload_keeps_the_table_working(engine: Engine, model: EmploymentModel, bands: emp.RiskBands) -> None:
-    """Sanity of the degenerate case: a caseload date with nobody open still gives usable shares."""
-    import dataclasses
+def _reference_date_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reference date with nobody open (the one function every caseload computation reads)."""
+    monkeypatch.setattr("app.db.repositories.world.load_reference_date", lambda engine: dt.date(2099, 1, 1))
 
-    later = dataclasses.replace(model, as_of=dt.date(2099, 1, 1))
-    scored = emp.score_caseload(engine, later, bands)
+
+def test_empty_caseload_keeps_the_table_working(engine: Engine, model: EmploymentModel, bands: emp.RiskBands,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sanity of the degenerate case: a caseload date with nobody open still gives usable shares."""
+    _reference_date_later(monkeypatch)
+    scored = emp.score_caseload(engine, model, bands)
     assert scored.empty
     assert list(emp.band_shares(scored, bands)["n"]) == [0, 0, 0]
 
 
-def test_empty_caseload_has_the_documented_columns(engine: Engine, model: EmploymentModel, bands: emp.RiskBands) -> None:
-    import dataclasses
-
-    later = dataclasses.replace(model, as_of=dt.date(2099, 1, 1))
-    scored = emp.score_caseload(engine, later, bands)
+def test_empty_caseload_has_the_documented_columns(engine: Engine, model: EmploymentModel, bands: emp.RiskBands,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    _reference_date_later(monkeypatch)
+    scored = emp.score_caseload(engine, model, bands)
     for column in ("probability", "probability_now", "band", "masked_name", "override_band", "final_band",
                    "desired_occupation", "desired_region"):
         assert column in scored.columns
@@ -877,3 +880,152 @@ def test_override_reason_masks_the_seekers_own_name(store: Engine, scored: pd.Da
     stored = emp.load_overrides(store, seeker)["reason"].iloc[0]
     assert name not in stored
     assert stored.endswith("가 허리 디스크로 단시간만 가능")
+
+
+# --------------------------------------------------------------------------- one reference date (issue 14, item 5)
+
+
+def test_caseload_days_count_from_the_one_reference_date(engine: Engine, model: EmploymentModel,
+                                                         scored: pd.DataFrame) -> None:
+    from app.db.repositories.world import load_reference_date
+    from app.services.overview import compute_world_overview
+
+    reference = load_reference_date(engine)
+    assert emp.reference_date(engine) == reference == pd.Timestamp(model.as_of).date()
+    registered = pd.to_datetime(scored["registered_on"]).dt.date
+    assert [(reference - r).days for r in registered] == scored["days_since_registration"].astype(int).tolist()
+    # 홈 shows the same date the caseload counts from
+    assert compute_world_overview(engine).as_of == reference
+
+
+def test_every_elapsed_day_moves_with_the_reference_date(engine: Engine, model: EmploymentModel, bands: emp.RiskBands,
+                                                         scored: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caseload, a profile and 홈 all read load_reference_date: move it and every one follows."""
+    from app.db.repositories import world as world_repo
+    from app.services.overview import compute_world_overview
+
+    earlier = world_repo.load_reference_date(engine) - dt.timedelta(days=10)
+    monkeypatch.setattr(world_repo, "load_reference_date", lambda _engine: earlier)
+    moved = emp.score_caseload(engine, model, bands)
+    assert set(moved["id"]) != set(scored["id"])  # ten days earlier: another open caseload
+    registered = pd.to_datetime(moved["registered_on"]).dt.date
+    assert [(earlier - r).days for r in registered] == moved["days_since_registration"].astype(int).tolist()
+    one = int(moved["id"].iloc[0])
+    profile = emp.seeker_profile(engine, model, one, bands)
+    assert profile.days_since_registration == int(moved["days_since_registration"].iloc[0])
+    assert compute_world_overview(engine).as_of == earlier
+
+
+def test_profile_notes_are_not_dated_after_the_reference_date(engine: Engine, model: EmploymentModel,
+                                                              bands: emp.RiskBands, scored: pd.DataFrame) -> None:
+    reference = emp.reference_date(engine)
+    with engine.connect() as conn:
+        late = conn.execute(text("SELECT seeker_id FROM counsellor_notes WHERE written_on > :d"),
+                            {"d": reference.isoformat()}).scalars().all()
+    in_caseload = [int(i) for i in late if int(i) in set(scored["id"].astype(int))]
+    assert in_caseload  # the small world has notes written after the reference date
+    profile = emp.seeker_profile(engine, model, in_caseload[0], bands)
+    assert all(dt.date.fromisoformat(day[:10]) <= reference for day, _ in profile.documents.notes)
+
+
+# --------------------------------------------------------------------------- precomputed at build (issue 14, item 4)
+
+
+def test_precomputed_scores_equal_live_scores(model: EmploymentModel, scored: pd.DataFrame) -> None:
+    assert model.precomputed is not None and len(model.precomputed) > 0
+    records = scored.head(40)
+    x = model.features(records)
+    predicted, values, base = model.predict_explained(x)
+    live = model.predict(x)
+    live_values, live_base = model.explain(x)
+    np.testing.assert_allclose(predicted.to_numpy(float), live.to_numpy(float), atol=1e-12)
+    np.testing.assert_allclose(values.to_numpy(float), live_values.to_numpy(float), atol=1e-12)
+    np.testing.assert_allclose(base, live_base, atol=1e-12)
+    # a changed input (a what-if) is not in the store: computed live, mixed with stored rows
+    changed = x.copy()
+    changed.loc[changed.index[:3], "log_wage_gap"] -= 0.3
+    predicted, values, _ = model.predict_explained(changed)
+    np.testing.assert_allclose(predicted.to_numpy(float), model.predict(changed).to_numpy(float), atol=1e-12)
+    np.testing.assert_allclose(values.to_numpy(float), model.explain(changed)[0].to_numpy(float), atol=1e-12)
+
+
+def test_policy_views_are_read_from_the_build(model: EmploymentModel, bands: emp.RiskBands,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.config import get_settings
+
+    settings = get_settings()
+    assert model.cutoff_curve is not None and model.fairness_grid
+    stored = emp.fairness_reports(model, bands, tolerance=settings.fairness_tolerance,
+                                  min_group_size=settings.fairness_min_group)
+    curve = emp.threshold_tradeoff(model, [0.1, 0.2, 0.3], min_group_size=settings.fairness_min_group)
+    # the same figures as computed live (the precomputed grid switched off)
+    monkeypatch.setattr(model, "fairness_grid", None)
+    monkeypatch.setattr(model, "cutoff_curve", None)
+    live = emp.fairness_reports(model, bands, tolerance=settings.fairness_tolerance,
+                                min_group_size=settings.fairness_min_group)
+    pd.testing.assert_frame_equal(stored["main"].by_group, live["main"].by_group)
+    pd.testing.assert_frame_equal(stored["age_blind"].gaps, live["age_blind"].gaps)
+    live_curve = emp.threshold_tradeoff(model, [0.1, 0.2, 0.3], min_group_size=settings.fairness_min_group)
+    pd.testing.assert_frame_equal(curve, live_curve)
+
+
+def test_apply_bands_changes_no_score(engine: Engine, model: EmploymentModel, scored: pd.DataFrame) -> None:
+    scores = emp.caseload_scores(engine, model)
+    wide = emp.apply_bands(scores, emp.RiskBands(high_below=0.3, low_from=0.5), {int(scores["id"].iloc[0]): "저위험"})
+    assert (wide["probability"].to_numpy() == scored.set_index("id").loc[wide["id"], "probability"].to_numpy()).all()
+    assert wide["final_band"].iloc[0] == "저위험" and wide["override_band"].iloc[0] == "저위험"
+    assert list(wide["band"]) == list(emp.RiskBands(high_below=0.3, low_from=0.5).bands(wide["probability"].to_numpy()))
+
+
+# --------------------------------------------------------------------------- guardrails (issue 14, item 9)
+
+
+def test_actionable_and_fixed_factors_split_the_model_factors() -> None:
+    assert emp.ACTIONABLE_FACTORS.isdisjoint(emp.FIXED_FACTORS)
+    assert set(emp.ACTIONABLE_FACTORS) | set(emp.FIXED_FACTORS) == set(FACTOR_ORDER)
+    assert "연령" in emp.FIXED_FACTORS and "희망임금(시장 대비)" in emp.ACTIONABLE_FACTORS
+    assert {"직업훈련", "취업알선", "국민취업지원제도", "직업상담"} <= emp.ACTIONABLE_FACTORS
+
+
+def test_caseload_main_actionable_factor_is_the_most_negative_actionable_one(scored: pd.DataFrame,
+                                                                             model: EmploymentModel) -> None:
+    x = model.features(scored.head(20))
+    grouped = group_contributions(model.explain(x)[0])
+    actionable = [c for c in grouped.columns if c in emp.ACTIONABLE_FACTORS]
+    fixed = [c for c in grouped.columns if c not in emp.ACTIONABLE_FACTORS]
+    for i in range(20):
+        row = grouped.iloc[i]
+        assert scored["main_actionable_factor"].iloc[i] == (row[actionable].idxmin() if row[actionable].min() < 0 else "")
+        assert scored["main_fixed_factor"].iloc[i] == (row[fixed].idxmin() if row[fixed].min() < 0 else "")
+        assert scored["actionable_effect"].iloc[i] == pytest.approx(min(row[actionable].min(), 0.0))
+    assert scored["main_actionable_factor"].isin(list(emp.ACTIONABLE_FACTORS) + [""]).all()
+
+
+def test_caseload_sorts_by_the_actionable_factor(scored: pd.DataFrame) -> None:
+    ordered = emp.sort_caseload(scored, "actionable")
+    assert (np.diff(ordered["actionable_effect"].to_numpy(float)) >= 0).all()
+    assert (emp.sort_caseload(scored, "risk")["probability"].diff().dropna() >= 0).all()
+    assert (emp.sort_caseload(scored, "days")["days_since_registration"].diff().dropna() <= 0).all()
+    table = emp.caseload_table(ordered)
+    assert list(table.columns[:4]) == list(emp.CASELOAD_KEY_COLUMNS)
+    assert table["주요 조치 가능 요인"].iloc[0] != "없음"
+    with pytest.raises(ValueError, match="정렬 기준"):
+        emp.sort_caseload(scored, "age")
+
+
+def test_cutoff_tradeoff_recall_precision_and_workload(model: EmploymentModel, scored: pd.DataFrame) -> None:
+    frame = model.audit_frame
+    p, employed = frame["probability"].to_numpy(), frame["employed"].to_numpy(int)
+    at = emp.cutoff_tradeoff(model, scored, 0.2)
+    not_employed = employed == 0
+    assert at.recall == pytest.approx(((p < 0.2) & not_employed).sum() / not_employed.sum())
+    assert at.precision == pytest.approx(((p < 0.2) & not_employed).sum() / (p < 0.2).sum())
+    assert at.caseload_high == int((scored["probability"] < 0.2).sum()) and at.caseload_total == len(scored)
+    assert at.n_held_out == len(frame) and at.n_not_employed == int(not_employed.sum())
+    assert at.low_recall == (at.recall < emp.RECALL_FLOOR)
+    wide = emp.cutoff_tradeoff(model, scored, 0.6)
+    assert wide.recall >= at.recall and wide.caseload_high >= at.caseload_high
+    assert not wide.low_recall
+    table = emp.cutoff_table(model, scored, [0.1, 0.3], chosen=0.23, min_group_size=10)
+    assert list(table["threshold"]) == [0.1, 0.23, 0.3] and table["chosen"].tolist() == [False, True, False]
+    assert table.loc[table["chosen"], "recall"].iloc[0] == pytest.approx(emp.cutoff_tradeoff(model, scored, 0.23).recall)

@@ -6,6 +6,7 @@ import ast
 import datetime as dt
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -47,9 +48,9 @@ def names() -> ReferenceNames:
     return reference_names(load_reference())
 
 
-def _scalar(world_url: str, sql: str) -> float:
+def _scalar(world_url: str, sql: str, **params: object) -> float:
     with create_engine(world_url).connect() as conn:
-        return conn.execute(text(sql)).scalar_one()
+        return conn.execute(text(sql), params).scalar_one()
 
 
 @pytest.mark.parametrize("module", MY_APP_MODULES)
@@ -175,27 +176,50 @@ def _copy_world(world_db: Path, tmp_path: Path, *statements: str) -> Engine:
     return engine
 
 
-def test_as_of_is_the_generators_observation_end(engine: Engine) -> None:
-    assert ov.world_as_of(engine) == params.OBSERVATION_END
-    assert ov.compute_world_overview(engine).as_of == params.OBSERVATION_END
+def test_as_of_is_the_generators_reference_date(engine: Engine) -> None:
+    assert ov.world_as_of(engine) == params.REFERENCE_DATE
+    assert ov.compute_world_overview(engine).as_of == params.REFERENCE_DATE
+    # "today" is the last registration day: the open caseload exists on it
+    assert params.REFERENCE_DATE == params.SEEKER_LAST_REGISTRATION < params.OBSERVATION_END
 
 
-def test_as_of_of_imported_data_is_the_last_posting_date(
+def test_open_postings_are_open_on_the_reference_date(engine: Engine, world_url: str) -> None:
+    day = params.REFERENCE_DATE.isoformat()
+    expected = _scalar(world_url, "select count(*) from postings where open_date <= :d and close_date >= :d", d=day)
+    later = _scalar(world_url, "select count(*) from postings where open_date > :d", d=day)
+    assert later > 0  # postings opened after the reference date exist and must not count as open
+    assert ov.compute_world_overview(engine).n_open_postings == expected
+
+
+def test_as_of_without_world_meta_is_the_last_registration(
     world_db: Path, world_url: str, tmp_path: Path
 ) -> None:
-    last_open = dt.date.fromisoformat(str(_scalar(world_url, "select max(open_date) from postings"))[:10])
-    assert last_open != params.OBSERVATION_END  # otherwise the fallback would go unnoticed
+    last_registration = dt.date.fromisoformat(str(_scalar(world_url, "select max(registered_on) from seekers"))[:10])
     # Imported data has no world_meta; other key names are not guessed at.
     no_meta = _copy_world(world_db, tmp_path, "delete from world_meta",
                           "insert into world_meta(key, value) values ('as_of', '2020-01-01')")
-    assert ov.world_as_of(no_meta) == last_open
+    assert ov.world_as_of(no_meta) == last_registration
     no_meta.dispose()
 
 
-def test_as_of_ignores_an_unreadable_observation_end(world_db: Path, world_url: str, tmp_path: Path) -> None:
+def test_as_of_of_postings_only_data_is_the_last_posting_date(
+    world_db: Path, world_url: str, tmp_path: Path
+) -> None:
     last_open = dt.date.fromisoformat(str(_scalar(world_url, "select max(open_date) from postings"))[:10])
-    broken = _copy_world(world_db, tmp_path, "update world_meta set value='미상' where key='observation_end'")
-    assert ov.world_as_of(broken) == last_open
+    path = tmp_path / "postings_only.db"
+    shutil.copyfile(world_db, path)
+    with sqlite3.connect(path) as conn:  # plain sqlite3: foreign keys unchecked, seekers simply gone
+        conn.execute("delete from world_meta")
+        conn.execute("delete from seekers")
+    no_seekers = make_engine(f"sqlite:///{path}")
+    assert ov.world_as_of(no_seekers) == last_open
+    no_seekers.dispose()
+
+
+def test_as_of_ignores_an_unreadable_reference_date(world_db: Path, world_url: str, tmp_path: Path) -> None:
+    last_registration = dt.date.fromisoformat(str(_scalar(world_url, "select max(registered_on) from seekers"))[:10])
+    broken = _copy_world(world_db, tmp_path, "update world_meta set value='미상' where key='reference_date'")
+    assert ov.world_as_of(broken) == last_registration
     broken.dispose()
 
 
@@ -269,7 +293,7 @@ def test_model_status_reads_like_korean_text() -> None:
     assert set(rows) == {"직종×지역 시장임금표", "hiring"}  # title when there is one, else the key
     wages = rows["직종×지역 시장임금표"]
     assert wages["버전"] == "1.0"
-    assert wages["학습 데이터"] == "demo 세계 · seed 20261123 · 지문 fb68f1b6"
+    assert wages["학습 데이터"] == "시연용 세계 · 시드 20261123 · 지문 fb68f1b6"
     assert wages["성능 지표"] == "추정 셀 1,536개, 실제 시장임금 대비 오차(중앙값) 4.4%"
     assert wages["생성 시각(KST)"] == "2026-11-24 04:05"
     hiring = rows["hiring"]
@@ -289,3 +313,19 @@ def test_reference_names_cover_welfare_sizes_and_majors(names: ReferenceNames) -
     assert names.welfare["W01"] == "4대보험" and names.sizes["S2"] == "5–29명"
     assert names.majors["0"] == "경영·사무·금융·보험직" and names.major_of("011") == "0"
     assert reference_names(None).welfare == {}  # without the tables the pages show codes
+
+
+def test_employer_models_are_the_models_of_pages_employers_open() -> None:
+    """EMPLOYER_MODELS holds exactly the models whose card names a page an employer may open."""
+    from app.auth import can_access
+    from app.ml.registry import ARTIFACTS
+    from app.services.transparency import registered_cards
+
+    shown_to_employers = {
+        name for name, card in registered_cards().items()
+        if card is not None and any(can_access("employer", page) for page in card.shown_on)
+    }
+    assert ov.EMPLOYER_MODELS <= set(registered_cards())
+    assert "employment" not in ov.EMPLOYER_MODELS
+    built = {spec.name for spec in ARTIFACTS}  # the manifest lists built artifacts only
+    assert shown_to_employers & built <= ov.EMPLOYER_MODELS

@@ -125,7 +125,8 @@ def load_posting_counts(
 
     Args:
         engine: Database engine.
-        as_of: Reference date: postings with ``close_date >= as_of`` count as open.
+        as_of: Reference date: postings opened on or before it and closing on or after it
+            count as open (a posting opened later is not yet there on that day).
             ``None`` counts none as open.
         employer_id: Only this employer's postings.
 
@@ -134,7 +135,7 @@ def load_posting_counts(
         n_applications``.
     """
     n_open = (
-        func.coalesce(func.sum(case((Posting.close_date >= as_of, 1), else_=0)), 0)
+        func.coalesce(func.sum(case(((Posting.open_date <= as_of) & (Posting.close_date >= as_of), 1), else_=0)), 0)
         if as_of is not None
         else literal(0)
     )

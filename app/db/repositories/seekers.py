@@ -229,9 +229,16 @@ class MaskedDocuments:
     notes: tuple[tuple[str, str], ...]  # (written_on, masked text), oldest first
 
 
-def load_masked_documents(engine: Engine, seeker_id: int) -> MaskedDocuments | None:
+def load_masked_documents(engine: Engine, seeker_id: int, *, as_of: dt.date | None = None) -> MaskedDocuments | None:
     """Résumé, cover letter and counsellor notes of one seeker, masked as they are read (the
-    unmasked texts never leave this function); ``None`` when there is no such seeker."""
+    unmasked texts never leave this function); ``None`` when there is no such seeker.
+
+    Args:
+        engine: Database engine.
+        seeker_id: The seeker.
+        as_of: Only notes written on or before this date (the reference date: a note dated later
+            has not been written yet on the day the page describes). ``None``: every note.
+    """
     with Session(engine) as session:
         row = session.execute(
             select(Seeker.name, Seeker.resume_text, Seeker.cover_letter_text).where(Seeker.id == int(seeker_id))
@@ -243,11 +250,11 @@ def load_masked_documents(engine: Engine, seeker_id: int) -> MaskedDocuments | N
         resume = mask_pii(resume_text or "", names=names)
         cover = mask_pii(cover_text or "", names=names)
         masked_name = mask_name(name)
-        notes = session.execute(
-            select(CounsellorNote.written_on, CounsellorNote.text)
-            .where(CounsellorNote.seeker_id == int(seeker_id))
-            .order_by(CounsellorNote.written_on, CounsellorNote.id)
-        ).all()
+        note_query = select(CounsellorNote.written_on, CounsellorNote.text).where(
+            CounsellorNote.seeker_id == int(seeker_id))
+        if as_of is not None:
+            note_query = note_query.where(CounsellorNote.written_on <= as_of)
+        notes = session.execute(note_query.order_by(CounsellorNote.written_on, CounsellorNote.id)).all()
     return MaskedDocuments(
         masked_name=masked_name, resume=resume, cover_letter=cover,
         notes=tuple((str(d), mask_pii(str(t), names=names)) for d, t in notes),

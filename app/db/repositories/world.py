@@ -58,6 +58,47 @@ def load_world_meta(engine: Engine) -> dict[str, str]:
         return {}
 
 
+REFERENCE_DATE_KEY = "reference_date"
+"""``world_meta`` key of the data's one reference date (기준일)."""
+
+
+def _meta_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def load_reference_date(engine: Engine) -> dt.date | None:
+    """The data's one reference date (기준일): "today" for every page, count and elapsed day.
+
+    Every "등록 후 N일", the caseload, the employment model's training cut and the home page's
+    "게시 중인 공고" are computed against this date and no other. The generator stores it in
+    ``world_meta`` (:data:`REFERENCE_DATE_KEY`); a world written before the key existed, or
+    imported data, falls back to the latest seeker registration (the caseload date those worlds
+    were scored on), then to the last posting opening.
+
+    Args:
+        engine: Database engine.
+
+    Returns:
+        The reference date, or ``None`` when there is neither metadata nor any seeker or posting.
+    """
+    stored = _meta_date(load_world_meta(engine).get(REFERENCE_DATE_KEY))
+    if stored is not None:
+        return stored
+    try:
+        with Session(engine) as session:
+            latest = session.scalar(select(func.max(Seeker.registered_on)))
+            if latest is None:
+                latest = session.scalar(select(func.max(Posting.open_date)))
+    except SQLAlchemyError:
+        return None
+    if latest is None or isinstance(latest, dt.date):
+        return latest
+    return _meta_date(str(latest))
+
+
 def load_table_counts(engine: Engine) -> dict[str, int]:
     """Row counts of employers, postings, seekers and courses."""
     with Session(engine) as session:

@@ -21,17 +21,27 @@ from app.db.repositories.seekers import MaskedDocuments
 from app.ml.employment import MODEL_NAME, EmploymentModel, load_employment_model
 from app.ml.fairness import ATTRIBUTE_LABELS, METRIC_LABELS, FairnessReport
 from app.services.employment.caseload import (
+    CASELOAD_KEY_COLUMNS,
+    CASELOAD_SORTS,
     CaseloadFilter,
+    apply_bands,
     caseload_csv,
+    caseload_scores,
     caseload_table,
     filter_caseload,
+    reference_date,
     score_caseload,
     score_records,
+    sort_caseload,
 )
 from app.services.employment.policy import (
     FAIRNESS_SIGNIFICANCE,
+    RECALL_FLOOR,
+    CutoffTradeoff,
     band_shares,
     caseload_aggregates,
+    cutoff_table,
+    cutoff_tradeoff,
     fairness_reports,
     threshold_tradeoff,
 )
@@ -46,6 +56,7 @@ from app.services.employment.profile import (
     seeker_profile,
     whatif,
 )
+from app.services.employment.reasons import ACTIONABLE_FACTORS, FIXED_FACTORS
 from app.services.employment.store import (
     DEFAULT_HIGH_BELOW,
     DEFAULT_LOW_FROM,
@@ -69,15 +80,17 @@ __all__ = [
     # the model
     "MODEL_NAME", "EmploymentModel", "load_employment_model", "score_records",
     # the caseload
+    "reference_date", "caseload_scores", "apply_bands", "sort_caseload", "CASELOAD_SORTS", "CASELOAD_KEY_COLUMNS",
     "CaseloadFilter", "score_caseload", "filter_caseload", "caseload_table", "caseload_csv", "MaskedDocuments",
     # one seeker
-    "SeekerProfile", "SeekerNotFound", "seeker_profile", "WhatIf", "WhatIfResult", "InvalidWhatIf", "whatif",
+    "ACTIONABLE_FACTORS", "FIXED_FACTORS", "SeekerProfile", "SeekerNotFound", "seeker_profile", "WhatIf", "WhatIfResult", "InvalidWhatIf", "whatif",
     "MIN_DESIRED_WAGE", "MAX_DESIRED_WAGE", "MAX_EXTRA_CERTIFICATES",
     # risk bands and counsellors' overrides
     "RISK_BANDS", "RISK_ORDER", "RiskBands", "InvalidBands", "DEFAULT_HIGH_BELOW", "DEFAULT_LOW_FROM",
     "load_risk_bands", "save_risk_bands", "load_band_history", "InvalidOverride", "save_override", "load_overrides",
     "latest_overrides", "OverrideReport", "override_report",
     # policy and fairness
-    "band_shares", "caseload_aggregates", "threshold_tradeoff", "fairness_reports", "FAIRNESS_SIGNIFICANCE",
+    "band_shares", "caseload_aggregates", "threshold_tradeoff", "RECALL_FLOOR", "CutoffTradeoff", "cutoff_tradeoff",
+    "cutoff_table", "fairness_reports", "FAIRNESS_SIGNIFICANCE",
     "FairnessReport", "ATTRIBUTE_LABELS", "METRIC_LABELS",
 ]

@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from app.db.repositories import world as world_repo
 from app.db.repositories.seekers import load_seeker_records
 from app.ml.employment import EmploymentModel
 from app.ml.employment_features import HORIZON_DAYS, split_cohorts
 from app.reference.names import occupation_names, region_short
-from app.services.employment.reasons import group_contributions
-from app.services.employment.store import RiskBands, latest_overrides, load_masked_names
+from app.services.employment.reasons import group_contributions, worst_factors
+from app.services.employment.store import RiskBands, SeekerNotFound, latest_overrides, load_masked_names
 from app.services.explorer import to_csv_bytes
 
 
@@ -33,7 +34,7 @@ def input_hash(features: Mapping[str, object], version: str, *extra: object) -> 
 
 
 def score_records(records: pd.DataFrame, model: EmploymentModel, bands: RiskBands) -> pd.DataFrame:
-    """Probability, interval, band, still-searching probability and main risk factor of records.
+    """Probability, interval, band, still-searching probability and main risk factors of records.
 
     The band follows the model's target — employment within 180 days *of registration* — so it
     does not drift as a seeker's search goes on, and the fairness audit grades exactly what is
@@ -48,7 +49,10 @@ def score_records(records: pd.DataFrame, model: EmploymentModel, bands: RiskBand
     Returns:
         ``records`` with ``probability``, ``probability_low``, ``probability_high`` (at
         registration), ``probability_now`` (employed by day 180 given not yet on the caseload
-        date), ``band`` and ``main_factor`` (the factor that lowers the probability most).
+        date), ``band``, ``main_factor`` (the factor that lowers the probability most),
+        ``main_actionable_factor`` and ``actionable_effect`` (the same among the factors a
+        counsellor can act on, :data:`~app.services.employment.reasons.ACTIONABLE_FACTORS`) and
+        ``main_fixed_factor`` (among the others).
     """
     x = model.features(records)
     return score_frame(records, x, model, bands)
@@ -56,24 +60,32 @@ def score_records(records: pd.DataFrame, model: EmploymentModel, bands: RiskBand
 
 def score_frame(records: pd.DataFrame, x: pd.DataFrame, model: EmploymentModel, bands: RiskBands) -> pd.DataFrame:
     """:func:`score_records` for records whose model frame ``x`` is already built."""
-    predicted = model.predict(x)
+    return with_bands(_unbanded_scores(records, x, model), bands)
+
+
+def _unbanded_scores(records: pd.DataFrame, x: pd.DataFrame, model: EmploymentModel) -> pd.DataFrame:
+    # the build precomputed the open caseload's predictions and SHAP (EmploymentModel.predict_explained)
+    predicted, values, _ = model.predict_explained(x)
     days = records["days_since_registration"].to_numpy(int) if "days_since_registration" in records else np.zeros(len(x))
-    p = predicted["probability"].to_numpy()
-    values, _ = model.explain(x)
-    grouped = group_contributions(values)
-    worst = grouped.idxmin(axis=1).where(grouped.min(axis=1) < 0, "")
+    p = predicted["probability"].to_numpy(float)
+    factors = worst_factors(group_contributions(values))
     return records.assign(
         probability=p,
-        probability_low=predicted["probability_low"].to_numpy(),
-        probability_high=predicted["probability_high"].to_numpy(),
+        probability_low=predicted["probability_low"].to_numpy(float),
+        probability_high=predicted["probability_high"].to_numpy(float),
         probability_now=model.current_probability(p, days),
-        band=bands.bands(p),
-        main_factor=worst.to_numpy(),
+        **{column: factors[column].to_numpy() for column in factors.columns},
     )
+
+
+def with_bands(scored: pd.DataFrame, bands: RiskBands) -> pd.DataFrame:
+    """``scored`` with its ``band`` under ``bands`` (no model run: the band is a cut of the probability)."""
+    return scored.assign(band=bands.bands(scored["probability"].to_numpy(float)) if len(scored) else [])
 
 
 SCORE_COLUMNS: tuple[str, ...] = (
     "probability", "probability_low", "probability_high", "probability_now", "band", "main_factor",
+    "main_actionable_factor", "actionable_effect", "main_fixed_factor",
 )
 CASELOAD_COLUMNS: tuple[str, ...] = ("masked_name", "override_band", "final_band", "desired_occupation", "desired_region")
 FUTURE_COLUMNS: tuple[str, ...] = ("employed_180d", "days_to_employment")
@@ -81,15 +93,61 @@ FUTURE_COLUMNS: tuple[str, ...] = ("employed_180d", "days_to_employment")
 they never leave the caseload functions."""
 
 
-def _open_caseload(engine: Engine, model: EmploymentModel) -> pd.DataFrame:
-    cutoff = pd.Timestamp(model.as_of).date() - dt.timedelta(days=HORIZON_DAYS)
-    records = load_seeker_records(engine, as_of=model.as_of, registered_after=cutoff)
-    _, caseload = split_cohorts(records, model.as_of)
+def reference_date(engine: Engine) -> dt.date:
+    """The data's one reference date (기준일): every "등록 후 N일" and the open caseload count from it.
+
+    Raises:
+        SeekerNotFound: The database holds no seeker and no posting (nothing to date).
+    """
+    day = world_repo.load_reference_date(engine)
+    if day is None:
+        raise SeekerNotFound("기준일을 정할 자료가 없습니다. `python -m app build`로 가상 세계를 만드세요.")
+    return day
+
+
+def _open_caseload(engine: Engine) -> pd.DataFrame:
+    as_of = reference_date(engine)
+    cutoff = as_of - dt.timedelta(days=HORIZON_DAYS)
+    records = load_seeker_records(engine, as_of=as_of, registered_after=cutoff)
+    _, caseload = split_cohorts(records, as_of)
     return caseload.drop(columns=list(FUTURE_COLUMNS)).reset_index(drop=True)
 
 
+def caseload_scores(engine: Engine, model: EmploymentModel) -> pd.DataFrame:
+    """The open caseload (registered within 180 days of the reference date and not yet employed)
+    scored, with masked names and desired occupation and region — everything but the bands and
+    the overrides, which change without a model run (:func:`apply_bands`).
+
+    Returns:
+        :func:`score_records` columns except ``band``, plus ``masked_name``,
+        ``desired_occupation`` and ``desired_region``; highest risk first.
+    """
+    caseload = _open_caseload(engine)
+    if caseload.empty:
+        columns = [c for c in (*SCORE_COLUMNS, *CASELOAD_COLUMNS) if c not in ("band", "override_band", "final_band")]
+        return pd.DataFrame(columns=[*caseload.columns, *columns])
+    scored = _unbanded_scores(caseload, model.features(caseload), model)
+    names = load_masked_names(engine, scored["id"].astype(int).tolist())
+    scored["masked_name"] = scored["id"].map(names).fillna("")
+    scored["desired_occupation"] = [occupation_names(str(k))[0] for k in scored["desired_keco"]]
+    scored["desired_region"] = [region_short(str(r)) for r in scored["desired_region_code"]]
+    return scored.sort_values(["probability", "id"]).reset_index(drop=True)
+
+
+def apply_bands(scores: pd.DataFrame, bands: RiskBands, overrides: Mapping[int, str]) -> pd.DataFrame:
+    """:func:`caseload_scores` with the model's band under ``bands``, the newest counsellor override
+    (``override_band``, empty when none) and ``final_band`` (override, else model band).
+
+    Cheap (no model run), so a saved override or new thresholds never rescore the caseload.
+    """
+    scored = with_bands(scores, bands)
+    scored["override_band"] = scored["id"].map(dict(overrides)).fillna("") if len(scored) else []
+    scored["final_band"] = scored["override_band"].where(scored["override_band"] != "", scored["band"])
+    return scored
+
+
 def score_caseload(engine: Engine, model: EmploymentModel, bands: RiskBands) -> pd.DataFrame:
-    """Every seeker of the open caseload (registered within 180 days of the caseload date and not
+    """Every seeker of the open caseload (registered within 180 days of the reference date and not
     yet employed), scored, with their masked name and newest counsellor override.
 
     Returns:
@@ -97,18 +155,7 @@ def score_caseload(engine: Engine, model: EmploymentModel, bands: RiskBands) -> 
         ``final_band`` (override, else model band), ``desired_occupation``, ``desired_region``.
         Highest risk first.
     """
-    caseload = _open_caseload(engine, model)
-    if caseload.empty:
-        return pd.DataFrame(columns=[*caseload.columns, *SCORE_COLUMNS, *CASELOAD_COLUMNS])
-    scored = score_records(caseload, model, bands)
-    names = load_masked_names(engine, scored["id"].astype(int).tolist())
-    overrides = latest_overrides(engine)
-    scored["masked_name"] = scored["id"].map(names).fillna("")
-    scored["override_band"] = scored["id"].map(overrides).fillna("")
-    scored["final_band"] = scored["override_band"].where(scored["override_band"] != "", scored["band"])
-    scored["desired_occupation"] = [occupation_names(str(k))[0] for k in scored["desired_keco"]]
-    scored["desired_region"] = [region_short(str(r)) for r in scored["desired_region_code"]]
-    return scored.sort_values(["probability", "id"]).reset_index(drop=True)
+    return apply_bands(caseload_scores(engine, model), bands, latest_overrides(engine))
 
 
 @dataclass(frozen=True)
@@ -150,22 +197,60 @@ def filter_caseload(scored: pd.DataFrame, flt: CaseloadFilter) -> pd.DataFrame:
     return scored[mask]
 
 
+CASELOAD_SORTS: dict[str, str] = {
+    "risk": "위험도 높은 순(취업확률 낮은 순)",
+    "actionable": "조치 가능 요인의 영향 큰 순",
+    "days": "등록 후 오래된 순",
+}
+"""Orders of the caseload table a counsellor can choose (key → Korean label)."""
+
+
+def sort_caseload(scored: pd.DataFrame, order: str) -> pd.DataFrame:
+    """Rows of :func:`score_caseload` output in one of the :data:`CASELOAD_SORTS` orders.
+
+    ``"actionable"`` puts first the seekers whose probability an actionable factor (desired wage,
+    area, certificates, services …) lowers most, so the top of the list is where a counsellor's
+    action can change the most; ties by lower probability.
+
+    Raises:
+        ValueError: An unknown order.
+    """
+    if order == "risk":
+        return scored.sort_values(["probability", "id"], kind="stable")
+    if order == "actionable":
+        return scored.sort_values(["actionable_effect", "probability", "id"], kind="stable")
+    if order == "days":
+        return scored.sort_values(["days_since_registration", "probability", "id"], ascending=[False, True, True],
+                                  kind="stable")
+    raise ValueError(f"정렬 기준은 {', '.join(CASELOAD_SORTS)} 중 하나여야 합니다 (입력값: {order})")
+
+
+CASELOAD_KEY_COLUMNS: tuple[str, ...] = ("구직자 번호", "위험도", "180일 내 취업확률", "주요 조치 가능 요인")
+"""What a counsellor reads first (pinned on the left of the table)."""
+
+
 def caseload_table(scored: pd.DataFrame) -> pd.DataFrame:
-    """Display and export table (Korean columns; masked names only, no contact or address)."""
+    """Display and export table (Korean columns; masked names only, no contact or address).
+
+    Key columns come first (:data:`CASELOAD_KEY_COLUMNS`). The main risk factor is split into
+    the one a counsellor can act on (주요 조치 가능 요인) and the one no service changes (조치 불가
+    요인, shown as context).
+    """
     return pd.DataFrame(
         {
             "구직자 번호": scored["id"].astype(int),
+            "위험도": scored["final_band"].astype(str),
+            "180일 내 취업확률": scored["probability"].round(3),
+            "주요 조치 가능 요인": scored["main_actionable_factor"].astype(str).replace("", "없음"),
+            "조치 불가 요인(참고)": scored["main_fixed_factor"].astype(str).replace("", "없음"),
             "성명(마스킹)": scored["masked_name"].astype(str),
             "연령": scored["age"].astype(int),
             "희망 직종": scored["desired_occupation"].astype(str),
             "희망 지역": scored["desired_region"].astype(str),
             "등록 후 일수": scored["days_since_registration"].astype(int),
-            "180일 내 취업확률": scored["probability"].round(3),
             "남은 기간 취업확률": scored["probability_now"].round(3),
-            "위험도": scored["final_band"].astype(str),
             "모델 판정": scored["band"].astype(str),
             "상담사 조정": scored["override_band"].astype(str),
-            "주요 위험 요인": scored["main_factor"].astype(str),
         }
     )
 

@@ -16,7 +16,7 @@ from app.ml.employment import EmploymentModel
 from app.ml.employment_features import HORIZON_DAYS, MAX_RELEVANT_CERTIFICATES, split_cohorts
 from app.reference.codes import SERVICE_LABELS, SERVICES
 from app.reference.names import occupation_names, region_short
-from app.services.employment.caseload import FUTURE_COLUMNS, input_hash, score_frame
+from app.services.employment.caseload import FUTURE_COLUMNS, input_hash, reference_date, score_frame
 from app.services.employment.reasons import effect_reason, factor_table, group_contributions
 from app.services.employment.store import RiskBands, SeekerNotFound, load_masked_documents, load_overrides
 from app.text.korean import format_manwon
@@ -174,10 +174,11 @@ def seeker_profile(engine: Engine, model: EmploymentModel, seeker_id: int, bands
         SeekerNotFound: The seeker does not exist or is not in the open caseload (registered more
             than 180 days ago, or already employed).
     """
-    records = load_seeker_records(engine, as_of=model.as_of, ids=[int(seeker_id)])
+    as_of = reference_date(engine)
+    records = load_seeker_records(engine, as_of=as_of, ids=[int(seeker_id)])
     if records.empty:
         raise SeekerNotFound(f"구직자 #{seeker_id}을(를) 찾을 수 없습니다.")
-    _, caseload = split_cohorts(records, model.as_of)
+    _, caseload = split_cohorts(records, as_of)
     if caseload.empty:
         raise SeekerNotFound(
             f"구직자 #{seeker_id}은(는) 현재 상담 대상(등록 후 {HORIZON_DAYS}일 이내 미취업자)이 아닙니다."
@@ -193,7 +194,7 @@ def seeker_profile(engine: Engine, model: EmploymentModel, seeker_id: int, bands
     features = {k: (float(v) if not isinstance(v, str) else v) for k, v in x.iloc[0].astype(object).items()
                 if k not in ("education", "desired_major")}
     factors = factor_table(grouped, record, features, market)
-    documents = load_masked_documents(engine, int(seeker_id))
+    documents = load_masked_documents(engine, int(seeker_id), as_of=as_of)
     overrides = load_overrides(engine, int(seeker_id))
     override = None if overrides.empty else overrides.iloc[0].to_dict()
     return SeekerProfile(

@@ -24,6 +24,46 @@ from app.text.korean import effect_phrase, effect_sentence, format_manwon, josa
 FACTOR_ORDER: tuple[str, ...] = tuple(dict.fromkeys(FACTOR_OF_FEATURE.values()))
 """Korean factors, each once, in feature order."""
 
+ACTIONABLE_FACTORS: frozenset[str] = frozenset({
+    "희망임금(시장 대비)", "근무지역 유연성", "자격증", "보유 기술",
+    "직업훈련", "취업알선", "국민취업지원제도", "직업상담",
+})
+"""조치 가능 요인: what a counsellor and the seeker can change within the 180 days — the desired
+wage and area (the profile's what-if), certificates and skills (training), and the employment
+services themselves. Every other factor is 조치 불가: who the seeker is or has been (연령, 학력,
+경력, 구직급여 수급) and the labour market of the desired job and region (구인 수요, 직종군).
+Those stay visible as context, but a caseload ordered by them would put first the seekers whose
+risk no service addresses (most often simply the oldest)."""
+FIXED_FACTORS: tuple[str, ...] = tuple(f for f in FACTOR_ORDER if f not in ACTIONABLE_FACTORS)
+"""조치 불가 요인, in feature order."""
+
+
+def worst_factors(grouped: pd.DataFrame) -> pd.DataFrame:
+    """Per row, the factor lowering the probability most: overall, among the actionable factors and
+    among the others.
+
+    Args:
+        grouped: :func:`group_contributions` output.
+
+    Returns:
+        ``main_factor``, ``main_actionable_factor``, ``actionable_effect`` (its contribution in
+        log-odds, ≤ 0; 0 when no actionable factor lowers the probability) and
+        ``main_fixed_factor`` (empty text when no such factor lowers it).
+    """
+
+    def worst(columns: list[str]) -> tuple[pd.Series, pd.Series]:
+        if not columns:
+            return pd.Series("", index=grouped.index), pd.Series(0.0, index=grouped.index)
+        part = grouped[columns]
+        low = part.min(axis=1)
+        return part.idxmin(axis=1).where(low < 0, ""), low.clip(upper=0.0)
+
+    overall, _ = worst(list(grouped.columns))
+    actionable, effect = worst([c for c in grouped.columns if c in ACTIONABLE_FACTORS])
+    fixed, _ = worst([c for c in grouped.columns if c not in ACTIONABLE_FACTORS])
+    return pd.DataFrame({"main_factor": overall, "main_actionable_factor": actionable, "actionable_effect": effect,
+                         "main_fixed_factor": fixed}, index=grouped.index)
+
 
 def _effect(contribution: float) -> str:
     """'취업확률을 (크게|조금) 높입니다/낮춥니다' for a contribution in log-odds."""

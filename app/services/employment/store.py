@@ -222,13 +222,13 @@ def load_masked_names(engine: Engine, seeker_ids: list[int]) -> dict[int, str]:
     return seeker_repo.load_masked_names(engine, seeker_ids)
 
 
-def load_masked_documents(engine: Engine, seeker_id: int) -> MaskedDocuments:
-    """Résumé, cover letter and counsellor notes of one seeker, masked.
+def load_masked_documents(engine: Engine, seeker_id: int, *, as_of: dt.date | None = None) -> MaskedDocuments:
+    """Résumé, cover letter and counsellor notes (written on or before ``as_of``) of one seeker, masked.
 
     Raises:
         SeekerNotFound: No such seeker.
     """
-    documents = seeker_repo.load_masked_documents(engine, seeker_id)
+    documents = seeker_repo.load_masked_documents(engine, seeker_id, as_of=as_of)
     if documents is None:
         raise SeekerNotFound(f"구직자 #{seeker_id}을(를) 찾을 수 없습니다.")
     return documents

@@ -41,8 +41,9 @@ def _cl_motive(d: UniformStream, s: SeekerFacts) -> str:
         f"귀사의 {desired} 채용 공고를 보고, 그동안 쌓아 온 경험을 살릴 수 있다고 생각해 지원했습니다.",
         "안정적으로 오래 일할 수 있는 직장에서 제 역량을 발휘하고 싶습니다.",
     ]
-    if _s(s.region_name):
-        opts.append(f"{s.region_name} 지역에서 오래 일하며 지역 사회에 보탬이 되고 싶습니다.")
+    work_region = _s(s.desired_region_name) or _s(s.region_name)
+    if work_region:
+        opts.append(f"{work_region} 지역에서 오래 일하며 지역 사회에 보탬이 되고 싶습니다.")
     if s.last_occupation is not None and s.career_years >= 1:
         opts.append(f"{s.last_occupation.name} 분야에서 {int(s.career_years)}년 넘게 일하며 얻은 경험을 "
                     "바탕으로 새로운 도전을 하고자 합니다.")

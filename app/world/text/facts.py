@@ -142,6 +142,9 @@ class SeekerFacts:
         certificates: Certificates held.
         skills: Skill keywords.
         benefit_status: True if currently receiving 구직급여.
+        desired_region_name: Region where they want to work (the record's ``desired_region_code``;
+            "" falls back to ``region_name``).
+        age: Age in the record (at registration); the résumé's "만 N세" states it when given.
     """
 
     name: str
@@ -161,6 +164,8 @@ class SeekerFacts:
     certificates: tuple[str, ...]
     skills: tuple[str, ...]
     benefit_status: bool
+    desired_region_name: str = ""
+    age: int | None = None
 
 
 def _s(value: object) -> str:

@@ -57,8 +57,10 @@ def _education_rows(d: UniformStream, s: SeekerFacts, fmt: int) -> tuple[list[st
     by = s.birth_date.year
     hs_end = (by + 19) * 12 + 1  # February of the year they turn 19
     rows: list[str] = []
-    edu = s.education
-    if edu in ("중졸", "중졸 이하", "초졸"):
+    # the record's level is "중졸이하" (app.reference.codes.SEEKER_EDUCATION): without the spaces
+    # removed it fell through to a 고등학교 졸업 line, contradicting the record the model reads
+    edu = s.education.replace(" ", "")
+    if edu in ("중졸", "중졸이하", "초졸"):
         end = (by + 16) * 12 + 1
         rows.append(f"{_ym(end - 35, fmt)} ~ {_ym(end, fmt)}  {d.pick(_SCHOOL_STEMS)}중학교 졸업")
         return rows, end
@@ -71,7 +73,9 @@ def _education_rows(d: UniformStream, s: SeekerFacts, fmt: int) -> tuple[list[st
         years = (2 + (d.u() < 0.3)) if edu == "전문대졸" else 4
         end = start + years * 12 + military - 1
         school = d.pick(_SCHOOL_STEMS) + (d.pick(_COLLEGE_KIND) if edu == "전문대졸" else "대학교")
-        rows.append(f"{_ym(start, fmt)} ~ {_ym(end, fmt)}  {school} {dept} 졸업".replace("  졸업", " 졸업"))
+        # "(2년제)"/"(4년제)" as real résumés write it: a 전문대학 may be called 대학교, and a reader
+        # (or a parser checking the record) must still tell 전문대졸 from 대졸
+        rows.append(f"{_ym(start, fmt)} ~ {_ym(end, fmt)}  {school} {dept} 졸업 ({years}년제)".replace("  졸업", " 졸업"))
         if edu in ("석사", "박사"):
             g_start = end + 1
             end = g_start + 23
@@ -173,7 +177,8 @@ def compose_resume(
         rng: Source of randomness.
         s: The seeker.
         include_rrn: Force the 주민등록번호 line on/off; ``None`` draws it with p = 0.6.
-        as_of: Date the résumé is written (careers end before it).
+        as_of: Date the résumé is written (careers end before it): the registration date in a
+            generated world.
 
     Returns:
         The résumé text. ``s.phone``, ``s.email`` and ``s.address`` always occur verbatim;
@@ -194,7 +199,7 @@ def compose_resume(
     birth = (f"{bd.year}년 {bd.month}월 {bd.day}일" if bfmt == 0
              else f"{bd.year}.{bd.month:02d}.{bd.day:02d}" if bfmt == 1 else bd.isoformat())
     if d.u() < 0.4:
-        age = as_of.year - bd.year - ((as_of.month, as_of.day) < (bd.month, bd.day))
+        age = s.age if s.age is not None else as_of.year - bd.year - ((as_of.month, as_of.day) < (bd.month, bd.day))
         birth += f" (만 {age}세)"
     person = [
         (d.pick(("성명", "성 명", "이름")), s.name),
@@ -240,7 +245,7 @@ def compose_resume(
     wish = [
         ("희망 직종", s.desired_occupation.name),
         ("희망 급여", wage),
-        ("희망 근무지", _s(s.region_name) or "협의 가능"),
+        ("희망 근무지", _s(s.desired_region_name) or _s(s.region_name) or "협의 가능"),
     ]
     if d.u() < 0.4:
         wish.append(("입사 가능일", d.pick(("즉시 가능", "협의 후 결정", "2주 이내"))))
