@@ -173,7 +173,9 @@ def render_cookie_scripts() -> None:
             session_cookie.render_cookie_exchange(ticket)
         else:
             st.session_state.pop(state.COOKIE_TICKET, None)
-    elif st.session_state.get(state.COOKIE_CLEAR) and session_cookie.cookie_token():
+    elif st.session_state.get(state.COOKIE_CLEAR):
+        # Not only when this websocket brought a cookie: a tab that logged in after it opened holds a
+        # cookie its websocket never saw.
         session_cookie.render_cookie_clear()
 
 

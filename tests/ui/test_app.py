@@ -529,6 +529,18 @@ def _cookie_of(at: AppTest) -> str:
     return token
 
 
+def _scripts(at: AppTest) -> list[tuple[str, str]]:
+    """(route, body) of every cookie script the page draws (``st.html`` with JavaScript)."""
+    import re
+
+    out = []
+    for element in at.get("html"):
+        match = re.search(r'fetch\("([^"]+)".*body: "([^"]*)"', element.proto.body)
+        if match and element.proto.unsafe_allow_javascript:
+            out.append((match.group(1), match.group(2)))
+    return out
+
+
 def _reloaded(monkeypatch: pytest.MonkeyPatch, token: str, url_path: str = "login", **query: str) -> AppTest:
     """A reload: a new browser session whose websocket carries the login cookie ``token``."""
     from components import session_cookie
@@ -554,13 +566,16 @@ def test_a_reload_keeps_the_login_through_the_cookie(login_db: str, monkeypatch:
     login_out, restore_out = (json.loads(r[1]) for r in rows)
     assert login_out["session"] == restore_out["session"]  # the reload is tied to its login
     assert again.session_state.get("auth.cookie.ticket")  # a fresh cookie is signed for the restored session
+    assert _scripts(again) == [("/goyong-session", again.session_state["auth.cookie.ticket"])]
 
 
 def test_logout_voids_the_cookie(login_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _login(_logged_out(), "policy1", DEMO_PASSWORDS["policy1"])
     token = _cookie_of(at)
+    assert _scripts(at) == [("/goyong-session", at.session_state["auth.cookie.ticket"])]  # the page sets it
     at.sidebar.button(key="auth.logout").click().run()
-    assert at.session_state["auth.cookie.clear"] is True  # the login page tells the browser to drop it
+    assert at.session_state["auth.cookie.clear"] is True
+    assert _scripts(at) == [("/goyong-session/end", "")]  # the login page tells the browser to drop it
     after = _reloaded(monkeypatch, token)
     assert "auth.user" not in after.session_state  # a copy of the cookie kept elsewhere no longer works
     assert [t.label for t in after.text_input] == ["아이디", "비밀번호"]
