@@ -495,6 +495,24 @@ def account_stamp(username: str, users_file: Path) -> str | None:
         return None
 
 
+def find_user(username: str, users_file: Path) -> User | None:
+    """The user of an enabled account (no password check: for a session cookie already verified).
+
+    Args:
+        username: Login id.
+        users_file: Accounts file.
+
+    Returns:
+        The user, or ``None`` when the account is missing or disabled, or the file is unreadable
+        (fail closed).
+    """
+    try:
+        account = load_accounts(users_file).get(username)
+    except UsersFileError:
+        return None
+    return account.user if account is not None and not account.disabled else None
+
+
 # --------------------------------------------------------------------------- changing accounts
 
 

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
         idle_timeout_minutes: Minutes without any interaction after which a logged-in session is
             cleared and shows the login page again (``GOYONG_IDLE_TIMEOUT_MINUTES``; shared PCs in
             job centres). Demo accounts get a random password each (no shared-password setting).
+        session_secret: Secret that signs the login cookie which keeps a session across a page
+            reload (``GOYONG_SESSION_SECRET``; any long random string). Takes precedence over
+            ``session_secret_file``. Changing it logs every browser out. See ``docs/accounts.md``.
+        session_secret_file: File holding that secret when ``session_secret`` is unset (default:
+            ``session.key`` next to ``users_file``; created once with a random secret, mode 600,
+            git-ignored).
         fairness_tolerance: Largest gap between groups (e.g. in the share placed in the
             high-risk band, or in false-negative rates) that the fairness audit accepts before
             it flags the attribute (``GOYONG_FAIRNESS_TOLERANCE``, 0–1).
@@ -75,6 +81,8 @@ class Settings(BaseSettings):
     world_size: WorldSize = "demo"
     world_seed: int = 20261123
     idle_timeout_minutes: float = Field(default=30.0, gt=0.0, le=24 * 60)
+    session_secret: SecretStr | None = None
+    session_secret_file: Path | None = None
     llm_backend: Literal["offline", "openai", "transformers"] = "offline"
     llm_base_url: str = ""
     llm_model: str = ""

@@ -1,16 +1,17 @@
-"""Login form, session checks (idle timeout, changed accounts), logout, per-page role guard and the
-sidebar user box."""
+"""Login form, the login cookie that survives a reload, deep links kept across the login, session
+checks (idle timeout, changed accounts), logout, per-page role guard and the sidebar user box."""
 
 from __future__ import annotations
 
 import logging
+import time
 
 import streamlit as st
 
-from app.auth import ROLE_LABELS, User, UsersFileError, account_stamp, allowed_roles_label, can_access
+from app.auth import PAGES, ROLE_LABELS, User, UsersFileError, account_stamp, allowed_roles_label, can_access
 from app.config import get_settings
-from app.services import login
-from components import resources, state
+from app.services import login, sessions
+from components import resources, session_cookie, state
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +20,9 @@ ROUTER_SCRIPT = "streamlit_app.py"
 LOGGED_OUT = "로그아웃했습니다. 이 화면에는 이전 사용자의 정보가 남아 있지 않습니다."
 IDLE_LOGGED_OUT = "{minutes}분 동안 사용하지 않아 자동으로 로그아웃했습니다. 다시 로그인하세요."
 ACCOUNT_CHANGED = "계정의 비밀번호나 사용 상태가 바뀌어 로그아웃했습니다. 다시 로그인하세요."
+DEEP_LINK_MAX_PARAMS = 8
+DEEP_LINK_MAX_CHARS = 200
+"""Limits of the query parameters a deep link may carry through the login (a real one has one short id)."""
 IDLE_CHECK_SECONDS = 60
 """How often an open page checks for the idle timeout on its own (so an unattended screen is wiped
 even if nobody touches it)."""
@@ -54,9 +58,11 @@ def _submit_login() -> None:
         st.session_state[state.LOGIN_ERROR] = "아이디와 비밀번호를 모두 입력하세요."
         return
     users_file = get_settings().users_file
+    session_id = sessions.new_session_id()
     try:
         result = login.attempt_login(
-            resources.engine(), users_file, username, password, client_key=state.client_key()
+            resources.engine(), users_file, username, password, client_key=state.client_key(),
+            session_ref=sessions.session_ref(session_id),
         )
     except (UsersFileError, login.LoginUnavailable) as err:
         st.session_state[state.LOGIN_ERROR] = err.user_message
@@ -64,9 +70,113 @@ def _submit_login() -> None:
     if result.user is None:
         st.session_state[state.LOGIN_ERROR] = result.message
         return
-    # Nothing from before the login survives it (a previous visitor's leftovers, the typed id).
+    deep_link = st.session_state.get(state.LOGIN_NEXT)
+    # Nothing from before the login survives it (a previous visitor's leftovers, the typed id) ...
     state.reset_session()
-    state.set_user(result.user, account_stamp(result.user.username, users_file))
+    stamp = account_stamp(result.user.username, users_file)
+    state.set_user(result.user, stamp)
+    _start_cookie(result.user, stamp or "", session_id)
+    # ... except the page the visitor asked for: the router opens it in this same run (its URL path is
+    # the page being run), and its query parameters are put back for it (the page's guard checks them).
+    if isinstance(deep_link, dict) and isinstance(deep_link.get("query"), dict):
+        st.query_params.from_dict(deep_link["query"])
+
+
+def remember_deep_link(url_path: str) -> None:
+    """Router, logged out: remember the page a visitor asked for by URL, with its query parameters.
+
+    Every page's URL shows the login form while logged out (no "page not found"); the login then
+    opens the page asked for, with ``?posting=`` / ``?seeker=`` intact. The plain login page (and
+    an unknown path) forgets any earlier request.
+
+    Args:
+        url_path: URL path of the page ``st.navigation`` resolved ("" for the login page itself).
+    """
+    if url_path not in {spec.url_path for spec in PAGES}:
+        st.session_state.pop(state.LOGIN_NEXT, None)
+        return
+    query = {
+        str(name)[:DEEP_LINK_MAX_CHARS]: str(value)[:DEEP_LINK_MAX_CHARS]
+        for name, value in list(st.query_params.to_dict().items())[:DEEP_LINK_MAX_PARAMS]
+    }
+    st.session_state[state.LOGIN_NEXT] = {"url_path": url_path, "query": query}
+
+
+# --------------------------------------------------------------------------- the login cookie
+
+
+def _cookie_refresh_seconds() -> float:
+    # An active session gets a freshly signed cookie this often, so the cookie runs out only after
+    # the idle timeout (give or take this interval) without activity.
+    return max(30.0, _idle_limit_seconds() / 6)
+
+
+def _start_cookie(user: User, stamp: str, session_id: str) -> None:
+    """Sign a token for this login and leave a ticket the page exchanges for the cookie."""
+    st.session_state[state.AUTH_SESSION_ID] = session_id
+    try:
+        secret = sessions.load_secret(get_settings())
+    except sessions.SessionSecretError:
+        # The login still works; only a reload will ask for the password again.
+        logger.exception("no session secret: the login cookie is not set")
+        return
+    now = time.time()
+    claims = sessions.SessionClaims(user.username, session_id, now, stamp)
+    ticket = sessions.tickets.issue(sessions.sign_session(claims, secret), _idle_limit_seconds())
+    st.session_state[state.COOKIE_TICKET] = ticket
+    st.session_state[state.COOKIE_SIGNED_AT] = now
+
+
+def _refresh_cookie(user: User) -> None:
+    session_id = st.session_state.get(state.AUTH_SESSION_ID)
+    if not isinstance(session_id, str) or not session_id:
+        return  # a session that did not come through the login form (page tests): no cookie
+    signed_at = st.session_state.get(state.COOKIE_SIGNED_AT)
+    if isinstance(signed_at, (int, float)) and time.time() - signed_at < _cookie_refresh_seconds():
+        return
+    _start_cookie(user, state.login_stamp(), session_id)
+
+
+def _restore_from_cookie() -> User | None:
+    """Log the user back in from the login cookie of this browser, if it is valid (a reload, a link)."""
+    if st.session_state.get(state.COOKIE_CLEAR):
+        return None  # this tab logged out (or its cookie was refused): its websocket's old cookie is void
+    token = session_cookie.cookie_token()
+    if not token:
+        return None
+    settings = get_settings()
+    try:
+        secret = sessions.load_secret(settings)
+    except sessions.SessionSecretError:
+        logger.exception("no session secret: the login cookie cannot be checked")
+        return None
+    restored = sessions.restore_user(token, secret, settings.users_file, max_age=_idle_limit_seconds())
+    if restored is None:
+        st.session_state[state.COOKIE_CLEAR] = True  # expired, tampered or revoked: drop it from the browser
+        return None
+    user, claims = restored
+    state.set_user(user, claims.account_stamp)
+    try:
+        login.record_session_restored(resources.engine(), user, client_key=state.client_key(),
+                                      session_ref=sessions.session_ref(claims.session_id))
+    except Exception:  # the audit row is best effort, as for a logout
+        logger.exception("could not record auth.session_restored")
+    _start_cookie(user, claims.account_stamp, claims.session_id)
+    return user
+
+
+def render_cookie_scripts() -> None:
+    """Draw the browser side of the login cookie: exchange a pending ticket, or drop a void cookie."""
+    ticket = st.session_state.get(state.COOKIE_TICKET)
+    if isinstance(ticket, str) and ticket and state.current_user() is not None:
+        if sessions.tickets.is_open(ticket):
+            session_cookie.render_cookie_exchange(ticket)
+        else:
+            st.session_state.pop(state.COOKIE_TICKET, None)
+    elif st.session_state.get(state.COOKIE_CLEAR):
+        # Not only when this websocket brought a cookie: a tab that logged in after it opened holds a
+        # cookie its websocket never saw.
+        session_cookie.render_cookie_clear()
 
 
 def render_login_form() -> None:
@@ -81,6 +191,7 @@ def render_login_form() -> None:
     error = st.session_state.pop(state.LOGIN_ERROR, None)
     if error:
         st.error(error)
+    render_cookie_scripts()
 
 
 def _idle_limit_seconds() -> float:
@@ -100,30 +211,42 @@ def _session_problem(user: User) -> str:
     return ""
 
 
+def _void_cookie() -> None:
+    """End this tab's login cookie: its session id is revoked here, and the browser is told to drop it."""
+    session_id = st.session_state.get(state.AUTH_SESSION_ID)
+    if isinstance(session_id, str) and session_id:
+        sessions.revoke(session_id)
+
+
 def _end_session(user: User, action: str, notice: str) -> None:
     try:
         login.record_session_end(resources.engine(), user, action, client_key=state.client_key())
     except Exception:  # the audit row is best effort; the session ends regardless
         logger.exception("could not record %s", action)
+    _void_cookie()
     state.reset_session(notice)
+    st.session_state[state.COOKIE_CLEAR] = True
 
 
 def check_session() -> User | None:
     """The logged-in user if their session may go on, else ``None`` after clearing the session.
 
-    Call first in every full run of the router: it ends a session idle for longer than
+    Call first in every full run of the router. A new browser session (a reload, a pasted link)
+    with a valid login cookie is logged back in from it (audited as ``auth.session_restored``). It
+    ends a session idle for longer than
     ``GOYONG_IDLE_TIMEOUT_MINUTES`` or opened with credentials that are no longer valid (a reset
     password, a disabled account), and otherwise records this run as the user's latest activity.
     """
     user = state.current_user()
     if user is None:
-        return None
+        return _restore_from_cookie()
     problem = _session_problem(user)
     if problem:
         action = "auth.idle_timeout" if problem != ACCOUNT_CHANGED else "auth.session_revoked"
         _end_session(user, action, problem)
         return None
     state.touch_activity()
+    _refresh_cookie(user)
     return user
 
 
@@ -169,7 +292,9 @@ def logout() -> None:
     """Button callback: audit the logout and clear the whole browser session."""
     user = state.current_user()
     if user is None:
+        _void_cookie()
         state.reset_session()
+        st.session_state[state.COOKIE_CLEAR] = True
         return
     _end_session(user, "auth.logout", LOGGED_OUT)
 
@@ -212,3 +337,4 @@ def render_user_box(user: User) -> None:
         st.markdown(f"**{user.display_name}**")
         st.caption(f"역할: {role_label(user.role)}")
         st.button("로그아웃", key=state.LOGOUT_BUTTON, on_click=logout, icon=":material/logout:")
+        render_cookie_scripts()

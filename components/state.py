@@ -24,6 +24,18 @@ CLIENT_KEY = "auth.client_key"
 """Random token of this browser session for login throttling (not Streamlit's session id: that one
 lets a client re-attach to a session, so it must not be stored anywhere)."""
 
+AUTH_SESSION_ID = "auth.session_id"
+"""Random id of this login (``app.services.sessions``): the login cookie carries it, logout revokes it."""
+COOKIE_TICKET = "auth.cookie.ticket"
+"""One-time ticket the page still has to exchange for the login cookie (``components.session_cookie``)."""
+COOKIE_SIGNED_AT = "auth.cookie.signed_at"
+"""Unix time the session's cookie token was last signed (an active session gets a fresh one as it goes)."""
+COOKIE_CLEAR = "auth.cookie.clear"
+"""Set after a logout: the login page tells the browser to drop the login cookie."""
+LOGIN_NEXT = "auth.login.next"
+"""The page a logged-out visitor asked for by URL: ``{"url_path": str, "query": {name: value}}``;
+after the login the router opens it with the same query parameters (``?posting=``, ``?seeker=``)."""
+
 LOGIN_USERNAME = "auth.login.username"
 LOGIN_PASSWORD = "auth.login.password"
 LOGIN_ERROR = "auth.login.error"

@@ -48,7 +48,8 @@ from app.errors import NotReady
 __all__ = [
     "ANONYMOUS_ROLE", "LOCKED", "LOGIN_FAILED", "THROTTLED", "UNKNOWN_ACCOUNT",
     "Decision", "LoginPolicy", "LoginResult", "LoginUnavailable",
-    "account_key", "attempt_login", "decide", "locked_minutes", "record_session_end", "unlock_account",
+    "account_key", "attempt_login", "decide", "locked_minutes", "record_session_end", "record_session_restored",
+    "unlock_account",
 ]
 
 logger = logging.getLogger(__name__)
@@ -179,6 +180,7 @@ def attempt_login(
     client_key: str,
     now: dt.datetime | None = None,
     policy: LoginPolicy = DEFAULT_POLICY,
+    session_ref: str = "",
 ) -> LoginResult:
     """Check a login, unless the id is locked or attempts are throttled, and record the outcome.
 
@@ -191,6 +193,9 @@ def attempt_login(
             could be used to take over the session).
         now: Current time (naive UTC); tests pass one.
         policy: Limits.
+        session_ref: One-way reference of the session id a successful login starts
+            (``app.services.sessions.session_ref``), written with ``auth.login`` so the reloads
+            it survives (``auth.session_restored``) can be told apart by login.
 
     Returns:
         The user, or ``None`` with the Korean message to show.
@@ -229,14 +234,17 @@ def attempt_login(
 
     check = auth.check_login(username, password, users_file)
     if check.user is not None:
-        _resolve(engine, attempt_id, "success", audit=_audit_row(check.user.username, check.user.role, "auth.login",
-                                                                  key, {"client": client_key}), required=False)
+        output: dict[str, object] = {"client": client_key}
+        if session_ref:
+            output["session"] = session_ref
+        _resolve(engine, attempt_id, "success", required=False,
+                 audit=_audit_row(check.user.username, check.user.role, "auth.login", key, output))
         return LoginResult(check.user)
 
     shown_name = username.strip() if check.account_exists else UNKNOWN_ACCOUNT
     failures = decision.account_failures + 1
     locks = failures >= policy.max_failures
-    output: dict[str, object] = {"client": client_key, "failures": failures}
+    output = {"client": client_key, "failures": failures}
     if locks:
         output["locked_until_utc"] = (now + policy.lockout).isoformat(timespec="seconds")
     _resolve(engine, attempt_id, "failure", lockout=locks, required=True,
@@ -297,6 +305,18 @@ def record_session_end(engine: Engine, user: auth.User, action: str, *, client_k
     """
     _record(engine, logins_repo.utc_now(), [], username=user.username, role=user.role or ANONYMOUS_ROLE,
             action=action, key=account_key(user.username), output={"client": client_key}, required=False)
+
+
+def record_session_restored(engine: Engine, user: auth.User, *, client_key: str, session_ref: str) -> None:
+    """Audit a session brought back by its login cookie after a reload (``auth.session_restored``).
+
+    Logged like a login (the user's role, the id's hash, the new browser session's token) plus a
+    one-way reference to the login it continues (``app.services.sessions.session_ref``), so the
+    audit log shows which reloads belong to which login. Best effort, like :func:`record_session_end`.
+    """
+    _record(engine, logins_repo.utc_now(), [], username=user.username, role=user.role or ANONYMOUS_ROLE,
+            action="auth.session_restored", key=account_key(user.username),
+            output={"client": client_key, "session": session_ref}, required=False)
 
 
 def locked_minutes(engine: Engine, username: str, *, now: dt.datetime | None = None,

@@ -445,3 +445,156 @@ def test_every_fragment_of_a_page_checks_the_session_first() -> None:
             body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
             assert ast.unparse(body[0]) == "auth.check_fragment_session()", f"{source.name}: {node.name}"
     assert {"simulator", "whatif_section", "watch_session"} <= set(found)
+
+
+# --------------------------------------------------------------------------- deep links and the login cookie
+
+
+def _opened_at(url_path: str, **query: str) -> AppTest:
+    """A fresh browser session opening ``/<url_path>?<query>`` (as a pasted link or a reload does).
+
+    The browser's first request names the page by its URL path; ``st.navigation`` resolves both that
+    and a page hash to the page whose ``url_path`` it is, so the hash stands in for the path here
+    (AppTest has no public way to open a URL path).
+    """
+    from streamlit.navigation.page import calc_hash
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at._page_hash = calc_hash(url_path)
+    return at.run()
+
+
+def _own_posting(url: str, employer_id: int) -> int:
+    return int(db_rows(url, "select min(id) from postings where employer_id=:e", e=employer_id)[0][0])
+
+
+@pytest.fixture
+def hiring_login_db(hiring_built: tuple[str, Path], users_file: Path, tmp_path: Path,
+                    monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private copy of the built world (models too), for logins that open model pages."""
+    from tests.ui.helpers import point_settings_at
+
+    url, models = hiring_built
+    db = copy_world_database(url, tmp_path / "hiring-login.db")
+    yield point_settings_at(monkeypatch, db, models, users_file)
+    get_settings.cache_clear()
+
+
+def test_logged_out_deep_link_shows_the_login_form_then_that_posting(
+    hiring_login_db: str, employer_ids: dict[str, int]
+) -> None:
+    posting = _own_posting(hiring_login_db, employer_ids["employer1"])
+    at = _opened_at("hiring", posting=str(posting))
+    assert not at.exception
+    # the login form under the page's URL (before: an unknown path, Streamlit's English "Page not found")
+    assert [t.value for t in at.title] == ["고용AI 워크벤치"]
+    assert [t.label for t in at.text_input] == ["아이디", "비밀번호"]
+    assert "채용 시뮬레이터" not in texts(at)
+    assert at.session_state["auth.login.next"] == {"url_path": "hiring", "query": {"posting": str(posting)}}
+    at = _login(at, "employer1", DEMO_PASSWORDS["employer1"])
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == ["채용 시뮬레이터"]  # the page asked for, not 홈
+    assert at.session_state["hiring.posting_id"] == posting  # with that posting selected
+    assert at.query_params["posting"] in (str(posting), [str(posting)])
+    assert "auth.login.next" not in at.session_state  # used once
+
+
+def test_deep_link_to_a_page_the_role_may_not_open_is_refused_in_korean(login_db: str) -> None:
+    at = _opened_at("hiring", posting="12")
+    at = _login(at, "counsellor1", DEMO_PASSWORDS["counsellor1"])
+    assert not at.exception
+    assert _errors(at) == ["이 화면은 구인기업, 정책·운영 전용입니다. 현재 역할: 직업상담사"]
+    assert at.session_state["auth.user"].username == "counsellor1"  # logged in; the page refused, in Korean
+    assert "채용확률" not in texts(at)
+
+
+def test_login_at_the_root_still_lands_on_home(login_db: str) -> None:
+    at = _opened_at("hiring", posting="12")
+    at = _login(_logged_out(), "policy1", DEMO_PASSWORDS["policy1"])  # a new visit of "/" forgets the link
+    assert [t.value for t in at.title] == ["고용AI 워크벤치 — 현황"]
+    assert "posting" not in at.query_params
+
+
+def _cookie_of(at: AppTest) -> str:
+    """The token the page's one-time ticket exchanges for the cookie (what the browser then holds)."""
+    from app.services import sessions
+
+    ticket = at.session_state["auth.cookie.ticket"]
+    redeemed = sessions.tickets.redeem(ticket)
+    assert redeemed is not None
+    token, max_age = redeemed
+    assert max_age == get_settings().idle_timeout_minutes * 60  # the cookie lives as long as the idle timeout
+    return token
+
+
+def _scripts(at: AppTest) -> list[tuple[str, str]]:
+    """(route, body) of every cookie script the page draws (``st.html`` with JavaScript)."""
+    import re
+
+    out = []
+    for element in at.get("html"):
+        match = re.search(r'fetch\("([^"]+)".*body: "([^"]*)"', element.proto.body)
+        if match and element.proto.unsafe_allow_javascript:
+            out.append((match.group(1), match.group(2)))
+    return out
+
+
+def _reloaded(monkeypatch: pytest.MonkeyPatch, token: str, url_path: str = "login", **query: str) -> AppTest:
+    """A reload: a new browser session whose websocket carries the login cookie ``token``."""
+    from components import session_cookie
+
+    monkeypatch.setattr(session_cookie, "cookie_token", lambda: token)
+    return _opened_at(url_path, **query)
+
+
+def test_a_reload_keeps_the_login_through_the_cookie(login_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _login(_logged_out(), "counsellor1", DEMO_PASSWORDS["counsellor1"])
+    assert not at.exception
+    token = _cookie_of(at)
+    assert DEMO_PASSWORDS["counsellor1"] not in token
+    again = _reloaded(monkeypatch, token, "explorer")
+    assert not again.exception
+    assert again.session_state["auth.user"].username == "counsellor1"
+    assert [t.value for t in again.title] == ["데이터 탐색기"]  # still on the page that was reloaded
+    rows = db_rows(login_db, "select action, output from audit_log where username='counsellor1' "
+                             "and action in ('auth.login', 'auth.session_restored') order by id")
+    assert [r[0] for r in rows] == ["auth.login", "auth.session_restored"]
+    import json
+
+    login_out, restore_out = (json.loads(r[1]) for r in rows)
+    assert login_out["session"] == restore_out["session"]  # the reload is tied to its login
+    assert again.session_state.get("auth.cookie.ticket")  # a fresh cookie is signed for the restored session
+    assert _scripts(again) == [("/goyong-session", again.session_state["auth.cookie.ticket"])]
+
+
+def test_logout_voids_the_cookie(login_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _login(_logged_out(), "policy1", DEMO_PASSWORDS["policy1"])
+    token = _cookie_of(at)
+    assert _scripts(at) == [("/goyong-session", at.session_state["auth.cookie.ticket"])]  # the page sets it
+    at.sidebar.button(key="auth.logout").click().run()
+    assert at.session_state["auth.cookie.clear"] is True
+    assert _scripts(at) == [("/goyong-session/end", "")]  # the login page tells the browser to drop it
+    after = _reloaded(monkeypatch, token)
+    assert "auth.user" not in after.session_state  # a copy of the cookie kept elsewhere no longer works
+    assert [t.label for t in after.text_input] == ["아이디", "비밀번호"]
+
+
+def test_an_expired_or_revoked_cookie_shows_the_login_form(
+    login_db: str, monkeypatch: pytest.MonkeyPatch, users_file: Path, tmp_path: Path
+) -> None:
+    from app.services import sessions
+
+    secret = sessions.load_secret(get_settings())
+    stamp = auth.account_stamp("counsellor1", users_file) or ""
+    old = sessions.SessionClaims("counsellor1", sessions.new_session_id(), time.time() - 31 * 60, stamp)
+    at = _reloaded(monkeypatch, sessions.sign_session(old, secret))
+    assert "auth.user" not in at.session_state and at.session_state["auth.cookie.clear"] is True
+    private = _private_users_file(monkeypatch, users_file, tmp_path)
+    secret = sessions.load_secret(get_settings())  # the private accounts file has its own secret beside it
+    fresh = sessions.SessionClaims("counsellor1", sessions.new_session_id(), time.time(), stamp)
+    token = sessions.sign_session(fresh, secret)
+    assert _reloaded(monkeypatch, token).session_state["auth.user"].username == "counsellor1"
+    auth.set_disabled(private, "counsellor1", True)
+    assert "auth.user" not in _reloaded(monkeypatch, token).session_state
