@@ -27,12 +27,13 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import joblib
 import pandas as pd
 
 from app.verify.decision import Verdict, decide
-from app.verify.rules import CONDITION_IDS, Rule, RuleHit, RuleSet, rule_cues
+from app.verify.rules import CONDITION_IDS, Rule, RuleHit, RuleSet, parse_rule_set, rule_cues
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,9 @@ MATCHING_FIELDS: tuple[str, ...] = (
 )
 """Fields of a text rule that decide *where* it hits; the others only say how a hit is reported."""
 STORE_FORMAT = 1
+SKIPPED_MARK = "정해진 시간 안에 검사를 마치지 못해"
+"""In the note of a verdict some rule was skipped in (over its time budget on a busy machine):
+such a verdict is used for now but never kept on disk, so it is computed again later."""
 Progress = Callable[[float], None]
 
 
@@ -89,8 +93,9 @@ class VerdictStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".verdicts-", suffix=".tmp")
             os.close(fd)
+            complete = {fp: v for fp, v in self.verdicts.items() if not any(SKIPPED_MARK in n for n in v.notes)}
             joblib.dump({"format": STORE_FORMAT, "rules_yaml": self.rules.to_yaml(), "verifier": self.verifier,
-                         "verdicts": self.verdicts}, tmp, compress=3)
+                         "verdicts": complete}, tmp, compress=3)
             os.replace(tmp, path)
         except OSError as err:
             logger.warning("ad verdicts not kept on disk (%s): %s", path.parent, type(err).__name__)
@@ -99,8 +104,6 @@ class VerdictStore:
 def load_store(path: Path, verifier: str) -> VerdictStore | None:
     """A store written by :meth:`VerdictStore.save` for this verifier, or ``None`` (missing,
     unreadable, of another build)."""
-    from app.verify.rules import parse_rule_set
-
     if not path.exists():
         return None
     try:
@@ -155,13 +158,14 @@ def _relabelled(hit: RuleHit, rules: RuleSet) -> RuleHit:
 
 
 def fresh_hits(
-    verifier: object, ads: pd.DataFrame, rule_ids: frozenset[str], *, progress: Progress | None = None, chunk: int = 250,
+    verifier: Any, ads: pd.DataFrame, rule_ids: frozenset[str], *, progress: Progress | None = None, chunk: int = 250,
 ) -> list[list[RuleHit]]:
     """Hits of only the rules ``rule_ids`` of ``verifier.rules`` on each ad: their patterns and the
-    sentence classifier's flags of their categories (what :meth:`AdVerifier.verify` would add)."""
-    from app.verify.verifier import AdVerifier
+    sentence classifier's flags of their categories (what :meth:`AdVerifier.verify` would add).
 
-    assert isinstance(verifier, AdVerifier)
+    ``verifier`` is an :class:`app.verify.verifier.AdVerifier` (typed ``Any``: that module imports
+    this one to write the build's verdicts, and an import back would be a cycle).
+    """
     if not rule_ids or ads.empty:
         return [[] for _ in range(len(ads))]
     subset = verifier.rules.model_copy(update={"rules": tuple(r for r in verifier.rules.rules if r.id in rule_ids)})
