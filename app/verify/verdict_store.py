@@ -38,14 +38,16 @@ from app.verify.rules import CONDITION_IDS, Rule, RuleHit, RuleSet, parse_rule_s
 logger = logging.getLogger(__name__)
 
 FINGERPRINT_COLUMNS: tuple[str, ...] = (
-    "title", "body", "wage_type", "wage", "hours_per_week", "year", "employer_name", "contact",
+    "id", "title", "body", "wage_type", "wage", "hours_per_week", "year", "employer_name", "contact",
 )
-"""What the verifier reads of a stored posting: a change to any of them changes its verdict."""
+"""What the verifier reads of a stored posting: a change to any of them changes its verdict. The
+id is part of it: of two postings with the same text the earlier is the original and the later
+a duplicate of it, so their verdicts differ."""
+STORE_FORMAT = 2  # 2: the posting id in the fingerprint
 MATCHING_FIELDS: tuple[str, ...] = (
     "patterns", "morphemes", "exceptions", "about_others", "about_applicants", "cues", "ad_exceptions",
 )
 """Fields of a text rule that decide *where* it hits; the others only say how a hit is reported."""
-STORE_FORMAT = 1
 SKIPPED_MARK = "정해진 시간 안에 검사를 마치지 못해"
 """In the note of a verdict some rule was skipped in (over its time budget on a busy machine):
 such a verdict is used for now but never kept on disk, so it is computed again later."""
@@ -95,7 +97,7 @@ class VerdictStore:
             os.close(fd)
             complete = {fp: v for fp, v in self.verdicts.items() if not any(SKIPPED_MARK in n for n in v.notes)}
             joblib.dump({"format": STORE_FORMAT, "rules_yaml": self.rules.to_yaml(), "verifier": self.verifier,
-                         "verdicts": complete}, tmp, compress=3)
+                         "verdicts": complete}, tmp)  # uncompressed: read back 3-4x faster (under 1 MB for 8,000)
             os.replace(tmp, path)
         except OSError as err:
             logger.warning("ad verdicts not kept on disk (%s): %s", path.parent, type(err).__name__)

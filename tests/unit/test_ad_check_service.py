@@ -663,3 +663,13 @@ def test_a_rule_set_of_a_newer_format_is_refused_in_korean() -> None:
     data["schema_version"] = RULES_SCHEMA_VERSION + 1
     with pytest.raises(InvalidRules, match="더 새로운 형식"):
         parse_rule_set(data)
+
+
+def test_two_postings_with_the_same_text_keep_their_own_verdicts(stored: pd.DataFrame) -> None:
+    """The earlier of two identical postings is the original, the later its duplicate: the kept
+    verdicts are filed by id and content, never by content alone."""
+    pair = pd.concat([stored.head(1), stored.head(1).assign(id="999999", posting_id=999_999)])
+    first, second = verdict_store.posting_fingerprints(pair)
+    assert first != second
+    edited = stored.head(1).assign(body=stored["body"].iloc[0] + " ")
+    assert verdict_store.posting_fingerprints(edited) != verdict_store.posting_fingerprints(stored.head(1))

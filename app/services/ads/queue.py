@@ -100,8 +100,10 @@ def stored_verdicts(
     table_key = ("table", verifier_id, key, hash(tuple(fingerprints)))
     if table_key in memory:
         return memory[table_key]
-    store = memory.get(("store", verifier_id, key)) or load_store(_store_path(models_dir, verifier.rules), verifier_id) \
-        or VerdictStore(verifier.rules, verifier_id)
+    store = memory.get(("store", verifier_id, key)) or load_store(_store_path(models_dir, verifier.rules), verifier_id)
+    if store is None:  # the build's own verdicts when they are of these rules, else an empty store
+        build = load_store(Path(models_dir) / VERDICTS_FILE, verifier_id)
+        store = build if build is not None and build.key == key else VerdictStore(verifier.rules, verifier_id)
     missing = [i for i, fp in enumerate(fingerprints) if fp not in store.verdicts]
     if missing:
         bases = _base_stores(models_dir, verifier_id, key)
