@@ -404,8 +404,10 @@ def _ad_verdict_memory(db_url: str, models_dir: str, stamp: str) -> dict:
     return {}
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=2)
+@st.cache_resource(ttl=_TTL, show_spinner=False, max_entries=2)
 def _stored_ads(db_url: str) -> pd.DataFrame:
+    """Every stored posting as an ad, re-read every minute; one shared frame (read-only: never
+    changed in place), so the verdicts' fingerprints of it are computed once, not per visit."""
     from app.services import ads
 
     return ads.load_stored_ads(_engine(db_url))

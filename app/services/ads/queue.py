@@ -94,7 +94,12 @@ def stored_verdicts(
     """
     memory = {} if memory is None else memory
     ads = load_stored_ads(engine) if ads is None else ads
-    fingerprints = posting_fingerprints(ads)
+    known = memory.get(("fingerprints",))
+    if known is not None and known[0] is ads:  # the caller's same (cached, unchanged) frame: hashed once
+        fingerprints = known[1]
+    else:
+        fingerprints = posting_fingerprints(ads)
+        memory[("fingerprints",)] = (ads, fingerprints)  # the frame is held, so its identity is not reused
     verifier_id = verifier_key(verifier.version, verifier.metrics)
     key = rules_key(verifier.rules)
     table_key = ("table", verifier_id, key, hash(tuple(fingerprints)))
