@@ -445,18 +445,43 @@ def ad_verifier() -> AdVerifier:
     return _ad_verifier_with(str(get_settings().models_dir), _stamp("ads"), rules.to_yaml())
 
 
-@st.cache_data(ttl=3600, show_spinner="모든 공고를 현재 규칙으로 검증하는 중…", max_entries=4)
-def _stored_verdicts(db_url: str, models_dir: str, stamp: str, rules_yaml: str) -> pd.DataFrame:
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _ad_verdict_memory(db_url: str, models_dir: str, stamp: str) -> dict:
+    """Verdict stores and queue tables kept in memory, shared by every session (a rebuilt verifier
+    or another database gets a new one)."""
+    return {}
+
+
+@st.cache_resource(ttl=_TTL, show_spinner=False, max_entries=2)
+def _stored_ads(db_url: str) -> pd.DataFrame:
+    """Every stored posting as an ad, re-read every minute; one shared frame (read-only: never
+    changed in place), so the verdicts' fingerprints of it are computed once, not per visit."""
     from app.services import ads
 
-    verifier = _ad_verifier_with(models_dir, stamp, rules_yaml)
-    return ads.stored_verdicts(_engine(db_url), verifier, ads.load_stored_checks(Path(models_dir)))
+    return ads.load_stored_ads(_engine(db_url))
 
 
-def stored_verdicts(verifier: AdVerifier) -> pd.DataFrame:
-    """Verdicts of every stored posting under the verifier's rules (cached per rule set)."""
+def stored_verdicts(verifier: AdVerifier, progress: Callable[[float], None] | None = None) -> pd.DataFrame:
+    """Verdicts of every stored posting under the verifier's rules.
+
+    Not an ``st.cache_data`` function on purpose: the first computation under new rules reports
+    its ``progress`` to the page (a cached function may not draw into the page's containers), and
+    the verdicts themselves are kept by the service per rule set and posting content — in memory
+    here and on disk — so an unchanged posting is never verified twice and an edited one (a new
+    version) is verified again within a minute (the postings are re-read every 60 s).
+    """
+    from app.services import ads
+
     settings = get_settings()
-    return _stored_verdicts(settings.db_url, str(settings.models_dir), _stamp("ads"), verifier.rules.to_yaml())
+    stamp = _stamp("ads")
+    memory = _ad_verdict_memory(settings.db_url, str(settings.models_dir), stamp)
+    models_dir = Path(settings.models_dir)
+    try:
+        build_checks = ads.load_stored_checks(models_dir)
+    except (OSError, NotReady, ValueError):  # no build table: the verdicts are computed
+        build_checks = None
+    return ads.stored_verdicts(engine(), verifier, models_dir=models_dir, ads=_stored_ads(settings.db_url),
+                               memory=memory, progress=progress, build_checks=build_checks)
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=4)

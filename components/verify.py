@@ -22,10 +22,14 @@ from app.services.ads import (
     RuleSet,
     Verdict,
     highlighted_markdown,
+    ml_term_words,
 )
+from app.text.korean import format_kst_datetime
 from app.text.markdown import escape_markdown
 from components.display import MetricItem, render_ai_notice, render_metrics_row
 
+FIELD_LABELS: dict[str, str] = {"title": "제목", "body": "본문"}
+"""Where in an ad a rule hit (the rule editor's test box)."""
 DECISION_ICONS: dict[str, str] = {"pass": ":material/check_circle:", "review": ":material/help:", "block": ":material/block:"}
 AI_DECIDES = "재검증·차단 공고는 담당자가 확인해 최종 결정합니다."
 
@@ -64,8 +68,7 @@ def render_hits(verdict: Verdict) -> None:
         evidence = list(dict.fromkeys(h.evidence for h in hits))
         with st.container(border=True):
             # rule texts come from the editable rule set: shown literally like any other data
-            st.markdown(f"**{escape_markdown(hit.name)}** · {SEVERITY_LABELS.get(hit.severity, hit.severity)} · "
-                        f"{escape_markdown(hit.rule_id)}")
+            st.markdown(f"**{escape_markdown(hit.name)}** · {SEVERITY_LABELS.get(hit.severity, hit.severity)}")
             st.caption(f"근거: {escape_markdown(hit.citation)} · 분야: {escape_markdown(FAMILIES.get(hit.family, hit.family))}")
             if hit.source == "ai":
                 st.caption(f"AI 문장 분류: 규칙에는 없는 표현이지만 AI가 이 문장을 '{escape_markdown(hit.name)}'(으)로 읽었습니다 "
@@ -91,7 +94,11 @@ def render_ml_terms(verdict: Verdict) -> None:
     if not verdict.ml_terms:
         st.caption(f"AI 분류 모델: 문제 확률 {verdict.ml_probability:.0%} (두드러진 단서 없음)")
         return
-    terms = ", ".join(f"{name.split(':', 1)[-1]} (+{value:.2f})" for name, value in verdict.ml_terms)
+    words = ml_term_words(verdict.ml_terms)  # surface words: no morpheme tags, no one-syllable fragments
+    if not words:
+        st.caption(f"AI 분류 모델: 문제 확률 {verdict.ml_probability:.0%} (두드러진 단서 없음)")
+        return
+    terms = ", ".join(f"'{word}'" for word in words)
     st.caption(f"AI 분류 모델: 문제 확률 {verdict.ml_probability:.0%} · 점수를 올린 단서: {escape_markdown(terms)}")
 
 
@@ -131,7 +138,7 @@ def select_queue_filter(checks: pd.DataFrame, rules: RuleSet) -> QueueFilter:
     names = {r.id: r.name for r in (*rules.rules, *rules.conditions)}
     present = sorted({r for items in checks["rule_ids"].fillna("").str.split(";") for r in items if r})
     laws = sorted({law for items in checks["laws"].fillna("").str.split(";") for law in items if law})
-    labels = {r: f"{names.get(r, r)} ({r})" for r in present}
+    labels = {r: names.get(r, "이전 규칙") for r in present}  # Korean names only: rule ids are internal
     decision_labels = {"block": DECISION_LABELS["block"], "review": DECISION_LABELS["review"]}
     c1, c2, c3 = st.columns([1, 2, 2])
     decisions = c1.multiselect("판정", options=list(decision_labels), format_func=decision_labels.__getitem__,
@@ -144,6 +151,8 @@ def select_queue_filter(checks: pd.DataFrame, rules: RuleSet) -> QueueFilter:
                        include_reviewed=bool(reviewed))
 
 
+QUEUE_COLUMNS: tuple[str, ...] = ("공고 번호", "공고명", "판정", "사유", "위험 점수", "기업", "검토 결과")
+"""Columns of the queue table, key ones first (:func:`app.services.ads.queue_table`)."""
 QUEUE_ROWS_SHOWN = 2000
 """Rows of the review queue listed (the page records exactly these in the audit log)."""
 
@@ -151,30 +160,60 @@ QUEUE_ROWS_SHOWN = 2000
 def render_queue(table: pd.DataFrame, *, key: str) -> int | None:
     """The queue table with single-row selection; returns the selected posting id."""
     shown = table.head(QUEUE_ROWS_SHOWN)
-    st.caption(f"{len(table):,}건 (위험 점수가 높은 순) · 행을 선택하면 아래에 상세 내용이 나옵니다.")
+    st.caption(f"{len(table):,}건 (위험 점수가 높은 순) · 행을 선택하면 아래에 모든 사유와 근거 법령이 나옵니다.")
+    # the key columns stay in view at 1280 px: number, title, decision and the short reason pinned
     event = st.dataframe(shown, key=key, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         column_config={"위험 점수": st.column_config.ProgressColumn("위험 점수", min_value=0, max_value=1,
-                                                                                   format="%.2f")})
+                         column_order=QUEUE_COLUMNS,
+                         column_config={
+                             "공고 번호": st.column_config.NumberColumn("공고 번호", format="%d", pinned=True, width="small"),
+                             "공고명": st.column_config.TextColumn("공고명", pinned=True, width="medium"),
+                             "판정": st.column_config.TextColumn("판정", pinned=True, width="small"),
+                             "사유": st.column_config.TextColumn("사유", width="large",
+                                                               help="앞의 두 가지와 나머지 개수; 전부는 아래 상세에"),
+                             "위험 점수": st.column_config.ProgressColumn("위험 점수", min_value=0, max_value=1, format="%.2f",
+                                                                      width="small"),
+                         })
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if rows and 0 <= rows[0] < len(shown):
         return int(shown.iloc[rows[0]]["공고 번호"])
     return None
 
 
-def render_review_form(*, key: str) -> tuple[str, str] | None:
-    """Approve/reject with a comment. Returns (decision, comment) when submitted."""
-    with st.form(key, border=True):
+def review_form_key(key: str, posting_id: int, n_reviews: int) -> str:
+    """Key of the review form of one posting with ``n_reviews`` decisions stored so far.
+
+    The form's state belongs to the ad under review: another posting, or the same one after a
+    saved decision, gets other widget keys and so an empty form. Clearing the state after a save
+    would not do: choosing another row without saving would still carry a half-filled decision
+    and comment over to the next ad (Streamlit drops the state of widgets no longer drawn).
+    """
+    return f"{key}.{int(posting_id)}.{int(n_reviews)}"
+
+
+def render_review_form(*, key: str, posting_id: int, n_reviews: int, model_decision: str) -> tuple[str | None, str] | None:
+    """Approve/reject with a comment, nothing chosen at first.
+
+    Returns:
+        ``(decision, comment)`` when submitted (``decision`` is ``None`` when none was chosen: the
+        service refuses it with a Korean message), else ``None``.
+    """
+    form_key = review_form_key(key, posting_id, n_reviews)
+    with st.form(form_key, border=True):
         decision = st.radio("검토 결과", options=list(REVIEW_DECISIONS), format_func=REVIEW_DECISIONS.__getitem__,
-                            key="ad_review.form.decision", horizontal=True)
-        comment = st.text_area("의견 (반려 시 5자 이상, 개인정보는 적지 마세요)", key="ad_review.form.comment", max_chars=500)
+                            key=f"{form_key}.decision", horizontal=True, index=None)
+        if model_decision != "pass":
+            st.caption(f"AI 판정이 {DECISION_LABELS[model_decision]}인 공고입니다. 승인하려면 판정과 다르게 결정한 사유를, "
+                       "반려하려면 고칠 내용을 적어 주세요.")
+        comment = st.text_area("사유 (5자 이상, 이름·연락처 등 개인정보는 적지 마세요)", key=f"{form_key}.comment",
+                               max_chars=500, placeholder="예: 성별 제한 문구 삭제 후 재게시 요청")
         submitted = st.form_submit_button("검토 결과 저장", icon=":material/task_alt:", type="primary")
-    return (str(decision), str(comment or "")) if submitted else None
+    return (None if decision is None else str(decision), str(comment or "")) if submitted else None
 
 
 def reviews_table(reviews: pd.DataFrame) -> pd.DataFrame:
     """Display table of review decisions."""
     return pd.DataFrame({
-        "시각(UTC)": reviews["at"].astype(str).str[:16], "검토자": reviews["reviewer"].astype(str),
+        "시각": reviews["at"].map(format_kst_datetime), "검토자": reviews["reviewer"].astype(str),
         "결과": reviews["decision"].map(REVIEW_DECISIONS), "모델 판정": reviews["model_decision"].map(DECISION_LABELS),
         "의견": reviews["comment"].astype(str),
     })
@@ -192,14 +231,15 @@ def citation(law: str, article: str) -> str:
 
 
 def rules_table(rules: RuleSet) -> pd.DataFrame:
-    """One row per rule and fixed check: id, name, law and article, severity, family, counts."""
+    """One row per rule and fixed check: name, law and article, severity, family, counts (the id
+    is internal: the YAML editor below shows it to whoever edits the rules)."""
     rows = []
     for rule in rules.rules:
-        rows.append({"ID": rule.id, "이름": rule.name, "근거": citation(rule.law, rule.article),
+        rows.append({"이름": rule.name, "근거": citation(rule.law, rule.article),
                      "처리": SEVERITY_LABELS[rule.severity], "분야": FAMILIES[rule.family],
                      "패턴": len(rule.patterns) + len(rule.morphemes), "예외": len(rule.exceptions)})
     for check in rules.conditions:
-        rows.append({"ID": check.id, "이름": check.name, "근거": citation(check.law, check.article),
+        rows.append({"이름": check.name, "근거": citation(check.law, check.article),
                      "처리": SEVERITY_LABELS[check.severity], "분야": FAMILIES[check.family], "패턴": 0, "예외": 0})
     return pd.DataFrame(rows)
 
@@ -215,6 +255,8 @@ def render_rule_tests(hits: Sequence[dict[str, object]]) -> None:
     if not hits:
         st.info("예시 문장에서 걸린 규칙이 없습니다.", icon=":material/info:")
         return
-    st.dataframe(pd.DataFrame(hits).rename(columns={"rule_id": "규칙", "name": "이름", "citation": "근거",
-                                                    "field": "위치", "evidence": "발견 문구"}),
+    frame = pd.DataFrame(hits)
+    frame["field"] = frame["field"].map(lambda f: FIELD_LABELS.get(str(f), "기타"))
+    st.dataframe(frame.drop(columns=["rule_id"]).rename(columns={"name": "규칙", "citation": "근거", "field": "위치",
+                                                                 "evidence": "발견 문구"}),
                  hide_index=True, width="stretch", key="ad_rules.test.table")

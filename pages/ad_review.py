@@ -22,7 +22,10 @@ st.caption("법령 규칙·조건 점검·AI 분류 모델·중복 탐지로 검
 verifier = resources.required(resources.ad_verifier)
 
 engine = resources.engine()
-checks = resources.stored_verdicts(verifier)
+working = st.empty()  # only drawn while verdicts under new rules or of edited postings are computed
+checks = resources.stored_verdicts(
+    verifier, progress=lambda share: working.progress(share, text=f"현재 규칙으로 공고를 검증하는 중… {share:.0%}"))
+working.empty()
 reviews = ads.load_reviews(engine)
 notice = st.session_state.pop(state.AD_REVIEW_NOTICE, None)
 if notice:
@@ -36,7 +39,7 @@ metrics = ads.queue_metrics(checks, reviews)
 flt = ui.select_queue_filter(checks, verifier.rules)
 titles = resources.stored_ad_titles()
 queue = ads.review_queue(checks, reviews, titles, flt)
-table = ads.queue_table(queue)
+table = ads.queue_table(queue, verifier.rules)
 listed = table.head(ui.QUEUE_ROWS_SHOWN)
 # no log row, no output: what the reviewer sees (ids and scores of the listed ads) is recorded first
 if not audit_log.log_shown(
@@ -85,7 +88,8 @@ if posting_id is not None:
     if not history.empty:
         st.markdown("**검토 이력**")
         st.dataframe(ui.reviews_table(history), hide_index=True, width="stretch", key="ad_review.history")
-    submitted = ui.render_review_form(key="ad_review.form")
+    submitted = ui.render_review_form(key="ad_review.form", posting_id=int(posting_id), n_reviews=len(history),
+                                      model_decision=verdict.decision)
     if submitted is not None:
         decision, comment = submitted
         try:
@@ -103,8 +107,7 @@ if posting_id is not None:
                 st.session_state[state.AD_REVIEW_AUDIT_FAILED] = (
                     f"공고 #{int(posting_id)}의 검토 결과는 저장했지만 감사 로그에 기록하지 못했습니다. "
                     "관리자에게 알려 주세요.")
-            st.session_state.pop(state.AD_QUEUE_POSTING, None)
-            st.session_state.pop(state.AD_REVIEW_COMMENT, None)
+            st.session_state.pop(state.AD_QUEUE_POSTING, None)  # the next ad of the queue, with its own empty form
             st.session_state[state.AD_REVIEW_NOTICE] = (f"공고 #{int(posting_id)}을(를) "
                                                         f"{ads.REVIEW_DECISIONS[decision]} 처리했습니다.")
             st.rerun()

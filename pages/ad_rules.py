@@ -7,6 +7,7 @@ import streamlit as st
 
 from app.services import ads
 from app.services.ads import InvalidRules
+from app.text.korean import format_kst_datetime
 from components import audit as audit_log
 from components import auth, resources, state
 from components import verify as ui
@@ -25,8 +26,8 @@ if notice:
     st.success(notice)
 history = ads.rule_history(engine)
 st.markdown(f"**현재 규칙 버전 {rules.version}** · 규칙 {len(rules.rules)}개 · 고정 점검 {len(rules.conditions)}개"
-            + (f" · 마지막 변경: {history['username'].iloc[0]} ({str(history['at'].iloc[0])[:16]} UTC)" if not history.empty else
-               " · 기본 규칙 파일(data/reference/ad_rules.yaml)"))
+            + (f" · 마지막 변경: {history['username'].iloc[0]} ({format_kst_datetime(history['at'].iloc[0])})" if not history.empty else
+               " · 배포된 기본 규칙 적용 중"))
 st.dataframe(ui.rules_table(rules), hide_index=True, width="stretch", key="ad_rules.table")
 
 st.subheader("규칙 편집")
@@ -73,9 +74,8 @@ st.subheader("변경 이력")
 if history.empty:
     st.caption("아직 저장된 변경이 없습니다. 기본 규칙 파일이 적용 중입니다.")
 else:
-    st.dataframe(history.rename(columns={"version": "버전", "at": "시각(UTC)", "username": "담당자", "note": "사유",
-                                         "changed_rules": "바뀐 규칙"}), hide_index=True, width="stretch",
-                 key="ad_rules.history")
+    st.dataframe(ads.rule_history_table(history, rules), hide_index=True, width="stretch", key="ad_rules.history",
+                 column_config={"사유": st.column_config.TextColumn("사유", width="large")})
     versions = history["version"].astype(int).tolist()
     chosen = st.selectbox("버전 내용 보기", options=versions, key=state.AD_RULES_VIEW)
     if chosen is not None:

@@ -43,11 +43,15 @@ from app.verify.decision import Verdict, decide
 from app.verify.duplicates import ClusterTable, DuplicateIndex, position_signatures
 from app.verify.rules import RuleEngine, RuleHit, RuleSet, hit_for, load_default_rules, rule_cues
 from app.verify.sentences import SentenceModel, fit_sentence_model, load_training_sentences, sentences_of
+from app.verify.verdict_store import VerdictStore, posting_fingerprints, verifier_key
 
 MODEL_NAME = "ad_verifier"
 MODEL_VERSION = "2.8"  # 2.0: position-level duplicates, rules of every category; 2.1: sentence classifier; 2.2: vetoed by the rules' exceptions; 2.3: seven writers' sentences; 2.4: category cues narrowed, field-only ads never duplicates; 2.5: nine writers, smaller lawful sample; 2.6: SVM names the category; 2.7: thirteen writers, wider cues, confident model over keyword vetoes; 2.8: Kiwi without typo and multi-word dictionaries
 MODEL_FILE = "ad_verifier.joblib"
 CHECKS_FILE = "ad_checks.parquet"
+VERDICTS_FILE = "ad_verdicts.joblib"
+"""Every stored posting's verdict under the build's rules, by content (:mod:`app.verify.verdict_store`):
+the review queue starts from it and carries it over to a changed rule set."""
 TEXT_RULES: tuple[str, ...] = (
     "SEX_DISCRIM", "MARITAL_PREGNANCY", "APPEARANCE", "AGE_DISCRIM", "PERSONAL_INFO", "RRN_REQUEST",
     "DISABILITY_DISCRIM", "APPLICANT_FEE", "HIDDEN_IDENTITY", "FALSE_LURE", "RELIGION_DISCRIM", "UNFAVOURABLE_CHANGE",
@@ -450,7 +454,10 @@ def build_ad_verifier(ctx: BuildContext) -> ArtifactResult:
     verifier.metrics = metrics
     joblib.dump(verifier, ctx.out_dir / MODEL_FILE, compress=3)
     checks.to_parquet(ctx.out_dir / CHECKS_FILE, index=False)
-    return ArtifactResult(files=(MODEL_FILE, CHECKS_FILE), metrics=metrics)
+    store = VerdictStore(verifier.rules, verifier_key(verifier.version, metrics),
+                         dict(zip(posting_fingerprints(ads), verdicts, strict=True)))
+    store.save(ctx.out_dir / VERDICTS_FILE)
+    return ArtifactResult(files=(MODEL_FILE, CHECKS_FILE, VERDICTS_FILE), metrics=metrics)
 
 
 MAX_WORLD_POSTINGS_FOR_SENTENCES = 1_500

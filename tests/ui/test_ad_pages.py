@@ -11,6 +11,7 @@ fixes. Other roles are refused; a missing model is a Korean warning naming the b
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import textwrap
@@ -32,6 +33,7 @@ from app.text.pii import mask_pii
 from app.verify.highlight import highlighted_markdown
 from app.verify.rules import FAMILIES, load_default_rules
 from app.verify.verifier import load_ad_verifier, load_stored_ads, load_stored_checks
+from components.verify import review_form_key
 from tests.conftest import copy_world_database
 from tests.ui.helpers import db_rows, db_scalar, frame_with, point_settings_at, texts, user_dict
 
@@ -76,6 +78,10 @@ def private_env(
     shutil.copyfile(pages_db, db)
     yield point_settings_at(monkeypatch, db, hiring_built[1], users_file)
     get_settings.cache_clear()
+
+
+def _form_key(posting_id: int, n_reviews: int, widget: str) -> str:
+    return f"{review_form_key('ad_review.form', posting_id, n_reviews)}.{widget}"
 
 
 def _user(role: str, username: str, employer_id: int | None = None) -> dict[str, Any]:
@@ -214,7 +220,7 @@ def test_queue_shows_tiles_flagged_postings_and_the_first_postings_findings(
     # the table: only flagged postings, highest risk first, as the service orders them
     table = frame_with(at, "위험 점수")
     assert table is not None
-    assert list(table.columns) == ["공고 번호", "판정", "위험 점수", "공고명", "기업", "사유", "검토 결과"]
+    assert list(table.columns) == ["공고 번호", "공고명", "판정", "사유", "위험 점수", "기업", "검토 결과"]
     queue = ads.review_queue(checks, reviews, titles, QueueFilter())
     assert table["공고 번호"].tolist() == queue["posting_id"].tolist()
     flagged = set(checks.loc[checks["decision"] != "pass", "posting_id"])
@@ -234,7 +240,7 @@ def test_queue_shows_tiles_flagged_postings_and_the_first_postings_findings(
         assert f"근거: {escape_markdown(hit.citation)} · 분야: {escape_markdown(FAMILIES[hit.family])}" in captions
         assert "수정 제안: " + highlighted_markdown(hit.fix, []) in markdown
         severity = {"block": "차단", "review": "재검증"}[hit.severity]
-        assert f"**{escape_markdown(hit.name)}** · {severity} · {escape_markdown(hit.rule_id)}" in markdown
+        assert f"**{escape_markdown(hit.name)}** · {severity}" in markdown
     body = _body_markdown(ad, verdict)
     assert body in markdown and ":red-background[" in body
     # the ad's own text is escaped: its dots and brackets cannot format anything
@@ -250,7 +256,8 @@ def test_queue_shows_tiles_flagged_postings_and_the_first_postings_findings(
     age = ads.review_queue(checks, reviews, titles, QueueFilter(rule_ids=("AGE_DISCRIM",)))
     narrowed = frame_with(at, "위험 점수")
     assert 0 < len(narrowed) < len(table) and narrowed["공고 번호"].tolist() == age["posting_id"].tolist()
-    assert narrowed["사유"].str.contains("AGE_DISCRIM").all() and (narrowed["판정"] == "재검증").all()
+    assert narrowed["사유"].tolist() == ads.queue_table(age, load_default_rules())["사유"].tolist()
+    assert (narrowed["판정"] == "재검증").all()
     assert [s.value for s in at.subheader] == [f"공고 #{int(age['posting_id'].iloc[0])} 상세"]
     at.multiselect(key="ad_review.filter.rules").set_value([]).run()
     at.multiselect(key="ad_review.filter.decisions").set_value(["block"]).run()
@@ -287,8 +294,13 @@ def test_review_form_stores_the_decision_and_the_posting_leaves_the_queue(
     assert body.endswith(r"문의\: \<b\>굵게\</b\> \*\*x\*\* \[링크\]\(http\://example\.com\) \#태그")
     assert "<b>" not in body and "](http" not in body and _raw_markdown_characters(body) == set()
 
+    # nothing chosen: the form starts empty and refuses to save
+    assert at.radio(key=_form_key(first, 0, "decision")).value is None
+    _submit(at, "검토 결과 저장")
+    assert "검토 결과(승인 또는 반려)를 골라 주세요" in [e.value for e in at.error]
+
     # a reject without a reason: a Korean error and nothing stored
-    at.radio(key="ad_review.form.decision").set_value("reject")
+    at.radio(key=_form_key(first, 0, "decision")).set_value("reject")
     _submit(at, "검토 결과 저장")
     _no_exception(at)
     assert "반려할 때는 사유를 5자 이상 적어 주세요" in [e.value for e in at.error]
@@ -297,8 +309,8 @@ def test_review_form_stores_the_decision_and_the_posting_leaves_the_queue(
 
     # a valid reject: stored with the reviewer and the masked comment, audited, gone from the queue
     comment = "성별 제한 문구 삭제 요청, 담당 010-1234-5678"
-    at.radio(key="ad_review.form.decision").set_value("reject")
-    at.text_area(key="ad_review.form.comment").set_value(comment)
+    at.radio(key=_form_key(first, 0, "decision")).set_value("reject")
+    at.text_area(key=_form_key(first, 0, "comment")).set_value(comment)
     _submit(at, "검토 결과 저장")
     _no_exception(at)
     assert [s.value for s in at.success] == [f"공고 #{first}을(를) 반려(보류) 처리했습니다."]
@@ -316,7 +328,9 @@ def test_review_form_stores_the_decision_and_the_posting_leaves_the_queue(
     assert [s.value for s in at.subheader] == [f"공고 #{second} 상세"]
     assert _metrics(at)["검토 대기"] == f"{len(queue) - 1:,}건"
     assert _metrics(at)["검토 완료"] == "1건" and _metrics(at)["검토자-모델 일치율"] == "100%"
-    assert at.text_area(key="ad_review.form.comment").value == ""  # the form is cleared for the next posting
+    # the next posting's form is its own and empty
+    assert at.radio(key=_form_key(second, 0, "decision")).value is None
+    assert at.text_area(key=_form_key(second, 0, "comment")).value == ""
 
     # reviewed postings come back on request, with their decision and history
     at.toggle(key="ad_review.filter.reviewed").set_value(True).run()
@@ -330,6 +344,100 @@ def test_review_form_stores_the_decision_and_the_posting_leaves_the_queue(
         [username, "반려(보류)", mask_pii(comment)]]
 
 
+def test_two_reviews_in_a_row_each_carry_their_own_decision_and_comment(
+    private_env: str, hiring_built: tuple[str, Path]
+) -> None:
+    """Rejecting one ad must not pre-fill the next: one click once rejected the next ad with the
+    first ad's comment (issue 14, item 1)."""
+    username = "ad-two-in-a-row"
+    checks, reviews, titles = _queue_state(private_env, hiring_built[1])
+    queue = ads.review_queue(checks, reviews, titles, QueueFilter())
+    first, second, third = (int(p) for p in queue["posting_id"].head(3))
+    at = _run(REVIEW, _user("policy", username))
+    assert [s.value for s in at.subheader] == [f"공고 #{first} 상세"]
+    assert at.radio(key=_form_key(first, 0, "decision")).value is None  # no decision chosen for the reviewer
+
+    at.radio(key=_form_key(first, 0, "decision")).set_value("reject")
+    at.text_area(key=_form_key(first, 0, "comment")).set_value("나이 제한 문구를 지워 주세요")
+    _submit(at, "검토 결과 저장")
+    _no_exception(at)
+    assert [s.value for s in at.subheader] == [f"공고 #{second} 상세"]
+    assert at.radio(key=_form_key(second, 0, "decision")).value is None
+    assert at.text_area(key=_form_key(second, 0, "comment")).value == ""
+    # one click on the empty form stores nothing
+    _submit(at, "검토 결과 저장")
+    assert "검토 결과(승인 또는 반려)를 골라 주세요" in [e.value for e in at.error]
+    assert db_scalar(private_env, "select count(*) from ad_reviews") == 1
+
+    # approving overrules the verifier: refused without a reason, stored with one
+    at.radio(key=_form_key(second, 0, "decision")).set_value("approve")
+    _submit(at, "검토 결과 저장")
+    label = {"block": "차단", "review": "재검증"}[str(queue["decision"].iloc[1])]
+    assert f"모델 판정({label})과 다르게 승인하려면 사유를 5자 이상 적어 주세요" in [e.value for e in at.error]
+    assert db_scalar(private_env, "select count(*) from ad_reviews") == 1
+    at.text_area(key=_form_key(second, 0, "comment")).set_value("업종 특성상 문제없는 표현입니다")
+    _submit(at, "검토 결과 저장")
+    _no_exception(at)
+    assert [s.value for s in at.success] == [f"공고 #{second}을(를) 승인(게재) 처리했습니다."]
+    assert [s.value for s in at.subheader] == [f"공고 #{third} 상세"]
+    assert at.radio(key=_form_key(third, 0, "decision")).value is None
+    assert db_rows(private_env, "select posting_id, decision, comment from ad_reviews order by id") == [
+        (first, "reject", "나이 제한 문구를 지워 주세요"), (second, "approve", "업종 특성상 문제없는 표현입니다")]
+
+    # the first ad shown again (reviewed ads on request): a fresh, empty form of its own
+    at.toggle(key="ad_review.filter.reviewed").set_value(True).run()
+    assert [s.value for s in at.subheader] == [f"공고 #{first} 상세"]
+    assert at.radio(key=_form_key(first, 1, "decision")).value is None
+    assert at.text_area(key=_form_key(first, 1, "comment")).value == ""
+
+
+INTERNAL_TEXT = re.compile(
+    r"\b(?:" + "|".join(sorted(load_default_rules().by_id(), key=len, reverse=True)) + r")\b|[A-Z]{2,}_[A-Z_]+"
+    r"|/(?:NN[GPB]|SN|SL|VV|VA|XSN|JKS|JX|MAG)\b|\bUTC\b|\b(?:body|title)\b|Select all|\bML\(")
+"""Rule ids (SEX_DISCRIM), Kiwi morpheme tags ("20/SN"), UTC, field keys, English widget text."""
+
+
+def _screen_text(at: AppTest) -> str:
+    """What the user reads: texts, labels, options, table cells and headers (not the YAML editor,
+    which is the rules' own source text)."""
+    parts = [texts(at)]
+    for widget in (*at.multiselect, *at.selectbox, *at.radio, *at.toggle, *at.text_input):
+        parts.append(str(widget.label))
+        parts += [str(o) for o in getattr(widget, "options", [])]
+    parts += [str(b.label) for b in at.button]
+    for frame in (d.value for d in at.dataframe):
+        parts += [str(c) for c in frame.columns]
+        parts += [str(v) for v in frame.astype(str).to_numpy().ravel()]
+    return "\n".join(parts)
+
+
+def test_the_review_and_rules_pages_show_no_internal_identifiers(private_env: str) -> None:
+    at = _run(REVIEW, _user("policy", "ad-internal-text"))
+    _no_exception(at)
+    # a reviewed ad in the history, and the posting with the most reasons in view
+    at.radio(key=next(r.key for r in at.radio)).set_value("reject")
+    at.text_area(key=next(t.key for t in at.text_area)).set_value("성별 제한 문구 삭제 요청")
+    _submit(at, "검토 결과 저장")
+    at.toggle(key="ad_review.filter.reviewed").set_value(True).run()
+    _no_exception(at)
+    shown = _screen_text(at)
+    assert "AI 분류 모델" in shown and "검토 이력" in shown
+    assert INTERNAL_TEXT.findall(shown) == []
+
+    rules = _run(RULES, _user("policy", "ad-internal-rules"))
+    rules.text_area(key="ad_rules.test.body").set_value("남자만 지원, 20세 이하")
+    rules.button(key="ad_rules.test.run").click().run()
+    rules.text_input(key="ad_rules.note").set_value("성별 규칙 이름을 바꿉니다")
+    rules.text_area(key="ad_rules.text").set_value(
+        rules.text_area(key="ad_rules.text").value.replace("name: 성별 차별\n", "name: 성별 차별 금지\n", 1))
+    rules.button(key="ad_rules.save").click().run()
+    _no_exception(rules)
+    rules.text_area(key="ad_rules.test.body").set_value("남자만 지원, 20세 이하")
+    rules.button(key="ad_rules.test.run").click().run()
+    assert frame_with(rules, "발견 문구") is not None and frame_with(rules, "바뀐 규칙") is not None
+    assert INTERNAL_TEXT.findall(_screen_text(rules)) == []
+
+
 # --------------------------------------------------------------------------- 검증 규칙 관리
 
 
@@ -340,12 +448,12 @@ def test_rules_page_tests_validates_and_saves_a_new_version(private_env: str) ->
     _no_exception(at)
     assert [t.value for t in at.title] == ["검증 규칙 관리"]
     assert _markdown(at)[0] == (f"**현재 규칙 버전 1** · 규칙 {len(default.rules)}개 · 고정 점검 {len(default.conditions)}개"
-                                " · 기본 규칙 파일(data/reference/ad_rules.yaml)")
+                                " · 배포된 기본 규칙 적용 중")
     table = frame_with(at, "패턴")
-    assert table is not None and list(table.columns) == ["ID", "이름", "근거", "처리", "분야", "패턴", "예외"]
-    assert table["ID"].tolist() == [r.id for r in (*default.rules, *default.conditions)]
-    sex = table.set_index("ID").loc["SEX_DISCRIM"]
-    assert (sex["이름"], sex["근거"], sex["처리"], sex["분야"]) == ("성별 차별", "남녀고용평등법 제7조 제1항", "차단", "차별")
+    assert table is not None and list(table.columns) == ["이름", "근거", "처리", "분야", "패턴", "예외"]
+    assert table["이름"].tolist() == [r.name for r in (*default.rules, *default.conditions)]
+    sex = table.set_index("이름").loc["성별 차별"]
+    assert (sex["근거"], sex["처리"], sex["분야"]) == ("남녀고용평등법 제7조 제1항", "차단", "차별")
     editor = at.text_area(key="ad_rules.text")
     assert editor.value == default.to_yaml() and editor.value.startswith("schema_version: 2\nversion: 1\n")
     assert "아직 저장된 변경이 없습니다" in texts(at)
@@ -356,7 +464,7 @@ def test_rules_page_tests_validates_and_saves_a_new_version(private_env: str) ->
     _no_exception(at)
     hits = frame_with(at, "발견 문구")
     assert hits is not None and hits[["규칙", "근거", "위치", "발견 문구"]].values.tolist() == [
-        ["SEX_DISCRIM", "남녀고용평등법 제7조 제1항", "body", "남자만"]]
+        ["성별 차별", "남녀고용평등법 제7조 제1항", "본문", "남자만"]]
     at.text_area(key="ad_rules.test.body").set_value("남녀 무관, 누구나 지원 가능")
     at.button(key="ad_rules.test.run").click().run()
     assert "예시 문장에서 걸린 규칙이 없습니다." in [i.value for i in at.info]
@@ -383,10 +491,11 @@ def test_rules_page_tests_validates_and_saves_a_new_version(private_env: str) ->
     _no_exception(at)
     assert [s.value for s in at.success] == ["규칙 버전 2을(를) 저장해 적용했습니다."] and not at.error
     assert _markdown(at)[0].startswith("**현재 규칙 버전 2** · ") and f"마지막 변경: {username} (" in _markdown(at)[0]
-    assert frame_with(at, "패턴").set_index("ID").loc["SEX_DISCRIM", "이름"] == "성별 차별 금지"
+    assert frame_with(at, "패턴")["이름"].iloc[0] == "성별 차별 금지"
     history = frame_with(at, "바뀐 규칙")
-    assert history is not None and list(history.columns) == ["버전", "시각(UTC)", "담당자", "사유", "바뀐 규칙"]
-    assert history[["버전", "담당자", "사유", "바뀐 규칙"]].values.tolist() == [[2, username, "성별 규칙 이름을 바꿉니다", "SEX_DISCRIM"]]
+    assert history is not None and list(history.columns) == ["버전", "시각", "담당자", "사유", "바뀐 규칙"]
+    assert history[["버전", "담당자", "사유", "바뀐 규칙"]].values.tolist() == [[2, username, "성별 규칙 이름을 바꿉니다", "성별 차별 금지"]]
+    assert "UTC" not in texts(at)
     assert at.text_area(key="ad_rules.text").value.startswith("schema_version: 2\nversion: 2\n")  # the editor shows the version in force
     assert at.text_input(key="ad_rules.note").value == ""
     assert at.selectbox(key="ad_rules.view_version").value == 2
@@ -404,7 +513,7 @@ def test_rules_page_tests_validates_and_saves_a_new_version(private_env: str) ->
     # the first ad of the queue is shown with the rules of version 2: no card carries the old name
     cards = [m for m in _markdown(queue_page) if m.startswith("**") and " · " in m]
     assert cards and not any(m.startswith("**성별 차별** · ") for m in cards)
-    assert all(m.startswith(r"**성별 차별 금지** · ") for m in cards if r"SEX\_DISCRIM" in m)
+    assert not any("SEX" in m for m in _markdown(queue_page))
 
 
 def test_rules_editor_refuses_a_catastrophic_pattern_before_trying_or_saving_it(private_env: str) -> None:
@@ -432,8 +541,8 @@ def test_rules_editor_refuses_a_catastrophic_pattern_before_trying_or_saving_it(
 
 def test_rules_table_pairs_each_law_with_its_article(ad_env: str) -> None:
     at = _run(RULES, _user("policy", "ad-rules-citation"))
-    table = frame_with(at, "패턴").set_index("ID")
-    assert table.loc["APPEARANCE", "근거"] == "남녀고용평등법 제7조 제2항, 채용절차법 제4조의3"
+    table = frame_with(at, "패턴").set_index("이름")
+    assert table.loc[load_default_rules().by_id()["APPEARANCE"].name, "근거"] == "남녀고용평등법 제7조 제2항, 채용절차법 제4조의3"
 
 
 # --------------------------------------------------------------------------- 공고 사전 점검

@@ -311,7 +311,8 @@ def test_a_saved_review_whose_record_fails_says_so_after_the_rerun(audit_env: st
         return real(engine, **row)
 
     monkeypatch.setattr(audit, "log_model_output", review_unrecorded)
-    at.radio(key="ad_review.form.decision").set_value("approve")
+    at.radio(key=next(r.key for r in at.radio)).set_value("approve")  # the form's keys carry the posting id
+    at.text_area(key=next(t.key for t in at.text_area)).set_value("문구 확인, 문제 없음")  # an overrule needs a reason
     next(b for b in at.button if b.label == "검토 결과 저장").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert [s.value for s in at.success] == [f"공고 #{posting_id}을(를) 승인(게재) 처리했습니다."]

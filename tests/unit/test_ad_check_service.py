@@ -20,7 +20,9 @@ from app.db.engine import make_engine
 from app.db.repositories.ads import REVIEW_COLUMNS
 from app.services import ads
 from app.services.ads import InvalidDraft, InvalidReview, QueueFilter
+from app.services.ads import queue as ads_queue
 from app.text.pii import mask_pii
+from app.verify import verdict_store
 from app.verify.rules import (
     CONDITION_IDS,
     RULES_SCHEMA_VERSION,
@@ -29,7 +31,14 @@ from app.verify.rules import (
     load_default_rules,
     parse_rule_set,
 )
-from app.verify.verifier import AdVerifier, load_ad_verifier, load_stored_ads, load_stored_checks
+from app.verify.verifier import (
+    VERDICTS_FILE,
+    AdVerifier,
+    checks_frame,
+    load_ad_verifier,
+    load_stored_ads,
+    load_stored_checks,
+)
 from tests.conftest import copy_world_database
 
 DRAFT = {
@@ -318,6 +327,8 @@ def _top_flagged(checks: pd.DataFrame) -> int:
     ("decision", "comment", "posting", "message"),
     [
         ("maybe", "의견입니다", None, "검토 결과는 승인(게재), 반려(보류) 중 하나여야 합니다"),
+        (None, "의견입니다", None, "검토 결과(승인 또는 반려)를 골라 주세요"),
+        ("", "의견입니다", None, "검토 결과(승인 또는 반려)를 골라 주세요"),
         ("reject", "", None, "반려할 때는 사유를 5자 이상 적어 주세요"),
         ("reject", "  짧음  ", None, "반려할 때는 사유를 5자 이상 적어 주세요"),
         ("approve", "가" * 501, None, "의견은 500자 이하여야 합니다 (입력: 501자)"),
@@ -325,7 +336,7 @@ def _top_flagged(checks: pd.DataFrame) -> int:
     ],
 )
 def test_save_review_refuses_bad_decisions_and_writes_nothing(
-    store: Engine, verifier: AdVerifier, checks: pd.DataFrame, decision: str, comment: str, posting: int | None,
+    store: Engine, verifier: AdVerifier, checks: pd.DataFrame, decision: str | None, comment: str, posting: int | None,
     message: str,
 ) -> None:
     posting_id = posting or _top_flagged(checks)
@@ -356,15 +367,48 @@ def test_save_review_stores_the_reviewer_masked_comment_and_the_models_view(
     assert review["rule_ids"] == ";".join(dict.fromkeys(h.rule_id for h in verdict.hits))
     assert review["rule_ids"] and review["rule_set_version"] == 1
 
-    # an approval needs no comment; the newest decision comes first
+    # an approval that overrules the verifier carries its reason; the newest decision comes first
     other = int(checks.loc[(checks["decision"] != "pass") & (checks["posting_id"] != posting_id), "posting_id"].iloc[0])
     _, other_verdict = ads.posting_verdict(store, verifier, other)
-    ads.save_review(store, posting_id=other, reviewer="policy-review2", decision="approve", comment="",
+    ads.save_review(store, posting_id=other, reviewer="policy-review2", decision="approve", comment="문구 확인, 문제 없음",
                          verdict=other_verdict, rule_set_version=3)
     reviews = ads.load_reviews(store)
     assert list(reviews["posting_id"]) == [other, posting_id] and ads.count_reviews(store) == 2
-    assert reviews["comment"].iloc[0] == "" and reviews["rule_set_version"].iloc[0] == 3
+    assert reviews["comment"].iloc[0] == "문구 확인, 문제 없음" and reviews["rule_set_version"].iloc[0] == 3
     assert list(ads.load_reviews(store, posting_id)["reviewer"]) == ["policy-review"]
+
+
+@pytest.mark.parametrize("model_decision", ["block", "review"])
+def test_approving_a_flagged_ad_overrules_the_verifier_and_needs_a_reason(
+    store: Engine, verifier: AdVerifier, checks: pd.DataFrame, model_decision: str
+) -> None:
+    posting_id = int(checks.loc[checks["decision"] == model_decision, "posting_id"].iloc[0])
+    _, verdict = ads.posting_verdict(store, verifier, posting_id)
+    assert verdict.decision == model_decision
+    label = {"block": "차단", "review": "재검증"}[model_decision]
+    for comment in ("", "   ", "괜찮음"):  # none, blank, under five characters
+        with pytest.raises(InvalidReview) as err:
+            ads.save_review(store, posting_id=posting_id, reviewer="policy-overrule", decision="approve", comment=comment,
+                            verdict=verdict, rule_set_version=1)
+        assert str(err.value) == f"모델 판정({label})과 다르게 승인하려면 사유를 5자 이상 적어 주세요"
+    assert _count(store, "ad_reviews") == 0
+    ads.save_review(store, posting_id=posting_id, reviewer="policy-overrule", decision="approve",
+                    comment="지역 특산품 명칭일 뿐입니다", verdict=verdict, rule_set_version=1)
+    assert ads.load_reviews(store)[["decision", "comment"]].values.tolist() == [["approve", "지역 특산품 명칭일 뿐입니다"]]
+
+
+def test_rejecting_an_ad_the_verifier_passed_needs_a_reason_approving_it_does_not(
+    store: Engine, verifier: AdVerifier, checks: pd.DataFrame
+) -> None:
+    posting_id = int(checks.loc[checks["decision"] == "pass", "posting_id"].iloc[0])
+    _, verdict = ads.posting_verdict(store, verifier, posting_id)
+    assert verdict.decision == "pass"
+    with pytest.raises(InvalidReview, match="반려할 때는 사유를 5자 이상 적어 주세요"):
+        ads.save_review(store, posting_id=posting_id, reviewer="policy-pass", decision="reject", comment="",
+                        verdict=verdict, rule_set_version=1)
+    ads.save_review(store, posting_id=posting_id, reviewer="policy-pass", decision="approve", comment="",
+                    verdict=verdict, rule_set_version=1)
+    assert ads.load_reviews(store)["decision"].tolist() == ["approve"]
 
 
 def test_posting_verdict_matches_the_build_and_refuses_unknown_postings(
@@ -383,20 +427,113 @@ def test_posting_verdict_matches_the_build_and_refuses_unknown_postings(
 # --------------------------------------------------------------------------- queue
 
 
-def test_stored_verdicts_reuse_the_build_and_reverify_under_other_rules(
-    engine: Engine, verifier: AdVerifier, checks: pd.DataFrame
+@pytest.fixture
+def models_copy(hiring_built: tuple[str, Path], tmp_path: Path) -> Path:
+    """A private copy of the built models (the queue keeps verdicts under the models directory)."""
+    return Path(shutil.copytree(hiring_built[1], tmp_path / "models"))
+
+
+def _frame_of(verifier: AdVerifier, stored: pd.DataFrame) -> pd.DataFrame:
+    """A full verification of every stored posting (what the kept verdicts must equal)."""
+    return checks_frame(stored, verifier.verify(stored, explain=False, exclude_self=True))
+
+
+_COMPARED = ["posting_id", "decision", "score", "reasons", "rule_ids", "families", "laws", "cluster", "duplicates"]
+
+
+def test_stored_verdicts_start_from_the_builds_and_a_restart_reuses_them(
+    engine: Engine, verifier: AdVerifier, checks: pd.DataFrame, models_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert ads.stored_verdicts(engine, verifier, checks) is checks
-    assert len(checks) == _count(engine, "postings")
+    assert (models_copy / VERDICTS_FILE).exists()
+    table = ads.stored_verdicts(engine, verifier, models_dir=models_copy)
+    pd.testing.assert_frame_equal(table[_COMPARED], checks[_COMPARED])
+    assert len(table) == _count(engine, "postings")
+
+    # under other rules, then "after a restart" (nothing in memory): read back, nothing verified
     relaxed = verifier.with_rules(parse_rule_set(_yaml_with(_default_data(), "SEX_DISCRIM", severity="review")))
-    again = ads.stored_verdicts(engine, relaxed, checks)
-    assert again is not checks and list(again["posting_id"]) == list(checks["posting_id"])
-    sex = checks["rule_ids"].map(lambda cell: "SEX_DISCRIM" in _ids(cell))
-    only_sex = checks["rule_ids"] == "SEX_DISCRIM"
-    assert only_sex.sum() >= 3
-    assert (again.loc[only_sex, "decision"] == "review").all() and (checks.loc[only_sex, "decision"] == "block").all()
-    assert list(again.loc[~sex, "decision"]) == list(checks.loc[~sex, "decision"])
-    assert list(again.loc[~sex, "rule_ids"]) == list(checks.loc[~sex, "rule_ids"])
+    first = ads.stored_verdicts(engine, relaxed, models_dir=models_copy)
+    assert list((models_copy / ads_queue.VERDICT_CACHE_DIR).glob("*.joblib"))
+
+    def no_verification(*_: object, **__: object) -> None:
+        raise AssertionError("verified again")
+
+    monkeypatch.setattr(AdVerifier, "verify", no_verification)
+    monkeypatch.setattr(verdict_store, "fresh_hits", no_verification)
+    monkeypatch.setattr(ads_queue, "fresh_hits", no_verification)
+    pd.testing.assert_frame_equal(ads.stored_verdicts(engine, relaxed, models_dir=models_copy), first)
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "changes", "rescanned"),
+    [
+        ("SEX_DISCRIM", {"name": "성별 차별 금지", "fix": "성별을 적지 말고 업무에 필요한 조건만 적어 주세요."}, False),
+        ("SEX_DISCRIM", {"severity": "review"}, False),
+        ("BELOW_MIN_WAGE", {"severity": "review", "name": "최저임금 미달 의심"}, False),
+        ("AGE_DISCRIM", {"patterns": ["만\\d{2}세이하", "\\d{2}세미만만"]}, True),
+        ("SEX_DISCRIM", {"exceptions": []}, True),
+    ],
+)
+def test_a_rule_change_carries_the_verdicts_over_as_a_full_verification_would(
+    engine: Engine, verifier: AdVerifier, stored: pd.DataFrame, models_copy: Path, rule_id: str,
+    changes: dict, rescanned: bool, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    changed = verifier.with_rules(parse_rule_set(_yaml_with(_default_data(), rule_id, **changes)))
+    change = verdict_store.rule_change(verifier.rules, changed.rules)
+    assert bool(change.rescan) == rescanned and (change.rescan | change.relabel) == {rule_id}
+    calls: list[int] = []
+    real = AdVerifier.verify
+    monkeypatch.setattr(AdVerifier, "verify", lambda self, frame, **kw: calls.append(len(frame)) or real(self, frame, **kw))
+    kept = ads.stored_verdicts(engine, changed, models_dir=models_copy)
+    assert calls == []  # carried over from the build's verdicts: no posting verified in full
+    monkeypatch.setattr(AdVerifier, "verify", real)
+    full = _frame_of(changed, stored)
+    pd.testing.assert_frame_equal(kept[_COMPARED], full[_COMPARED])
+
+
+def test_a_rule_added_or_removed_is_carried_over_too(
+    engine: Engine, verifier: AdVerifier, stored: pd.DataFrame, models_copy: Path
+) -> None:
+    data = _default_data()
+    data["rules"] = [r for r in data["rules"] if r["id"] != "APPEARANCE"]
+    without = verifier.with_rules(parse_rule_set(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)))
+    pd.testing.assert_frame_equal(ads.stored_verdicts(engine, without, models_dir=models_copy)[_COMPARED],
+                                  _frame_of(without, stored)[_COMPARED])
+    # back to the default set, carried over from the set without the rule (the rule is run again)
+    (models_copy / VERDICTS_FILE).unlink()
+    memory: dict = {}
+    back = ads.stored_verdicts(engine, verifier, models_dir=models_copy, memory=memory)
+    pd.testing.assert_frame_equal(back[_COMPARED], _frame_of(verifier, stored)[_COMPARED])
+
+
+def test_an_edited_posting_is_verified_again_on_its_own(
+    store: Engine, verifier: AdVerifier, models_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory: dict = {}
+    before = ads.stored_verdicts(store, verifier, models_dir=models_copy, memory=memory)
+    posting_id = int(before.loc[before["decision"] == "pass", "posting_id"].iloc[0])
+    with store.begin() as conn:  # a new version of the posting's text (what a posting edit stores)
+        conn.execute(text("update postings set body = body || :extra where id = :id"),
+                     {"extra": "\n남자만 지원 가능합니다.", "id": posting_id})
+    calls: list[list[int]] = []
+    real = AdVerifier.verify
+    monkeypatch.setattr(AdVerifier, "verify",
+                        lambda self, frame, **kw: calls.append(frame["posting_id"].tolist()) or real(self, frame, **kw))
+    after = ads.stored_verdicts(store, verifier, models_dir=models_copy, memory=memory)
+    assert calls == [[posting_id]]
+    row = after.set_index("posting_id").loc[posting_id]
+    assert row["decision"] == "block" and "SEX_DISCRIM" in _ids(row["rule_ids"])
+    unchanged = after["posting_id"] != posting_id
+    pd.testing.assert_frame_equal(after.loc[unchanged, _COMPARED], before.loc[unchanged, _COMPARED])
+
+
+def test_queue_reasons_are_korean_rule_names_never_ids() -> None:
+    rules = load_default_rules()
+    assert ads.reason_names("SEX_DISCRIM;BELOW_MIN_WAGE", rules) == ["성별 차별", rules.by_id()["BELOW_MIN_WAGE"].name]
+    assert ads.reason_names("", rules, 0.83) == ["AI 분류 모델 83%"]
+    assert ads.reason_names("GONE_RULE", rules) == ["이전 규칙"]
+    assert ads_queue.short_reasons(["가나", "다라", "마바", "사아"]) == "가나, 다라 외 2건"
+    assert ads.ml_term_words([("형태소:20/SN", 0.4), ("형태소:세/NNB", 0.3), ("문자: 남자", 0.2), ("문자:남", 0.2),
+                              ("메타:weekly_hours", 0.1), ("형태소:남자/NNG", 0.05)]) == ["20", "남자", "주당 근로시간"]
 
 
 def test_review_queue_lists_flagged_postings_by_risk(
@@ -411,8 +548,9 @@ def test_review_queue_lists_flagged_postings_by_risk(
     assert list(queue["title"]) == list(names.loc[queue["posting_id"], "title"])
     assert list(queue["employer_name"]) == list(names.loc[queue["posting_id"], "employer_name"])
 
-    table = ads.queue_table(queue)
-    assert list(table.columns) == ["공고 번호", "판정", "위험 점수", "공고명", "기업", "사유", "검토 결과"]
+    table = ads.queue_table(queue, load_default_rules())
+    assert list(table.columns) == ["공고 번호", "공고명", "판정", "사유", "위험 점수", "기업", "검토 결과"]
+    assert not table["사유"].str.contains(r"[A-Z_]{4,}").any() and (table["사유"] != "").all()
     assert set(table["판정"]) == {"재검증", "차단"} and list(table["공고 번호"]) == list(queue["posting_id"])
 
     blocked = ads.review_queue(checks, no_reviews, titles, QueueFilter(decisions=("block",)))
@@ -448,7 +586,7 @@ def test_review_queue_hides_reviewed_postings_unless_asked(
     assert list(everything["posting_id"]) == list(queue["posting_id"])
     latest = everything.set_index("posting_id")["review"]
     assert latest[first] == "reject" and latest[second] == "approve"  # the newest decision counts
-    assert ads.queue_table(everything).set_index("공고 번호").loc[first, "검토 결과"] == "반려(보류)"
+    assert ads.queue_table(everything, load_default_rules()).set_index("공고 번호").loc[first, "검토 결과"] == "반려(보류)"
 
 
 def test_law_filter_finds_every_law_a_rule_cites(
@@ -525,3 +663,13 @@ def test_a_rule_set_of_a_newer_format_is_refused_in_korean() -> None:
     data["schema_version"] = RULES_SCHEMA_VERSION + 1
     with pytest.raises(InvalidRules, match="더 새로운 형식"):
         parse_rule_set(data)
+
+
+def test_two_postings_with_the_same_text_keep_their_own_verdicts(stored: pd.DataFrame) -> None:
+    """The earlier of two identical postings is the original, the later its duplicate: the kept
+    verdicts are filed by id and content, never by content alone."""
+    pair = pd.concat([stored.head(1), stored.head(1).assign(id="999999", posting_id=999_999)])
+    first, second = verdict_store.posting_fingerprints(pair)
+    assert first != second
+    edited = stored.head(1).assign(body=stored["body"].iloc[0] + " ")
+    assert verdict_store.posting_fingerprints(edited) != verdict_store.posting_fingerprints(stored.head(1))

@@ -21,9 +21,11 @@ from app.services.ads.queue import (
     count_reviews,
     family_label,
     load_reviews,
+    ml_term_words,
     posting_verdict,
     queue_metrics,
     queue_table,
+    reason_names,
     review_queue,
     save_review,
     stored_verdicts,
@@ -33,6 +35,7 @@ from app.services.ads.rules import (
     changed_rule_ids,
     migrate_stored_rule_sets,
     rule_history,
+    rule_history_table,
     rules_of_version,
     save_rules,
     try_rules,
@@ -44,14 +47,14 @@ from app.verify.verifier import MODEL_NAME, AdVerifier, load_ad_verifier, load_s
 
 __all__ = [
     # rules in force and their history
-    "active_rules", "changed_rule_ids", "migrate_stored_rule_sets", "rule_history", "rules_of_version",
+    "active_rules", "changed_rule_ids", "migrate_stored_rule_sets", "rule_history", "rule_history_table", "rules_of_version",
     "save_rules", "try_rules", "parse_rule_set", "InvalidRules", "RuleSet", "RuleHit", "FAMILIES",
     "SEVERITY_LABELS",
     # an employer's draft
     "DraftAd", "InvalidDraft", "check_draft", "draft_hash", "validate_draft",
     # the review queue
     "REVIEW_DECISIONS", "InvalidReview", "QueueFilter", "QueueMetrics", "count_reviews", "family_label",
-    "load_reviews", "posting_verdict", "queue_metrics", "queue_table", "review_queue", "save_review",
+    "load_reviews", "ml_term_words", "reason_names", "posting_verdict", "queue_metrics", "queue_table", "review_queue", "save_review",
     "stored_verdicts", "highlighted_markdown",
     # the verifier and its verdicts
     "MODEL_NAME", "AdVerifier", "Verdict", "DECISION_LABELS", "load_ad_verifier", "load_stored_ads",

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from app.db.repositories import ads as ads_repo
 from app.db.repositories import unit_of_work
+from app.text.korean import format_kst_datetime
 from app.verify.rules import RULES_SCHEMA_VERSION, InvalidRules, RuleSet, load_default_rules, parse_rule_set
 from app.verify.verifier import AdVerifier
 
@@ -31,6 +32,21 @@ def active_rules(engine: Engine) -> RuleSet:
 def rule_history(engine: Engine) -> pd.DataFrame:
     """Every saved version, newest first: ``version, at, username, note, changed_rules``."""
     return ads_repo.load_rule_history(engine)
+
+
+def rule_history_table(history: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
+    """:func:`rule_history` for the screen: Korean columns, times in KST, the changed rules by
+    their names in ``rules`` (the set in force; a rule it no longer has is "삭제된 규칙")."""
+    names = {rule_id: rule.name for rule_id, rule in rules.by_id().items()}
+
+    def changed(ids: str) -> str:
+        return ", ".join(dict.fromkeys(names.get(i.strip(), "삭제된 규칙") for i in str(ids or "").split(",") if i.strip()))
+
+    return pd.DataFrame({
+        "버전": history["version"].astype(int), "시각": history["at"].map(format_kst_datetime),
+        "담당자": history["username"].astype(str), "사유": history["note"].astype(str),
+        "바뀐 규칙": history["changed_rules"].map(changed),
+    })
 
 
 def rules_of_version(engine: Engine, version: int) -> RuleSet:
