@@ -17,9 +17,20 @@ from __future__ import annotations
 import streamlit as st
 
 if __name__ != "__main__":  # imported by `streamlit run` (or uvicorn) for the ASGI app
+    import contextlib
+    from collections.abc import AsyncIterator
+
     from components import session_cookie
 
-    app = st.App(__file__, routes=session_cookie.routes())
+    @contextlib.asynccontextmanager
+    async def _warm_up_on_start(_app: st.App) -> AsyncIterator[None]:
+        """Load the models in the background while the first user logs in (components.warmup)."""
+        from components import warmup
+
+        warmup.start_warm_up()
+        yield None
+
+    app = st.App(__file__, routes=session_cookie.routes(), lifespan=_warm_up_on_start)
 else:
     from components import auth, navigation, resources
 

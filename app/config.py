@@ -47,6 +47,9 @@ class Settings(BaseSettings):
         session_secret_file: File holding that secret when ``session_secret`` is unset (default:
             ``session.key`` next to ``users_file``; created once with a random secret, mode 600,
             git-ignored).
+        warm_up: Load the models, the verifier's stored verdicts and the Korean analyser in the
+            background when the server starts (``GOYONG_WARM_UP``, default on), so the first page
+            after a restart does not wait for them. Off in tests that start many servers.
         fairness_tolerance: Largest gap between groups (e.g. in the share placed in the
             high-risk band, or in false-negative rates) that the fairness audit accepts before
             it flags the attribute (``GOYONG_FAIRNESS_TOLERANCE``, 0–1).
@@ -89,6 +92,7 @@ class Settings(BaseSettings):
     llm_api_key: str = ""
     llm_timeout: float = Field(default=20.0, gt=0.0, le=600.0)
     llm_model_dir: Path | None = None
+    warm_up: bool = True
     fairness_tolerance: float = Field(default=0.05, gt=0.0, lt=1.0)
     fairness_min_group: int = Field(default=100, ge=1)
     threads: int | None = Field(default=None, ge=1, le=512)

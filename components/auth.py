@@ -3,6 +3,7 @@ checks (idle timeout, changed accounts), logout, per-page role guard and the sid
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 
@@ -151,6 +152,8 @@ def _restore_from_cookie() -> User | None:
         logger.exception("no session secret: the login cookie cannot be checked")
         return None
     restored = sessions.restore_user(token, secret, settings.users_file, max_age=_idle_limit_seconds())
+    if restored is not None and _ended_before(restored[0].username, restored[1].session_id):
+        restored = None  # logged out before a server restart: this process never saw the revocation
     if restored is None:
         st.session_state[state.COOKIE_CLEAR] = True  # expired, tampered or revoked: drop it from the browser
         return None
@@ -218,9 +221,23 @@ def _void_cookie() -> None:
         sessions.revoke(session_id)
 
 
-def _end_session(user: User, action: str, notice: str) -> None:
+def _ended_before(username: str, session_id: str) -> bool:
+    """Whether the audit log records the end of this login (durable across server restarts); an
+    unreadable log refuses the cookie (the user logs in again) rather than trusting it."""
     try:
-        login.record_session_end(resources.engine(), user, action, client_key=state.client_key())
+        return login.session_ended(resources.engine(), username, sessions.session_ref(session_id),
+                                   max_age=dt.timedelta(seconds=_idle_limit_seconds()))
+    except Exception:
+        logger.exception("could not check whether the login cookie's session was ended")
+        return True
+
+
+def _end_session(user: User, action: str, notice: str) -> None:
+    session_id = st.session_state.get(state.AUTH_SESSION_ID)
+    session_ref = sessions.session_ref(session_id) if isinstance(session_id, str) and session_id else ""
+    try:
+        login.record_session_end(resources.engine(), user, action, client_key=state.client_key(),
+                                 session_ref=session_ref)
     except Exception:  # the audit row is best effort; the session ends regardless
         logger.exception("could not record %s", action)
     _void_cookie()

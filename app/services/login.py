@@ -36,6 +36,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -298,13 +299,42 @@ def _record(
             raise LoginUnavailable() from err
 
 
-def record_session_end(engine: Engine, user: auth.User, action: str, *, client_key: str = "") -> None:
-    """Audit a logout (``auth.logout``) or an idle timeout (``auth.idle_timeout``); best effort.
+SESSION_END_ACTIONS: Final[tuple[str, ...]] = ("auth.logout", "auth.idle_timeout", "auth.session_revoked")
+"""Audit actions that end a login for good: its cookie must not log anybody back in."""
 
-    A failed write is logged on the server and does not keep anybody logged in.
+
+def record_session_end(engine: Engine, user: auth.User, action: str, *, client_key: str = "",
+                       session_ref: str = "") -> None:
+    """Audit a logout (``auth.logout``), an idle timeout (``auth.idle_timeout``) or a revoked
+    account's session end; best effort.
+
+    With ``session_ref`` (``app.services.sessions.session_ref`` of the login being ended) the row
+    also keeps that login's cookie from working again after a server restart
+    (:func:`session_ended`). A failed write is logged on the server and does not keep anybody
+    logged in.
     """
+    output = {"client": client_key}
+    if session_ref:
+        output["session"] = session_ref
     _record(engine, logins_repo.utc_now(), [], username=user.username, role=user.role or ANONYMOUS_ROLE,
-            action=action, key=account_key(user.username), output={"client": client_key}, required=False)
+            action=action, key=account_key(user.username), output=output, required=False)
+
+
+def session_ended(engine: Engine, username: str, session_ref: str, *, max_age: dt.timedelta,
+                  now: dt.datetime | None = None) -> bool:
+    """Whether the login ``session_ref`` of ``username`` was ended (logout, idle timeout, revoked
+    account) within ``max_age``: read from the audit log, so it holds across server restarts.
+
+    Args:
+        engine: Product database.
+        username: Login id of the cookie.
+        session_ref: One-way reference of the cookie's session id.
+        max_age: The idle timeout (an older login's cookie has expired anyway).
+        now: Current time (naive UTC); tests pass one.
+    """
+    now = now or logins_repo.utc_now()
+    refs = logins_repo.ended_session_refs(engine, account_key(username), SESSION_END_ACTIONS, now - max_age)
+    return session_ref in refs
 
 
 def record_session_restored(engine: Engine, user: auth.User, *, client_key: str, session_ref: str) -> None:

@@ -213,8 +213,8 @@ def restore_user(
 # --------------------------------------------------------------------------- server-side bookkeeping
 # Both live in this server process: the websocket sessions and the cookie route are served by the
 # same process (Streamlit runs one per server). A restart forgets them: tickets are then simply
-# re-issued, and an ended session's cookie was already cleared in its browser (and expires with
-# the idle timeout regardless).
+# re-issued, and an ended session is also found in the audit log (app.services.login.session_ended,
+# checked by components.auth), so its cookie stays void.
 
 _REVOKED: dict[str, float] = {}
 _REVOKED_KEEP_SECONDS: Final[float] = 24 * 3600.0  # the longest idle timeout the settings allow

@@ -581,6 +581,19 @@ def test_logout_voids_the_cookie(login_db: str, monkeypatch: pytest.MonkeyPatch)
     assert [t.label for t in after.text_input] == ["아이디", "비밀번호"]
 
 
+def test_a_logged_out_cookie_stays_void_after_a_server_restart(login_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The revocation is read from the audit log, not only this process's memory."""
+    from app.services import sessions
+
+    at = _login(_logged_out(), "policy1", DEMO_PASSWORDS["policy1"])
+    token = _cookie_of(at)
+    at.sidebar.button(key="auth.logout").click().run()
+    monkeypatch.setattr(sessions, "_REVOKED", {})  # a restarted server has forgotten the logout
+    after = _reloaded(monkeypatch, token)
+    assert "auth.user" not in after.session_state
+    assert [t.label for t in after.text_input] == ["아이디", "비밀번호"]
+
+
 def test_an_expired_or_revoked_cookie_shows_the_login_form(
     login_db: str, monkeypatch: pytest.MonkeyPatch, users_file: Path, tmp_path: Path
 ) -> None:

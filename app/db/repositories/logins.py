@@ -89,6 +89,23 @@ def add_login_event(
             uow.add(AuditLog(at=at, model_name="", model_version="", **dict(audit)))
 
 
+def ended_session_refs(engine: Engine, account_key: str, actions: tuple[str, ...], since: dt.datetime) -> set[str]:
+    """Session references (``output["session"]``) of the account's audit rows of ``actions`` since
+    ``since``: the logins that were ended (logout, idle timeout, revoked account).
+
+    Args:
+        engine: Product database.
+        account_key: The account's key (``input_hash`` of its audit rows).
+        actions: Audit actions that end a session.
+        since: Oldest row that matters (naive UTC; an older session's cookie has expired anyway).
+    """
+    stmt = (select(AuditLog.output).where(AuditLog.input_hash == account_key, AuditLog.action.in_(actions),
+                                          AuditLog.at >= since))
+    with engine.connect() as conn:
+        outputs = conn.execute(stmt).scalars().all()
+    return {str(o["session"]) for o in outputs if isinstance(o, Mapping) and o.get("session")}
+
+
 def load_account_attempts(engine: Engine, account_key: str, since: dt.datetime) -> list[AttemptRow]:
     """Every attempt row of one account key since ``since``, oldest first."""
     _ensure_table(engine)

@@ -1,0 +1,109 @@
+"""Warm-up at server start: the heavy resources every first page after a restart would wait for.
+
+A restarted server otherwise makes its first visitor of each page pay for importing the numeric
+libraries, loading the models into :mod:`components.resources`' caches, reading the review queue's
+stored verdicts and the Korean morpheme analyser's first load (15–40 s in all on 2 busy cores).
+``streamlit_app.py`` starts :func:`start_warm_up` from the server's lifespan hook; it runs once,
+in one background thread, while the first user is still logging in. Each step fills the same
+process-wide ``st.cache_resource`` entries the pages use, so a page opened during the warm-up
+simply waits for the step in progress instead of repeating it.
+
+Failures are logged and skipped: a missing model is reported by the page that needs it, in Korean,
+exactly as without the warm-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from app.config import get_settings
+
+logger = logging.getLogger(__name__)
+
+_STARTED = threading.Event()
+
+
+def _database() -> None:
+    from components import resources
+
+    resources.engine()
+    resources.names()
+
+
+def _verifier_and_verdicts() -> None:
+    from app.services import ads
+    from components import resources
+
+    verifier = resources.ad_verifier()
+    resources.stored_verdicts(verifier)
+    resources.stored_ad_titles()
+    # the first sentence analysed loads the Korean analyser (Kiwi): done here, not on the first ad opened
+    ads.check_draft(verifier, ads.validate_draft({"title": "사무 보조 모집", "body": "문서 정리와 전화 응대를 합니다.",
+                                                  "wage_type": "monthly", "wage": 2_500_000, "hours_per_week": 40}))
+
+
+def _hiring() -> None:
+    from components import resources
+
+    resources.hiring_model()
+    resources.postings_index()
+    resources.scored_postings()
+
+
+def _employment() -> None:
+    from components import resources
+
+    resources.employment_model()
+
+
+def _posting_assistant() -> None:
+    from components import resources
+
+    resources.occupation_classifier()
+    resources.text_generator()
+
+
+WARM_UP_STEPS: tuple[tuple[str, Callable[[], None]], ...] = (
+    ("database and reference tables", _database),
+    ("ad verifier and stored verdicts", _verifier_and_verdicts),
+    ("hiring model", _hiring),
+    ("employment model", _employment),
+    ("posting assistant", _posting_assistant),
+)
+"""Steps in the order the pages most often opened first need them."""
+
+
+def run_warm_up(steps: tuple[tuple[str, Callable[[], None]], ...] = WARM_UP_STEPS) -> dict[str, float | None]:
+    """Run every warm-up step; returns seconds per step (``None`` for a step that failed).
+
+    Args:
+        steps: (name for the server log, callable) pairs.
+    """
+    took: dict[str, float | None] = {}
+    for name, step in steps:
+        started = time.perf_counter()
+        try:
+            step()
+        except Exception:  # a page reports a missing model itself, in Korean
+            logger.warning("warm-up step %r failed; the page that needs it will load it", name, exc_info=True)
+            took[name] = None
+            continue
+        took[name] = round(time.perf_counter() - started, 2)
+    logger.info("warm-up done: %s", took)
+    return took
+
+
+def start_warm_up() -> bool:
+    """Start :func:`run_warm_up` in a background thread, once per process, when the settings allow.
+
+    Returns:
+        Whether a warm-up thread was started by this call.
+    """
+    if not get_settings().warm_up or _STARTED.is_set():
+        return False
+    _STARTED.set()
+    threading.Thread(target=run_warm_up, name="goyong-warm-up", daemon=True).start()
+    return True
