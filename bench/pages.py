@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -346,6 +347,7 @@ def main() -> None:
         parser.error(f"알 수 없는 화면: {', '.join(sorted(unknown))} (가능: {', '.join(p.page_id for p in PAGES)})")
     repeat = max(1, args.repeat)
     specs = [p for p in PAGES if (wanted is None or p.page_id in wanted or p.default) and _allowed_anyone(p)]
+    load_before = os.getloadavg()[0]  # other work on the machine slows every figure: printed with them
     results: dict[str, Any] = {"unavailable": {}, "saves": {}, "other": {}, "whatif": None}
     unavailable: dict[str, str] = results["unavailable"]
     warm_by_role: dict[str, dict[str, float]] = {}
@@ -400,6 +402,8 @@ def main() -> None:
         "home_cold_samples": [round(v, 2) for v in home_samples],
         "unavailable": unavailable,
         "repeat": repeat,
+        "load_average_1m": {"start": round(load_before, 1), "end": round(os.getloadavg()[0], 1),
+                            "cpus": os.cpu_count()},
         "browser": "Debian chromium (headless), 1440×900",
         "world": "demo (copy of data/goyong.db and models/)",
     }, ensure_ascii=False, indent=2))

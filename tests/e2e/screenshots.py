@@ -63,6 +63,16 @@ def _main(page: Any) -> Any:
     return page.locator('[data-testid="stMain"]')
 
 
+def _scroll_to_top(locator: Any) -> None:
+    """Scroll so that the element is near the top of the screen, below Streamlit's header."""
+    locator.evaluate("""(el) => {
+      el.scrollIntoView({block: 'start'});
+      let box = el.parentElement;
+      while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+      if (box) box.scrollTop -= 80;
+    }""")
+
+
 def _check_sample_ad(page: Any) -> None:
     """공고 사전 점검: check the sample ad and show its verdict."""
     page.get_by_label("공고 제목").fill(SAMPLE_AD_TITLE)
@@ -72,7 +82,7 @@ def _check_sample_ad(page: Any) -> None:
     web.wait_idle(page, since_ms=started, timeout_s=PAGE_TIMEOUT_S)
     verdict = _main(page).locator('[data-testid="stAlert"]')
     if verdict.count():
-        verdict.first.scroll_into_view_if_needed()
+        _scroll_to_top(verdict.first)
 
 
 def _draft_posting(page: Any) -> None:
@@ -94,7 +104,7 @@ def _draft_posting(page: Any) -> None:
     web.wait_idle(page, since_ms=started, timeout_s=PAGE_TIMEOUT_S)
     step = _main(page).get_by_role("heading", name="2. 초안 편집과 점검")
     if step.count():
-        step.first.scroll_into_view_if_needed()
+        _scroll_to_top(step.first)
 
 
 SHOTS: tuple[Shot, ...] = (
