@@ -50,7 +50,7 @@ TARGETS = {"max_warm_s": 2.0, "max_cold_s": 5.0, "max_save_s": 1.0, "whatif_brow
 ROLES = {"employer": "employer1", "counsellor": "counsellor1", "policy": "policy1"}
 COLD_ROLE_PREFERENCE = ("policy", "counsellor", "employer")
 PAGE_TIMEOUT_S = 180.0
-ACTION_TIMEOUT_S = 60.0
+ACTION_TIMEOUT_S = 180.0
 
 # Main content: every page shows at least one of these below its title; charts must be drawn.
 _CONTENT_READY = """
@@ -136,18 +136,19 @@ def _click_and_wait(page: Any, button: Any, words: tuple[str, ...]) -> float:
     return seconds
 
 
-def _pick_radio(form: Any, preferred: tuple[str, ...]) -> None:
-    """Choose the first radio option whose label contains one of ``preferred``, else the last option."""
-    options = form.get_by_role("radio")
-    if options.count() == 0:
+def _pick_radio(form: Any, preferred: tuple[str, ...], turn: int = 0) -> None:
+    """Choose the first radio option whose label contains one of ``preferred``; without a match, option
+    ``turn`` (cyclically), so that repeated saves differ and each shows a message of its own."""
+    labels = form.locator('[data-testid="stRadio"] label:has(input[type="radio"])')
+    if labels.count() == 0:
         return
-    labels = [t.strip() for t in form.locator('[data-testid="stRadio"] label').all_inner_texts()]
+    texts = [t.strip() for t in labels.all_inner_texts()]
     for word in preferred:
-        for i, label in enumerate(labels):
+        for i, label in enumerate(texts):
             if word in label:
-                form.locator('[data-testid="stRadio"] label').nth(i).click()
+                labels.nth(i).click()
                 return
-    form.locator('[data-testid="stRadio"] label').last.click()
+    labels.nth(turn % len(texts)).click()
 
 
 def _fill_text_areas(form: Any, text: str) -> None:
@@ -182,7 +183,7 @@ def save_override(page: Any, spec: PageSpec, repeat: int) -> list[float]:
         if button.count() == 0:
             raise Unavailable("위험도 조정 양식(‘조정 저장’)을 찾지 못했습니다")
         form = page.locator('[data-testid="stForm"]').filter(has=button.first)
-        _pick_radio(form, ())
+        _pick_radio(form, (), turn=i)
         _fill_text_areas(form, f"상담에서 확인한 사정으로 조정합니다 ({i + 1})")
         page.wait_for_timeout(300)
         times.append(_click_and_wait(page, button, ("조정했습니다", "저장했습니다", "저장")))
