@@ -1,12 +1,13 @@
 # Two commands do all set-up on a fresh machine:
 #   make run   — create .venv if missing, install, build world + models if missing, serve on localhost:8501
 #   make test  — install, lint (ruff), run the whole test suite
+#   make screenshots — the README's pictures of each role's pages (docs/images/), taken in Chromium
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install build run lint test bench clean-world
+.PHONY: install build run lint test bench screenshots clean-world
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +33,11 @@ test: install lint
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script; done
+
+screenshots: install
+	@# README pictures (docs/images/<role>-<page>.png) from a private copy of the demo world, in Chromium
+	$(PY) -m app build
+	$(PY) -m tests.e2e.screenshots
 
 clean-world:
 	rm -f data/goyong.db data/goyong.db-wal data/goyong.db-shm models/manifest.json models/*.parquet

@@ -7,12 +7,6 @@ Uses Debian's /usr/bin/chromium (never `playwright install`); skipped only where
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,57 +15,26 @@ import pytest
 from app.auth import pages_for_role
 from tests.conftest import DEMO_PASSWORDS
 
+# The server and chromium start-up live in tests/e2e/browser.py (shared with bench/pages.py and the
+# README screenshots); the names below stay importable from this module for the other browser tests.
+from tests.e2e.browser import (  # noqa: F401 - re-exported
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    HEADINGS,
+    ROOT,
+    TIMEOUT_MS,
+    chromium,
+    chromium_available,
+    streamlit_server,
+)
+from tests.e2e.browser import free_port as _free_port  # noqa: F401 - re-exported
+from tests.e2e.browser import login as _login
+from tests.e2e.browser import wait_healthy as _wait_healthy  # noqa: F401 - re-exported
+
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-ROOT = Path(__file__).resolve().parents[2]
-HEADINGS = {
-    "home": "고용AI 워크벤치 — 현황",
-    "explorer": "데이터 탐색기",
-    "hiring": "채용 시뮬레이터",
-    "hiring_policy": "채용 위험 공고 현황",
-    "employment_caseload": "구직자 위험 현황",
-    "employment_profile": "구직자 프로파일",
-    "employment_policy": "취업 위험도 기준·공정성",
-    "posting_assistant": "구인공고 AI 작성지원",
-    "ad_check": "공고 사전 점검",
-    "ad_review": "구인광고 검증 대기열",
-    "ad_rules": "검증 규칙 관리",
-}
-TIMEOUT_MS = 30_000
-
-if not Path(CHROMIUM).exists():
+if not chromium_available():
     pytest.skip("Debian chromium (/usr/bin/chromium) is not installed", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:  # local
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not become healthy at {url}")
 
 
 @pytest.fixture(scope="module")
@@ -82,49 +45,16 @@ def server(
     model built (so model pages render their results, not the "run the build" warning); yields
     its base URL."""
     world_url, models = hiring_built
-    port = _free_port()
-    env = {
-        **os.environ,
-        "GOYONG_DB_URL": world_url,
-        "GOYONG_USERS_FILE": str(users_file),
-        "GOYONG_MODELS_DIR": str(models),
-    }
-    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
-    proc = subprocess.Popen(  # fixed argument list
-        [
-            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-            "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-            # a test server never reloads code; watching the repo (with .venv) only costs inotify events
-            "--server.fileWatcherType", "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    env = {"GOYONG_DB_URL": world_url, "GOYONG_USERS_FILE": str(users_file), "GOYONG_MODELS_DIR": str(models)}
+    with streamlit_server(env, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """One headless chromium for the module."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def _assert_no_exception(page: object) -> None:
@@ -134,13 +64,6 @@ def _assert_no_exception(page: object) -> None:
     if status.count():
         status.first.wait_for(state="hidden", timeout=TIMEOUT_MS)
     assert page.locator('[data-testid="stException"]').count() == 0
-
-
-def _login(page: object, base_url: str, username: str, password: str) -> None:
-    page.goto(base_url + "/")
-    page.get_by_label("아이디").fill(username)
-    page.get_by_label("비밀번호").fill(password)
-    page.get_by_role("button", name="로그인").click()
 
 
 def test_deep_link_on_fresh_server_goes_through_login(server: str, browser: object, tmp_path: Path) -> None:
