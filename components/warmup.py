@@ -76,12 +76,28 @@ WARM_UP_STEPS: tuple[tuple[str, Callable[[], None]], ...] = (
 """Steps in the order the pages most often opened first need them."""
 
 
+# The cached loaders draw a spinner when a page calls them; from this thread Streamlit warns once per
+# call that there is no page to draw into ("missing ScriptRunContext"), which is expected here.
+_NO_PAGE_WARNING_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
+
+
+class _NotFromWarmUp(logging.Filter):
+    """Drops the no-page warning only when it comes from the warm-up thread."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return threading.current_thread().name != WARM_UP_THREAD
+
+
+WARM_UP_THREAD = "goyong-warm-up"
+
+
 def run_warm_up(steps: tuple[tuple[str, Callable[[], None]], ...] = WARM_UP_STEPS) -> dict[str, float | None]:
     """Run every warm-up step; returns seconds per step (``None`` for a step that failed).
 
     Args:
         steps: (name for the server log, callable) pairs.
     """
+    logging.getLogger(_NO_PAGE_WARNING_LOGGER).addFilter(_NotFromWarmUp())
     took: dict[str, float | None] = {}
     for name, step in steps:
         started = time.perf_counter()
@@ -105,5 +121,5 @@ def start_warm_up() -> bool:
     if not get_settings().warm_up or _STARTED.is_set():
         return False
     _STARTED.set()
-    threading.Thread(target=run_warm_up, name="goyong-warm-up", daemon=True).start()
+    threading.Thread(target=run_warm_up, name=WARM_UP_THREAD, daemon=True).start()
     return True
