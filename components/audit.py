@@ -194,15 +194,16 @@ def select_audit_filter(values: Mapping[str, Sequence[str]], *, key: str, defaul
         period = c1.date_input("기간 (KST)", value=(today - dt.timedelta(days=default_days - 1), today),
                                max_value=today, key=f"{key}.period", format="YYYY-MM-DD")
         usernames = c2.multiselect("사용자", options=list(values.get("username", ())), key=f"{key}.users",
-                                   placeholder="전체")
+                                   placeholder="전체", select_all=False)
         roles = c3.multiselect("역할", options=list(values.get("role", ())), key=f"{key}.roles", placeholder="전체",
-                               format_func=role_label)
+                               format_func=role_label, select_all=False)
         c4, c5 = st.columns(2)
         actions = c4.multiselect("동작", options=list(values.get("action", ())), key=f"{key}.actions",
-                                 placeholder="전체", format_func=audit.action_label)
+                                 placeholder="전체", format_func=audit.action_label, select_all=False)
         titles = dict(model_titles or {})
         models = c5.multiselect("모델", options=list(values.get("model_name", ())), key=f"{key}.models",
-                                placeholder="전체", format_func=functools.partial(audit.model_label, titles=titles))
+                                placeholder="전체", format_func=functools.partial(audit.model_label, titles=titles),
+                                select_all=False)
         # a partial of a module function, not a lambda: widget state must be picklable here
     if not isinstance(period, (tuple, list)) or len(period) != 2:
         st.info("기간의 끝 날짜까지 고르세요.", icon=":material/date_range:")

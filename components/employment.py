@@ -60,12 +60,12 @@ def render_ai_note(version: str) -> None:
 def select_caseload_filter(scored: pd.DataFrame, regions: Mapping[str, str], majors: Mapping[str, str]) -> CaseloadFilter:
     """Filters of the caseload table: band, desired region, occupation group, search, days."""
     c1, c2, c3 = st.columns([2, 2, 2])
-    bands = c1.multiselect("위험도", options=list(RISK_BANDS), key=state.EMPLOYMENT_FILTER_BANDS, placeholder="전체")
+    bands = c1.multiselect("위험도", options=list(RISK_BANDS), key=state.EMPLOYMENT_FILTER_BANDS, placeholder="전체", select_all=False)
     present = sorted(set(scored["desired_region_code"].astype(str))) if not scored.empty else []
     # bound dict methods, not lambdas: widget state must pickle (enforceSerializableSessionState)
     region_labels = {code: regions.get(code, code) for code in present}
     region_codes = c2.multiselect("희망 지역", options=present, format_func=region_labels.__getitem__,
-                                  key=state.EMPLOYMENT_FILTER_REGIONS, placeholder="전체")
+                                  key=state.EMPLOYMENT_FILTER_REGIONS, placeholder="전체", select_all=False)
     major_labels = {"": "전체", **{code: f"{code} {majors[code]}" for code in sorted(majors)}}
     major = c3.selectbox("희망 직종 대분류", options=list(major_labels), key=state.EMPLOYMENT_FILTER_MAJOR,
                          format_func=major_labels.__getitem__)

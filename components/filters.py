@@ -21,6 +21,7 @@ def select_region(options: Mapping[str, str], *, key: str) -> tuple[str, ...]:
         format_func=labels.__getitem__,
         key=key,
         placeholder="전국",
+        select_all=False,
     )
     return tuple(chosen)
 
@@ -54,6 +55,7 @@ def select_occupation(
         format_func=minor_labels.__getitem__,
         key=key_minor,
         placeholder="전체",
+        select_all=False,
     )
     # A 소분류 left over from another 대분류 is ignored rather than silently widening the search.
     return major_code, tuple(c for c in chosen if c in minor_options)
@@ -61,7 +63,7 @@ def select_occupation(
 
 def select_employment_types(options: Sequence[str], *, key: str) -> tuple[str, ...]:
     """고용형태 multiselect (empty = all)."""
-    return tuple(st.multiselect("고용형태", options=list(options), key=key, placeholder="전체"))
+    return tuple(st.multiselect("고용형태", options=list(options), key=key, placeholder="전체", select_all=False))
 
 
 def select_wage_range(*, key: str, label: str, max_manwon: int) -> tuple[int, int]:

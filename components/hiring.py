@@ -19,6 +19,7 @@ from app.auth import ROLE_LABELS, User
 from app.charts import hiring as charts
 from app.labour import MAX_WEEKLY_HOURS, WAGE_ROUNDING, monthly_equivalent
 from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, WAGE_TYPE_LABELS
+from app.services import audit, transparency
 from app.services.hiring import (
     AT_RISK_THRESHOLD,
     MODEL_NAME,
@@ -253,6 +254,7 @@ def select_whatif(
     codes = st.multiselect(
         "복리후생", options=list(labels), format_func=labels.__getitem__, key=state.HIRING_WHATIF_WELFARE,
         placeholder="복리후생 항목 선택",
+        select_all=False,
     )
     c1, c2 = st.columns(2)
     career = c1.selectbox("경력 구분", options=list(CAREER_LEVELS), key=state.HIRING_WHATIF_CAREER)
@@ -630,6 +632,7 @@ def render_audit_log(frame: pd.DataFrame, *, key: str) -> None:
     if frame.empty:
         st.caption("아직 기록된 모델 출력이 없습니다.")
         return
+    titles = transparency.model_titles()
 
     def figure(output: object) -> str:
         if isinstance(output, Mapping) and "probability" in output:
@@ -645,8 +648,8 @@ def render_audit_log(frame: pd.DataFrame, *, key: str) -> None:
             "시각(KST)": [format_kst_datetime(v) for v in frame["at"]],
             "사용자": frame["username"].astype(str),
             "역할": [ROLE_LABELS.get(str(r), str(r)) for r in frame["role"]],
-            "동작": frame["action"].astype(str),
-            "모델": frame["model_name"].astype(str),
+            "동작": [audit.action_label(a) for a in frame["action"]],
+            "모델": [audit.model_label(m, titles) for m in frame["model_name"]],
             "모델 버전": frame["model_version"].astype(str),
             "입력 해시": [str(h)[:12] + "…" for h in frame["input_hash"]],
             "출력": [figure(o) for o in frame["output"]],

@@ -142,10 +142,10 @@ def select_queue_filter(checks: pd.DataFrame, rules: RuleSet) -> QueueFilter:
     decision_labels = {"block": DECISION_LABELS["block"], "review": DECISION_LABELS["review"]}
     c1, c2, c3 = st.columns([1, 2, 2])
     decisions = c1.multiselect("판정", options=list(decision_labels), format_func=decision_labels.__getitem__,
-                               key="ad_review.filter.decisions", placeholder="전체")
+                               key="ad_review.filter.decisions", placeholder="전체", select_all=False)
     rule_ids = c2.multiselect("사유(규칙)", options=present, format_func=labels.__getitem__, key="ad_review.filter.rules",
-                              placeholder="전체")
-    chosen_laws = c3.multiselect("법령", options=laws, key="ad_review.filter.laws", placeholder="전체")
+                              placeholder="전체", select_all=False)
+    chosen_laws = c3.multiselect("법령", options=laws, key="ad_review.filter.laws", placeholder="전체", select_all=False)
     reviewed = st.toggle("검토 완료 공고도 보기", key="ad_review.filter.reviewed")
     return QueueFilter(decisions=tuple(decisions), rule_ids=tuple(rule_ids), laws=tuple(chosen_laws),
                        include_reviewed=bool(reviewed))

@@ -77,8 +77,8 @@ except (PostingAccessDenied, PostingNotFound, InvalidConditions) as err:
     st.error(str(err))
     st.stop()
 
+# Only the posting's own employer changes it (staff look, the verifier and reviewers decide).
 can_apply = employer_id is not None and posting_id is not None
-"""Only the posting's own employer changes it (staff look, the verifier and reviewers decide)."""
 notice = st.session_state.pop(state.HIRING_APPLY_NOTICE, None)
 if notice:
     kind, message = notice

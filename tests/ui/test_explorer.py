@@ -34,14 +34,28 @@ def test_explorer_renders_for_each_role(app_env: None, roles: dict[str, dict], r
     assert not at.exception
     assert [t.value for t in at.title] == ["데이터 탐색기"]
     assert [t.label for t in at.tabs] == tabs
-    assert len(at.download_button) == len(tabs)
-    assert all(b.label == "CSV 내려받기" for b in at.download_button)
+    # only the open tab is drawn: one table and one download each, the first tab on arrival
+    assert [b.key for b in at.download_button] == ["explorer.postings.csv"]
+    for label, download in zip(tabs[1:], ("explorer.seekers.csv", "explorer.courses.csv")[-len(tabs[1:]):], strict=True):
+        open_tab(at, label)
+        assert not at.exception
+        assert [b.key for b in at.download_button] == [download]
+        assert all(b.label == "CSV 내려받기" for b in at.download_button)
+    at = run_page(EXPLORER, roles[role])
     postings = frame_with(at, "공고명")
     assert postings is not None and len(postings) > 0
     assert postings["임금"].str.match(r"^(월|연|시급|일급) [\d,]+(만원|원)$").all()
-    assert frame_with(at, "과정명") is not None
     assert "직종별 월 환산 임금 분포" in chart_titles(at)
     assert "월별 공고 게시 추이" in chart_titles(at)
+    assert frame_with(at, "과정명") is None  # a closed tab is not drawn
+    open_tab(at, "훈련과정")
+    assert frame_with(at, "과정명") is not None and frame_with(at, "공고명") is None
+
+
+def open_tab(at: AppTest, label: str) -> None:
+    """Open the explorer tab ``label`` (the tabs rerun on a change; AppTest sets their state)."""
+    at.session_state["explorer.tabs"] = label
+    at.run()
 
 
 def test_employer_refused_seekers_content(app_env: None, roles: dict[str, dict]) -> None:
@@ -74,6 +88,7 @@ def test_employer_sees_all_postings_with_own_marked(app_env: None, roles: dict[s
 @pytest.mark.parametrize("role", ["counsellor", "policy"])
 def test_seekers_tab_has_no_direct_identifiers(app_env: None, roles: dict[str, dict], role: str) -> None:
     at = run_page(EXPLORER, roles[role])
+    open_tab(at, "구직자")
     seekers = frame_with(at, "구직자 ID")
     assert seekers is not None and len(seekers) > 0
     assert not PII_COLUMNS & set(seekers.columns)
@@ -88,12 +103,20 @@ def test_seekers_tab_has_no_direct_identifiers(app_env: None, roles: dict[str, d
 
 def test_region_filter_changes_row_count(app_env: None, roles: dict[str, dict]) -> None:
     at = run_page(EXPLORER, roles["policy"])
-    before = {c: len(frame_with(at, c)) for c in ("공고명", "구직자 ID", "과정명")}
+    columns = {"공고명": "채용공고", "구직자 ID": "구직자", "과정명": "훈련과정"}
+    before = {}
+    for column, label in columns.items():
+        open_tab(at, label)
+        before[column] = len(frame_with(at, column))
+    open_tab(at, "채용공고")
     region_widget = at.multiselect(key="explorer.region")
     first_region = region_widget.options[0]
     region_widget.select(first_region).run()
     assert not at.exception
-    after = {c: frame_with(at, c) for c in ("공고명", "구직자 ID", "과정명")}
+    after = {}
+    for column, label in columns.items():
+        open_tab(at, label)
+        after[column] = frame_with(at, column)
     assert len(after["공고명"]) < before["공고명"]
     assert len(after["구직자 ID"]) < before["구직자 ID"]
     assert after["공고명"]["지역"].nunique() == 1
