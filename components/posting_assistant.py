@@ -24,6 +24,8 @@ from app.services.posting import (
     OccupationGuess,
     PostingDraft,
     acknowledge,
+    evidence_text,
+    is_confident,
     parse_answer,
     remove_flagged_lines,
 )
@@ -193,19 +195,32 @@ def apply_form(texts: Mapping[str, str]) -> list[str]:
 # --------------------------------------------------------------------------- occupation
 
 
-def select_occupation(guesses: Sequence[OccupationGuess], options: Mapping[str, str]) -> str:
-    """Top-3 with confidence (and any other occupation); returns the confirmed code."""
+def select_occupation(guesses: Sequence[OccupationGuess], options: Mapping[str, str]) -> str | None:
+    """Top-3 with confidence and the words behind each (and any other occupation); returns the
+    confirmed code, or ``None`` while nothing is chosen.
+
+    A sure first candidate is preselected; below the confidence floor nothing is, and the
+    employer is asked to choose (or to write a clearer job title).
+    """
     other = "__other__"
-    labels = {g.keco_code: f"{g.name} ({g.keco_code}) · AI 추정 {g.probability:.0%}" for g in guesses}
+    confident = is_confident(guesses)
+    labels = {g.keco_code: f"{g.name} · AI 추정 {g.probability:.0%}" for g in guesses}
     labels[other] = "목록에서 직접 고르기"
     if st.session_state.get(state.PA_KECO) not in labels:
         st.session_state.pop(state.PA_KECO, None)  # the job answer changed: the old choice is gone
-    choice = st.radio("직종(KECO 소분류)", options=list(labels), key=state.PA_KECO, format_func=labels.__getitem__,
+    if not confident:
+        st.warning("입력하신 직무명만으로는 직종을 확실히 알기 어렵습니다. 아래 후보 중 맞는 직종을 고르시거나, "
+                   "직무명을 더 구체적으로 고쳐 주세요(예: '알바' 대신 '편의점 판매', '기사' 대신 '지게차 운전').",
+                   icon=":material/help:")
+    choice = st.radio("직종(한국고용직업분류 소분류)", options=list(labels), key=state.PA_KECO,
+                      format_func=labels.__getitem__, index=0 if confident else None,
                       help="직무명과 업무로 AI가 추정한 직종입니다. 맞지 않으면 목록에서 직접 고르세요.")
     for guess in guesses:
-        if guess.terms:
-            st.caption(f"{escape_markdown(guess.name)}: 근거 글자 조각 "
-                       + ", ".join(f"‘{escape_markdown(t.strip())}’" for t in guess.terms))
+        evidence = evidence_text(guess)
+        if evidence:
+            st.caption(f"{escape_markdown(guess.name)}: 근거 단어 {escape_markdown(evidence)}")
+    if choice is None:
+        return None
     if choice == other:
         names = dict(options)
         return str(st.selectbox("직종 선택", options=list(names), format_func=names.__getitem__, key=state.PA_KECO_OTHER))

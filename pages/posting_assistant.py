@@ -76,6 +76,9 @@ if not audit_log.log_shown(engine, user, model_name="occupation_classifier", act
     st.stop()  # no log row, no output
 st.info(f"AI 직종 분류 결과입니다 (모델 v{classifier.version}). 확인한 뒤 초안을 만드세요.", icon=":material/smart_toy:")
 keco_code = ui.select_occupation(guesses, service.occupation_options())
+if keco_code is None:
+    st.info("직종을 고르면 초안을 만들 수 있습니다.", icon=":material/touch_app:")
+    st.stop()
 request = service.make_request(answers, keco_code, company_name=card["name"], default_contact=card["phone"])
 
 if st.button("공고 초안 만들기", type="primary", key="posting_assistant.generate", icon=":material/auto_awesome:"):

@@ -30,7 +30,7 @@ from app.llm.base import SECTION_LABELS, SECTIONS, GenerationResult, PostingDraf
 from app.llm.offline import BACKEND_NAME as OFFLINE_NAME
 from app.llm.offline import OfflineGenerator, occupation_knowledge
 from app.ml.model_card import ModelCard
-from app.ml.occupation import OccupationClassifier, OccupationGuess, posting_text
+from app.ml.occupation import CONFIDENCE_FLOOR, OccupationClassifier, OccupationGuess, posting_text
 from app.reference.tables import load_reference
 from app.services.ads import DraftAd, check_draft
 from app.services.hiring.conditions import PostingAccessDenied, validate_conditions
@@ -86,8 +86,23 @@ class InvalidPosting(InvalidInput):
 
 
 def classify_occupation(classifier: OccupationClassifier, answers: AssistantAnswers, k: int = 3) -> list[OccupationGuess]:
-    """KECO 소분류 top-``k`` of the job title and duties, with the n-grams behind each."""
+    """KECO 소분류 top-``k`` of the job title and duties, with the words behind each."""
     return classifier.top_k(posting_text(answers.job_title, "\n".join(answers.duties)), k)
+
+
+def is_confident(guesses: Sequence[OccupationGuess]) -> bool:
+    """Whether the first candidate is sure enough to be preselected (top-1 probability at or above
+    :data:`app.ml.occupation.CONFIDENCE_FLOOR`); otherwise the employer is asked to choose."""
+    return bool(guesses) and guesses[0].probability >= CONFIDENCE_FLOOR
+
+
+def evidence_text(guess: OccupationGuess) -> str:
+    """The evidence of one candidate in Korean: its words, a word matched to a dictionary name
+    as "'바리스타' ↔ 직업사전 '바리스타'" (plain text: escape it before Markdown)."""
+    matched = dict(guess.matches)
+    parts = [f"'{word}' ↔ 직업사전 '{matched[word]}'" if word in matched else f"'{word}'" for word in guess.terms]
+    parts += [f"'{word}' ↔ 직업사전 '{name}'" for word, name in guess.matches if word not in guess.terms]
+    return ", ".join(parts)
 
 
 def occupation_options() -> dict[str, str]:
