@@ -29,6 +29,10 @@ the training half only, and records its top-1/top-3 on the other half (``diction
 (it does not change the ranking). The classifier that is saved is then fitted on every entry.
 Without ``../shared/data`` (a clean clone) both fits use the world and reference documents only.
 
+Nearest-name lookup: the title (spaces removed, or else its longest word) found among the known
+names of an occupation — KECO names and the 직업사전 names the classifier was fitted with — adds
+:data:`NAME_BOOST` to that occupation's log-odds (half of it when a name only begins with it).
+
 Evidence: whole words of the employer's text (never single syllables), scored by the n-grams
 inside them, and the dictionary name a word matches ("'바리스타' ↔ 직업사전 '바리스타'").
 Below :data:`CONFIDENCE_FLOOR` the page asks the employer to choose instead of preselecting.
@@ -63,6 +67,8 @@ MAX_TEXT_CHARS = 2_000
 WORLD_PER_CLASS = 12
 """World postings per occupation in training (see the module docstring)."""
 NB_ALPHA = 1.0
+NAME_BOOST = 2.0
+"""Log-odds added to an occupation one of whose known names the title is (exact) or begins (half)."""
 DEFAULT_TEMPERATURE = 9.0
 """Softmax temperature without held-out real text (a clean clone without ``../shared/data``): the
 value the demo build fits on the held-out 직업사전 half (9.0–9.4). The world's held-out fifth is no
@@ -74,10 +80,10 @@ TRAIN_HALF = 0
 CONFIDENCE_FLOOR = 0.35
 """Top-1 probability below which the page preselects nothing and asks the employer to choose.
 
-Chosen on ``data/evaluation/everyday_titles.csv`` with the built demo classifier (2.0): 29 % of the
-titles fall below 0.35 and their first candidate is right for only 34 % of them (a preselection
+Chosen on ``data/evaluation/everyday_titles.csv`` with the built demo classifier (2.0): 25 % of the
+titles fall below 0.35 and their first candidate is right for only 33 % of them (a preselection
 would mostly be wrong), while above it the first candidate is right for 84 %; a higher floor asks
-about more titles without making the preselected ones much better (0.5: 38 % asked, 86 % right).
+about more titles without making the preselected ones much better (0.5: 34 % asked, 87 % right).
 ``bench/posting_quality.py`` reports ``everyday_floor_share``, ``everyday_top1_above_floor``,
 ``everyday_top1_below_floor``."""
 MIN_WORD_CHARS = 2
@@ -148,14 +154,34 @@ class OccupationClassifier:
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """Class probabilities (rows: texts; columns: ``self.model.classes_``)."""
-        matrix = self.vectorizer.transform([core_text(t) for t in texts])
-        return softmax(self.temperature * self._scores(matrix), axis=1)
+        cores = [core_text(t) for t in texts]
+        scores = self.temperature * self._scores(self.vectorizer.transform(cores))
+        return softmax(scores + np.vstack([self._name_boost(c) for c in cores]), axis=1)
+
+    def _name_boost(self, core: str) -> np.ndarray:
+        """Nearest-name lookup: :data:`NAME_BOOST` for the occupations having the title (its first
+        line, spaces removed, or else its longest word) as a known name, half of it for those with
+        a name beginning with it ("주방보조" → 주방보조원)."""
+        boost = np.zeros(len(self.model.classes_))
+        index = getattr(self, "_prefix_index", None)
+        if index is None:
+            index = self._prefix_index = _prefix_index(self.known_names, list(self.model.classes_.astype(str)))
+        title = core.split("\n", 1)[0]
+        keys = ["".join(title.split()), *sorted(text_words(title), key=len, reverse=True)]
+        for key in keys:
+            hit = index.get(key)
+            if hit is not None:
+                exact, prefix = hit
+                boost[list(prefix)] = NAME_BOOST / 2
+                boost[list(exact)] = NAME_BOOST
+                break
+        return boost
 
     def top_k(self, text: str, k: int = 3, *, n_terms: int = 3) -> list[OccupationGuess]:
         """The ``k`` most likely occupations of one text, each with the words behind it."""
         text = core_text(text)
         row = self.vectorizer.transform([text])
-        probs = softmax(self.temperature * self._scores(row), axis=1)[0]
+        probs = softmax(self.temperature * self._scores(row) + self._name_boost(text), axis=1)[0]
         order = np.argsort(-probs)[:k]
         words = text_words(text)
         # each word's n-grams (char_wb pads a word with spaces, as it does inside the text)
@@ -185,6 +211,21 @@ class OccupationClassifier:
             if hits:
                 found.append((word, min(hits, key=lambda n: (abs(len(n) - len(word)), n))))
         return tuple(found[:2])
+
+
+def _prefix_index(known_names: dict[str, tuple[str, ...]], classes: list[str]) -> dict[str, tuple[set[int], set[int]]]:
+    """Every known name and each of its beginnings (two characters or more) → (class positions
+    having it as a name, class positions having a name beginning with it)."""
+    position = {c: i for i, c in enumerate(classes)}
+    index: dict[str, tuple[set[int], set[int]]] = {}
+    for code, names in known_names.items():
+        if code not in position:
+            continue
+        for name in names:
+            index.setdefault(name, (set(), set()))[0].add(position[code])
+            for end in range(2, len(name)):
+                index.setdefault(name[:end], (set(), set()))[1].add(position[code])
+    return index
 
 
 def top_k_accuracy(classifier: OccupationClassifier, texts: list[str], labels, ks=(1, 3)) -> dict[str, float]:
@@ -446,7 +487,7 @@ CARD = ModelCard(
                     "맞지 않으면 전체 직종 목록에서 직접 고를 수 있습니다.",
     contest="제안된 직종이 맞지 않으면 화면에서 다른 직종을 고르면 됩니다. 분류가 반복해서 틀리면 관할 고용센터에 "
             "직무명과 화면을 본 시각을 알려 주세요.",
-    limits="구인기업이 흔히 쓰는 직무명(예: 편의점 알바, 지게차 기사) 212개에서 3순위 안 정답률은 약 85%, 1순위는 약 69%이고, "
+    limits="구인기업이 흔히 쓰는 직무명(예: 편의점 알바, 지게차 기사) 212개에서 3순위 안 정답률은 약 86%, 1순위는 약 71%이고, "
            "학습에 쓰지 않은 한국직업사전 항목에서는 3순위 안 약 82%, 1순위 약 60%입니다. 그래서 사람이 반드시 확인합니다.",
     quality_metrics=("top1_test", "top3_test", "n_classes", "n_train", "n_test"),
     fairness_note="개인 특성을 쓰지 않는 문장 분류라 집단별 공정성 지표는 해당하지 않습니다.",
