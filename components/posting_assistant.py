@@ -7,6 +7,7 @@ Markdown (:func:`app.verify.highlight.highlighted_markdown`), never as HTML.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from app.services.posting import (
     is_confident,
     parse_answer,
     remove_flagged_lines,
+    warm_up_draft_review,
 )
 from app.text.markdown import escape_markdown
 from components import display, state
@@ -35,6 +37,23 @@ from components import display, state
 AI_DECIDES = "게시 전에 모든 내용을 확인하고 사실과 다른 부분은 고쳐 주세요."
 DRAFT_FIELDS: tuple[str, ...] = ("title", *SECTIONS)
 FIELD_LABELS: dict[str, str] = {"title": "공고 제목", **SECTION_LABELS}
+
+
+# --------------------------------------------------------------------------- warm-up
+
+_WARMED: set[int] = set()
+_WARM_LOCK = threading.Lock()
+
+
+def warm_up_in_background(verifier: Any) -> None:
+    """Once per verifier (per rule set) and process: review a fixed draft in a daemon thread, so
+    the first '공고 초안 만들기' does not wait 1–2 s for the verifier's cold start while the
+    employer is still answering (the thread calls no Streamlit API)."""
+    with _WARM_LOCK:
+        if id(verifier) in _WARMED:
+            return
+        _WARMED.add(id(verifier))
+    threading.Thread(target=warm_up_draft_review, args=(verifier,), name="posting-assistant-warm-up", daemon=True).start()
 
 
 # --------------------------------------------------------------------------- chat state

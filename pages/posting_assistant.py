@@ -35,6 +35,8 @@ else:
     st.info("정책·운영 담당자는 작성 과정을 시연할 수 있지만 공고를 저장할 수는 없습니다.", icon=":material/info:")
 
 ui.init_state()
+if not ui.has_draft():
+    ui.warm_up_in_background(verifier)  # while the employer answers: the first draft's review is then warm
 chat_col, side_col = st.columns([3, 2], gap="large")
 with chat_col:
     st.subheader("질문과 답변")

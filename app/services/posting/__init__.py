@@ -52,6 +52,7 @@ from app.services.posting.assistant import (
     section_findings,
     validate_edits,
     verify_text,
+    warm_up_draft_review,
     welfare_names,
 )
 
@@ -66,7 +67,7 @@ __all__ = [
     "MODEL_NAME", "SECTIONS", "SECTION_LABELS", "PostingDraft", "TextGenerator", "make_generator", "make_request",
     "compose_draft", "mask_draft", "validate_edits", "verify_text", "review_draft", "mandatory_checklist",
     "section_findings", "remove_flagged_lines", "ChecklistItem", "DraftReview", "draft_hash", "hiring_preview",
-    "preview_conditions", "welfare_names",
+    "preview_conditions", "welfare_names", "warm_up_draft_review",
     # saving
     "InvalidPosting", "PostingAccessDenied", "employer_profile", "save_posting",
 ]

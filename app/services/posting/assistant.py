@@ -35,7 +35,7 @@ from app.reference.tables import load_reference
 from app.services.ads import DraftAd, check_draft
 from app.services.hiring.conditions import PostingAccessDenied, validate_conditions
 from app.services.hiring.scoring import Prediction, predict
-from app.services.posting.answers import AssistantAnswers
+from app.services.posting.answers import AssistantAnswers, parse_answer, validate_answers
 from app.text.korean import format_manwon, format_wage
 from app.text.pii import mask_pii
 from app.verify.decision import Verdict
@@ -388,6 +388,27 @@ def draft_hash(draft: PostingDraft, keco_code: str) -> str:
     """SHA-256 of a draft (audit-log key; the text itself is not logged)."""
     payload = "\x1f".join([keco_code, draft.title, *(getattr(draft, k) for k in SECTIONS)])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+_WARM_UP_ANSWERS: tuple[tuple[str, str], ...] = (
+    ("job", "주방 보조 / 설거지, 식재료 손질"), ("place", "서울 중구 세종대로 110"), ("type", "시간제 1명"),
+    ("schedule", "주 5일 10:00~15:00"), ("pay", "시급 12,000원"), ("requirements", "없음"), ("preferred", "없음"),
+    ("benefits", "식사 제공"), ("company", "동네 식당입니다. 02-000-0000"),
+)
+
+
+def warm_up_draft_review(verifier: AdVerifier) -> None:
+    """Write and review one fixed offline draft, so that the employer's first draft does not wait
+    for what the first review loads (the verifier's Kiwi analyser and sentence model: ~1–2 s cold).
+
+    Meant to run in a background thread while the employer answers the questions; it reads
+    nothing of theirs and writes nothing.
+    """
+    values: dict[str, object] = {}
+    for key, text in _WARM_UP_ANSWERS:
+        values.update(parse_answer(key, text))
+    request = make_request(validate_answers(values), "532", company_name="(예시 식당)")
+    review_draft(verifier, OfflineGenerator().generate(request).draft, request)
 
 
 # --------------------------------------------------------------------------- hiring preview
