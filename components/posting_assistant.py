@@ -7,6 +7,7 @@ Markdown (:func:`app.verify.highlight.highlighted_markdown`), never as HTML.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,8 +25,11 @@ from app.services.posting import (
     OccupationGuess,
     PostingDraft,
     acknowledge,
+    evidence_text,
+    is_confident,
     parse_answer,
     remove_flagged_lines,
+    warm_up_draft_review,
 )
 from app.text.markdown import escape_markdown
 from components import display, state
@@ -33,6 +37,23 @@ from components import display, state
 AI_DECIDES = "게시 전에 모든 내용을 확인하고 사실과 다른 부분은 고쳐 주세요."
 DRAFT_FIELDS: tuple[str, ...] = ("title", *SECTIONS)
 FIELD_LABELS: dict[str, str] = {"title": "공고 제목", **SECTION_LABELS}
+
+
+# --------------------------------------------------------------------------- warm-up
+
+_WARMED: set[int] = set()
+_WARM_LOCK = threading.Lock()
+
+
+def warm_up_in_background(verifier: Any) -> None:
+    """Once per verifier (per rule set) and process: review a fixed draft in a daemon thread, so
+    the first '공고 초안 만들기' does not wait 1–2 s for the verifier's cold start while the
+    employer is still answering (the thread calls no Streamlit API)."""
+    with _WARM_LOCK:
+        if id(verifier) in _WARMED:
+            return
+        _WARMED.add(id(verifier))
+    threading.Thread(target=warm_up_draft_review, args=(verifier,), name="posting-assistant-warm-up", daemon=True).start()
 
 
 # --------------------------------------------------------------------------- chat state
@@ -193,19 +214,32 @@ def apply_form(texts: Mapping[str, str]) -> list[str]:
 # --------------------------------------------------------------------------- occupation
 
 
-def select_occupation(guesses: Sequence[OccupationGuess], options: Mapping[str, str]) -> str:
-    """Top-3 with confidence (and any other occupation); returns the confirmed code."""
+def select_occupation(guesses: Sequence[OccupationGuess], options: Mapping[str, str]) -> str | None:
+    """Top-3 with confidence and the words behind each (and any other occupation); returns the
+    confirmed code, or ``None`` while nothing is chosen.
+
+    A sure first candidate is preselected; below the confidence floor nothing is, and the
+    employer is asked to choose (or to write a clearer job title).
+    """
     other = "__other__"
-    labels = {g.keco_code: f"{g.name} ({g.keco_code}) · AI 추정 {g.probability:.0%}" for g in guesses}
+    confident = is_confident(guesses)
+    labels = {g.keco_code: f"{g.name} · AI 추정 {g.probability:.0%}" for g in guesses}
     labels[other] = "목록에서 직접 고르기"
     if st.session_state.get(state.PA_KECO) not in labels:
         st.session_state.pop(state.PA_KECO, None)  # the job answer changed: the old choice is gone
-    choice = st.radio("직종(KECO 소분류)", options=list(labels), key=state.PA_KECO, format_func=labels.__getitem__,
+    if not confident:
+        st.warning("입력하신 직무명만으로는 직종을 확실히 알기 어렵습니다. 아래 후보 중 맞는 직종을 고르시거나, "
+                   "직무명을 더 구체적으로 고쳐 주세요(예: '알바' 대신 '편의점 판매', '기사' 대신 '지게차 운전').",
+                   icon=":material/help:")
+    choice = st.radio("직종(한국고용직업분류 소분류)", options=list(labels), key=state.PA_KECO,
+                      format_func=labels.__getitem__, index=0 if confident else None,
                       help="직무명과 업무로 AI가 추정한 직종입니다. 맞지 않으면 목록에서 직접 고르세요.")
     for guess in guesses:
-        if guess.terms:
-            st.caption(f"{escape_markdown(guess.name)}: 근거 글자 조각 "
-                       + ", ".join(f"‘{escape_markdown(t.strip())}’" for t in guess.terms))
+        evidence = evidence_text(guess)
+        if evidence:
+            st.caption(f"{escape_markdown(guess.name)}: 근거 단어 {escape_markdown(evidence)}")
+    if choice is None:
+        return None
     if choice == other:
         names = dict(options)
         return str(st.selectbox("직종 선택", options=list(names), format_func=names.__getitem__, key=state.PA_KECO_OTHER))

@@ -35,6 +35,8 @@ else:
     st.info("정책·운영 담당자는 작성 과정을 시연할 수 있지만 공고를 저장할 수는 없습니다.", icon=":material/info:")
 
 ui.init_state()
+if not ui.has_draft():
+    ui.warm_up_in_background(verifier)  # while the employer answers: the first draft's review is then warm
 chat_col, side_col = st.columns([3, 2], gap="large")
 with chat_col:
     st.subheader("질문과 답변")
@@ -76,6 +78,9 @@ if not audit_log.log_shown(engine, user, model_name="occupation_classifier", act
     st.stop()  # no log row, no output
 st.info(f"AI 직종 분류 결과입니다 (모델 v{classifier.version}). 확인한 뒤 초안을 만드세요.", icon=":material/smart_toy:")
 keco_code = ui.select_occupation(guesses, service.occupation_options())
+if keco_code is None:
+    st.info("직종을 고르면 초안을 만들 수 있습니다.", icon=":material/touch_app:")
+    st.stop()
 request = service.make_request(answers, keco_code, company_name=card["name"], default_contact=card["phone"])
 
 if st.button("공고 초안 만들기", type="primary", key="posting_assistant.generate", icon=":material/auto_awesome:"):

@@ -11,6 +11,7 @@ try the assistant but not save; counsellors are refused; missing models give a K
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,7 +88,18 @@ def _answer_all(at: AppTest) -> AppTest:
     return at
 
 
+def _choose(at: AppTest, keco_code: str = "532") -> AppTest:
+    """Confirm the occupation when the model was not sure enough to preselect one (주방 보조 with
+    its duties reads partly as 531 조리사)."""
+    if at.radio(key="posting_assistant.keco").value is None:
+        at.radio(key="posting_assistant.keco").set_value("__other__").run()
+        at.selectbox(key="posting_assistant.keco_other").set_value(keco_code).run()
+        _ok(at)
+    return at
+
+
 def _generate(at: AppTest) -> AppTest:
+    _choose(at)
     at.button(key="posting_assistant.generate").click().run()
     _ok(at)
     return at
@@ -183,11 +195,41 @@ def test_occupation_top3_with_confidence_and_ai_notice(assistant_env: str, emplo
     at = _answer_all(_run(_employer(employer_ids)))
     radio = at.radio(key="posting_assistant.keco")
     assert len(radio.options) == 4  # top-3 and "목록에서 직접 고르기"
-    assert "식당 서비스원 (532)" in radio.options[0] or "주방장 및 조리사 (531)" in radio.options[0]
+    assert "식당 서비스원" in radio.options[0] or "주방장 및 조리사" in radio.options[0]
     assert all("AI 추정" in o for o in radio.options[:3])
     assert any("AI 직종 분류 결과입니다" in i.value for i in at.info)
     logged = db_rows(assistant_env, "SELECT model_name, model_version FROM audit_log WHERE action = 'posting_assistant.classify'")
-    assert logged == [("occupation_classifier", "1.0")]
+    assert logged == [("occupation_classifier", "2.0")]
+
+
+def _answer_all_with_job(at: AppTest, job: str) -> AppTest:
+    for key, text in ANSWERS:
+        _say(at, job if key == "job" else text)
+    return at
+
+
+def test_a_cafe_barista_is_a_cook_shown_with_whole_words(assistant_env: str, employer_ids: dict[str, int]) -> None:
+    at = _answer_all_with_job(_run(_employer(employer_ids)), "카페 바리스타 / 커피 음료 제조, 손님 응대")
+    radio = at.radio(key="posting_assistant.keco")
+    assert radio.options[0].startswith(("주방장 및 조리사", "식당 서비스원"))  # 음료 조리원 / 식음료 서비스
+    assert radio.value in ("531", "532")  # preselected: the model is sure
+    evidence = [c.value for c in at.caption if "근거 단어" in c.value]
+    assert evidence and "'바리스타' ↔ 직업사전 '바리스타'" in evidence[0]
+    quoted = [q for line in evidence for q in re.findall(r"'([^']*)'", line)]
+    assert quoted and all(len(q) >= 2 for q in quoted)  # whole words, never a single syllable
+    assert not any("청소" in line for line in evidence)
+
+
+def test_an_unclear_title_is_asked_not_preselected(assistant_env: str, employer_ids: dict[str, int]) -> None:
+    at = _answer_all_with_job(_run(_employer(employer_ids)), "알바 구함 / 여러 가지 일")
+    radio = at.radio(key="posting_assistant.keco")
+    assert radio.value is None
+    assert any("직종을 확실히 알기 어렵습니다" in w.value for w in at.warning)
+    assert any("직종을 고르면 초안을 만들 수 있습니다" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "posting_assistant.generate"]  # no draft before a choice
+    radio.set_value("__other__").run()  # "목록에서 직접 고르기"
+    _ok(at)
+    assert [b for b in at.button if b.key == "posting_assistant.generate"]
 
 
 def test_the_draft_is_complete_checked_and_previewed(assistant_env: str, employer_ids: dict[str, int]) -> None:

@@ -843,3 +843,16 @@ def test_hiring_preview_scores_the_draft_as_the_model_does(models: Path, answers
     preview = hiring_preview(model, answers, KECO, draft, size_code="S2")
     assert preview.probability == direct.probability
     assert preview.input_hash == direct.input_hash
+
+
+# --------------------------------------------------------------------------- warm-up
+
+
+def test_the_warm_up_loads_what_the_first_review_needs(verifier: AdVerifier) -> None:
+    """The page runs it in a thread while the employer answers: afterwards the verifier's Kiwi
+    analyser is loaded, so the first real draft's review does not pay for it."""
+    from app.services.posting import warm_up_draft_review
+    from app.verify import kiwi
+
+    warm_up_draft_review(verifier)
+    assert kiwi._KIWI is not None

@@ -2,7 +2,8 @@
 
 * the Q&A — :data:`STEPS`, :func:`parse_answer` (Korean answers into fields), :func:`acknowledge`,
   :func:`validate_answers`;
-* the occupation — :func:`classify_occupation` (KECO top-k with evidence), :func:`occupation_options`;
+* the occupation — :func:`classify_occupation` (KECO top-k with word evidence), :func:`is_confident`
+  (preselect or ask), :func:`evidence_text`, :func:`occupation_options`;
 * the draft — :func:`make_request`, :func:`compose_draft` (generator with fallback, masked,
   verified), :func:`validate_edits`, :func:`review_draft` (checklist and verification per
   section), :func:`remove_flagged_lines`, :func:`hiring_preview`;
@@ -15,8 +16,8 @@ from __future__ import annotations
 
 from app.llm.base import SECTION_LABELS, SECTIONS, PostingDraft, TextGenerator
 from app.llm.factory import make_generator
+from app.ml.occupation import CONFIDENCE_FLOOR, OccupationClassifier, OccupationGuess, load_occupation_classifier
 from app.ml.occupation import MODEL_NAME as OCCUPATION_MODEL_NAME
-from app.ml.occupation import OccupationClassifier, OccupationGuess, load_occupation_classifier
 from app.services.posting.answers import (
     STEP_BY_KEY,
     STEPS,
@@ -37,7 +38,9 @@ from app.services.posting.assistant import (
     compose_draft,
     draft_hash,
     employer_profile,
+    evidence_text,
     hiring_preview,
+    is_confident,
     make_request,
     mandatory_checklist,
     mask_draft,
@@ -49,6 +52,7 @@ from app.services.posting.assistant import (
     section_findings,
     validate_edits,
     verify_text,
+    warm_up_draft_review,
     welfare_names,
 )
 
@@ -58,12 +62,12 @@ __all__ = [
     "validate_answers",
     # the occupation
     "OCCUPATION_MODEL_NAME", "OccupationClassifier", "OccupationGuess", "classify_occupation",
-    "load_occupation_classifier", "occupation_options",
+    "load_occupation_classifier", "occupation_options", "is_confident", "evidence_text", "CONFIDENCE_FLOOR",
     # the draft
     "MODEL_NAME", "SECTIONS", "SECTION_LABELS", "PostingDraft", "TextGenerator", "make_generator", "make_request",
     "compose_draft", "mask_draft", "validate_edits", "verify_text", "review_draft", "mandatory_checklist",
     "section_findings", "remove_flagged_lines", "ChecklistItem", "DraftReview", "draft_hash", "hiring_preview",
-    "preview_conditions", "welfare_names",
+    "preview_conditions", "welfare_names", "warm_up_draft_review",
     # saving
     "InvalidPosting", "PostingAccessDenied", "employer_profile", "save_posting",
 ]

@@ -30,12 +30,12 @@ from app.llm.base import SECTION_LABELS, SECTIONS, GenerationResult, PostingDraf
 from app.llm.offline import BACKEND_NAME as OFFLINE_NAME
 from app.llm.offline import OfflineGenerator, occupation_knowledge
 from app.ml.model_card import ModelCard
-from app.ml.occupation import OccupationClassifier, OccupationGuess, posting_text
+from app.ml.occupation import CONFIDENCE_FLOOR, OccupationClassifier, OccupationGuess, posting_text
 from app.reference.tables import load_reference
 from app.services.ads import DraftAd, check_draft
 from app.services.hiring.conditions import PostingAccessDenied, validate_conditions
 from app.services.hiring.scoring import Prediction, predict
-from app.services.posting.answers import AssistantAnswers
+from app.services.posting.answers import AssistantAnswers, parse_answer, validate_answers
 from app.text.korean import format_manwon, format_wage
 from app.text.pii import mask_pii
 from app.verify.decision import Verdict
@@ -86,8 +86,23 @@ class InvalidPosting(InvalidInput):
 
 
 def classify_occupation(classifier: OccupationClassifier, answers: AssistantAnswers, k: int = 3) -> list[OccupationGuess]:
-    """KECO 소분류 top-``k`` of the job title and duties, with the n-grams behind each."""
+    """KECO 소분류 top-``k`` of the job title and duties, with the words behind each."""
     return classifier.top_k(posting_text(answers.job_title, "\n".join(answers.duties)), k)
+
+
+def is_confident(guesses: Sequence[OccupationGuess]) -> bool:
+    """Whether the first candidate is sure enough to be preselected (top-1 probability at or above
+    :data:`app.ml.occupation.CONFIDENCE_FLOOR`); otherwise the employer is asked to choose."""
+    return bool(guesses) and guesses[0].probability >= CONFIDENCE_FLOOR
+
+
+def evidence_text(guess: OccupationGuess) -> str:
+    """The evidence of one candidate in Korean: its words, a word matched to a dictionary name
+    as "'바리스타' ↔ 직업사전 '바리스타'" (plain text: escape it before Markdown)."""
+    matched = dict(guess.matches)
+    parts = [f"'{word}' ↔ 직업사전 '{matched[word]}'" if word in matched else f"'{word}'" for word in guess.terms]
+    parts += [f"'{word}' ↔ 직업사전 '{name}'" for word, name in guess.matches if word not in guess.terms]
+    return ", ".join(parts)
 
 
 def occupation_options() -> dict[str, str]:
@@ -373,6 +388,27 @@ def draft_hash(draft: PostingDraft, keco_code: str) -> str:
     """SHA-256 of a draft (audit-log key; the text itself is not logged)."""
     payload = "\x1f".join([keco_code, draft.title, *(getattr(draft, k) for k in SECTIONS)])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+_WARM_UP_ANSWERS: tuple[tuple[str, str], ...] = (
+    ("job", "주방 보조 / 설거지, 식재료 손질"), ("place", "서울 중구 세종대로 110"), ("type", "시간제 1명"),
+    ("schedule", "주 5일 10:00~15:00"), ("pay", "시급 12,000원"), ("requirements", "없음"), ("preferred", "없음"),
+    ("benefits", "식사 제공"), ("company", "동네 식당입니다. 02-000-0000"),
+)
+
+
+def warm_up_draft_review(verifier: AdVerifier) -> None:
+    """Write and review one fixed offline draft, so that the employer's first draft does not wait
+    for what the first review loads (the verifier's Kiwi analyser and sentence model: ~1–2 s cold).
+
+    Meant to run in a background thread while the employer answers the questions; it reads
+    nothing of theirs and writes nothing.
+    """
+    values: dict[str, object] = {}
+    for key, text in _WARM_UP_ANSWERS:
+        values.update(parse_answer(key, text))
+    request = make_request(validate_answers(values), "532", company_name="(예시 식당)")
+    review_draft(verifier, OfflineGenerator().generate(request).draft, request)
 
 
 # --------------------------------------------------------------------------- hiring preview
