@@ -232,7 +232,9 @@ def test_occupation_options_cover_the_reference() -> None:
     options = occupation_options()
     occupations = load_reference().occupations
     assert set(options) == set(occupations["keco_code"].astype(str))
-    assert options[KECO] == "식당 서비스원 (532)"
+    assert options[KECO].startswith("식당 서비스원 · ")
+    assert not any(code in label for code, label in options.items())  # no code on screen
+    assert len(set(options.values())) == len(options)
 
 
 # --------------------------------------------------------------------------- request and offline draft

@@ -106,9 +106,11 @@ def evidence_text(guess: OccupationGuess) -> str:
 
 
 def occupation_options() -> dict[str, str]:
-    """Every KECO 소분류 code → "name (code)", for choosing another occupation."""
+    """Every KECO 소분류 code → "name · its middle group", for choosing another occupation (names
+    are unique; the group helps find one, and no code is shown to the employer)."""
     occupations = load_reference().occupations
-    return {str(c): f"{n} ({c})" for c, n in zip(occupations["keco_code"], occupations["name"], strict=True)}
+    return {str(c): f"{n} · {m}" for c, n, m in zip(occupations["keco_code"], occupations["name"],
+                                                    occupations["middle_name"], strict=True)}
 
 
 # --------------------------------------------------------------------------- generation
