@@ -600,7 +600,7 @@ def test_draft_check_as_employer_shows_verdict_findings_and_fixes(ad_env: str, e
     _fill_draft(at, CLEAN_TITLE, CLEAN_BODY)
     _no_exception(at)
     assert _verdict_line(at).startswith("판정: **통과** · 위험 점수 ")
-    assert "점검을 통과했습니다. 저장 후 게재됩니다." in [c.value for c in at.caption]
+    assert "점검을 통과했습니다. 아래 ‘내 공고로 저장’을 누르면 바로 게재됩니다." in [c.value for c in at.caption]
     assert "법령 규칙에 걸린 문구나 조건이 없습니다." in [c.value for c in at.caption]
     assert [json.loads(r[4])["decision"] for r in _audit(ad_env, username, "verify.draft")] == ["block", "pass"]
     _submit(at, "점검하기")  # the same draft again: shown, not logged twice
