@@ -177,9 +177,17 @@ def _metric_value(page: Any, label: str) -> str:
 def _choose(page: Any, label: str, option_text: str) -> None:
     """Open the selectbox labelled ``label`` and pick the option that contains ``option_text``."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    box.locator('[data-baseweb="select"]').click()
+    box.locator("input").first.click()
     option = page.locator('[role="option"]').filter(has_text=option_text).first
     _act(page, option.click)
+
+
+def _selected(page: Any, label: str) -> str:
+    """What the selectbox labelled ``label`` shows as chosen (its text and its search box's value)."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.wait_for()
+    inputs = box.locator("input")
+    return " ".join([box.inner_text(), *(inputs.nth(i).input_value() for i in range(inputs.count()))])
 
 
 def _radio(page: Any, label: str) -> Any:
@@ -420,8 +428,7 @@ def test_employer_checks_a_lawful_draft_saves_it_and_finds_it_in_the_simulator(
     _act(page, nav_link(page, "채용 시뮬레이터").click)
     page.get_by_role("heading", name=HEADINGS["hiring"]).wait_for()
     page.get_by_text("채용확률(30일 내)").first.wait_for()
-    picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="공고 선택").first
-    assert f"#{posting} · " in picker.inner_text()
+    assert f"#{posting} · " in _selected(page, "공고 선택")
     _assert_no_exception(page)
 
 
@@ -434,8 +441,7 @@ def test_counsellor_overrides_a_band_and_the_caseload_shows_it(
     url, _ = journey_world
     page = open_page()
     _login_at(page, server, "seeker-profile", "counsellor1", "employment_profile")
-    picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="구직자 선택").first
-    seeker = int(picker.inner_text().split("#")[1].split()[0])
+    seeker = int(_selected(page, "구직자 선택").split("#")[1].split()[0])
     model_band = _metric_value(page, "위험도")
     assert model_band in ("고위험", "중위험", "저위험")
     target = "저위험" if model_band != "저위험" else "고위험"
