@@ -328,8 +328,9 @@ def test_employer_asks_for_consulting_and_policy_staff_assign_it_and_record_a_no
     cases = {r["사례 번호"]: r for r in _grid(staff, heading="채용 컨설팅 사례")}
     assert cases[str(case_id)]["상태"] == "진행 중"
     assert db_rows(url, "select status from consulting_cases where id=:c", c=case_id) == [("in_progress",)]
-    assert db_rows(url, "select username, status from consulting_notes where case_id=:c", c=case_id) == [
-        ("policy1", "in_progress")]
+    # the assignment is on the case's record too, then the note with the status it left the case in
+    assert db_rows(url, "select username, status from consulting_notes where case_id=:c order by id", c=case_id) == [
+        ("policy1", "assigned"), ("policy1", "in_progress")]
 
     # the employer sees where the case stands after a refresh
     employer.reload()
