@@ -24,9 +24,12 @@ if __name__ != "__main__":  # imported by `streamlit run` (or uvicorn) for the A
 
     @contextlib.asynccontextmanager
     async def _warm_up_on_start(_app: st.App) -> AsyncIterator[None]:
-        """Load the models in the background while the first user logs in (components.warmup)."""
-        from components import warmup
+        """Before the first visitor: leave Streamlit's legacy ``pages/`` mode (components.auth.
+        ensure_routed) and load the models in the background while the first user logs in
+        (components.warmup)."""
+        from components import auth, warmup
 
+        auth.leave_legacy_pages_mode()
         warmup.start_warm_up()
         yield None
 

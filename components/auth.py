@@ -45,6 +45,23 @@ def ensure_routed() -> None:
         st.switch_page(ROUTER_SCRIPT)
 
 
+def leave_legacy_pages_mode() -> None:
+    """End the legacy ``pages/`` mode before the first visitor arrives (server start).
+
+    Until the first ``st.navigation`` call of the server's life Streamlit runs the router as a
+    legacy multipage app, so the very first visit to a deep link whose URL path is not a file name
+    of ``pages/`` (``/hiring`` is ``pages/hiring_simulator.py``) got an English "Page not found"
+    dialog over the login form. The router always calls ``st.navigation``, so the mode is never
+    wanted: the same flag ``st.navigation`` clears is cleared here (internal API, like
+    :func:`ensure_routed`; a moved module leaves the old behaviour, caught by the browser test).
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager  # internal API
+    except ImportError:  # pragma: no cover - streamlit is pinned; guard against a moved module
+        return
+    PagesManager.uses_pages_directory = False
+
+
 def _submit_login() -> None:
     """Form callback: check the typed credentials before the next script run.
 

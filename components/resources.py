@@ -491,6 +491,30 @@ def _stored_ad_titles(db_url: str) -> pd.DataFrame:
     return ads.load_stored_ads(_engine(db_url))[["posting_id", "title", "employer_name", "employer_id"]]
 
 
+@st.cache_resource(ttl=_TTL, show_spinner=False, max_entries=256)
+def _posting_verdict(db_url: str, models_dir: str, stamp: str, rules_yaml: str, posting_id: int, content_key: int,
+                     _verifier: AdVerifier) -> tuple[pd.Series, Any]:
+    from app.services import ads
+
+    return ads.posting_verdict(_engine(db_url), _verifier, posting_id, stored_ads=_stored_ads(db_url))
+
+
+def posting_verdict(verifier: AdVerifier, posting_id: int) -> tuple[pd.Series, Any]:
+    """One stored posting and its full verdict, kept per rule set and posting content: a review's
+    save and the rerun after it (and every other reviewer) reuse it instead of verifying the ad
+    again (read-only; an edited posting has another content key). Raises ``LookupError``."""
+    from app.services import ads
+
+    settings = get_settings()
+    stored = _stored_ads(settings.db_url)
+    row = stored[stored["posting_id"] == int(posting_id)]
+    if row.empty:
+        return ads.posting_verdict(_engine(settings.db_url), verifier, int(posting_id), stored_ads=stored)
+    content_key = int(pd.util.hash_pandas_object(row.astype(str), index=False).sum())
+    return _posting_verdict(settings.db_url, str(settings.models_dir), _stamp("ads"), verifier.rules.to_yaml(),
+                            int(posting_id), content_key, verifier)
+
+
 def stored_ad_titles() -> pd.DataFrame:
     """``posting_id, title, employer_name, employer_id`` of every stored posting."""
     return _stored_ad_titles(get_settings().db_url)

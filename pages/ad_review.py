@@ -64,7 +64,7 @@ if posting_id is None and not queue.empty:
 if posting_id is not None:
     st.subheader(f"공고 #{int(posting_id)} 상세")
     try:
-        ad, verdict = ads.posting_verdict(engine, verifier, int(posting_id))
+        ad, verdict = resources.posting_verdict(verifier, int(posting_id))
     except LookupError as err:
         st.error(str(err))
         st.stop()

@@ -264,13 +264,21 @@ def ml_term_words(terms: Sequence[tuple[str, float]]) -> list[str]:
     return words
 
 
-def posting_verdict(engine: Engine, verifier: AdVerifier, posting_id: int) -> tuple[pd.Series, Verdict]:
+def posting_verdict(engine: Engine, verifier: AdVerifier, posting_id: int,
+                    stored_ads: pd.DataFrame | None = None) -> tuple[pd.Series, Verdict]:
     """One stored posting and its full verdict (with spans and the classifier's top terms).
+
+    Args:
+        engine: Product database.
+        verifier: The verifier with the rules in force.
+        posting_id: The posting.
+        stored_ads: Every stored posting as an ad (:func:`load_stored_ads`) when the caller already
+            holds it; read from the database otherwise.
 
     Raises:
         LookupError: No such posting (Korean message).
     """
-    ads = load_stored_ads(engine)
+    ads = load_stored_ads(engine) if stored_ads is None else stored_ads
     row = ads[ads["posting_id"] == int(posting_id)]
     if row.empty:
         raise LookupError(f"공고 #{posting_id}을(를) 찾을 수 없습니다")
