@@ -79,16 +79,17 @@ def test_audit_log_lists_shown_outputs_without_personal_data(hiring_env: str, em
     assert audit is not None
     assert list(audit.columns) == ["시각(KST)", "사용자", "역할", "동작", "모델", "모델 버전", "입력 해시", "출력"]
     mine = audit[audit["사용자"] == "audit-employer"]
-    assert sorted(mine["동작"]) == ["hiring.predict", "hiring.similar"]  # the similar postings shown are logged too
-    mine = mine[mine["동작"] == "hiring.predict"]
-    assert mine["역할"].iloc[0] == "구인기업" and mine["모델"].iloc[0] == "hiring"
+    # Korean action names; the similar postings shown are logged too
+    assert sorted(mine["동작"]) == ["채용 시뮬레이터 — 유사 공고", "채용 시뮬레이터 — 채용확률 예측"]
+    mine = mine[mine["동작"] == "채용 시뮬레이터 — 채용확률 예측"]
+    assert mine["역할"].iloc[0] == "구인기업" and mine["모델"].iloc[0] == "채용성공 예측모델"
     assert re.fullmatch(r"채용확률 \d+%", mine["출력"].iloc[0])
     assert audit["입력 해시"].str.fullmatch(r"[0-9a-f]{12}…").all()
     assert not any(word in column for column in audit.columns for word in PII_WORDS)
     cells = " ".join(str(v) for v in audit.to_numpy().ravel())
     assert "@" not in cells and "010-" not in cells
     # the policy view's own output is logged too
-    assert "hiring.policy" in set(audit["동작"])
+    assert "채용 위험 공고 현황 조회" in set(audit["동작"])
     assert "감사 로그" in texts(at)
 
 
