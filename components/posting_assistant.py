@@ -49,11 +49,25 @@ def warm_up_in_background(verifier: Any) -> None:
     """Once per verifier (per rule set) and process: review a fixed draft in a daemon thread, so
     the first '공고 초안 만들기' does not wait 1–2 s for the verifier's cold start while the
     employer is still answering (the thread calls no Streamlit API)."""
+    if _claim_warm_up(verifier):
+        threading.Thread(target=warm_up_draft_review, args=(verifier,), name="posting-assistant-warm-up",
+                         daemon=True).start()
+
+
+def warm_up_now(verifier: Any) -> None:
+    """The same warm-up in the calling thread (the server-start warm-up, components.warmup), so a
+    page opened later does not repeat it."""
+    if _claim_warm_up(verifier):
+        warm_up_draft_review(verifier)
+
+
+def _claim_warm_up(verifier: Any) -> bool:
+    """True the first time ``verifier`` is warmed in this process (then never again)."""
     with _WARM_LOCK:
         if id(verifier) in _WARMED:
-            return
+            return False
         _WARMED.add(id(verifier))
-    threading.Thread(target=warm_up_draft_review, args=(verifier,), name="posting-assistant-warm-up", daemon=True).start()
+        return True
 
 
 # --------------------------------------------------------------------------- chat state

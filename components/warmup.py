@@ -34,15 +34,14 @@ def _database() -> None:
 
 
 def _verifier_and_verdicts() -> None:
-    from app.services import ads
-    from components import resources
+    from components import posting_assistant, resources
 
     verifier = resources.ad_verifier()
     resources.stored_verdicts(verifier)
     resources.stored_ad_titles()
-    # the first sentence analysed loads the Korean analyser (Kiwi): done here, not on the first ad opened
-    ads.check_draft(verifier, ads.validate_draft({"title": "사무 보조 모집", "body": "문서 정리와 전화 응대를 합니다.",
-                                                  "wage_type": "monthly", "wage": 2_500_000, "hours_per_week": 40}))
+    # the first text analysed loads the Korean analyser (Kiwi) and the sentence model: the posting
+    # assistant's own warm-up draft does it once for every page that verifies text
+    posting_assistant.warm_up_now(verifier)
 
 
 def _hiring() -> None:
