@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.auth import list_accounts
 from app.charts import hiring as charts
 from app.config import get_settings
 from app.errors import GoyongError
@@ -103,11 +102,7 @@ if chosen is not None:
 st.subheader("채용 컨설팅 사례")
 st.caption("구인기업이 신청했거나 담당자가 연 사례입니다. 담당자를 배정하고 상담 기록과 결과를 남기면, "
            "공고의 실제 채용 여부(관측 결과)와 함께 볼 수 있습니다. 시각은 한국 시간입니다.")
-try:
-    staff = {a.user.username: a.user.display_name or a.user.username
-             for a in list_accounts(get_settings().users_file) if a.user.role == "policy" and not a.disabled}
-except GoyongError:
-    staff = {user.username: user.display_name or user.username}
+staff = hiring.policy_staff(get_settings().users_file, current=user)
 cases = hiring.load_cases(engine, employer_id=None, role=user.role)
 ui.render_cases(hiring.case_table(cases, staff=staff), key="hiring_policy.cases.table")
 if not cases.empty:

@@ -58,6 +58,7 @@ from app.services.hiring.consulting import (
     load_case_notes,
     load_cases,
     note_table,
+    policy_staff,
     request_consulting,
 )
 from app.services.hiring.market import MarketBounds, default_conditions, market_bounds, market_wage
@@ -122,6 +123,6 @@ __all__ = [
     "pending_versions", "rewrite_posting_text", "save_checked_posting", "verification_status", "version_table", "AD_VERIFIER_NAME",
     "load_stored_checks",
     # hiring consulting
-    "CASE_STATUSES", "OPEN_STATUSES", "ConsultingNotFound", "InvalidConsulting", "add_case_note", "assign_case",
+    "CASE_STATUSES", "OPEN_STATUSES", "policy_staff", "ConsultingNotFound", "InvalidConsulting", "add_case_note", "assign_case",
     "case_table", "load_case_notes", "load_cases", "note_table", "request_consulting",
 ]

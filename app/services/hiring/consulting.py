@@ -11,10 +11,12 @@ or a name typed into it does not reach the database.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine
 
+from app import auth
 from app.db.repositories import consulting as consulting_repo
 from app.db.repositories import postings as posting_repo
 from app.db.repositories import unit_of_work
@@ -94,6 +96,21 @@ def request_consulting(
             opened_role="employer" if employer_id is not None else "policy", reason=clean_reason,
             contact_time=clean_contact, status="received",
         )
+
+
+def policy_staff(users_file: Path, *, current: auth.User) -> dict[str, str]:
+    """Username → display name of the enabled policy accounts, who may take consulting cases.
+
+    Args:
+        users_file: Accounts file.
+        current: The staff member at work, the only choice when the file cannot be read.
+    """
+    try:
+        accounts = auth.list_accounts(users_file)
+    except auth.UsersFileError:
+        return {current.username: current.display_name or current.username}
+    return {a.user.username: a.user.display_name or a.user.username
+            for a in accounts if a.user.role == "policy" and not a.disabled}
 
 
 def assign_case(engine: Engine, *, case_id: int, assignee: str, username: str, role: str,
