@@ -58,10 +58,33 @@ def log_shown(
         ``True`` when the record is durable (table or spool): draw the output. ``False`` after
         showing a Korean error instead: draw nothing of it.
     """
+    problem = record_output(engine, user, model_name=model_name, action=action, model_version=model_version,
+                            input_hash=input_hash, output=output)
+    if problem:
+        st.error(problem, icon=":material/report:")
+        return False
+    return True
+
+
+def record_output(
+    engine: Engine,
+    user: User,
+    *,
+    model_name: str,
+    action: str,
+    model_version: str,
+    input_hash: str,
+    output: Mapping[str, Any],
+) -> str:
+    """:func:`log_shown` without drawing, for widget callbacks (which run before the page is drawn).
+
+    Returns:
+        ``""`` when the record is durable, else the Korean message to show in place of the output.
+    """
     # keyed by user too: a logout and another login in the same browser session is another viewer
     slot = f"{user.username}|{model_name}|{action}"
     if state.audit_last_logged().get(slot) == input_hash:
-        return True
+        return ""
     try:
         audit.log_model_output(
             engine,
@@ -74,15 +97,13 @@ def log_shown(
             output=dict(output),
         )
     except audit.AuditUnavailable as err:
-        st.error(err.user_message, icon=":material/report:")
-        return False
+        return err.user_message
     except ValueError:
         # a caller's bug (a malformed record), never the user's: no output without its record
         logger.exception("audit record refused for %s", action)
-        st.error("감사 로그 기록에 실패해 AI 결과를 표시하지 않습니다. 관리자에게 알려 주세요.", icon=":material/report:")
-        return False
+        return "감사 로그 기록에 실패해 AI 결과를 표시하지 않습니다. 관리자에게 알려 주세요."
     state.set_audit_last_logged(slot, input_hash)
-    return True
+    return ""
 
 
 # --------------------------------------------------------------------------- audit export (policy staff)

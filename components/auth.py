@@ -359,6 +359,22 @@ def require_role(page_id: str) -> User:
     return user
 
 
+def callback_user(page_id: str) -> User | None:
+    """The user a widget callback (e.g. a form's ``on_click`` save) may act for, or ``None``.
+
+    A callback runs before the router's session check of the run it starts, so it checks the same
+    things itself without drawing anything: someone logged in, whose role may open ``page_id`` and
+    whose session has not expired or been revoked. On ``None`` the callback saves nothing; the run
+    that follows ends the session and says why, as after any other click.
+    """
+    user = state.current_user()
+    if user is None or not can_access(user.role, page_id):
+        return None
+    if state.idle_seconds() is not None and _session_problem(user):
+        return None
+    return user
+
+
 def can_view(user: User, part_id: str) -> bool:
     """Whether ``user`` may see a guarded part of a page (e.g. ``"explorer.seekers"``)."""
     return can_access(user.role, part_id)

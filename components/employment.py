@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from app.auth import User
 from app.charts import employment as charts
 from app.reference.names import region_short
+from app.services import employment
 from app.services.employment import (
     ATTRIBUTE_LABELS,
     CASELOAD_KEY_COLUMNS,
@@ -27,7 +28,9 @@ from app.services.employment import (
     CaseloadFilter,
     CutoffTradeoff,
     FairnessReport,
+    InvalidOverride,
     RiskBands,
+    SeekerNotFound,
     SeekerProfile,
     WhatIf,
     WhatIfResult,
@@ -35,7 +38,7 @@ from app.services.employment import (
 from app.text.korean import format_kst_datetime, format_manwon
 from app.text.markdown import escape_markdown
 from components import audit as audit_log
-from components import display, guards, state
+from components import auth, display, guards, resources, state
 
 AI_DECIDES = "상담사의 판단을 돕는 참고 자료이며, 결정은 상담사가 내립니다."
 BAND_ICONS: dict[str, str] = {"고위험": ":red[●]", "중위험": ":orange[●]", "저위험": ":green[●]"}
@@ -151,10 +154,12 @@ def log_caseload_shown(engine: Engine, user: User, scored: pd.DataFrame, *, mode
 
 def seeker_labels(scored: pd.DataFrame) -> dict[int, str]:
     """Picker label per seeker: ``"#1234 · 이○숙 · 간호사 · 고위험 18%"``."""
-    return {
-        int(r.id): f"#{int(r.id)} · {r.masked_name} · {r.desired_occupation} · {r.final_band} {r.probability * 100:.0f}%"
-        for r in scored.itertuples(index=False)
-    }
+    # column-wise: a row loop over the ~3,400 open seekers took a tenth of a second on every run
+    ids = scored["id"].astype(int)
+    percent = (scored["probability"].astype(float) * 100).round().astype(int).astype(str)
+    labels = ("#" + ids.astype(str) + " · " + scored["masked_name"].astype(str) + " · "
+              + scored["desired_occupation"].astype(str) + " · " + scored["final_band"].astype(str) + " " + percent + "%")
+    return dict(zip(ids.tolist(), labels.tolist(), strict=True))
 
 
 def select_seeker(scored: pd.DataFrame, *, key: str, query_key: str) -> int | None:
@@ -316,20 +321,42 @@ def render_documents(profile: SeekerProfile) -> None:
             st.text(text)
 
 
-def render_override_form(profile: SeekerProfile, *, key: str) -> tuple[str, str] | None:
-    """Band override form. Returns (band, reason) when submitted, else ``None``."""
+def render_override_form(profile: SeekerProfile, *, key: str) -> None:
+    """Band override form. Its save runs as the button's callback, before the run the click starts:
+    that one run draws the page once, already showing the new band and the notice, where saving in
+    the page and then calling ``st.rerun`` drew the whole profile twice."""
     with st.form(key, clear_on_submit=False, border=True):
         st.markdown("**위험도 조정 (상담사 판단)**")
         choices = [b for b in RISK_BANDS if b != profile.band]
-        band = st.radio("조정할 위험도", options=choices, key=state.EMPLOYMENT_OVERRIDE_BAND, horizontal=True)
-        reason = st.text_area("조정 사유 (5~300자, 개인정보는 적지 마세요)", key=state.EMPLOYMENT_OVERRIDE_REASON,
-                              help="건강·가족·경제 사정 같은 민감한 내용은 적지 말고, 상담에서 확인한 판단의 근거만 "
-                                   "간단히 적어 주세요.",
-                              max_chars=300, placeholder="예: 상담에서 확인한 구직 활동과 준비 상태로 보아 위험도가 더 높다고 판단함")
-        submitted = st.form_submit_button("조정 저장", icon=":material/edit_note:")
-    if submitted:
-        return str(band), str(reason or "")
-    return None
+        st.radio("조정할 위험도", options=choices, key=state.EMPLOYMENT_OVERRIDE_BAND, horizontal=True)
+        st.text_area("조정 사유 (5~300자, 개인정보는 적지 마세요)", key=state.EMPLOYMENT_OVERRIDE_REASON,
+                     help="건강·가족·경제 사정 같은 민감한 내용은 적지 말고, 상담에서 확인한 판단의 근거만 "
+                          "간단히 적어 주세요.",
+                     max_chars=300, placeholder="예: 상담에서 확인한 구직 활동과 준비 상태로 보아 위험도가 더 높다고 판단함")
+        st.form_submit_button("조정 저장", icon=":material/edit_note:", on_click=_save_override,
+                              args=(profile.seeker_id, profile.band, profile.probability, profile.model_version))
+    error = st.session_state.pop(state.EMPLOYMENT_OVERRIDE_ERROR, None)
+    if error:
+        st.error(error)
+
+
+def _save_override(seeker_id: int, model_band: str, probability: float, model_version: str) -> None:
+    """The override form's save (a callback: it draws nothing; the run after it shows the notice or
+    the Korean error). Saves for the seeker, model band and probability the counsellor saw."""
+    user = auth.callback_user("employment_profile")
+    if user is None:
+        return  # the run that follows ends the session and says why
+    band = str(st.session_state.get(state.EMPLOYMENT_OVERRIDE_BAND) or "")
+    try:
+        employment.save_override(resources.engine(), seeker_id=seeker_id, username=user.username,
+                                 model_band=model_band, override_band=band, probability=probability,
+                                 model_version=model_version,
+                                 reason=str(st.session_state.get(state.EMPLOYMENT_OVERRIDE_REASON) or ""))
+    except (InvalidOverride, SeekerNotFound) as err:
+        st.session_state[state.EMPLOYMENT_OVERRIDE_ERROR] = str(err)
+        return
+    st.session_state.pop(state.EMPLOYMENT_OVERRIDE_REASON, None)  # the next override starts with an empty reason
+    st.session_state[state.EMPLOYMENT_OVERRIDE_NOTICE] = f"위험도를 {model_band} → {band}(으)로 조정했습니다."
 
 
 def render_overrides(history: pd.DataFrame) -> None:

@@ -441,8 +441,7 @@ def ad_verifier() -> AdVerifier:
     saved rule version applies at once). Raises ``ArtifactMissing`` naming the build command."""
     from app.services import ads
 
-    rules = ads.active_rules(engine())
-    return _ad_verifier_with(str(get_settings().models_dir), _stamp("ads"), rules.to_yaml())
+    return _ad_verifier_with(str(get_settings().models_dir), _stamp("ads"), ads.active_rules_yaml(engine()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -492,7 +491,7 @@ def _stored_ad_titles(db_url: str) -> pd.DataFrame:
 
 
 @st.cache_resource(ttl=_TTL, show_spinner=False, max_entries=256)
-def _posting_verdict(db_url: str, models_dir: str, stamp: str, rules_yaml: str, posting_id: int, content_key: int,
+def _posting_verdict(db_url: str, models_dir: str, stamp: str, rules_key: str, posting_id: int, content_key: int,
                      _verifier: AdVerifier) -> tuple[pd.Series, Any]:
     from app.services import ads
 
@@ -511,7 +510,7 @@ def posting_verdict(verifier: AdVerifier, posting_id: int) -> tuple[pd.Series, A
     if row.empty:
         return ads.posting_verdict(_engine(settings.db_url), verifier, int(posting_id), stored_ads=stored)
     content_key = int(pd.util.hash_pandas_object(row.astype(str), index=False).sum())
-    return _posting_verdict(settings.db_url, str(settings.models_dir), _stamp("ads"), verifier.rules.to_yaml(),
+    return _posting_verdict(settings.db_url, str(settings.models_dir), _stamp("ads"), ads.rules_key(verifier.rules),
                             int(posting_id), content_key, verifier)
 
 

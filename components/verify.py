@@ -12,11 +12,13 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from app.services import ads
 from app.services.ads import (
     DECISION_LABELS,
     FAMILIES,
     REVIEW_DECISIONS,
     SEVERITY_LABELS,
+    InvalidReview,
     QueueFilter,
     QueueMetrics,
     RuleSet,
@@ -26,6 +28,8 @@ from app.services.ads import (
 )
 from app.text.korean import format_kst_datetime
 from app.text.markdown import escape_markdown
+from components import audit as audit_log
+from components import auth, resources, state
 from components.display import MetricItem, render_ai_notice, render_metrics_row
 
 FIELD_LABELS: dict[str, str] = {"title": "제목", "body": "본문"}
@@ -190,24 +194,66 @@ def review_form_key(key: str, posting_id: int, n_reviews: int) -> str:
     return f"{key}.{int(posting_id)}.{int(n_reviews)}"
 
 
-def render_review_form(*, key: str, posting_id: int, n_reviews: int, model_decision: str) -> tuple[str | None, str] | None:
+def render_review_form(*, key: str, posting_id: int, n_reviews: int, verdict: Verdict, rules_version: int,
+                       model_version: str) -> None:
     """Approve/reject with a comment, nothing chosen at first.
 
-    Returns:
-        ``(decision, comment)`` when submitted (``decision`` is ``None`` when none was chosen: the
-        service refuses it with a Korean message), else ``None``.
+    The save runs as the button's callback, before the run the click starts: that one run already
+    shows the notice and the next ad of the queue, where saving in the page and then calling
+    ``st.rerun`` drew the whole queue twice. A refusal (no decision, no reason to overrule the AI)
+    is shown under the form, which keeps what the reviewer entered.
+
+    Args:
+        key: Prefix of the form's key (:func:`review_form_key`).
+        posting_id: The ad on screen.
+        n_reviews: Decisions stored so far for it.
+        verdict: The verifier's verdict the reviewer saw (stored with the decision).
+        rules_version: Version of the rule set that made ``verdict``.
+        model_version: ``"<verifier version>/rules<rules version>"`` for the audit log.
     """
     form_key = review_form_key(key, posting_id, n_reviews)
     with st.form(form_key, border=True):
-        decision = st.radio("검토 결과", options=list(REVIEW_DECISIONS), format_func=REVIEW_DECISIONS.__getitem__,
-                            key=f"{form_key}.decision", horizontal=True, index=None)
-        if model_decision != "pass":
-            st.caption(f"AI 판정이 {DECISION_LABELS[model_decision]}인 공고입니다. 승인하려면 판정과 다르게 결정한 사유를, "
+        st.radio("검토 결과", options=list(REVIEW_DECISIONS), format_func=REVIEW_DECISIONS.__getitem__,
+                 key=f"{form_key}.decision", horizontal=True, index=None)
+        if verdict.decision != "pass":
+            st.caption(f"AI 판정이 {DECISION_LABELS[verdict.decision]}인 공고입니다. 승인하려면 판정과 다르게 결정한 사유를, "
                        "반려하려면 고칠 내용을 적어 주세요.")
-        comment = st.text_area("사유 (5자 이상, 이름·연락처 등 개인정보는 적지 마세요)", key=f"{form_key}.comment",
-                               max_chars=500, placeholder="예: 성별 제한 문구 삭제 후 재게시 요청")
-        submitted = st.form_submit_button("검토 결과 저장", icon=":material/task_alt:", type="primary")
-    return (None if decision is None else str(decision), str(comment or "")) if submitted else None
+        st.text_area("사유 (5자 이상, 이름·연락처 등 개인정보는 적지 마세요)", key=f"{form_key}.comment",
+                     max_chars=500, placeholder="예: 성별 제한 문구 삭제 후 재게시 요청")
+        st.form_submit_button("검토 결과 저장", icon=":material/task_alt:", type="primary", on_click=_save_review,
+                              args=(form_key, int(posting_id), int(n_reviews), verdict, int(rules_version),
+                                    model_version))
+    error = st.session_state.pop(state.AD_REVIEW_ERROR, None)
+    if error:
+        st.error(error)
+
+
+def _save_review(form_key: str, posting_id: int, n_reviews: int, verdict: Verdict, rules_version: int,
+                 model_version: str) -> None:
+    """The review form's save (a callback: it draws nothing; the run after it shows the notice, or
+    the Korean refusal under the form)."""
+    user = auth.callback_user("ad_review")
+    if user is None:
+        return  # the run that follows ends the session and says why
+    decision = st.session_state.get(f"{form_key}.decision")
+    decision = None if decision is None else str(decision)
+    engine = resources.engine()
+    try:
+        ads.save_review(engine, posting_id=posting_id, reviewer=user.username, decision=decision,
+                        comment=str(st.session_state.get(f"{form_key}.comment") or ""), verdict=verdict,
+                        rule_set_version=rules_version)
+    except InvalidReview as err:
+        st.session_state[state.AD_REVIEW_ERROR] = str(err)
+        return
+    problem = audit_log.record_output(
+        engine, user, model_name=ads.MODEL_NAME, action="verify.review", model_version=model_version,
+        input_hash=audit_log.input_hash_of("review", posting_id, decision, n_reviews),
+        output={"decision": verdict.decision, "review": decision})
+    if problem:
+        st.session_state[state.AD_REVIEW_AUDIT_FAILED] = (
+            f"공고 #{posting_id}의 검토 결과는 저장했지만 감사 로그에 기록하지 못했습니다. 관리자에게 알려 주세요.")
+    st.session_state.pop(state.AD_QUEUE_POSTING, None)  # the next ad of the queue, with its own empty form
+    st.session_state[state.AD_REVIEW_NOTICE] = f"공고 #{posting_id}을(를) {REVIEW_DECISIONS[str(decision)]} 처리했습니다."
 
 
 def reviews_table(reviews: pd.DataFrame) -> pd.DataFrame:

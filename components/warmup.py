@@ -31,6 +31,11 @@ def _database() -> None:
 
     resources.engine()
     resources.names()
+    try:  # 홈's figures, the page every login lands on (an empty world is reported by 홈 itself)
+        resources.world_overview()
+        resources.breakdowns()
+    except Exception:
+        logger.info("warm-up skipped 홈's figures", exc_info=True)
 
 
 def _verifier_and_verdicts() -> None:
@@ -53,9 +58,13 @@ def _hiring() -> None:
 
 
 def _employment() -> None:
+    from app.services import employment
     from components import resources
 
     resources.employment_model()
+    # the caseload's scores (precomputed at build, joined with the open seekers' records): every
+    # counsellor page and 기준·공정성 start from them
+    resources.scored_caseload(employment.load_risk_bands(resources.engine()))
 
 
 def _posting_assistant() -> None:
@@ -66,13 +75,15 @@ def _posting_assistant() -> None:
 
 
 WARM_UP_STEPS: tuple[tuple[str, Callable[[], None]], ...] = (
-    ("database and reference tables", _database),
-    ("ad verifier and stored verdicts", _verifier_and_verdicts),
+    ("database, reference tables and 홈's figures", _database),
+    ("employment model and caseload", _employment),
     ("hiring model", _hiring),
-    ("employment model", _employment),
+    ("ad verifier and stored verdicts", _verifier_and_verdicts),
     ("posting assistant", _posting_assistant),
 )
-"""Steps in the order the pages most often opened first need them."""
+"""Steps, quick ones first: the employment and hiring steps take about a second together and are
+done while the first user logs in; the verifier's (about 5 s on 2 cores) would otherwise hold them
+back, and a page that needs it waits only for the step in progress."""
 
 
 # The cached loaders draw a spinner when a page calls them; from this thread Streamlit warns once per

@@ -7,7 +7,6 @@ from __future__ import annotations
 import streamlit as st
 
 from app.services import ads
-from app.services.ads import InvalidReview
 from app.text.korean import format_wage
 from app.text.markdown import escape_markdown
 from components import audit as audit_log
@@ -88,28 +87,8 @@ if posting_id is not None:
     if not history.empty:
         st.markdown("**검토 이력**")
         st.dataframe(ui.reviews_table(history), hide_index=True, width="stretch", key="ad_review.history")
-    submitted = ui.render_review_form(key="ad_review.form", posting_id=int(posting_id), n_reviews=len(history),
-                                      model_decision=verdict.decision)
-    if submitted is not None:
-        decision, comment = submitted
-        try:
-            ads.save_review(engine, posting_id=int(posting_id), reviewer=user.username, decision=decision,
-                                 comment=comment, verdict=verdict, rule_set_version=verifier.rules.version)
-        except InvalidReview as err:
-            st.error(str(err))
-        else:
-            recorded = audit_log.log_shown(
-                engine, user, model_name=ads.MODEL_NAME, action="verify.review",
-                model_version=f"{verifier.version}/rules{verifier.rules.version}",
-                input_hash=audit_log.input_hash_of("review", int(posting_id), decision, len(history)),
-                output={"decision": verdict.decision, "review": decision})
-            if not recorded:  # its error would be wiped by the rerun below: say it after the rerun instead
-                st.session_state[state.AD_REVIEW_AUDIT_FAILED] = (
-                    f"공고 #{int(posting_id)}의 검토 결과는 저장했지만 감사 로그에 기록하지 못했습니다. "
-                    "관리자에게 알려 주세요.")
-            st.session_state.pop(state.AD_QUEUE_POSTING, None)  # the next ad of the queue, with its own empty form
-            st.session_state[state.AD_REVIEW_NOTICE] = (f"공고 #{int(posting_id)}을(를) "
-                                                        f"{ads.REVIEW_DECISIONS[decision]} 처리했습니다.")
-            st.rerun()
+    ui.render_review_form(key="ad_review.form", posting_id=int(posting_id), n_reviews=len(history), verdict=verdict,
+                          rules_version=verifier.rules.version,
+                          model_version=f"{verifier.version}/rules{verifier.rules.version}")
 else:
     st.info("검토할 공고가 없습니다.", icon=":material/inbox:")

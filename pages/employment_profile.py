@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.services import employment
-from app.services.employment import InvalidOverride, InvalidWhatIf, SeekerNotFound
+from app.services.employment import InvalidWhatIf, SeekerNotFound
 from app.text.korean import format_korean_date
 from components import audit as audit_log
 from components import auth, guards, resources, state
@@ -102,20 +102,7 @@ whatif_section()
 st.subheader("위험도 조정")
 st.caption(f"모델 판정: {profile.band} ({bands.describe()}). 상담에서 확인한 사정으로 위험도를 바꾸면 사유와 함께 기록되고 "
            "정책 담당자에게 보고됩니다.")
-submitted = ui.render_override_form(profile, key="employment.override.form")
-if submitted is not None:
-    band, reason = submitted
-    try:
-        employment.save_override(engine, seeker_id=profile.seeker_id, username=user.username,
-                                 model_band=profile.band, override_band=band, probability=profile.probability,
-                                 model_version=profile.model_version, reason=reason)
-    except (InvalidOverride, SeekerNotFound) as err:
-        st.error(str(err))
-    else:
-        resources.refresh_caseload()
-        st.session_state.pop(state.EMPLOYMENT_OVERRIDE_REASON, None)
-        st.session_state[state.EMPLOYMENT_OVERRIDE_NOTICE] = f"위험도를 {profile.band} → {band}(으)로 조정했습니다."
-        st.rerun()
+ui.render_override_form(profile, key="employment.override.form")
 ui.render_overrides(employment.load_overrides(engine, profile.seeker_id))
 
 st.subheader("이력서·자기소개서·상담일지")

@@ -156,16 +156,20 @@ with check_col:
 
 st.divider()
 st.subheader("3. 저장")
+SAVED_NOTICE = "공고 #{}로 저장했습니다. 채용 시뮬레이터에서 조건을 바꿔 보며 채용 가능성을 확인할 수 있습니다."
 saved = st.session_state.get(state.PA_SAVED)
 if saved:
-    st.success(f"공고 #{saved}로 저장했습니다. 채용 시뮬레이터에서 조건을 바꿔 보며 채용 가능성을 확인할 수 있습니다.",
-               icon=":material/task_alt:")
+    st.success(SAVED_NOTICE.format(saved), icon=":material/task_alt:")
 elif review is not None:
     missing = review.missing
     if missing:
         st.caption("아직 채우지 않은 필수 항목: " + ", ".join(i.label for i in missing))
     blocked = not review.can_save or employer_id is None
-    if st.button("공고 저장", type="primary", key="posting_assistant.save", disabled=blocked, icon=":material/save:"):
+    # the button's slot takes the success notice: nothing above it changes with the save, so the page
+    # is not run a second time just to show it
+    save_slot = st.empty()
+    if save_slot.button("공고 저장", type="primary", key="posting_assistant.save", disabled=blocked,
+                        icon=":material/save:"):
         try:
             posting_id = service.save_posting(engine, employer_id=employer_id, answers=answers, keco_code=keco_code,
                                               draft=draft, review=review)
@@ -174,7 +178,7 @@ elif review is not None:
         else:
             st.session_state[state.PA_SAVED] = posting_id
             resources.invalidate_postings()
-            st.rerun()
+            save_slot.success(SAVED_NOTICE.format(posting_id), icon=":material/task_alt:")
     if employer_id is None:
         st.caption("저장은 구인기업 계정으로 로그인해야 할 수 있습니다.")
     elif not review.can_save:

@@ -64,10 +64,24 @@ def posting_fingerprints(ads: pd.DataFrame) -> list[str]:
     return out
 
 
+_RULES_KEYS: dict[int, tuple[RuleSet, str]] = {}
+"""id → (rule set, its key): the few rule sets alive at a time are each written to YAML once, not on
+every page run (four dumps of the set took a third of the review queue's run). The set itself is
+held, so its id cannot be reused while the entry lives; rule sets are frozen, so a key never goes
+stale."""
+
+
 def rules_key(rules: RuleSet) -> str:
     """Fingerprint of a rule set's content (its version number left out: saving the same rules
     again under a new number keeps the verdicts)."""
-    return hashlib.sha256(rules.model_copy(update={"version": 1}).to_yaml().encode()).hexdigest()[:24]
+    known = _RULES_KEYS.get(id(rules))
+    if known is not None and known[0] is rules:
+        return known[1]
+    key = hashlib.sha256(rules.model_copy(update={"version": 1}).to_yaml().encode()).hexdigest()[:24]
+    if len(_RULES_KEYS) >= 64:
+        _RULES_KEYS.clear()  # bounded: a long-running server sees a rule set per saved version
+    _RULES_KEYS[id(rules)] = (rules, key)
+    return key
 
 
 def verifier_key(version: str, metrics: dict[str, float]) -> str:

@@ -536,6 +536,47 @@ def test_override_is_validated_saved_masked_and_shown_on_the_caseload(
     assert (mine["상담사 조정"], mine["위험도"], mine["모델 판정"]) == (band, band, model_band)
 
 
+def test_an_override_is_saved_in_one_run_and_not_for_an_expired_session(
+    hiring_env: str, hiring_built: tuple[str, Path]
+) -> None:
+    """The save is the button's callback: the run the click starts already shows the new band, so the
+    page is not run twice (no ``st.rerun``); a session that is no longer valid saves nothing."""
+    import time
+
+    user = "emp-override-once"
+    caseload = _caseload(*hiring_built)
+    seeker = int(caseload["id"].iloc[-2])
+    model_band = str(caseload["band"].iloc[-2])
+    at = AppTest.from_file(PROFILE, default_timeout=TIMEOUT)
+    at.session_state["auth.user"] = _counsellor(user)
+    at.query_params["seeker"] = str(seeker)
+    at.run()
+    _no_exception(at)
+    band = next(iter(at.radio(key="employment.override.band").options))
+    # idle for longer than the limit when the counsellor clicks: the callback refuses to act for it
+    limit = get_settings().idle_timeout_minutes * 60
+    at.session_state["auth.last_activity"] = time.monotonic() - limit - 1
+    at.radio(key="employment.override.band").set_value(band)
+    at.text_area(key="employment.override.reason").input("상담에서 확인한 구직 준비 상태로 조정")
+    next(b for b in at.button if b.label == "조정 저장").click().run()
+    assert _overrides(hiring_env, seeker, user) == []
+    assert not at.success
+    assert "auth.user" not in at.session_state  # the run after the click ended the session instead
+    # an active session (a page run on its own: no activity recorded): saved by the callback and
+    # shown by the run the click started
+    assert "auth.last_activity" not in at.session_state  # the session's end cleared it
+    at.session_state["auth.user"] = _counsellor(user)
+    at.query_params["seeker"] = str(seeker)  # logging in again: the deep link opens the same seeker
+    at.run()
+    at.radio(key="employment.override.band").set_value(band)
+    at.text_area(key="employment.override.reason").input("상담에서 확인한 구직 준비 상태로 조정")
+    next(b for b in at.button if b.label == "조정 저장").click().run()
+    _no_exception(at)
+    assert [s.value for s in at.success] == [f"위험도를 {model_band} → {band}(으)로 조정했습니다."]
+    assert _metric(at, "위험도") == band
+    assert len(_overrides(hiring_env, seeker, user)) == 1
+
+
 # --------------------------------------------------------------------------- 취업 위험도 기준·공정성
 
 

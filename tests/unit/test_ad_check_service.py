@@ -171,6 +171,24 @@ def test_save_rules_refuses_invalid_sets_and_writes_nothing(store: Engine, text_
     assert ads.active_rules(store) == load_default_rules()
 
 
+def test_the_rules_yaml_before_any_save_is_the_committed_set(engine: Engine) -> None:
+    assert ads.parse_rule_set(ads.active_rules_yaml(engine)) == load_default_rules()
+
+
+def test_the_rules_key_is_computed_once_per_rule_set_and_follows_its_content() -> None:
+    rules = load_default_rules()
+    key = ads.rules_key(rules)
+    assert ads.rules_key(rules) == key
+    # another object with the same content (e.g. read again from the database) has the same key,
+    # whatever its version number; a changed rule gives another key
+    again = ads.parse_rule_set(rules.to_yaml())
+    assert again is not rules and ads.rules_key(again) == key
+    assert ads.rules_key(rules.model_copy(update={"version": 7})) == key
+    data = yaml.safe_load(rules.to_yaml())
+    changed = ads.parse_rule_set(_yaml_with(data, "SEX_DISCRIM", severity="review"))
+    assert ads.rules_key(changed) != key
+
+
 def test_save_rules_writes_the_next_version_with_who_why_and_what(store: Engine) -> None:
     before = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=5)
     # the version written in the text (99) is ignored: the new one is the newest + 1
@@ -195,6 +213,8 @@ def test_save_rules_writes_the_next_version_with_who_why_and_what(store: Engine)
 
     v3 = ads.active_rules(store)
     assert v3.version == 3 and v3.by_id()["APPEARANCE"].name == "외모·신체 조건"
+    # what the pages key the verifier by: the stored text of the set in force, read without parsing
+    assert ads.parse_rule_set(ads.active_rules_yaml(store)) == ads.active_rules(store)
     assert v3.by_id()["DUPLICATE"].severity == "block" and v3.by_id()["SEX_DISCRIM"].severity == "review"
     assert ads.rules_of_version(store, 2).by_id()["APPEARANCE"].name == "용모·신체조건 요구"
     assert ads.rules_of_version(store, 2).version == 2

@@ -329,3 +329,20 @@ def test_employer_models_are_the_models_of_pages_employers_open() -> None:
     assert "employment" not in ov.EMPLOYER_MODELS
     built = {spec.name for spec in ARTIFACTS}  # the manifest lists built artifacts only
     assert shown_to_employers & built <= ov.EMPLOYER_MODELS
+
+
+def test_charts_draw_plotly_white_from_a_template_built_once() -> None:
+    """The lean template keeps plotly_white's look for the trace types we draw (a white plot with
+    light grid lines) without plotly's per-figure copy of the whole template."""
+    import plotly.io as pio
+
+    white = pio.templates["plotly_white"]
+    fig = charts.make_count_and_rate_figure(
+        pd.DataFrame({"x": ["가", "나"], "n_postings": [3, 5], "fill_rate": [0.5, 0.25]}),
+        category="x", title="제목", category_title="구분")
+    layout = fig.layout.template.layout
+    assert layout.plot_bgcolor == white.layout.plot_bgcolor == "white"
+    assert layout.xaxis.gridcolor == white.layout.xaxis.gridcolor
+    assert fig.layout.template.data.bar == white.data.bar
+    assert set(fig.layout.template.data.to_plotly_json()) <= {"bar", "box", "scatter", "waterfall"}
+    assert fig.layout.title.text == "제목"

@@ -32,6 +32,7 @@ from app.services.ads.queue import (
 )
 from app.services.ads.rules import (
     active_rules,
+    active_rules_yaml,
     changed_rule_ids,
     migrate_stored_rule_sets,
     rule_history,
@@ -43,12 +44,13 @@ from app.services.ads.rules import (
 from app.verify.decision import DECISION_LABELS, Verdict
 from app.verify.highlight import highlighted_markdown
 from app.verify.rules import FAMILIES, SEVERITY_LABELS, InvalidRules, RuleHit, RuleSet, parse_rule_set
+from app.verify.verdict_store import rules_key
 from app.verify.verifier import MODEL_NAME, AdVerifier, load_ad_verifier, load_stored_ads, load_stored_checks
 
 __all__ = [
     # rules in force and their history
-    "active_rules", "changed_rule_ids", "migrate_stored_rule_sets", "rule_history", "rule_history_table", "rules_of_version",
-    "save_rules", "try_rules", "parse_rule_set", "InvalidRules", "RuleSet", "RuleHit", "FAMILIES",
+    "active_rules", "active_rules_yaml", "changed_rule_ids", "migrate_stored_rule_sets", "rule_history",
+    "rule_history_table", "rules_of_version", "rules_key", "save_rules", "try_rules", "parse_rule_set", "InvalidRules", "RuleSet", "RuleHit", "FAMILIES",
     "SEVERITY_LABELS",
     # an employer's draft
     "DraftAd", "InvalidDraft", "check_draft", "draft_hash", "validate_draft",
