@@ -4,7 +4,7 @@ A restarted server otherwise makes its first visitor of each page pay for import
 libraries, loading the models into :mod:`components.resources`' caches, reading the review queue's
 stored verdicts and the Korean morpheme analyser's first load (15–40 s in all on 2 busy cores).
 ``streamlit_app.py`` starts :func:`start_warm_up` from the server's lifespan hook; it runs once,
-in one background thread, while the first user is still logging in. Each step fills the same
+in two background threads (one per core), while the first user is still logging in. Each step fills the same
 process-wide ``st.cache_resource`` entries the pages use, so a page opened during the warm-up
 simply waits for the step in progress instead of repeating it.
 
@@ -74,16 +74,26 @@ def _posting_assistant() -> None:
     resources.text_generator()
 
 
-WARM_UP_STEPS: tuple[tuple[str, Callable[[], None]], ...] = (
-    ("database, reference tables and 홈's figures", _database),
-    ("employment model and caseload", _employment),
-    ("hiring model", _hiring),
-    ("ad verifier and stored verdicts", _verifier_and_verdicts),
-    ("posting assistant", _posting_assistant),
+Step = tuple[str, Callable[[], None]]
+
+WARM_UP_LANES: tuple[tuple[Step, ...], ...] = (
+    (
+        ("database, reference tables and 홈's figures", _database),
+        ("employment model and caseload", _employment),
+        ("hiring model", _hiring),
+    ),
+    (
+        ("ad verifier and stored verdicts", _verifier_and_verdicts),
+        ("posting assistant", _posting_assistant),
+    ),
 )
-"""Steps, quick ones first: the employment and hiring steps take about a second together and are
-done while the first user logs in; the verifier's (about 5 s on 2 cores) would otherwise hold them
-back, and a page that needs it waits only for the step in progress."""
+"""Two lanes, each a thread, so the two cores share the work: the counsellors' and employers'
+models (about 4 s in all), and the verifier with the Korean analyser that the review queue, the rule
+editor and the posting assistant need (about 3 s). Within a lane, the steps the pages most often
+opened first need come first."""
+
+WARM_UP_STEPS: tuple[Step, ...] = tuple(step for lane in WARM_UP_LANES for step in lane)
+"""Every step of every lane."""
 
 
 # The cached loaders draw a spinner when a page calls them; from this thread Streamlit warns once per
@@ -95,13 +105,13 @@ class _NotFromWarmUp(logging.Filter):
     """Drops the no-page warning only when it comes from the warm-up thread."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return threading.current_thread().name != WARM_UP_THREAD
+        return not threading.current_thread().name.startswith(WARM_UP_THREAD)
 
 
 WARM_UP_THREAD = "goyong-warm-up"
 
 
-def run_warm_up(steps: tuple[tuple[str, Callable[[], None]], ...] = WARM_UP_STEPS) -> dict[str, float | None]:
+def run_warm_up(steps: tuple[Step, ...] = WARM_UP_STEPS) -> dict[str, float | None]:
     """Run every warm-up step; returns seconds per step (``None`` for a step that failed).
 
     Args:
@@ -123,13 +133,15 @@ def run_warm_up(steps: tuple[tuple[str, Callable[[], None]], ...] = WARM_UP_STEP
 
 
 def start_warm_up() -> bool:
-    """Start :func:`run_warm_up` in a background thread, once per process, when the settings allow.
+    """Start :func:`run_warm_up` for each lane of :data:`WARM_UP_LANES` in a background thread of its
+    own, once per process, when the settings allow.
 
     Returns:
-        Whether a warm-up thread was started by this call.
+        Whether the warm-up threads were started by this call.
     """
     if not get_settings().warm_up or _STARTED.is_set():
         return False
     _STARTED.set()
-    threading.Thread(target=run_warm_up, name=WARM_UP_THREAD, daemon=True).start()
+    for number, lane in enumerate(WARM_UP_LANES, start=1):
+        threading.Thread(target=run_warm_up, args=(lane,), name=f"{WARM_UP_THREAD}-{number}", daemon=True).start()
     return True

@@ -37,7 +37,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import faiss
-import joblib
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -52,7 +51,7 @@ from app.db.repositories.postings import load_duplicate_labels
 from app.errors import NotFound
 from app.labour import full_time_equivalent
 from app.ml import manifest
-from app.ml.manifest import ArtifactMissing, ArtifactResult, ArtifactSpec, BuildContext
+from app.ml.manifest import ArtifactMissing, ArtifactResult, ArtifactSpec, BuildContext, dump_object, load_object
 from app.ml.model_card import ModelCard
 from app.threads import threads_for_rows
 
@@ -312,7 +311,7 @@ def build_postings_index(ctx: BuildContext) -> ArtifactResult:
     # Write beside, then rename: a server loading during a rebuild never reads a half-written
     # file (a new encoder with an old index is caught by the dimension/row checks in __init__).
     staged = {name: out / f".{name}.tmp" for name in (ENCODER_FILE, INDEX_FILE, ROWS_FILE)}
-    joblib.dump(vectorizer, staged[ENCODER_FILE], compress=3)
+    dump_object(vectorizer, staged[ENCODER_FILE])
     faiss.write_index(faiss_index, str(staged[INDEX_FILE]))
     rows.to_parquet(staged[ROWS_FILE], index=False)
     for name, path in staged.items():
@@ -409,7 +408,7 @@ class PostingsIndex:
         # costs more than it saves for single queries (stack-notes §5c). Process-wide setting.
         faiss.omp_set_num_threads(threads_for_rows(1))
         return cls(
-            joblib.load(paths[ENCODER_FILE]),
+            load_object(paths[ENCODER_FILE]),
             faiss.read_index(str(paths[INDEX_FILE])),
             pd.read_parquet(paths[ROWS_FILE]),
         )

@@ -26,7 +26,7 @@ def test_every_step_runs_and_a_failing_one_does_not_stop_the_rest(caplog: pytest
 
 def test_the_setting_turns_it_off_and_it_starts_once(monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[str] = []
-    monkeypatch.setattr(warmup, "run_warm_up", lambda: started.append("run"))
+    monkeypatch.setattr(warmup, "run_warm_up", lambda lane: started.append(lane[0][0]))
     monkeypatch.setattr(warmup, "_STARTED", threading.Event())
     monkeypatch.setenv("GOYONG_WARM_UP", "false")
     get_settings.cache_clear()
@@ -39,9 +39,10 @@ def test_the_setting_turns_it_off_and_it_starts_once(monkeypatch: pytest.MonkeyP
     finally:
         get_settings.cache_clear()
     for thread in threading.enumerate():
-        if thread.name == "goyong-warm-up":
+        if thread.name.startswith("goyong-warm-up"):
             thread.join(timeout=5)
-    assert started == ["run"]
+    # one thread per lane, each with its own steps
+    assert sorted(started) == sorted(lane[0][0] for lane in warmup.WARM_UP_LANES) and len(started) == 2
 
 
 def test_the_steps_cover_the_models_the_slow_first_pages_wait_for() -> None:
