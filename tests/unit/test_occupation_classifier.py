@@ -7,14 +7,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
 
 from app.config import get_settings
 from app.db.engine import make_engine
-from app.ml.manifest import BuildContext
+from app.ml.manifest import BuildContext, load_object
 from app.ml.occupation import (
     CONFIDENCE_FLOOR,
     DEFAULT_TEMPERATURE,
@@ -130,7 +129,7 @@ def test_without_the_shared_data_the_build_trains_on_the_reference_tables(
     assert "dictionary_top3" not in result.metrics
     assert result.metrics["top1_test"] >= 0.80 and result.metrics["top3_test"] >= 0.95
     assert result.metrics["temperature"] == DEFAULT_TEMPERATURE
-    built = joblib.load(tmp_path / result.files[0])
+    built = load_object(tmp_path / result.files[0])
     assert built.temperature == DEFAULT_TEMPERATURE
     # only KECO names to match against: no 직업사전 유사명칭 such as 커피마스터
     assert "커피마스터" not in built.known_names.get("531", ())
