@@ -45,6 +45,8 @@ BLOCK = 512
 PER_SOURCE = 30
 """Items each source proposes per query before the ranker sees them."""
 NEIGHBOURS = 50
+RP3_BETA = 0.5
+"""Popularity damping of the RP3beta walk (0: plain two-step walk; the usual range is 0.3–0.7)."""
 """Neighbours kept per query in the user-kNN sources."""
 HOLDOUT_SHARE = 0.2
 """Share of each candidate's applications held out to train the ranker (the evaluation's split)."""
@@ -54,7 +56,7 @@ TRAIN_NEGATIVE_SHARE = 0.35
 """Share of each training query's negative candidates kept (every positive is kept)."""
 
 _SPLIT = re.compile(r"[\s,;|/·]+")
-SOURCES = ("text", "fit", "item_profile", "query_profile", "item_cf", "user_cf", "text_users", "popular")
+SOURCES = ("text", "fit", "item_profile", "query_profile", "item_cf", "item_rp3", "user_cf", "text_users", "popular")
 """Candidate sources; each is also a feature (its score and its rank)."""
 COSINE_SOURCES = frozenset({"text", "item_profile", "query_profile"})
 """Sources whose score is a cosine (kept as is); the others are counts, scaled to the query's best."""
@@ -203,6 +205,7 @@ class _Context:
     q_profile: np.ndarray  # queries in item-text space (mean of their items)
     i_profile: np.ndarray  # items in query-text space (mean of their queries)
     item_sim: sp.csr_matrix  # item × item co-occurrence cosine, top neighbours kept
+    item_walk: sp.csr_matrix  # item → query → item random walk, popular targets damped (RP3beta)
     h_rows: sp.csr_matrix  # row-normalised history (user-kNN)
     popularity: np.ndarray
     q_occ: np.ndarray  # occupation and region as integer codes shared by both sides (-1: unknown)
@@ -221,9 +224,18 @@ def _context(queries: Side, items: Side, history: sp.csr_matrix, q_text: np.ndar
     item_sim.eliminate_zeros()
     item_sim = _prune_rows(item_sim, NEIGHBOURS)
     popularity = np.log1p(np.asarray(history.sum(axis=0)).ravel()).astype(np.float32)
+    # RP3beta (Paudel et al. 2017): two steps of a walk on the application graph, each target item
+    # divided by its popularity^beta so that a ranking is not just the most applied-to jobs
+    counts = np.asarray(history.sum(axis=0)).ravel()
+    walk = (normalize(history.T.tocsr(), norm="l1", axis=1) @ normalize(history, norm="l1", axis=1)).tocsr()
+    walk = walk @ sp.diags(np.power(np.maximum(counts, 1.0), -RP3_BETA).astype(np.float32))
+    walk = sp.csr_matrix(walk)
+    walk.setdiag(0)
+    walk.eliminate_zeros()
+    item_walk = _prune_rows(walk, NEIGHBOURS)
     return _Context(
         queries=queries, items=items, history=history, q_text=q_text, i_text=i_text, q_profile=q_profile,
-        i_profile=i_profile, item_sim=item_sim, h_rows=h_rows, popularity=popularity,
+        i_profile=i_profile, item_sim=item_sim, item_walk=item_walk, h_rows=h_rows, popularity=popularity,
         **_codes("occ", [_normalised_label(v) for v in queries.occupation], [_normalised_label(v) for v in items.occupation]),
         **_codes("region", [_region_key(v) for v in queries.region], [_region_key(v) for v in items.region]),
     )
@@ -266,6 +278,7 @@ def _source_blocks(ctx: _Context, rows: np.ndarray) -> dict[str, np.ndarray]:
     out["fit"] = (((q_occ == ctx.i_occ[None, :]) & (q_occ >= 0)).astype(np.float32)
                   + 0.3 * ((q_region == ctx.i_region[None, :]) & (q_region >= 0)))
     out["item_cf"] = (h_block @ ctx.item_sim).toarray()
+    out["item_rp3"] = (h_block @ ctx.item_walk).toarray()
     user_sim = _top_rows((ctx.h_rows[rows] @ ctx.h_rows.T), NEIGHBOURS + 1)
     user_sim = user_sim.tolil()
     user_sim[np.arange(len(rows)), rows] = 0  # not oneself
