@@ -218,21 +218,15 @@ def _context(queries: Side, items: Side, history: sp.csr_matrix, q_text: np.ndar
     h_rows = normalize(history, norm="l2", axis=1)
     q_profile = normalize(np.asarray(normalize(history, norm="l1", axis=1) @ i_text, dtype=np.float32))
     i_profile = normalize(np.asarray(normalize(history.T.tocsr(), norm="l1", axis=1) @ q_text, dtype=np.float32))
-    h_cols = normalize(history.tocsc(), norm="l2", axis=0)
-    item_sim = (h_cols.T @ h_cols).tocsr()
-    item_sim.setdiag(0)
-    item_sim.eliminate_zeros()
-    item_sim = _prune_rows(item_sim, NEIGHBOURS)
+    h_cols = normalize(history.tocsc(), norm="l2", axis=0).T.tocsr()
+    item_sim = _item_item(h_cols, h_cols.T.tocsr(), None)
     popularity = np.log1p(np.asarray(history.sum(axis=0)).ravel()).astype(np.float32)
     # RP3beta (Paudel et al. 2017): two steps of a walk on the application graph, each target item
     # divided by its popularity^beta so that a ranking is not just the most applied-to jobs
     counts = np.asarray(history.sum(axis=0)).ravel()
-    walk = (normalize(history.T.tocsr(), norm="l1", axis=1) @ normalize(history, norm="l1", axis=1)).tocsr()
-    walk = walk @ sp.diags(np.power(np.maximum(counts, 1.0), -RP3_BETA).astype(np.float32))
-    walk = sp.csr_matrix(walk)
-    walk.setdiag(0)
-    walk.eliminate_zeros()
-    item_walk = _prune_rows(walk, NEIGHBOURS)
+    damping = np.power(np.maximum(counts, 1.0), -RP3_BETA).astype(np.float32)
+    item_walk = _item_item(normalize(history.T.tocsr(), norm="l1", axis=1), normalize(history, norm="l1", axis=1),
+                           damping)
     return _Context(
         queries=queries, items=items, history=history, q_text=q_text, i_text=i_text, q_profile=q_profile,
         i_profile=i_profile, item_sim=item_sim, item_walk=item_walk, h_rows=h_rows, popularity=popularity,
@@ -246,6 +240,25 @@ def _codes(name: str, left: list[str], right: list[str]) -> dict[str, np.ndarray
     codes, _ = pd.factorize(pd.Series([*left, *right], dtype=object).replace("", None), use_na_sentinel=True)
     codes = codes.astype(np.int32)
     return {f"q_{name}": codes[:len(left)], f"i_{name}": codes[len(left):]}
+
+
+def _item_item(left: sp.csr_matrix, right: sp.csr_matrix, column_scale: np.ndarray | None,
+               block: int = 1_000) -> sp.csr_matrix:
+    """``left @ right`` (items × items), columns scaled, diagonal removed, the :data:`NEIGHBOURS`
+    largest entries of each row kept — a block of rows at a time: with a few very popular items
+    the full product is nearly dense (1.2 GB for 10,000 items), its pruned rows are not."""
+    parts = []
+    scale = sp.diags(column_scale) if column_scale is not None else None
+    for start in range(0, left.shape[0], block):
+        product = (left[start:start + block] @ right).tocsr()
+        if scale is not None:
+            product = product @ scale
+        product = sp.csr_matrix(product)
+        rows = np.arange(product.shape[0])
+        product[rows, rows + start] = 0
+        product.eliminate_zeros()
+        parts.append(_prune_rows(product, NEIGHBOURS))
+    return sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, right.shape[1]), dtype=np.float32)
 
 
 def _prune_rows(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
