@@ -253,17 +253,19 @@ def _item_item(left: sp.csr_matrix, right: sp.csr_matrix, column_scale: np.ndarr
         product = (left[start:start + block] @ right).tocsr()
         if scale is not None:
             product = product @ scale
-        product = sp.csr_matrix(product)
-        rows = np.arange(product.shape[0])
-        product[rows, rows + start] = 0
-        product.eliminate_zeros()
+        product = product.tocoo()
+        off_diagonal = product.row + start != product.col  # an item is not its own neighbour
+        product = sp.csr_matrix((product.data[off_diagonal], (product.row[off_diagonal], product.col[off_diagonal])),
+                                shape=product.shape)
         parts.append(_prune_rows(product, NEIGHBOURS))
     return sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, right.shape[1]), dtype=np.float32)
 
 
 def _prune_rows(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
-    """Keep the ``k`` largest entries of each row of a sparse matrix."""
+    """Keep the ``k`` largest entries of each row of a sparse matrix (ties: the lower column index
+    first is not promised, but the same matrix always keeps the same entries)."""
     matrix = matrix.tocsr()
+    matrix.sum_duplicates()  # canonical (sorted) order: the kept ties never depend on how it was built
     indptr, indices, data = [0], [], []
     for r in range(matrix.shape[0]):
         start, end = matrix.indptr[r], matrix.indptr[r + 1]
