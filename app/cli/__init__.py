@@ -120,6 +120,7 @@ _DELEGATED: dict[str, tuple[str, str]] = {
     "verify": ("app.cli.verify", "main_verify"),
     "users": ("app.cli.users", "main_users"),
     "mask": ("app.cli.mask", "main_mask"),
+    "match": ("app.cli.match", "main_match"),
 }
 """Commands that parse their own options: word -> (module, entry function taking the rest of argv).
 Imported only when used, so ``python -m app build`` never loads the scoring commands' libraries."""
@@ -175,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     mask = sub.add_parser("mask", help="개인정보 마스킹: JSONL 텍스트의 개인정보를 가립니다 (mask --input … --output …)")
     mask.add_argument("rest", nargs=argparse.REMAINDER)
     mask.set_defaults(func=lambda a: run_delegated("mask", a.rest))
+    match = sub.add_parser("match", help="AI 인재추천: 후보자↔공고 추천 (match --candidates … --jobs … --for … --top K --output …)")
+    match.add_argument("rest", nargs=argparse.REMAINDER)
+    match.set_defaults(func=lambda a: run_delegated("match", a.rest))
     return parser
 
 
@@ -182,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     threads.limit_loaded_pools()
     argv = list(sys.argv[1:] if argv is None else argv)
-    # reference/import/hiring/employment/verify/users/mask own their option parsing: hand them everything after the word.
+    # reference/import/hiring/employment/verify/users/mask/match own their option parsing: hand them everything after the word.
     if argv and argv[0] in _DELEGATED:
         return run_delegated(argv[0], argv[1:])
     args = build_parser().parse_args(argv)
