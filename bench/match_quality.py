@@ -31,11 +31,10 @@ from sklearn.preprocessing import normalize
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.match.recommend import Side, recommend, tokens  # noqa: E402
+from app.match.recommend import Side, holdout_split, recommend, tokens  # noqa: E402
 from app.reference.names import occupation_names, region_short  # noqa: E402
 
 SEED = 7
-HOLDOUT = 0.2
 K = 5
 
 
@@ -84,12 +83,7 @@ def sides(seekers: pd.DataFrame, postings: pd.DataFrame, variant: str) -> tuple[
 
 
 def split(apps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    pairs = apps.drop_duplicates().rename(columns={"seeker_id": "candidate_id", "posting_id": "job_id"}).astype(str)
-    shuffled = pairs.sample(frac=1.0, random_state=SEED)
-    counts = shuffled.groupby("candidate_id")["job_id"].transform("size")
-    order = shuffled.groupby("candidate_id").cumcount()
-    held = order < np.where(counts >= 2, np.maximum(1, np.floor(counts * HOLDOUT)), 0)
-    return shuffled[~held], shuffled[held]
+    return holdout_split(apps.rename(columns={"seeker_id": "candidate_id", "posting_id": "job_id"}).astype(str), SEED)
 
 
 def recall_at_k(recs: pd.DataFrame, held: pd.DataFrame, query: str, item: str) -> float:
@@ -119,7 +113,7 @@ def baselines(train: pd.DataFrame, held: pd.DataFrame, query: str, item: str) ->
         idx = np.argpartition(-sim, min(50, sim.shape[1] - 1), axis=1)[:, :50]
         mask = np.zeros_like(sim)
         np.put_along_axis(mask, idx, 1, axis=1)
-        score = (sim * mask) @ h.toarray() if h.shape[1] < 20000 else None
+        score = (sp.csr_matrix(sim * mask) @ h).toarray()
         seen = h[rows].toarray() > 0
         for local, r in enumerate(rows):
             for table, values in ((rows_cf, score[local]), (rows_pop, pop.astype(float))):

@@ -88,9 +88,9 @@ WARM_UP_LANES: tuple[tuple[Step, ...], ...] = (
     ),
 )
 """Two lanes, each a thread, so the two cores share the work: the counsellors' and employers'
-models (about 4 s in all), and the verifier with the Korean analyser that the review queue, the rule
-editor and the posting assistant need (about 3 s). Within a lane, the steps the pages most often
-opened first need come first."""
+models (about 5 s alone on this machine), and the verifier with the Korean analyser that the review
+queue, the rule editor and the posting assistant need (about 4 s with the occupation classifier and
+the text generator). Within a lane, the steps the pages most often opened first need come first."""
 
 WARM_UP_STEPS: tuple[Step, ...] = tuple(step for lane in WARM_UP_LANES for step in lane)
 """Every step of every lane."""

@@ -24,7 +24,6 @@ exit code, output path; no content). Format details: ``docs/match.md``.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from app.cli.runner import (
     RunRecord,
     check_output_path,
     input_rows,
+    number_cell,
     report_input_errors,
     run_command_line,
     run_recorded,
@@ -58,17 +58,6 @@ class _Read:
     side: Side | None
     errors: list[str]
     notes: list[str]
-
-
-def _number(cell: str, *, high: float) -> float | None:
-    """A non-negative number (thousands separators allowed), or ``None`` when it is not one."""
-    try:
-        value = float(cell.replace(",", "").strip())
-    except ValueError:
-        return None
-    if not math.isfinite(value) or value < 0 or value > high:
-        return None
-    return value
 
 
 def read_side(path: Path, optional: Sequence[str], *, label: str, wage_column: str) -> _Read:
@@ -102,13 +91,13 @@ def read_side(path: Path, optional: Sequence[str], *, label: str, wage_column: s
         extra = cells.get("certificates", "")
         months = wage_value = float("nan")
         if cells.get("career_months"):
-            parsed = _number(cells["career_months"], high=MAX_CAREER_MONTHS)
+            parsed = number_cell(cells["career_months"], low=0, high=MAX_CAREER_MONTHS)
             if parsed is None:
                 errors.append(f"{where}: [career_months] 0~{MAX_CAREER_MONTHS} 사이의 개월 수여야 합니다")
             else:
                 months = parsed
         if cells.get(wage_column):
-            parsed = _number(cells[wage_column], high=MAX_WAGE)
+            parsed = number_cell(cells[wage_column], low=0, high=MAX_WAGE)
             if parsed is None:
                 errors.append(f"{where}: [{wage_column}] 0 이상의 월 임금(원)이어야 합니다")
             else:

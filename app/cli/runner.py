@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import math
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -170,6 +171,16 @@ def header_names(path: Path) -> set[str]:
     except (OSError, UnicodeDecodeError, csv.Error):
         pass
     return set()
+
+
+def number_cell(cell: str, *, low: float, high: float) -> float | None:
+    """A cell as a number within ``[low, high]`` (thousands separators allowed), or ``None`` when it
+    is not one (also ``nan``/``inf``, which ``float`` would read)."""
+    try:
+        value = float(cell.replace(",", "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and low <= value <= high else None
 
 
 def row_id(cells: dict[str, str], line: int, default: str, errors: list[str], *, max_chars: int) -> str:

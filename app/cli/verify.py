@@ -16,7 +16,6 @@ Format details: ``docs/verify.md``.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from app.cli.runner import (
     header_names,
     input_rows,
     input_stamp,
+    number_cell,
     run_command_line,
     run_file_command,
 )
@@ -54,14 +54,6 @@ MAX_ID, MAX_TITLE, MAX_BODY = 60, 300, 20_000
 VERIFY_CHUNK_ROWS = 2_000
 """Ads verified at a time: the classifier's text features of a chunk of long ads take tens of MB
 each 1,000 ads, and the Kiwi model (~500 MB) already sits in memory."""
-
-
-def _number(cell: str, *, low: float, high: float) -> float | None:
-    try:
-        value = float(cell.replace(",", ""))
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and low <= value <= high else None
 
 
 def _parse_ad(line: int, cells: dict[str, str], seen: dict[str, int]) -> tuple[dict[str, object], list[str]]:
@@ -83,15 +75,15 @@ def _parse_ad(line: int, cells: dict[str, str], seen: dict[str, int]) -> tuple[d
     wage_type = cells.get("wage_type", "").lower()
     if wage_type not in WAGE_TYPES:
         problems.append(f"[wage_type] 임금 형태는 {', '.join(WAGE_TYPES)} 중 하나여야 합니다 (입력값: {cells.get('wage_type', '')})")
-    wage = _number(cells.get("wage", ""), low=1, high=1e10)
+    wage = number_cell(cells.get("wage", ""), low=1, high=1e10)
     if wage is None:
         problems.append(f"[wage] 임금은 1원 이상의 숫자여야 합니다 (입력값: {cells.get('wage', '')})")
-    hours = _number(cells.get("hours_per_week", ""), low=1, high=80)
+    hours = number_cell(cells.get("hours_per_week", ""), low=1, high=80)
     if hours is None:
         problems.append(f"[hours_per_week] 주당 근로시간은 1~80이어야 합니다 (입력값: {cells.get('hours_per_week', '')})")
     year = None
     if cells.get("year"):
-        year = _number(cells["year"], low=2023, high=2100)
+        year = number_cell(cells["year"], low=2023, high=2100)
         if year is None or year != int(year):
             problems.append(f"[year] 연도는 2023~2100의 정수여야 합니다 (입력값: {cells['year']})")
     ad = {"id": identifier, "title": title, "body": body, "wage_type": wage_type,

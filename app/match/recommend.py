@@ -35,7 +35,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from app.threads import thread_count
+from app.reference.names import occupation_names
+from app.threads import thread_count, threads_for_rows
 
 MODEL_VERSION = "1.0"
 """Version of the method (the model itself is trained on each run's own history)."""
@@ -117,8 +118,13 @@ def tokens(text: str) -> list[str]:
     return [t for t in _SPLIT.split(str(text or "").lower()) if t]
 
 
-def _normalised_label(value: str) -> str:
-    return re.sub(r"[\s()·,./-]+", "", str(value or "")).lower()
+def _occupation_label(value: str) -> str:
+    """An occupation as a comparable label: a KECO 소분류 code becomes its name, so a name on one side
+    meets a code on the other ("occupation may be a name rather than a KECO code")."""
+    value = str(value or "").strip()
+    if value.isdigit():
+        value = occupation_names(value)[0]  # an unknown code stays itself
+    return re.sub(r"[\s()·,./-]+", "", value).lower()
 
 
 def _region_key(value: str) -> str:
@@ -208,6 +214,8 @@ class _Context:
     item_walk: sp.csr_matrix  # item → query → item random walk, popular targets damped (RP3beta)
     h_rows: sp.csr_matrix  # row-normalised history (user-kNN)
     popularity: np.ndarray
+    query_counts: np.ndarray  # applications per query and per item in the history (float32)
+    item_counts: np.ndarray
     q_occ: np.ndarray  # occupation and region as integer codes shared by both sides (-1: unknown)
     i_occ: np.ndarray
     q_region: np.ndarray
@@ -220,17 +228,18 @@ def _context(queries: Side, items: Side, history: sp.csr_matrix, q_text: np.ndar
     i_profile = normalize(np.asarray(normalize(history.T.tocsr(), norm="l1", axis=1) @ q_text, dtype=np.float32))
     h_cols = normalize(history.tocsc(), norm="l2", axis=0).T.tocsr()
     item_sim = _item_item(h_cols, h_cols.T.tocsr(), None)
-    popularity = np.log1p(np.asarray(history.sum(axis=0)).ravel()).astype(np.float32)
+    counts = np.asarray(history.sum(axis=0), dtype=np.float32).ravel()
+    popularity = np.log1p(counts)
     # RP3beta (Paudel et al. 2017): two steps of a walk on the application graph, each target item
     # divided by its popularity^beta so that a ranking is not just the most applied-to jobs
-    counts = np.asarray(history.sum(axis=0)).ravel()
     damping = np.power(np.maximum(counts, 1.0), -RP3_BETA).astype(np.float32)
     item_walk = _item_item(normalize(history.T.tocsr(), norm="l1", axis=1), normalize(history, norm="l1", axis=1),
                            damping)
     return _Context(
         queries=queries, items=items, history=history, q_text=q_text, i_text=i_text, q_profile=q_profile,
         i_profile=i_profile, item_sim=item_sim, item_walk=item_walk, h_rows=h_rows, popularity=popularity,
-        **_codes("occ", [_normalised_label(v) for v in queries.occupation], [_normalised_label(v) for v in items.occupation]),
+        query_counts=np.asarray(history.sum(axis=1), dtype=np.float32).ravel(), item_counts=counts,
+        **_codes("occ", [_occupation_label(v) for v in queries.occupation], [_occupation_label(v) for v in items.occupation]),
         **_codes("region", [_region_key(v) for v in queries.region], [_region_key(v) for v in items.region]),
     )
 
@@ -294,10 +303,9 @@ def _source_blocks(ctx: _Context, rows: np.ndarray) -> dict[str, np.ndarray]:
                   + 0.3 * ((q_region == ctx.i_region[None, :]) & (q_region >= 0)))
     out["item_cf"] = (h_block @ ctx.item_sim).toarray()
     out["item_rp3"] = (h_block @ ctx.item_walk).toarray()
-    user_sim = _top_rows((ctx.h_rows[rows] @ ctx.h_rows.T), NEIGHBOURS + 1)
-    user_sim = user_sim.tolil()
+    user_sim = (ctx.h_rows[rows] @ ctx.h_rows.T).toarray()
     user_sim[np.arange(len(rows)), rows] = 0  # not oneself
-    out["user_cf"] = (user_sim.tocsr() @ ctx.history).toarray()
+    out["user_cf"] = (_top_rows(user_sim, NEIGHBOURS) @ ctx.history).toarray()
     text_sim = q_text @ ctx.q_text.T
     text_sim[np.arange(len(rows)), rows] = 0
     out["text_users"] = (_top_rows(text_sim, NEIGHBOURS) @ ctx.history).toarray()
@@ -355,8 +363,8 @@ def _features(ctx: _Context, rows: np.ndarray, blocks: dict[str, np.ndarray], ca
     q_wage, i_wage = ctx.queries.wage[q], ctx.items.wage[items]
     with np.errstate(divide="ignore", invalid="ignore"):
         data["wage_ratio"] = np.where((q_wage > 0) & (i_wage > 0), i_wage / q_wage, np.nan).astype(np.float32)
-    data["query_history"] = np.asarray(ctx.history.sum(axis=1)).ravel()[q].astype(np.float32)
-    data["item_history"] = np.asarray(ctx.history.sum(axis=0)).ravel()[items].astype(np.float32)
+    data["query_history"] = ctx.query_counts[q]
+    data["item_history"] = ctx.item_counts[items]
     frame = pd.DataFrame(data)
     # rank among the query's candidates (1 = best): ranking every item of a row cost more than the rest
     for name in SOURCES:
@@ -381,10 +389,12 @@ def _candidate_features(ctx: _Context, rows: np.ndarray, per_source: int = PER_S
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["q", "i", *FEATURES])
 
 
-def _split_history(history_pairs: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Hold out a fifth of each candidate's applications (at least one, when they have two or more)."""
-    pairs = history_pairs.drop_duplicates(["candidate_id", "job_id"]).reset_index(drop=True)
-    shuffled = pairs.sample(frac=1.0, random_state=int(rng.integers(2**31 - 1)))
+def holdout_split(pairs: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(kept, held out) ``candidate_id, job_id`` pairs: a fifth of each candidate's applications held
+    out (at least one, when they have two or more) — the split the command's evaluation uses, and the
+    one the ranker is trained on."""
+    pairs = pairs.drop_duplicates(["candidate_id", "job_id"]).reset_index(drop=True)
+    shuffled = pairs.sample(frac=1.0, random_state=seed)
     counts = shuffled.groupby("candidate_id")["job_id"].transform("size")
     order = shuffled.groupby("candidate_id").cumcount()
     n_out = np.where(counts >= 2, np.maximum(1, np.floor(counts * HOLDOUT_SHARE)), 0)
@@ -462,7 +472,7 @@ def recommend(candidates: Side, jobs: Side, history: pd.DataFrame | None, *, dir
 
     model = None
     if len(pairs):
-        kept, held = _split_history(pairs, rng)
+        kept, held = holdout_split(pairs, int(rng.integers(2**31 - 1)))
         train_ctx = _context(queries, items, _history_matrix(_oriented(kept, direction), queries, items), q_text, i_text)
         model = _train_ranker(train_ctx, _oriented(held, direction), rng)
     ctx = _context(queries, items, _history_matrix(_oriented(pairs, direction), queries, items), q_text, i_text)
@@ -473,8 +483,6 @@ def recommend(candidates: Side, jobs: Side, history: pd.DataFrame | None, *, dir
         if frame.empty:
             continue
         if model is not None:
-            from app.threads import threads_for_rows
-
             score = model.predict(frame[list(FEATURES)], num_threads=threads_for_rows(len(frame)))
         else:
             score = _fallback_score(frame)

@@ -107,6 +107,19 @@ def test_without_history_the_text_and_columns_rank(files: dict[str, Path], capsy
     assert "고정 가중 합산" in capsys.readouterr().out
 
 
+def test_an_occupation_name_meets_its_keco_code() -> None:
+    """Candidates give occupation names, jobs KECO codes: with no words or history in common, the
+    job of the candidate's occupation still comes first."""
+    from app.reference.tables import load_reference
+
+    occupations = load_reference().occupations.head(3)
+    codes, names = occupations["keco_code"].astype(str).tolist(), occupations["name"].astype(str).tolist()
+    candidates = Side(ids=["a", "b", "c"], text=["가", "나", "다"], occupation=names)
+    jobs = Side(ids=["x", "y", "z"], text=["k1", "k2", "k3"], occupation=list(reversed(codes)))
+    table = recommend(candidates, jobs, None, direction="candidates", top=1).table
+    assert dict(zip(table["query_id"], table["item_id"], strict=True)) == {"a": "z", "b": "y", "c": "x"}
+
+
 def _recall(recs: pd.DataFrame, held: pd.DataFrame, query: str, item: str, k: int = 5) -> float:
     truth = held.groupby(query)[item].apply(set)
     top = recs[recs["rank"] <= k].groupby("query_id")["item_id"].apply(set)
