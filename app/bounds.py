@@ -39,6 +39,10 @@ MAX_HEADCOUNT: Final = 1_000
 MAX_TEXT_CHARS: Final = 20_000
 """Longest free text: a posting's full body, each of its sections, a résumé, a cover letter."""
 
+MAX_SEARCH_SENTENCE_CHARS: Final = 300
+"""Longest sentence a search box takes ("지게차 경력 3년 이상, 평택 근무 가능한 분" is 24): a search
+states conditions, not a posting; anything longer is a pasted document."""
+
 _CONTROL_CHARACTERS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """C0 and C1 control characters except tab, line feed and carriage return (line breaks in a
 cell are legitimate). NUL in particular truncates text in C-based tools and is refused by PostgreSQL."""

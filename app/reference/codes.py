@@ -24,6 +24,10 @@ EDUCATION_LEVELS: Final[tuple[str, ...]] = ("무관", "고졸", "전문대졸", 
 SEEKER_EDUCATION: Final[tuple[str, ...]] = ("중졸이하", "고졸", "전문대졸", "대졸", "석사")
 """Highest education of a job seeker."""
 
+WORK_PATTERNS: Final[tuple[str, ...]] = ("주간", "야간", "교대", "주말", "재택")
+"""When and where a person can work, as a talent search asks for it (주간: daytime hours, 야간: night
+work, 교대: shift work, 주말: weekend work, 재택: working from home)."""
+
 SOCIAL_INSURANCE: Final[str] = "W01"
 """Welfare code of 4대보험 (social insurance; mandatory for most jobs)."""
 STATUTORY_WELFARE: Final[frozenset[str]] = frozenset({"W01", "W02", "W03"})

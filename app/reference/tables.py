@@ -28,6 +28,7 @@ TABLE_FILES: dict[str, str] = {
     "welfare_items": "welfare_items.csv",
     "ncs_fields": "ncs_fields.csv",
     "violation_rules": "violation_rules.csv",
+    "districts": "districts.csv",
 }
 """Table name -> CSV file name in the reference directory."""
 
@@ -45,10 +46,12 @@ _STR_COLUMNS: dict[str, tuple[str, ...]] = {
     "welfare_items": ("code",),
     "ncs_fields": ("ncs_code",),
     "violation_rules": ("rule_id", "law", "article"),
+    "districts": ("region_code",),
 }
 # ';'-joined text columns where an empty cell means "none", not "unknown".
 _EMPTY_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "occupations": ("skills", "knowledge", "duty_phrases", "certificates"),
+    "districts": ("short",),
 }
 
 
@@ -72,6 +75,7 @@ class Reference:
         welfare_items: Welfare items a posting can offer.
         ncs_fields: The 24 NCS 대분류.
         violation_rules: Legal problems the world plants in postings, with base rates.
+        districts: The 시군구 of every 시도 (name and its short form without 시/군/구).
     """
 
     occupations: pd.DataFrame
@@ -85,6 +89,7 @@ class Reference:
     welfare_items: pd.DataFrame
     ncs_fields: pd.DataFrame
     violation_rules: pd.DataFrame
+    districts: pd.DataFrame
 
 
 def _read_table(directory: Path, name: str) -> pd.DataFrame:

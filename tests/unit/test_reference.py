@@ -40,6 +40,7 @@ COLUMNS: dict[str, list[str]] = {
     "violation_rules": [
         "rule_id", "family", "name_ko", "law", "article", "severity", "base_rate", "description_ko",
     ],
+    "districts": ["region_code", "name", "short", "source"],
 }
 STRING_CODE_COLUMNS = {
     "keco_tree": ["code"],
@@ -52,6 +53,7 @@ STRING_CODE_COLUMNS = {
     "welfare_items": ["code"],
     "ncs_fields": ["ncs_code"],
     "violation_rules": ["rule_id"],
+    "districts": ["region_code"],
 }
 RIASEC = ["riasec_r", "riasec_i", "riasec_a", "riasec_s", "riasec_e", "riasec_c"]
 
@@ -320,6 +322,19 @@ def test_ncs_fields(ref: Reference) -> None:
     ncs = ref.ncs_fields
     assert ncs["ncs_code"].tolist() == [f"{i:02d}" for i in range(1, 25)]
     assert ncs.set_index("ncs_code").loc["20", "name"] == "정보통신"
+
+
+def test_districts_cover_every_city_and_county_of_each_region(ref: Reference) -> None:
+    d = ref.districts
+    assert len(d) == 228
+    assert set(d["region_code"]) == set(ref.regions["code"]) - {"36"}  # 세종 has no 시군구
+    assert not d.duplicated(["region_code", "name"]).any()
+    counts = d.groupby("region_code").size()
+    assert (counts["11"], counts["41"], counts["47"], counts["27"], counts["50"]) == (25, 31, 22, 9, 2)
+    row = d[d["name"] == "평택시"].iloc[0]
+    assert (row["region_code"], row["short"]) == ("41", "평택")
+    assert d.loc[d["name"] == "중구", "short"].eq("").all()
+    assert sorted(d.loc[d["name"] == "고성군", "region_code"]) == ["48", "51"]
 
 
 def test_violation_rules(ref: Reference) -> None:

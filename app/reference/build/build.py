@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.reference.build import facts
 from app.reference.build.dictionary import DICTIONARY_FILE, load_dictionary
+from app.reference.build.districts import build_districts
 from app.reference.build.keco import KECO_TREE_FILE, build_keco_tree, load_keco_tree
 from app.reference.build.know import KNOW_DIR
 from app.reference.build.ncs import NCS_FILE, build_ncs_fields
@@ -55,6 +56,7 @@ def build_reference_tables(shared_dir: Path, out_dir: Path) -> dict[str, int]:
         "welfare_items": facts.build_welfare_items(),
         "ncs_fields": build_ncs_fields(shared_dir),
         "violation_rules": facts.build_violation_rules(),
+        "districts": build_districts(),
     }
     write_tables(tables, out_dir)
     return {name: len(df) for name, df in tables.items()}

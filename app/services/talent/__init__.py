@@ -5,4 +5,18 @@ Submodules add their public names to ``__all__`` below.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from app.services.talent.query import (
+    District,
+    QueryChip,
+    TalentQuery,
+    UnreadableQuery,
+    describe_chips,
+    parse_talent_query,
+    validate_query,
+    with_chip_removed,
+)
+
+__all__: list[str] = [
+    "District", "QueryChip", "TalentQuery", "UnreadableQuery", "describe_chips", "parse_talent_query",
+    "validate_query", "with_chip_removed",
+]
