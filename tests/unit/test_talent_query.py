@@ -94,6 +94,16 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
     ("35세 이하 경리", {"occupations": ("027",), "excluded_terms": ("35세 이하",)}),
     ("2020년 이후 졸업한 대졸 신입 개발자",
      {"occupations": ("133",), "max_career_months": 0, "education": "대졸", "free_text": "이후 졸업한"}),
+    ("신입 가능한 경리", {"occupations": ("027",)}),
+    ("요양보호사 1급 자격 소지", {"certificates": ("C0598",)}),
+    ("시급 만원 이상", {"wage_min": 2_090_000}),
+    ("주야 2교대 가능자", {"work_patterns": ("교대",)}),
+    ("평택, 안성, 오산 지역 생산직",
+     {"occupations": ("890",), "districts": (PYEONGTAEK, District("41", "안성시"), District("41", "오산시"))}),
+    ("10년차 이상 용접", {"occupations": ("824",), "min_career_months": 108}),
+    ("연봉 3천~4천 개발자", {"occupations": ("133",), "wage_min": 2_500_000, "wage_max": 3_333_333}),
+    ("서울 강남 서초 송파 간호사", {"occupations": ("304",), "districts": (
+        District("11", "강남구"), District("11", "서초구"), District("11", "송파구"))}),
 ]
 
 

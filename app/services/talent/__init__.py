@@ -6,6 +6,7 @@ Submodules add their public names to ``__all__`` below.
 from __future__ import annotations
 
 from app.services.talent.query import (
+    CHIP_KEYS,
     District,
     QueryChip,
     TalentQuery,
@@ -17,6 +18,6 @@ from app.services.talent.query import (
 )
 
 __all__: list[str] = [
-    "District", "QueryChip", "TalentQuery", "UnreadableQuery", "describe_chips", "parse_talent_query",
+    "CHIP_KEYS", "District", "QueryChip", "TalentQuery", "UnreadableQuery", "describe_chips", "parse_talent_query",
     "validate_query", "with_chip_removed",
 ]

@@ -39,7 +39,8 @@ Readings worth knowing:
 * "N년차" is someone in their N-th year, i.e. at least N − 1 years; "N년 미만" is at most 12N − 1
   months; "넘게"/"초과" are read as "이상" (whole years are what people mean);
 * 신입 (and 무경력, 경력 없는) means no experience (``max_career_months=0``); 경력자 means some
-  (``min_career_months=1``); 경력 무관, 신입·경력, 학력 무관 and 전국 are understood and set nothing;
+  (``min_career_months=1``); 경력 무관, 신입·경력, 신입 가능 (newcomers welcome, others too),
+  학력 무관 and 전국 are understood and set nothing;
 * 박사 is read as 석사 (the highest level postings use);
 * "주 5일" is not a period of experience: it stays in ``free_text``.
 
@@ -362,6 +363,7 @@ _AMOUNT_PART = re.compile(rf"({_NUM})\s*(천만|백만|십만|억|만|천|백)?"
 def _amount(text: str) -> tuple[float, float]:
     """KRW of an amount written with 억/만/천 ("1만2천" → 12,000) and the smallest unit used (1 if none)."""
     total, smallest = 0.0, 0.0
+    text = "1" + text if text[:1] in "억천백만" else text  # "만원" is 1만원
     for number, unit in _AMOUNT_PART.findall(text):
         value = _UNIT_VALUES[unit]
         total += float(number.replace(",", "")) * value
@@ -394,7 +396,7 @@ _MAX_WORDS = r"이하|이내|미만|까지|안쪽|정도|선|내외|가량|수�
 _WAGE_TAIL = rf"(?:\s*(?P<bound>{_MIN_WORDS}|{_MAX_WORDS}))?"
 _RANGE = rf"(?:\s*(?:~|-|에서|부터)\s*(?P<b>{_AMOUNT})\s*(?P<won2>원)?)?"
 _TYPED_WAGE = re.compile(
-    rf"(?P<word>{_WAGE_WORD})\s*(?:은|는|:)?\s*(?P<a>{_AMOUNT})\s*(?P<won>원)?{_RANGE}{_WAGE_TAIL}"
+    rf"(?P<word>{_WAGE_WORD})\s*(?:은|는|:)?\s*(?P<a>{_AMOUNT}|(?:천만|백만|만)(?=\s*원))\s*(?P<won>원)?{_RANGE}{_WAGE_TAIL}"
 )
 _UNTYPED_WAGE = re.compile(
     rf"(?<![\d.,])(?P<a>{_AMOUNT})\s*(?:원\s*)?(?:~|-|에서)\s*(?P<b>{_AMOUNT})\s*원{_WAGE_TAIL}"
@@ -460,7 +462,7 @@ _CAREER_ONE = re.compile(
 _NOT_CAREER_BEFORE = re.compile(r"(?:계약|기간|나이|연령|설립|업력|회사|사업|운영)\s*(?:기간)?\s*(?:은|는|이|:)?\s*$")
 _ANY_CAREER = re.compile(
     r"경력\s*무관|경력무관|경력\s*상관\s*없\w*|신입\s*(?:및|·|/|,|또는|이나|과|와|도)\s*경력(?:직|자)?|"
-    r"경력\s*(?:·|/|및)\s*신입|(?:경력|경험)\s*없어도\s*(?:됨|돼요|괜찮\w*|가능)?|초보\s*(?:가능|환영|도\s*가능)"
+    r"경력\s*(?:·|/|및)\s*신입|신입\s*(?:도\s*)?(?:가능|환영|괜찮\w*)|(?:경력|경험)\s*없어도\s*(?:됨|돼요|괜찮\w*|가능)?|초보\s*(?:가능|환영|도\s*가능)"
 )
 _NEWCOMER = re.compile(r"신입(?:\s*(?:사원|직원))?|무경력|무경험|경력\s*없는|경험\s*없는")
 _EXPERIENCED = re.compile(r"경력\s*(?:자|직|있는|있으신|보유)|유경험자|경험자")
@@ -472,11 +474,10 @@ def _months(number: str, unit: str | None, half: bool = False) -> int:
     return round(months + (6 if half else 0))
 
 
-def _read_career(s: _Sentence) -> tuple[int | None, int | None, bool]:
-    """(min months, max months, whether a career phrase was understood)."""
+def _read_career(s: _Sentence) -> tuple[int | None, int | None]:
+    """Least and most months of experience asked for (``None``: no bound)."""
     low: int | None = None
     high: int | None = None
-    found = False
 
     def raise_low(value: int) -> None:
         nonlocal low
@@ -488,7 +489,6 @@ def _read_career(s: _Sentence) -> tuple[int | None, int | None, bool]:
 
     for m in s.finditer(_ANY_CAREER):
         s.take(m.start(), m.end())
-        found = True
     for m in s.finditer(_CAREER_RANGE):
         if not (m["cue1"] or m["cue2"] or m["cha"]) or _count(m["n2"]) >= 100:
             continue
@@ -496,7 +496,6 @@ def _read_career(s: _Sentence) -> tuple[int | None, int | None, bool]:
         raise_low(_months(m["n1"], unit1))
         lower_high(_months(m["n2"], m["u2"]))
         s.take(m.start(), m.end())
-        found = True
     masked = s.masked()
     for m in s.finditer(_CAREER_ONE):
         bound = m["bound"] or ""
@@ -514,17 +513,14 @@ def _read_career(s: _Sentence) -> tuple[int | None, int | None, bool]:
         else:
             raise_low(months)
         s.take(m.start(), m.end())
-        found = True
     for m in s.finditer(_NEWCOMER):
         lower_high(0)
         s.take(m.start(), m.end())
-        found = True
     for m in s.finditer(_EXPERIENCED):
         if low is None:
             raise_low(1)
         s.take(m.start(), m.end())
-        found = True
-    return low, high, found
+    return low, high
 
 
 # --------------------------------------------------------------------------- fixed phrase lists
@@ -550,7 +546,7 @@ _EMPLOYMENT_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
 _NEGATED_AFTER = re.compile(r"\s*(?:근무\s*)?(?:불가|제외|휴무|쉬는|쉼|없는|없이|안\s*함|x|X)")
 _PATTERN_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = tuple(
     (pattern, re.compile(words + r"(?:\s*(?:근무|출근|조|타임|근로))?")) for pattern, words in (
-        ("교대", r"(?:[234]\s*조\s*)?[234]\s*교대(?:제)?|주\s*야\s*간?\s*(?:맞)?교대|맞교대|교대제|교대"),
+        ("교대", r"주\s*야\s*간?\s*(?:[234]\s*)?(?:맞)?교대|(?:[234]\s*조\s*)?[234]\s*교대(?:제)?|맞교대|교대제|교대"),
         ("야간", r"야간|심야|밤\s*(?:근무|시간)|나이트"),
         ("주말", r"주말|토\s*[·,/]?\s*일요일|토요일|일요일|토일"),
         ("재택", r"재택|원격\s*근무|리모트"),
@@ -635,11 +631,13 @@ def _scan(
     return found
 
 
-_CERT_CUE_AFTER = re.compile(rf"\s*{_CERTIFICATE_CUE}(?:\s*{_CERTIFICATE_CUE})*(?:자|증)?")
-_UNKNOWN_CERT = re.compile(r"(?P<what>[가-힣A-Za-z0-9]+)\s*(?P<cue>자격증|자격|면허증|면허)")
+_GRADE = r"(?:\s*[1-3]\s*급)?"
+_CERT_CUE_AFTER = re.compile(rf"{_GRADE}\s*{_CERTIFICATE_CUE}(?:\s*{_CERTIFICATE_CUE})*(?:자|증)?")
+_UNKNOWN_CERT = re.compile(rf"(?P<what>[가-힣A-Za-z]{{2,}}[가-힣A-Za-z0-9]*){_GRADE}\s*(?:자격증|자격|면허증|면허)")
 
 
-def _read_certificates(s: _Sentence, vocab: _Vocabulary) -> list[tuple[int, str]]:
+def _read_certificates(s: _Sentence, vocab: _Vocabulary) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Certificates found, and occupations named by a certificate the table does not know."""
     def needs_cue(word: str, end: int) -> bool:
         # 요양보호사, 간호사 … are occupations unless a certificate word follows
         return word not in vocab.occupations or _CERT_CUE_AFTER.match(s.text, end) is not None
@@ -649,12 +647,16 @@ def _read_certificates(s: _Sentence, vocab: _Vocabulary) -> list[tuple[int, str]
         cue = _CERT_CUE_AFTER.match(s.text, end)
         s.take(start, cue.end() if cue else end)
         found.append((start, cert_id))
+    occupations = []
     for m in s.finditer(_UNKNOWN_CERT):
         # a certificate the table does not know ("지게차 자격증"): the phrase is kept for the text
-        # search, and the word before it stays readable as an occupation
-        s.kept.append((m.start(), f"{m['what']} {m['cue']}"))
-        s.take(m.start("cue"), m.end("cue"))
-    return found
+        # search, and a job word before it still names the occupation
+        s.kept.append((m.start(), re.sub(r"\s+", " ", m.group())))
+        s.take(m.start(), m.end())
+        code = vocab.occupations.get(_compact(m["what"]))
+        if code is not None:
+            occupations.append((m.start(), code))
+    return found, occupations
 
 
 _WORD_FOLLOWERS = re.compile(
@@ -791,12 +793,12 @@ def parse_talent_query(sentence: str, reference: Reference | None = None) -> Tal
         excluded.append((m.start(), re.sub(r"\s*(?:만|분|위주|우대|한정)$", "", m.group())))
         s.take(m.start(), m.end())
     wage_min, wage_max = _read_wages(s)
-    min_career, max_career, _ = _read_career(s)
+    min_career, max_career = _read_career(s)
     education = _read_levels(s)
     employment = _read_kinds(s, _EMPLOYMENT_PATTERNS)
     patterns = _read_kinds(s, _PATTERN_PATTERNS)
-    certificates = _read_certificates(s, vocab)
-    occupations = _read_occupations(s, vocab)
+    certificates, certificate_occupations = _read_certificates(s, vocab)
+    occupations = certificate_occupations + _read_occupations(s, vocab)
     regions, districts = _read_places(s, vocab)
     query = TalentQuery(
         occupations=_unique(occupations),
