@@ -137,6 +137,12 @@ def test_short_place_names_that_are_common_words_need_a_place_context(ref: Refer
     assert parse_talent_query("경북 상주 경비원", ref).districts == (District("47", "상주시"),)
 
 
+def test_parts_of_a_city_name_the_city(ref: Reference) -> None:
+    assert parse_talent_query("분당 거주 디자이너", ref).districts == (District("41", "성남시"),)
+    assert parse_talent_query("용인시 수지구 경리", ref).districts == (District("41", "용인시"),)
+    assert parse_talent_query("수지 가공 생산직", ref).districts == ()  # 수지 is resin here
+
+
 def test_an_unqualified_repeated_district_name_keeps_every_candidate(ref: Reference) -> None:
     query = parse_talent_query("중구 바리스타", ref)
     assert {d.region_code for d in query.districts} == {"11", "26", "27", "28", "30", "31"}

@@ -19,7 +19,8 @@ characters it understood so that later steps cannot read them again:
 5. occupations: KECO 소분류 and 세분류 names of ``keco_tree.csv``, the items listed in a name's
    parentheses ("…(크레인·호이스트·지게차)") and :data:`OCCUPATION_ALIASES` (everyday words);
 6. places: 시도 (full and short names, old names such as 경기도/강원도, 수도권) and 시군구 of
-   ``districts.csv`` (평택, 수원시, 강남구); "경기 평택" is one district, not a 시도 and a district.
+   ``districts.csv`` (평택, 수원시, 강남구) and well-known parts of a 시 (분당 → 성남시, 일산 → 고양시:
+   :data:`_LOCAL_AREAS`); "경기 평택" is one district, not a 시도 and a district.
    Short 시군구 names that are also common words (음성, 예산, 상주 …) count only with a 시도 before
    them or a place word after them (지역, 근처, 거주 …).
 
@@ -195,8 +196,23 @@ _REGION_EXTRA_NAMES: Final[dict[str, tuple[str, ...]]] = {
 _REGION_GROUPS: Final[dict[str, tuple[str, ...]]] = {"수도권": ("11", "28", "41")}
 _NO_PLACE_WORDS: Final = ("전국", "지역무관", "지역 무관", "지역 상관없", "어디든")
 
+_LOCAL_AREAS: Final[dict[str, tuple[str, str]]] = {
+    # 일반구 and former cities people name instead of their 시 (not in districts.csv, which lists
+    # 기초자치단체 only): area -> (시도 code, 시)
+    "분당": ("41", "성남시"), "분당구": ("41", "성남시"), "수정구": ("41", "성남시"), "중원구": ("41", "성남시"),
+    "일산": ("41", "고양시"), "일산동구": ("41", "고양시"), "일산서구": ("41", "고양시"), "덕양구": ("41", "고양시"),
+    "수지": ("41", "용인시"), "수지구": ("41", "용인시"), "기흥": ("41", "용인시"), "기흥구": ("41", "용인시"),
+    "처인구": ("41", "용인시"), "영통": ("41", "수원시"), "영통구": ("41", "수원시"), "팔달구": ("41", "수원시"),
+    "권선구": ("41", "수원시"), "장안구": ("41", "수원시"), "만안구": ("41", "안양시"), "동안구": ("41", "안양시"),
+    "단원구": ("41", "안산시"), "상록구": ("41", "안산시"), "동탄": ("41", "화성시"), "판교": ("41", "성남시"),
+    "마산": ("48", "창원시"), "진해": ("48", "창원시"), "의창구": ("48", "창원시"), "성산구": ("48", "창원시"),
+    "흥덕구": ("43", "청주시"), "상당구": ("43", "청주시"), "서원구": ("43", "청주시"), "청원구": ("43", "청주시"),
+    "완산구": ("45", "전주시"), "덕진구": ("45", "전주시"), "동남구": ("44", "천안시"), "서북구": ("44", "천안시"),
+}
+"""Well-known parts of a 시 typed instead of it: "분당 거주" is 경기 성남시."""
+
 _COMMON_WORD_PLACES: Final[frozenset[str]] = frozenset(
-    "음성 예산 장수 상주 영양 고령 동작 수영 사상 기장 달성 연수 광산 구리 영광 진도 부여 양산 경주 "
+    "수지 진해 음성 예산 장수 상주 영양 고령 동작 수영 사상 기장 달성 연수 광산 구리 영광 진도 부여 양산 경주 "
     "보은 공주 거창 남해 동해 진주 구미 정선 청도 성주 고성 강진 보성 의성 화순 태안 영주".split()
 )
 """Short 시군구 names that are also everyday words (음성 상담, 예산 관리, 상주 근무, 수영 강사): read
@@ -301,6 +317,9 @@ def _vocabulary(reference: Reference) -> _Vocabulary:
         districts.setdefault(name, []).append(district)
         if short and short not in region_names:  # 광주 is the 광역시; 경기 광주시 needs its 시
             districts.setdefault(short, []).append(district)
+    for area, (code, city) in _LOCAL_AREAS.items():
+        if city in districts:
+            districts.setdefault(area, [District(code, city)])
     return _Vocabulary(
         occupations=occupations,
         occupation_names=dict(zip(reference.occupations["keco_code"], reference.occupations["name"], strict=True)),
