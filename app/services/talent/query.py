@@ -166,7 +166,8 @@ OCCUPATION_ALIASES: Final[dict[str, str]] = {
     "회계": "027", "경리": "027", "회계사무": "027", "회계사무원": "027", "경리사무원": "027",
     "물류": "624", "물류센터": "624", "상하차": "624", "하역": "624", "택배": "624", "배달": "624",
     "배송기사": "624", "택배기사": "624", "배달기사": "624", "화물기사": "622", "화물차기사": "622", "화물차": "622", "화물운전": "622", "운전기사": "622", "버스기사": "622",
-    "택시기사": "622", "청소": "561", "미화원": "561", "환경미화": "561", "경비": "542",
+    "택시기사": "622", "트럭": "622", "트럭운전": "622", "택시": "622", "물류관리": "028",
+    "건축설계": "140", "청소": "561", "미화원": "561", "환경미화": "561", "경비": "542",
     "보안요원": "541", "경호": "541", "미용사": "511", "헤어디자이너": "511", "네일": "511",
     "보육교사": "232", "어린이집교사": "232", "사회복지사": "231", "고객상담": "029", "콜센터": "029",
     "상담원": "029", "텔레마케터": "614", "판매원": "615", "매장판매": "615", "캐셔": "616",
@@ -366,6 +367,7 @@ class _Sentence:
 def _normalise(sentence: str) -> str:
     text = unicodedata.normalize("NFKC", sentence)
     text = re.sub(r"[～〜∼‐–—]", "~", text)
+    text = re.sub(r"반\s*년", "6개월", text)  # 반년 is six months: one spelling for the career patterns
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -484,7 +486,7 @@ _ANY_CAREER = re.compile(
     r"경력\s*(?:·|/|및)\s*신입|신입\s*(?:도\s*)?(?:가능|환영|괜찮\w*)|(?:경력|경험)\s*없어도\s*(?:됨|돼요|괜찮\w*|가능)?|초보\s*(?:가능|환영|도\s*가능)"
 )
 _NEWCOMER = re.compile(r"신입(?:\s*(?:사원|직원))?|무경력|무경험|경력\s*없는|경험\s*없는")
-_EXPERIENCED = re.compile(r"경력\s*(?:자|직|있는|있으신|보유)|유경험자|경험자")
+_EXPERIENCED = re.compile(r"(?:경력|경험)\s*(?:자|직|있는|있으신|보유)|유경험자")
 
 
 def _months(number: str, unit: str | None, half: bool = False) -> int:
@@ -581,7 +583,9 @@ _EXCLUDED = re.compile(
 )
 """Sex, age, marital status and appearance: unlawful selection criteria in recruitment (domain facts
 §1.6), so never a search condition."""
-_FREE_PHRASES = re.compile(r"주\s*[1-7]\s*일(?:\s*근무|제)?")
+_FREE_PHRASES = re.compile(
+    r"주\s*[1-7]\s*일(?:\s*근무|제)?|(?:주|하루|일)\s*\d{1,2}\s*시간(?:\s*근무)?"
+)
 """Conditions the query has no field for but that must not be misread (주 5일 is not 5 days of career)."""
 
 
@@ -733,7 +737,7 @@ _FILLER_WORDS: Final = frozenset(
     "분 분들 사람 인재 인원 인력 직원 지원자 구직자 후보 후보자 가능 가능자 근무 희망 우대 모집 채용 구인 구직 "
     "찾 구하 원하 있 없 하 되 계시 이상 이하 미만 정도 쯤 추천 주 보 필요 명 님 씨 곳 조건 경우 및 또는 "
     "지역 근처 인근 쪽 거주 출퇴근 통근 싶 관련 경력 경험 자격 자격증 면허 소지 보유 해주 좋 바라 살 "
-    "요 것 수 등 혹은 이나 좀 모두 다 전부 사이 기사 일 직 분야 쪽 위주 바람 대상".split()
+    "급구 나오 선생 요 것 수 등 혹은 이나 좀 모두 다 전부 사이 기사 일 직 분야 쪽 위주 바람 대상".split()
 )
 """Morphemes that only frame a search ("… 가능한 분을 찾습니다") and say nothing about the person."""
 _CONTENT_TAGS: Final = frozenset({"NNG", "NNP", "VV", "VA", "XR", "MAG", "SH", "NR"})
