@@ -150,12 +150,24 @@ def test_build_normalises_a_copy_and_keeps_the_callers_array():
     assert found[0, 0] == 7 and scores[0, 0] == pytest.approx(1.0, abs=1e-5)
 
 
-def test_memory_is_what_the_storage_costs(exact, approximate):
-    id_maps = 3 * N * 8
+def test_memory_is_what_the_storage_costs(data, exact, approximate):
+    _, ids, _ = data
+    id_maps = N * 8 + (int(ids.max()) + 1) * 4  # ids + the direct id → row table (compact ids)
     assert exact.memory_bytes() == N * DIM * 4 + id_maps
     # float16 codes + one int64 id per list entry + direct map + centroids.
     expected = N * (DIM * 2 + 8 + 8) + approximate.nlist * DIM * 4 + id_maps
     assert approximate.memory_bytes() == expected
+
+
+def test_sparse_ids_map_through_bisection(data):
+    vectors, _, queries = data
+    sparse_ids = np.arange(2_000, dtype=np.int64)[::-1] * 10**12 + 7  # far beyond the table's reach
+    index = DenseIndex.build(vectors[:2_000], sparse_ids)
+    assert index.memory_bytes() == 2_000 * (DIM * 4 + 8 + 16)  # vectors, ids, sorted ids + order
+    allowed = sparse_ids[[5, 600, 1_999]]
+    _, found = index.search(queries[:4], 5, allowed_ids=np.concatenate([allowed, [3, -1]]))
+    assert set(found[:, :3].ravel()) <= set(allowed) and (found[:, 3:] == -1).all()
+    assert index.rows_of(allowed).tolist() == [5, 600, 1_999]
 
 
 @pytest.mark.parametrize(
