@@ -11,7 +11,9 @@ The oracle score of a pair is ``apply_utility + hire_utility``: the log of
 draw, so it orders seekers by how likely they are to apply to the posting *and* be the one hired
 (ignoring the competition and the employment timing that every candidate shares). It reads the
 posting as currently stored: for a world as generated the utilities equal the stored
-``truth_pairs`` values (up to float rounding).
+``truth_pairs`` values (up to float rounding). A world generated before the matching truth
+existed has the tables (``ensure_schema`` adds them) but no rows: every score is then NaN until the
+world is generated again (``python -m app world``).
 """
 
 from __future__ import annotations
