@@ -357,6 +357,31 @@ class TruthSeeker(Base):
     theta_c: Mapped[float] = mapped_column(Float)
 
 
+class TruthMatchSeeker(Base):
+    """A seeker's hidden matching preferences (``app/world/truth.py``, matching). Never a model feature."""
+
+    __tablename__ = "truth_match_seekers"
+
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), primary_key=True)
+    preferred_employment_type: Mapped[str] = mapped_column(String(8))  # 정규직 | 계약직 | 시간제 | 일용직
+    preferred_weekly_hours: Mapped[float] = mapped_column(Float)
+    region_tolerance: Mapped[float] = mapped_column(Float)  # 0 only the desired region … 1 anywhere
+
+
+class TruthPair(Base):
+    """True utilities of a (posting, seeker) pair: every application plus a sample of the other
+    candidates of each posting. Never a model feature; the oracle ranking of evaluation."""
+
+    __tablename__ = "truth_pairs"
+
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id"), primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), primary_key=True)
+    apply_utility: Mapped[float] = mapped_column(Float)
+    hire_utility: Mapped[float] = mapped_column(Float)
+    applied: Mapped[bool] = mapped_column(Boolean)
+    hired: Mapped[bool] = mapped_column(Boolean)
+
+
 # --------------------------------------------------------------------------- operations
 
 
@@ -556,7 +581,9 @@ HIRING_LOOP_TABLES: tuple[str, ...] = (
 )
 """Operational tables of the hiring loop (posting versions, consulting), added by a later release."""
 
-TRUTH_TABLES: tuple[str, ...] = (TruthPosting.__tablename__, TruthSeeker.__tablename__)
+TRUTH_TABLES: tuple[str, ...] = (
+    TruthPosting.__tablename__, TruthSeeker.__tablename__, TruthMatchSeeker.__tablename__, TruthPair.__tablename__,
+)
 """Tables that only evaluation code may read."""
 
 

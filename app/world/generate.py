@@ -25,7 +25,7 @@ from app.db.repositories.bulk import insert_frame, insert_rows
 from app.db.repositories.world import reset_schema
 from app.db.rrn import RrnCipher, ensure_rrn_cipher
 from app.reference.tables import Reference, load_reference
-from app.world import activity, identity, outcomes, params, population, text, violations
+from app.world import activity, identity, matching, outcomes, params, population, text, truth, violations
 
 ProgressCallback = Callable[[str, float], None]
 """Called with (step description in Korean, fraction done 0–1)."""
@@ -33,6 +33,7 @@ ProgressCallback = Callable[[str, float], None]
 _STREAMS = (
     "employers", "postings", "violations", "seekers", "hiring", "services", "courses", "employment",
     "applications", "items", "responses", "sessions", "text_postings", "text_seekers", "notes", "market",
+    "match_preferences",
 )
 
 
@@ -134,8 +135,13 @@ def generate_world(
     courses["employment_rate_6m"] = _course_employment_rates(courses, enrolments, seeker_outcomes)
 
     report("지원·채용 기록 생성", 0.30)
-    applications, hires = activity.make_applications_and_hires(
-        postings, posting_outcomes, seekers, seeker_outcomes, rng["applications"]
+    preferences = truth.draw_match_preferences(
+        seekers["age"].to_numpy(), matching.type_shares_of(seekers["desired_keco"], params.EMPLOYMENT_TYPE_SHARES),
+        seekers["region_flexible"].to_numpy(), rng["match_preferences"],
+    )
+    applications, hires, truth_pairs = activity.make_applications_and_hires(
+        postings, posting_outcomes, seekers, seeker_outcomes, preferences, matching.OccupationIndex.from_reference(ref),
+        rng["applications"],
     )
 
     report("흥미검사·서비스 로그 생성", 0.38)
@@ -168,9 +174,16 @@ def generate_world(
     rows["seeker_outcomes"] = _write(engine, "seeker_outcomes", seeker_outcomes.assign(days_to_employment=seeker_outcomes["days_to_employment"].where(
             seeker_outcomes["days_to_employment"] >= 0)), chunk)
     rows["truth_seekers"] = _write(engine, "truth_seekers", truth_seekers, chunk)
+    rows["truth_match_seekers"] = _write(engine, "truth_match_seekers", pd.DataFrame({
+        "seeker_id": seekers["id"].to_numpy(),
+        "preferred_employment_type": np.asarray(params.EMPLOYMENT_TYPES, dtype=object)[preferences["preferred_type"].to_numpy()],
+        "preferred_weekly_hours": preferences["preferred_weekly_hours"].to_numpy(),
+        "region_tolerance": preferences["region_tolerance"].to_numpy(),
+    }), chunk)
 
     report("데이터베이스 기록: 지원·훈련·검사·로그", 0.85)
     rows["applications"] = _write(engine, "applications", applications, chunk, date_cols=("applied_on",))
+    rows["truth_pairs"] = _write(engine, "truth_pairs", truth_pairs, chunk)
     rows["hires"] = _write(engine, "hires", hires.assign(seeker_id=hires["seeker_id"].where(hires["seeker_id"] > 0)),
                            chunk, date_cols=("hired_on",))
     rows["courses"] = _write(engine, "courses", courses.drop(columns=["quality"]).assign(

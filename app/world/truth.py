@@ -311,3 +311,227 @@ def service_propensity_logit(s: pd.DataFrame) -> dict[str, np.ndarray]:
         "nes": -2.2 + 1.0 * (1.0 - benefit) + 0.4 * (age < 35),
         "counselling": -1.0 + 0.3 * benefit + 0.2 * high_school,
     }
+
+
+# --------------------------------------------------------------------------- matching
+#
+# Who applies to a posting and whom the employer hires (issue 15, 인재추천). Every application
+# and hire of the world is sampled from the two utilities below, so a ranking of seekers for a
+# posting (or of postings for a seeker) can be graded against the oracle ranking.
+#
+# Apply utility  u_a(s, p): how much seeker s wants posting p.
+#     u_a = OCCUPATION_APPLY[fit] + SKILL_APPLY · overlap + EXPERIENCE_APPLY[exp]
+#           + wage term (log offer / desired; below hurts WAGE_BELOW_APPLY, above helps WAGE_ABOVE_APPLY)
+#           − REGION_APPLY · (1 − tolerance) · [not the desired region] · (HOME_REGION_SHARE if home region)
+#           + TYPE_FIT_APPLY[preferred type, posting type] − hours term − career terms
+# Hire utility   u_h(s, p): how much the employer wants applicant s.
+#     u_h = OCCUPATION_HIRE[fit] + SKILL_HIRE · overlap + EXPERIENCE_HIRE[exp]
+#           − CAREER_DEFICIT_HIRE · years short + EXPERIENCE_YEAR_HIRE · years (경력/경력무관)
+#           − EDUCATION_DEFICIT_HIRE · levels short + CERTIFICATE_HIRE · relevant certificates
+#           + APPLY_IN_HIRE · u_a (an applicant who really wants the job accepts the offer)
+# Sampling (app/world/activity.py): the applicants of a posting are a Gumbel top-k draw from its
+#     candidate pool, i.e. drawn without replacement with probability ∝ exp(u_a); the hire is one
+#     eligible applicant drawn with probability ∝ exp(u_h). The Gumbel noise (sd 1.28) is the
+#     only noise: everything in u_a and u_h except the hidden working pattern and region tolerance
+#     (``truth_match_seekers``) is observable on the posting and the seeker's record or résumé.
+#
+# Fit levels relate the posting's KECO 소분류 to the seeker's desired occupation ("fit": 3 same
+# 소분류, 2 same 중분류, 1 same 대분류, 0 none) and last occupation ("exp": 2 same 소분류, 1 same
+# 중분류, 0 none or no career). ``overlap`` is the share of the seeker's skill keywords that are
+# skills of the posting's occupation (0–1).
+
+OCCUPATION_APPLY: tuple[float, ...] = (0.0, 0.4, 1.2, 2.2)
+"""u_a by occupation fit level 0–3 (none, same 대분류, same 중분류, same 소분류 as desired)."""
+SKILL_APPLY = 1.5  # per unit of skill overlap share
+EXPERIENCE_APPLY: tuple[float, ...] = (0.0, 0.2, 0.6)
+"""u_a by experience level 0–2 (last occupation: none/other, same 중분류, same 소분류)."""
+WAGE_BELOW_APPLY = 5.0  # per log unit the offer (40-hour equivalent) falls short of the desired wage
+WAGE_ABOVE_APPLY = 1.2  # per log unit above it (more money helps, but less than a shortfall hurts)
+REGION_APPLY = 4.0  # a posting outside the desired region, for a seeker with no tolerance at all
+HOME_REGION_SHARE = 0.5  # share of that penalty when the posting is in the seeker's home region
+TYPE_FIT_APPLY: tuple[tuple[float, ...], ...] = (
+    # posting:  정규직  계약직  시간제  일용직      preferred ↓
+    (0.0, -0.7, -1.5, -2.0),  # 정규직
+    (0.2, 0.0, -1.0, -1.2),  # 계약직
+    (-0.8, -0.6, 0.0, -0.8),  # 시간제
+    (-0.3, -0.3, -0.6, 0.0),  # 일용직
+)
+"""u_a by (hidden preferred employment type, posting's type), in ``EMPLOYMENT_TYPES`` order."""
+HOURS_APPLY = 1.5  # per |log(posting hours / preferred hours)|
+OVERTIME_HOURS_APPLY = 1.5  # extra, per log unit the posting's hours exceed the preferred hours
+CAREER_SHORTFALL_APPLY = 0.35  # per year of experience below a 경력 posting's minimum
+OVERQUALIFIED_APPLY = 0.15  # per career year above OVERQUALIFIED_FROM on a 신입 posting
+OVERQUALIFIED_FROM = 3.0
+OVERQUALIFIED_CAP = 10.0
+
+OCCUPATION_HIRE: tuple[float, ...] = (0.0, 0.1, 0.4, 1.0)
+"""u_h by occupation fit level 0–3."""
+SKILL_HIRE = 1.2
+EXPERIENCE_HIRE: tuple[float, ...] = (0.0, 0.3, 0.8)
+"""u_h by experience level 0–2 (relevant experience is what employers screen for)."""
+CAREER_DEFICIT_HIRE = 0.6  # per year below a 경력 posting's minimum, up to CAREER_DEFICIT_CAP years
+CAREER_DEFICIT_CAP = 5.0
+EXPERIENCE_YEAR_HIRE = 0.06  # per career year up to 10, on 경력 and 경력무관 postings
+EDUCATION_DEFICIT_HIRE = 0.9  # per education level below the posting's requirement
+CERTIFICATE_HIRE = 0.5  # per certificate of the posting's occupation held, up to CERTIFICATE_CAP
+CERTIFICATE_CAP = 2
+APPLY_IN_HIRE = 0.3
+
+EDUCATION_RANK: dict[str, int] = {"무관": 0, "중졸이하": 0, "고졸": 1, "전문대졸": 2, "대졸": 3, "석사": 4}
+"""Posting requirements and seekers' education on one scale (a requirement of 무관 is met by anyone)."""
+
+PREFERENCE_AGE_TILT: tuple[tuple[int, tuple[float, ...]], ...] = (
+    (30, (1.3, 1.0, 0.8, 0.5)),
+    (55, (1.2, 1.0, 0.8, 0.8)),
+    (200, (0.5, 1.0, 1.8, 1.6)),
+)
+"""(upper age bound, multipliers on the type shares of the desired occupation's postings): the
+young want permanent jobs, seekers of 55 and over accept part-time and daily work far more."""
+PREFERRED_HOURS: tuple[tuple[float, float, float, float], ...] = (
+    (40.0, 3.0, 35.0, 52.0),  # 정규직: N(40, 3) within 35–52
+    (40.0, 3.0, 35.0, 52.0),  # 계약직
+    (23.0, 5.0, 12.0, 34.0),  # 시간제: about 23 hours a week
+    (42.0, 4.0, 30.0, 52.0),  # 일용직
+)
+"""(mean, sd, low, high) of the hidden preferred weekly hours by preferred employment type."""
+TOLERANCE_BETA: dict[bool, tuple[float, float]] = {True: (5.0, 2.0), False: (1.5, 5.0)}
+"""Beta parameters of the hidden region tolerance (0 = only the desired region, 1 = anywhere) by the
+observed ``region_flexible`` flag: flexible seekers mostly tolerate moves (mean 0.71), the others rarely (0.23)."""
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    """What the two matching utilities read about (seeker, posting) pairs, one entry per pair.
+
+    Every field is an array of equal length (or a scalar broadcast over the pairs, e.g. the
+    posting's fields when one posting meets many seekers). Built by :mod:`app.world.matching`
+    from the observed tables and the hidden preferences.
+
+    Attributes:
+        occupation_fit: 3 same 소분류 as desired, 2 same 중분류, 1 same 대분류, 0 none.
+        experience_fit: Last occupation 2 same 소분류, 1 same 중분류, 0 other or none.
+        skill_overlap: Share (0–1) of the seeker's skill keywords that belong to the posting's occupation.
+        log_wage_ratio: ``log(posting's 40-hour monthly wage / seeker's desired monthly wage)``.
+        outside_desired_region: The posting is not in the seeker's desired region.
+        in_home_region: The posting is in the seeker's home (residence) region.
+        region_tolerance: Hidden tolerance of a posting outside the desired region (0–1).
+        preferred_type: Hidden preferred employment type (index into ``EMPLOYMENT_TYPES``).
+        posting_type: The posting's employment type (index into ``EMPLOYMENT_TYPES``).
+        log_hours_ratio: ``log(posting weekly hours / hidden preferred weekly hours)``.
+        career_years: The seeker's years of career.
+        entry_level: The posting hires 신입 (new entrants).
+        experience_counts: The posting is 경력 or 경력무관 (experience is valued).
+        min_career_years: The posting's minimum years (0 unless 경력).
+        education_deficit: Education levels the seeker lacks for the posting's requirement (≥ 0).
+        relevant_certificates: Certificates held that belong to the posting's occupation.
+    """
+
+    occupation_fit: np.ndarray
+    experience_fit: np.ndarray
+    skill_overlap: np.ndarray
+    log_wage_ratio: np.ndarray
+    outside_desired_region: np.ndarray
+    in_home_region: np.ndarray
+    region_tolerance: np.ndarray
+    preferred_type: np.ndarray
+    posting_type: np.ndarray | int
+    log_hours_ratio: np.ndarray
+    career_years: np.ndarray
+    entry_level: np.ndarray | bool
+    experience_counts: np.ndarray | bool
+    min_career_years: np.ndarray | float
+    education_deficit: np.ndarray
+    relevant_certificates: np.ndarray
+
+
+def apply_utility(f: PairFeatures) -> np.ndarray:
+    """How much each seeker wants the posting: ``u_a`` of the matching section above.
+
+    Args:
+        f: Features of the pairs.
+
+    Returns:
+        One utility per pair (log-weight of the applicant draw; 0 ≈ a neutral posting).
+    """
+    wage = np.where(f.log_wage_ratio < 0, WAGE_BELOW_APPLY, WAGE_ABOVE_APPLY) * f.log_wage_ratio
+    region = -REGION_APPLY * (1.0 - f.region_tolerance) * f.outside_desired_region * np.where(
+        f.in_home_region, HOME_REGION_SHARE, 1.0
+    )
+    pattern = np.asarray(TYPE_FIT_APPLY)[f.preferred_type, f.posting_type]
+    hours = -HOURS_APPLY * np.abs(f.log_hours_ratio) - OVERTIME_HOURS_APPLY * np.maximum(f.log_hours_ratio, 0.0)
+    shortfall = np.maximum(f.min_career_years - f.career_years, 0.0)
+    overqualified = np.clip(f.career_years - OVERQUALIFIED_FROM, 0.0, OVERQUALIFIED_CAP) * f.entry_level
+    return (
+        np.asarray(OCCUPATION_APPLY)[f.occupation_fit]
+        + SKILL_APPLY * f.skill_overlap
+        + np.asarray(EXPERIENCE_APPLY)[f.experience_fit]
+        + wage
+        + region
+        + pattern
+        + hours
+        - CAREER_SHORTFALL_APPLY * shortfall
+        - OVERQUALIFIED_APPLY * overqualified
+    )
+
+
+def hire_utility(f: PairFeatures, apply_u: np.ndarray | None = None) -> np.ndarray:
+    """How much the employer wants each applicant: ``u_h`` of the matching section above.
+
+    Args:
+        f: Features of the pairs.
+        apply_u: The pairs' :func:`apply_utility` (computed from ``f`` when omitted).
+
+    Returns:
+        One utility per pair (log-weight of the hire draw among eligible applicants).
+    """
+    if apply_u is None:
+        apply_u = apply_utility(f)
+    deficit = np.minimum(np.maximum(f.min_career_years - f.career_years, 0.0), CAREER_DEFICIT_CAP)
+    years = EXPERIENCE_YEAR_HIRE * np.minimum(f.career_years, 10.0) * f.experience_counts
+    return (
+        np.asarray(OCCUPATION_HIRE)[f.occupation_fit]
+        + SKILL_HIRE * f.skill_overlap
+        + np.asarray(EXPERIENCE_HIRE)[f.experience_fit]
+        - CAREER_DEFICIT_HIRE * deficit
+        + years
+        - EDUCATION_DEFICIT_HIRE * f.education_deficit
+        + CERTIFICATE_HIRE * np.minimum(f.relevant_certificates, CERTIFICATE_CAP)
+        + APPLY_IN_HIRE * apply_u
+    )
+
+
+def draw_match_preferences(
+    age: np.ndarray, type_shares: np.ndarray, region_flexible: np.ndarray, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Hidden working-pattern preferences, drawn once per seeker.
+
+    The preferred employment type is drawn from the type mix of the desired occupation's postings
+    tilted by age (:data:`PREFERENCE_AGE_TILT`); preferred weekly hours follow the type
+    (:data:`PREFERRED_HOURS`); the region tolerance follows the observed ``region_flexible`` flag
+    (:data:`TOLERANCE_BETA`). Models see none of these, only their traces in who applied where.
+
+    Args:
+        age: Age of each seeker.
+        type_shares: Seekers × 4 shares of 정규직, 계약직, 시간제, 일용직 among postings of the
+            seeker's desired occupation group.
+        region_flexible: The seeker's observed flag.
+        rng: Random stream.
+
+    Returns:
+        ``preferred_type`` (index into ``EMPLOYMENT_TYPES``), ``preferred_weekly_hours`` and
+        ``region_tolerance``, one row per seeker.
+    """
+    age = np.asarray(age, dtype=float)
+    bounds = np.array([b for b, _ in PREFERENCE_AGE_TILT], dtype=float)
+    tilts = np.array([t for _, t in PREFERENCE_AGE_TILT])
+    weights = np.asarray(type_shares, dtype=float) * tilts[np.searchsorted(bounds, age, side="right").clip(max=len(tilts) - 1)]
+    cumulative = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
+    preferred = (rng.random(len(age))[:, None] > cumulative).sum(axis=1).clip(max=weights.shape[1] - 1)
+    shape = np.asarray(PREFERRED_HOURS)[preferred]
+    hours = np.clip(shape[:, 0] + shape[:, 1] * rng.standard_normal(len(age)), shape[:, 2], shape[:, 3]).round(1)
+    flexible = np.asarray(region_flexible, dtype=bool)
+    a = np.where(flexible, TOLERANCE_BETA[True][0], TOLERANCE_BETA[False][0])
+    b = np.where(flexible, TOLERANCE_BETA[True][1], TOLERANCE_BETA[False][1])
+    tolerance = rng.beta(a, b).round(4)
+    return pd.DataFrame({"preferred_type": preferred.astype(int), "preferred_weekly_hours": hours,
+                         "region_tolerance": tolerance})
