@@ -513,7 +513,7 @@ def _stamps(path: str, _mtime_ns: int, _size: int, _inode: int) -> dict[str, str
 
 
 def account_stamp(username: str, users_file: Path) -> str | None:
-    """A fingerprint of an enabled account's current password hash, role and employer.
+    """A fingerprint of an enabled account's current password hash, role, employer and seeker.
 
     The router keeps the stamp of the login in the session and compares it on every run: a reset
     password, a disabled or removed account, or a changed role ends the session that was opened

@@ -18,6 +18,6 @@ overview = talent.requests_overview(resources.engine(), user)
 display.render_metrics_row([MetricItem(label, f"{count:,}건") for label, count in overview.counts.items()])
 
 labels = list(talent.REQUEST_STATUSES.values())
-chosen = st.multiselect("상태", labels, default=labels, key=state.TALENT_REQUESTS_STATUS)
+chosen = st.multiselect("상태", labels, default=labels, key=state.TALENT_REQUESTS_STATUS, select_all=False)
 shown = [v for v in overview.requests if v.status_label in chosen]
 display.render_table(talent.requests_table(shown, masked_names=overview.masked_names), key="talent_requests.table")

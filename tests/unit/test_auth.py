@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import stat
 from pathlib import Path
@@ -225,6 +226,17 @@ def test_demo_seekers_are_written_and_log_in(tmp_path: Path) -> None:
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(auth.UsersFileError, match="seeker_id"):
         auth.load_accounts(path)
+
+
+def test_a_seeker_account_tied_to_another_seeker_gets_a_new_stamp(tmp_path: Path) -> None:
+    path = tmp_path / "users.yaml"
+    auth.add_account(path, auth.User("seekera", "구직자", "seeker", seeker_id=5), "Seeker-pass-55", rounds=ROUNDS)
+    before = auth.account_stamp("seekera", path)
+    accounts = auth.load_accounts(path)
+    accounts["seekera"] = dataclasses.replace(accounts["seekera"], user=auth.User("seekera", "구직자", "seeker", seeker_id=6))
+    auth.write_accounts(path, accounts)
+    assert before is not None and auth.account_stamp("seekera", path) not in (None, before)  # old sessions end
+    assert auth.find_user("seekera", path).scoped_seeker_id == 6
 
 
 def test_a_demo_file_made_before_seekers_gains_them_once(tmp_path: Path) -> None:
