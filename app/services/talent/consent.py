@@ -228,6 +228,21 @@ def _still_pending(row: Mapping[str, object], verb: str) -> None:
         raise ContactRequestError(f"이미 {label}된 요청은 {verb} 수 없습니다. 대기 중인 요청만 {verb} 수 있습니다.")
 
 
+def _close_pending(engine: Engine, user: User, request_id: int, *, owner: tuple[str, int], status: str,
+                   refusal: str, verb: str) -> ContactRequestView:
+    """Move a pending request the user owns (``owner``: its column and the user's id) to ``status``."""
+    column, owner_id = owner
+    talent_repo.ensure_tables(engine)
+    with unit_of_work(engine) as uow:
+        row = _load_row(uow, request_id)
+        if int(row[column]) != owner_id:  # type: ignore[call-overload]
+            raise RequestAccessDenied(refusal)
+        _still_pending(row, verb)
+        if not talent_repo.decide_request(uow, request_id, status=status, decided_by=user.username, expected="pending"):
+            raise ContactRequestError("요청의 상태가 방금 바뀌었습니다. 화면을 새로 고쳐 확인하세요.")
+    return _one(engine, request_id)
+
+
 # --------------------------------------------------------------------------- employers
 
 
@@ -287,17 +302,8 @@ def withdraw_request(engine: Engine, user: User, request_id: int) -> ContactRequ
         RequestNotFound: No such request.
         ContactRequestError: The request is no longer pending.
     """
-    employer_id = _employer_id(user)
-    talent_repo.ensure_tables(engine)
-    with unit_of_work(engine) as uow:
-        row = _load_row(uow, request_id)
-        if int(row["employer_id"]) != employer_id:  # type: ignore[call-overload]
-            raise RequestAccessDenied("우리 기업이 보낸 요청만 철회할 수 있습니다.")
-        _still_pending(row, "철회할")
-        if not talent_repo.decide_request(uow, request_id, status="withdrawn", decided_by=user.username,
-                                          expected="pending"):
-            raise ContactRequestError("요청의 상태가 방금 바뀌었습니다. 화면을 새로 고쳐 확인하세요.")
-    return _one(engine, request_id)
+    return _close_pending(engine, user, request_id, owner=("employer_id", _employer_id(user)), status="withdrawn",
+                          refusal="우리 기업이 보낸 요청만 철회할 수 있습니다.", verb="철회할")
 
 
 def requests_for_employer(engine: Engine, user: User, posting_id: int | None = None) -> tuple[ContactRequestView, ...]:
@@ -373,17 +379,9 @@ def decide_request(engine: Engine, user: User, request_id: int, *, accept: bool)
         RequestNotFound: No such request.
         ContactRequestError: The request was already decided or withdrawn.
     """
-    seeker_id = _seeker_id(user)
-    talent_repo.ensure_tables(engine)
-    with unit_of_work(engine) as uow:
-        row = _load_row(uow, request_id)
-        if int(row["seeker_id"]) != seeker_id:  # type: ignore[call-overload]
-            raise RequestAccessDenied("본인에게 온 요청만 수락하거나 거절할 수 있습니다.")
-        _still_pending(row, "수락하거나 거절할")
-        if not talent_repo.decide_request(uow, request_id, status="accepted" if accept else "declined",
-                                          decided_by=user.username, expected="pending"):
-            raise ContactRequestError("요청의 상태가 방금 바뀌었습니다. 화면을 새로 고쳐 확인하세요.")
-    return _one(engine, request_id)
+    return _close_pending(engine, user, request_id, owner=("seeker_id", _seeker_id(user)),
+                          status="accepted" if accept else "declined",
+                          refusal="본인에게 온 요청만 수락하거나 거절할 수 있습니다.", verb="수락하거나 거절할")
 
 
 def set_opt_out(engine: Engine, user: User, opted_out: bool) -> int:
