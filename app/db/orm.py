@@ -587,6 +587,12 @@ class TalentFeedback(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
 
 
+TALENT_TABLES: tuple[str, ...] = (
+    ContactRequest.__tablename__, SeekerVisibility.__tablename__, TalentFeedback.__tablename__,
+)
+"""Operational tables of talent recommendation (contact requests, opt-outs, saved/dismissed candidates)."""
+
+
 class WorldMeta(Base):
     """Key/value facts about the generated world (seed, size, fingerprint, created_at)."""
 
@@ -603,11 +609,6 @@ HIRING_LOOP_TABLES: tuple[str, ...] = (
     PostingVersion.__tablename__, ConsultingCase.__tablename__, ConsultingNote.__tablename__,
 )
 """Operational tables of the hiring loop (posting versions, consulting), added by a later release."""
-
-TALENT_TABLES: tuple[str, ...] = (
-    ContactRequest.__tablename__, SeekerVisibility.__tablename__, TalentFeedback.__tablename__,
-)
-"""Operational tables of talent recommendation (contact requests, opt-outs, saved/dismissed candidates)."""
 
 TRUTH_TABLES: tuple[str, ...] = (TruthPosting.__tablename__, TruthSeeker.__tablename__)
 """Tables that only evaluation code may read."""

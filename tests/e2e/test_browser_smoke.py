@@ -139,7 +139,8 @@ def test_each_role_visits_every_allowed_page(
                 page.get_by_text("현재 상태").first.wait_for()
                 page.get_by_role("button", name="추천 받지 않기").wait_for()
             if spec.page_id == "talent_requests":
-                page.get_by_text("구직자(마스킹)").first.wait_for()
+                page.get_by_text("검색 결과").first.wait_for()
+                page.locator('[data-testid="stDataFrame"]').first.wait_for()
             if spec.page_id == "ad_check":
                 page.get_by_role("button", name="점검하기").wait_for()
             if spec.page_id == "explorer":
