@@ -42,12 +42,13 @@ from filelock import FileLock
 
 from app.errors import InvalidInput, NotFound, NotReady
 
-Role = Literal["employer", "counsellor", "policy"]
+Role = Literal["employer", "counsellor", "policy", "seeker"]
 
 ROLE_LABELS: Final[dict[str, str]] = {
     "employer": "구인기업",
     "counsellor": "직업상담사",
     "policy": "정책·운영",
+    "seeker": "구직자",
 }
 """Korean label of every role (also the list of valid roles)."""
 
@@ -56,6 +57,7 @@ _STAFF: Final[frozenset[str]] = frozenset({"counsellor", "policy"})
 _EMPLOYER_AND_POLICY: Final[frozenset[str]] = frozenset({"employer", "policy"})
 _POLICY: Final[frozenset[str]] = frozenset({"policy"})
 _COUNSELLOR: Final[frozenset[str]] = frozenset({"counsellor"})
+_SEEKER: Final[frozenset[str]] = frozenset({"seeker"})
 
 PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     # pages (each has a PageSpec below)
@@ -81,12 +83,17 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     # posting assistant: employers write and save their own postings; policy staff may try it
     # (a demonstration, nothing is saved without an employer account)
     "posting_assistant": _EMPLOYER_AND_POLICY,
+    # 구직자 (job seekers) see and decide the requests sent to them and whether they are recommended
+    "seeker_requests": _SEEKER,
+    "seeker_privacy": _SEEKER,
+    # the requests between employers and seekers (masked names): counsellors follow them up
+    "talent_requests": _COUNSELLOR,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
     "explorer.seekers": _STAFF,
 }
 """Page (or page part) id -> roles allowed. The single source of truth for navigation and guards."""
 
-NAV_SECTIONS: Final[tuple[str, ...]] = ("공통", "구인기업", "구직·상담", "정책·운영")
+NAV_SECTIONS: Final[tuple[str, ...]] = ("공통", "구인기업", "구직·상담", "구직자", "정책·운영")
 """Navigation sections by audience, in display order."""
 
 
@@ -135,6 +142,13 @@ PAGES: Final[tuple[PageSpec, ...]] = (
         ":material/person_search:",
     ),
     PageSpec(
+        "talent_requests", "pages/talent_requests.py", "채용 상담 요청 현황", "talent-requests", "구직·상담",
+        ":material/forum:",
+    ),
+    PageSpec("seeker_requests", "pages/seeker_requests.py", "상담 요청함", "my-requests", "구직자", ":material/inbox:"),
+    PageSpec("seeker_privacy", "pages/seeker_privacy.py", "내 정보 공개", "my-privacy", "구직자",
+             ":material/visibility_off:"),
+    PageSpec(
         "employment_policy", "pages/employment_policy.py", "취업 위험도 기준·공정성", "employment-policy", "정책·운영",
         ":material/balance:",
     ),
@@ -176,12 +190,14 @@ class User:
         display_name: Name shown in the UI.
         role: One of :data:`ROLE_LABELS`' keys.
         employer_id: The employer this account acts for (employers only, else ``None``).
+        seeker_id: The job seeker this account is (seekers only, else ``None``).
     """
 
     username: str
     display_name: str
     role: str
     employer_id: int | None = None
+    seeker_id: int | None = None
 
     @property
     def role_label(self) -> str:
@@ -192,30 +208,49 @@ class User:
     def scoped_employer_id(self) -> int | None:
         """The employer whose records this user sees and changes: their own for an employer account
         (0, which matches nothing, when the account names none: fail closed), ``None`` for staff,
-        who see every employer."""
+        who see every employer, and for seekers, whose pages show no employer's records."""
         if self.role == "employer":
             return int(self.employer_id or 0)
+        return None
+
+    @property
+    def scoped_seeker_id(self) -> int | None:
+        """The seeker whose requests and choices this user sees and changes: their own for a seeker
+        account (0, which matches nothing, when the account names none: fail closed), ``None`` for
+        every other role."""
+        if self.role == "seeker":
+            return int(self.seeker_id or 0)
         return None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> User:
         """The user of a plain dict (:meth:`to_dict`; older sessions and tests hold dicts)."""
         employer = data.get("employer_id")
+        seeker = data.get("seeker_id")
         return cls(
             username=str(data.get("username") or ""),
             display_name=str(data.get("display_name") or ""),
             role=str(data.get("role") or ""),
             employer_id=int(employer) if employer not in (None, "") else None,
+            seeker_id=int(seeker) if seeker not in (None, "") else None,
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict for session state (``enforceSerializableSessionState`` needs picklable data)."""
-        return {
+        """Plain dict for session state (``enforceSerializableSessionState`` needs picklable data).
+
+        ``seeker_id`` is there only for seeker accounts: every other account's dict — its entry in
+        the accounts file and its :func:`account_stamp` — stays as it was before seekers existed,
+        so adding the role ended nobody's session.
+        """
+        out: dict[str, Any] = {
             "username": self.username,
             "display_name": self.display_name,
             "role": self.role,
             "employer_id": self.employer_id,
         }
+        if self.seeker_id is not None:
+            out["seeker_id"] = self.seeker_id
+        return out
 
 
 @dataclass(frozen=True)
@@ -388,11 +423,14 @@ def load_accounts(users_file: Path) -> dict[str, _Account]:
         role = str(entry.get("role", ""))
         pw_hash = str(entry.get("password_hash", ""))
         employer_id = entry.get("employer_id")
+        seeker_id = entry.get("seeker_id")
         disabled = entry.get("disabled", False)
         if not username or role not in ROLE_LABELS or not pw_hash.startswith("$2") or not pw_hash.isascii():
             raise UsersFileError(f"계정 파일 {i}번째 항목({username or '이름 없음'})이 올바르지 않습니다.")
         if role == "employer" and (not isinstance(employer_id, int) or isinstance(employer_id, bool)):
             raise UsersFileError(f"구인기업 계정 {username}에 employer_id가 없습니다.")
+        if role == "seeker" and (not isinstance(seeker_id, int) or isinstance(seeker_id, bool)):
+            raise UsersFileError(f"구직자 계정 {username}에 seeker_id가 없습니다.")
         if not isinstance(disabled, bool):
             raise UsersFileError(f"계정 {username}의 disabled 값은 true 또는 false여야 합니다.")
         if username in accounts:
@@ -402,6 +440,7 @@ def load_accounts(users_file: Path) -> dict[str, _Account]:
             display_name=str(entry.get("display_name") or username),
             role=role,
             employer_id=int(employer_id) if role == "employer" else None,
+            seeker_id=int(seeker_id) if role == "seeker" else None,
         )
         accounts[username] = _Account(user=user, password_hash=pw_hash.encode("ascii"), disabled=disabled)
     return accounts
@@ -474,7 +513,7 @@ def _stamps(path: str, _mtime_ns: int, _size: int, _inode: int) -> dict[str, str
 
 
 def account_stamp(username: str, users_file: Path) -> str | None:
-    """A fingerprint of an enabled account's current password hash, role and employer.
+    """A fingerprint of an enabled account's current password hash, role, employer and seeker.
 
     The router keeps the stamp of the login in the session and compares it on every run: a reset
     password, a disabled or removed account, or a changed role ends the session that was opened
@@ -570,6 +609,10 @@ def check_new_user(user: User) -> None:
         raise AccountError("구인기업 계정에는 구인기업 ID(--employer-id)가 필요합니다.")
     if user.role != "employer" and user.employer_id is not None:
         raise AccountError("구인기업 ID는 구인기업 계정에만 지정할 수 있습니다.")
+    if user.role == "seeker" and (user.seeker_id is None or user.seeker_id <= 0):
+        raise AccountError("구직자 계정에는 구직자 ID(--seeker-id)가 필요합니다.")
+    if user.role != "seeker" and user.seeker_id is not None:
+        raise AccountError("구직자 ID는 구직자 계정에만 지정할 수 있습니다.")
     name = user.display_name
     if not name.strip() or len(name) > DISPLAY_NAME_MAX or not name.isprintable():
         raise AccountError(f"표시 이름은 1~{DISPLAY_NAME_MAX}자이고 제어 문자가 없어야 합니다.")
@@ -661,17 +704,28 @@ def set_disabled(path: Path, username: str, disabled: bool) -> bool:
 # --------------------------------------------------------------------------- demo accounts
 
 
-def demo_users(employer_ids: Sequence[int]) -> list[User]:
-    """The six demo accounts (employer1..3 tied to ``employer_ids``, counsellor1..2, policy1).
+DEMO_SEEKER_COUNT: Final[int] = 3
+"""Demo seeker accounts seeker1..seeker3, each tied to a seeker of the world."""
+_CREDENTIALS_HEADER: Final[str] = "# goyong-ai 데모 계정: 아이디, 비밀번호, 역할 (이 파일은 git에 올리지 마세요)"
+_FIRST_DEMO_USERNAMES: Final[tuple[str, ...]] = (
+    "employer1", "employer2", "employer3", "counsellor1", "counsellor2", "policy1",
+)
+"""The demo accounts of every demo file, also those written before seekers had accounts."""
+
+
+def demo_users(employer_ids: Sequence[int], seeker_ids: Sequence[int] = ()) -> list[User]:
+    """The demo accounts: employer1..3 tied to ``employer_ids``, counsellor1..2, policy1 and, when
+    ``seeker_ids`` are given, seeker1..3 tied to them.
 
     Args:
         employer_ids: At least three employer ids of the current world.
+        seeker_ids: Three seeker ids of the current world, or none (no seeker accounts).
 
     Returns:
         Users in a fixed order.
 
     Raises:
-        ValueError: Fewer than three employer ids.
+        ValueError: Fewer than three employer ids, or seeker ids but not three.
     """
     if len(employer_ids) < 3:
         raise ValueError("데모 구인기업 계정에는 구인기업 ID가 3개 필요합니다.")
@@ -681,11 +735,30 @@ def demo_users(employer_ids: Sequence[int]) -> list[User]:
     ]
     users += [User(f"counsellor{i}", f"직업상담사 {i}", "counsellor") for i in (1, 2)]
     users.append(User("policy1", "정책·운영 담당자", "policy"))
-    return users
+    return users + demo_seekers(seeker_ids)
+
+
+def demo_seekers(seeker_ids: Sequence[int]) -> list[User]:
+    """seeker1..3 tied to ``seeker_ids`` (none for an empty sequence).
+
+    Raises:
+        ValueError: Seeker ids given, but not :data:`DEMO_SEEKER_COUNT` distinct ones.
+    """
+    if not seeker_ids:
+        return []
+    if len(set(seeker_ids)) != DEMO_SEEKER_COUNT:
+        raise ValueError(f"데모 구직자 계정에는 서로 다른 구직자 ID가 {DEMO_SEEKER_COUNT}개 필요합니다.")
+    return [User(f"seeker{i}", f"구직자 {i}", "seeker", seeker_id=int(seeker_ids[i - 1]))
+            for i in range(1, DEMO_SEEKER_COUNT + 1)]
 
 
 def write_demo_users(
-    path: Path, passwords: Mapping[str, str], employer_ids: Sequence[int], *, rounds: int = BCRYPT_ROUNDS
+    path: Path,
+    passwords: Mapping[str, str],
+    employer_ids: Sequence[int],
+    *,
+    seeker_ids: Sequence[int] = (),
+    rounds: int = BCRYPT_ROUNDS,
 ) -> None:
     """Write the demo accounts file, each account with its own password (one salt per account).
 
@@ -693,13 +766,14 @@ def write_demo_users(
         path: Target YAML file (parent directories are created).
         passwords: Password of every demo username (never written to ``path``).
         employer_ids: Employer ids for employer1..employer3.
+        seeker_ids: Seeker ids for seeker1..seeker3 (none: no seeker accounts).
         rounds: bcrypt cost; tests lower it, production keeps the default.
 
     Raises:
         ValueError: A demo account has no or an empty password, two accounts share one, a password
-            is over-long, or fewer than three employer ids.
+            is over-long, fewer than three employer ids, or seeker ids but not three.
     """
-    users = demo_users(employer_ids)
+    users = demo_users(employer_ids, seeker_ids)
     chosen = [passwords.get(u.username, "") for u in users]
     if not all(chosen):
         raise ValueError("모든 데모 계정에 비밀번호가 있어야 합니다.")
@@ -709,13 +783,19 @@ def write_demo_users(
     write_accounts(path, accounts)
 
 
+def _credential_lines(users: Sequence[User], passwords: Mapping[str, str]) -> list[str]:
+    return [f"{u.username}\t{passwords[u.username]}\t{u.role_label}" for u in users]
+
+
 def ensure_users_file(
     path: Path,
     *,
     employer_ids: Sequence[int] = (1, 2, 3),
+    seeker_ids: Sequence[int] = (),
     rounds: int = BCRYPT_ROUNDS,
 ) -> dict[str, str] | None:
-    """Create the demo accounts file if it does not exist yet, each account with its own random password.
+    """Create the demo accounts file if it does not exist yet, each account with its own random password;
+    give an existing *demo* file the seeker accounts it lacks (:func:`lacks_demo_seekers`).
 
     The plaintexts are written once to ``demo_credentials.txt`` next to ``path`` (mode 600) so the
     operator can read them; the repository never holds them. ``python -m app users reset-password``
@@ -724,23 +804,63 @@ def ensure_users_file(
     Args:
         path: Accounts file (``get_settings().users_file``).
         employer_ids: Employer ids for employer1..employer3 (first three of the world).
+        seeker_ids: Seeker ids for seeker1..seeker3 (none: no seeker accounts).
         rounds: bcrypt cost.
 
     Returns:
-        Username -> new password when the file was created, ``None`` when it already existed.
+        Username -> new password of every account created (the whole file, or the seeker accounts
+        added to a demo file), ``None`` when nothing was created.
     """
     path = Path(path)
-    if path.exists():
+    if path.exists() and not (seeker_ids and lacks_demo_seekers(path)):
         return None
     with _lock(path):
-        if path.exists():  # another process created it while this one waited for the lock
-            return None
-        users = demo_users(employer_ids)
+        if path.exists():  # another process created it (or added the seekers) while this one waited
+            return _add_demo_seekers(path, seeker_ids, rounds) if seeker_ids and lacks_demo_seekers(path) else None
+        users = demo_users(employer_ids, seeker_ids)
         passwords = {u.username: generate_password() for u in users}
-        write_demo_users(path, passwords, employer_ids, rounds=rounds)
-        lines = ["# goyong-ai 데모 계정: 아이디, 비밀번호, 역할 (이 파일은 git에 올리지 마세요)"]
-        lines += [f"{u.username}\t{passwords[u.username]}\t{u.role_label}" for u in users]
+        write_demo_users(path, passwords, employer_ids, seeker_ids=seeker_ids, rounds=rounds)
+        lines = [_CREDENTIALS_HEADER, *_credential_lines(users, passwords)]
         _write_private(path.parent / CREDENTIALS_FILE_NAME, "\n".join(lines) + "\n")
+    return passwords
+
+
+def lacks_demo_seekers(path: Path) -> bool:
+    """Whether ``path`` is a demo accounts file written before seekers had accounts.
+
+    A demo file is recognised by what only the demo writer leaves: ``demo_credentials.txt`` beside
+    it, starting with the writer's header and naming the six first demo accounts, which the
+    accounts file still holds. It lacks the seekers when neither file names any seeker1..3 (so a
+    seeker account an operator removed is not brought back). Any other accounts file — one made
+    with ``python -m app users`` for real people, or a demo file whose credentials were deleted —
+    is never touched: add seekers there with ``python -m app users add ID --role seeker --seeker-id N``.
+    """
+    credentials = Path(path).parent / CREDENTIALS_FILE_NAME
+    try:
+        text = credentials.read_text(encoding="utf-8")
+        accounts = load_accounts(Path(path))
+    except (OSError, UnicodeDecodeError, UsersFileError):
+        return False
+    lines = text.splitlines()
+    if not lines or lines[0] != _CREDENTIALS_HEADER:
+        return False
+    listed = {line.split("\t", 1)[0] for line in lines[1:]}
+    seekers = {u.username for u in demo_seekers(range(1, DEMO_SEEKER_COUNT + 1))}
+    return (set(_FIRST_DEMO_USERNAMES) <= listed and set(_FIRST_DEMO_USERNAMES) <= set(accounts)
+            and not seekers & (listed | set(accounts)))
+
+
+def _add_demo_seekers(path: Path, seeker_ids: Sequence[int], rounds: int) -> dict[str, str]:
+    """Add seeker1..3 to a demo file (called under its lock) and append their passwords to the credentials."""
+    users = demo_seekers(seeker_ids)
+    passwords = {u.username: generate_password() for u in users}
+    accounts = load_accounts(path)
+    for user in users:
+        accounts[user.username] = _Account(user, _hash_password(passwords[user.username], rounds))
+    write_accounts(path, accounts)
+    credentials = path.parent / CREDENTIALS_FILE_NAME
+    old = credentials.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    _write_private(credentials, "\n".join([*old, *_credential_lines(users, passwords)]) + "\n")
     return passwords
 
 

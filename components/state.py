@@ -275,3 +275,12 @@ PA_SAVED = "posting_assistant.saved"
 PA_CHAT = "posting_assistant.chat"
 PA_FORM = "posting_assistant.form."
 PA_FORM_ERRORS = "posting_assistant.form_errors"
+
+# 상담 요청과 동의: the seeker's request box and privacy choice, the counsellors' overview
+SEEKER_REQUEST_ID = "seeker_requests.request_id"
+"""The request a seeker opened by link (an int; checked to be theirs before it is shown)."""
+SEEKER_REQUEST_QUERY = "request"
+"""Query parameter that opens one request (``/my-requests?request=12``)."""
+SEEKER_REQUESTS_NOTICE = "seeker_requests.notice"
+SEEKER_PRIVACY_NOTICE = "seeker_privacy.notice"
+TALENT_REQUESTS_STATUS = "talent_requests.status"

@@ -15,7 +15,9 @@ from app.config import get_settings
 from app.db.engine import make_engine
 from app.world.generate import generate_world
 
-DEMO_USERNAMES = ("employer1", "employer2", "employer3", "counsellor1", "counsellor2", "policy1")
+DEMO_USERNAMES = (
+    "employer1", "employer2", "employer3", "counsellor1", "counsellor2", "policy1", "seeker1", "seeker2", "seeker3",
+)
 DEMO_PASSWORDS = {name: secrets.token_urlsafe(12) for name in DEMO_USERNAMES}
 """One password per demo account, made per test session: no password lives in the repo."""
 FAST_ROUNDS = 4  # bcrypt cost for test accounts (production uses 12)
@@ -57,15 +59,17 @@ def world_url(world_db: Path) -> str:
 
 @pytest.fixture(scope="session")
 def users_file(tmp_path_factory: pytest.TempPathFactory, world_url: str) -> Path:
-    """Accounts file with the six demo users, each with its password in :data:`DEMO_PASSWORDS` (fast bcrypt)."""
+    """Accounts file with the nine demo users, each with its password in :data:`DEMO_PASSWORDS` (fast bcrypt)."""
     from app.auth import write_demo_users
     from app.db.repositories.employers import load_employer_ids
+    from app.db.repositories.seekers import load_demo_seeker_ids
 
     engine = make_engine(world_url)
     ids = load_employer_ids(engine, limit=3)
+    seekers = load_demo_seeker_ids(engine, count=3)
     engine.dispose()
     path = tmp_path_factory.mktemp("config") / "users.yaml"
-    write_demo_users(path, DEMO_PASSWORDS, ids, rounds=FAST_ROUNDS)
+    write_demo_users(path, DEMO_PASSWORDS, ids, seeker_ids=seekers, rounds=FAST_ROUNDS)
     return path
 
 
@@ -75,6 +79,14 @@ def employer_ids(users_file: Path) -> dict[str, int]:
     from app.auth import load_accounts
 
     return {u: a.user.employer_id for u, a in load_accounts(users_file).items() if a.user.employer_id}
+
+
+@pytest.fixture(scope="session")
+def seeker_ids(users_file: Path) -> dict[str, int]:
+    """username -> seeker_id of the seeker accounts in :func:`users_file`."""
+    from app.auth import load_accounts
+
+    return {u: a.user.seeker_id for u, a in load_accounts(users_file).items() if a.user.seeker_id}
 
 
 @pytest.fixture

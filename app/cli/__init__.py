@@ -94,17 +94,20 @@ def _ensure_users() -> None:
         return
     from app.db.engine import make_engine
     from app.db.repositories.employers import load_employer_ids
+    from app.db.repositories.seekers import load_demo_seeker_ids
 
     settings = get_settings()
     engine = make_engine(settings.db_url)
     try:
         ids = load_employer_ids(engine, limit=3)
+        seeker_ids = load_demo_seeker_ids(engine, count=3)
     finally:
         engine.dispose()
     if len(ids) < 3:  # not reached after a build; guards a world with fewer than three employers
         print("구인기업이 3곳 미만이라 데모 계정을 만들지 않았습니다. `python -m app users add`로 계정을 만드세요.")
         return
-    passwords = ensure_users_file(settings.users_file, employer_ids=ids)
+    passwords = ensure_users_file(settings.users_file, employer_ids=ids,
+                                  seeker_ids=seeker_ids if len(seeker_ids) == 3 else ())
     if passwords:
         print(f"데모 계정을 만들었습니다 ({settings.users_file}). 계정마다 비밀번호가 다릅니다 "
               f"(다시 보여 주지 않습니다; {settings.users_file.parent / CREDENTIALS_FILE_NAME} 에도 있습니다):")

@@ -1,10 +1,11 @@
 """Command line of the login accounts: ``python -m app users {list,add,reset-password,disable,enable}``.
 
 ``python -m app users list``
-    one line per account: 아이디, 표시 이름, 역할, 구인기업 ID, 상태 (tab-separated, header first);
+    one line per account: 아이디, 표시 이름, 역할, 구인기업 ID, 구직자 ID, 상태 (tab-separated, header first);
     상태 is ``사용`` or ``사용 중지``, with ``· 로그인 잠김(N분)`` while failed logins lock it.
-``python -m app users add ID --role employer|counsellor|policy [--name 이름] [--employer-id N]``
-    a new account; an employer account needs the id of an employer in the database.
+``python -m app users add ID --role employer|counsellor|policy|seeker [--name 이름] [--employer-id N] [--seeker-id N]``
+    a new account; an employer account needs the id of an employer in the database, a seeker
+    account (구직자) the id of a seeker in it.
 ``python -m app users reset-password ID``
     a new password for an existing account; its sessions end and its login lock is cleared.
 ``python -m app users disable ID`` / ``enable ID``
@@ -91,6 +92,22 @@ def _check_employer(employer_id: int) -> None:
         raise InvalidInput(f"구인기업 ID {employer_id}이(가) 데이터베이스에 없습니다.")
 
 
+def _check_seeker(seeker_id: int) -> None:
+    from app.db.repositories.seekers import load_masked_names
+
+    engine = _engine()
+    try:
+        found = load_masked_names(engine, [seeker_id])
+    except SQLAlchemyError as err:
+        raise auth.UsersFileError(
+            "데이터베이스에서 구직자를 확인할 수 없습니다. `python -m app build`를 먼저 실행하세요."
+        ) from err
+    finally:
+        engine.dispose()
+    if not found:
+        raise InvalidInput(f"구직자 ID {seeker_id}이(가) 데이터베이스에 없습니다.")
+
+
 def _unlock(username: str) -> None:
     # A forgotten password usually comes after failed attempts: the reset lifts the lock too.
     from app.services.login import unlock_account
@@ -148,32 +165,36 @@ def cmd_list(_args: argparse.Namespace) -> int:
     """Print every account (no password material)."""
     accounts = auth.list_accounts(get_settings().users_file)
     locks = _lock_notes([a.user.username for a in accounts])
-    print("아이디\t표시 이름\t역할\t구인기업 ID\t상태")
+    print("아이디\t표시 이름\t역할\t구인기업 ID\t구직자 ID\t상태")
     for info in accounts:
         user = info.user
         status = ("사용 중지" if info.disabled else "사용") + locks.get(user.username, "")
         employer = "" if user.employer_id is None else str(user.employer_id)
-        print(f"{user.username}\t{user.display_name}\t{user.role_label}\t{employer}\t{status}")
+        seeker = "" if user.seeker_id is None else str(user.seeker_id)
+        print(f"{user.username}\t{user.display_name}\t{user.role_label}\t{employer}\t{seeker}\t{status}")
     print(f"계정 {len(accounts)}개")
     return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Add an account."""
-    user = auth.User(args.username, args.name or args.username, args.role, args.employer_id)
+    user = auth.User(args.username, args.name or args.username, args.role, args.employer_id, args.seeker_id)
     # every rule but the password first, so a typo in the role does not cost a password prompt
     auth.check_new_user(user)
     if user.username in {a.user.username for a in _existing_accounts()}:
         raise InvalidInput(f"이미 있는 아이디입니다: {user.username}")
     if user.role == "employer" and user.employer_id is not None:
         _check_employer(user.employer_id)
+    if user.role == "seeker" and user.seeker_id is not None:
+        _check_seeker(user.seeker_id)
     _require_audit()
     password, generated = _read_password(args, user.username)
     auth.add_account(get_settings().users_file, user, password)
     print(f"계정을 추가했습니다: {user.username} ({user.role_label})")
     if generated:
         _announce_password(user.username, password)
-    return _record_change("add", user.username, role=user.role, employer_id=user.employer_id,
+    seeker = {} if user.seeker_id is None else {"seeker_id": user.seeker_id}
+    return _record_change("add", user.username, role=user.role, employer_id=user.employer_id, **seeker,
                           password_source="generated" if generated else "entered")
 
 
@@ -257,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=list(auth.ROLE_LABELS), help="역할")
     add.add_argument("--name", default="", help="화면에 보일 이름 (기본값: 아이디)")
     add.add_argument("--employer-id", type=int, default=None, help="구인기업 계정이 대리하는 구인기업 ID (필수)")
+    add.add_argument("--seeker-id", type=int, default=None, help="구직자 계정의 본인 구직자 ID (필수)")
     _password_options(add)
     add.set_defaults(func=_guarded(cmd_add))
 

@@ -8,7 +8,8 @@ Three groups of tables:
 * **truth** (``truth_*``) — the true probabilities and effects that generated the observed
   outcomes. Only evaluation code reads them (``app/ml/evaluate.py``, benches, tests); no model
   feature may come from them.
-* **operations** — audit log of every model output shown to a user, world metadata.
+* **operations** — audit log of every model output shown to a user, world metadata, and what
+  users record (scenarios, reviews, consulting, contact requests and seekers' opt-outs).
 
 Codes (KECO, region, industry) are strings so leading zeros survive. Money is integer KRW.
 """
@@ -30,6 +31,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -562,6 +564,58 @@ class ConsultingNote(Base):
     username: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(String(1000))
     status: Mapped[str] = mapped_column(String(12))
+
+
+class ContactRequest(Base):
+    """An employer's request to talk with a recommended seeker about one posting (채용 상담 요청).
+
+    The seeker decides: only an ``accepted`` request lets that employer see the seeker's name and
+    contact (app.services.talent.consent). ``status``: pending | accepted | declined | withdrawn.
+    """
+
+    __tablename__ = "contact_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id"), index=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    requested_by: Mapped[str] = mapped_column(String(40))  # username
+    message: Mapped[str] = mapped_column(String(500), default="")  # masked
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # UTC
+    decided_by: Mapped[str] = mapped_column(String(40), default="")  # who accepted, declined or withdrew
+
+
+class SeekerVisibility(Base):
+    """A seeker's choice about being recommended to employers (내 정보 공개); no row: visible."""
+
+    __tablename__ = "seeker_visibility"
+
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), primary_key=True)
+    opted_out: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+
+
+class TalentFeedback(Base):
+    """A recommended candidate saved or dismissed for a posting (the recommender learns from it)."""
+
+    __tablename__ = "talent_feedback"
+    __table_args__ = (UniqueConstraint("username", "posting_id", "seeker_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(40))
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"), nullable=True)  # NULL: staff
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id"), index=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"))
+    action: Mapped[str] = mapped_column(String(8))  # save | dismiss
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+
+
+TALENT_TABLES: tuple[str, ...] = (
+    ContactRequest.__tablename__, SeekerVisibility.__tablename__, TalentFeedback.__tablename__,
+)
+"""Operational tables of talent recommendation (contact requests, opt-outs, saved/dismissed candidates)."""
 
 
 class WorldMeta(Base):

@@ -101,6 +101,7 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "posting_assistant.verify": "공고 작성지원 — 공고 검증",
     "posting_assistant.hiring_preview": "공고 작성지원 — 채용확률 미리보기",
     "transparency.summary": "AI 투명성 안내 조회",
+    "talent.reveal": "인재추천 — 수락한 구직자의 연락처 공개",
     "audit.view": "감사 로그 조회",
     "audit.export": "감사 로그 내려받기",
     "auth.login": "로그인",
@@ -116,7 +117,7 @@ ACTION_LABELS: Final[dict[str, str]] = {
 _ACTION_AREAS: Final[dict[str, str]] = {
     "hiring": "채용 시뮬레이터", "employment": "취업 위험도", "verify": "구인광고 검증", "posting_assistant": "공고 작성지원",
     "transparency": "AI 투명성 안내", "audit": "감사 로그", "auth": "로그인", "account": "계정 관리",
-    "consulting": "채용 컨설팅",
+    "consulting": "채용 컨설팅", "talent": "인재추천",
 }
 
 _SPOOL_LOCK_WAIT_S = 2.0

@@ -392,3 +392,12 @@ def demo_employer_ids(engine: Engine, count: int = 3) -> list[int]:
         return []
     ids = employer_repo.load_employer_ids(engine, limit=count)
     return ids if len(ids) >= count else []
+
+
+def demo_seeker_ids(engine: Engine, count: int = 3) -> list[int]:
+    """Seekers for the demo seeker accounts (recently registered, with a résumé, varied occupations),
+    or ``[]`` while there is no world or fewer than ``count`` seekers."""
+    if not world_repo.has_world(engine):
+        return []
+    ids = seeker_repo.load_demo_seeker_ids(engine, count=count)
+    return ids if len(ids) >= count else []

@@ -303,7 +303,7 @@ def copy_demo_world(folder: Path, *, db: Path = DEMO_DB, models: Path = DEMO_MOD
     """
     from app.auth import demo_users, write_demo_users
     from app.db.engine import make_engine
-    from app.services.overview import demo_employer_ids
+    from app.services.overview import demo_employer_ids, demo_seeker_ids
 
     if not db.exists() or not (models / "manifest.json").exists():
         raise FileNotFoundError(f"데모 데이터가 없습니다: {db}, {models} — 먼저 `make build`를 실행하세요.")
@@ -316,11 +316,12 @@ def copy_demo_world(folder: Path, *, db: Path = DEMO_DB, models: Path = DEMO_MOD
     engine = make_engine(url)
     try:
         ids = demo_employer_ids(engine)
+        seeker_ids = demo_seeker_ids(engine)
     finally:
         engine.dispose()
-    passwords = {u.username: secrets.token_urlsafe(12) for u in demo_users(ids)}
+    passwords = {u.username: secrets.token_urlsafe(12) for u in demo_users(ids, seeker_ids)}
     users = folder / "users.yaml"
-    write_demo_users(users, passwords, ids)
+    write_demo_users(users, passwords, ids, seeker_ids=seeker_ids)
     env = {
         "GOYONG_DB_URL": url,
         "GOYONG_MODELS_DIR": str(models_copy),

@@ -87,7 +87,8 @@ def test_deep_link_on_fresh_server_goes_through_login(server: str, browser: obje
         context.close()
 
 
-@pytest.mark.parametrize(("username", "role"), [("employer1", "employer"), ("counsellor1", "counsellor"), ("policy1", "policy")])
+@pytest.mark.parametrize(("username", "role"), [("employer1", "employer"), ("counsellor1", "counsellor"), ("policy1", "policy"),
+                                               ("seeker1", "seeker")])
 def test_each_role_visits_every_allowed_page(
     server: str, browser: object, tmp_path: Path, username: str, role: str
 ) -> None:
@@ -131,13 +132,22 @@ def test_each_role_visits_every_allowed_page(
                 page.get_by_text("AI 검증 결과입니다").first.wait_for()
             if spec.page_id == "ad_rules":
                 page.get_by_text("변경 이력").first.wait_for()
+            if spec.page_id == "seeker_requests":
+                page.get_by_text("응답을 기다리는 요청").first.wait_for()
+                page.get_by_text("공개하지 않습니다").first.wait_for()
+            if spec.page_id == "seeker_privacy":
+                page.get_by_text("현재 상태").first.wait_for()
+                page.get_by_role("button", name="추천 받지 않기").wait_for()
+            if spec.page_id == "talent_requests":
+                page.get_by_text("검색 결과").first.wait_for()
+                page.locator('[data-testid="stDataFrame"]').first.wait_for()
             if spec.page_id == "ad_check":
                 page.get_by_role("button", name="점검하기").wait_for()
             if spec.page_id == "explorer":
                 tabs = page.get_by_role("tab")
                 tabs.first.wait_for()
                 labels = [t.strip() for t in tabs.all_inner_texts()]
-                assert ("구직자" in labels) is (role != "employer")
+                assert ("구직자" in labels) is (role in {"counsellor", "policy"})
                 page.get_by_text("CSV 내려받기").first.wait_for()
                 page.get_by_role("slider").first.wait_for()
                 page.locator(".js-plotly-plot").first.wait_for()

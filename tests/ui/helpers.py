@@ -12,9 +12,10 @@ from streamlit.testing.v1 import AppTest
 TIMEOUT = 30  # first run imports plotly/pandas and builds caches
 
 
-def user_dict(role: str, employer_id: int | None = None) -> dict[str, Any]:
-    """Session-state user as the login form stores it."""
-    return {"username": f"{role}-test", "display_name": f"{role} 테스트", "role": role, "employer_id": employer_id}
+def user_dict(role: str, employer_id: int | None = None, seeker_id: int | None = None) -> dict[str, Any]:
+    """Session-state user as the login form stores it (``seeker_id`` only for seeker accounts)."""
+    user = {"username": f"{role}-test", "display_name": f"{role} 테스트", "role": role, "employer_id": employer_id}
+    return user if seeker_id is None else {**user, "seeker_id": seeker_id}
 
 
 def run_page(path: str, user: dict[str, Any] | None) -> AppTest:

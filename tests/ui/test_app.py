@@ -96,7 +96,8 @@ def test_logged_out_shows_login_form(app_env: None) -> None:
 
 @pytest.mark.parametrize(
     ("username", "role", "display"),
-    [("employer1", "employer", "구인기업 담당자 1"), ("counsellor1", "counsellor", "직업상담사 1"), ("policy1", "policy", "정책·운영 담당자")],
+    [("employer1", "employer", "구인기업 담당자 1"), ("counsellor1", "counsellor", "직업상담사 1"), ("policy1", "policy", "정책·운영 담당자"),
+     ("seeker1", "seeker", "구직자 1")],
 )
 def test_login_through_form(login_db: str, username: str, role: str, display: str) -> None:
     at = _login(_logged_out(), username, DEMO_PASSWORDS[username])
@@ -109,6 +110,8 @@ def test_login_through_form(login_db: str, username: str, role: str, display: st
     assert f"**{display}**" in sidebar
     assert any("역할:" in c for c in sidebar)
     assert [b.label for b in at.sidebar.button] == ["로그아웃"]
+    if role == "seeker":  # the seeker's own record travels with the session (and nothing of an employer)
+        assert user.scoped_seeker_id and user.scoped_employer_id is None
 
 
 @pytest.mark.parametrize(
@@ -154,12 +157,33 @@ def test_missing_users_file_is_created_once_with_credentials(
     assert stat.S_IMODE(creds.stat().st_mode) == 0o600
     lines = [line.split("\t") for line in creds.read_text(encoding="utf-8").splitlines()[1:]]
     passwords = {name: password for name, password, _ in lines}
-    assert len(passwords) == 6 and len(set(passwords.values())) == 6  # one password per account
+    assert len(passwords) == 9 and len(set(passwords.values())) == 9  # one password per account
     for password in passwords.values():
         assert password not in users.read_text(encoding="utf-8")
         assert password not in texts(at)  # never shown in the UI
     at = _login(at, "policy1", passwords["policy1"])
     assert at.session_state["auth.user"].role == "policy"
+
+
+def test_a_demo_file_made_before_seekers_gains_the_seeker_accounts_at_the_login_page(
+    login_db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from app.auth import ensure_users_file
+    from app.config import get_settings
+
+    users = tmp_path / "cfg" / "users.yaml"
+    old = ensure_users_file(users, employer_ids=(1, 2, 3), rounds=4)  # as an earlier release wrote it
+    assert old is not None and not any(name.startswith("seeker") for name in old)
+    monkeypatch.setenv("GOYONG_USERS_FILE", str(users))
+    get_settings.cache_clear()
+    at = _logged_out()
+    assert not at.exception
+    lines = [line.split("\t") for line in (users.parent / "demo_credentials.txt").read_text(encoding="utf-8").splitlines()[1:]]
+    passwords = {name: password for name, password, _ in lines}
+    assert {name: passwords[name] for name in old} == old  # the earlier passwords still work and are kept
+    assert sorted(set(passwords) - set(old)) == ["seeker1", "seeker2", "seeker3"]
+    at = _login(at, "seeker2", passwords["seeker2"])
+    assert at.session_state["auth.user"].role == "seeker" and at.session_state["auth.user"].seeker_id
 
 
 def test_broken_users_file_shows_korean_error(

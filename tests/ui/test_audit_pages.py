@@ -108,8 +108,9 @@ MODEL_PAGES: dict[str, tuple[str, set[str], Callable[[AppTest], None] | None]] =
                                        "posting_assistant.verify", "posting_assistant.hiring_preview"},
                           _posting_assistant),
 }
-NO_MODEL_OUTPUT = {"home", "explorer", "audit_log", "transparency"}
-"""Pages that show no model output (world figures, data, the audit log itself, the model cards)."""
+NO_MODEL_OUTPUT = {"home", "explorer", "audit_log", "transparency", "seeker_requests", "seeker_privacy", "talent_requests"}
+"""Pages that show no model output (world figures, data, the audit log itself, the model cards, contact
+requests and the seekers' choices)."""
 
 
 def test_every_page_is_classified() -> None:

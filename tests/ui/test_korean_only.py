@@ -108,7 +108,8 @@ def test_the_scan_finds_what_it_looks_for() -> None:
 @pytest.mark.parametrize(("page", "role"), _pages_and_roles())
 def test_pages_show_no_internal_identifiers(korean_env: str, page: str, role: str) -> None:
     at = AppTest.from_file(f"../../{page}", default_timeout=TIMEOUT)
-    at.session_state["auth.user"] = user_dict(role, EMPLOYER_ID if role == "employer" else None)
+    at.session_state["auth.user"] = user_dict(role, EMPLOYER_ID if role == "employer" else None,
+                                              1 if role == "seeker" else None)
     if page.endswith("employment_profile.py"):
         at.query_params["seeker"] = "1"
     if page.endswith("hiring_simulator.py"):

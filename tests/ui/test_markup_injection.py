@@ -1,5 +1,5 @@
 """Imported text never becomes markdown: every free-text field a file import can fill (employer
-names, posting sections, seekers' documents and notes, course texts) carries a link, an external
+names, posting sections, seekers' documents and notes, course texts, employers' messages to seekers) carries a link, an external
 image, bold text and a Streamlit colour directive, and every page, opened by every role allowed to
 open it, shows them only as literal text."""
 
@@ -50,6 +50,12 @@ def injected_db(hiring_built: tuple[str, Path], tmp_path_factory: pytest.TempPat
             # table and column names are this module's constants; the payload is a bound parameter
             assignments = ", ".join(f"{c} = {c} || :p" for c in columns)
             conn.execute(f"UPDATE {table} SET {assignments}", {"p": PAYLOAD})
+        # contact requests to seeker 1 (the seeker pages' user): the employers' names, titles and a message
+        for status in ("pending", "declined"):
+            conn.execute("INSERT INTO contact_requests (employer_id, posting_id, seeker_id, requested_by, message, status, "
+                         "created_at, decided_at, decided_by) SELECT employer_id, id, 1, 'markup', :p, :s, "
+                         "'2026-01-01 00:00:00', NULL, '' FROM postings ORDER BY id LIMIT 1 OFFSET :o",
+                         {"p": PAYLOAD, "s": status, "o": 0 if status == "pending" else 1})
     return path
 
 
@@ -86,7 +92,8 @@ def _pages_and_roles() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("page", "role"), _pages_and_roles())
 def test_imported_markup_is_shown_literally(markup_env: str, page: str, role: str) -> None:
     at = AppTest.from_file(f"../../{page}", default_timeout=TIMEOUT)
-    at.session_state["auth.user"] = user_dict(role, EMPLOYER_ID if role == "employer" else None)
+    at.session_state["auth.user"] = user_dict(role, EMPLOYER_ID if role == "employer" else None,
+                                              1 if role == "seeker" else None)
     if page.endswith("employment_profile.py"):
         at.query_params["seeker"] = "1"
     if page.endswith("hiring_simulator.py"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import stat
 from pathlib import Path
@@ -142,6 +143,19 @@ def test_write_demo_users_rejects_bad_input(tmp_path: Path) -> None:
         ("employer", "explorer.seekers", False),
         ("counsellor", "explorer.seekers", True),
         ("policy", "explorer.seekers", True),
+        ("seeker", "home", True),
+        ("seeker", "explorer", True),
+        ("seeker", "transparency", True),
+        ("seeker", "explorer.seekers", False),
+        ("seeker", "seeker_requests", True),
+        ("seeker", "seeker_privacy", True),
+        ("employer", "seeker_requests", False),
+        ("counsellor", "seeker_privacy", False),
+        ("policy", "seeker_requests", False),
+        ("counsellor", "talent_requests", True),
+        ("employer", "talent_requests", False),
+        ("policy", "talent_requests", False),
+        ("seeker", "talent_requests", False),
         (None, "home", False),
         ("admin", "home", False),
         ("policy", "no-such-page", False),
@@ -166,6 +180,96 @@ def test_every_page_is_registered_and_navigation_follows_access() -> None:
         assert all(pages for pages in auth.pages_for_role(role).values())  # empty sections hidden
     assert auth.pages_for_role(None) == {}
     assert auth.allowed_roles_label("explorer.seekers") == "직업상담사, 정책·운영"
+    assert auth.allowed_roles_label("seeker_requests") == "구직자"
+
+
+# every page that existed before the seeker role: none of them serves seekers but the common three
+_COMMON = {"home", "explorer", "transparency"}
+
+
+def test_seekers_open_only_the_common_pages_and_their_own() -> None:
+    for spec in auth.PAGES:
+        allowed = auth.can_access("seeker", spec.page_id)
+        assert allowed is (spec.page_id in _COMMON or spec.section == "구직자"), spec.page_id
+    sections = auth.pages_for_role("seeker")
+    assert list(sections) == ["공통", "구직자"]
+    assert [p.title for p in sections["구직자"]] == ["상담 요청함", "내 정보 공개"]
+    assert all(not auth.can_access(role, p.page_id) for role in ("employer", "counsellor", "policy")
+               for p in sections["구직자"])
+
+
+def test_seeker_accounts_are_scoped_to_their_seeker_and_fail_closed() -> None:
+    seeker = auth.User("s", "구직자", "seeker", seeker_id=42)
+    assert (seeker.scoped_seeker_id, seeker.scoped_employer_id) == (42, None)
+    assert auth.User("s", "구직자", "seeker").scoped_seeker_id == 0  # names no seeker: matches nothing
+    assert auth.User("e", "기업", "employer", 7).scoped_seeker_id is None
+    assert auth.User.from_dict(seeker.to_dict()) == seeker
+    # accounts without a seeker keep the dict (and so the stamp) they had before the role existed
+    assert "seeker_id" not in auth.User("c", "상담사", "counsellor").to_dict()
+    with pytest.raises(auth.AccountError, match="--seeker-id"):
+        auth.check_new_user(auth.User("seeker9", "구직자", "seeker"))
+    with pytest.raises(auth.AccountError, match="구직자 계정에만"):
+        auth.check_new_user(auth.User("policy9", "정책", "policy", seeker_id=3))
+
+
+def test_demo_seekers_are_written_and_log_in(tmp_path: Path) -> None:
+    path = tmp_path / "users.yaml"
+    passwords = {**PASSWORDS, **{f"seeker{i}": f"Seeker-pass-{i}{i}{i}" for i in (1, 2, 3)}}
+    auth.write_demo_users(path, passwords, [11, 12, 13], seeker_ids=[101, 102, 103], rounds=ROUNDS)
+    user = auth.verify_login("seeker2", passwords["seeker2"], path)
+    assert user == auth.User("seeker2", "구직자 2", "seeker", seeker_id=102)
+    entry = next(e for e in yaml.safe_load(path.read_text(encoding="utf-8"))["users"] if e["username"] == "seeker2")
+    assert entry["seeker_id"] == 102 and entry["employer_id"] is None
+    with pytest.raises(ValueError, match="구직자 ID"):
+        auth.write_demo_users(path, passwords, [11, 12, 13], seeker_ids=[101, 101, 103], rounds=ROUNDS)
+    broken = path.read_text(encoding="utf-8").replace("seeker_id: 102", "seeker_id: null")
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(auth.UsersFileError, match="seeker_id"):
+        auth.load_accounts(path)
+
+
+def test_a_seeker_account_tied_to_another_seeker_gets_a_new_stamp(tmp_path: Path) -> None:
+    path = tmp_path / "users.yaml"
+    auth.add_account(path, auth.User("seekera", "구직자", "seeker", seeker_id=5), "Seeker-pass-55", rounds=ROUNDS)
+    before = auth.account_stamp("seekera", path)
+    accounts = auth.load_accounts(path)
+    accounts["seekera"] = dataclasses.replace(accounts["seekera"], user=auth.User("seekera", "구직자", "seeker", seeker_id=6))
+    auth.write_accounts(path, accounts)
+    assert before is not None and auth.account_stamp("seekera", path) not in (None, before)  # old sessions end
+    assert auth.find_user("seekera", path).scoped_seeker_id == 6
+
+
+def test_a_demo_file_made_before_seekers_gains_them_once(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "users.yaml"
+    first = auth.ensure_users_file(path, employer_ids=[1, 2, 3], rounds=ROUNDS)  # the old demo file
+    assert first is not None and sorted(first) == sorted(NAMES)
+    stamps = {name: auth.account_stamp(name, path) for name in NAMES}
+    assert auth.lacks_demo_seekers(path)
+    added = auth.ensure_users_file(path, employer_ids=[1, 2, 3], seeker_ids=[7, 8, 9], rounds=ROUNDS)
+    assert added is not None and sorted(added) == ["seeker1", "seeker2", "seeker3"]
+    assert auth.verify_login("seeker3", added["seeker3"], path).scoped_seeker_id == 9
+    assert all(auth.account_stamp(name, path) == stamps[name] for name in NAMES)  # nobody logged out
+    creds = (path.parent / auth.CREDENTIALS_FILE_NAME).read_text(encoding="utf-8").splitlines()
+    assert {line.split("\t")[0]: line.split("\t")[1] for line in creds[1:]} == {**first, **added}
+    assert stat.S_IMODE((path.parent / auth.CREDENTIALS_FILE_NAME).stat().st_mode) == 0o600
+    assert not auth.lacks_demo_seekers(path)
+    assert auth.ensure_users_file(path, employer_ids=[1, 2, 3], seeker_ids=[7, 8, 9], rounds=ROUNDS) is None
+
+
+def test_seekers_are_not_added_to_a_file_the_demo_writer_did_not_make(tmp_path: Path) -> None:
+    path = tmp_path / "users.yaml"
+    auth.write_demo_users(path, PASSWORDS, [1, 2, 3], rounds=ROUNDS)  # no demo_credentials.txt beside it
+    before = path.read_bytes()
+    assert not auth.lacks_demo_seekers(path)
+    assert auth.ensure_users_file(path, seeker_ids=[7, 8, 9], rounds=ROUNDS) is None
+    assert path.read_bytes() == before
+    # a demo file whose operator removed seeker1 keeps it removed
+    demo = tmp_path / "demo" / "users.yaml"
+    auth.ensure_users_file(demo, seeker_ids=[7, 8, 9], rounds=ROUNDS)
+    accounts = auth.load_accounts(demo)
+    del accounts["seeker1"]
+    auth.write_accounts(demo, accounts)
+    assert not auth.lacks_demo_seekers(demo)
 
 
 def test_unknown_user_check_uses_the_file_bcrypt_cost(users_yaml: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -39,9 +39,10 @@ def test_list_shows_accounts_without_password_material(cli_env: Path, capsys: py
     assert main(["users", "list"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0] == "아이디\t표시 이름\t역할\t구인기업 ID\t상태"
-    assert lines[-1] == "계정 6개"
-    assert any(line.startswith("policy1\t정책·운영 담당자\t정책·운영\t\t사용") for line in lines)
+    assert lines[0] == "아이디\t표시 이름\t역할\t구인기업 ID\t구직자 ID\t상태"
+    assert lines[-1] == "계정 9개"
+    assert any(line.startswith("policy1\t정책·운영 담당자\t정책·운영\t\t\t사용") for line in lines)
+    assert any(line.startswith("seeker1\t구직자 1\t구직자\t\t") and line.endswith("\t사용") for line in lines)
     assert "$2" not in out and all(p not in out for p in DEMO_PASSWORDS.values())
 
 
@@ -232,3 +233,19 @@ def test_a_change_whose_record_fails_says_so_and_exits_1(
     assert main(["users", "disable", "employer3"]) == 1
     assert "감사 로그에 기록하지 못했습니다" in capsys.readouterr().err
     assert auth.verify_login("employer3", DEMO_PASSWORDS["employer3"], cli_env) is None  # the change itself stands
+
+
+def test_add_seeker_needs_an_existing_seeker(cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys, seeker_ids) -> None:
+    before = cli_env.read_bytes()
+    _stdin(monkeypatch, "Seeker-four-444\n")
+    assert main(["users", "add", "seeker4", "--role", "seeker", "--seeker-id", "99999999", "--password-stdin"]) == 2
+    assert "구직자 ID 99999999" in capsys.readouterr().err
+    assert main(["users", "add", "seeker4", "--role", "seeker", "--password-stdin"]) == 2
+    assert "--seeker-id" in capsys.readouterr().err
+    assert main(["users", "add", "counsellor9", "--role", "counsellor", "--seeker-id", "5", "--password-stdin"]) == 2
+    assert "구직자 계정에만" in capsys.readouterr().err
+    assert cli_env.read_bytes() == before
+    existing = seeker_ids["seeker2"]
+    assert main(["users", "add", "seeker4", "--role", "seeker", "--seeker-id", str(existing), "--password-stdin"]) == 0
+    user = auth.verify_login("seeker4", "Seeker-four-444", cli_env)
+    assert user is not None and user.scoped_seeker_id == existing and user.scoped_employer_id is None

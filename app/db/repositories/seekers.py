@@ -201,6 +201,36 @@ def load_seeker_records(
     return frame
 
 
+def load_demo_seeker_ids(engine: Engine, *, count: int = 3, pool: int = 500) -> list[int]:
+    """Seekers to tie the demo seeker accounts to: the most recently registered ones with a résumé,
+    one per occupation group (the first digit of the desired KECO code) while groups last.
+
+    Args:
+        engine: Database engine.
+        count: How many.
+        pool: How many of the newest seekers with a résumé are looked at.
+
+    Returns:
+        Up to ``count`` ids, newest registration first (fewer when the database has fewer seekers).
+    """
+    stmt = (
+        select(Seeker.id, Seeker.desired_keco)
+        .where(func.length(func.trim(Seeker.resume_text)) > 0)
+        .order_by(Seeker.registered_on.desc(), Seeker.id.desc())
+        .limit(pool)
+    )
+    with Session(engine) as session:
+        rows = [(int(i), str(k or "")) for i, k in session.execute(stmt).all()]
+    chosen: list[int] = []
+    groups: set[str] = set()
+    for seeker_id, keco in rows:
+        if keco[:1] not in groups:
+            groups.add(keco[:1])
+            chosen.append(seeker_id)
+    chosen += [i for i, _ in rows if i not in chosen]  # fewer groups than accounts: the next newest
+    return chosen[:count]
+
+
 # --------------------------------------------------------------------------- identity, masked at once
 
 
