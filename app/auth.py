@@ -57,6 +57,7 @@ _STAFF: Final[frozenset[str]] = frozenset({"counsellor", "policy"})
 _EMPLOYER_AND_POLICY: Final[frozenset[str]] = frozenset({"employer", "policy"})
 _POLICY: Final[frozenset[str]] = frozenset({"policy"})
 _COUNSELLOR: Final[frozenset[str]] = frozenset({"counsellor"})
+_TALENT: Final[frozenset[str]] = frozenset({"employer", "counsellor", "policy"})
 _SEEKER: Final[frozenset[str]] = frozenset({"seeker"})
 
 PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
@@ -83,7 +84,12 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     # posting assistant: employers write and save their own postings; policy staff may try it
     # (a demonstration, nothing is saved without an employer account)
     "posting_assistant": _EMPLOYER_AND_POLICY,
-    # 구직자 (job seekers) see and decide the requests sent to them and whether they are recommended
+    # 인재 추천: employers search for their own postings, counsellors for any (and by sentence);
+    # policy staff may demonstrate it (contact requests are sent by employers only)
+    "talent": _TALENT,
+    # 구직자 (job seekers): postings recommended to them, the requests sent to them, and whether they
+    # are recommended at all
+    "seeker_jobs": _SEEKER,
     "seeker_requests": _SEEKER,
     "seeker_privacy": _SEEKER,
     # the requests between employers and seekers (masked names): counsellors follow them up
@@ -133,6 +139,7 @@ PAGES: Final[tuple[PageSpec, ...]] = (
     PageSpec("posting_assistant", "pages/posting_assistant.py", "구인공고 AI 작성지원", "posting-assistant", "구인기업",
              ":material/edit_note:"),
     PageSpec("ad_check", "pages/ad_check.py", "공고 사전 점검", "ad-check", "구인기업", ":material/fact_check:"),
+    PageSpec("talent", "pages/talent.py", "인재 추천", "talent", "구인기업", ":material/person_search:"),
     PageSpec(
         "employment_caseload", "pages/employment_caseload.py", "구직자 위험 현황", "caseload", "구직·상담",
         ":material/groups:",
@@ -145,6 +152,7 @@ PAGES: Final[tuple[PageSpec, ...]] = (
         "talent_requests", "pages/talent_requests.py", "채용 상담 요청 현황", "talent-requests", "구직·상담",
         ":material/forum:",
     ),
+    PageSpec("seeker_jobs", "pages/seeker_jobs.py", "추천 일자리", "my-jobs", "구직자", ":material/work:"),
     PageSpec("seeker_requests", "pages/seeker_requests.py", "상담 요청함", "my-requests", "구직자", ":material/inbox:"),
     PageSpec("seeker_privacy", "pages/seeker_privacy.py", "내 정보 공개", "my-privacy", "구직자",
              ":material/visibility_off:"),

@@ -1,8 +1,8 @@
 """Talent-recommendation speed on this machine; prints one JSON object.
 
 * ``query_ms_median`` — one query end to end (parse + retrieve + rerank + reasons) on the demo
-  world; target ≤ 300 ms. Measured by :func:`measure_query_ms` (not wired to the talent service
-  yet: ``null`` with a note until it is).
+  world; target ≤ 300 ms. Measured by :func:`measure_query_ms` (``null`` with a note when the
+  demo world's matcher is not built).
 * ``search_1m_p95_ms`` — dense search (:class:`app.search.dense_index.DenseIndex`, the index
   ``kind="auto"`` picks at this size) over ``--n`` (1,000,000) candidate vectors: p95 of
   single-query latency, one query at a time as the app searches, top 10; target ≤ 50 ms.
@@ -59,17 +59,63 @@ TARGETS = {"query_ms_median": 300, "search_1m_p95_ms": 50, "search_1m_recall10":
 # ----------------------------------------------------------------------------- end-to-end query
 
 
-def measure_query_ms(repeats: int = 50) -> float | None:
-    """Median milliseconds of one talent query end to end on the demo world, or None.
+SENTENCES: tuple[str, ...] = (
+    "지게차 경력 3년 이상, 평택 근무 가능한 분", "용접 자격증 있는 신입", "서울 간호사 경력 2년 이상",
+    "요양보호사 자격 있는 분 부산", "회계 사무 경력자 월 300만원 이하", "경기 물류 창고 관리 경력 1년 이상",
+    "바리스타 주말 근무 가능", "웹 개발자 경력 5년 이상 대졸", "인천 전기기사 자격증", "조리사 경력 3년 대구",
+)
+"""Sentence searches timed beside posting searches (a mix of occupations, regions and conditions)."""
 
-    The slot for parse + retrieve + rerank + reasons through the talent service (the lead wires it
-    once the service exists). Until then it returns None and the JSON says so.
+
+def measure_query_ms(repeats: int = 50) -> float | None:
+    """Median milliseconds of one talent query end to end on the demo world, or None without it.
+
+    Each query is what the 인재 추천 page runs: a posting search (load the posting, retrieve from the
+    four sources, rank, build the cards: masked summaries, reasons with evidence, gaps, the hire
+    probability and its factors), or a sentence search (parse it into chips and filters first). Half
+    of the ``repeats`` are postings drawn with a fixed seed, half the sentences above, after a warm-up
+    of each kind. Needs ``python -m app build`` on the configured database.
 
     Args:
-        repeats: Queries timed after a warm-up.
+        repeats: Queries timed after the warm-up.
     """
-    del repeats
-    return None
+    from app.auth import User
+    from app.config import get_settings
+    from app.db.engine import make_engine
+    from app.errors import NotReady
+    from app.reference.tables import load_reference
+    from app.services import talent
+
+    settings = get_settings()
+    try:
+        matcher = talent.load_talent_matcher(Path(settings.models_dir))
+    except NotReady:
+        return None
+    engine = make_engine(settings.db_url)
+    reference = load_reference()
+    staff = User("bench", "bench", "counsellor")
+    rng = np.random.default_rng(0)
+    postings = rng.choice(matcher.posting_ids, size=max(1, repeats // 2), replace=False)
+
+    def by_posting(posting_id: int) -> None:
+        talent.search_candidates(engine, matcher, staff, posting_id=int(posting_id), reference=reference)
+
+    def by_sentence(sentence: str) -> None:
+        query = talent.parse_talent_query(sentence, reference)
+        talent.search_candidates(engine, matcher, staff, filters=talent.filters_from_query(query), reference=reference)
+
+    by_posting(int(postings[0]))
+    by_sentence(SENTENCES[0])
+    times = []
+    for i in range(repeats):
+        started = time.perf_counter()
+        if i % 2:
+            by_sentence(SENTENCES[(i // 2) % len(SENTENCES)])
+        else:
+            by_posting(int(postings[(i // 2) % len(postings)]))
+        times.append((time.perf_counter() - started) * 1000)
+    engine.dispose()
+    return float(np.median(times))
 
 
 # ----------------------------------------------------------------------------- dense search
@@ -169,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         "query_ms_median": None if query_ms is None else round(query_ms, 1),
         **dense,
         "note": None if query_ms is not None else
-        "query_ms_median: not measured yet (measure_query_ms awaits the talent service)",
+        "query_ms_median: not measured (run `python -m app build` first)",
         "machine": {"cores": os.cpu_count(), "threads": thread_count(),
                     "load_avg_before": [round(x, 2) for x in load_before],
                     "load_avg_after": [round(x, 2) for x in os.getloadavg()],

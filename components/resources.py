@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from app.services.employment import EmploymentModel, RiskBands
     from app.services.hiring import HiringModel, MarketBounds, PostingConditions, PostingsIndex
     from app.services.posting import OccupationClassifier, TextGenerator
+    from app.services.talent import TalentMatcher
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,11 @@ def _reference(reference_dir: str) -> Reference | None:
         # Without names the app still works (codes are shown); log why for the operator.
         logger.warning("reference tables not loaded from %s: %s", reference_dir, err)
         return None
+
+
+def reference() -> Reference | None:
+    """The reference tables (shared; ``None`` when they cannot be read: services then use the committed ones)."""
+    return _reference(str(get_settings().reference_dir))
 
 
 @st.cache_resource(show_spinner=False)
@@ -567,3 +573,15 @@ def invalidate_postings() -> None:
     """Forget cached posting tables after a posting was saved, so other pages show it."""
     for cached in (_hiring_postings, _stored_ad_titles, _postings, _employer_overview, _world_overview):
         cached.clear()
+
+
+@st.cache_resource(show_spinner="인재추천 모델을 불러오는 중…", max_entries=2)
+def _talent_matcher(models_dir: str, stamp: str) -> TalentMatcher:
+    from app.services import talent  # LightGBM and the indexes only where they are used
+
+    return talent.load_talent_matcher(Path(models_dir))
+
+
+def talent_matcher() -> TalentMatcher:
+    """The talent matcher (read-only, shared). Raises ``ArtifactMissing`` naming the build command."""
+    return _talent_matcher(str(get_settings().models_dir), _stamp("talent"))

@@ -67,6 +67,14 @@ def _employment() -> None:
     resources.scored_caseload(employment.load_risk_bands(resources.engine()))
 
 
+def _talent() -> None:
+    from components import resources
+
+    # the matcher (indexes and both models) for 인재 추천, 추천 일자리 and the profile's job list;
+    # the Korean analyser it tokenises queries with is warmed by the verifier's lane
+    resources.talent_matcher()
+
+
 def _posting_assistant() -> None:
     from components import resources
 
@@ -85,6 +93,7 @@ WARM_UP_LANES: tuple[tuple[Step, ...], ...] = (
     (
         ("ad verifier and stored verdicts", _verifier_and_verdicts),
         ("posting assistant", _posting_assistant),
+        ("talent matcher", _talent),
     ),
 )
 """Two lanes, each a thread, so the two cores share the work: the counsellors' and employers'

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import employment
+from app.errors import NotReady
+from app.services import employment, talent
 from app.services.employment import InvalidWhatIf, SeekerNotFound
 from app.text.korean import format_korean_date
 from components import audit as audit_log
-from components import auth, guards, resources, state
+from components import auth, display, guards, resources, state
 from components import employment as ui
+from components import talent as talent_ui
 
 user = auth.require_role("employment_profile")
 st.title("구직자 프로파일")
@@ -98,6 +100,25 @@ def whatif_section() -> None:
 
 
 whatif_section()
+
+st.subheader("추천 일자리")
+if st.toggle("이 구직자에게 맞는 모집 중 공고 보기", key="employment.jobs",
+             help="인재추천 모델이 이력과 희망 조건으로 고른 공고입니다. 켤 때 계산합니다."):
+    matcher = resources.required(resources.talent_matcher)
+    try:
+        jobs = talent.jobs_for_seeker(engine, matcher, user, seeker_id=int(seeker_id), top=5,
+                                      reference=resources.reference())
+    except NotReady as err:
+        st.warning(err.user_message)
+    else:
+        if audit_log.log_shown(engine, user, model_name=talent.MODEL_NAME, action="talent.jobs",
+                               model_version=jobs.model_version, input_hash=jobs.input_hash,
+                               output=jobs.audit_output()):
+            display.render_ai_notice("AI 추천 결과", f"인재추천 모델 {jobs.model_version}",
+                                     note="구직자와 함께 확인하고 지원 여부는 구직자가 정합니다", compact=True)
+            for job in jobs.cards:
+                with st.container(border=True):
+                    talent_ui.render_job(job)
 
 st.subheader("위험도 조정")
 st.caption(f"모델 판정: {profile.band} ({bands.describe()}). 상담에서 확인한 사정으로 위험도를 바꾸면 사유와 함께 기록되고 "

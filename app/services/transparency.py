@@ -92,6 +92,12 @@ METRIC_LABELS: Final[dict[str, tuple[str, MetricKind, str]]] = {
     "same_occupation_top10": ("비슷한 공고 10건 중 같은 직종 비율", "percent", ""),
     "same_occupation_random": ("무작위로 고를 때 같은 직종 비율(비교 기준)", "percent", ""),
     "duplicate_source_top1": ("중복 공고의 원본을 1순위로 찾은 비율", "percent", ""),
+    # talent matcher
+    "ndcg10": ("추천 상위 10명의 순위 품질 nDCG@10(평가 공고, 1이 완벽)", "score", ""),
+    "recall10_applied": ("실제 지원자가 추천 상위 10명에 든 비율(평가 공고)", "percent", ""),
+    "recall10_hired": ("실제 채용된 사람이 추천 상위 10명에 든 비율(평가 공고)", "percent", ""),
+    "hire_auc": ("채용 성사 가능성의 AUC(구분력)", "score", ""),
+    "hire_ece": ("채용 성사 가능성의 보정오차 ECE", "point", ""),
 }
 """Manifest metric name -> (Korean label, kind, unit). Every metric a card names needs a label here
 (a unit test checks it), so no internal key reaches the screen."""

@@ -54,8 +54,8 @@ def audit_env(monkeypatch: pytest.MonkeyPatch, pages_db: Path, hiring_built: tup
     get_settings.cache_clear()
 
 
-def _user(role: str, username: str, employer_id: int | None = None) -> dict[str, Any]:
-    return {**user_dict(role, employer_id), "username": username}
+def _user(role: str, username: str, employer_id: int | None = None, seeker_id: int | None = None) -> dict[str, Any]:
+    return {**user_dict(role, employer_id, seeker_id), "username": username}
 
 
 def _run(page: str, user: dict[str, Any]) -> AppTest:
@@ -107,6 +107,8 @@ MODEL_PAGES: dict[str, tuple[str, set[str], Callable[[AppTest], None] | None]] =
     "posting_assistant": ("employer", {"posting_assistant.classify", "posting_assistant.generate",
                                        "posting_assistant.verify", "posting_assistant.hiring_preview"},
                           _posting_assistant),
+    "talent": ("employer", {"talent.search"}, None),
+    "seeker_jobs": ("seeker", {"talent.jobs"}, None),
 }
 NO_MODEL_OUTPUT = {"home", "explorer", "audit_log", "transparency", "seeker_requests", "seeker_privacy", "talent_requests"}
 """Pages that show no model output (world figures, data, the audit log itself, the model cards, contact
@@ -119,11 +121,12 @@ def test_every_page_is_classified() -> None:
 
 @pytest.mark.parametrize("page_id", sorted(MODEL_PAGES))
 def test_every_page_showing_model_output_writes_its_audit_rows(audit_env: str, employer_ids: dict[str, int],
-                                                               page_id: str) -> None:
+                                                               seeker_ids: dict[str, int], page_id: str) -> None:
     role, actions, interact = MODEL_PAGES[page_id]
     username = f"every-{page_id}"[:40]
     path = next(p.path for p in PAGES if p.page_id == page_id)
-    at = _run(f"../../{path}", _user(role, username, employer_ids["employer1"] if role == "employer" else None))
+    at = _run(f"../../{path}", _user(role, username, employer_ids["employer1"] if role == "employer" else None,
+                                     seeker_ids["seeker1"] if role == "seeker" else None))
     if interact is not None:
         interact(at)
         assert not at.exception, [e.value for e in at.exception]

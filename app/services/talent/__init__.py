@@ -5,17 +5,15 @@ Submodules add their public names to ``__all__`` below.
 
 from __future__ import annotations
 
-from app.services.talent.query import (
-    CHIP_KEYS,
-    District,
-    QueryChip,
-    TalentQuery,
-    UnreadableQuery,
-    describe_chips,
-    parse_talent_query,
-    validate_query,
-    with_chip_removed,
+from app.charts.talent import (
+    make_career_figure,
+    make_region_figure,
+    make_requirement_coverage_figure,
+    make_wage_figure,
+    requirement_coverage,
 )
+from app.llm.candidates import GroundedSentence, InterviewQuestion, career_text
+from app.ml.talent import FEATURE_LABELS, MODEL_NAME, TalentMatcher, load_talent_matcher
 from app.services.talent.consent import (
     FEEDBACK_ACTIONS,
     MESSAGE_MAX,
@@ -45,8 +43,43 @@ from app.services.talent.consent import (
     set_opt_out,
     withdraw_request,
 )
+from app.services.talent.evidence import MatchReason
+from app.services.talent.matching import (
+    DEFAULT_TOP,
+    CandidateCard,
+    CandidateResults,
+    EmptySearch,
+    JobCard,
+    JobResults,
+    PostingNotFound,
+    QuestionSet,
+    SearchFilters,
+    SearchRefused,
+    SeekerNotMatched,
+    filters_from_query,
+    hidden_candidates,
+    interview_questions,
+    jobs_for_seeker,
+    search_candidates,
+)
+from app.services.talent.query import (
+    CHIP_KEYS,
+    District,
+    QueryChip,
+    TalentQuery,
+    UnreadableQuery,
+    describe_chips,
+    parse_talent_query,
+    validate_query,
+    with_chip_removed,
+)
 
 __all__: list[str] = [
+    "FEATURE_LABELS", "MODEL_NAME", "CandidateCard", "CandidateResults", "EmptySearch", "GroundedSentence",
+    "InterviewQuestion", "MatchReason", "PostingNotFound", "SearchFilters", "SearchRefused", "TalentMatcher",
+    "DEFAULT_TOP", "QuestionSet", "career_text", "JobCard", "JobResults", "SeekerNotMatched", "jobs_for_seeker",
+    "filters_from_query", "hidden_candidates", "interview_questions", "load_talent_matcher", "make_career_figure", "make_region_figure",
+    "make_requirement_coverage_figure", "make_wage_figure", "requirement_coverage", "search_candidates",
     "CHIP_KEYS", "District", "QueryChip", "TalentQuery", "UnreadableQuery", "describe_chips", "parse_talent_query",
     "validate_query", "with_chip_removed",
 ]

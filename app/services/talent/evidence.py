@@ -1,0 +1,283 @@
+"""Evidence of a recommendation: the candidate's masked sentences, reasons that cite them, gaps
+against the posting, and the sentences interview questions probe.
+
+Every reason carries a sentence that exists in its source — a résumé line, a cover-letter sentence
+(masked), or the title of a posting in the application history — so a reason without evidence is
+never shown. Identity lines (name, birth date, contact, address) are dropped before anything else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from app.db.repositories import matching as repo
+from app.llm.candidates import Probe, career_text
+from app.ml.talent import FEATURE_LABELS, JobQuery
+from app.reference.names import occupation_names, region_short
+from app.reference.tables import Reference
+from app.text.korean import format_manwon, josa, josa_ro
+from app.text.pii import mask_pii
+
+SOURCE_RESUME = "이력서"
+SOURCE_LETTER = "자기소개서"
+SOURCE_CERTIFICATE = "자격증"
+SOURCE_HISTORY = "지원 이력"
+
+_IDENTITY_LABELS = re.compile(r"성\s*명|이\s*름|생년월일|주민|H\.?P|휴대|전화|연락처|E-?mail|이메일|전자우편|주소|거주지|작성자|현주소")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_CLAIM = re.compile(r"역량|강점|자신|능력|성과|맡아")
+_NOT_A_CLAIM = re.compile(r"귀사|지원하게|지원했|연락")
+
+
+@dataclass(frozen=True)
+class MatchReason:
+    """One reason a candidate is recommended.
+
+    Attributes:
+        label: The reason in Korean.
+        evidence: The sentence it rests on, as it appears in the source (masked).
+        source: 이력서, 자기소개서, 자격증 or 지원 이력.
+        feature: The model feature it explains.
+    """
+
+    label: str
+    evidence: str
+    source: str
+    feature: str
+
+
+@dataclass(frozen=True)
+class CandidateDocuments:
+    """A candidate's masked sentences: résumé lines (identity block removed), cover-letter sentences,
+    and the duty phrases of the career lines."""
+
+    resume_lines: tuple[str, ...]
+    letter_sentences: tuple[str, ...]
+    duties: tuple[str, ...]
+
+    @classmethod
+    def empty(cls) -> CandidateDocuments:
+        """No documents."""
+        return cls((), (), ())
+
+    def find(self, *needles: str, source: str | None = None, exclude: str = "") -> tuple[str, str] | None:
+        """The first sentence containing every needle, and its source (résumé first)."""
+        wanted = [n for n in needles if n]
+        if not wanted:
+            return None
+        pools = ((SOURCE_RESUME, self.resume_lines), (SOURCE_LETTER, self.letter_sentences))
+        for name, lines in pools:
+            if source and name != source:
+                continue
+            for line in lines:
+                if all(n in line for n in wanted) and not (exclude and exclude in line):
+                    return line, name
+        return None
+
+
+def split_documents(resume: str, letter: str, name: str) -> CandidateDocuments:
+    """Masked résumé lines and cover-letter sentences of one candidate (identity lines dropped)."""
+    names = [name] if name else []
+    lines = []
+    for raw in str(resume or "").splitlines():
+        line = raw.strip()
+        if not line or _IDENTITY_LABELS.search(line) or "사실과 다름" in line:
+            continue
+        masked = mask_pii(line, names=names)
+        if masked != line:  # the line held personal data: it is not evidence of anything professional
+            continue
+        lines.append(line)
+    sentences = []
+    for raw in _SENTENCE_END.split(str(letter or "")):
+        sentence = raw.strip()
+        if len(sentence) < 8 or sentence.startswith("<") or sentence.startswith("["):
+            continue
+        sentences.append(mask_pii(sentence, names=names))
+    duties = []
+    for line in lines:
+        if "주요 업무" in line and ":" in line:
+            duties.extend(p.strip() for p in line.split(":", 1)[1].split(",") if p.strip())
+    return CandidateDocuments(tuple(lines), tuple(sentences), tuple(dict.fromkeys(duties)))
+
+
+def candidate_documents(engine: Engine, seeker_ids: Sequence[int]) -> dict[int, CandidateDocuments]:
+    """Masked documents of a few candidates, by id."""
+    frame = repo.load_candidate_documents(engine, seeker_ids)
+    return {int(r.id): split_documents(r.resume_text, r.cover_letter_text, r.name) for r in frame.itertuples(index=False)}
+
+
+def record_text(record: pd.Series, name: str) -> str:
+    """A text field of a seeker record, "" when missing (a NULL read into pandas is NaN, not None)."""
+    value = record.get(name)
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _certificate_names(record: pd.Series, ref: Reference) -> dict[str, str]:
+    names = ref.certificates.set_index("certificate_id")["name"]
+    return {c: str(names.get(c, c)) for c in record_text(record, "certificate_ids").split(";") if c}
+
+
+def _occupation_certificates(keco: str, ref: Reference) -> set[str]:
+    certs = ref.certificates
+    return {cid for cid, codes in zip(certs["certificate_id"], certs["keco_codes"], strict=True)
+            if keco and keco in str(codes).split(";")}
+
+
+def reasons_for(
+    features: Mapping[str, float],
+    contributions: pd.Series,
+    record: pd.Series,
+    docs: CandidateDocuments,
+    query: JobQuery,
+    tokens: Sequence[str],
+    applied_titles: Sequence[str],
+    ref: Reference,
+    *,
+    limit: int = 4,
+) -> tuple[MatchReason, ...]:
+    """Why this candidate: up to ``limit`` reasons with evidence, strongest (by the model's contribution) first."""
+    found: list[MatchReason] = []
+    keco = query.keco_code or ""
+    occupation = occupation_names(keco)[0] if keco else ""
+
+    def add(feature: str, label: str, hit: tuple[str, str] | None, source: str | None = None) -> None:
+        if hit is not None:
+            found.append(MatchReason(label=label, evidence=hit[0], source=source or hit[1], feature=feature))
+
+    if features.get("occupation_exact") == 1:
+        add("occupation_exact", f"희망 직종이 '{occupation}'입니다",
+            docs.find("희망", occupation) or docs.find(occupation))
+    elif features.get("occupation_middle") == 1:
+        middle = occupation_names(keco)[1]
+        desired = occupation_names(str(record["desired_keco"]))[0]
+        add("occupation_middle", f"같은 분야({middle})의 '{desired}' 일자리를 찾고 있습니다",
+            docs.find("희망", desired) or docs.find(desired))
+    if features.get("occupation_last") == 1:
+        add("occupation_last", f"'{occupation}'로 일한 경력이 있습니다", docs.find(occupation, exclude="희망"))
+    skills = [s for s in record_text(record, "skills").split(";") if s]
+    wanted_skills = {s for s in str(_skills_of(keco, ref)).split(";") if s}
+    matched = [s for s in skills if s in wanted_skills] or [s for s in skills if s in tokens]
+    if matched:
+        add("skill_share", f"직무 기술 보유: {', '.join(matched[:3])}", docs.find(matched[0]))
+    held = _certificate_names(record, ref)
+    related = [held[c] for c in held if c in _occupation_certificates(keco, ref)]
+    if related:
+        add("certificates", f"관련 자격증: {', '.join(related[:2])}", docs.find(related[0], source=SOURCE_RESUME),
+            SOURCE_CERTIFICATE)
+    need = query.min_career_years or 0
+    career = float(record["career_years"])
+    if need > 0 and career >= need:
+        add("career_gap", f"요구 경력 {career_text(need)}을 넘는 경력 {career_text(career)}", _career_line(docs))
+    if query.region_code and (features.get("region_desired") == 1 or features.get("region_same") == 1):
+        add("region_desired", f"희망 근무지가 공고 지역({region_short(query.region_code)})과 같습니다",
+            docs.find("희망 근무지") or docs.find(_region_name(query.region_code, ref), source=SOURCE_LETTER))
+    if query.wage_monthly and float(record["desired_wage"]) <= query.wage_monthly:
+        add("wage_ratio", f"희망 급여가 제시 임금(월 {format_manwon(query.wage_monthly)}) 이내입니다",
+            docs.find("희망 급여") or docs.find("희망 연봉"))
+    if applied_titles:
+        found.append(MatchReason(label="비슷한 공고에 지원한 이력이 있습니다", evidence=f"'{applied_titles[0]}' 공고에 지원",
+                                 source=SOURCE_HISTORY, feature="collaborative"))
+    overlap = _best_overlap(docs, tokens)
+    if overlap is not None:
+        found.append(overlap)
+    order = {f: float(contributions.get(f, 0.0)) for f in FEATURE_LABELS}
+    found.sort(key=lambda r: -order.get(r.feature, 0.0))
+    return tuple(found[:limit])
+
+
+def _skills_of(keco: str, ref: Reference) -> str:
+    occ = ref.occupations
+    hit = occ.loc[occ["keco_code"] == keco, "skills"]
+    return str(hit.iloc[0]) if len(hit) and isinstance(hit.iloc[0], str) else ""
+
+
+def _region_name(code: str, ref: Reference) -> str:
+    regions = ref.regions.set_index("code")["name"]
+    return str(regions.get(code, ""))
+
+
+def _career_line(docs: CandidateDocuments) -> tuple[str, str] | None:
+    for line in docs.resume_lines:
+        if "~" in line and re.search(r"\d{4}\.\d{2}", line) and not re.search(r"학교|대학|졸업", line):
+            return line, SOURCE_RESUME
+    return None
+
+
+def _best_overlap(docs: CandidateDocuments, tokens: Sequence[str]) -> MatchReason | None:
+    words = {t for t in tokens if len(t) > 1}
+    best, best_words, best_source = "", [], SOURCE_RESUME
+    for source, lines in ((SOURCE_RESUME, docs.resume_lines), (SOURCE_LETTER, docs.letter_sentences)):
+        for line in lines:
+            hits = [w for w in words if w in line]
+            if len(hits) > len(best_words):
+                best, best_words, best_source = line, hits, source
+    if len(best_words) < 2:
+        return None
+    return MatchReason(label=f"공고와 겹치는 표현: {', '.join(sorted(best_words)[:4])}", evidence=best,
+                       source=best_source, feature="lexical")
+
+
+def missing_against(record: pd.Series, query: JobQuery, offer: Mapping[str, object], ref: Reference) -> tuple[str, ...]:
+    """What the candidate lacks against the posting (or the sentence's conditions), in Korean."""
+    out = []
+    keco = query.keco_code or ""
+    if keco and str(record["desired_keco"]) != keco and record_text(record, "last_keco") != keco:
+        out.append(f"희망 직종이 {josa_ro(occupation_names(str(record['desired_keco']))[0])} 공고 직종과 다릅니다.")
+    need = query.min_career_years or 0
+    career = float(record["career_years"])
+    if need > career:
+        out.append(f"요구 경력 {career_text(need)}에 {career_text(need - career)} 부족합니다 (경력 {career_text(career)}).")
+    scale = {"무관": 0, "고졸": 1, "전문대졸": 2, "대졸": 3, "석사": 4, "중졸이하": 0}
+    if query.education and scale.get(str(record["education"]), 0) < scale.get(query.education, 0):
+        out.append(f"요구 학력({query.education})에 미치지 못합니다 ({record['education']}).")
+    if query.wage_monthly and float(record["desired_wage"]) > query.wage_monthly:
+        gap = float(record["desired_wage"]) - query.wage_monthly
+        out.append(f"희망 급여(월 {format_manwon(record['desired_wage'])})가 제시 임금보다 월 {format_manwon(gap)} 높습니다.")
+    if query.region_code and not bool(record.get("region_flexible")) and query.region_code not in {
+            str(record["region_code"]), str(record["desired_region_code"])}:
+        out.append(f"희망 근무지가 {region_short(str(record['desired_region_code']))}입니다 "
+                   f"(공고 지역 {region_short(query.region_code)}).")
+    text = str(offer.get("text") or "")
+    held = set(_certificate_names(record, ref))
+    names = ref.certificates.set_index("certificate_id")["name"]
+    wanted = [str(names[c]) for c in sorted(_occupation_certificates(keco, ref)) if c not in held
+              and str(names.get(c, "")) and str(names[c]) in text]
+    if wanted:
+        out.append(f"공고에 적힌 자격 {josa(', '.join(wanted[:2]), '이', '가')} 없습니다.")
+    return tuple(out)
+
+
+def probes_for(record: pd.Series, docs: CandidateDocuments, query: JobQuery, offer: Mapping[str, object],
+               ref: Reference) -> list[Probe]:
+    """The sentences worth an interview question: career duties, cover-letter claims, certificates,
+    gaps against the posting and the wage."""
+    probes: list[Probe] = []
+    for line in docs.resume_lines:
+        if "주요 업무" in line and ":" in line:
+            probes.append(Probe("duty", line, SOURCE_RESUME, line.split(":", 1)[1].strip()))
+        if len([p for p in probes if p.kind == "duty"]) >= 2:
+            break
+    claims = [s for s in docs.letter_sentences if _CLAIM.search(s) and not _NOT_A_CLAIM.search(s)]
+    if claims:
+        probes.append(Probe("claim", claims[0], SOURCE_LETTER))
+    held = _certificate_names(record, ref)
+    related = [n for c, n in held.items() if c in _occupation_certificates(query.keco_code or "", ref)] or list(
+        held.values())
+    for name in related[:1]:
+        hit = docs.find(name, source=SOURCE_RESUME)
+        if hit:
+            probes.append(Probe("certificate", hit[0], SOURCE_CERTIFICATE, name))
+    need = query.min_career_years or 0
+    if need > float(record["career_years"]):
+        probes.append(Probe("gap", f"경력 {career_text(need)} 이상", "공고", f"경력 {career_text(need)} 이상"))
+    wage = offer.get("wage_monthly")
+    if wage and float(record["desired_wage"]) > float(wage):  # type: ignore[arg-type]
+        hit = docs.find("희망 급여") or docs.find("희망 연봉")
+        if hit:
+            probes.append(Probe("wage", hit[0], SOURCE_RESUME, f"월 {format_manwon(float(wage))}"))  # type: ignore[arg-type]
+    return probes
