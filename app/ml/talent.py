@@ -450,8 +450,10 @@ class TalentMatcher:
         return np.asarray(self.history[top].T @ weights, dtype=np.float32).ravel()
 
     def candidates(self, query: JobQuery, pool: np.ndarray, scores: SourceScores,
-                   *, per_source: int = PER_SOURCE) -> np.ndarray:
-        """Seeker rows proposed by any source within ``pool`` (sorted, distinct)."""
+                   *, per_source: int | None = None) -> np.ndarray:
+        """Seeker rows proposed by any source within ``pool`` (sorted, distinct; ``per_source`` defaults
+        to :data:`PER_SOURCE`)."""
+        per_source = per_source or PER_SOURCE
         chosen = [pool[_top(scores.lexical[pool], per_source, positive=True)],
                   self._dense_proposals(pool, scores, per_source),
                   pool[_top(scores.collaborative[pool], per_source // 2, positive=True)]]
@@ -763,15 +765,20 @@ def fit_ranker_and_hire_model(matcher: TalentMatcher, train: _Examples, seed: in
     """Fit the lambdarank ranker (grades 0/1/2 per posting) and the calibrated hire model (grade 2)."""
     x = pd.DataFrame(np.vstack(train.features), columns=list(FEATURES))
     y = np.concatenate(train.labels).astype(int)
-    ranker = LGBMRanker(n_estimators=300, learning_rate=0.05, num_leaves=31, min_child_samples=40, subsample=0.8,
-                        subsample_freq=1, colsample_bytree=0.9, random_state=seed, n_jobs=thread_count(),
-                        verbose=-1)
+    ranker = LGBMRanker(**RANKER_PARAMS, random_state=seed, n_jobs=thread_count(), verbose=-1)
     ranker.fit(x, y, group=[len(labels) for labels in train.labels])
     matcher.ranker = ranker
     matcher.hire_model = fit_calibrated_booster(
         x, (y == 2).astype(int), params={"n_estimators": 200, "learning_rate": 0.05, "num_leaves": 15,
                                          "min_child_samples": 50, "n_jobs": thread_count(), "verbose": -1},
         seed=seed, bag_size=0, n_folds=3)
+
+
+RANKER_PARAMS: dict[str, float | int] = {
+    "n_estimators": 300, "learning_rate": 0.05, "num_leaves": 31, "min_child_samples": 40, "subsample": 0.8,
+    "subsample_freq": 1, "colsample_bytree": 0.9,
+}
+"""LightGBM lambdarank settings of the ranker."""
 
 
 def ndcg_at(labels: np.ndarray, scores: np.ndarray, k: int = 10, *, ideal: np.ndarray | None = None) -> float:

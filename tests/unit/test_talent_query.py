@@ -31,6 +31,13 @@ def ref() -> Reference:
 
 # (sentence, the fields that differ from an empty TalentQuery)
 PHRASINGS: list[tuple[str, dict[str, Any]]] = [
+    # 워크넷's own condition wording (bench/talent_real.py runs the parser on 400 real ads)
+    ("경력", {"min_career_months": 1}),
+    ("경력 2년 6개월 이상", {"min_career_months": 30}),
+    ("경력 (최소 12개월 이상) 대졸(4년)", {"min_career_months": 12, "education": "대졸"}),
+    ("경력 (최소 3년 이상) 우대", {}),
+    ("대졸(2~3년)", {"education": "전문대졸"}),
+    ("신입, 경력 (연수무관) 석사", {"education": "석사"}),
     ("지게차 경력 3년 이상, 평택 근무 가능한 분",
      {"occupations": ("623",), "districts": (PYEONGTAEK,), "min_career_months": 36}),
     ("용접 경력 5년 이상", {"occupations": ("824",), "min_career_months": 60}),

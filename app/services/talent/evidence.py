@@ -83,21 +83,24 @@ class CandidateDocuments:
 def split_documents(resume: str, letter: str, name: str) -> CandidateDocuments:
     """Masked résumé lines and cover-letter sentences of one candidate (identity lines dropped)."""
     names = [name] if name else []
+    raw_lines = str(resume or "").splitlines()
+    # one masking pass over the whole résumé (a pass per line cost ~100 ms a search); a line the pass
+    # changed held personal data, so it is not evidence of anything professional
+    masked_lines = mask_pii(str(resume or ""), names=names).splitlines()
+    if len(masked_lines) != len(raw_lines):  # masking never adds or removes a line break; if it did, be strict
+        masked_lines = [mask_pii(line, names=names) for line in raw_lines]
     lines = []
-    for raw in str(resume or "").splitlines():
+    for raw, masked in zip(raw_lines, masked_lines, strict=True):
         line = raw.strip()
-        if not line or _IDENTITY_LABELS.search(line) or "사실과 다름" in line:
-            continue
-        masked = mask_pii(line, names=names)
-        if masked != line:  # the line held personal data: it is not evidence of anything professional
+        if not line or _IDENTITY_LABELS.search(line) or "사실과 다름" in line or masked.strip() != line:
             continue
         lines.append(line)
     sentences = []
-    for raw in _SENTENCE_END.split(str(letter or "")):
+    for raw in _SENTENCE_END.split(mask_pii(str(letter or ""), names=names)):
         sentence = raw.strip()
         if len(sentence) < 8 or sentence.startswith("<") or sentence.startswith("["):
             continue
-        sentences.append(mask_pii(sentence, names=names))
+        sentences.append(sentence)
     duties = []
     for line in lines:
         if "주요 업무" in line and ":" in line:
@@ -111,27 +114,65 @@ def candidate_documents(engine: Engine, seeker_ids: Sequence[int]) -> dict[int, 
     return {int(r.id): split_documents(r.resume_text, r.cover_letter_text, r.name) for r in frame.itertuples(index=False)}
 
 
-def record_text(record: pd.Series, name: str) -> str:
+def record_text(record: Mapping[str, object], name: str) -> str:
     """A text field of a seeker record, "" when missing (a NULL read into pandas is NaN, not None)."""
     value = record.get(name)
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def _certificate_names(record: pd.Series, ref: Reference) -> dict[str, str]:
-    names = ref.certificates.set_index("certificate_id")["name"]
-    return {c: str(names.get(c, c)) for c in record_text(record, "certificate_ids").split(";") if c}
+@dataclass(frozen=True)
+class _Lookups:
+    certificate_names: dict[str, str]
+    occupation_certificates: dict[str, frozenset[str]]
+    occupation_skills: dict[str, str]
+    region_names: dict[str, str]
 
 
-def _occupation_certificates(keco: str, ref: Reference) -> set[str]:
+_LOOKUPS: dict[int, tuple[Reference, _Lookups]] = {}
+
+
+def _lookups(ref: Reference) -> _Lookups:
+    """Name and code lookups of ``ref``, built once per reference object (a search explains ten
+    candidates; scanning the tables for each cost most of its time)."""
+    held = _LOOKUPS.get(id(ref))
+    if held is not None and held[0] is ref:
+        return held[1]
     certs = ref.certificates
-    return {cid for cid, codes in zip(certs["certificate_id"], certs["keco_codes"], strict=True)
-            if keco and keco in str(codes).split(";")}
+    by_occupation: dict[str, set[str]] = {}
+    for cid, codes in zip(certs["certificate_id"], certs["keco_codes"], strict=True):
+        for code in str(codes).split(";"):
+            if code and code != "nan":
+                by_occupation.setdefault(code, set()).add(str(cid))
+    occ = ref.occupations
+    found = _Lookups(
+        certificate_names=dict(zip(certs["certificate_id"].astype(str), certs["name"].astype(str), strict=True)),
+        occupation_certificates={k: frozenset(v) for k, v in by_occupation.items()},
+        occupation_skills={str(k): (v if isinstance(v, str) else "")
+                           for k, v in zip(occ["keco_code"], occ["skills"], strict=True)},
+        region_names=dict(zip(ref.regions["code"].astype(str), ref.regions["name"].astype(str), strict=True)),
+    )
+    _LOOKUPS[id(ref)] = (ref, found)
+    return found
+
+
+def certificate_names(ref: Reference) -> dict[str, str]:
+    """Certificate id → name of ``ref`` (cached per reference object)."""
+    return _lookups(ref).certificate_names
+
+
+def _certificate_names(record: Mapping[str, object], ref: Reference) -> dict[str, str]:
+    names = _lookups(ref).certificate_names
+    return {c: names.get(c, c) for c in record_text(record, "certificate_ids").split(";") if c}
+
+
+def _occupation_certificates(keco: str, ref: Reference) -> frozenset[str]:
+    return _lookups(ref).occupation_certificates.get(keco, frozenset()) if keco else frozenset()
 
 
 def reasons_for(
     features: Mapping[str, float],
-    contributions: pd.Series,
-    record: pd.Series,
+    contributions: Mapping[str, float],
+    record: Mapping[str, object],
     docs: CandidateDocuments,
     query: JobQuery,
     tokens: Sequence[str],
@@ -191,14 +232,11 @@ def reasons_for(
 
 
 def _skills_of(keco: str, ref: Reference) -> str:
-    occ = ref.occupations
-    hit = occ.loc[occ["keco_code"] == keco, "skills"]
-    return str(hit.iloc[0]) if len(hit) and isinstance(hit.iloc[0], str) else ""
+    return _lookups(ref).occupation_skills.get(keco, "")
 
 
 def _region_name(code: str, ref: Reference) -> str:
-    regions = ref.regions.set_index("code")["name"]
-    return str(regions.get(code, ""))
+    return _lookups(ref).region_names.get(code, "")
 
 
 def _career_line(docs: CandidateDocuments) -> tuple[str, str] | None:
@@ -222,7 +260,7 @@ def _best_overlap(docs: CandidateDocuments, tokens: Sequence[str]) -> MatchReaso
                        source=best_source, feature="lexical")
 
 
-def missing_against(record: pd.Series, query: JobQuery, offer: Mapping[str, object], ref: Reference) -> tuple[str, ...]:
+def missing_against(record: Mapping[str, object], query: JobQuery, offer: Mapping[str, object], ref: Reference) -> tuple[str, ...]:
     """What the candidate lacks against the posting (or the sentence's conditions), in Korean."""
     out = []
     keco = query.keco_code or ""
@@ -244,15 +282,15 @@ def missing_against(record: pd.Series, query: JobQuery, offer: Mapping[str, obje
                    f"(공고 지역 {region_short(query.region_code)}).")
     text = str(offer.get("text") or "")
     held = set(_certificate_names(record, ref))
-    names = ref.certificates.set_index("certificate_id")["name"]
-    wanted = [str(names[c]) for c in sorted(_occupation_certificates(keco, ref)) if c not in held
-              and str(names.get(c, "")) and str(names[c]) in text]
+    names = _lookups(ref).certificate_names
+    wanted = [names[c] for c in sorted(_occupation_certificates(keco, ref)) if c not in held
+              and names.get(c) and names[c] in text]
     if wanted:
         out.append(f"공고에 적힌 자격 {josa(', '.join(wanted[:2]), '이', '가')} 없습니다.")
     return tuple(out)
 
 
-def probes_for(record: pd.Series, docs: CandidateDocuments, query: JobQuery, offer: Mapping[str, object],
+def probes_for(record: Mapping[str, object], docs: CandidateDocuments, query: JobQuery, offer: Mapping[str, object],
                ref: Reference) -> list[Probe]:
     """The sentences worth an interview question: career duties, cover-letter claims, certificates,
     gaps against the posting and the wage."""

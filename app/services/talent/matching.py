@@ -52,6 +52,7 @@ from app.services.talent.evidence import (
     CandidateDocuments,
     MatchReason,
     candidate_documents,
+    certificate_names,
     missing_against,
     probes_for,
     reasons_for,
@@ -334,24 +335,24 @@ def _cards(engine: Engine, matcher: TalentMatcher, query: JobQuery, offer: dict[
     if not len(rows):
         return ()
     ids = [int(i) for i in matcher.seekers.ids[rows]]
-    records = repo.load_match_seekers(engine, ids).set_index("id")
+    # plain dicts: a pandas row lookup per field cost more than the rest of a card
+    records = repo.load_match_seekers(engine, ids).set_index("id").to_dict("index")
     documents = candidate_documents(engine, ids)
     probability = matcher.hire_probability(features)
-    contributions = matcher.hire_contributions(features)
-    history_titles = _similar_applied_titles(engine, matcher, query, ids)
+    contributions = matcher.hire_contributions(features)[list(FEATURES)].to_numpy()
+    history_titles = _similar_applied_titles(engine, matcher, query, ids, matcher.encoder.encode_one(tokens))
     known = [*ref.occupations["name"], *ref.certificates["name"]]
     informative = sorted(matcher.lexical.informative(tokens))
     cards = []
     for i, sid in enumerate(ids):
-        record = records.loc[sid]
+        record = records[sid]
         docs = documents.get(sid, CandidateDocuments.empty())
         facts = candidate_facts(record, docs, ref)
         summary, _ = verify_sentences(compose_candidate_summary(facts), facts, known)
         feats = dict(zip(FEATURES, features[i], strict=True))
-        reasons = reasons_for(feats, contributions.iloc[i], record, docs, query, informative,
-                              history_titles.get(sid, ()), ref)
-        factors = sorted(((FEATURE_LABELS[f], float(contributions.iloc[i][f])) for f in FEATURES),
-                         key=lambda kv: -abs(kv[1]))
+        contribution = dict(zip(FEATURES, contributions[i].tolist(), strict=True))
+        reasons = reasons_for(feats, contribution, record, docs, query, informative, history_titles.get(sid, ()), ref)
+        factors = sorted(((FEATURE_LABELS[f], c) for f, c in contribution.items()), key=lambda kv: -abs(kv[1]))
         cards.append(CandidateCard(
             seeker_id=sid, rank=i + 1, label=f"후보 {i + 1}", headline=_headline(facts, record),
             summary=summary, reasons=reasons, missing=missing_against(record, query, offer, ref),
@@ -360,15 +361,15 @@ def _cards(engine: Engine, matcher: TalentMatcher, query: JobQuery, offer: dict[
     return tuple(cards)
 
 
-def _headline(facts: CandidateFacts, record: pd.Series) -> str:
+def _headline(facts: CandidateFacts, record: Mapping[str, object]) -> str:
     career = career_text(facts.career_years)
     career = "신입" if career == "신입" else f"경력 {career}"
     return f"{facts.desired_occupation} 희망 · {career} · {region_short(str(record['desired_region_code']))} 희망"
 
 
-def candidate_facts(record: pd.Series, docs: CandidateDocuments, ref: Reference) -> CandidateFacts:
+def candidate_facts(record: Mapping[str, object], docs: CandidateDocuments, ref: Reference) -> CandidateFacts:
     """The masked facts a candidate's summary may state (from the record and the masked résumé)."""
-    certs = ref.certificates.set_index("certificate_id")["name"]
+    certs = certificate_names(ref)
     last = record_text(record, "last_keco")
     return CandidateFacts(
         desired_occupation=occupation_names(str(record["desired_keco"]))[0],
@@ -385,10 +386,8 @@ def candidate_facts(record: pd.Series, docs: CandidateDocuments, ref: Reference)
 
 
 def _similar_applied_titles(engine: Engine, matcher: TalentMatcher, query: JobQuery,
-                            seeker_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+                            seeker_ids: Sequence[int], vector: np.ndarray) -> dict[int, tuple[str, ...]]:
     """Per candidate: titles of the similar earlier postings they applied to (the collaborative evidence)."""
-    tokens = content_tokens([query.text])[0]
-    vector = matcher.encoder.encode_one(tokens)
     n_past = int(np.searchsorted(matcher.posting_days, query.day, side="left"))
     if not n_past:
         return {}
@@ -470,11 +469,11 @@ def interview_questions(engine: Engine, matcher: TalentMatcher, user: User, *, p
                          wage_monthly=float(offer["wage_monthly"]) if offer.get("wage_monthly") else None,
                          education=str(offer.get("education") or "") or None, text=str(offer.get("text") or ""),
                          day=day_number(dt.date.today()))
-    records = repo.load_match_seekers(engine, [int(seeker_id)]).set_index("id")
-    if int(seeker_id) not in records.index:
+    records = repo.load_match_seekers(engine, [int(seeker_id)]).set_index("id").to_dict("index")
+    if int(seeker_id) not in records:
         raise NotFound("그 후보를 찾을 수 없습니다.")
     docs = candidate_documents(engine, [int(seeker_id)]).get(int(seeker_id), CandidateDocuments.empty())
-    questions = compose_interview_questions(probes_for(records.loc[int(seeker_id)], docs, query, offer, ref))
+    questions = compose_interview_questions(probes_for(records[int(seeker_id)], docs, query, offer, ref))
     return QuestionSet(questions=questions, seeker_id=int(seeker_id), model_version=str(matcher.version),
                        input_hash=_hash({"posting": posting_id, "seeker": int(seeker_id), "offer": offer,
                                          "v": matcher.version}))
@@ -606,17 +605,17 @@ def jobs_for_seeker(engine: Engine, matcher: TalentMatcher, user: User, *, seeke
     order = np.argsort(-ranking, kind="stable")[:top]
     cards: list[JobCard] = []
     if len(order):
-        record = repo.load_match_seekers(engine, [int(seeker_id)]).set_index("id").loc[int(seeker_id)]
+        record = repo.load_match_seekers(engine, [int(seeker_id)]).set_index("id").to_dict("index")[int(seeker_id)]
         docs = candidate_documents(engine, [int(seeker_id)]).get(int(seeker_id), CandidateDocuments.empty())
         chosen = features[order]
         probability = matcher.hire_probability(chosen)
-        contributions = matcher.hire_contributions(chosen)
+        contributions = matcher.hire_contributions(chosen)[list(FEATURES)].to_numpy()
         for rank, i in enumerate(order):
             posting, query = records[i], queries[i]
             feats = dict(zip(FEATURES, features[i], strict=True))
-            reasons = reasons_for(feats, contributions.iloc[rank], record, docs, query, (), (), ref)
-            factors = sorted(((FEATURE_LABELS[f], float(contributions.iloc[rank][f])) for f in FEATURES),
-                             key=lambda kv: -abs(kv[1]))
+            contribution = dict(zip(FEATURES, contributions[rank].tolist(), strict=True))
+            reasons = reasons_for(feats, contribution, record, docs, query, (), (), ref)
+            factors = sorted(((FEATURE_LABELS[f], c) for f, c in contribution.items()), key=lambda kv: -abs(kv[1]))
             cards.append(JobCard(
                 posting_id=int(posting.id), rank=rank + 1, title=str(posting.title),
                 occupation=occupation_names(str(posting.keco_code))[0], region=region_short(str(posting.region_code)),

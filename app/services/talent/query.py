@@ -477,6 +477,7 @@ _CAREER_RANGE = re.compile(
 )
 _CAREER_ONE = re.compile(
     rf"(?P<cue1>{_CAREER_CUE}\s*(?:이|은|는|:)?\s*(?:만\s*)?)?(?P<n>{_NUMK})\s*(?P<u>{_PERIOD_UNIT})(?P<half>\s*반)?"
+    rf"(?:\s*(?P<extra>\d{{1,2}})\s*개월)?"
     rf"\s*(?P<cha>차)?(?:\s*(?P<bound>{_MIN_WORDS}|넘은|넘으신|이하|이내|미만|까지|안 된|안된|정도|가량))?"
     rf"(?:\s*(?:이신|인|의|된|되신)?\s*(?P<cue2>{_CAREER_CUE}))?"
 )
@@ -486,7 +487,10 @@ _ANY_CAREER = re.compile(
     r"경력\s*(?:·|/|및)\s*신입|신입\s*(?:도\s*)?(?:가능|환영|괜찮\w*)|(?:경력|경험)\s*없어도\s*(?:됨|돼요|괜찮\w*|가능)?|초보\s*(?:가능|환영|도\s*가능)"
 )
 _NEWCOMER = re.compile(r"신입(?:\s*(?:사원|직원))?|무경력|무경험|경력\s*없는|경험\s*없는")
-_EXPERIENCED = re.compile(r"(?:경력|경험)\s*(?:자|직|있는|있으신|보유)|유경험자")
+_EXPERIENCED = re.compile(r"(?:경력|경험)\s*(?:자|직|있는|있으신|보유)|유경험자|"
+                          r"(?<![가-힣])경력(?:\s*\(\s*연수\s*무관\s*\))?(?![가-힣])")
+"""Some experience, no length: 경력자, 경력직, and a bare 경력 or 워크넷's "경력 (연수무관)" once every
+longer career phrase has been read."""
 
 
 def _months(number: str, unit: str | None, half: bool = False) -> int:
@@ -524,7 +528,15 @@ def _read_career(s: _Sentence) -> tuple[int | None, int | None]:
             continue  # 2020년; 계약 기간 2년, 만 3년
         if not (m["cue1"] or m["cue2"] or m["cha"] or bound and bound not in ("정도", "가량")):
             continue
+        if re.match(r"\s*\)?\s*우대", masked[m.end():]):
+            # "경력 (최소 3년 이상) 우대": preferred, not required — no hard bound, and its 경력 is no
+            # "experience required" either
+            lead = re.search(r"(?:경력|경험)\s*\(?\s*(?:최소\s*)?$", masked[: m.start()])
+            s.take(lead.start() if lead else m.start(), m.end())
+            continue
         months = _months(m["n"], m["u"], bool(m["half"]))
+        if m["extra"] and m["u"] == "년":
+            months += int(m["extra"])  # 2년 6개월
         if m["cha"]:
             raise_low(max(months - 12, 0))  # 3년차: in the third year, two full years behind
         elif bound in ("이하", "이내", "까지", "안 된", "안된"):
@@ -551,8 +563,9 @@ _EDUCATION_PATTERNS: Final[tuple[tuple[str | None, re.Pattern[str]], ...]] = tup
     for level, words in (
         (None, r"학력\s*(?:무관|상관\s*없\w*|제한\s*없\w*)|학력무관"),
         ("석사", r"석사|박사|대학원\s*졸업?|대학원"),
-        ("전문대졸", r"전문대졸|전문대학?\s*졸업?|전문대학?|초대졸|전문학사|[23]년제(?:\s*대학?)?(?:\s*졸업?)?"),
-        ("대졸", r"대졸|대학교?\s*졸업?|4년제(?:\s*대학?)?(?:\s*졸업?)?|학사"),
+        ("전문대졸", r"대졸\s*\(\s*2\s*~\s*3\s*년\s*\)|전문대졸|전문대학?\s*졸업?|전문대학?|초대졸|전문학사|"
+                     r"[23]년제(?:\s*대학?)?(?:\s*졸업?)?"),
+        ("대졸", r"대졸(?:\s*\(\s*4\s*년\s*\))?|대학교?\s*졸업?|4년제(?:\s*대학?)?(?:\s*졸업?)?|학사"),
         ("고졸", r"고졸|고등학교\s*졸업?|고교\s*졸업?"),
     )
 )
@@ -587,6 +600,9 @@ _FREE_PHRASES = re.compile(
     r"주\s*[1-7]\s*일(?:\s*근무|제)?|(?:주|하루|일)\s*\d{1,2}\s*시간(?:\s*근무)?"
 )
 """Conditions the query has no field for but that must not be misread (주 5일 is not 5 days of career)."""
+_FILLER = re.compile(r"(?<![가-힣])(?:무관|관계\s*없음|상관\s*없음|연수\s*무관|최소|필수|우대)(?![가-힣])")
+"""Form words of posting conditions (워크넷's "경력 (최소 3년 이상)", "무관", "필수"): dropped from the free
+text once the conditions around them have been read — they say nothing about the person."""
 
 
 def _read_levels(s: _Sentence) -> str | None:
@@ -818,6 +834,8 @@ def parse_talent_query(sentence: str, reference: Reference | None = None) -> Tal
     wage_min, wage_max = _read_wages(s)
     min_career, max_career = _read_career(s)
     education = _read_levels(s)
+    for m in s.finditer(_FILLER):
+        s.take(m.start(), m.end())
     employment = _read_kinds(s, _EMPLOYMENT_PATTERNS)
     patterns = _read_kinds(s, _PATTERN_PATTERNS)
     certificates, certificate_occupations = _read_certificates(s, vocab)
