@@ -57,6 +57,10 @@ def _open_posting(engine: Engine) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+def _logged(url: str, action: str) -> int:
+    return int(db_scalar(url, "select count(*) from audit_log where action = :a", a=action))
+
+
 def _run(path: str, user: dict[str, Any], **state: Any) -> AppTest:
     at = AppTest.from_file(path, default_timeout=TIMEOUT)
     at.session_state["auth.user"] = user
@@ -78,6 +82,7 @@ def _shown_ids(engine: Engine, user: User, posting_id: int) -> list[int]:
 
 def test_an_employer_sees_ranked_cards_without_identity_and_the_search_is_logged(env: str, engine: Engine) -> None:
     employer_id, posting_id = _open_posting(engine)
+    before = _logged(env, "talent.search")
     at = _run(TALENT, user_dict("employer", employer_id), **{"talent.posting_id": posting_id})
     assert not at.exception
     shown = texts(at)
@@ -86,7 +91,7 @@ def test_an_employer_sees_ranked_cards_without_identity_and_the_search_is_logged
     for identity in _identities(env):
         for secret in identity:
             assert secret not in shown and escape_markdown(secret) not in shown
-    assert db_scalar(env, "select count(*) from audit_log where action = 'talent.search'") == 1
+    assert _logged(env, "talent.search") == before + 1
     tabs = [t.label for t in at.tabs]
     assert tabs == ["추천 후보", "비교", "인재풀 분석"]
     assert at.dataframe, "two candidates are compared side by side by default"
@@ -99,7 +104,8 @@ def test_dismissing_a_candidate_takes_them_off_the_list(env: str, engine: Engine
     at = _run(TALENT, user_dict("employer", employer_id), **{"talent.posting_id": posting_id})
     at.button(key=f"talent.{posting_id}.1.dismiss").click().run()
     assert not at.exception
-    assert db_scalar(env, "select action from talent_feedback where seeker_id = :s", s=first) == "dismiss"
+    assert db_scalar(env, "select action from talent_feedback where seeker_id = :s and posting_id = :p",
+                     s=first, p=posting_id) == "dismiss"
     assert first not in _shown_ids(engine, user, posting_id)
 
 
@@ -112,15 +118,17 @@ def test_a_request_reveals_the_seeker_only_after_acceptance(env: str, engine: En
     at.text_area(key=f"talent.{posting_id}.1.message").input("물류 업무 상담을 요청드립니다.")
     at.button(key=f"talent.{posting_id}.1.request").click().run()
     assert not at.exception
-    assert db_scalar(env, "select status from contact_requests where seeker_id = :s", s=seeker_id) == "pending"
+    assert db_scalar(env, "select status from contact_requests where seeker_id = :s and posting_id = :p",
+                     s=seeker_id, p=posting_id) == "pending"
     assert not any(escape_markdown(v) in texts(at) for v in (name, phone, email))
-    request_id = int(db_scalar(env, "select id from contact_requests where seeker_id = :s", s=seeker_id))
+    request_id = int(db_scalar(env, "select id from contact_requests where seeker_id = :s and posting_id = :p",
+                               s=seeker_id, p=posting_id))
     seeker = User("seeker-test", "구직자", "seeker", seeker_id=seeker_id)
     talent.decide_request(engine, seeker, request_id, accept=True)
     again = _run(TALENT, user_dict("employer", employer_id), **{"talent.posting_id": posting_id})
     shown = texts(again)
     assert all(escape_markdown(v) in shown for v in (name, phone, email))
-    assert db_scalar(env, "select count(*) from audit_log where action = 'talent.reveal'") >= 1
+    assert _logged(env, "talent.reveal") >= 1
 
 
 def test_an_opted_out_seeker_never_appears(env: str, engine: Engine) -> None:
@@ -136,12 +144,13 @@ def test_an_opted_out_seeker_never_appears(env: str, engine: Engine) -> None:
 
 
 def test_a_counsellor_searches_by_sentence_with_chips(env: str) -> None:
+    before = _logged(env, "talent.search")
     at = _run(TALENT, user_dict("counsellor"), **{"talent.mode": "sentence", "talent.sentence": "서울 경력 2년 이상"})
     assert not at.exception
     chips = at.multiselect[0]
     assert "지역: 서울" in chips.value and "경력: 2년 이상" in chips.value
     assert "후보 1" in texts(at)
-    assert db_scalar(env, "select count(*) from audit_log where action = 'talent.search'") == 1
+    assert _logged(env, "talent.search") == before + 1
 
 
 def test_nonsense_is_refused_in_korean(env: str) -> None:
@@ -153,12 +162,13 @@ def test_nonsense_is_refused_in_korean(env: str) -> None:
 
 def test_a_seeker_sees_jobs_for_them_and_it_is_logged(env: str, seeker_ids: dict[str, int]) -> None:
     seeker_id = next(iter(seeker_ids.values()))
+    before = _logged(env, "talent.jobs")
     at = _run(JOBS, user_dict("seeker", seeker_id=seeker_id))
     assert not at.exception
     shown = texts(at)
     assert "추천 일자리" in shown and "AI 추천 결과입니다" in shown
     assert "채용 가능성" in shown
-    assert db_scalar(env, "select count(*) from audit_log where action = 'talent.jobs'") == 1
+    assert _logged(env, "talent.jobs") == before + 1
 
 
 @pytest.mark.parametrize(("path", "role"), [(TALENT, "seeker"), (JOBS, "employer"), (JOBS, "counsellor"),
