@@ -199,7 +199,7 @@ def reasons_for(
         add("occupation_middle", f"같은 분야({middle})의 '{desired}' 일자리를 찾고 있습니다",
             docs.find("희망", desired) or docs.find(desired))
     if features.get("occupation_last") == 1:
-        add("occupation_last", f"'{occupation}'로 일한 경력이 있습니다", docs.find(occupation, exclude="희망"))
+        add("occupation_last", f"{_quoted_ro(occupation)} 일한 경력이 있습니다", docs.find(occupation, exclude="희망"))
     skills = [s for s in record_text(record, "skills").split(";") if s]
     wanted_skills = {s for s in str(_skills_of(keco, ref)).split(";") if s}
     matched = [s for s in skills if s in wanted_skills] or [s for s in skills if s in tokens]
@@ -229,6 +229,12 @@ def reasons_for(
     order = {f: float(contributions.get(f, 0.0)) for f in FEATURE_LABELS}
     found.sort(key=lambda r: -order.get(r.feature, 0.0))
     return tuple(found[:limit])
+
+
+def _quoted_ro(name: str) -> str:
+    """``'name'`` with 으로/로 chosen by the name without a closing parenthetical ("…조작원(크레인·지게차)" → 으로)."""
+    base = re.sub(r"\([^()]*\)$", "", name).strip() or name
+    return f"'{name}'{josa_ro(base)[len(base):]}"
 
 
 def _skills_of(keco: str, ref: Reference) -> str:
