@@ -62,14 +62,14 @@ def _grade_metrics(ranked_grades: np.ndarray, all_grades: np.ndarray) -> tuple[f
     return ndcg, float((ranked_grades[:K] == 2).any())
 
 
-def _ours(matcher: talent.TalentMatcher, test: talent._Examples, columns: list[int] | None = None) -> tuple[float, float]:
+def _ours(ranker: LGBMRanker, test: talent.RankingExamples, columns: list[int] | None = None) -> tuple[float, float]:
     ndcgs, recalls = [], []
     for feats, labels, posting_id in zip(test.features, test.labels, test.posting_ids, strict=True):
         graded = test.grades[posting_id]
         if 2 not in graded.values():
             continue
         x = feats if columns is None else feats[:, columns]
-        score = matcher.ranker.booster_.predict(x) if len(x) else np.empty(0)
+        score = ranker.booster_.predict(x) if len(x) else np.empty(0)
         ranked = labels[np.argsort(-score, kind="stable")]
         ndcg, recall = _grade_metrics(ranked, np.array(list(graded.values()), dtype=float))
         ndcgs.append(ndcg)
@@ -77,7 +77,7 @@ def _ours(matcher: talent.TalentMatcher, test: talent._Examples, columns: list[i
     return float(np.mean(ndcgs)), float(np.mean(recalls))
 
 
-def _oracle(engine, matcher: talent.TalentMatcher, test: talent._Examples, days: dict[int, int]) -> tuple[float, float]:
+def _oracle(engine, matcher: talent.TalentMatcher, test: talent.RankingExamples, days: dict[int, int]) -> tuple[float, float]:
     ndcgs, recalls = [], []
     for posting_id in test.posting_ids:
         graded = test.grades[posting_id]
@@ -106,28 +106,26 @@ def main() -> None:
         generate_world(engine, size=args.size, seed=args.seed)
         generated = time.perf_counter()
         ref = load_reference()
-        matcher, postings, tokens, pairs = talent._fit_matcher(engine, ref, args.seed)
+        matcher, postings, tokens, pairs = talent.fit_matcher_indexes(engine, ref, args.seed)
         grades = talent.grades_by_posting(pairs)
         with_history = [i for i, p in enumerate(matcher.posting_ids) if int(p) in grades]
         cut = int(0.8 * len(with_history))
-        train = talent._examples(matcher, postings, tokens, with_history[:cut], grades, ref,
+        train = talent.ranking_examples(matcher, postings, tokens, with_history[:cut], grades, ref,
                                  np.random.default_rng(args.seed))
-        test = talent._examples(matcher, postings, tokens, with_history[cut:], grades, ref, None)
+        test = talent.ranking_examples(matcher, postings, tokens, with_history[cut:], grades, ref, None)
         talent.fit_ranker_and_hire_model(matcher, train, args.seed)
         built = time.perf_counter()
         days = {int(p): int(d) for p, d in zip(matcher.posting_ids, matcher.posting_days, strict=True)}
-        ndcg, recall = _ours(matcher, test)
+        ndcg, recall = _ours(matcher.ranker, test)
         ndcg_oracle, recall_oracle = _oracle(engine, matcher, test, days)
         ablation = {}
         for group, names in GROUPS.items():
             keep = [i for i, f in enumerate(talent.FEATURES) if f not in names]
-            reduced = talent._Examples(features=[f[:, keep] for f in train.features], labels=train.labels)
+            reduced = talent.RankingExamples(features=[f[:, keep] for f in train.features], labels=train.labels)
             ranker = LGBMRanker(**matcher.ranker.get_params())
             ranker.fit(np.vstack(reduced.features), np.concatenate(reduced.labels).astype(int),
                        group=[len(labels) for labels in reduced.labels])
-            probe = talent.TalentMatcher.__new__(talent.TalentMatcher)
-            probe.ranker = ranker
-            a_ndcg, a_recall = _ours(probe, test, keep)
+            a_ndcg, a_recall = _ours(ranker, test, keep)
             ablation[f"without_{group}"] = {"ndcg10": round(a_ndcg, 4), "recall10": round(a_recall, 4)}
         n_hires = sum(1 for p in test.posting_ids if 2 in test.grades[p].values())
         engine.dispose()

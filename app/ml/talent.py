@@ -631,7 +631,9 @@ def _reference_sets(ref: Reference) -> tuple[dict[str, frozenset[str]], dict[str
 
 
 @dataclass
-class _Examples:
+class RankingExamples:
+    """Per posting: the candidates' feature matrix, their grades and rows, and every applicant's grade."""
+
     features: list[np.ndarray] = field(default_factory=list)
     labels: list[np.ndarray] = field(default_factory=list)
     candidates: list[np.ndarray] = field(default_factory=list)
@@ -641,7 +643,7 @@ class _Examples:
     """Every applicant's grade by posting (including those no source proposed)."""
 
 
-def _fit_matcher(engine, ref: Reference, seed: int) -> tuple[TalentMatcher, pd.DataFrame, list[list[str]], pd.DataFrame]:
+def fit_matcher_indexes(engine, ref: Reference, seed: int) -> tuple[TalentMatcher, pd.DataFrame, list[list[str]], pd.DataFrame]:
     """Indexes of every seeker and posting (no models yet), the postings, their tokens and the history."""
     seekers = repo.load_match_seekers(engine)
     postings = repo.load_match_postings(engine).sort_values(["open_date", "id"], kind="stable").reset_index(drop=True)
@@ -701,15 +703,15 @@ def load_feedback(engine) -> pd.DataFrame:  # noqa: ANN001 - an Engine
     return frame[~frame["seeker_id"].astype(int).isin(talent_repo.load_opted_out_ids(engine))]
 
 
-def _examples(matcher: TalentMatcher, postings: pd.DataFrame, tokens: list[list[str]], rows: Sequence[int],
-              grades: dict[int, dict[int, int]], ref: Reference, rng: np.random.Generator | None) -> _Examples:
+def ranking_examples(matcher: TalentMatcher, postings: pd.DataFrame, tokens: list[list[str]], rows: Sequence[int],
+              grades: dict[int, dict[int, int]], ref: Reference, rng: np.random.Generator | None) -> RankingExamples:
     """Features and grades of the candidates of posting ``rows``.
 
     With ``rng`` (training): every applicant, including those no source proposed, and a sample of the
     non-applicants. Without (evaluation): exactly what the sources propose, so an applicant retrieval
     misses counts as missed.
     """
-    out = _Examples(grades=grades)
+    out = RankingExamples(grades=grades)
     records = list(postings.itertuples(index=False))
     for i in rows:
         query = posting_query(records[i], ref)
@@ -744,13 +746,13 @@ def build_talent_matcher(ctx: BuildContext) -> ArtifactResult:
     """
     started = time.perf_counter()
     ref = load_reference()
-    matcher, postings, tokens, pairs = _fit_matcher(ctx.engine, ref, ctx.seed)
+    matcher, postings, tokens, pairs = fit_matcher_indexes(ctx.engine, ref, ctx.seed)
     grades = grades_by_posting(pairs, load_feedback(ctx.engine))
     with_history = [i for i, p in enumerate(matcher.posting_ids) if int(p) in grades]
     cut = int(0.8 * len(with_history))
     rng = np.random.default_rng(ctx.seed)
-    train = _examples(matcher, postings, tokens, with_history[:cut], grades, ref, rng)
-    test = _examples(matcher, postings, tokens, with_history[cut:], grades, ref, None)
+    train = ranking_examples(matcher, postings, tokens, with_history[:cut], grades, ref, rng)
+    test = ranking_examples(matcher, postings, tokens, with_history[cut:], grades, ref, None)
     fit_ranker_and_hire_model(matcher, train, ctx.seed)
     matcher.metrics = evaluate_matcher(matcher, test)
     matcher.metrics["build_seconds"] = round(time.perf_counter() - started, 1)
@@ -761,7 +763,7 @@ def build_talent_matcher(ctx: BuildContext) -> ArtifactResult:
     return ArtifactResult(files=(MODEL_FILE, *(Path(f).name for f in index_files)), metrics=matcher.metrics)
 
 
-def fit_ranker_and_hire_model(matcher: TalentMatcher, train: _Examples, seed: int) -> None:
+def fit_ranker_and_hire_model(matcher: TalentMatcher, train: RankingExamples, seed: int) -> None:
     """Fit the lambdarank ranker (grades 0/1/2 per posting) and the calibrated hire model (grade 2)."""
     x = pd.DataFrame(np.vstack(train.features), columns=list(FEATURES))
     y = np.concatenate(train.labels).astype(int)
@@ -799,7 +801,7 @@ def ndcg_at(labels: np.ndarray, scores: np.ndarray, k: int = 10, *, ideal: np.nd
     return float(gains.sum() / best) if best > 0 else 0.0
 
 
-def evaluate_matcher(matcher: TalentMatcher, test: _Examples) -> dict[str, float]:
+def evaluate_matcher(matcher: TalentMatcher, test: RankingExamples) -> dict[str, float]:
     """nDCG@10, Recall@10 of applicants and of hires, and the hire model's calibration on ``test``
     (applicants and hires the sources did not propose count as missed)."""
     ndcg, recall_apply, recall_hire = [], [], []
