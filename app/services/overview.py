@@ -319,9 +319,9 @@ WORLD_SIZE_LABELS: dict[str, str] = {"small": "소형", "demo": "시연용", "la
 """Korean name of each world size (``python -m app build --size``)."""
 
 EMPLOYER_MODELS: frozenset[str] = frozenset(
-    {"hiring", "market_wages", "occupation_classifier", "ad_verifier", "postings_index"}
+    {"hiring", "market_wages", "occupation_classifier", "ad_verifier", "postings_index", "talent_matcher"}
 )
-"""Models behind the pages an employer opens (채용 시뮬레이터, 공고 작성 도우미, 공고 사전 점검): the
+"""Models behind the pages an employer opens (채용 시뮬레이터, 공고 작성 도우미, 공고 사전 점검, 인재 추천): the
 only ones 홈 lists for an employer. The seekers' employment model concerns staff only (a unit test
 checks this against each model's card and the page access table)."""
 
