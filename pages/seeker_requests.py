@@ -42,8 +42,9 @@ def _decide(request_id: int, accept: bool) -> None:
         st.error(str(err))
         return
     st.session_state[state.SEEKER_REQUESTS_NOTICE] = (
-        f"{decided.employer_name}의 요청(#{decided.id})을 수락했습니다. 이 기업이 연락할 수 있도록 이름과 연락처가 공개됩니다."
-        if accept else f"{decided.employer_name}의 요청(#{decided.id})을 거절했습니다. 이름과 연락처는 공개되지 않습니다.")
+        f"{escape_markdown(decided.employer_name)}의 요청(#{decided.id})을 수락했습니다. 이 기업이 연락할 수 있도록 "
+        "이름과 연락처가 공개됩니다." if accept else
+        f"{escape_markdown(decided.employer_name)}의 요청(#{decided.id})을 거절했습니다. 이름과 연락처는 공개되지 않습니다.")
     st.rerun()
 
 
