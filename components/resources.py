@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from app.services.employment import EmploymentModel, RiskBands
     from app.services.hiring import HiringModel, MarketBounds, PostingConditions, PostingsIndex
     from app.services.posting import OccupationClassifier, TextGenerator
-    from app.services.talent import TalentMatcher
+    from app.services.talent import SummaryChat, TalentMatcher
 
 logger = logging.getLogger(__name__)
 
@@ -585,3 +585,16 @@ def _talent_matcher(models_dir: str, stamp: str) -> TalentMatcher:
 def talent_matcher() -> TalentMatcher:
     """The talent matcher (read-only, shared). Raises ``ArtifactMissing`` naming the build command."""
     return _talent_matcher(str(get_settings().models_dir), _stamp("talent"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _summary_chat(backend: str, base_url: str, model: str, timeout: float) -> SummaryChat | None:
+    from app.services import talent
+
+    return talent.make_summary_chat(get_settings())
+
+
+def summary_chat() -> SummaryChat | None:
+    """The language model that writes candidate summaries (``None``: the offline composer), per the settings."""
+    settings = get_settings()
+    return _summary_chat(settings.llm_backend, settings.llm_base_url, settings.llm_model, settings.llm_timeout)

@@ -71,7 +71,8 @@ else:
 hidden = talent.hidden_candidates(engine, user, posting_id)
 try:
     results = talent.search_candidates(engine, matcher, user, posting_id=posting_id, filters=filters,
-                                       top=talent.DEFAULT_TOP, exclude=hidden, reference=reference)
+                                       top=talent.DEFAULT_TOP, exclude=hidden, reference=reference,
+                                       summary_chat=resources.summary_chat())
 except (NotFound, InvalidInput, NotReady) as err:
     st.warning(err.user_message)
     st.stop()
@@ -82,7 +83,10 @@ if not audit_log.log_shown(engine, user, model_name=talent.MODEL_NAME, action="t
     st.stop()
 
 display.render_ai_notice("AI 추천 결과", f"인재추천 모델 {results.model_version}",
+                         f"요약: {escape_markdown(results.summary_backend)}",
                          note="추천 이유와 근거 문장을 확인하고 사람이 판단하세요")
+for notice in results.notices:
+    st.caption(escape_markdown(notice))
 display.render_metrics_row([
     display.MetricItem("같은 시기 구직 중", f"{results.n_pool:,}명", help="조건과 추천 제외 요청을 반영한 인원입니다."),
     display.MetricItem("검토한 후보", f"{len(results.pool):,}명", help="검색으로 찾아 순위를 매긴 인원입니다."),

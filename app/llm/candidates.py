@@ -9,10 +9,13 @@ an occupation or a certificate the record does not hold is dropped.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
+from app.llm.base import GenerationError
 from app.text.korean import format_manwon, josa, josa_ro
 from app.text.pii import mask_pii
 
@@ -191,3 +194,121 @@ def compose_interview_questions(probes: Sequence[Probe], limit: int = 5) -> tupl
         if len(out) >= limit:
             break
     return tuple(out)
+
+
+# --------------------------------------------------------------------------- summaries by a language model
+
+OFFLINE_SUMMARY = "기본(오프라인) 요약"
+"""Name of the offline composer as the AI notice shows it."""
+
+SUMMARY_SYSTEM = (
+    "당신은 한국 공공고용서비스에서 구인기업과 직업상담사를 돕는 도우미입니다. 주어진 구직자 기록만 사용해 각 후보가 "
+    "직업적으로 어떤 사람인지 2~3문장으로 요약합니다. 기록에 없는 숫자, 직종, 자격증, 경력, 기술을 지어내지 않습니다. "
+    "나이, 성별, 가족, 건강, 외모, 출신 지역은 쓰지 않습니다. 이름과 연락처는 기록에 없으며 쓰지 않습니다. "
+    '결과는 JSON 객체 하나로만 답합니다: {"summaries": [{"id": "후보 번호", "sentences": ["문장", ...]}]}'
+)
+
+
+class SummaryChat(Protocol):
+    """A chat backend that answers messages with text (:meth:`app.llm.openai_compat.OpenAICompatibleGenerator.chat`)."""
+
+    name: str
+
+    def chat(self, messages: list[dict[str, str]], *, json_object: bool = True, max_tokens: int | None = None) -> str:
+        """The answer (raises :class:`~app.llm.base.GenerationError` when it cannot)."""
+        ...
+
+
+@dataclass(frozen=True)
+class SummaryBatch:
+    """Summaries of a page of candidates and how they were made.
+
+    Attributes:
+        summaries: Candidate label → verified sentences.
+        backend: Who wrote them (shown in the AI notice).
+        notices: Korean notes for the page (a fallback, dropped sentences).
+    """
+
+    summaries: dict[str, tuple[GroundedSentence, ...]]
+    backend: str
+    notices: tuple[str, ...] = ()
+
+
+def _facts_for_prompt(facts: CandidateFacts) -> dict[str, object]:
+    return {"희망 직종": facts.desired_occupation, "최근 직종": facts.last_occupation,
+            "경력": career_text(facts.career_years), "주요 업무": list(facts.duties[:4]),
+            "자격증": list(facts.certificates), "보유 기술": list(facts.skills[:6]), "희망 근무지": facts.region,
+            "희망 급여": f"월 {format_manwon(facts.desired_wage)}", "학력": facts.education, "전공": facts.major}
+
+
+def summary_messages(facts_by_label: Mapping[str, CandidateFacts]) -> list[dict[str, str]]:
+    """Chat messages asking for every candidate's summary at once (facts already masked)."""
+    payload = [{"id": label, **_facts_for_prompt(f)} for label, f in facts_by_label.items()]
+    return [{"role": "system", "content": SUMMARY_SYSTEM},
+            {"role": "user", "content": "다음 후보들을 요약해 주세요.\n" + json.dumps(payload, ensure_ascii=False)}]
+
+
+def _evidence_of(text: str, facts: CandidateFacts) -> tuple[str, ...]:
+    """The record facts a model's sentence names (its evidence on the card)."""
+    named = [f"희망 직종: {facts.desired_occupation}"] if facts.desired_occupation in text else []
+    if facts.last_occupation and facts.last_occupation in text:
+        named.append(f"최근 직종: {facts.last_occupation}")
+    named += [f"자격증: {c}" for c in facts.certificates if c in text]
+    named += [f"보유 기술: {s}" for s in facts.skills if s in text]
+    named += [f"주요 업무: {d}" for d in facts.duties if d in text]
+    return tuple(named) or ("구직자 기록",)
+
+
+def _parse_summaries(content: str) -> dict[str, list[str]]:
+    start, end = content.find("{"), content.rfind("}")
+    if start < 0 or end <= start:
+        raise GenerationError("LLM 서버의 요약이 JSON 형식이 아닙니다")
+    try:
+        data = json.loads(content[start:end + 1])
+        items = data["summaries"]
+        if not isinstance(items, list):
+            raise TypeError
+        return {str(item["id"]): [str(s) for s in item["sentences"] if str(s).strip()][:SUMMARY_SENTENCES]
+                for item in items if isinstance(item, dict)}
+    except (ValueError, KeyError, TypeError):
+        raise GenerationError("LLM 서버의 요약에 후보별 문장이 없습니다") from None
+
+
+def summarise_candidates(facts_by_label: Mapping[str, CandidateFacts], chat: SummaryChat | None,
+                         known_names: Sequence[str] = ()) -> SummaryBatch:
+    """Two or three verified sentences per candidate: the model's when a backend is configured and its
+    sentences hold up against the record, else the offline composer's (with a notice saying why).
+
+    Args:
+        facts_by_label: The masked facts of each candidate, by card label ("후보 1").
+        chat: The configured chat backend, or ``None`` for the offline composer.
+        known_names: Occupation and certificate names a sentence could invent (see :func:`verify_sentences`).
+
+    Returns:
+        The summaries, the backend that wrote them and the notices to show.
+    """
+    offline = {label: verify_sentences(compose_candidate_summary(f), f, known_names)[0]
+               for label, f in facts_by_label.items()}
+    if chat is None or not facts_by_label:
+        return SummaryBatch(offline, OFFLINE_SUMMARY)
+    try:
+        answered = _parse_summaries(chat.chat(summary_messages(facts_by_label), json_object=True))
+    except GenerationError as err:
+        return SummaryBatch(offline, OFFLINE_SUMMARY, (f"{chat.name} 요약에 실패해 기본(오프라인) 요약을 보여 드립니다: {err}",))
+    summaries: dict[str, tuple[GroundedSentence, ...]] = {}
+    dropped_total, replaced = 0, 0
+    for label, facts in facts_by_label.items():
+        sentences = [GroundedSentence(text.strip(), _evidence_of(text, facts)) for text in answered.get(label, [])]
+        kept, dropped = verify_sentences(sentences, facts, known_names)
+        dropped_total += len(dropped)
+        if kept:
+            summaries[label] = kept
+        else:
+            summaries[label] = offline[label]
+            replaced += 1
+    notices = []
+    if dropped_total:
+        notices.append(f"기록에 없는 내용이 담긴 요약 문장 {dropped_total}개를 뺐습니다.")
+    if replaced:
+        notices.append(f"후보 {replaced}명은 쓸 만한 요약 문장이 없어 기본(오프라인) 요약을 보여 드립니다.")
+    return SummaryBatch(summaries, chat.name, tuple(notices))

@@ -50,3 +50,21 @@ def make_generator(settings: Settings | None = None) -> TextGenerator:
 
             primary = TransformersGenerator(settings.llm_model_dir, fallback_draft)
     return FallbackGenerator(primary, offline)
+
+
+def make_summary_chat(settings: Settings | None = None):  # noqa: ANN201 - SummaryChat | None (import kept lazy)
+    """The chat backend that writes candidate summaries, or ``None`` for the offline composer.
+
+    Only the OpenAI-compatible server writes them: a local transformers model small enough for this
+    machine writes no usable Korean summary, so that setting keeps the offline composer.
+    """
+    settings = settings or get_settings()
+    if settings.llm_backend != "openai":
+        return None
+    from app.llm.openai_compat import OpenAICompatibleGenerator
+
+    try:
+        return OpenAICompatibleGenerator(settings.llm_base_url, settings.llm_model, lambda request: None,  # type: ignore[arg-type,return-value]
+                                         api_key=settings.llm_api_key, timeout=settings.llm_timeout)
+    except GenerationError:
+        return None  # not configured: the offline composer answers (the posting assistant says why)

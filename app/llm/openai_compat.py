@@ -86,6 +86,22 @@ class OpenAICompatibleGenerator:
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise GenerationError("LLM 서버의 응답이 OpenAI 형식이 아닙니다") from None
 
+    def chat(self, messages: list[dict[str, str]], *, json_object: bool = True, max_tokens: int | None = None) -> str:
+        """The text the server answers to chat ``messages`` (other uses than postings: candidate summaries).
+
+        Raises:
+            GenerationError: Connection failure, timeout, HTTP error, or a reply without generated text.
+        """
+        payload: dict = {"model": self.model, "messages": messages, "temperature": self.temperature,
+                         "max_tokens": max_tokens or self.max_tokens}
+        if json_object:
+            payload["response_format"] = {"type": "json_object"}
+        reply = self._post(payload)
+        try:
+            return str(reply["choices"][0]["message"]["content"] or "")
+        except (KeyError, IndexError, TypeError):
+            raise GenerationError("LLM 서버의 응답에 생성된 글이 없습니다") from None
+
     def generate(self, request: PostingRequest) -> GenerationResult:
         """A validated draft from the server.
 
@@ -93,12 +109,6 @@ class OpenAICompatibleGenerator:
             GenerationError: Connection failure, timeout, HTTP error, a reply that is not
                 chat-completions JSON, or content that cannot be repaired into a posting.
         """
-        payload = {"model": self.model, "messages": prompt_messages(request), "temperature": self.temperature,
-                   "max_tokens": self.max_tokens, "response_format": {"type": "json_object"}}
-        reply = self._post(payload)
-        try:
-            content = reply["choices"][0]["message"]["content"]
-        except (KeyError, IndexError, TypeError):
-            raise GenerationError("LLM 서버의 응답에 생성된 글이 없습니다") from None
-        draft, notes = parse_model_json(str(content or ""), fallback=self.fallback_draft(request))
+        content = self.chat(prompt_messages(request))
+        draft, notes = parse_model_json(content, fallback=self.fallback_draft(request))
         return GenerationResult(draft=draft, backend=self.name, notices=tuple(notes))

@@ -26,13 +26,15 @@ from app.db.repositories import unit_of_work
 from app.db.repositories import world as world_repo
 from app.errors import AccessDenied, InvalidInput, NotFound, NotReady
 from app.llm.candidates import (
+    OFFLINE_SUMMARY,
     CandidateFacts,
     GroundedSentence,
     InterviewQuestion,
+    SummaryBatch,
+    SummaryChat,
     career_text,
-    compose_candidate_summary,
     compose_interview_questions,
-    verify_sentences,
+    summarise_candidates,
 )
 from app.ml.talent import (
     FEATURE_LABELS,
@@ -165,10 +167,12 @@ class CandidateResults:
     input_hash: str
     posting_id: int | None = None
     notices: tuple[str, ...] = field(default=())
+    summary_backend: str = OFFLINE_SUMMARY
+    """Who wrote the summaries (the offline composer, or the configured language model)."""
 
     def audit_output(self) -> dict[str, object]:
         """What the audit log keeps of the shown output: ranks, internal ids and probabilities."""
-        return {"posting_id": self.posting_id,
+        return {"posting_id": self.posting_id, "summaries": self.summary_backend,
                 "candidates": [{"rank": c.rank, "seeker_id": c.seeker_id, "p_hire": round(c.hire_probability, 4)}
                                for c in self.cards]}
 
@@ -259,6 +263,7 @@ def search_candidates(
     top: int = DEFAULT_TOP,
     exclude: Iterable[int] = (),
     reference: Reference | None = None,
+    summary_chat: SummaryChat | None = None,
 ) -> CandidateResults:
     """Rank the people looking for work for a posting (or a sentence's filters) and explain the top ones.
 
@@ -272,6 +277,8 @@ def search_candidates(
         top: Cards wanted (1–30).
         exclude: Seeker ids left out (opted out of recommendation, dismissed by this user).
         reference: Reference tables (default: the committed ones).
+        summary_chat: The configured language model for the summaries (``None``: the offline composer);
+            it sees only the masked professional record, and its sentences are checked against it.
 
     Returns:
         :class:`CandidateResults`.
@@ -321,8 +328,10 @@ def search_candidates(
     features = matcher.features(query, cand, scores.at(cand))
     ranking = matcher.rank(features) if len(cand) else np.empty(0)
     order = np.argsort(-ranking, kind="stable")[:top]
-    cards = _cards(engine, matcher, query, offer, cand[order], features[order], ranking[order], tokens, ref)
+    cards, batch = _cards(engine, matcher, query, offer, cand[order], features[order], ranking[order], tokens, ref,
+                          summary_chat)
     return CandidateResults(
+        summary_backend=batch.backend, notices=batch.notices,
         cards=cards, pool=_pool_frame(matcher, query, cand, offer), target=target, offer=offer, n_pool=int(len(pool)),
         model_version=str(matcher.version), posting_id=int(posting_id) if posting_id is not None else None,
         input_hash=_hash({"posting": posting_id, "filters": filters, "top": top, "v": matcher.version,
@@ -330,10 +339,10 @@ def search_candidates(
 
 
 def _cards(engine: Engine, matcher: TalentMatcher, query: JobQuery, offer: dict[str, object], rows: np.ndarray,
-           features: np.ndarray, ranking: np.ndarray, tokens: Sequence[str], ref: Reference
-           ) -> tuple[CandidateCard, ...]:
+           features: np.ndarray, ranking: np.ndarray, tokens: Sequence[str], ref: Reference,
+           summary_chat: SummaryChat | None = None) -> tuple[tuple[CandidateCard, ...], SummaryBatch]:
     if not len(rows):
-        return ()
+        return (), SummaryBatch({}, OFFLINE_SUMMARY)
     ids = [int(i) for i in matcher.seekers.ids[rows]]
     # plain dicts: a pandas row lookup per field cost more than the rest of a card
     records = repo.load_match_seekers(engine, ids).set_index("id").to_dict("index")
@@ -343,12 +352,15 @@ def _cards(engine: Engine, matcher: TalentMatcher, query: JobQuery, offer: dict[
     history_titles = _similar_applied_titles(engine, matcher, query, ids, matcher.encoder.encode_one(tokens))
     known = [*ref.occupations["name"], *ref.certificates["name"]]
     informative = sorted(matcher.lexical.informative(tokens))
+    facts_of = {f"후보 {i + 1}": candidate_facts(records[sid], documents.get(sid, CandidateDocuments.empty()), ref)
+                for i, sid in enumerate(ids)}
+    batch = summarise_candidates(facts_of, summary_chat, known)
     cards = []
     for i, sid in enumerate(ids):
         record = records[sid]
         docs = documents.get(sid, CandidateDocuments.empty())
-        facts = candidate_facts(record, docs, ref)
-        summary, _ = verify_sentences(compose_candidate_summary(facts), facts, known)
+        facts = facts_of[f"후보 {i + 1}"]
+        summary = batch.summaries[f"후보 {i + 1}"]
         feats = dict(zip(FEATURES, features[i], strict=True))
         contribution = dict(zip(FEATURES, contributions[i].tolist(), strict=True))
         reasons = reasons_for(feats, contribution, record, docs, query, informative, history_titles.get(sid, ()), ref)
@@ -358,7 +370,7 @@ def _cards(engine: Engine, matcher: TalentMatcher, query: JobQuery, offer: dict[
             summary=summary, reasons=reasons, missing=missing_against(record, query, offer, ref),
             hire_probability=float(probability[i]), hire_factors=tuple(factors[:4]), score=float(ranking[i]),
             facts=facts))
-    return tuple(cards)
+    return tuple(cards), batch
 
 
 def _headline(facts: CandidateFacts, record: Mapping[str, object]) -> str:
