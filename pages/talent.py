@@ -68,10 +68,9 @@ else:
         st.caption(f"조건 밖의 말은 내용 검색에 씁니다: “{escape_markdown(query.free_text)}”")
     filters = talent.filters_from_query(query)
 
-hidden = talent.hidden_candidates(engine, user, posting_id)
 try:
     results = talent.search_candidates(engine, matcher, user, posting_id=posting_id, filters=filters,
-                                       top=talent.DEFAULT_TOP, exclude=hidden, reference=reference,
+                                       top=talent.DEFAULT_TOP, reference=reference,
                                        summary_chat=resources.summary_chat())
 except (NotFound, InvalidInput, NotReady) as err:
     st.warning(err.user_message)

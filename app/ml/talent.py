@@ -215,8 +215,8 @@ def _split(value: object) -> list[str]:
 
 # Postings require 무관 < 고졸 < … < 석사 (EDUCATION_LEVELS); seekers have 중졸이하 < 고졸 < … (SEEKER_EDUCATION).
 # Both on one scale, so a gap of 0 means the requirement is just met:
-_SEEKER_EDU_SCALE = {"중졸이하": 0, "고졸": 1, "전문대졸": 2, "대졸": 3, "석사": 4}
-_POSTING_EDU_SCALE = {"무관": 0, "고졸": 1, "전문대졸": 2, "대졸": 3, "석사": 4}
+EDUCATION_SCALE: dict[str, int] = {"무관": 0, "중졸이하": 0, "고졸": 1, "전문대졸": 2, "대졸": 3, "석사": 4}
+"""Education of seekers and requirements of postings on one scale (the one the service's filters use too)."""
 
 
 @dataclass(frozen=True)
@@ -320,7 +320,7 @@ class SeekerSide:
             flexible=frame["region_flexible"].astype(bool).to_numpy(),
             career_years=frame["career_years"].to_numpy(float),
             desired_wage=frame["desired_wage"].to_numpy(float),
-            education=np.array([_SEEKER_EDU_SCALE.get(str(v), np.nan) for v in frame["education"]], dtype=float),
+            education=np.array([EDUCATION_SCALE.get(str(v), np.nan) for v in frame["education"]], dtype=float),
             registered_day=_days(frame["registered_on"]),
             skills=[frozenset(_split(s)) for s in frame["skills"]],
             certificates=[frozenset(_split(s)) for s in frame["certificate_ids"]],
@@ -435,18 +435,25 @@ class TalentMatcher:
         return SourceScores(lexical=self.lexical.scores(tokens), dense=self.seeker_vectors @ vector,
                             collaborative=self._collaborative(vector, query.day, query.posting_id), vector=vector)
 
-    def _collaborative(self, vector: np.ndarray, day: int, posting_id: int | None) -> np.ndarray:
-        """Per seeker: similarity-weighted applications to the most similar earlier postings."""
+    def similar_past_postings(self, vector: np.ndarray, day: int, posting_id: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of the :data:`COLLAB_NEIGHBOURS` postings most similar to ``vector`` among those opened
+        before ``day`` (the posting itself left out), and their similarity weights (≥ 0)."""
         n_past = int(np.searchsorted(self.posting_days, day, side="left"))  # postings are in opening order
         if n_past == 0:
-            return np.zeros(len(self.seekers.ids), dtype=np.float32)
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         sims = self.posting_vectors[:n_past] @ vector
         own = self._row_of_posting.get(posting_id) if posting_id is not None else None
         if own is not None and own < n_past:
             sims[own] = -np.inf
         k = min(COLLAB_NEIGHBOURS, n_past)
         top = np.argpartition(-sims, k - 1)[:k]
-        weights = np.maximum(sims[top], 0.0).astype(np.float32)
+        return top, np.maximum(sims[top], 0.0).astype(np.float32)
+
+    def _collaborative(self, vector: np.ndarray, day: int, posting_id: int | None) -> np.ndarray:
+        """Per seeker: similarity-weighted applications to the most similar earlier postings."""
+        top, weights = self.similar_past_postings(vector, day, posting_id)
+        if not len(top):
+            return np.zeros(len(self.seekers.ids), dtype=np.float32)
         return np.asarray(self.history[top].T @ weights, dtype=np.float32).ravel()
 
     def candidates(self, query: JobQuery, pool: np.ndarray, scores: SourceScores,
@@ -524,7 +531,7 @@ class TalentMatcher:
         if query.career_rule in _CAREER_RULES:
             out[:, col["career_rule"]] = _CAREER_RULES[query.career_rule]
         if query.education:
-            out[:, col["education_gap"]] = s.education[rows] - _POSTING_EDU_SCALE.get(query.education, np.nan)
+            out[:, col["education_gap"]] = s.education[rows] - EDUCATION_SCALE.get(query.education, np.nan)
         return out
 
     def jobs_features(self, row: int, queries: Sequence[JobQuery], query_terms: Sequence[np.ndarray],
@@ -862,6 +869,6 @@ CARD = ModelCard(
 """Transparency notice of the talent matcher."""
 
 __all__ = [
-    "CARD", "FEATURES", "FEATURE_LABELS", "MODEL_NAME", "MODEL_VERSION", "SPEC", "JobQuery", "TalentMatcher",
+    "CARD", "EDUCATION_SCALE", "FEATURES", "FEATURE_LABELS", "MODEL_NAME", "MODEL_VERSION", "SPEC", "JobQuery", "TalentMatcher",
     "build_talent_matcher", "content_tokens", "load_talent_matcher", "ndcg_at", "posting_query",
 ]

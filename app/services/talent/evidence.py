@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from app.db.repositories import matching as repo
 from app.llm.candidates import Probe, career_text
-from app.ml.talent import FEATURE_LABELS, JobQuery
+from app.ml.talent import EDUCATION_SCALE, FEATURE_LABELS, JobQuery
 from app.reference.names import occupation_names, region_short
 from app.reference.tables import Reference
 from app.text.korean import format_manwon, josa, josa_ro
@@ -276,8 +276,7 @@ def missing_against(record: Mapping[str, object], query: JobQuery, offer: Mappin
     career = float(record["career_years"])
     if need > career:
         out.append(f"요구 경력 {career_text(need)}에 {career_text(need - career)} 부족합니다 (경력 {career_text(career)}).")
-    scale = {"무관": 0, "고졸": 1, "전문대졸": 2, "대졸": 3, "석사": 4, "중졸이하": 0}
-    if query.education and scale.get(str(record["education"]), 0) < scale.get(query.education, 0):
+    if query.education and EDUCATION_SCALE.get(str(record["education"]), 0) < EDUCATION_SCALE.get(query.education, 0):
         out.append(f"요구 학력({query.education})에 미치지 못합니다 ({record['education']}).")
     if query.wage_monthly and float(record["desired_wage"]) > query.wage_monthly:
         gap = float(record["desired_wage"]) - query.wage_monthly

@@ -37,6 +37,7 @@ from app.llm.candidates import (
     summarise_candidates,
 )
 from app.ml.talent import (
+    EDUCATION_SCALE,
     FEATURE_LABELS,
     FEATURES,
     JobQuery,
@@ -214,8 +215,8 @@ def _check_posting(engine: Engine, user: User, posting_id: int) -> None:
 def _sentence_query(filters: SearchFilters, day: int, ref: Reference) -> JobQuery:
     keco = filters.keco_codes[0] if filters.keco_codes else None
     names = [occupation_names(k)[0] for k in filters.keco_codes]
-    certs = ref.certificates.set_index("certificate_id")["name"]
-    words = [filters.text, *names, *(str(certs.get(c, "")) for c in filters.certificates)]
+    certs = certificate_names(ref)
+    words = [filters.text, *names, *(certs.get(c, "") for c in filters.certificates)]
     return JobQuery(
         keco_code=keco,
         region_code=filters.regions[0] if filters.regions else None,
@@ -225,9 +226,6 @@ def _sentence_query(filters: SearchFilters, day: int, ref: Reference) -> JobQuer
         text=" ".join(w for w in words if w),
         day=day,
     )
-
-
-_EDUCATION_SCALE = {"무관": 0, "고졸": 1, "전문대졸": 2, "대졸": 3, "석사": 4}
 
 
 def _filtered(matcher: TalentMatcher, rows: np.ndarray, filters: SearchFilters) -> np.ndarray:
@@ -245,7 +243,7 @@ def _filtered(matcher: TalentMatcher, rows: np.ndarray, filters: SearchFilters) 
         wanted = frozenset(filters.certificates)
         keep &= np.array([wanted <= s.certificates[r] for r in rows], dtype=bool)
     if filters.education and filters.education != "무관":
-        keep &= s.education[rows] >= _EDUCATION_SCALE.get(filters.education, 0)
+        keep &= s.education[rows] >= EDUCATION_SCALE.get(filters.education, 0)
     if filters.wage_max:
         keep &= s.desired_wage[rows] <= filters.wage_max
     if filters.wage_min:
@@ -275,7 +273,8 @@ def search_candidates(
         filters: A sentence search's filters (used when ``posting_id`` is ``None``; with a posting they
             narrow its pool).
         top: Cards wanted (1–30).
-        exclude: Seeker ids left out (opted out of recommendation, dismissed by this user).
+        exclude: More seeker ids to leave out (those who opted out and those this user dismissed for the
+            posting are always left out).
         reference: Reference tables (default: the committed ones).
         summary_chat: The configured language model for the summaries (``None``: the offline composer);
             it sees only the masked professional record, and its sentences are checked against it.
@@ -292,8 +291,6 @@ def search_candidates(
     ref = reference or load_reference()
     top = max(1, min(int(top), MAX_TOP))
     filters = filters or SearchFilters()
-    # whoever calls, a seeker who opted out of recommendation is never proposed
-    exclude = set(int(i) for i in exclude) | opted_out_seeker_ids(engine)
     offer: dict[str, object] = {}
     if posting_id is not None:
         _check_posting(engine, user, posting_id)
@@ -320,6 +317,9 @@ def search_candidates(
                  "min_career_years": (filters.min_career_months or 0) / 12,
                  "region": region_short(filters.regions[0]) if filters.regions else "",
                  "keco_code": query.keco_code or "", "education": filters.education or "무관", "text": query.text}
+    # whoever calls, a seeker who opted out of recommendation is never proposed, nor one this user
+    # dismissed for the posting (after the access checks above)
+    exclude = set(int(i) for i in exclude) | hidden_candidates(engine, user, posting_id)
     pool = _filtered(matcher, matcher.pool(query.day, exclude=exclude), filters)
     tokens = content_tokens([query.text])[0]
     vector = matcher.encoder.encode_one(tokens)
@@ -400,16 +400,9 @@ def candidate_facts(record: Mapping[str, object], docs: CandidateDocuments, ref:
 def _similar_applied_titles(engine: Engine, matcher: TalentMatcher, query: JobQuery,
                             seeker_ids: Sequence[int], vector: np.ndarray) -> dict[int, tuple[str, ...]]:
     """Per candidate: titles of the similar earlier postings they applied to (the collaborative evidence)."""
-    n_past = int(np.searchsorted(matcher.posting_days, query.day, side="left"))
-    if not n_past:
+    top, _ = matcher.similar_past_postings(vector, query.day, query.posting_id)
+    if not len(top):
         return {}
-    sims = matcher.posting_vectors[:n_past] @ vector
-    if query.posting_id is not None and query.posting_id in matcher._row_of_posting:  # noqa: SLF001
-        own = matcher._row_of_posting[query.posting_id]  # noqa: SLF001
-        if own < n_past:
-            sims[own] = -np.inf
-    k = min(30, n_past)
-    top = np.argpartition(-sims, k - 1)[:k]
     rows = matcher.rows_of(seeker_ids)
     applied = matcher.history[top][:, rows].tocoo()
     if not applied.nnz:
@@ -438,7 +431,7 @@ def _pool_frame(matcher: TalentMatcher, query: JobQuery, rows: np.ndarray, offer
     frame["meets_certificate"] = [bool(s.certificates[r] & certs) for r in rows] if certs else np.nan
     frame["meets_region"] = ((s.region[rows] == region) | (s.desired_region[rows] == region) | s.flexible[rows]
                              ) if query.region_code else np.nan
-    frame["meets_education"] = s.education[rows] >= _EDUCATION_SCALE.get(query.education or "무관", 0)
+    frame["meets_education"] = s.education[rows] >= EDUCATION_SCALE.get(query.education or "무관", 0)
     frame["meets_wage"] = s.desired_wage[rows] <= float(offer["wage_monthly"]) if offer.get("wage_monthly") else np.nan
     return frame
 
