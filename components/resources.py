@@ -595,6 +595,7 @@ def _summary_chat(backend: str, base_url: str, model: str, timeout: float) -> Su
 
 
 def summary_chat() -> SummaryChat | None:
-    """The language model that writes candidate summaries (``None``: the offline composer), per the settings."""
+    """The language model that writes candidate summaries and interview questions (``None``: the offline
+    composer), per the settings."""
     settings = get_settings()
     return _summary_chat(settings.llm_backend, settings.llm_base_url, settings.llm_model, settings.llm_timeout)

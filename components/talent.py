@@ -99,14 +99,16 @@ def render_pool(results: talent.CandidateResults, *, key: str) -> None:
         render_chart(talent.make_region_figure(pool), key=f"{key}.region")
 
 
-def render_questions(questions: Sequence[talent.InterviewQuestion]) -> None:
-    """Interview questions, each under the sentence it probes."""
+def render_questions(questions: Sequence[talent.InterviewQuestion], writer: str = talent.OFFLINE_QUESTIONS) -> None:
+    """Interview questions, each under the sentence it probes; one the set's ``writer`` did not write
+    (the offline question standing in for a model's rejected one) says so."""
     if not questions:
         st.caption("질문을 만들 근거 문장이 없습니다.")
         return
     for i, q in enumerate(questions, start=1):
+        by = f" · {escape_markdown(q.writer)}" if q.writer != writer else ""
         st.markdown(f"{i}. {escape_markdown(q.question)}  \n"
-                    f"   :gray[근거 — {escape_markdown(q.source)}: “{escape_markdown(q.probes)}”]")
+                    f"   :gray[근거 — {escape_markdown(q.source)}: “{escape_markdown(q.probes)}”{by}]")
 
 
 def render_job(card: talent.JobCard) -> None:

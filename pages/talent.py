@@ -137,13 +137,15 @@ with tab_cards:
                 if st.toggle("이 후보의 면접 질문 만들기", key=f"{key}.questions"):
                     asked = talent.interview_questions(engine, matcher, user, posting_id=posting_id,
                                                        seeker_id=card.seeker_id, offer=results.offer,
-                                                       reference=reference)
+                                                       reference=reference, question_chat=resources.summary_chat())
                     if audit_log.log_shown(engine, user, model_name=talent.MODEL_NAME, action="talent.questions",
                                            model_version=asked.model_version, input_hash=asked.input_hash,
-                                           output={"seeker_id": asked.seeker_id, "questions": len(asked.questions)}):
-                        display.render_ai_notice("AI가 만든 면접 질문", note="질문마다 근거 문장을 확인하세요",
-                                                 compact=True)
-                        ui.render_questions(asked.questions)
+                                           output=asked.audit_output()):
+                        display.render_ai_notice("AI가 만든 면접 질문", f"질문: {escape_markdown(asked.writer)}",
+                                                 note="질문마다 근거 문장을 확인하세요", compact=True)
+                        for notice in asked.notices:
+                            st.caption(escape_markdown(notice))
+                        ui.render_questions(asked.questions, writer=asked.writer)
 with tab_compare:
     labels = [card.label for card in results.cards]
     chosen = st.multiselect("비교할 후보 (2~3명)", options=labels, default=labels[:2], max_selections=3, select_all=False,

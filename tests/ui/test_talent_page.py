@@ -5,12 +5,14 @@ What each role sees: ranked candidate cards with summaries, reasons and their ev
 the hire probability, marked as AI output and logged first; never a seeker's name, phone, e-mail or
 address before the seeker accepts a request; a sentence read into chips (nonsense refused in
 Korean); dismissing a candidate and a seeker opting out take them off the list; an employer's
-request reaches the seeker, and only acceptance shows the employer who they are. Roles the pages do
-not serve are refused.
+request reaches the seeker, and only acceptance shows the employer who they are; with a language-model
+server configured, the AI notices name it as the writer of the summaries and the interview questions,
+and the questions' audit row says so. Roles the pages do not serve are refused.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from app.db.repositories import world as world_repo
 from app.services import talent
 from app.text.markdown import escape_markdown
 from tests.conftest import copy_world_database
+from tests.fake_chat_server import answer_summaries_and_questions, is_question_request, running
 from tests.ui.helpers import TIMEOUT, db_rows, db_scalar, point_settings_at, texts, user_dict
 
 TALENT = "../../pages/talent.py"
@@ -129,6 +132,41 @@ def test_a_request_reveals_the_seeker_only_after_acceptance(env: str, engine: En
     shown = texts(again)
     assert all(escape_markdown(v) in shown for v in (name, phone, email))
     assert _logged(env, "talent.reveal") >= 1
+
+
+def _questions_logged(url: str) -> list[dict[str, Any]]:
+    return [json.loads(o) for (o,) in db_rows(url, "select output from audit_log where action = 'talent.questions' "
+                                                   "order by id")]
+
+
+def test_interview_questions_name_their_writer_and_are_logged_with_it(
+        env: str, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    employer_id, posting_id = _open_posting(engine)
+    user = user_dict("employer", employer_id)
+    state = {"talent.posting_id": posting_id, f"talent.{posting_id}.1.questions": True}
+    offline = _run(TALENT, user, **state)
+    assert not offline.exception
+    assert f"질문: {escape_markdown(talent.OFFLINE_QUESTIONS)}" in texts(offline)
+    assert _questions_logged(env)[-1]["writer"] == talent.OFFLINE_QUESTIONS
+    with running(answer_summaries_and_questions) as server:
+        monkeypatch.setenv("GOYONG_LLM_BACKEND", "openai")
+        monkeypatch.setenv("GOYONG_LLM_BASE_URL", server.url)
+        monkeypatch.setenv("GOYONG_LLM_MODEL", "시험모델")
+        get_settings.cache_clear()
+        try:
+            at = _run(TALENT, user, **state)
+        finally:
+            get_settings.cache_clear()
+    assert not at.exception
+    shown = texts(at)
+    writer = escape_markdown("LLM 서버(시험모델)")
+    assert f"요약: {writer}" in shown and f"질문: {writer}" in shown
+    assert "이 근거에 적힌 일에서 본인이 맡은 역할과 결과를 구체적으로 말씀해 주세요" in shown
+    assert [is_question_request(body) for body in server.requests] == [False, True]  # summaries, then one candidate
+    logged = _questions_logged(env)[-1]
+    assert logged["writer"] == "LLM 서버(시험모델)" and logged["by_model"] == logged["questions"] > 0
+    for identity in _identities(env):
+        assert not any(secret in server.sent_text() for secret in identity)
 
 
 def test_an_opted_out_seeker_never_appears(env: str, engine: Engine) -> None:

@@ -5,43 +5,24 @@ one request per page of candidates that carries no personal data, and the search
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from app.auth import User
 from app.config import Settings
 from app.db.engine import make_engine
-from app.llm.base import GenerationError
 from app.llm.candidates import OFFLINE_SUMMARY, CandidateFacts, summarise_candidates, summary_messages
 from app.llm.factory import make_summary_chat
 from app.llm.openai_compat import OpenAICompatibleGenerator
 from app.services import talent
+from tests.fake_chat_server import FakeChat, running
 
 FACTS = CandidateFacts(
     desired_occupation="용접원 및 용접기 조작원", last_occupation="용접원 및 용접기 조작원", career_years=5.0,
     duties=("배관 용접", "용접 부위 검사"), certificates=("용접기능사",), skills=("용접작업", "전류"), region="경기",
     desired_wage=3_200_000, education="고졸")
 KNOWN = ("용접원 및 용접기 조작원", "용접기능사", "정보처리기사", "간호사")
-
-
-class _Chat:
-    """A stand-in model answering with ``content`` (or failing with ``error``); it records the messages."""
-
-    def __init__(self, content: str = "", error: str = "") -> None:
-        self.name = "LLM 서버(시험)"
-        self.content = content
-        self.error = error
-        self.messages: list[dict[str, str]] = []
-
-    def chat(self, messages: list[dict[str, str]], *, json_object: bool = True, max_tokens: int | None = None) -> str:
-        self.messages = messages
-        if self.error:
-            raise GenerationError(self.error)
-        return self.content
 
 
 def _answer(**sentences: list[str]) -> str:
@@ -57,7 +38,7 @@ def test_without_a_model_the_offline_composer_writes_them() -> None:
 
 
 def test_a_claim_the_record_does_not_hold_is_dropped() -> None:
-    chat = _Chat(_answer(**{"후보 1": ["용접원 및 용접기 조작원으로 5년 일했고 용접기능사 자격이 있습니다.",
+    chat = FakeChat(_answer(**{"후보 1": ["용접원 및 용접기 조작원으로 5년 일했고 용접기능사 자격이 있습니다.",
                                      "정보처리기사 자격도 갖추고 있습니다.",
                                      "경력 12년의 베테랑입니다."]}))
     batch = summarise_candidates({"후보 1": FACTS}, chat, KNOWN)
@@ -70,11 +51,11 @@ def test_a_claim_the_record_does_not_hold_is_dropped() -> None:
 
 
 @pytest.mark.parametrize(("chat", "says"), [
-    (_Chat(error="LLM 서버가 20초 안에 응답하지 않았습니다"), "20초 안에"),
-    (_Chat("요약을 못 하겠습니다"), "JSON 형식이 아닙니다"),
-    (_Chat('{"summaries": "없음"}'), "후보별 문장이 없습니다"),
+    (FakeChat(error="LLM 서버가 20초 안에 응답하지 않았습니다"), "20초 안에"),
+    (FakeChat("요약을 못 하겠습니다"), "JSON 형식이 아닙니다"),
+    (FakeChat('{"summaries": "없음"}'), "후보별 문장이 없습니다"),
 ])
-def test_a_failing_model_falls_back_visibly(chat: _Chat, says: str) -> None:
+def test_a_failing_model_falls_back_visibly(chat: FakeChat, says: str) -> None:
     batch = summarise_candidates({"후보 1": FACTS}, chat, KNOWN)
     assert batch.backend == OFFLINE_SUMMARY
     assert len(batch.notices) == 1 and "LLM 서버(시험) 요약에 실패해" in batch.notices[0] and says in batch.notices[0]
@@ -84,7 +65,7 @@ def test_a_failing_model_falls_back_visibly(chat: _Chat, says: str) -> None:
 def test_a_candidate_the_model_left_out_gets_the_offline_summary() -> None:
     other = CandidateFacts(desired_occupation="간호사", last_occupation="", career_years=0.0, duties=(),
                            certificates=("간호사",), skills=(), region="서울", desired_wage=3_000_000, education="대졸")
-    chat = _Chat(_answer(**{"후보 1": ["용접원 및 용접기 조작원 일자리를 찾습니다."]}))
+    chat = FakeChat(_answer(**{"후보 1": ["용접원 및 용접기 조작원 일자리를 찾습니다."]}))
     batch = summarise_candidates({"후보 1": FACTS, "후보 2": other}, chat, KNOWN)
     assert batch.summaries["후보 1"][0].text == "용접원 및 용접기 조작원 일자리를 찾습니다."
     assert "신입" in batch.summaries["후보 2"][0].text
@@ -109,35 +90,12 @@ def test_the_factory_gives_a_model_only_for_a_configured_server() -> None:
     assert isinstance(chat, OpenAICompatibleGenerator)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - the http.server name
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.server.requests.append(body)  # type: ignore[attr-defined]
-        reply = {"choices": [{"message": {"content": self.server.content}}]}  # type: ignore[attr-defined]
-        data = json.dumps(reply, ensure_ascii=False).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:
-        return None
-
-
 def test_the_server_backend_answers_chat_messages() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.requests, server.content = [], _answer(**{"후보 1": ["용접원 및 용접기 조작원 일자리를 찾습니다."]})  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        chat = OpenAICompatibleGenerator(f"http://127.0.0.1:{server.server_port}/v1", "m", lambda r: None,  # type: ignore[arg-type,return-value]
-                                         timeout=5)
+    with running(_answer(**{"후보 1": ["용접원 및 용접기 조작원 일자리를 찾습니다."]})) as server:
+        chat = OpenAICompatibleGenerator(server.url, "m", lambda r: None, timeout=5)  # type: ignore[arg-type,return-value]
         batch = summarise_candidates({"후보 1": FACTS}, chat, KNOWN)
-    finally:
-        server.shutdown()
     assert batch.backend == "LLM 서버(m)" and batch.summaries["후보 1"][0].text.startswith("용접원")
-    (request,) = server.requests  # type: ignore[attr-defined]
+    (request,) = server.requests
     assert request["model"] == "m" and request["response_format"] == {"type": "json_object"}
 
 
@@ -147,7 +105,7 @@ def test_a_search_uses_the_configured_model_for_its_cards(hiring_built: tuple[st
     matcher = talent.load_talent_matcher(models)
     counsellor = User("counsellor1", "상담사", "counsellor")
     offline = talent.search_candidates(engine, matcher, counsellor, filters=talent.SearchFilters(text="용접"), top=3)
-    chat = _Chat(_answer(**{c.label: [f"{c.facts.desired_occupation} 일자리를 찾는 구직자입니다."] for c in offline.cards}))
+    chat = FakeChat(_answer(**{c.label: [f"{c.facts.desired_occupation} 일자리를 찾는 구직자입니다."] for c in offline.cards}))
     results = talent.search_candidates(engine, matcher, counsellor, filters=talent.SearchFilters(text="용접"), top=3,
                                        summary_chat=chat)
     engine.dispose()

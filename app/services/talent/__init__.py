@@ -12,7 +12,14 @@ from app.charts.talent import (
     make_wage_figure,
     requirement_coverage,
 )
-from app.llm.candidates import OFFLINE_SUMMARY, GroundedSentence, InterviewQuestion, SummaryChat, career_text
+from app.llm.candidates import (
+    OFFLINE_QUESTIONS,
+    OFFLINE_SUMMARY,
+    GroundedSentence,
+    InterviewQuestion,
+    SummaryChat,
+    career_text,
+)
 from app.llm.factory import make_summary_chat
 from app.ml.talent import FEATURE_LABELS, MODEL_NAME, TalentMatcher, load_talent_matcher
 from app.services.talent.consent import (
@@ -78,7 +85,7 @@ from app.services.talent.query import (
 __all__: list[str] = [
     "FEATURE_LABELS", "MODEL_NAME", "CandidateCard", "CandidateResults", "EmptySearch", "GroundedSentence",
     "InterviewQuestion", "MatchReason", "PostingNotFound", "SearchFilters", "SearchRefused", "TalentMatcher",
-    "OFFLINE_SUMMARY", "SummaryChat", "make_summary_chat", "DEFAULT_TOP", "QuestionSet", "career_text", "JobCard", "JobResults", "SeekerNotMatched", "jobs_for_seeker",
+    "OFFLINE_QUESTIONS", "OFFLINE_SUMMARY", "SummaryChat", "make_summary_chat", "DEFAULT_TOP", "QuestionSet", "career_text", "JobCard", "JobResults", "SeekerNotMatched", "jobs_for_seeker",
     "filters_from_query", "hidden_candidates", "interview_questions", "load_talent_matcher", "make_career_figure", "make_region_figure",
     "make_requirement_coverage_figure", "make_wage_figure", "requirement_coverage", "search_candidates",
     "CHIP_KEYS", "District", "QueryChip", "TalentQuery", "UnreadableQuery", "describe_chips", "parse_talent_query",

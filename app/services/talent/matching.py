@@ -26,6 +26,7 @@ from app.db.repositories import unit_of_work
 from app.db.repositories import world as world_repo
 from app.errors import AccessDenied, InvalidInput, NotFound, NotReady
 from app.llm.candidates import (
+    OFFLINE_QUESTIONS,
     OFFLINE_SUMMARY,
     CandidateFacts,
     GroundedSentence,
@@ -33,8 +34,8 @@ from app.llm.candidates import (
     SummaryBatch,
     SummaryChat,
     career_text,
-    compose_interview_questions,
     summarise_candidates,
+    write_interview_questions,
 )
 from app.ml.talent import (
     EDUCATION_SCALE,
@@ -62,6 +63,7 @@ from app.services.talent.evidence import (
     record_text,
 )
 from app.services.talent.query import TalentQuery
+from app.text.korean import format_manwon
 
 DEFAULT_TOP = 10
 MAX_TOP = 30
@@ -443,21 +445,53 @@ def _region_names(codes: object, values: np.ndarray) -> list[str]:
 
 @dataclass(frozen=True)
 class QuestionSet:
-    """Interview questions for one candidate, and what the audit log needs."""
+    """Interview questions for one candidate, and what the audit log needs.
+
+    Attributes:
+        questions: The questions, each with the sentence it probes.
+        seeker_id: The candidate (internal id; never shown).
+        model_version: Matcher version (audit log).
+        input_hash: SHA-256 of the input and of who wrote the questions (audit log: a different writer
+            is a different output, so it gets its own row).
+        writer: Who wrote them: the offline composer or the configured language model (the AI notice says so).
+        notices: Korean notes for the page (a fallback, replaced questions).
+        posting_id: The posting the questions are for (``None`` for a sentence search).
+    """
 
     questions: tuple[InterviewQuestion, ...]
     seeker_id: int
     model_version: str
     input_hash: str
+    writer: str = OFFLINE_QUESTIONS
+    notices: tuple[str, ...] = ()
+    posting_id: int | None = None
+
+    def audit_output(self) -> dict[str, object]:
+        """What the audit log keeps: the seeker, the posting, how many questions and who wrote them."""
+        return {"seeker_id": self.seeker_id, "posting_id": self.posting_id, "questions": len(self.questions),
+                "writer": self.writer, "by_model": sum(q.writer != OFFLINE_QUESTIONS for q in self.questions)}
 
 
 def interview_questions(engine: Engine, matcher: TalentMatcher, user: User, *, posting_id: int | None,
                         seeker_id: int, offer: dict[str, object] | None = None,
-                        reference: Reference | None = None) -> QuestionSet:
+                        reference: Reference | None = None, question_chat: SummaryChat | None = None) -> QuestionSet:
     """Interview questions for one candidate, each tied to the résumé, cover-letter or posting sentence it probes.
+
+    Args:
+        engine: Product database.
+        matcher: The built matcher (its version is logged with the questions).
+        user: Who asks (an employer only for their own postings).
+        posting_id: The posting the interview is for, or ``None`` for a sentence search.
+        seeker_id: The candidate.
+        offer: A sentence search's conditions (:attr:`CandidateResults.offer`), used when ``posting_id`` is ``None``.
+        reference: Reference tables (default: the committed ones).
+        question_chat: The configured language model (``None``: the offline composer); it sees only the
+            masked probe sentences and the posting's conditions, and each of its questions is checked
+            against its probe (a failed one is replaced by the offline question).
 
     Raises:
         PostingNotFound: The posting is not this employer's.
+        NotFound: No such candidate.
     """
     ref = reference or load_reference()
     if posting_id is not None:
@@ -478,10 +512,27 @@ def interview_questions(engine: Engine, matcher: TalentMatcher, user: User, *, p
     if int(seeker_id) not in records:
         raise NotFound("그 후보를 찾을 수 없습니다.")
     docs = candidate_documents(engine, [int(seeker_id)]).get(int(seeker_id), CandidateDocuments.empty())
-    questions = compose_interview_questions(probes_for(records[int(seeker_id)], docs, query, offer, ref))
-    return QuestionSet(questions=questions, seeker_id=int(seeker_id), model_version=str(matcher.version),
+    batch = write_interview_questions(probes_for(records[int(seeker_id)], docs, query, offer, ref), question_chat,
+                                      posting_requirements(query, offer),
+                                      [*ref.occupations["name"], *ref.certificates["name"]])
+    return QuestionSet(questions=batch.questions, seeker_id=int(seeker_id), model_version=str(matcher.version),
                        input_hash=_hash({"posting": posting_id, "seeker": int(seeker_id), "offer": offer,
-                                         "v": matcher.version}))
+                                         "v": matcher.version, "writer": batch.backend}),
+                       writer=batch.backend, notices=batch.notices,
+                       posting_id=int(posting_id) if posting_id is not None else None)
+
+
+def posting_requirements(query: JobQuery, offer: Mapping[str, object]) -> dict[str, str]:
+    """The posting's (or the sentence's) conditions in Korean, as a model writing questions may cite them.
+
+    Only the structured conditions: the posting's free text can hold a contact person's name or number.
+    """
+    occupation = occupation_names(query.keco_code)[0] if query.keco_code else ""
+    need = query.min_career_years or 0
+    education = query.education or ""
+    return {"직종": occupation, "요구 경력": f"{career_text(need)} 이상" if need > 0 else "",
+            "학력": "" if education == "무관" else education, "근무 지역": str(offer.get("region") or ""),
+            "제시 임금": f"월 {format_manwon(query.wage_monthly)}" if query.wage_monthly else ""}
 
 
 def source_scores_for(matcher: TalentMatcher, query: JobQuery) -> SourceScores:
