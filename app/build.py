@@ -1,8 +1,10 @@
 """``python -m app build``: the world (if missing) and every artifact of :data:`app.ml.registry.ARTIFACTS`, then the manifest.
 
-Idempotent: a second run with nothing changed rebuilds nothing. ``--force`` rebuilds the world
-and every artifact. An existing database is first brought to the current schema
-(:func:`app.db.migrations.migrate_schema`: 주민등록번호 encrypted in place, unique business numbers).
+Idempotent: a second run with nothing changed rebuilds nothing. An artifact is rebuilt when its
+version, the world's fingerprint or its configured model (``config_fingerprint``) changed, or a
+file of it is missing. ``--force`` rebuilds the world and every artifact. An existing database is
+first brought to the current schema (:func:`app.db.migrations.migrate_schema`: 주민등록번호
+encrypted in place, unique business numbers).
 """
 
 from __future__ import annotations
@@ -58,11 +60,15 @@ def run_build(
         A :class:`BuildReport` (``migrations``: Korean lines of the schema changes made).
 
     Raises:
+        GoyongError: An artifact's setting is unusable (e.g. ``GOYONG_TALENT_ENCODER_DIR`` names no
+            model): raised before the world or any artifact is touched.
         DuplicateBusinessNumbers: An existing database holds a business number twice (Korean
             message; nothing after the 주민등록번호 encryption is done).
         RrnKeyError: The configured 주민등록번호 key is malformed or not the data's.
     """
     say = report or (lambda _s, _f: None)
+    # settings an artifact depends on (a configured model) are checked before anything is built
+    configured = {spec.name: spec.config_fingerprint() for spec in registry.ARTIFACTS if spec.config_fingerprint}
     models_dir = Path(models_dir)
     models_dir.mkdir(parents=True, exist_ok=True)
     # tables added by later releases (e.g. operational tables of a new service) appear in an
@@ -93,6 +99,7 @@ def run_build(
             and not force
             and previous.get("version") == spec.version
             and previous.get("data_fingerprint") == fingerprint
+            and previous.get("config_fingerprint") == configured.get(spec.name)
             and all((models_dir / f).exists() for f in previous.get("files", []))
         )
         say(f"모델 빌드: {spec.title}", 0.8 + 0.2 * i / max(len(specs), 1))
@@ -109,6 +116,8 @@ def run_build(
             "files": list(result.files),
             "metrics": result.metrics,
         }
+        if configured.get(spec.name) is not None:
+            models[spec.name]["config_fingerprint"] = configured[spec.name]
         built.append(spec.name)
     written = {
         "created_at": manifest.now_iso() if (built or world_generated or not old) else old.get("created_at"),

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +64,12 @@ class Settings(BaseSettings):
         fairness_min_group: Smallest group the fairness audit compares; smaller groups are
             shown but not flagged (with fewer than ~100 seekers a rate of 20 % has a 95 %
             interval of ±8 %p, wider than any tolerance worth setting).
+        talent_encoder_dir: Folder of a sentence-transformers model for the talent matcher's dense
+            vectors (``GOYONG_TALENT_ENCODER_DIR``; ``SentenceTransformer.save`` or
+            ``save_pretrained`` layout, read offline, never downloaded). Unset (default): the
+            matcher's own LSA encoder, trained on the world's postings and résumés, and torch is
+            never imported. Changing it or the model's files makes ``python -m app build`` rebuild
+            the matcher; a missing folder stops the build with a Korean message. See ``docs/talent.md``.
         threads: Threads one computation may use in every numeric library (LightGBM, FAISS,
             Kiwi, BLAS; ``GOYONG_THREADS``); unset, the cores this process may run on. See
             :mod:`app.threads`.
@@ -95,7 +101,14 @@ class Settings(BaseSettings):
     warm_up: bool = True
     fairness_tolerance: float = Field(default=0.05, gt=0.0, lt=1.0)
     fairness_min_group: int = Field(default=100, ge=1)
+    talent_encoder_dir: Path | None = None
     threads: int | None = Field(default=None, ge=1, le=512)
+
+    @field_validator("talent_encoder_dir", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `GOYONG_TALENT_ENCODER_DIR=` in a .env file means "no model", not the current directory
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 @lru_cache(maxsize=1)

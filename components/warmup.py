@@ -71,8 +71,9 @@ def _talent() -> None:
     from components import resources
 
     # the matcher (indexes and both models) for 인재 추천, 추천 일자리 and the profile's job list;
-    # the Korean analyser it tokenises queries with is warmed by the verifier's lane
-    resources.talent_matcher()
+    # the Korean analyser it tokenises queries with is warmed by the verifier's lane; a configured
+    # sentence model (GOYONG_TALENT_ENCODER_DIR) is loaded too: importing torch takes 5-15 s
+    resources.talent_matcher().warm_up_encoder()
 
 
 def _posting_assistant() -> None:

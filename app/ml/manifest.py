@@ -47,10 +47,11 @@ class BuildContext:
 
 @dataclass(frozen=True)
 class ArtifactResult:
-    """What a builder returns: the files it wrote (relative to models/) and its metrics."""
+    """What a builder returns: the files it wrote (relative to models/) and its metrics (numbers,
+    and a few labels such as the encoder a model was built with)."""
 
     files: tuple[str, ...]
-    metrics: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, float | str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,10 @@ class ArtifactSpec:
         title: Korean display name.
         build: Function that builds the artifact from the world.
         needs: Names of artifacts whose files the builder reads (they are built first).
+        config_fingerprint: What the output depends on besides the world and the code (e.g. the
+            fingerprint of a configured model), ``None`` when nothing is configured; a change
+            rebuilds the artifact. It may raise a :class:`~app.errors.GoyongError` naming an
+            unusable setting: the build then stops before anything is built.
     """
 
     name: str
@@ -70,6 +75,7 @@ class ArtifactSpec:
     title: str
     build: Callable[[BuildContext], ArtifactResult]
     needs: tuple[str, ...] = ()
+    config_fingerprint: Callable[[], str | None] | None = None
 
 
 def library_versions() -> dict[str, str]:

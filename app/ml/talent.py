@@ -5,7 +5,9 @@ filters) proposes candidates from four sources —
 
 * **lexical**: BM25 over Kiwi morphemes of each seeker's professional record;
 * **dense**: LSA vectors (TF-IDF over the same morphemes → truncated SVD), an encoder trained on
-  our own postings and résumés, so it runs offline with no downloaded weights;
+  our own postings and résumés, so it runs offline with no downloaded weights — or, when
+  ``GOYONG_TALENT_ENCODER_DIR`` names one, a sentence-transformers model from that local folder
+  (:class:`~app.ml.sentence_encoder.SentenceEncoder`), which reads the masked texts themselves;
 * **structured**: seekers who want (or last did) the posting's KECO occupation;
 * **collaborative**: the applicants of the most similar past postings;
 
@@ -32,13 +34,16 @@ from lightgbm import LGBMRanker
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
+from app.config import get_settings
 from app.db.repositories import matching as repo
 from app.db.repositories import talent as talent_repo
 from app.ml.calibrated import CalibratedBooster, fit_calibrated_booster, probability_metrics
-from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, dump_object, load_fitted
+from app.ml.manifest import ArtifactMissing, ArtifactResult, ArtifactSpec, BuildContext, dump_object, load_fitted
 from app.ml.model_card import ModelCard
+from app.ml.sentence_encoder import EncoderUnavailable, SentenceEncoder, model_fingerprint
 from app.reference.tables import Reference, load_reference
 from app.search.dense_index import DenseIndex
+from app.text.pii import mask_pii
 from app.threads import thread_count, threads_for_rows
 from app.verify.kiwi import kiwi_analyser
 
@@ -49,6 +54,9 @@ INDEX_NAME = "talent_seekers"
 MODEL_VERSION = "1.0"
 
 DENSE_DIM = 128
+ENCODER_CHANGED = ("인재추천 모델을 만든 문장 임베딩 모델이 없거나 그 뒤에 바뀌어 추천을 멈췄습니다. "
+                   "`python -m app build`로 인재추천 모델을 다시 만드세요.")
+"""Shown instead of recommendations whose query would be encoded by another model than the seekers'."""
 ACTIVE_BEFORE_DAYS = 180
 """A seeker is in a posting's pool when registered up to this many days before it opened …"""
 ACTIVE_AFTER_DAYS = 20
@@ -390,7 +398,8 @@ class TalentMatcher:
 
     seekers: SeekerSide
     lexical: Bm25
-    encoder: DenseEncoder
+    encoder: DenseEncoder | None
+    """The LSA encoder (``None`` when ``text_encoder`` made the vectors)."""
     seeker_vectors: np.ndarray
     posting_ids: np.ndarray
     """Postings in opening order (rows of ``posting_vectors``, ``posting_days`` and ``history``)."""
@@ -405,10 +414,13 @@ class TalentMatcher:
     hire_model: CalibratedBooster | None
     occupation_skills: dict[str, frozenset[str]]
     occupation_certificates: dict[str, frozenset[str]]
-    metrics: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, float | str] = field(default_factory=dict)
     version: str = MODEL_VERSION
     seeker_index: DenseIndex | None = None
     """FAISS index of ``seeker_vectors`` (stored in its own files; exact below 100k seekers, IVF above)."""
+    text_encoder: SentenceEncoder | None = None
+    """The sentence-transformers model the vectors were made with, when one was configured (pickled
+    as its folder and fingerprint; the model itself is loaded on the first query)."""
     _row_of_seeker: dict[int, int] = field(default_factory=dict)
     _row_of_posting: dict[int, int] = field(default_factory=dict)
 
@@ -417,6 +429,37 @@ class TalentMatcher:
         self._row_of_posting = {int(p): i for i, p in enumerate(self.posting_ids)}
 
     # ------------------------------------------------------------------ retrieval
+
+    def query_vector(self, text: str, tokens: Sequence[str]) -> np.ndarray:
+        """The dense vector of a query, by the encoder the seekers' vectors were made with.
+
+        Args:
+            text: The query's text (:attr:`JobQuery.text`); the sentence model reads it, masked.
+            tokens: Its content morphemes (:func:`content_tokens`); the LSA encoder reads them.
+
+        Raises:
+            ArtifactMissing: The sentence model is gone or changed since the build.
+        """
+        if self.text_encoder is not None:
+            try:
+                return self.text_encoder.encode_one(mask_pii(text))
+            except EncoderUnavailable:  # the model went missing or changed after the matcher was loaded
+                raise ArtifactMissing(ENCODER_CHANGED) from None
+        if self.encoder is None:
+            raise ValueError("matcher has no dense encoder")
+        return self.encoder.encode_one(tokens)
+
+    def dense_encoder_label(self) -> str:
+        """Korean name of the dense encoder, for the model status (e.g. ``자체 학습 LSA, 128차원``)."""
+        dim = int(self.seeker_vectors.shape[1])
+        if self.text_encoder is not None:
+            return f"문장 임베딩 모델 {self.text_encoder.name}, {dim}차원"
+        return f"자체 학습 LSA, {dim}차원"
+
+    def warm_up_encoder(self) -> None:
+        """Load the sentence model now (server warm-up) rather than on the first query; nothing for LSA."""
+        if self.text_encoder is not None:
+            self.text_encoder.load()
 
     def pool(self, day: int, *, exclude: Iterable[int] = ()) -> np.ndarray:
         """Rows of seekers looking for work on ``day`` (registered in the window), minus ``exclude`` ids."""
@@ -650,16 +693,32 @@ class RankingExamples:
     """Every applicant's grade by posting (including those no source proposed)."""
 
 
-def fit_matcher_indexes(engine, ref: Reference, seed: int) -> tuple[TalentMatcher, pd.DataFrame, list[list[str]], pd.DataFrame]:
-    """Indexes of every seeker and posting (no models yet), the postings, their tokens and the history."""
+def fit_matcher_indexes(engine, ref: Reference, seed: int, *, text_encoder: SentenceEncoder | None = None,
+                        ) -> tuple[TalentMatcher, pd.DataFrame, list[list[str]], pd.DataFrame]:
+    """Indexes of every seeker and posting (no models yet), the postings, their tokens and the history.
+
+    Args:
+        engine: The product database.
+        ref: Reference tables.
+        seed: Seed of the LSA encoder's SVD (and of the dense index's calibration).
+        text_encoder: A sentence-transformers model to make the dense vectors from the masked
+            documents; ``None``: the LSA encoder fitted on both sides' morphemes.
+    """
     seekers = repo.load_match_seekers(engine)
     postings = repo.load_match_postings(engine).sort_values(["open_date", "id"], kind="stable").reset_index(drop=True)
     documents = repo.load_candidate_documents(engine, seekers["id"].tolist())
     duties = documents.set_index("id")["resume_text"].map(duty_lines_of)
-    seeker_tokens = content_tokens([seeker_document(r, ref, duties.get(r.id, ""))
-                                    for r in seekers.itertuples(index=False)])
-    posting_tokens = content_tokens([posting_document(r, ref) for r in postings.itertuples(index=False)])
-    encoder = DenseEncoder.fit(seeker_tokens + posting_tokens, dim=DENSE_DIM, seed=seed)
+    seeker_texts = [seeker_document(r, ref, duties.get(r.id, "")) for r in seekers.itertuples(index=False)]
+    posting_texts = [posting_document(r, ref) for r in postings.itertuples(index=False)]
+    seeker_tokens = content_tokens(seeker_texts)
+    posting_tokens = content_tokens(posting_texts)
+    encoder: DenseEncoder | None = None
+    if text_encoder is None:
+        encoder = DenseEncoder.fit(seeker_tokens + posting_tokens, dim=DENSE_DIM, seed=seed)
+        seeker_vectors, posting_vectors = encoder.encode(seeker_tokens), encoder.encode(posting_tokens)
+    else:  # a transformer reads sentences, not morpheme lists; masked like every text a model sees
+        seeker_vectors = text_encoder.encode([mask_pii(t) for t in seeker_texts])
+        posting_vectors = text_encoder.encode([mask_pii(t) for t in posting_texts])
     pairs = repo.load_application_pairs(engine)
     side = SeekerSide.from_frame(seekers, pairs.groupby("seeker_id").size(), ref.occupations["keco_code"])
     row_of_seeker = {int(s): i for i, s in enumerate(side.ids)}
@@ -673,11 +732,11 @@ def fit_matcher_indexes(engine, ref: Reference, seed: int) -> tuple[TalentMatche
     history.data[:] = 1.0
     skills, certificates = _reference_sets(ref)
     matcher = TalentMatcher(
-        seekers=side, lexical=Bm25.fit(seeker_tokens), encoder=encoder, seeker_vectors=encoder.encode(seeker_tokens),
-        posting_ids=postings["id"].to_numpy(np.int64), posting_vectors=encoder.encode(posting_tokens),
+        seekers=side, lexical=Bm25.fit(seeker_tokens), encoder=encoder, seeker_vectors=seeker_vectors,
+        posting_ids=postings["id"].to_numpy(np.int64), posting_vectors=posting_vectors,
         posting_days=_days(postings["open_date"]), history=history, ranker=None, hire_model=None,
         posting_terms=[],
-        occupation_skills=skills, occupation_certificates=certificates)
+        occupation_skills=skills, occupation_certificates=certificates, text_encoder=text_encoder)
     matcher.posting_terms = [matcher.lexical.terms(t) for t in posting_tokens]
     matcher.seeker_index = DenseIndex.build(matcher.seeker_vectors, matcher.seekers.ids, seed=seed)
     return matcher, postings, posting_tokens, pairs
@@ -749,11 +808,17 @@ def build_talent_matcher(ctx: BuildContext) -> ArtifactResult:
 
     Postings are split by opening date: the earliest 80 % train both models (the hire model's
     calibration is cross-fitted within them), the last 20 % measure them (``ndcg10`` etc. in the
-    manifest are on those, over every candidate the sources propose).
+    manifest are on those, over every candidate the sources propose). The dense vectors come from
+    the model of ``GOYONG_TALENT_ENCODER_DIR`` when it is set (:func:`encoder_fingerprint`), else from LSA.
+
+    Raises:
+        EncoderUnavailable: The configured model folder is missing or cannot be loaded.
     """
     started = time.perf_counter()
     ref = load_reference()
-    matcher, postings, tokens, pairs = fit_matcher_indexes(ctx.engine, ref, ctx.seed)
+    encoder_dir = get_settings().talent_encoder_dir
+    text_encoder = SentenceEncoder(encoder_dir) if encoder_dir is not None else None
+    matcher, postings, tokens, pairs = fit_matcher_indexes(ctx.engine, ref, ctx.seed, text_encoder=text_encoder)
     grades = grades_by_posting(pairs, load_feedback(ctx.engine))
     with_history = [i for i, p in enumerate(matcher.posting_ids) if int(p) in grades]
     cut = int(0.8 * len(with_history))
@@ -762,6 +827,8 @@ def build_talent_matcher(ctx: BuildContext) -> ArtifactResult:
     test = ranking_examples(matcher, postings, tokens, with_history[cut:], grades, ref, None)
     fit_ranker_and_hire_model(matcher, train, ctx.seed)
     matcher.metrics = evaluate_matcher(matcher, test)
+    matcher.metrics["dense_encoder"] = matcher.dense_encoder_label()
+    matcher.metrics["dense_dim"] = float(matcher.seeker_vectors.shape[1])
     matcher.metrics["build_seconds"] = round(time.perf_counter() - started, 1)
     index_files = matcher.seeker_index.save(ctx.out_dir / INDEX_NAME) if matcher.seeker_index is not None else ()
     index, matcher.seeker_index = matcher.seeker_index, None  # FAISS objects do not pickle: saved on their own
@@ -838,13 +905,36 @@ def evaluate_matcher(matcher: TalentMatcher, test: RankingExamples) -> dict[str,
 
 
 def load_talent_matcher(models_dir: Path) -> TalentMatcher:
-    """The built matcher with its seeker index (raises ``ArtifactMissing``/``NotReady`` naming the build)."""
+    """The built matcher with its seeker index (raises ``ArtifactMissing``/``NotReady`` naming the build).
+
+    A matcher built with a sentence-transformers model is refused (``ArtifactMissing``) when that
+    model is gone or its files changed since the build: a query encoded by another model would
+    be compared with seekers' vectors of a different space, and the ranker learned from the old
+    model's similarities. ``python -m app build`` sees the change and rebuilds the matcher.
+    """
     matcher: TalentMatcher = load_fitted(models_dir, MODEL_NAME, MODEL_FILE)
+    if matcher.text_encoder is not None:
+        try:
+            matcher.text_encoder.check()
+        except EncoderUnavailable:
+            raise ArtifactMissing(ENCODER_CHANGED) from None
     matcher.seeker_index = DenseIndex.load(Path(models_dir) / INDEX_NAME)
     return matcher
 
 
-SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="인재추천 모델", build=build_talent_matcher)
+def encoder_fingerprint() -> str | None:
+    """The configured sentence model's fingerprint (``None``: LSA, nothing configured): the build
+    rebuilds the matcher when it changes (:attr:`ArtifactSpec.config_fingerprint`).
+
+    Raises:
+        EncoderUnavailable: ``GOYONG_TALENT_ENCODER_DIR`` names no model folder.
+    """
+    encoder_dir = get_settings().talent_encoder_dir
+    return None if encoder_dir is None else model_fingerprint(encoder_dir)
+
+
+SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="인재추천 모델", build=build_talent_matcher,
+                    config_fingerprint=encoder_fingerprint)
 """The talent matcher of 인재 추천 and 추천 일자리."""
 
 CARD = ModelCard(
@@ -870,5 +960,5 @@ CARD = ModelCard(
 
 __all__ = [
     "CARD", "EDUCATION_SCALE", "FEATURES", "FEATURE_LABELS", "MODEL_NAME", "MODEL_VERSION", "SPEC", "JobQuery", "TalentMatcher",
-    "build_talent_matcher", "content_tokens", "load_talent_matcher", "ndcg_at", "posting_query",
+    "build_talent_matcher", "content_tokens", "encoder_fingerprint", "load_talent_matcher", "ndcg_at", "posting_query",
 ]

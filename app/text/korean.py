@@ -280,9 +280,12 @@ METRIC_LABELS: dict[str, tuple[str, str, str]] = {
     "recall_test": ("문제 공고 적발률", "percent", ""),
     "fpr_test": ("정상 공고 오탐률", "percent", ""),
     "same_occupation_top10": ("비슷한 공고 10건 중 같은 직종 비율", "percent", ""),
+    # what a model was built with (a Korean label the builder writes, e.g. the matcher's encoder)
+    "dense_encoder": ("의미 벡터", "text", ""),
 }
 """Model metric name -> (Korean label, kind, unit). Kinds: ``percent`` (a 0–1 share shown in %),
-``count`` (a whole number with ``unit``), ``score`` (three decimals). Add new metrics here."""
+``count`` (a whole number with ``unit``), ``score`` (three decimals), ``text`` (a label shown as
+written). Add new metrics here."""
 
 
 def _plain_number(value: float) -> str:

@@ -324,14 +324,14 @@ def search_candidates(
     exclude = set(int(i) for i in exclude) | hidden_candidates(engine, user, posting_id)
     pool = _filtered(matcher, matcher.pool(query.day, exclude=exclude), filters)
     tokens = content_tokens([query.text])[0]
-    vector = matcher.encoder.encode_one(tokens)
+    vector = matcher.query_vector(query.text, tokens)
     scores = matcher.source_scores(query, tokens, vector)
     cand = matcher.candidates(query, pool, scores)
     features = matcher.features(query, cand, scores.at(cand))
     ranking = matcher.rank(features) if len(cand) else np.empty(0)
     order = np.argsort(-ranking, kind="stable")[:top]
-    cards, batch = _cards(engine, matcher, query, offer, cand[order], features[order], ranking[order], tokens, ref,
-                          summary_chat)
+    cards, batch = _cards(engine, matcher, query, offer, cand[order], features[order], ranking[order], tokens, vector,
+                          ref, summary_chat)
     return CandidateResults(
         summary_backend=batch.backend, notices=batch.notices,
         cards=cards, pool=_pool_frame(matcher, query, cand, offer), target=target, offer=offer, n_pool=int(len(pool)),
@@ -341,7 +341,7 @@ def search_candidates(
 
 
 def _cards(engine: Engine, matcher: TalentMatcher, query: JobQuery, offer: dict[str, object], rows: np.ndarray,
-           features: np.ndarray, ranking: np.ndarray, tokens: Sequence[str], ref: Reference,
+           features: np.ndarray, ranking: np.ndarray, tokens: Sequence[str], vector: np.ndarray, ref: Reference,
            summary_chat: SummaryChat | None = None) -> tuple[tuple[CandidateCard, ...], SummaryBatch]:
     if not len(rows):
         return (), SummaryBatch({}, OFFLINE_SUMMARY)
@@ -351,7 +351,7 @@ def _cards(engine: Engine, matcher: TalentMatcher, query: JobQuery, offer: dict[
     documents = candidate_documents(engine, ids)
     probability = matcher.hire_probability(features)
     contributions = matcher.hire_contributions(features)[list(FEATURES)].to_numpy()
-    history_titles = _similar_applied_titles(engine, matcher, query, ids, matcher.encoder.encode_one(tokens))
+    history_titles = _similar_applied_titles(engine, matcher, query, ids, vector)
     known = [*ref.occupations["name"], *ref.certificates["name"]]
     informative = sorted(matcher.lexical.informative(tokens))
     facts_of = {f"후보 {i + 1}": candidate_facts(records[sid], documents.get(sid, CandidateDocuments.empty()), ref)
@@ -538,7 +538,7 @@ def posting_requirements(query: JobQuery, offer: Mapping[str, object]) -> dict[s
 def source_scores_for(matcher: TalentMatcher, query: JobQuery) -> SourceScores:
     """Retrieval scores of every seeker for a query (benches and tests)."""
     tokens = content_tokens([query.text])[0]
-    return matcher.source_scores(query, tokens, matcher.encoder.encode_one(tokens))
+    return matcher.source_scores(query, tokens, matcher.query_vector(query.text, tokens))
 
 
 @dataclass(frozen=True)
@@ -688,4 +688,4 @@ def _posting_vector(matcher: TalentMatcher, query: JobQuery) -> np.ndarray:
     stored = matcher.posting_vector(query.posting_id) if query.posting_id is not None else None
     if stored is not None:
         return stored
-    return matcher.encoder.encode_one(content_tokens([query.text])[0])
+    return matcher.query_vector(query.text, content_tokens([query.text])[0])
