@@ -9,8 +9,8 @@ content visible and every chart drawn — and not a settle window longer.
 
 * **cold** — first load of a page after a server restart: a fresh server per page; log in (the
   home page's cold figure is the median of all these logins: login click → home idle), then click
-  the page in the sidebar. Pages open as policy staff where allowed, else as a counsellor
-  (``cold_role``): they see the most data.
+  the page in the sidebar. Pages open as policy staff where allowed, else as a counsellor, else as
+  an employer, else as a job seeker (``cold_role``): they see the most data.
 * **warm** — the same page opened again later in the session: per role, every page once to start,
   then ``--repeat`` rounds through all of them; the median per role, the slowest role per page.
 * **saves** — click on the save button → its success message: a review decision (구인광고 검증
@@ -47,8 +47,8 @@ from app.auth import PAGES, PageSpec, pages_for_role  # noqa: E402 - after the p
 from tests.e2e import browser as web  # noqa: E402
 
 TARGETS = {"max_warm_s": 2.0, "max_cold_s": 5.0, "max_save_s": 1.0, "whatif_browser_s": 0.8}
-ROLES = {"employer": "employer1", "counsellor": "counsellor1", "policy": "policy1"}
-COLD_ROLE_PREFERENCE = ("policy", "counsellor", "employer")
+ROLES = {"employer": "employer1", "counsellor": "counsellor1", "policy": "policy1", "seeker": "seeker1"}
+COLD_ROLE_PREFERENCE = ("policy", "counsellor", "employer", "seeker")
 PAGE_TIMEOUT_S = 180.0
 ACTION_TIMEOUT_S = 180.0
 
