@@ -48,7 +48,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
                    "certificates", "region_same", "region_desired", "region_flexible", "career_gap", "career_short",
                    "wage_ratio", "education_gap", "occupation_last_middle", "fulltime_wage_ratio", "weekly_hours",
                    "career_rule"),
-    "history": ("collaborative",),
+    "history": ("collaborative", "past_applications", "past_type_share", "past_hours_gap", "past_region_share",
+                "past_field_share"),
     "popularity": ("activity",),
 }
 """Feature groups of the ablation (the issue's lexical, dense, structured, history and popularity)."""

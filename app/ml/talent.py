@@ -13,7 +13,10 @@ filters) proposes candidates from four sources —
 
 — and a LightGBM lambdarank model orders their union by lexical, dense, structured, history and
 popularity features, trained on past applications (grade 1) and hires (grade 2), with the saves and
-dismissals of users as extra grades at the next build. A second, calibrated model gives the
+dismissals of users as extra grades at the next build. The history features include what each
+candidate's earlier applications say of the job they look for — its employment type, hours, region
+and occupation field — which no record field holds (in the world's truth, the hidden working-pattern
+preferences; on a real board, the same habit of applying to one kind of job). A second, calibrated model gives the
 probability that the candidate would take the job and be hired, with its reasons.
 
 Protected attributes (sex, age, disability) are not read: hiring decisions never use them.
@@ -41,6 +44,7 @@ from app.ml.calibrated import CalibratedBooster, fit_calibrated_booster, probabi
 from app.ml.manifest import ArtifactMissing, ArtifactResult, ArtifactSpec, BuildContext, dump_object, load_fitted
 from app.ml.model_card import ModelCard
 from app.ml.sentence_encoder import EncoderUnavailable, SentenceEncoder, model_fingerprint
+from app.reference.codes import EMPLOYMENT_TYPES
 from app.reference.tables import Reference, load_reference
 from app.search.dense_index import DenseIndex
 from app.text.pii import mask_pii
@@ -51,7 +55,7 @@ MODEL_NAME = "talent_matcher"
 MODEL_FILE = "talent_matcher.pkl"
 INDEX_NAME = "talent_seekers"
 """Stem of the seeker index's files (``.faiss`` and ``.meta``)."""
-MODEL_VERSION = "1.0"
+MODEL_VERSION = "1.1"
 
 DENSE_DIM = 128
 ENCODER_CHANGED = ("인재추천 모델을 만든 문장 임베딩 모델이 없거나 그 뒤에 바뀌어 추천을 멈췄습니다. "
@@ -74,7 +78,8 @@ FEATURES: tuple[str, ...] = (
     "lexical", "dense", "occupation_exact", "occupation_last", "occupation_middle", "occupation_major",
     "skill_share", "certificates", "region_same", "region_desired", "region_flexible", "career_gap",
     "career_short", "wage_ratio", "education_gap", "collaborative", "activity", "occupation_last_middle",
-    "fulltime_wage_ratio", "weekly_hours", "career_rule",
+    "fulltime_wage_ratio", "weekly_hours", "career_rule", "past_applications", "past_type_share",
+    "past_hours_gap", "past_region_share", "past_field_share",
 )
 """Pair features in model order (no protected attribute)."""
 
@@ -100,6 +105,11 @@ FEATURE_LABELS: dict[str, str] = {
     "fulltime_wage_ratio": "주 40시간 환산 임금과 희망 임금",
     "weekly_hours": "주당 근무시간",
     "career_rule": "경력 요건(신입·무관·경력)",
+    "past_applications": "이전 지원 횟수",
+    "past_type_share": "이전 지원 공고와 같은 고용형태",
+    "past_hours_gap": "이전 지원 공고와 근무시간 차이",
+    "past_region_share": "이전 지원 공고와 같은 지역",
+    "past_field_share": "이전 지원 공고와 같은 직종 분야",
 }
 """Korean name of every feature (reasons and the transparency card)."""
 
@@ -360,6 +370,7 @@ class JobQuery:
         posting_id: The posting searched for (its own applications are not history for it).
         weekly_hours: Weekly working hours of the job.
         career_rule: 신입, 경력무관 or 경력 (what the posting asks of experience).
+        employment_type: 정규직, 계약직, 시간제 or 일용직.
     """
 
     keco_code: str | None
@@ -372,6 +383,7 @@ class JobQuery:
     posting_id: int | None = None
     weekly_hours: float | None = None
     career_rule: str | None = None
+    employment_type: str | None = None
 
 
 _CAREER_RULES = {"신입": 0.0, "경력무관": 1.0, "경력": 2.0}
@@ -390,6 +402,35 @@ class SourceScores:
     def at(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         """The scores of ``rows``, by source."""
         return {"lexical": self.lexical[rows], "dense": self.dense[rows], "collaborative": self.collaborative[rows]}
+
+
+@dataclass
+class PostingProfile:
+    """What each indexed posting offered (rows aligned with ``TalentMatcher.posting_ids``): the
+    working pattern a seeker's earlier applications reveal (people keep applying to the same kinds
+    of jobs, and the record does not say which hours or employment type they want)."""
+
+    employment_type: np.ndarray
+    """Index into :data:`EMPLOYMENT_TYPES` (-1 unknown)."""
+    log_hours: np.ndarray
+    """log weekly hours (NaN unknown)."""
+    region: np.ndarray
+    """시도 code of the workplace, as strings."""
+    middle: np.ndarray
+    """KECO 중분류 (first two digits; -1 unknown)."""
+
+    @classmethod
+    def from_frame(cls, postings: pd.DataFrame) -> PostingProfile:
+        """Profiles of ``repo.load_match_postings`` rows (in the matcher's posting order)."""
+        types = {t: i for i, t in enumerate(EMPLOYMENT_TYPES)}
+        hours = pd.to_numeric(postings["weekly_hours"], errors="coerce").to_numpy(float)
+        return cls(
+            employment_type=postings["employment_type"].map(types).fillna(-1).to_numpy(np.int64),
+            log_hours=np.log(np.where(hours > 0, hours, np.nan)),
+            region=postings["region_code"].astype(str).to_numpy(),
+            middle=np.array([int(k[:2]) if k[:2].isdigit() else -1 for k in postings["keco_code"].astype(str)],
+                            dtype=np.int64),
+        )
 
 
 @dataclass
@@ -421,12 +462,16 @@ class TalentMatcher:
     text_encoder: SentenceEncoder | None = None
     """The sentence-transformers model the vectors were made with, when one was configured (pickled
     as its folder and fingerprint; the model itself is loaded on the first query)."""
+    posting_profile: PostingProfile | None = None
+    """What each posting offered (the past-application features read it)."""
+    _applied_by_seeker: sp.csr_matrix | None = None
     _row_of_seeker: dict[int, int] = field(default_factory=dict)
     _row_of_posting: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._row_of_seeker = {int(s): i for i, s in enumerate(self.seekers.ids)}
         self._row_of_posting = {int(p): i for i, p in enumerate(self.posting_ids)}
+        self._applied_by_seeker = self.history.T.tocsr()
 
     # ------------------------------------------------------------------ retrieval
 
@@ -575,7 +620,49 @@ class TalentMatcher:
             out[:, col["career_rule"]] = _CAREER_RULES[query.career_rule]
         if query.education:
             out[:, col["education_gap"]] = s.education[rows] - EDUCATION_SCALE.get(query.education, np.nan)
+        self._past_application_features(query, rows, out, col)
         return out
+
+    def past_applied_postings(self, row: int, day: int) -> np.ndarray:
+        """Posting rows (opening order) seeker ``row`` applied to among those opened before ``day``."""
+        if self._applied_by_seeker is None:
+            return np.empty(0, dtype=np.int64)
+        n_past = int(np.searchsorted(self.posting_days, day, side="left"))
+        applied = self._applied_by_seeker.indices[self._applied_by_seeker.indptr[row]:self._applied_by_seeker.indptr[row + 1]]
+        return np.sort(applied[applied < n_past]).astype(np.int64)
+
+    def _past_application_features(self, query: JobQuery, rows: np.ndarray, out: np.ndarray,
+                                   col: dict[str, int]) -> None:
+        """What the candidates' applications before ``query.day`` say of the job they are looking for:
+        how many, and the share of them with this job's employment type, region and occupation field,
+        and how far this job's hours are from theirs (NaN without earlier applications)."""
+        profile = self.posting_profile
+        if profile is None or self._applied_by_seeker is None or not len(rows):
+            return
+        n_past = int(np.searchsorted(self.posting_days, query.day, side="left"))
+        applied = self._applied_by_seeker[rows][:, :n_past]
+        count = np.asarray(applied.sum(axis=1), dtype=float).ravel()
+        out[:, col["past_applications"]] = count
+        known = count > 0
+        if not known.any():
+            return
+        share = np.divide(1.0, count, out=np.zeros_like(count), where=known)
+
+        def past_share(mask: np.ndarray) -> np.ndarray:
+            return np.where(known, (applied @ mask[:n_past].astype(np.float32)) * share, np.nan)
+
+        if query.employment_type in EMPLOYMENT_TYPES:
+            out[:, col["past_type_share"]] = past_share(profile.employment_type == EMPLOYMENT_TYPES.index(query.employment_type))
+        if query.region_code:
+            out[:, col["past_region_share"]] = past_share(profile.region == query.region_code)
+        keco = query.keco_code or ""
+        if keco[:2].isdigit():
+            out[:, col["past_field_share"]] = past_share(profile.middle == int(keco[:2]))
+        if query.weekly_hours:
+            hours = np.nan_to_num(profile.log_hours[:n_past], nan=0.0)
+            with_hours = applied @ np.isfinite(profile.log_hours[:n_past]).astype(np.float32)
+            mean_hours = np.divide(applied @ hours, with_hours, out=np.full(len(rows), np.nan), where=with_hours > 0)
+            out[:, col["past_hours_gap"]] = np.log(query.weekly_hours) - mean_hours
 
     def jobs_features(self, row: int, queries: Sequence[JobQuery], query_terms: Sequence[np.ndarray],
                       query_vectors: np.ndarray) -> np.ndarray:
@@ -666,6 +753,7 @@ def posting_query(row: object, ref: Reference) -> JobQuery:
         posting_id=int(row.id),
         weekly_hours=float(row.weekly_hours) if getattr(row, "weekly_hours", None) else None,
         career_rule=str(getattr(row, "career", "") or "") or None,
+        employment_type=str(getattr(row, "employment_type", "") or "") or None,
     )
 
 
@@ -736,7 +824,8 @@ def fit_matcher_indexes(engine, ref: Reference, seed: int, *, text_encoder: Sent
         posting_ids=postings["id"].to_numpy(np.int64), posting_vectors=posting_vectors,
         posting_days=_days(postings["open_date"]), history=history, ranker=None, hire_model=None,
         posting_terms=[],
-        occupation_skills=skills, occupation_certificates=certificates, text_encoder=text_encoder)
+        occupation_skills=skills, occupation_certificates=certificates, text_encoder=text_encoder,
+        posting_profile=PostingProfile.from_frame(postings))
     matcher.posting_terms = [matcher.lexical.terms(t) for t in posting_tokens]
     matcher.seeker_index = DenseIndex.build(matcher.seeker_vectors, matcher.seekers.ids, seed=seed)
     return matcher, postings, posting_tokens, pairs

@@ -90,7 +90,7 @@ def test_a_posting_search_ranks_cards_with_evidence_and_no_identity(built) -> No
                 assert reason.evidence in person["cover_letter_text"]
             else:
                 assert reason.source == "지원 이력"
-                title = reason.evidence.removeprefix("'").split("' 공고에 지원")[0]
+                title = reason.evidence.removeprefix("'").split("' 공고")[0]
                 assert title in set(_postings(engine)["title"])
         assert 1 <= len(card.summary) <= 3
 
@@ -180,3 +180,73 @@ def test_interview_questions_probe_sentences_that_exist(built) -> None:
             for banned in ("나이", "결혼", "가족", "종교", "신장", "몸무게", "성별"):
                 assert banned not in q.question
     assert asked_any
+
+
+def _applications_before(engine, seeker_id: int, day: pd.Timestamp) -> pd.DataFrame:
+    with engine.connect() as conn:
+        frame = pd.read_sql(text("select p.id, p.employment_type, p.weekly_hours, p.region_code, p.keco_code, p.open_date "
+                                 "from applications a join postings p on p.id = a.posting_id where a.seeker_id = :s"),
+                            conn, params={"s": seeker_id})
+    return frame[pd.to_datetime(frame["open_date"]) < day]
+
+
+def test_past_application_features_read_only_earlier_applications(built) -> None:
+    engine, matcher, _ = built
+    from app.ml.talent import FEATURES, posting_query
+    from app.reference.tables import load_reference
+
+    ref = load_reference()
+    from app.db.repositories import matching as repo
+
+    postings = repo.load_match_postings(engine)
+    latest = postings.sort_values(["open_date", "id"]).iloc[-1]  # the most history before it
+    query = posting_query(latest, ref)
+    rows = matcher.pool(query.day)
+    active = rows[matcher.seekers.activity[rows] >= 2][:40]
+    assert len(active) >= 5
+    features = matcher.features(query, active, {"lexical": np.zeros(len(active)), "dense": np.zeros(len(active)),
+                                                "collaborative": np.zeros(len(active))})
+    col = {f: i for i, f in enumerate(FEATURES)}
+    checked = 0
+    for row, feats in zip(active, features, strict=True):
+        before = _applications_before(engine, int(matcher.seekers.ids[row]), pd.Timestamp(latest["open_date"]))
+        assert feats[col["past_applications"]] == len(before)
+        if len(before):
+            checked += 1
+            assert feats[col["past_type_share"]] == pytest.approx((before["employment_type"] == query.employment_type).mean())
+            assert feats[col["past_region_share"]] == pytest.approx((before["region_code"] == query.region_code).mean())
+            assert feats[col["past_field_share"]] == pytest.approx(
+                (before["keco_code"].str[:2] == query.keco_code[:2]).mean())
+            assert feats[col["past_hours_gap"]] == pytest.approx(
+                np.log(query.weekly_hours) - np.log(before["weekly_hours"].astype(float)).mean(), abs=1e-5)
+        else:
+            assert np.isnan(feats[col["past_type_share"]]) and np.isnan(feats[col["past_hours_gap"]])
+    assert checked >= 3
+
+
+def test_the_past_application_reason_cites_an_earlier_application_of_that_type(built) -> None:
+    engine, matcher, _ = built
+    from app.db.repositories import matching as repo
+    from app.ml.talent import posting_query
+    from app.reference.tables import load_reference
+    from app.services.talent.matching import same_type_applications
+
+    ref = load_reference()
+    postings = repo.load_match_postings(engine).sort_values(["open_date", "id"])
+    latest = postings.iloc[-1]
+    query = posting_query(latest, ref)
+    rows = [int(r) for r in matcher.pool(query.day) if matcher.seekers.activity[r] >= 1][:60]
+    evidence = same_type_applications(engine, matcher, [(r, query) for r in rows])
+    titles = dict(zip(postings["id"], postings["title"], strict=True))
+    found = 0
+    for row, line in zip(rows, evidence, strict=True):
+        before = _applications_before(engine, int(matcher.seekers.ids[row]), pd.Timestamp(latest["open_date"]))
+        same = before[before["employment_type"] == query.employment_type].sort_values(["open_date", "id"])
+        if same.empty:
+            assert line is None
+            continue
+        found += 1
+        last = same.iloc[-1]
+        assert line.startswith(f"'{titles[int(last['id'])]}' 공고({query.employment_type}")
+        assert line.endswith("에 지원")
+    assert found >= 1

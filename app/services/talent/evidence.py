@@ -180,8 +180,13 @@ def reasons_for(
     ref: Reference,
     *,
     limit: int = 4,
+    same_type_application: str | None = None,
 ) -> tuple[MatchReason, ...]:
-    """Why this candidate: up to ``limit`` reasons with evidence, strongest (by the model's contribution) first."""
+    """Why this candidate: up to ``limit`` reasons with evidence, strongest (by the model's contribution) first.
+
+    ``same_type_application`` is the evidence of the past-application reason: the latest earlier
+    application to a job of the query's employment type (shown when at least half of them were).
+    """
     found: list[MatchReason] = []
     keco = query.keco_code or ""
     occupation = occupation_names(keco)[0] if keco else ""
@@ -223,6 +228,9 @@ def reasons_for(
     if applied_titles:
         found.append(MatchReason(label="비슷한 공고에 지원한 이력이 있습니다", evidence=f"'{applied_titles[0]}' 공고에 지원",
                                  source=SOURCE_HISTORY, feature="collaborative"))
+    if same_type_application and query.employment_type and (features.get("past_type_share") or 0.0) >= 0.5:
+        found.append(MatchReason(label=f"이전 지원의 절반 이상이 같은 고용형태({query.employment_type})입니다",
+                                 evidence=same_type_application, source=SOURCE_HISTORY, feature="past_type_share"))
     overlap = _best_overlap(docs, tokens)
     if overlap is not None:
         found.append(overlap)

@@ -49,6 +49,7 @@ from app.ml.talent import (
     posting_document,
     posting_query,
 )
+from app.reference.codes import EMPLOYMENT_TYPES
 from app.reference.names import occupation_names, region_short
 from app.reference.tables import Reference, load_reference
 from app.services.talent.consent import feedback_for, opted_out_seeker_ids
@@ -96,6 +97,8 @@ class SearchFilters:
         wage_min: Least desired monthly wage (원).
         wage_max: Most desired monthly wage (원): the offer.
         text: Free text (and the chips' words) the search matches by.
+        employment_types: Employment types asked for (not a filter: no record holds one; the first
+            orders candidates by how often they applied to jobs of that type before).
     """
 
     keco_codes: tuple[str, ...] = ()
@@ -107,6 +110,7 @@ class SearchFilters:
     wage_min: int | None = None
     wage_max: int | None = None
     text: str = ""
+    employment_types: tuple[str, ...] = ()
 
     def is_empty(self) -> bool:
         """True when nothing would narrow or order the search."""
@@ -189,14 +193,15 @@ def hidden_candidates(engine: Engine, user: User, posting_id: int | None) -> fro
 
 def filters_from_query(query: TalentQuery) -> SearchFilters:
     """The search filters of a parsed sentence (districts count as their 시도: records hold the 시도 only;
-    employment types and working patterns are not in seekers' records, so they only add words)."""
+    employment types and working patterns are not in seekers' records, so they only add words, and the
+    employment type orders candidates by their earlier applications)."""
     regions = tuple(dict.fromkeys([*query.regions, *(d.region_code for d in query.districts)]))
     words = [query.free_text, *query.employment_types, *query.work_patterns]
     return SearchFilters(
         keco_codes=tuple(query.occupations), regions=regions, min_career_months=query.min_career_months,
         max_career_months=query.max_career_months, certificates=tuple(query.certificates),
         education=query.education, wage_min=query.wage_min, wage_max=query.wage_max,
-        text=" ".join(w for w in words if w))
+        text=" ".join(w for w in words if w), employment_types=tuple(query.employment_types))
 
 
 def _hash(payload: object) -> str:
@@ -227,6 +232,7 @@ def _sentence_query(filters: SearchFilters, day: int, ref: Reference) -> JobQuer
         education=filters.education if filters.education and filters.education != "무관" else None,
         text=" ".join(w for w in words if w),
         day=day,
+        employment_type=filters.employment_types[0] if filters.employment_types else None,
     )
 
 
@@ -336,8 +342,9 @@ def search_candidates(
         summary_backend=batch.backend, notices=batch.notices,
         cards=cards, pool=_pool_frame(matcher, query, cand, offer), target=target, offer=offer, n_pool=int(len(pool)),
         model_version=str(matcher.version), posting_id=int(posting_id) if posting_id is not None else None,
+        # who wrote the summaries is part of the output: a fallback to the offline composer gets its own log row
         input_hash=_hash({"posting": posting_id, "filters": filters, "top": top, "v": matcher.version,
-                          "excluded": sorted(int(i) for i in exclude)}))
+                          "excluded": sorted(int(i) for i in exclude), "writer": batch.backend}))
 
 
 def _cards(engine: Engine, matcher: TalentMatcher, query: JobQuery, offer: dict[str, object], rows: np.ndarray,
@@ -352,6 +359,7 @@ def _cards(engine: Engine, matcher: TalentMatcher, query: JobQuery, offer: dict[
     probability = matcher.hire_probability(features)
     contributions = matcher.hire_contributions(features)[list(FEATURES)].to_numpy()
     history_titles = _similar_applied_titles(engine, matcher, query, ids, vector)
+    same_type = same_type_applications(engine, matcher, [(int(r), query) for r in rows])
     known = [*ref.occupations["name"], *ref.certificates["name"]]
     informative = sorted(matcher.lexical.informative(tokens))
     facts_of = {f"후보 {i + 1}": candidate_facts(records[sid], documents.get(sid, CandidateDocuments.empty()), ref)
@@ -365,7 +373,8 @@ def _cards(engine: Engine, matcher: TalentMatcher, query: JobQuery, offer: dict[
         summary = batch.summaries[f"후보 {i + 1}"]
         feats = dict(zip(FEATURES, features[i], strict=True))
         contribution = dict(zip(FEATURES, contributions[i].tolist(), strict=True))
-        reasons = reasons_for(feats, contribution, record, docs, query, informative, history_titles.get(sid, ()), ref)
+        reasons = reasons_for(feats, contribution, record, docs, query, informative, history_titles.get(sid, ()), ref,
+                              same_type_application=same_type[i])
         factors = sorted(((FEATURE_LABELS[f], c) for f, c in contribution.items()), key=lambda kv: -abs(kv[1]))
         cards.append(CandidateCard(
             seeker_id=sid, rank=i + 1, label=f"후보 {i + 1}", headline=_headline(facts, record),
@@ -397,6 +406,37 @@ def candidate_facts(record: Mapping[str, object], docs: CandidateDocuments, ref:
         education=str(record["education"]),
         major=record_text(record, "major"),
     )
+
+
+def same_type_applications(engine: Engine, matcher: TalentMatcher,
+                           pairs: Sequence[tuple[int, JobQuery]]) -> list[str | None]:
+    """Per (seeker row, query): the evidence of the past-application reason — the seeker's latest
+    application, before the query's day, to a job of the query's employment type ("'…' 공고(계약직, 주
+    40시간)에 지원"), ``None`` when there is none."""
+    profile = matcher.posting_profile
+    picks: list[int | None] = []
+    for row, query in pairs:
+        pick = None
+        if profile is not None and query.employment_type in EMPLOYMENT_TYPES:
+            past = matcher.past_applied_postings(row, query.day)
+            same = past[profile.employment_type[past] == EMPLOYMENT_TYPES.index(query.employment_type)]
+            pick = int(same[-1]) if len(same) else None  # postings are in opening order: the latest
+        picks.append(pick)
+    wanted = sorted({int(matcher.posting_ids[p]) for p in picks if p is not None})
+    if not wanted:
+        return [None] * len(picks)
+    postings = repo.load_match_postings(engine, wanted).set_index("id").to_dict("index")
+    out: list[str | None] = []
+    for pick in picks:
+        posting = postings.get(int(matcher.posting_ids[pick])) if pick is not None else None
+        if posting is None:
+            out.append(None)
+            continue
+        hours = posting.get("weekly_hours")
+        pattern = f"{posting['employment_type']}, 주 {int(hours)}시간" if hours and not pd.isna(hours) else str(
+            posting["employment_type"])
+        out.append(f"'{posting['title']}' 공고({pattern})에 지원")
+    return out
 
 
 def _similar_applied_titles(engine: Engine, matcher: TalentMatcher, query: JobQuery,
@@ -666,11 +706,13 @@ def jobs_for_seeker(engine: Engine, matcher: TalentMatcher, user: User, *, seeke
         chosen = features[order]
         probability = matcher.hire_probability(chosen)
         contributions = matcher.hire_contributions(chosen)[list(FEATURES)].to_numpy()
+        same_type = same_type_applications(engine, matcher, [(row, queries[i]) for i in order])
         for rank, i in enumerate(order):
             posting, query = records[i], queries[i]
             feats = dict(zip(FEATURES, features[i], strict=True))
             contribution = dict(zip(FEATURES, contributions[rank].tolist(), strict=True))
-            reasons = reasons_for(feats, contribution, record, docs, query, (), (), ref)
+            reasons = reasons_for(feats, contribution, record, docs, query, (), (), ref,
+                                  same_type_application=same_type[rank])
             factors = sorted(((FEATURE_LABELS[f], c) for f, c in contribution.items()), key=lambda kv: -abs(kv[1]))
             cards.append(JobCard(
                 posting_id=int(posting.id), rank=rank + 1, title=str(posting.title),
