@@ -2,7 +2,8 @@
 
 Idempotent: a second run with nothing changed rebuilds nothing. ``--force`` rebuilds the world
 and every artifact. An existing database is first brought to the current schema
-(:func:`app.db.migrations.migrate_schema`: 주민등록번호 encrypted in place, unique business numbers).
+(:func:`app.db.migrations.migrate_schema`: 주민등록번호 encrypted in place, unique business numbers,
+one open contact request per posting and seeker).
 """
 
 from __future__ import annotations
