@@ -4,7 +4,7 @@ Idempotent: a second run with nothing changed rebuilds nothing. An artifact is r
 version, the world's fingerprint or its configured model (``config_fingerprint``) changed, or a
 file of it is missing. ``--force`` rebuilds the world and every artifact. An existing database is
 first brought to the current schema (:func:`app.db.migrations.migrate_schema`: 주민등록번호
-encrypted in place, unique business numbers).
+encrypted in place, unique business numbers, one open contact request per posting and seeker).
 """
 
 from __future__ import annotations

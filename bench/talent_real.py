@@ -17,16 +17,18 @@ sentence parser and the text encoders behave on what people really write); print
        - "경력 (최소 12개월 이상)" → (12, None), "경력 (최소 3년 이상)" → (36, None), also with
          "필수" after it → ``experienced_min``;
        - the same with "우대" after it → (None, None) ``experience_preferred``: experience is
-         preferred, not required, so it is no hard filter (a parser reading 36 excludes newcomers);
+         preferred, not required, so it is no hard filter (a parser reading 36 excludes newcomers;
+         the parser marks it preferred in ``TalentQuery.preferred``, and the required career and
+         education compared here are those not so marked);
        - plain "경력", "경력 (연수무관)" → (1, None) ``experienced_any`` (some experience, any length:
          the parser's reading of 경력자);
    * education (``학력``) → least level: "학력무관"/"-" → None; "고졸" → 고졸; "대졸(2~3년)" →
      전문대졸; "대졸(4년)" → 대졸; "석사" → 석사; "박사" → 석사 (the parser documents 박사 as 석사,
      the highest level postings use); a range "A ~ B" → A's level;
    * certificates (``자격면허``, "필수 : X 우대 : Y 기타 : …") → the named certificates (필수 and
-     우대; 기타 is free text) whose name equals a ``certificates.csv`` name after removing spaces;
-     a parsed id counts as right when its name (without spaces) is one of them (the table repeats
-     some names under several ids).
+     우대; 기타 is free text) whose name equals a ``certificates.csv`` name after removing spaces
+     and parentheses; a parsed id counts as right when its name (so compacted) is one of them (the
+     table repeats some names under several ids).
 
    Reported: ads, refusals (``UnreadableQuery`` and other ``InvalidInput``, count and share; an
    ad whose fields are all "-" gives an empty sentence, counted in ``refused_empty_sentence``),
@@ -182,7 +184,8 @@ def worknet_conditions(data: Path) -> dict:
     files = sorted(glob.glob(str(data / "korean_job_postings" / "worknet_crawl_*_keyword.csv")))
     ads = pd.concat([pd.read_csv(f, dtype=str) for f in files], ignore_index=True)
     ref = load_reference()
-    compact = lambda s: re.sub(r"\s+", "", str(s))  # noqa: E731
+    # ads write 자동차운전면허1종대형 for the table's 자동차운전면허(1종 대형)
+    compact = lambda s: re.sub(r"[\s()]+", "", str(s))  # noqa: E731
     ids_by_name: dict[str, set[str]] = {}
     for cert_id, name in zip(ref.certificates["certificate_id"], ref.certificates["name"], strict=True):
         ids_by_name.setdefault(compact(name), set()).add(cert_id)
@@ -232,8 +235,10 @@ def worknet_conditions(data: Path) -> dict:
         except InvalidInput:
             refused_invalid += 1
             query = None
-        low = query.min_career_months if query else None
-        high = query.max_career_months if query else None
+        # what the search filters by: a career or education the sentence marks 우대 is no filter
+        required_career = query is not None and not query.is_preferred("career")
+        low = query.min_career_months if required_career else None
+        high = query.max_career_months if required_career else None
         right = (low, high) == (gold_low, gold_high)
         career_n += 1
         career_ok += right
@@ -246,7 +251,7 @@ def worknet_conditions(data: Path) -> dict:
             # 워크넷's own form wording with the numbers replaced by N (a template, not ad content)
             template = re.sub(r"\d+", "N", re.sub(r"\s+", " ", str(row["경력조건"]).strip()))
             phrasing_errors[f"{template} -> {label}" + (f" {low},{high}" if label == "min_n" else "")] += 1
-        parsed_level = query.education if query else None
+        parsed_level = query.education if query is not None and not query.is_preferred("education") else None
         edu_n += 1
         edu_ok += parsed_level == level
         if level is not None:

@@ -64,6 +64,8 @@ else:
     for chip in chips:
         if chip not in kept:
             query = talent.with_chip_removed(query, chip.key, chip.value)
+    if query.preferred:
+        st.caption("‘(우대)’ 조건은 후보를 거르지 않습니다. 순위를 매기고, 후보마다 갖췄는지 설명하는 데 씁니다.")
     if query.free_text:
         st.caption(f"조건 밖의 말은 내용 검색에 씁니다: “{escape_markdown(query.free_text)}”")
     filters = talent.filters_from_query(query)

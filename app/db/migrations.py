@@ -14,8 +14,11 @@ transaction, so an interrupted run leaves the database as it was:
 * :func:`add_hiring_loop` — ``postings.updated_at`` (when a new version of a posting became
   current) and the tables of posting versions and hiring consulting
   (:data:`app.db.orm.HIRING_LOOP_TABLES`), for databases built before the hiring loop.
+* :func:`add_open_request_index` — the partial unique index of one open contact request per posting
+  and seeker (:data:`app.db.orm.OPEN_REQUEST_INDEX`); open duplicates stored before it (two requests
+  sent at the same moment) are first reduced to one, the others marked withdrawn.
 
-Hand-written rather than Alembic: three changes, no version table to keep, and each one checks
+Hand-written rather than Alembic: four changes, no version table to keep, and each one checks
 the database itself, so databases built by any earlier release are handled alike.
 """
 
@@ -26,7 +29,17 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, bindparam, inspect, select, text, update
 
-from app.db.orm import HIRING_LOOP_TABLES, Base, Employer, Posting, Seeker
+from app.db.orm import (
+    HIRING_LOOP_TABLES,
+    OPEN_REQUEST_INDEX,
+    OPEN_REQUEST_STATUSES,
+    Base,
+    ContactRequest,
+    Employer,
+    Posting,
+    Seeker,
+)
+from app.db.repositories.talent import utc_now
 from app.db.rrn import HMAC_CHARS, TOKEN_MAX_CHARS, RrnCipher, ensure_rrn_cipher, load_rrn_cipher, mask_rrns_in_text
 from app.errors import NotReady
 
@@ -51,6 +64,8 @@ def pending_migrations(engine: Engine) -> tuple[str, ...]:
         pending.append("사업자등록번호 고유 색인")
     if _needs_hiring_loop(engine):
         pending.append("공고 버전·채용 컨설팅 표")
+    if _needs_open_request_index(engine):
+        pending.append("상담 요청 중복 방지 색인")
     return tuple(pending)
 
 
@@ -106,6 +121,10 @@ def migrate_schema(engine: Engine, *, cipher: Callable[[Engine], RrnCipher] = rr
     if _needs_hiring_loop(engine):
         add_hiring_loop(engine)
         done.append("공고 버전 기록과 채용 컨설팅 표를 추가했습니다")
+    if _needs_open_request_index(engine):
+        withdrawn = add_open_request_index(engine)
+        cleaned = f" (같은 공고·구직자의 중복 요청 {withdrawn:,}건은 철회로 정리)" if withdrawn else ""
+        done.append(f"상담 요청 중복 방지 색인을 만들었습니다{cleaned}")
     return tuple(done)
 
 
@@ -273,6 +292,58 @@ def add_hiring_loop(engine: Engine) -> None:
             column = Posting.__table__.c.updated_at.type.compile(dialect=conn.dialect)
             conn.execute(text(f"ALTER TABLE {Posting.__tablename__} ADD COLUMN updated_at {column}"))
         Base.metadata.create_all(conn, tables=[Base.metadata.tables[name] for name in HIRING_LOOP_TABLES])
+
+
+# --------------------------------------------------------------------------- 상담 요청 중복 방지
+
+DUPLICATE_WITHDRAWN_BY = "build:duplicate"
+"""``decided_by`` of an open duplicate request the migration withdrew (no person decided it)."""
+
+
+def _needs_open_request_index(engine: Engine) -> bool:
+    inspector = inspect(engine)
+    table = ContactRequest.__tablename__
+    if not inspector.has_table(table):
+        return False  # the first use creates the table with its index (talent repository's ensure_tables)
+    return not any(ix["name"] == OPEN_REQUEST_INDEX.name for ix in inspector.get_indexes(table))
+
+
+def add_open_request_index(engine: Engine) -> int:
+    """Create :data:`app.db.orm.OPEN_REQUEST_INDEX`, first withdrawing open duplicates, in one transaction.
+
+    Of several open requests of one posting to one seeker — possible before the index, when two were
+    sent at the same moment — the accepted one is kept (the employer already holds that contact),
+    else the first sent; the others become ``withdrawn`` (decided by :data:`DUPLICATE_WITHDRAWN_BY`),
+    so the seeker keeps one request to answer and the history keeps every row.
+
+    Returns:
+        Requests withdrawn as duplicates.
+    """
+    requests = ContactRequest.__table__
+    withdrawn = 0
+    with _transaction(engine) as conn:
+        rows = conn.execute(
+            select(requests.c.id, requests.c.posting_id, requests.c.seeker_id, requests.c.status)
+            .where(requests.c.status.in_(OPEN_REQUEST_STATUSES))
+            .order_by(requests.c.posting_id, requests.c.seeker_id, requests.c.id)
+        ).all()
+        groups: dict[tuple[int, int], list[tuple[int, str]]] = {}
+        for request_id, posting_id, seeker_id, status in rows:
+            groups.setdefault((posting_id, seeker_id), []).append((request_id, status))
+        duplicates = []
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            kept = next((rid for rid, status in group if status == "accepted"), group[0][0])
+            duplicates += [rid for rid, _ in group if rid != kept]
+        if duplicates:
+            conn.execute(
+                update(requests).where(requests.c.id.in_(duplicates))
+                .values(status="withdrawn", decided_at=utc_now(), decided_by=DUPLICATE_WITHDRAWN_BY)
+            )
+            withdrawn = len(duplicates)
+        OPEN_REQUEST_INDEX.create(conn)
+    return withdrawn
 
 
 # --------------------------------------------------------------------------- transactions

@@ -566,6 +566,12 @@ class ConsultingNote(Base):
     status: Mapped[str] = mapped_column(String(12))
 
 
+OPEN_REQUEST_STATUSES: tuple[str, ...] = ("pending", "accepted")
+"""Statuses of a contact request that keep its posting from asking the same seeker again (a declined
+or withdrawn request may be sent anew): at most one such row per posting and seeker
+(:data:`OPEN_REQUEST_INDEX`)."""
+
+
 class ContactRequest(Base):
     """An employer's request to talk with a recommended seeker about one posting (채용 상담 요청).
 
@@ -629,6 +635,16 @@ class WorldMeta(Base):
 
 Index("ix_applications_posting_seeker", Application.posting_id, Application.seeker_id)
 Index("ux_posting_versions_posting_version", PostingVersion.posting_id, PostingVersion.version, unique=True)
+OPEN_REQUEST_INDEX = Index(
+    "ux_contact_requests_open", ContactRequest.posting_id, ContactRequest.seeker_id, unique=True,
+    sqlite_where=ContactRequest.status.in_(OPEN_REQUEST_STATUSES),
+    postgresql_where=ContactRequest.status.in_(OPEN_REQUEST_STATUSES),
+)
+"""One open (pending or accepted) request per posting and seeker, kept by the database: the service's
+check before its insert cannot see a request another session is storing at the same moment. Partial,
+so declined and withdrawn requests stay as history beside a new one. (A posting has one employer, so
+the posting stands for the employer too.) Databases built before it get it from
+:func:`app.db.migrations.add_open_request_index`."""
 
 HIRING_LOOP_TABLES: tuple[str, ...] = (
     PostingVersion.__tablename__, ConsultingCase.__tablename__, ConsultingNote.__tablename__,

@@ -191,6 +191,17 @@ def test_a_counsellor_searches_by_sentence_with_chips(env: str) -> None:
     assert _logged(env, "talent.search") == before + 1
 
 
+def test_a_preferred_condition_is_a_marked_chip_and_filters_no_one(env: str) -> None:
+    sentence = "서울 경력 2년 이상, 대졸 우대"
+    at = _run(TALENT, user_dict("counsellor"), **{"talent.mode": "sentence", "talent.sentence": sentence})
+    assert not at.exception
+    assert at.multiselect[0].value == ["지역: 서울", "경력: 2년 이상", "학력: 대졸 이상 (우대)"]
+    assert any("‘(우대)’ 조건은 후보를 거르지 않습니다" in c.value for c in at.caption)
+    assert "후보 1" in texts(at)
+    required = _run(TALENT, user_dict("counsellor"), **{"talent.mode": "sentence", "talent.sentence": "서울 경력 2년 이상"})
+    assert at.metric[0].value == required.metric[0].value  # the pool 같은 시기 구직 중 is the same
+
+
 def test_nonsense_is_refused_in_korean(env: str) -> None:
     at = _run(TALENT, user_dict("counsellor"), **{"talent.mode": "sentence", "talent.sentence": "ㅁㄴㅇㄹ asdf"})
     assert not at.exception

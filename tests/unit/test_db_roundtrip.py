@@ -16,16 +16,23 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.schema import CreateIndex
 
 from app.db.engine import make_engine
 from app.db.orm import (
+    OPEN_REQUEST_INDEX,
+    OPEN_REQUEST_STATUSES,
     AuditLog,
     ConsultingCase,
     ConsultingNote,
+    ContactRequest,
     CounsellorNote,
     Employer,
     Posting,
@@ -204,3 +211,37 @@ def test_sqlite_file_persists(tmp_path: Path) -> None:
             assert meta is not None and meta.value == "값\n두 줄"
     finally:
         again.dispose()
+
+
+def test_one_open_contact_request_per_posting_and_seeker(engine_factory: Callable[[], Engine]) -> None:
+    """The partial unique index holds on each backend: a second pending or accepted request of a posting to a
+    seeker is refused by the database itself, declined and withdrawn ones stay beside a new one."""
+    engine = engine_factory()
+    create_schema(engine)
+    employer, posting, _outcome, seeker = _rows()[:4]
+    with Session(engine) as session, session.begin():
+        for obj in (employer, posting, seeker):
+            session.add(obj)
+            session.flush()
+
+    def insert(status: str) -> None:
+        with Session(engine) as session, session.begin():
+            session.add(ContactRequest(employer_id=1, posting_id=1, seeker_id=1, requested_by="employer1", message="",
+                                       status=status, created_at=dt.datetime(2026, 1, 5, 9), decided_by=""))
+
+    insert("pending")
+    for status in ("pending", "accepted"):
+        with pytest.raises(IntegrityError):
+            insert(status)
+    for status in ("declined", "withdrawn", "declined"):
+        insert(status)
+    with Session(engine) as session:
+        assert session.query(ContactRequest).count() == 4
+        assert session.query(ContactRequest).filter(ContactRequest.status.in_(OPEN_REQUEST_STATUSES)).count() == 1
+
+
+@pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.dialect()], ids=["sqlite", "postgresql"])
+def test_the_open_request_index_is_partial_on_each_backend(dialect: Any) -> None:
+    ddl = str(CreateIndex(OPEN_REQUEST_INDEX).compile(dialect=dialect))
+    assert ddl == ("CREATE UNIQUE INDEX ux_contact_requests_open ON contact_requests (posting_id, seeker_id) "
+                   "WHERE status IN ('pending', 'accepted')")

@@ -7,20 +7,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import re
+import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.auth import User
 from app.db.engine import make_engine
 from app.db.fingerprint import compute_fingerprint
+from app.db.migrations import DUPLICATE_WITHDRAWN_BY, migrate_schema, pending_migrations
+from app.db.repositories import talent as talent_repo
+from app.db.repositories import unit_of_work
 from app.db.repositories import world as world_repo
 from app.services import talent
 from app.services.audit import AuditUnavailable
@@ -387,5 +393,135 @@ def test_a_database_built_before_the_talent_tables_gets_them_on_first_use(world_
         assert talent.opted_out_seeker_ids(engine) == frozenset()
         with engine.connect() as conn:
             assert conn.execute(text("select count(*) from contact_requests")).scalar() == 0
+    finally:
+        engine.dispose()
+
+
+# --------------------------------------------------------------------------- one open request, kept by the database
+
+
+def _open_rows(engine: Engine, posting_id: int, seeker_id: int) -> list[tuple[int, str]]:
+    with engine.connect() as conn:
+        return [(int(i), s) for i, s in conn.execute(
+            text("select id, status from contact_requests where posting_id=:p and seeker_id=:s "
+                 "and status in ('pending', 'accepted') order by id"), {"p": posting_id, "s": seeker_id})]
+
+
+def test_a_request_stored_by_another_session_after_the_check_is_refused_and_nothing_is_written(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = world.seekers[0]
+    checked = talent_repo.open_request
+    competing: list[int] = []
+
+    def check_then_lose_the_race(uow: Any, **kwargs: Any) -> int | None:
+        found = checked(uow, **kwargs)
+        if not competing:
+            # the same request arrives from another session (a second tab) right after this check
+            with unit_of_work(world.engine) as other:
+                competing.append(talent_repo.add_request(
+                    other, employer_id=int(world.a.employer_id or 0), posting_id=world.posting_a, seeker_id=s,
+                    requested_by=world.a.username, message="", status="pending"))
+        return found
+
+    monkeypatch.setattr(talent_repo, "open_request", check_then_lose_the_race)
+    with pytest.raises(talent.ContactRequestError) as refused:
+        talent.request_contact(world.engine, world.a, posting_id=world.posting_a, seeker_id=s, message="두 번째 탭")
+    # the same refusal as the check's own, naming the request that was stored first
+    assert refused.value.user_message == f"이 공고로 이 구직자에게 보낸 요청(#{competing[0]})이 이미 대기 상태입니다."
+    assert _open_rows(world.engine, world.posting_a, s) == [(competing[0], "pending")]
+    with world.engine.connect() as conn:
+        assert conn.execute(text("select count(*) from contact_requests")).scalar() == 1
+        assert conn.execute(text("select count(*) from contact_requests where message='두 번째 탭'")).scalar() == 0
+
+
+def test_two_requests_sent_at_the_same_moment_store_one(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = world.seekers[1]
+    checked = talent_repo.open_request
+    both_checked = threading.Barrier(2)
+    calls = itertools.count()
+
+    def check_together(uow: Any, **kwargs: Any) -> int | None:
+        found = checked(uow, **kwargs)
+        if next(calls) < 2:
+            both_checked.wait()  # each thread's check has seen no request before either inserts
+        return found
+
+    monkeypatch.setattr(talent_repo, "open_request", check_together)
+    outcomes: list[object] = []
+
+    def send() -> None:
+        try:
+            outcomes.append(talent.request_contact(world.engine, world.a, posting_id=world.posting_a, seeker_id=s))
+        except talent.ContactRequestError as err:
+            outcomes.append(err)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sent = [o for o in outcomes if isinstance(o, talent.ContactRequestView)]
+    refused = [o for o in outcomes if isinstance(o, talent.ContactRequestError)]
+    assert len(sent) == 1 and len(refused) == 1
+    assert f"(#{sent[0].id})이 이미 대기 상태입니다" in refused[0].user_message
+    assert _open_rows(world.engine, world.posting_a, s) == [(sent[0].id, "pending")]
+
+
+def test_the_database_refuses_a_second_open_request_but_keeps_declined_and_withdrawn_ones(world: World) -> None:
+    s = world.seekers[0]
+
+    def insert(status: str) -> int:
+        with unit_of_work(world.engine) as uow:
+            return talent_repo.add_request(uow, employer_id=int(world.a.employer_id or 0), posting_id=world.posting_a,
+                                           seeker_id=s, requested_by="emp-a", message="", status=status)
+
+    first = talent.request_contact(world.engine, world.a, posting_id=world.posting_a, seeker_id=s)
+    for status in ("pending", "accepted"):
+        with pytest.raises(IntegrityError):
+            insert(status)
+    insert("declined")
+    insert("withdrawn")
+    talent.decide_request(world.engine, _seeker_user(s), first.id, accept=False)
+    again = talent.request_contact(world.engine, world.a, posting_id=world.posting_a, seeker_id=s)
+    talent.withdraw_request(world.engine, world.a, again.id)
+    third = talent.request_contact(world.engine, world.a, posting_id=world.posting_a, seeker_id=s)
+    assert _open_rows(world.engine, world.posting_a, s) == [(third.id, "pending")]
+    with world.engine.connect() as conn:
+        statuses = conn.execute(text("select status from contact_requests where posting_id=:p and seeker_id=:s "
+                                     "order by id"), {"p": world.posting_a, "s": s}).scalars().all()
+    assert statuses == ["declined", "declined", "withdrawn", "withdrawn", "pending"]
+
+
+def test_an_existing_database_gets_the_index_and_its_open_duplicates_withdrawn(world_url: str, tmp_path: Path) -> None:
+    path = copy_world_database(world_url, tmp_path / "before.db")
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        fingerprint = compute_fingerprint(engine)
+        with engine.connect() as conn:
+            posting, employer = conn.execute(text("select id, employer_id from postings limit 1")).one()
+            seekers = conn.execute(text("select id from seekers order by id limit 3")).scalars().all()
+        with sqlite3.connect(path) as conn:  # the release before the index, with what its race could store
+            conn.execute("DROP INDEX ux_contact_requests_open")
+            rows = [(seekers[0], "pending"), (seekers[0], "pending"),  # two clicks at once
+                    (seekers[1], "pending"), (seekers[1], "accepted"), (seekers[1], "pending"),
+                    (seekers[2], "declined"), (seekers[2], "pending")]  # a re-sent request: no duplicate
+            conn.executemany(
+                "insert into contact_requests (employer_id, posting_id, seeker_id, requested_by, message, status, "
+                "created_at, decided_by) values (?, ?, ?, 'emp', '', ?, '2026-01-05 09:00:00', '')",
+                [(employer, posting, seeker, status) for seeker, status in rows])
+        assert "상담 요청 중복 방지 색인" in pending_migrations(engine)
+        done = migrate_schema(engine)
+        assert "상담 요청 중복 방지 색인을 만들었습니다 (같은 공고·구직자의 중복 요청 3건은 철회로 정리)" in done
+        with engine.connect() as conn:
+            kept = conn.execute(text("select seeker_id, id, status, decided_by from contact_requests order by id")).all()
+        assert [(r[2], r[3]) for r in kept] == [
+            ("pending", ""), ("withdrawn", DUPLICATE_WITHDRAWN_BY),
+            ("withdrawn", DUPLICATE_WITHDRAWN_BY), ("accepted", ""), ("withdrawn", DUPLICATE_WITHDRAWN_BY),
+            ("declined", ""), ("pending", ""),
+        ]
+        assert "ux_contact_requests_open" in {ix["name"] for ix in inspect(engine).get_indexes("contact_requests")}
+        assert "상담 요청 중복 방지 색인" not in pending_migrations(engine)
+        assert migrate_schema(engine) == ()  # idempotent
+        assert compute_fingerprint(engine) == fingerprint  # operational rows only
     finally:
         engine.dispose()

@@ -1,5 +1,6 @@
-"""The talent search's sentence parser: 50 phrasings read into exact conditions, refusals, chips,
-chip removal and validation (app.services.talent.query)."""
+"""The talent search's sentence parser: over a hundred phrasings read into exact conditions (certificate
+abbreviations, landmarks, preferred conditions, licences named like jobs), refusals, chips, chip removal
+and validation (app.services.talent.query)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from app.errors import InvalidInput
 from app.reference.tables import Reference, load_reference
 from app.services.talent import (
     District,
+    Preferred,
     TalentQuery,
     UnreadableQuery,
     describe_chips,
+    filters_from_query,
     parse_talent_query,
     validate_query,
     with_chip_removed,
@@ -35,7 +38,7 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
     ("경력", {"min_career_months": 1}),
     ("경력 2년 6개월 이상", {"min_career_months": 30}),
     ("경력 (최소 12개월 이상) 대졸(4년)", {"min_career_months": 12, "education": "대졸"}),
-    ("경력 (최소 3년 이상) 우대", {}),
+    ("경력 (최소 3년 이상) 우대", {"min_career_months": 36, "preferred": (("career", ""),)}),
     ("대졸(2~3년)", {"education": "전문대졸"}),
     ("신입, 경력 (연수무관) 석사", {"education": "석사"}),
     ("지게차 경력 3년 이상, 평택 근무 가능한 분",
@@ -59,7 +62,7 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
     ("성실하고 꼼꼼한 분", {"free_text": "성실하고 꼼꼼한"}),
     ("경력 10년 넘게 일한 용접공", {"occupations": ("824",), "min_career_months": 120}),
     ("주 5일 근무 가능한 경리", {"occupations": ("027",), "free_text": "주 5일 근무"}),
-    ("지게차 자격증 있는 분", {"occupations": ("623",), "free_text": "지게차 자격증"}),
+    ("지게차 자격증 있는 분", {"occupations": ("623",), "certificates": ("C0867",)}),
     ("서울이나 경기 지역 거주하는 사회복지사", {"occupations": ("231",), "regions": ("11", "41")}),
     ("수도권 간호조무사 경력자", {"occupations": ("307",), "regions": ("11", "28", "41"), "min_career_months": 1}),
     ("경력 1년 반 이상 요양보호사", {"occupations": ("550",), "min_career_months": 18}),
@@ -119,6 +122,55 @@ PHRASINGS: list[tuple[str, dict[str, Any]]] = [
     ("연봉 3천~4천 개발자", {"occupations": ("133",), "wage_min": 2_500_000, "wage_max": 3_333_333}),
     ("서울 강남 서초 송파 간호사", {"occupations": ("304",), "districts": (
         District("11", "강남구"), District("11", "서초구"), District("11", "송파구"))}),
+    # what employers write for certificates (컴활, 정처기, 한식조리, 지게차 자격증 …)
+    ("컴활 2급 소지자 경리", {"occupations": ("027",), "certificates": ("C0945",)}),
+    ("정처기, 컴활 있는 웹 개발자", {"occupations": ("133",), "certificates": ("C0786", "C0945")}),
+    ("컴활 1급 있는 사무원", {"free_text": "컴활 1급 사무원"}),  # the table holds 2급 only
+    ("한식조리 자격증 있는 요리사", {"occupations": ("531",), "certificates": ("C1020",)}),
+    ("워드 자격증 있는 사무보조", {"certificates": ("C0608",), "free_text": "사무보조"}),
+    ("굴삭기 면허 있는 분", {"certificates": ("C0179",)}),
+    ("대졸 이상, 자동차운전면허1종대형 우대", {"education": "대졸", "certificates": ("C0689",),
+                                   "preferred": (("certificate", "C0689"),)}),
+    ("지게차 자격증 있는 물류 상하차", {"occupations": ("624",), "certificates": ("C0867",)}),
+    # ports, airports, industrial complexes and stations
+    ("평택항 물류센터 지게차 자격증", {"occupations": ("624",), "districts": (PYEONGTAEK,), "certificates": ("C0867",)}),
+    ("인천공항 보안요원 야간", {"occupations": ("541",), "districts": (District("28", "중구"),),
+                          "work_patterns": ("야간",)}),
+    ("반월공단 생산직 교대", {"occupations": ("890",), "districts": (District("41", "안산시"),),
+                        "work_patterns": ("교대",)}),
+    ("시화공단 용접", {"occupations": ("824",), "districts": (District("41", "시흥시"), District("41", "안산시"))}),
+    ("여수산단 전기기사 필수", {"districts": (District("46", "여수시"),), "certificates": ("C0730",)}),
+    ("천안아산역 인근 경리", {"occupations": ("027",), "districts": (District("44", "아산시"),)}),
+    ("강남역 근처 바리스타", {"occupations": ("531",), "free_text": "강남역"}),  # 강남구 and 서초구
+    # preferred (우대) conditions
+    ("지게차 경력 3년 이상이면 좋고 평택 근무", {"occupations": ("623",), "districts": (PYEONGTAEK,),
+                                     "min_career_months": 36, "preferred": (("career", ""),)}),
+    ("대졸 우대 회계 사무원", {"occupations": ("027",), "education": "대졸", "preferred": (("education", ""),)}),
+    ("야간 가능하면 좋음 경비원", {"occupations": ("542",), "work_patterns": ("야간",),
+                         "preferred": (("work_pattern", "야간"),)}),
+    ("신입 우대 바리스타", {"occupations": ("531",), "max_career_months": 0, "preferred": (("career", ""),)}),
+    ("평택 거주자 우대 생산직", {"occupations": ("890",), "districts": (PYEONGTAEK,),
+                        "preferred": (("district", "41:평택시"),)}),
+    ("컴활, 워드 자격증 우대", {"certificates": ("C0945", "C0608"),
+                        "preferred": (("certificate", "C0945"), ("certificate", "C0608"))}),
+    ("용접기능사 필수, 특수용접기능사 우대", {"certificates": ("C0599", "C0973"), "preferred": (("certificate", "C0973"),)}),
+    ("경리 사무원, 우대사항: 전산회계운용사, 컴활", {"occupations": ("027",), "certificates": ("C0746", "C0945"),
+                                      "preferred": (("certificate", "C0746"), ("certificate", "C0945"))}),
+    ("가급적 대졸, 용접 경력 5년", {"occupations": ("824",), "min_career_months": 60, "education": "대졸",
+                          "preferred": (("education", ""),)}),
+    ("경력자 선호 물류", {"occupations": ("624",), "min_career_months": 1, "preferred": (("career", ""),)}),
+    ("운전면허 있으면 좋음 배송기사", {"occupations": ("624",), "certificates": ("C0607",),
+                           "preferred": (("certificate", "C0607"),)}),
+    # a preference beside a requirement of the same kind: the requirement stays
+    ("경력 2년 이상, 5년 이상이면 우대 용접", {"occupations": ("824",), "min_career_months": 24}),
+    ("평택 근무, 평택 거주자 우대 생산직", {"occupations": ("890",), "districts": (PYEONGTAEK,)}),
+    # a licence named like a job: required before 필수/면허, preferred in a search for another job
+    ("간호사 필수, 서울 강남구", {"districts": (District("11", "강남구"),), "certificates": ("C0034",)}),
+    ("요양원 간호조무사, 간호사 면허 우대", {"occupations": ("307",), "certificates": ("C0034",), "free_text": "요양원",
+                                  "preferred": (("certificate", "C0034"),)}),
+    ("간호조무사 모집, 간호사 우대", {"occupations": ("307",), "certificates": ("C0034",),
+                            "preferred": (("certificate", "C0034"),)}),
+    ("간호사 우대", {"occupations": ("304",)}),  # no other job: the nurse is who is searched for
 ]
 
 
@@ -162,6 +214,72 @@ def test_an_unqualified_repeated_district_name_keeps_every_candidate(ref: Refere
     query = parse_talent_query("중구 바리스타", ref)
     assert {d.region_code for d in query.districts} == {"11", "26", "27", "28", "30", "31"}
     assert parse_talent_query("울산 중구 바리스타", ref).districts == (District("31", "중구"),)
+
+
+def test_every_alias_and_landmark_names_a_row_of_the_reference(ref: Reference) -> None:
+    from app.services.talent.query import _CERTIFICATE_ALIASES, _LANDMARKS
+
+    names = set(ref.certificates["name"])
+    assert {alias: name for alias, name in _CERTIFICATE_ALIASES.items() if name not in names} == {}
+    districts = set(zip(ref.districts["region_code"], ref.districts["name"], strict=True))
+    assert {k: v for k, v in _LANDMARKS.items() if not set(v) <= districts} == {}
+    for landmark, places in _LANDMARKS.items():
+        assert parse_talent_query(f"{landmark} 근처 생산직", ref).districts == tuple(District(*p) for p in places)
+
+
+@pytest.mark.parametrize(("sentence", "kept"), [
+    ("강남역 근처 경리", "강남역"),  # on the border of 강남구 and 서초구
+    ("서울역 근처 경리", "서울역"),
+    ("김포공항 보안요원", "김포공항"),
+    ("인천공항공사 경력", "인천공항공사"),  # a company, not the airport's 중구
+    ("중구청 근처 경리", "중구청"),
+])
+def test_a_landmark_on_a_border_or_a_longer_word_is_no_place(ref: Reference, sentence: str, kept: str) -> None:
+    query = parse_talent_query(sentence, ref)
+    assert (query.regions, query.districts) == ((), ())
+    assert kept in query.free_text
+
+
+def test_a_grade_the_table_does_not_hold_is_not_that_certificate(ref: Reference) -> None:
+    assert parse_talent_query("컴활 2급", ref).certificates == ("C0945",)
+    for sentence in ("컴활 1급 소지자", "컴퓨터활용능력 1급"):
+        query = parse_talent_query(sentence, ref)
+        assert query.certificates == () and "1급" in query.free_text
+
+
+def test_everyday_words_of_a_certificate_need_a_certificate_word(ref: Reference) -> None:
+    assert parse_talent_query("워드 가능한 사무보조", ref).certificates == ()
+    assert parse_talent_query("한식 뷔페 주방보조", ref).certificates == ()
+    assert parse_talent_query("지게차 경력 2년", ref).certificates == ()
+
+
+def test_preferred_chips_say_so_and_removing_one_drops_its_mark(ref: Reference) -> None:
+    query = parse_talent_query("간호조무사 모집, 간호사 면허 우대, 경력 3년 이상이면 좋고 평택 거주", ref)
+    assert [c.label for c in describe_chips(query, ref)] == [
+        "직종: 보건·의료 종사자", "지역: 경기 평택시", "경력: 3년 이상 (우대)", "자격증: 간호사 (우대)",
+    ]
+    assert query.is_preferred("certificate", "C0034") and not query.is_preferred("district", PYEONGTAEK)
+    edited = with_chip_removed(query, "certificate", "C0034")
+    assert edited.certificates == () and edited.preferred == (("career", ""),)
+    assert with_chip_removed(edited, "career").preferred == ()
+
+
+def test_a_preferred_mark_without_its_condition_is_refused(ref: Reference) -> None:
+    with pytest.raises(InvalidInput, match="우대 조건이 검색 조건에 없습니다"):
+        validate_query(TalentQuery(occupations=("027",), preferred=(("certificate", "C0945"),)), ref)
+    with pytest.raises(InvalidInput, match="우대 조건"):
+        validate_query(TalentQuery(occupations=("027",), preferred=(("occupation", "027"),)), ref)
+
+
+def test_preferred_conditions_order_the_search_but_never_filter_it(ref: Reference) -> None:
+    query = parse_talent_query("용접기능사 필수, 특수용접기능사 우대, 대졸 우대, 경력 3년 이상이면 좋고 평택 거주", ref)
+    filters = filters_from_query(query)
+    assert (filters.certificates, filters.regions, filters.education) == (("C0599",), ("41",), None)
+    assert (filters.min_career_months, filters.max_career_months) == (None, None)
+    assert filters.preferred == Preferred(certificates=("C0973",), min_career_months=36, education="대졸")
+    hard = filters_from_query(parse_talent_query("평택 거주 용접기능사 경력 3년 이상 대졸", ref))
+    assert (hard.min_career_months, hard.education, hard.certificates) == (36, "대졸", ("C0599",))
+    assert hard.preferred.is_empty()
 
 
 # ---------------------------------------------------------------- refusals

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +15,12 @@ from sqlalchemy import text
 
 from app.auth import User
 from app.db.engine import make_engine
+from app.db.repositories import world as world_repo
 from app.errors import InvalidInput, NotFound
 from app.ml import manifest
-from app.ml.talent import MODEL_VERSION
+from app.ml.talent import MODEL_VERSION, day_number
 from app.services import talent
+from app.services.talent.matching import PREFERRED_BOOST, preferred_lift
 
 COUNSELLOR = User("counsellor1", "상담사", "counsellor")
 
@@ -132,6 +135,33 @@ def test_sentence_filters_are_hard_filters(built) -> None:
         seoul = s.region_codes.one("11")
         assert s.region[row] == seoul or s.desired_region[row] == seoul or s.flexible[row]
     assert (results.pool["career_years"] * 12 >= 23.5).all()
+
+
+def test_a_preferred_certificate_lifts_its_holders_and_leaves_no_one_out(built) -> None:
+    engine, matcher, _ = built
+    s = matcher.seekers
+    certificate = Counter(c for held in s.certificates for c in held).most_common(1)[0][0]
+    base = talent.SearchFilters(text="사무", regions=("41",))
+    plain = talent.search_candidates(engine, matcher, COUNSELLOR, filters=base, top=30)
+    soft = talent.search_candidates(engine, matcher, COUNSELLOR, top=30,
+                                    filters=dataclasses.replace(base, preferred=talent.Preferred(certificates=(certificate,))))
+    hard = talent.search_candidates(engine, matcher, COUNSELLOR, filters=dataclasses.replace(base, certificates=(certificate,)),
+                                    top=30)
+
+    def holds(card: talent.CandidateCard) -> bool:
+        return certificate in s.certificates[int(matcher.rows_of([card.seeker_id])[0])]
+
+    assert soft.n_pool == plain.n_pool > hard.n_pool >= 1  # a preference filters no one; the requirement does
+    assert sum(map(holds, soft.cards)) > sum(map(holds, plain.cards))  # 0 → 1 of the top 30 in this world
+    assert all(holds(c) for c in hard.cards)
+    for card in soft.cards:
+        lacks = any(line.startswith("우대 자격증 ") and line.endswith("없습니다.") for line in card.missing)
+        assert lacks != holds(card)
+    rows = matcher.pool(day_number(world_repo.load_reference_date(engine)))
+    ranking = np.linspace(0.0, 2.0, len(rows))
+    lift = preferred_lift(matcher, rows, ranking, talent.Preferred(certificates=(certificate,)))
+    held = np.array([certificate in s.certificates[r] for r in rows])
+    assert held.any() and np.allclose(lift[held], PREFERRED_BOOST * ranking.std()) and not lift[~held].any()
 
 
 def test_an_empty_sentence_search_is_refused_in_korean(built) -> None:

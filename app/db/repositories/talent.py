@@ -18,7 +18,17 @@ from sqlalchemy import Engine, delete, inspect, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.db.orm import TALENT_TABLES, Base, ContactRequest, Employer, Posting, Seeker, SeekerVisibility, TalentFeedback
+from app.db.orm import (
+    OPEN_REQUEST_STATUSES,
+    TALENT_TABLES,
+    Base,
+    ContactRequest,
+    Employer,
+    Posting,
+    Seeker,
+    SeekerVisibility,
+    TalentFeedback,
+)
 from app.db.repositories import read_frame
 
 REQUEST_COLUMNS: tuple[str, ...] = (
@@ -109,7 +119,14 @@ def load_seeker_contact(engine: Engine, seeker_id: int) -> SeekerContact | None:
 
 def add_request(uow: Session, *, employer_id: int, posting_id: int, seeker_id: int, requested_by: str,
                 message: str, status: str) -> int:
-    """Insert one request inside a unit of work (time in UTC); returns its id."""
+    """Insert one request inside a unit of work (time in UTC); returns its id.
+
+    Raises:
+        sqlalchemy.exc.IntegrityError: An open request (:data:`OPEN_REQUEST_STATUSES`) of this posting
+            to this seeker exists already — also one another session committed after the caller
+            checked (the unique index :data:`app.db.orm.OPEN_REQUEST_INDEX`); the unit of work must
+            then be rolled back.
+    """
     row = ContactRequest(
         employer_id=int(employer_id), posting_id=int(posting_id), seeker_id=int(seeker_id),
         requested_by=str(requested_by)[:40], message=message[:500], status=status, created_at=utc_now(),
@@ -120,8 +137,10 @@ def add_request(uow: Session, *, employer_id: int, posting_id: int, seeker_id: i
     return int(row.id)
 
 
-def open_request(uow: Session, *, posting_id: int, seeker_id: int, statuses: Sequence[str]) -> int | None:
-    """Id of the newest request for this posting and seeker in one of ``statuses`` (``None``: none)."""
+def open_request(uow: Session, *, posting_id: int, seeker_id: int,
+                 statuses: Sequence[str] = OPEN_REQUEST_STATUSES) -> int | None:
+    """Id of the newest request for this posting and seeker in one of ``statuses`` (default: the open
+    ones, of which the database holds one at most); ``None``: none."""
     found = uow.scalar(
         select(ContactRequest.id)
         .where(ContactRequest.posting_id == int(posting_id), ContactRequest.seeker_id == int(seeker_id),

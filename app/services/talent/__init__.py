@@ -51,7 +51,7 @@ from app.services.talent.consent import (
     set_opt_out,
     withdraw_request,
 )
-from app.services.talent.evidence import MatchReason
+from app.services.talent.evidence import MatchReason, Preferred
 from app.services.talent.matching import (
     DEFAULT_TOP,
     CandidateCard,
@@ -72,6 +72,8 @@ from app.services.talent.matching import (
 )
 from app.services.talent.query import (
     CHIP_KEYS,
+    PREFERABLE_KEYS,
+    PREFERRED_MARK,
     District,
     QueryChip,
     TalentQuery,
@@ -89,7 +91,7 @@ __all__: list[str] = [
     "filters_from_query", "hidden_candidates", "interview_questions", "load_talent_matcher", "make_career_figure", "make_region_figure",
     "make_requirement_coverage_figure", "make_wage_figure", "requirement_coverage", "search_candidates",
     "CHIP_KEYS", "District", "QueryChip", "TalentQuery", "UnreadableQuery", "describe_chips", "parse_talent_query",
-    "validate_query", "with_chip_removed",
+    "validate_query", "with_chip_removed", "PREFERABLE_KEYS", "PREFERRED_MARK", "Preferred",
 ]
 
 # 상담 요청과 동의 (consent-gated contact), opt-out, saved and dismissed candidates

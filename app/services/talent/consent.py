@@ -7,6 +7,8 @@ Rules, enforced here and not only by the pages:
   world's reference date): counsellors and policy staff may not send on an employer's behalf. A
   seeker who opted out cannot be asked, and one posting asks one seeker at most once at a time (a
   pending or accepted request blocks a second; after a decline or a withdrawal it may ask again).
+  The database keeps the last rule too (a partial unique index), so two requests sent at the same
+  moment store one and refuse the other with the same message.
 * **What employers see.** Their requests carry the seeker's pseudonymous id, the posting and the
   status, never a name, phone, e-mail or address. :func:`revealed_identity` returns the seeker's
   name, mobile phone and e-mail — what an employer needs to call or write — and only while an
@@ -33,6 +35,7 @@ from typing import Final
 
 import pandas as pd
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from app.auth import User
 from app.bounds import has_control_characters
@@ -50,8 +53,9 @@ REQUEST_STATUSES: Final[Mapping[str, str]] = {
     "pending": "대기", "accepted": "수락", "declined": "거절", "withdrawn": "철회",
 }
 """Status of a contact request -> its Korean label, in display order."""
-BLOCKING_STATUSES: Final[tuple[str, ...]] = ("pending", "accepted")
-"""A request in one of these keeps the same posting from asking the same seeker again."""
+BLOCKING_STATUSES: Final[tuple[str, ...]] = talent_repo.OPEN_REQUEST_STATUSES
+"""A request in one of these keeps the same posting from asking the same seeker again (the database's
+unique index holds the same rule, so two requests sent at the same moment cannot both be stored)."""
 MESSAGE_MAX: Final[int] = 500
 """Longest message an employer may attach to a request (characters)."""
 REVEAL_ACTION: Final[str] = "talent.reveal"
@@ -264,34 +268,52 @@ def request_contact(engine: Engine, user: User, *, posting_id: int, seeker_id: i
         RequestAccessDenied: Not an employer account, or another employer's posting.
         RequestNotFound: No such posting or seeker.
         ContactRequestError: The posting has closed, the seeker opted out, a pending or accepted
-            request for this posting and seeker exists, or the message is too long.
+            request for this posting and seeker exists (also one another session stored a moment
+            before: nothing is then written), or the message is too long.
     """
     employer_id = _employer_id(user)
     text = _message(message)
     talent_repo.ensure_tables(engine)
     as_of = world_repo.load_reference_date(engine)
-    with unit_of_work(engine) as uow:
-        facts = talent_repo.posting_facts(uow, posting_id)
-        if facts is None:
-            raise RequestNotFound(f"공고를 찾을 수 없습니다 (공고 번호 {posting_id})")
-        if facts.employer_id != employer_id:
-            raise RequestAccessDenied("다른 기업의 공고로는 상담을 요청할 수 없습니다.")
-        if as_of is not None and facts.close_date < as_of:
-            raise ContactRequestError("마감된 공고로는 상담을 요청할 수 없습니다.")
-        if not talent_repo.seeker_exists(uow, seeker_id):
-            raise RequestNotFound(f"구직자를 찾을 수 없습니다 (구직자 번호 {seeker_id})")
-        if talent_repo.opted_out(uow, seeker_id):
-            raise ContactRequestError("이 구직자는 추천을 받지 않기로 해 상담을 요청할 수 없습니다.")
-        existing = talent_repo.open_request(uow, posting_id=posting_id, seeker_id=seeker_id,
-                                            statuses=BLOCKING_STATUSES)
-        if existing is not None:
-            row = _load_row(uow, existing)
-            label = REQUEST_STATUSES[str(row["status"])]
-            raise ContactRequestError(f"이 공고로 이 구직자에게 보낸 요청(#{existing})이 이미 {label} 상태입니다.")
-        request_id = talent_repo.add_request(uow, employer_id=employer_id, posting_id=posting_id,
-                                             seeker_id=seeker_id, requested_by=user.username, message=text,
-                                             status="pending")
+    try:
+        with unit_of_work(engine) as uow:
+            facts = talent_repo.posting_facts(uow, posting_id)
+            if facts is None:
+                raise RequestNotFound(f"공고를 찾을 수 없습니다 (공고 번호 {posting_id})")
+            if facts.employer_id != employer_id:
+                raise RequestAccessDenied("다른 기업의 공고로는 상담을 요청할 수 없습니다.")
+            if as_of is not None and facts.close_date < as_of:
+                raise ContactRequestError("마감된 공고로는 상담을 요청할 수 없습니다.")
+            if not talent_repo.seeker_exists(uow, seeker_id):
+                raise RequestNotFound(f"구직자를 찾을 수 없습니다 (구직자 번호 {seeker_id})")
+            if talent_repo.opted_out(uow, seeker_id):
+                raise ContactRequestError("이 구직자는 추천을 받지 않기로 해 상담을 요청할 수 없습니다.")
+            refusal = _already_open(uow, posting_id, seeker_id)
+            if refusal is not None:
+                raise refusal
+            request_id = talent_repo.add_request(uow, employer_id=employer_id, posting_id=posting_id,
+                                                 seeker_id=seeker_id, requested_by=user.username, message=text,
+                                                 status="pending")
+    except IntegrityError:
+        # Another session stored an open request for this posting and seeker after the check above (two
+        # clicks or two tabs at the same moment): the unique index refused this one and the transaction
+        # rolled back, so nothing of it was written. The refusal names the request that won.
+        with unit_of_work(engine) as uow:
+            refusal = _already_open(uow, posting_id, seeker_id)
+        if refusal is None:
+            raise  # another constraint (e.g. the posting or seeker deleted meanwhile): not a duplicate
+        raise refusal from None
     return _one(engine, request_id)
+
+
+def _already_open(uow: object, posting_id: int, seeker_id: int) -> ContactRequestError | None:
+    """The refusal of a second request while one of this posting to this seeker is open (``None``: none)."""
+    existing = talent_repo.open_request(uow, posting_id=posting_id, seeker_id=seeker_id,  # type: ignore[arg-type]
+                                        statuses=BLOCKING_STATUSES)
+    if existing is None:
+        return None
+    label = REQUEST_STATUSES[str(_load_row(uow, existing)["status"])]
+    return ContactRequestError(f"이 공고로 이 구직자에게 보낸 요청(#{existing})이 이미 {label} 상태입니다.")
 
 
 def withdraw_request(engine: Engine, user: User, request_id: int) -> ContactRequestView:

@@ -35,6 +35,38 @@ _NOT_A_CLAIM = re.compile(r"귀사|지원하게|지원했|연락")
 
 
 @dataclass(frozen=True)
+class Preferred:
+    """The preferred (우대) conditions of a sentence search: they order and explain the candidates and
+    never leave one out (the sentence's chips marked 우대, :class:`app.services.talent.query.TalentQuery`).
+
+    Attributes:
+        certificates: Certificate ids.
+        min_career_months: Least experience preferred.
+        max_career_months: Most experience preferred (``0``: 신입 우대).
+        education: Least education preferred.
+        regions: 시도 codes of the workplaces preferred (a district counts as its 시도).
+    """
+
+    certificates: tuple[str, ...] = ()
+    min_career_months: int | None = None
+    max_career_months: int | None = None
+    education: str | None = None
+    regions: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        """True when nothing is preferred."""
+        return self == Preferred()
+
+    def is_career(self, query: JobQuery) -> bool:
+        """Whether the query's career bound is this preference (not a requirement)."""
+        return (self.min_career_months is not None and query.min_career_years is not None
+                and round(query.min_career_years * 12) == self.min_career_months)
+
+
+NO_PREFERENCE = Preferred()
+
+
+@dataclass(frozen=True)
 class MatchReason:
     """One reason a candidate is recommended.
 
@@ -180,9 +212,11 @@ def reasons_for(
     ref: Reference,
     *,
     limit: int = 4,
+    preferred: Preferred = NO_PREFERENCE,
     same_type_application: str | None = None,
 ) -> tuple[MatchReason, ...]:
-    """Why this candidate: up to ``limit`` reasons with evidence, strongest (by the model's contribution) first.
+    """Why this candidate: up to ``limit`` reasons with evidence, strongest (by the model's contribution)
+    first; a preferred certificate held, a preferred career or region met are said as 우대.
 
     ``same_type_application`` is the evidence of the past-application reason: the latest earlier
     application to a job of the query's employment type (shown when at least half of them were).
@@ -211,16 +245,22 @@ def reasons_for(
     if matched:
         add("skill_share", f"직무 기술 보유: {', '.join(matched[:3])}", docs.find(matched[0]))
     held = _certificate_names(record, ref)
-    related = [held[c] for c in held if c in _occupation_certificates(keco, ref)]
+    wished = [held[c] for c in preferred.certificates if c in held]
+    if wished:
+        add("certificates", f"우대 자격증 보유: {', '.join(wished[:2])}", docs.find(wished[0], source=SOURCE_RESUME),
+            SOURCE_CERTIFICATE)
+    related = [held[c] for c in held if c in _occupation_certificates(keco, ref) and held[c] not in wished]
     if related:
         add("certificates", f"관련 자격증: {', '.join(related[:2])}", docs.find(related[0], source=SOURCE_RESUME),
             SOURCE_CERTIFICATE)
     need = query.min_career_years or 0
     career = float(record["career_years"])
     if need > 0 and career >= need:
-        add("career_gap", f"요구 경력 {career_text(need)}을 넘는 경력 {career_text(career)}", _career_line(docs))
+        asked = "우대 경력" if preferred.is_career(query) else "요구 경력"
+        add("career_gap", f"{asked} {career_text(need)}을 넘는 경력 {career_text(career)}", _career_line(docs))
     if query.region_code and (features.get("region_desired") == 1 or features.get("region_same") == 1):
-        add("region_desired", f"희망 근무지가 공고 지역({region_short(query.region_code)})과 같습니다",
+        place = "우대 지역" if query.region_code in preferred.regions else "공고 지역"
+        add("region_desired", f"희망 근무지가 {place}({region_short(query.region_code)})과 같습니다",
             docs.find("희망 근무지") or docs.find(_region_name(query.region_code, ref), source=SOURCE_LETTER))
     if query.wage_monthly and float(record["desired_wage"]) <= query.wage_monthly:
         add("wage_ratio", f"희망 급여가 제시 임금(월 {format_manwon(query.wage_monthly)}) 이내입니다",
@@ -274,8 +314,10 @@ def _best_overlap(docs: CandidateDocuments, tokens: Sequence[str]) -> MatchReaso
                        source=best_source, feature="lexical")
 
 
-def missing_against(record: Mapping[str, object], query: JobQuery, offer: Mapping[str, object], ref: Reference) -> tuple[str, ...]:
-    """What the candidate lacks against the posting (or the sentence's conditions), in Korean."""
+def missing_against(record: Mapping[str, object], query: JobQuery, offer: Mapping[str, object], ref: Reference,
+                    preferred: Preferred = NO_PREFERENCE) -> tuple[str, ...]:
+    """What the candidate lacks against the posting (or the sentence's conditions), in Korean; what
+    they lack of a preferred (우대) condition is said as such."""
     out = []
     keco = query.keco_code or ""
     if keco and str(record["desired_keco"]) != keco and record_text(record, "last_keco") != keco:
@@ -283,23 +325,31 @@ def missing_against(record: Mapping[str, object], query: JobQuery, offer: Mappin
     need = query.min_career_years or 0
     career = float(record["career_years"])
     if need > career:
-        out.append(f"요구 경력 {career_text(need)}에 {career_text(need - career)} 부족합니다 (경력 {career_text(career)}).")
+        asked = "우대 경력" if preferred.is_career(query) else "요구 경력"
+        out.append(f"{asked} {career_text(need)}에 {career_text(need - career)} 부족합니다 (경력 {career_text(career)}).")
+    if preferred.max_career_months == 0 and career > 0:
+        out.append(f"신입 우대 조건과 달리 경력 {career_text(career)}이 있습니다.")
     if query.education and EDUCATION_SCALE.get(str(record["education"]), 0) < EDUCATION_SCALE.get(query.education, 0):
-        out.append(f"요구 학력({query.education})에 미치지 못합니다 ({record['education']}).")
+        asked = "우대 학력" if query.education == preferred.education else "요구 학력"
+        out.append(f"{asked}({query.education})에 미치지 못합니다 ({record['education']}).")
     if query.wage_monthly and float(record["desired_wage"]) > query.wage_monthly:
         gap = float(record["desired_wage"]) - query.wage_monthly
         out.append(f"희망 급여(월 {format_manwon(record['desired_wage'])})가 제시 임금보다 월 {format_manwon(gap)} 높습니다.")
     if query.region_code and not bool(record.get("region_flexible")) and query.region_code not in {
             str(record["region_code"]), str(record["desired_region_code"])}:
+        place = "우대 지역" if query.region_code in preferred.regions else "공고 지역"
         out.append(f"희망 근무지가 {region_short(str(record['desired_region_code']))}입니다 "
-                   f"(공고 지역 {region_short(query.region_code)}).")
+                   f"({place} {region_short(query.region_code)}).")
     text = str(offer.get("text") or "")
     held = set(_certificate_names(record, ref))
     names = _lookups(ref).certificate_names
     wanted = [names[c] for c in sorted(_occupation_certificates(keco, ref)) if c not in held
-              and names.get(c) and names[c] in text]
+              and c not in preferred.certificates and names.get(c) and names[c] in text]
     if wanted:
         out.append(f"공고에 적힌 자격 {josa(', '.join(wanted[:2]), '이', '가')} 없습니다.")
+    lacking = [names.get(c, c) for c in preferred.certificates if c not in held]
+    if lacking:
+        out.append(f"우대 자격증 {josa(', '.join(lacking[:2]), '이', '가')} 없습니다.")
     return tuple(out)
 
 

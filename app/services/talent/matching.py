@@ -54,8 +54,10 @@ from app.reference.names import occupation_names, region_short
 from app.reference.tables import Reference, load_reference
 from app.services.talent.consent import feedback_for, opted_out_seeker_ids
 from app.services.talent.evidence import (
+    NO_PREFERENCE,
     CandidateDocuments,
     MatchReason,
+    Preferred,
     candidate_documents,
     certificate_names,
     missing_against,
@@ -84,7 +86,7 @@ class EmptySearch(InvalidInput):
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """Hard filters of a sentence search (from its chips) and what it is about.
+    """Hard filters of a sentence search (from its chips), what it is about, and what it prefers.
 
     Attributes:
         keco_codes: Occupations wanted (the first one leads the ranking's occupation features).
@@ -99,6 +101,9 @@ class SearchFilters:
         text: Free text (and the chips' words) the search matches by.
         employment_types: Employment types asked for (not a filter: no record holds one; the first
             orders candidates by how often they applied to jobs of that type before).
+        preferred: Conditions marked 우대: never a filter. They feed the ranking's inputs where it has
+            one (career, education, region, the certificates' names in the text), lift the candidates who
+            meet them (:data:`PREFERRED_BOOST`), and each card says which the candidate meets or lacks.
     """
 
     keco_codes: tuple[str, ...] = ()
@@ -111,11 +116,13 @@ class SearchFilters:
     wage_max: int | None = None
     text: str = ""
     employment_types: tuple[str, ...] = ()
+    preferred: Preferred = NO_PREFERENCE
 
     def is_empty(self) -> bool:
         """True when nothing would narrow or order the search."""
         return not (self.keco_codes or self.regions or self.min_career_months or self.max_career_months
-                    or self.certificates or self.education or self.wage_min or self.wage_max or self.text.strip())
+                    or self.certificates or self.education or self.wage_min or self.wage_max or self.text.strip()
+                    or not self.preferred.is_empty())
 
 
 @dataclass(frozen=True)
@@ -194,14 +201,31 @@ def hidden_candidates(engine: Engine, user: User, posting_id: int | None) -> fro
 def filters_from_query(query: TalentQuery) -> SearchFilters:
     """The search filters of a parsed sentence (districts count as their 시도: records hold the 시도 only;
     employment types and working patterns are not in seekers' records, so they only add words, and the
-    employment type orders candidates by their earlier applications)."""
-    regions = tuple(dict.fromkeys([*query.regions, *(d.region_code for d in query.districts)]))
+    employment type orders candidates by their earlier applications).
+
+    Required conditions become filters; those the sentence marks 우대 go to
+    :attr:`SearchFilters.preferred` instead, so they never leave anyone out.
+    """
+    def places(preferred: bool) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(
+            [*(c for c in query.regions if query.is_preferred("region", c) == preferred),
+             *(d.region_code for d in query.districts if query.is_preferred("district", d) == preferred)]))
+
+    soft_career = query.is_preferred("career")
+    soft_education = query.is_preferred("education")
     words = [query.free_text, *query.employment_types, *query.work_patterns]
     return SearchFilters(
-        keco_codes=tuple(query.occupations), regions=regions, min_career_months=query.min_career_months,
-        max_career_months=query.max_career_months, certificates=tuple(query.certificates),
-        education=query.education, wage_min=query.wage_min, wage_max=query.wage_max,
-        text=" ".join(w for w in words if w), employment_types=tuple(query.employment_types))
+        keco_codes=tuple(query.occupations), regions=places(False),
+        min_career_months=None if soft_career else query.min_career_months,
+        max_career_months=None if soft_career else query.max_career_months,
+        certificates=tuple(c for c in query.certificates if not query.is_preferred("certificate", c)),
+        education=None if soft_education else query.education, wage_min=query.wage_min, wage_max=query.wage_max,
+        text=" ".join(w for w in words if w), employment_types=tuple(query.employment_types),
+        preferred=Preferred(
+            certificates=tuple(c for c in query.certificates if query.is_preferred("certificate", c)),
+            min_career_months=query.min_career_months if soft_career else None,
+            max_career_months=query.max_career_months if soft_career else None,
+            education=query.education if soft_education else None, regions=places(True)))
 
 
 def _hash(payload: object) -> str:
@@ -220,43 +244,77 @@ def _check_posting(engine: Engine, user: User, posting_id: int) -> None:
 
 
 def _sentence_query(filters: SearchFilters, day: int, ref: Reference) -> JobQuery:
+    """What the ranking compares candidates with: the required conditions, and the preferred ones where
+    the ranking has an input for them — a preference is the model's target, never a filter (a stricter
+    preferred career or education than the required one is the one aimed at)."""
+    preferred = filters.preferred
     keco = filters.keco_codes[0] if filters.keco_codes else None
     names = [occupation_names(k)[0] for k in filters.keco_codes]
     certs = certificate_names(ref)
-    words = [filters.text, *names, *(certs.get(c, "") for c in filters.certificates)]
+    words = [filters.text, *names, *(certs.get(c, "") for c in (*filters.certificates, *preferred.certificates))]
+    regions = filters.regions or preferred.regions
+    least_career = max(filters.min_career_months or 0, preferred.min_career_months or 0)
+    levels = [e for e in (filters.education, preferred.education) if e and e != "무관"]
+    newcomer = 0 in (filters.max_career_months, preferred.max_career_months)
     return JobQuery(
         keco_code=keco,
-        region_code=filters.regions[0] if filters.regions else None,
-        min_career_years=filters.min_career_months / 12 if filters.min_career_months else None,
+        region_code=regions[0] if regions else None,
+        min_career_years=least_career / 12 if least_career else None,
         wage_monthly=float(filters.wage_max) if filters.wage_max else None,
-        education=filters.education if filters.education and filters.education != "무관" else None,
+        education=max(levels, key=lambda e: EDUCATION_SCALE.get(e, 0)) if levels else None,
         text=" ".join(w for w in words if w),
         day=day,
         employment_type=filters.employment_types[0] if filters.employment_types else None,
+        # a posting's 신입/경력 rule, which the ranking learned from (none when the sentence says neither)
+        career_rule="신입" if newcomer else "경력" if least_career else None,
     )
 
 
-def _filtered(matcher: TalentMatcher, rows: np.ndarray, filters: SearchFilters) -> np.ndarray:
+PREFERRED_BOOST = 1.0
+"""How far meeting every preferred (우대) condition lifts a candidate, in standard deviations of the
+search's ranking scores (meeting half of them lifts half as far). A lift, not a gate: a much better fit
+without the preferred certificate still ranks above a weak one with it, and no one is left out."""
+
+
+def _conditions_met(matcher: TalentMatcher, rows: np.ndarray, filters: SearchFilters) -> list[np.ndarray]:
+    """One boolean array over ``rows`` per condition of ``filters`` (each certificate its own)."""
     s = matcher.seekers
-    keep = np.ones(len(rows), dtype=bool)
+    met = []
     if filters.regions:
         codes = [s.region_codes.one(r) for r in filters.regions]
-        keep &= np.isin(s.region[rows], codes) | np.isin(s.desired_region[rows], codes) | s.flexible[rows]
+        met.append(np.isin(s.region[rows], codes) | np.isin(s.desired_region[rows], codes) | s.flexible[rows])
     months = s.career_years[rows] * 12
     if filters.min_career_months:
-        keep &= months >= filters.min_career_months - 0.5
+        met.append(months >= filters.min_career_months - 0.5)
     if filters.max_career_months is not None:
-        keep &= months <= filters.max_career_months + 0.5
-    if filters.certificates:
-        wanted = frozenset(filters.certificates)
-        keep &= np.array([wanted <= s.certificates[r] for r in rows], dtype=bool)
+        met.append(months <= filters.max_career_months + 0.5)
+    for certificate in filters.certificates:
+        met.append(np.array([certificate in s.certificates[r] for r in rows], dtype=bool))
     if filters.education and filters.education != "무관":
-        keep &= s.education[rows] >= EDUCATION_SCALE.get(filters.education, 0)
+        met.append(s.education[rows] >= EDUCATION_SCALE.get(filters.education, 0))
     if filters.wage_max:
-        keep &= s.desired_wage[rows] <= filters.wage_max
+        met.append(s.desired_wage[rows] <= filters.wage_max)
     if filters.wage_min:
-        keep &= s.desired_wage[rows] >= filters.wage_min
-    return rows[keep]
+        met.append(s.desired_wage[rows] >= filters.wage_min)
+    return met
+
+
+def _filtered(matcher: TalentMatcher, rows: np.ndarray, filters: SearchFilters) -> np.ndarray:
+    met = _conditions_met(matcher, rows, filters)
+    return rows[np.logical_and.reduce(met)] if met else rows
+
+
+def preferred_lift(matcher: TalentMatcher, rows: np.ndarray, ranking: np.ndarray, preferred: Preferred) -> np.ndarray:
+    """What :data:`PREFERRED_BOOST` adds to each candidate's ranking score for the preferred conditions
+    it meets (zeros when nothing is preferred)."""
+    as_filters = SearchFilters(regions=preferred.regions, min_career_months=preferred.min_career_months,
+                               max_career_months=preferred.max_career_months, certificates=preferred.certificates,
+                               education=preferred.education)
+    met = _conditions_met(matcher, rows, as_filters)
+    if not met or not len(rows):
+        return np.zeros(len(rows))
+    spread = float(np.std(ranking)) or 1.0
+    return PREFERRED_BOOST * spread * np.mean(met, axis=0)
 
 
 def search_candidates(
@@ -335,9 +393,11 @@ def search_candidates(
     cand = matcher.candidates(query, pool, scores)
     features = matcher.features(query, cand, scores.at(cand))
     ranking = matcher.rank(features) if len(cand) else np.empty(0)
+    if posting_id is None:
+        ranking = ranking + preferred_lift(matcher, cand, ranking, filters.preferred)
     order = np.argsort(-ranking, kind="stable")[:top]
     cards, batch = _cards(engine, matcher, query, offer, cand[order], features[order], ranking[order], tokens, vector,
-                          ref, summary_chat)
+                          ref, summary_chat, filters.preferred if posting_id is None else NO_PREFERENCE)
     return CandidateResults(
         summary_backend=batch.backend, notices=batch.notices,
         cards=cards, pool=_pool_frame(matcher, query, cand, offer), target=target, offer=offer, n_pool=int(len(pool)),
@@ -349,7 +409,8 @@ def search_candidates(
 
 def _cards(engine: Engine, matcher: TalentMatcher, query: JobQuery, offer: dict[str, object], rows: np.ndarray,
            features: np.ndarray, ranking: np.ndarray, tokens: Sequence[str], vector: np.ndarray, ref: Reference,
-           summary_chat: SummaryChat | None = None) -> tuple[tuple[CandidateCard, ...], SummaryBatch]:
+           summary_chat: SummaryChat | None = None,
+           preferred: Preferred = NO_PREFERENCE) -> tuple[tuple[CandidateCard, ...], SummaryBatch]:
     if not len(rows):
         return (), SummaryBatch({}, OFFLINE_SUMMARY)
     ids = [int(i) for i in matcher.seekers.ids[rows]]
@@ -374,11 +435,11 @@ def _cards(engine: Engine, matcher: TalentMatcher, query: JobQuery, offer: dict[
         feats = dict(zip(FEATURES, features[i], strict=True))
         contribution = dict(zip(FEATURES, contributions[i].tolist(), strict=True))
         reasons = reasons_for(feats, contribution, record, docs, query, informative, history_titles.get(sid, ()), ref,
-                              same_type_application=same_type[i])
+                              preferred=preferred, same_type_application=same_type[i])
         factors = sorted(((FEATURE_LABELS[f], c) for f, c in contribution.items()), key=lambda kv: -abs(kv[1]))
         cards.append(CandidateCard(
             seeker_id=sid, rank=i + 1, label=f"후보 {i + 1}", headline=_headline(facts, record),
-            summary=summary, reasons=reasons, missing=missing_against(record, query, offer, ref),
+            summary=summary, reasons=reasons, missing=missing_against(record, query, offer, ref, preferred),
             hire_probability=float(probability[i]), hire_factors=tuple(factors[:4]), score=float(ranking[i]),
             facts=facts))
     return tuple(cards), batch

@@ -10,19 +10,43 @@ the user remove (:func:`with_chip_removed`) or change (``dataclasses.replace`` t
 How a sentence is read — rules and dictionaries, no model, in this order, each step taking the
 characters it understood so that later steps cannot read them again:
 
+0. the words that make a condition preferred (우대) rather than required: after it 우대, 선호, 우선,
+   가산점, "…이면 좋고", "있으면 좋음", "가능하면 (좋음)"; before it 가급적, 되도록, 이왕이면, "가능하면" opening
+   a clause; and a "우대사항:" list (every condition up to the end of the sentence or to 필수/자격요건).
+   A cue is about the condition just before (or after) it, with only joining words between
+   ("평택 거주자 우대", "대졸이면 좋음"), and about a list of conditions of the same kind joined by
+   commas or 및/이나 ("컴활, 워드 자격증 우대"); a condition followed by 필수 is required and ends such
+   a list ("용접기능사 필수, 특수용접기능사 우대");
 1. wages (a wage word such as 월급/연봉/시급 before an amount, or an amount ending in 원);
 2. career (periods in 년/개월 with a career cue — 경력, 경험, 근무 — a bound such as 이상/이하 or 차;
    신입, 경력자, 경력 무관);
 3. education, employment types and work patterns (fixed phrase lists);
-4. certificates: names of ``certificates.csv`` (spaces ignored) and a few short forms; a name that is
-   also an occupation (요양보호사, 간호사) is a certificate only before 자격/면허/소지/보유;
+4. certificates: names of ``certificates.csv`` (spaces ignored) and what employers write for them
+   (:data:`_CERTIFICATE_ALIASES`: 컴활, 정처기, 한식조리, 지게차 자격증 …). A grade typed after a name
+   must be the table's ("컴활 1급" is not 컴퓨터활용능력 2급; it stays in the free text). A licence
+   named like a job (간호사, 요양보호사, 간호조무사 — names of both a certificate and an occupation) is:
+
+   * the **certificate only**, when a certificate word or 필수 follows it (자격/자격증/면허/소지/보유/
+     취득/필수: "간호사 면허 소지자", "간호사 필수"): the search asks for holders, and the occupation is
+     whatever else the sentence names ("요양원 간호조무사, 간호사 면허 우대" is a 간호조무사 search that
+     prefers nurses' licences);
+   * a **preferred certificate**, when a preference cue follows it and the sentence names another
+     occupation ("간호조무사 모집, 간호사 우대");
+   * otherwise the **occupation** ("간호사 우대" alone, "서울 간호사").
+
+   A job word that names a certificate only with a certificate word (지게차 자격증 → 지게차운전기능사,
+   굴착기 면허) gives the certificate and — when the sentence names no occupation of its own — the
+   job's occupation ("지게차 자격증 있는 분": forklift drivers holding it);
 5. occupations: KECO 소분류 and 세분류 names of ``keco_tree.csv``, the items listed in a name's
    parentheses ("…(크레인·호이스트·지게차)") and :data:`OCCUPATION_ALIASES` (everyday words);
+   "요양원" is a workplace (free text), not the care job 요양;
 6. places: 시도 (full and short names, old names such as 경기도/강원도, 수도권) and 시군구 of
-   ``districts.csv`` (평택, 수원시, 강남구) and well-known parts of a 시 (분당 → 성남시, 일산 → 고양시:
-   :data:`_LOCAL_AREAS`); "경기 평택" is one district, not a 시도 and a district.
-   Short 시군구 names that are also common words (음성, 예산, 상주 …) count only with a 시도 before
-   them or a place word after them (지역, 근처, 거주 …).
+   ``districts.csv`` (평택, 수원시, 강남구), well-known parts of a 시 (분당 → 성남시, 일산 → 고양시:
+   :data:`_LOCAL_AREAS`) and landmarks that lie in one 시군구 (평택항 → 평택시, 인천공항 → 인천 중구,
+   반월공단 → 안산시, 천안아산역 → 아산시: :data:`_LANDMARKS`; one on a border such as 강남역 stays free
+   text); "경기 평택" is one district, not a 시도 and a district. A name must end where the word does
+   ("인천공항공사" is a company, "중구청" an office). Short 시군구 names that are also common words
+   (음성, 예산, 상주 …) count only with a 시도 before them or a place word after them (지역, 근처, 거주 …).
 
 What is left goes through the shared Kiwi analyser (:func:`app.verify.kiwi.kiwi_analyser`): words
 made only of particles, endings, numbers, symbols or search filler (분, 가능, 근무, 찾다 …) are
@@ -43,7 +67,12 @@ Readings worth knowing:
   (``min_career_months=1``); 경력 무관, 신입·경력, 신입 가능 (newcomers welcome, others too),
   학력 무관 and 전국 are understood and set nothing;
 * 박사 is read as 석사 (the highest level postings use);
-* "주 5일" is not a period of experience: it stays in ``free_text``.
+* "주 5일" is not a period of experience: it stays in ``free_text``;
+* a preferred condition is marked in ``TalentQuery.preferred`` and its chip ends in "(우대)": the
+  search never leaves anyone out for it (:func:`app.services.talent.matching.filters_from_query`).
+  Occupations, wages and free text are never preferred (an occupation is what the search is for). A
+  career, education or place asked for both ways keeps the requirement: "경력 2년 이상, 5년 이상이면
+  우대" is "2년 이상" required (one career chip each; the preference of 5 years is dropped).
 
 Speed: the dictionaries are built once per :class:`~app.reference.tables.Reference` (a cache keyed
 by the object); a sentence then takes about a millisecond plus Kiwi's analysis of it.
@@ -53,7 +82,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Final, NamedTuple
@@ -66,8 +95,8 @@ from app.text.korean import format_wage
 from app.verify.kiwi import kiwi_analyser
 
 __all__ = [
-    "CHIP_KEYS", "OCCUPATION_ALIASES", "District", "QueryChip", "TalentQuery", "UnreadableQuery",
-    "describe_chips", "parse_talent_query", "validate_query", "with_chip_removed",
+    "CHIP_KEYS", "OCCUPATION_ALIASES", "PREFERABLE_KEYS", "PREFERRED_MARK", "District", "QueryChip", "TalentQuery",
+    "UnreadableQuery", "describe_chips", "parse_talent_query", "validate_query", "with_chip_removed",
 ]
 
 CHIP_KEYS: Final[tuple[str, ...]] = (
@@ -75,6 +104,13 @@ CHIP_KEYS: Final[tuple[str, ...]] = (
     "employment_type", "work_pattern", "free_text", "excluded",
 )
 """Keys of :class:`QueryChip`, in the order :func:`describe_chips` lists them."""
+
+PREFERABLE_KEYS: Final[tuple[str, ...]] = (
+    "district", "region", "career", "certificate", "education", "employment_type", "work_pattern",
+)
+"""Chip keys whose condition may be preferred (우대) instead of required."""
+PREFERRED_MARK: Final = " (우대)"
+"""Ends the label of a preferred condition's chip ("자격증: 간호사 (우대)")."""
 
 UNREADABLE_MESSAGE: Final = (
     "찾는 인재를 이해하지 못했습니다. 직종, 지역, 경력처럼 찾는 인재를 적어 주세요 "
@@ -114,6 +150,11 @@ class TalentQuery:
         excluded_terms: Words that ask for a sex, age, marital status or appearance ("남자",
             "20대"): recruitment may not select by them (남녀고용평등법 제7조, 고령자고용법 제4조의4),
             so they are neither conditions nor free text; the page says so with a chip.
+        preferred: The conditions above that are preferred (우대), not required, as the
+            ``(key, value)`` of their :class:`QueryChip` — e.g. ``("certificate", "C0034")``,
+            ``("career", "")``, ``("district", "41:평택시")``. The search orders and explains by them
+            but never leaves anyone out for them. Occupations, wages, free text and excluded terms
+            are never preferred (:data:`PREFERABLE_KEYS`).
     """
 
     occupations: tuple[str, ...] = ()
@@ -129,10 +170,16 @@ class TalentQuery:
     work_patterns: tuple[str, ...] = ()
     free_text: str = ""
     excluded_terms: tuple[str, ...] = ()
+    preferred: tuple[tuple[str, str], ...] = ()
 
     def is_empty(self) -> bool:
         """Whether the query sets no condition to search by (``excluded_terms`` are not conditions)."""
-        return replace(self, excluded_terms=()) == TalentQuery()
+        return replace(self, excluded_terms=(), preferred=()) == TalentQuery()
+
+    def is_preferred(self, key: str, value: str | District = "") -> bool:
+        """Whether the condition of chip ``key`` and ``value`` (a :class:`District` for a district) is
+        preferred rather than required."""
+        return (key, _chip_value(value)) in self.preferred
 
 
 @dataclass(frozen=True)
@@ -144,7 +191,8 @@ class QueryChip:
         value: What :func:`with_chip_removed` needs to remove it: a code, ``"41:평택시"`` for a
             district, ``""`` for career, wage, education and free text (one chip each).
         label: Korean text, e.g. ``"직종: 용접원 및 용접기 조작원"``, ``"지역: 경기 평택시"``,
-            ``"경력: 3년 이상"``, ``"희망임금: 월 250만원 이하"``.
+            ``"경력: 3년 이상"``, ``"희망임금: 월 250만원 이하"``; a preferred condition's ends in
+            :data:`PREFERRED_MARK` (``"자격증: 간호사 (우대)"``).
     """
 
     key: str
@@ -179,13 +227,35 @@ OCCUPATION_ALIASES: Final[dict[str, str]] = {
 the vocabulary is built: an alias to a code the reference does not hold is dropped."""
 
 _CERTIFICATE_ALIASES: Final[dict[str, str]] = {
-    # short form (no spaces) -> certificate name in certificates.csv
-    "정처기": "정보처리기사", "요양보호사자격": "요양보호사", "간호사면허": "간호사",
+    # What employers write (no spaces) -> the certificate's name in certificates.csv. That table is
+    # derived from the 직업사전 by app.reference.build (a rebuild must give the same bytes), so the
+    # everyday names live here, beside the parser that reads them.
+    "정처기": "정보처리기사", "정처산기": "정보처리산업기사", "전기산기": "전기산업기사", "산안기": "산업안전기사",
+    # the table names only 2급 (the 직업사전 lists no job asking for 1급): "컴활 1급" is not it and
+    # stays in the free text (the grade check of _read_certificates)
+    "컴활": "컴퓨터활용능력 2급", "컴퓨터활용능력": "컴퓨터활용능력 2급",
+    "한식조리": "한식조리기능사", "한식조리사": "한식조리기능사", "양식조리": "양식조리기능사",
+    "양식조리사": "양식조리기능사", "중식조리": "중식조리기능사", "중식조리사": "중식조리기능사",
+    "일식조리": "일식조리기능사", "일식조리사": "일식조리기능사",
+    "요양보호사자격": "요양보호사", "간호사면허": "간호사",
     "운전면허증": "운전면허", "1종대형": "자동차운전면허(1종 대형)", "1종보통": "자동차운전면허(1종)",
+    # everyday words that name a certificate only before 자격증/면허/소지 … (_CUE_ONLY_ALIASES)
+    "워드": "워드프로세서", "한식": "한식조리기능사", "양식": "양식조리기능사", "중식": "중식조리기능사",
+    "일식": "일식조리기능사", "지게차": "지게차운전기능사", "지게차운전": "지게차운전기능사",
+    "굴착기": "굴착기운전기능사", "굴삭기": "굴착기운전기능사", "포크레인": "굴착기운전기능사",
+    "포클레인": "굴착기운전기능사", "타워크레인": "타워크레인운전기능사",
 }
+"""Everyday names of certificates → their name in ``certificates.csv``; an alias whose name the table
+does not hold is dropped when the vocabulary is built (a test checks that none is)."""
+_CUE_ONLY_ALIASES: Final = frozenset(
+    "워드 한식 양식 중식 일식 지게차 지게차운전 굴착기 굴삭기 포크레인 포클레인 타워크레인".split()
+)
+"""Aliases that are ordinary words or job words ("워드 가능" is the word processor, "지게차 경력" the
+job): a certificate only with a certificate word after them ("워드 자격증", "지게차 면허")."""
 _CERTIFICATE_CUE = r"(?:자격증|자격|면허증|면허|소지|보유|취득)"
 _MIN_CERTIFICATE_CHARS = 3
-"""Shorter certificate names (none are real) would match inside ordinary words."""
+"""Shorter certificate names of the table (none are real) would match inside ordinary words; the
+two-letter aliases above (컴활, 워드) are chosen by hand."""
 
 _REGION_EXTRA_NAMES: Final[dict[str, tuple[str, ...]]] = {
     "11": ("서울시",), "26": ("부산시",), "27": ("대구시",), "28": ("인천시",), "29": ("광주시",),
@@ -211,6 +281,34 @@ _LOCAL_AREAS: Final[dict[str, tuple[str, str]]] = {
     "완산구": ("45", "전주시"), "덕진구": ("45", "전주시"), "동남구": ("44", "천안시"), "서북구": ("44", "천안시"),
 }
 """Well-known parts of a 시 typed instead of it: "분당 거주" is 경기 성남시."""
+
+_LANDMARKS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    # Ports, airports, industrial complexes and stations named instead of the 시군구 they sit in:
+    # landmark -> its (시도 code, 시군구). Only places that lie in one 시군구 — or in two, which then
+    # both become chips, as an unqualified 중구 does. A place on a border is left out and stays free
+    # text: 강남역 (강남구 and 서초구), 서울역 (용산구 and 중구), 김포공항 (서울 강서구, 부천, 김포).
+    "평택항": (("41", "평택시"),),  # the 경기 side of 평택·당진항 (the 충남 side is called 당진항)
+    "인천공항": (("28", "중구"),), "인천국제공항": (("28", "중구"),),  # 영종도, 인천 중구
+    "김해공항": (("26", "강서구"),), "김해국제공항": (("26", "강서구"),),  # in 부산 강서구, not 김해시
+    "제주공항": (("50", "제주시"),), "제주국제공항": (("50", "제주시"),),
+    "반월공단": (("41", "안산시"),), "반월산단": (("41", "안산시"),), "반월국가산단": (("41", "안산시"),),
+    # 시화국가산업단지: 시흥시 정왕동 and a part of 안산시 단원구
+    "시화공단": (("41", "시흥시"), ("41", "안산시")), "시화산단": (("41", "시흥시"), ("41", "안산시")),
+    "시화국가산단": (("41", "시흥시"), ("41", "안산시")),
+    "반월시화공단": (("41", "안산시"), ("41", "시흥시")), "시화반월공단": (("41", "시흥시"), ("41", "안산시")),
+    "남동공단": (("28", "남동구"),), "남동산단": (("28", "남동구"),), "남동국가산단": (("28", "남동구"),),
+    "구미공단": (("47", "구미시"),), "구미산단": (("47", "구미시"),), "구미국가산단": (("47", "구미시"),),
+    "여수산단": (("46", "여수시"),), "여수국가산단": (("46", "여수시"),), "여천공단": (("46", "여수시"),),
+    "온산공단": (("31", "울주군"),), "온산산단": (("31", "울주군"),), "온산국가산단": (("31", "울주군"),),
+    "창원공단": (("48", "창원시"),), "창원산단": (("48", "창원시"),), "창원국가산단": (("48", "창원시"),),
+    "대산공단": (("44", "서산시"),), "대산산단": (("44", "서산시"),), "대산석유화학단지": (("44", "서산시"),),
+    "오창산단": (("43", "청주시"),), "오창과학산단": (("43", "청주시"),),
+    "가산디지털단지": (("11", "금천구"),), "구로디지털단지": (("11", "구로구"),), "마곡지구": (("11", "강서구"),),
+    # stations whose 시군구 is not the one their name says, or says only in part
+    "천안아산역": (("44", "아산시"),),  # KTX, 아산시 배방읍
+    "광명역": (("41", "광명시"),), "오송역": (("43", "청주시"),),  # KTX, 청주시 흥덕구 오송읍
+}
+"""Landmarks typed instead of a 시군구: "평택항 물류" is 경기 평택시, "인천공항 보안" 인천 중구."""
 
 _COMMON_WORD_PLACES: Final[frozenset[str]] = frozenset(
     "수지 진해 음성 예산 장수 상주 영양 고령 동작 수영 사상 기장 달성 연수 광산 구리 영광 진도 부여 양산 경주 "
@@ -290,6 +388,9 @@ def _certificate_vocabulary(reference: Reference) -> tuple[dict[str, str], dict[
         bare = _compact(re.sub(r"\([^)]*\)", "", name))
         if len(bare) >= _MIN_CERTIFICATE_CHARS:
             by_name.setdefault(bare, cert_id)  # 미용사(일반) → 미용사: the most widely held variant
+        unbracketed = _compact(re.sub(r"[()]", "", name))
+        if len(unbracketed) >= _MIN_CERTIFICATE_CHARS:
+            by_name.setdefault(unbracketed, cert_id)  # 자동차운전면허1종대형, as ads write it
     for alias, name in _CERTIFICATE_ALIASES.items():
         if _compact(name) in by_name:
             by_name[alias] = by_name[_compact(name)]
@@ -321,6 +422,10 @@ def _vocabulary(reference: Reference) -> _Vocabulary:
     for area, (code, city) in _LOCAL_AREAS.items():
         if city in districts:
             districts.setdefault(area, [District(code, city)])
+    for landmark, places in _LANDMARKS.items():
+        known = [District(code, name) for code, name in places if District(code, name) in districts.get(name, ())]
+        if known:
+            districts.setdefault(landmark, known)
     return _Vocabulary(
         occupations=occupations,
         occupation_names=dict(zip(reference.occupations["keco_code"], reference.occupations["name"], strict=True)),
@@ -338,17 +443,45 @@ def _vocabulary(reference: Reference) -> _Vocabulary:
 
 # --------------------------------------------------------------------------- the sentence
 
+class _Found(NamedTuple):
+    """One condition read: where it was typed (``start:end``, its cue words included) and its value."""
+
+    start: int
+    end: int
+    value: object
+
+
 _TAKEN: Final = "\x00"
 """Stands for an understood character in the masked text: no pattern matches it or across it."""
 
 
 class _Sentence:
-    """The normalised sentence, which characters are understood, and what goes to free text."""
+    """The normalised sentence, which characters are understood, what goes to free text, and where
+    the words that make a condition preferred stand (:func:`_read_soft_cues`)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.taken = [False] * len(text)
         self.kept: list[tuple[int, str]] = []  # (position, phrase) that go to free text verbatim
+        self.cues_after: list[int] = []  # where a cue about the condition before it starts (우대, 이면 좋고)
+        self.cues_before: list[int] = []  # where a cue about the condition after it ends (가급적)
+        self.sections: list[tuple[int, int]] = []  # a "우대사항:" list: every condition in it
+
+    def cue_follows(self, end: int) -> bool:
+        """Whether a cue after the condition ending at ``end`` is about it (only joining words between)."""
+        return any(_SOFT_GAP.fullmatch(self.text, end, cue) for cue in self.cues_after if cue >= end)
+
+    def cue_precedes(self, start: int) -> bool:
+        """Whether a cue before the condition starting at ``start`` is about it."""
+        return any(re.fullmatch(r"[\s,:]*", self.text[cue:start]) for cue in self.cues_before if cue <= start)
+
+    def in_section(self, start: int) -> bool:
+        """Whether the condition starting at ``start`` is in a "우대사항:" list."""
+        return any(first <= start < last for first, last in self.sections)
+
+    def is_soft(self, start: int, end: int) -> bool:
+        """Whether the condition typed at ``start:end`` is preferred rather than required."""
+        return self.cue_follows(end) or self.cue_precedes(start) or self.in_section(start)
 
     def masked(self) -> str:
         return "".join(_TAKEN if t else c for c, t in zip(self.text, self.taken, strict=True))
@@ -369,6 +502,74 @@ def _normalise(sentence: str) -> str:
     text = re.sub(r"[～〜∼‐–—]", "~", text)
     text = re.sub(r"반\s*년", "6개월", text)  # 반년 is six months: one spelling for the career patterns
     return re.sub(r"\s+", " ", text).strip()
+
+
+# --------------------------------------------------------------------------- preferred (soft) conditions
+
+_SOFT_SECTION = re.compile(r"우대\s*(?:사항|조건|요건)\s*[:：\-]?|우대\s*[:：]")
+_SECTION_END = re.compile(r"[.;\n]|필수\s*(?:사항|조건|요건)?\s*[:：]|자격\s*요건|지원\s*자격")
+_SOFT_AFTER = re.compile(
+    r"(?:가능하면|있으면|되면|이면|하면|라면|면)\s*(?:더\s*)?좋\w*|가능하면|우대\w*|선호\w*|"
+    r"우선(?:\s*(?:채용|고려|선발))?|가산점|가점"
+)
+_SOFT_BEFORE = re.compile(r"가급적|되도록(?:이면)?|이왕이면|될\s*수\s*있으면")
+_SOFT_GAP = re.compile(
+    r"(?:\s+|[)\]]|이상|정도|이면|으면|있으면|라면|면|시|이|가|은|는|도|만|을|를|자|분|인|이신|한|하신|있는|있으신|"
+    r"소지|보유|취득|경험|거주|출신|가능|가능한|가능자|근무|출퇴근|통근|인근|근처|지역|쪽|자격증|자격|면허증|면허|증)*"
+)
+"""What may stand between a condition and the cue after it: "평택 [거주자] 우대", "대졸[이면] 좋음"."""
+_REQUIRED = re.compile(r"필수")
+_REQUIRED_AFTER = re.compile(r"\s*(?:은|는|이|가)?\s*(?:꼭\s*)?(?:필수|필요|있어야)")
+_SOFT_LIST = re.compile(r"\s*(?:,|·|/|및|또는|혹은|이나|나|와|과|랑|이랑|그리고)?\s*")
+"""What joins conditions of one kind that share a cue: "컴활, 워드 우대", "가급적 서울이나 경기"."""
+
+
+def _read_soft_cues(s: _Sentence) -> None:
+    """Find (and take) the words that make a condition preferred; the readers ask :meth:`_Sentence.is_soft`.
+
+    After the condition: 우대, 선호, 우선, 가산점, "…이면 좋고", "있으면 좋음", "가능하면". Before it:
+    가급적, 되도록, 이왕이면, "가능하면" at the start of a clause. A "우대사항:" list makes every
+    condition up to the end of the sentence (or to 필수/자격요건) preferred.
+    """
+    for m in s.finditer(_SOFT_SECTION):
+        end = _SECTION_END.search(s.text, m.end())
+        s.sections.append((m.end(), end.start() if end else len(s.text)))
+        s.take(m.start(), m.end())
+    for m in s.finditer(_SOFT_AFTER):
+        before = s.text[: m.start()].rstrip()
+        if m.group() == "가능하면" and (not before or before[-1] in ",.;:(/"):
+            s.cues_before.append(m.end())  # "가능하면 대졸": about what follows
+        else:
+            s.cues_after.append(m.start())
+        s.take(m.start(), m.end())
+    for m in s.finditer(_SOFT_BEFORE):
+        s.cues_before.append(m.end())
+        s.take(m.start(), m.end())
+
+
+def _soft_flags(s: _Sentence, spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """Which of one reader's conditions (``(start, end)`` as typed) are preferred: each by its own cue,
+    and a list of them joined by commas or 및/이나 by the cue after its last one or before its first
+    ("컴활, 워드 우대"; "가급적 서울이나 경기")."""
+    order = sorted(range(len(spans)), key=lambda i: spans[i])
+    pairs = list(zip(order, order[1:], strict=False))
+
+    def joined(left: int, right: int) -> bool:
+        (_, end), (start, _) = spans[left], spans[right]
+        # one word may give several conditions (중구: one per 시도), which share its cue
+        return spans[left] == spans[right] or (end <= start and _SOFT_LIST.fullmatch(s.text, end, start) is not None)
+
+    # "용접기능사 필수, 특수용접기능사 우대": a condition marked 필수 is required, and a list stops at it
+    required = [_REQUIRED.search(s.text, start, end) is not None or _REQUIRED_AFTER.match(s.text, end) is not None
+                for start, end in spans]
+    after = [s.cue_follows(end) for _, end in spans]
+    for left, right in reversed(pairs):
+        after[left] = after[left] or (after[right] and not required[right] and joined(left, right))
+    before = [s.cue_precedes(start) for start, _ in spans]
+    for left, right in pairs:
+        before[right] = before[right] or (before[left] and not required[left] and joined(left, right))
+    return [(a or b or s.in_section(start)) and not must
+            for a, b, must, (start, _) in zip(after, before, required, spans, strict=True)]
 
 
 # --------------------------------------------------------------------------- numbers
@@ -499,18 +700,26 @@ def _months(number: str, unit: str | None, half: bool = False) -> int:
     return round(months + (6 if half else 0))
 
 
-def _read_career(s: _Sentence) -> tuple[int | None, int | None]:
-    """Least and most months of experience asked for (``None``: no bound)."""
-    low: int | None = None
-    high: int | None = None
+class _Career:
+    """Least and most months of experience read so far (``None``: no bound)."""
 
-    def raise_low(value: int) -> None:
-        nonlocal low
-        low = value if low is None else max(low, value)
+    def __init__(self) -> None:
+        self.low: int | None = None
+        self.high: int | None = None
 
-    def lower_high(value: int) -> None:
-        nonlocal high
-        high = value if high is None else min(high, value)
+    def raise_low(self, value: int) -> None:
+        self.low = value if self.low is None else max(self.low, value)
+
+    def lower_high(self, value: int) -> None:
+        self.high = value if self.high is None else min(self.high, value)
+
+
+def _read_career(s: _Sentence) -> tuple[_Career, _Career]:
+    """Required and preferred experience ("경력 3년 이상이면 좋고", "신입 우대")."""
+    required, preferred = _Career(), _Career()
+
+    def bounds_of(m: re.Match[str]) -> _Career:
+        return preferred if s.is_soft(m.start(), m.end()) else required
 
     for m in s.finditer(_ANY_CAREER):
         s.take(m.start(), m.end())
@@ -518,8 +727,9 @@ def _read_career(s: _Sentence) -> tuple[int | None, int | None]:
         if not (m["cue1"] or m["cue2"] or m["cha"]) or _count(m["n2"]) >= 100:
             continue
         unit1 = m["u1"] or m["u2"]
-        raise_low(_months(m["n1"], unit1))
-        lower_high(_months(m["n2"], m["u2"]))
+        career = bounds_of(m)
+        career.raise_low(_months(m["n1"], unit1))
+        career.lower_high(_months(m["n2"], m["u2"]))
         s.take(m.start(), m.end())
     masked = s.masked()
     for m in s.finditer(_CAREER_ONE):
@@ -528,38 +738,40 @@ def _read_career(s: _Sentence) -> tuple[int | None, int | None]:
             continue  # 2020년; 계약 기간 2년, 만 3년
         if not (m["cue1"] or m["cue2"] or m["cha"] or bound and bound not in ("정도", "가량")):
             continue
-        if re.match(r"\s*\)?\s*우대", masked[m.end():]):
-            # "경력 (최소 3년 이상) 우대": preferred, not required — no hard bound, and its 경력 is no
-            # "experience required" either
+        career = bounds_of(m)
+        if career is preferred:
+            # "경력 (최소 3년 이상) 우대": the 경력 before the parenthesis is this preference's, not a
+            # separate "experience required"
             lead = re.search(r"(?:경력|경험)\s*\(?\s*(?:최소\s*)?$", masked[: m.start()])
-            s.take(lead.start() if lead else m.start(), m.end())
-            continue
+            s.take(lead.start() if lead else m.start(), m.start())
         months = _months(m["n"], m["u"], bool(m["half"]))
         if m["extra"] and m["u"] == "년":
             months += int(m["extra"])  # 2년 6개월
         if m["cha"]:
-            raise_low(max(months - 12, 0))  # 3년차: in the third year, two full years behind
+            career.raise_low(max(months - 12, 0))  # 3년차: in the third year, two full years behind
         elif bound in ("이하", "이내", "까지", "안 된", "안된"):
-            lower_high(months)
+            career.lower_high(months)
         elif bound == "미만":
-            lower_high(max(months - 1, 0))
+            career.lower_high(max(months - 1, 0))
         else:
-            raise_low(months)
+            career.raise_low(months)
         s.take(m.start(), m.end())
     for m in s.finditer(_NEWCOMER):
-        lower_high(0)
+        bounds_of(m).lower_high(0)
         s.take(m.start(), m.end())
     for m in s.finditer(_EXPERIENCED):
-        if low is None:
-            raise_low(1)
+        career = bounds_of(m)
+        if career.low is None:
+            career.raise_low(1)
         s.take(m.start(), m.end())
-    return low, high
+    return required, preferred
 
 
 # --------------------------------------------------------------------------- fixed phrase lists
 
 _EDUCATION_PATTERNS: Final[tuple[tuple[str | None, re.Pattern[str]], ...]] = tuple(
-    (level, re.compile(rf"(?:학력\s*(?::|은|는)?\s*)?(?:{words})(?:\s*(?:이상의|이상|학력|출신|학위|졸업자?|자))*"))
+    # 자 only right after the level (대졸자): "박사 자동차…" is a doctorate and a car
+    (level, re.compile(rf"(?:학력\s*(?::|은|는)?\s*)?(?:{words})(?:\s*(?:이상의|이상|학력|출신|학위|졸업자?)|자)*"))
     for level, words in (
         (None, r"학력\s*(?:무관|상관\s*없\w*|제한\s*없\w*)|학력무관"),
         ("석사", r"석사|박사|대학원\s*졸업?|대학원"),
@@ -597,33 +809,39 @@ _EXCLUDED = re.compile(
 """Sex, age, marital status and appearance: unlawful selection criteria in recruitment (domain facts
 §1.6), so never a search condition."""
 _FREE_PHRASES = re.compile(
-    r"주\s*[1-7]\s*일(?:\s*근무|제)?|(?:주|하루|일)\s*\d{1,2}\s*시간(?:\s*근무)?"
+    r"주\s*[1-7]\s*일(?:\s*근무|제)?|(?:주|하루|일)\s*\d{1,2}\s*시간(?:\s*근무)?|(?<![가-힣])요양원"
 )
-"""Conditions the query has no field for but that must not be misread (주 5일 is not 5 days of career)."""
+"""Conditions the query has no field for but that must not be misread (주 5일 is not 5 days of career;
+요양원, a workplace, is not the care job 요양 + 원)."""
 _FILLER = re.compile(r"(?<![가-힣])(?:무관|관계\s*없음|상관\s*없음|연수\s*무관|최소|필수|우대)(?![가-힣])")
 """Form words of posting conditions (워크넷's "경력 (최소 3년 이상)", "무관", "필수"): dropped from the free
 text once the conditions around them have been read — they say nothing about the person."""
 
 
-def _read_levels(s: _Sentence) -> str | None:
-    found: list[str] = []
+def _read_levels(s: _Sentence) -> tuple[str | None, str | None]:
+    """The least education required, and the least preferred ("대졸 우대")."""
+    found: list[_Found] = []
     for level, pattern in _EDUCATION_PATTERNS:
         for m in s.finditer(pattern):
             s.take(m.start(), m.end())
             if level is not None:
-                found.append(level)
+                found.append(_Found(m.start(), m.end(), level))
+    soft = _soft_flags(s, [(f.start, f.end) for f in found])
     # several levels ("고졸 또는 대졸"): the lowest is the minimum that admits them all
-    return min(found, key=EDUCATION_LEVELS.index) if found else None
+    required = [f.value for f, is_soft in zip(found, soft, strict=True) if not is_soft]
+    preferred = [f.value for f, is_soft in zip(found, soft, strict=True) if is_soft]
+    return (min(required, key=EDUCATION_LEVELS.index) if required else None,
+            min(preferred, key=EDUCATION_LEVELS.index) if preferred else None)
 
 
-def _read_kinds(s: _Sentence, patterns: Sequence[tuple[str, re.Pattern[str]]]) -> list[tuple[int, str]]:
-    found: list[tuple[int, str]] = []
+def _read_kinds(s: _Sentence, patterns: Sequence[tuple[str, re.Pattern[str]]]) -> list[_Found]:
+    found: list[_Found] = []
     for kind, pattern in patterns:
         for m in s.finditer(pattern):
             if _NEGATED_AFTER.match(s.text, m.end()):
                 continue  # "주말 근무 불가": stays in the free text, it is not a wish for weekends
             s.take(m.start(), m.end())
-            found.append((m.start(), kind))
+            found.append(_Found(m.start(), m.end(), kind))
     return found
 
 
@@ -671,25 +889,48 @@ def _scan(
 
 
 _GRADE = r"(?:\s*[1-3]\s*급)?"
-_CERT_CUE_AFTER = re.compile(rf"{_GRADE}\s*{_CERTIFICATE_CUE}(?:\s*{_CERTIFICATE_CUE})*(?:자|증)?")
-_UNKNOWN_CERT = re.compile(rf"(?P<what>[가-힣A-Za-z]{{2,}}[가-힣A-Za-z0-9]*){_GRADE}\s*(?:자격증|자격|면허증|면허)")
+_CERT_CUE_AFTER = re.compile(
+    rf"{_GRADE}\s*(?:{_CERTIFICATE_CUE}(?:\s*{_CERTIFICATE_CUE})*(?:자|증)?(?:\s*필수)?|필수(?![가-힣]))"
+)
+_UNKNOWN_CERT = re.compile(
+    rf"(?P<what>[가-힣A-Za-z]{{2,}}[가-힣A-Za-z0-9]*)(?:{_GRADE}\s*(?:자격증|자격|면허증|면허)|\s*[1-3]\s*급(?![가-힣]))"
+)
+"""A certificate phrase the table does not hold: "지게차 면허" once 지게차운전기능사 is read, "컴활 1급"."""
+_TYPED_GRADE = re.compile(r"\s*([1-3])\s*급")
 
 
-def _read_certificates(s: _Sentence, vocab: _Vocabulary) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Certificates found, and occupations named by a certificate the table does not know."""
-    def needs_cue(word: str, end: int) -> bool:
-        # 요양보호사, 간호사 … are occupations unless a certificate word follows
-        return word not in vocab.occupations or _CERT_CUE_AFTER.match(s.text, end) is not None
+def _read_certificates(s: _Sentence, vocab: _Vocabulary) -> tuple[list[_Found], list[tuple[int, str]]]:
+    """Certificates found (their cue words within), and occupations named by the job word of a
+    certificate ("지게차 자격증": 623) for a sentence that names no occupation of its own."""
+    jobs = _scan(s, vocab.occupations, 2, lambda word, end: _whole_word(s, word, end))
+
+    def is_certificate(word: str, end: int) -> bool:
+        grade = _TYPED_GRADE.match(s.text, end)
+        named = re.search(r"([1-3])급", vocab.certificate_names[vocab.certificates[word]])
+        if grade and named and grade.group(1) != named.group(1):
+            return False  # "컴활 1급" is not 컴퓨터활용능력 2급
+        if word not in vocab.occupations and word not in _CUE_ONLY_ALIASES:
+            return True
+        if _CERT_CUE_AFTER.match(s.text, end):
+            return True  # 간호사 면허, 요양보호사 자격증, 간호사 필수, 지게차 자격증
+        # "간호조무사 모집, 간호사 우대": a licence named like a job, preferred in a search for another job
+        other_job = any(code != vocab.occupations.get(word) for _, _, _, code in jobs)
+        return word in vocab.occupations and other_job and s.cue_follows(end)
 
     found = []
-    for start, end, _, cert_id in _scan(s, vocab.certificates, _MIN_CERTIFICATE_CHARS, needs_cue):
-        cue = _CERT_CUE_AFTER.match(s.text, end)
-        s.take(start, cue.end() if cue else end)
-        found.append((start, cert_id))
     occupations = []
+    for start, end, word, cert_id in _scan(s, vocab.certificates, 2, is_certificate):
+        cue = _CERT_CUE_AFTER.match(s.text, end)
+        grade = _TYPED_GRADE.match(s.text, end)
+        graded = grade is not None and f"{grade.group(1)}급" in vocab.certificate_names[cert_id]
+        taken = cue.end() if cue else grade.end() if graded else end  # type: ignore[union-attr]
+        s.take(start, taken)
+        found.append(_Found(start, taken, cert_id))
+        if word in _CUE_ONLY_ALIASES and word in vocab.occupations:
+            occupations.append((start, vocab.occupations[word]))
     for m in s.finditer(_UNKNOWN_CERT):
-        # a certificate the table does not know ("지게차 자격증"): the phrase is kept for the text
-        # search, and a job word before it still names the occupation
+        # a certificate the table does not know ("용접 자격증", "컴활 1급"): the phrase is kept for
+        # the text search, and a job word before it may still name the occupation
         s.kept.append((m.start(), re.sub(r"\s+", " ", m.group())))
         s.take(m.start(), m.end())
         code = vocab.occupations.get(_compact(m["what"]))
@@ -718,9 +959,10 @@ def _read_occupations(s: _Sentence, vocab: _Vocabulary) -> list[tuple[int, str]]
     return found
 
 
-def _read_places(s: _Sentence, vocab: _Vocabulary) -> tuple[list[tuple[int, str]], list[tuple[int, District]]]:
-    regions: list[tuple[int, str]] = []
-    districts: list[tuple[int, District]] = []
+def _read_places(s: _Sentence, vocab: _Vocabulary) -> tuple[list[_Found], list[_Found]]:
+    """시도 (value: code) and 시군구 (value: :class:`District`) named, each with where it was typed."""
+    regions: list[_Found] = []
+    districts: list[_Found] = []
     for word in _NO_PLACE_WORDS:
         for m in re.finditer(re.escape(word) + r"\w*", s.masked()):
             s.take(m.start(), m.end())
@@ -732,10 +974,10 @@ def _read_places(s: _Sentence, vocab: _Vocabulary) -> tuple[list[tuple[int, str]
         inside = [x for x in vocab.districts_by_name.get(d.group(1), ()) if x.region_code in codes] if d else []
         if d and inside:
             s.take(m.start(), d.end())
-            districts.extend((m.start(), x) for x in inside)
+            districts.extend(_Found(m.start(), d.end(), x) for x in inside)
         else:
             s.take(m.start(), m.end())
-            regions.extend((m.start(), code) for code in codes)
+            regions.extend(_Found(m.start(), m.end(), code) for code in codes)
     masked = s.masked()
     for m in s.finditer(vocab.district_pattern):
         word = m.group(1)
@@ -743,7 +985,7 @@ def _read_places(s: _Sentence, vocab: _Vocabulary) -> tuple[list[tuple[int, str]
             continue
         s.take(m.start(), m.end())
         # an unqualified 중구 or 고성 is every one of them: the chips show each and the user removes
-        districts.extend((m.start(), x) for x in vocab.districts_by_name[word])
+        districts.extend(_Found(m.start(), m.end(), x) for x in vocab.districts_by_name[word])
     return regions, districts
 
 
@@ -753,7 +995,8 @@ _FILLER_WORDS: Final = frozenset(
     "분 분들 사람 인재 인원 인력 직원 지원자 구직자 후보 후보자 가능 가능자 근무 희망 우대 모집 채용 구인 구직 "
     "찾 구하 원하 있 없 하 되 계시 이상 이하 미만 정도 쯤 추천 주 보 필요 명 님 씨 곳 조건 경우 및 또는 "
     "지역 근처 인근 쪽 거주 출퇴근 통근 싶 관련 경력 경험 자격 자격증 면허 소지 보유 해주 좋 바라 살 "
-    "급구 나오 선생 요 것 수 등 혹은 이나 좀 모두 다 전부 사이 기사 일 직 분야 쪽 위주 바람 대상".split()
+    "급구 나오 선생 요 것 수 등 혹은 이나 좀 모두 다 전부 사이 기사 일 직 분야 쪽 위주 바람 대상 "
+    "거주자 소지자 보유자 취득자".split()
 )
 """Morphemes that only frame a search ("… 가능한 분을 찾습니다") and say nothing about the person."""
 _CONTENT_TAGS: Final = frozenset({"NNG", "NNP", "VV", "VA", "XR", "MAG", "SH", "NR"})
@@ -795,6 +1038,28 @@ def _unique(found: Iterable[tuple[int, object]]) -> tuple:
     return tuple(dict.fromkeys(value for _, value in sorted(found, key=lambda pair: pair[0])))
 
 
+def _split_soft(s: _Sentence, found: Sequence[_Found]) -> list[tuple[int, object, bool]]:
+    """``(position, value, preferred)`` of one reader's conditions."""
+    flags = _soft_flags(s, [(f.start, f.end) for f in found])
+    return [(f.start, f.value, soft) for f, soft in zip(found, flags, strict=True)]
+
+
+def _chip_value(value: object) -> str:
+    """The chip ``value`` of one condition (:class:`QueryChip`): ``"41:평택시"`` for a district."""
+    return f"{value.region_code}:{value.name}" if isinstance(value, District) else str(value)
+
+
+def _preferred_refs(query: TalentQuery, soft: Mapping[str, list[str]],
+                    hard: Mapping[str, list[str]]) -> tuple[tuple[str, str], ...]:
+    """The chips of ``query`` that are preferred, in chip order: asked for softly (``soft``: chip values
+    by key) and not also required (``hard``): "평택 근무, 평택 거주 우대" keeps 평택 required."""
+    refs = []
+    for key, value in _condition_refs(query):
+        if value in soft.get(key, ()) and value not in hard.get(key, ()):
+            refs.append((key, value))
+    return tuple(dict.fromkeys(refs))
+
+
 def parse_talent_query(sentence: str, reference: Reference | None = None) -> TalentQuery:
     """Read a Korean search sentence into structured conditions (see the module docstring).
 
@@ -831,31 +1096,48 @@ def parse_talent_query(sentence: str, reference: Reference | None = None) -> Tal
     for m in s.finditer(_EXCLUDED):
         excluded.append((m.start(), re.sub(r"\s*(?:만|분|위주|우대|한정)$", "", m.group())))
         s.take(m.start(), m.end())
+    _read_soft_cues(s)
     wage_min, wage_max = _read_wages(s)
-    min_career, max_career = _read_career(s)
-    education = _read_levels(s)
+    career, preferred_career = _read_career(s)
+    education, preferred_education = _read_levels(s)
     for m in s.finditer(_FILLER):
         s.take(m.start(), m.end())
-    employment = _read_kinds(s, _EMPLOYMENT_PATTERNS)
-    patterns = _read_kinds(s, _PATTERN_PATTERNS)
-    certificates, certificate_occupations = _read_certificates(s, vocab)
-    occupations = certificate_occupations + _read_occupations(s, vocab)
-    regions, districts = _read_places(s, vocab)
+    employment = _split_soft(s, _read_kinds(s, _EMPLOYMENT_PATTERNS))
+    patterns = _split_soft(s, _read_kinds(s, _PATTERN_PATTERNS))
+    found_certificates, certificate_occupations = _read_certificates(s, vocab)
+    certificates = _split_soft(s, found_certificates)
+    # an occupation the sentence names leads; a certificate's job word ("지게차 자격증") only stands in
+    occupations = _read_occupations(s, vocab) or certificate_occupations
+    found_regions, found_districts = _read_places(s, vocab)
+    places = _split_soft(s, [*found_regions, *found_districts])
+    regions = [f for f in places if not isinstance(f[1], District)]
+    districts = [f for f in places if isinstance(f[1], District)]
+    if career.low is None and career.high is None and (preferred_career.low, preferred_career.high) != (None, None):
+        career, soft_career = preferred_career, True
+    else:
+        soft_career = False  # a preference beside a requirement of experience ("2년 이상, 5년 우대") is dropped
+    soft_education = education is None and preferred_education is not None
     query = TalentQuery(
         occupations=_unique(occupations),
-        regions=_unique(regions),
-        districts=_unique(districts),
-        min_career_months=min_career,
-        max_career_months=max_career,
-        certificates=_unique(certificates),
-        education=education,
+        regions=_unique((p, v) for p, v, _ in regions),
+        districts=_unique((p, v) for p, v, _ in districts),
+        min_career_months=career.low,
+        max_career_months=career.high,
+        certificates=_unique((p, v) for p, v, _ in certificates),
+        education=education or preferred_education,
         wage_min=wage_min,
         wage_max=wage_max,
-        employment_types=_unique(employment),
-        work_patterns=_unique(patterns),
+        employment_types=_unique((p, v) for p, v, _ in employment),
+        work_patterns=_unique((p, v) for p, v, _ in patterns),
         free_text=_free_text(s),
         excluded_terms=_unique(excluded),
     )
+    listed = {"district": districts, "region": regions, "certificate": certificates, "employment_type": employment,
+              "work_pattern": patterns}
+    soft = {key: [_chip_value(v) for _, v, is_soft in found if is_soft] for key, found in listed.items()}
+    soft |= {"career": [""] if soft_career else [], "education": [""] if soft_education else []}
+    hard = {key: [_chip_value(v) for _, v, is_soft in found if not is_soft] for key, found in listed.items()}
+    query = replace(query, preferred=_preferred_refs(query, soft, hard))
     if query.is_empty() and not any(s.taken):
         raise UnreadableQuery(UNREADABLE_MESSAGE)
     validate_query(query, reference)
@@ -906,7 +1188,7 @@ def describe_chips(query: TalentQuery, reference: Reference | None = None) -> li
     reference = reference if reference is not None else load_reference()
     vocab = _vocabulary(reference)
     chips = [QueryChip("occupation", c, f"직종: {vocab.occupation_names.get(c, c)}") for c in query.occupations]
-    chips += [QueryChip("district", f"{d.region_code}:{d.name}",
+    chips += [QueryChip("district", _chip_value(d),
                         f"지역: {vocab.region_short.get(d.region_code, '')} {d.name}".replace(":  ", ": "))
               for d in query.districts]
     chips += [QueryChip("region", c, f"지역: {vocab.region_short.get(c, c)}") for c in query.regions]
@@ -925,7 +1207,21 @@ def describe_chips(query: TalentQuery, reference: Reference | None = None) -> li
         chips.append(QueryChip(
             "excluded", "", f"검색에서 뺀 말: {', '.join(query.excluded_terms)} (성별·나이·혼인·외모는 채용 조건으로 쓸 수 없습니다)"
         ))
-    return chips
+    return [replace(c, label=c.label + PREFERRED_MARK) if query.is_preferred(c.key, c.value) else c for c in chips]
+
+
+def _condition_refs(query: TalentQuery) -> list[tuple[str, str]]:
+    """``(key, value)`` of every condition of ``query`` that may be preferred, in chip order."""
+    refs = [("district", _chip_value(d)) for d in query.districts]
+    refs += [("region", c) for c in query.regions]
+    if query.min_career_months is not None or query.max_career_months is not None:
+        refs.append(("career", ""))
+    refs += [("certificate", c) for c in query.certificates]
+    if query.education is not None:
+        refs.append(("education", ""))
+    refs += [("employment_type", k) for k in query.employment_types]
+    refs += [("work_pattern", p) for p in query.work_patterns]
+    return refs
 
 
 def with_chip_removed(query: TalentQuery, key: str, value: str = "") -> TalentQuery:
@@ -934,8 +1230,11 @@ def with_chip_removed(query: TalentQuery, key: str, value: str = "") -> TalentQu
     Raises:
         InvalidInput: For a key that is not in :data:`CHIP_KEYS`.
     """
+    if key not in CHIP_KEYS:
+        raise InvalidInput(f"알 수 없는 검색 조건입니다: {key}")
+    query = replace(query, preferred=tuple(ref for ref in query.preferred if ref != (key, value)))
     if key == "district":
-        return replace(query, districts=tuple(d for d in query.districts if f"{d.region_code}:{d.name}" != value))
+        return replace(query, districts=tuple(d for d in query.districts if _chip_value(d) != value))
     multi = {"occupation": "occupations", "region": "regions", "certificate": "certificates",
              "employment_type": "employment_types", "work_pattern": "work_patterns"}
     if key in multi:
@@ -944,8 +1243,6 @@ def with_chip_removed(query: TalentQuery, key: str, value: str = "") -> TalentQu
     single = {"career": {"min_career_months": None, "max_career_months": None},
               "wage": {"wage_min": None, "wage_max": None},
               "education": {"education": None}, "free_text": {"free_text": ""}, "excluded": {"excluded_terms": ()}}
-    if key not in single:
-        raise InvalidInput(f"알 수 없는 검색 조건입니다: {key}")
     return replace(query, **single[key])
 
 
@@ -992,5 +1289,8 @@ def validate_query(query: TalentQuery, reference: Reference | None = None) -> No
             problems.append(f"알 수 없는 {label} 조건이 있습니다. 목록에서 다시 골라 주세요")
     if len(query.free_text) > bounds.MAX_SEARCH_SENTENCE_CHARS:
         problems.append(f"그 밖의 조건은 {bounds.MAX_SEARCH_SENTENCE_CHARS}자 이내로 적어 주세요")
+    if any(key not in PREFERABLE_KEYS for key, _ in query.preferred) or not set(query.preferred) <= set(
+            _condition_refs(query)):
+        problems.append("우대 조건이 검색 조건에 없습니다. 조건을 목록에서 다시 골라 주세요")
     if problems:
         raise InvalidInput(". ".join(problems) + ".")
