@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import auth  # noqa: E402 - after the path fix
+from app import auth, demo_accounts  # noqa: E402 - after the path fix
 from app.db.engine import make_engine  # noqa: E402
 from app.db.repositories.world import ensure_schema  # noqa: E402
 from app.services import login  # noqa: E402
@@ -45,7 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         users = Path(tmp) / "users.yaml"
-        auth.ensure_users_file(users, employer_ids=(1, 2, 3))  # production bcrypt cost
+        demo_accounts.ensure_users_file(users, employer_ids=(1, 2, 3))  # production bcrypt cost
         engine = make_engine(f"sqlite:///{tmp}/w.db")
         ensure_schema(engine)
         # a fresh client key and a time an hour apart per attempt: no throttle or lock interferes

@@ -43,7 +43,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.auth import PAGES, PageSpec, pages_for_role  # noqa: E402 - after the path fix
+from app.access import PAGES, PageSpec, pages_for_role  # noqa: E402 - after the path fix
 from tests.e2e import browser as web  # noqa: E402
 
 TARGETS = {"max_warm_s": 2.0, "max_cold_s": 5.0, "max_save_s": 1.0, "whatif_browser_s": 0.8}

@@ -23,7 +23,8 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 
-from app.auth import ROLE_LABELS, User
+from app.access import ROLE_LABELS
+from app.auth import User
 from app.services import audit
 from app.text.korean import today_kst
 from components import resources, state

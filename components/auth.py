@@ -9,7 +9,8 @@ import time
 
 import streamlit as st
 
-from app.auth import PAGES, ROLE_LABELS, User, UsersFileError, account_stamp, allowed_roles_label, can_access
+from app.access import PAGES, ROLE_LABELS, allowed_roles_label, can_access
+from app.auth import User, UsersFileError, account_stamp
 from app.config import get_settings
 from app.services import login, sessions
 from components import resources, session_cookie, state
@@ -342,7 +343,7 @@ def require_role(page_id: str) -> User:
     """Stop the page unless the logged-in user's role may open ``page_id``. Call it first.
 
     Args:
-        page_id: Key of ``app.auth.PAGE_ACCESS``.
+        page_id: Key of ``app.access.PAGE_ACCESS``.
 
     Returns:
         The logged-in user (``user.scoped_employer_id`` is the employer whose records they may see).

@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from app.auth import ROLE_LABELS, User
+from app.access import ROLE_LABELS
+from app.auth import User
 from app.charts import hiring as charts
 from app.labour import MAX_WEEKLY_HOURS, WAGE_ROUNDING, monthly_equivalent
 from app.reference.codes import CAREER_LEVELS, EDUCATION_LEVELS, EMPLOYMENT_TYPES, WAGE_TYPE_LABELS

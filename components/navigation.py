@@ -1,11 +1,11 @@
-"""Build the ``st.navigation`` structure from ``app.auth.PAGES``: the role's pages, and while logged
+"""Build the ``st.navigation`` structure from ``app.access.PAGES``: the role's pages, and while logged
 out the login form under every page's URL (so a pasted link shows the login, never "page not found")."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app.auth import PAGES, can_access, pages_for_role
+from app.access import PAGES, can_access, pages_for_role
 
 LOGIN_PAGE = "pages/login.py"
 

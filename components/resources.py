@@ -117,7 +117,7 @@ _USERS_LOCK = threading.Lock()  # two first visitors must not both write the acc
 def ensure_demo_users() -> str | None:
     """Create the demo accounts file if it is missing and a world exists (first visit only), or add
     the demo seeker accounts to a demo file written before seekers had accounts
-    (``app.auth.lacks_demo_seekers``).
+    (``app.demo_accounts.lacks_demo_seekers``).
 
     Not cached on purpose: the existence check is cheap, and a cached "no world yet" answer would
     keep the file from being created after ``python -m app build`` runs next to a live server.
@@ -125,21 +125,21 @@ def ensure_demo_users() -> str | None:
     Returns:
         Path of the credentials file when accounts were just created, else ``None``.
     """
-    from app import auth  # keeps bcrypt off the import path of other pages
+    from app import demo_accounts  # keeps bcrypt off the import path of other pages
 
     settings = get_settings()
     path = Path(settings.users_file)
-    if path.exists() and not auth.lacks_demo_seekers(path):
+    if path.exists() and not demo_accounts.lacks_demo_seekers(path):
         return None
     try:
         with _USERS_LOCK:
-            if path.exists() and not auth.lacks_demo_seekers(path):
+            if path.exists() and not demo_accounts.lacks_demo_seekers(path):
                 return None
             ids = overview.demo_employer_ids(engine())
             if not ids:
                 return None  # no world yet: `python -m app build` writes the accounts
-            created = auth.ensure_users_file(path, employer_ids=ids, seeker_ids=overview.demo_seeker_ids(engine()))
-            return str(path.parent / auth.CREDENTIALS_FILE_NAME) if created else None
+            created = demo_accounts.ensure_users_file(path, employer_ids=ids, seeker_ids=overview.demo_seeker_ids(engine()))
+            return str(path.parent / demo_accounts.CREDENTIALS_FILE_NAME) if created else None
     except Exception:  # the login form then reports the missing file in Korean
         logger.exception("could not create the demo accounts file")
         return None

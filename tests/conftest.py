@@ -60,9 +60,9 @@ def world_url(world_db: Path) -> str:
 @pytest.fixture(scope="session")
 def users_file(tmp_path_factory: pytest.TempPathFactory, world_url: str) -> Path:
     """Accounts file with the nine demo users, each with its password in :data:`DEMO_PASSWORDS` (fast bcrypt)."""
-    from app.auth import write_demo_users
     from app.db.repositories.employers import load_employer_ids
     from app.db.repositories.seekers import load_demo_seeker_ids
+    from app.demo_accounts import write_demo_users
 
     engine = make_engine(world_url)
     ids = load_employer_ids(engine, limit=3)

@@ -89,7 +89,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _ensure_users() -> None:
     """Create the demo login accounts when the users file is missing (prints each password once)."""
     try:
-        from app.auth import CREDENTIALS_FILE_NAME, ensure_users_file
+        from app.demo_accounts import CREDENTIALS_FILE_NAME, ensure_users_file
     except ImportError:  # the shell's auth module is optional for headless builds
         return
     from app.db.engine import make_engine

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import auth
+from app import access, accounts, auth
 from app.cli.runner import run_command_line
 from app.config import get_settings
 from app.errors import GoyongError, InvalidInput, NotFound
@@ -180,7 +180,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     """Add an account."""
     user = auth.User(args.username, args.name or args.username, args.role, args.employer_id, args.seeker_id)
     # every rule but the password first, so a typo in the role does not cost a password prompt
-    auth.check_new_user(user)
+    accounts.check_new_user(user)
     if user.username in {a.user.username for a in _existing_accounts()}:
         raise InvalidInput(f"이미 있는 아이디입니다: {user.username}")
     if user.role == "employer" and user.employer_id is not None:
@@ -189,7 +189,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         _check_seeker(user.seeker_id)
     _require_audit()
     password, generated = _read_password(args, user.username)
-    auth.add_account(get_settings().users_file, user, password)
+    accounts.add_account(get_settings().users_file, user, password)
     print(f"계정을 추가했습니다: {user.username} ({user.role_label})")
     if generated:
         _announce_password(user.username, password)
@@ -210,7 +210,7 @@ def cmd_reset_password(args: argparse.Namespace) -> int:
         raise auth.UnknownAccountError(f"없는 계정입니다: {args.username}")
     _require_audit()
     password, generated = _read_password(args, args.username)
-    auth.set_password(path, args.username, password)
+    accounts.set_password(path, args.username, password)
     _unlock(args.username)
     print(f"비밀번호를 바꿨습니다: {args.username} (열려 있던 세션은 끝납니다)")
     if generated:
@@ -224,7 +224,7 @@ def _toggle(disabled: bool) -> Callable[[argparse.Namespace], int]:
         if args.username not in {a.user.username for a in auth.list_accounts(path)}:
             raise auth.UnknownAccountError(f"없는 계정입니다: {args.username}")
         _require_audit()
-        changed = auth.set_disabled(path, args.username, disabled)
+        changed = accounts.set_disabled(path, args.username, disabled)
         if not disabled:
             _unlock(args.username)
         if disabled:
@@ -275,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add = sub.add_parser("add", help="계정을 추가합니다")
     add.add_argument("username", help="아이디 (영문 소문자로 시작하는 3~32자)")
-    add.add_argument("--role", required=True, choices=list(auth.ROLE_LABELS), help="역할")
+    add.add_argument("--role", required=True, choices=list(access.ROLE_LABELS), help="역할")
     add.add_argument("--name", default="", help="화면에 보일 이름 (기본값: 아이디)")
     add.add_argument("--employer-id", type=int, default=None, help="구인기업 계정이 대리하는 구인기업 ID (필수)")
     add.add_argument("--seeker-id", type=int, default=None, help="구직자 계정의 본인 구직자 ID (필수)")

@@ -26,7 +26,7 @@ class ModelCard:
         title: Korean display name.
         purpose: 목적 — what the model is for and for whom.
         output: What it shows the user (the AI output, as the user sees it).
-        shown_on: Page ids (``app.auth.PAGES``) where the output appears.
+        shown_on: Page ids (``app.access.PAGES``) where the output appears.
         criteria: 주요 판단 기준 — the factors the output depends on (for the probability models:
             the Korean factor names their SHAP reasons use, in feature order).
         not_used: Information deliberately *not* used (protected attributes), or "".

@@ -44,7 +44,7 @@ from filelock import FileLock, Timeout
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.auth import ROLE_LABELS
+from app.access import ROLE_LABELS
 from app.db.repositories import audit as audit_repo
 from app.errors import NotReady
 from app.text.korean import KST, format_kst_datetime

@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 
 import pandas as pd
 
-from app.auth import PAGES, allowed_roles_label, can_access
+from app.access import PAGES, allowed_roles_label, can_access
 from app.llm.offline import BACKEND_NAME as OFFLINE_BACKEND_NAME
 from app.ml.manifest import BUILD_COMMAND, ArtifactSpec
 from app.ml.model_card import ModelCard

@@ -301,8 +301,8 @@ def copy_demo_world(folder: Path, *, db: Path = DEMO_DB, models: Path = DEMO_MOD
     Raises:
         FileNotFoundError: The demo world or its models are missing (run ``make build``).
     """
-    from app.auth import demo_users, write_demo_users
     from app.db.engine import make_engine
+    from app.demo_accounts import demo_users, write_demo_users
     from app.services.overview import demo_employer_ids, demo_seeker_ids
 
     if not db.exists() or not (models / "manifest.json").exists():

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.auth import PAGES, PageSpec
+from app.access import PAGES, PageSpec
 from tests.e2e import browser as web
 
 OUT = web.ROOT / "docs" / "images"
@@ -41,7 +41,7 @@ class Shot:
 
     Attributes:
         role: Role whose account takes it (file name prefix).
-        page_id: Page to open (:data:`app.auth.PAGES`).
+        page_id: Page to open (:data:`app.access.PAGES`).
         prepare: What to do on the page before the picture (fill a form...), or ``None``.
     """
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.auth import pages_for_role
+from app.access import pages_for_role
 from tests.conftest import DEMO_PASSWORDS
 
 # The server and chromium start-up live in tests/e2e/browser.py (shared with bench/pages.py and the

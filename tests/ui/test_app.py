@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import auth
+from app import accounts, auth
 from app.auth import User
 from app.config import get_settings
 from app.db.engine import make_engine
@@ -168,8 +168,8 @@ def test_missing_users_file_is_created_once_with_credentials(
 def test_a_demo_file_made_before_seekers_gains_the_seeker_accounts_at_the_login_page(
     login_db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from app.auth import ensure_users_file
     from app.config import get_settings
+    from app.demo_accounts import ensure_users_file
 
     users = tmp_path / "cfg" / "users.yaml"
     old = ensure_users_file(users, employer_ids=(1, 2, 3), rounds=4)  # as an earlier release wrote it
@@ -309,7 +309,7 @@ def test_disabled_account_cannot_log_in_and_its_open_session_ends(
     path = _private_users_file(monkeypatch, users_file, tmp_path)
     at = _login(_logged_out(), "employer1", DEMO_PASSWORDS["employer1"])
     assert at.session_state["auth.user"].username == "employer1"
-    assert auth.set_disabled(path, "employer1", True)
+    assert accounts.set_disabled(path, "employer1", True)
     at.run()
     assert "auth.user" not in at.session_state
     assert [i.value for i in at.info] == ["계정의 비밀번호나 사용 상태가 바뀌어 로그아웃했습니다. 다시 로그인하세요."]
@@ -323,7 +323,7 @@ def test_password_reset_ends_sessions_opened_with_the_old_password(
 ) -> None:
     path = _private_users_file(monkeypatch, users_file, tmp_path)
     at = _login(_logged_out(), "policy1", DEMO_PASSWORDS["policy1"])
-    auth.set_password(path, "policy1", "Brand-new-pass-42", rounds=4)
+    accounts.set_password(path, "policy1", "Brand-new-pass-42", rounds=4)
     at.run()
     assert "auth.user" not in at.session_state
     at = _login(at, "policy1", "Brand-new-pass-42")
@@ -441,7 +441,7 @@ def test_a_revoked_account_ends_at_its_next_fragment_run(
 ) -> None:
     path = _private_users_file(monkeypatch, users_file, tmp_path)
     at = _fragment_session("counsellor1", 1)
-    assert auth.set_disabled(path, "counsellor1", True)
+    assert accounts.set_disabled(path, "counsellor1", True)
     at.run()
     assert "auth.user" not in at.session_state and "what-if figures" not in texts(at)
     assert db_rows(login_db, "select action from audit_log where action = 'auth.session_revoked'") == [
@@ -633,5 +633,5 @@ def test_an_expired_or_revoked_cookie_shows_the_login_form(
     fresh = sessions.SessionClaims("counsellor1", sessions.new_session_id(), time.time(), stamp)
     token = sessions.sign_session(fresh, secret)
     assert _reloaded(monkeypatch, token).session_state["auth.user"].username == "counsellor1"
-    auth.set_disabled(private, "counsellor1", True)
+    accounts.set_disabled(private, "counsellor1", True)
     assert "auth.user" not in _reloaded(monkeypatch, token).session_state

@@ -25,7 +25,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from app.auth import PAGES
+from app.access import PAGES
 from app.config import get_settings
 from app.db.engine import make_engine
 from app.services import audit

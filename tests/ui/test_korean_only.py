@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.auth import PAGE_ACCESS, PAGES
+from app.access import PAGE_ACCESS, PAGES
 from app.config import get_settings
 from tests.ui.helpers import db_scalar, point_settings_at, user_dict
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.auth import PAGE_ACCESS, PAGES
+from app.access import PAGE_ACCESS, PAGES
 from app.config import get_settings
 from tests.conftest import copy_world_database
 from tests.ui.helpers import point_settings_at, user_dict

@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import Engine, text
 from streamlit.testing.v1 import AppTest
 
-from app.auth import PAGES, User, can_access
+from app.access import PAGES, can_access
+from app.auth import User
 from app.db.engine import make_engine
 from app.db.repositories import world as world_repo
 from app.services import talent
@@ -121,7 +122,7 @@ def test_every_page_not_for_seekers_refuses_them(env: str, seeker_ids: dict[str,
 
 
 def _roles(page_id: str) -> str:
-    from app.auth import allowed_roles_label
+    from app.access import allowed_roles_label
 
     return allowed_roles_label(page_id)
 

@@ -1,4 +1,5 @@
-"""Accounts file, login check and the role/page access table."""
+"""Accounts file, login check, changing accounts, demo accounts and the role/page access table
+(:mod:`app.auth`, :mod:`app.accounts`, :mod:`app.demo_accounts`, :mod:`app.access`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app import auth
+from app import access, accounts, auth, demo_accounts
 
 NAMES = ("employer1", "employer2", "employer3", "counsellor1", "counsellor2", "policy1")
 PASSWORDS = {name: "Aa" + secrets.token_urlsafe(9) for name in NAMES}  # random per run (letters kept so .upper() differs)
@@ -21,7 +22,7 @@ ROUNDS = 4
 @pytest.fixture
 def users_yaml(tmp_path: Path) -> Path:
     path = tmp_path / "users.yaml"
-    auth.write_demo_users(path, PASSWORDS, [11, 12, 13], rounds=ROUNDS)
+    demo_accounts.write_demo_users(path, PASSWORDS, [11, 12, 13], rounds=ROUNDS)
     return path
 
 
@@ -89,10 +90,10 @@ def test_users_file_holds_hashes_only(users_yaml: Path) -> None:
 
 def test_ensure_users_file_creates_once_with_one_password_per_account(tmp_path: Path) -> None:
     path = tmp_path / "config" / "users.yaml"
-    passwords = auth.ensure_users_file(path, employer_ids=[1, 2, 3], rounds=ROUNDS)
+    passwords = demo_accounts.ensure_users_file(path, employer_ids=[1, 2, 3], rounds=ROUNDS)
     assert passwords is not None and sorted(passwords) == sorted(NAMES)
     assert len(set(passwords.values())) == 6 and all(len(p) >= 16 for p in passwords.values())
-    creds = path.parent / auth.CREDENTIALS_FILE_NAME
+    creds = path.parent / demo_accounts.CREDENTIALS_FILE_NAME
     lines = creds.read_text(encoding="utf-8").splitlines()[1:]
     assert {line.split("\t")[0]: line.split("\t")[1] for line in lines} == passwords
     assert stat.S_IMODE(creds.stat().st_mode) == 0o600
@@ -102,13 +103,13 @@ def test_ensure_users_file_creates_once_with_one_password_per_account(tmp_path: 
         assert auth.verify_login(name, password, path).username == name
     assert auth.verify_login("employer1", passwords["policy1"], path) is None
     # second call leaves everything alone
-    assert auth.ensure_users_file(path, employer_ids=[1, 2, 3], rounds=ROUNDS) is None
+    assert demo_accounts.ensure_users_file(path, employer_ids=[1, 2, 3], rounds=ROUNDS) is None
     assert auth.verify_login("policy1", passwords["policy1"], path) is not None
 
 
 def test_random_passwords_differ(tmp_path: Path) -> None:
-    a = auth.ensure_users_file(tmp_path / "a" / "u.yaml", rounds=ROUNDS)
-    b = auth.ensure_users_file(tmp_path / "b" / "u.yaml", rounds=ROUNDS)
+    a = demo_accounts.ensure_users_file(tmp_path / "a" / "u.yaml", rounds=ROUNDS)
+    b = demo_accounts.ensure_users_file(tmp_path / "b" / "u.yaml", rounds=ROUNDS)
     assert a is not None and b is not None and not set(a.values()) & set(b.values())
 
 
@@ -123,11 +124,11 @@ def test_missing_or_malformed_file_raises_korean_error(tmp_path: Path) -> None:
 
 def test_write_demo_users_rejects_bad_input(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
-        auth.write_demo_users(tmp_path / "u.yaml", {**PASSWORDS, "policy1": ""}, [1, 2, 3], rounds=ROUNDS)
+        demo_accounts.write_demo_users(tmp_path / "u.yaml", {**PASSWORDS, "policy1": ""}, [1, 2, 3], rounds=ROUNDS)
     with pytest.raises(ValueError, match="다른 비밀번호"):
-        auth.write_demo_users(tmp_path / "u.yaml", dict.fromkeys(NAMES, PASSWORD), [1, 2, 3], rounds=ROUNDS)
+        demo_accounts.write_demo_users(tmp_path / "u.yaml", dict.fromkeys(NAMES, PASSWORD), [1, 2, 3], rounds=ROUNDS)
     with pytest.raises(ValueError):
-        auth.write_demo_users(tmp_path / "u.yaml", PASSWORDS, [1, 2], rounds=ROUNDS)
+        demo_accounts.write_demo_users(tmp_path / "u.yaml", PASSWORDS, [1, 2], rounds=ROUNDS)
     assert not (tmp_path / "u.yaml").exists()
 
 
@@ -162,25 +163,25 @@ def test_write_demo_users_rejects_bad_input(tmp_path: Path) -> None:
     ],
 )
 def test_page_access_matrix(role: str | None, page_id: str, allowed: bool) -> None:
-    assert auth.can_access(role, page_id) is allowed
+    assert access.can_access(role, page_id) is allowed
 
 
 def test_every_page_is_registered_and_navigation_follows_access() -> None:
     root = Path(__file__).resolve().parents[2]
-    for spec in auth.PAGES:
-        assert spec.page_id in auth.PAGE_ACCESS, spec
+    for spec in access.PAGES:
+        assert spec.page_id in access.PAGE_ACCESS, spec
         assert (root / spec.path).is_file(), spec.path
-        assert spec.section in auth.NAV_SECTIONS
+        assert spec.section in access.NAV_SECTIONS
         assert spec.url_path.isascii()
         assert spec.icon == "" or spec.icon.startswith(":material/")
-    assert sum(p.default for p in auth.PAGES) == 1
-    for role in auth.ROLE_LABELS:
-        shown = {p.page_id for pages in auth.pages_for_role(role).values() for p in pages}
-        assert shown == {p.page_id for p in auth.PAGES if auth.can_access(role, p.page_id)}
-        assert all(pages for pages in auth.pages_for_role(role).values())  # empty sections hidden
-    assert auth.pages_for_role(None) == {}
-    assert auth.allowed_roles_label("explorer.seekers") == "직업상담사, 정책·운영"
-    assert auth.allowed_roles_label("seeker_requests") == "구직자"
+    assert sum(p.default for p in access.PAGES) == 1
+    for role in access.ROLE_LABELS:
+        shown = {p.page_id for pages in access.pages_for_role(role).values() for p in pages}
+        assert shown == {p.page_id for p in access.PAGES if access.can_access(role, p.page_id)}
+        assert all(pages for pages in access.pages_for_role(role).values())  # empty sections hidden
+    assert access.pages_for_role(None) == {}
+    assert access.allowed_roles_label("explorer.seekers") == "직업상담사, 정책·운영"
+    assert access.allowed_roles_label("seeker_requests") == "구직자"
 
 
 # every page that existed before the seeker role: none of them serves seekers but the common three
@@ -188,13 +189,13 @@ _COMMON = {"home", "explorer", "transparency"}
 
 
 def test_seekers_open_only_the_common_pages_and_their_own() -> None:
-    for spec in auth.PAGES:
-        allowed = auth.can_access("seeker", spec.page_id)
+    for spec in access.PAGES:
+        allowed = access.can_access("seeker", spec.page_id)
         assert allowed is (spec.page_id in _COMMON or spec.section == "구직자"), spec.page_id
-    sections = auth.pages_for_role("seeker")
+    sections = access.pages_for_role("seeker")
     assert list(sections) == ["공통", "구직자"]
     assert [p.title for p in sections["구직자"]] == ["추천 일자리", "상담 요청함", "내 정보 공개"]
-    assert all(not auth.can_access(role, p.page_id) for role in ("employer", "counsellor", "policy")
+    assert all(not access.can_access(role, p.page_id) for role in ("employer", "counsellor", "policy")
                for p in sections["구직자"])
 
 
@@ -207,21 +208,21 @@ def test_seeker_accounts_are_scoped_to_their_seeker_and_fail_closed() -> None:
     # accounts without a seeker keep the dict (and so the stamp) they had before the role existed
     assert "seeker_id" not in auth.User("c", "상담사", "counsellor").to_dict()
     with pytest.raises(auth.AccountError, match="--seeker-id"):
-        auth.check_new_user(auth.User("seeker9", "구직자", "seeker"))
+        accounts.check_new_user(auth.User("seeker9", "구직자", "seeker"))
     with pytest.raises(auth.AccountError, match="구직자 계정에만"):
-        auth.check_new_user(auth.User("policy9", "정책", "policy", seeker_id=3))
+        accounts.check_new_user(auth.User("policy9", "정책", "policy", seeker_id=3))
 
 
 def test_demo_seekers_are_written_and_log_in(tmp_path: Path) -> None:
     path = tmp_path / "users.yaml"
     passwords = {**PASSWORDS, **{f"seeker{i}": f"Seeker-pass-{i}{i}{i}" for i in (1, 2, 3)}}
-    auth.write_demo_users(path, passwords, [11, 12, 13], seeker_ids=[101, 102, 103], rounds=ROUNDS)
+    demo_accounts.write_demo_users(path, passwords, [11, 12, 13], seeker_ids=[101, 102, 103], rounds=ROUNDS)
     user = auth.verify_login("seeker2", passwords["seeker2"], path)
     assert user == auth.User("seeker2", "구직자 2", "seeker", seeker_id=102)
     entry = next(e for e in yaml.safe_load(path.read_text(encoding="utf-8"))["users"] if e["username"] == "seeker2")
     assert entry["seeker_id"] == 102 and entry["employer_id"] is None
     with pytest.raises(ValueError, match="구직자 ID"):
-        auth.write_demo_users(path, passwords, [11, 12, 13], seeker_ids=[101, 101, 103], rounds=ROUNDS)
+        demo_accounts.write_demo_users(path, passwords, [11, 12, 13], seeker_ids=[101, 101, 103], rounds=ROUNDS)
     broken = path.read_text(encoding="utf-8").replace("seeker_id: 102", "seeker_id: null")
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(auth.UsersFileError, match="seeker_id"):
@@ -230,46 +231,46 @@ def test_demo_seekers_are_written_and_log_in(tmp_path: Path) -> None:
 
 def test_a_seeker_account_tied_to_another_seeker_gets_a_new_stamp(tmp_path: Path) -> None:
     path = tmp_path / "users.yaml"
-    auth.add_account(path, auth.User("seekera", "구직자", "seeker", seeker_id=5), "Seeker-pass-55", rounds=ROUNDS)
+    accounts.add_account(path, auth.User("seekera", "구직자", "seeker", seeker_id=5), "Seeker-pass-55", rounds=ROUNDS)
     before = auth.account_stamp("seekera", path)
-    accounts = auth.load_accounts(path)
-    accounts["seekera"] = dataclasses.replace(accounts["seekera"], user=auth.User("seekera", "구직자", "seeker", seeker_id=6))
-    auth.write_accounts(path, accounts)
+    stored = auth.load_accounts(path)
+    stored["seekera"] = dataclasses.replace(stored["seekera"], user=auth.User("seekera", "구직자", "seeker", seeker_id=6))
+    accounts.write_accounts(path, stored)
     assert before is not None and auth.account_stamp("seekera", path) not in (None, before)  # old sessions end
     assert auth.find_user("seekera", path).scoped_seeker_id == 6
 
 
 def test_a_demo_file_made_before_seekers_gains_them_once(tmp_path: Path) -> None:
     path = tmp_path / "config" / "users.yaml"
-    first = auth.ensure_users_file(path, employer_ids=[1, 2, 3], rounds=ROUNDS)  # the old demo file
+    first = demo_accounts.ensure_users_file(path, employer_ids=[1, 2, 3], rounds=ROUNDS)  # the old demo file
     assert first is not None and sorted(first) == sorted(NAMES)
     stamps = {name: auth.account_stamp(name, path) for name in NAMES}
-    assert auth.lacks_demo_seekers(path)
-    added = auth.ensure_users_file(path, employer_ids=[1, 2, 3], seeker_ids=[7, 8, 9], rounds=ROUNDS)
+    assert demo_accounts.lacks_demo_seekers(path)
+    added = demo_accounts.ensure_users_file(path, employer_ids=[1, 2, 3], seeker_ids=[7, 8, 9], rounds=ROUNDS)
     assert added is not None and sorted(added) == ["seeker1", "seeker2", "seeker3"]
     assert auth.verify_login("seeker3", added["seeker3"], path).scoped_seeker_id == 9
     assert all(auth.account_stamp(name, path) == stamps[name] for name in NAMES)  # nobody logged out
-    creds = (path.parent / auth.CREDENTIALS_FILE_NAME).read_text(encoding="utf-8").splitlines()
+    creds = (path.parent / demo_accounts.CREDENTIALS_FILE_NAME).read_text(encoding="utf-8").splitlines()
     assert {line.split("\t")[0]: line.split("\t")[1] for line in creds[1:]} == {**first, **added}
-    assert stat.S_IMODE((path.parent / auth.CREDENTIALS_FILE_NAME).stat().st_mode) == 0o600
-    assert not auth.lacks_demo_seekers(path)
-    assert auth.ensure_users_file(path, employer_ids=[1, 2, 3], seeker_ids=[7, 8, 9], rounds=ROUNDS) is None
+    assert stat.S_IMODE((path.parent / demo_accounts.CREDENTIALS_FILE_NAME).stat().st_mode) == 0o600
+    assert not demo_accounts.lacks_demo_seekers(path)
+    assert demo_accounts.ensure_users_file(path, employer_ids=[1, 2, 3], seeker_ids=[7, 8, 9], rounds=ROUNDS) is None
 
 
 def test_seekers_are_not_added_to_a_file_the_demo_writer_did_not_make(tmp_path: Path) -> None:
     path = tmp_path / "users.yaml"
-    auth.write_demo_users(path, PASSWORDS, [1, 2, 3], rounds=ROUNDS)  # no demo_credentials.txt beside it
+    demo_accounts.write_demo_users(path, PASSWORDS, [1, 2, 3], rounds=ROUNDS)  # no demo_credentials.txt beside it
     before = path.read_bytes()
-    assert not auth.lacks_demo_seekers(path)
-    assert auth.ensure_users_file(path, seeker_ids=[7, 8, 9], rounds=ROUNDS) is None
+    assert not demo_accounts.lacks_demo_seekers(path)
+    assert demo_accounts.ensure_users_file(path, seeker_ids=[7, 8, 9], rounds=ROUNDS) is None
     assert path.read_bytes() == before
     # a demo file whose operator removed seeker1 keeps it removed
     demo = tmp_path / "demo" / "users.yaml"
-    auth.ensure_users_file(demo, seeker_ids=[7, 8, 9], rounds=ROUNDS)
-    accounts = auth.load_accounts(demo)
-    del accounts["seeker1"]
-    auth.write_accounts(demo, accounts)
-    assert not auth.lacks_demo_seekers(demo)
+    demo_accounts.ensure_users_file(demo, seeker_ids=[7, 8, 9], rounds=ROUNDS)
+    stored = auth.load_accounts(demo)
+    del stored["seeker1"]
+    accounts.write_accounts(demo, stored)
+    assert not demo_accounts.lacks_demo_seekers(demo)
 
 
 def test_unknown_user_check_uses_the_file_bcrypt_cost(users_yaml: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -287,23 +288,23 @@ def test_unknown_user_check_uses_the_file_bcrypt_cost(users_yaml: Path, monkeypa
 
 
 def test_disabled_account_is_refused_after_the_same_bcrypt_work(users_yaml: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert auth.set_disabled(users_yaml, "counsellor2", True) is True
-    assert auth.set_disabled(users_yaml, "counsellor2", True) is False  # already disabled
+    assert accounts.set_disabled(users_yaml, "counsellor2", True) is True
+    assert accounts.set_disabled(users_yaml, "counsellor2", True) is False  # already disabled
     seen: list[bytes] = []
     real = auth.bcrypt.checkpw
     monkeypatch.setattr(auth.bcrypt, "checkpw", lambda s, h: seen.append(h) or real(s, h))
     check = auth.check_login("counsellor2", PASSWORDS["counsellor2"], users_yaml)
     assert check == auth.LoginCheck(None, True) and len(seen) == 1
     assert auth.account_stamp("counsellor2", users_yaml) is None
-    assert auth.set_disabled(users_yaml, "counsellor2", False) is True
+    assert accounts.set_disabled(users_yaml, "counsellor2", False) is True
     assert auth.verify_login("counsellor2", PASSWORDS["counsellor2"], users_yaml) is not None
 
 
 def test_add_and_reset_rewrite_the_file_atomically_with_mode_600(users_yaml: Path) -> None:
     before = auth.account_stamp("policy1", users_yaml)
-    auth.add_account(users_yaml, auth.User("policy2", "정책 담당 2", "policy"), "Policy-two-pass", rounds=ROUNDS)
+    accounts.add_account(users_yaml, auth.User("policy2", "정책 담당 2", "policy"), "Policy-two-pass", rounds=ROUNDS)
     assert auth.verify_login("policy2", "Policy-two-pass", users_yaml).role == "policy"
-    auth.set_password(users_yaml, "policy1", "Another-pass-99")
+    accounts.set_password(users_yaml, "policy1", "Another-pass-99")
     assert auth.verify_login("policy1", PASSWORDS["policy1"], users_yaml) is None
     assert auth.verify_login("policy1", "Another-pass-99", users_yaml) is not None
     assert auth.account_stamp("policy1", users_yaml) not in (None, before)  # open sessions end
@@ -331,16 +332,16 @@ def test_add_and_reset_rewrite_the_file_atomically_with_mode_600(users_yaml: Pat
 def test_bad_new_accounts_change_nothing(users_yaml: Path, user: auth.User, password: str, message: str) -> None:
     before = users_yaml.read_bytes()
     with pytest.raises(auth.AccountError, match=message) as info:
-        auth.add_account(users_yaml, user, password, rounds=ROUNDS)
+        accounts.add_account(users_yaml, user, password, rounds=ROUNDS)
     assert password not in str(info.value)
     assert users_yaml.read_bytes() == before
 
 
 def test_unknown_account_cannot_be_reset_or_disabled(users_yaml: Path) -> None:
     with pytest.raises(auth.UnknownAccountError):
-        auth.set_password(users_yaml, "ghost", "Long-enough-1")
+        accounts.set_password(users_yaml, "ghost", "Long-enough-1")
     with pytest.raises(auth.UnknownAccountError):
-        auth.set_disabled(users_yaml, "ghost", True)
+        accounts.set_disabled(users_yaml, "ghost", True)
 
 
 def test_repeated_username_or_bad_disabled_value_is_a_file_error(tmp_path: Path, users_yaml: Path) -> None:

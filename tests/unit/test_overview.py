@@ -317,7 +317,7 @@ def test_reference_names_cover_welfare_sizes_and_majors(names: ReferenceNames) -
 
 def test_employer_models_are_the_models_of_pages_employers_open() -> None:
     """EMPLOYER_MODELS holds exactly the models whose card names a page an employer may open."""
-    from app.auth import can_access
+    from app.access import can_access
     from app.ml.registry import ARTIFACTS
     from app.services.transparency import registered_cards
 

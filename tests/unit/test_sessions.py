@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from app import auth
+from app import accounts, auth
 from app.config import Settings
 from app.services import sessions
 from app.services.sessions import SessionClaims, TicketBook
@@ -83,8 +83,8 @@ def test_reset_password_or_disabled_account_refuses_the_cookie(users_file: Path,
         assert stamp
         tokens[name] = sessions.sign_session(_claims(name, stamp, sid=sessions.new_session_id()), SECRET)
         assert sessions.restore_user(tokens[name], SECRET, private, max_age=THIRTY_MINUTES, now=NOW) is not None
-    auth.set_password(private, "employer1", DEMO_PASSWORDS["employer1"] + "-new", rounds=4)
-    auth.set_disabled(private, "counsellor2", True)
+    accounts.set_password(private, "employer1", DEMO_PASSWORDS["employer1"] + "-new", rounds=4)
+    accounts.set_disabled(private, "counsellor2", True)
     for token in tokens.values():
         assert sessions.restore_user(token, SECRET, private, max_age=THIRTY_MINUTES, now=NOW) is None
     # a stamp that does not match (a forged or stale one) is refused even with a valid signature

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app import auth
+from app import access
 from app.ml import employment, employment_features, hiring, hiring_features
 from app.ml.manifest import ArtifactSpec, load_manifest, write_manifest
 from app.ml.model_card import ModelCard, factor_names
@@ -142,12 +142,12 @@ def test_cards_name_real_pages_and_labelled_metrics_only() -> None:
     for name, card in tr.registered_cards().items():
         assert card is not None
         assert card.shown_on, name
-        assert set(card.shown_on) <= set(auth.PAGE_ACCESS), name
+        assert set(card.shown_on) <= set(access.PAGE_ACCESS), name
         for metric in (*card.quality_metrics, *card.fairness_metrics):
             assert metric in tr.METRIC_LABELS, f"{name}: metric '{metric}' has no Korean label"
         assert card.quality_metrics or card.quality_note, name
         assert card.fairness_note, name
-    assert tr.AUDIT_LOG_PAGE in {p.page_id for p in auth.PAGES}
+    assert tr.AUDIT_LOG_PAGE in {p.page_id for p in access.PAGES}
     for label, _, _ in tr.METRIC_LABELS.values():
         assert re.search(r"[가-힣]", label), label
 
