@@ -24,11 +24,10 @@ matcher = resources.required(resources.talent_matcher)
 engine = resources.engine()
 try:
     scored = resources.scored_postings()
-    outlook = dict(zip(scored["id"].astype(int), scored["probability"].astype(float), strict=True))
 except NotReady:
-    outlook = {}  # without the hiring model the cards simply show no fill outlook
+    scored = None  # without the hiring model the cards simply show no fill outlook
 try:
-    results = talent.jobs_for_seeker(engine, matcher, user, fill_outlook=outlook, reference=resources.reference())
+    results = talent.jobs_for_seeker(engine, matcher, user, scored_postings=scored, reference=resources.reference())
 except NotReady as err:
     st.warning(err.user_message)
     st.stop()

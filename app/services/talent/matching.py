@@ -704,7 +704,7 @@ MAX_OPEN_POSTINGS = 400
 
 
 def jobs_for_seeker(engine: Engine, matcher: TalentMatcher, user: User, *, seeker_id: int | None = None,
-                    top: int = DEFAULT_TOP, fill_outlook: Mapping[int, float] | None = None,
+                    top: int = DEFAULT_TOP, scored_postings: pd.DataFrame | None = None,
                     reference: Reference | None = None) -> JobResults:
     """The open postings that suit a seeker best, with reasons and the chance of being hired.
 
@@ -714,7 +714,8 @@ def jobs_for_seeker(engine: Engine, matcher: TalentMatcher, user: User, *, seeke
         user: A seeker (their own record only) or a counsellor (any seeker).
         seeker_id: The seeker (a seeker account's own id is used whatever is passed).
         top: Postings wanted (1–30).
-        fill_outlook: Posting id → predicted fill probability (the hiring model's), shown on each card.
+        scored_postings: The hiring model's scored postings (``id, probability``): each card shows its
+            posting's fill outlook (``None``: no outlook, e.g. without the hiring model).
         reference: Reference tables.
 
     Raises:
@@ -722,6 +723,8 @@ def jobs_for_seeker(engine: Engine, matcher: TalentMatcher, user: User, *, seeke
         SeekerNotMatched: The seeker is newer than the built matcher.
     """
     ref = reference or load_reference()
+    outlook: dict[int, float] = {} if scored_postings is None else dict(
+        zip(scored_postings["id"].astype(int), scored_postings["probability"].astype(float), strict=True))
     if user.role == "seeker":
         own = getattr(user, "scoped_seeker_id", None)
         if own is None or (seeker_id is not None and int(seeker_id) != int(own)):
@@ -781,7 +784,7 @@ def jobs_for_seeker(engine: Engine, matcher: TalentMatcher, user: User, *, seeke
                 wage_monthly=float(posting.wage_monthly), close_date=pd.Timestamp(posting.close_date).date(),
                 reasons=reasons, missing=missing_against(record, query, {"text": query.text}, ref),
                 hire_probability=float(probability[rank]), hire_factors=tuple(factors[:4]),
-                score=float(ranking[i]), fill_probability=(fill_outlook or {}).get(int(posting.id))))
+                score=float(ranking[i]), fill_probability=outlook.get(int(posting.id))))
     return JobResults(cards=tuple(cards), seeker_id=int(seeker_id), as_of=as_of, n_open=len(open_postings),
                       model_version=str(matcher.version),
                       input_hash=_hash({"seeker": int(seeker_id), "as_of": as_of, "top": top, "v": matcher.version}))
