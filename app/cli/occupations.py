@@ -40,7 +40,8 @@ from app.config import get_settings
 from app.db.importers.csv_reader import batched
 from app.ml.occupation_fit import INTERESTS, WORK_ITEMS, OccupationFit, load_occupation_fit
 
-REQUIRED_COLUMNS: tuple[str, ...] = ("id", *INTERESTS)
+REQUIRED_COLUMNS: tuple[str, ...] = ("id", *(letter.lower() for letter in INTERESTS))
+"""Header names as the CSV reader matches them (without regard to case: ``R`` or ``r``)."""
 OPTIONAL_COLUMNS: tuple[str, ...] = WORK_ITEMS
 OUTPUT_COLUMNS: tuple[str, ...] = ("id", "rank", "occupation_code", "occupation_name", "score")
 MAX_ID_CHARS = 40
@@ -50,7 +51,7 @@ MAX_TOP = 50
 
 def _answer(cells: dict[str, str], column: str, line: int, errors: list[str], *, required: bool) -> float:
     """One answer (1–5); a problem goes to ``errors`` and gives NaN."""
-    text = cells.get(column, "")
+    text = cells.get(column.lower(), "")
     if not text:
         if required:
             errors.append(f"{line}행: [{column}] 값이 없습니다 (1~5)")
