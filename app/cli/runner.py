@@ -286,7 +286,8 @@ class FileCommand(Generic[Rows, Scorer]):
     summary: Callable[[Any, Scorer, argparse.Namespace, Rows], Sequence[str]]
 
 
-_COMMAND_NAMES = {"app.cli.hiring": "hiring score", "app.cli.employment": "employment score", "app.cli.verify": "verify"}
+_COMMAND_NAMES = {"app.cli.hiring": "hiring score", "app.cli.employment": "employment score", "app.cli.verify": "verify",
+                  "app.cli.occupations": "occupations fit"}
 """Name of each file command in its run record, by the module that defines it."""
 
 

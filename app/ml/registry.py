@@ -7,7 +7,7 @@ then add the ``SPEC`` below, after everything it needs. Nothing registers itself
 
 from __future__ import annotations
 
-from app.ml import employment, hiring, market_wages, occupation, talent
+from app.ml import employment, hiring, market_wages, occupation, occupation_fit, talent
 from app.ml.manifest import ArtifactSpec
 from app.search import postings_index
 from app.verify import verifier
@@ -19,6 +19,7 @@ ARTIFACTS: tuple[ArtifactSpec, ...] = (
     verifier.SPEC,
     postings_index.SPEC,
     occupation.SPEC,
+    occupation_fit.SPEC,
     talent.SPEC,
 )
 """Every artifact in build order (each after the artifacts it ``needs``)."""

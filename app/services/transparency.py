@@ -79,6 +79,11 @@ METRIC_LABELS: Final[dict[str, tuple[str, MetricKind, str]]] = {
     "top1_test": ("1순위 정답률(평가 공고)", "percent", ""),
     "top3_test": ("3순위 안 정답률(평가 공고)", "percent", ""),
     "n_classes": ("분류하는 직종 수", "count", "개"),
+    # occupation fit
+    "holdout_hit_at_5": ("자기 직업이 5순위 안에 든 재직자 비율(학습에 쓰지 않은 재직자)", "percent", ""),
+    "holdout_hit_at_5_half_items": ("업무환경 문항을 절반만 답했을 때 5순위 안 비율", "percent", ""),
+    "holdout_hit_at_5_interests_only": ("흥미만 답했을 때 5순위 안 비율", "percent", ""),
+    "holdout_ece": ("적합도 보정오차 ECE(학습에 쓰지 않은 재직자)", "point", ""),
     # job-ad verifier
     "recall_test": ("문제 공고 적발률(평가 공고)", "percent", ""),
     "fpr_test": ("정상 공고를 잘못 걸러낸 비율(평가 공고)", "percent", ""),

@@ -453,6 +453,8 @@ def test_rebuild_is_byte_identical_to_the_committed_tables(tmp_path_factory: pyt
         committed = (REFERENCE_DIR / filename).read_bytes()
         assert built == committed, f"{filename} differs: run 'python -m app reference'"
         assert counts[name] == len(pd.read_csv(out / filename))
+    for filename in rb.KNOW_FIT_FILES.values():
+        assert (out / filename).read_bytes() == (REFERENCE_DIR / filename).read_bytes(), f"{filename} differs"
 
 
 @needs_shared

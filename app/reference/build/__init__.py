@@ -20,6 +20,7 @@ Modules, one job each:
 * :mod:`.keco` — KECO 2025 tree and the KECO 2018 -> 2025 code mapping
 * :mod:`.ncs` — NCS 대분류 list and the KECO -> NCS field mapping
 * :mod:`.know` — KNOW RIASEC / wage / knowledge aggregation and the hold-out
+* :mod:`.know_fit` — KNOW 2018 aggregates of the occupation-fit model (means, covariance)
 * :mod:`.dictionary` — 직업사전 keywords, duty phrases and education (kiwipiepy)
 * :mod:`.certificates` — 직업사전 certificate names and kinds
 * :mod:`.facts` — hand-written tables (regions, industries, firm sizes, minimum wage,
@@ -65,6 +66,7 @@ from app.reference.build.know import (
     load_know2018_even,
     load_know_holdout,
 )
+from app.reference.build.know_fit import KNOW_FIT_FILES, build_know_fit_tables, load_know_fit_rows
 from app.reference.build.ncs import build_ncs_fields
 from app.reference.build.occupations import build_industry_occupation, build_occupations, compute_posting_weights
 from app.reference.build.writer import TABLE_FILES, compute_normalised_weights
@@ -74,6 +76,7 @@ __all__ = [
     "KECO2018_GROUP_OVERRIDES",
     "KECO2018_TO_2025_OVERRIDES",
     "KNOWCODE_OVERRIDES",
+    "KNOW_FIT_FILES",
     "KNOW_INTEREST_ITEMS",
     "KNOW_KNOWLEDGE_AREAS",
     "MINIMUM_WAGE",
@@ -86,6 +89,7 @@ __all__ = [
     "build_industries",
     "build_industry_occupation",
     "build_keco_tree",
+    "build_know_fit_tables",
     "build_minimum_wage",
     "build_ncs_fields",
     "build_occupations",
@@ -103,6 +107,7 @@ __all__ = [
     "compute_wage_bands",
     "keco2018_to_2025",
     "load_know2018_even",
+    "load_know_fit_rows",
     "load_know_holdout",
     "main_reference",
     "map_knowcode",

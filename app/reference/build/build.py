@@ -12,9 +12,10 @@ from app.reference.build.dictionary import DICTIONARY_FILE, load_dictionary
 from app.reference.build.districts import build_districts
 from app.reference.build.keco import KECO_TREE_FILE, build_keco_tree, load_keco_tree
 from app.reference.build.know import KNOW_DIR
+from app.reference.build.know_fit import KNOW_FIT_FILES, build_know_fit_tables
 from app.reference.build.ncs import NCS_FILE, build_ncs_fields
 from app.reference.build.occupations import build_industry_occupation, build_occupations
-from app.reference.build.writer import TABLE_FILES, write_tables
+from app.reference.build.writer import TABLE_FILES, write_csv, write_tables
 
 
 def build_reference_tables(shared_dir: Path, out_dir: Path) -> dict[str, int]:
@@ -27,7 +28,8 @@ def build_reference_tables(shared_dir: Path, out_dir: Path) -> dict[str, int]:
         out_dir: Target directory (``get_settings().reference_dir``); created if missing.
 
     Returns:
-        Table name -> row count.
+        Table name -> row count (of the :class:`~app.reference.tables.Reference` tables; the
+        occupation-fit aggregates of :mod:`.know_fit` are written beside them).
 
     Raises:
         FileNotFoundError: If a required shared data file is missing.
@@ -59,6 +61,9 @@ def build_reference_tables(shared_dir: Path, out_dir: Path) -> dict[str, int]:
         "districts": build_districts(),
     }
     write_tables(tables, out_dir)
+    # the occupation-fit model's aggregates: read by app.ml.occupation_fit, not part of Reference
+    for name, frame in build_know_fit_tables(shared_dir).items():
+        write_csv(frame, out_dir / KNOW_FIT_FILES[name])
     return {name: len(df) for name, df in tables.items()}
 
 
