@@ -12,7 +12,8 @@ Rules for every module here:
   ``app.ml.evaluate`` reads them).
 
 One module per kind of record (postings, seekers, employers, courses, scenarios, risk settings and
-overrides, ad rule versions and reviews, the audit log, the world as a whole), plus ``training``
+overrides, ad rule versions and reviews, the audit log, interest-test sessions, the world as a
+whole), plus ``training``
 (what the models learn from) and ``bulk`` (fast inserts of generated or imported frames); a new
 capability adds its own module here.
 """
