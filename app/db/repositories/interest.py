@@ -13,16 +13,15 @@ dataclasses or DataFrames. The item bank's content is read from ``test_items``; 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, inspect, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import Engine, case, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.orm import INTEREST_SESSION_MODES, INTEREST_TABLES, Base, InterestAnswer, InterestSession, Seeker, TestItem
-from app.db.repositories import read_frame
+from app.db.repositories import create_missing_tables, read_frame
 from app.db.repositories.talent import utc_now
 from app.errors import InvalidInput, NotFound
 
@@ -39,26 +38,10 @@ EXPOSURE_COLUMNS: tuple[str, ...] = (
 )
 """Columns of :func:`load_item_exposure`."""
 
-_READY: set[str] = set()
-_READY_LOCK = threading.Lock()
-
-
 def ensure_tables(engine: Engine) -> None:
     """Create the session and answer tables when a database built before them lacks them (once per
     database; ``python -m app build`` creates them too)."""
-    key = engine.url.render_as_string(hide_password=True)
-    if key in _READY:
-        return
-    with _READY_LOCK:
-        if key in _READY:
-            return
-        try:
-            Base.metadata.create_all(engine, tables=[Base.metadata.tables[n] for n in INTEREST_TABLES], checkfirst=True)
-        except SQLAlchemyError:
-            # another process created them between the check and the CREATE: fine if they exist now
-            if not all(inspect(engine).has_table(name) for name in INTEREST_TABLES):
-                raise
-        _READY.add(key)
+    create_missing_tables(engine, [Base.metadata.tables[name] for name in INTEREST_TABLES])
 
 
 # --------------------------------------------------------------------------- records

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,6 +58,20 @@ def _holland_code(row: Sequence[float]) -> str:
 def _pools(k: pd.DataFrame, *columns: str) -> list[dict[str, pd.DataFrame]]:
     """For each column, its code -> rows of ``k`` (the pools an occupation may fall back to)."""
     return [{c: g for c, g in k.groupby(col)} for col in columns]
+
+
+def _incumbents_of(
+    rec: Any, by_minor: dict[str, pd.DataFrame], by_middle: dict[str, pd.DataFrame], by_major: dict[str, pd.DataFrame]
+) -> tuple[pd.DataFrame, str]:
+    """The incumbents an occupation's profile is the mean of, and where they come from: its own
+    (``direct``, at least ``MIN_DIRECT_INCUMBENTS``), else its 중분류 (``middle``), else its 대분류
+    (``major``)."""
+    g = by_minor.get(rec.keco_code)
+    if g is not None and len(g) >= MIN_DIRECT_INCUMBENTS:
+        return g, "direct"
+    if rec.middle_code in by_middle:
+        return by_middle[rec.middle_code], "middle"
+    return by_major[rec.major_code], "major"
 
 
 def _read_know(shared_dir: Path, year: int, columns: Iterable[str]) -> pd.DataFrame:
@@ -135,13 +150,7 @@ def compute_riasec_profiles(know_even: pd.DataFrame, minor: pd.DataFrame) -> pd.
     rows = []
     by_minor, by_middle, by_major = _pools(k, "keco_code", "middle_code", "major_code")
     for rec in minor.itertuples(index=False):
-        g = by_minor.get(rec.keco_code)
-        if g is not None and len(g) >= MIN_DIRECT_INCUMBENTS:
-            src = "direct"
-        elif rec.middle_code in by_middle:
-            g, src = by_middle[rec.middle_code], "middle"
-        else:
-            g, src = by_major[rec.major_code], "major"
+        g, src = _incumbents_of(rec, by_minor, by_middle, by_major)
         means = g[cols].mean().round(3)
         rows.append({"keco_code": rec.keco_code, **means.to_dict(), "riasec_n": len(g), "riasec_source": src})
     out = pd.DataFrame(rows)
@@ -301,13 +310,7 @@ def compute_environment_profiles(know_env: pd.DataFrame, minor: pd.DataFrame, it
     by_minor, by_middle, by_major = _pools(k, "keco_code", "middle_code", "major_code")
     rows = []
     for rec in minor.itertuples(index=False):
-        g = by_minor.get(rec.keco_code)
-        if g is not None and len(g) >= MIN_DIRECT_INCUMBENTS:
-            src = "direct"
-        elif rec.middle_code in by_middle:
-            g, src = by_middle[rec.middle_code], "middle"
-        else:
-            g, src = by_major[rec.major_code], "major"
+        g, src = _incumbents_of(rec, by_minor, by_middle, by_major)
         rows.append({"keco_code": rec.keco_code, **g[cols].mean().to_dict(),
                      "environment_n": len(g), "environment_source": src})
     out = pd.DataFrame(rows)
