@@ -5,6 +5,9 @@ version, the world's fingerprint or its configured model (``config_fingerprint``
 file of it is missing. ``--force`` rebuilds the world and every artifact. An existing database is
 first brought to the current schema (:func:`app.db.migrations.migrate_schema`: 주민등록번호
 encrypted in place, unique business numbers, one open contact request per posting and seeker).
+A generated world of an older content version (:data:`app.world.params.WORLD_VERSION`, e.g. the
+interest test's first item bank with its parameters in ``test_items``) is generated anew, unless
+the database holds postings or seekers the generator did not write (:class:`OutdatedWorld`).
 """
 
 from __future__ import annotations
@@ -18,11 +21,20 @@ from sqlalchemy import Engine
 from app.db.fingerprint import EXCLUDED_TABLES
 from app.db.migrations import migrate_schema
 from app.db.repositories import world as world_repo
+from app.errors import NotReady
 from app.ml import manifest, registry
 from app.services.ads import migrate_stored_rule_sets
 from app.world.generate import generate_world
+from app.world.params import WORLD_VERSION
 
 Reporter = Callable[[str, float], None]
+
+PRE_STAMP_WORLD_VERSION = "1"
+"""Content version of a world written before ``world_meta`` carried one."""
+
+
+class OutdatedWorld(NotReady):
+    """The world is of an older content version and holds records regenerating it would delete."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,8 @@ def run_build(
         DuplicateBusinessNumbers: An existing database holds a business number twice (Korean
             message; nothing after the 주민등록번호 encryption is done).
         RrnKeyError: The configured 주민등록번호 key is malformed or not the data's.
+        OutdatedWorld: The world is of an older version and holds imported or app-written postings
+            or seekers (nothing is changed; ``force`` regenerates it anyway).
     """
     say = report or (lambda _s, _f: None)
     # settings an artifact depends on (a configured model) are checked before anything is built
@@ -78,6 +92,9 @@ def run_build(
     meta = world_repo.read_world_meta(engine)
     world_generated = False
     regenerate = force or meta.get("size") != size or meta.get("seed") != str(seed) or "fingerprint" not in meta
+    if not regenerate and meta.get(world_repo.WORLD_VERSION_KEY, PRE_STAMP_WORLD_VERSION) != WORLD_VERSION:
+        _refuse_losing_records(engine, meta.get(world_repo.WORLD_VERSION_KEY, PRE_STAMP_WORLD_VERSION))
+        regenerate = True  # the generator's content changed (e.g. the interest-test bank): a new world
     # A kept world gets the columns changed by later releases in place (the plain 주민등록번호
     # column encrypted first); a regenerated one is written in the current schema anyway.
     migrations = () if regenerate else migrate_schema(engine)
@@ -136,3 +153,15 @@ def run_build(
     say("완료", 1.0)
     return BuildReport(world_generated=world_generated, built=tuple(built), skipped=tuple(skipped),
                        manifest_path=path, manifest=written, migrations=migrations)
+
+
+def _refuse_losing_records(engine: Engine, stored_version: str) -> None:
+    """Raise :class:`OutdatedWorld` when regenerating the world would delete records people added."""
+    kept = world_repo.count_rows_not_generated(engine)
+    if kept:
+        raise OutdatedWorld(
+            f"데이터베이스의 세계가 이전 버전({stored_version})이어서 새 버전({WORLD_VERSION})으로 다시 만들어야 하지만, "
+            f"가져오거나 화면에서 작성한 공고·구직자 {kept:,}건이 있어 자동으로 지우지 않았습니다. "
+            "그 자료를 다시 가져올 수 있는지 확인한 뒤 `python -m app build --force`로 세계를 다시 만드세요. "
+            "기존 자료는 바뀌지 않았습니다"
+        )

@@ -9,7 +9,8 @@ Three groups of tables:
   outcomes. Only evaluation code reads them (``app/ml/evaluate.py``, benches, tests); no model
   feature may come from them.
 * **operations** — audit log of every model output shown to a user, world metadata, and what
-  users record (scenarios, reviews, consulting, contact requests and seekers' opt-outs).
+  users record (scenarios, reviews, consulting, contact requests and seekers' opt-outs, interest-test
+  sessions and answers).
 
 Codes (KECO, region, industry) are strings so leading zeros survive. Money is integer KRW.
 """
@@ -263,20 +264,20 @@ class Enrolment(Base):
 
 
 class TestItem(Base):
-    """Interest-test item (Likert 1–5) with graded-response-model parameters."""
+    """An item of the interest test's bank (Likert 1–5): content only, from ``interest_items.csv``.
+
+    Its graded-response parameters are not stored here: the world's true ones are in
+    ``truth_test_items``; the app's calibrated ones belong to the adaptive engine's artifact.
+    """
 
     __tablename__ = "test_items"
     __test__ = False  # not a pytest class
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    scale: Mapped[str] = mapped_column(String(1), index=True)  # R I A S E C
+    item_code: Mapped[str] = mapped_column(String(8), unique=True)  # R01 … C21, W01 …
+    scale: Mapped[str] = mapped_column(String(1), index=True)  # R I A S E C, W (work environment)
     text: Mapped[str] = mapped_column(String(200))
-    discrimination: Mapped[float] = mapped_column(Float)  # GRM a
-    threshold_1: Mapped[float] = mapped_column(Float)  # GRM b1 < b2 < b3 < b4
-    threshold_2: Mapped[float] = mapped_column(Float)
-    threshold_3: Mapped[float] = mapped_column(Float)
-    threshold_4: Mapped[float] = mapped_column(Float)
-
+    environment_code: Mapped[str] = mapped_column(String(8), default="")  # KNOW 2018 cq item of a W item
 
 class TestResponse(Base):
     """A respondent's answer to one item (simulated full-form administrations)."""
@@ -357,6 +358,31 @@ class TruthSeeker(Base):
     theta_s: Mapped[float] = mapped_column(Float)
     theta_e: Mapped[float] = mapped_column(Float)
     theta_c: Mapped[float] = mapped_column(Float)
+
+
+class TruthTestItem(Base):
+    """True graded-response parameters of an interest-test item (the world's). Never read by the app."""
+
+    __tablename__ = "truth_test_items"
+    __test__ = False
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("test_items.id"), primary_key=True)
+    discrimination: Mapped[float] = mapped_column(Float)  # GRM a
+    threshold_1: Mapped[float] = mapped_column(Float)  # GRM b1 < b2 < b3 < b4
+    threshold_2: Mapped[float] = mapped_column(Float)
+    threshold_3: Mapped[float] = mapped_column(Float)
+    threshold_4: Mapped[float] = mapped_column(Float)
+
+
+class TruthEnvironmentPreference(Base):
+    """A test respondent's true latent preference for one work-environment (W) item: the θ of that
+    item's graded response model (RIASEC items use ``truth_seekers.theta_*``)."""
+
+    __tablename__ = "truth_environment_preferences"
+
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("test_items.id"), primary_key=True)
+    preference: Mapped[float] = mapped_column(Float)
 
 
 class TruthMatchSeeker(Base):
@@ -618,6 +644,55 @@ class TalentFeedback(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
 
 
+INTEREST_SESSION_STATUSES: tuple[str, ...] = ("in_progress", "finished", "abandoned")
+INTEREST_SESSION_MODES: tuple[str, ...] = ("self", "counsellor")
+
+
+class InterestSession(Base):
+    """One administration of the adaptive interest test (지능형 직업심리검사) to a seeker.
+
+    Taken by the seeker (``self``) or with a counsellor (``counsellor``, ``administered_by`` their
+    username); paused and resumed while ``in_progress``. ``result_json`` holds what the service
+    computed when it finished (estimates, top occupations), ``elapsed_seconds`` the active time.
+    """
+
+    __tablename__ = "interest_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(12))  # self | counsellor
+    administered_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # UTC
+    status: Mapped[str] = mapped_column(String(12), index=True)  # in_progress | finished | abandoned
+    stop_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    bank_version: Mapped[str] = mapped_column(String(40))
+    result_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    elapsed_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class InterestAnswer(Base):
+    """One answer of an interest-test session, in the order the items were asked."""
+
+    __tablename__ = "interest_answers"
+    __table_args__ = (
+        UniqueConstraint("session_id", "item_id", name="ux_interest_answers_session_item"),
+        UniqueConstraint("session_id", "position", name="ux_interest_answers_session_position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("interest_sessions.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("test_items.id"))
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, … in the order asked
+    response: Mapped[int] = mapped_column(Integer)  # 1..5
+    answered_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    seconds_taken: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+INTEREST_TABLES: tuple[str, ...] = (InterestSession.__tablename__, InterestAnswer.__tablename__)
+"""Operational tables of the interest test (sessions and their answers)."""
+
 TALENT_TABLES: tuple[str, ...] = (
     ContactRequest.__tablename__, SeekerVisibility.__tablename__, TalentFeedback.__tablename__,
 )
@@ -653,6 +728,7 @@ HIRING_LOOP_TABLES: tuple[str, ...] = (
 
 TRUTH_TABLES: tuple[str, ...] = (
     TruthPosting.__tablename__, TruthSeeker.__tablename__, TruthMatchSeeker.__tablename__, TruthPair.__tablename__,
+    TruthTestItem.__tablename__, TruthEnvironmentPreference.__tablename__,
 )
 """Tables that only evaluation code may read."""
 

@@ -29,6 +29,8 @@ TABLE_FILES: dict[str, str] = {
     "ncs_fields": "ncs_fields.csv",
     "violation_rules": "violation_rules.csv",
     "districts": "districts.csv",
+    "interest_items": "interest_items.csv",
+    "occupation_environment": "occupation_environment.csv",
 }
 """Table name -> CSV file name in the reference directory."""
 
@@ -47,11 +49,14 @@ _STR_COLUMNS: dict[str, tuple[str, ...]] = {
     "ncs_fields": ("ncs_code",),
     "violation_rules": ("rule_id", "law", "article"),
     "districts": ("region_code",),
+    "interest_items": ("item_code", "scale", "environment_code"),
+    "occupation_environment": ("keco_code",),
 }
 # ';'-joined text columns where an empty cell means "none", not "unknown".
 _EMPTY_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "occupations": ("skills", "knowledge", "duty_phrases", "certificates"),
     "districts": ("short",),
+    "interest_items": ("environment_code",),
 }
 
 
@@ -76,6 +81,10 @@ class Reference:
         ncs_fields: The 24 NCS 대분류.
         violation_rules: Legal problems the world plants in postings, with base rates.
         districts: The 시군구 of every 시도 (name and its short form without 시/군/구).
+        interest_items: The interest test's item bank (RIASEC activities and work-environment
+            preferences; answer scales in :mod:`app.reference.interest`).
+        occupation_environment: Standardised KNOW 2018 work-context levels per KECO 소분류, one
+            column per ``cq`` item a work-environment item asks about.
     """
 
     occupations: pd.DataFrame
@@ -90,6 +99,8 @@ class Reference:
     ncs_fields: pd.DataFrame
     violation_rules: pd.DataFrame
     districts: pd.DataFrame
+    interest_items: pd.DataFrame
+    occupation_environment: pd.DataFrame
 
 
 def _read_table(directory: Path, name: str) -> pd.DataFrame:

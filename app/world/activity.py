@@ -8,9 +8,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from app.reference.interest import ENVIRONMENT_SCALE, RIASEC_SCALES
 from app.reference.tables import Reference
 from app.world import params, truth
-from app.world.interest_items import ITEMS
 from app.world.matching import SEEKER_COLUMNS, OccupationIndex, PostingMatchData, SeekerMatchData, pair_features
 from app.world.population import random_dates, weighted_choice
 
@@ -342,48 +342,106 @@ class _Candidates:
         return out
 
 
-def make_item_bank(rng: np.random.Generator) -> pd.DataFrame:
-    """Interest-test items (our own Korean Likert items) with graded-response parameters.
+GRM_STEPS: tuple[float, ...] = (-1.8, -0.6, 0.4, 1.5)
+"""Mean offsets of the four GRM thresholds from an item's location (spaced like the real RIASEC
+responses in ../shared/data/riasec_responses: a 5-point scale where "enjoy" dominates for a person's
+own type)."""
+ENVIRONMENT_PROFILE_WEIGHT = 0.7
+"""Weight of the desired occupation's standardised KNOW work context in a respondent's preference for
+a work-environment item; the rest is personal (N(0, 0.7)), as for the RIASEC θ
+(:func:`app.world.population._riasec_theta`)."""
 
-    Discrimination a ~ U(1.0, 2.6); thresholds around an item location ~ N(0, 0.5), spaced like
-    the real RIASEC responses in ../shared/data/riasec_responses (a 5-point scale where "enjoy"
-    answers dominate for a person's own type).
+
+def make_item_bank(ref: Reference, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The interest test's items (``interest_items.csv``) and their true graded-response parameters.
+
+    Discrimination a ~ U(1.0, 2.6); thresholds around an item location ~ N(0, 0.5) at
+    :data:`GRM_STEPS` ± N(0, 0.12). Work-environment (W) items get parameters on their own latent
+    preference (:func:`draw_environment_preferences`), drawn the same way.
+
+    Returns:
+        (``test_items`` rows: id, item_code, scale, text, environment_code;
+        ``truth_test_items`` rows: item_id, discrimination, threshold_1 … threshold_4).
     """
-    n = len(ITEMS)
+    bank = ref.interest_items
+    n = len(bank)
+    items = pd.DataFrame({
+        "id": np.arange(1, n + 1),
+        "item_code": bank["item_code"].to_numpy(),
+        "scale": bank["scale"].to_numpy(),
+        "text": bank["text"].to_numpy(),
+        "environment_code": bank["environment_code"].fillna("").to_numpy(),
+    })
     a = np.round(rng.uniform(1.0, 2.6, n), 3)
     location = rng.normal(0.0, 0.5, n)
-    steps = np.array([-1.8, -0.6, 0.4, 1.5]) + rng.normal(0, 0.12, (n, 4))
+    steps = np.array(GRM_STEPS) + rng.normal(0, 0.12, (n, 4))
     b = np.sort(location[:, None] + steps, axis=1).round(3)
-    return pd.DataFrame(
-        {
-            "id": np.arange(1, n + 1),
-            "scale": [s for s, _ in ITEMS],
-            "text": [t for _, t in ITEMS],
-            "discrimination": a,
-            "threshold_1": b[:, 0],
-            "threshold_2": b[:, 1],
-            "threshold_3": b[:, 2],
-            "threshold_4": b[:, 3],
-        }
-    )
+    truth_items = pd.DataFrame({
+        "item_id": items["id"].to_numpy(),
+        "discrimination": a,
+        **{f"threshold_{k + 1}": b[:, k] for k in range(4)},
+    })
+    return items, truth_items
+
+
+def draw_environment_preferences(
+    ref: Reference, items: pd.DataFrame, respondents: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Each respondent's true latent preference for each work-environment item.
+
+    preference = 0.7 × (desired occupation's standardised KNOW level of the item's ``cq``,
+    ``occupation_environment.csv``) + N(0, 0.7): people tend to want the working conditions of the
+    work they seek, with personal spread.
+
+    Args:
+        ref: Reference tables.
+        items: ``test_items`` rows from :func:`make_item_bank`.
+        respondents: ``seeker_id`` and ``desired_keco``.
+        rng: Random generator.
+
+    Returns:
+        One row per (respondent, W item): seeker_id, item_id, preference (3 decimals).
+    """
+    env = items[items["scale"] == ENVIRONMENT_SCALE]
+    profile = ref.occupation_environment.set_index("keco_code")[env["environment_code"].tolist()]
+    centre = profile.reindex(respondents["desired_keco"].to_numpy()).fillna(0.0).to_numpy(float)
+    preference = ENVIRONMENT_PROFILE_WEIGHT * centre + rng.normal(0.0, 0.7, centre.shape)
+    n_resp, n_env = preference.shape
+    return pd.DataFrame({
+        "seeker_id": np.repeat(respondents["seeker_id"].to_numpy(), n_env),
+        "item_id": np.tile(env["id"].to_numpy(), n_resp),
+        "preference": preference.ravel().round(3),
+    })
 
 
 def simulate_test_responses(
-    items: pd.DataFrame, theta: pd.DataFrame, rng: np.random.Generator
+    items: pd.DataFrame,
+    truth_items: pd.DataFrame,
+    theta: pd.DataFrame,
+    preferences: pd.DataFrame,
+    rng: np.random.Generator,
 ) -> pd.DataFrame:
-    """Full-form administrations: responses 1–5 drawn from the graded response model.
+    """Full-form administrations: responses 1–5 to every item, drawn from the graded response model.
 
     Args:
-        items: Item bank from :func:`make_item_bank`.
-        theta: ``seeker_id`` and ``theta_r`` … ``theta_c`` of the respondents.
+        items: ``test_items`` rows from :func:`make_item_bank`.
+        truth_items: Their true parameters (same order).
+        theta: ``seeker_id`` and ``theta_r`` … ``theta_c`` of the respondents (RIASEC items).
+        preferences: Output of :func:`draw_environment_preferences` for the same respondents (W items).
+        rng: Random generator.
     """
-    scale_index = items["scale"].map({c: i for i, c in enumerate("RIASEC")}).to_numpy()
-    th = theta[[f"theta_{c}" for c in "riasec"]].to_numpy(float)[:, scale_index]  # respondents × items
-    a = items["discrimination"].to_numpy(float)
-    b = items[["threshold_1", "threshold_2", "threshold_3", "threshold_4"]].to_numpy(float)
+    latent = np.empty((len(theta), len(items)))
+    riasec = items["scale"].isin(RIASEC_SCALES).to_numpy()
+    scale_index = items.loc[riasec, "scale"].map({c: i for i, c in enumerate(RIASEC_SCALES)}).to_numpy()
+    latent[:, riasec] = theta[[f"theta_{c.lower()}" for c in RIASEC_SCALES]].to_numpy(float)[:, scale_index]
+    if (~riasec).any():
+        wide = preferences.pivot(index="seeker_id", columns="item_id", values="preference")
+        latent[:, ~riasec] = wide.loc[theta["seeker_id"].to_numpy(), items.loc[~riasec, "id"].to_numpy()].to_numpy(float)
+    a = truth_items["discrimination"].to_numpy(float)
+    b = truth_items[[f"threshold_{k}" for k in range(1, 5)]].to_numpy(float)
     # P(X ≥ k+1) = σ(a(θ − b_k)); response = 1 + number of thresholds passed.
-    p_at_least = 1.0 / (1.0 + np.exp(-a[None, :, None] * (th[:, :, None] - b[None, :, :])))
-    u = rng.random(th.shape)
+    p_at_least = 1.0 / (1.0 + np.exp(-a[None, :, None] * (latent[:, :, None] - b[None, :, :])))
+    u = rng.random(latent.shape)
     response = 1 + (u[:, :, None] < p_at_least).sum(axis=2)
     n_resp, n_items = response.shape
     return pd.DataFrame(
@@ -391,7 +449,7 @@ def simulate_test_responses(
             "id": np.arange(1, n_resp * n_items + 1),
             "seeker_id": np.repeat(theta["seeker_id"].to_numpy(), n_items),
             "item_id": np.tile(items["id"].to_numpy(), n_resp),
-            "response": response.ravel().astype(int),
+            "response": response.ravel().astype(np.int8),
         }
     )
 

@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from app.db.fingerprint import compute_fingerprint
 from app.db.repositories.bulk import insert_frame, insert_rows
-from app.db.repositories.world import reset_schema
+from app.db.repositories.world import WORLD_VERSION_KEY, reset_schema
 from app.db.rrn import RrnCipher, ensure_rrn_cipher
 from app.reference.tables import Reference, load_reference
 from app.world import activity, identity, matching, outcomes, params, population, text, truth, violations
@@ -145,9 +145,14 @@ def generate_world(
     )
 
     report("흥미검사·서비스 로그 생성", 0.38)
-    items = activity.make_item_bank(rng["items"])
+    items, truth_items = activity.make_item_bank(ref, rng["items"])
     respondents = truth_seekers.sample(n=min(cfg.test_respondents, len(truth_seekers)), random_state=rng["responses"])
-    responses = activity.simulate_test_responses(items, respondents.sort_values("seeker_id"), rng["responses"])
+    respondents = respondents.sort_values("seeker_id")
+    environment_preferences = activity.draw_environment_preferences(ref, items, pd.DataFrame({
+        "seeker_id": respondents["seeker_id"].to_numpy(),
+        "desired_keco": seekers.set_index("id").loc[respondents["seeker_id"], "desired_keco"].to_numpy(),
+    }), rng["items"])
+    responses = activity.simulate_test_responses(items, truth_items, respondents, environment_preferences, rng["responses"])
     sessions = activity.simulate_service_sessions(seekers, int(cfg.seekers * cfg.session_share), rng["sessions"])
 
     occ_text = occupation_texts(ref)
@@ -190,6 +195,8 @@ def generate_world(
         description=_course_descriptions(courses)), chunk, date_cols=("start_date", "end_date"))
     rows["enrolments"] = _write(engine, "enrolments", enrolments, chunk, date_cols=("enrolled_on",))
     rows["test_items"] = _write(engine, "test_items", items, chunk)
+    rows["truth_test_items"] = _write(engine, "truth_test_items", truth_items, chunk)
+    rows["truth_environment_preferences"] = _write(engine, "truth_environment_preferences", environment_preferences, chunk)
     rows["test_responses"] = _write(engine, "test_responses", responses, chunk)
     rows["service_events"] = _write(engine, "service_events", sessions, chunk, datetime_cols=("started_at",))
     notes = _counsellor_notes(seekers, services, occ_text, rng["notes"])
@@ -209,7 +216,7 @@ def generate_world(
         "employment_intercept": employment.intercept,
     }
     fingerprint = compute_fingerprint(engine)
-    meta = {"size": size, "seed": str(seed), "fingerprint": fingerprint,
+    meta = {"size": size, "seed": str(seed), "fingerprint": fingerprint, WORLD_VERSION_KEY: params.WORLD_VERSION,
             "observation_end": params.OBSERVATION_END.isoformat(),
             "reference_date": params.REFERENCE_DATE.isoformat(),
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}

@@ -7,12 +7,15 @@ import json
 
 import pandas as pd
 import pytest
+from sqlalchemy import Engine
 
-from app.build import run_build
+from app.build import OutdatedWorld, run_build
 from app.db.engine import make_engine
 from app.db.repositories.world import read_world_meta
 from app.ml import manifest, registry
 from app.ml.market_wages import MARKET_WAGES_FILE, compute_market_wages
+from app.world.params import WORLD_VERSION
+from tests.conftest import copy_world_database
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +95,53 @@ def test_artifacts_are_listed_once_each_after_what_they_need() -> None:
     early = manifest.ArtifactSpec(name="early", version="1", title="x", build=spec.build, needs=("hiring",))
     with pytest.raises(ValueError, match="needs"):
         registry.check_order((early, *registry.ARTIFACTS))
+
+
+def _first_release_world(world_url: str, path) -> Engine:
+    """A copy of the small world as the release before the world-version stamp wrote it: no stamp, and
+    the interest items with their parameters in ``test_items``."""
+    from sqlalchemy import text
+
+    copy_world_database(world_url, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM world_meta WHERE key = 'world_version'"))
+        for table in ("truth_environment_preferences", "truth_test_items", "interest_answers", "test_responses",
+                      "test_items"):
+            conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
+        conn.execute(text("CREATE TABLE test_items (id INTEGER PRIMARY KEY, scale VARCHAR(1), text VARCHAR(200), "
+                          "discrimination FLOAT, threshold_1 FLOAT, threshold_2 FLOAT, threshold_3 FLOAT, "
+                          "threshold_4 FLOAT)"))
+        conn.execute(text("INSERT INTO test_items VALUES (1, 'R', '기계나 공구를 직접 다루어 무엇인가를 고친다', "
+                          "1.5, -1.0, 0.0, 1.0, 2.0)"))
+    return engine
+
+
+def test_a_world_of_an_older_version_is_generated_anew(world_url, tmp_path, monkeypatch) -> None:
+    from sqlalchemy import inspect
+
+    monkeypatch.setattr(registry, "ARTIFACTS", ())  # the world only: no model is built
+    engine = _first_release_world(world_url, tmp_path / "old.db")
+    report = run_build(engine, tmp_path / "models", size="small", seed=7)
+    assert report.world_generated and report.migrations == ()
+    assert read_world_meta(engine)["world_version"] == WORLD_VERSION
+    columns = {c["name"] for c in inspect(engine).get_columns("test_items")}
+    assert {"item_code", "environment_code"} <= columns and "discrimination" not in columns
+    again = run_build(engine, tmp_path / "models", size="small", seed=7)
+    assert not again.world_generated
+
+
+def test_an_older_world_holding_imported_records_is_kept_and_the_build_says_why(world_url, tmp_path,
+                                                                                 monkeypatch) -> None:
+    from sqlalchemy import text
+
+    monkeypatch.setattr(registry, "ARTIFACTS", ())
+    engine = _first_release_world(world_url, tmp_path / "imported.db")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE seekers SET source = 'import' WHERE id IN (SELECT id FROM seekers LIMIT 2)"))
+    with pytest.raises(OutdatedWorld, match="공고·구직자 2건") as caught:
+        run_build(engine, tmp_path / "models", size="small", seed=7)
+    assert "--force" in caught.value.user_message
+    assert "world_version" not in read_world_meta(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM seekers WHERE source = 'import'")).scalar_one() == 2

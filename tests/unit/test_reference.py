@@ -11,6 +11,14 @@ import pytest
 from app.config import get_settings
 from app.labour import minimum_wage, monthly_minimum_wage
 from app.reference import build as rb
+from app.reference.interest import (
+    ENVIRONMENT_SCALE,
+    LIKERT_LABELS,
+    PREFERENCE_LABELS,
+    RIASEC_SCALES,
+    answer_labels,
+    compute_bank_version,
+)
 from app.reference.tables import Reference, load_reference
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
@@ -41,6 +49,11 @@ COLUMNS: dict[str, list[str]] = {
         "rule_id", "family", "name_ko", "law", "article", "severity", "base_rate", "description_ko",
     ],
     "districts": ["region_code", "name", "short", "source"],
+    "interest_items": ["item_code", "scale", "text", "environment_code"],
+    "occupation_environment": [
+        "keco_code", "cq1", "cq2", "cq8", "cq12", "cq15", "cq16", "cq27", "cq29", "cq30", "cq41", "cq42",
+        "cq43", "cq44", "cq46", "cq47", "cq48", "environment_n", "environment_source",
+    ],
 }
 STRING_CODE_COLUMNS = {
     "keco_tree": ["code"],
@@ -54,6 +67,8 @@ STRING_CODE_COLUMNS = {
     "ncs_fields": ["ncs_code"],
     "violation_rules": ["rule_id"],
     "districts": ["region_code"],
+    "interest_items": ["item_code", "scale", "environment_code"],
+    "occupation_environment": ["keco_code"],
 }
 RIASEC = ["riasec_r", "riasec_i", "riasec_a", "riasec_s", "riasec_e", "riasec_c"]
 
@@ -467,3 +482,53 @@ def test_no_dictionary_sentence_is_copied(ref: Reference) -> None:
     for cell in ref.occupations["duty_phrases"]:
         for phrase in _split(cell):
             assert phrase not in sentences
+
+
+# ---------------------------------------------------------------- interest-test item bank
+
+
+def test_item_bank_has_at_least_twenty_items_per_interest_scale(ref: Reference) -> None:
+    items = ref.interest_items
+    counts = items["scale"].value_counts().to_dict()
+    assert {scale: counts[scale] for scale in RIASEC_SCALES} == dict.fromkeys(RIASEC_SCALES, 21)
+    assert 12 <= counts[ENVIRONMENT_SCALE] <= 16
+    assert items["item_code"].is_unique and items["text"].is_unique
+    assert list(items["item_code"].head(3)) == ["R01", "R02", "R03"]
+    assert (items["item_code"].str[0] == items["scale"]).all()
+
+
+def test_first_bank_texts_are_kept_in_their_order(ref: Reference) -> None:
+    items = ref.interest_items
+    r = items[items["scale"] == "R"]["text"].tolist()
+    c = items[items["scale"] == "C"]["text"].tolist()
+    assert r[0] == "기계나 공구를 직접 다루어 무엇인가를 고친다" and r[11] == "생산 설비를 점검하고 유지 보수한다"
+    assert c[11] == "자료의 오류를 찾아 바로잡는다"
+
+
+def test_environment_items_each_name_one_know_item_with_a_profile(ref: Reference) -> None:
+    items = ref.interest_items
+    env = items[items["scale"] == ENVIRONMENT_SCALE]
+    assert env["environment_code"].str.fullmatch(r"cq\d+").all() and env["environment_code"].is_unique
+    assert (items.loc[items["scale"] != ENVIRONMENT_SCALE, "environment_code"] == "").all()
+    profile = ref.occupation_environment
+    assert set(env["environment_code"]) <= set(profile.columns)
+    assert set(profile["keco_code"]) == set(ref.occupations["keco_code"])
+    for code in env["environment_code"]:
+        assert abs(float(profile[code].mean())) < 0.01 and abs(float(profile[code].std(ddof=0)) - 1) < 0.01
+    # the levels point the way the KNOW items do: cleaners work outdoors more than data experts
+    by_code = profile.set_index("keco_code")
+    assert by_code.loc["561", "cq15"] > by_code.loc["135", "cq15"]
+    assert by_code.loc["135", "cq48"] > by_code.loc["561", "cq48"]
+
+
+def test_answer_labels_by_scale_and_bank_version() -> None:
+    assert answer_labels("R") == LIKERT_LABELS and LIKERT_LABELS[0] == "전혀 관심 없다"
+    assert answer_labels("W") == PREFERENCE_LABELS and PREFERENCE_LABELS[-1] == "매우 원한다"
+    with pytest.raises(ValueError, match="척도"):
+        answer_labels("X")
+    items = load_reference(REFERENCE_DIR).interest_items
+    version = compute_bank_version(items)
+    assert version.startswith("bank-") and len(version) == 17
+    changed = items.copy()
+    changed.loc[0, "text"] = "다른 문장"
+    assert compute_bank_version(changed) != version

@@ -12,7 +12,8 @@ Rules for every module here:
   ``app.ml.evaluate`` reads them).
 
 One module per kind of record (postings, seekers, employers, courses, scenarios, risk settings and
-overrides, ad rule versions and reviews, the audit log, the world as a whole), plus ``training``
+overrides, ad rule versions and reviews, the audit log, interest-test sessions, the world as a
+whole), plus ``training``
 (what the models learn from) and ``bulk`` (fast inserts of generated or imported frames); a new
 capability adds its own module here.
 """
@@ -20,13 +21,15 @@ capability adds its own module here.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, Select
+from sqlalchemy import ColumnElement, Engine, Select, Table, inspect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 UnitOfWork = Session
@@ -51,6 +54,33 @@ def unit_of_work(engine: Engine) -> Iterator[UnitOfWork]:
     """
     with Session(engine) as session, session.begin():
         yield session
+
+
+_TABLES_READY: set[tuple[str, tuple[str, ...]]] = set()
+_TABLES_READY_LOCK = threading.Lock()
+
+
+def create_missing_tables(engine: Engine, tables: Sequence[Table]) -> None:
+    """Create ``tables`` when a database built before them lacks them (checked once per database
+    and process; ``python -m app build`` creates them too, this lets an updated server use them at once).
+
+    Args:
+        engine: Database engine.
+        tables: The tables of one capability (``Base.metadata.tables[name]``).
+    """
+    key = (engine.url.render_as_string(hide_password=True), tuple(sorted(t.name for t in tables)))
+    if key in _TABLES_READY:
+        return
+    with _TABLES_READY_LOCK:
+        if key in _TABLES_READY:
+            return
+        try:
+            tables[0].metadata.create_all(engine, tables=list(tables), checkfirst=True)
+        except SQLAlchemyError:
+            # another process created them between the check and the CREATE: fine if they exist now
+            if not all(inspect(engine).has_table(t.name) for t in tables):
+                raise
+        _TABLES_READY.add(key)
 
 
 def read_frame(engine: Engine, stmt: Select[Any]) -> pd.DataFrame:

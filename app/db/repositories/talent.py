@@ -9,13 +9,11 @@ seeker accepted and the reveal was written to the audit log.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, delete, inspect, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from app.db.orm import (
@@ -29,7 +27,7 @@ from app.db.orm import (
     SeekerVisibility,
     TalentFeedback,
 )
-from app.db.repositories import read_frame
+from app.db.repositories import create_missing_tables, read_frame
 
 REQUEST_COLUMNS: tuple[str, ...] = (
     "id", "employer_id", "posting_id", "seeker_id", "requested_by", "message", "status", "created_at",
@@ -43,9 +41,6 @@ REQUEST_LISTING_COLUMNS: tuple[str, ...] = (
 """Columns of :func:`load_requests`: the request, its employer's name and the posting's public facts."""
 FEEDBACK_COLUMNS: tuple[str, ...] = ("posting_id", "seeker_id", "action", "employer_id", "username", "created_at")
 
-_READY: set[str] = set()
-_READY_LOCK = threading.Lock()
-
 
 def utc_now() -> dt.datetime:
     """The current time in UTC without a zone (how every time of these tables is stored)."""
@@ -58,20 +53,7 @@ def ensure_tables(engine: Engine) -> None:
     ``python -m app build`` creates them too; this lets a server updated without a new build take
     the seekers' opt-outs and the employers' requests at once.
     """
-    key = engine.url.render_as_string(hide_password=True)
-    if key in _READY:
-        return
-    with _READY_LOCK:
-        if key in _READY:
-            return
-        tables = [Base.metadata.tables[name] for name in TALENT_TABLES]
-        try:
-            Base.metadata.create_all(engine, tables=tables, checkfirst=True)
-        except SQLAlchemyError:
-            # another process created them between the check and the CREATE: fine if they exist now
-            if not all(inspect(engine).has_table(name) for name in TALENT_TABLES):
-                raise
-        _READY.add(key)
+    create_missing_tables(engine, [Base.metadata.tables[name] for name in TALENT_TABLES])
 
 
 # --------------------------------------------------------------------------- postings and seekers

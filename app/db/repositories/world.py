@@ -60,6 +60,8 @@ def load_world_meta(engine: Engine) -> dict[str, str]:
 
 REFERENCE_DATE_KEY = "reference_date"
 """``world_meta`` key of the data's one reference date (기준일)."""
+WORLD_VERSION_KEY = "world_version"
+"""``world_meta`` key of the generator's content version (missing in worlds built before it)."""
 
 
 def _meta_date(value: str | None) -> dt.date | None:
@@ -154,6 +156,16 @@ def read_world_meta(engine: Engine) -> dict[str, str]:
         return {}
     with engine.connect() as conn:
         return {k: v for k, v in conn.execute(select(WorldMeta.key, WorldMeta.value)).all()}
+
+
+def count_rows_not_generated(engine: Engine) -> int:
+    """Postings and seekers that the world generator did not write (imported, or written in the app
+    by the posting assistant): what regenerating the world would lose."""
+    with Session(engine) as session:
+        return sum(
+            int(session.scalar(select(func.count()).select_from(table).where(table.source != "world")) or 0)
+            for table in (Posting, Seeker)
+        )
 
 
 def load_row_counts(engine: Engine, *, exclude: frozenset[str] = frozenset()) -> dict[str, int]:

@@ -19,7 +19,8 @@ Modules, one job each:
 
 * :mod:`.keco` — KECO 2025 tree and the KECO 2018 -> 2025 code mapping
 * :mod:`.ncs` — NCS 대분류 list and the KECO -> NCS field mapping
-* :mod:`.know` — KNOW RIASEC / wage / knowledge aggregation and the hold-out
+* :mod:`.know` — KNOW RIASEC / wage / knowledge / work-environment aggregation and the hold-out
+* :mod:`.interest_items` — the interest test's item bank (our Korean items)
 * :mod:`.know_fit` — KNOW 2018 aggregates of the occupation-fit model (means, covariance)
 * :mod:`.dictionary` — 직업사전 keywords, duty phrases and education (kiwipiepy)
 * :mod:`.certificates` — 직업사전 certificate names and kinds
@@ -44,6 +45,7 @@ from app.reference.build.facts import (
     build_violation_rules,
     build_welfare_items,
 )
+from app.reference.build.interest_items import ENVIRONMENT_ITEMS, build_interest_items, environment_codes
 from app.reference.build.keco import (
     KECO2018_DROPPED_GROUPS,
     KECO2018_GROUP_OVERRIDES,
@@ -60,10 +62,12 @@ from app.reference.build.know import (
     MIN_DIRECT_WAGES,
     RIASEC_COLUMNS,
     RIASEC_LETTERS,
+    compute_environment_profiles,
     compute_knowledge,
     compute_riasec_profiles,
     compute_wage_bands,
     load_know2018_even,
+    load_know2018_even_environment,
     load_know_holdout,
 )
 from app.reference.build.know_fit import KNOW_FIT_FILES, build_know_fit_tables, load_know_fit_rows
@@ -72,6 +76,7 @@ from app.reference.build.occupations import build_industry_occupation, build_occ
 from app.reference.build.writer import TABLE_FILES, compute_normalised_weights
 
 __all__ = [
+    "ENVIRONMENT_ITEMS",
     "KECO2018_DROPPED_GROUPS",
     "KECO2018_GROUP_OVERRIDES",
     "KECO2018_TO_2025_OVERRIDES",
@@ -86,6 +91,7 @@ __all__ = [
     "RIASEC_LETTERS",
     "TABLE_FILES",
     "build_firm_sizes",
+    "build_interest_items",
     "build_industries",
     "build_industry_occupation",
     "build_keco_tree",
@@ -99,15 +105,18 @@ __all__ = [
     "build_welfare_items",
     "compute_certificates",
     "compute_education",
+    "compute_environment_profiles",
     "compute_knowledge",
     "compute_normalised_weights",
     "compute_posting_weights",
     "compute_riasec_profiles",
     "compute_text_features",
     "compute_wage_bands",
+    "environment_codes",
     "keco2018_to_2025",
     "load_know2018_even",
     "load_know_fit_rows",
+    "load_know2018_even_environment",
     "load_know_holdout",
     "main_reference",
     "map_knowcode",

@@ -10,8 +10,9 @@ from pathlib import Path
 from app.reference.build import facts
 from app.reference.build.dictionary import DICTIONARY_FILE, load_dictionary
 from app.reference.build.districts import build_districts
-from app.reference.build.keco import KECO_TREE_FILE, build_keco_tree, load_keco_tree
-from app.reference.build.know import KNOW_DIR
+from app.reference.build.interest_items import build_interest_items, environment_codes
+from app.reference.build.keco import KECO_TREE_FILE, build_keco_tree, compute_minor_frame, load_keco_tree
+from app.reference.build.know import KNOW_DIR, compute_environment_profiles, load_know2018_even_environment
 from app.reference.build.know_fit import KNOW_FIT_FILES, build_know_fit_tables
 from app.reference.build.ncs import NCS_FILE, build_ncs_fields
 from app.reference.build.occupations import build_industry_occupation, build_occupations
@@ -59,6 +60,11 @@ def build_reference_tables(shared_dir: Path, out_dir: Path) -> dict[str, int]:
         "ncs_fields": build_ncs_fields(shared_dir),
         "violation_rules": facts.build_violation_rules(),
         "districts": build_districts(),
+        "interest_items": build_interest_items(),
+        "occupation_environment": compute_environment_profiles(
+            load_know2018_even_environment(shared_dir, environment_codes()), compute_minor_frame(tree),
+            environment_codes(),
+        ),
     }
     write_tables(tables, out_dir)
     # the occupation-fit model's aggregates: read by app.ml.occupation_fit, not part of Reference

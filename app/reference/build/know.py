@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,6 +58,20 @@ def _holland_code(row: Sequence[float]) -> str:
 def _pools(k: pd.DataFrame, *columns: str) -> list[dict[str, pd.DataFrame]]:
     """For each column, its code -> rows of ``k`` (the pools an occupation may fall back to)."""
     return [{c: g for c, g in k.groupby(col)} for col in columns]
+
+
+def _incumbents_of(
+    rec: Any, by_minor: dict[str, pd.DataFrame], by_middle: dict[str, pd.DataFrame], by_major: dict[str, pd.DataFrame]
+) -> tuple[pd.DataFrame, str]:
+    """The incumbents an occupation's profile is the mean of, and where they come from: its own
+    (``direct``, at least ``MIN_DIRECT_INCUMBENTS``), else its 중분류 (``middle``), else its 대분류
+    (``major``)."""
+    g = by_minor.get(rec.keco_code)
+    if g is not None and len(g) >= MIN_DIRECT_INCUMBENTS:
+        return g, "direct"
+    if rec.middle_code in by_middle:
+        return by_middle[rec.middle_code], "middle"
+    return by_major[rec.major_code], "major"
 
 
 def _read_know(shared_dir: Path, year: int, columns: Iterable[str]) -> pd.DataFrame:
@@ -135,13 +150,7 @@ def compute_riasec_profiles(know_even: pd.DataFrame, minor: pd.DataFrame) -> pd.
     rows = []
     by_minor, by_middle, by_major = _pools(k, "keco_code", "middle_code", "major_code")
     for rec in minor.itertuples(index=False):
-        g = by_minor.get(rec.keco_code)
-        if g is not None and len(g) >= MIN_DIRECT_INCUMBENTS:
-            src = "direct"
-        elif rec.middle_code in by_middle:
-            g, src = by_middle[rec.middle_code], "middle"
-        else:
-            g, src = by_major[rec.major_code], "major"
+        g, src = _incumbents_of(rec, by_minor, by_middle, by_major)
         means = g[cols].mean().round(3)
         rows.append({"keco_code": rec.keco_code, **means.to_dict(), "riasec_n": len(g), "riasec_source": src})
     out = pd.DataFrame(rows)
@@ -245,3 +254,66 @@ def compute_knowledge(shared_dir: Path, minor: pd.DataFrame, n_top: int = 4) -> 
         names = [KNOW_KNOWLEDGE_AREAS[items.index(c)] for c in ranked[:n_top]]
         rows.append({"keco_code": rec.keco_code, "knowledge": ";".join(names)})
     return pd.DataFrame(rows)
+
+
+# KNOW 2018 work-context items (cq1…cq49) are 1–5 levels, except two categorical ones, which become
+# the share of incumbents in the category the preference item asks for.
+_CATEGORY_ASKED: dict[str, str] = {
+    "cq47": "1",  # 규칙적인 근무: 1 정해진 근무시간의 일정에 따라 근무한다 (2 날씨·일감에 따라, 3 특정 시기에만)
+    "cq48": "2",  # 재택근무: 2 가능하다 (1 불가능하다)
+}
+
+
+def load_know2018_even_environment(shared_dir: Path, items: Sequence[str]) -> pd.DataFrame:
+    """The work-context items ``items`` of the even-``idx`` KNOW 2018 incumbents, as numbers.
+
+    Args:
+        shared_dir: The shared data directory.
+        items: ``cq`` item names (codebook ``2018_value_labels.txt``).
+
+    Returns:
+        DataFrame with idx, knowcode, keco_code and one float column per item: the 1–5 level, or for
+        the categorical items of ``_CATEGORY_ASKED`` 1.0 when the incumbent is in the category asked
+        about and 0.0 otherwise; answers outside the codebook's values are missing.
+    """
+    k = _read_know(shared_dir, 2018, items)
+    k = k[k["idx"] % 2 == 0].copy()
+    for item in items:
+        raw = k[item].str.strip()
+        if item in _CATEGORY_ASKED:
+            k[item] = (raw == _CATEGORY_ASKED[item]).astype(float).where(raw.notna() & (raw != ""))
+        else:
+            k[item] = pd.to_numeric(raw, errors="coerce").where(lambda s: s.between(1, 5))
+    return k
+
+
+def compute_environment_profiles(know_env: pd.DataFrame, minor: pd.DataFrame, items: Sequence[str]) -> pd.DataFrame:
+    """Standardised work-environment levels per 소분류 from even-idx KNOW 2018 incumbents.
+
+    The mean of each item per 소분류 (with the 중분류/대분류 fallback of
+    :func:`compute_riasec_profiles` below ``MIN_DIRECT_INCUMBENTS``), then standardised across the
+    소분류 (mean 0, population SD 1), so a value says how much more of the attribute an occupation
+    has than occupations in general, whatever the item's answer scale.
+
+    Args:
+        know_env: Output of :func:`load_know2018_even_environment`.
+        minor: One row per 소분류 with middle_code and major_code.
+        items: The ``cq`` items, in the output's column order.
+
+    Returns:
+        DataFrame sorted by keco_code with one column per item (3 decimals), environment_n and
+        environment_source (``direct`` / ``middle`` / ``major``).
+    """
+    cols = list(items)
+    k = know_env[know_env["keco_code"].isin(set(minor["keco_code"]))]
+    k = k.merge(minor[["keco_code", "middle_code", "major_code"]], on="keco_code")
+    by_minor, by_middle, by_major = _pools(k, "keco_code", "middle_code", "major_code")
+    rows = []
+    for rec in minor.itertuples(index=False):
+        g, src = _incumbents_of(rec, by_minor, by_middle, by_major)
+        rows.append({"keco_code": rec.keco_code, **g[cols].mean().to_dict(),
+                     "environment_n": len(g), "environment_source": src})
+    out = pd.DataFrame(rows)
+    means = out[cols]
+    out[cols] = ((means - means.mean()) / means.std(ddof=0).replace(0, 1)).round(3)
+    return out.sort_values("keco_code").reset_index(drop=True)
