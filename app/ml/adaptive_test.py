@@ -137,6 +137,9 @@ class _ItemCurves:
         probs = category_probabilities(bank.discrimination, bank.thresholds, GRID)  # (J, G, K)
         values = np.arange(1, bank.n_categories + 1, dtype=float)
         self.log_prob = np.log(probs)
+        # first and second θ-derivatives of each answer's log-probability (Newton steps of the MAP)
+        self.log_prob_d1 = np.gradient(self.log_prob, _STEP, axis=1)
+        self.log_prob_d2 = np.gradient(self.log_prob_d1, _STEP, axis=1)
         self.mean = probs @ values
         self.variance = probs @ values**2 - self.mean**2
 
@@ -164,8 +167,12 @@ class AdaptiveTest:
         self._noise = rng.standard_normal((self.settings.samples, self.n_scales))
         self._precision = np.linalg.inv(bank.correlation)
         self._loglik = np.zeros((self.n_scales, len(GRID)))
+        self._loglik_d1 = np.zeros_like(self._loglik)
+        self._loglik_d2 = np.zeros_like(self._loglik)
         self._cache: tuple | None = None
         self._prediction: _Prediction | None = None
+        self._ranking: tuple | None = None
+        self._last_map = np.zeros(self.n_scales)
 
     @staticmethod
     def curves_for(bank: GradedItemBank) -> _ItemCurves:
@@ -187,32 +194,41 @@ class AdaptiveTest:
             raise ValueError(f"answer {response} is outside 1..{self.bank.n_categories}")
         self.answers[item] = int(response)
         self.order.append(item)
-        self._loglik[self.bank.item_scale[item]] += self.curves.log_prob[item, :, int(response) - 1]
+        scale = self.bank.item_scale[item]
+        self._loglik[scale] += self.curves.log_prob[item, :, int(response) - 1]
+        self._loglik_d1[scale] += self.curves.log_prob_d1[item, :, int(response) - 1]
+        self._loglik_d2[scale] += self.curves.log_prob_d2[item, :, int(response) - 1]
         self._cache = None
         self._prediction = None
+        self._ranking = None
 
     def mark_unavailable(self, item: int) -> None:
         """Exclude an item this respondent cannot answer (it leaves the full-form score too)."""
         self.unavailable.add(item)
         self._cache = None
         self._prediction = None
+        self._ranking = None
 
     # --- posterior -----------------------------------------------------------------------------
     def _map(self) -> tuple[np.ndarray, np.ndarray]:
         """MAP traits and the Laplace covariance."""
-        grad1 = np.gradient(self._loglik, _STEP, axis=1)
-        grad2 = np.gradient(grad1, _STEP, axis=1)
-        theta = np.zeros(self.n_scales)
+        grad1, grad2 = self._loglik_d1, self._loglik_d2
+        theta = self._last_map.copy()  # warm start: one more answer moves the MAP a little
         hessian = -self._precision
+        rows = np.arange(self.n_scales)
         for _ in range(30):
-            g1 = np.array([np.interp(theta[d], GRID, grad1[d]) for d in range(self.n_scales)])
-            g2 = np.array([np.interp(theta[d], GRID, grad2[d]) for d in range(self.n_scales)])
+            position = (theta - GRID[0]) / _STEP
+            lower = np.minimum(np.floor(position).astype(int), len(GRID) - 2)
+            frac = position - lower
+            g1 = grad1[rows, lower] * (1 - frac) + grad1[rows, lower + 1] * frac
+            g2 = grad2[rows, lower] * (1 - frac) + grad2[rows, lower + 1] * frac
             gradient = -self._precision @ theta + g1
             hessian = -self._precision + np.diag(np.minimum(g2, 0.0))
             step = np.linalg.solve(hessian, gradient)
             theta = np.clip(theta - np.clip(step, -1.5, 1.5), GRID[1], GRID[-2])
-            if np.max(np.abs(step)) < 1e-4:
+            if np.max(np.abs(step)) < 1e-3:
                 break
+        self._last_map = theta
         return theta, np.linalg.inv(-hessian)
 
     def _posterior(self) -> tuple:
@@ -265,11 +281,15 @@ class AdaptiveTest:
             return self._prediction
         _, _, weights, _, _ = self._posterior()
         unasked = self._candidates()
-        means = self._curve_at(self.curves.mean, unasked)
         residual = self.bank.residual_covariance
         answered = np.array(self.order, dtype=int)
-        if self.settings.answer_model == "gaussian" and self.bank.answer_covariance is not None:
+        gaussian = self.settings.answer_model == "gaussian" and self.bank.answer_covariance is not None
+        if gaussian:
             means, noise_items = self._gaussian_answers(answered, unasked, len(weights))
+        else:
+            means = self._curve_at(self.curves.mean, unasked)
+        if gaussian:
+            pass  # the Gaussian model's conditional covariance is the whole noise
         elif residual is not None and len(answered) and len(unasked):
             surprise = np.array([self.answers[j] for j in answered], dtype=float) - self._curve_at(
                 self.curves.mean, answered)
@@ -313,10 +333,14 @@ class AdaptiveTest:
 
     def _draws(self, prediction: _Prediction) -> np.ndarray:
         """Full-form scores drawn per posterior sample, rounded as sums of integers (ties as in reality)."""
+        if self._ranking is not None and self._ranking[0] is prediction:
+            return self._ranking[1]
         chol = np.linalg.cholesky(prediction.noise_scores + 1e-9 * np.eye(self.n_scales))
         draws = prediction.predicted + self._noise @ chol.T
         n_items = self._scale_sizes()
-        return np.round(draws * n_items) / n_items
+        draws = np.round(draws * n_items) / n_items
+        self._ranking = (prediction, draws)
+        return draws
 
     def _ranking_probabilities(self, prediction: _Prediction, weights: np.ndarray):
         """Point ranking and the probabilities of its top-1 and top set, with full-form ties counting."""
@@ -454,6 +478,16 @@ class AdaptiveTest:
                 and decision_stable):
             return "stable"
         return None
+
+    def score_draws(self, count: int = 32) -> np.ndarray:
+        """``count`` plausible full-form score profiles (``(count, scales)``, 1..K), drawn from the
+        posterior with its weights — for checking whether a decision built on the scores (e.g. a
+        top-5 occupation list) would change. Deterministic for the same answers."""
+        _, _, weights, _, _ = self._posterior()
+        draws = self._draws(self._scores())
+        positions = (np.arange(count) + 0.5) / count  # systematic resampling: no extra randomness
+        index = np.minimum(np.searchsorted(np.cumsum(weights), positions), len(weights) - 1)
+        return np.clip(draws[index], 1.0, float(self.bank.n_categories))
 
     def stability(self) -> float:
         """How close the result is to stable, 0–1 (for a progress bar): the weaker of the two

@@ -199,7 +199,7 @@ def calibrate_graded_bank(
     if len(responses) < MIN_RESPONDENTS:
         raise InvalidInput(f"보정에는 응답자가 {MIN_RESPONDENTS}명 이상 필요합니다(현재 {len(responses)}명).")
     codes = [item for items in scales.values() for item in items]
-    matrix = responses[codes].to_numpy(dtype=float)
+    matrix = responses[codes].to_numpy(dtype=float, copy=True)
     matrix[~(matrix >= 1)] = np.nan
     k = int(n_categories or np.nanmax(matrix))
     if k < 2:

@@ -20,7 +20,17 @@ from sqlalchemy import Engine, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db.orm import INTEREST_SESSION_MODES, INTEREST_TABLES, Base, InterestAnswer, InterestSession, Seeker, TestItem
+from app.db.orm import (
+    INTEREST_SESSION_MODES,
+    INTEREST_TABLES,
+    Base,
+    InterestAnswer,
+    InterestSession,
+    Posting,
+    Seeker,
+    TestItem,
+    TestResponse,
+)
 from app.db.repositories import create_missing_tables, read_frame
 from app.db.repositories.talent import utc_now
 from app.errors import InvalidInput, NotFound
@@ -375,3 +385,65 @@ def load_length_stats(engine: Engine, *, bank_version: str | None = None) -> Tes
         mean_items=float(done["n_items"].mean()) if len(done) else None,
         mean_seconds=float(done["elapsed_seconds"].astype(float).mean()) if len(done) else None,
     )
+
+
+def load_full_form_answers(engine: Engine) -> pd.DataFrame:
+    """Full-form administrations of the bank (the calibration data): one row per respondent,
+    one column per ``item_code`` in bank order, answers 1–5 (``NaN`` where not answered).
+
+    Returns:
+        DataFrame indexed by ``seeker_id``.
+    """
+    items = load_items(engine)
+    answers = read_frame(engine, select(TestResponse.seeker_id, TestResponse.item_id, TestResponse.response))
+    if answers.empty:
+        return pd.DataFrame(columns=items["item_code"].tolist(), dtype=float)
+    code_of = dict(zip(items["id"].astype(int), items["item_code"], strict=True))
+    answers["item_code"] = answers["item_id"].astype(int).map(code_of)
+    wide = answers.pivot_table(index="seeker_id", columns="item_code", values="response", aggfunc="first")
+    return wide.reindex(columns=items["item_code"].tolist()).astype(float)
+
+
+def load_posting_demand(engine: Engine, keco_codes: list[str], as_of: dt.date) -> dict[str, tuple[int, int, int]]:
+    """Per KECO 소분류: postings open on ``as_of``, opened in the 12 months up to it, and in the 12 before.
+
+    Returns:
+        ``keco_code -> (open_now, last_year, year_before)`` for the codes that have any posting.
+    """
+    if not keco_codes:
+        return {}
+    year, two_years = as_of - dt.timedelta(days=365), as_of - dt.timedelta(days=730)
+    stmt = (
+        select(
+            Posting.keco_code,
+            func.sum(case(((Posting.open_date <= as_of) & (Posting.close_date >= as_of), 1), else_=0)),
+            func.sum(case(((Posting.open_date > year) & (Posting.open_date <= as_of), 1), else_=0)),
+            func.sum(case(((Posting.open_date > two_years) & (Posting.open_date <= year), 1), else_=0)),
+        )
+        .where(Posting.keco_code.in_([str(c) for c in keco_codes]))
+        .group_by(Posting.keco_code)
+    )
+    with Session(engine) as session:
+        rows = session.execute(stmt).all()
+    return {str(r[0]): (int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in rows}
+
+
+def load_open_posting_titles(engine: Engine, keco_codes: list[str], as_of: dt.date, *, per_code: int = 3
+                             ) -> dict[str, list[str]]:
+    """Titles of up to ``per_code`` postings open on ``as_of`` per KECO 소분류, newest first
+    (free text: pages show it escaped)."""
+    if not keco_codes:
+        return {}
+    stmt = (
+        select(Posting.keco_code, Posting.title)
+        .where(Posting.keco_code.in_([str(c) for c in keco_codes]), Posting.open_date <= as_of,
+               Posting.close_date >= as_of)
+        .order_by(Posting.open_date.desc(), Posting.id.desc())
+    )
+    out: dict[str, list[str]] = {}
+    with Session(engine) as session:
+        for code, title in session.execute(stmt):
+            titles = out.setdefault(str(code), [])
+            if len(titles) < per_code:
+                titles.append(str(title))
+    return out
