@@ -181,13 +181,22 @@ class InterestResult:
         })
 
 
+def _prefers(code: str, value: float) -> bool:
+    """Whether a work-environment value (as :func:`environment_features` made it) means "wants it"."""
+    if code == "cq47":  # 1 = fixed schedule (wanted), 2 = when work comes
+        return value <= 1.5
+    if code == "cq48":  # 1 = impossible, 2 = possible (wanted)
+        return value >= 1.5
+    return value >= 3
+
+
 def _reasons(fit: OccupationFit, row: dict[str, float], code: str) -> tuple[tuple[str, ...], tuple[str, ...], dict]:
     """The strongest positive SHAP values, worded with the person's own level (a low interest that
     matches an occupation that needs little of it is a reason too, and must read as such)."""
     features = fit.explain_features(row, code)
     interests = tuple(f"{label} {'관심 높음' if row[f] >= 3 else '관심 낮음'}({row[f]:.1f}점)"
                       for f, label, v in features if f in RIASEC_SCALES and v > 0)[:REASONS_PER_KIND]
-    environment = tuple(f"{label} {'선호' if row[f] >= 3 else '비선호'}"
+    environment = tuple(f"{label} {'선호' if _prefers(f, row[f]) else '비선호'}"
                         for f, label, v in features if f not in RIASEC_SCALES and v > 0)[:REASONS_PER_KIND]
     groups = {group: round(value, 3) for group, value in fit.explain(row, code)}
     return interests, environment, groups
