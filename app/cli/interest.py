@@ -76,9 +76,10 @@ def read_scales(path: Path) -> tuple[dict[str, list[str]] | None, list[str]]:
         if len(items) < 2:
             errors.append(f"scales: 척도 '{name}'에 문항이 2개 이상 있어야 합니다")
         for item in items:
-            if item in seen:
-                errors.append(f"scales: 문항 '{item}'이(가) 척도 '{seen[item]}'와(과) '{name}'에 모두 있습니다")
-            seen[item] = str(name)
+            key = item.strip().lower()  # column names are matched without regard to case
+            if key in seen:
+                errors.append(f"scales: 문항 '{item}'이(가) 척도 '{seen[key]}'와(과) '{name}'에 모두 있습니다")
+            seen[key] = str(name)
         scales[str(name)] = [i.strip() for i in items]
     return (None if errors else scales), errors
 
@@ -101,11 +102,12 @@ def read_matrix(path: Path, items: Sequence[str], *, label: str, max_answer: int
     ids: list[str] = []
     first_line: dict[str, int] = {}
     high = max_answer or MAX_CATEGORIES
-    for line, cells in input_rows(path, tuple(items), ("id",), file_errors, notes):
+    keys = [item.strip().lower() for item in items]  # the CSV reader matches column names case-insensitively
+    for line, cells in input_rows(path, tuple(keys), ("id",), file_errors, notes):
         where = f"{label} {line}행"
         row = np.full(len(items), -1, dtype=np.int8)
-        for j, item in enumerate(items):
-            cell = cells.get(item, "").strip()
+        for j, (item, key) in enumerate(zip(items, keys, strict=True)):
+            cell = cells.get(key, "").strip()
             if cell in ("", "-1"):
                 continue
             try:

@@ -21,8 +21,8 @@ weighted by how contested their rank is, ``p(1−p)`` for being first and for be
 A scale's Fisher information at the EAP is the special case without the item's own part.
 
 Exposure control: the restricted maximum-information method (Revuelta & Ponsoda, 1998) — an item
-whose exposure rate has reached the cap is not selected while an item of the same scale is still
-under it. Content balancing: every scale gets ``min_per_scale`` items before any scale gets more
+whose exposure rate has reached the cap is not selected (only when every remaining item has, the
+least exposed one is). Content balancing: every scale gets ``min_per_scale`` items before any scale gets more
 than that. Stopping: the top-1 and top-3 rankings are probable enough, the traits of the top three
 are measured to the standard-error floor (and the caller's own decision, e.g. a top-5 occupation
 list, is stable), or the maximum length is reached.
@@ -65,6 +65,8 @@ class CatSettings:
         answer_model: How the unasked answers are predicted: ``"gaussian"`` (the calibration
             data's answer covariance) or ``"grm"`` (the GRM given the trait posterior, plus the
             residual local dependence).
+        top1_weight: Weight of the highest scale's contested pairs against the top set's in item
+            selection.
     """
 
     max_items: int = 24
@@ -77,6 +79,7 @@ class CatSettings:
     samples: int = 1024
     seed: int = 20261207
     answer_model: str = "gaussian"
+    top1_weight: float = 1.0
 
 
 def contract_settings(n_items: int, n_scales: int = 6) -> CatSettings:
@@ -226,7 +229,7 @@ class AdaptiveTest:
             hessian = -self._precision + np.diag(np.minimum(g2, 0.0))
             step = np.linalg.solve(hessian, gradient)
             theta = np.clip(theta - np.clip(step, -1.5, 1.5), GRID[1], GRID[-2])
-            if np.max(np.abs(step)) < 1e-3:
+            if np.max(np.abs(step)) < 1e-7:
                 break
         self._last_map = theta
         return theta, np.linalg.inv(-hessian)
@@ -283,7 +286,7 @@ class AdaptiveTest:
         unasked = self._candidates()
         residual = self.bank.residual_covariance
         answered = np.array(self.order, dtype=int)
-        gaussian = self.settings.answer_model == "gaussian" and self.bank.answer_covariance is not None
+        gaussian = self._gaussian()
         if gaussian:
             means, noise_items = self._gaussian_answers(answered, unasked, len(weights))
         else:
@@ -310,11 +313,17 @@ class AdaptiveTest:
         # A maps unasked answers to scale means: A[d, j] = 1/n_d for the items of scale d
         to_scores = np.zeros((self.n_scales, len(unasked)))
         to_scores[scales, np.arange(len(unasked))] = 1.0 / sizes[scales]
-        predicted = total / sizes + means @ to_scores.T
+        # (the Gaussian model's rows are one broadcast row: multiply that row, not 1,024 copies of it)
+        unasked_part = means[:1] @ to_scores.T if gaussian else means @ to_scores.T
+        predicted = total / sizes + unasked_part
         noise_items = (noise_items + noise_items.T) / 2
         noise_scores = to_scores @ noise_items @ to_scores.T
         self._prediction = _Prediction(predicted, noise_scores, unasked, means, noise_items, to_scores)
         return self._prediction
+
+    def _gaussian(self) -> bool:
+        """Whether unasked answers come from the Gaussian answer model (settings and bank allow it)."""
+        return self.settings.answer_model == "gaussian" and self.bank.answer_covariance is not None
 
     def _gaussian_answers(self, answered: np.ndarray, unasked: np.ndarray, n_samples: int):
         """Unasked answers under the Gaussian answer model: the conditional mean and covariance
@@ -367,7 +376,7 @@ class AdaptiveTest:
         pair = np.zeros((self.n_scales, self.n_scales))
         first = ranking[0]
         for b in ranking[1:]:
-            pair[first, b] += weights @ (draws[:, b] >= draws[:, first])
+            pair[first, b] += self.settings.top1_weight * (weights @ (draws[:, b] >= draws[:, first]))
         for a in ranking[:k]:
             for b in ranking[k:]:
                 pair[a, b] += weights @ (draws[:, b] >= draws[:, a])
@@ -407,12 +416,17 @@ class AdaptiveTest:
             return unasked, np.zeros(0)
         pair = self._pair_weights(prediction, weights) + 1e-3
         np.fill_diagonal(pair, 0.0)
-        centred_items = prediction.means - weights @ prediction.means
-        centred_scores = prediction.predicted - weights @ prediction.predicted
         # Cov(T_d, X_j) = Cov over the posterior of their expectations + their shared residual noise
-        covariance = (centred_scores * weights[:, None]).T @ centred_items + prediction.to_scores @ prediction.noise_items
-        item_variance = weights @ centred_items**2 + np.diag(prediction.noise_items)
-        score_cov = (centred_scores * weights[:, None]).T @ centred_scores + prediction.noise_scores
+        covariance = prediction.to_scores @ prediction.noise_items
+        item_variance = np.diag(prediction.noise_items).copy()
+        score_cov = prediction.noise_scores.copy()
+        if not self._gaussian():  # the Gaussian model's expectations do not depend on the traits
+            centred_items = prediction.means - weights @ prediction.means
+            centred_scores = prediction.predicted - weights @ prediction.predicted
+            weighted = (centred_scores * weights[:, None]).T
+            covariance += weighted @ centred_items
+            item_variance += weights @ centred_items**2
+            score_cov += weighted @ centred_scores
         a_idx, b_idx = np.nonzero(pair)
         diff_cov = covariance[a_idx] - covariance[b_idx]  # (pairs, J)
         diff_var = score_cov[a_idx, a_idx] + score_cov[b_idx, b_idx] - 2 * score_cov[a_idx, b_idx]
@@ -430,26 +444,29 @@ class AdaptiveTest:
         return self.select_item(exposure_rate)
 
     def select_item(self, exposure_rate: np.ndarray | None = None) -> int | None:
-        """The most valuable eligible item regardless of the stopping rule (``None``: bank used up)."""
+        """The most valuable eligible item regardless of the stopping rule (``None``: bank used up).
+
+        Eligible: not answered, not unavailable, and (with ``exposure_rate``) asked in fewer than
+        ``exposure_cap`` of the tests so far — strictly, so no item's rate passes its cap; only when
+        every remaining item is at the cap is the least exposed one asked. Among the eligible, the
+        scales that have fewer than ``min_per_scale`` items come first.
+        """
         unasked, value = self.item_values()
         if len(unasked) == 0:
             return None
+        if exposure_rate is not None:
+            under = exposure_rate[unasked] < self.settings.exposure_cap
+            if not under.any():
+                return int(unasked[int(np.argmin(exposure_rate[unasked]))])
+            unasked, value = unasked[under], value[under]
         scales = self.bank.item_scale[unasked]
         counts = np.bincount(self.bank.item_scale[self.order], minlength=self.n_scales) if self.order else np.zeros(
             self.n_scales, dtype=int)
-        open_scales = np.unique(scales)
-        lagging = [d for d in open_scales if counts[d] < self.settings.min_per_scale]
+        lagging = [d for d in np.unique(scales) if counts[d] < self.settings.min_per_scale]
         if lagging:
             fewest = min(counts[d] for d in lagging)
             keep = np.isin(scales, [d for d in lagging if counts[d] == fewest])
-            unasked, value, scales = unasked[keep], value[keep], scales[keep]
-        if exposure_rate is not None:
-            under = exposure_rate[unasked] < self.settings.exposure_cap
-            # restricted: over-exposed items leave only when their scale still has one under the cap
-            scale_has_under = np.isin(scales, scales[under])
-            keep = under | ~scale_has_under
-            if keep.any():
-                unasked, value = unasked[keep], value[keep]
+            unasked, value = unasked[keep], value[keep]
         return int(unasked[int(np.argmax(value))])
 
     def stop_reason(self, decision_stable: bool = True) -> str | None:

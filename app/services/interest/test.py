@@ -198,9 +198,13 @@ def _next_question(engine: Engine, model: InterestTestModel, fit: OccupationFit,
             return Question(int(row.id), str(row.text), answer_labels("W"), position, "environment", 0.0,
                             len(record.answers), len(env))
     test = _engine_for(model, record)
-    environment = environment_features(model, _environment_answers(model, record))
-    stable_occupations = occupation_stability(test, fit, environment) >= OCCUPATION_STABILITY
-    if test.stop_reason(decision_stable=stable_occupations) is not None:
+    # the occupation list is checked only once the scales' ranking itself is settled (it is the
+    # costlier check, and the test cannot stop before both are)
+    if test.stop_reason(decision_stable=True) == "stable":
+        environment = environment_features(model, _environment_answers(model, record))
+        if occupation_stability(test, fit, environment) >= OCCUPATION_STABILITY:
+            return None
+    elif test.stop_reason() is not None:
         return None
     index = test.select_item(_exposure_rates(engine, model))
     if index is None:
@@ -221,8 +225,8 @@ def submit_answer(engine: Engine, model: InterestTestModel, fit: OccupationFit, 
                   item_id: int, response: int, *, seconds_taken: float | None = None, reference=None) -> TestState:
     """Store the answer to the question shown now and return the next state.
 
-    Only the question the test would ask now is accepted (a stale form, a second tab or a forged
-    item id is refused), so the stored order is the adaptive order.
+    An answered item, a RIASEC item while work-environment items are left, or an item outside the
+    bank is refused (:func:`_may_answer`); answers are stored in the order given.
 
     Raises:
         InterestTestError: Not the current question, a finished session, or an answer outside 1–5.
@@ -237,14 +241,30 @@ def submit_answer(engine: Engine, model: InterestTestModel, fit: OccupationFit, 
         raise InterestTestError("이미 끝났거나 중단된 검사입니다.")
     if int(response) not in (1, 2, 3, 4, 5):
         raise InterestTestError("응답은 1부터 5 사이에서 골라야 합니다.")
-    question = _next_question(engine, model, fit, record)
-    if question is None or question.item_id != int(item_id):
+    if not _may_answer(model, record, int(item_id)):
         raise InterestTestError("지금 보여 드린 문항이 아닙니다. 화면을 새로 고친 뒤 이어서 응답하세요.")
     seconds = None if seconds_taken is None else float(min(max(seconds_taken, 0.0), 600.0))
     with unit_of_work(engine) as uow:
-        repo.record_answer(uow, record.id, item_id=int(item_id), position=question.position, response=int(response),
+        repo.record_answer(uow, record.id, item_id=int(item_id), position=len(record.answers) + 1, response=int(response),
                            seconds_taken=seconds)
     return current_state(engine, model, fit, record.id, seeker_id, reference=reference)
+
+
+def _may_answer(model: InterestTestModel, record: repo.InterestSessionRecord, item_id: int) -> bool:
+    """Whether ``item_id`` can be the question shown now: the first unanswered work-environment item
+    while any is left, then any unanswered RIASEC item of the bank.
+
+    Why not recompute the adaptive choice: that would double every answer's cost; an item the test
+    did not pick can only come from a forged request, and it changes only that person's own result
+    (it is still a valid answer to a calibrated item, stored in the order given).
+    """
+    answered = set(record.answered_item_ids)
+    if item_id in answered:
+        return False
+    pending = [int(i) for i in model.environment_items["id"] if int(i) not in answered]
+    if pending:
+        return item_id == pending[0]
+    return model.bank_index(item_id) is not None
 
 
 def _finish(engine: Engine, model: InterestTestModel, fit: OccupationFit, record: repo.InterestSessionRecord, *,
