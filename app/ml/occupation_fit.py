@@ -11,8 +11,8 @@ items (aq/sq/kq/vq), so they cannot train the model; at most their occupation co
 class prior, and they do not: KNOW samples about the same number of incumbents per occupation by
 design, so the counts say nothing about how common an occupation is. The prior is flat.
 
-Method, an ensemble of two linear scorers summed in log space (chosen by 5-fold CV on the even
-rows, ``bench/occupation_fit.py``):
+Method, an ensemble of two linear scorers and a nearest-neighbour vote summed in log space (chosen by
+repeated 5-fold CV on the even rows, ``bench/occupation_fit.py`` and ``docs/occupation_fit.md``):
 
 1. **Gaussian** (shared-covariance discriminant): occupation means shrunk towards their KNOW code
    hierarchy (``knowcode`` zero-padded: 1-, 2-, 3-, 4-digit prefixes; :data:`MEAN_SHRINKAGE`
@@ -25,16 +25,28 @@ rows, ``bench/occupation_fit.py``):
    standardised; :data:`LINEAR_C`): it sees non-linear answer patterns the Gaussian cannot. Fitted
    only when the KNOW rows are present. A missing answer is set to the training mean of its
    standardised columns (zero), i.e. the expected indicator vector.
+3. **Nearest neighbours** (:data:`NEIGHBOURS` training incumbents most similar by cosine on the
+   standardised answers; each adds its cosine similarity, clipped at 0, to its occupation's vote):
+   incumbents of one occupation often answer almost alike (a nearest neighbour with similarity
+   above 0.8 shares the occupation about 70–95% of the time), which no linear scorer sees. A
+   missing answer is left out of the similarity (only the answered items are compared). Fitted
+   only when the KNOW rows are present (it keeps the standardised even rows, no identifiers, in the
+   artifact under ``models/``, which is never committed).
 
-The two log-probability scores are scaled (:data:`GAUSS_SCALE`, :data:`LINEAR_SCALE`), summed and
-calibrated by one softmax temperature; the scales and the temperature were fitted on out-of-fold
-log loss of the even rows (the bench refits them and prints them beside the constants).
+The Gaussian log-probabilities, the regression's logits and the neighbour votes are scaled
+(:data:`GAUSS_SCALE`, :data:`LINEAR_SCALE`, :data:`NEIGHBOUR_SCALE`), summed and calibrated by one
+softmax temperature. The scales and :data:`NEIGHBOURS` were chosen by hit@5 of repeated 5-fold CV
+on the even rows (nested CV of that choice: ``docs/occupation_fit.md``); the temperature by
+out-of-fold log loss (the bench refits it and prints it beside the constant).
 
-Reasons: the log-odds of an occupation against the average occupation is linear in the answers (and
-their indicators), so its SHAP values are exact (``shap.LinearExplainer``, interventional, with the
-training mean as background); a missing answer contributes nothing. They are summed per
-questionnaire section (:data:`ATTRIBUTE_GROUPS`); ``group_importance`` is the mean |SHAP| of each
-section for the incumbent's own occupation over the training rows.
+Reasons (exact for the linear parts only): the log-odds of an occupation against the average
+occupation *from the Gaussian and the regression* is linear in the answers (and their indicators),
+so its SHAP values are exact (``shap.LinearExplainer``, interventional, with the training mean as
+background); a missing answer contributes nothing. The neighbour vote is not attributed: it is not
+additive in the answers, so the reasons (per item, and their sums per questionnaire section,
+:data:`ATTRIBUTE_GROUPS`) add up exactly to the linear parts' log-odds, not to the whole score.
+``group_importance`` is the mean |SHAP| of each section for the incumbent's own occupation over the
+training rows (linear parts).
 """
 
 from __future__ import annotations
@@ -53,7 +65,7 @@ from app.ml.model_card import ModelCard
 
 MODEL_NAME = "occupation_fit"
 MODEL_FILE = "occupation_fit.pkl"
-MODEL_VERSION = "1.0"
+MODEL_VERSION = "1.1"
 
 INTERESTS: tuple[str, ...] = ("R", "I", "A", "S", "E", "C")
 WORK_ITEMS: tuple[str, ...] = tuple(f"cq{i}" for i in range(1, 50))
@@ -97,11 +109,17 @@ HIERARCHY_DIGITS: tuple[int, ...] = (1, 2, 3, 4)
 """Prefixes of the zero-padded knowcode the means shrink through (대분류 … KECO 2018 세분류)."""
 LINEAR_C = 0.02
 """Inverse L2 strength of the one-hot logistic regression."""
-GAUSS_SCALE = 0.32
-"""Scale of the Gaussian log-likelihoods (out-of-fold log loss fit on the even rows)."""
+NEIGHBOURS = 2
+"""Training incumbents that vote for their occupation (repeated-CV hit@5 on the even rows)."""
+GAUSS_SCALE = 0.5
+"""Scale of the Gaussian log-likelihoods (repeated-CV hit@5 on the even rows)."""
 LINEAR_SCALE = 1.55
-"""Scale of the logistic regression's logits (out-of-fold log loss fit on the even rows)."""
-ENSEMBLE_TEMPERATURE = 0.56
+"""Scale of the logistic regression's logits (out-of-fold log loss fit on the even rows; kept)."""
+NEIGHBOUR_SCALE = 8.0
+"""Scale of the neighbour votes (repeated-CV hit@5 on the even rows)."""
+NEIGHBOUR_CHUNK = 1_000
+"""Query rows per similarity block (a block holds chunk × training rows float32)."""
+ENSEMBLE_TEMPERATURE = 0.33
 """Temperature of the summed scores (out-of-fold log loss fit on the even rows)."""
 GAUSS_ONLY_TEMPERATURE = 1.0
 """Temperature when only the Gaussian part exists (a clean clone)."""
@@ -122,6 +140,42 @@ class LinearPart:
 
 
 @dataclass
+class NeighbourPart:
+    """The nearest-neighbour vote: standardisation of the raw answers and the standardised training
+    rows with their class positions."""
+
+    center: np.ndarray
+    scale: np.ndarray
+    rows: np.ndarray
+    classes: np.ndarray
+    neighbours: int = NEIGHBOURS
+
+    def votes(self, values: np.ndarray, n_classes: int) -> np.ndarray:
+        """Similarity-weighted votes (rows × classes) of the :attr:`neighbours` most similar training
+        rows, by cosine over each row's answered items only."""
+        out = np.zeros((len(values), n_classes))
+        query = ((values - self.center) / self.scale).astype(np.float32)
+        observed = ~np.isnan(values)
+        k = min(self.neighbours, len(self.rows))
+        for pattern in np.unique(observed, axis=0):
+            columns = np.flatnonzero(pattern)
+            if not len(columns) or k == 0:
+                continue
+            train = self.rows[:, columns]
+            train = train / np.maximum(np.linalg.norm(train, axis=1, keepdims=True), 1e-6)
+            members = np.flatnonzero((observed == pattern).all(axis=1))
+            for start in range(0, len(members), NEIGHBOUR_CHUNK):
+                rows = members[start:start + NEIGHBOUR_CHUNK]
+                block = query[np.ix_(rows, columns)]
+                block = block / np.maximum(np.linalg.norm(block, axis=1, keepdims=True), 1e-6)
+                similarity = block @ train.T
+                nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+                weights = np.take_along_axis(similarity, nearest, axis=1).clip(0, None)
+                np.add.at(out, (np.repeat(rows, k), self.classes[nearest].ravel()), weights.ravel())
+        return out
+
+
+@dataclass
 class OccupationFit:
     """The fitted occupation-fit model (see the module docstring).
 
@@ -132,6 +186,7 @@ class OccupationFit:
         covariance: Shrunk pooled within-class covariance (features × features).
         center: Training mean of the features (the SHAP background).
         linear: The logistic regression, or ``None`` (built without the KNOW rows).
+        neighbours: The nearest-neighbour vote, or ``None`` (built without the KNOW rows).
         temperature: Softmax temperature of the summed scores.
         group_importance: Mean |SHAP| per attribute group (Korean label → log-odds).
         metrics: Build metrics (also in the manifest).
@@ -145,6 +200,8 @@ class OccupationFit:
     temperature: float
     gauss_scale: float = GAUSS_SCALE
     linear_scale: float = LINEAR_SCALE
+    neighbours: NeighbourPart | None = None
+    neighbour_scale: float = NEIGHBOUR_SCALE
     group_importance: dict[str, float] = field(default_factory=dict)
     metrics: dict[str, float | str] = field(default_factory=dict)
     version: str = MODEL_VERSION
@@ -181,6 +238,8 @@ class OccupationFit:
         total = self.gauss_scale * gauss
         if self.linear is not None:
             total = log_softmax(total, axis=1) + self.linear_scale * self._linear_logits(values)
+        if self.neighbours is not None:
+            total = total + self.neighbour_scale * self.neighbours.votes(values, len(self.means))
         return self.temperature * total
 
     def _linear_logits(self, values: np.ndarray) -> np.ndarray:
@@ -217,8 +276,9 @@ class OccupationFit:
         return codes.index(str(occupation_code))
 
     def _linear_terms(self, values: np.ndarray, position: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The log-odds of class ``position`` against the average class as one linear model:
-        (coefficients, inputs, background) over [observed answers, one-hot columns]."""
+        """The linear parts' log-odds of class ``position`` against the average class as one linear
+        model: (coefficients, inputs, background) over [observed answers, one-hot columns]. The
+        neighbour vote is not part of it (not additive in the answers)."""
         row = values.reshape(-1)
         observed = ~np.isnan(row)
         columns, weights, _ = next(iter(self._patterns(observed[None, :]).values()))
@@ -247,7 +307,9 @@ class OccupationFit:
         unanswered items are left out.
 
         ``shap.LinearExplainer`` (interventional, background = the training mean) computes them:
-        the score is linear in the answers and their indicators, so the values are exact.
+        the Gaussian and regression scores are linear in the answers and their indicators, so the
+        values are exact for them and sum to their log-odds; the nearest-neighbour vote is not
+        attributed (it is not additive in the answers).
         """
         import shap  # noqa: PLC0415 - heavy import; only explanations need it
 
@@ -371,10 +433,23 @@ def fit_linear(values: np.ndarray, codes: np.ndarray, classes: np.ndarray, *, c:
     return LinearPart(center, scale, coef, intercept)
 
 
+def fit_neighbours(values: np.ndarray, codes: np.ndarray, classes: np.ndarray, *,
+                   neighbours: int = NEIGHBOURS) -> NeighbourPart:
+    """The nearest-neighbour vote over complete training rows (class positions in ``classes`` order)."""
+    center = values.mean(axis=0)
+    scale = values.std(axis=0)
+    scale[scale == 0] = 1.0
+    position = {str(code): i for i, code in enumerate(classes)}
+    return NeighbourPart(center, scale, ((values - center) / scale).astype(np.float32),
+                         np.array([position[str(c)] for c in codes]), neighbours)
+
+
 def fit_occupation_fit(agg: Aggregates, occupations: pd.DataFrame, *, values: np.ndarray | None = None,
                        codes: np.ndarray | None = None, temperature: float | None = None,
-                       gauss_scale: float = GAUSS_SCALE, linear_scale: float = LINEAR_SCALE) -> OccupationFit:
-    """Fit the model from aggregates (Gaussian) and, when the rows are given, the regression too.
+                       gauss_scale: float = GAUSS_SCALE, linear_scale: float = LINEAR_SCALE,
+                       neighbour_scale: float = NEIGHBOUR_SCALE, neighbours: int = NEIGHBOURS) -> OccupationFit:
+    """Fit the model from aggregates (Gaussian) and, when the rows are given, the regression and the
+    nearest-neighbour vote too.
 
     Args:
         agg: Class aggregates (:func:`aggregate` or the committed tables).
@@ -385,8 +460,13 @@ def fit_occupation_fit(agg: Aggregates, occupations: pd.DataFrame, *, values: np
             :data:`GAUSS_ONLY_TEMPERATURE`).
         gauss_scale: Scale of the Gaussian scores.
         linear_scale: Scale of the regression's scores.
+        neighbour_scale: Scale of the neighbour votes (0: no neighbour part).
+        neighbours: Training rows that vote.
     """
-    linear = fit_linear(values, codes, agg.codes) if values is not None and codes is not None else None
+    has_rows = values is not None and codes is not None
+    linear = fit_linear(values, codes, agg.codes) if has_rows else None
+    vote = (fit_neighbours(values, codes, agg.codes, neighbours=neighbours)
+            if has_rows and neighbour_scale > 0 and neighbours > 0 else None)
     if temperature is None:
         temperature = ENSEMBLE_TEMPERATURE if linear is not None else GAUSS_ONLY_TEMPERATURE
     table = occupations.reset_index(drop=True).copy()
@@ -394,13 +474,13 @@ def fit_occupation_fit(agg: Aggregates, occupations: pd.DataFrame, *, values: np
     center = agg.counts @ agg.means / agg.counts.sum()
     return OccupationFit(occupations=table, means=shrunk_means(agg), covariance=shrunk_covariance(agg.within),
                          center=center, linear=linear, temperature=float(temperature), gauss_scale=gauss_scale,
-                         linear_scale=linear_scale)
+                         linear_scale=linear_scale, neighbours=vote, neighbour_scale=neighbour_scale)
 
 
 def group_contributions(model: OccupationFit, values: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """SHAP values summed per attribute group (rows × groups, :data:`ATTRIBUTE_GROUPS` order) of
     complete rows for the given classes: the same exact linear SHAP :meth:`OccupationFit.explain`
-    gets from ``shap.LinearExplainer``, vectorised for many rows."""
+    gets from ``shap.LinearExplainer`` (linear parts only), vectorised for many rows."""
     full = next(iter(model._patterns(np.ones((1, len(FEATURES)), dtype=bool)).values()))[1]
     scale = model.temperature * model.gauss_scale
     per_feature = scale * (full[positions] - full.mean(axis=0)) * (values - model.center)
@@ -538,7 +618,8 @@ def build_occupation_fit(ctx: BuildContext) -> ArtifactResult:
     model.group_importance = compute_group_importance(model, values, codes)
     model.metrics = {
         **metrics, "n_train": float(model.occupations["n_train"].sum()), "n_classes": float(len(model.occupations)),
-        "ensemble": float(model.linear is not None), "temperature": model.temperature,
+        "ensemble": float(model.linear is not None), "neighbours": float(model.neighbours is not None),
+        "temperature": model.temperature,
         **{f"importance_{i + 1}": value for i, value in enumerate(model.group_importance.values())},
         "train_seconds": round(time.perf_counter() - started, 1),
     }

@@ -4,6 +4,8 @@ committed KNOW aggregates."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -157,3 +159,48 @@ def test_committed_aggregates_describe_every_know_occupation() -> None:
     model = of.fit_occupation_fit(agg, occupations)
     assert model.linear is None and model.temperature == of.GAUSS_ONLY_TEMPERATURE
     assert len(of.ITEM_LABELS) == len(of.FEATURES) and set(of.GROUP_OF_FEATURE) == set(of.FEATURES)
+
+
+def test_neighbour_vote_compares_answered_items_only(ensemble, survey) -> None:
+    values, codes = survey
+    part = ensemble.neighbours
+    assert part is not None and part.neighbours == of.NEIGHBOURS
+    assert ensemble.linear is not None
+    # an incumbent's own answers: the most similar training row is itself (similarity 1)
+    votes = part.votes(values[:3], len(CODES))
+    assert votes.shape == (3, len(CODES))
+    assert [CODES[i] for i in votes.argmax(axis=1)] == codes[:3].tolist()
+    assert (votes.max(axis=1) >= 1.0 - 1e-5).all()  # itself, plus the next most similar row
+    assert ((votes >= 0) & (votes <= of.NEIGHBOURS)).all()
+    # an unanswered item is left out of the similarity: same votes as comparing the answered columns alone
+    half = values[:4].copy()
+    half[:, 30:] = np.nan
+    sub = of.fit_neighbours(values[:, :30], codes, np.array(CODES))
+    sub.center, sub.scale = part.center[:30], part.scale[:30]
+    sub.rows = part.rows[:, :30]
+    assert np.allclose(part.votes(half, len(CODES)), sub.votes(values[:4, :30], len(CODES)), atol=1e-5)
+    assert not part.votes(np.full((1, len(of.FEATURES)), np.nan), len(CODES)).any()
+    # the vote is part of the score; without the rows (a clean clone) there is none
+    without = of.fit_occupation_fit(of.aggregate(values, codes), _occupations(), values=values, codes=codes,
+                                    neighbour_scale=0.0)
+    assert without.neighbours is None
+    assert not np.allclose(ensemble._logits(values[:3]), without._logits(values[:3]))
+
+
+def test_reasons_sum_to_the_linear_parts_of_the_ensemble(ensemble, survey) -> None:
+    values, _ = survey
+    linear_only = dataclasses.replace(ensemble, neighbours=None)
+
+    def log_odds(model: of.OccupationFit, x: np.ndarray) -> float:
+        z = model._logits(x[None, :])[0]
+        return float(z[7] - z.mean())
+
+    def reasons(x: np.ndarray) -> float:
+        return sum(v for _, _, v in ensemble.explain_features(dict(zip(of.FEATURES, x, strict=True)), CODES[7]))
+
+    # between two people the reasons change exactly as the linear parts' log-odds do (the background
+    # cancels); the neighbour vote, which is not attributed, moves the whole score by more
+    linear_change = log_odds(linear_only, values[7]) - log_odds(linear_only, values[100])
+    assert reasons(values[7]) - reasons(values[100]) == pytest.approx(linear_change, abs=1e-6)
+    whole_change = log_odds(ensemble, values[7]) - log_odds(ensemble, values[100])
+    assert abs(whole_change - linear_change) > 1e-3
