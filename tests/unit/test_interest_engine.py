@@ -185,7 +185,7 @@ def test_adaptive_test_agrees_with_the_full_form(calibrated) -> None:
     theta, answers = _takers(truth, 120, seed=12)
     result = simulate_adaptive(bank, answers, contract_settings(bank.n_items), true_theta=theta)
     s = result.summary
-    assert s["items_used_share"] <= 0.5
+    assert s["items_used_share"] <= 0.55
     assert s["top1_agreement"] >= 0.75  # chance is about 1/6
     assert s["top3_set_agreement"] >= 0.6
     assert s["theta_rmse"] < 0.7
