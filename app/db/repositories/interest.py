@@ -387,15 +387,25 @@ def load_length_stats(engine: Engine, *, bank_version: str | None = None) -> Tes
     )
 
 
-def load_full_form_answers(engine: Engine) -> pd.DataFrame:
+def load_full_form_answers(engine: Engine, max_respondents: int | None = None) -> pd.DataFrame:
     """Full-form administrations of the bank (the calibration data): one row per respondent,
     one column per ``item_code`` in bank order, answers 1–5 (``NaN`` where not answered).
+
+    Args:
+        engine: Database engine.
+        max_respondents: Read only the respondents with the lowest ids up to this many (memory
+            and calibration time stay bounded on a large world; ``None``: all).
 
     Returns:
         DataFrame indexed by ``seeker_id``.
     """
     items = load_items(engine)
-    answers = read_frame(engine, select(TestResponse.seeker_id, TestResponse.item_id, TestResponse.response))
+    stmt = select(TestResponse.seeker_id, TestResponse.item_id, TestResponse.response)
+    if max_respondents is not None:
+        chosen = (select(TestResponse.seeker_id).distinct().order_by(TestResponse.seeker_id)
+                  .limit(int(max_respondents)).subquery())
+        stmt = stmt.where(TestResponse.seeker_id.in_(select(chosen.c.seeker_id)))
+    answers = read_frame(engine, stmt)
     if answers.empty:
         return pd.DataFrame(columns=items["item_code"].tolist(), dtype=float)
     code_of = dict(zip(items["id"].astype(int), items["item_code"], strict=True))
