@@ -23,8 +23,7 @@ from streamlit.testing.v1 import AppTest
 from app.db.engine import make_engine
 from app.errors import AccessDenied
 from app.services import interest
-from tests.conftest import copy_world_database
-from tests.ui.helpers import db_rows, db_scalar, point_settings_at, run_page, texts
+from tests.ui.helpers import db_rows, db_scalar, point_settings_at_built_copy, run_page, texts
 from tests.ui.test_korean_only import _visible_text, internal_identifiers
 
 TEST = "../../pages/interest_test.py"
@@ -36,9 +35,7 @@ PROFILE = "../../pages/employment_profile.py"
 def env(monkeypatch: pytest.MonkeyPatch, hiring_built: tuple[str, Path], users_file: Path,
         tmp_path: Path) -> Iterator[str]:
     """Settings pointed at a private copy of the built world (the pages write sessions and audit rows)."""
-    url, models = hiring_built
-    db = copy_world_database(url, tmp_path / "interest.db")
-    yield point_settings_at(monkeypatch, db, models, users_file)
+    yield point_settings_at_built_copy(monkeypatch, hiring_built, users_file, tmp_path / "interest.db")
 
 
 @pytest.fixture
