@@ -29,6 +29,7 @@ _POLICY: Final[frozenset[str]] = frozenset({"policy"})
 _COUNSELLOR: Final[frozenset[str]] = frozenset({"counsellor"})
 _TALENT: Final[frozenset[str]] = frozenset({"employer", "counsellor", "policy"})
 _SEEKER: Final[frozenset[str]] = frozenset({"seeker"})
+_SEEKER_AND_COUNSELLOR: Final[frozenset[str]] = frozenset({"seeker", "counsellor"})
 
 PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     # pages (each has a PageSpec below)
@@ -62,6 +63,10 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     "seeker_jobs": _SEEKER,
     "seeker_requests": _SEEKER,
     "seeker_privacy": _SEEKER,
+    # 직업흥미검사: seekers take it themselves; counsellors administer it to a seeker of their caseload.
+    # The item bank's health (no individual's answers) is for policy staff
+    "interest_test": _SEEKER_AND_COUNSELLOR,
+    "interest_policy": _POLICY,
     # the requests between employers and seekers (masked names): counsellors follow them up
     "talent_requests": _COUNSELLOR,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
@@ -126,12 +131,15 @@ PAGES: Final[tuple[PageSpec, ...]] = (
     PageSpec("seeker_requests", "pages/seeker_requests.py", "상담 요청함", "my-requests", "구직자", ":material/inbox:"),
     PageSpec("seeker_privacy", "pages/seeker_privacy.py", "내 정보 공개", "my-privacy", "구직자",
              ":material/visibility_off:"),
+    PageSpec("interest_test", "pages/interest_test.py", "직업흥미검사", "interest-test", "구직자", ":material/psychology:"),
     PageSpec(
         "employment_policy", "pages/employment_policy.py", "취업 위험도 기준·공정성", "employment-policy", "정책·운영",
         ":material/balance:",
     ),
     PageSpec("ad_review", "pages/ad_review.py", "구인광고 검증 대기열", "ad-review", "정책·운영", ":material/policy:"),
     PageSpec("ad_rules", "pages/ad_rules.py", "검증 규칙 관리", "ad-rules", "정책·운영", ":material/rule:"),
+    PageSpec("interest_policy", "pages/interest_policy.py", "흥미검사 문항은행 현황", "interest-policy", "정책·운영",
+             ":material/quiz:"),
     PageSpec("audit_log", "pages/audit_log.py", "AI 감사 로그", "audit-log", "정책·운영", ":material/receipt_long:"),
 )
 """Every page of the app; add new pages here and their roles to :data:`PAGE_ACCESS`."""

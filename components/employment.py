@@ -162,6 +162,32 @@ def seeker_labels(scored: pd.DataFrame) -> dict[int, str]:
     return dict(zip(ids.tolist(), labels.tolist(), strict=True))
 
 
+def select_caseload_seeker(engine: Engine, user: User, *, model_version: str, bands: RiskBands) -> int:
+    """The counsellor's seeker: a checked ``?seeker=`` or the caseload picker (the profile page and
+    the interest test share it, and with it the chosen seeker).
+
+    A requested seeker outside the caseload is refused; the caseload (every seeker's band and
+    probability in the picker) is written to the audit log before it is drawn. Stops the page when
+    there is no seeker to show.
+    """
+    scored = resources.scored_caseload(bands)
+    if scored.empty:
+        st.info("현재 상담 대상 구직자가 없습니다.")
+        st.stop()
+    requested = guards.requested_id(key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY,
+                                    back_label="상담 대상 목록으로", button_key="employment.back")
+    if requested is not None and requested not in set(scored["id"].astype(int)):
+        guards.refuse_requested(f"구직자 #{requested}은(는) 현재 상담 대상(등록 후 180일 이내 미취업자)이 아닙니다.",
+                                key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY,
+                                back_label="상담 대상 목록으로", button_key="employment.back")
+    if not log_caseload_shown(engine, user, scored, model_version=model_version, bands=bands):
+        st.stop()
+    seeker_id = select_seeker(scored, key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY)
+    if seeker_id is None:
+        st.stop()
+    return int(seeker_id)
+
+
 def select_seeker(scored: pd.DataFrame, *, key: str, query_key: str) -> int | None:
     """Picker over the caseload (highest risk first). Returns the chosen seeker id."""
     labels = seeker_labels(scored)

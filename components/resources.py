@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from app.services.ads import AdVerifier
     from app.services.employment import EmploymentModel, RiskBands
     from app.services.hiring import HiringModel, MarketBounds, PostingConditions, PostingsIndex
+    from app.services.interest import InterestTestModel, OccupationFit
     from app.services.posting import OccupationClassifier, TextGenerator
     from app.services.talent import SummaryChat, TalentMatcher
 
@@ -599,3 +600,30 @@ def summary_chat() -> SummaryChat | None:
     composer), per the settings."""
     settings = get_settings()
     return _summary_chat(settings.llm_backend, settings.llm_base_url, settings.llm_model, settings.llm_timeout)
+
+
+# --------------------------------------------------------------------------- 직업흥미검사
+
+
+@st.cache_resource(show_spinner="직업흥미검사 문항은행을 불러오는 중…", max_entries=2)
+def _interest_test_model(models_dir: str, stamp: str) -> InterestTestModel:
+    from app.services import interest
+
+    return interest.load_interest_test(Path(models_dir))
+
+
+def interest_test_model() -> InterestTestModel:
+    """The calibrated interest-test bank (read-only, shared). Raises ``ArtifactMissing`` naming the build."""
+    return _interest_test_model(str(get_settings().models_dir), _stamp("interest"))
+
+
+@st.cache_resource(show_spinner="직업 적합도 모델을 불러오는 중…", max_entries=2)
+def _occupation_fit(models_dir: str, stamp: str) -> OccupationFit:
+    from app.services import interest
+
+    return interest.load_occupation_fit(Path(models_dir))
+
+
+def occupation_fit() -> OccupationFit:
+    """The occupation-fit model (read-only, shared). Raises ``ArtifactMissing`` naming the build."""
+    return _occupation_fit(str(get_settings().models_dir), _stamp("interest", "FIT_MODEL_NAME"))

@@ -12,8 +12,9 @@ from app.services import employment, talent
 from app.services.employment import InvalidWhatIf, SeekerNotFound
 from app.text.korean import format_korean_date
 from components import audit as audit_log
-from components import auth, display, guards, resources, state
+from components import auth, display, resources, state
 from components import employment as ui
+from components import interest as interest_ui
 from components import talent as talent_ui
 
 user = auth.require_role("employment_profile")
@@ -24,21 +25,7 @@ model = resources.required(resources.employment_model)
 
 engine = resources.engine()
 bands = employment.load_risk_bands(engine)
-scored = resources.scored_caseload(bands)
-if scored.empty:
-    st.info("현재 상담 대상 구직자가 없습니다.")
-    st.stop()
-
-requested = guards.requested_id(key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY,
-                                back_label="상담 대상 목록으로", button_key="employment.back")
-if requested is not None and requested not in set(scored["id"].astype(int)):
-    guards.refuse_requested(f"구직자 #{requested}은(는) 현재 상담 대상(등록 후 180일 이내 미취업자)이 아닙니다.",
-                            key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY,
-                            back_label="상담 대상 목록으로", button_key="employment.back")
-# the picker shows every seeker's band and probability: the caseload is logged before it is drawn
-if not ui.log_caseload_shown(engine, user, scored, model_version=str(model.version), bands=bands):
-    st.stop()
-seeker_id = ui.select_seeker(scored, key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY)
+seeker_id = ui.select_caseload_seeker(engine, user, model_version=str(model.version), bands=bands)
 
 try:
     profile = employment.seeker_profile(engine, model, int(seeker_id), bands)
@@ -119,6 +106,9 @@ if st.toggle("이 구직자에게 맞는 모집 중 공고 보기", key="employm
             for job in jobs.cards:
                 with st.container(border=True):
                     talent_ui.render_job(job)
+
+st.subheader("직업흥미검사")
+interest_ui.render_seeker_section(engine, user, int(seeker_id))
 
 st.subheader("위험도 조정")
 st.caption(f"모델 판정: {profile.band} ({bands.describe()}). 상담에서 확인한 사정으로 위험도를 바꾸면 사유와 함께 기록되고 "

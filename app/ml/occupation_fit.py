@@ -641,7 +641,7 @@ CARD = ModelCard(
             "얼마나 맞을지 추정해, 상담과 직업 탐색을 돕습니다.",
     output="잘 맞을 가능성이 높은 직업 목록과 각 직업의 적합도(확률), 그 판단에 크게 작용한 항목 묶음(흥미, 대인 관계, "
            "물리적 환경, 업무 특성)과 문항. 직업마다 한국고용직업분류(KECO) 직종이 붙어 구인공고와 훈련으로 이어집니다.",
-    shown_on=("employment_policy",),
+    shown_on=("interest_test", "interest_policy", "employment_profile"),
     criteria=tuple(ATTRIBUTE_GROUPS),
     not_used="성별, 나이, 학력, 소득, 지역 같은 개인 특성은 쓰지 않습니다. 흥미와 업무 환경 응답만 봅니다.",
     training_data="한국직업정보 재직자조사(KNOW) 2018년 응답 중 idx가 짝수인 재직자(직업마다 평균 약 8명)의 흥미·업무환경 "

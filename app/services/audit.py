@@ -102,6 +102,9 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "posting_assistant.hiring_preview": "공고 작성지원 — 채용확률 미리보기",
     "transparency.summary": "AI 투명성 안내 조회",
     "talent.reveal": "인재추천 — 수락한 구직자의 연락처 공개",
+    "interest.result": "직업흥미검사 — 결과와 추천 직업",
+    "interest.profile": "구직자 프로파일 — 직업흥미검사 결과",
+    "interest.policy": "흥미검사 문항은행 현황 조회",
     "audit.view": "감사 로그 조회",
     "audit.export": "감사 로그 내려받기",
     "auth.login": "로그인",
@@ -117,7 +120,7 @@ ACTION_LABELS: Final[dict[str, str]] = {
 _ACTION_AREAS: Final[dict[str, str]] = {
     "hiring": "채용 시뮬레이터", "employment": "취업 위험도", "verify": "구인광고 검증", "posting_assistant": "공고 작성지원",
     "transparency": "AI 투명성 안내", "audit": "감사 로그", "auth": "로그인", "account": "계정 관리",
-    "consulting": "채용 컨설팅", "talent": "인재추천",
+    "consulting": "채용 컨설팅", "talent": "인재추천", "interest": "직업흥미검사",
 }
 
 _SPOOL_LOCK_WAIT_S = 2.0

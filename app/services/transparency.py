@@ -84,12 +84,12 @@ METRIC_LABELS: Final[dict[str, tuple[str, MetricKind, str]]] = {
     "holdout_hit_at_5_half_items": ("업무환경 문항을 절반만 답했을 때 5순위 안 비율", "percent", ""),
     "holdout_hit_at_5_interests_only": ("흥미만 답했을 때 5순위 안 비율", "percent", ""),
     "holdout_ece": ("적합도 보정오차 ECE(학습에 쓰지 않은 재직자)", "point", ""),
-    # adaptive interest test
-    "simulated_items_used_mean": ("모의 응시자의 평균 문항 수(RIASEC 문항)", "plain", "문항"),
-    "simulated_items_used_share": ("전체 문항 중 실제로 물은 비율", "percent", ""),
-    "simulated_top1_agreement": ("가장 높은 흥미 유형이 전체 문항 검사와 같은 비율", "percent", ""),
-    "simulated_top3_set_agreement": ("상위 3개 흥미 유형이 전체 문항 검사와 같은 비율", "percent", ""),
-    "calibration_respondents": ("문항 모수 추정에 쓴 응답자", "count", "명"),
+    # adaptive interest test (simulated takers who answered the full form)
+    "simulated_items_used_mean": ("적응형 검사가 물은 흥미 문항 수(모의 응답자 평균)", "count", "문항"),
+    "simulated_items_used_share": ("전체 흥미 문항 대비 물은 문항 비율", "percent", ""),
+    "simulated_top1_agreement": ("전체 문항 검사와 최고 유형이 같은 비율", "percent", ""),
+    "simulated_top3_set_agreement": ("전체 문항 검사와 상위 세 유형이 같은 비율", "percent", ""),
+    "calibration_respondents": ("문항 모수를 추정한 응답자", "count", "명"),
     # job-ad verifier
     "recall_test": ("문제 공고 적발률(평가 공고)", "percent", ""),
     "fpr_test": ("정상 공고를 잘못 걸러낸 비율(평가 공고)", "percent", ""),

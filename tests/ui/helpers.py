@@ -99,3 +99,12 @@ def point_settings_at(monkeypatch: Any, db: Any, models: Any, users_file: Any, *
         monkeypatch.setenv(key, value)
     get_settings.cache_clear()
     return url
+
+
+def point_settings_at_built_copy(monkeypatch: Any, built: tuple[str, Any], users_file: Any, path: Any) -> str:
+    """Point the settings at a private copy (``path``) of a built world's database and at its models
+    (pages that write work on a copy); returns the copy's URL."""
+    from tests.conftest import copy_world_database
+
+    url, models = built
+    return point_settings_at(monkeypatch, copy_world_database(url, path), models, users_file)

@@ -194,9 +194,11 @@ def test_seekers_open_only_the_common_pages_and_their_own() -> None:
         assert allowed is (spec.page_id in _COMMON or spec.section == "구직자"), spec.page_id
     sections = access.pages_for_role("seeker")
     assert list(sections) == ["공통", "구직자"]
-    assert [p.title for p in sections["구직자"]] == ["추천 일자리", "상담 요청함", "내 정보 공개"]
+    assert [p.title for p in sections["구직자"]] == ["추천 일자리", "상담 요청함", "내 정보 공개", "직업흥미검사"]
+    # counsellors administer the interest test to a seeker; every other seeker page is the seeker's alone
     assert all(not access.can_access(role, p.page_id) for role in ("employer", "counsellor", "policy")
-               for p in sections["구직자"])
+               for p in sections["구직자"] if p.page_id != "interest_test")
+    assert access.allowed_roles_label("interest_test") == "직업상담사, 구직자"
 
 
 def test_seeker_accounts_are_scoped_to_their_seeker_and_fail_closed() -> None:

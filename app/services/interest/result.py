@@ -28,7 +28,7 @@ from app.ml.occupation_fit import ITEM_LABELS, OccupationFit
 from app.ml.occupation_fit import MODEL_NAME as FIT_MODEL_NAME
 from app.reference.interest import RIASEC_SCALES
 from app.reference.tables import Reference, load_reference
-from app.text.korean import format_manwon
+from app.text.korean import format_kst_datetime, format_manwon
 
 SCALE_NAMES: dict[str, str] = {"R": "현실형", "I": "탐구형", "A": "예술형", "S": "사회형", "E": "진취형", "C": "관습형"}
 """Korean names of the RIASEC types."""
@@ -277,7 +277,8 @@ def compare_results(results: list[InterestResult]) -> pd.DataFrame:
     """Scores of several results side by side (one row per result, oldest first) for the counsellor."""
     rows = []
     for r in results:
-        row = {"검사일": r.finished_at[:10], "문항 수": r.items_used, "흥미 코드": r.holland_label}
+        # finished_at is UTC (naive); the day people read is the Korean one
+        row = {"검사일": format_kst_datetime(r.finished_at)[:10], "문항 수": r.items_used, "흥미 코드": r.holland_label}
         row.update({s.name: round(s.score, 2) for s in r.scales})
         row["1순위 직업"] = r.occupations[0].occupation_name if r.occupations else ""
         rows.append(row)
