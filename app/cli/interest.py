@@ -158,10 +158,8 @@ def _calibrate(answers: np.ndarray, scales: dict[str, list[str]]):
         return None, f"calibration: {err.user_message}"
 
 
-def _run_simulate(args: argparse.Namespace, record: RunRecord) -> int:
-    from app.ml.adaptive_simulation import simulate_adaptive
-    from app.ml.adaptive_test import MODEL_VERSION, contract_settings
-
+def _output_and_scales(args: argparse.Namespace, record: RunRecord) -> tuple[dict[str, list[str]], list[str]] | int:
+    """The checked output path and scales (scales, items in bank order), or the finished exit code."""
     problem = check_output_path(args.output)
     if problem:
         print(problem, file=sys.stderr)
@@ -169,7 +167,27 @@ def _run_simulate(args: argparse.Namespace, record: RunRecord) -> int:
     scales, errors = read_scales(args.scales)
     if scales is None:
         return record.finish(report_input_errors(errors, args.scales))
-    items = [i for v in scales.values() for i in v]
+    return scales, [i for v in scales.values() for i in v]
+
+
+def _write_json(data: dict, output: Path) -> bool:
+    """:func:`_write_json_atomically`, printing a Korean error and returning False when it fails."""
+    try:
+        _write_json_atomically(data, output)
+    except OSError as err:
+        print(f"결과 파일을 쓸 수 없습니다: {output} ({err.strerror})", file=sys.stderr)
+        return False
+    return True
+
+
+def _run_simulate(args: argparse.Namespace, record: RunRecord) -> int:
+    from app.ml.adaptive_simulation import simulate_adaptive
+    from app.ml.adaptive_test import MODEL_VERSION, contract_settings
+
+    checked = _output_and_scales(args, record)
+    if isinstance(checked, int):
+        return checked
+    scales, items = checked
     calibration, _, errors, notes = read_matrix(args.calibration, items, label="calibration")
     if calibration is not None:
         k = int(calibration.max())
@@ -199,10 +217,7 @@ def _run_simulate(args: argparse.Namespace, record: RunRecord) -> int:
         "exposure": {code: round(float(r), 4) for code, r in zip(bank.item_codes, result.exposure, strict=True)},
         "respondents": result.respondents,
     }
-    try:
-        _write_json_atomically(report, args.output)
-    except OSError as err:
-        print(f"결과 파일을 쓸 수 없습니다: {args.output} ({err.strerror})", file=sys.stderr)
+    if not _write_json(report, args.output):
         return record.finish(1)
     for note in notes:
         print(f"참고: {note}")
@@ -219,14 +234,10 @@ def _run_simulate(args: argparse.Namespace, record: RunRecord) -> int:
 
 
 def _run_calibrate(args: argparse.Namespace, record: RunRecord) -> int:
-    problem = check_output_path(args.output)
-    if problem:
-        print(problem, file=sys.stderr)
-        return record.finish(2)
-    scales, errors = read_scales(args.scales)
-    if scales is None:
-        return record.finish(report_input_errors(errors, args.scales))
-    items = [i for v in scales.values() for i in v]
+    checked = _output_and_scales(args, record)
+    if isinstance(checked, int):
+        return checked
+    scales, items = checked
     answers, _, errors, notes = read_matrix(args.responses, items, label="responses")
     record.rows_in = 0 if answers is None else len(answers)
     record.errors = len(errors)
@@ -238,10 +249,7 @@ def _run_calibrate(args: argparse.Namespace, record: RunRecord) -> int:
         print(problem, file=sys.stderr)
         return record.finish(2)
     if args.output.suffix.lower() == ".json":
-        try:
-            _write_json_atomically(bank.to_dict(), args.output)
-        except OSError as err:
-            print(f"결과 파일을 쓸 수 없습니다: {args.output} ({err.strerror})", file=sys.stderr)
+        if not _write_json(bank.to_dict(), args.output):
             return record.finish(1)
         for note in notes:
             print(f"참고: {note}")

@@ -76,9 +76,19 @@ class TestState:
     result: InterestResult | None
 
 
-def _check_owner(record: repo.InterestSessionRecord, seeker_id: int) -> None:
+def _owned_session(engine: Engine, session_id: int, seeker_id: int) -> repo.InterestSessionRecord:
+    """The stored session, refused when it is not ``seeker_id``'s.
+
+    Raises:
+        NotFound: No such session.
+        AccessDenied: The session is another seeker's.
+    """
+    record = repo.load_session(engine, int(session_id))
+    if record is None:
+        raise NotFound("해당 검사 기록을 찾을 수 없습니다.")
     if int(record.seeker_id) != int(seeker_id):
         raise AccessDenied("이 검사 기록을 볼 권한이 없습니다.")
+    return record
 
 
 def start_or_resume(engine: Engine, model: InterestTestModel, seeker_id: int, *, mode: str = SELF,
@@ -173,10 +183,7 @@ def current_state(engine: Engine, model: InterestTestModel, fit: OccupationFit, 
         NotFound: No such session.
         AccessDenied: The session is another seeker's.
     """
-    record = repo.load_session(engine, int(session_id))
-    if record is None:
-        raise NotFound("해당 검사 기록을 찾을 수 없습니다.")
-    _check_owner(record, seeker_id)
+    record = _owned_session(engine, session_id, seeker_id)
     if record.status == repo.FINISHED and record.result_json:
         return TestState(record.id, record.seeker_id, None, InterestResult.from_json(record.result_json))
     if record.status != repo.IN_PROGRESS:
@@ -233,10 +240,7 @@ def submit_answer(engine: Engine, model: InterestTestModel, fit: OccupationFit, 
         NotFound: No such session.
         AccessDenied: The session is another seeker's.
     """
-    record = repo.load_session(engine, int(session_id))
-    if record is None:
-        raise NotFound("해당 검사 기록을 찾을 수 없습니다.")
-    _check_owner(record, seeker_id)
+    record = _owned_session(engine, session_id, seeker_id)
     if record.status != repo.IN_PROGRESS:
         raise InterestTestError("이미 끝났거나 중단된 검사입니다.")
     if int(response) not in (1, 2, 3, 4, 5):
@@ -280,10 +284,7 @@ def _finish(engine: Engine, model: InterestTestModel, fit: OccupationFit, record
 
 def abandon(engine: Engine, session_id: int, seeker_id: int) -> None:
     """Give up an open session (the seeker starts anew later)."""
-    record = repo.load_session(engine, int(session_id))
-    if record is None:
-        raise NotFound("해당 검사 기록을 찾을 수 없습니다.")
-    _check_owner(record, seeker_id)
+    record = _owned_session(engine, session_id, seeker_id)
     with unit_of_work(engine) as uow:
         repo.abandon_session(uow, record.id, stop_reason="abandoned")
 
@@ -304,10 +305,7 @@ def results_over_time(engine: Engine, seeker_id: int) -> list[InterestResult]:
 
 def session_answers(engine: Engine, model: InterestTestModel, session_id: int, seeker_id: int) -> pd.DataFrame:
     """A session's answers in the order asked, for the counsellor: ``순서, 영역, 문항, 응답``."""
-    record = repo.load_session(engine, int(session_id))
-    if record is None:
-        raise NotFound("해당 검사 기록을 찾을 수 없습니다.")
-    _check_owner(record, seeker_id)
+    record = _owned_session(engine, session_id, seeker_id)
     items = repo.load_items(engine).set_index("id")
     rows = []
     for answer in record.answers:
