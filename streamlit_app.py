@@ -52,7 +52,8 @@ else:
             st.error("이 계정의 역할로 열 수 있는 화면이 없습니다. 관리자에게 문의하세요.")
             auth.render_user_box(user)
             st.stop()
-        page = st.navigation(sections, position="sidebar")
+        # every page stays listed: policy staff have 13, and a collapsed menu would hide some behind "더 보기"
+        page = st.navigation(sections, position="sidebar", expanded=True)
         auth.render_user_box(user)
         auth.watch_session()
     page.run()
