@@ -94,6 +94,21 @@ def _posting_assistant(at: AppTest) -> None:
     at.button(key="posting_assistant.generate").click().run()
 
 
+def _interest_test(at: AppTest) -> None:
+    """The seeker finishes a test (through the service, as fast as a test can), then sees the result."""
+    from app.config import get_settings
+    from app.db.engine import make_engine
+    from app.services import interest
+    from tests.ui.test_interest_pages import _finish
+
+    settings = get_settings()
+    engine = make_engine(settings.db_url)
+    models = (interest.load_interest_test(settings.models_dir), interest.load_occupation_fit(settings.models_dir))
+    _finish(engine, models, int(at.session_state["auth.user"]["seeker_id"]))
+    engine.dispose()
+    at.run()
+
+
 MODEL_PAGES: dict[str, tuple[str, set[str], Callable[[AppTest], None] | None]] = {
     # page id: (role, actions it must record, what the user does first)
     "hiring": ("employer", {"hiring.predict", "hiring.similar"}, None),
@@ -109,6 +124,8 @@ MODEL_PAGES: dict[str, tuple[str, set[str], Callable[[AppTest], None] | None]] =
                           _posting_assistant),
     "talent": ("employer", {"talent.search"}, None),
     "seeker_jobs": ("seeker", {"talent.jobs"}, None),
+    "interest_test": ("seeker", {"interest.result"}, _interest_test),
+    "interest_policy": ("policy", {"interest.policy"}, None),
 }
 NO_MODEL_OUTPUT = {"home", "explorer", "audit_log", "transparency", "seeker_requests", "seeker_privacy", "talent_requests"}
 """Pages that show no model output (world figures, data, the audit log itself, the model cards, contact
