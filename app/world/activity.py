@@ -375,7 +375,7 @@ def make_item_bank(ref: Reference, rng: np.random.Generator) -> tuple[pd.DataFra
     a = np.round(rng.uniform(1.0, 2.6, n), 3)
     location = rng.normal(0.0, 0.5, n)
     steps = np.array(GRM_STEPS) + rng.normal(0, 0.12, (n, 4))
-    b = np.sort(location[:, None] + steps, axis=1).round(3)
+    b = np.sort(location[:, None] + steps, axis=1).round(3) + 0.0  # no -0.0 (see draw_environment_preferences)
     truth_items = pd.DataFrame({
         "item_id": items["id"].to_numpy(),
         "discrimination": a,
@@ -410,7 +410,8 @@ def draw_environment_preferences(
     return pd.DataFrame({
         "seeker_id": np.repeat(respondents["seeker_id"].to_numpy(), n_env),
         "item_id": np.tile(env["id"].to_numpy(), n_resp),
-        "preference": preference.ravel().round(3),
+        # + 0.0: a value rounded to -0.0 is stored as -0 by PostgreSQL and as 0 by SQLite (the fingerprints differ)
+        "preference": preference.ravel().round(3) + 0.0,
     })
 
 
