@@ -107,7 +107,7 @@ def real_run(seed: int, limit: int | None) -> dict[str, float]:
     test = frame.iloc[order[half:]][codes].to_numpy()
     test = np.where(test >= 1, test, -1)[: limit or None]
     started = time.perf_counter()
-    result = simulate_adaptive(bank, test, contract_settings(bank.n_items))
+    result = simulate_adaptive(bank, test, contract_settings(bank.n_items, len(bank.scales)))
     s = result.summary
     return {
         "items_used_share": s["items_used_share"], "top1_agreement": s["top1_agreement"],

@@ -204,7 +204,7 @@ def _run_simulate(args: argparse.Namespace, record: RunRecord) -> int:
     if bank is None:
         print(problem, file=sys.stderr)
         return record.finish(2)
-    settings = contract_settings(bank.n_items)
+    settings = contract_settings(bank.n_items, len(bank.scales))
     record.models = {"adaptive_test": MODEL_VERSION}
     result = simulate_adaptive(bank, test.astype(int), settings, ids=ids)
     report = {
