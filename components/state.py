@@ -309,3 +309,6 @@ INTEREST_CONFIRM_RESTART = "interest.confirm_restart"
 """Set while the 처음부터 다시 confirmation is open (the session id it would abandon)."""
 INTEREST_NOTICE = "interest.notice"
 """Korean note shown once after a rerun (paused, restarted)."""
+INTEREST_NEXT = "interest.next"
+"""The test state the last answer returned (its next question), used once by the rerun that
+follows instead of working the next question out a second time."""

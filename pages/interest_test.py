@@ -67,12 +67,14 @@ def start_again() -> None:
 
 def take_test(session_id: int) -> None:
     """The question on screen, its answer, and the way to pause or start again."""
-    try:
-        now = interest.current_state(engine, model, fit, session_id, seeker_id, reference=resources.reference())
-    except (AccessDenied, NotFound, InvalidInput) as err:
-        st.session_state.pop(state.INTEREST_TAKING, None)
-        st.error(str(err))
-        return
+    now = st.session_state.pop(state.INTEREST_NEXT, None)
+    if now is None or now.session_id != session_id or now.question is None:
+        try:
+            now = interest.current_state(engine, model, fit, session_id, seeker_id, reference=resources.reference())
+        except (AccessDenied, NotFound, InvalidInput) as err:
+            st.session_state.pop(state.INTEREST_TAKING, None)
+            st.error(str(err))
+            return
     if now.question is None:  # finished (the last answer made the result stable)
         st.session_state.pop(state.INTEREST_TAKING, None)
         st.rerun()
@@ -91,6 +93,8 @@ def take_test(session_id: int) -> None:
             if after.result is not None:
                 st.session_state.pop(state.INTEREST_TAKING, None)
                 st.session_state[state.INTEREST_NOTICE] = "검사를 마쳤습니다. 아래에서 결과를 확인하세요."
+            else:
+                st.session_state[state.INTEREST_NEXT] = after  # the rerun shows it without recomputing
             st.rerun()
     pause, _ = st.columns([1, 3])
     if pause.button("잠시 멈추기", key="interest.pause", icon=":material/pause:"):

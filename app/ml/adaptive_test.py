@@ -136,7 +136,7 @@ class _Prediction:
     to_scores: np.ndarray  # (scales, unasked): 1/n_d where item j belongs to scale d
 
 
-class _ItemCurves:
+class ItemCurves:
     """Per-item curves on :data:`GRID`: log category probabilities, expected answer, variance."""
 
     def __init__(self, bank: GradedItemBank) -> None:
@@ -160,10 +160,10 @@ class AdaptiveTest:
     """
 
     def __init__(self, bank: GradedItemBank, settings: CatSettings | None = None,
-                 curves: _ItemCurves | None = None) -> None:
+                 curves: ItemCurves | None = None) -> None:
         self.bank = bank
         self.settings = settings or CatSettings()
-        self.curves = curves or _ItemCurves(bank)
+        self.curves = curves or ItemCurves(bank)
         self.n_scales = len(bank.scales)
         self.answers: dict[int, int] = {}
         self.order: list[int] = []
@@ -181,9 +181,9 @@ class AdaptiveTest:
         self._last_map = np.zeros(self.n_scales)
 
     @staticmethod
-    def curves_for(bank: GradedItemBank) -> _ItemCurves:
+    def curves_for(bank: GradedItemBank) -> ItemCurves:
         """Curves of ``bank`` to share between tests (they cost ``items × grid × K``)."""
-        return _ItemCurves(bank)
+        return ItemCurves(bank)
 
     # --- answers -------------------------------------------------------------------------------
     def answer(self, item: int, response: int) -> None:

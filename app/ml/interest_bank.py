@@ -22,7 +22,7 @@ from app.db.repositories import interest as interest_repo
 from app.errors import InvalidInput
 from app.ml.adaptive_simulation import simulate_adaptive
 from app.ml.adaptive_test import MODEL_VERSION as ENGINE_VERSION
-from app.ml.adaptive_test import CatSettings
+from app.ml.adaptive_test import AdaptiveTest, CatSettings, ItemCurves
 from app.ml.irt import GradedItemBank, calibrate_graded_bank, item_information
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, load_fitted, save_fitted
 from app.ml.model_card import ModelCard
@@ -68,6 +68,14 @@ class InterestTestModel:
     settings: CatSettings
     information: pd.DataFrame
     metrics: dict[str, float] = field(default_factory=dict)
+
+    def curves(self) -> ItemCurves:
+        """The bank's item curves, computed once per loaded model (the engine's fixed cost per step
+        otherwise; not pickled with the artifact, so models built before this keep loading)."""
+        cached = self.__dict__.get("_curves")
+        if cached is None:
+            cached = self.__dict__["_curves"] = AdaptiveTest.curves_for(self.bank)
+        return cached
 
     def bank_index(self, item_id: int) -> int | None:
         """Position of a ``test_items.id`` in the bank (``None``: not a RIASEC item)."""

@@ -24,14 +24,16 @@ from app.ml.adaptive_test import AdaptiveTest
 from app.ml.interest_bank import MODEL_NAME as TEST_MODEL_NAME
 from app.ml.interest_bank import MODEL_VERSION as TEST_MODEL_VERSION
 from app.ml.interest_bank import InterestTestModel
-from app.ml.occupation_fit import ITEM_LABELS, OccupationFit
 from app.ml.occupation_fit import MODEL_NAME as FIT_MODEL_NAME
+from app.ml.occupation_fit import OccupationFit
 from app.reference.interest import RIASEC_SCALES
 from app.reference.tables import Reference, load_reference
 from app.text.korean import format_kst_datetime, format_manwon
 
 SCALE_NAMES: dict[str, str] = {"R": "현실형", "I": "탐구형", "A": "예술형", "S": "사회형", "E": "진취형", "C": "관습형"}
 """Korean names of the RIASEC types."""
+ENVIRONMENT_NAME = "업무 환경"
+"""Korean name of the work-environment preference items."""
 TOP_OCCUPATIONS = 5
 REASONS_PER_KIND = 2
 """Interests and environment preferences named per occupation (the strongest positive ones)."""
@@ -283,9 +285,4 @@ def compare_results(results: list[InterestResult]) -> pd.DataFrame:
         row["1순위 직업"] = r.occupations[0].occupation_name if r.occupations else ""
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def environment_label(code: str) -> str:
-    """Korean label of a KNOW work-environment item."""
-    return ITEM_LABELS.get(code, code)
 

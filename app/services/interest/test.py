@@ -25,7 +25,13 @@ from app.ml.adaptive_test import AdaptiveTest
 from app.ml.interest_bank import InterestTestModel
 from app.ml.occupation_fit import OccupationFit
 from app.reference.interest import RIASEC_SCALES, answer_labels
-from app.services.interest.result import InterestResult, compute_result, environment_features
+from app.services.interest.result import (
+    ENVIRONMENT_NAME,
+    SCALE_NAMES,
+    InterestResult,
+    compute_result,
+    environment_features,
+)
 
 OCCUPATION_STABILITY = 0.8
 """The top-5 occupations count as stable when, over plausible score profiles, on average this
@@ -123,24 +129,12 @@ def restart(engine: Engine, model: InterestTestModel, seeker_id: int, *, mode: s
 
 
 def _engine_for(model: InterestTestModel, record: repo.InterestSessionRecord) -> AdaptiveTest:
-    test = AdaptiveTest(model.bank, model.settings, _curves(model))
+    test = AdaptiveTest(model.bank, model.settings, model.curves())
     for answer in record.answers:
         index = model.bank_index(answer.item_id)
         if index is not None:
             test.answer(index, answer.response)
     return test
-
-
-_CURVES: dict[int, object] = {}
-
-
-def _curves(model: InterestTestModel):
-    """The bank's item curves, computed once per loaded model (they are the engine's fixed cost)."""
-    key = id(model.bank)
-    if key not in _CURVES:
-        _CURVES.clear()
-        _CURVES[key] = AdaptiveTest.curves_for(model.bank)
-    return _CURVES[key]
 
 
 def _exposure_rates(engine: Engine, model: InterestTestModel) -> np.ndarray:
@@ -207,11 +201,12 @@ def _next_question(engine: Engine, model: InterestTestModel, fit: OccupationFit,
     test = _engine_for(model, record)
     # the occupation list is checked only once the scales' ranking itself is settled (it is the
     # costlier check, and the test cannot stop before both are)
-    if test.stop_reason(decision_stable=True) == "stable":
+    reason = test.stop_reason(decision_stable=True)
+    if reason == "stable":
         environment = environment_features(model, _environment_answers(model, record))
         if occupation_stability(test, fit, environment) >= OCCUPATION_STABILITY:
             return None
-    elif test.stop_reason() is not None:
+    elif reason is not None:  # the maximum length or the bank used up
         return None
     index = test.select_item(_exposure_rates(engine, model))
     if index is None:
@@ -311,12 +306,10 @@ def session_answers(engine: Engine, model: InterestTestModel, session_id: int, s
     for answer in record.answers:
         item = items.loc[int(answer.item_id)]
         labels = answer_labels(str(item["scale"]))
-        rows.append({"순서": answer.position, "영역": _SCALE_NAMES.get(str(item["scale"]), ""), "문항": str(item["text"]),
+        rows.append({"순서": answer.position, "영역": SCALE_NAMES.get(str(item["scale"]), ENVIRONMENT_NAME), "문항": str(item["text"]),
                      "응답": labels[int(answer.response) - 1]})
     return pd.DataFrame(rows, columns=["순서", "영역", "문항", "응답"])
 
-
-_SCALE_NAMES = {"R": "현실형", "I": "탐구형", "A": "예술형", "S": "사회형", "E": "진취형", "C": "관습형", "W": "업무 환경"}
 
 
 
