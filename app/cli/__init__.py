@@ -126,6 +126,7 @@ _DELEGATED: dict[str, tuple[str, str]] = {
     "match": ("app.cli.match", "main_match"),
     "interest": ("app.cli.interest", "main_interest"),
     "occupations": ("app.cli.occupations", "main_occupations"),
+    "training": ("app.cli.training", "main_training"),
 }
 """Commands that parse their own options: word -> (module, entry function taking the rest of argv).
 Imported only when used, so ``python -m app build`` never loads the scoring commands' libraries."""

@@ -134,6 +134,33 @@ def write_result(frame: pd.DataFrame | ChunkedResult, output: Path, notes: Seque
     return True
 
 
+def deliver_result(record: RunRecord, frame: pd.DataFrame | ChunkedResult, output: Path, notes: Sequence[str]) -> int:
+    """Write the result (:func:`write_result`) and the run record, failing closed: 0 when both are
+    written; 1 when either is not (an output whose record could not be written is removed)."""
+    if not write_result(frame, output, notes):
+        return record.finish(1)
+    record.rows_out = len(frame)
+    if record.finish(0) != 0:
+        output.unlink(missing_ok=True)  # fail closed: no output without its run record
+        return 1
+    return 0
+
+
+def top_argument(maximum: int) -> Callable[[str], int]:
+    """An ``argparse`` type for ``--top``: a whole number from 1 to ``maximum`` (Korean message)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if not 1 <= value <= maximum:
+            raise argparse.ArgumentTypeError(f"1~{maximum} 사이의 정수여야 합니다 (입력값: {text})")
+        return value
+
+    return parse
+
+
 # --------------------------------------------------------------------------- reading input
 
 
@@ -420,11 +447,7 @@ def _run_recorded(args: argparse.Namespace, command: FileCommand[Any, Any], reco
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # library warnings are not the user's business
         frame = command.score(read.rows, scorer, args)
-    if not write_result(frame, output, read.notes):
-        return record.finish(1)
-    record.rows_out = len(frame)
-    if record.finish(0) != 0:
-        output.unlink(missing_ok=True)  # fail closed: no output without its run record
+    if deliver_result(record, frame, output, read.notes) != 0:
         return 1
     for line in command.summary(frame, scorer, args, read.rows):
         print(line)
