@@ -69,6 +69,11 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     "interest_policy": _POLICY,
     # the requests between employers and seekers (masked names): counsellors follow them up
     "talent_requests": _COUNSELLOR,
+    # 직업훈련추천: counsellors for a seeker of their caseload (and the plan), seekers for themselves,
+    # policy staff the aggregates (which courses, to whom, what happened afterwards)
+    "training": _COUNSELLOR,
+    "seeker_training": _SEEKER,
+    "training_policy": _POLICY,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
     "explorer.seekers": _STAFF,
 }
@@ -127,11 +132,14 @@ PAGES: Final[tuple[PageSpec, ...]] = (
         "talent_requests", "pages/talent_requests.py", "채용 상담 요청 현황", "talent-requests", "구직·상담",
         ":material/forum:",
     ),
+    PageSpec("training", "pages/training.py", "훈련 추천", "training", "구직·상담", ":material/school:"),
     PageSpec("seeker_jobs", "pages/seeker_jobs.py", "추천 일자리", "my-jobs", "구직자", ":material/work:"),
     PageSpec("seeker_requests", "pages/seeker_requests.py", "상담 요청함", "my-requests", "구직자", ":material/inbox:"),
     PageSpec("seeker_privacy", "pages/seeker_privacy.py", "내 정보 공개", "my-privacy", "구직자",
              ":material/visibility_off:"),
     PageSpec("interest_test", "pages/interest_test.py", "직업흥미검사", "interest-test", "구직자", ":material/psychology:"),
+    PageSpec("seeker_training", "pages/seeker_training.py", "나에게 맞는 훈련", "my-training", "구직자",
+             ":material/school:"),
     PageSpec(
         "employment_policy", "pages/employment_policy.py", "취업 위험도 기준·공정성", "employment-policy", "정책·운영",
         ":material/balance:",
@@ -140,6 +148,8 @@ PAGES: Final[tuple[PageSpec, ...]] = (
     PageSpec("ad_rules", "pages/ad_rules.py", "검증 규칙 관리", "ad-rules", "정책·운영", ":material/rule:"),
     PageSpec("interest_policy", "pages/interest_policy.py", "흥미검사 문항은행 현황", "interest-policy", "정책·운영",
              ":material/quiz:"),
+    PageSpec("training_policy", "pages/training_policy.py", "훈련 추천 현황", "training-policy", "정책·운영",
+             ":material/insights:"),
     PageSpec("audit_log", "pages/audit_log.py", "AI 감사 로그", "audit-log", "정책·운영", ":material/receipt_long:"),
 )
 """Every page of the app; add new pages here and their roles to :data:`PAGE_ACCESS`."""

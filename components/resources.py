@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from app.services.interest import InterestTestModel, OccupationFit
     from app.services.posting import OccupationClassifier, TextGenerator
     from app.services.talent import SummaryChat, TalentMatcher
+    from app.services.training import TrainingArtifact
 
 logger = logging.getLogger(__name__)
 
@@ -627,3 +628,19 @@ def _occupation_fit(models_dir: str, stamp: str) -> OccupationFit:
 def occupation_fit() -> OccupationFit:
     """The occupation-fit model (read-only, shared). Raises ``ArtifactMissing`` naming the build."""
     return _occupation_fit(str(get_settings().models_dir), _stamp("interest", "FIT_MODEL_NAME"))
+
+
+# --------------------------------------------------------------------------- training recommendation
+
+
+@st.cache_resource(show_spinner="직업훈련추천 모델을 불러오는 중…", max_entries=2)
+def _training_artifact(models_dir: str, stamp: str) -> TrainingArtifact:
+    from app.services import training
+
+    return training.load_training_artifact(Path(models_dir))
+
+
+def training_artifact() -> TrainingArtifact:
+    """The training recommender and the world's course index (read-only, shared). Raises
+    ``NotReady`` naming the build command."""
+    return _training_artifact(str(get_settings().models_dir), _stamp("training"))

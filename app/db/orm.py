@@ -232,6 +232,8 @@ class Course(Base):
     __tablename__ = "courses"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_code: Mapped[str] = mapped_column(String(24), index=True, default="")  # 훈련과정 ID (rounds share it)
+    round_no: Mapped[int] = mapped_column(Integer, default=1)  # 회차
     title: Mapped[str] = mapped_column(String(200))
     institution: Mapped[str] = mapped_column(String(100))
     ncs_code: Mapped[str] = mapped_column(String(8), index=True)  # 8-digit-like NCS code
@@ -246,7 +248,8 @@ class Course(Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date] = mapped_column(Date)
     satisfaction: Mapped[float] = mapped_column(Float)  # 0–100
-    employment_rate_6m: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0–1
+    completion_rate: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0–1, published once ended
+    employment_rate_6m: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0–1, 180 days after the end
     skills: Mapped[str] = mapped_column(Text, default="")  # ';'-separated
     description: Mapped[str] = mapped_column(Text, default="")
 
@@ -358,6 +361,16 @@ class TruthSeeker(Base):
     theta_s: Mapped[float] = mapped_column(Float)
     theta_e: Mapped[float] = mapped_column(Float)
     theta_c: Mapped[float] = mapped_column(Float)
+
+
+class TruthCourse(Base):
+    """A course round's latent quality (its programme's): drives completion, the employment effect
+    and the published rates (:mod:`app.world.truth`). Never read by the app."""
+
+    __tablename__ = "truth_courses"
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    quality: Mapped[float] = mapped_column(Float)
 
 
 class TruthTestItem(Base):
@@ -728,7 +741,7 @@ HIRING_LOOP_TABLES: tuple[str, ...] = (
 
 TRUTH_TABLES: tuple[str, ...] = (
     TruthPosting.__tablename__, TruthSeeker.__tablename__, TruthMatchSeeker.__tablename__, TruthPair.__tablename__,
-    TruthTestItem.__tablename__, TruthEnvironmentPreference.__tablename__,
+    TruthTestItem.__tablename__, TruthEnvironmentPreference.__tablename__, TruthCourse.__tablename__,
 )
 """Tables that only evaluation code may read."""
 

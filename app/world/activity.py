@@ -29,78 +29,165 @@ COURSE_PATTERNS: tuple[str, ...] = (
 )
 
 
+COURSE_SCHEDULE_END = dt.date(2026, 11, 30)
+"""Rounds are scheduled up to this day: about six months after the reference date, as HRD-Net lists
+the rounds institutions have opened for the coming months."""
+ROUNDS_PER_PROGRAMME = 4
+"""Programmes are ``courses // ROUNDS_PER_PROGRAMME`` (the size's course count is a budget of rounds
+to about the reference date; rounds after it are added on top)."""
+PUBLISHED_RATE_BASE = 0.2  # logit of a published 6-month employment rate of an average course
+PUBLISHED_RATE_QUALITY = 3.0
+FIELD_EFFECT_SD = 0.3  # 대분류 field differences in published rates
+
+
 def make_courses(ref: Reference, n: int, rng: np.random.Generator) -> pd.DataFrame:
-    """HRD-Net-like training courses with a latent quality that feeds the training effect."""
+    """HRD-Net-like training courses: programmes (``programme_code``, like 훈련과정 ID) run in
+    rounds (``round_no``, 회차) every 3–6 months until :data:`COURSE_SCHEDULE_END`. A programme
+    teaches a subset of its target occupation's skills and has a latent ``quality`` (truth) that
+    drives completion, the employment effect and the published outcomes of its past rounds."""
+    n_programmes = max(8, n // ROUNDS_PER_PROGRAMME)
     occ = ref.occupations
     weight = occ["posting_weight"].to_numpy(float) * occ["keco_code"].str[0].map(
         {"0": 1.5, "1": 2.0, "3": 1.3, "4": 1.3, "5": 1.2, "8": 1.1}
     ).fillna(0.7).to_numpy(float)
-    keco = weighted_choice(rng, occ["keco_code"].to_numpy(), weight, n)
+    keco = weighted_choice(rng, occ["keco_code"].to_numpy(), weight, n_programmes)
     info = occ.set_index("keco_code").loc[keco]
-    types = rng.choice(np.array([t for t, _ in COURSE_TYPES]), size=n, p=np.array([w for _, w in COURSE_TYPES]))
-    hours = np.where(types == "C0104", rng.integers(600, 961, n), rng.integers(60, 601, n))
+    types = rng.choice(np.array([t for t, _ in COURSE_TYPES]), size=n_programmes,
+                       p=np.array([w for _, w in COURSE_TYPES]))
+    hours = np.where(types == "C0104", rng.integers(600, 961, n_programmes), rng.integers(60, 601, n_programmes))
     hours = (np.round(hours / 10) * 10).astype(int)
-    start = random_dates(rng, n, params.PERIOD_START - dt.timedelta(days=60), dt.date(2026, 8, 31))
-    days = np.ceil(hours / rng.choice([4, 6, 8], size=n) * 7 / 5).astype(int)
-    quality = rng.normal(0.0, 0.15, n)
-    titles, institutions = [], []
-    for i in range(n):
-        skills = [s for s in str(info["skills"].iloc[i]).split(";") if s] or [str(info["name"].iloc[i])]
+    days = np.ceil(hours / rng.choice([4, 6, 8], size=n_programmes) * 7 / 5).astype(int)
+    quality = rng.normal(0.0, 0.15, n_programmes)
+    cost_per_hour = rng.uniform(8_000, 15_000, n_programmes)
+    titles, institutions, skill_sets = [], [], []
+    for i in range(n_programmes):
+        skills = [x for x in str(info["skills"].iloc[i]).split(";") if x] or [str(info["name"].iloc[i])]
+        k = min(len(skills), int(rng.integers(3, 8)))
+        taught = [skills[j] for j in sorted(rng.choice(len(skills), size=k, replace=False))]
+        skill_sets.append(";".join(taught))
         pattern = COURSE_PATTERNS[int(rng.integers(0, len(COURSE_PATTERNS)))]
-        titles.append(pattern.format(occ=info["name"].iloc[i].split("·")[0], skill=skills[int(rng.integers(0, len(skills)))],
-                                     skill2=skills[int(rng.integers(0, len(skills)))]))
+        titles.append(pattern.format(occ=info["name"].iloc[i].split("·")[0], skill=taught[0],
+                                     skill2=taught[min(1, len(taught) - 1)]))
         institutions.append(INSTITUTION_STEMS[int(rng.integers(0, len(INSTITUTION_STEMS)))]
                             + INSTITUTION_KINDS[int(rng.integers(0, len(INSTITUTION_KINDS)))])
     ncs = info["ncs_code"].astype(str).str.zfill(2).to_numpy()
     ncs_code = [f"{c}{int(a):02d}{int(b):02d}{int(d):02d}" for c, a, b, d in
-                zip(ncs, rng.integers(1, 6, n), rng.integers(1, 6, n), rng.integers(1, 4, n), strict=True)]
+                zip(ncs, rng.integers(1, 6, n_programmes), rng.integers(1, 6, n_programmes),
+                    rng.integers(1, 4, n_programmes), strict=True)]
     regions = ref.regions
-    return pd.DataFrame(
-        {
-            "id": np.arange(1, n + 1),
-            "title": titles,
-            "institution": institutions,
-            "ncs_code": ncs_code,
-            "keco_code": keco,
-            "region_code": weighted_choice(rng, regions["code"].to_numpy(), regions["employment_weight"].to_numpy(), n),
-            "course_type": types,
-            "mode": rng.choice(np.array(COURSE_MODES), size=n, p=[0.7, 0.15, 0.15]),
-            "hours": hours,
-            "days": days,
-            "cost": np.where(types == "C0104", 0, np.round(hours * rng.uniform(8_000, 15_000, n), -4)).astype(np.int64),
-            "capacity": rng.choice([15, 20, 25, 30], size=n),
-            "start_date": start,
-            "end_date": start + days.astype("timedelta64[D]"),
-            "satisfaction": np.clip(np.round(rng.normal(88 + 20 * quality, 4.0), 1), 50, 100),
-            "skills": info["skills"].fillna("").to_numpy(),
-            "quality": quality,
-        }
-    )
+    programmes = pd.DataFrame({
+        "programme_code": [f"AIG{2023 + i % 3}{i + 1:07d}" for i in range(n_programmes)],
+        "title": titles, "institution": institutions, "ncs_code": ncs_code, "keco_code": keco,
+        "region_code": weighted_choice(rng, regions["code"].to_numpy(), regions["employment_weight"].to_numpy(),
+                                       n_programmes),
+        "course_type": types, "mode": rng.choice(np.array(COURSE_MODES), size=n_programmes, p=[0.7, 0.15, 0.15]),
+        "hours": hours, "days": days,
+        "cost": np.where(types == "C0104", 0, np.round(hours * cost_per_hour, -4)).astype(np.int64),
+        "capacity": rng.choice([15, 20, 25, 30], size=n_programmes),
+        "skills": skill_sets, "quality": quality,
+    })
+    # rounds: the first within four months of the period start, then every 3–6 months
+    first = random_dates(rng, n_programmes, params.PERIOD_START - dt.timedelta(days=60),
+                         params.PERIOD_START + dt.timedelta(days=120))
+    end = np.datetime64(COURSE_SCHEDULE_END, "D")
+    rows: list[tuple[int, int, np.datetime64]] = []
+    for i in range(n_programmes):
+        day, round_no = first[i], 1
+        while day <= end:
+            rows.append((i, round_no, day))
+            day = day + np.timedelta64(int(rng.integers(90, 181)), "D")
+            round_no += 1
+    index = np.array([r[0] for r in rows])
+    courses = programmes.iloc[index].reset_index(drop=True)
+    courses.insert(0, "id", np.arange(1, len(courses) + 1))
+    courses.insert(2, "round_no", [r[1] for r in rows])
+    courses["start_date"] = np.array([r[2] for r in rows], dtype="datetime64[D]")
+    courses["end_date"] = courses["start_date"].to_numpy() + courses["days"].to_numpy().astype("timedelta64[D]")
+    q = courses["quality"].to_numpy(float)
+    courses["satisfaction"] = np.clip(np.round(rng.normal(88 + 20 * q, 4.0), 1), 50, 100)
+    courses["completion_rate"], courses["employment_rate_6m"] = _published_outcomes(courses, rng)
+    return courses
+
+
+def _published_outcomes(courses: pd.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """HRD-Net-style published completion and 6-month employment rates of every trainee of a round
+    (not only the world's seekers): known once the round has ended (completion) and 180 days more
+    have passed by the reference date (employment); NaN before, as HRD-Net leaves them empty."""
+    q = courses["quality"].to_numpy(float)
+    majors = sorted(set(courses["keco_code"].str[0]))
+    field = dict(zip(majors, rng.normal(0.0, FIELD_EFFECT_SD, len(majors)), strict=True))
+    field_effect = courses["keco_code"].str[0].map(field).to_numpy(float)
+    enrolled = np.maximum(1, rng.binomial(courses["capacity"].to_numpy(int), 0.85))
+    p_complete = 1.0 / (1.0 + np.exp(-(truth.COMPLETION_BASE + truth.COMPLETION_QUALITY * q)))
+    completers = rng.binomial(enrolled, p_complete)
+    p_employed = 1.0 / (1.0 + np.exp(-(PUBLISHED_RATE_BASE + PUBLISHED_RATE_QUALITY * q + field_effect)))
+    employed = rng.binomial(completers, p_employed)
+    reference = np.datetime64(params.REFERENCE_DATE, "D")
+    ended = courses["end_date"].to_numpy().astype("datetime64[D]") <= reference
+    observed = ended & (courses["end_date"].to_numpy().astype("datetime64[D]") + np.timedelta64(180, "D") <= reference)
+    completion = np.where(ended, np.round(completers / enrolled, 3), np.nan)
+    employment = np.where(observed & (completers > 0), np.round(employed / np.maximum(completers, 1), 3), np.nan)
+    return completion, employment
+
+
+COURSE_CHOICE_RELEVANCE: dict[float, float] = {truth.RELEVANCE_SAME_OCCUPATION: 60.0, truth.RELEVANCE_SAME_MIDDLE: 6.0,
+                                               truth.RELEVANCE_SAME_MAJOR: 1.5, 0.0: 0.3}
+"""How much more often a seeker sent to training picks a course by its relevance (observational
+choice: with the rounds open in a typical window, about 45 % take one of their own occupation, 20 %
+a neighbouring one, the rest anything that is open near them)."""
 
 
 def enrol_in_courses(
-    seekers: pd.DataFrame, received_training: np.ndarray, courses: pd.DataFrame, rng: np.random.Generator
+    ref: Reference, seekers: pd.DataFrame, received_training: np.ndarray, courses: pd.DataFrame,
+    rng: np.random.Generator,
 ) -> pd.DataFrame:
-    """Enrol seekers sent to training in a course for their desired occupation (else its 중분류 or
-    any course, preferring their region or a remote course). 80 % complete."""
-    by_keco = courses.groupby("keco_code")["id"].apply(lambda s: s.to_numpy()).to_dict()
-    by_major = courses.groupby(courses["keco_code"].str[:2])["id"].apply(lambda s: s.to_numpy()).to_dict()
-    all_ids = courses["id"].to_numpy()
-    rows = []
+    """Enrol seekers sent to training in a round starting 1–11 weeks after registration, chosen
+    mostly by relevance to the desired occupation, near home or online, and a little by the
+    programme's reputation; completion is drawn from :func:`truth.completion_logit`.
+
+    Returns:
+        ``id, seeker_id, course_id, enrolled_on, completed`` plus truth inputs ``relevance``,
+        ``coverage``, ``far`` (dropped before writing).
+    """
+    occupation_skills = ref.occupations.set_index("keco_code")["skills"].fillna("").to_dict()
+    starts = courses["start_date"].to_numpy().astype("datetime64[D]")
+    order = np.argsort(starts, kind="stable")
+    sorted_starts = starts[order]
     idx = np.flatnonzero(received_training)
-    u = rng.random((len(idx), 2))
-    for j, i in enumerate(idx):
-        keco = seekers["desired_keco"].iat[i]
-        pool = by_keco.get(keco)
-        if pool is None:
-            pool = by_major.get(keco[:2], all_ids)
-        course_id = int(pool[int(u[j, 0] * len(pool))])
-        rows.append((int(seekers["id"].iat[i]), course_id, u[j, 1] < 0.8))
-    enrol = pd.DataFrame(rows, columns=["seeker_id", "course_id", "completed"])
-    registered = seekers.set_index("id").loc[enrol["seeker_id"], "registered_on"].to_numpy()
-    enrol["enrolled_on"] = registered + rng.integers(7, 46, len(enrol)).astype("timedelta64[D]")
+    registered = seekers["registered_on"].to_numpy().astype("datetime64[D]")
+    rows = []
+    for i in idx:
+        low = np.searchsorted(sorted_starts, registered[i] + np.timedelta64(7, "D"))
+        high = np.searchsorted(sorted_starts, registered[i] + np.timedelta64(77, "D"), side="right")
+        if high <= low:
+            low, high = max(0, low - 20), min(len(order), low + 20)
+        pool = order[low:high]
+        desired = seekers["desired_keco"].iat[i]
+        relevance = truth.course_relevance(np.full(len(pool), desired), courses["keco_code"].to_numpy()[pool])
+        far = truth.course_is_far(np.full(len(pool), seekers["desired_region_code"].iat[i]),
+                                  courses["region_code"].to_numpy()[pool], courses["mode"].to_numpy()[pool])
+        preference = np.select([relevance == level for level in COURSE_CHOICE_RELEVANCE],
+                               list(COURSE_CHOICE_RELEVANCE.values()), 0.3)
+        weight = (preference * np.where(far, 0.3, 1.0)
+                  * np.exp(2.0 * courses["quality"].to_numpy()[pool]))
+        j = int(pool[rng.choice(len(pool), p=weight / weight.sum())])
+        coverage = truth.gap_coverage(seekers["skills"].iat[i], occupation_skills.get(desired, ""),
+                                      courses["skills"].iat[j])
+        rows.append((int(seekers["id"].iat[i]), int(courses["id"].iat[j]), starts[j], float(relevance[pool == j][0]),
+                     coverage, bool(far[pool == j][0]), float(seekers["age"].iat[i]), int(courses["hours"].iat[j]),
+                     float(courses["quality"].iat[j])))
+    enrol = pd.DataFrame(rows, columns=["seeker_id", "course_id", "start", "relevance", "coverage", "far", "age",
+                                        "hours", "quality"])
+    p_complete = 1.0 / (1.0 + np.exp(-truth.completion_logit(
+        enrol["age"].to_numpy(), enrol["relevance"].to_numpy(), enrol["quality"].to_numpy(),
+        enrol["hours"].to_numpy(), enrol["far"].to_numpy())))
+    enrol["completed"] = rng.random(len(enrol)) < p_complete
+    # enrolment (수강신청) happens in the weeks before the round starts, never before registration
+    registered_of = seekers.set_index("id").loc[enrol["seeker_id"], "registered_on"].to_numpy().astype("datetime64[D]")
+    lead = rng.integers(0, 15, len(enrol)).astype("timedelta64[D]")
+    enrol["enrolled_on"] = np.maximum(enrol["start"].to_numpy().astype("datetime64[D]") - lead, registered_of)
     enrol.insert(0, "id", np.arange(1, len(enrol) + 1))
-    return enrol
+    return enrol[["id", "seeker_id", "course_id", "enrolled_on", "completed", "relevance", "coverage", "far", "quality"]]
 
 
 MAX_CANDIDATES = 1_000

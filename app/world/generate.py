@@ -129,10 +129,10 @@ def generate_world(
     report("서비스·훈련 배정", 0.20)
     services = outcomes.assign_services(seekers, rng["services"])
     courses = activity.make_courses(ref, cfg.courses, rng["courses"])
-    enrolments = activity.enrol_in_courses(seekers, services["received_training"].to_numpy(), courses, rng["courses"])
-    seekers = _attach_training(seekers, services, enrolments, courses)
+    enrolments = activity.enrol_in_courses(ref, seekers, services["received_training"].to_numpy(), courses,
+                                           rng["courses"])
+    seekers = _attach_training(seekers, services, enrolments)
     seeker_outcomes, truth_seekers, employment = outcomes.simulate_employment(seekers, demand, rng["employment"])
-    courses["employment_rate_6m"] = _course_employment_rates(courses, enrolments, seeker_outcomes)
 
     report("지원·채용 기록 생성", 0.30)
     preferences = truth.draw_match_preferences(
@@ -193,7 +193,10 @@ def generate_world(
                            chunk, date_cols=("hired_on",))
     rows["courses"] = _write(engine, "courses", courses.drop(columns=["quality"]).assign(
         description=_course_descriptions(courses)), chunk, date_cols=("start_date", "end_date"))
-    rows["enrolments"] = _write(engine, "enrolments", enrolments, chunk, date_cols=("enrolled_on",))
+    rows["truth_courses"] = _write(engine, "truth_courses", courses[["id", "quality"]].rename(
+        columns={"id": "course_id"}), chunk)
+    rows["enrolments"] = _write(engine, "enrolments", enrolments[["id", "seeker_id", "course_id", "enrolled_on",
+                                                                  "completed"]], chunk, date_cols=("enrolled_on",))
     rows["test_items"] = _write(engine, "test_items", items, chunk)
     rows["truth_test_items"] = _write(engine, "truth_test_items", truth_items, chunk)
     rows["truth_environment_preferences"] = _write(engine, "truth_environment_preferences", environment_preferences, chunk)
@@ -230,25 +233,18 @@ def generate_world(
 # --------------------------------------------------------------------------- helpers
 
 
-def _attach_training(
-    seekers: pd.DataFrame, services: pd.DataFrame, enrolments: pd.DataFrame, courses: pd.DataFrame
-) -> pd.DataFrame:
+def _attach_training(seekers: pd.DataFrame, services: pd.DataFrame, enrolments: pd.DataFrame) -> pd.DataFrame:
+    """Services received plus ``training_completed`` and ``course_effect_extra``: what the completed
+    course adds to the seeker's own training effect (:func:`truth.course_effect_logit`)."""
     seekers = pd.concat([seekers, services], axis=1)
-    done = enrolments[enrolments["completed"]]
-    quality = done.merge(courses[["id", "quality"]], left_on="course_id", right_on="id")[["seeker_id", "quality"]]
-    quality_map = quality.groupby("seeker_id")["quality"].first()
-    seekers["training_completed"] = seekers["id"].isin(quality_map.index)
-    seekers["course_quality"] = seekers["id"].map(quality_map).fillna(0.0)
+    done = enrolments[enrolments["completed"]].drop_duplicates("seeker_id").set_index("seeker_id")
+    person = pd.Series(truth.person_training_effect_logit(seekers), index=seekers["id"].to_numpy())
+    own = person.loc[done.index].to_numpy()
+    extra = truth.course_effect_logit(own, done["relevance"].to_numpy(), done["coverage"].to_numpy(),
+                                      done["quality"].to_numpy()) - own
+    seekers["training_completed"] = seekers["id"].isin(done.index)
+    seekers["course_effect_extra"] = seekers["id"].map(pd.Series(extra, index=done.index)).fillna(0.0).to_numpy()
     return seekers
-
-
-def _course_employment_rates(courses: pd.DataFrame, enrolments: pd.DataFrame, seeker_outcomes: pd.DataFrame) -> pd.Series:
-    """Observed 6-month employment rate of completers; missing below 5 completers (as HRD-Net
-    leaves recent or tiny cohorts empty)."""
-    done = enrolments[enrolments["completed"]].merge(seeker_outcomes, on="seeker_id")
-    stats = done.groupby("course_id")["employed_180d"].agg(["mean", "size"])
-    rate = courses["id"].map(stats["mean"].where(stats["size"] >= 5))
-    return rate.round(3)
 
 
 def _employer_identities(ref: Reference, employers: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:

@@ -101,7 +101,7 @@ def simulate_employment(
     """Sample insured employment within 180 days for every seeker.
 
     ``seekers`` must carry ``received_*`` service flags, ``training_completed`` and
-    ``course_quality`` (0 when no course).
+    ``course_effect_extra`` (the completed course's effect beyond the seeker's own part, 0 when no course).
 
     Returns:
         (observed outcomes, truth rows, calibrated employment parameters).
@@ -112,8 +112,9 @@ def simulate_employment(
     )
     base = truth.seeker_base_logit(frame)
     effects = truth.service_effects_logit(frame)
-    # Counterfactual effects are for an average course when the seeker took none.
-    effects_avg_course = truth.service_effects_logit(frame.assign(course_quality=0.0))
+    # Counterfactual effects are for an average relevant course when the seeker took none.
+    effects_avg_course = truth.service_effects_logit(
+        frame.assign(course_effect_extra=truth.GAP_EFFECT * truth.AVERAGE_GAP_COVERAGE))
     received = {
         "training": frame["training_completed"].to_numpy(bool),
         "matching": frame["received_matching"].to_numpy(bool),
