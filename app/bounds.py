@@ -43,6 +43,12 @@ MAX_SEARCH_SENTENCE_CHARS: Final = 300
 """Longest sentence a search box takes ("지게차 경력 3년 이상, 평택 근무 가능한 분" is 24): a search
 states conditions, not a posting; anything longer is a pasted document."""
 
+MAX_MESSAGE_CHARS: Final = 1_000
+"""Longest message between a seeker and a counsellor (a question about a training course, its answer):
+a few paragraphs; anything longer is a pasted document."""
+MAX_NOTE_CHARS: Final = 300
+"""Longest short note a counsellor attaches to a record (a course added to a seeker's plan)."""
+
 _CONTROL_CHARACTERS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """C0 and C1 control characters except tab, line feed and carriage return (line breaks in a
 cell are legitimate). NUL in particular truncates text in C-based tools and is refused by PostgreSQL."""

@@ -25,6 +25,7 @@ from app.services.employment import (
     MODEL_NAME,
     RECALL_FLOOR,
     RISK_BANDS,
+    TRAINING_PLAN_COLUMN,
     CaseloadFilter,
     CutoffTradeoff,
     FairnessReport,
@@ -103,6 +104,8 @@ CASELOAD_COLUMN_CONFIG: dict[str, Any] = {
     "연령": st.column_config.NumberColumn("연령", format="%d세", width="small"),
     "등록 후 일수": st.column_config.NumberColumn("등록 후 일수", format="%d일", width="small"),
     "남은 기간 취업확률": st.column_config.NumberColumn("남은 기간 취업확률", format="percent", width="small"),
+    TRAINING_PLAN_COLUMN: st.column_config.NumberColumn(TRAINING_PLAN_COLUMN, format="%d개", width="small",
+                                                        help="상담 계획에 담긴 직업훈련 과정 수입니다."),
 }
 """Caseload table columns: the key ones (:data:`CASELOAD_KEY_COLUMNS`) pinned on the left, so
 위험도 and its factor stay in view however far the table scrolls sideways."""

@@ -312,3 +312,11 @@ INTEREST_NOTICE = "interest.notice"
 INTEREST_NEXT = "interest.next"
 """The test state the last answer returned (its next question), used once by the rerun that
 follows instead of working the next question out a second time."""
+
+# 상담 계획 (the training plan on pages/employment_profile.py)
+TRAINING_PLAN_REMOVE_CHOICE = "training.plan.remove_choice"
+"""The course chosen to be removed from the seeker's plan."""
+TRAINING_PLAN_REMOVE = "training.plan.remove"
+"""The 계획에서 빼기 button."""
+TRAINING_PLAN_NOTICE = "training.plan.notice"
+"""Korean note shown once after a rerun (a course removed)."""

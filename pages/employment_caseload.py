@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.services import employment
+from app.services import employment, training
 from app.text.korean import format_count, format_korean_date
 from components import auth, display, resources, state
 from components import employment as ui
@@ -51,9 +51,11 @@ majors = dict(resources.names().majors)
 flt = ui.select_caseload_filter(scored, regions, majors)
 order = ui.select_caseload_sort()
 shown = employment.sort_caseload(employment.filter_caseload(scored, flt), order)
-table = employment.caseload_table(shown)
+plans = training.plan_counts(engine, shown["id"])  # not cached: a course added on a profile shows at once
+table = employment.caseload_table(shown, plans)
 selected = ui.render_caseload_table(table, key=state.EMPLOYMENT_CASELOAD_TABLE)
-display.render_download(employment.caseload_csv(shown), file_name="구직자_위험현황.csv", key="employment.caseload.csv")
+display.render_download(employment.caseload_csv(shown, plans), file_name="구직자_위험현황.csv",
+                        key="employment.caseload.csv")
 st.caption("내려받은 파일에는 마스킹된 성명만 있으며 연락처·주소·주민등록번호는 없습니다.")
 
 if selected is not None:

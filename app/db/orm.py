@@ -703,6 +703,61 @@ class InterestAnswer(Base):
     seconds_taken: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
+class TrainingPlan(Base):
+    """A training course in a seeker's counselling plan (상담 계획), added and removed by counsellors.
+
+    A course is in the plan while ``removed_at`` is NULL; removing it keeps the row as history and
+    adding it again later is a new row. The database keeps one row in the plan per seeker and course
+    (:data:`ACTIVE_PLAN_INDEX`).
+    """
+
+    __tablename__ = "training_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    added_by: Mapped[str] = mapped_column(String(40))  # username
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    note: Mapped[str] = mapped_column(String(300), default="")  # masked
+    removed_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # UTC
+
+
+class TrainingRecommendation(Base):
+    """One course shown to a user as a recommendation for a seeker (the policy view counts these)."""
+
+    __tablename__ = "training_recommendations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    rank: Mapped[int] = mapped_column(Integer)  # 1 = first
+    score: Mapped[float] = mapped_column(Float)  # expected uplift of the 6-month employment probability
+    model_version: Mapped[str] = mapped_column(String(40))
+    shown_to_role: Mapped[str] = mapped_column(String(16))  # counsellor | seeker
+    shown_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)  # UTC
+
+
+class TrainingQuestion(Base):
+    """A seeker's question to their counsellor about a course, and the answer (both masked)."""
+
+    __tablename__ = "training_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    message: Mapped[str] = mapped_column(String(1000))  # masked
+    asked_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)  # UTC
+    answered_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    answer: Mapped[str | None] = mapped_column(String(1000), nullable=True)  # masked
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # UTC
+
+
+TRAINING_PLAN_TABLES: tuple[str, ...] = (
+    TrainingPlan.__tablename__, TrainingRecommendation.__tablename__, TrainingQuestion.__tablename__,
+)
+"""Operational tables of training recommendation (plans, recommendations shown, seekers' questions)."""
+
 INTEREST_TABLES: tuple[str, ...] = (InterestSession.__tablename__, InterestAnswer.__tablename__)
 """Operational tables of the interest test (sessions and their answers)."""
 
@@ -733,6 +788,13 @@ check before its insert cannot see a request another session is storing at the s
 so declined and withdrawn requests stay as history beside a new one. (A posting has one employer, so
 the posting stands for the employer too.) Databases built before it get it from
 :func:`app.db.migrations.add_open_request_index`."""
+
+ACTIVE_PLAN_INDEX = Index(
+    "ux_training_plans_active", TrainingPlan.seeker_id, TrainingPlan.course_id, unique=True,
+    sqlite_where=TrainingPlan.removed_at.is_(None), postgresql_where=TrainingPlan.removed_at.is_(None),
+)
+"""One row in the plan (not removed) per seeker and course, kept by the database: two counsellors
+adding the same course at the same moment store one row. Partial, so removed rows stay as history."""
 
 HIRING_LOOP_TABLES: tuple[str, ...] = (
     PostingVersion.__tablename__, ConsultingCase.__tablename__, ConsultingNote.__tablename__,

@@ -54,7 +54,7 @@ __all__ = [
     "AUDIT_LOCK_WAIT_MS", "COMMAND_LOCK_WAIT_MS", "SPOOL_SUFFIX", "AuditUnavailable", "Durability",
     "log_model_output", "spool_path", "pending_spool_rows", "flush_spool", "flush_spool_if_possible",
     # who looked at the audit log, who changed an account
-    "NO_MODEL", "ACCOUNT_ACTION_PREFIX", "log_access", "record_account_change",
+    "NO_MODEL", "ACCOUNT_ACTION_PREFIX", "log_access", "access_row", "record_account_change",
     # command runs
     "COMMAND_ROLE", "COMMAND_ACTION_PREFIX", "CommandRun", "file_sha256", "prepare_command_audit",
     "record_command_run", "model_versions_of",
@@ -105,6 +105,10 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "interest.result": "직업흥미검사 — 결과와 추천 직업",
     "interest.profile": "구직자 프로파일 — 직업흥미검사 결과",
     "interest.policy": "흥미검사 문항은행 현황 조회",
+    "training.plan_add": "직업훈련 — 상담 계획에 과정 추가",
+    "training.plan_remove": "직업훈련 — 상담 계획에서 과정 삭제",
+    "training.question": "직업훈련 — 구직자의 과정 문의",
+    "training.answer": "직업훈련 — 과정 문의에 답변",
     "audit.view": "감사 로그 조회",
     "audit.export": "감사 로그 내려받기",
     "auth.login": "로그인",
@@ -121,6 +125,7 @@ _ACTION_AREAS: Final[dict[str, str]] = {
     "hiring": "채용 시뮬레이터", "employment": "취업 위험도", "verify": "구인광고 검증", "posting_assistant": "공고 작성지원",
     "transparency": "AI 투명성 안내", "audit": "감사 로그", "auth": "로그인", "account": "계정 관리",
     "consulting": "채용 컨설팅", "talent": "인재추천", "interest": "직업흥미검사",
+    "training": "직업훈련추천",
 }
 
 _SPOOL_LOCK_WAIT_S = 2.0
@@ -351,6 +356,19 @@ def log_access(engine: Engine, *, username: str, role: str, action: str, input_h
     row = _checked_row(username=username, role=role, action=action, model_name=NO_MODEL, model_version=NO_MODEL,
                        input_hash=input_hash, output=output)
     return _write_durably(engine, row, AUDIT_LOCK_WAIT_MS)
+
+
+def access_row(*, username: str, role: str, action: str, input_hash: str,
+               output: Mapping[str, object]) -> dict[str, object]:
+    """A checked audit row of an action that changes records (no model output), for a repository to
+    store in the same transaction as the change (:func:`app.db.repositories.audit.add_audit_row_in`):
+    the change and its record commit together or not at all.
+
+    Raises:
+        ValueError: A malformed row (see :func:`log_model_output`).
+    """
+    return _checked_row(username=username, role=role, action=action, model_name=NO_MODEL, model_version=NO_MODEL,
+                        input_hash=input_hash, output=output)
 
 
 def record_account_change(engine: Engine, *, change: str, account: str, account_hash: str,

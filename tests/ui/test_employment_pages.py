@@ -49,7 +49,7 @@ WHATIF = "변경 후 180일 내 취업확률"
 BANDS = ("고위험", "중위험", "저위험")
 COLUMNS = [
     "구직자 번호", "위험도", "180일 내 취업확률", "주요 조치 가능 요인", "조치 불가 요인(참고)", "성명(마스킹)", "연령",
-    "희망 직종", "희망 지역", "등록 후 일수", "남은 기간 취업확률", "모델 판정", "상담사 조정",
+    "희망 직종", "희망 지역", "등록 후 일수", "남은 기간 취업확률", "모델 판정", "상담사 조정", "훈련 계획",
 ]
 PHONE_RE = re.compile(r"01[016789]-?\d{3,4}-?\d{4}")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
@@ -444,6 +444,53 @@ def test_deep_link_opens_that_seeker(hiring_env: str, hiring_built: tuple[str, P
     assert _frame(at, "항목")["내용"].iloc[0] == target["masked_name"]
     assert _percent(_metric(at, PROBABILITY)) == round(float(target["probability"]) * 100)
     assert _audit_rows(hiring_env, "emp-deeplink", "employment.profile") == 1
+
+
+def test_training_plan_shows_on_the_caseload_and_the_profile_and_a_course_is_removed(
+        hiring_env: str, hiring_built: tuple[str, Path]) -> None:
+    from app.auth import User
+    from app.db.engine import make_engine
+    from app.services import training
+
+    caseload = _caseload(*hiring_built)
+    seeker = int(caseload["id"].iloc[len(caseload) // 3])
+    courses = [int(c) for c, in _rows(hiring_env, "select id from courses order by id limit 2")]
+    titles = dict(_rows(hiring_env, "select id, title from courses where id in (:a, :b)", a=courses[0], b=courses[1]))
+    adder = User("emp-plan-add", "상담사", "counsellor")
+    engine = make_engine(hiring_env)
+    try:
+        for course in courses:
+            training.add_to_plan(engine, adder, seeker, course, note="내일배움카드 확인")
+
+        at = run_page(CASELOAD, _counsellor("emp-plan"))
+        _no_exception(at)
+        table = frame_with(at, "훈련 계획")
+        assert table is not None
+        counts = dict(zip(table["구직자 번호"], table["훈련 계획"], strict=True))
+        assert counts[seeker] == 2
+        assert sum(counts.values()) == 2  # nobody else has a plan
+
+        at = AppTest.from_file(PROFILE, default_timeout=TIMEOUT)
+        at.session_state["auth.user"] = _counsellor("emp-plan")
+        at.query_params["seeker"] = str(seeker)
+        at.run()
+        _no_exception(at)
+        assert "훈련 계획" in [h.value for h in at.subheader]
+        plan = _frame(at, "훈련과정")
+        assert plan["훈련과정"].tolist() == [titles[c] for c in courses]
+        assert set(plan["추가한 사람"]) == {"emp-plan-add"} and set(plan["메모"]) == {"내일배움카드 확인"}
+        at.selectbox(key="training.plan.remove_choice").set_value(courses[0]).run()
+        at.button(key="training.plan.remove").click().run()
+        _no_exception(at)
+        assert any("상담 계획에서 뺐습니다" in s.value for s in at.success)
+        assert _frame(at, "훈련과정")["훈련과정"].tolist() == [titles[courses[1]]]
+        assert training.plan_counts(engine, [seeker]) == {seeker: 1}
+        assert _audit_rows(hiring_env, "emp-plan", training.PLAN_REMOVE_ACTION) == 1
+        assert _audit_rows(hiring_env, "emp-plan-add", training.PLAN_ADD_ACTION) == 2
+    finally:
+        for course in training.load_plan(engine, seeker)["과정 번호"]:  # the database is shared
+            training.remove_from_plan(engine, adder, seeker, int(course))
+        engine.dispose()
 
 
 def test_whatif_reacts_to_wage_and_region_and_is_logged(hiring_env: str) -> None:

@@ -89,6 +89,19 @@ def add_audit_row(engine: Engine, values: Mapping[str, object], *, wait_ms: int 
     _write(engine, [row], wait_ms, skip_stored=False)
 
 
+def add_audit_row_in(uow: Session, values: Mapping[str, object]) -> None:
+    """Append one row inside the caller's unit of work: it commits with the change it records, or
+    neither does (``at`` defaults to now, in UTC).
+
+    Args:
+        uow: The unit of work of the change (:func:`app.db.repositories.unit_of_work`).
+        values: :data:`AUDIT_COLUMNS` except ``id`` (``at`` optional), already checked by the caller.
+    """
+    row = dict(values)
+    row.setdefault("at", _utc_now())
+    uow.add(AuditLog(**row))
+
+
 def add_spooled_rows(engine: Engine, rows: Sequence[Mapping[str, object]], *, wait_ms: int = AUDIT_LOCK_WAIT_MS) -> int:
     """Append rows written to a local spool earlier, skipping any already stored (one transaction),
     so flushing the same spool twice — a crash between commit and removing the file — adds nothing.

@@ -23,6 +23,7 @@ from app.ml.fairness import ATTRIBUTE_LABELS, METRIC_LABELS, FairnessReport
 from app.services.employment.caseload import (
     CASELOAD_KEY_COLUMNS,
     CASELOAD_SORTS,
+    TRAINING_PLAN_COLUMN,
     CaseloadFilter,
     apply_bands,
     caseload_csv,
@@ -81,6 +82,7 @@ __all__ = [
     "MODEL_NAME", "EmploymentModel", "load_employment_model", "score_records",
     # the caseload
     "reference_date", "caseload_scores", "apply_bands", "sort_caseload", "CASELOAD_SORTS", "CASELOAD_KEY_COLUMNS",
+    "TRAINING_PLAN_COLUMN",
     "CaseloadFilter", "score_caseload", "filter_caseload", "caseload_table", "caseload_csv", "MaskedDocuments",
     # one seeker
     "ACTIONABLE_FACTORS", "FIXED_FACTORS", "SeekerProfile", "SeekerNotFound", "seeker_profile", "WhatIf", "WhatIfResult", "InvalidWhatIf", "whatif",

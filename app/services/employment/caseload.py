@@ -229,14 +229,19 @@ CASELOAD_KEY_COLUMNS: tuple[str, ...] = ("구직자 번호", "위험도", "180�
 """What a counsellor reads first (pinned on the left of the table)."""
 
 
-def caseload_table(scored: pd.DataFrame) -> pd.DataFrame:
+def caseload_table(scored: pd.DataFrame, plan_counts: Mapping[int, int] | None = None) -> pd.DataFrame:
     """Display and export table (Korean columns; masked names only, no contact or address).
 
     Key columns come first (:data:`CASELOAD_KEY_COLUMNS`). The main risk factor is split into
     the one a counsellor can act on (주요 조치 가능 요인) and the one no service changes (조치 불가
     요인, shown as context).
+
+    Args:
+        scored: Rows of :func:`score_caseload`.
+        plan_counts: Seeker id -> courses in their training plan
+            (:func:`app.services.training.plan_counts`); adds the column 훈련 계획 (0 when missing).
     """
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "구직자 번호": scored["id"].astype(int),
             "위험도": scored["final_band"].astype(str),
@@ -253,10 +258,17 @@ def caseload_table(scored: pd.DataFrame) -> pd.DataFrame:
             "상담사 조정": scored["override_band"].astype(str),
         }
     )
+    if plan_counts is not None:
+        table[TRAINING_PLAN_COLUMN] = [int(plan_counts.get(int(i), 0)) for i in table["구직자 번호"]]
+    return table
 
 
-def caseload_csv(scored: pd.DataFrame) -> bytes:
+TRAINING_PLAN_COLUMN = "훈련 계획"
+"""Caseload column of the number of courses in each seeker's training plan (상담 계획)."""
+
+
+def caseload_csv(scored: pd.DataFrame, plan_counts: Mapping[int, int] | None = None) -> bytes:
     """CSV of :func:`caseload_table` (UTF-8 with BOM for Excel); names are masked."""
-    return to_csv_bytes(caseload_table(scored))
+    return to_csv_bytes(caseload_table(scored, plan_counts))
 
 
