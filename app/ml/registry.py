@@ -7,7 +7,7 @@ then add the ``SPEC`` below, after everything it needs. Nothing registers itself
 
 from __future__ import annotations
 
-from app.ml import employment, hiring, interest_bank, market_wages, occupation, occupation_fit, talent
+from app.ml import course_outcome, employment, hiring, interest_bank, market_wages, occupation, occupation_fit, talent
 from app.ml.manifest import ArtifactSpec
 from app.search import postings_index
 from app.verify import verifier
@@ -22,6 +22,7 @@ ARTIFACTS: tuple[ArtifactSpec, ...] = (
     occupation_fit.SPEC,
     interest_bank.SPEC,
     talent.SPEC,
+    course_outcome.SPEC,
 )
 """Every artifact in build order (each after the artifacts it ``needs``)."""
 

@@ -1,5 +1,6 @@
 """What the models learn from: observed postings with outcomes, posting texts and wages, the
-stored ads with their labels (the seeker side is :func:`app.db.repositories.seekers.load_seeker_records`).
+stored ads with their labels, the courses as the canonical course frame (the seeker side is
+:func:`app.db.repositories.seekers.load_seeker_records`).
 
 Only observed columns: never a ``truth_*`` table (evaluation reads those, in ``app.ml.evaluate``).
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from app.db.orm import Employer, Posting, PostingLabel, PostingOutcome
+from app.db.orm import Course, Employer, Posting, PostingLabel, PostingOutcome
 from app.db.repositories import read_frame
 from app.db.repositories.postings import SECTION_COLUMNS
 
@@ -77,3 +78,55 @@ def load_ad_rows(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
         .order_by(Posting.id)
     )
     return read_frame(engine, stmt), read_frame(engine, select(PostingLabel.posting_id, PostingLabel.rule_id))
+
+
+COURSE_FRAME_COLUMNS: tuple[str, ...] = (
+    "course_id", "title", "ncs_code", "region_code", "online", "hours", "fee", "start_date", "text", "skills",
+    "course_type", "keco_code", "capacity", "institution", "employment_rate_6m", "completion_rate", "satisfaction",
+)
+"""The canonical course frame every training-recommendation model reads (one row per course round;
+``docs``: issue 17's shared design). World and real-data loaders return these columns first."""
+
+
+def load_courses(engine: Engine) -> pd.DataFrame:
+    """Every world course as the canonical course frame, by id.
+
+    Returns:
+        :data:`COURSE_FRAME_COLUMNS` plus ``end_date, days, programme`` (``programme``: the course a
+        round belongs to: institution and title until the world stores programme ids), with
+        ``course_id`` as ``str``, ``online`` for 원격 courses (their ``region_code`` is ""),
+        ``fee`` the tuition and ``text`` title, description and skills as one text.
+        ``completion_rate`` is NaN (the world records completion per enrolment, not per course).
+    """
+    stmt = select(
+        Course.id, Course.title, Course.institution, Course.ncs_code, Course.keco_code, Course.region_code,
+        Course.course_type, Course.mode, Course.hours, Course.days, Course.cost, Course.capacity,
+        Course.start_date, Course.end_date, Course.satisfaction, Course.employment_rate_6m, Course.skills,
+        Course.description,
+    ).order_by(Course.id)
+    rows = read_frame(engine, stmt)
+    online = rows["mode"].eq("원격")
+    skills = rows["skills"].fillna("")
+    frame = pd.DataFrame({
+        "course_id": rows["id"].astype(str),
+        "title": rows["title"],
+        "ncs_code": rows["ncs_code"].fillna("").astype(str),
+        "region_code": rows["region_code"].fillna("").astype(str).where(~online, ""),
+        "online": online.to_numpy(bool),
+        "hours": rows["hours"].astype(float),
+        "fee": rows["cost"].astype(float),
+        "start_date": pd.to_datetime(rows["start_date"]),
+        "text": (rows["title"] + " " + rows["description"].fillna("") + " " + skills.str.replace(";", " ")).str.strip(),
+        "skills": skills,
+        "course_type": rows["course_type"].fillna(""),
+        "keco_code": rows["keco_code"].fillna("").astype(str),
+        "capacity": rows["capacity"].astype(float),
+        "institution": rows["institution"].fillna(""),
+        "employment_rate_6m": rows["employment_rate_6m"].astype(float),
+        "completion_rate": float("nan"),
+        "satisfaction": rows["satisfaction"].astype(float),
+        "end_date": pd.to_datetime(rows["end_date"]),
+        "days": rows["days"].astype(float),
+        "programme": rows["institution"].fillna("") + "|" + rows["title"],
+    })
+    return frame
