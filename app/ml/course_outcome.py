@@ -259,7 +259,7 @@ def _past(target_keys: np.ndarray, target_time: np.ndarray, keys: np.ndarray, ti
     bounds = dict(zip(keys[starts], zip(starts, np.r_[starts[1:], len(keys)], strict=True), strict=True))
     side = "left" if strict else "right"
     for key, rows in pd.Series(np.arange(n)).groupby(target_keys, sort=False).indices.items():
-        if key not in bounds:
+        if key == "" or key not in bounds:  # an unknown institution, programme or field has no history
             continue
         lo, hi = bounds[key]
         pos = np.searchsorted(times[lo:hi], np.nan_to_num(target_time[rows], nan=-np.inf), side=side)

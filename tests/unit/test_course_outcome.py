@@ -119,13 +119,13 @@ def write_kdt(path: Path, rows: list[str]) -> Path:
 def test_the_loader_parses_numbers_rates_regions_and_unknown_outcomes(tmp_path: Path) -> None:
     rows = [
         # closed window, 14 of 20 completers employed at 6 months
-        'A1,웹 개발자 과정,P1,1,기관가,120,960,2024-01-02,2024-06-28,응용SW엔지니어링,20010202," 9,140,160 ",25,26,20,80%,'
-        '87.9,8,40%,14,70%,서울 관악구' + TAIL,
+        'A1,웹 개발자 과정,P1,1,기관가,120,960,2024-01-02,2024-06-28,응용SW엔지니어링,20010202," 9,100,000 ",25,26,20,80%,'
+        '88.5,8,40%,14,70%,서울 관악구' + TAIL,
         # the same row again (the file has exact duplicates)
-        'A1,웹 개발자 과정,P1,1,기관가,120,960,2024-01-02,2024-06-28,응용SW엔지니어링,20010202," 9,140,160 ",25,26,20,80%,'
-        '87.9,8,40%,14,70%,서울 관악구' + TAIL,
+        'A1,웹 개발자 과정,P1,1,기관가,120,960,2024-01-02,2024-06-28,응용SW엔지니어링,20010202," 9,100,000 ",25,26,20,80%,'
+        '88.5,8,40%,14,70%,서울 관악구' + TAIL,
         # 7-digit NCS code, 0 employed among 12 completers: unreported; #DIV/0! completion
-        'A2,VR 콘텐츠 과정,P2,3,기관나,100,800,2023-03-02,2023-08-01,VR콘텐츠디자인,8020112," 7,011,840 ",20,12,12,#DIV/0!,'
+        'A2,VR 콘텐츠 과정,P2,3,기관나,100,800,2023-03-02,2023-08-01,VR콘텐츠디자인,8020112," 7,000,000 ",20,12,12,#DIV/0!,'
         '0,0,0%,0,0%,경기 성남시' + TAIL,
         # ended 2025-07: the 6-month window is still open at the file's date (2025-12)
         'A3,데이터 분석 과정,P3,2,기관다,110,880,2025-02-03,2025-07-15,빅데이터분석,20010105," 8,000,000 ",30,30,25,83%,'
@@ -138,9 +138,9 @@ def test_the_loader_parses_numbers_rates_regions_and_unknown_outcomes(tmp_path: 
     assert list(frame.columns) == [c for c in (*COURSE_FRAME_COLUMNS, *co.KDT_EXTRA_COLUMNS) if c != "course_id"]
     assert len(frame) == 4
     a1 = frame.loc["A1"]
-    assert a1["fee"] == 9_140_160 and a1["hours"] == 960 and a1["capacity"] == 25 and a1["applicants"] == 26
+    assert a1["fee"] == 9_100_000 and a1["hours"] == 960 and a1["capacity"] == 25 and a1["applicants"] == 26
     assert a1["employment_rate_6m"] == pytest.approx(0.70) and a1["employment_rate_3m"] == pytest.approx(0.40)
-    assert a1["completion_rate"] == pytest.approx(0.80) and a1["satisfaction"] == pytest.approx(87.9)
+    assert a1["completion_rate"] == pytest.approx(0.80) and a1["satisfaction"] == pytest.approx(88.5)
     assert a1["region_code"] == "11" and a1["programme"] == "P1" and a1["round"] == 1 and not a1["online"]
     a2 = frame.loc["A2"]
     assert a2["ncs_code"] == "08020112" and a2["region_code"] == "41"
