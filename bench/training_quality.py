@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.config import get_settings  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
 from app.ml import training_recommender as tr  # noqa: E402
-from app.ml.manifest import BuildContext  # noqa: E402
+from app.ml.manifest import BuildContext, load_object  # noqa: E402
 from app.reference.tables import load_reference  # noqa: E402
 from app.world import truth  # noqa: E402
 
@@ -106,9 +106,12 @@ def world_part(size: str, seed: int, max_seekers: int | None) -> dict:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'eval.db'}")
         generate_world(engine, size=size, seed=seed)
         started = time.perf_counter()
+        from app.ml import course_outcome
+
+        course_outcome.build_course_outcome(BuildContext(engine, Path(tmp), "", seed))  # as the build does first
         tr.build_training_recommender(BuildContext(engine, Path(tmp), "", seed))
         build_s = time.perf_counter() - started
-        artifact = tr.load_training_artifact(Path(tmp))
+        artifact = load_object(Path(tmp) / tr.MODEL_FILE)  # built outside a build run: no manifest
         from app.db.repositories import courses as course_repo
         from app.db.repositories.seekers import load_seeker_records
         from app.ml.employment_features import load_as_of, split_cohorts

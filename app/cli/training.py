@@ -46,8 +46,9 @@ from app.cli.runner import (
     top_argument,
 )
 from app.config import get_settings
+from app.db.repositories.courses import COURSE_FRAME_COLUMNS, SEEKER_FRAME_COLUMNS
 from app.errors import NotReady
-from app.ml.course_match import COURSE_FRAME_COLUMNS, SEEKER_FRAME_COLUMNS, resolve_occupation
+from app.ml.course_match import resolve_occupation
 from app.reference.codes import SEEKER_EDUCATION
 from app.reference.names import normalise_region_code
 from app.reference.tables import Reference, load_reference
@@ -319,13 +320,13 @@ def read_courses(path: Path, ref: Reference) -> _Rows:
 
 
 def seeker_frame(rows: _Rows) -> pd.DataFrame:
-    """The canonical seeker frame (:data:`app.ml.course_match.SEEKER_FRAME_COLUMNS`) of checked rows."""
+    """The canonical seeker frame (:data:`app.db.repositories.courses.SEEKER_FRAME_COLUMNS`) of checked rows."""
     frame = pd.DataFrame(rows.records, columns=list(SEEKER_FRAME_COLUMNS))
     return frame.astype({"age": float, "career_years": float, "benefit_status": float})
 
 
 def course_frame(rows: _Rows) -> pd.DataFrame:
-    """The canonical course frame (:data:`app.ml.course_match.COURSE_FRAME_COLUMNS` and
+    """The canonical course frame (:data:`app.db.repositories.courses.COURSE_FRAME_COLUMNS` and
     ``employment_rate_3m``) of checked rows."""
     frame = pd.DataFrame(rows.records, columns=[*COURSE_FRAME_COLUMNS, "employment_rate_3m"])
     frame["start_date"] = pd.to_datetime(frame["start_date"]).astype("datetime64[ns]")

@@ -55,17 +55,6 @@ FUZZY_FLOOR = 0.6
 SHORT_ITEM_FORMS: dict[str, tuple[str, ...]] = {"법": ("법률", "법규", "법령")}
 """Longer forms that show a one-syllable item (KNOW knowledge "법")."""
 
-SEEKER_FRAME_COLUMNS: tuple[str, ...] = (
-    "seeker_id", "desired_keco", "region_code", "age", "education", "career_years", "certificates", "skills_text",
-    "benefit_status",
-)
-"""The canonical seeker frame of the training recommender (issue 17's shared design): from the world or a CSV."""
-COURSE_FRAME_COLUMNS: tuple[str, ...] = (
-    "course_id", "title", "ncs_code", "region_code", "online", "hours", "fee", "start_date", "text", "skills",
-    "course_type", "keco_code", "capacity", "institution", "employment_rate_6m", "completion_rate", "satisfaction",
-)
-"""The canonical course frame (one row per course round); sources may add columns (``employment_rate_3m`` …)."""
-
 _SPACES = re.compile(r"\s+")
 _PAIR_SPLIT = re.compile(r"(?<=[가-힣])[와과]\s+|\s+및\s+|[·,/]")
 _PARTICLES = "은는이가을를과와의에도로"

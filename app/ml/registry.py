@@ -8,6 +8,7 @@ then add the ``SPEC`` below, after everything it needs. Nothing registers itself
 from __future__ import annotations
 
 from app.ml import (
+    course_outcome,
     employment,
     hiring,
     interest_bank,
@@ -31,6 +32,7 @@ ARTIFACTS: tuple[ArtifactSpec, ...] = (
     occupation_fit.SPEC,
     interest_bank.SPEC,
     talent.SPEC,
+    course_outcome.SPEC,
     training_recommender.SPEC,
 )
 """Every artifact in build order (each after the artifacts it ``needs``)."""

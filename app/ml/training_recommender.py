@@ -33,7 +33,6 @@ scores world seekers (the pages) and the command line's files: both give the can
 
 from __future__ import annotations
 
-import pickle
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,10 +47,11 @@ from sklearn.model_selection import StratifiedKFold
 from app.db.repositories import courses as course_repo
 from app.db.repositories import training as training_repo
 from app.db.repositories.seekers import load_seeker_records
-from app.errors import NotReady
 from app.ml.course_match import CourseIndex, SkillGap, compute_skill_gap
+from app.ml.course_outcome import MODEL_FILE as OUTCOME_FILE
+from app.ml.course_outcome import CourseOutcomeModel
 from app.ml.employment_features import load_as_of, split_cohorts
-from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext
+from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, load_fitted, load_object, save_fitted
 from app.ml.model_card import ModelCard
 from app.reference.tables import Reference, load_reference
 from app.threads import thread_count, threads_for_rows
@@ -174,8 +174,8 @@ def self_pay(fee: np.ndarray, course_type: np.ndarray, expected_rate: np.ndarray
 
 
 def expected_course_rate(courses: pd.DataFrame, field_mean: dict[str, float], overall: float, *,
-                         history: pd.DataFrame | None = None, as_of: pd.Series | None = None
-                         ) -> tuple[np.ndarray, np.ndarray]:
+                         history: pd.DataFrame | None = None, as_of: pd.Series | None = None,
+                         prior: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A course's expected 6-month employment rate and how many past rounds it rests on.
 
     With ``history`` (every round of the world, ``programme_code`` and ``end_date``), the published
@@ -183,10 +183,14 @@ def expected_course_rate(courses: pd.DataFrame, field_mean: dict[str, float], ov
     (180 days after their end) before ``as_of`` (a date per course; default: all published) — and
     shrunk to the NCS field's mean with :data:`RATE_PSEUDO_ROUNDS` pseudo-rounds (empirical Bayes),
     so a new programme gets its field's rate and a long record its own. Without it (a file's
-    courses) a course's own ``employment_rate_6m`` counts as one round.
+    courses) a course's own ``employment_rate_6m`` counts as one round. ``prior`` (the course outcome
+    model's prediction from what was known before the course started) replaces the field mean as
+    what a course without a record of its own is expected to achieve.
     """
     n = len(courses)
     field = courses["ncs_code"].astype(str).str[:2].map(field_mean).fillna(overall).to_numpy(float)
+    if prior is not None:
+        field = np.where(np.isfinite(prior), np.asarray(prior, dtype=float), field)
     total = np.zeros(n)
     count = np.zeros(n)
     if history is not None and "programme_code" in courses:
@@ -334,6 +338,9 @@ class TrainingRecommender:
         completion_scale: (mean, sd) of published completion rates (``completion_prior`` term).
         person_scale: mean and sd of age, education level and career (history distances).
         history: Past enrollees (``None``: no collaborative part).
+        outcome: The course outcome model (``course_outcome`` artifact: real K-Digital Training
+            courses when the build had them): what a course is expected to achieve before its own
+            record counts (``None``: its NCS field's mean).
         metrics: Build metrics.
     """
 
@@ -348,6 +355,7 @@ class TrainingRecommender:
     completion_scale: tuple[float, float]
     person_scale: dict[str, tuple[float, float]]
     history: History | None = None
+    outcome: CourseOutcomeModel | None = None
     version: str = MODEL_VERSION
     metrics: dict[str, float] = field(default_factory=dict)
 
@@ -362,7 +370,7 @@ class TrainingRecommender:
             history: Every round with ``programme_code`` (the world: past rounds' published
                 rates); ``None`` for a file's courses (their own outcome columns).
         """
-        rate, rounds = expected_course_rate(courses, self.field_rate, self.overall_rate, history=history)
+        rate, rounds = self.expected_rates(courses, history)
         mean, sd = self.quality_scale
         c_mean, c_sd = self.completion_scale
         completion = pd.to_numeric(courses["completion_rate"], errors="coerce").to_numpy(float)
@@ -375,6 +383,16 @@ class TrainingRecommender:
             "completion_prior": np.nan_to_num((completion - c_mean) / c_sd, nan=0.0),
             "completion_rate": completion, "self_pay": self_pay(courses["fee"], courses["course_type"], rate),
         }, index=courses.index)
+
+    def expected_rates(self, courses: pd.DataFrame, history: pd.DataFrame | None = None
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """Each course's expected 6-month employment rate and how many published rounds of its own
+        it rests on (:func:`expected_course_rate`, with the course outcome model's prediction as
+        the prior when there is one)."""
+        prior = None
+        if self.outcome is not None and len(courses):
+            prior = self.outcome.predict(courses, history if history is not None and "programme" in history else None)
+        return expected_course_rate(courses, self.field_rate, self.overall_rate, history=history, prior=prior)
 
     # ------------------------------------------------------------------ scoring
 
@@ -603,7 +621,8 @@ def cross_fitted_baseline(person: pd.DataFrame, employed: np.ndarray, untreated:
 
 def fit_training_recommender(ref: Reference, courses: pd.DataFrame, cohort: pd.DataFrame, enrolments: pd.DataFrame,
                              demand: tuple[dict[str, float], dict[str, float]], *, seed: int,
-                             index: CourseIndex | None = None) -> tuple[TrainingRecommender, CourseIndex]:
+                             index: CourseIndex | None = None, outcome: CourseOutcomeModel | None = None,
+                             ) -> tuple[TrainingRecommender, CourseIndex]:
     """Fit the recommender on a history.
 
     Args:
@@ -615,6 +634,7 @@ def fit_training_recommender(ref: Reference, courses: pd.DataFrame, cohort: pd.D
         demand: (occupation demand, region demand) of :func:`demand_tables`.
         seed: Random seed.
         index: A built course index of ``courses`` (built here when ``None``).
+        outcome: The course outcome model (its prediction is a course's prior expected rate).
     """
     courses = courses.reset_index(drop=True)
     index = index or CourseIndex.build(courses, ref, seed=seed)
@@ -623,7 +643,10 @@ def fit_training_recommender(ref: Reference, courses: pd.DataFrame, cohort: pd.D
     field_rate = {str(k): round(float(v), 6) for k, v in
                   published.groupby(published["ncs_code"].astype(str).str[:2])["employment_rate_6m"].mean().items()}
     # what was published before each round started: the rate a counsellor could have seen
-    rate, _ = expected_course_rate(courses, field_rate, overall, history=courses, as_of=courses["start_date"])
+    # (the outcome model, too, reads only outcomes published before each course's start)
+    prior = outcome.predict(courses, courses) if outcome is not None else None
+    rate, _ = expected_course_rate(courses, field_rate, overall, history=courses, as_of=courses["start_date"],
+                                   prior=prior)
     quality_scale = (float(np.mean(rate)), float(np.std(rate)) or 1.0)
     completion = courses["completion_rate"].dropna()
     completion_scale = (float(completion.mean()) if len(completion) else 0.75,
@@ -681,7 +704,7 @@ def fit_training_recommender(ref: Reference, courses: pd.DataFrame, cohort: pd.D
         baseline=baseline, effect=effect, completion=completion_model, occupation_demand=demand[0],
         region_demand=demand[1], field_rate=field_rate, overall_rate=overall, quality_scale=quality_scale,
         completion_scale=completion_scale, person_scale=person_scale,
-        history=History(history.drop(columns=["age", "education_level", "career_years"])),
+        history=History(history.drop(columns=["age", "education_level", "career_years"])), outcome=outcome,
     )
     model.metrics = {"n_seekers": float(len(cohort)), "n_enrolments": float(len(enrolled)),
                      "n_completed": float(int(np.sum(~untreated)))}
@@ -725,25 +748,22 @@ def build_training_recommender(ctx: BuildContext) -> ArtifactResult:
     demand = demand_tables(training_repo.load_posting_wages(ctx.engine), records)
     courses = course_repo.load_course_frame(ctx.engine)
     enrolments = course_repo.load_enrolments(ctx.engine).astype({"seeker_id": str, "course_id": str})
-    model, index = fit_training_recommender(ref, courses, cohort, enrolments, demand, seed=ctx.seed)
-    with (ctx.out_dir / MODEL_FILE).open("wb") as handle:
-        pickle.dump(TrainingArtifact(model=model, index=index), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    # ``needs`` builds it first into the same folder; built alone (a test), the published rates serve
+    outcome_file = ctx.out_dir / OUTCOME_FILE
+    outcome = load_object(outcome_file) if outcome_file.exists() else None
+    model, index = fit_training_recommender(ref, courses, cohort, enrolments, demand, seed=ctx.seed, outcome=outcome)
     metrics = dict(model.metrics)
     metrics["build_seconds"] = round(time.perf_counter() - started, 1)
-    return ArtifactResult(files=(MODEL_FILE,), metrics=metrics)
+    return save_fitted(ctx, TrainingArtifact(model=model, index=index), MODEL_FILE, metrics)
 
 
 def load_training_artifact(models_dir: Path) -> TrainingArtifact:
     """The built recommender and course index.
 
     Raises:
-        NotReady: Not built yet.
+        NotReady: Not built yet (the message names the build command).
     """
-    path = Path(models_dir) / MODEL_FILE
-    if not path.exists():
-        raise NotReady("훈련 추천 모델이 없습니다. `python -m app build`를 먼저 실행하세요.")
-    with path.open("rb") as handle:
-        return pickle.load(handle)  # noqa: S301 - our own artifact, written by the build
+    return load_fitted(models_dir, MODEL_NAME, MODEL_FILE)
 
 
 def load_training_recommender(models_dir: Path) -> TrainingRecommender:
@@ -751,7 +771,8 @@ def load_training_recommender(models_dir: Path) -> TrainingRecommender:
     return load_training_artifact(models_dir).model
 
 
-SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="AI 직업훈련추천 모델", build=build_training_recommender)
+SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="AI 직업훈련추천 모델", build=build_training_recommender,
+                    needs=("course_outcome",))
 """The training recommender (ranking by expected uplift)."""
 
 CARD = ModelCard(

@@ -109,6 +109,16 @@ METRIC_LABELS: Final[dict[str, tuple[str, MetricKind, str]]] = {
     "recall10_hired": ("실제 채용된 사람이 추천 상위 10명에 든 비율(평가 공고)", "percent", ""),
     "hire_auc": ("채용 성사 가능성의 AUC(구분력)", "score", ""),
     "hire_ece": ("채용 성사 가능성의 보정오차 ECE", "point", ""),
+    # course outcome model (time split of the real K-Digital Training courses)
+    "kdt_spearman": ("예측과 실제 6개월 취업률의 순위 상관(나중에 시작한 과정)", "score", ""),
+    "kdt_spearman_ncs_mean": ("같은 순위 상관을 NCS 분야 평균으로 낸 값(비교 기준)", "score", ""),
+    "kdt_mae": ("6개월 취업률 예측의 평균 오차(나중에 시작한 과정)", "point", ""),
+    "kdt_mae_ncs_mean": ("NCS 분야 평균으로 낸 평균 오차(비교 기준)", "point", ""),
+    "kdt_courses": ("학습에 쓴 실제 K-디지털 트레이닝 과정(0이면 가상 세계 과정으로 학습)", "count", "회차"),
+    "n_known_outcomes": ("6개월 취업률이 알려진 과정", "count", "회차"),
+    "n_seekers": ("학습에 쓴 과거 구직자(6개월 결과 확인)", "count", "명"),
+    "n_enrolments": ("그중 훈련에 등록한 구직자", "count", "명"),
+    "n_completed": ("그중 훈련을 수료한 구직자", "count", "명"),
 }
 """Manifest metric name -> (Korean label, kind, unit). Every metric a card names needs a label here
 (a unit test checks it), so no internal key reaches the screen."""

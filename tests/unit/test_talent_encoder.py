@@ -140,7 +140,7 @@ from app.ml import registry, talent
 from app.services import talent as service
 import app.build, app.cli  # what `python -m app build` imports
 
-configured = [spec.config_fingerprint() for spec in registry.ARTIFACTS if spec.config_fingerprint]
+configured = {spec.name: spec.config_fingerprint() for spec in registry.ARTIFACTS if spec.config_fingerprint}
 engine = make_engine(sys.argv[1])
 matcher = talent.load_talent_matcher(Path(sys.argv[2]))
 user = User("counsellor1", "상담사", "counsellor")
@@ -163,7 +163,8 @@ def test_unset_the_matcher_is_lsa_and_torch_is_never_imported(hiring_built: tupl
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen == {"configured": [None], "encoder": "DenseEncoder", "text_encoder": True, "dim": talent.DENSE_DIM,
+    assert seen.pop("configured")[talent.MODEL_NAME] is None  # every configured fingerprint computed, torch-free
+    assert seen == {"encoder": "DenseEncoder", "text_encoder": True, "dim": talent.DENSE_DIM,
                     "cards": True, "jobs": 3, "loaded": []}
     entry = manifest.load_manifest(models)["models"][talent.MODEL_NAME]
     assert "config_fingerprint" not in entry  # an LSA build leaves the manifest as before

@@ -17,7 +17,7 @@ from app.cli import main
 from app.cli import training as cli
 from app.config import get_settings
 from app.db.engine import make_engine
-from app.ml.course_match import COURSE_FRAME_COLUMNS, SEEKER_FRAME_COLUMNS
+from app.db.repositories.courses import COURSE_FRAME_COLUMNS, SEEKER_FRAME_COLUMNS
 from app.services import audit
 
 SEEKERS = """id,desired_occupation,region,age,education,career_months,certificates,text

@@ -9,6 +9,7 @@ import pytest
 
 from app.ml import training_recommender as tr
 from app.ml.course_match import CourseIndex, compute_skill_gap
+from app.ml.manifest import load_object
 from app.reference.tables import load_reference
 from app.world import truth
 
@@ -201,7 +202,7 @@ def test_build_on_the_small_world_recommends_open_courses(world_url: str, tmp_pa
     courses = course_repo.load_course_frame(engine)
     engine.dispose()
     assert result.metrics["n_enrolments"] > 20 and result.metrics["n_completed"] > 10
-    artifact = tr.load_training_artifact(tmp_path)
+    artifact = load_object(tmp_path / tr.MODEL_FILE)
     assert len(artifact.index.course_ids) == len(courses)
     upcoming = courses[courses["start_date"] >= pd.Timestamp("2026-05-26")]
     seekers = _seeker(str(courses["keco_code"].iat[0]), "")

@@ -79,8 +79,10 @@ SEEKER_FRAME_COLUMNS: tuple[str, ...] = (
 
 
 def load_course_frame(engine: Engine, *, course_ids: list[int] | None = None) -> pd.DataFrame:
-    """Every course round as the canonical course frame plus ``programme_code``, ``round_no``,
-    ``end_date``, ``mode`` and ``days`` (sorted by id)."""
+    """Every course round as the canonical course frame (:data:`COURSE_FRAME_COLUMNS`) plus
+    ``programme_code`` (= ``programme``), ``round_no``, ``days``, ``end_date``, ``mode`` and
+    ``home_region_code`` (where an online course's institution is), sorted by id. ``text`` is the
+    title and description; ``skills`` the ';'-joined skills taught."""
     stmt = select(*Course.__table__.columns).order_by(Course.id)
     if course_ids is not None:
         stmt = stmt.where(Course.id.in_([int(i) for i in course_ids]))
@@ -105,7 +107,9 @@ def load_course_frame(engine: Engine, *, course_ids: list[int] | None = None) ->
         "satisfaction": pd.to_numeric(raw["satisfaction"], errors="coerce"),
     })
     frame["programme_code"] = raw["programme_code"].astype(str)
+    frame["programme"] = frame["programme_code"]  # the course outcome model's name for it (KDT 훈련과정 ID)
     frame["round_no"] = raw["round_no"].astype(int)
+    frame["days"] = raw["days"].astype(float)
     frame["end_date"] = pd.to_datetime(raw["end_date"])
     frame["mode"] = raw["mode"].astype(str)
     frame["home_region_code"] = raw["region_code"].astype(str)

@@ -1,5 +1,6 @@
 """What the models learn from: observed postings with outcomes, posting texts and wages, the
-stored ads with their labels (the seeker side is :func:`app.db.repositories.seekers.load_seeker_records`).
+stored ads with their labels (the seeker side is :func:`app.db.repositories.seekers.load_seeker_records`,
+courses :func:`app.db.repositories.courses.load_course_frame`).
 
 Only observed columns: never a ``truth_*`` table (evaluation reads those, in ``app.ml.evaluate``).
 """
@@ -77,3 +78,4 @@ def load_ad_rows(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
         .order_by(Posting.id)
     )
     return read_frame(engine, stmt), read_frame(engine, select(PostingLabel.posting_id, PostingLabel.rule_id))
+

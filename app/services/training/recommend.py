@@ -21,25 +21,18 @@ from app.auth import User
 from app.db.repositories import courses as course_repo
 from app.db.repositories import world as world_repo
 from app.db.repositories.seekers import load_seeker_records
-from app.errors import AccessDenied, InvalidInput, NotFound, NotReady
+from app.errors import InvalidInput, NotReady
 from app.ml.course_match import SkillGap, compute_skill_gap
 from app.ml.training_recommender import COMPONENTS, TrainingArtifact, seeker_frame
 from app.reference.names import region_short
 from app.reference.tables import Reference
+from app.services.training.plan import TrainingAccessDenied, TrainingNotFound
 
 HORIZON_DAYS = 180
 """A seeker is in the open caseload for this many days after registration."""
 DEFAULT_TOP = 10
 MAX_TOP = 30
 MAX_WEEKS = 52
-
-
-class TrainingSeekerNotFound(NotFound):
-    """The seeker does not exist or is not in the open caseload."""
-
-
-class TrainingAccessDenied(AccessDenied):
-    """This account may not see this seeker's training recommendations."""
 
 
 class InvalidTrainingFilter(InvalidInput):
@@ -133,7 +126,7 @@ def _allowed_seeker(user: User, seeker_id: int | None) -> int:
     if user.role != "counsellor":
         raise TrainingAccessDenied("훈련 추천은 직업상담사와 구직자 본인만 볼 수 있습니다.")
     if seeker_id is None:
-        raise TrainingSeekerNotFound("구직자를 골라 주세요.")
+        raise TrainingNotFound("구직자를 골라 주세요.")
     return int(seeker_id)
 
 
@@ -173,7 +166,7 @@ def recommend_for_seeker(engine: Engine, artifact: TrainingArtifact, user: User,
 
     Raises:
         TrainingAccessDenied: Employers, policy staff, or another seeker's account.
-        TrainingSeekerNotFound: Unknown seeker, or not in the open caseload.
+        TrainingNotFound: Unknown seeker, or not in the open caseload.
         NotReady: No reference date (no world).
     """
     flt = flt or TrainingFilter()
@@ -185,11 +178,11 @@ def recommend_for_seeker(engine: Engine, artifact: TrainingArtifact, user: User,
         raise NotReady("기준일을 정할 자료가 없습니다. `python -m app build`로 가상 세계를 만드세요.")
     records = load_seeker_records(engine, as_of=as_of, ids=[sid])
     if records.empty:
-        raise TrainingSeekerNotFound(f"구직자 #{sid}을(를) 찾을 수 없습니다.")
+        raise TrainingNotFound(f"구직자 #{sid}을(를) 찾을 수 없습니다.")
     record = records.iloc[0]
     registered = pd.Timestamp(record["registered_on"]).date()
     if not (as_of - dt.timedelta(days=HORIZON_DAYS) < registered <= as_of):
-        raise TrainingSeekerNotFound(f"구직자 #{sid}은(는) 현재 상담 대상(등록 후 {HORIZON_DAYS}일 이내)이 아닙니다.")
+        raise TrainingNotFound(f"구직자 #{sid}은(는) 현재 상담 대상(등록 후 {HORIZON_DAYS}일 이내)이 아닙니다.")
     names = dict(zip(reference.certificates["certificate_id"].astype(str), reference.certificates["name"].astype(str),
                      strict=True))
     certificates = course_repo.load_certificate_names(engine, [sid], names)
