@@ -49,6 +49,7 @@ from app.config import get_settings
 from app.db.repositories.courses import COURSE_FRAME_COLUMNS, SEEKER_FRAME_COLUMNS
 from app.errors import NotReady
 from app.ml.course_match import resolve_occupation
+from app.ml.training_recommender import TrainingRecommender, load_training_recommender
 from app.reference.codes import SEEKER_EDUCATION
 from app.reference.names import normalise_region_code
 from app.reference.tables import Reference, load_reference
@@ -338,18 +339,12 @@ def course_frame(rows: _Rows) -> pd.DataFrame:
 # --------------------------------------------------------------------------- scoring and output
 
 
-def load_recommender(models_dir: Path) -> Any:
-    """The built training recommender (``app.ml.training_recommender``).
+def load_recommender(models_dir: Path) -> TrainingRecommender:
+    """The built training recommender (:mod:`app.ml.training_recommender`).
 
     Raises:
         NotReady: Not built (the message names the build command).
     """
-    try:
-        from app.ml.training_recommender import load_training_recommender
-    except ModuleNotFoundError as err:
-        if err.name != "app.ml.training_recommender":
-            raise
-        raise NotReady("훈련과정 추천 모델이 아직 없습니다. 터미널에서 `python -m app build`를 실행하세요.") from err
     return load_training_recommender(models_dir)
 
 

@@ -193,17 +193,22 @@ def expected_course_rate(courses: pd.DataFrame, field_mean: dict[str, float], ov
         field = np.where(np.isfinite(prior), np.asarray(prior, dtype=float), field)
     total = np.zeros(n)
     count = np.zeros(n)
-    if history is not None and "programme_code" in courses:
+    if history is not None and "programme_code" in courses and as_of is None:
+        published = history.dropna(subset=["employment_rate_6m"]).groupby("programme_code")["employment_rate_6m"]
+        codes = courses["programme_code"].astype(str)
+        total = codes.map(published.sum()).fillna(0.0).to_numpy(float)
+        count = codes.map(published.size()).fillna(0.0).to_numpy(float)
+    elif history is not None and "programme_code" in courses:
         published = history.dropna(subset=["employment_rate_6m"])
         groups = {code: (pd.to_datetime(g["end_date"]).to_numpy() + np.timedelta64(180, "D"),
                          g["employment_rate_6m"].to_numpy(float)) for code, g in published.groupby("programme_code")}
-        limits = None if as_of is None else pd.to_datetime(as_of).to_numpy()
+        limits = pd.to_datetime(as_of).to_numpy()
         for i, code in enumerate(courses["programme_code"].astype(str)):
             found = groups.get(code)
             if found is None:
                 continue
             shown, rates = found
-            mask = np.ones(len(rates), dtype=bool) if limits is None else shown <= limits[i]
+            mask = shown <= limits[i]
             total[i] = float(rates[mask].sum())
             count[i] = float(mask.sum())
     else:
@@ -454,20 +459,23 @@ class TrainingRecommender:
 
     def recommend(self, seekers: pd.DataFrame, courses: pd.DataFrame, *, top: int = 10,
                   ref: Reference | None = None, index: CourseIndex | None = None,
-                  history: pd.DataFrame | None = None) -> pd.DataFrame:
+                  history: pd.DataFrame | None = None, side: pd.DataFrame | None = None) -> pd.DataFrame:
         """The ``top`` courses of every seeker (canonical frames; ``docs/training.md``).
 
         ``index`` is a course index holding ``courses`` (built when ``None``); ``history`` every
-        past round (see :meth:`course_side`).
+        past round (see :meth:`course_side`); ``side`` the course side of ``courses`` when already
+        computed (same index).
 
         Returns:
             ``seeker_id, rank, course_id, score, reasons`` (score = expected uplift in the 6-month
             employment probability, probability points) plus the parts of :meth:`score_seeker`.
         """
         ref = ref or load_reference()
+        if side is not None:
+            side = side.loc[courses.index].reset_index(drop=True)
         courses = courses.reset_index(drop=True)
         index = index or CourseIndex.build(courses, ref)
-        side = self.course_side(courses, history)
+        side = self.course_side(courses, history) if side is None else side
         person = person_matrix(seekers, self.occupation_demand, self.region_demand)
         logit0 = self.baseline_logit(person) if len(person) else np.zeros(0)
         parts = []
@@ -732,6 +740,23 @@ class TrainingArtifact:
 
     model: TrainingRecommender
     index: CourseIndex
+    _sides: dict[tuple, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def course_side(self, courses: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+        """:meth:`TrainingRecommender.course_side` of the world's open courses, kept per course set:
+        it depends on the courses alone (not on the seeker), and the world's courses change only
+        with a rebuild, which loads a new artifact."""
+        key = (tuple(courses["course_id"].astype(str)), len(history))
+        sides = self.__dict__.setdefault("_sides", {})
+        found = sides.get(key)
+        if found is None:
+            found = self.model.course_side(courses, history)
+            sides.clear()  # one course set at a time: memory stays bounded
+            sides[key] = found
+        return found.set_axis(courses.index)
+
+    def __getstate__(self) -> dict:
+        return {"model": self.model, "index": self.index, "_sides": {}}
 
 
 def build_training_recommender(ctx: BuildContext) -> ArtifactResult:

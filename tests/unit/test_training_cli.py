@@ -250,3 +250,20 @@ def test_runs_are_recorded_without_content(tmp_path: Path, fake: FakeRecommender
     assert (good["output"]["rows_in"], good["output"]["rows_out"]) == (6, 6)
     assert failed["output"]["errors"] == 1 and failed["output"]["rows_out"] == 0
     assert "010-1234-5678" not in str(mine) and "자바" not in str(mine)
+
+
+def test_end_to_end_with_the_built_recommender(hiring_built: tuple[str, Path], tmp_path: Path) -> None:
+    """The real recommender built on the small world ranks each seeker's own-field course first."""
+    _, models = hiring_built
+    files = _files(tmp_path)
+    assert _run(files, "--models-dir", str(models), "--top", "3") == 0
+    out = pd.read_csv(files["output"], dtype={"seeker_id": str, "course_id": str}, encoding="utf-8-sig")
+    assert list(out.columns) == ["seeker_id", "rank", "course_id", "score", "reasons"]
+    assert out.groupby("seeker_id")["rank"].apply(list).to_dict() == {"007": [1, 2, 3], "S-2": [1, 2, 3],
+                                                                      "S-3": [1, 2, 3]}
+    for _, rows in out.groupby("seeker_id"):
+        assert rows["score"].is_monotonic_decreasing
+    first = out[out["rank"] == 1].set_index("seeker_id")["course_id"].to_dict()
+    assert first["007"] == "C1" and first["S-3"] == "C3"
+    assert out["reasons"].str.contains("예상 취업률").all()
+    assert not out["reasons"].str.contains("010-1234").any()

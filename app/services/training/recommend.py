@@ -190,13 +190,13 @@ def recommend_for_seeker(engine: Engine, artifact: TrainingArtifact, user: User,
     model = artifact.model
     history = course_repo.load_course_frame(engine)
     courses = history[history["start_date"] >= pd.Timestamp(as_of)].reset_index(drop=True)
-    side = model.course_side(courses, history)
+    side = artifact.course_side(courses, history)
     keep = apply_filter(courses, side["self_pay"].to_numpy(), flt, as_of)
     chosen = courses[keep]
     gap = compute_skill_gap(reference, str(seekers["desired_keco"].iat[0]), str(seekers["skills_text"].iat[0]),
                             str(seekers["certificates"].iat[0]))
-    ranked = (model.recommend(seekers, chosen, top=int(top), ref=reference, index=artifact.index, history=history)
-              if len(chosen) else None)
+    ranked = (model.recommend(seekers, chosen, top=int(top), ref=reference, index=artifact.index, history=history,
+                              side=side.loc[chosen.index]) if len(chosen) else None)
     table = _course_table(ranked, courses)
     desired = str(seekers["desired_keco"].iat[0])
     person = _person_of(model, seekers)
