@@ -35,8 +35,10 @@ the rounds institutions have opened for the coming months."""
 ROUNDS_PER_PROGRAMME = 4
 """Programmes are ``courses // ROUNDS_PER_PROGRAMME`` (the size's course count is a budget of rounds
 to about the reference date; rounds after it are added on top)."""
-PUBLISHED_RATE_BASE = 0.2  # logit of a published 6-month employment rate of an average course
-PUBLISHED_RATE_QUALITY = 3.0
+QUALITY_SD = 0.3
+"""Spread of programmes' latent quality (employment-logit units)."""
+PUBLISHED_RATE_BASE = 0.1  # logit of a published 6-month employment rate of an average course
+PUBLISHED_RATE_QUALITY = 2.0
 FIELD_EFFECT_SD = 0.3  # 대분류 field differences in published rates
 
 
@@ -57,7 +59,9 @@ def make_courses(ref: Reference, n: int, rng: np.random.Generator) -> pd.DataFra
     hours = np.where(types == "C0104", rng.integers(600, 961, n_programmes), rng.integers(60, 601, n_programmes))
     hours = (np.round(hours / 10) * 10).astype(int)
     days = np.ceil(hours / rng.choice([4, 6, 8], size=n_programmes) * 7 / 5).astype(int)
-    quality = rng.normal(0.0, 0.15, n_programmes)
+    # sd 0.3 on the employment logit: published 6-month rates then spread about as widely as the real
+    # K-Digital Training rounds' (sd ≈ 0.20 around ≈ 0.52, ../shared/data/kdt_training_courses)
+    quality = rng.normal(0.0, QUALITY_SD, n_programmes)
     cost_per_hour = rng.uniform(8_000, 15_000, n_programmes)
     titles, institutions, skill_sets = [], [], []
     for i in range(n_programmes):
@@ -104,7 +108,7 @@ def make_courses(ref: Reference, n: int, rng: np.random.Generator) -> pd.DataFra
     courses["start_date"] = np.array([r[2] for r in rows], dtype="datetime64[D]")
     courses["end_date"] = courses["start_date"].to_numpy() + courses["days"].to_numpy().astype("timedelta64[D]")
     q = courses["quality"].to_numpy(float)
-    courses["satisfaction"] = np.clip(np.round(rng.normal(88 + 20 * q, 4.0), 1), 50, 100)
+    courses["satisfaction"] = np.clip(np.round(rng.normal(88 + 10 * q, 4.0), 1), 50, 100)
     courses["completion_rate"], courses["employment_rate_6m"] = _published_outcomes(courses, rng)
     return courses
 
