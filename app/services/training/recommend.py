@@ -25,7 +25,7 @@ from app.errors import InvalidInput, NotReady
 from app.ml.course_match import SkillGap, compute_skill_gap
 from app.ml.training_recommender import COMPONENTS, TrainingArtifact, seeker_frame
 from app.reference.names import region_short
-from app.reference.tables import Reference
+from app.reference.tables import Reference, load_reference
 from app.services.training.plan import TrainingAccessDenied, TrainingNotFound
 
 HORIZON_DAYS = 180
@@ -152,7 +152,7 @@ def apply_filter(courses: pd.DataFrame, self_pay: np.ndarray, flt: TrainingFilte
 
 def recommend_for_seeker(engine: Engine, artifact: TrainingArtifact, user: User, seeker_id: int | None = None, *,
                          flt: TrainingFilter | None = None, top: int = DEFAULT_TOP,
-                         reference: Reference) -> TrainingRecommendations:
+                         reference: Reference | None = None) -> TrainingRecommendations:
     """Ranked courses for one seeker of the open caseload.
 
     Args:
@@ -162,7 +162,7 @@ def recommend_for_seeker(engine: Engine, artifact: TrainingArtifact, user: User,
         seeker_id: The seeker (a seeker account: ``None`` or its own id).
         flt: Course conditions.
         top: How many courses (1–:data:`MAX_TOP`).
-        reference: Reference tables.
+        reference: Reference tables (``None``: the committed ones).
 
     Raises:
         TrainingAccessDenied: Employers, policy staff, or another seeker's account.
@@ -173,6 +173,7 @@ def recommend_for_seeker(engine: Engine, artifact: TrainingArtifact, user: User,
     if not 1 <= int(top) <= MAX_TOP:
         raise InvalidTrainingFilter(f"추천 개수는 1~{MAX_TOP}개여야 합니다 (입력값: {top})")
     sid = _allowed_seeker(user, seeker_id)
+    reference = reference or load_reference()
     as_of = world_repo.load_reference_date(engine)
     if as_of is None:
         raise NotReady("기준일을 정할 자료가 없습니다. `python -m app build`로 가상 세계를 만드세요.")
