@@ -81,6 +81,14 @@ def _schedule(row: dict) -> str:
             f"{escape_markdown(str(row['region']))}")
 
 
+def _fee(row: dict) -> str:
+    if not row["fee"]:
+        return "수강료 없음"
+    if not row["self_pay"]:
+        return f"수강료 {format_manwon(row['fee'])} → 자부담 없음(국민내일배움카드 지원)"
+    return f"수강료 {format_manwon(row['fee'])} → 자부담 약 {format_manwon(row['self_pay'])}"
+
+
 def render_course(row: dict) -> None:
     """One recommended course for a counsellor: schedule, expected effect, completion and employment
     rates, self-pay, and the reasons by component."""
@@ -101,8 +109,7 @@ def render_course(row: dict) -> None:
                    f"수료 시 {row['effect'] * 100:+.1f}%p")
         st.caption(f"예상 수료 확률 {_percent(row['p_complete'])} · 이전 회차 수료율 {_percent(row['completion_rate'])} · "
                    f"예상 취업률 {_percent(row['expected_rate'])}")
-        st.caption(f"수강료 {format_manwon(row['fee'])} → 자부담 약 {format_manwon(row['self_pay'])}"
-                   if row["fee"] else "수강료 없음")
+        st.caption(_fee(row))
 
 
 def render_course_for_seeker(row: dict, desired_name: str) -> None:
@@ -112,8 +119,10 @@ def render_course_for_seeker(row: dict, desired_name: str) -> None:
     for line in training.plain_reasons(row, desired_name):
         st.markdown(f"- {escape_markdown(line)}")
     pay = "내 부담 없음" if not row["self_pay"] else f"내 부담 약 {format_manwon(row['self_pay'])}"
-    st.caption(f"끝까지 들으면 6개월 안에 취업할 가능성이 약 {max(row['effect'], 0) * 100:.0f}%p 오를 것으로 보여요 · "
-               f"{pay}(국민내일배움카드 지원 후)")
+    # a (near) zero or negative effect is not presented as a gain
+    effect = (f"끝까지 들으면 6개월 안에 취업할 가능성이 약 {row['effect'] * 100:.0f}%p 오를 것으로 보여요"
+              if row["effect"] >= 0.005 else "취업 가능성을 크게 높이지는 않을 것으로 보여요")
+    st.caption(f"{effect} · {pay}(국민내일배움카드 지원 후)")
 
 
 def render_components(rec: training.TrainingRecommendations, *, key: str) -> None:
@@ -192,8 +201,7 @@ def render_course_brief(row: dict) -> None:
     completion, self-pay and the main reasons."""
     st.markdown(f"**{int(row['rank'])}. {escape_markdown(str(row['title']))}**")
     st.caption(f"{escape_markdown(str(row['institution']))} · {_schedule(row)}")
-    pay = f"자부담 약 {format_manwon(row['self_pay'])}" if row["fee"] else "수강료 없음"
-    st.caption(f"기대 효과(취업확률) {_uplift(row)} · 예상 수료 확률 {_percent(row['p_complete'])} · {pay}")
+    st.caption(f"기대 효과(취업확률) {_uplift(row)} · 예상 수료 확률 {_percent(row['p_complete'])} · {_fee(row)}")
     reasons = [item for item in str(row["reasons"]).split(" · ") if item][:3]
     if reasons:
         st.caption(escape_markdown("추천 이유: " + " · ".join(reasons)))

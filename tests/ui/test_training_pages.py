@@ -314,7 +314,12 @@ def test_the_policy_page_shows_the_summary_once_recommendations_are_recorded(
     never = training.recommended_never_taken(engine)
     assert len(summary) > 0
     at = _open(POLICY_PAGE, _user("policy", "policy-after"))
-    assert not at.info
+    (notice,) = [i.value for i in at.info]
+    assert notice.startswith("AI 추천 집계입니다 · 직업훈련추천 모델 ")
+    (row,) = _audit(env, "policy-after", "training.policy")
+    assert row[1] == training.MODEL_NAME and row[2] in notice
+    assert json.loads(row[3])["courses"] == len(summary)
+    assert _audit(env, "policy-before", "training.policy") == []  # nothing of the model shown
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {
         "추천된 과정": f"{len(summary):,}개",
@@ -352,3 +357,12 @@ def test_other_roles_are_refused(env: str, seeker_ids: dict[str, int], page: str
     assert not at.title and not at.button and not at.metric and not at.dataframe
     assert db_scalar(env, "select count(*) from audit_log where username=:u and action='training.recommend'",
                      u=user["username"]) == 0
+
+
+def test_a_seeker_past_the_caseload_window_is_told_what_to_do(env: str) -> None:
+    oldest = int(db_scalar(env, "select id from seekers order by registered_on, id limit 1"))
+    at = _open(SEEKER_PAGE, _seeker(oldest, "seeker-old"))
+    assert [w.value for w in at.warning] == [
+        "훈련 추천은 구직 등록 후 180일 안에 볼 수 있습니다. 훈련 상담은 담당 상담사에게 문의하세요."]
+    assert not _course_headings(at) and not at.get("plotly_chart")
+    assert _audit(env, "seeker-old", "training.recommend") == []

@@ -183,6 +183,9 @@ def recommend_for_seeker(engine: Engine, artifact: TrainingArtifact, user: User,
     record = records.iloc[0]
     registered = pd.Timestamp(record["registered_on"]).date()
     if not (as_of - dt.timedelta(days=HORIZON_DAYS) < registered <= as_of):
+        if user.role == "seeker":  # the seeker themself: no id, and what to do
+            raise TrainingNotFound(f"훈련 추천은 구직 등록 후 {HORIZON_DAYS}일 안에 볼 수 있습니다. 훈련 상담은 담당 "
+                                   "상담사에게 문의하세요.")
         raise TrainingNotFound(f"구직자 #{sid}은(는) 현재 상담 대상(등록 후 {HORIZON_DAYS}일 이내)이 아닙니다.")
     names = dict(zip(reference.certificates["certificate_id"].astype(str), reference.certificates["name"].astype(str),
                      strict=True))
