@@ -10,14 +10,16 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from app.access import PAGES
 from app.auth import User
 from app.errors import GoyongError
-from app.reference.tables import Reference
+from app.reference.tables import Reference, load_reference
 from app.services import training
 from app.text.korean import format_korean_date, format_manwon
 from app.text.markdown import escape_markdown
-from components import state
-from components.display import render_chart
+from components import audit as audit_log
+from components import resources, state
+from components.display import render_ai_notice, render_chart
 
 ONLINE_CHOICES: dict[str, tuple[bool, bool]] = {"집체·원격 모두": (True, False), "원격 과정만": (True, True),
                                                 "집체 과정만": (False, False)}
@@ -28,25 +30,30 @@ UPLIFT_HELP = ("이 과정을 권했을 때 6개월 안에 고용보험에 가�
                "수료할 확률을 곱한 값이며, 괄호는 95% 범위입니다.")
 
 
-def select_training_filter(reference: Reference, *, key: str, default_region: str | None = None) -> training.TrainingFilter:
-    """The course conditions (region, online, start, self-pay, NCS field) as a :class:`TrainingFilter`."""
-    regions = dict(zip(reference.regions["code"].astype(str), reference.regions["name"].astype(str), strict=True))
-    fields = dict(zip(reference.ncs_fields["ncs_code"].astype(str), reference.ncs_fields["name"].astype(str),
-                      strict=True))
-    region_options = ["", *regions]
+def select_training_filter(reference: Reference | None, *, key: str,
+                           default_region: str | None = None) -> training.TrainingFilter:
+    """The course conditions (region, online, start, self-pay, NCS field) as a :class:`TrainingFilter`
+    (``reference`` ``None``: the committed reference tables)."""
+    reference = reference or load_reference()
+    # label dicts with the "any" entry under "": a bound ``__getitem__`` pickles with the session
+    # state, a local lambda does not
+    regions = {"": "전체 지역", **dict(zip(reference.regions["code"].astype(str), reference.regions["name"].astype(str),
+                                          strict=True))}
+    fields = {"": "전체 분야", **dict(zip(reference.ncs_fields["ncs_code"].astype(str),
+                                         reference.ncs_fields["name"].astype(str), strict=True))}
+    region_options = list(regions)
     first, second, third = st.columns(3)
     with first:
         index = region_options.index(default_region) if default_region in region_options else 0
         region = st.selectbox("지역(집체 과정)", options=region_options, index=index, key=f"{key}.region",
-                              format_func=lambda c: regions.get(c, "전체 지역"),
+                              format_func=regions.__getitem__,
                               help="집체 과정은 이 지역에서 열리는 것만 봅니다. 원격 과정은 지역과 관계없이 남습니다.")
         online = st.selectbox("수업 방식", options=list(ONLINE_CHOICES), key=f"{key}.online")
     with second:
         weeks = st.selectbox("개강 시기", options=list(WEEK_CHOICES), key=f"{key}.weeks")
         pay = st.selectbox("내일배움카드 지원 후 자부담", options=list(SELF_PAY_CHOICES), key=f"{key}.pay")
     with third:
-        field = st.selectbox("NCS 분야", options=["", *fields], key=f"{key}.field",
-                             format_func=lambda c: fields.get(c, "전체 분야"))
+        field = st.selectbox("NCS 분야", options=list(fields), key=f"{key}.field", format_func=fields.__getitem__)
     include_online, online_only = ONLINE_CHOICES[online]
     return training.TrainingFilter(region_code=region or None, include_online=include_online, online_only=online_only,
                                    start_within_weeks=WEEK_CHOICES[weeks], max_self_pay=SELF_PAY_CHOICES[pay],
@@ -74,6 +81,14 @@ def _schedule(row: dict) -> str:
             f"{escape_markdown(str(row['region']))}")
 
 
+def _fee(row: dict) -> str:
+    if not row["fee"]:
+        return "수강료 없음"
+    if not row["self_pay"]:
+        return f"수강료 {format_manwon(row['fee'])} → 자부담 없음(국민내일배움카드 지원)"
+    return f"수강료 {format_manwon(row['fee'])} → 자부담 약 {format_manwon(row['self_pay'])}"
+
+
 def render_course(row: dict) -> None:
     """One recommended course for a counsellor: schedule, expected effect, completion and employment
     rates, self-pay, and the reasons by component."""
@@ -94,8 +109,7 @@ def render_course(row: dict) -> None:
                    f"수료 시 {row['effect'] * 100:+.1f}%p")
         st.caption(f"예상 수료 확률 {_percent(row['p_complete'])} · 이전 회차 수료율 {_percent(row['completion_rate'])} · "
                    f"예상 취업률 {_percent(row['expected_rate'])}")
-        st.caption(f"수강료 {format_manwon(row['fee'])} → 자부담 약 {format_manwon(row['self_pay'])}"
-                   if row["fee"] else "수강료 없음")
+        st.caption(_fee(row))
 
 
 def render_course_for_seeker(row: dict, desired_name: str) -> None:
@@ -105,8 +119,10 @@ def render_course_for_seeker(row: dict, desired_name: str) -> None:
     for line in training.plain_reasons(row, desired_name):
         st.markdown(f"- {escape_markdown(line)}")
     pay = "내 부담 없음" if not row["self_pay"] else f"내 부담 약 {format_manwon(row['self_pay'])}"
-    st.caption(f"끝까지 들으면 6개월 안에 취업할 가능성이 약 {max(row['effect'], 0) * 100:.0f}%p 오를 것으로 보여요 · "
-               f"{pay}(국민내일배움카드 지원 후)")
+    # a (near) zero or negative effect is not presented as a gain
+    effect = (f"끝까지 들으면 6개월 안에 취업할 가능성이 약 {row['effect'] * 100:.0f}%p 오를 것으로 보여요"
+              if row["effect"] >= 0.005 else "취업 가능성을 크게 높이지는 않을 것으로 보여요")
+    st.caption(f"{effect} · {pay}(국민내일배움카드 지원 후)")
 
 
 def render_components(rec: training.TrainingRecommendations, *, key: str) -> None:
@@ -172,3 +188,61 @@ def render_questions_section(engine: Engine, user: User, seeker_id: int) -> None
 def render_recommended_courses(summary: pd.DataFrame, *, key: str) -> None:
     """Bars of the most recommended courses and how many of those seekers enrolled."""
     render_chart(training.make_recommended_courses_figure(training.top_courses_frame(summary)), key=key)
+
+
+PROFILE_TOP = 3
+"""Courses shown on the seeker profile (the 훈련 추천 page shows the full list)."""
+PROFILE_ACTION = "training.profile"
+"""Audit action of the courses shown on the seeker profile."""
+
+
+def render_course_brief(row: dict) -> None:
+    """One recommended course in a few lines (the seeker profile): title, schedule, expected effect,
+    completion, self-pay and the main reasons."""
+    st.markdown(f"**{int(row['rank'])}. {escape_markdown(str(row['title']))}**")
+    st.caption(f"{escape_markdown(str(row['institution']))} · {_schedule(row)}")
+    st.caption(f"기대 효과(취업확률) {_uplift(row)} · 예상 수료 확률 {_percent(row['p_complete'])} · {_fee(row)}")
+    reasons = [item for item in str(row["reasons"]).split(" · ") if item][:3]
+    if reasons:
+        st.caption(escape_markdown("추천 이유: " + " · ".join(reasons)))
+
+
+def render_open_training_button(seeker_id: int) -> None:
+    """Open 훈련 추천 for this seeker (the full list, filters and 상담 계획에 추가).
+
+    A button and ``st.switch_page``, not ``st.page_link``: a link is resolved while the page is drawn,
+    which needs the app's navigation, and the profile page is also run on its own (tests).
+    """
+    if st.button("훈련 추천에서 전체 과정 보기", key="training.profile.open", icon=":material/school:"):
+        path = next(spec.path for spec in PAGES if spec.page_id == "training")
+        st.switch_page(path, query_params={state.EMPLOYMENT_SEEKER_QUERY: str(seeker_id)})
+
+
+def render_profile_section(engine: Engine, user: User, seeker_id: int) -> None:
+    """추천 훈련 on the counsellor's seeker profile: when switched on, the courses expected to raise this
+    seeker's chance of a job most (written to the audit log before they are drawn) and the way to
+    the 훈련 추천 page for this seeker."""
+    if not st.toggle("이 구직자에게 맞는 직업훈련 과정 보기", key="employment.training",
+                     help="직업훈련추천 모델이 희망 직종, 부족한 역량, 비슷한 구직자의 수강 결과로 고른 과정입니다. "
+                          "켤 때 계산합니다."):
+        return
+    try:
+        artifact = resources.training_artifact()
+        rec = training.recommend_for_seeker(engine, artifact, user, int(seeker_id), top=PROFILE_TOP,
+                                            reference=resources.reference())
+    except GoyongError as err:
+        st.warning(err.user_message)
+        return
+    if not audit_log.log_shown(engine, user, model_name=training.MODEL_NAME, action=PROFILE_ACTION,
+                               model_version=rec.model_version, input_hash=rec.input_hash, output=rec.audit_output()):
+        return  # no log row, no output
+    training.record_shown(engine, rec.seeker_id, rec.courses.rename(columns={"uplift": "score"}), rec.model_version,
+                          user.role)
+    render_ai_notice("AI 추천 결과", f"직업훈련추천 모델 {rec.model_version}",
+                     note=f"희망 직종 {escape_markdown(rec.desired_name)} 기준 · 과정 선택은 구직자와 함께 정합니다", compact=True)
+    if rec.courses.empty:
+        st.caption("지금 개강 예정인 과정 가운데 추천할 과정이 없습니다.")
+    for row in rec.courses.to_dict("records"):
+        with st.container(border=True):
+            render_course_brief(row)
+    render_open_training_button(int(seeker_id))

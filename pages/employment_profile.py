@@ -16,6 +16,7 @@ from components import auth, display, resources, state
 from components import employment as ui
 from components import interest as interest_ui
 from components import talent as talent_ui
+from components import training as training_ui
 from components import training_plan as training_plan_ui
 
 user = auth.require_role("employment_profile")
@@ -107,6 +108,9 @@ if st.toggle("이 구직자에게 맞는 모집 중 공고 보기", key="employm
             for job in jobs.cards:
                 with st.container(border=True):
                     talent_ui.render_job(job)
+
+st.subheader("추천 훈련")
+training_ui.render_profile_section(engine, user, int(seeker_id))
 
 st.subheader("훈련 계획")
 training_plan_ui.render_plan_section(engine, user, int(seeker_id))

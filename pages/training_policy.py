@@ -1,6 +1,7 @@
 """훈련 추천 현황 (policy staff): which courses the recommender puts forward most, to whom (age bands
 and education of the seekers), what happened afterwards (enrolment, completion, employment within
-six months) and which recommended courses nobody took. Aggregates only: no individual seeker."""
+six months) and which recommended courses nobody took. Aggregates only: no individual seeker. The
+aggregates of the recommender's output are written to the audit log before they are drawn."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import streamlit as st
 from app.exports import csv_bytes
 from app.services import training
 from app.text.korean import format_korean_date
+from components import audit as audit_log
 from components import auth, display, resources
 from components import training as ui
+
+POLICY_ACTION = "training.policy"
 
 user = auth.require_role("training_policy")
 st.title("훈련 추천 현황")
@@ -23,6 +27,15 @@ if summary.empty:
     st.info("아직 기록된 추천이 없습니다. 상담사나 구직자가 훈련 추천을 보면 여기에 쌓입니다.")
     st.stop()
 never = training.recommended_never_taken(engine)
+version = audit_log.artifact_version(training.MODEL_NAME)
+policy_output = {"courses": len(summary), "times_recommended": int(summary["times_recommended"].sum()),
+                 "never_taken": len(never), "course_ids": summary["course_id"].astype(int).head(20).tolist()}
+if not audit_log.log_shown(engine, user, model_name=training.MODEL_NAME, action=POLICY_ACTION, model_version=version,
+                           input_hash=audit_log.input_hash_of(POLICY_ACTION, version, *policy_output.values()),
+                           output=policy_output):
+    st.stop()  # no log row, no output
+display.render_ai_notice("AI 추천 집계", f"직업훈련추천 모델 {version}",
+                         note="기대 효과는 추천 당시 AI의 추정치이고, 수강·수료·취업은 실제 기록입니다")
 display.render_metrics_row([
     display.MetricItem("추천된 과정", f"{len(summary):,}개"),
     display.MetricItem("추천 받은 구직자(연인원)", f"{int(summary['seekers_recommended'].sum()):,}명"),

@@ -109,6 +109,12 @@ def _interest_test(at: AppTest) -> None:
     at.run()
 
 
+def _training_recommended(at: AppTest) -> None:
+    """A counsellor has seen recommendations (the policy view has something to aggregate), then the page again."""
+    _run("../../pages/training.py", _user("counsellor", "every-training-first"))
+    at.run()
+
+
 MODEL_PAGES: dict[str, tuple[str, set[str], Callable[[AppTest], None] | None]] = {
     # page id: (role, actions it must record, what the user does first)
     "hiring": ("employer", {"hiring.predict", "hiring.similar"}, None),
@@ -126,6 +132,9 @@ MODEL_PAGES: dict[str, tuple[str, set[str], Callable[[AppTest], None] | None]] =
     "seeker_jobs": ("seeker", {"talent.jobs"}, None),
     "interest_test": ("seeker", {"interest.result"}, _interest_test),
     "interest_policy": ("policy", {"interest.policy"}, None),
+    "training": ("counsellor", {"employment.caseload", "training.recommend"}, None),
+    "seeker_training": ("seeker", {"training.recommend"}, None),
+    "training_policy": ("policy", {"training.policy"}, _training_recommended),
 }
 NO_MODEL_OUTPUT = {"home", "explorer", "audit_log", "transparency", "seeker_requests", "seeker_privacy", "talent_requests"}
 """Pages that show no model output (world figures, data, the audit log itself, the model cards, contact

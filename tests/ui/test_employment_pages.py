@@ -873,3 +873,39 @@ def test_policy_warns_when_the_high_risk_band_misses_most_of_those_at_risk(hirin
     table = _frame(at, "고위험 기준")
     assert table["고위험 기준"].str.startswith("▶").sum() == 1
     assert _metric(at, "상담 부담") == f"{int((_caseload(*hiring_built)['probability'] < wide / 100).sum()):,}명"
+
+
+def test_profile_shows_three_recommended_courses_when_switched_on_logged_first(
+        hiring_env: str, hiring_built: tuple[str, Path]) -> None:
+    from app.auth import User
+    from app.db.engine import make_engine
+    from app.services import training
+    from app.text.markdown import escape_markdown
+
+    user = "emp-training"
+    at = run_page(PROFILE, _counsellor(user))
+    _no_exception(at)
+    seeker = int(at.selectbox(key="employment.seeker_id").value)
+    assert "추천 훈련" in [s.value for s in at.subheader]
+    assert not at.toggle(key="employment.training").value  # computed only when asked for
+    assert _audit_rows(hiring_env, user, "training.profile") == 0
+
+    at.toggle(key="employment.training").set_value(True).run()
+    _no_exception(at)
+    engine = make_engine(hiring_env)
+    try:
+        rec = training.recommend_for_seeker(engine, training.load_training_artifact(hiring_built[1]),
+                                            User(user, "상담사", "counsellor"), seeker, top=3)
+    finally:
+        engine.dispose()
+    assert len(rec.courses) == 3
+    headings = [m.value for m in at.markdown if re.match(r"\*\*\d\. ", m.value)]
+    assert headings == [f"**{int(r['rank'])}. {escape_markdown(str(r['title']))}**" for r in rec.courses.to_dict("records")]
+    (notice,) = [c.value for c in at.caption if c.value.startswith("AI 추천 결과입니다")]
+    assert f"직업훈련추천 모델 {rec.model_version}" in notice
+    rows = _rows(hiring_env, "select model_name, model_version, output from audit_log where username=:u and "
+                             "action='training.profile'", u=user)
+    assert [(r[0], r[1]) for r in rows] == [(training.MODEL_NAME, rec.model_version)]
+    assert [c["course_id"] for c in json.loads(rows[0][2])["courses"]] == rec.courses["course_id"].tolist()
+    # the way to the full list (훈련 추천) for this seeker
+    assert at.button(key="training.profile.open").label == "훈련 추천에서 전체 과정 보기"

@@ -25,7 +25,7 @@ from app.errors import InvalidInput, NotReady
 from app.ml.course_match import SkillGap, compute_skill_gap
 from app.ml.training_recommender import COMPONENTS, TrainingArtifact, seeker_frame
 from app.reference.names import region_short
-from app.reference.tables import Reference
+from app.reference.tables import Reference, load_reference
 from app.services.training.plan import TrainingAccessDenied, TrainingNotFound
 
 HORIZON_DAYS = 180
@@ -152,7 +152,7 @@ def apply_filter(courses: pd.DataFrame, self_pay: np.ndarray, flt: TrainingFilte
 
 def recommend_for_seeker(engine: Engine, artifact: TrainingArtifact, user: User, seeker_id: int | None = None, *,
                          flt: TrainingFilter | None = None, top: int = DEFAULT_TOP,
-                         reference: Reference) -> TrainingRecommendations:
+                         reference: Reference | None = None) -> TrainingRecommendations:
     """Ranked courses for one seeker of the open caseload.
 
     Args:
@@ -162,7 +162,7 @@ def recommend_for_seeker(engine: Engine, artifact: TrainingArtifact, user: User,
         seeker_id: The seeker (a seeker account: ``None`` or its own id).
         flt: Course conditions.
         top: How many courses (1–:data:`MAX_TOP`).
-        reference: Reference tables.
+        reference: Reference tables (``None``: the committed ones).
 
     Raises:
         TrainingAccessDenied: Employers, policy staff, or another seeker's account.
@@ -173,6 +173,7 @@ def recommend_for_seeker(engine: Engine, artifact: TrainingArtifact, user: User,
     if not 1 <= int(top) <= MAX_TOP:
         raise InvalidTrainingFilter(f"추천 개수는 1~{MAX_TOP}개여야 합니다 (입력값: {top})")
     sid = _allowed_seeker(user, seeker_id)
+    reference = reference or load_reference()
     as_of = world_repo.load_reference_date(engine)
     if as_of is None:
         raise NotReady("기준일을 정할 자료가 없습니다. `python -m app build`로 가상 세계를 만드세요.")
@@ -182,6 +183,9 @@ def recommend_for_seeker(engine: Engine, artifact: TrainingArtifact, user: User,
     record = records.iloc[0]
     registered = pd.Timestamp(record["registered_on"]).date()
     if not (as_of - dt.timedelta(days=HORIZON_DAYS) < registered <= as_of):
+        if user.role == "seeker":  # the seeker themself: no id, and what to do
+            raise TrainingNotFound(f"훈련 추천은 구직 등록 후 {HORIZON_DAYS}일 안에 볼 수 있습니다. 훈련 상담은 담당 "
+                                   "상담사에게 문의하세요.")
         raise TrainingNotFound(f"구직자 #{sid}은(는) 현재 상담 대상(등록 후 {HORIZON_DAYS}일 이내)이 아닙니다.")
     names = dict(zip(reference.certificates["certificate_id"].astype(str), reference.certificates["name"].astype(str),
                      strict=True))
