@@ -469,6 +469,8 @@ class TrainingRecommender:
         Returns:
             ``seeker_id, rank, course_id, score, reasons`` (score = expected uplift in the 6-month
             employment probability, probability points) plus the parts of :meth:`score_seeker`.
+            Only courses with a positive expected uplift, one round per programme (when
+            ``programme_code`` is given): a seeker may get fewer than ``top``.
         """
         ref = ref or load_reference()
         if side is not None:
@@ -488,7 +490,13 @@ class TrainingRecommender:
                                        side.loc[candidates], index, gap)
             scored = self.with_history(scored, courses.loc[candidates], seeker, person.iloc[i])
             order = np.lexsort((courses.loc[candidates, "course_id"].astype(str).to_numpy(), -scored["uplift"].to_numpy()))
-            best = scored.iloc[order[:top]].copy()
+            ranked = scored.iloc[order]
+            # a course expected to lower the chance (an unrelated one costs search time) is no recommendation
+            ranked = ranked[ranked["uplift"] > 0]
+            if "programme_code" in courses:
+                # one round per programme: the best; its other rounds are the same course on other dates
+                ranked = ranked[~courses.loc[ranked.index, "programme_code"].astype(str).duplicated().to_numpy()]
+            best = ranked.head(top).copy()
             best.insert(0, "course_id", courses.loc[best.index, "course_id"].astype(str).to_numpy())
             best.insert(0, "rank", np.arange(1, len(best) + 1))
             best.insert(0, "seeker_id", str(seeker["seeker_id"]))
@@ -547,7 +555,9 @@ def _relevance_labels(design: dict[str, np.ndarray]) -> list[str]:
 
 def reason_text(row: dict, gap: SkillGap) -> str:
     """The Korean reasons of one recommendation, items joined by " · " (no ids, no English)."""
-    items = [f"{row['relevance']}(유사도 {row['similarity'] * 100:.0f}점)"]
+    similarity = float(row["similarity"])
+    closeness = "높음" if similarity >= 0.5 else "보통" if similarity >= 0.25 else "낮음"
+    items = [f"{row['relevance']}(희망 직종과 내용 유사도 {closeness})"]
     covered = tuple(row.get("covered") or ())
     if gap.missing:
         if covered:

@@ -196,8 +196,7 @@ def test_adding_a_course_to_the_plan_stores_it_once(env: str, engine: Engine) ->
 
     at.button(key=f"training.add.{course}").click().run()  # the same course again (a stale screen, a second tab)
     _no_exception(at)
-    assert [e.value for e in at.error] == [
-        f"이 훈련과정(과정 번호 {course})은 이미 구직자 #{seeker}의 상담 계획에 있습니다."]
+    assert [e.value for e in at.error] == ["이 훈련과정은 이미 이 구직자의 상담 계획에 있습니다."]
     assert not at.success
     assert db_scalar(env, "select count(*) from training_plans where seeker_id=:s", s=seeker) == 1
     assert len(_audit(env, "counsellor-plan", training.PLAN_ADD_ACTION)) == 1

@@ -110,7 +110,7 @@ def test_add_and_remove_are_persisted_and_audit_logged(world: World) -> None:
 def test_a_course_already_in_the_plan_is_refused_in_korean(world: World) -> None:
     engine, seeker, course = world.engine, world.seekers[0], world.courses[0]
     training.add_to_plan(engine, COUNSELLOR, seeker, course)
-    with pytest.raises(training.TrainingPlanError, match="이미 구직자 .*상담 계획에 있습니다") as caught:
+    with pytest.raises(training.TrainingPlanError, match="이미 이 구직자의 상담 계획에 있습니다") as caught:
         training.add_to_plan(engine, OTHER_COUNSELLOR, seeker, course)
     assert isinstance(caught.value, InvalidInput)
     assert _rows(engine, "select count(*) from training_plans") == [(1,)]

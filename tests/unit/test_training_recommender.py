@@ -130,14 +130,30 @@ def test_a_course_that_closes_the_gap_outranks_a_merely_similar_one(reference) -
          "text": "요양보호사 양성과정 돌봄 신체활동 지원"},
     ])
     result = _hand_model().recommend(_seeker("133", " ".join(held)), courses, top=3, ref=reference)
-    assert result["course_id"].tolist()[0] == "gap"
-    assert result["course_id"].tolist()[-1] == "other"
+    # an unrelated course expected to gain nothing is no recommendation
+    assert result["course_id"].tolist() == ["gap", "similar"]
     first = result.iloc[0]
     assert first["uplift_low"] <= first["uplift"] <= first["uplift_high"]
     assert "부족 역량" in first["reasons"] and "보완" in first["reasons"]
+    assert "내용 유사도" in first["reasons"] and "점)" not in first["reasons"]
     # the components add up to the gain if completed
     assert sum(first[c] for c in tr.COMPONENTS) == pytest.approx(first["effect"], abs=1e-9)
     assert result["score"].is_monotonic_decreasing
+
+
+def test_one_round_per_programme_and_only_positive_uplift(reference) -> None:
+    courses = _courses([
+        {"course_id": "r1", "title": "소프트웨어 개발자 과정", "keco_code": "133", "text": "소프트웨어 개발자 과정",
+         "start_date": pd.Timestamp("2026-07-01")},
+        {"course_id": "r2", "title": "소프트웨어 개발자 과정", "keco_code": "133", "text": "소프트웨어 개발자 과정",
+         "start_date": pd.Timestamp("2026-10-01")},
+        {"course_id": "x", "title": "데이터 분석 과정", "keco_code": "135", "text": "데이터 분석 과정"},
+    ]).assign(programme_code=["P1", "P1", "P2"])
+    model = _hand_model()
+    result = model.recommend(_seeker("133", ""), courses, top=5, ref=reference)
+    assert result["course_id"].tolist().count("r1") + result["course_id"].tolist().count("r2") == 1
+    model.effect.coef[list(tr.EFFECT_TERMS).index("trained")] = -5.0  # every course would lower the chance
+    assert model.recommend(_seeker("133", ""), courses, top=5, ref=reference).empty
 
 
 def test_an_in_person_course_far_from_home_ranks_below_the_same_course_nearby(reference) -> None:

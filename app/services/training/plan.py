@@ -98,7 +98,7 @@ def masked_for(uow: Session, seeker_id: int, text: str, *, limit: int) -> str:
 def require_course(uow: Session, course_id: int) -> None:
     """Raises :class:`TrainingNotFound` when the course does not exist."""
     if not repo.course_exists(uow, course_id):
-        raise TrainingNotFound(f"훈련과정을 찾을 수 없습니다 (과정 번호 {course_id})")
+        raise TrainingNotFound("훈련과정을 찾을 수 없습니다. 화면을 새로 고쳐 다시 고르세요.")
 
 
 def record_change(uow: Session, user: User, action: str, *, seeker_id: int, course_id: int, row_id: int) -> None:
@@ -118,7 +118,7 @@ def _require_counsellor(user: User) -> None:
 
 
 def _already_in_plan(seeker_id: int, course_id: int) -> TrainingPlanError:
-    return TrainingPlanError(f"이 훈련과정(과정 번호 {course_id})은 이미 구직자 #{seeker_id}의 상담 계획에 있습니다.")
+    return TrainingPlanError("이 훈련과정은 이미 이 구직자의 상담 계획에 있습니다.")
 
 
 # --------------------------------------------------------------------------- changes
@@ -177,7 +177,7 @@ def remove_from_plan(engine: Engine, user: User, seeker_id: int, course_id: int)
     with unit_of_work(engine) as uow:
         plan_id = repo.active_plan_id(uow, seeker_id=seeker_id, course_id=course_id)
         if plan_id is None or not repo.remove_plan_row(uow, plan_id, removed_by=user.username):
-            raise TrainingPlanError(f"이 훈련과정(과정 번호 {course_id})은 구직자 #{seeker_id}의 상담 계획에 없어 뺄 수 "
+            raise TrainingPlanError("이 훈련과정은 이 구직자의 상담 계획에 없어 뺄 수 "
                                     "없습니다. 화면을 새로 고쳐 확인하세요.")
         record_change(uow, user, PLAN_REMOVE_ACTION, seeker_id=seeker_id, course_id=course_id, row_id=plan_id)
 
