@@ -218,6 +218,30 @@ def render_open_training_button(seeker_id: int) -> None:
         st.switch_page(path, query_params={state.EMPLOYMENT_SEEKER_QUERY: str(seeker_id)})
 
 
+def log_recommendations(engine: Engine, user: User, rec: training.TrainingRecommendations, *,
+                        action: str = "training.recommend") -> bool:
+    """Write the recommendations to the audit log (and, for the policy view, the courses shown)
+    before anything of them is drawn. Returns ``False`` when the audit row could not be written:
+    draw nothing of them."""
+    if not audit_log.log_shown(engine, user, model_name=training.MODEL_NAME, action=action,
+                               model_version=rec.model_version, input_hash=rec.input_hash, output=rec.audit_output()):
+        return False
+    training.record_shown(engine, rec.seeker_id, rec.courses.rename(columns={"uplift": "score"}), rec.model_version,
+                          user.role)
+    return True
+
+
+def select_filter_in_expander(reference: Reference | None, *, key: str) -> training.TrainingFilter:
+    """The course conditions in a collapsed "과정 조건" expander; stops the page on a bad value."""
+    with st.expander("과정 조건", expanded=False, icon=":material/filter_alt:"):
+        try:
+            return select_training_filter(reference, key=key)
+        except GoyongError as err:
+            st.error(err.user_message)
+            st.stop()
+            raise  # st.stop() raises; this line only tells type checkers so
+
+
 def render_profile_section(engine: Engine, user: User, seeker_id: int) -> None:
     """추천 훈련 on the counsellor's seeker profile: when switched on, the courses expected to raise this
     seeker's chance of a job most (written to the audit log before they are drawn) and the way to
@@ -233,11 +257,8 @@ def render_profile_section(engine: Engine, user: User, seeker_id: int) -> None:
     except GoyongError as err:
         st.warning(err.user_message)
         return
-    if not audit_log.log_shown(engine, user, model_name=training.MODEL_NAME, action=PROFILE_ACTION,
-                               model_version=rec.model_version, input_hash=rec.input_hash, output=rec.audit_output()):
+    if not log_recommendations(engine, user, rec, action=PROFILE_ACTION):
         return  # no log row, no output
-    training.record_shown(engine, rec.seeker_id, rec.courses.rename(columns={"uplift": "score"}), rec.model_version,
-                          user.role)
     render_ai_notice("AI 추천 결과", f"직업훈련추천 모델 {rec.model_version}",
                      note=f"희망 직종 {escape_markdown(rec.desired_name)} 기준 · 과정 선택은 구직자와 함께 정합니다", compact=True)
     if rec.courses.empty:

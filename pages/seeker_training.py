@@ -11,7 +11,6 @@ from app.errors import GoyongError
 from app.services import training
 from app.text.korean import format_korean_date
 from app.text.markdown import escape_markdown
-from components import audit as audit_log
 from components import auth, display, resources, state
 from components import training as ui
 
@@ -23,21 +22,14 @@ st.caption("원하는 일에 취업할 가능성을 가장 많이 높여 줄 것
 artifact = resources.required(resources.training_artifact)
 engine = resources.engine()
 reference = resources.reference()
-with st.expander("과정 조건", expanded=False, icon=":material/filter_alt:"):
-    try:
-        flt = ui.select_training_filter(reference, key="seeker_training.filter")
-    except GoyongError as err:
-        st.error(err.user_message)
-        st.stop()
+flt = ui.select_filter_in_expander(reference, key="seeker_training.filter")
 try:
     rec = training.recommend_for_seeker(engine, artifact, user, None, flt=flt, top=5, reference=reference)
 except GoyongError as err:
     st.warning(err.user_message)
     st.stop()
-if not audit_log.log_shown(engine, user, model_name=training.MODEL_NAME, action="training.recommend",
-                           model_version=rec.model_version, input_hash=rec.input_hash, output=rec.audit_output()):
+if not ui.log_recommendations(engine, user, rec):
     st.stop()  # no log row, no output
-training.record_shown(engine, rec.seeker_id, rec.courses.rename(columns={"uplift": "score"}), rec.model_version, user.role)
 
 notice = st.session_state.pop(state.TRAINING_QUESTION_NOTICE, None)
 if notice:

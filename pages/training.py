@@ -11,7 +11,6 @@ from app.errors import GoyongError
 from app.services import employment, training
 from app.text.korean import format_korean_date
 from app.text.markdown import escape_markdown
-from components import audit as audit_log
 from components import auth, display, resources, state
 from components import employment as employment_ui
 from components import training as ui
@@ -28,21 +27,14 @@ reference = resources.reference()
 bands = employment.load_risk_bands(engine)
 seeker_id = employment_ui.select_caseload_seeker(engine, user, model_version=str(model.version), bands=bands)
 
-with st.expander("과정 조건", expanded=False, icon=":material/filter_alt:"):
-    try:
-        flt = ui.select_training_filter(reference, key="training.filter")
-    except GoyongError as err:
-        st.error(err.user_message)
-        st.stop()
+flt = ui.select_filter_in_expander(reference, key="training.filter")
 try:
     rec = training.recommend_for_seeker(engine, artifact, user, int(seeker_id), flt=flt, reference=reference)
 except GoyongError as err:
     st.error(err.user_message)
     st.stop()
-if not audit_log.log_shown(engine, user, model_name=training.MODEL_NAME, action="training.recommend",
-                           model_version=rec.model_version, input_hash=rec.input_hash, output=rec.audit_output()):
+if not ui.log_recommendations(engine, user, rec):
     st.stop()  # no log row, no output
-training.record_shown(engine, rec.seeker_id, rec.courses.rename(columns={"uplift": "score"}), rec.model_version, user.role)
 
 notice = st.session_state.pop(state.TRAINING_RECOMMEND_NOTICE, None)
 if notice:

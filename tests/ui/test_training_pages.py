@@ -126,7 +126,7 @@ def test_the_counsellor_page_shows_gap_courses_and_notice_logged_first(
     assert [t.value for t in at.title] == ["훈련 추천"]
     seeker = int(at.selectbox(key="employment.seeker_id").value)
     rec = training.recommend_for_seeker(engine, artifact, _as_user(user), seeker, reference=load_reference())
-    assert len(rec.courses) == training.DEFAULT_TOP
+    assert 0 < len(rec.courses) <= training.DEFAULT_TOP  # only courses expected to help, one round a programme
 
     # the gap: its sentence and chart, one bar per skill the desired occupation needs
     assert (f"희망 직종 **{escape_markdown(rec.desired_name)}**에 필요한 역량 {len(rec.gap.required)}개 중 "
