@@ -194,7 +194,8 @@ def test_seekers_open_only_the_common_pages_and_their_own() -> None:
         assert allowed is (spec.page_id in _COMMON or spec.section == "구직자"), spec.page_id
     sections = access.pages_for_role("seeker")
     assert list(sections) == ["공통", "구직자"]
-    assert [p.title for p in sections["구직자"]] == ["추천 일자리", "상담 요청함", "내 정보 공개", "직업흥미검사"]
+    assert [p.title for p in sections["구직자"]] == ["추천 일자리", "상담 요청함", "내 정보 공개", "직업흥미검사",
+                                                "나에게 맞는 훈련"]
     # counsellors administer the interest test to a seeker; every other seeker page is the seeker's alone
     assert all(not access.can_access(role, p.page_id) for role in ("employer", "counsellor", "policy")
                for p in sections["구직자"] if p.page_id != "interest_test")

