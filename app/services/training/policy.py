@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from app.access import ROLE_LABELS
 from app.db.repositories import training_plans as repo
 from app.db.repositories import unit_of_work
+from app.db.repositories import world as world_repo
 from app.reference.codes import SEEKER_EDUCATION
 from app.services.overview import AGE_BANDS, age_band
 from app.services.training.plan import TrainingPlanError, course_place
@@ -139,7 +140,7 @@ def recommendation_summary(engine: Engine) -> pd.DataFrame:
     ``times_recommended`` counts the stored showings (one per seeker, course, model, role and day),
     ``seekers_recommended`` the distinct seekers; the age-band and education shares are of those
     seekers. ``enrolled_after`` counts recommended seekers who enrolled in the course on or after
-    the day it was first shown for them, ``uptake_rate`` = that / ``seekers_recommended``, with their
+    the day it was first shown for them (no later than the data's reference date, its "today"), ``uptake_rate`` = that / ``seekers_recommended``, with their
     completion and 180-day employment rates; the ``*_total`` columns describe every enrolee of the
     course. ``never_taken``: no recommended seeker enrolled after the recommendation. Rates are NaN
     when nobody is counted. Most recommended first.
@@ -149,6 +150,11 @@ def recommendation_summary(engine: Engine) -> pd.DataFrame:
     if recs.empty:
         return pd.DataFrame(columns=list(SUMMARY_COLUMNS))
     recs["shown_on"] = [pd.Timestamp(t).tz_localize("UTC").tz_convert(KST).date() for t in recs["shown_at"]]
+    # "today" of the data is its reference date (기준일): a world built earlier is shown as of that
+    # day, so a recommendation made now counts from it (in production the two are the same day)
+    today = world_repo.load_reference_date(engine)
+    if today is not None:
+        recs["shown_on"] = [min(day, today) for day in recs["shown_on"]]
     recs["age_band"] = recs["age"].map(age_band)
     pairs = (recs.groupby(["course_id", "seeker_id"], as_index=False)
              .agg(first_shown=("shown_on", "min"), age_band=("age_band", "first"), education=("education", "first")))
