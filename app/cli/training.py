@@ -233,9 +233,10 @@ def read_seekers(path: Path, ref: Reference) -> _Rows:
         identifier = rows.identify(line, cells)
         age = take("age", lambda v: _number(v, MIN_AGE, MAX_AGE, "나이", integer=True), np.nan)
         months = take("career_months", lambda v: _number(v, 0, bounds.MAX_CAREER_YEARS * 12, "개월"), np.nan)
-        if np.isfinite(age) and np.isfinite(months) and months / 12 > age - MIN_AGE:
-            rows.errors.append(f"{rows.label} {line}행: [career_months] 나이에 비해 경력이 깁니다 "
-                               f"({MIN_AGE}세 이후의 기간, {int(age) - MIN_AGE}년 이하)")
+        if np.isfinite(age) and np.isfinite(months):
+            # a career longer than the years since 15 is a recording slip in real registers (part-time
+            # work counted twice, an age at another date), not a bad file: counted as the years possible
+            months = min(months, max(age - MIN_AGE, 0) * 12)
         return {
             "seeker_id": identifier,
             "desired_keco": take("desired_occupation", _occupation(ref), None) or "",

@@ -383,8 +383,10 @@ class TrainingRecommender:
             by_programme = history.groupby("programme_code")["completion_rate"].mean()
             completion = np.where(np.isnan(completion), courses["programme_code"].map(by_programme).to_numpy(float),
                                   completion)
+        prior = "과정 정보로 예측" if self.outcome is not None else "같은 분야 평균"
+        basis = [f"지난 {int(n)}회차와 {prior}" if n else prior for n in rounds]
         return pd.DataFrame({
-            "expected_rate": rate, "rate_rounds": rounds, "quality": (rate - mean) / sd,
+            "expected_rate": rate, "rate_rounds": rounds, "rate_basis": basis, "quality": (rate - mean) / sd,
             "completion_prior": np.nan_to_num((completion - c_mean) / c_sd, nan=0.0),
             "completion_rate": completion, "self_pay": self_pay(courses["fee"], courses["course_type"], rate),
         }, index=courses.index)
@@ -564,9 +566,7 @@ def reason_text(row: dict, gap: SkillGap) -> str:
             items.append(f"부족 역량 {len(gap.missing)}개 중 {len(covered)}개 보완({', '.join(covered[:3])})")
         else:
             items.append("부족 역량 보완 없음")
-    rounds = int(row.get("rate_rounds") or 0)
-    basis = f"지난 {rounds}회차 기준" if rounds else "같은 분야 평균"
-    items.append(f"예상 취업률 {row['expected_rate'] * 100:.0f}%({basis})")
+    items.append(f"예상 취업률 {row['expected_rate'] * 100:.0f}%({row.get('rate_basis') or '같은 분야 평균'})")
     items.append(f"예상 수료 확률 {row['p_complete'] * 100:.0f}%")
     if int(row.get("similar_took") or 0):
         items.append(f"비슷한 구직자 {int(row['similar_took'])}명 수강, {int(row['similar_employed'])}명 6개월 내 취업")
