@@ -111,6 +111,23 @@ def _audit(url: str, username: str, action: str) -> list[tuple]:
                         "order by id", u=username, a=action)
 
 
+def _clear_recommendations_shown(url: str) -> None:
+    """Empty ``training_recommendations`` of the test's private copy of the built world (other
+    modules' tests write to the shared original before it is copied)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
+
+    from app.services.training import record_shown  # noqa: F401 - the table exists once the service ran
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.has_table(conn, "training_recommendations"):
+                conn.execute(sql("DELETE FROM training_recommendations"))
+    finally:
+        engine.dispose()
+
+
 def _shown(url: str, seeker_id: int, role: str) -> list[tuple]:
     return db_rows(url, "select course_id, rank from training_recommendations where seeker_id=:s and shown_to_role=:r "
                         "order by rank", s=seeker_id, r=role)
@@ -167,6 +184,8 @@ def test_no_audit_row_means_no_recommendation(env: str, monkeypatch: pytest.Monk
         return logged(*args, **kwargs)
 
     monkeypatch.setattr(audit, "log_model_output", recommender_unavailable)
+    # the built world is shared with other modules' tests, which may have shown this seeker courses
+    _clear_recommendations_shown(env)
     at = _open(COUNSELLOR_PAGE, _counsellor("counsellor-nolog"))
     seeker = int(at.selectbox(key="employment.seeker_id").value)
     assert at.error
@@ -302,6 +321,7 @@ def test_a_question_is_stored_masked_and_the_counsellor_answers_it(
 
 def test_the_policy_page_shows_the_summary_once_recommendations_are_recorded(
         env: str, engine: Engine, seeker_ids: dict[str, int]) -> None:
+    _clear_recommendations_shown(env)  # this copy of the shared world starts with none shown
     at = _open(POLICY_PAGE, _user("policy", "policy-before"))
     assert [t.value for t in at.title] == ["훈련 추천 현황"]
     assert [i.value for i in at.info] == ["아직 기록된 추천이 없습니다. 상담사나 구직자가 훈련 추천을 보면 여기에 쌓입니다."]

@@ -259,11 +259,12 @@ def test_end_to_end_with_the_built_recommender(hiring_built: tuple[str, Path], t
     assert _run(files, "--models-dir", str(models), "--top", "3") == 0
     out = pd.read_csv(files["output"], dtype={"seeker_id": str, "course_id": str}, encoding="utf-8-sig")
     assert list(out.columns) == ["seeker_id", "rank", "course_id", "score", "reasons"]
-    assert out.groupby("seeker_id")["rank"].apply(list).to_dict() == {"007": [1, 2, 3], "S-2": [1, 2, 3],
-                                                                      "S-3": [1, 2, 3]}
+    # only courses expected to help: an unrelated course costs search time, so a seeker may get fewer
     for _, rows in out.groupby("seeker_id"):
-        assert rows["score"].is_monotonic_decreasing
+        assert rows["rank"].tolist() == list(range(1, len(rows) + 1))
+        assert rows["score"].is_monotonic_decreasing and (rows["score"] > 0).all()
     first = out[out["rank"] == 1].set_index("seeker_id")["course_id"].to_dict()
-    assert first["007"] == "C1" and first["S-3"] == "C3"
+    assert first["007"] == "C1"  # the Java course for the software developer
+    assert first.get("S-3") in (None, "C3")  # the nurse: the nursing-aid course or none
     assert out["reasons"].str.contains("예상 취업률").all()
     assert not out["reasons"].str.contains("010-1234").any()
