@@ -74,7 +74,8 @@ def ranking_scores(artifact: tr.TrainingArtifact, ref, seekers: pd.DataFrame, co
         seeker = seekers.iloc[i]
         gap = tr.compute_skill_gap(ref, seeker["desired_keco"], seeker["skills_text"], seeker["certificates"])
         # as the product does: candidates from the generators, the others never shown
-        candidates = model.candidates(seeker, person.iloc[i], courses, side, artifact.index, gap)
+        similar = model.similar_programmes(seeker, person.iloc[i], courses)
+        candidates = model.candidates(seeker, courses, side, artifact.index, gap, similar)
         scored = model.score_seeker(seeker, person.iloc[i], float(logit0[i]), courses.loc[candidates],
                                     side.loc[candidates], artifact.index, gap)
         out[i] = -1.0

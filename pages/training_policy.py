@@ -22,36 +22,35 @@ st.caption("AI 직업훈련추천이 어떤 과정을 누구에게 권했고, �
            "개인이 아닌 과정 단위 집계입니다.")
 
 engine = resources.engine()
-summary = training.recommendation_summary(engine)
-if summary.empty:
+overview = training.policy_overview(engine)
+if overview.summary.empty:
     st.info("아직 기록된 추천이 없습니다. 상담사나 구직자가 훈련 추천을 보면 여기에 쌓입니다.")
     st.stop()
-never = training.recommended_never_taken(engine)
 version = audit_log.artifact_version(training.MODEL_NAME)
-policy_output = {"courses": len(summary), "times_recommended": int(summary["times_recommended"].sum()),
-                 "never_taken": len(never), "course_ids": summary["course_id"].astype(int).head(20).tolist()}
+output = overview.audit_output()
 if not audit_log.log_shown(engine, user, model_name=training.MODEL_NAME, action=POLICY_ACTION, model_version=version,
-                           input_hash=audit_log.input_hash_of(POLICY_ACTION, version, *policy_output.values()),
-                           output=policy_output):
+                           input_hash=audit_log.input_hash_of(POLICY_ACTION, version, *output.values()),
+                           output=output):
     st.stop()  # no log row, no output
 display.render_ai_notice("AI 추천 집계", f"직업훈련추천 모델 {version}",
                          note="기대 효과는 추천 당시 AI의 추정치이고, 수강·수료·취업은 실제 기록입니다")
+counts = overview.headline
 display.render_metrics_row([
-    display.MetricItem("추천된 과정", f"{len(summary):,}개"),
-    display.MetricItem("추천 받은 구직자(연인원)", f"{int(summary['seekers_recommended'].sum()):,}명"),
-    display.MetricItem("추천 후 수강", f"{int(summary['enrolled_after'].sum()):,}명"),
-    display.MetricItem("추천만 되고 수강 없는 과정", f"{len(never):,}개"),
+    display.MetricItem("추천된 과정", f"{counts['courses']:,}개"),
+    display.MetricItem("추천 받은 구직자(연인원)", f"{counts['seekers']:,}명"),
+    display.MetricItem("추천 후 수강", f"{counts['enrolled_after']:,}명"),
+    display.MetricItem("추천만 되고 수강 없는 과정", f"{counts['never_taken']:,}개"),
 ])
-st.caption(f"기준: {format_korean_date(training.reference_date_of(engine))}")
+st.caption(f"기준: {format_korean_date(overview.as_of)}")
 
 st.subheader("가장 많이 추천된 과정")
-ui.render_recommended_courses(summary, key="training_policy.top")
-table = training.summary_table(summary)
+ui.render_recommended_courses(overview.summary, key="training_policy.top")
+table = training.summary_table(overview.summary)
 st.dataframe(table, hide_index=True, width="stretch", key="training_policy.table")
 display.render_download(csv_bytes(table), file_name="훈련추천_현황.csv", key="training_policy.download")
 
 st.subheader("추천만 되고 수강하지 않은 과정")
-if never.empty:
+if overview.never.empty:
     st.caption("추천된 과정은 모두 수강한 구직자가 있습니다.")
 else:
-    st.dataframe(training.summary_table(never), hide_index=True, width="stretch", key="training_policy.never")
+    st.dataframe(training.summary_table(overview.never), hide_index=True, width="stretch", key="training_policy.never")

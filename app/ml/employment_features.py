@@ -148,14 +148,22 @@ def _log_ratio_table(supply: dict[str, int], demand: dict[str, int], national: f
     return table
 
 
-def make_employment_market(engine: Engine, market_wages: pd.DataFrame) -> EmploymentMarket:
-    """Market context from the market-wage artifact, observed posting and seeker counts and the
-    certificate reference table."""
+def market_demand(engine: Engine) -> tuple[dict[str, float], dict[str, float]]:
+    """(region demand, occupation demand): log postings per seeker wanting each 시도 / KECO 소분류
+    relative to the national ratio (occupations clipped to ±1.5), from observed counts."""
     by_region = posting_repo.count_postings_by(engine, "region_code")
     by_keco = posting_repo.count_postings_by(engine, "keco_code")
     want_region = seeker_repo.count_seekers_by(engine, "desired_region_code")
     want_keco = seeker_repo.count_seekers_by(engine, "desired_keco")
     national = sum(by_region.values()) / max(sum(want_region.values()), 1) or 1.0
+    return (_log_ratio_table(by_region, want_region, national, None),
+            _log_ratio_table(by_keco, want_keco, national, 1.5))
+
+
+def make_employment_market(engine: Engine, market_wages: pd.DataFrame) -> EmploymentMarket:
+    """Market context from the market-wage artifact, observed posting and seeker counts and the
+    certificate reference table."""
+    region_demand, occupation_demand = market_demand(engine)
     certificates = load_reference().certificates
     mapping = {
         str(cid): frozenset(c for c in str(codes).split(";") if c)
@@ -165,8 +173,8 @@ def make_employment_market(engine: Engine, market_wages: pd.DataFrame) -> Employ
     return EmploymentMarket(
         market_wages=market_wages[["keco_code", "region_code", "market_wage"]].copy(),
         occupation_wages={str(k): float(v) for k, v in occupation.items()},
-        region_demand=_log_ratio_table(by_region, want_region, national, None),
-        occupation_demand=_log_ratio_table(by_keco, want_keco, national, 1.5),
+        region_demand=region_demand,
+        occupation_demand=occupation_demand,
         certificate_occupations=mapping,
     )
 

@@ -45,22 +45,21 @@ from scipy.special import expit
 from sklearn.model_selection import StratifiedKFold
 
 from app.db.repositories import courses as course_repo
-from app.db.repositories import training as training_repo
 from app.db.repositories.seekers import load_seeker_records
 from app.ml.course_match import CourseIndex, SkillGap, compute_skill_gap
 from app.ml.course_outcome import MODEL_FILE as OUTCOME_FILE
 from app.ml.course_outcome import CourseOutcomeModel
-from app.ml.employment_features import load_as_of, split_cohorts
+from app.ml.employment import EDUCATION_LEVEL
+from app.ml.employment_features import load_as_of, market_demand, split_cohorts
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, load_fitted, load_object, save_fitted
 from app.ml.model_card import ModelCard
 from app.reference.tables import Reference, load_reference
 from app.threads import thread_count, threads_for_rows
 
 MODEL_NAME = "training_recommender"
-MODEL_VERSION = "1.0"
+MODEL_VERSION = "1.1"
 MODEL_FILE = "training_recommender.pkl"
 
-EDUCATION_LEVEL: dict[str, float] = {"중졸이하": 0.0, "고졸": 1.0, "전문대졸": 2.0, "대졸": 3.0, "석사": 4.0}
 DEFAULT_EDUCATION_LEVEL = 2.0
 """An unknown education is scored as 전문대졸 (the middle level)."""
 PERSON_FEATURES: tuple[str, ...] = (
@@ -403,6 +402,11 @@ class TrainingRecommender:
 
     # ------------------------------------------------------------------ scoring
 
+    def probability_without(self, seekers: pd.DataFrame) -> np.ndarray:
+        """Each seeker's 6-month employment probability without training (the baseline)."""
+        person = person_matrix(seekers, self.occupation_demand, self.region_demand)
+        return expit(self.baseline_logit(person))
+
     def baseline_logit(self, person: pd.DataFrame) -> np.ndarray:
         """Employment log-odds without training."""
         p = self.baseline.predict_proba(person[list(PERSON_FEATURES)], num_threads=threads_for_rows(len(person)))[:, 1]
@@ -487,10 +491,11 @@ class TrainingRecommender:
             seeker = seekers.iloc[i]
             gap = compute_skill_gap(ref, str(seeker["desired_keco"]), str(seeker.get("skills_text") or ""),
                                     str(seeker.get("certificates") or ""))
-            candidates = self.candidates(seeker, person.iloc[i], courses, side, index, gap)
+            similar = self.similar_programmes(seeker, person.iloc[i], courses)
+            candidates = self.candidates(seeker, courses, side, index, gap, similar)
             scored = self.score_seeker(seeker, person.iloc[i], float(logit0[i]), courses.loc[candidates],
                                        side.loc[candidates], index, gap)
-            scored = self.with_history(scored, courses.loc[candidates], seeker, person.iloc[i])
+            scored = self.with_history(scored, courses.loc[candidates], similar)
             order = np.lexsort((courses.loc[candidates, "course_id"].astype(str).to_numpy(), -scored["uplift"].to_numpy()))
             ranked = scored.iloc[order]
             # a course expected to lower the chance (an unrelated one costs search time) is no recommendation
@@ -509,8 +514,15 @@ class TrainingRecommender:
             return pd.DataFrame(columns=["seeker_id", "rank", "course_id", "score", "reasons"])
         return pd.concat(parts, ignore_index=True)
 
-    def candidates(self, seeker: pd.Series, person: pd.Series, courses: pd.DataFrame, side: pd.DataFrame,
-                   index: CourseIndex, gap: SkillGap) -> pd.Index:
+    def similar_programmes(self, seeker: pd.Series, person: pd.Series, courses: pd.DataFrame) -> pd.DataFrame | None:
+        """What the nearest past enrollees did per programme (:meth:`History.similar`), or ``None``
+        without history or programme codes (a file's courses)."""
+        if self.history is None or "programme_code" not in courses:
+            return None
+        return self.history.similar(str(seeker["desired_keco"]), self._z(person)).set_index("programme_code")
+
+    def candidates(self, seeker: pd.Series, courses: pd.DataFrame, side: pd.DataFrame, index: CourseIndex,
+                   gap: SkillGap, similar: pd.DataFrame | None) -> pd.Index:
         """Course rows to score: all when few, else the union of the generators (occupation
         similarity, skill-gap coverage, similar seekers' programmes, expected rate)."""
         if len(courses) <= MAX_CANDIDATES:
@@ -520,9 +532,8 @@ class TrainingRecommender:
         coverage = index.gap_coverage(gap)[0][positions]
         chosen = set(np.argsort(-similarity, kind="stable")[:GENERATOR_DEPTH])
         chosen |= set(np.argsort(-(coverage + 0.01 * similarity), kind="stable")[:GENERATOR_DEPTH])
-        if self.history is not None and "programme_code" in courses:
-            taken = set(self.history.similar(str(seeker["desired_keco"]), self._z(person))["programme_code"])
-            chosen |= set(np.flatnonzero(courses["programme_code"].isin(taken).to_numpy()))
+        if similar is not None:
+            chosen |= set(np.flatnonzero(courses["programme_code"].isin(similar.index).to_numpy()))
         chosen |= set(np.argsort(-side["expected_rate"].to_numpy(), kind="stable")[:GENERATOR_DEPTH // 3])
         return courses.index[sorted(chosen)]
 
@@ -534,18 +545,17 @@ class TrainingRecommender:
             out[key] = (value - mean) / sd
         return pd.Series(out)
 
-    def with_history(self, scored: pd.DataFrame, courses: pd.DataFrame, seeker: pd.Series,
-                     person: pd.Series) -> pd.DataFrame:
+    @staticmethod
+    def with_history(scored: pd.DataFrame, courses: pd.DataFrame, similar: pd.DataFrame | None) -> pd.DataFrame:
         """Adds ``similar_took``, ``similar_completed``, ``similar_employed``: what the nearest past
         seekers did with the course's programme (0 without history)."""
         scored = scored.assign(similar_took=0, similar_completed=0, similar_employed=0)
-        if self.history is None or "programme_code" not in courses:
+        if similar is None:
             return scored
-        stats = self.history.similar(str(seeker["desired_keco"]), self._z(person)).set_index("programme_code")
         codes = courses["programme_code"].astype(str)
         for column, source in (("similar_took", "took"), ("similar_completed", "completed"),
                                ("similar_employed", "employed")):
-            scored[column] = codes.map(stats[source]).fillna(0).astype(int).to_numpy()
+            scored[column] = codes.map(similar[source]).fillna(0).astype(int).to_numpy()
         return scored
 
 
@@ -597,20 +607,6 @@ def seeker_frame(records: pd.DataFrame, certificate_names: dict[int, str]) -> pd
     return frame
 
 
-def demand_tables(postings: pd.DataFrame, seekers: pd.DataFrame) -> tuple[dict[str, float], dict[str, float]]:
-    """log(postings per seeker) of each desired occupation and region relative to the whole market."""
-    overall = np.log((len(postings) + 1.0) / (len(seekers) + 1.0))
-
-    def table(posting_keys: pd.Series, seeker_keys: pd.Series) -> dict[str, float]:
-        p = posting_keys.astype(str).value_counts()
-        q = seeker_keys.astype(str).value_counts()
-        keys = sorted(set(p.index) | set(q.index))
-        return {k: round(float(np.log((p.get(k, 0) + 1.0) / (q.get(k, 0) + 1.0)) - overall), 6) for k in keys}
-
-    return (table(postings["keco_code"], seekers["desired_keco"]),
-            table(postings["region_code"], seekers["desired_region_code"]))
-
-
 def _baseline_params(seed: int) -> dict:
     return {"n_estimators": 200, "learning_rate": 0.05, "num_leaves": 15, "min_child_samples": 40,
             "subsample": 0.8, "subsample_freq": 1, "random_state": seed, "n_jobs": thread_count(), "verbose": -1}
@@ -649,7 +645,8 @@ def fit_training_recommender(ref: Reference, courses: pd.DataFrame, cohort: pd.D
         cohort: Canonical seeker rows of the seekers whose 6-month outcome is known, plus
             ``employed_180d`` and the ``svc_*`` flags.
         enrolments: ``seeker_id`` (str), ``course_id`` (str), ``completed`` of those seekers.
-        demand: (occupation demand, region demand) of :func:`demand_tables`.
+        demand: (occupation demand, region demand), as
+            :func:`app.ml.employment_features.market_demand` gives them (in the other order).
         seed: Random seed.
         index: A built course index of ``courses`` (built here when ``None``).
         outcome: The course outcome model (its prediction is a course's prior expected rate).
@@ -757,12 +754,11 @@ class TrainingArtifact:
         it depends on the courses alone (not on the seeker), and the world's courses change only
         with a rebuild, which loads a new artifact."""
         key = (tuple(courses["course_id"].astype(str)), len(history))
-        sides = self.__dict__.setdefault("_sides", {})
-        found = sides.get(key)
+        found = self._sides.get(key)
         if found is None:
             found = self.model.course_side(courses, history)
-            sides.clear()  # one course set at a time: memory stays bounded
-            sides[key] = found
+            self._sides.clear()  # one course set at a time: memory stays bounded
+            self._sides[key] = found
         return found.set_axis(courses.index)
 
     def __getstate__(self) -> dict:
@@ -780,7 +776,8 @@ def build_training_recommender(ctx: BuildContext) -> ArtifactResult:
     certificates = course_repo.load_certificate_names(ctx.engine, cohort_records["id"].astype(int).tolist(), names)
     cohort = seeker_frame(cohort_records, certificates)
     cohort["employed_180d"] = cohort_records["employed_180d"].to_numpy(bool)
-    demand = demand_tables(training_repo.load_posting_wages(ctx.engine), records)
+    region_demand, occupation_demand = market_demand(ctx.engine)  # as the employment model sees the market
+    demand = (occupation_demand, region_demand)
     courses = course_repo.load_course_frame(ctx.engine)
     enrolments = course_repo.load_enrolments(ctx.engine).astype({"seeker_id": str, "course_id": str})
     # ``needs`` builds it first into the same folder; built alone (a test), the published rates serve

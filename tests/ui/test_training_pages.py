@@ -114,15 +114,13 @@ def _audit(url: str, username: str, action: str) -> list[tuple]:
 def _clear_recommendations_shown(url: str) -> None:
     """Empty ``training_recommendations`` of the test's private copy of the built world (other
     modules' tests write to the shared original before it is copied)."""
-    from sqlalchemy import create_engine
+    from sqlalchemy import create_engine, inspect
     from sqlalchemy import text as sql
-
-    from app.services.training import record_shown  # noqa: F401 - the table exists once the service ran
 
     engine = create_engine(url)
     try:
-        with engine.begin() as conn:
-            if conn.dialect.has_table(conn, "training_recommendations"):
+        if inspect(engine).has_table("training_recommendations"):
+            with engine.begin() as conn:
                 conn.execute(sql("DELETE FROM training_recommendations"))
     finally:
         engine.dispose()

@@ -32,6 +32,8 @@ from app.services.training.plan import (
 from app.services.training.policy import (
     SUMMARY_COLUMNS,
     SUMMARY_LABELS,
+    PolicyOverview,
+    policy_overview,
     recommendation_summary,
     recommended_never_taken,
     record_shown,
@@ -74,7 +76,7 @@ __all__ = [
     "load_questions",
     # recommendations shown and the policy view
     "SUMMARY_COLUMNS", "SUMMARY_LABELS", "record_shown", "recommendation_summary", "recommended_never_taken",
-    "summary_table", "top_courses_frame", "reference_date_of",
+    "summary_table", "PolicyOverview", "policy_overview", "top_courses_frame", "reference_date_of",
     # recommendations
     "MODEL_NAME", "COMPONENTS", "DEFAULT_TOP", "MAX_TOP", "TrainingArtifact", "load_training_artifact", "TrainingFilter",
     "InvalidTrainingFilter", "TrainingRecommendations", "recommend_for_seeker", "gap_table", "components_table",

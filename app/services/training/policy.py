@@ -11,6 +11,7 @@ shown for that seeker.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -186,11 +187,43 @@ def recommendation_summary(engine: Engine) -> pd.DataFrame:
     return out[list(SUMMARY_COLUMNS)].reset_index(drop=True)
 
 
+def never_taken(summary: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a :func:`recommendation_summary` whose course no recommended seeker took."""
+    return summary[summary["never_taken"].astype(bool)].reset_index(drop=True)
+
+
 def recommended_never_taken(engine: Engine) -> pd.DataFrame:
     """Courses recommended but taken by none of the seekers they were recommended to (after the
     recommendation), most recommended first (:func:`recommendation_summary` rows)."""
+    return never_taken(recommendation_summary(engine))
+
+
+@dataclass(frozen=True)
+class PolicyOverview:
+    """What the policy page shows: the per-course summary, the never-taken courses, the headline
+    counts and the data's reference date."""
+
+    summary: pd.DataFrame
+    never: pd.DataFrame
+    as_of: dt.date | None
+
+    @property
+    def headline(self) -> dict[str, int]:
+        """Courses recommended, seekers recommended to (counted per course), enrolled afterwards,
+        courses never taken."""
+        return {"courses": len(self.summary), "seekers": int(self.summary["seekers_recommended"].sum()),
+                "enrolled_after": int(self.summary["enrolled_after"].sum()), "never_taken": len(self.never)}
+
+    def audit_output(self) -> dict[str, object]:
+        """What the audit log keeps of the view: the counts and the first 20 courses."""
+        return {"courses": len(self.summary), "times_recommended": int(self.summary["times_recommended"].sum()),
+                "never_taken": len(self.never), "course_ids": self.summary["course_id"].astype(int).head(20).tolist()}
+
+
+def policy_overview(engine: Engine) -> PolicyOverview:
+    """The summary (computed once) with its never-taken rows, for the policy page."""
     summary = recommendation_summary(engine)
-    return summary[summary["never_taken"].astype(bool)].reset_index(drop=True)
+    return PolicyOverview(summary=summary, never=never_taken(summary), as_of=world_repo.load_reference_date(engine))
 
 
 def summary_table(summary: pd.DataFrame) -> pd.DataFrame:

@@ -9,8 +9,6 @@ read: no name, contact or free text reaches the model.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,13 +21,13 @@ from app.db.repositories import world as world_repo
 from app.db.repositories.seekers import load_seeker_records
 from app.errors import InvalidInput, NotReady
 from app.ml.course_match import SkillGap, compute_skill_gap
+from app.ml.employment_features import HORIZON_DAYS, split_cohorts
 from app.ml.training_recommender import COMPONENTS, TrainingArtifact, seeker_frame
 from app.reference.names import region_short
 from app.reference.tables import Reference, load_reference
+from app.services.employment.caseload import input_hash
 from app.services.training.plan import TrainingAccessDenied, TrainingNotFound
 
-HORIZON_DAYS = 180
-"""A seeker is in the open caseload for this many days after registration."""
 DEFAULT_TOP = 10
 MAX_TOP = 30
 MAX_WEEKS = 52
@@ -180,13 +178,12 @@ def recommend_for_seeker(engine: Engine, artifact: TrainingArtifact, user: User,
     records = load_seeker_records(engine, as_of=as_of, ids=[sid])
     if records.empty:
         raise TrainingNotFound(f"구직자 #{sid}을(를) 찾을 수 없습니다.")
-    record = records.iloc[0]
-    registered = pd.Timestamp(record["registered_on"]).date()
-    if not (as_of - dt.timedelta(days=HORIZON_DAYS) < registered <= as_of):
+    _, caseload = split_cohorts(records, as_of)  # the open caseload, as the counsellor's picker has it
+    if caseload.empty:
         if user.role == "seeker":  # the seeker themself: no id, and what to do
             raise TrainingNotFound(f"훈련 추천은 구직 등록 후 {HORIZON_DAYS}일 안에 볼 수 있습니다. 훈련 상담은 담당 "
                                    "상담사에게 문의하세요.")
-        raise TrainingNotFound(f"구직자 #{sid}은(는) 현재 상담 대상(등록 후 {HORIZON_DAYS}일 이내)이 아닙니다.")
+        raise TrainingNotFound(f"구직자 #{sid}은(는) 현재 상담 대상(등록 후 {HORIZON_DAYS}일 이내 미취업자)이 아닙니다.")
     names = dict(zip(reference.certificates["certificate_id"].astype(str), reference.certificates["name"].astype(str),
                      strict=True))
     certificates = course_repo.load_certificate_names(engine, [sid], names)
@@ -203,27 +200,13 @@ def recommend_for_seeker(engine: Engine, artifact: TrainingArtifact, user: User,
                               side=side.loc[chosen.index]) if len(chosen) else None)
     table = _course_table(ranked, courses)
     desired = str(seekers["desired_keco"].iat[0])
-    person = _person_of(model, seekers)
     return TrainingRecommendations(
         seeker_id=sid, desired_keco=desired,
         desired_name=str(reference.occupations.set_index("keco_code")["name"].get(desired, desired)),
-        gap=gap, courses=table, p_without=person, n_open=int(len(courses)), as_of=as_of,
-        model_version=str(model.version), input_hash=_hash(seekers.iloc[0].to_dict(), model.version, flt, top, as_of),
+        gap=gap, courses=table, p_without=float(model.probability_without(seekers)[0]), n_open=int(len(courses)), as_of=as_of,
+        model_version=str(model.version), input_hash=input_hash(seekers.iloc[0].to_dict(), str(model.version), *flt.key(), int(top), as_of),
         filter=flt,
     )
-
-
-def _person_of(model, seekers: pd.DataFrame) -> float:
-    from app.ml.training_recommender import person_matrix
-
-    person = person_matrix(seekers, model.occupation_demand, model.region_demand)
-    return float(1 / (1 + np.exp(-model.baseline_logit(person)[0])))
-
-
-def _hash(seeker: dict, version: str, flt: TrainingFilter, top: int, as_of: dt.date) -> str:
-    payload = json.dumps({"v": version, "s": {k: str(v) for k, v in sorted(seeker.items())}, "f": [str(x) for x in flt.key()],
-                          "t": int(top), "d": as_of.isoformat()}, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 TABLE_COLUMNS: tuple[str, ...] = (
