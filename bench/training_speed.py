@@ -30,6 +30,7 @@ from app.db.repositories import courses as course_repo  # noqa: E402
 from app.db.repositories import world as world_repo  # noqa: E402
 from app.db.repositories.seekers import load_seeker_records  # noqa: E402
 from app.ml import training_recommender as tr  # noqa: E402
+from app.ml.employment_features import split_cohorts  # noqa: E402
 from app.reference.tables import load_reference  # noqa: E402
 from app.services import training  # noqa: E402
 
@@ -45,7 +46,8 @@ def main() -> None:
     load_s = time.perf_counter() - started
     reference = load_reference()
     as_of = world_repo.load_reference_date(engine)
-    records = load_seeker_records(engine, as_of=as_of, registered_after=as_of - pd.Timedelta(days=179))
+    _, records = split_cohorts(load_seeker_records(engine, as_of=as_of,
+                                                   registered_after=as_of - pd.Timedelta(days=179)), as_of)
     ids = records["id"].astype(int).to_numpy()[: args.seekers + 1]
     counsellor = User(username="bench", display_name="bench", role="counsellor")
     timings = []
