@@ -68,3 +68,40 @@ def make_summary_chat(settings: Settings | None = None):  # noqa: ANN201 - Summa
                                          api_key=settings.llm_api_key, timeout=settings.llm_timeout)
     except GenerationError:
         return None  # not configured: the offline composer answers (the posting assistant says why)
+
+
+class _UnavailableChat:
+    """A configured chat backend that cannot run: every call fails, so the copilot falls back visibly."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+
+    def chat(self, messages: list[dict[str, str]], *, json_object: bool = True, max_tokens: int | None = None) -> str:
+        raise GenerationError(self.reason)
+
+
+def make_copilot_chat(settings: Settings | None = None):  # noqa: ANN201 - CopilotChat | None (imports kept lazy)
+    """The chat backend of the counselling copilot, or ``None`` for the offline composer.
+
+    ``openai`` gives the OpenAI-compatible server, ``transformers`` the local model; a backend that is
+    configured but cannot run (no URL, no model folder) fails on every call, so the copilot shows the
+    offline text with a notice saying why rather than silently.
+    """
+    settings = settings or get_settings()
+    if settings.llm_backend == "offline":
+        return None
+    if settings.llm_backend == "openai":
+        from app.llm.openai_compat import OpenAICompatibleGenerator
+
+        try:
+            return OpenAICompatibleGenerator(settings.llm_base_url, settings.llm_model, lambda request: None,  # type: ignore[arg-type]
+                                             api_key=settings.llm_api_key, timeout=settings.llm_timeout,
+                                             max_tokens=2000)
+        except GenerationError as err:
+            return _UnavailableChat("LLM 서버", str(err))
+    if settings.llm_model_dir is None:
+        return _UnavailableChat("로컬 언어모델", "로컬 언어모델 폴더(GOYONG_LLM_MODEL_DIR)를 설정해 주세요")
+    from app.llm.transformers_local import TransformersGenerator
+
+    return TransformersGenerator(settings.llm_model_dir, lambda request: None)  # type: ignore[arg-type]

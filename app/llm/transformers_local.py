@@ -58,29 +58,15 @@ class TransformersGenerator:
 
     def prompt_ids(self, request: PostingRequest) -> Any:
         """Token ids of the prompt (chat template when the tokenizer has one)."""
-        tokenizer, _ = self._load()
-        messages = prompt_messages(request)
-        if getattr(tokenizer, "chat_template", None):
-            encoded = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_dict=True,
-                                                    return_tensors="pt")
-            return encoded["input_ids"]
-        text = "\n\n".join(m["content"] for m in messages) + "\n\n{"
-        return tokenizer(text, return_tensors="pt")["input_ids"]
+        return self.messages_ids(prompt_messages(request), open_object=True)
 
-    def generate(self, request: PostingRequest) -> GenerationResult:
-        """A validated draft from the local model.
-
-        Raises:
-            GenerationError: The model cannot be loaded, or its text cannot be repaired into a
-                posting.
-        """
+    def _complete(self, input_ids: Any, max_new_tokens: int | None = None) -> str:
+        """The model's greedy continuation of ``input_ids``, decoded (the prompt cut to fit a tiny context)."""
         tokenizer, model = self._load()
         import torch  # loaded with the model
 
-        input_ids = self.prompt_ids(request)
-        opened = not getattr(tokenizer, "chat_template", None)  # the plain prompt ends with "{"
         limit = getattr(model.config, "n_positions", None) or getattr(model.config, "max_position_embeddings", None)
-        new_tokens = self.max_new_tokens
+        new_tokens = int(max_new_tokens or self.max_new_tokens)
         if limit is not None:
             if input_ids.shape[1] >= limit:
                 input_ids = input_ids[:, -max(1, limit // 2):]  # a tiny context keeps the end of the prompt
@@ -90,9 +76,45 @@ class TransformersGenerator:
                 output = model.generate(input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
                                         max_new_tokens=new_tokens, do_sample=False,
                                         pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
-            text = tokenizer.decode(output[0, input_ids.shape[1]:], skip_special_tokens=True)
+            return tokenizer.decode(output[0, input_ids.shape[1]:], skip_special_tokens=True)
         except (RuntimeError, ValueError, IndexError) as err:  # torch errors are RuntimeErrors
             raise GenerationError(f"로컬 언어모델 생성 중 오류가 났습니다 ({type(err).__name__})") from None
+
+    def messages_ids(self, messages: list[dict[str, str]], *, open_object: bool) -> Any:
+        """Token ids of chat ``messages`` (chat template when the tokenizer has one; otherwise the plain
+        contents, ending with "{" when ``open_object``)."""
+        tokenizer, _ = self._load()
+        if getattr(tokenizer, "chat_template", None):
+            encoded = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_dict=True,
+                                                    return_tensors="pt")
+            return encoded["input_ids"]
+        text = "\n\n".join(m["content"] for m in messages) + ("\n\n{" if open_object else "\n\n")
+        return tokenizer(text, return_tensors="pt")["input_ids"]
+
+    def chat(self, messages: list[dict[str, str]], *, json_object: bool = True, max_tokens: int | None = None) -> str:
+        """The model's answer to chat ``messages`` (the counselling copilot's tasks).
+
+        Without a chat template the plain prompt opens the JSON object, so the answer is returned
+        with that "{" in front.
+
+        Raises:
+            GenerationError: The model cannot be loaded or generation fails.
+        """
+        tokenizer, _ = self._load()
+        opened = json_object and not getattr(tokenizer, "chat_template", None)
+        text = self._complete(self.messages_ids(messages, open_object=opened), max_tokens)
+        return ("{" + text) if opened else text
+
+    def generate(self, request: PostingRequest) -> GenerationResult:
+        """A validated draft from the local model.
+
+        Raises:
+            GenerationError: The model cannot be loaded, or its text cannot be repaired into a
+                posting.
+        """
+        tokenizer, _ = self._load()
+        opened = not getattr(tokenizer, "chat_template", None)  # the plain prompt ends with "{"
+        text = self._complete(self.prompt_ids(request))
         fallback = self.fallback_draft(request)
         try:
             draft, notes = parse_model_json(text, fallback=fallback)
