@@ -74,6 +74,10 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     "training": _COUNSELLOR,
     "seeker_training": _SEEKER,
     "training_policy": _POLICY,
+    # 상담 지원 AI: counsellors prepare a seeker of their caseload; seekers see their own cover-letter
+    # feedback and roadmap (simplified, no risk band); employers and policy staff never see either
+    "copilot": _COUNSELLOR,
+    "seeker_copilot": _SEEKER,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
     "explorer.seekers": _STAFF,
 }
@@ -133,6 +137,7 @@ PAGES: Final[tuple[PageSpec, ...]] = (
         ":material/forum:",
     ),
     PageSpec("training", "pages/training.py", "훈련 추천", "training", "구직·상담", ":material/school:"),
+    PageSpec("copilot", "pages/copilot.py", "상담 지원", "copilot", "구직·상담", ":material/assistant:"),
     PageSpec("seeker_jobs", "pages/seeker_jobs.py", "추천 일자리", "my-jobs", "구직자", ":material/work:"),
     PageSpec("seeker_requests", "pages/seeker_requests.py", "상담 요청함", "my-requests", "구직자", ":material/inbox:"),
     PageSpec("seeker_privacy", "pages/seeker_privacy.py", "내 정보 공개", "my-privacy", "구직자",
@@ -140,6 +145,8 @@ PAGES: Final[tuple[PageSpec, ...]] = (
     PageSpec("interest_test", "pages/interest_test.py", "직업흥미검사", "interest-test", "구직자", ":material/psychology:"),
     PageSpec("seeker_training", "pages/seeker_training.py", "나에게 맞는 훈련", "my-training", "구직자",
              ":material/school:"),
+    PageSpec("seeker_copilot", "pages/seeker_copilot.py", "자기소개서·경력 설계", "my-career", "구직자",
+             ":material/edit_document:"),
     PageSpec(
         "employment_policy", "pages/employment_policy.py", "취업 위험도 기준·공정성", "employment-policy", "정책·운영",
         ":material/balance:",

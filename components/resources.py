@@ -603,6 +603,20 @@ def summary_chat() -> SummaryChat | None:
     return _summary_chat(settings.llm_backend, settings.llm_base_url, settings.llm_model, settings.llm_timeout)
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _copilot_chat(backend: str, base_url: str, model: str, model_dir: str, timeout: float) -> Any:
+    from app.services import copilot
+
+    return copilot.make_copilot_chat(get_settings())
+
+
+def copilot_chat() -> Any:
+    """The chat backend of the counselling copilot (``None``: the offline composer), per the settings
+    (a local model is loaded once and shared)."""
+    s = get_settings()
+    return _copilot_chat(s.llm_backend, s.llm_base_url, s.llm_model, str(s.llm_model_dir or ""), s.llm_timeout)
+
+
 # --------------------------------------------------------------------------- 직업흥미검사
 
 

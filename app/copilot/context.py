@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from app.copilot.grounding import Source
 from app.text.korean import format_korean_date, format_manwon
 
-_SENTENCE_END = re.compile(r"\n+|(?<=[.!?。])\s+|(?<=[다요함음됨임])\.(?=\S)")
+_SENTENCE_END = re.compile(r"\n+|(?<=[.!?。])\s+|(?<=[다요함음됨임]\.)(?=\S)")
 MIN_SENTENCE_CHARS = 4
 
 

@@ -24,7 +24,7 @@ EXCLUDED_TABLES = frozenset({
     orm.WorldMeta.__tablename__, orm.AuditLog.__tablename__, orm.HiringScenario.__tablename__,
     orm.RiskOverride.__tablename__, orm.RiskBandSetting.__tablename__, orm.AdReview.__tablename__,
     orm.AdRuleVersion.__tablename__, orm.LoginAttempt.__tablename__, *orm.HIRING_LOOP_TABLES,
-    *orm.TALENT_TABLES, *orm.INTEREST_TABLES, *orm.TRAINING_PLAN_TABLES,
+    *orm.TALENT_TABLES, *orm.INTEREST_TABLES, *orm.TRAINING_PLAN_TABLES, *orm.COPILOT_TABLES,
 })
 """Tables whose content is not part of the world (timestamps, later user activity such as saved
 scenarios, counsellors' overrides and policy settings)."""

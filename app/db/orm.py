@@ -361,6 +361,7 @@ class TruthSeeker(Base):
     theta_s: Mapped[float] = mapped_column(Float)
     theta_e: Mapped[float] = mapped_column(Float)
     theta_c: Mapped[float] = mapped_column(Float)
+    barriers: Mapped[str] = mapped_column(String(200), default="")  # ';'-joined truth.BARRIER_LABELS keys
 
 
 class TruthCourse(Base):
@@ -752,6 +753,34 @@ class TrainingQuestion(Base):
     answer: Mapped[str | None] = mapped_column(String(1000), nullable=True)  # masked
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # UTC
 
+
+class CopilotRecord(Base):
+    """A counselling-copilot output shown for a seeker, and the counsellor's edited version beside it.
+
+    ``original`` is what the copilot produced (JSON of checked, masked statements) and stays as it was;
+    ``edited`` is what the counsellor confirmed (NULL until then). Both are kept for later quality review.
+    """
+
+    __tablename__ = "copilot_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), index=True)
+    task: Mapped[str] = mapped_column(String(16), index=True)  # diagnosis | roadmap | … | summary
+    backend: Mapped[str] = mapped_column(String(80))  # who wrote it (offline composer or the model)
+    version: Mapped[str] = mapped_column(String(16))  # copilot composer/prompt version
+    input_hash: Mapped[str] = mapped_column(String(64))
+    original: Mapped[str] = mapped_column(Text)  # JSON, masked
+    edited: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON, masked
+    status: Mapped[str] = mapped_column(String(12), index=True)  # shown | confirmed
+    session_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # a summary's counselling date
+    created_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)  # UTC
+    confirmed_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)  # UTC
+
+
+COPILOT_TABLES: tuple[str, ...] = (CopilotRecord.__tablename__,)
+"""Operational tables of the counselling copilot."""
 
 TRAINING_PLAN_TABLES: tuple[str, ...] = (
     TrainingPlan.__tablename__, TrainingRecommendation.__tablename__, TrainingQuestion.__tablename__,

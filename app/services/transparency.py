@@ -26,6 +26,7 @@ from app.llm.offline import BACKEND_NAME as OFFLINE_BACKEND_NAME
 from app.ml.manifest import BUILD_COMMAND, ArtifactSpec
 from app.ml.model_card import ModelCard
 from app.ml.registry import ARTIFACTS
+from app.services.copilot.card import CARD as COPILOT_CARD
 from app.services.posting.assistant import CARD as POSTING_ASSISTANT_CARD
 from app.text.korean import format_count, format_kst_datetime, format_number, format_rate, josa
 
@@ -39,7 +40,7 @@ NOT_BUILT: Final = "아직 만들어지지 않음"
 AUDIT_LOG_PAGE: Final = "hiring_policy"
 """Page id whose audit-log table staff use to find a contested output."""
 
-EXTRA_CARDS: Final[tuple[ModelCard, ...]] = (POSTING_ASSISTANT_CARD,)
+EXTRA_CARDS: Final[tuple[ModelCard, ...]] = (POSTING_ASSISTANT_CARD, COPILOT_CARD)
 """AI outputs written to the audit log that ``python -m app build`` does not build."""
 
 Status = Literal["built", "missing", "stale", "setting", "undocumented"]

@@ -145,4 +145,5 @@ def simulate_employment(
         truth_rows[f"effect_{service}"] = truth.employment_probability(employment.intercept + base + eff) - p_none
     for letter in "riasec":
         truth_rows[f"theta_{letter}"] = frame[f"theta_{letter}"].to_numpy(float)
+    truth_rows["barriers"] = [";".join(b) for b in truth.employment_barriers(frame)]
     return observed, truth_rows, employment

@@ -37,7 +37,7 @@ SIZES: dict[str, WorldSize] = {
                        test_respondents=50_000, session_share=0.3, chunk=50_000),
 }
 
-WORLD_VERSION = "3"
+WORLD_VERSION = "4"
 """Version of what a world contains, stored in ``world_meta.world_version``; ``python -m app build``
 regenerates a world of another version (databases built before the stamp count as ``"1"``). Bump it
 when the generator writes different tables or content, not for a change of random draws alone.
@@ -47,7 +47,9 @@ work-environment preferences in ``truth_environment_preferences``.
 3: training courses as programmes run in rounds (``programme_code``, ``round_no``) scheduled about six
 months past the reference date, with published completion and employment rates; a course's effect
 depends on the seeker (relevance to the desired occupation, skill gap closed, completion), its
-quality in ``truth_courses``."""
+quality in ``truth_courses``.
+4: each seeker's true barriers to employment (``truth_seekers.barriers``, :func:`app.world.truth.employment_barriers`),
+what a counselling diagnosis is checked against."""
 
 # Simulated calendar. Postings open 2024-01 … 2026-09 (so their year's minimum wage is 2024, 2025
 # or 2026); seekers register until 2026-05-26 so that 180 days are observed by 2026-11-22.

@@ -241,6 +241,49 @@ def seeker_base_logit(s: pd.DataFrame) -> np.ndarray:
     )
 
 
+BARRIER_LABELS: dict[str, str] = {
+    "age": "연령대(25세 미만 또는 60세 이상)",
+    "low_education": "학력(중졸 이하)",
+    "no_career": "경력 없음",
+    "wage_gap": "시장임금보다 높은 희망임금",
+    "weak_region_demand": "희망 지역의 적은 구인 수요",
+    "weak_occupation_demand": "희망 직종의 적은 구인 수요",
+    "no_relevant_certificate": "희망 직종 관련 자격증 없음",
+    "benefit_search": "구직급여 수급 중 구직활동 지연",
+}
+"""Barriers to employment a counselling diagnosis should name (issue 18), each a term of
+:func:`seeker_base_logit` that lowers the seeker's log-odds by at least :data:`BARRIER_MIN_EFFECT`
+against a typical seeker. Sex and disability also lower it in this world but are not listed: a
+diagnosis the seeker may read never turns on a protected attribute or sensitive data (개인정보 보호법
+제23조), and no counselling step addresses them."""
+BARRIER_MIN_EFFECT = 0.15
+WAGE_GAP_BARRIER_RATIO = 1.15  # 1.2 × log(1.15) ≈ 0.17
+REGION_DEMAND_BARRIER = -0.30  # 0.5 × 0.3 = 0.15
+OCCUPATION_DEMAND_BARRIER = -0.50  # 0.3 × 0.5 = 0.15
+
+
+def employment_barriers(s: pd.DataFrame) -> list[tuple[str, ...]]:
+    """The true barriers of each seeker (:data:`BARRIER_LABELS` keys), from the same inputs as
+    :func:`seeker_base_logit`: the age bands whose term is -0.35 or lower, 중졸이하 (-0.30), no career
+    (-0.17 to -0.45 against 1–5 years), a desired wage 15 % or more above the market wage, a region or an
+    occupation with demand that costs 0.15 or more, no certificate the occupation asks for (one is worth
+    0.15), and 구직급여 (-0.25)."""
+    age_term = age_effect(s["age"].to_numpy())
+    flags = {
+        "age": age_term <= -0.30,
+        "low_education": (s["education"] == "중졸이하").to_numpy(),
+        "no_career": s["career_years"].to_numpy(float) < 0.5,
+        "wage_gap": s["desired_wage"].to_numpy(float) >= WAGE_GAP_BARRIER_RATIO * s["market_wage"].to_numpy(float),
+        "weak_region_demand": s["log_region_demand"].to_numpy(float) <= REGION_DEMAND_BARRIER,
+        "weak_occupation_demand": s["log_occupation_demand"].to_numpy(float) <= OCCUPATION_DEMAND_BARRIER,
+        "no_relevant_certificate": s["n_relevant_certificates"].to_numpy(float) < 1,
+        "benefit_search": s["benefit_status"].to_numpy(bool),
+    }
+    keys = list(BARRIER_LABELS)
+    matrix = np.column_stack([np.asarray(flags[k], dtype=bool) for k in keys])
+    return [tuple(k for k, on in zip(keys, row, strict=True) if on) for row in matrix]
+
+
 def service_effects_logit(s: pd.DataFrame) -> dict[str, np.ndarray]:
     """Heterogeneous effect of each service on the employment logit.
 
