@@ -8,6 +8,7 @@ faithfulness check removed is not shown: its mark says why.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -17,6 +18,7 @@ from app.access import PAGES
 from app.auth import User
 from app.errors import GoyongError
 from app.services import copilot
+from app.text.korean import format_korean_date
 from app.text.markdown import escape_markdown
 from components import audit as audit_log
 from components import display, state
@@ -67,7 +69,7 @@ def render_statement(output: copilot.CopilotOutput, statement: copilot.Statement
     if statement.removed:
         st.caption(escape_markdown(f"근거 확인에 실패해 뺀 문장이 있습니다: {statement.removed}"))
         return
-    if statement.detail and output.task == "stage_qa":
+    if statement.detail and output.task == "stage_qa" and statement.kind == "seeker_question":
         st.markdown("**" + escape_markdown(f"Q. {statement.detail}") + "**")
     st.markdown(escape_markdown(statement.text, one_line=False))
     sources = [s for s in (output.source(k) for k in statement.sources) if s is not None]
@@ -115,3 +117,54 @@ def render_open_copilot_button(seeker_id: int, *, key: str) -> None:
     if st.button("상담 지원 열기", key=key, icon=":material/assistant:"):
         path = next(spec.path for spec in PAGES if spec.page_id == "copilot")
         st.switch_page(path, query_params={state.EMPLOYMENT_SEEKER_QUERY: str(seeker_id)})
+
+
+def select_hunks(hunks, *, key: str) -> set[str]:  # noqa: ANN001 - Sequence[copilot.Hunk]
+    """One checkbox per change of the rewrite (원문 → 수정안, with the reason); returns the accepted ids."""
+    accepted: set[str] = set()
+    for i, hunk in enumerate(hunks):
+        with st.container(border=True):
+            label = copilot.HUNK_KIND_LABELS.get(hunk.kind, "고침")
+            if st.checkbox(f"{label} {i + 1} 받아들이기", key=f"{key}.{i}"):
+                accepted.add(hunk.id)
+            st.caption(escape_markdown(hunk.reason))
+            if hunk.original:
+                st.text("원문: " + hunk.original)
+            st.text("수정안: " + (hunk.new or "(문장을 뺍니다)"))
+    return accepted
+
+
+def summary_line(item: dict) -> str:
+    """One summary item as an editable line: the text, then ``(기한: YYYY-MM-DD)`` when it has one."""
+    text = str(item.get("text") or "")
+    due = str(item.get("due") or "")
+    return f"{text} (기한: {due})" if due else text
+
+
+_DUE_SUFFIX = re.compile(r"\s*\(기한:\s*([^)]*)\)\s*$")
+
+
+def parse_summary_line(line: str) -> dict[str, str]:
+    """An edited line back into ``{"text", "due"}`` (the service checks the date)."""
+    found = _DUE_SUFFIX.search(line)
+    if not found:
+        return {"text": line.strip(), "due": ""}
+    return {"text": line[:found.start()].strip(), "due": found.group(1).strip()}
+
+
+def render_saved_summaries(engine: Engine, seeker_id: int) -> None:
+    """The seeker's confirmed counselling summaries, newest first (the five newest)."""
+    saved = copilot.saved_summaries(engine, seeker_id)
+    if not saved:
+        return
+    st.markdown("##### 저장된 상담 요약")
+    for entry in saved[:5]:
+        day = entry["session_date"]
+        title = f"{format_korean_date(day) if day else '상담일 미상'} 상담 · {entry['confirmed_at']} 확정"
+        with st.expander(title, expanded=False):
+            for kind, label in copilot.SUMMARY_KINDS.items():
+                items = entry["fields"].get(kind) or []
+                if items:
+                    st.markdown("**" + escape_markdown(label) + "**")
+                    for item in items:
+                        st.text(summary_line(item))

@@ -11,7 +11,6 @@ import streamlit as st
 from app.errors import GoyongError, NotReady
 from app.services import copilot, employment
 from components import auth, resources
-from components import copilot as ui
 from components import copilot_sections as sections
 from components import employment as employment_ui
 

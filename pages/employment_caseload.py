@@ -62,3 +62,5 @@ if selected is not None:
     st.session_state[state.EMPLOYMENT_SEEKER_ID] = selected
     st.page_link("pages/employment_profile.py", label=f"구직자 #{selected} 프로파일 열기",
                  icon=":material/person_search:", query_params={state.EMPLOYMENT_SEEKER_QUERY: str(selected)})
+    st.page_link("pages/copilot.py", label=f"구직자 #{selected} 상담 지원 열기",
+                 icon=":material/assistant:", query_params={state.EMPLOYMENT_SEEKER_QUERY: str(selected)})

@@ -13,6 +13,7 @@ from app.services.employment import InvalidWhatIf, SeekerNotFound
 from app.text.korean import format_korean_date
 from components import audit as audit_log
 from components import auth, display, resources, state
+from components import copilot as copilot_ui
 from components import employment as ui
 from components import interest as interest_ui
 from components import talent as talent_ui
@@ -126,3 +127,5 @@ ui.render_overrides(employment.load_overrides(engine, profile.seeker_id))
 
 st.subheader("이력서·자기소개서·상담일지")
 ui.render_documents(profile)
+copilot_ui.render_saved_summaries(engine, profile.seeker_id)
+copilot_ui.render_open_copilot_button(profile.seeker_id, key="copilot.profile.open")

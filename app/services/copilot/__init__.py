@@ -13,6 +13,8 @@ from __future__ import annotations
 from app.copilot.context import SeekerContext
 from app.copilot.generation import COPILOT_VERSION, OFFLINE_BACKEND, CopilotOutput, CopilotTask
 from app.copilot.grounding import Source, Statement
+from app.copilot.stage_qa import STAGES, infer_stage
+from app.copilot.summary import SUMMARY_KINDS, InvalidSummary, summary_fields, validate_edited_summary
 from app.llm.factory import make_copilot_chat
 from app.services.copilot.context import (
     CopilotAccessDenied,
@@ -31,6 +33,8 @@ from app.services.copilot.prepare import (
     model_version,
     recommended_jobs,
     run,
+    session_summary,
+    stage_qa,
     task_key,
 )
 from app.services.copilot.records import (
@@ -50,7 +54,8 @@ __all__ = [
     "COPILOT_VERSION", "OFFLINE_BACKEND", "CopilotOutput", "CopilotTask", "Source", "Statement", "make_copilot_chat",
     "CopilotAccessDenied", "counsellor_context", "own_context", "own_seeker_id", "require_counsellor",
     "MODEL_NAME", "RunResult", "audit_output", "copilot_vocabulary", "diagnosis", "job_fit", "model_version", "run",
-    "recommended_jobs", "SeekerContext",
+    "recommended_jobs", "SeekerContext", "session_summary", "stage_qa", "STAGES", "infer_stage", "SUMMARY_KINDS",
+    "InvalidSummary", "summary_fields", "validate_edited_summary",
     "task_key", "CONFIRM_ACTION", "MAX_EDIT_CHARS", "SUMMARY_ACTION", "CopilotEditError", "CopilotRecordNotFound",
     "confirm_output", "edit_review", "record_shown", "save_summary", "saved_summaries",
 ]

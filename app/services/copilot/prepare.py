@@ -9,6 +9,7 @@ Each function takes the context (:mod:`app.services.copilot.context`) and the ch
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -17,11 +18,14 @@ from functools import lru_cache
 from sqlalchemy import Engine
 
 from app.auth import User
+from app.bounds import has_control_characters
 from app.copilot.context import SeekerContext
 from app.copilot.diagnosis import diagnosis_task
 from app.copilot.fit import JobFit, fit_task
 from app.copilot.generation import COPILOT_VERSION, CopilotChat, CopilotOutput, CopilotTask, run_task
 from app.copilot.grounding import Vocabulary, build_vocabulary
+from app.copilot.stage_qa import stage_qa_task
+from app.copilot.summary import InvalidSummary, summary_task
 from app.ml.course_match import compute_skill_gap
 from app.reference.tables import Reference
 from app.services import talent
@@ -113,3 +117,25 @@ def recommended_jobs(engine: Engine, matcher: TalentMatcher, user: User, seeker_
                    reasons=tuple((r.label, mask_pii(r.evidence), r.source) for r in c.reasons),
                    missing=tuple(c.missing)) for c in results.cards]
     return jobs, str(results.model_version)
+
+
+def stage_qa(ctx: SeekerContext, ref: Reference, stage: str | None = None) -> CopilotTask:
+    """단계별 예상 질의응답 for the counselling stage (``None``: inferred from the record)."""
+    return stage_qa_task(ctx, stage or None, copilot_vocabulary(ref))
+
+
+def session_summary(notes_text: str, session_date: dt.date, ctx: SeekerContext | None = None) -> CopilotTask:
+    """상담 요약 of one session's notes.
+
+    Raises:
+        InvalidSummary: Empty notes, notes too long or holding control characters, or a session date
+            after the data's reference date.
+    """
+    text = str(notes_text or "")
+    if not text.strip():
+        raise InvalidSummary("요약할 상담 메모를 적어 주세요.")
+    if has_control_characters(text.replace("\n", "").replace("\t", "")):
+        raise InvalidSummary("상담 메모에 쓸 수 없는 제어 문자가 있습니다.")
+    if ctx is not None and session_date > ctx.as_of:
+        raise InvalidSummary(f"상담일은 기준일({ctx.as_of.isoformat()}) 이후일 수 없습니다.")
+    return summary_task(text, session_date, ctx)
