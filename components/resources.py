@@ -617,6 +617,33 @@ def copilot_chat() -> Any:
     return _copilot_chat(s.llm_backend, s.llm_base_url, s.llm_model, str(s.llm_model_dir or ""), s.llm_timeout)
 
 
+@st.cache_resource(ttl=3600, show_spinner="직종 이동 경로를 준비하는 중…", max_entries=2)
+def _occupation_graph(db_url: str, reference_dir: str) -> Any:
+    from app.services import copilot
+
+    return copilot.occupation_graph(_engine(db_url), load_reference(Path(reference_dir)))
+
+
+def occupation_graph() -> Any:
+    """The occupation graph of the career roadmap (skill overlap and the moves observed in the database;
+    rebuilt after an hour, so a new world's moves are read)."""
+    s = get_settings()
+    return _occupation_graph(s.db_url, str(s.reference_dir))
+
+
+@st.cache_resource(ttl=3600, show_spinner=False, max_entries=2)
+def _copilot_market(db_url: str, models_dir: str, stamp: str) -> Any:
+    from app.services import copilot
+
+    return copilot.market_context(_engine(db_url), employment_model())
+
+
+def copilot_market() -> Any:
+    """Market wages, demand and open courses per occupation for the career roadmap."""
+    s = get_settings()
+    return _copilot_market(s.db_url, str(s.models_dir), _stamp("employment"))
+
+
 # --------------------------------------------------------------------------- 직업흥미검사
 
 

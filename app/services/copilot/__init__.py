@@ -14,7 +14,7 @@ from app.copilot.context import SeekerContext
 from app.copilot.generation import COPILOT_VERSION, OFFLINE_BACKEND, CopilotOutput, CopilotTask
 from app.copilot.grounding import Source, Statement
 from app.copilot.stage_qa import STAGES, infer_stage
-from app.copilot.summary import SUMMARY_KINDS, InvalidSummary, summary_fields, validate_edited_summary
+from app.copilot.summary import MAX_NOTES_CHARS, SUMMARY_KINDS, InvalidSummary, summary_fields, validate_edited_summary
 from app.llm.factory import make_copilot_chat
 from app.services.copilot.context import (
     CopilotAccessDenied,
@@ -25,13 +25,22 @@ from app.services.copilot.context import (
 )
 from app.services.copilot.prepare import (
     MODEL_NAME,
+    ROADMAP_TABLE_COLUMNS,
+    RoadmapMarket,
     RunResult,
     audit_output,
+    competency,
     copilot_vocabulary,
     diagnosis,
     job_fit,
+    market_context,
     model_version,
+    occupation_graph,
+    preparation_tasks,
     recommended_jobs,
+    roadmap,
+    roadmap_has_training,
+    roadmap_table,
     run,
     session_summary,
     stage_qa,
@@ -55,7 +64,8 @@ __all__ = [
     "CopilotAccessDenied", "counsellor_context", "own_context", "own_seeker_id", "require_counsellor",
     "MODEL_NAME", "RunResult", "audit_output", "copilot_vocabulary", "diagnosis", "job_fit", "model_version", "run",
     "recommended_jobs", "SeekerContext", "session_summary", "stage_qa", "STAGES", "infer_stage", "SUMMARY_KINDS",
-    "InvalidSummary", "summary_fields", "validate_edited_summary",
+    "InvalidSummary", "MAX_NOTES_CHARS", "summary_fields", "validate_edited_summary", "ROADMAP_TABLE_COLUMNS", "RoadmapMarket", "competency",
+    "market_context", "occupation_graph", "preparation_tasks", "roadmap", "roadmap_has_training", "roadmap_table",
     "task_key", "CONFIRM_ACTION", "MAX_EDIT_CHARS", "SUMMARY_ACTION", "CopilotEditError", "CopilotRecordNotFound",
     "confirm_output", "edit_review", "record_shown", "save_summary", "saved_summaries",
 ]

@@ -12,24 +12,35 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from app.auth import User
 from app.bounds import has_control_characters
+from app.copilot.competency import competency_task
 from app.copilot.context import SeekerContext
 from app.copilot.diagnosis import diagnosis_task
 from app.copilot.fit import JobFit, fit_task
 from app.copilot.generation import COPILOT_VERSION, CopilotChat, CopilotOutput, CopilotTask, run_task
 from app.copilot.grounding import Vocabulary, build_vocabulary
+from app.copilot.roadmap import OccupationGraph, roadmap_task
 from app.copilot.stage_qa import stage_qa_task
 from app.copilot.summary import InvalidSummary, summary_task
+from app.db.repositories import courses as course_repo
+from app.db.repositories import postings as posting_repo
+from app.db.repositories import seekers as seeker_repo
+from app.db.repositories.occupation_transitions import load_occupation_transitions
 from app.ml.course_match import compute_skill_gap
+from app.ml.employment import EmploymentModel
 from app.reference.tables import Reference
 from app.services import talent
+from app.services.employment import reference_date
 from app.services.talent import TalentMatcher
+from app.text.korean import format_manwon
 from app.text.pii import mask_pii
 
 MODEL_NAME = "copilot"
@@ -139,3 +150,80 @@ def session_summary(notes_text: str, session_date: dt.date, ctx: SeekerContext |
     if ctx is not None and session_date > ctx.as_of:
         raise InvalidSummary(f"상담일은 기준일({ctx.as_of.isoformat()}) 이후일 수 없습니다.")
     return summary_task(text, session_date, ctx)
+
+
+@dataclass(frozen=True)
+class RoadmapMarket:
+    """What the roadmap states of each occupation's labour market (KECO 소분류 → value).
+
+    Attributes:
+        market_wages: National market wage of the world's postings (monthly 원).
+        demand: Postings per seeker wanting the occupation.
+        open_courses: Training course rounds aimed at it that start on or after the reference date.
+    """
+
+    market_wages: Mapping[str, float]
+    demand: Mapping[str, float]
+    open_courses: Mapping[str, int]
+
+
+def occupation_graph(engine: Engine, ref: Reference) -> OccupationGraph:
+    """The occupation graph of the reference tables and the moves observed in the database."""
+    return OccupationGraph.build(ref, load_occupation_transitions(engine))
+
+
+def market_context(engine: Engine, model: EmploymentModel) -> RoadmapMarket:
+    """Market wages (the employment model's market), demand and open courses per occupation."""
+    postings = posting_repo.count_postings_by(engine, "keco_code")
+    wanting = seeker_repo.count_seekers_by(engine, "desired_keco")
+    demand = {code: n / wanting[code] for code, n in postings.items() if wanting.get(code)}
+    as_of = reference_date(engine)
+    courses = course_repo.load_course_frame(engine)
+    upcoming = courses[pd.to_datetime(courses["start_date"]) >= pd.Timestamp(as_of)]
+    open_courses = {str(k): int(v) for k, v in upcoming["keco_code"].astype(str).value_counts().items()}
+    return RoadmapMarket(market_wages=dict(model.market.occupation_wages), demand=demand, open_courses=open_courses)
+
+
+def roadmap(ctx: SeekerContext, ref: Reference, graph: OccupationGraph, market: RoadmapMarket) -> CopilotTask:
+    """경력 로드맵 from the last (or closest) occupation to the desired one."""
+    return roadmap_task(ctx, graph, market_wages=market.market_wages, demand=market.demand,
+                        open_courses=market.open_courses)
+
+
+def competency(ctx: SeekerContext, ref: Reference) -> CopilotTask:
+    """핵심역량 피드백 against the desired occupation."""
+    return competency_task(ctx, copilot_vocabulary(ref), ref=ref)
+
+
+def preparation_tasks(ctx: SeekerContext, ref: Reference, graph: OccupationGraph,
+                      market: RoadmapMarket) -> list[CopilotTask]:
+    """The whole preparation of a counselling session: diagnosis, roadmap and competency feedback."""
+    return [diagnosis(ctx, ref), roadmap(ctx, ref, graph, market), competency(ctx, ref)]
+
+
+ROADMAP_TABLE_COLUMNS: tuple[str, ...] = ("경로", "단계", "직종", "중위 임금", "시장임금", "구직자 1명당 구인공고", "얻을 기술",
+                                          "관련 자격증", "개강 예정 훈련")
+"""Columns of :func:`roadmap_table`."""
+
+
+def roadmap_table(output: CopilotOutput) -> pd.DataFrame:
+    """The roadmap's paths step by step, as the page's table (Korean columns and formats)."""
+    rows = []
+    for path in output.data.get("paths", []):  # type: ignore[union-attr]
+        for step in path["steps"]:
+            rows.append({
+                "경로": f"경로 {path['number']} · {path['label']}", "단계": int(step["order"]), "직종": step["name"],
+                "중위 임금": f"월 {format_manwon(step['wage_median'])}",
+                "시장임금": f"월 {format_manwon(step['market_wage'])}" if step.get("market_wage") else "-",
+                "구직자 1명당 구인공고": f"{step['demand']:.1f}건" if step.get("demand") is not None else "-",
+                "얻을 기술": ", ".join(step["skills_to_gain"][:5]) or "-",
+                "관련 자격증": ", ".join(step["certificates"][:3]) or "-",
+                "개강 예정 훈련": f"{step['open_courses']:,}개" if step.get("open_courses") else "-",
+            })
+    return pd.DataFrame(rows, columns=list(ROADMAP_TABLE_COLUMNS))
+
+
+def roadmap_has_training(output: CopilotOutput) -> bool:
+    """Whether some step of the roadmap has training courses opening (the page links to 훈련 추천)."""
+    return any(step.get("open_courses") for path in output.data.get("paths", [])  # type: ignore[union-attr]
+               for step in path["steps"])
