@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 from app.copilot.context import SeekerContext
+from app.copilot.cover_letter import HUNK_KIND_LABELS, Hunk, PostingFacts, apply_hunks
+from app.copilot.cover_letter import KINDS as COVER_LETTER_KINDS
 from app.copilot.generation import COPILOT_VERSION, OFFLINE_BACKEND, CopilotOutput, CopilotTask
 from app.copilot.grounding import Source, Statement
 from app.copilot.stage_qa import STAGES, infer_stage
@@ -31,7 +33,10 @@ from app.services.copilot.prepare import (
     audit_output,
     competency,
     copilot_vocabulary,
+    cover_letter,
+    cover_letter_hunks,
     diagnosis,
+    fit_postings,
     job_fit,
     market_context,
     model_version,
@@ -66,6 +71,8 @@ __all__ = [
     "recommended_jobs", "SeekerContext", "session_summary", "stage_qa", "STAGES", "infer_stage", "SUMMARY_KINDS",
     "InvalidSummary", "MAX_NOTES_CHARS", "summary_fields", "validate_edited_summary", "ROADMAP_TABLE_COLUMNS", "RoadmapMarket", "competency",
     "market_context", "occupation_graph", "preparation_tasks", "roadmap", "roadmap_has_training", "roadmap_table",
+    "cover_letter", "cover_letter_hunks", "fit_postings", "HUNK_KIND_LABELS", "Hunk", "PostingFacts", "apply_hunks",
+    "COVER_LETTER_KINDS",
     "task_key", "CONFIRM_ACTION", "MAX_EDIT_CHARS", "SUMMARY_ACTION", "CopilotEditError", "CopilotRecordNotFound",
     "confirm_output", "edit_review", "record_shown", "save_summary", "saved_summaries",
 ]

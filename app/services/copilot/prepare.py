@@ -23,6 +23,7 @@ from app.auth import User
 from app.bounds import has_control_characters
 from app.copilot.competency import competency_task
 from app.copilot.context import SeekerContext
+from app.copilot.cover_letter import Hunk, PostingFacts, cover_letter_task, hunks_from_output
 from app.copilot.diagnosis import diagnosis_task
 from app.copilot.fit import JobFit, fit_task
 from app.copilot.generation import COPILOT_VERSION, CopilotChat, CopilotOutput, CopilotTask, run_task
@@ -33,6 +34,7 @@ from app.copilot.summary import InvalidSummary, summary_task
 from app.db.repositories import courses as course_repo
 from app.db.repositories import postings as posting_repo
 from app.db.repositories import seekers as seeker_repo
+from app.db.repositories import unit_of_work
 from app.db.repositories.occupation_transitions import load_occupation_transitions
 from app.ml.course_match import compute_skill_gap
 from app.ml.employment import EmploymentModel
@@ -227,3 +229,29 @@ def roadmap_has_training(output: CopilotOutput) -> bool:
     """Whether some step of the roadmap has training courses opening (the page links to 훈련 추천)."""
     return any(step.get("open_courses") for path in output.data.get("paths", [])  # type: ignore[union-attr]
                for step in path["steps"])
+
+
+def cover_letter(ctx: SeekerContext, ref: Reference, posting: PostingFacts | None = None) -> CopilotTask:
+    """자기소개서 첨삭 fitted to ``posting`` (``None``: the desired occupation)."""
+    return cover_letter_task(ctx, posting, copilot_vocabulary(ref), reference=ref)
+
+
+def cover_letter_hunks(output: CopilotOutput, ctx: SeekerContext, ref: Reference) -> list[Hunk]:
+    """The rewrite's changes the counsellor (or seeker) can accept one by one — only from statements that
+    passed the check, each re-checked against the seeker's own sources."""
+    return hunks_from_output(output, ctx, vocabulary=copilot_vocabulary(ref))
+
+
+def fit_postings(engine: Engine, matcher: TalentMatcher, user: User, seeker_id: int, ref: Reference,
+                 *, top: int = 5) -> list[PostingFacts]:
+    """The postings recommended to the seeker as cover-letter targets (title, occupation and sections).
+
+    Raises:
+        SearchRefused: The user may not see this seeker's jobs.
+        SeekerNotMatched: The seeker registered after the matcher was built.
+    """
+    results = talent.jobs_for_seeker(engine, matcher, user, seeker_id=int(seeker_id), top=top, reference=ref)
+    with unit_of_work(engine) as uow:
+        contents = [(card, posting_repo.load_posting_content(uow, card.posting_id)) for card in results.cards]
+    return [PostingFacts.from_body(mask_pii(card.title), str(content.get("body") or ""), occupation=card.occupation)
+            for card, content in contents if content is not None]
