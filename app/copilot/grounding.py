@@ -191,17 +191,15 @@ def _money(text: str) -> tuple[list[Claim], str]:
 
 
 def _names(text: str, kind: str, vocabulary: Vocabulary, suffix: re.Pattern[str] | None) -> list[Claim]:
-    found: dict[str, Claim] = {}
-    pattern = vocabulary.pattern(kind)
-    if pattern is not None:
-        for m in pattern.finditer(text):
-            found.setdefault(m.group(0), Claim(kind, m.group(0), m.group(0)))
-    if suffix is not None:
-        for m in suffix.finditer(text):
-            name = m.group(0).strip()
-            if not any(name in other or other in name for other in found):
-                found.setdefault(name, Claim(kind, name, name))
-    return list(found.values())
+    """Names of ``kind`` in ``text``: the vocabulary's and, by suffix, any other; a match inside a longer
+    one is dropped, so "수산양식기술사" is checked as itself and not as the table's "기술사"."""
+    spans: list[tuple[int, int, str]] = []
+    for pattern in (vocabulary.pattern(kind), suffix):
+        if pattern is not None:
+            spans += [(m.start(), m.end(), m.group(0).strip()) for m in pattern.finditer(text)]
+    kept = [(s, e, name) for s, e, name in spans
+            if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in spans)]
+    return [Claim(kind, name, name) for name in dict.fromkeys(name for _, _, name in kept)]
 
 
 def extract_claims(text: str, vocabulary: Vocabulary) -> list[Claim]:

@@ -23,12 +23,18 @@ from typing import Any
 INVENTIONS: tuple[tuple[str, str], ...] = (
     ("number", "관련 교육을 {n}시간 이수했습니다."),
     ("date", "{y}년 {m}월 {d}일에 이전 직장을 그만두었습니다."),
-    ("organisation", "한국직업능력진흥센터에서 추가 상담을 받았습니다."),
-    ("certificate", "정보보안기사 자격을 갖추고 있습니다."),
-    ("occupation", "항공기 조종사로 일한 경험이 있습니다."),
+    ("organisation", "{name}에서 추가 상담을 받았습니다."),
+    ("certificate", "{name} 자격을 갖추고 있습니다."),
+    ("occupation", "{name}로 일한 경험이 있습니다."),
     ("money", "희망 임금은 월 {n}만원입니다."),
 )
 """(claim kind, template) of the facts the server invents; the values are drawn so no source holds them."""
+INVENTED_NAMES: dict[str, tuple[str, ...]] = {
+    "organisation": ("한국직업능력진흥센터", "서울취업지원재단", "미래일자리협회"),
+    "certificate": ("정보보안기사", "항공정비기능장", "수산양식기술사"),
+    "occupation": ("항공기 조종사", "약사 및 한약사", "경찰관, 소방관 및 교도관"),
+}
+"""Names the server invents from (one the task's sources do not mention)."""
 
 
 class ScriptedChatServer(ThreadingHTTPServer):
@@ -84,7 +90,13 @@ class ScriptedChatServer(ThreadingHTTPServer):
         kind, template = self.rng.choice(INVENTIONS)
         while True:
             n = self.rng.randint(101, 979)
-            values = {"n": n, "y": self.rng.randint(2001, 2015), "m": self.rng.randint(1, 12), "d": self.rng.randint(1, 28)}
+            compact = ground.replace(" ", "")
+            names = [name for name in INVENTED_NAMES.get(kind, ("",)) if not name or name.replace(" ", "") not in compact]
+            if not names:
+                kind, template = "number", INVENTIONS[0][1]
+                names = [""]
+            values = {"n": n, "y": self.rng.randint(2001, 2015), "m": self.rng.randint(1, 12), "d": self.rng.randint(1, 28),
+                      "name": self.rng.choice(names)}
             text = template.format(**values)
             if kind in ("number", "money") and str(n) in ground:
                 continue
