@@ -1056,3 +1056,61 @@ def test_factory_transformers_with_the_tiny_model(clean_llm_env: None, tiny_mode
     result = generator.generate(restaurant)
     assert result.draft == restaurant_draft
     assert "로컬 언어모델" in result.notices[0]
+
+
+# --------------------------------------------------------------------------- the counselling copilot's chat backends
+
+
+def _copilot_task():  # noqa: ANN202 - CopilotTask
+    from app.copilot.generation import CopilotTask
+    from app.copilot.grounding import Source, Statement
+
+    return CopilotTask(name="diagnosis", title="초기 진단", instruction="근거만 씁니다.", kinds={"goal": "목표"},
+                       sources=(Source("record.desired_wage", "구직자 기록 · 희망 임금", "희망 임금: 월 250만원"),),
+                       offline=(Statement("월 250만원 수준을 희망합니다.", ("record.desired_wage",), "goal"),))
+
+
+def test_copilot_chat_is_none_offline_and_unavailable_backends_fail_visibly() -> None:
+    from app.copilot.generation import run_task
+    from app.copilot.grounding import build_vocabulary
+    from app.llm.factory import make_copilot_chat
+
+    assert make_copilot_chat(Settings(llm_backend="offline")) is None
+    for settings in (Settings(llm_backend="openai"), Settings(llm_backend="transformers")):
+        chat = make_copilot_chat(settings)
+        output = run_task(_copilot_task(), chat, build_vocabulary([], []))
+        assert output.fell_back and output.shown[0].text == "월 250만원 수준을 희망합니다."
+        assert "설정해 주세요" in output.notices[0]
+
+
+@needs_transformers
+def test_copilot_runs_on_the_local_transformers_model_with_the_visible_fallback(tiny_model_dir: Path) -> None:
+    from app.copilot.generation import run_task, task_messages
+    from app.copilot.grounding import build_vocabulary
+    from app.llm.factory import make_copilot_chat
+
+    chat = make_copilot_chat(Settings(llm_backend="transformers", llm_model_dir=tiny_model_dir))
+    assert isinstance(chat, TransformersGenerator)
+    reply = chat.chat(task_messages(_copilot_task()), max_tokens=8)
+    assert reply.startswith("{")  # the plain prompt opens the JSON object (no chat template)
+    output = run_task(_copilot_task(), chat, build_vocabulary([], []))
+    # a random 2-layer model writes no usable JSON: the offline text is shown, and the page says why
+    assert output.fell_back and output.shown[0].text == "월 250만원 수준을 희망합니다."
+    assert output.notices[0].startswith("로컬 언어모델(tiny-gpt2) 생성에 실패해 기본(오프라인) 문안을 보여 드립니다")
+
+
+def test_copilot_chat_on_the_openai_server_sends_masked_sources(chat_server) -> None:  # noqa: ANN001
+    from app.copilot.generation import CopilotTask, run_task
+    from app.copilot.grounding import Source, build_vocabulary
+    from app.llm.factory import make_copilot_chat
+
+    chat_server.content = json.dumps({"statements": [{"kind": "goal", "text": "월 250만원 수준을 희망합니다.",
+                                                      "sources": ["S1"]}]}, ensure_ascii=False)
+    task = _copilot_task()
+    task = CopilotTask(**{**task.__dict__, "sources": (*task.sources, Source("cover.1", "자기소개서 1번째 문장",
+                                                                              "연락처 010-5555-1234로 주세요"))})
+    chat = make_copilot_chat(Settings(llm_backend="openai", llm_base_url=chat_server.url, llm_model="m"))
+    output = run_task(task, chat, build_vocabulary([], []))
+    assert output.backend == "LLM 서버(m)" and not output.fell_back
+    sent = json.dumps(chat_server.requests[-1]["json"], ensure_ascii=False)
+    assert "010-5555-1234" not in sent and "희망 임금: 월 250만원" in sent
