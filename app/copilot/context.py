@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from app.copilot.grounding import Source
+from app.llm.candidates import career_text
 from app.text.korean import format_korean_date, format_manwon
 
 _SENTENCE_END = re.compile(r"\n+|(?<=[.!?。])\s+|(?<=[다요함음됨임]\.)(?=\S)")
@@ -112,14 +113,8 @@ class SeekerContext:
         return max(0, (self.as_of - self.registered_on).days)
 
     def career_text(self) -> str:
-        """Career as Korean text ("신입", "3년", "1년 6개월")."""
-        months = int(round(float(self.career_years) * 12))
-        if months <= 0:
-            return "신입"
-        years, rest = divmod(months, 12)
-        if not years:
-            return f"{rest}개월"
-        return f"{years}년" + (f" {rest}개월" if rest else "")
+        """Career as Korean text ("신입", "3년", "1년 6개월"), as candidate summaries word it."""
+        return career_text(self.career_years)
 
     # ----------------------------------------------------------------------- sources
 
