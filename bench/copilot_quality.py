@@ -40,6 +40,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.auth import User  # noqa: E402
 from app.config import get_settings  # noqa: E402
 from app.copilot.generation import leaked_pii  # noqa: E402
 from app.copilot.grounding import Ground, unsupported_claims  # noqa: E402
@@ -52,6 +53,8 @@ from app.text.pii import find_pii  # noqa: E402
 
 PLANTED_PHONE = "010-4821-7395"
 PLANTED_EMAIL = "jobseeker.kim@example.com"
+
+COUNSELLOR = User("bench-copilot", "상담사", "counsellor")
 
 
 def _plant_pii(context: copilot.SeekerContext) -> copilot.SeekerContext:
@@ -94,7 +97,7 @@ def main() -> None:
     with scripted_server(invent_rate=args.invent, seed=args.seed) as server:
         chat = OpenAICompatibleGenerator(server.url, "scripted", lambda request: None, timeout=30)  # type: ignore[arg-type]
         for k, seeker_id in enumerate(ids):
-            context = copilot.counsellor_context(engine, model, seeker_id, bands, reference)
+            context = copilot.counsellor_context(engine, COUNSELLOR, model, seeker_id, bands, reference)
             if k % 2 == 0:
                 context = _plant_pii(context)
             tasks = copilot.preparation_tasks(context, reference, graph, market)

@@ -23,10 +23,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.auth import User  # noqa: E402
 from app.config import get_settings  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
 from app.reference.tables import load_reference  # noqa: E402
 from app.services import copilot, employment  # noqa: E402
+
+COUNSELLOR = User("bench-copilot", "상담사", "counsellor")
 
 
 def _ms(values: list[float], q: float = 50) -> float:
@@ -52,7 +55,7 @@ def main() -> None:
     per_task: dict[str, list[float]] = {}
     for k, seeker_id in enumerate(ids):
         t0 = time.perf_counter()
-        context = copilot.counsellor_context(engine, model, seeker_id, bands, reference)
+        context = copilot.counsellor_context(engine, COUNSELLOR, model, seeker_id, bands, reference)
         t1 = time.perf_counter()
         for task in copilot.preparation_tasks(context, reference, graph, market):
             t = time.perf_counter()

@@ -26,7 +26,7 @@ bands = employment.load_risk_bands(engine)
 seeker_id = employment_ui.select_caseload_seeker(engine, user, model_version=str(model.version), bands=bands)
 
 try:
-    context = copilot.counsellor_context(engine, model, int(seeker_id), bands, reference)
+    context = copilot.counsellor_context(engine, user, model, int(seeker_id), bands, reference)
 except GoyongError as err:
     st.error(err.user_message)
     st.stop()

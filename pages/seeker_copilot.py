@@ -20,7 +20,7 @@ st.caption("내 자기소개서를 AI가 읽고 고칠 점과 수정안을 보�
 engine = resources.engine()
 reference = resources.reference()
 try:
-    context = copilot.own_context(engine, copilot.own_seeker_id(user), reference)
+    context = copilot.own_context(engine, user, reference)
 except GoyongError as err:
     st.error(err.user_message)
     st.stop()

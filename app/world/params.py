@@ -48,8 +48,8 @@ work-environment preferences in ``truth_environment_preferences``.
 months past the reference date, with published completion and employment rates; a course's effect
 depends on the seeker (relevance to the desired occupation, skill gap closed, completion), its
 quality in ``truth_courses``.
-4: each seeker's true barriers to employment (``truth_seekers.barriers``, :func:`app.world.truth.employment_barriers`),
-what a counselling diagnosis is checked against."""
+4: each seeker's true barriers to employment (a ``barriers`` column of the seekers' truth table,
+:func:`app.world.truth.employment_barriers`), what a counselling diagnosis is checked against."""
 
 # Simulated calendar. Postings open 2024-01 … 2026-09 (so their year's minimum wage is 2024, 2025
 # or 2026); seekers register until 2026-05-26 so that 180 days are observed by 2026-11-22.

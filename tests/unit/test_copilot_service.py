@@ -51,7 +51,7 @@ def test_the_whole_preparation_passes_the_check_for_every_caseload_seeker(world)
     assert len(ids) >= 30
     barriers = 0
     for seeker_id in ids[:40]:
-        context = copilot.counsellor_context(engine, model, seeker_id, bands, reference)
+        context = copilot.counsellor_context(engine, COUNSELLOR, model, seeker_id, bands, reference)
         assert context.employment is not None and 0 < context.employment.probability < 1
         for task in copilot.preparation_tasks(context, reference, graph, market):
             output = copilot.run(task, None, reference).output
@@ -66,11 +66,17 @@ def test_the_whole_preparation_passes_the_check_for_every_caseload_seeker(world)
 def test_a_seeker_outside_the_caseload_has_no_counsellor_context(world) -> None:  # noqa: ANN001
     engine, model, bands, reference, ids = world
     with engine.connect() as conn:
-        outside = conn.execute(text("SELECT id FROM seekers WHERE id NOT IN (%s) LIMIT 1" % ",".join(map(str, ids)))).scalar_one()
+        listed = ",".join(map(str, ids))  # numbers from the caseload, not user input
+        outside = conn.execute(text(f"SELECT id FROM seekers WHERE id NOT IN ({listed}) LIMIT 1")).scalar_one()
     with pytest.raises(employment.SeekerNotFound):
-        copilot.counsellor_context(engine, model, int(outside), bands, reference)
-    own = copilot.own_context(engine, int(outside), reference)
-    assert own.employment is None and own.desired_occupation
+        copilot.counsellor_context(engine, COUNSELLOR, model, int(outside), bands, reference)
+    seeker = User("seeker-copilot", "구직자", "seeker", seeker_id=int(outside))
+    own = copilot.own_context(engine, seeker, reference)
+    assert own.seeker_id == int(outside) and own.employment is None and own.desired_occupation
+    with pytest.raises(copilot.CopilotAccessDenied):
+        copilot.counsellor_context(engine, seeker, model, ids[0], bands, reference)
+    with pytest.raises(copilot.CopilotAccessDenied):
+        copilot.own_context(engine, COUNSELLOR, reference)
 
 
 @pytest.mark.parametrize("role", ["employer", "policy", "seeker"])
@@ -82,6 +88,11 @@ def test_only_counsellors_confirm_and_save(world, role: str) -> None:  # noqa: A
         copilot.require_counsellor(user)
     with pytest.raises(copilot.CopilotAccessDenied):
         copilot.confirm_output(engine, user, ids[0], 1, {"text": "x"})
+    context = copilot.counsellor_context(engine, COUNSELLOR, world[1], ids[0], world[2], world[3])
+    result = copilot.run(copilot.diagnosis(context, world[3]), None, world[3])
+    with pytest.raises(copilot.CopilotAccessDenied):  # a seeker keeps only their own outputs
+        copilot.record_shown(engine, User(f"{role}-x", role, role, seeker_id=ids[1] if role == "seeker" else None),
+                             ids[0], result.output, result.input_hash)
 
 
 def test_own_seeker_id_is_the_accounts_seeker() -> None:
@@ -95,7 +106,7 @@ def test_own_seeker_id_is_the_accounts_seeker() -> None:
 def test_an_output_is_kept_once_a_day_and_the_edit_is_stored_beside_it_with_an_audit_row(world) -> None:  # noqa: ANN001
     engine, model, bands, reference, ids = world
     seeker_id = ids[1]
-    context = copilot.counsellor_context(engine, model, seeker_id, bands, reference)
+    context = copilot.counsellor_context(engine, COUNSELLOR, model, seeker_id, bands, reference)
     result = copilot.run(copilot.diagnosis(context, reference), None, reference)
     record_id = copilot.record_shown(engine, COUNSELLOR, seeker_id, result.output, result.input_hash)
     assert copilot.record_shown(engine, COUNSELLOR, seeker_id, result.output, result.input_hash) == record_id
@@ -117,7 +128,7 @@ def test_an_output_is_kept_once_a_day_and_the_edit_is_stored_beside_it_with_an_a
 def test_a_summary_is_saved_after_the_counsellor_confirms_and_read_back(world) -> None:  # noqa: ANN001
     engine, model, bands, reference, ids = world
     seeker_id = ids[3]
-    context = copilot.counsellor_context(engine, model, seeker_id, bands, reference)
+    context = copilot.counsellor_context(engine, COUNSELLOR, model, seeker_id, bands, reference)
     notes = "구직자는 사무보조 일자리를 희망함. 이력서를 다음 주 금요일까지 보완하기로 함. 2주 후 다음 상담 예정."
     day = context.as_of - dt.timedelta(days=3)
     result = copilot.run(copilot.session_summary(notes, day, context), None, reference)
@@ -141,7 +152,7 @@ def test_a_summary_is_saved_after_the_counsellor_confirms_and_read_back(world) -
 ])
 def test_bad_summary_input_is_refused_in_korean(world, notes: str, shift: int, message: str) -> None:  # noqa: ANN001
     engine, model, bands, reference, ids = world
-    context = copilot.counsellor_context(engine, model, ids[0], bands, reference)
+    context = copilot.counsellor_context(engine, COUNSELLOR, model, ids[0], bands, reference)
     with pytest.raises(copilot.InvalidSummary, match=message):
         copilot.session_summary(notes, context.as_of + dt.timedelta(days=shift), context)
 
@@ -150,7 +161,7 @@ def test_the_roadmap_table_lists_every_step_in_korean(world) -> None:  # noqa: A
     engine, model, bands, reference, ids = world
     graph = copilot.occupation_graph(engine, reference)
     market = copilot.market_context(engine, model)
-    context = copilot.counsellor_context(engine, model, ids[0], bands, reference)
+    context = copilot.counsellor_context(engine, COUNSELLOR, model, ids[0], bands, reference)
     output = copilot.run(copilot.roadmap(context, reference, graph, market), None, reference).output
     table = copilot.roadmap_table(output)
     assert list(table.columns) == list(copilot.ROADMAP_TABLE_COLUMNS)

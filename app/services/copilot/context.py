@@ -80,13 +80,15 @@ def _base(record: Mapping[str, object], documents, ref: Reference, as_of: dt.dat
     )
 
 
-def counsellor_context(engine: Engine, model: EmploymentModel, seeker_id: int, bands: RiskBands,
+def counsellor_context(engine: Engine, user, model: EmploymentModel, seeker_id: int, bands: RiskBands,  # noqa: ANN001
                        ref: Reference) -> SeekerContext:
     """The full context a counsellor prepares with (seekers of the open caseload only).
 
     Raises:
+        CopilotAccessDenied: Not a counsellor.
         SeekerNotFound: No such seeker, or not in the open caseload.
     """
+    require_counsellor(user)
     profile = seeker_profile(engine, model, int(seeker_id), bands)
     record = dict(profile.record)
     base = _base(record, profile.documents, ref, reference_date(engine))
@@ -105,12 +107,14 @@ def counsellor_context(engine: Engine, model: EmploymentModel, seeker_id: int, b
     )
 
 
-def own_context(engine: Engine, seeker_id: int, ref: Reference) -> SeekerContext:
-    """A seeker's own context (no model output), for their simplified pages.
+def own_context(engine: Engine, user, ref: Reference) -> SeekerContext:  # noqa: ANN001 - app.auth.User
+    """A seeker's own context (no model output), for their simplified page: the account's seeker only.
 
     Raises:
+        CopilotAccessDenied: Not a seeker account, or one tied to no seeker.
         SeekerNotFound: No such seeker.
     """
+    seeker_id = own_seeker_id(user)
     as_of = reference_date(engine)
     records = load_seeker_records(engine, as_of=as_of, ids=[int(seeker_id)])
     if records.empty:

@@ -26,7 +26,7 @@ from app.db.repositories import seekers as seeker_repo
 from app.db.repositories import unit_of_work
 from app.errors import InvalidInput, NotFound
 from app.services import audit
-from app.services.copilot.context import require_counsellor
+from app.services.copilot.context import own_seeker_id, require_counsellor
 from app.text.korean import format_kst_datetime, today_kst
 from app.text.pii import mask_pii
 
@@ -85,7 +85,12 @@ def record_shown(engine: Engine, user, seeker_id: int, output: CopilotOutput, in
 
     The audit row of the output itself is written by the page before it is drawn (no log row, no
     output); this keeps the text for the counsellor's later edits and for quality review.
+
+    Raises:
+        CopilotAccessDenied: Neither a counsellor nor the seeker themselves.
     """
+    if user.role != "seeker" or own_seeker_id(user) != int(seeker_id):
+        require_counsellor(user)
     repo.ensure_tables(engine)
     with unit_of_work(engine) as uow:
         found = repo.recent_record_id(uow, seeker_id=seeker_id, task=output.task, input_hash=input_hash,
