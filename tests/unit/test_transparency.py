@@ -247,7 +247,7 @@ def test_without_a_manifest_every_artifact_is_described_as_not_built() -> None:
     report = tr.compute_transparency(None)
     assert not report.built_any and report.world == ""
     statuses = {v.name: v.status for v in report.cards}
-    assert statuses == {**{name: "missing" for name in SPEC_VERSIONS}, "posting_assistant": "setting"}
+    assert statuses == {**{name: "missing" for name in SPEC_VERSIONS}, "posting_assistant": "setting", "copilot": "setting"}
     for view in report.cards:
         assert view.card is not None and view.card.purpose and view.card.contest
         assert view.quality == () and view.fairness == ()
@@ -296,7 +296,10 @@ def test_role_notes_list_the_models_each_role_meets() -> None:
     assert "채용성공 예측모델" in employer and "구인광고 AI 검증" in employer and "구인공고 AI 작성지원" in employer
     assert "취업성공 예측모델" not in employer
     assert "취업성공 예측모델" in counsellor and "구인광고 AI 검증" not in counsellor
-    assert len(report.titles_for_role("policy")) == len(report.cards)
+    assert "상담 지원 AI" in counsellor and "상담 지원 AI" in report.titles_for_role("seeker")
+    assert "상담 지원 AI" not in employer
+    # policy staff meet every model but the copilot, which only counsellors and seekers use
+    assert set(report.titles_for_role("policy")) == {v.title for v in report.cards} - {"상담 지원 AI"}
 
 
 def test_metric_values_are_formatted_in_korean_style() -> None:
