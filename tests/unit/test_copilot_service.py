@@ -66,7 +66,8 @@ def test_the_whole_preparation_passes_the_check_for_every_caseload_seeker(world)
 def test_a_seeker_outside_the_caseload_has_no_counsellor_context(world) -> None:  # noqa: ANN001
     engine, model, bands, reference, ids = world
     with engine.connect() as conn:
-        outside = conn.execute(text("SELECT id FROM seekers WHERE id NOT IN (%s) LIMIT 1" % ",".join(map(str, ids)))).scalar_one()
+        listed = ",".join(str(int(i)) for i in ids)  # integers of the caseload, not user input
+        outside = conn.execute(text(f"SELECT id FROM seekers WHERE id NOT IN ({listed}) LIMIT 1")).scalar_one()
     with pytest.raises(employment.SeekerNotFound):
         copilot.counsellor_context(engine, model, int(outside), bands, reference)
     own = copilot.own_context(engine, int(outside), reference)
