@@ -8,6 +8,7 @@ faithfulness check removed is not shown: its mark says why.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 
@@ -101,8 +102,11 @@ def render_confirm_form(engine: Engine, user: User, seeker_id: int, output: copi
         return
     with st.expander("내용 고쳐서 확정하기", expanded=False):
         text = "\n".join(s.text for s in output.shown)
-        edited = st.text_area("상담사 수정본", value=text, height=200, key=f"{key}.edit", max_chars=copilot.MAX_EDIT_CHARS)
-        if st.button("확정하여 기록에 저장", key=f"{key}.confirm", icon=":material/task_alt:"):
+        # keyed by the stored output: a keyed text area keeps what it holds while drawn, so under a fixed
+        # key another seeker (or a new output) would inherit the previous text and confirm it as its own
+        edited = st.text_area("상담사 수정본", value=text, height=200, key=f"{key}.edit.{record_id}",
+                              max_chars=copilot.MAX_EDIT_CHARS)
+        if st.button("확정하여 기록에 저장", key=f"{key}.confirm.{record_id}", icon=":material/task_alt:"):
             try:
                 copilot.confirm_output(engine, user, seeker_id, int(record_id), {"text": edited})
             except GoyongError as err:
@@ -125,7 +129,10 @@ def select_hunks(hunks, *, key: str) -> set[str]:  # noqa: ANN001 - Sequence[cop
     for i, hunk in enumerate(hunks):
         with st.container(border=True):
             label = copilot.HUNK_KIND_LABELS.get(hunk.kind, "고침")
-            if st.checkbox(f"{label} {i + 1} 받아들이기", key=f"{key}.{i}"):
+            # keyed by the change itself: another target posting can rewrite the same place differently,
+            # and a tick must not carry over to a change nobody has read
+            change = hashlib.sha256(f"{hunk.id}|{hunk.original}|{hunk.new}".encode()).hexdigest()[:12]
+            if st.checkbox(f"{label} {i + 1} 받아들이기", key=f"{key}.{i}.{change}"):
                 accepted.add(hunk.id)
             st.caption(escape_markdown(hunk.reason))
             if hunk.original:

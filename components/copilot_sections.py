@@ -4,6 +4,7 @@ once per input (:func:`components.copilot.run_cached`), log it, draw it."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pandas as pd
 import streamlit as st
@@ -15,7 +16,7 @@ from app.reference.tables import Reference
 from app.services import copilot
 from app.text.korean import format_korean_date, format_manwon
 from components import copilot as ui
-from components import display, resources
+from components import resources
 from components import training as training_ui
 
 COUNSELLOR_SECTIONS: dict[str, str] = {
@@ -39,7 +40,8 @@ def _show(engine: Engine, user: User, context: copilot.SeekerContext, task: copi
     result = ui.run_cached(task, lambda t: copilot.run(t, chat, reference))
     if not ui.log_output(engine, user, context.seeker_id, result):
         return None  # no log row, no output
-    ui.render_notice(result.output)
+    ui.render_notice(result.output, note="" if user.role == "counsellor" else
+                     "모든 문장은 근거를 열어 확인할 수 있습니다. 궁금한 점은 담당 상담사와 함께 확인하세요")
     ui.render_output(result.output, key=key, kinds=kinds)
     if confirm and user.role == "counsellor":
         ui.render_confirm_form(engine, user, context.seeker_id, result.output, key=key)
@@ -63,7 +65,7 @@ def _roadmap(engine: Engine, user: User, context: copilot.SeekerContext, referen
     table = copilot.roadmap_table(output)
     if not table.empty:
         st.markdown("##### 경로별 단계")
-        display.render_table(table, key="copilot.roadmap.table", unit="단계")
+        st.dataframe(table, key="copilot.roadmap.table", hide_index=True, width="stretch")
     if user.role == "counsellor" and copilot.roadmap_has_training(output):
         training_ui.render_open_training_button(context.seeker_id)
 
@@ -96,8 +98,10 @@ def _cover_letter(engine: Engine, user: User, context: copilot.SeekerContext, re
         return
     accepted = ui.select_hunks(hunks, key=f"copilot.cover.{context.seeker_id}")
     draft = copilot.apply_hunks(context.cover_letter, hunks, accepted)
+    # keyed by the draft itself: a keyed box keeps the text it first showed (another seeker's letter, a
+    # draft of other changes), and this one only ever shows the draft of this run
     st.text_area("받아들인 수정을 반영한 자기소개서", value=draft, height=260, disabled=True,
-                 key=f"copilot.cover.draft.{len(accepted)}")
+                 key=f"copilot.cover.draft.{hashlib.sha256(draft.encode()).hexdigest()[:12]}")
     if user.role == "counsellor":
         if st.button("받아들인 수정안 저장", key="copilot.cover.save", icon=":material/task_alt:",
                      disabled=not accepted):
@@ -146,7 +150,7 @@ def _fit(engine: Engine, user: User, context: copilot.SeekerContext, reference: 
         table = pd.DataFrame([{"순위": j.rank, "공고": j.title, "직종": j.occupation, "지역": j.region,
                                "임금": f"월 {format_manwon(j.wage_monthly)}", "마감": format_korean_date(j.close_date),
                                "채용 가능성": f"{j.hire_probability * 100:.0f}%"} for j in jobs])
-        display.render_table(table, key="copilot.fit.table", unit="건")
+        st.dataframe(table, key="copilot.fit.table", hide_index=True, width="stretch")
 
 
 def _stage_qa(engine: Engine, user: User, context: copilot.SeekerContext, reference: Reference, chat) -> None:  # noqa: ANN001
@@ -159,17 +163,28 @@ def _stage_qa(engine: Engine, user: User, context: copilot.SeekerContext, refere
           confirm=False)
 
 
+_SUMMARY_NOTES = "copilot.summary.notes"
+_SUMMARY_INPUT = "copilot.summary.input"
+_SUMMARY_SEEKER = "copilot.summary.seeker"
+
+
 def _summary(engine: Engine, user: User, context: copilot.SeekerContext, reference: Reference, chat) -> None:  # noqa: ANN001
     st.subheader("상담 요약")
+    if st.session_state.get(_SUMMARY_SEEKER) != context.seeker_id:
+        # a session's notes belong to its seeker: another seeker starts with an empty memo and no summary
+        # (the memo is set, not dropped, so the browser's box is emptied too)
+        st.session_state[_SUMMARY_NOTES] = ""
+        st.session_state.pop(_SUMMARY_INPUT, None)
+        st.session_state[_SUMMARY_SEEKER] = context.seeker_id
     st.caption("이번 상담의 메모를 적으면 요청사항·합의사항·다음 단계·기한으로 정리합니다. 고친 뒤 확정하면 기록에 저장됩니다.")
     with st.form("copilot.summary.form"):
         session_date = st.date_input("상담일", value=context.as_of, max_value=context.as_of, key="copilot.summary.date")
-        notes = st.text_area("상담 메모", height=180, key="copilot.summary.notes", max_chars=copilot.MAX_NOTES_CHARS,
+        notes = st.text_area("상담 메모", height=180, key=_SUMMARY_NOTES, max_chars=copilot.MAX_NOTES_CHARS,
                              placeholder="예) 구직자는 사무직을 희망함. 이력서를 다음 주 금요일까지 보완하기로 함. 2주 후 다음 상담 예정.")
         submitted = st.form_submit_button("요약 만들기", icon=":material/summarize:")
     if submitted:
-        st.session_state["copilot.summary.input"] = (str(notes), session_date.isoformat())
-    entered = st.session_state.get("copilot.summary.input")
+        st.session_state[_SUMMARY_INPUT] = (str(notes), session_date.isoformat())
+    entered = st.session_state.get(_SUMMARY_INPUT)
     if entered:
         text, day = entered
         try:
@@ -193,8 +208,9 @@ def _summary_form(engine: Engine, user: User, context: copilot.SeekerContext, re
         edited: dict[str, list[str]] = {}
         for kind, label in copilot.SUMMARY_KINDS.items():
             lines = [ui.summary_line(item) for item in fields.get(kind, [])]
+            # keyed by the summary: new notes give new items to edit, not the previous summary's
             edited[kind] = st.text_area(f"{label} (한 줄에 하나)", value="\n".join(lines), height=110,
-                                        key=f"copilot.summary.edit.{kind}").splitlines()
+                                        key=f"copilot.summary.edit.{kind}.{result.input_hash[:16]}").splitlines()
         confirmed = st.form_submit_button("확인하고 기록에 저장", icon=":material/task_alt:")
     if confirmed:
         try:

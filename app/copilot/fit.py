@@ -64,9 +64,10 @@ def fit_task(jobs: Sequence[JobFit], *, model_version: str = "") -> CopilotTask:
             statements.append(Statement(f"{job.rank}순위 공고와 맞는 점: {reason}", (ev_key,), "match"))
         if job.missing:
             gap_key = f"{key}.missing"
-            sources.append(Source(gap_key, f"추천 공고 {job.rank}순위 · 기록에 없는 요건", ", ".join(job.missing)))
-            statements.append(Statement(f"{job.rank}순위 공고가 요구하지만 기록에서 확인되지 않는 것: {', '.join(job.missing[:4])}",
-                                        (gap_key,), "gap"))
+            # each missing item is a sentence of its own ("…다릅니다."): one statement each, not a joined list
+            sources.append(Source(gap_key, f"추천 공고 {job.rank}순위 · 기록에 없는 요건", "\n".join(job.missing)))
+            statements += [Statement(f"{job.rank}순위 공고에서 확인할 점: {item}", (gap_key,), "gap")
+                           for item in job.missing[:3]]
     return CopilotTask(name=TASK, title="추천 직무별 적합성", instruction=INSTRUCTION, kinds=KINDS, sources=tuple(sources),
                        offline=tuple(statements), max_statements=30,
                        data={"jobs": [{"rank": j.rank, "title": j.title, "occupation": j.occupation, "region": j.region,

@@ -323,6 +323,7 @@ _ENDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:이다|입니다)$"), "임"),
 )
 _MIN_ITEM_CHARS = 4
+_EMPHASIS = re.compile(r"(\*\*|__)([^*_\s](?:[^*_]*?[^*_\s])?)\1")
 
 
 def _kind(clause: str, heading: str | None, deadline: Deadline | None) -> str | None:
@@ -454,7 +455,9 @@ def summary_task(notes_text: str, session_date: dt.date, context: SeekerContext 
     raw = str(notes_text or "")
     if len(raw) > MAX_NOTES_CHARS:  # checked before masking, which reads the whole text
         raise InvalidSummary(f"상담 메모가 너무 깁니다 ({len(raw):,}자, 최대 {MAX_NOTES_CHARS:,}자).")
-    text = mask_pii(raw)
+    # markdown emphasis typed into the notes ("**야간** 근무") is dropped before masking: masked spans are
+    # asterisks too, and the item clean-up would take an emphasised word for one
+    text = mask_pii(_EMPHASIS.sub(r"\2", raw))
     session = session_date
     rows = _note_lines(text)
     sentences = [sentence for sentence, _, _ in rows]

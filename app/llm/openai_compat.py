@@ -78,7 +78,9 @@ class OpenAICompatibleGenerator:
             reason = getattr(err, "reason", err)
             if isinstance(reason, (TimeoutError, socket.timeout)):
                 raise GenerationError(f"LLM 서버가 {self.timeout:g}초 안에 응답하지 않았습니다") from None
-            raise GenerationError(f"LLM 서버에 연결할 수 없습니다 ({type(reason).__name__})") from None
+            # the reason in Korean: the exception's class name is an English identifier on a Korean screen
+            kind = "연결 거부" if isinstance(reason, ConnectionRefusedError) else "네트워크 오류"
+            raise GenerationError(f"LLM 서버에 연결할 수 없습니다 ({kind})") from None
         if len(raw) > MAX_REPLY_BYTES:
             raise GenerationError("LLM 서버의 응답이 너무 깁니다")
         try:

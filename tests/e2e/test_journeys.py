@@ -11,6 +11,8 @@ metric cards, table cells) and, where a step saves something, the rows it wrote.
 4. Employer: 공고 사전 점검 → a lawful draft passes → 내 공고로 저장 → the posting is in the
    simulator's picker.
 5. Counsellor: 구직자 프로파일 → override the band with a reason → the caseload shows it.
+6. Counsellor: 구직자 프로파일 → 상담 지원 열기 → the diagnosis → 상담 요약 → the session's notes
+   → the summary → confirmed and saved (the profile's list of saved summaries shows it).
 
 Login refresh and deep links are covered by ``test_session_journey.py``. One server on a private
 copy of the built test world serves the whole module (the journeys write versions, reviews, cases
@@ -197,6 +199,12 @@ def _selected(page: Any, label: str) -> str:
 def _radio(page: Any, label: str) -> Any:
     """The radio input named ``label`` (its checked state is what the user sees)."""
     return page.get_by_role("radio", name=label, exact=True)
+
+
+def _counsellor_opens_the_profile(page: Any, base: str) -> int:
+    """counsellor1 logs in on 구직자 프로파일; returns the seeker it opens on (the highest risk)."""
+    _login_at(page, base, "seeker-profile", "counsellor1", "employment_profile")
+    return int(_selected(page, "구직자 선택").split("#")[1].split()[0])
 
 
 def _postings_of(url: str, employer_id: int) -> list[int]:
@@ -443,8 +451,7 @@ def test_counsellor_overrides_a_band_and_the_caseload_shows_it(
 ) -> None:
     url, _ = journey_world
     page = open_page()
-    _login_at(page, server, "seeker-profile", "counsellor1", "employment_profile")
-    seeker = int(_selected(page, "구직자 선택").split("#")[1].split()[0])
+    seeker = _counsellor_opens_the_profile(page, server)
     model_band = _metric_value(page, "위험도")
     assert model_band in ("고위험", "중위험", "저위험")
     target = "저위험" if model_band != "저위험" else "고위험"
@@ -475,3 +482,47 @@ def test_counsellor_overrides_a_band_and_the_caseload_shows_it(
     # the grid draws only the columns in view; where these are drawn they tell the override apart
     assert (rows[0].get("모델 판정", model_band), rows[0].get("상담사 조정", target)) == (model_band, target), rows
     _assert_no_exception(page)
+
+
+# --------------------------------------------------------------------------- 6. counselling copilot
+
+COPILOT_NOTES = "구직자가 사무직 일자리 소개를 요청함. 직업훈련에 참여하기로 합의함. 2주 후 다음 상담 예정."
+
+
+def test_counsellor_opens_the_copilot_and_saves_a_session_summary(
+    server: str, open_page: Any, journey_world: tuple[str, Path]
+) -> None:
+    url, _ = journey_world
+    page = open_page()
+    seeker = _counsellor_opens_the_profile(page, server)
+    _act(page, page.get_by_role("button", name="상담 지원 열기").click)
+    page.get_by_role("heading", name="상담 지원", exact=True).wait_for()
+    _settle(page, must_run=False)
+    _assert_no_exception(page)
+    assert f"#{seeker} " in _selected(page, "구직자 선택")  # the profile's seeker, carried in the link
+    # the page opens on the diagnosis: the AI notice, the barriers and their sources
+    page.get_by_role("heading", name="초기 진단").wait_for()
+    page.get_by_text("AI가 준비한 상담 자료입니다", exact=False).first.wait_for()
+    page.get_by_role("heading", name="취업 장애 요인").wait_for()
+    assert page.get_by_text("근거 ", exact=False).count() > 0
+
+    _act(page, lambda: page.locator('[data-testid="stRadio"] label').filter(has_text="상담 요약").click())
+    page.get_by_role("heading", name="상담 요약", exact=True).wait_for()
+    page.get_by_role("textbox", name="상담 메모").fill(COPILOT_NOTES)
+    _act(page, page.get_by_role("button", name="요약 만들기").click)
+    _assert_no_exception(page)
+    for heading in ("요청사항", "합의사항", "다음 단계"):
+        page.get_by_role("heading", name=heading, exact=True).wait_for()
+    assert page.get_by_role("textbox", name="요청사항 (한 줄에 하나)").input_value() == "사무직 일자리 소개를 요청함"
+    next_steps = page.get_by_role("textbox", name="다음 단계 (한 줄에 하나)").input_value()
+    assert next_steps.startswith("2주 후 다음 상담 예정 (기한: "), next_steps
+
+    _act(page, page.get_by_role("button", name="확인하고 기록에 저장").click)
+    _assert_no_exception(page)
+    page.get_by_text("상담 요약을 기록에 저장했습니다.").wait_for()
+    page.get_by_role("heading", name="저장된 상담 요약").wait_for()
+    (saved,) = db_rows(url, "select id, edited, confirmed_by from copilot_records where seeker_id=:s and task='summary' "
+                            "and status='confirmed'", s=seeker)
+    assert saved[2] == "counsellor1" and "사무직 일자리 소개를 요청함" in saved[1]
+    assert db_rows(url, "select count(*) from audit_log where username='counsellor1' and action='copilot.summary_save'")[0][0] == 1
+    assert db_rows(url, "select count(*) from audit_log where username='counsellor1' and action='copilot.diagnosis'")[0][0] >= 1

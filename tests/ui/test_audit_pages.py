@@ -135,6 +135,9 @@ MODEL_PAGES: dict[str, tuple[str, set[str], Callable[[AppTest], None] | None]] =
     "training": ("counsellor", {"employment.caseload", "training.recommend"}, None),
     "seeker_training": ("seeker", {"training.recommend"}, None),
     "training_policy": ("policy", {"training.policy"}, _training_recommended),
+    # 상담 지원 opens on the diagnosis; the seeker's page on their cover-letter feedback
+    "copilot": ("counsellor", {"copilot.diagnosis"}, None),
+    "seeker_copilot": ("seeker", {"copilot.cover_letter"}, None),
 }
 NO_MODEL_OUTPUT = {"home", "explorer", "audit_log", "transparency", "seeker_requests", "seeker_privacy", "talent_requests"}
 """Pages that show no model output (world figures, data, the audit log itself, the model cards, contact

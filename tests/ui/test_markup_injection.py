@@ -118,3 +118,27 @@ def test_the_payload_reaches_the_pages(markup_env: str) -> None:
     at.run()
     joined = "\n".join(_shown_markdown(at))
     assert r"\[클릭\]\(http" in joined
+
+
+@pytest.mark.parametrize(("page", "role", "radio", "sections"), [
+    ("pages/copilot.py", "counsellor", "copilot.section",
+     ("roadmap", "competency", "cover_letter", "fit", "stage_qa")),
+    ("pages/seeker_copilot.py", "seeker", "seeker_copilot.section", ("roadmap",)),
+])
+def test_every_copilot_section_shows_imported_markup_literally(markup_env: str, page: str, role: str, radio: str,
+                                                               sections: tuple[str, ...]) -> None:
+    """The copilot quotes the seeker's documents and postings in sections the page-wide check above
+    does not open (it sees the first one): each is walked here."""
+    at = AppTest.from_file(f"../../{page}", default_timeout=TIMEOUT)
+    at.session_state["auth.user"] = user_dict(role, None, 1 if role == "seeker" else None)
+    at.run()
+    seen: list[str] = []
+    for section in sections:
+        at.radio(key=radio).set_value(section).run()
+        assert not at.exception, [e.value for e in at.exception]
+        shown = _shown_markdown(at)
+        live = [s for s in shown for pattern in LIVE_MARKUP if pattern.search(s)]
+        assert not live, f"{page} section {section} renders imported markup: {live[:3]}"
+        seen += shown
+    if role == "counsellor":  # not vacuous: the fit section quotes the injected posting titles (escaped)
+        assert any(r"\*\*굵게" in s for s in seen)

@@ -157,6 +157,15 @@ def test_write_demo_users_rejects_bad_input(tmp_path: Path) -> None:
         ("employer", "talent_requests", False),
         ("policy", "talent_requests", False),
         ("seeker", "talent_requests", False),
+        # 상담 지원: counsellors prepare a seeker; a seeker sees only their own simplified page
+        ("counsellor", "copilot", True),
+        ("seeker", "copilot", False),
+        ("employer", "copilot", False),
+        ("policy", "copilot", False),
+        ("seeker", "seeker_copilot", True),
+        ("counsellor", "seeker_copilot", False),
+        ("employer", "seeker_copilot", False),
+        ("policy", "seeker_copilot", False),
         (None, "home", False),
         ("admin", "home", False),
         ("policy", "no-such-page", False),
@@ -195,7 +204,7 @@ def test_seekers_open_only_the_common_pages_and_their_own() -> None:
     sections = access.pages_for_role("seeker")
     assert list(sections) == ["공통", "구직자"]
     assert [p.title for p in sections["구직자"]] == ["추천 일자리", "상담 요청함", "내 정보 공개", "직업흥미검사",
-                                                "나에게 맞는 훈련"]
+                                                "나에게 맞는 훈련", "자기소개서·경력 설계"]
     # counsellors administer the interest test to a seeker; every other seeker page is the seeker's alone
     assert all(not access.can_access(role, p.page_id) for role in ("employer", "counsellor", "policy")
                for p in sections["구직자"] if p.page_id != "interest_test")

@@ -119,7 +119,7 @@ def test_a_model_sentence_with_an_invented_fact_is_removed_and_the_rest_kept() -
     assert any("근거에서 확인되지 않는 내용이 있는 문장 2개" in n for n in output.notices)
 
 
-@pytest.mark.parametrize("reply", [GenerationError("LLM 서버에 연결할 수 없습니다 (ConnectionRefusedError)"), "JSON이 아닌 답",
+@pytest.mark.parametrize("reply", [GenerationError("LLM 서버에 연결할 수 없습니다 (연결 거부)"), "JSON이 아닌 답",
                                    '{"answer": []}'])
 def test_a_failing_server_falls_back_to_the_offline_text_visibly(reply) -> None:  # noqa: ANN001
     output = run_task(_task(), RecordingChat(reply), VOCABULARY)
