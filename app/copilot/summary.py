@@ -323,7 +323,8 @@ _ENDINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:이다|입니다)$"), "임"),
 )
 _MIN_ITEM_CHARS = 4
-_EMPHASIS = re.compile(r"(\*\*|__)([^*_\s](?:[^*_]*?[^*_\s])?)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__)([가-힣A-Za-z](?:[가-힣A-Za-z ]{0,30}[가-힣A-Za-z])?)\1(?!\*)")
+"""Markdown emphasis around words typed into notes; not a masked name ("이**님") or phone ("010-****-5678")."""
 
 
 def _kind(clause: str, heading: str | None, deadline: Deadline | None) -> str | None:
