@@ -48,13 +48,25 @@ def log_output(engine: Engine, user: User, seeker_id: int, result: copilot.RunRe
                                model_version=copilot.model_version(output), input_hash=result.input_hash,
                                output=copilot.audit_output(output, seeker_id)):
         return False
-    try:
-        record_id = copilot.record_shown(engine, user, seeker_id, output, result.input_hash)
-    except GoyongError as err:
-        st.error(err.user_message)
-        return False
-    st.session_state[f"copilot.record.{output.task}"] = record_id
+    kept = st.session_state.get(_record_key(output.task))
+    if kept is None or kept[0] != result.input_hash:  # a rerun of the same output needs no query
+        try:
+            record_id = copilot.record_shown(engine, user, seeker_id, output, result.input_hash)
+        except GoyongError as err:
+            st.error(err.user_message)
+            return False
+        st.session_state[_record_key(output.task)] = (result.input_hash, record_id)
     return True
+
+
+def _record_key(task: str) -> str:
+    return f"copilot.record.{task}"
+
+
+def kept_record_id(task: str) -> int | None:
+    """Id of the stored record of the task's output shown last in this session (``None``: none yet)."""
+    kept = st.session_state.get(_record_key(task))
+    return None if kept is None else int(kept[1])
 
 
 def render_notice(output: copilot.CopilotOutput, *, note: str = "") -> None:
@@ -97,7 +109,7 @@ def render_output(output: copilot.CopilotOutput, *, key: str, kinds: tuple[str, 
 
 def render_confirm_form(engine: Engine, user: User, seeker_id: int, output: copilot.CopilotOutput, *, key: str) -> None:
     """The counsellor edits the text and confirms it; the edit is stored beside the original."""
-    record_id = st.session_state.get(f"copilot.record.{output.task}")
+    record_id = kept_record_id(output.task)
     if record_id is None:
         return
     with st.expander("내용 고쳐서 확정하기", expanded=False):

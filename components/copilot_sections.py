@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -14,7 +13,6 @@ from app.auth import User
 from app.errors import GoyongError
 from app.reference.tables import Reference
 from app.services import copilot
-from app.text.korean import format_korean_date, format_manwon
 from components import copilot as ui
 from components import resources
 from components import training as training_ui
@@ -122,7 +120,7 @@ def _choose_posting(engine: Engine, user: User, context: copilot.SeekerContext, 
 
 
 def _confirm(engine: Engine, user: User, seeker_id: int, task: str, edited: dict) -> None:
-    record_id = st.session_state.get(f"copilot.record.{task}")
+    record_id = ui.kept_record_id(task)
     if record_id is None:
         return
     try:
@@ -147,9 +145,7 @@ def _fit(engine: Engine, user: User, context: copilot.SeekerContext, reference: 
     output = _show(engine, user, context, copilot.job_fit(jobs, model_version_text=version), chat, reference,
                    key="copilot.fit", confirm=False)
     if output is not None:
-        table = pd.DataFrame([{"순위": j.rank, "공고": j.title, "직종": j.occupation, "지역": j.region,
-                               "임금": f"월 {format_manwon(j.wage_monthly)}", "마감": format_korean_date(j.close_date),
-                               "채용 가능성": f"{j.hire_probability * 100:.0f}%"} for j in jobs])
+        table = copilot.fit_table(jobs)
         st.dataframe(table, key="copilot.fit.table", hide_index=True, width="stretch")
 
 

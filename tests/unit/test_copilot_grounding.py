@@ -17,7 +17,9 @@ from app.llm.openai_compat import OpenAICompatibleGenerator
 from app.reference.tables import load_reference
 from app.services.copilot import copilot_vocabulary
 from app.text.pii import find_pii
+from tests.fake_chat_server import FakeChat
 
+MODEL = "시험용 모델"
 VOCABULARY = build_vocabulary(["한식조리기능사", "정보처리기사", "직업상담사 2급"], ["한식 조리사", "응용 소프트웨어 개발자", "간호사"])
 SOURCES = (
     Source("record.desired_wage", "구직자 기록 · 희망 임금", "희망 임금: 월 250만원"),
@@ -25,22 +27,6 @@ SOURCES = (
     Source("record.certificates", "구직자 기록 · 자격증", "자격증: 한식조리기능사"),
     Source("cover.1", "자기소개서 1번째 문장", "한식당에서 3년 동안 조리를 맡았습니다."),
 )
-
-
-class RecordingChat:
-    """A fake chat backend: returns ``reply`` (or raises) and keeps every message it was sent."""
-
-    name = "시험용 모델"
-
-    def __init__(self, reply: str | Exception) -> None:
-        self.reply = reply
-        self.sent: list[list[dict[str, str]]] = []
-
-    def chat(self, messages, *, json_object=True, max_tokens=None):  # noqa: ANN001, ANN201
-        self.sent.append(messages)
-        if isinstance(self.reply, Exception):
-            raise self.reply
-        return self.reply
 
 
 def _task(sources=SOURCES, offline=()) -> CopilotTask:  # noqa: ANN001
@@ -111,18 +97,18 @@ def test_a_model_sentence_with_an_invented_fact_is_removed_and_the_rest_kept() -
         {"kind": "fact", "text": "2026년 4월 1일에 등록했습니다.", "sources": ["S2"]},
         {"kind": "unknown", "text": "종류가 없는 문장", "sources": ["S1"]},
     ]}, ensure_ascii=False)
-    output = run_task(_task(), RecordingChat("설명입니다.\n```json\n" + reply + "\n```"), VOCABULARY)
-    assert output.backend == "시험용 모델"
+    output = run_task(_task(), FakeChat("설명입니다.\n```json\n" + reply + "\n```", name=MODEL), VOCABULARY)
+    assert output.backend == MODEL
     assert [s.text for s in output.shown] == ["희망 임금은 월 250만원입니다."]
     assert output.removed == 2
     assert any("형식에 맞지 않는 문장 1개" in n for n in output.notices)
     assert any("근거에서 확인되지 않는 내용이 있는 문장 2개" in n for n in output.notices)
 
 
-@pytest.mark.parametrize("reply", [GenerationError("LLM 서버에 연결할 수 없습니다 (연결 거부)"), "JSON이 아닌 답",
-                                   '{"answer": []}'])
-def test_a_failing_server_falls_back_to_the_offline_text_visibly(reply) -> None:  # noqa: ANN001
-    output = run_task(_task(), RecordingChat(reply), VOCABULARY)
+@pytest.mark.parametrize("chat", [FakeChat(error="LLM 서버에 연결할 수 없습니다 (연결 거부)", name=MODEL),
+                                  FakeChat("JSON이 아닌 답", name=MODEL), FakeChat('{"answer": []}', name=MODEL)])
+def test_a_failing_server_falls_back_to_the_offline_text_visibly(chat: FakeChat) -> None:
+    output = run_task(_task(), chat, VOCABULARY)
     assert output.fell_back and output.backend == OFFLINE_BACKEND
     assert [s.text for s in output.shown] == ["희망 임금은 월 250만원입니다."]
     assert "기본(오프라인) 문안" in output.notices[0]
@@ -130,7 +116,7 @@ def test_a_failing_server_falls_back_to_the_offline_text_visibly(reply) -> None:
 
 def test_when_nothing_the_model_wrote_holds_up_the_offline_text_is_shown() -> None:
     reply = json.dumps({"statements": [{"kind": "fact", "text": "월 999만원을 받았습니다.", "sources": ["S1"]}]})
-    output = run_task(_task(), RecordingChat(reply), VOCABULARY)
+    output = run_task(_task(), FakeChat(reply, name=MODEL), VOCABULARY)
     assert output.fell_back
     assert output.shown[0].text == "희망 임금은 월 250만원입니다."
 
@@ -138,11 +124,11 @@ def test_when_nothing_the_model_wrote_holds_up_the_offline_text_is_shown() -> No
 def test_personal_data_never_reaches_the_model() -> None:
     leaky = (*SOURCES, Source("cover.2", "자기소개서 2번째 문장", "연락처 010-9876-5432, 메일 hong.gildong@example.com, "
                                                                "주민등록번호 900101-1234567"))
-    chat = RecordingChat('{"statements": []}')
+    chat = FakeChat('{"statements": []}', name=MODEL)
     run_task(_task(leaky), chat, VOCABULARY)
-    sent = json.dumps(chat.sent, ensure_ascii=False)
+    sent = json.dumps(chat.messages, ensure_ascii=False)
     assert "010-9876-5432" not in sent and "hong.gildong@example.com" not in sent and "900101-1234567" not in sent
-    assert leaked_pii(chat.sent[0]) == 0
+    assert leaked_pii(chat.messages) == 0
 
 
 def test_parse_maps_source_numbers_and_korean_kind_labels() -> None:

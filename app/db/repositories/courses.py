@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Engine, Select, func, select
+from sqlalchemy.orm import Session
 
 from app.db.orm import Course, Enrolment, Seeker, SeekerCertificate
 from app.db.repositories import AreaFilter, filtered, read_frame
@@ -149,3 +150,11 @@ def load_seeker_registration(engine: Engine, seeker_ids: list[int]) -> dict[int,
     stmt = select(Seeker.id, Seeker.registered_on).where(Seeker.id.in_([int(i) for i in seeker_ids]))
     frame = read_frame(engine, stmt)
     return {int(i): pd.Timestamp(d).date() for i, d in zip(frame["id"], frame["registered_on"], strict=True)}
+
+
+def count_courses_by_keco(engine: Engine, *, starting_on_or_after: dt.date) -> dict[str, int]:
+    """KECO 소분류 → course rounds aimed at it that start on or after a date (open for enrolment)."""
+    stmt = (select(Course.keco_code, func.count()).where(Course.start_date >= starting_on_or_after)
+            .group_by(Course.keco_code))
+    with Session(engine) as session:
+        return {str(code): int(n) for code, n in session.execute(stmt).all()}

@@ -26,6 +26,7 @@ from app.services.copilot.context import (
     require_counsellor,
 )
 from app.services.copilot.prepare import (
+    FIT_TABLE_COLUMNS,
     MODEL_NAME,
     ROADMAP_TABLE_COLUMNS,
     RoadmapMarket,
@@ -37,6 +38,7 @@ from app.services.copilot.prepare import (
     cover_letter_hunks,
     diagnosis,
     fit_postings,
+    fit_table,
     job_fit,
     market_context,
     model_version,
@@ -71,7 +73,7 @@ __all__ = [
     "recommended_jobs", "SeekerContext", "session_summary", "stage_qa", "STAGES", "infer_stage", "SUMMARY_KINDS",
     "InvalidSummary", "MAX_NOTES_CHARS", "summary_fields", "validate_edited_summary", "ROADMAP_TABLE_COLUMNS", "RoadmapMarket", "competency",
     "market_context", "occupation_graph", "preparation_tasks", "roadmap", "roadmap_has_training", "roadmap_table",
-    "cover_letter", "cover_letter_hunks", "fit_postings", "HUNK_KIND_LABELS", "Hunk", "PostingFacts", "apply_hunks",
+    "cover_letter", "cover_letter_hunks", "fit_postings", "FIT_TABLE_COLUMNS", "fit_table", "HUNK_KIND_LABELS", "Hunk", "PostingFacts", "apply_hunks",
     "COVER_LETTER_KINDS",
     "task_key", "CONFIRM_ACTION", "MAX_EDIT_CHARS", "SUMMARY_ACTION", "CopilotEditError", "CopilotRecordNotFound",
     "confirm_output", "edit_review", "record_shown", "save_summary", "saved_summaries",

@@ -42,7 +42,7 @@ from app.reference.tables import Reference
 from app.services import talent
 from app.services.employment import reference_date
 from app.services.talent import TalentMatcher
-from app.text.korean import format_manwon
+from app.text.korean import format_korean_date, format_manwon
 from app.text.pii import mask_pii
 
 MODEL_NAME = "copilot"
@@ -179,10 +179,7 @@ def market_context(engine: Engine, model: EmploymentModel) -> RoadmapMarket:
     postings = posting_repo.count_postings_by(engine, "keco_code")
     wanting = seeker_repo.count_seekers_by(engine, "desired_keco")
     demand = {code: n / wanting[code] for code, n in postings.items() if wanting.get(code)}
-    as_of = reference_date(engine)
-    courses = course_repo.load_course_frame(engine)
-    upcoming = courses[pd.to_datetime(courses["start_date"]) >= pd.Timestamp(as_of)]
-    open_courses = {str(k): int(v) for k, v in upcoming["keco_code"].astype(str).value_counts().items()}
+    open_courses = course_repo.count_courses_by_keco(engine, starting_on_or_after=reference_date(engine))
     return RoadmapMarket(market_wages=dict(model.market.occupation_wages), demand=demand, open_courses=open_courses)
 
 
@@ -255,3 +252,15 @@ def fit_postings(engine: Engine, matcher: TalentMatcher, user: User, seeker_id: 
         contents = [(card, posting_repo.load_posting_content(uow, card.posting_id)) for card in results.cards]
     return [PostingFacts.from_body(mask_pii(card.title), str(content.get("body") or ""), occupation=card.occupation)
             for card, content in contents if content is not None]
+
+
+FIT_TABLE_COLUMNS: tuple[str, ...] = ("순위", "공고", "직종", "지역", "임금", "마감", "채용 가능성")
+"""Columns of :func:`fit_table`."""
+
+
+def fit_table(jobs: list[JobFit]) -> pd.DataFrame:
+    """The recommended postings of the fit section as the page's table (Korean columns and formats)."""
+    return pd.DataFrame([{"순위": j.rank, "공고": j.title, "직종": j.occupation, "지역": j.region,
+                          "임금": f"월 {format_manwon(j.wage_monthly)}", "마감": format_korean_date(j.close_date),
+                          "채용 가능성": f"{j.hire_probability * 100:.0f}%"} for j in jobs],
+                        columns=list(FIT_TABLE_COLUMNS))

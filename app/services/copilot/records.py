@@ -67,12 +67,6 @@ def _masked_json(uow, seeker_id: int, data: Mapping[str, object]) -> str:  # noq
     return text
 
 
-def _day_start_utc() -> dt.datetime:
-    """Midnight KST today, as naive UTC (how times are stored)."""
-    start = dt.datetime.combine(today_kst(), dt.time(0, 0), tzinfo=dt.timezone(dt.timedelta(hours=9)))
-    return start.astimezone(dt.UTC).replace(tzinfo=None)
-
-
 def _audit(uow, user, action: str, seeker_id: int, record_id: int, extra: Mapping[str, object]) -> None:  # noqa: ANN001
     digest = hashlib.sha256(f"{action}|{seeker_id}|{record_id}".encode()).hexdigest()
     audit_repo.add_audit_row_in(uow, audit.access_row(
@@ -93,8 +87,9 @@ def record_shown(engine: Engine, user, seeker_id: int, output: CopilotOutput, in
         require_counsellor(user)
     repo.ensure_tables(engine)
     with unit_of_work(engine) as uow:
+        today = today_kst()
         found = repo.recent_record_id(uow, seeker_id=seeker_id, task=output.task, input_hash=input_hash,
-                                      since=_day_start_utc())
+                                      since=audit.kst_day_range(today, today)[0])
         if found is not None:
             return found
         original = _masked_json(uow, seeker_id, output.to_record())
