@@ -73,6 +73,13 @@ class Settings(BaseSettings):
         threads: Threads one computation may use in every numeric library (LightGBM, FAISS,
             Kiwi, BLAS; ``GOYONG_THREADS``); unset, the cores this process may run on. See
             :mod:`app.threads`.
+        duckdb_memory_mb: Memory DuckDB may use before it spills to disk (``GOYONG_DUCKDB_MEMORY_MB``;
+            :func:`app.threads.duckdb_connect`), in MB.
+        service_logs_dir: Folder of the online-service event logs (Parquet, git-ignored) that
+            ``python -m app build`` generates and the 서비스 이용 병목 page reads (``GOYONG_SERVICE_LOGS_DIR``).
+        service_logs_size: Size of those logs (``GOYONG_SERVICE_LOGS_SIZE``): ``small`` (tens of thousands
+            of events), ``demo`` (about two million; the default) or ``large`` (over 50 million; see
+            ``docs/service_logs.md``).
     """
 
     model_config = SettingsConfigDict(
@@ -103,6 +110,9 @@ class Settings(BaseSettings):
     fairness_min_group: int = Field(default=100, ge=1)
     talent_encoder_dir: Path | None = None
     threads: int | None = Field(default=None, ge=1, le=512)
+    duckdb_memory_mb: int = Field(default=2048, ge=128, le=1_048_576)
+    service_logs_dir: Path = PROJECT_ROOT / "data" / "logs"
+    service_logs_size: WorldSize = "demo"
 
     @field_validator("talent_encoder_dir", mode="before")
     @classmethod

@@ -19,6 +19,10 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
 
 SINGLE_THREAD_ROWS = 2_000
 """Below this many rows a prediction runs on one thread: with two OpenMP threads on a 2-core
@@ -53,6 +57,31 @@ def thread_count() -> int:
 def threads_for_rows(n_rows: int) -> int:
     """Threads for a prediction of ``n_rows`` rows: one for small ones (see :data:`SINGLE_THREAD_ROWS`)."""
     return 1 if n_rows < SINGLE_THREAD_ROWS else thread_count()
+
+
+def duckdb_connect(database: str = ":memory:", *, read_only: bool = False, temp_dir: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with :func:`thread_count` threads and the configured memory limit.
+
+    DuckDB spills to ``temp_dir`` (its default: a ``.tmp`` folder beside a file database, the system's temporary
+    folder for ``:memory:``) when a query needs more than ``GOYONG_DUCKDB_MEMORY_MB``, so a scan of hundreds of
+    millions of log rows stays in bounded memory.
+
+    Args:
+        database: Database file, or ``":memory:"`` (queries over Parquet need no file).
+        read_only: Open a database file read-only.
+        temp_dir: Folder for spilled data (``None``: DuckDB's default).
+
+    Returns:
+        The open connection (close it, or use it as a context manager).
+    """
+    import duckdb  # only the analytics need it; keep `import app` light
+
+    from app.config import get_settings
+
+    config = {"threads": thread_count(), "memory_limit": f"{get_settings().duckdb_memory_mb}MB"}
+    if temp_dir is not None:
+        config["temp_directory"] = temp_dir
+    return duckdb.connect(database, read_only=read_only, config=config)
 
 
 def prepare_process() -> None:

@@ -57,3 +57,32 @@ def wage_type_code(wage_type: str) -> str:
     if code is None:
         raise ValueError(f"알 수 없는 임금 형태입니다: {wage_type!r} (hourly, daily, monthly, annual 중 하나)")
     return code
+
+# --------------------------------------------------------------------------- online-service logs (issue 19)
+
+ONLINE_SERVICE_CODES: Final[dict[str, str]] = {
+    "실업급여 신청": "unemployment_benefit",
+    "구직신청": "job_application",
+    "국민취업지원제도(취업지원)": "employment_support",
+    "내일배움카드 신청": "learning_card",
+    "육아휴직 급여 신청": "parental_leave",
+}
+"""Online services of the 고용24 event logs -> the ASCII code of their Parquet partition folder."""
+LOG_STATUSES: Final[tuple[str, ...]] = ("ok", "error", "retry", "dropout")
+"""Event status of a log row: done first time, a failed attempt, done after a failed attempt, abandoned here."""
+LOG_STATUS_LABELS: Final[dict[str, str]] = {"ok": "정상", "error": "오류", "retry": "재시도 후 성공", "dropout": "이탈"}
+LOG_DEVICES: Final[tuple[str, ...]] = ("PC", "모바일", "앱")
+LOG_USER_TYPES: Final[tuple[str, ...]] = ("구직자", "재직자")
+LOG_AGE_BANDS: Final[tuple[tuple[int, str], ...]] = ((29, "29세 이하"), (39, "30대"), (49, "40대"), (59, "50대"),
+                                                      (200, "60세 이상"))
+"""(highest age, label) of the age bands of the logs, youngest first."""
+LOG_VISIT_LABELS: Final[dict[bool, str]] = {True: "첫 방문", False: "재방문"}
+LOG_ERROR_LABELS: Final[dict[str, str]] = {
+    "E-AUTH-401": "본인인증 실패",
+    "E-TIMEOUT-504": "응답 시간 초과",
+    "E-UPLOAD-413": "첨부 파일 업로드 실패",
+    "E-VALID-422": "입력값 검증 오류",
+    "E-SERVER-500": "서버 오류",
+    "E-MEDIA-PLAY": "동영상 재생 오류",
+}
+"""Error codes of the logs -> what the user met, in Korean."""

@@ -1,0 +1,515 @@
+"""Service-log bottlenecks (서비스 이용 병목): funnels, drop-off, time, errors, segments, process map, what-if.
+
+Every pass over the events is one DuckDB query over the hive-partitioned Parquet files
+(``read_parquet(…, hive_partitioning = true)``), so the work is out of core and parallel and no
+step ever holds the rows in Python: the queries return small aggregates (a cube of
+service × step × month × segment, step times by segment, error codes, directly-follows counts) and
+everything else (funnels, ranked bottlenecks, the what-if) is arithmetic on those aggregates.
+
+The log format (written by the world's generator, ``docs/service_logs.md``): one row per event with
+``session_id, user_id, user_type, service, step_order, step, event_seq, ts, duration_s, device,
+age_band, region, first_visit, status, error_code, retry_count`` and the partition columns
+``service_code, month``. Each step a session reached has exactly one *final* row (``ok``, ``retry``
+or ``dropout``), preceded by one ``error`` row per failed attempt; so "sessions that reached step j"
+is the count of final rows at j, and a session completed when it reached its service's last step.
+
+Definitions (also on the page):
+
+* drop-off rate of a step = sessions abandoned there / sessions that reached it;
+* a step's *excess lost sessions* = reached × (its drop-off rate − the median drop-off rate of the
+  service's steps) — the sessions lost beyond what a typical step of that form loses;
+* a segment's excess at a step = segment's sessions × ((segment's rate − the other users' rate) −
+  the median of that gap over the service's steps): what the segment loses at *this* step beyond its
+  usual disadvantage, so a segment that is slower everywhere does not flag every step;
+* what-if: the step's drop-off set to the service's median, the extra sessions carried through every
+  later step's pass rate to completion, per month.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import pandas as pd
+
+from app.errors import InvalidInput, NotReady
+from app.reference.codes import LOG_ERROR_LABELS
+from app.threads import duckdb_connect
+
+if TYPE_CHECKING:
+    import duckdb
+
+EVENTS_DIR: Final[str] = "events"
+"""Folder of the Parquet files under a logs folder (hive folders ``service_code=…/month=…``)."""
+SEGMENT_DIMENSIONS: Final[dict[str, str]] = {"device": "기기", "age_band": "연령대", "visit": "방문 유형",
+                                              "user_type": "이용자 유형"}
+"""Segment dimensions of the analysis -> Korean name."""
+ALL_USERS: Final[str] = "전체"
+"""Value of the ``all`` dimension: the step over every user of the filter."""
+MIN_SEGMENT_SESSIONS: Final[int] = 50
+"""Fewest sessions of a segment (and of the other users) at a step for it to be compared."""
+MIN_Z: Final[float] = 2.5
+"""Smallest z statistic of an excess for it to be ranked (smaller ones are within chance)."""
+_VISIT_SQL = "CASE WHEN first_visit THEN '첫 방문' ELSE '재방문' END"
+_DIMENSION_SQL: Final[dict[str, str]] = {"device": "device", "age_band": "age_band", "visit": _VISIT_SQL,
+                                         "user_type": "user_type"}
+_MONTH_FORMAT_LENGTH = 7
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """Which events an analysis covers (empty tuple = no condition).
+
+    Attributes:
+        services: Online services.
+        devices: ``PC``, ``모바일``, ``앱``.
+        age_bands: Age band labels.
+        visits: ``첫 방문`` / ``재방문``.
+        user_types: ``구직자`` / ``재직자``.
+        month_from: First month (``YYYY-MM``, inclusive).
+        month_to: Last month (``YYYY-MM``, inclusive).
+    """
+
+    services: tuple[str, ...] = ()
+    devices: tuple[str, ...] = ()
+    age_bands: tuple[str, ...] = ()
+    visits: tuple[str, ...] = ()
+    user_types: tuple[str, ...] = ()
+    month_from: str | None = None
+    month_to: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("month_from", "month_to"):
+            value = getattr(self, name)
+            if value is not None and (len(value) != _MONTH_FORMAT_LENGTH or value[4] != "-"
+                                      or not (value[:4] + value[5:]).isdigit()):
+                raise InvalidInput(f"월은 YYYY-MM 형식으로 입력하세요: {value!r}")
+        if self.month_from and self.month_to and self.month_from > self.month_to:
+            raise InvalidInput("시작 월이 끝 월보다 늦습니다.")
+
+
+@dataclass(frozen=True)
+class LogAnalysis:
+    """Everything the page and the command show, as small frames.
+
+    Attributes:
+        months: Months covered by the filtered events (for per-month figures).
+        cube: service, step_order, step, month, device, age_band, visit, user_type, reached, dropped,
+            error_sessions, error_events, total_seconds (one row per cell).
+        funnel: Per service and step: reached, dropped, drop_rate, pass_rate, share_of_start, error_sessions,
+            error_rate, error_events, retries_per_session, mean_seconds.
+        step_times: service, step_order, step, dimension, value, attempts, median_s, p90_s (successful attempts).
+        errors: service, step_order, step, error_code, error_label, events, per_100_sessions.
+        dfg: service, source, target, count (directly-follows; ``시작``/``종료`` edges from the first and last event).
+        bottlenecks: Ranked bottlenecks with their evidence (:func:`rank_bottlenecks`).
+        monthly: service, month, started, completed, completion_rate.
+    """
+
+    months: int
+    cube: pd.DataFrame
+    funnel: pd.DataFrame
+    step_times: pd.DataFrame
+    errors: pd.DataFrame
+    dfg: pd.DataFrame
+    bottlenecks: pd.DataFrame
+    monthly: pd.DataFrame
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The effect of bringing one step's drop-off down to a target rate.
+
+    Attributes:
+        service: Service.
+        step_order: Step number.
+        step: Step name.
+        current_rate: The step's drop-off rate now.
+        target_rate: The rate assumed (the service's median step drop-off by default).
+        completed_per_month: Completed applications a month now.
+        extra_per_month: Additional completed applications a month at the target rate.
+        downstream_pass: Share of sessions passing that step that go on to complete.
+    """
+
+    service: str
+    step_order: int
+    step: str
+    current_rate: float
+    target_rate: float
+    completed_per_month: float
+    extra_per_month: float
+    downstream_pass: float
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def events_source(logs_dir: Path) -> str:
+    """The SQL table expression of a logs folder's events (hive-partitioned Parquet).
+
+    Raises:
+        NotReady: The folder holds no event files.
+    """
+    folder = Path(logs_dir) / EVENTS_DIR
+    if not folder.is_dir() or not any(folder.glob("*/*/*.parquet")):
+        raise NotReady(f"서비스 이용 로그가 없습니다({logs_dir}). `python -m app build`로 만드세요.")
+    glob = str(folder / "*" / "*" / "*.parquet").replace("'", "''")
+    return f"read_parquet('{glob}', hive_partitioning = true)"
+
+
+def where_clause(flt: LogFilter) -> tuple[str, list]:
+    """``WHERE`` text (with ``?`` placeholders) and its parameters for a filter."""
+    parts: list[str] = []
+    params: list = []
+    for column, values in (("service", flt.services), ("device", flt.devices), ("age_band", flt.age_bands),
+                           ("user_type", flt.user_types), (_VISIT_SQL, flt.visits)):
+        if values:
+            parts.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    if flt.month_from:
+        parts.append("month >= ?")
+        params.append(flt.month_from)
+    if flt.month_to:
+        parts.append("month <= ?")
+        params.append(flt.month_to)
+    return (" WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+def _query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence) -> pd.DataFrame:
+    return con.execute(sql, list(params)).df()
+
+
+def step_cube(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> pd.DataFrame:
+    """One pass over the events: counts per service × step × month × segment (see :class:`LogAnalysis`)."""
+    where, params = where_clause(flt)
+    sql = f"""
+        SELECT service, step_order, step, month, device, age_band, {_VISIT_SQL} AS visit, user_type,
+               count(*) FILTER (WHERE status <> 'error') AS reached,
+               count(*) FILTER (WHERE status = 'dropout') AS dropped,
+               count(*) FILTER (WHERE status <> 'error' AND retry_count > 0) AS error_sessions,
+               count(*) FILTER (WHERE status = 'error') AS error_events,
+               sum(duration_s)::DOUBLE AS total_seconds
+        FROM {source}{where}
+        GROUP BY ALL"""
+    cube = _query(con, sql, params)
+    for col in ("reached", "dropped", "error_sessions", "error_events"):
+        cube[col] = cube[col].astype("int64")
+    cube["step_order"] = cube["step_order"].astype("int64")
+    for col in ("service", "step", "month", "device", "age_band", "visit", "user_type"):
+        cube[col] = cube[col].astype(str)
+    return cube
+
+
+def step_times(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> pd.DataFrame:
+    """Median and 90th percentile seconds of the successful attempt of each step, overall and per segment."""
+    where, params = where_clause(flt)
+    status = "status IN ('ok', 'retry')"
+    where = f"{where} AND {status}" if where else f" WHERE {status}"
+    sets = ", ".join(["(service, step_order, step)"] +
+                     [f"(service, step_order, step, {expr})" for expr in _DIMENSION_SQL.values()])
+    dims = " ".join(f"WHEN NOT grouping({expr}) = 1 THEN '{name}'" for name, expr in _DIMENSION_SQL.items())
+    values = " ".join(f"WHEN NOT grouping({expr}) = 1 THEN {expr}::VARCHAR" for expr in _DIMENSION_SQL.values())
+    sql = f"""
+        SELECT service, step_order, step,
+               CASE {dims} ELSE 'all' END AS dimension,
+               CASE {values} ELSE '{ALL_USERS}' END AS value,
+               count(*) AS attempts,
+               quantile_cont(duration_s, [0.5, 0.9]) AS q
+        FROM {source}{where}
+        GROUP BY GROUPING SETS ({sets})
+        ORDER BY service, step_order, dimension, value"""
+    out = _query(con, sql, params)
+    quantiles = np.array(out.pop("q").tolist(), dtype=float).reshape(-1, 2)
+    out["median_s"], out["p90_s"] = quantiles[:, 0], quantiles[:, 1]
+    out["step_order"] = out["step_order"].astype("int64")
+    out["attempts"] = out["attempts"].astype("int64")
+    return out
+
+
+def error_hot_spots(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> pd.DataFrame:
+    """Failed attempts per service, step and error code (most first)."""
+    where, params = where_clause(flt)
+    where = f"{where} AND status = 'error'" if where else " WHERE status = 'error'"
+    sql = f"""SELECT service, step_order, step, error_code, count(*) AS events
+              FROM {source}{where} GROUP BY ALL ORDER BY events DESC, service, step_order, error_code"""
+    out = _query(con, sql, params)
+    out["step_order"] = out["step_order"].astype("int64")
+    out["events"] = out["events"].astype("int64")
+    out["error_code"] = out["error_code"].astype(str)
+    out["error_label"] = out["error_code"].map(LOG_ERROR_LABELS).fillna("기타 오류")
+    return out
+
+
+def directly_follows(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> pd.DataFrame:
+    """Directly-follows counts per service (activity = the step of the event).
+
+    Computed with ``lead()`` over each session's events in time order, plus ``시작`` → first activity and
+    last activity → ``종료`` edges (pm4py's start and end activities). A step followed by itself is a
+    retry after a failed attempt; a step other than the last followed by ``종료`` is an abandonment there.
+    """
+    where, params = where_clause(flt)
+    sql = f"""
+        WITH ev AS (
+            SELECT service, session_id, ts, event_seq, step::VARCHAR AS activity
+            FROM {source}{where}
+        ), pairs AS (
+            SELECT service, activity,
+                   lead(activity) OVER w AS next_activity,
+                   row_number() OVER w AS position
+            FROM ev WINDOW w AS (PARTITION BY session_id ORDER BY ts, event_seq)
+        )
+        SELECT service, source, target, count(*) AS count FROM (
+            SELECT service, activity AS source, coalesce(next_activity, '종료') AS target FROM pairs
+            UNION ALL
+            SELECT service, '시작' AS source, activity AS target FROM pairs WHERE position = 1
+        ) GROUP BY ALL ORDER BY service, count DESC, source, target"""
+    out = _query(con, sql, params)
+    out["count"] = out["count"].astype("int64")
+    out["service"] = out["service"].astype(str)
+    return out
+
+
+# --------------------------------------------------------------------------- arithmetic on the aggregates
+
+
+def compute_funnel(cube: pd.DataFrame) -> pd.DataFrame:
+    """Per service and step: reached, dropped and pass rates, errors, retries and mean time per reaching session."""
+    cols = ["reached", "dropped", "error_sessions", "error_events", "total_seconds"]
+    funnel = cube.groupby(["service", "step_order", "step"], as_index=False)[cols].sum()
+    funnel = funnel.sort_values(["service", "step_order"]).reset_index(drop=True)
+    funnel["drop_rate"] = funnel["dropped"] / funnel["reached"].where(funnel["reached"] > 0)
+    funnel["pass_rate"] = 1.0 - funnel["drop_rate"]
+    start = funnel.groupby("service")["reached"].transform("first")
+    funnel["share_of_start"] = funnel["reached"] / start.where(start > 0)
+    funnel["error_rate"] = funnel["error_sessions"] / funnel["reached"].where(funnel["reached"] > 0)
+    funnel["retries_per_session"] = funnel["error_events"] / funnel["reached"].where(funnel["reached"] > 0)
+    funnel["mean_seconds"] = funnel["total_seconds"] / funnel["reached"].where(funnel["reached"] > 0)
+    last = funnel.groupby("service")["step_order"].transform("max")
+    funnel["is_final"] = funnel["step_order"] == last
+    return funnel.drop(columns="total_seconds")
+
+
+def compute_monthly(cube: pd.DataFrame) -> pd.DataFrame:
+    """Sessions started and completed per service and month."""
+    first = cube.groupby("service")["step_order"].transform("min")
+    last = cube.groupby("service")["step_order"].transform("max")
+    started = cube[cube["step_order"] == first].groupby(["service", "month"])["reached"].sum().rename("started")
+    completed = cube[cube["step_order"] == last].groupby(["service", "month"])["reached"].sum().rename("completed")
+    out = pd.concat([started, completed], axis=1).fillna(0).astype("int64").reset_index()
+    out["completion_rate"] = out["completed"] / out["started"].where(out["started"] > 0)
+    return out.sort_values(["service", "month"]).reset_index(drop=True)
+
+
+def _median_rate(rates: pd.Series) -> float:
+    clean = rates.dropna()
+    return float(clean.median()) if len(clean) else float("nan")
+
+
+def _step_rows(cube: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """reached/dropped/errors per service, step and value of ``dimension`` (``all``: one value)."""
+    keys = ["service", "step_order", "step"] + ([] if dimension == "all" else [dimension])
+    rows = cube.groupby(keys, as_index=False)[["reached", "dropped", "error_sessions", "error_events"]].sum()
+    rows["value"] = ALL_USERS if dimension == "all" else rows[dimension].astype(str)
+    rows["dimension"] = dimension
+    return rows[["service", "step_order", "step", "dimension", "value", "reached", "dropped", "error_sessions",
+                 "error_events"]]
+
+
+def rank_bottlenecks(
+    cube: pd.DataFrame, months: int, *, step_times_frame: pd.DataFrame | None = None,
+    errors: pd.DataFrame | None = None, min_sessions: int = MIN_SEGMENT_SESSIONS, min_z: float = MIN_Z,
+) -> pd.DataFrame:
+    """Bottlenecks ranked by excess lost sessions a month, each with its evidence.
+
+    Args:
+        cube: :func:`step_cube` of the filter.
+        months: Months the cube covers (per-month figures).
+        step_times_frame: :func:`step_times` (time evidence), optional.
+        errors: :func:`error_hot_spots` (the main error code of the step), optional.
+        min_sessions: Fewest sessions of a segment and of the other users at a step to compare them.
+        min_z: Smallest z statistic to rank an excess.
+
+    Returns:
+        One row per bottleneck, best first: service, step_order, step, dimension, dimension_label, value,
+        reached, drop_rate, baseline_rate (the service's median step rate for ``all``; the other users'
+        rate plus the segment's usual gap for a segment), others_rate, typical_gap, excess_lost,
+        excess_per_month, z, error_rate, others_error_rate, top_error_code, median_s, p90_s, others_median_s,
+        time_ratio, symptom (Korean: 이탈 / 오류·재시도 / 지연).
+    """
+    if cube.empty:
+        return pd.DataFrame(columns=_BOTTLENECK_COLUMNS)
+    months = max(int(months), 1)
+    overall = _step_rows(cube, "all")
+    last = overall.groupby("service")["step_order"].transform("max")
+    overall = overall[overall["step_order"] < last]
+    overall = overall.assign(drop_rate=overall["dropped"] / overall["reached"].where(overall["reached"] > 0),
+                             error_rate=overall["error_sessions"] / overall["reached"].where(overall["reached"] > 0))
+    candidates = []
+    median = overall.groupby("service")["drop_rate"].transform(_median_rate)
+    base = overall.assign(baseline_rate=median, others_rate=np.nan, typical_gap=np.nan,
+                          others_error_rate=np.nan)
+    base["excess_lost"] = base["reached"] * (base["drop_rate"] - base["baseline_rate"])
+    spread = np.sqrt(base["reached"] * base["baseline_rate"] * (1 - base["baseline_rate"]))
+    base["z"] = (base["dropped"] - base["reached"] * base["baseline_rate"]) / spread.where(spread > 0)
+    candidates.append(base)
+    for dimension in SEGMENT_DIMENSIONS:
+        seg = _step_rows(cube, dimension)
+        seg = seg.merge(overall[["service", "step_order", "reached", "dropped", "error_sessions"]],
+                        on=["service", "step_order"], suffixes=("", "_all"))
+        seg["others_reached"] = seg["reached_all"] - seg["reached"]
+        seg["others_dropped"] = seg["dropped_all"] - seg["dropped"]
+        seg = seg[(seg["reached"] >= min_sessions) & (seg["others_reached"] >= min_sessions)].copy()
+        if seg.empty:
+            continue
+        seg["drop_rate"] = seg["dropped"] / seg["reached"]
+        seg["others_rate"] = seg["others_dropped"] / seg["others_reached"]
+        seg["error_rate"] = seg["error_sessions"] / seg["reached"]
+        seg["others_error_rate"] = (seg["error_sessions_all"] - seg["error_sessions"]) / seg["others_reached"]
+        gap = seg["drop_rate"] - seg["others_rate"]
+        seg["typical_gap"] = gap.groupby([seg["service"], seg["value"]]).transform(_median_rate)
+        seg["baseline_rate"] = (seg["others_rate"] + seg["typical_gap"]).clip(0.0, 1.0)
+        seg["excess_lost"] = seg["reached"] * (gap - seg["typical_gap"])
+        pooled = (seg["dropped"] + seg["others_dropped"]) / (seg["reached"] + seg["others_reached"])
+        se = np.sqrt(pooled * (1 - pooled) * (1 / seg["reached"] + 1 / seg["others_reached"]))
+        seg["z"] = (gap - seg["typical_gap"]) / se.where(se > 0)
+        candidates.append(seg.drop(columns=["reached_all", "dropped_all", "error_sessions_all", "others_reached",
+                                            "others_dropped"]))
+    ranked = pd.concat(candidates, ignore_index=True)
+    ranked = ranked[(ranked["excess_lost"] > 0) & (ranked["z"] >= min_z)].copy()
+    ranked["excess_per_month"] = ranked["excess_lost"] / months
+    ranked["dimension_label"] = ranked["dimension"].map({"all": ALL_USERS, **SEGMENT_DIMENSIONS})
+    ranked = _with_time_and_errors(ranked, step_times_frame, errors)
+    ranked = ranked.sort_values(["excess_lost", "z"], ascending=[False, False]).reset_index(drop=True)
+    return ranked[_BOTTLENECK_COLUMNS]
+
+
+_BOTTLENECK_COLUMNS: Final[list[str]] = [
+    "service", "step_order", "step", "dimension", "dimension_label", "value", "reached", "dropped", "drop_rate",
+    "baseline_rate", "others_rate", "typical_gap", "excess_lost", "excess_per_month", "z", "error_rate",
+    "others_error_rate", "top_error_code", "median_s", "p90_s", "others_median_s", "time_ratio", "symptom",
+]
+
+
+def _with_time_and_errors(ranked: pd.DataFrame, times: pd.DataFrame | None, errors: pd.DataFrame | None) -> pd.DataFrame:
+    """Adds time evidence (segment vs all users), the step's main error code and the symptom."""
+    ranked = ranked.copy()
+    if times is not None and not times.empty:
+        own = times[["service", "step_order", "dimension", "value", "median_s", "p90_s"]]
+        ranked = ranked.merge(own, on=["service", "step_order", "dimension", "value"], how="left")
+        everyone = times[times["dimension"] == "all"][["service", "step_order", "median_s"]]
+        ranked = ranked.merge(everyone.rename(columns={"median_s": "others_median_s"}), on=["service", "step_order"],
+                              how="left")
+        ranked["time_ratio"] = ranked["median_s"] / ranked["others_median_s"].where(ranked["others_median_s"] > 0)
+    else:
+        ranked[["median_s", "p90_s", "others_median_s", "time_ratio"]] = np.nan
+    if errors is not None and not errors.empty:
+        top = errors.sort_values("events", ascending=False).drop_duplicates(["service", "step_order"])
+        ranked = ranked.merge(top[["service", "step_order", "error_code"]].rename(columns={"error_code": "top_error_code"}),
+                              on=["service", "step_order"], how="left")
+    else:
+        ranked["top_error_code"] = None
+    errorish = (ranked["error_rate"] >= 0.15) & (
+        ranked["others_error_rate"].isna() | (ranked["error_rate"] >= 2 * ranked["others_error_rate"]))
+    slow = ranked["time_ratio"].fillna(1.0) >= 1.5
+    ranked["symptom"] = np.where(errorish, "오류·재시도", np.where(slow, "지연", "이탈"))
+    return ranked
+
+
+def what_if(funnel: pd.DataFrame, service: str, step_order: int, months: int, *,
+            target_rate: float | None = None) -> WhatIf:
+    """Completions a month gained if one step's drop-off were the service's median (or ``target_rate``).
+
+    The sessions no longer lost at the step go on through every later step at that step's current pass
+    rate, so the gain is ``reached × (rate − target) × Π pass rates of the later steps`` — not the
+    sessions saved at the step, most of which would still be lost further on.
+
+    Raises:
+        InvalidInput: The service or step is not in the funnel, or the target is not a rate.
+    """
+    steps = funnel[funnel["service"] == service].sort_values("step_order")
+    row = steps[steps["step_order"] == step_order]
+    if row.empty:
+        raise InvalidInput("선택한 서비스에 그 단계가 없습니다.")
+    if target_rate is not None and not (0.0 <= target_rate <= 1.0):
+        raise InvalidInput("목표 이탈률은 0에서 1 사이여야 합니다.")
+    months = max(int(months), 1)
+    current = float(row["drop_rate"].iloc[0]) if pd.notna(row["drop_rate"].iloc[0]) else 0.0
+    ordinary = steps[~steps["is_final"]]
+    target = _median_rate(ordinary["drop_rate"]) if target_rate is None else float(target_rate)
+    if math.isnan(target):
+        target = current
+    later = steps[steps["step_order"] > step_order]
+    downstream = float(np.prod(later["pass_rate"].fillna(1.0).to_numpy())) if not later.empty else 1.0
+    reached = float(row["reached"].iloc[0])
+    extra = reached * max(current - target, 0.0) * downstream
+    completed = float(steps["reached"].iloc[-1]) if bool(steps["is_final"].iloc[-1]) else 0.0
+    return WhatIf(service=service, step_order=int(step_order), step=str(row["step"].iloc[0]), current_rate=current,
+                  target_rate=target, completed_per_month=completed / months, extra_per_month=extra / months,
+                  downstream_pass=downstream)
+
+
+# --------------------------------------------------------------------------- the whole analysis
+
+
+def analyse_service_logs(logs_dir: Path, flt: LogFilter | None = None, *, process_map: bool = True,
+                         con: duckdb.DuckDBPyConnection | None = None) -> LogAnalysis:
+    """Run every query of the analysis over a logs folder.
+
+    Args:
+        logs_dir: Logs folder (``events/`` beneath it).
+        flt: Which events (``None``: all).
+        process_map: Also compute the directly-follows process map (the one query that sorts every session).
+        con: A DuckDB connection to use (default: a new one from :func:`app.threads.duckdb_connect`).
+
+    Returns:
+        A :class:`LogAnalysis`.
+
+    Raises:
+        NotReady: No logs in the folder.
+        InvalidInput: A malformed filter.
+    """
+    import time
+
+    flt = flt or LogFilter()
+    source = events_source(logs_dir)
+    own = con is None
+    con = con or duckdb_connect()
+    seconds: dict[str, float] = {}
+    try:
+        clock = time.perf_counter()
+        cube = step_cube(con, source, flt)
+        seconds["cube"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        times = step_times(con, source, flt)
+        seconds["times"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        errors = error_hot_spots(con, source, flt)
+        seconds["errors"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        dfg = directly_follows(con, source, flt) if process_map else pd.DataFrame(
+            columns=["service", "source", "target", "count"])
+        seconds["dfg"] = time.perf_counter() - clock
+    finally:
+        if own:
+            con.close()
+    months = int(cube["month"].nunique()) if not cube.empty else 0
+    funnel = compute_funnel(cube)
+    if not errors.empty:
+        reached = funnel[["service", "step_order", "reached"]]
+        errors = errors.merge(reached, on=["service", "step_order"], how="left")
+        errors["per_100_sessions"] = 100.0 * errors["events"] / errors["reached"].where(errors["reached"] > 0)
+        errors = errors.drop(columns="reached")
+    else:
+        errors = errors.assign(per_100_sessions=pd.Series(dtype=float))
+    bottlenecks = rank_bottlenecks(cube, months, step_times_frame=times, errors=errors)
+    return LogAnalysis(months=months, cube=cube, funnel=funnel, step_times=times, errors=errors, dfg=dfg,
+                       bottlenecks=bottlenecks, monthly=compute_monthly(cube), seconds=seconds)
+
+
+def with_filter(flt: LogFilter, **changes: object) -> LogFilter:
+    """A copy of ``flt`` with some conditions changed."""
+    return replace(flt, **changes)
