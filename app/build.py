@@ -26,6 +26,7 @@ from app.ml import manifest, registry
 from app.services.ads import migrate_stored_rule_sets
 from app.world.generate import generate_world
 from app.world.params import WORLD_VERSION
+from app.world.service_logs import ensure_service_logs
 
 Reporter = Callable[[str, float], None]
 
@@ -47,6 +48,7 @@ class BuildReport:
     manifest_path: Path
     manifest: dict
     migrations: tuple[str, ...] = ()
+    logs_generated: bool = False
 
 
 def run_build(
@@ -57,6 +59,8 @@ def run_build(
     seed: int,
     force: bool = False,
     report: Reporter | None = None,
+    logs_dir: Path | None = None,
+    logs_size: str = "demo",
 ) -> BuildReport:
     """Generate the world when missing (or of another size/seed) and build stale artifacts.
 
@@ -67,6 +71,9 @@ def run_build(
         seed: World seed wanted.
         force: Rebuild the world and every artifact.
         report: Progress callback (step, fraction).
+        logs_dir: Folder of the online-service event logs, generated when missing or stale (another
+            generator version, size, seed or world); ``None``: no logs.
+        logs_size: Size of those logs (``small``, ``demo``, ``large``).
 
     Returns:
         A :class:`BuildReport` (``migrations``: Korean lines of the schema changes made).
@@ -150,9 +157,14 @@ def run_build(
         "models": models,
     }
     path = manifest.write_manifest(models_dir, written)
+    logs = None
+    if logs_dir is not None:  # a separate data set beside the database: its own stamp, never in the manifest
+        say("서비스 이용 로그", 0.99)
+        logs = ensure_service_logs(engine, Path(logs_dir), size=logs_size, seed=seed, world_fingerprint=fingerprint,
+                                   force=force)
     say("완료", 1.0)
     return BuildReport(world_generated=world_generated, built=tuple(built), skipped=tuple(skipped),
-                       manifest_path=path, manifest=written, migrations=migrations)
+                       manifest_path=path, manifest=written, migrations=migrations, logs_generated=logs is not None)
 
 
 def _refuse_losing_records(engine: Engine, stored_version: str) -> None:

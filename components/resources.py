@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from app.services.hiring import HiringModel, MarketBounds, PostingConditions, PostingsIndex
     from app.services.interest import InterestTestModel, OccupationFit
     from app.services.posting import OccupationClassifier, TextGenerator
+    from app.services.service_logs import LogAnalysis, LogFilter, LogStatus
     from app.services.talent import SummaryChat, TalentMatcher
     from app.services.training import TrainingArtifact
 
@@ -685,3 +686,31 @@ def training_artifact() -> TrainingArtifact:
     """The training recommender and the world's course index (read-only, shared). Raises
     ``NotReady`` naming the build command."""
     return _training_artifact(str(get_settings().models_dir), _stamp("training"))
+
+
+# --- service_logs (issue 19)
+
+
+@st.cache_data(ttl=_TTL, show_spinner=False)
+def _service_log_status(role: str, logs_dir: str) -> LogStatus:
+    from app.services import service_logs
+
+    return service_logs.load_log_status(role, Path(logs_dir))
+
+
+def service_log_status(role: str) -> LogStatus:
+    """What the configured service-log folder holds (policy staff only). Raises ``NotReady`` naming the build."""
+    return _service_log_status(role, str(get_settings().service_logs_dir))
+
+
+@st.cache_data(show_spinner="서비스 이용 로그를 분석하는 중…", max_entries=32)
+def _service_log_analysis(role: str, logs_dir: str, stamp: str, flt: LogFilter) -> LogAnalysis:
+    from app.services import service_logs
+
+    return service_logs.analyse(role, Path(logs_dir), flt)
+
+
+def service_log_analysis(role: str, flt: LogFilter) -> LogAnalysis:
+    """The analysis of the filtered service logs (DuckDB; cached per filter until the logs are regenerated)."""
+    status = service_log_status(role)
+    return _service_log_analysis(role, str(get_settings().service_logs_dir), status.stamp, flt)

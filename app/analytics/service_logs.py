@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 EVENTS_DIR: Final[str] = "events"
 """Folder of the Parquet files under a logs folder (hive folders ``service_code=…/month=…``)."""
+MANIFEST_FILE: Final[str] = "logs_manifest.json"
+"""The logs' manifest beside ``events/`` (generator version, size, seed, world, counts, months)."""
 SEGMENT_DIMENSIONS: Final[dict[str, str]] = {"device": "기기", "age_band": "연령대", "visit": "방문 유형",
                                               "user_type": "이용자 유형"}
 """Segment dimensions of the analysis -> Korean name."""

@@ -71,6 +71,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             seed=args.seed if args.seed is not None else settings.world_seed,
             force=args.force,
             report=report,
+            logs_dir=settings.service_logs_dir,
+            logs_size=settings.service_logs_size,
         )
     except GoyongError as exc:  # e.g. a schema migration that needs the operator first
         bar.close()
@@ -83,6 +85,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"빌드 완료 ({time.perf_counter() - started:.1f}초): 세계 {'새로 생성' if result.world_generated else '기존 유지'}, "
           f"모델 {len(result.built)}개 빌드, {len(result.skipped)}개 최신 상태")
     print(f"  manifest: {result.manifest_path}")
+    print(f"  서비스 이용 로그: {settings.service_logs_dir} ({'새로 생성' if result.logs_generated else '최신 상태'})")
     return 0
 
 
@@ -127,6 +130,7 @@ _DELEGATED: dict[str, tuple[str, str]] = {
     "interest": ("app.cli.interest", "main_interest"),
     "occupations": ("app.cli.occupations", "main_occupations"),
     "training": ("app.cli.training", "main_training"),
+    "logs": ("app.cli.service_logs", "main_logs"),
 }
 """Commands that parse their own options: word -> (module, entry function taking the rest of argv).
 Imported only when used, so ``python -m app build`` never loads the scoring commands' libraries."""
@@ -185,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     match = sub.add_parser("match", help="AI 인재추천: 후보자↔공고 추천 (match --candidates … --jobs … --for … --top K --output …)")
     match.add_argument("rest", nargs=argparse.REMAINDER)
     match.set_defaults(func=lambda a: run_delegated("match", a.rest))
+    logs = sub.add_parser("logs", help="서비스 이용 로그: 생성 (logs generate --size … --out DIR), 병목 분석 (logs analyse DIR --out …)")
+    logs.add_argument("rest", nargs=argparse.REMAINDER)
+    logs.set_defaults(func=lambda a: run_delegated("logs", a.rest))
     return parser
 
 

@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Engine
 
+from app.analytics.service_logs import EVENTS_DIR, MANIFEST_FILE
 from app.db.repositories import seekers as seekers_repo
 from app.db.repositories import world as world_repo
 from app.errors import InvalidInput, NotReady
@@ -52,8 +53,6 @@ CHUNK_SESSIONS: Final[int] = 400_000
 """Sessions generated and written at a time (about 2.5 million events, a few hundred MB of arrays)."""
 MONTHS: Final[int] = 12
 """Months of logs, ending with the month of the world's reference date."""
-EVENTS_DIR: Final[str] = "events"
-MANIFEST_FILE: Final[str] = "logs_manifest.json"
 TRUTH_FILE: Final[str] = "evaluation_only_planted_bottlenecks.json"
 """The planted bottlenecks: for tests and benches that score the analysis, never read by the product."""
 MAX_FAILED_ATTEMPTS: Final[int] = 3

@@ -166,6 +166,11 @@ def test_write_demo_users_rejects_bad_input(tmp_path: Path) -> None:
         ("counsellor", "seeker_copilot", False),
         ("employer", "seeker_copilot", False),
         ("policy", "seeker_copilot", False),
+        # 서비스 이용 병목: policy staff only
+        ("policy", "service_bottlenecks", True),
+        ("counsellor", "service_bottlenecks", False),
+        ("employer", "service_bottlenecks", False),
+        ("seeker", "service_bottlenecks", False),
         (None, "home", False),
         ("admin", "home", False),
         ("policy", "no-such-page", False),
