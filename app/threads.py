@@ -18,7 +18,9 @@ and its BLAS) are capped at run time by :func:`limit_loaded_pools` (threadpoolct
 from __future__ import annotations
 
 import os
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -62,8 +64,7 @@ def threads_for_rows(n_rows: int) -> int:
 def duckdb_connect(database: str = ":memory:", *, read_only: bool = False, temp_dir: str | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with :func:`thread_count` threads and the configured memory limit.
 
-    DuckDB spills to ``temp_dir`` (its default: a ``.tmp`` folder beside a file database, the system's temporary
-    folder for ``:memory:``) when a query needs more than ``GOYONG_DUCKDB_MEMORY_MB``, so a scan of hundreds of
+    DuckDB spills to ``temp_dir`` (default: ``goyong-duckdb`` in the system's temporary folder) when a query needs more than ``GOYONG_DUCKDB_MEMORY_MB``, so a scan of hundreds of
     millions of log rows stays in bounded memory.
 
     Args:
@@ -78,9 +79,10 @@ def duckdb_connect(database: str = ":memory:", *, read_only: bool = False, temp_
 
     from app.config import get_settings
 
-    config = {"threads": thread_count(), "memory_limit": f"{get_settings().duckdb_memory_mb}MB"}
-    if temp_dir is not None:
-        config["temp_directory"] = temp_dir
+    # insertion order is never needed (every query orders what it returns) and keeping it costs memory
+    config = {"threads": thread_count(), "memory_limit": f"{get_settings().duckdb_memory_mb}MB",
+              "preserve_insertion_order": False,
+              "temp_directory": temp_dir or str(Path(tempfile.gettempdir()) / "goyong-duckdb")}
     return duckdb.connect(database, read_only=read_only, config=config)
 
 

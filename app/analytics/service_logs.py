@@ -206,30 +206,62 @@ def step_cube(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> pd
     return cube
 
 
+TIME_BINS_PER_E: Final[int] = 100
+"""Resolution of the step-time histogram: bins of 1/100 in natural log, so a quantile is within 0.5 %."""
+
+
 def step_times(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> pd.DataFrame:
-    """Median and 90th percentile seconds of the successful attempt of each step, overall and per segment."""
+    """Median and 90th percentile seconds of the successful attempt of each step, overall and per segment.
+
+    One pass builds a log-scale histogram per service × step × segment cell (a few hundred thousand
+    rows however many events; exact quantiles would hold every value in memory, past the limit at
+    50 million events); the quantiles of any segment are then read off the summed histograms, within
+    0.5 % of the exact value, interpolated like ``quantile_cont``.
+    """
     where, params = where_clause(flt)
     status = "status IN ('ok', 'retry')"
     where = f"{where} AND {status}" if where else f" WHERE {status}"
-    sets = ", ".join(["(service, step_order, step)"] +
-                     [f"(service, step_order, step, {expr})" for expr in _DIMENSION_SQL.values()])
-    dims = " ".join(f"WHEN NOT grouping({expr}) = 1 THEN '{name}'" for name, expr in _DIMENSION_SQL.items())
-    values = " ".join(f"WHEN NOT grouping({expr}) = 1 THEN {expr}::VARCHAR" for expr in _DIMENSION_SQL.values())
     sql = f"""
-        SELECT service, step_order, step,
-               CASE {dims} ELSE 'all' END AS dimension,
-               CASE {values} ELSE '{ALL_USERS}' END AS value,
-               count(*) AS attempts,
-               quantile_cont(duration_s, [0.5, 0.9]) AS q
+        SELECT service, step_order, step, device, age_band, {_VISIT_SQL} AS visit, user_type,
+               round(ln(greatest(duration_s, 0.1)) * {TIME_BINS_PER_E})::INTEGER AS bin, count(*) AS n
         FROM {source}{where}
-        GROUP BY GROUPING SETS ({sets})
-        ORDER BY service, step_order, dimension, value"""
-    out = _query(con, sql, params)
-    quantiles = np.array(out.pop("q").tolist(), dtype=float).reshape(-1, 2)
-    out["median_s"], out["p90_s"] = quantiles[:, 0], quantiles[:, 1]
-    out["step_order"] = out["step_order"].astype("int64")
-    out["attempts"] = out["attempts"].astype("int64")
-    return out
+        GROUP BY ALL"""
+    hist = _query(con, sql, params)
+    columns = ["service", "step_order", "step", "dimension", "value", "attempts", "median_s", "p90_s"]
+    if hist.empty:
+        return pd.DataFrame(columns=columns)
+    hist["step_order"] = hist["step_order"].astype("int64")
+    for col in ("service", "step", "device", "age_band", "visit", "user_type"):
+        hist[col] = hist[col].astype(str)
+    hist["n"] = hist["n"].astype("int64")
+    frames = []
+    for dimension in ("all", *SEGMENT_DIMENSIONS):
+        keys = ["service", "step_order", "step"] + ([] if dimension == "all" else [dimension])
+        summed = hist.groupby([*keys, "bin"], as_index=False)["n"].sum()
+        rows = [(*key, _hist_quantiles(group)) for key, group in summed.groupby(keys, sort=True)]
+        out = pd.DataFrame([(*r[:3], r[3] if dimension != "all" else ALL_USERS, *r[-1]) for r in rows],
+                           columns=["service", "step_order", "step", "value", "attempts", "median_s", "p90_s"])
+        out.insert(3, "dimension", dimension)
+        frames.append(out)
+    result = pd.concat(frames, ignore_index=True)[columns]
+    result["attempts"] = result["attempts"].astype("int64")
+    return result.sort_values(["service", "step_order", "dimension", "value"]).reset_index(drop=True)
+
+
+def _hist_quantiles(group: pd.DataFrame) -> tuple[int, float, float]:
+    """(count, median, 90th percentile) of one histogram (``bin``, ``n``), interpolated like ``quantile_cont``."""
+    group = group.sort_values("bin")
+    values = np.exp(group["bin"].to_numpy() / TIME_BINS_PER_E)
+    cumulative = np.cumsum(group["n"].to_numpy())
+    total = int(cumulative[-1])
+    out = []
+    for q in (0.5, 0.9):
+        position = q * (total - 1)
+        lower, upper = int(np.floor(position)), int(np.ceil(position))
+        low_value = values[np.searchsorted(cumulative, lower, side="right")]
+        high_value = values[np.searchsorted(cumulative, upper, side="right")]
+        out.append(float(low_value + (high_value - low_value) * (position - lower)))
+    return total, out[0], out[1]
 
 
 def error_hot_spots(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> pd.DataFrame:
