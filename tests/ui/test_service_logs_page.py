@@ -83,7 +83,7 @@ def test_a_filter_changes_the_numbers(env: Path) -> None:
     assert at.selectbox(key="service_logs.what_if.step").value == "4. 사전 동영상 시청"  # the worst step for mobile
 
 
-def test_the_export_opens_with_pandas(env: Path, media: list[MemoryMediaFileStorage]) -> None:
+def test_the_export_opens_with_pandas(env: Path, media: list[MemoryMediaFileStorage]) -> None:  # noqa: F811
     at = _policy()
     frame = pd.read_csv(io.BytesIO(_download_bytes(at, media, "service_logs.bottlenecks.download")))
     assert list(frame.columns) == list(service_logs.BOTTLENECK_LABELS.values()) and len(frame) > 0
