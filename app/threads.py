@@ -83,7 +83,9 @@ def duckdb_connect(database: str = ":memory:", *, read_only: bool = False, temp_
     config = {"threads": thread_count(), "memory_limit": f"{get_settings().duckdb_memory_mb}MB",
               "preserve_insertion_order": False,
               "temp_directory": temp_dir or str(Path(tempfile.gettempdir()) / "goyong-duckdb")}
-    return duckdb.connect(database, read_only=read_only, config=config)
+    con = duckdb.connect(database, read_only=read_only, config=config)
+    con.execute("SET enable_progress_bar = false")  # a command's output is its own, not DuckDB's bar
+    return con
 
 
 def prepare_process() -> None:

@@ -188,16 +188,19 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence) -> pd.Dat
 def step_cube(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> pd.DataFrame:
     """One pass over the events: counts per service × step × month × segment (see :class:`LogAnalysis`)."""
     where, params = where_clause(flt)
+    # grouping keys are the short ones (the step's number, the visit flag): hashing 50 million rows on them
+    # instead of the names took about a third less time; names are taken along with any_value
     sql = f"""
-        SELECT service, step_order, step, month, device, age_band, {_VISIT_SQL} AS visit, user_type,
+        SELECT service, step_order, any_value(step) AS step, month, device, age_band, first_visit, user_type,
                count(*) FILTER (WHERE status <> 'error') AS reached,
                count(*) FILTER (WHERE status = 'dropout') AS dropped,
                count(*) FILTER (WHERE status <> 'error' AND retry_count > 0) AS error_sessions,
                count(*) FILTER (WHERE status = 'error') AS error_events,
                sum(duration_s)::DOUBLE AS total_seconds
         FROM {source}{where}
-        GROUP BY ALL"""
+        GROUP BY service, step_order, month, device, age_band, first_visit, user_type"""
     cube = _query(con, sql, params)
+    cube.insert(6, "visit", np.where(cube.pop("first_visit").astype(bool), "첫 방문", "재방문"))
     for col in ("reached", "dropped", "error_sessions", "error_events"):
         cube[col] = cube[col].astype("int64")
     cube["step_order"] = cube["step_order"].astype("int64")
@@ -206,8 +209,8 @@ def step_cube(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> pd
     return cube
 
 
-TIME_BINS_PER_E: Final[int] = 100
-"""Resolution of the step-time histogram: bins of 1/100 in natural log, so a quantile is within 0.5 %."""
+TIME_BINS_PER_E: Final[int] = 50
+"""Resolution of the step-time histogram: bins of 1/50 in natural log, so a quantile is within 1 %."""
 
 
 def step_times(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> pd.DataFrame:
@@ -216,17 +219,18 @@ def step_times(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> p
     One pass builds a log-scale histogram per service × step × segment cell (a few hundred thousand
     rows however many events; exact quantiles would hold every value in memory, past the limit at
     50 million events); the quantiles of any segment are then read off the summed histograms, within
-    0.5 % of the exact value, interpolated like ``quantile_cont``.
+    1 % of the exact value, interpolated like ``quantile_cont``.
     """
     where, params = where_clause(flt)
     status = "status IN ('ok', 'retry')"
     where = f"{where} AND {status}" if where else f" WHERE {status}"
     sql = f"""
-        SELECT service, step_order, step, device, age_band, {_VISIT_SQL} AS visit, user_type,
+        SELECT service, step_order, any_value(step) AS step, device, age_band, first_visit, user_type,
                round(ln(greatest(duration_s, 0.1)) * {TIME_BINS_PER_E})::INTEGER AS bin, count(*) AS n
         FROM {source}{where}
-        GROUP BY ALL"""
+        GROUP BY service, step_order, device, age_band, first_visit, user_type, bin"""
     hist = _query(con, sql, params)
+    hist.insert(5, "visit", np.where(hist.pop("first_visit").astype(bool), "첫 방문", "재방문"))
     columns = ["service", "step_order", "step", "dimension", "value", "attempts", "median_s", "p90_s"]
     if hist.empty:
         return pd.DataFrame(columns=columns)
@@ -278,33 +282,52 @@ def error_hot_spots(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter)
     return out
 
 
-def directly_follows(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> pd.DataFrame:
+def directly_follows(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter,
+                     step_names: pd.DataFrame | None = None) -> pd.DataFrame:
     """Directly-follows counts per service (activity = the step of the event).
 
     Computed with ``lead()`` over each session's events in time order, plus ``시작`` → first activity and
     last activity → ``종료`` edges (pm4py's start and end activities). A step followed by itself is a
     retry after a failed attempt; a step other than the last followed by ``종료`` is an abandonment there.
+    The window carries the step's number, not its name (sorting 50 million short integers instead of
+    strings took a third less time); names are put back on the few hundred edges.
+
+    Args:
+        con: DuckDB connection.
+        source: :func:`events_source`.
+        flt: Which events.
+        step_names: ``service, step_order, step`` (e.g. the funnel's); ``None``: read from the events.
     """
     where, params = where_clause(flt)
     sql = f"""
-        WITH ev AS (
-            SELECT service, session_id, ts, event_seq, step::VARCHAR AS activity
+        WITH pairs AS (
+            SELECT service, step_order AS source, lead(step_order) OVER w AS target,
+                   lag(step_order) OVER w IS NULL AS first_event
             FROM {source}{where}
-        ), pairs AS (
-            SELECT service, activity,
-                   lead(activity) OVER w AS next_activity,
-                   row_number() OVER w AS position
-            FROM ev WINDOW w AS (PARTITION BY session_id ORDER BY ts, event_seq)
+            WINDOW w AS (PARTITION BY session_id ORDER BY ts, event_seq)
         )
-        SELECT service, source, target, count(*) AS count FROM (
-            SELECT service, activity AS source, coalesce(next_activity, '종료') AS target FROM pairs
-            UNION ALL
-            SELECT service, '시작' AS source, activity AS target FROM pairs WHERE position = 1
-        ) GROUP BY ALL ORDER BY service, count DESC, source, target"""
-    out = _query(con, sql, params)
+        SELECT service, source, target, count(*) AS count, count(*) FILTER (WHERE first_event) AS starts
+        FROM pairs GROUP BY ALL"""
+    edges = _query(con, sql, params)
+    columns = ["service", "source", "target", "count"]
+    if edges.empty:
+        return pd.DataFrame(columns=columns)
+    if step_names is None:
+        step_names = _query(con, f"SELECT DISTINCT service, step_order, step FROM {source}{where}", params)
+    names = {(str(r.service), int(r.step_order)): str(r.step) for r in step_names.itertuples(index=False)}
+    edges["service"] = edges["service"].astype(str)
+    edges["source_name"] = [names[(s, int(o))] for s, o in zip(edges["service"], edges["source"], strict=True)]
+    edges["target_name"] = [names[(s, int(o))] if pd.notna(o) else "종료"
+                            for s, o in zip(edges["service"], edges["target"], strict=True)]
+    inner = edges.groupby(["service", "source_name", "target_name"], as_index=False)["count"].sum()
+    starts = edges.groupby(["service", "source_name"], as_index=False)["starts"].sum()
+    starts = starts[starts["starts"] > 0].rename(columns={"source_name": "target_name", "starts": "count"})
+    starts["source_name"] = "시작"
+    out = pd.concat([inner, starts], ignore_index=True).rename(columns={"source_name": "source",
+                                                                        "target_name": "target"})
     out["count"] = out["count"].astype("int64")
-    out["service"] = out["service"].astype(str)
-    return out
+    return out[columns].sort_values(["service", "count", "source", "target"], ascending=[True, False, True, True],
+                                    ignore_index=True)
 
 
 # --------------------------------------------------------------------------- arithmetic on the aggregates
@@ -524,7 +547,8 @@ def analyse_service_logs(logs_dir: Path, flt: LogFilter | None = None, *, proces
         errors = error_hot_spots(con, source, flt)
         seconds["errors"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        dfg = directly_follows(con, source, flt) if process_map else pd.DataFrame(
+        names = cube[["service", "step_order", "step"]].drop_duplicates()
+        dfg = directly_follows(con, source, flt, names) if process_map else pd.DataFrame(
             columns=["service", "source", "target", "count"])
         seconds["dfg"] = time.perf_counter() - clock
     finally:
