@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -57,8 +57,6 @@ MIN_SEGMENT_SESSIONS: Final[int] = 50
 MIN_Z: Final[float] = 2.5
 """Smallest z statistic of an excess for it to be ranked (smaller ones are within chance)."""
 _VISIT_SQL = "CASE WHEN first_visit THEN '첫 방문' ELSE '재방문' END"
-_DIMENSION_SQL: Final[dict[str, str]] = {"device": "device", "age_band": "age_band", "visit": _VISIT_SQL,
-                                         "user_type": "user_type"}
 _MONTH_FORMAT_LENGTH = 7
 
 
@@ -241,31 +239,36 @@ def step_times(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> p
     frames = []
     for dimension in ("all", *SEGMENT_DIMENSIONS):
         keys = ["service", "step_order", "step"] + ([] if dimension == "all" else [dimension])
-        summed = hist.groupby([*keys, "bin"], as_index=False)["n"].sum()
-        rows = [(*key, _hist_quantiles(group)) for key, group in summed.groupby(keys, sort=True)]
-        out = pd.DataFrame([(*r[:3], r[3] if dimension != "all" else ALL_USERS, *r[-1]) for r in rows],
-                           columns=["service", "step_order", "step", "value", "attempts", "median_s", "p90_s"])
-        out.insert(3, "dimension", dimension)
+        summed = hist.groupby([*keys, "bin"], as_index=False, sort=True)["n"].sum()
+        out = _hist_quantiles(summed, keys)
+        out["value"] = ALL_USERS if dimension == "all" else out.pop(dimension)
+        out["dimension"] = dimension
         frames.append(out)
     result = pd.concat(frames, ignore_index=True)[columns]
     result["attempts"] = result["attempts"].astype("int64")
     return result.sort_values(["service", "step_order", "dimension", "value"]).reset_index(drop=True)
 
 
-def _hist_quantiles(group: pd.DataFrame) -> tuple[int, float, float]:
-    """(count, median, 90th percentile) of one histogram (``bin``, ``n``), interpolated like ``quantile_cont``."""
-    group = group.sort_values("bin")
-    values = np.exp(group["bin"].to_numpy() / TIME_BINS_PER_E)
-    cumulative = np.cumsum(group["n"].to_numpy())
-    total = int(cumulative[-1])
-    out = []
-    for q in (0.5, 0.9):
+def _hist_quantiles(summed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Count, median and 90th percentile of each group's histogram (rows sorted by ``keys`` then ``bin``),
+    interpolated between neighbouring values like ``quantile_cont``; vectorised over the groups."""
+    counts = summed["n"].to_numpy()
+    running = np.cumsum(counts)
+    group = summed.groupby(keys, sort=False).ngroup().to_numpy()
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    ends = np.r_[starts[1:], len(counts)]
+    before = np.r_[0, running][starts]
+    total = running[ends - 1] - before
+    values = np.exp(summed["bin"].to_numpy() / TIME_BINS_PER_E)
+    out = summed.iloc[starts][keys].reset_index(drop=True)
+    out["attempts"] = total
+    for name, q in (("median_s", 0.5), ("p90_s", 0.9)):
         position = q * (total - 1)
-        lower, upper = int(np.floor(position)), int(np.ceil(position))
-        low_value = values[np.searchsorted(cumulative, lower, side="right")]
-        high_value = values[np.searchsorted(cumulative, upper, side="right")]
-        out.append(float(low_value + (high_value - low_value) * (position - lower)))
-    return total, out[0], out[1]
+        lower, upper = np.floor(position), np.ceil(position)
+        low_value = values[np.searchsorted(running, before + lower, side="right")]
+        high_value = values[np.searchsorted(running, before + upper, side="right")]
+        out[name] = low_value + (high_value - low_value) * (position - lower)
+    return out
 
 
 def error_hot_spots(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter) -> pd.DataFrame:
@@ -566,8 +569,3 @@ def analyse_service_logs(logs_dir: Path, flt: LogFilter | None = None, *, proces
     bottlenecks = rank_bottlenecks(cube, months, step_times_frame=times, errors=errors)
     return LogAnalysis(months=months, cube=cube, funnel=funnel, step_times=times, errors=errors, dfg=dfg,
                        bottlenecks=bottlenecks, monthly=compute_monthly(cube), seconds=seconds)
-
-
-def with_filter(flt: LogFilter, **changes: object) -> LogFilter:
-    """A copy of ``flt`` with some conditions changed."""
-    return replace(flt, **changes)

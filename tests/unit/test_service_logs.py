@@ -296,3 +296,18 @@ def test_cli_bad_input_exits_2_in_korean(tmp_path: Path, capsys: pytest.CaptureF
     assert main_logs(["analyse", str(tmp_path), "--out", str(tmp_path / "no" / "r.csv")]) == 2
     assert main_logs(["generate", "--out", str(tmp_path / "g"), "--sessions", "0"]) == 2
     assert "1 이상" in capsys.readouterr().err
+
+
+def test_step_times_from_histograms_match_exact_quantiles(small_logs: Path,
+                                                          small_analysis: analytics.LogAnalysis) -> None:
+    with duckdb_connect() as con:
+        exact = con.execute(f"""SELECT service, step_order, device AS value, count(*) AS attempts,
+                                       quantile_cont(duration_s, 0.5) AS median_s, quantile_cont(duration_s, 0.9) AS p90_s
+                                FROM {analytics.events_source(small_logs)} WHERE status IN ('ok', 'retry')
+                                GROUP BY ALL""").df()
+    ours = small_analysis.step_times[small_analysis.step_times["dimension"] == "device"]
+    both = exact.merge(ours, on=["service", "step_order", "value"], suffixes=("", "_hist"))
+    assert len(both) == len(exact) > 60
+    assert (both["attempts"] == both["attempts_hist"]).all()
+    assert np.allclose(both["median_s_hist"], both["median_s"], rtol=0.02)
+    assert np.allclose(both["p90_s_hist"], both["p90_s"], rtol=0.02)
