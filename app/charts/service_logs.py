@@ -26,7 +26,8 @@ def make_funnel_figure(funnel: pd.DataFrame, service: str) -> go.Figure:
     labels = [f"{o}. {s}" for o, s in zip(rows["step_order"], rows["step"], strict=True)]
     drop_text = [f"이탈 {100 * r:.1f}%" if r > 0 else "" for r in rows["drop_rate"].fillna(0.0)]
     fig = go.Figure(go.Funnel(
-        y=labels, x=rows["reached"].to_numpy(), textinfo="value+percent initial", marker={"color": PRIMARY},
+        y=labels, x=rows["reached"].to_numpy(), marker={"color": PRIMARY},
+        texttemplate="%{value:,}세션 · 시작의 %{percentInitial:.1%}",
         customdata=drop_text, hovertemplate="%{y}: %{x:,}세션 (%{customdata})<extra></extra>"))
     return _style(fig, title=title, height=120 + 48 * len(rows))
 
@@ -69,9 +70,12 @@ def make_process_map_figure(dfg: pd.DataFrame, steps: pd.DataFrame, service: str
         fig.add_trace(go.Scatter(x=[x[source], x[target]], y=[y[source], y[target]], mode="lines",
                                  line={"color": colour, "width": width}, opacity=0.55, showlegend=False,
                                  hovertemplate=f"{source} → {target}: {count:,}세션<extra></extra>"))
-        mid_x, mid_y = (x[source] + x[target]) / 2, (y[source] + y[target]) / 2
-        fig.add_annotation(x=mid_x, y=mid_y + (0.12 if target != DROPPED else 0.0), text=f"{count:,}",
-                           showarrow=False, font={"size": 11, "color": colour})
+        # forward counts above the middle of the arrow; abandonments near their step, where lines are apart
+        share = 0.5 if target != DROPPED else 0.3
+        label_x = x[source] + share * (x[target] - x[source])
+        label_y = y[source] + share * (y[target] - y[source]) + (0.12 if target != DROPPED else 0.0)
+        fig.add_annotation(x=label_x, y=label_y, text=f"{count:,}", showarrow=False,
+                           font={"size": 11, "color": colour}, bgcolor="rgba(255,255,255,0.8)")
     names = list(x)
     fig.add_trace(go.Scatter(
         x=[x[n] for n in names], y=[y[n] for n in names], mode="markers+text", text=names, textposition="bottom center",
