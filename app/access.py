@@ -78,6 +78,9 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     # feedback and roadmap (simplified, no risk band); employers and policy staff never see either
     "copilot": _COUNSELLOR,
     "seeker_copilot": _SEEKER,
+    # 성과·모델 모니터링: service KPIs against their targets and every model's drift, calibration, fairness
+    # and override checks (aggregates only): policy staff
+    "monitoring": _POLICY,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
     "explorer.seekers": _STAFF,
 }
@@ -157,6 +160,8 @@ PAGES: Final[tuple[PageSpec, ...]] = (
              ":material/quiz:"),
     PageSpec("training_policy", "pages/training_policy.py", "훈련 추천 현황", "training-policy", "정책·운영",
              ":material/insights:"),
+    PageSpec("monitoring", "pages/monitoring.py", "성과·모델 모니터링", "monitoring", "정책·운영",
+             ":material/monitoring:"),
     PageSpec("audit_log", "pages/audit_log.py", "AI 감사 로그", "audit-log", "정책·운영", ":material/receipt_long:"),
 )
 """Every page of the app; add new pages here and their roles to :data:`PAGE_ACCESS`."""

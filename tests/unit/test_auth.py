@@ -166,6 +166,11 @@ def test_write_demo_users_rejects_bad_input(tmp_path: Path) -> None:
         ("counsellor", "seeker_copilot", False),
         ("employer", "seeker_copilot", False),
         ("policy", "seeker_copilot", False),
+        # 성과·모델 모니터링: policy staff only
+        ("policy", "monitoring", True),
+        ("counsellor", "monitoring", False),
+        ("employer", "monitoring", False),
+        ("seeker", "monitoring", False),
         (None, "home", False),
         ("admin", "home", False),
         ("policy", "no-such-page", False),

@@ -34,10 +34,13 @@ from app.services.monitoring.report import (
     MonitoringReport,
     WrittenReport,
     alert_table,
+    alert_table_of,
     audit_table,
     build_report,
     calibration_table,
     drift_table,
+    fairness_chart_rows,
+    fairness_metric_labels,
     fairness_table,
     load_monitoring_thresholds,
     override_table,
@@ -55,7 +58,8 @@ __all__ = [
     "ALERT", "WARNING", "NORMAL", "Alert", "Thresholds", "CHECK_NAMES", "PROFILES", "ModelMonitor", "ModelProfile",
     "AUDIT_DAYS", "MonitoringReport", "WrittenReport", "build_report", "report_sheets", "write_report",
     "load_monitoring_thresholds", "alert_table", "drift_table", "calibration_table", "fairness_table",
-    "override_table", "audit_table", "thresholds_table",
+    "override_table", "audit_table", "thresholds_table", "alert_table_of", "fairness_chart_rows",
+    "fairness_metric_labels",
     # access
     "MonitoringAccessDenied", "require_policy",
 ]

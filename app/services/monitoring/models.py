@@ -235,7 +235,7 @@ def course_outcome_monitor(models_dir: Path, thresholds: Thresholds, *, title: s
     source = "실제 K-디지털 트레이닝 과정" if model.source == "kdt" else "가상 세계의 과정"
     monitor.reference = f"기준 구간: {split:%Y-%m-%d} 이전 시작 과정({source})"
     monitor.note = ("배포 모델은 결과가 공개된 모든 과정으로 학습해 보정은 표본 내 결과입니다. "
-                    "기준일로 나눠 다시 학습한 실제 자료 점검은 docs/monitoring.md와 bench/monitoring.py에 있습니다.")
+                    "기준일로 나눠 다시 학습한 실제 자료 점검 결과는 운영 문서(모니터링 안내)에 있습니다.")
     _drift_and_calibration(monitor, frame, outcome="rate", label=mon.year_label, thresholds=thresholds)
     return monitor
 

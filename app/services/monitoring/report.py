@@ -290,18 +290,37 @@ def report_sheets(report: MonitoringReport) -> dict[str, pd.DataFrame]:
     kpis = report.kpis
     return {
         "경보": alert_table(report),
-        "성과지표_서비스": kpi_service.kpi_table(kpis.by_service),
-        "성과지표_지역": kpi_service.kpi_table(kpis.by_region),
-        "목표_달성": kpi_service.status_table(kpis.status),
-        "모델_목록": report.models,
-        "점수분포_PSI": drift_table(report),
+        "성과지표(서비스별)": kpi_service.kpi_table(kpis.by_service),
+        "성과지표(지역별)": kpi_service.kpi_table(kpis.by_region),
+        "목표 달성": kpi_service.status_table(kpis.status),
+        "모델 목록": report.models,
+        "점수 분포(PSI)": drift_table(report),
         "보정": calibration_table(report),
         "공정성": fairness_table(report),
-        "변경_번복": override_table(report),
-        "상담지원_수정": report.copilot_edits,
-        "감사로그_건수": audit_table(report),
+        "변경·번복": override_table(report),
+        "상담 지원 수정": report.copilot_edits,
+        "감사 로그 건수": audit_table(report),
         "기준값": thresholds_table(report.thresholds),
     }
+
+
+def alert_table_of(monitor: ModelMonitor) -> pd.DataFrame:
+    """One model's alerts (``level, message`` and the rest of :data:`app.analytics.monitoring.ALERT_COLUMNS`)."""
+    return mon.alerts_frame(monitor.alerts)
+
+
+def fairness_chart_rows(fairness: pd.DataFrame) -> pd.DataFrame:
+    """A monitor's fairness table with the Korean attribute name (``attribute_label``) for the chart."""
+    from app.ml.fairness import ATTRIBUTE_LABELS
+
+    return fairness.assign(attribute_label=fairness["attribute"].map(ATTRIBUTE_LABELS).fillna("보호 속성"))
+
+
+def fairness_metric_labels(fairness: pd.DataFrame) -> dict[str, str]:
+    """Metric → Korean name of the gap metrics a fairness table holds, in the table's order."""
+    from app.ml.fairness import METRIC_LABELS
+
+    return {m: METRIC_LABELS.get(m, "격차") for m in dict.fromkeys(fairness["metric"])}
 
 
 @dataclass(frozen=True)
