@@ -114,6 +114,8 @@ def compute_kpis(cohort: pd.DataFrame, services: pd.DataFrame, enrolments: pd.Da
     used = services[services["seeker_id"].isin(people.index)]
     rows: list[dict[str, Any]] = []
     caseload_all = caseload_by_quarter(notes, people.index)
+    caseload_by_region = {code: caseload_by_quarter(notes, people.index[people["region_code"] == code])
+                          for code in people["region_code"].unique()} if by == "region" else {}
     for start, quarter in people.groupby("quarter_start", sort=True):
         ids = quarter.index
         in_quarter = used[used["seeker_id"].isin(ids)]
@@ -132,7 +134,7 @@ def compute_kpis(cohort: pd.DataFrame, services: pd.DataFrame, enrolments: pd.Da
         else:
             for code, region in quarter.groupby("region_code", sort=True):
                 served = region.loc[region.index.isin(in_quarter["seeker_id"])]
-                caseload = caseload_by_quarter(notes, people.index[people["region_code"] == code])
+                caseload = caseload_by_region[code]
                 rows.append({"quarter_start": start, "group_kind": "지역", "group": labels.get(str(code), "기타"),
                              "cohort": len(region), "participants": len(served),
                              "take_up": len(served) / len(region), "completion": _completion(enrolments, region.index),

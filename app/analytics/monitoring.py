@@ -283,7 +283,9 @@ def calibration_by_window(frame: pd.DataFrame, *, score: str, outcome: str, wind
 def fairness_over_time(frame: pd.DataFrame, *, score: str, outcome: str, window: str, attributes: Sequence[str],
                        cutoff: float, tolerance: float, min_group_size: int, significance: float,
                        metrics: Sequence[str], reference: str | None = None) -> pd.DataFrame:
-    """The fairness audit (:func:`app.ml.fairness.audit_fairness`) of every window.
+    """The fairness audit (:func:`app.ml.fairness.audit_fairness`) of every monitored window and of the
+    reference rows pooled into one window (dated by their first window: one audit instead of one per
+    training quarter, and the steadiest baseline to compare the later gaps with).
 
     Args:
         frame: Scored rows with a known 0/1 ``outcome`` and one column per attribute.
@@ -303,6 +305,9 @@ def fairness_over_time(frame: pd.DataFrame, *, score: str, outcome: str, window:
     columns = ["window_start", "attribute", "metric", "gap", "worst_group", "best_group", "flagged", "n", "in_reference",
                "tolerance"]
     known = frame[frame[outcome].notna()] if not frame.empty else frame
+    if reference and not known.empty and known[reference].astype(bool).any():
+        is_reference = known[reference].astype(bool)
+        known = known.assign(**{window: known[window].where(~is_reference, known.loc[is_reference, window].min())})
     rows: list[pd.DataFrame] = []
     for start, part in known.groupby(window, sort=True):
         if len(part) < 2:
@@ -313,7 +318,7 @@ def fairness_over_time(frame: pd.DataFrame, *, score: str, outcome: str, window:
         gaps = report.gaps[report.gaps["metric"].isin(list(metrics))].copy()
         gaps["window_start"] = start
         gaps["n"] = len(part)
-        gaps["in_reference"] = bool(part[reference].astype(bool).all()) if reference else False
+        gaps["in_reference"] = bool(part[reference].astype(bool).any()) if reference else False
         gaps["tolerance"] = float(tolerance)
         rows.append(gaps)
     if not rows:
@@ -394,17 +399,26 @@ def level_alerts(table: pd.DataFrame, *, value: str, level: Level, model: str, c
 
 
 def fairness_alerts(table: pd.DataFrame, *, model: str, label: object, attribute_labels: Mapping[str, str],
-                    metric_labels: Mapping[str, str]) -> list[Alert]:
+                    metric_labels: Mapping[str, str],
+                    baseline: Mapping[tuple[str, str], float] | None = None) -> list[Alert]:
     """Alerts of the fairness gaps of the monitored windows.
 
     A gap flagged by the audit (over the tolerance *and* significant) raises 경보 when it also grew
-    by more than the tolerance over the same gap in the reference windows (their median) — the
+    by more than the tolerance over the same gap in the reference window(s) (their median) — the
     model has become less fair since it was trained — and 주의 when it only persists (a gap the
     policy page's audit already shows, e.g. by age, which the outcome itself differs by).
+
+    Args:
+        baseline: (attribute, metric) → the gap the model had when it was trained, measured on
+            held-out rows (the build's fairness audit). Without it, the median of the reference
+            windows' gaps (in-sample rows understate a gap, so prefer a held-out baseline).
     """
     if table.empty:
         return []
-    reference = table[table["in_reference"].astype(bool)].groupby(["attribute", "metric"])["gap"].median()
+    if baseline is not None:
+        reference = pd.Series(dict(baseline), dtype=float)
+    else:
+        reference = table[table["in_reference"].astype(bool)].groupby(["attribute", "metric"])["gap"].median()
     monitored = table[~table["in_reference"].astype(bool)]
     alerts = []
     for row in monitored[monitored["flagged"].astype(bool)].itertuples(index=False):
@@ -415,10 +429,12 @@ def fairness_alerts(table: pd.DataFrame, *, model: str, label: object, attribute
         window = label(row.window_start)  # type: ignore[operator]
         attribute = attribute_labels.get(row.attribute, "보호 속성")
         metric = metric_labels.get(row.metric, "격차")
-        trend = f"학습 구간 {before:.3f}에서 {row.gap - before:+.3f}" if np.isfinite(before) else "학습 구간 값 없음"
+        trend = f"학습 때 {before:.3f}에서 {row.gap - before:+.3f}" if np.isfinite(before) else "학습 때 값 없음"
+        groups = (f"{row.worst_group} 집단" if row.metric == "calibration_gap_abs"
+                  else f"{row.worst_group} vs {row.best_group}")
         alerts.append(Alert(model, f"공정성 격차({attribute})", window, float(row.gap), before, level,
-                            f"{model}: {window} {attribute}의 {metric} 격차 {row.gap:.3f} "
-                            f"({row.worst_group} vs {row.best_group}; {trend}) — 허용오차 초과, 통계적으로 유의"))
+                            f"{model}: {window} {attribute}의 {metric} {row.gap:.3f} "
+                            f"({groups}; {trend}) — 허용오차 초과, 통계적으로 유의"))
     return alerts
 
 

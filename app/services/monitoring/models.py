@@ -176,14 +176,24 @@ def employment_monitor(engine: Engine, models_dir: Path, thresholds: Thresholds,
     monitor.reference = f"학습 구간: {training_end:%Y-%m-%d} 이전 등록자(모델이 배운 기간)"
     monitor.note = ("학습 구간의 보정은 학습에 쓰인 자료라 낙관적으로 보입니다. 경보는 학습 이후 구간에만 냅니다.")
     _drift_and_calibration(monitor, frame, outcome="employed", label=mon.quarter_label, thresholds=thresholds)
-    cutoff = employment.load_risk_bands(engine).high_below
+    bands = employment.load_risk_bands(engine)
+    cutoff = bands.high_below
+    # the gaps the model had when it was built, on its held-out seekers (the policy page's audit)
+    held_out = employment.fairness_reports(model, bands, tolerance=tolerance, min_group_size=min_group_size)["main"]
+    baseline = {(str(r.attribute), str(r.metric)): float(r.gap) for r in held_out.gaps.itertuples(index=False)}
     fairness = mon.fairness_over_time(frame, score="score", outcome="employed", window="window_start",
                                       attributes=FAIRNESS_ATTRIBUTES, cutoff=cutoff, tolerance=tolerance,
                                       min_group_size=min_group_size, significance=thresholds.fairness_significance,
                                       metrics=thresholds.fairness_metrics, reference="reference")
-    monitor.fairness = _labelled(fairness, mon.quarter_label)
-    monitor.alerts += mon.fairness_alerts(fairness, model=title, label=mon.quarter_label,
-                                          attribute_labels=ATTRIBUTE_LABELS, metric_labels=METRIC_LABELS)
+    reference_start = fairness.loc[fairness["in_reference"].astype(bool), "window_start"].min() if len(fairness) else None
+
+    def fairness_label(start: object) -> str:
+        return "학습 구간" if start == reference_start else mon.quarter_label(start)
+
+    monitor.fairness = _labelled(fairness, fairness_label)
+    monitor.alerts += mon.fairness_alerts(fairness, model=title, label=fairness_label,
+                                          attribute_labels=ATTRIBUTE_LABELS, metric_labels=METRIC_LABELS,
+                                          baseline=baseline)
     return monitor
 
 
