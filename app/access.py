@@ -80,6 +80,9 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     "seeker_copilot": _SEEKER,
     # 서비스 이용 병목: aggregates of the online-service event logs, for policy staff
     "service_bottlenecks": _POLICY,
+    # 성과·모델 모니터링: service KPIs against their targets and every model's drift, calibration, fairness
+    # and override checks (aggregates only): policy staff
+    "monitoring": _POLICY,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
     "explorer.seekers": _STAFF,
 }
@@ -161,6 +164,8 @@ PAGES: Final[tuple[PageSpec, ...]] = (
              ":material/insights:"),
     PageSpec("service_bottlenecks", "pages/service_bottlenecks.py", "서비스 이용 병목", "service-bottlenecks", "정책·운영",
              ":material/troubleshoot:"),
+    PageSpec("monitoring", "pages/monitoring.py", "성과·모델 모니터링", "monitoring", "정책·운영",
+             ":material/monitoring:"),
     PageSpec("audit_log", "pages/audit_log.py", "AI 감사 로그", "audit-log", "정책·운영", ":material/receipt_long:"),
 )
 """Every page of the app; add new pages here and their roles to :data:`PAGE_ACCESS`."""

@@ -8,6 +8,9 @@ accepts — gets a leading apostrophe, OWASP's recommended neutralisation: the s
 the text, never evaluates it. Numbers are written as numbers (``-3`` stays a number: only text
 cells are prefixed).
 
+Excel workbooks (:func:`xlsx_bytes`, openpyxl) get the same neutralisation: a text cell is written
+as text, never as a formula, even when it starts with ``=``.
+
 The standard :mod:`csv` module does the quoting; pandas writes whole frames. Output is UTF-8 with
 a BOM so that Excel opens Hangul correctly, and a file is written to a temporary name beside the
 target and renamed, so a failure never leaves a partial file or replaces an existing one.
@@ -19,7 +22,7 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
@@ -33,6 +36,7 @@ __all__ = [
     "neutralise_cell",
     "neutralise_frame",
     "write_csv_atomically",
+    "xlsx_bytes",
 ]
 
 FORMULA_PREFIXES: Final[tuple[str, ...]] = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -155,3 +159,86 @@ def _cell_text(value: Any) -> Any:
     if isinstance(value, float) and value != value:  # NaN
         return ""
     return neutralise_cell(value)
+
+
+SHEET_NAME_LIMIT: Final[int] = 31
+"""Longest sheet name Excel accepts."""
+_SHEET_FORBIDDEN: Final[str] = '[]:*?/\\'
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """A valid, unique Excel sheet name (forbidden characters replaced, 31 characters at most)."""
+    clean = "".join("_" if ch in _SHEET_FORBIDDEN else ch for ch in str(name)).strip("'") or "표"
+    clean = clean[:SHEET_NAME_LIMIT]
+    candidate, number = clean, 2
+    while candidate in used:
+        suffix = f"_{number}"
+        candidate = clean[: SHEET_NAME_LIMIT - len(suffix)] + suffix
+        number += 1
+    used.add(candidate)
+    return candidate
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """A value openpyxl writes as data: NaN/NaT/None empty, dates as dates, text neutralised."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        return value.item()
+    if isinstance(value, (int, float, bool)) or hasattr(value, "isoformat"):
+        return value
+    return neutralise_cell(str(value))
+
+
+def xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """An Excel workbook (``.xlsx``) with one sheet per table, for downloads and reports.
+
+    Text cells are neutralised like the CSV writer's (a leading apostrophe before ``=``, ``+``, ``-``,
+    ``@``…) and written with openpyxl's string type, so a spreadsheet never evaluates them; numbers
+    stay numbers. Sheet names may be Korean; names Excel refuses (``[]:*?/\\``, over 31 characters,
+    repeated) are adjusted. The header row is bold and frozen.
+
+    Args:
+        sheets: Sheet name → table, in sheet order (at least one; an empty table gets its header only).
+
+    Returns:
+        The workbook's bytes.
+
+    Raises:
+        ValueError: No sheet given.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Font
+
+    if not sheets:
+        raise ValueError("내보낼 표가 없습니다")
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    for name, frame in sheets.items():
+        sheet = book.create_sheet(_sheet_name(name, used))
+        header = [neutralise_cell(str(c)) for c in frame.columns]
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = bold
+            cell.data_type = TYPE_STRING
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([_xlsx_cell(v) for v in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = TYPE_STRING  # openpyxl would otherwise read "=…" as a formula
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(header, start=1):
+            width = max([len(str(column))] + [len(str(v)) for v in frame.iloc[:200, index - 1].tolist()]) if len(frame) else len(str(column))
+            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(max(width * 1.6, 8), 60)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,4 +1,4 @@
-"""Command line: ``python -m app {build,world,reference,import,hiring,employment,verify,users,mask} …``.
+"""Command line: ``python -m app {build,world,reference,import,hiring,employment,verify,users,mask,monitor} …``.
 
 Every command prints Korean messages, exits 0 on success and non-zero (2) on bad input, and never
 shows a traceback for an input problem.
@@ -131,6 +131,7 @@ _DELEGATED: dict[str, tuple[str, str]] = {
     "occupations": ("app.cli.occupations", "main_occupations"),
     "training": ("app.cli.training", "main_training"),
     "logs": ("app.cli.service_logs", "main_logs"),
+    "monitor": ("app.cli.monitor", "main_monitor"),
 }
 """Commands that parse their own options: word -> (module, entry function taking the rest of argv).
 Imported only when used, so ``python -m app build`` never loads the scoring commands' libraries."""
@@ -192,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     logs = sub.add_parser("logs", help="서비스 이용 로그: 생성 (logs generate --size … --out DIR), 병목 분석 (logs analyse DIR --out …)")
     logs.add_argument("rest", nargs=argparse.REMAINDER)
     logs.set_defaults(func=lambda a: run_delegated("logs", a.rest))
+    monitor = sub.add_parser("monitor", help="성과·모델 모니터링 보고서를 날짜별로 씁니다 (monitor --out DIR --date YYYY-MM-DD)")
+    monitor.add_argument("rest", nargs=argparse.REMAINDER)
+    monitor.set_defaults(func=lambda a: run_delegated("monitor", a.rest))
     return parser
 
 

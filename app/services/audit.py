@@ -121,6 +121,7 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "copilot.summary_save": "상담 지원 — 상담 요약 저장",
     "training.question": "직업훈련 — 구직자의 과정 문의",
     "training.answer": "직업훈련 — 과정 문의에 답변",
+    "monitoring.view": "성과·모델 모니터링 조회",
     "audit.view": "감사 로그 조회",
     "audit.export": "감사 로그 내려받기",
     "auth.login": "로그인",
@@ -137,7 +138,7 @@ _ACTION_AREAS: Final[dict[str, str]] = {
     "hiring": "채용 시뮬레이터", "employment": "취업 위험도", "verify": "구인광고 검증", "posting_assistant": "공고 작성지원",
     "transparency": "AI 투명성 안내", "audit": "감사 로그", "auth": "로그인", "account": "계정 관리",
     "consulting": "채용 컨설팅", "talent": "인재추천", "interest": "직업흥미검사",
-    "training": "직업훈련추천",
+    "training": "직업훈련추천", "monitoring": "성과·모델 모니터링",
 }
 
 _SPOOL_LOCK_WAIT_S = 2.0

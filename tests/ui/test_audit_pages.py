@@ -138,6 +138,8 @@ MODEL_PAGES: dict[str, tuple[str, set[str], Callable[[AppTest], None] | None]] =
     # 상담 지원 opens on the diagnosis; the seeker's page on their cover-letter feedback
     "copilot": ("counsellor", {"copilot.diagnosis"}, None),
     "seeker_copilot": ("seeker", {"copilot.cover_letter"}, None),
+    # 성과·모델 모니터링: aggregates of every model's scores; the view is recorded before they are drawn
+    "monitoring": ("policy", {"monitoring.view"}, None),
 }
 NO_MODEL_OUTPUT = {"home", "explorer", "audit_log", "transparency", "seeker_requests", "seeker_privacy", "talent_requests",
                    "service_bottlenecks"}

@@ -171,6 +171,11 @@ def test_write_demo_users_rejects_bad_input(tmp_path: Path) -> None:
         ("counsellor", "service_bottlenecks", False),
         ("employer", "service_bottlenecks", False),
         ("seeker", "service_bottlenecks", False),
+        # 성과·모델 모니터링: policy staff only
+        ("policy", "monitoring", True),
+        ("counsellor", "monitoring", False),
+        ("employer", "monitoring", False),
+        ("seeker", "monitoring", False),
         (None, "home", False),
         ("admin", "home", False),
         ("policy", "no-such-page", False),
