@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, text
 
-from app.db.orm import TruthCertificateValue
 from app.reference.certificate_fields import (
     MANUFACTURING,
     TECHNICAL,
@@ -138,6 +137,5 @@ def make_jobs(
 def load_true_certificate_values(engine: Engine) -> pd.DataFrame:
     """``truth_certificate_values`` (``certificate_id``, ``industry_code``, ``value``), for benches."""
     with engine.connect() as conn:
-        rows = conn.execute(select(TruthCertificateValue.certificate_id, TruthCertificateValue.industry_code,
-                                   TruthCertificateValue.value)).all()
+        rows = conn.execute(text("SELECT certificate_id, industry_code, value FROM truth_certificate_values")).all()
     return pd.DataFrame(rows, columns=["certificate_id", "industry_code", "value"])
