@@ -78,6 +78,9 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     # feedback and roadmap (simplified, no risk band); employers and policy staff never see either
     "copilot": _COUNSELLOR,
     "seeker_copilot": _SEEKER,
+    # 자격증 가치 (issue 19): aggregates of certificate holders' outcomes, for policy staff and the
+    # counsellors who advise seekers on which certificate to take
+    "certificate_value": _STAFF,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
     "explorer.seekers": _STAFF,
 }
@@ -157,6 +160,8 @@ PAGES: Final[tuple[PageSpec, ...]] = (
              ":material/quiz:"),
     PageSpec("training_policy", "pages/training_policy.py", "훈련 추천 현황", "training-policy", "정책·운영",
              ":material/insights:"),
+    PageSpec("certificate_value", "pages/certificate_value.py", "자격증 가치", "certificate-value", "정책·운영",
+             ":material/workspace_premium:"),
     PageSpec("audit_log", "pages/audit_log.py", "AI 감사 로그", "audit-log", "정책·운영", ":material/receipt_long:"),
 )
 """Every page of the app; add new pages here and their roles to :data:`PAGE_ACCESS`."""

@@ -37,6 +37,7 @@ from app.services.explorer import ExplorerQuery, FilterOptions
 
 if TYPE_CHECKING:
     from app.services.ads import AdVerifier
+    from app.services.certificates import CertificateValueResult
     from app.services.employment import EmploymentModel, RiskBands
     from app.services.hiring import HiringModel, MarketBounds, PostingConditions, PostingsIndex
     from app.services.interest import InterestTestModel, OccupationFit
@@ -685,3 +686,18 @@ def training_artifact() -> TrainingArtifact:
     """The training recommender and the world's course index (read-only, shared). Raises
     ``NotReady`` naming the build command."""
     return _training_artifact(str(get_settings().models_dir), _stamp("training"))
+
+
+# --- certificates (issue 19)
+
+
+@st.cache_resource(show_spinner="자격증 가치 분석 결과를 불러오는 중…", max_entries=2)
+def _certificate_value(models_dir: str, stamp: str) -> CertificateValueResult:
+    from app.services import certificates
+
+    return certificates.load_certificate_value(Path(models_dir))
+
+
+def certificate_value() -> CertificateValueResult:
+    """The built certificate analysis (read-only, shared). Raises ``ArtifactMissing`` naming the build."""
+    return _certificate_value(str(get_settings().models_dir), _stamp("certificates"))

@@ -50,6 +50,7 @@ Suppression
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -187,7 +188,8 @@ def entropy_weights(matrix: np.ndarray, *, benefit: np.ndarray | None = None, no
         prepared = ENTROPY_SHIFT + (1.0 - ENTROPY_SHIFT) * minmax_normalise(matrix, direction)
     else:
         raise InvalidInput(f"알 수 없는 정규화 방식입니다: {normalise}")
-    weights = np.asarray(pymcdm_entropy_weights(prepared), dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):  # every column constant: handled below
+        weights = np.asarray(pymcdm_entropy_weights(prepared), dtype=float)
     if not np.isfinite(weights).all():  # every column constant: no information anywhere
         return np.full(matrix.shape[1], 1.0 / matrix.shape[1])
     return weights
@@ -380,7 +382,9 @@ def _fill_missing(matrix: np.ndarray) -> np.ndarray:
     """A bootstrap replicate can lose a comparison cell: its column's median takes the gap."""
     if np.isfinite(matrix).all():
         return matrix
-    medians = np.nanmedian(np.where(np.isfinite(matrix), matrix, np.nan), axis=0)
+    with warnings.catch_warnings():  # a column empty in this replicate gets 0 (no difference)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        medians = np.nanmedian(np.where(np.isfinite(matrix), matrix, np.nan), axis=0)
     return np.where(np.isfinite(matrix), matrix, np.nan_to_num(medians)[None, :])
 
 
@@ -532,7 +536,9 @@ def _summary_metrics(result: CertificateValueResult) -> dict[str, float]:
         out["score_interval_width"] = float((pooled["score_high"] - pooled["score_low"]).median())
         matrix = pooled[list(INDICATOR_KEYS)].to_numpy(float)
         weights = result.weights[(result.weights["population"] == "young") & (result.weights["scope"] == "pooled")]
-        topsis = TOPSIS()(matrix, weights["weight"].to_numpy(float), np.where(BENEFIT, 1, -1))
+        with warnings.catch_warnings():  # pymcdm warns when the weights' float sum is not exactly 1
+            warnings.simplefilter("ignore", UserWarning)
+            topsis = TOPSIS()(matrix, weights["weight"].to_numpy(float), np.where(BENEFIT, 1, -1))
         out["topsis_spearman"] = float(spearmanr(topsis, pooled["score"]).statistic)
     gaps = result.field_gaps[result.field_gaps["population"] == "young"] if len(result.field_gaps) else pd.DataFrame()
     if len(gaps):

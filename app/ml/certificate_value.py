@@ -16,7 +16,12 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from app.analytics.certificate_value import AnalysisSettings, CertificateValueResult, analyse_certificates, outcome_columns
+from app.analytics.certificate_value import (
+    AnalysisSettings,
+    CertificateValueResult,
+    analyse_certificates,
+    outcome_columns,
+)
 from app.db.repositories import certificates as certificate_repo
 from app.db.repositories.world import read_world_meta
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, load_fitted, save_fitted

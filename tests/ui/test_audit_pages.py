@@ -139,9 +139,11 @@ MODEL_PAGES: dict[str, tuple[str, set[str], Callable[[AppTest], None] | None]] =
     "copilot": ("counsellor", {"copilot.diagnosis"}, None),
     "seeker_copilot": ("seeker", {"copilot.cover_letter"}, None),
 }
-NO_MODEL_OUTPUT = {"home", "explorer", "audit_log", "transparency", "seeker_requests", "seeker_privacy", "talent_requests"}
+NO_MODEL_OUTPUT = {"home", "explorer", "audit_log", "transparency", "seeker_requests", "seeker_privacy", "talent_requests",
+                   "certificate_value"}
 """Pages that show no model output (world figures, data, the audit log itself, the model cards, contact
-requests and the seekers' choices)."""
+requests and the seekers' choices; the certificate analysis is a computed aggregate of observed outcomes,
+not a prediction about anyone, and shows how it is computed instead)."""
 
 
 def test_every_page_is_classified() -> None:
