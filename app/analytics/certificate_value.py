@@ -30,11 +30,13 @@ Adjustment (exact stratification, the estimand is the effect on holders)
 Entropy weights (:func:`entropy_weights`)
     The indicator matrix (alternatives = certificates, or certificate × industry) is min–max normalised
     per indicator in its direction (the best certificate 1, the worst 0; a cost criterion reversed),
-    moved into [0.01, 1] and passed to ``pymcdm.weights.entropy_weights``. The move matters: pymcdm
-    normalises a column by its sum and sets the entropy of any column containing a 0 to 0 (the largest
-    weight) instead of using 0·ln 0 = 0, so an unshifted min–max column (which always holds a 0) would
-    get a spurious top weight. On positive data without normalisation it reproduces the published
-    worked example (:data:`WORKED_EXAMPLE`, Xu 2004) exactly.
+    moved into [0.01, 1] and passed to ``pymcdm.weights.entropy_weights`` (pymcdm 1.4). The move is
+    needed: pymcdm divides each column by its sum (p_ij = x_ij / Σ_i x_ij; e_j = −Σ p ln p / ln m;
+    w_j = (1 − e_j) / Σ(1 − e_j)) and its sum normalisation refuses any value ≤ 0, while a min–max
+    column always holds a 0 and the indicators themselves can be negative. On the raw positive matrix
+    it reproduces the published worked example (:data:`WORKED_EXAMPLE`, Xu 2004) to the paper's four
+    decimals; with our normalisation the same example gives other weights (min–max stretches a nearly
+    constant column to 0…1, so it is no longer "without information") — both are shown on the page.
 
 Composite score
     ``100 × Σ_j w_j · r_ij`` with ``r`` the directional min–max values: a weighted sum rather than
@@ -57,7 +59,6 @@ import numpy as np
 import pandas as pd
 from pymcdm.methods import TOPSIS
 from pymcdm.weights import entropy_weights as pymcdm_entropy_weights
-from scipy import sparse
 from scipy.stats import spearmanr
 
 from app.errors import InvalidInput
@@ -114,7 +115,7 @@ weights to four decimals; sum normalisation, as pymcdm does it)."""
 class AnalysisSettings:
     """Choices of one run (all shown on the page)."""
 
-    bootstrap: int = 100
+    bootstrap: int = 200
     seed: int = 19
     min_holders: int = 30
     min_employed: int = 10
@@ -268,15 +269,31 @@ def select_population(frame: pd.DataFrame, population: str) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class _Design:
-    """Sparse design of one population: holdings, cells per partition, indicator values."""
+class _Scope:
+    """One partition of the seekers into industry groups, with the (certificate, cell) pairs held.
 
-    holdings: sparse.csr_matrix  # seekers × certificates (0/1)
+    Cells are group × stratum. Every count is a weighted sum (bootstrap multiplicities), computed with
+    ``np.bincount`` over the holdings (O(holdings)), never as a dense certificates × cells table.
+    """
+
+    groups: list[str]
+    cell: np.ndarray  # per seeker: group × n_strata + stratum, −1 outside every group
+    n_cells: int
+    pair_seeker: np.ndarray  # per distinct (certificate, cell) holding pair … of each holding
+    pair_index: np.ndarray  # … the index of its (certificate, cell) key
+    key_cert: np.ndarray  # per key: certificate
+    key_cell: np.ndarray  # per key: cell
+
+
+@dataclass(frozen=True)
+class _Design:
+    """One population: its holdings, indicator values and the three scopes."""
+
+    n_certs: int
+    n_strata: int
     values: np.ndarray  # seekers × indicators (0 where unavailable)
     available: np.ndarray  # seekers × indicators (0/1)
-    cells: dict[str, sparse.csr_matrix]  # scope → seekers × (groups × strata) one-hot
-    groups: dict[str, list[str]]  # scope → group labels
-    n_strata: int
+    scopes: dict[str, _Scope]
 
 
 def _design(frame: pd.DataFrame, holdings: pd.DataFrame, certificate_ids: list[str], population: str) -> _Design:
@@ -285,28 +302,27 @@ def _design(frame: pd.DataFrame, holdings: pd.DataFrame, certificate_ids: list[s
     col_of = {c: j for j, c in enumerate(certificate_ids)}
     held = holdings[holdings["seeker_id"].isin(row_of.index) & holdings["certificate_id"].isin(col_of)]
     held = held.drop_duplicates(["seeker_id", "certificate_id"])
-    matrix = sparse.csr_matrix((np.ones(len(held)), (row_of.loc[held["seeker_id"]].to_numpy(),
-                                                     held["certificate_id"].map(col_of).to_numpy())),
-                               shape=(n, len(certificate_ids)))
+    seekers = row_of.loc[held["seeker_id"]].to_numpy(np.int64)
+    certs = held["certificate_id"].map(col_of).to_numpy(np.int64)
     raw = frame[list(INDICATOR_KEYS)].to_numpy(float)
-    available = np.isfinite(raw).astype(float)
     strata = stratum_of(frame, population)
     n_strata = int(strata.max()) + 1 if n else 1
     industry = frame["industry_code"].fillna("").astype(str).to_numpy()
     industries = sorted(i for i in set(industry) if i)
     group_index = {
-        "pooled": (np.zeros(n, int), [ALL_INDUSTRIES]),
-        "manufacturing": ((industry != MANUFACTURING).astype(int), [MANUFACTURING_GROUP, OTHER_GROUP]),
-        "industry": (np.array([industries.index(i) if i else -1 for i in industry], dtype=int), industries),
+        "pooled": (np.zeros(n, np.int64), [ALL_INDUSTRIES]),
+        "manufacturing": ((industry != MANUFACTURING).astype(np.int64), [MANUFACTURING_GROUP, OTHER_GROUP]),
+        "industry": (np.array([industries.index(i) if i else -1 for i in industry], dtype=np.int64), industries),
     }
-    cells, groups = {}, {}
+    scopes = {}
     for scope, (index, labels) in group_index.items():
-        keep = index >= 0
-        cell = index * n_strata + strata
-        cells[scope] = sparse.csr_matrix((np.ones(int(keep.sum())), (np.flatnonzero(keep), cell[keep])),
-                                         shape=(n, max(len(labels), 1) * n_strata))
-        groups[scope] = labels
-    return _Design(matrix, np.nan_to_num(raw), available, cells, groups, n_strata)
+        cell = np.where(index >= 0, index * n_strata + strata, -1)
+        n_cells = max(len(labels), 1) * n_strata
+        inside = cell[seekers] >= 0
+        keys = certs[inside] * n_cells + cell[seekers[inside]]
+        unique, inverse = np.unique(keys, return_inverse=True)
+        scopes[scope] = _Scope(labels, cell, n_cells, seekers[inside], inverse, unique // n_cells, unique % n_cells)
+    return _Design(len(certificate_ids), n_strata, np.nan_to_num(raw), np.isfinite(raw).astype(float), scopes)
 
 
 def _differences(design: _Design, scope: str, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -316,33 +332,37 @@ def _differences(design: _Design, scope: str, weight: np.ndarray) -> tuple[np.nd
         (differences groups × certificates × indicators, matched holder counts of the same shape,
         holder counts groups × certificates)
     """
-    cells = design.cells[scope]
-    n_groups = len(design.groups[scope]) or 1
-    n_certs = design.holdings.shape[1]
-    k = design.n_strata
-    holders_t = design.holdings.T.tocsr()
-    diffs = np.full((n_groups, n_certs, len(INDICATORS)), np.nan)
-    matched = np.zeros((n_groups, n_certs, len(INDICATORS)))
-    per_group_holders = (holders_t @ cells.multiply(weight[:, None]).tocsr()).toarray().reshape(n_certs, n_groups, k)
+    part = design.scopes[scope]
+    n_groups = len(part.groups) or 1
+    n_keys = len(part.key_cert)
+    inside = part.cell >= 0
+    group_of_key = part.key_cell // design.n_strata
+    slot = part.key_cert * n_groups + group_of_key  # (certificate, group) of each key
+    size = design.n_certs * n_groups
+    pair_weight = weight[part.pair_seeker]
+    holders = np.bincount(slot, weights=np.bincount(part.pair_index, weights=pair_weight, minlength=n_keys),
+                          minlength=size)
+    diffs = np.full((size, len(INDICATORS)), np.nan)
+    matched = np.zeros((size, len(INDICATORS)))
     for j in range(len(INDICATORS)):
         wa = weight * design.available[:, j]
         wy = wa * design.values[:, j]
-        cells_a = cells.multiply(wa[:, None]).tocsr()
-        cells_y = cells.multiply(wy[:, None]).tocsr()
-        total_n = np.asarray(cells_a.sum(axis=0)).ravel()
-        total_y = np.asarray(cells_y.sum(axis=0)).ravel()
-        h_n = (holders_t @ cells_a).toarray()
-        h_y = (holders_t @ cells_y).toarray()
-        n_n = total_n[None, :] - h_n
-        n_y = total_y[None, :] - h_y
+        total_n = np.bincount(part.cell[inside], weights=wa[inside], minlength=part.n_cells)
+        total_y = np.bincount(part.cell[inside], weights=wy[inside], minlength=part.n_cells)
+        h_n = np.bincount(part.pair_index, weights=wa[part.pair_seeker], minlength=n_keys)
+        h_y = np.bincount(part.pair_index, weights=wy[part.pair_seeker], minlength=n_keys)
+        n_n = total_n[part.key_cell] - h_n
+        n_y = total_y[part.key_cell] - h_y
         valid = (h_n > 0) & (n_n > 1e-9)
         diff = np.where(valid, h_y / np.where(h_n > 0, h_n, 1) - n_y / np.where(n_n > 1e-9, n_n, 1), 0.0)
-        used = np.where(valid, h_n, 0.0).reshape(n_certs, n_groups, k)
-        num = (used * diff.reshape(n_certs, n_groups, k)).sum(axis=2)
-        den = used.sum(axis=2)
-        diffs[:, :, j] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan).T
-        matched[:, :, j] = den.T
-    return diffs, matched, per_group_holders.sum(axis=2).T
+        used = np.where(valid, h_n, 0.0)
+        num = np.bincount(slot, weights=used * diff, minlength=size)
+        den = np.bincount(slot, weights=used, minlength=size)
+        diffs[:, j] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+        matched[:, j] = den
+    shape = (design.n_certs, n_groups)
+    return (diffs.reshape(*shape, -1).transpose(1, 0, 2), matched.reshape(*shape, -1).transpose(1, 0, 2),
+            holders.reshape(shape).T)
 
 
 # --------------------------------------------------------------------------- the analysis
@@ -351,11 +371,11 @@ def _differences(design: _Design, scope: str, weight: np.ndarray) -> tuple[np.nd
 def _alternatives(design: _Design, scope: str, settings: AnalysisSettings, certificate_ids: list[str]
                   ) -> tuple[list[tuple[int, int]], list[dict]]:
     """Alternatives kept (group, certificate) and the suppressed ones with their reason."""
-    ones = np.ones(design.holdings.shape[0])
+    ones = np.ones(design.values.shape[0])
     diffs, matched, holders = _differences(design, scope, ones)
     employed_col = INDICATOR_KEYS.index("days_to_employment")
     kept, dropped = [], []
-    for g, group in enumerate(design.groups[scope]):
+    for g, group in enumerate(design.scopes[scope].groups):
         for c, cid in enumerate(certificate_ids):
             n_holders = int(round(holders[g, c]))
             if n_holders == 0:
@@ -439,7 +459,7 @@ def analyse_population(frame: pd.DataFrame, holdings: pd.DataFrame, names: pd.Da
         rows = []
         for i, (g, c) in enumerate(kept):
             cid = certificate_ids[c]
-            row = {"population": population, "scope": scope, "group": design.groups[scope][g], "certificate_id": cid,
+            row = {"population": population, "scope": scope, "group": design.scopes[scope].groups[g], "certificate_id": cid,
                    "name": meta.loc[cid, "name"], "field": meta.loc[cid, "field"],
                    "holders": int(round(holders[g, c])), "employed_holders": int(round(matched[g, c, 1])),
                    "score": scores[i], "score_low": np.percentile(boot_scores[:, i], 2.5),

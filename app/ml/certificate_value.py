@@ -98,7 +98,8 @@ CARD = ModelCard(
     contest="분석 결과가 현장과 다르다고 보이면 정책 담당 부서에 알려 주세요. 지표별 차이와 표본 수를 함께 검토합니다.",
     limits="관찰 자료의 비교라 연령·학력·경력 밖의 차이(의욕, 전공 등)는 보정되지 않으며 인과 효과가 아닙니다. 보유자가 "
            "적은 자격증은 제외되고, 점수는 함께 비교한 자격증 사이의 상대 값입니다.",
-    quality_metrics=("worked_example_max_error", "score_interval_width", "topsis_spearman", "certificates_scored",
-                     "certificates_suppressed"),
+    quality_metrics=("worked_example_max_error", "certificates_scored", "certificates_suppressed"),
+    fairness_note="개인을 평가하지 않는 자격증 단위 집계라 집단별 공정성 지표는 해당하지 않습니다. 성별·장애 여부로 "
+                  "보정하지 않으므로, 특정 집단이 많이 가진 자격증의 점수에는 그 집단의 노동시장 여건이 섞일 수 있습니다.",
 )
 """Transparency notice of the certificate analysis (:mod:`app.ml.model_card`)."""

@@ -122,8 +122,6 @@ METRIC_LABELS: Final[dict[str, tuple[str, MetricKind, str]]] = {
     "n_completed": ("그중 훈련을 수료한 구직자", "count", "명"),
     # certificate value analysis (issue 19)
     "worked_example_max_error": ("공개된 엔트로피 가중치 계산 예(Xu, 2004)와의 최대 오차", "score", ""),
-    "score_interval_width": ("청년·전체 업종 종합 점수의 95% 구간 폭(중앙값, 100점 기준)", "score", ""),
-    "topsis_spearman": ("가중합 점수와 TOPSIS 점수의 순위 상관(방법 점검)", "score", ""),
     "certificates_scored": ("점수를 낸 자격증(청년·전체 업종)", "count", "개"),
     "certificates_suppressed": ("표본이 적어 제외한 자격증(청년·전체 업종)", "count", "개"),
 }

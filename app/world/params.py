@@ -51,8 +51,8 @@ quality in ``truth_courses``.
 4: each seeker's true barriers to employment (a ``barriers`` column of the seekers' truth table,
 :func:`app.world.truth.employment_barriers`), what a counselling diagnosis is checked against.
 5: each employed seeker's insured job in ``seeker_jobs`` (industry, firm size, wage, start and end: tenure
-censored at the observation end) and the certificates' true value by industry in
-``truth_certificate_values`` (:mod:`app.world.jobs`; issue 19's certificate analysis is graded against it)."""
+censored at the observation end) and the certificates' true value by industry in a truth table
+(:mod:`app.world.jobs`; issue 19's certificate analysis is graded against it)."""
 
 # Simulated calendar. Postings open 2024-01 … 2026-09 (so their year's minimum wage is 2024, 2025
 # or 2026); seekers register until 2026-05-26 so that 180 days are observed by 2026-11-22.

@@ -683,11 +683,11 @@ CERTIFICATE_VALUE_SD = 0.12
 TECHNICAL_IN_MANUFACTURING = 0.35
 SERVICE_OUTSIDE_MANUFACTURING = 0.30
 JOB_VALUE_CERTIFICATES = 3
-WAGE_VALUE = 0.25  # log wage per unit of the holder's value in the job
-LARGE_FIRM_VALUE = 0.9  # logit of a 100+ firm per unit of value
+WAGE_VALUE = 0.4  # log wage per unit of the holder's value in the job
+LARGE_FIRM_VALUE = 1.2  # logit of a 100+ firm per unit of value
 LARGE_FIRM_INTERCEPT = -1.9
 LARGE_FIRM_EDUCATION = 0.15  # per EDUCATION_RANK level
-TENURE_VALUE = 0.7  # log of the expected duration per unit of value
+TENURE_VALUE = 1.0  # log of the expected duration per unit of value
 TENURE_LARGE_FIRM = 0.3
 MEAN_JOB_MONTHS = 20.0
 """Expected months of a job without certificate value at a small firm (about 74 % last 6 months)."""
