@@ -291,12 +291,14 @@ class _Design:
 
     n_certs: int
     n_strata: int
+    indicators: tuple[Indicator, ...]
     values: np.ndarray  # seekers × indicators (0 where unavailable)
     available: np.ndarray  # seekers × indicators (0/1)
     scopes: dict[str, _Scope]
 
 
-def _design(frame: pd.DataFrame, holdings: pd.DataFrame, certificate_ids: list[str], population: str) -> _Design:
+def _design(frame: pd.DataFrame, holdings: pd.DataFrame, certificate_ids: list[str], population: str,
+            indicators: tuple[Indicator, ...]) -> _Design:
     n = len(frame)
     row_of = pd.Series(np.arange(n), index=frame["seeker_id"].to_numpy())
     col_of = {c: j for j, c in enumerate(certificate_ids)}
@@ -304,7 +306,7 @@ def _design(frame: pd.DataFrame, holdings: pd.DataFrame, certificate_ids: list[s
     held = held.drop_duplicates(["seeker_id", "certificate_id"])
     seekers = row_of.loc[held["seeker_id"]].to_numpy(np.int64)
     certs = held["certificate_id"].map(col_of).to_numpy(np.int64)
-    raw = frame[list(INDICATOR_KEYS)].to_numpy(float)
+    raw = frame[[i.key for i in indicators]].to_numpy(float)
     strata = stratum_of(frame, population)
     n_strata = int(strata.max()) + 1 if n else 1
     industry = frame["industry_code"].fillna("").astype(str).to_numpy()
@@ -322,7 +324,8 @@ def _design(frame: pd.DataFrame, holdings: pd.DataFrame, certificate_ids: list[s
         keys = certs[inside] * n_cells + cell[seekers[inside]]
         unique, inverse = np.unique(keys, return_inverse=True)
         scopes[scope] = _Scope(labels, cell, n_cells, seekers[inside], inverse, unique // n_cells, unique % n_cells)
-    return _Design(len(certificate_ids), n_strata, np.nan_to_num(raw), np.isfinite(raw).astype(float), scopes)
+    return _Design(len(certificate_ids), n_strata, indicators, np.nan_to_num(raw), np.isfinite(raw).astype(float),
+                   scopes)
 
 
 def _differences(design: _Design, scope: str, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -342,9 +345,10 @@ def _differences(design: _Design, scope: str, weight: np.ndarray) -> tuple[np.nd
     pair_weight = weight[part.pair_seeker]
     holders = np.bincount(slot, weights=np.bincount(part.pair_index, weights=pair_weight, minlength=n_keys),
                           minlength=size)
-    diffs = np.full((size, len(INDICATORS)), np.nan)
-    matched = np.zeros((size, len(INDICATORS)))
-    for j in range(len(INDICATORS)):
+    n_indicators = len(design.indicators)
+    diffs = np.full((size, n_indicators), np.nan)
+    matched = np.zeros((size, n_indicators))
+    for j in range(n_indicators):
         wa = weight * design.available[:, j]
         wy = wa * design.values[:, j]
         total_n = np.bincount(part.cell[inside], weights=wa[inside], minlength=part.n_cells)
@@ -373,7 +377,7 @@ def _alternatives(design: _Design, scope: str, settings: AnalysisSettings, certi
     """Alternatives kept (group, certificate) and the suppressed ones with their reason."""
     ones = np.ones(design.values.shape[0])
     diffs, matched, holders = _differences(design, scope, ones)
-    employed_col = INDICATOR_KEYS.index("days_to_employment")
+    employed_col = _employed_column(design.indicators)
     kept, dropped = [], []
     for g, group in enumerate(design.scopes[scope].groups):
         for c, cid in enumerate(certificate_ids):
@@ -391,6 +395,11 @@ def _alternatives(design: _Design, scope: str, settings: AnalysisSettings, certi
                 continue
             dropped.append({"group": group, "certificate_id": cid, "holders": n_holders, "reason": reason})
     return kept, dropped
+
+
+def _employed_column(indicators: tuple[Indicator, ...]) -> int:
+    """The indicator whose observations count as "employed holders" (the first measured on the employed)."""
+    return next((j for j, i in enumerate(indicators) if i.among == "employed"), 0)
 
 
 def _rank(scores: np.ndarray) -> np.ndarray:
@@ -412,12 +421,14 @@ def _score_alternatives(design: _Design, scope: str, kept: list[tuple[int, int]]
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     diffs, _, _ = _differences(design, scope, weight)
     matrix = _fill_missing(np.array([diffs[g, c] for g, c in kept]))
-    weights = entropy_weights(matrix, benefit=BENEFIT)
-    return matrix, weights, composite_scores(matrix, weights, BENEFIT)
+    benefit = np.array([i.benefit for i in design.indicators])
+    weights = entropy_weights(matrix, benefit=benefit)
+    return matrix, weights, composite_scores(matrix, weights, benefit)
 
 
 def analyse_population(frame: pd.DataFrame, holdings: pd.DataFrame, names: pd.DataFrame, population: str,
-                       settings: AnalysisSettings) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+                       settings: AnalysisSettings, indicators: tuple[Indicator, ...] = INDICATORS,
+                       ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Scores, weights, suppressed alternatives and field gaps of one population (every scope).
 
     Args:
@@ -427,6 +438,7 @@ def analyse_population(frame: pd.DataFrame, holdings: pd.DataFrame, names: pd.Da
         names: ``certificate_id``, ``name``, ``field`` (``technical`` | ``service``).
         population: ``young`` or ``all``.
         settings: Bootstrap size, seed and minimum counts.
+        indicators: The indicators (columns of ``frame``); :data:`INDICATORS` for the world's seekers.
     """
     people = select_population(frame, population).reset_index(drop=True)
     held = holdings[holdings["seeker_id"].isin(people["seeker_id"]) & holdings["certificate_id"].isin(
@@ -437,7 +449,7 @@ def analyse_population(frame: pd.DataFrame, holdings: pd.DataFrame, names: pd.Da
     few = [{"population": population, "scope": "pooled", "group": ALL_INDUSTRIES, "certificate_id": cid,
             "holders": int(n), "reason": f"보유자 {int(n)}명(기준 {settings.min_holders}명 미만)"}
            for cid, n in counts[counts < settings.min_holders].sort_index().items()]
-    design = _design(people, held, certificate_ids, population)
+    design = _design(people, held, certificate_ids, population, indicators)
     rng = np.random.default_rng(settings.seed)
     n = len(people)
     resamples = [np.bincount(rng.integers(0, n, n), minlength=n).astype(float) for _ in range(settings.bootstrap)]
@@ -455,18 +467,18 @@ def analyse_population(frame: pd.DataFrame, holdings: pd.DataFrame, names: pd.Da
         boot_weights = np.stack([b[1] for b in boot]) if boot else weights[None]
         boot_scores = np.stack([b[2] for b in boot]) if boot else scores[None]
         boot_ranks = np.stack([_rank(s) for s in boot_scores])
-        normalised = minmax_normalise(matrix, BENEFIT)
+        normalised = minmax_normalise(matrix, np.array([i.benefit for i in indicators]))
         rows = []
         for i, (g, c) in enumerate(kept):
             cid = certificate_ids[c]
             row = {"population": population, "scope": scope, "group": design.scopes[scope].groups[g], "certificate_id": cid,
                    "name": meta.loc[cid, "name"], "field": meta.loc[cid, "field"],
-                   "holders": int(round(holders[g, c])), "employed_holders": int(round(matched[g, c, 1])),
+                   "holders": int(round(holders[g, c])), "employed_holders": int(round(matched[g, c, _employed_column(indicators)])),
                    "score": scores[i], "score_low": np.percentile(boot_scores[:, i], 2.5),
                    "score_high": np.percentile(boot_scores[:, i], 97.5), "rank": _rank(scores)[i],
                    "rank_low": np.percentile(boot_ranks[:, i], 2.5), "rank_high": np.percentile(boot_ranks[:, i], 97.5),
                    "matched_share": float(matched[g, c, 0] / max(holders[g, c], 1))}
-            for j, ind in enumerate(INDICATORS):
+            for j, ind in enumerate(indicators):
                 row[ind.key] = matrix[i, j] * ind.scale
                 row[f"{ind.key}_low"] = np.percentile(boot_matrix[:, i, j], 2.5) * ind.scale
                 row[f"{ind.key}_high"] = np.percentile(boot_matrix[:, i, j], 97.5) * ind.scale
@@ -474,7 +486,7 @@ def analyse_population(frame: pd.DataFrame, holdings: pd.DataFrame, names: pd.Da
             rows.append(row)
         scored = pd.DataFrame(rows)
         score_parts.append(scored)
-        for j, ind in enumerate(INDICATORS):
+        for j, ind in enumerate(indicators):
             weight_parts.append({"population": population, "scope": scope, "indicator": ind.key, "label": ind.label,
                                  "weight": weights[j], "weight_low": np.percentile(boot_weights[:, j], 2.5),
                                  "weight_high": np.percentile(boot_weights[:, j], 97.5), "alternatives": len(kept)})
@@ -512,7 +524,8 @@ def _field_gap(population: str, kept: list[tuple[int, int]], design: _Design, ce
 
 def analyse_certificates(frame: pd.DataFrame, holdings: pd.DataFrame, names: pd.DataFrame,
                          settings: AnalysisSettings | None = None, *, observation_end: dt.date | None = None,
-                         populations: tuple[str, ...] = tuple(POPULATIONS)) -> CertificateValueResult:
+                         populations: tuple[str, ...] = tuple(POPULATIONS),
+                         indicators: tuple[Indicator, ...] = INDICATORS) -> CertificateValueResult:
     """The whole analysis for every population (module docstring).
 
     Args:
@@ -522,29 +535,31 @@ def analyse_certificates(frame: pd.DataFrame, holdings: pd.DataFrame, names: pd.
         settings: Defaults of :class:`AnalysisSettings` when omitted.
         observation_end: Stored with the result (tenure is observed to it).
         populations: Which of :data:`POPULATIONS`.
+        indicators: Other indicators than :data:`INDICATORS` (e.g. a survey's); the job indicators'
+            minimum counts apply to the first one measured on the employed, or to the first one.
 
     Raises:
         InvalidInput: A required column is missing, or a setting is out of range.
     """
     settings = settings or AnalysisSettings()
-    required = {"seeker_id", "age", "education", "career_years", "industry_code", *INDICATOR_KEYS}
+    required = {"seeker_id", "age", "education", "career_years", "industry_code", *(i.key for i in indicators)}
     missing = required - set(frame.columns)
     if missing:
         raise InvalidInput(f"자격증 분석에 필요한 열이 없습니다: {', '.join(sorted(missing))}")
     if settings.bootstrap < 0 or settings.min_holders < 1 or settings.min_employed < 1:
         raise InvalidInput("부트스트랩 횟수는 0 이상, 최소 보유자·취업자 수는 1 이상이어야 합니다.")
-    parts = [analyse_population(frame, holdings, names, p, settings) for p in populations]
+    parts = [analyse_population(frame, holdings, names, p, settings, indicators) for p in populations]
     scores = pd.concat([p[0] for p in parts], ignore_index=True)
     result = CertificateValueResult(
         scores=scores, weights=pd.concat([p[1] for p in parts], ignore_index=True),
         suppressed=pd.concat([p[2] for p in parts], ignore_index=True),
         field_gaps=pd.concat([p[3] for p in parts], ignore_index=True), settings=settings,
         observation_end=observation_end)
-    result.metrics = {**worked_example_check(), **_summary_metrics(result)}
+    result.metrics = {**worked_example_check(), **_summary_metrics(result, indicators)}
     return result
 
 
-def _summary_metrics(result: CertificateValueResult) -> dict[str, float]:
+def _summary_metrics(result: CertificateValueResult, indicators: tuple[Indicator, ...]) -> dict[str, float]:
     """Interval width, counts and the TOPSIS check of the default view (young, all industries)."""
     pooled = result.scores[(result.scores.get("population") == "young") & (result.scores.get("scope") == "pooled")] \
         if len(result.scores) else pd.DataFrame()
@@ -554,11 +569,12 @@ def _summary_metrics(result: CertificateValueResult) -> dict[str, float]:
                                  & (result.suppressed.get("scope") == "pooled")])) if len(result.suppressed) else 0.0}
     if len(pooled) >= 2:
         out["score_interval_width"] = float((pooled["score_high"] - pooled["score_low"]).median())
-        matrix = pooled[list(INDICATOR_KEYS)].to_numpy(float)
+        matrix = pooled[[i.key for i in indicators]].to_numpy(float)
         weights = result.weights[(result.weights["population"] == "young") & (result.weights["scope"] == "pooled")]
         with warnings.catch_warnings():  # pymcdm warns when the weights' float sum is not exactly 1
             warnings.simplefilter("ignore", UserWarning)
-            topsis = TOPSIS()(matrix, weights["weight"].to_numpy(float), np.where(BENEFIT, 1, -1))
+            topsis = TOPSIS()(matrix, weights["weight"].to_numpy(float),
+                              np.array([1 if i.benefit else -1 for i in indicators]))
         out["topsis_spearman"] = float(spearmanr(topsis, pooled["score"]).statistic)
     gaps = result.field_gaps[result.field_gaps["population"] == "young"] if len(result.field_gaps) else pd.DataFrame()
     if len(gaps):

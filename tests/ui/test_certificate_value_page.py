@@ -8,7 +8,6 @@ the CSV export opens with pandas; employers and seekers are refused; nothing int
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from app.ml import certificate_value
 from app.ml.manifest import dump_object, now_iso, write_manifest
 from app.reference.tables import load_reference
 from tests.ui.helpers import chart_titles, point_settings_at, run_page, texts, user_dict
+from tests.ui.test_audit_pages import _download, media  # noqa: F401 - the fixture reads the download's bytes
 from tests.ui.test_korean_only import _visible_text, internal_identifiers
 
 PAGE = "../../pages/certificate_value.py"
@@ -50,22 +50,6 @@ def built_models(tmp_path_factory: pytest.TempPathFactory, world_db: Path) -> Pa
 def env(monkeypatch: pytest.MonkeyPatch, world_db: Path, users_file: Path, built_models: Path) -> Iterator[None]:
     point_settings_at(monkeypatch, world_db, built_models, users_file)
     yield
-
-
-@pytest.fixture
-def media(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MemoryMediaFileStorage]]:
-    """The in-memory media stores AppTest creates, to read the download button's bytes."""
-    import streamlit.testing.v1.app_test as app_test_module
-
-    stores: list[MemoryMediaFileStorage] = []
-
-    class RecordingStorage(MemoryMediaFileStorage):
-        def __init__(self, media_endpoint: str) -> None:
-            super().__init__(media_endpoint)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
-    yield stores
 
 
 @pytest.mark.parametrize("role", ["policy", "counsellor"])
@@ -117,12 +101,11 @@ def test_filters_change_the_list(env: None) -> None:
     assert internal_identifiers(_visible_text(at)) == []
 
 
-def test_the_export_opens_with_pandas(env: None, media: list[MemoryMediaFileStorage]) -> None:
+def test_the_export_opens_with_pandas(env: None, media: list[MemoryMediaFileStorage]) -> None:  # noqa: F811
     at = run_page(PAGE, user_dict("counsellor"))
-    (button,) = [b for b in at.download_button if b.key == "certificate_value.download"]
-    data = media[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content
-    exported = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    exported = _download(at, media, "certificate_value.download")
     shown = next(d.value for d in at.dataframe if "종합 점수" in d.value.columns)
     assert list(exported.columns) == list(shown.columns)
     assert len(exported) == len(shown)
-    assert exported["종합 점수"].tolist() == pytest.approx(shown["종합 점수"].tolist())
+    assert exported["종합 점수"].astype(float).tolist() == pytest.approx(shown["종합 점수"].tolist())
+    assert set(exported["자격증"]) == set(shown["자격증"])
