@@ -83,6 +83,9 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     # 성과·모델 모니터링: service KPIs against their targets and every model's drift, calibration, fairness
     # and override checks (aggregates only): policy staff
     "monitoring": _POLICY,
+    # 자격증 가치 (issue 19): aggregates of certificate holders' outcomes, for policy staff and the
+    # counsellors who advise seekers on which certificate to take
+    "certificate_value": _STAFF,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
     "explorer.seekers": _STAFF,
 }
@@ -166,6 +169,8 @@ PAGES: Final[tuple[PageSpec, ...]] = (
              ":material/troubleshoot:"),
     PageSpec("monitoring", "pages/monitoring.py", "성과·모델 모니터링", "monitoring", "정책·운영",
              ":material/monitoring:"),
+    PageSpec("certificate_value", "pages/certificate_value.py", "자격증 가치", "certificate-value", "정책·운영",
+             ":material/workspace_premium:"),
     PageSpec("audit_log", "pages/audit_log.py", "AI 감사 로그", "audit-log", "정책·운영", ":material/receipt_long:"),
 )
 """Every page of the app; add new pages here and their roles to :data:`PAGE_ACCESS`."""

@@ -37,6 +37,7 @@ from app.services.explorer import ExplorerQuery, FilterOptions
 
 if TYPE_CHECKING:
     from app.services.ads import AdVerifier
+    from app.services.certificates import CertificateValueResult
     from app.services.employment import EmploymentModel, RiskBands
     from app.services.hiring import HiringModel, MarketBounds, PostingConditions, PostingsIndex
     from app.services.interest import InterestTestModel, OccupationFit
@@ -770,3 +771,16 @@ def kpi_report(region_codes: tuple[str, ...], services: tuple[str, ...]) -> KpiR
     """The KPIs of the seekers of ``region_codes`` (all when empty) for ``services`` (all when empty)."""
     s = get_settings()
     return _kpi_report(s.db_url, str(s.reference_dir), tuple(sorted(region_codes)), tuple(services))
+# --- certificates (issue 19)
+
+
+@st.cache_resource(show_spinner="자격증 가치 분석 결과를 불러오는 중…", max_entries=2)
+def _certificate_value(models_dir: str, stamp: str) -> CertificateValueResult:
+    from app.services import certificates
+
+    return certificates.load_certificate_value(Path(models_dir))
+
+
+def certificate_value() -> CertificateValueResult:
+    """The built certificate analysis (read-only, shared). Raises ``ArtifactMissing`` naming the build."""
+    return _certificate_value(str(get_settings().models_dir), _stamp("certificates"))

@@ -203,6 +203,23 @@ class SeekerOutcome(Base):
     days_to_employment: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
+class SeekerJob(Base):
+    """The insured job a seeker found within 180 days (고용보험 피보험자격 취득 이력): its industry, firm
+    size, monthly wage and when it started and ended. ``ended_on`` is NULL while the job lasts at the
+    observation end (``world_meta.observation_end``: tenure is censored there). ``posting_id`` names the
+    board posting when the job came through one (then industry, size and wage are that posting's)."""
+
+    __tablename__ = "seeker_jobs"
+
+    seeker_id: Mapped[int] = mapped_column(ForeignKey("seekers.id"), primary_key=True)
+    posting_id: Mapped[int | None] = mapped_column(ForeignKey("postings.id"), nullable=True)
+    industry_code: Mapped[str] = mapped_column(String(2), index=True)  # KSIC 대분류 letter
+    size_code: Mapped[str] = mapped_column(String(4))  # firm_sizes.code
+    wage_monthly: Mapped[int] = mapped_column(BigInteger)  # KRW
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
 class Application(Base):
     """A seeker's application to a posting."""
 
@@ -362,6 +379,18 @@ class TruthSeeker(Base):
     theta_e: Mapped[float] = mapped_column(Float)
     theta_c: Mapped[float] = mapped_column(Float)
     barriers: Mapped[str] = mapped_column(String(200), default="")  # ';'-joined truth.BARRIER_LABELS keys
+
+
+class TruthCertificateValue(Base):
+    """A certificate's true value in an industry (``app/world/truth.py``): the log-scale term it adds
+    to a holder's job there (wage, large-firm odds, retention). Never read by the app; benches grade
+    the certificate analysis against it."""
+
+    __tablename__ = "truth_certificate_values"
+
+    certificate_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    industry_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
 
 
 class TruthCourse(Base):

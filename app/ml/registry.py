@@ -8,6 +8,7 @@ then add the ``SPEC`` below, after everything it needs. Nothing registers itself
 from __future__ import annotations
 
 from app.ml import (
+    certificate_value,
     course_outcome,
     employment,
     hiring,
@@ -34,6 +35,7 @@ ARTIFACTS: tuple[ArtifactSpec, ...] = (
     talent.SPEC,
     course_outcome.SPEC,
     training_recommender.SPEC,
+    certificate_value.SPEC,
 )
 """Every artifact in build order (each after the artifacts it ``needs``)."""
 

@@ -120,6 +120,10 @@ METRIC_LABELS: Final[dict[str, tuple[str, MetricKind, str]]] = {
     "n_seekers": ("학습에 쓴 과거 구직자(6개월 결과 확인)", "count", "명"),
     "n_enrolments": ("그중 훈련에 등록한 구직자", "count", "명"),
     "n_completed": ("그중 훈련을 수료한 구직자", "count", "명"),
+    # certificate value analysis (issue 19)
+    "worked_example_max_error": ("공개된 엔트로피 가중치 계산 예(Xu, 2004)와의 최대 오차", "score", ""),
+    "certificates_scored": ("점수를 낸 자격증(청년·전체 업종)", "count", "개"),
+    "certificates_suppressed": ("표본이 적어 제외한 자격증(청년·전체 업종)", "count", "개"),
 }
 """Manifest metric name -> (Korean label, kind, unit). Every metric a card names needs a label here
 (a unit test checks it), so no internal key reaches the screen."""

@@ -25,7 +25,7 @@ from app.db.repositories.bulk import insert_frame, insert_rows
 from app.db.repositories.world import WORLD_VERSION_KEY, reset_schema
 from app.db.rrn import RrnCipher, ensure_rrn_cipher
 from app.reference.tables import Reference, load_reference
-from app.world import activity, identity, matching, outcomes, params, population, text, truth, violations
+from app.world import activity, identity, jobs, matching, outcomes, params, population, text, truth, violations
 
 ProgressCallback = Callable[[str, float], None]
 """Called with (step description in Korean, fraction done 0–1)."""
@@ -33,7 +33,7 @@ ProgressCallback = Callable[[str, float], None]
 _STREAMS = (
     "employers", "postings", "violations", "seekers", "hiring", "services", "courses", "employment",
     "applications", "items", "responses", "sessions", "text_postings", "text_seekers", "notes", "market",
-    "match_preferences",
+    "match_preferences", "jobs",
 )
 
 
@@ -144,6 +144,9 @@ def generate_world(
         rng["applications"],
     )
 
+    certificate_values = jobs.make_certificate_values(ref, rng["jobs"])
+    seeker_jobs = jobs.make_jobs(ref, seekers, seeker_outcomes, hires, postings, certificate_values, rng["jobs"])
+
     report("흥미검사·서비스 로그 생성", 0.38)
     items, truth_items = activity.make_item_bank(ref, rng["items"])
     respondents = truth_seekers.sample(n=min(cfg.test_respondents, len(truth_seekers)), random_state=rng["responses"])
@@ -179,6 +182,8 @@ def generate_world(
     rows["seeker_outcomes"] = _write(engine, "seeker_outcomes", seeker_outcomes.assign(days_to_employment=seeker_outcomes["days_to_employment"].where(
             seeker_outcomes["days_to_employment"] >= 0)), chunk)
     rows["truth_seekers"] = _write(engine, "truth_seekers", truth_seekers, chunk)
+    rows["seeker_jobs"] = _write(engine, "seeker_jobs", seeker_jobs, chunk, date_cols=("started_on", "ended_on"))
+    rows["truth_certificate_values"] = _write(engine, "truth_certificate_values", certificate_values, chunk)
     rows["truth_match_seekers"] = _write(engine, "truth_match_seekers", pd.DataFrame({
         "seeker_id": seekers["id"].to_numpy(),
         "preferred_employment_type": np.asarray(params.EMPLOYMENT_TYPES, dtype=object)[preferences["preferred_type"].to_numpy()],

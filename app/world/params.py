@@ -37,7 +37,7 @@ SIZES: dict[str, WorldSize] = {
                        test_respondents=50_000, session_share=0.3, chunk=50_000),
 }
 
-WORLD_VERSION = "4"
+WORLD_VERSION = "5"
 """Version of what a world contains, stored in ``world_meta.world_version``; ``python -m app build``
 regenerates a world of another version (databases built before the stamp count as ``"1"``). Bump it
 when the generator writes different tables or content, not for a change of random draws alone.
@@ -49,7 +49,10 @@ months past the reference date, with published completion and employment rates; 
 depends on the seeker (relevance to the desired occupation, skill gap closed, completion), its
 quality in ``truth_courses``.
 4: each seeker's true barriers to employment (a ``barriers`` column of the seekers' truth table,
-:func:`app.world.truth.employment_barriers`), what a counselling diagnosis is checked against."""
+:func:`app.world.truth.employment_barriers`), what a counselling diagnosis is checked against.
+5: each employed seeker's insured job in ``seeker_jobs`` (industry, firm size, wage, start and end: tenure
+censored at the observation end) and the certificates' true value by industry in a truth table
+(:mod:`app.world.jobs`; issue 19's certificate analysis is graded against it)."""
 
 # Simulated calendar. Postings open 2024-01 … 2026-09 (so their year's minimum wage is 2024, 2025
 # or 2026); seekers register until 2026-05-26 so that 180 days are observed by 2026-11-22.

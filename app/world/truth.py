@@ -661,3 +661,103 @@ def draw_match_preferences(
     tolerance = rng.beta(a, b).round(4)
     return pd.DataFrame({"preferred_type": preferred.astype(int), "preferred_weekly_hours": hours,
                          "region_tolerance": tolerance})
+
+
+# --------------------------------------------------------------------------- certificates and jobs (issue 19)
+#
+# Every employed seeker's insured job (``seeker_jobs``) has an industry, a firm size, a wage and a
+# duration. A certificate adds a true value ``v(c, i)`` to a holder's job in industry ``i``:
+#     v(c, i) = grade term + certificate term ~ N(0, CERTIFICATE_VALUE_SD)
+#               + TECHNICAL_IN_MANUFACTURING   if c is of the 기술·기능 분야 and i is 제조업 (C)
+#               + SERVICE_OUTSIDE_MANUFACTURING if c is of the 서비스·전문 분야 and i is not 제조업
+# (KEIS 2026: young workers' technical certificates pay off in manufacturing, service certificates
+# elsewhere). A holder's value in a job is the sum of the :data:`JOB_VALUE_CERTIFICATES` largest
+# values of the certificates held; it raises the log wage, the odds of a large firm (100+ workers) and
+# the job's expected duration. Employment within 180 days keeps its own certificate term
+# (:data:`CERTIFICATE_EFFECT`, per certificate relevant to the desired occupation).
+
+CERTIFICATE_GRADE_VALUE: dict[str, float] = {"기술사": 0.30, "기능장": 0.25, "기사": 0.20, "산업기사": 0.12,
+                                             "기능사": 0.05}
+"""Grade term of a 기술·기능 certificate by the grade its name ends in (0 for other certificates)."""
+CERTIFICATE_VALUE_SD = 0.12
+TECHNICAL_IN_MANUFACTURING = 0.35
+SERVICE_OUTSIDE_MANUFACTURING = 0.30
+JOB_VALUE_CERTIFICATES = 3
+WAGE_VALUE = 0.4  # log wage per unit of the holder's value in the job
+LARGE_FIRM_VALUE = 1.2  # logit of a 100+ firm per unit of value
+LARGE_FIRM_INTERCEPT = -1.9
+LARGE_FIRM_EDUCATION = 0.15  # per EDUCATION_RANK level
+TENURE_VALUE = 1.0  # log of the expected duration per unit of value
+TENURE_LARGE_FIRM = 0.3
+MEAN_JOB_MONTHS = 20.0
+"""Expected months of a job without certificate value at a small firm (about 74 % last 6 months)."""
+JOB_WAGE_EDUCATION = 0.04  # log wage per EDUCATION_RANK level
+JOB_WAGE_CAREER = 0.01  # log wage per career year, up to 20
+JOB_WAGE_NOISE = 0.15
+
+
+def certificate_grade_value(names: pd.Series) -> np.ndarray:
+    """:data:`CERTIFICATE_GRADE_VALUE` of each certificate name (the longest grade it ends in)."""
+    grades = sorted(CERTIFICATE_GRADE_VALUE, key=len, reverse=True)
+    out = np.zeros(len(names))
+    for i, name in enumerate(names.astype(str).str.strip().str.rstrip(")")):
+        for grade in grades:
+            if name.endswith(grade):
+                out[i] = CERTIFICATE_GRADE_VALUE[grade]
+                break
+    return out
+
+
+def certificate_values(certificates: pd.DataFrame, industry_codes: list[str], manufacturing: str,
+                       rng: np.random.Generator) -> pd.DataFrame:
+    """True value ``v(c, i)`` of every certificate in every industry (the section above).
+
+    Args:
+        certificates: ``certificate_id``, ``name`` and ``technical`` (bool: 기술·기능 분야).
+        industry_codes: KSIC 대분류 letters.
+        manufacturing: The letter of 제조업.
+        rng: Random stream (one certificate term per certificate).
+
+    Returns:
+        ``certificate_id``, ``industry_code``, ``value``: one row per pair.
+    """
+    technical = certificates["technical"].to_numpy(bool)
+    own = certificate_grade_value(certificates["name"]) * technical + rng.normal(0.0, CERTIFICATE_VALUE_SD,
+                                                                                   len(certificates))
+    codes = np.asarray(industry_codes, dtype=object)
+    in_manufacturing = codes == manufacturing
+    value = (own[:, None] + TECHNICAL_IN_MANUFACTURING * (technical[:, None] & in_manufacturing[None, :])
+             + SERVICE_OUTSIDE_MANUFACTURING * (~technical[:, None] & ~in_manufacturing[None, :]))
+    return pd.DataFrame({
+        "certificate_id": np.repeat(certificates["certificate_id"].to_numpy(), len(codes)),
+        "industry_code": np.tile(codes, len(certificates)),
+        "value": value.ravel().round(6),
+    })
+
+
+def job_value(held_values: list[list[float]]) -> np.ndarray:
+    """A holder's value in a job: the sum of the :data:`JOB_VALUE_CERTIFICATES` largest positive
+    values of the certificates held there (a certificate never lowers a job)."""
+    return np.array([sum(sorted((v for v in values if v > 0), reverse=True)[:JOB_VALUE_CERTIFICATES])
+                     for values in held_values], dtype=float)
+
+
+def large_firm_probability(value: np.ndarray, education_rank: np.ndarray) -> np.ndarray:
+    """P(the job is at a firm of 100 or more workers)."""
+    return expit(LARGE_FIRM_INTERCEPT + LARGE_FIRM_EDUCATION * np.asarray(education_rank, float)
+                 + LARGE_FIRM_VALUE * np.asarray(value, float))
+
+
+def job_log_wage(market_wage: np.ndarray, education_rank: np.ndarray, career_years: np.ndarray,
+                 value: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """Log monthly wage of a job found outside the board: the market wage of the desired occupation
+    and region, education, career, the certificates' value and a personal deviation."""
+    return (np.log(np.asarray(market_wage, float)) + JOB_WAGE_EDUCATION * np.asarray(education_rank, float)
+            + JOB_WAGE_CAREER * np.minimum(np.asarray(career_years, float), 20.0)
+            + WAGE_VALUE * np.asarray(value, float) + noise)
+
+
+def expected_job_months(value: np.ndarray, large_firm: np.ndarray) -> np.ndarray:
+    """Expected duration (months) of a job: exponential, longer with value and at large firms."""
+    return MEAN_JOB_MONTHS * np.exp(TENURE_VALUE * np.asarray(value, float)
+                                    + TENURE_LARGE_FIRM * np.asarray(large_firm, float))

@@ -142,9 +142,10 @@ MODEL_PAGES: dict[str, tuple[str, set[str], Callable[[AppTest], None] | None]] =
     "monitoring": ("policy", {"monitoring.view"}, None),
 }
 NO_MODEL_OUTPUT = {"home", "explorer", "audit_log", "transparency", "seeker_requests", "seeker_privacy", "talent_requests",
-                   "service_bottlenecks"}
+                   "service_bottlenecks", "certificate_value"}
 """Pages that show no model output (world figures, data, the audit log itself, the model cards, contact
-requests and the seekers' choices)."""
+requests and the seekers' choices; the certificate analysis is a computed aggregate of observed outcomes,
+not a prediction about anyone, and shows how it is computed instead)."""
 
 
 def test_every_page_is_classified() -> None:

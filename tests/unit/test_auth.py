@@ -176,6 +176,11 @@ def test_write_demo_users_rejects_bad_input(tmp_path: Path) -> None:
         ("counsellor", "monitoring", False),
         ("employer", "monitoring", False),
         ("seeker", "monitoring", False),
+        # 자격증 가치: policy staff and counsellors
+        ("policy", "certificate_value", True),
+        ("counsellor", "certificate_value", True),
+        ("employer", "certificate_value", False),
+        ("seeker", "certificate_value", False),
         (None, "home", False),
         ("admin", "home", False),
         ("policy", "no-such-page", False),

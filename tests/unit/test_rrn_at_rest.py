@@ -30,12 +30,13 @@ from app.db.rrn import RrnCipher, RrnKeyError, create_key_file, ensure_rrn_ciphe
 from app.ml import registry
 from tests.conftest import copy_world_database
 
-SMALL_SEED_7_FINGERPRINT = "f56346cd75b0"  # world version 4 (issue 18 true barriers); encryption must not change it
+SMALL_SEED_7_FINGERPRINT = "737396c7f2a6"  # world version 5 (issue 19 jobs and certificate values); encryption must not change it
 # (changed on purpose in issue 14: the seekers' résumés now agree with their records and the world
 # stores its reference date; and in issue 15: applications and hires are drawn from the matching
 # truth, which the world now stores; and in issue 16: the interest test's 142-item bank without
 # parameters in test_items and its full-form responses — new content, so a new fingerprint;
-# encryption still keeps it; issue 18 adds each seeker's true barriers to truth_seekers)
+# encryption still keeps it; issue 18 adds each seeker's true barriers to truth_seekers; issue 19 adds the
+# employed seekers' jobs in seeker_jobs and the certificates' true values in truth_certificate_values)
 RRN_SHAPE = re.compile(r"\d{6}-?\d{7}")
 
 
