@@ -78,6 +78,8 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     # feedback and roadmap (simplified, no risk band); employers and policy staff never see either
     "copilot": _COUNSELLOR,
     "seeker_copilot": _SEEKER,
+    # 토픽 분석 (issue 19): course titles and masked counselling notes, aggregated; policy staff only
+    "topics": _POLICY,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
     "explorer.seekers": _STAFF,
 }
@@ -157,6 +159,7 @@ PAGES: Final[tuple[PageSpec, ...]] = (
              ":material/quiz:"),
     PageSpec("training_policy", "pages/training_policy.py", "훈련 추천 현황", "training-policy", "정책·운영",
              ":material/insights:"),
+    PageSpec("topics", "pages/topics.py", "토픽 분석", "topics", "정책·운영", ":material/topic:"),
     PageSpec("audit_log", "pages/audit_log.py", "AI 감사 로그", "audit-log", "정책·운영", ":material/receipt_long:"),
 )
 """Every page of the app; add new pages here and their roles to :data:`PAGE_ACCESS`."""

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from app.services.interest import InterestTestModel, OccupationFit
     from app.services.posting import OccupationClassifier, TextGenerator
     from app.services.talent import SummaryChat, TalentMatcher
+    from app.services.topics import TopicArtifact
     from app.services.training import TrainingArtifact
 
 logger = logging.getLogger(__name__)
@@ -685,3 +686,19 @@ def training_artifact() -> TrainingArtifact:
     """The training recommender and the world's course index (read-only, shared). Raises
     ``NotReady`` naming the build command."""
     return _training_artifact(str(get_settings().models_dir), _stamp("training"))
+
+
+# --- topics (issue 19)
+
+
+@st.cache_resource(show_spinner="토픽 분석 결과를 불러오는 중…", max_entries=2)
+def _topic_artifact(models_dir: str, stamp: str) -> TopicArtifact:
+    from app.services import topics
+
+    return topics.load_topic_artifact(Path(models_dir))
+
+
+def topic_artifact() -> TopicArtifact:
+    """The built topic models of every corpus (read-only, shared; the page never fits). Raises
+    ``ArtifactMissing`` naming the build command."""
+    return _topic_artifact(str(get_settings().models_dir), _stamp("topics"))

@@ -16,6 +16,7 @@ from app.ml import (
     occupation,
     occupation_fit,
     talent,
+    topics,
     training_recommender,
 )
 from app.ml.manifest import ArtifactSpec
@@ -34,6 +35,7 @@ ARTIFACTS: tuple[ArtifactSpec, ...] = (
     talent.SPEC,
     course_outcome.SPEC,
     training_recommender.SPEC,
+    topics.SPEC,
 )
 """Every artifact in build order (each after the artifacts it ``needs``)."""
 

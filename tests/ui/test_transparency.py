@@ -17,7 +17,7 @@ PAGE = "../../pages/transparency.py"
 VERSIONS = {spec.name: spec.version for spec in ARTIFACTS}
 TITLES = ("채용성공 예측모델", "취업성공 예측모델", "구인광고 AI 검증", "유사 공고 검색 색인", "직종 자동분류 모델",
           "직업 적합도 모델", "지능형 직업흥미검사 (적응형 검사)", "인재추천 모델", "훈련과정 취업성과 예측모델",
-          "AI 직업훈련추천 모델", "구인공고 AI 작성지원", "상담 지원 AI", "직종×지역 시장임금표")
+          "AI 직업훈련추천 모델", "토픽 분석 모델", "구인공고 AI 작성지원", "상담 지원 AI", "직종×지역 시장임금표")
 
 
 def plain(text: str) -> str:
