@@ -41,7 +41,7 @@ display.render_metrics_row([
     display.MetricItem("토픽 수", f"{len(overview.labels)}개"),
     display.MetricItem("떠오르는 토픽", f"{len(overview.rising)}개"),
     display.MetricItem("줄어드는 토픽", f"{len(overview.falling)}개"),
-    display.MetricItem("일관성 C_V", overview.method["일관성 C_V"].split(" ")[0]),
+    display.MetricItem("일관성 CV", overview.method["일관성 CV"].split(" ")[0]),
 ])
 
 st.subheader("토픽 목록")

@@ -121,11 +121,11 @@ METRIC_LABELS: Final[dict[str, tuple[str, MetricKind, str]]] = {
     "n_enrolments": ("그중 훈련에 등록한 구직자", "count", "명"),
     "n_completed": ("그중 훈련을 수료한 구직자", "count", "명"),
     # topic models (issue 19): coherence of the top words, stability across seeded subsamples
-    "courses_c_v": ("과정명 토픽의 일관성 C_V(0~1, 높을수록 주요 단어가 함께 쓰임)", "score", ""),
+    "courses_c_v": ("과정명 토픽의 일관성 CV(0~1, 높을수록 주요 단어가 함께 쓰임)", "score", ""),
     "courses_npmi": ("과정명 토픽의 일관성 NPMI(-1~1)", "score", ""),
     "courses_stability": ("과정명 토픽의 안정성(표본을 바꿔 다시 만든 토픽과의 유사도, 0~1)", "score", ""),
     "courses_k": ("과정명 토픽 수", "count", "개"),
-    "notes_c_v": ("상담일지 토픽의 일관성 C_V(0~1)", "score", ""),
+    "notes_c_v": ("상담일지 토픽의 일관성 CV(0~1)", "score", ""),
     "notes_npmi": ("상담일지 토픽의 일관성 NPMI(-1~1)", "score", ""),
     "notes_stability": ("상담일지 토픽의 안정성(0~1)", "score", ""),
     "notes_k": ("상담일지 토픽 수", "count", "개"),

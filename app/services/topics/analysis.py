@@ -91,7 +91,7 @@ class TopicOverview:
         examples: Representative documents (:data:`EXAMPLE_COLUMNS`; masked for notes).
         terms: ``토픽, 단어, 가중치`` of every topic's top terms (the term chart).
         method: Korean label → value of how it was made (method, k, coherence, stability).
-        k_table: ``토픽 수, 일관성 C_V, 일관성 NPMI`` of every candidate.
+        k_table: ``토픽 수, 일관성 CV, 일관성 NPMI`` of every candidate.
         keyword_share: Courses only: ``연도, 과정 수, AI 과정 수, 생성형 AI 과정 수, AI 과정 비율(%),
             생성형 AI 과정 비율(%)`` (``None`` for notes).
     """
@@ -161,7 +161,7 @@ def topic_overview(artifact: TopicArtifact, corpus: str, role: str | None) -> To
                           for t, terms_, weights in zip(model.topics["topic"], model.topics["terms"],
                                                         model.topics["term_weights"], strict=True)
                           for term, weight in zip(terms_, weights, strict=True)])
-    k_table = model.k_table.rename(columns={"k": "토픽 수", "c_v": "일관성 C_V", "npmi": "일관성 NPMI"})
+    k_table = model.k_table.rename(columns={"k": "토픽 수", "c_v": "일관성 CV", "npmi": "일관성 NPMI"})
     keyword = None
     if model.keyword_share is not None:
         keyword = model.keyword_share.rename(columns={"year": "연도", "courses": "과정 수", "ai_courses": "AI 과정 수",
@@ -182,8 +182,8 @@ def method_facts(model: TopicModel, seed: int) -> dict[str, str]:
         "형태소 분석": "Kiwi 형태소 분석기로 명사·고유명사·어근·외래어만 남기고, 같은 말의 다른 표기(AI·인공지능 등)를 "
                   "하나로 묶은 뒤 불용어를 뺐습니다.",
         "토픽 모델": "TF-IDF(로그 빈도) 위의 비음수 행렬 분해(NMF, scikit-learn). 같은 자료면 늘 같은 토픽이 나옵니다.",
-        "토픽 수": f"{int(m['k'])}개 (후보 {candidates} 중 일관성 C_V가 가장 높은 수)",
-        "일관성 C_V": f"{m['c_v']:.3f} (0~1, 높을수록 토픽의 주요 단어가 실제 문서에서 함께 쓰임)",
+        "토픽 수": f"{int(m['k'])}개 (후보 {candidates} 중 일관성 CV가 가장 높은 수)",
+        "일관성 CV": f"{m['c_v']:.3f} (0~1, 높을수록 토픽의 주요 단어가 실제 문서에서 함께 쓰임)",
         "일관성 NPMI": f"{m['npmi']:.3f} (-1~1, 0보다 크면 주요 단어가 우연보다 자주 함께 나옴)",
         "안정성": f"{m['stability']:.3f} (문서의 80%를 무작위로 5번 뽑아 다시 만든 토픽끼리 짝지은 유사도, 1이면 같음; "
                f"상위 10개 단어 일치 {m['top_term_overlap'] * 100:.0f}%)",
