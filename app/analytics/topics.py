@@ -12,25 +12,26 @@ Method, in the order it runs (:func:`fit_topic_model`):
    회기·진행·안내 for counsellor notes), one-syllable words (but 웹, 앱) and masked fragments (``***``, ``이○숙``).
 2. **Model**: scikit-learn NMF on sublinear TF-IDF of the *distinct* token lists (a course run in 30 rounds is
    one title to learn from; every round still counts in the trends). NNDSVDa start, so a fit is deterministic:
-   the same data give the same topics with any seed. NMF rather than LDA: on short texts (course titles of
-   5–10 content words) LDA's per-document topic mixtures are poorly identified, and on the course titles NMF's
-   topics were more coherent (``bench/topics.py`` prints both).
-3. **Number of topics** (:func:`choose_topic_count`): each candidate k is fitted and scored by coherence of its
-   top :data:`TOP_TERMS` terms over the corpus's own documents (gensim's ``CoherenceModel``); the k with the
-   highest mean C_V is kept and NPMI is reported beside it. Why C_V for the choice: on short texts NPMI falls
-   steadily as k grows (each extra topic brings rarer words into a top ten, and a title is shorter than NPMI's
-   10-word window, so it scores whole-title co-occurrence), so it always picks the smallest candidate; C_V,
-   which compares each top word's co-occurrence profile with the whole topic's, peaks inside the range and is
-   the measure Röder et al. (2015) found closest to human ratings.
-4. **Stability** (:func:`topic_stability`): the model is refitted on a seeded :data:`STABILITY_SAMPLE` share of
-   the distinct documents for each of :data:`STABILITY_SEEDS`; topics of every pair of fits are paired by the
-   Hungarian method (scipy) on the cosine of their term weights and the mean paired cosine is the stability
-   (1.0 = the same topics from every sample). Seeds alone would say nothing here: the fit itself is
-   deterministic, so what can change between runs is the data a model sees (Greene et al., 2014).
+   the same data give the same topics with any seed. NMF rather than LDA: on the course titles LDA was more
+   coherent only at k = 6 (where one of its topics was a bag of leftovers) and less stable at every k
+   (docs/topics.md has the figures); its per-document mixtures are poorly identified on 5–10-word titles.
+3. **Number of topics** (:func:`choose_topic_count`): each candidate k is scored by the mean C_V coherence of its
+   top :data:`TOP_TERMS` terms over the corpus's own documents (gensim's ``CoherenceModel``) times its stability
+   (below); the highest product is kept. Coherence alone cannot see a *missing* topic (k one below the truth
+   merges two topics and its remaining topics are still coherent), but such a k is unstable: which topics merge
+   changes from sample to sample (Greene, O'Callaghan & Cunningham, 2014). NPMI is reported, not used: on short
+   texts it falls steadily as k grows (each extra topic brings rarer words into a top ten, and a title is shorter
+   than NPMI's 10-word window), so it would always pick the smallest candidate.
+4. **Stability** (:func:`topic_stability`): for each of :data:`STABILITY_SEEDS`, a fit from a random start
+   (``init="random"``) on that seed's :data:`STABILITY_SAMPLE` share of the distinct documents; topics of every
+   pair of fits are paired by the Hungarian method (scipy) on the cosine of their term weights and the mean
+   paired cosine is the stability (1.0 = the same topics from every run). The model itself starts from NNDSVDa,
+   so its seed changes nothing; the stability of that start on the same samples is reported beside it.
 5. **Labels** (:func:`label_topics`): the top :data:`LABEL_TERMS` *distinctive* terms of a topic (its weight
-   times the share of the term's weight that falls in this topic, so a word common to many topics does not name
-   any; its square root, so that the heaviest words still lead), at least one of them Hangul, joined by ``·``; a repeated label takes the next term. When documents
-   carry an NCS name (the courses), the topic's most common NCS name and its share are shown beside the label.
+   times the square root of the share of the term's weight that falls in this topic: a word common to many
+   topics names none, the heaviest words still lead), at least one of them Hangul, joined by ``·``; a repeated
+   label takes the next term. When documents carry an NCS name (the courses), the topic's most common NCS name
+   and its share are shown beside the label.
 6. **Over time** (:func:`topic_periods`, :func:`topic_trends`): per quarter, the number of documents whose main
    topic it is and its share (the mean of the documents' normalised topic weights); the trend is the weighted
    least-squares slope of the quarterly share in percentage points a year (quarters weighted by their
@@ -246,7 +247,7 @@ def display_term(term: str) -> str:
 
 @dataclass
 class NmfFit:
-    """One NMF fit: the vocabulary, topic-term weights and the fit's reconstruction error."""
+    """One NMF fit: the vocabulary, the topic-term weights, and the fitted vectoriser and model."""
 
     vocabulary: list[str]
     components: np.ndarray
