@@ -33,7 +33,7 @@ if not audit_log.log_shown(resources.engine(), user, model_name=topics.MODEL_NAM
                            input_hash=audit_log.input_hash_of(topics.TOPICS_ACTION, version, choice.key),
                            output=output):
     st.stop()  # no log row, no output
-display.render_ai_notice("자동 토픽 분석", f"토픽 분석 모델 {version}",
+display.render_ai_notice("AI 토픽 분석 결과", f"토픽 분석 모델 {version}",
                          note="토픽과 그 이름은 단어가 함께 쓰이는 정도로 자동으로 묶은 것입니다. 주요 단어와 대표 문서를 "
                               "함께 보고 해석하세요")
 st.caption(f"자료: {escape_markdown(overview.source)}")
@@ -41,7 +41,8 @@ display.render_metrics_row([
     display.MetricItem("토픽 수", f"{len(overview.labels)}개"),
     display.MetricItem("떠오르는 토픽", f"{len(overview.rising)}개"),
     display.MetricItem("줄어드는 토픽", f"{len(overview.falling)}개"),
-    display.MetricItem("일관성 CV", overview.method["일관성 CV"].split(" ")[0]),
+    display.MetricItem("일관성 CV", f"{overview.coherence:.3f}", help="0~1, 높을수록 토픽의 주요 단어가 실제로 함께 쓰입니다"),
+    display.MetricItem("안정성", f"{overview.stability:.3f}", help="표본을 바꿔 다시 만든 토픽과의 유사도(0~1)"),
 ])
 
 st.subheader("토픽 목록")

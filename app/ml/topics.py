@@ -88,13 +88,6 @@ def build_topic_artifact(courses_path: Path | None, notes: pd.DataFrame, *, seed
     return artifact
 
 
-def corpus_source() -> str:
-    """What the build reads besides the world: ``"kdt:<bytes>"`` with the KDT file, ``"notes-only"``
-    without it (the artifact rebuilds when the file appears, changes or goes)."""
-    path = course_outcome.kdt_path()
-    return f"kdt:{path.stat().st_size}" if path is not None else "notes-only"
-
-
 def build_topics(ctx: BuildContext) -> ArtifactResult:
     """Registry builder: both corpora (the courses only when the shared data is there)."""
     started = time.perf_counter()
@@ -113,8 +106,9 @@ def load_topic_artifact(models_dir: Path) -> TopicArtifact:
 
 
 SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="토픽 분석 모델", build=build_topics,
-                    config_fingerprint=corpus_source)
-"""The topic models (the course corpus when the shared data is there)."""
+                    config_fingerprint=course_outcome.training_source)
+"""The topic models (the course corpus when the shared data is there: the same ``kdt:<bytes>`` / ``world``
+fingerprint as the course outcome model, so the artifact rebuilds when the file appears, changes or goes)."""
 
 CARD = ModelCard(
     name=MODEL_NAME,

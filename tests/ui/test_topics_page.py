@@ -88,7 +88,8 @@ def test_policy_staff_see_topics_trends_and_how_they_were_made(env: str) -> None
     titles = chart_titles(at)
     assert "토픽별 비중의 변화 (분기별, %)" in titles and "시작 연도별 과정 수와 AI 과정 비율" in titles
     shown = texts(at) + "\n".join(e.label for e in at.expander)
-    assert "AI 결과" in shown or "자동 토픽 분석" in shown
+    assert "AI 토픽 분석 결과입니다 · 토픽 분석 모델 1.0" in shown
+    assert [m.label for m in at.metric] == ["토픽 수", "떠오르는 토픽", "줄어드는 토픽", "일관성 CV", "안정성"]
     facts = next(d.value for d in at.dataframe if "항목" in d.value.columns)
     assert {"토픽 수", "일관성 CV", "일관성 NPMI", "안정성"} <= set(facts["항목"])
     (row,) = db_rows(env, "select action, model_name from audit_log where username='topics-viewer'")

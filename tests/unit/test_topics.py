@@ -195,7 +195,7 @@ def test_without_the_shared_data_only_the_notes_are_built(notes_artifact: tuple[
     monkeypatch.setenv("GOYONG_SHARED_DATA_DIR", str(tmp_path / "no_shared_data"))
     get_settings.cache_clear()
     try:
-        assert topic_artifact.corpus_source() == "notes-only"
+        assert topic_artifact.SPEC.config_fingerprint() == "world"  # rebuilt when the file appears
         choices = topic_service.corpus_choices(artifact, "policy")
         assert [c.key for c in choices] == ["courses", "notes"]
         assert choices[0].missing and not choices[1].missing
@@ -226,7 +226,7 @@ def test_overview_tables_are_korean_and_export_every_topic(
     table = topic_service.export_table(overview)
     assert len(table) == len(overview.labels) == artifact.models["notes"].k
     assert all(HANGUL.search(str(c)) for c in table.columns)
-    assert set(overview.method) >= {"토픽 모델", "토픽 수", "일관성 C_V", "일관성 NPMI", "안정성"}
+    assert set(overview.method) >= {"토픽 모델", "토픽 수", "일관성 CV", "일관성 NPMI", "안정성"}
     with pytest.raises(topic_service.InvalidTopicQuery):
         topic_service.search_topics(artifact, "notes", "가" * (topic_service.MAX_QUERY_CHARS + 1), "policy")
 

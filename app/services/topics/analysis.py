@@ -94,6 +94,8 @@ class TopicOverview:
         k_table: ``토픽 수, 일관성 CV, 일관성 NPMI`` of every candidate.
         keyword_share: Courses only: ``연도, 과정 수, AI 과정 수, 생성형 AI 과정 수, AI 과정 비율(%),
             생성형 AI 과정 비율(%)`` (``None`` for notes).
+        coherence: Mean C_V of the topics' top terms (0–1).
+        stability: Mean paired similarity of refits on seeded samples (0–1).
     """
 
     corpus: str
@@ -110,6 +112,8 @@ class TopicOverview:
     method: dict[str, str]
     k_table: pd.DataFrame
     keyword_share: pd.DataFrame | None
+    coherence: float
+    stability: float
 
     def audit_output(self) -> dict[str, object]:
         """What the audit log keeps of what was shown (labels and shares; no document text)."""
@@ -170,7 +174,8 @@ def topic_overview(artifact: TopicArtifact, corpus: str, role: str | None) -> To
         keyword["생성형 AI 과정 비율(%)"] = _percent(keyword.pop("generative_share"))
     return TopicOverview(corpus=corpus, title=model.title, source=model.source, labels=labels, topics=topics,
                          periods=periods, years=years, rising=rising, falling=falling, examples=examples, terms=terms,
-                         method=method_facts(model, artifact.seed), k_table=k_table, keyword_share=keyword)
+                         method=method_facts(model, artifact.seed), k_table=k_table, keyword_share=keyword,
+                         coherence=float(model.metrics["c_v"]), stability=float(model.metrics["stability"]))
 
 
 def method_facts(model: TopicModel, seed: int) -> dict[str, str]:
