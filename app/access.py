@@ -86,6 +86,8 @@ PAGE_ACCESS: Final[Mapping[str, frozenset[str]]] = {
     # 자격증 가치 (issue 19): aggregates of certificate holders' outcomes, for policy staff and the
     # counsellors who advise seekers on which certificate to take
     "certificate_value": _STAFF,
+    # 토픽 분석 (issue 19): course titles and masked counselling notes, aggregated; policy staff only
+    "topics": _POLICY,
     # parts of pages: seekers are personal data, so only staff see even the pseudonymous table
     "explorer.seekers": _STAFF,
 }
@@ -171,6 +173,7 @@ PAGES: Final[tuple[PageSpec, ...]] = (
              ":material/monitoring:"),
     PageSpec("certificate_value", "pages/certificate_value.py", "자격증 가치", "certificate-value", "정책·운영",
              ":material/workspace_premium:"),
+    PageSpec("topics", "pages/topics.py", "토픽 분석", "topics", "정책·운영", ":material/topic:"),
     PageSpec("audit_log", "pages/audit_log.py", "AI 감사 로그", "audit-log", "정책·운영", ":material/receipt_long:"),
 )
 """Every page of the app; add new pages here and their roles to :data:`PAGE_ACCESS`."""

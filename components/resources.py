@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from app.services.posting import OccupationClassifier, TextGenerator
     from app.services.service_logs import LogAnalysis, LogFilter, LogStatus
     from app.services.talent import SummaryChat, TalentMatcher
+    from app.services.topics import TopicArtifact
     from app.services.training import TrainingArtifact
 
 logger = logging.getLogger(__name__)
@@ -784,3 +785,17 @@ def _certificate_value(models_dir: str, stamp: str) -> CertificateValueResult:
 def certificate_value() -> CertificateValueResult:
     """The built certificate analysis (read-only, shared). Raises ``ArtifactMissing`` naming the build."""
     return _certificate_value(str(get_settings().models_dir), _stamp("certificates"))
+# --- topics (issue 19)
+
+
+@st.cache_resource(show_spinner="토픽 분석 결과를 불러오는 중…", max_entries=2)
+def _topic_artifact(models_dir: str, stamp: str) -> TopicArtifact:
+    from app.services import topics
+
+    return topics.load_topic_artifact(Path(models_dir))
+
+
+def topic_artifact() -> TopicArtifact:
+    """The built topic models of every corpus (read-only, shared; the page never fits). Raises
+    ``ArtifactMissing`` naming the build command."""
+    return _topic_artifact(str(get_settings().models_dir), _stamp("topics"))

@@ -17,6 +17,7 @@ from app.ml import (
     occupation,
     occupation_fit,
     talent,
+    topics,
     training_recommender,
 )
 from app.ml.manifest import ArtifactSpec
@@ -36,6 +37,7 @@ ARTIFACTS: tuple[ArtifactSpec, ...] = (
     course_outcome.SPEC,
     training_recommender.SPEC,
     certificate_value.SPEC,
+    topics.SPEC,
 )
 """Every artifact in build order (each after the artifacts it ``needs``)."""
 

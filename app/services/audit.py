@@ -108,6 +108,7 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "training.recommend": "직업훈련 — 추천 과정 조회",
     "training.profile": "구직자 프로파일 — 추천 훈련",
     "training.policy": "훈련 추천 현황 조회",
+    "topics.view": "토픽 분석 조회",
     "training.plan_add": "직업훈련 — 상담 계획에 과정 추가",
     "training.plan_remove": "직업훈련 — 상담 계획에서 과정 삭제",
     "copilot.diagnosis": "상담 지원 — 초기 진단",

@@ -124,6 +124,15 @@ METRIC_LABELS: Final[dict[str, tuple[str, MetricKind, str]]] = {
     "worked_example_max_error": ("공개된 엔트로피 가중치 계산 예(Xu, 2004)와의 최대 오차", "score", ""),
     "certificates_scored": ("점수를 낸 자격증(청년·전체 업종)", "count", "개"),
     "certificates_suppressed": ("표본이 적어 제외한 자격증(청년·전체 업종)", "count", "개"),
+    # topic models (issue 19): coherence of the top words, stability across seeded subsamples
+    "courses_c_v": ("과정명 토픽의 일관성 CV(0~1, 높을수록 주요 단어가 함께 쓰임)", "score", ""),
+    "courses_npmi": ("과정명 토픽의 일관성 NPMI(-1~1)", "score", ""),
+    "courses_stability": ("과정명 토픽의 안정성(표본을 바꿔 다시 만든 토픽과의 유사도, 0~1)", "score", ""),
+    "courses_k": ("과정명 토픽 수", "count", "개"),
+    "notes_c_v": ("상담일지 토픽의 일관성 CV(0~1)", "score", ""),
+    "notes_npmi": ("상담일지 토픽의 일관성 NPMI(-1~1)", "score", ""),
+    "notes_stability": ("상담일지 토픽의 안정성(0~1)", "score", ""),
+    "notes_k": ("상담일지 토픽 수", "count", "개"),
 }
 """Manifest metric name -> (Korean label, kind, unit). Every metric a card names needs a label here
 (a unit test checks it), so no internal key reaches the screen."""

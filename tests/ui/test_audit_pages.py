@@ -135,6 +135,7 @@ MODEL_PAGES: dict[str, tuple[str, set[str], Callable[[AppTest], None] | None]] =
     "training": ("counsellor", {"employment.caseload", "training.recommend"}, None),
     "seeker_training": ("seeker", {"training.recommend"}, None),
     "training_policy": ("policy", {"training.policy"}, _training_recommended),
+    "topics": ("policy", {"topics.view"}, None),
     # 상담 지원 opens on the diagnosis; the seeker's page on their cover-letter feedback
     "copilot": ("counsellor", {"copilot.diagnosis"}, None),
     "seeker_copilot": ("seeker", {"copilot.cover_letter"}, None),

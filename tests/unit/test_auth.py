@@ -181,6 +181,11 @@ def test_write_demo_users_rejects_bad_input(tmp_path: Path) -> None:
         ("counsellor", "certificate_value", True),
         ("employer", "certificate_value", False),
         ("seeker", "certificate_value", False),
+        # 토픽 분석 (issue 19): policy staff only
+        ("policy", "topics", True),
+        ("counsellor", "topics", False),
+        ("employer", "topics", False),
+        ("seeker", "topics", False),
         (None, "home", False),
         ("admin", "home", False),
         ("policy", "no-such-page", False),
