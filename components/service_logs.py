@@ -17,17 +17,16 @@ ALL_SERVICES = "전체 서비스"
 def select_log_filter(status: service_logs.LogStatus, *, key: str) -> service_logs.LogFilter:
     """Segment and period conditions as a :class:`LogFilter` (every service; the page picks one to draw)."""
     months = list(status.months)
-    cols = st.columns(4)
-    devices = cols[0].multiselect("기기", service_logs.DEVICES, key=f"{key}.devices", placeholder="전체")
-    ages = cols[1].multiselect("연령대", service_logs.AGE_BANDS, key=f"{key}.ages", placeholder="전체")
-    visits = cols[2].multiselect("방문 유형", service_logs.VISITS, key=f"{key}.visits", placeholder="전체")
-    users = cols[3].multiselect("이용자 유형", service_logs.USER_TYPES, key=f"{key}.users", placeholder="전체")
+    segments = (("devices", "기기", service_logs.DEVICES), ("ages", "연령대", service_logs.AGE_BANDS),
+                ("visits", "방문 유형", service_logs.VISITS), ("users", "이용자 유형", service_logs.USER_TYPES))
+    chosen = {name: tuple(column.multiselect(label, options, key=f"{key}.{name}", placeholder="전체", select_all=False))
+              for column, (name, label, options) in zip(st.columns(len(segments)), segments, strict=True)}
     month_from, month_to = (None, None)
     if len(months) > 1:
         month_from, month_to = st.select_slider("분석 기간", options=months, value=(months[0], months[-1]),
                                                 key=f"{key}.months")
-    return service_logs.LogFilter(devices=tuple(devices), age_bands=tuple(ages), visits=tuple(visits),
-                                  user_types=tuple(users), month_from=month_from, month_to=month_to)
+    return service_logs.LogFilter(devices=chosen["devices"], age_bands=chosen["ages"], visits=chosen["visits"],
+                                  user_types=chosen["users"], month_from=month_from, month_to=month_to)
 
 
 def render_bottlenecks(analysis: service_logs.LogAnalysis, *, key: str) -> pd.DataFrame:

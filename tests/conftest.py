@@ -41,6 +41,19 @@ def rrn_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     get_settings.cache_clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def service_logs_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The service-log folder of the session (a temporary one, ``small`` logs), so that a test running
+    ``python -m app build`` never writes the developer's ``data/logs/``. Subprocesses inherit it."""
+    path = tmp_path_factory.mktemp("service_logs") / "logs"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GOYONG_SERVICE_LOGS_DIR", str(path))
+        patch.setenv("GOYONG_SERVICE_LOGS_SIZE", "small")
+        get_settings.cache_clear()
+        yield path
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def world_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path of a SQLite file holding the small seeded world (built once per test session)."""

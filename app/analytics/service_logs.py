@@ -28,6 +28,7 @@ Definitions (also on the page):
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -311,11 +312,11 @@ def partition_sources(logs_dir: Path, flt: LogFilter, batch_bytes: int | None = 
             size = 0
         batches[-1].append(str(folder / "*.parquet").replace("'", "''"))
         size += sum(f.stat().st_size for f in files)
-    return [f"read_parquet([{', '.join(repr_sql(g) for g in batch)}], hive_partitioning = true)"
+    return [f"read_parquet([{', '.join(_sql_literal(g) for g in batch)}], hive_partitioning = true)"
             for batch in batches if batch]
 
 
-def repr_sql(text: str) -> str:
+def _sql_literal(text: str) -> str:
     """A SQL string literal of already-escaped text."""
     return f"'{text}'"
 
@@ -575,8 +576,6 @@ def analyse_service_logs(logs_dir: Path, flt: LogFilter | None = None, *, proces
         NotReady: No logs in the folder.
         InvalidInput: A malformed filter.
     """
-    import time
-
     flt = flt or LogFilter()
     source = events_source(logs_dir)
     own = con is None

@@ -101,6 +101,7 @@ def test_other_roles_are_refused(env: Path, role: str) -> None:
 def test_nothing_internal_or_english_on_screen(env: Path) -> None:
     at = _policy()
     assert internal_identifiers(_visible_text(at)) == []
+    assert [m.label for m in at.multiselect if m.proto.select_all != 0] == []  # no English "Select all"
 
 
 def test_without_logs_the_page_names_the_build(monkeypatch: pytest.MonkeyPatch, app_env: None, tmp_path: Path) -> None:

@@ -327,3 +327,25 @@ def test_step_times_from_histograms_match_exact_quantiles(small_logs: Path,
     assert (both["attempts"] == both["attempts_hist"]).all()
     assert np.allclose(both["median_s_hist"], both["median_s"], rtol=0.02)
     assert np.allclose(both["p90_s_hist"], both["p90_s"], rtol=0.02)
+
+
+def test_the_build_writes_the_configured_logs_once(tmp_path: Path, world_url: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.build import run_build
+    from app.db.repositories import world as world_repo
+    from app.ml import registry
+    from tests.conftest import copy_world_database
+
+    db = copy_world_database(world_url, tmp_path / "w.db")
+    engine = make_engine(f"sqlite:///{db}")
+    meta = world_repo.read_world_meta(engine)
+    monkeypatch.setattr(registry, "ARTIFACTS", ())  # the logs only: no model is built here
+    monkeypatch.setitem(generator.SIZES, "small", 400)
+    logs = tmp_path / "logs"
+    kwargs = {"size": meta["size"], "seed": int(meta["seed"]), "logs_dir": logs, "logs_size": "small"}
+    first = run_build(engine, tmp_path / "models", **kwargs)
+    second = run_build(engine, tmp_path / "models", **kwargs)
+    engine.dispose()
+    assert first.logs_generated and not second.logs_generated and not first.world_generated
+    manifest = json.loads((logs / analytics.MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert manifest["world_fingerprint"] == meta["fingerprint"] and manifest["sessions"] == 400

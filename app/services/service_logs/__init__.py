@@ -17,7 +17,6 @@ from app.services.service_logs.analysis import (
     ServiceLogsAccessDenied,
     analyse,
     bottleneck_table,
-    check_services,
     error_table,
     evidence_sentence,
     funnel_table,
@@ -38,7 +37,7 @@ VISITS: tuple[str, ...] = tuple(LOG_VISIT_LABELS.values())
 __all__ = [
     "AGE_BANDS", "ALL_USERS", "BOTTLENECK_LABELS", "DEVICES", "SEGMENT_DIMENSIONS", "SERVICES", "USER_TYPES",
     "VISITS", "LogAnalysis", "LogFilter", "LogStatus", "ServiceLogsAccessDenied", "WhatIf", "analyse",
-    "bottleneck_table", "check_services", "error_table", "evidence_sentence", "funnel_table", "improvement",
+    "bottleneck_table", "error_table", "evidence_sentence", "funnel_table", "improvement",
     "load_log_status", "make_bottleneck_figure", "make_funnel_figure", "make_process_map_figure", "require_policy",
     "step_time_table", "what_if_sentence",
 ]

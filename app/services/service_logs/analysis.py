@@ -26,7 +26,7 @@ from app.analytics.service_logs import (
     analyse_service_logs,
     what_if,
 )
-from app.errors import AccessDenied, InvalidInput, NotReady
+from app.errors import AccessDenied, NotReady
 from app.reference.codes import LOG_ERROR_LABELS
 
 PAGE_ID: Final[str] = "service_bottlenecks"
@@ -202,9 +202,3 @@ def what_if_sentence(result: WhatIf) -> str:
     return (f"'{result.step}' 단계의 이탈률을 {_pct(result.current_rate)}에서 {_pct(result.target_rate)}로 낮추면 "
             f"월 약 {result.extra_per_month:,.0f}건이 더 신청을 완료합니다 (현재 월 {result.completed_per_month:,.0f}건; "
             f"이 단계를 통과한 세션의 {_pct(result.downstream_pass)}가 끝까지 완료).")
-
-
-def check_services(analysis: LogAnalysis, service: str) -> None:
-    """Raise :class:`InvalidInput` when ``service`` has no events under the filter."""
-    if service not in set(analysis.funnel["service"]):
-        raise InvalidInput("선택한 조건에 해당하는 이용 기록이 없습니다.")
