@@ -109,3 +109,27 @@ def test_the_export_opens_with_pandas(env: None, media: list[MemoryMediaFileStor
     assert len(exported) == len(shown)
     assert exported["종합 점수"].astype(float).tolist() == pytest.approx(shown["종합 점수"].tolist())
     assert set(exported["자격증"]) == set(shown["자격증"])
+
+
+def test_a_world_too_small_for_the_minimum_says_so(monkeypatch: pytest.MonkeyPatch, world_db: Path, users_file: Path,
+                                                   tmp_path: Path) -> None:
+    """Built with the production minimum (30 holders), the small world scores nothing: the page says why."""
+    engine = make_engine(f"sqlite:///{world_db}")
+    ref = load_reference()
+    frame, end = certificate_value.load_analysis_frame(engine, ref)
+    result = analyse_certificates(frame, certificate_repo.load_certificate_holdings(engine),
+                                  certificate_value.certificate_names(ref), AnalysisSettings(bootstrap=2),
+                                  observation_end=end)
+    engine.dispose()
+    dump_object(result, tmp_path / certificate_value.MODEL_FILE)
+    write_manifest(tmp_path, {"models": {certificate_value.MODEL_NAME: {
+        "version": certificate_value.MODEL_VERSION, "created_at": now_iso(), "files": [certificate_value.MODEL_FILE],
+        "metrics": result.metrics}}})
+    point_settings_at(monkeypatch, world_db, tmp_path, users_file)
+    at = run_page(PAGE, user_dict("policy"))
+    assert not at.exception, [e.value for e in at.exception]
+    assert "조건에 맞는 자격증이 없습니다. 검색어나 분야, 업종을 바꿔 보세요." in [i.value for i in at.info]
+    dropped = result.suppressed[(result.suppressed["population"] == "young") & (result.suppressed["scope"] == "pooled")]
+    assert [m.value for m in at.metric][:2] == ["0개", f"{len(dropped):,}개"]
+    at.selectbox(key="certificate_value.field").set_value("기술·기능 분야").run()
+    assert not at.exception
