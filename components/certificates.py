@@ -76,9 +76,17 @@ def render_field_gap(gap: dict[str, float] | None) -> None:
         f"- 서비스·전문 분야 자격증 {int(gap.get('service_certificates', 0))}개: 제조업 점수 − 비제조업 점수 "
         f"{escape_markdown(fmt('service_gap'))}\n"
         f"- 두 분야의 차이: {escape_markdown(fmt('difference'))}")
-    difference, low = gap.get("difference"), gap.get("difference_low")
-    if difference is not None and difference == difference and low is not None and low > 0:
+    if _above_zero(gap, "difference"):
         st.success("기술·기능 분야 자격증은 제조업에서, 서비스·전문 분야 자격증은 비제조업에서 더 높게 평가됩니다"
                    "(연구 결과와 같은 방향, 구간이 0을 넘음).")
+    elif _above_zero(gap, "technical_gap"):
+        st.success("기술·기능 분야 자격증은 제조업에서 더 높게 평가됩니다(구간이 0을 넘음). 서비스·전문 분야와의 비교는 "
+                   "두 업종 모두에서 점수가 난 서비스·전문 자격증이 없거나 차이가 뚜렷하지 않아 결론을 내지 않습니다.")
     else:
         st.info("이 자료에서는 분야별 업종 차이가 뚜렷하지 않거나 구간이 0을 포함합니다.")
+
+
+def _above_zero(gap: dict[str, float], name: str) -> bool:
+    """The figure and its whole 95 % interval are above 0 (NaN: not computed)."""
+    low = gap.get(f"{name}_low")
+    return low is not None and low == low and low > 0

@@ -365,8 +365,8 @@ def _differences(design: _Design, scope: str, weight: np.ndarray) -> tuple[np.nd
         diffs[:, j] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
         matched[:, j] = den
     shape = (design.n_certs, n_groups)
-    return (diffs.reshape(*shape, -1).transpose(1, 0, 2), matched.reshape(*shape, -1).transpose(1, 0, 2),
-            holders.reshape(shape).T)
+    return (diffs.reshape(*shape, n_indicators).transpose(1, 0, 2),
+            matched.reshape(*shape, n_indicators).transpose(1, 0, 2), holders.reshape(shape).T)
 
 
 # --------------------------------------------------------------------------- the analysis

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from app.analytics.certificate_value import AnalysisSettings, analyse_certificates
+from app.analytics.certificate_value import AnalysisSettings, CertificateValueResult, analyse_certificates
 from app.db.engine import make_engine
 from app.db.repositories import certificates as certificate_repo
 from app.ml import certificate_value
@@ -29,20 +29,26 @@ PAGE = "../../pages/certificate_value.py"
 SMALL = AnalysisSettings(bootstrap=10, seed=3, min_holders=3, min_employed=1)
 
 
-@pytest.fixture(scope="module")
-def built_models(tmp_path_factory: pytest.TempPathFactory, world_db: Path) -> Path:
-    """A models folder holding only the certificate analysis of the small world."""
-    models = tmp_path_factory.mktemp("certificate_models")
+def _build(world_db: Path, models: Path, settings: AnalysisSettings) -> CertificateValueResult:
+    """The certificate analysis of the small world with ``settings``, as the only artifact of ``models``."""
     engine = make_engine(f"sqlite:///{world_db}")
     ref = load_reference()
     frame, end = certificate_value.load_analysis_frame(engine, ref)
     result = analyse_certificates(frame, certificate_repo.load_certificate_holdings(engine),
-                                  certificate_value.certificate_names(ref), SMALL, observation_end=end)
+                                  certificate_value.certificate_names(ref), settings, observation_end=end)
     engine.dispose()
     dump_object(result, models / certificate_value.MODEL_FILE)
     write_manifest(models, {"models": {certificate_value.MODEL_NAME: {
         "version": certificate_value.MODEL_VERSION, "created_at": now_iso(), "files": [certificate_value.MODEL_FILE],
         "metrics": result.metrics}}})
+    return result
+
+
+@pytest.fixture(scope="module")
+def built_models(tmp_path_factory: pytest.TempPathFactory, world_db: Path) -> Path:
+    """A models folder holding only the certificate analysis of the small world."""
+    models = tmp_path_factory.mktemp("certificate_models")
+    _build(world_db, models, SMALL)
     return models
 
 
@@ -109,3 +115,17 @@ def test_the_export_opens_with_pandas(env: None, media: list[MemoryMediaFileStor
     assert len(exported) == len(shown)
     assert exported["종합 점수"].astype(float).tolist() == pytest.approx(shown["종합 점수"].tolist())
     assert set(exported["자격증"]) == set(shown["자격증"])
+
+
+def test_a_world_too_small_for_the_minimum_says_so(monkeypatch: pytest.MonkeyPatch, world_db: Path, users_file: Path,
+                                                   tmp_path: Path) -> None:
+    """Built with the production minimum (30 holders), the small world scores nothing: the page says why."""
+    result = _build(world_db, tmp_path, AnalysisSettings(bootstrap=2))
+    point_settings_at(monkeypatch, world_db, tmp_path, users_file)
+    at = run_page(PAGE, user_dict("policy"))
+    assert not at.exception, [e.value for e in at.exception]
+    assert "조건에 맞는 자격증이 없습니다. 검색어나 분야, 업종을 바꿔 보세요." in [i.value for i in at.info]
+    dropped = result.suppressed[(result.suppressed["population"] == "young") & (result.suppressed["scope"] == "pooled")]
+    assert [m.value for m in at.metric][:2] == ["0개", f"{len(dropped):,}개"]
+    at.selectbox(key="certificate_value.field").set_value("기술·기능 분야").run()
+    assert not at.exception

@@ -182,6 +182,14 @@ def test_the_adjustment_removes_an_age_difference() -> None:
     assert abs(pooled.loc["T1", "employed_180d"]) < raw_gap / 2
 
 
+def test_a_population_without_enough_holders_scores_nothing_and_says_why() -> None:
+    frame, holdings = _planted(n=300, seed=4)
+    result = analyse_certificates(frame, holdings, NAMES, AnalysisSettings(bootstrap=3, min_holders=500))
+    assert result.scores.empty and result.weights.empty
+    assert set(result.suppressed["reason"].str.endswith("(기준 500명 미만)")) == {True}
+    assert result.metrics["certificates_scored"] == 0
+
+
 def test_bad_input_is_refused() -> None:
     frame, holdings = _planted(n=500)
     with pytest.raises(InvalidInput):

@@ -116,9 +116,9 @@ def certificate_view(result: CertificateValueResult, user: User, *, population: 
     groups = tuple(dict.fromkeys(rows["업종"])) if len(rows) else ()
     if group and group in groups:
         rows = rows[rows["업종"] == group]
-    if field != ANY_FIELD:
+    if field != ANY_FIELD and len(rows):
         rows = rows[rows["field"].map(FIELD_LABELS) == field]
-    if query.strip():
+    if query.strip() and len(rows):
         rows = rows[rows["name"].str.contains(query.strip(), case=False, regex=False)]
     table = _score_table(rows)
     weights = result.weights
