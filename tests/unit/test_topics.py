@@ -15,6 +15,7 @@ from app.analytics import topics as tp
 from app.config import get_settings
 from app.db.engine import make_engine
 from app.db.repositories.counsellor_notes import load_masked_notes
+from app.ml import course_outcome
 from app.ml import topics as topic_artifact
 from app.services import topics as topic_service
 from tests.unit.topics_helpers import AI_SHARE_BY_YEAR, PLANTED, planted_corpus
@@ -234,7 +235,7 @@ def test_overview_tables_are_korean_and_export_every_topic(
 # --------------------------------------------------------------------------- the real KDT courses
 
 
-KDT_PATH = get_settings().shared_data_dir / topic_artifact.course_outcome.KDT_FILE
+KDT_PATH = get_settings().shared_data_dir / course_outcome.KDT_FILE
 
 
 @pytest.mark.skipif(not KDT_PATH.exists(), reason="the real K-Digital Training file is not in the shared data folder")
