@@ -22,7 +22,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from app.analytics.topics import COURSE_STOP_WORDS, NOTE_STOP_WORDS, TopicCorpus, TopicModel, fit_topic_model
+from app.analytics.topics import (
+    COURSE_STOP_WORDS,
+    NOTE_STOP_WORDS,
+    TooFewDocuments,
+    TopicCorpus,
+    TopicModel,
+    fit_topic_model,
+)
 from app.db.repositories.counsellor_notes import load_masked_notes
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, load_fitted, save_fitted
 from app.ml.model_card import ModelCard
@@ -38,7 +45,7 @@ CORPUS_TITLES: dict[str, str] = {COURSES: "K-디지털 트레이닝 과정명(�
 COURSES_MISSING = ("실제 K-디지털 트레이닝 과정 자료가 이 컴퓨터에 없어 과정명 토픽은 만들지 않았습니다. "
                    "자료를 공유 데이터 폴더에 두고 `python -m app build`를 다시 실행하면 만들어집니다.")
 """Why the course corpus is missing (shown on the page)."""
-NOTES_EMPTY = "가상 세계에 상담일지가 없어 상담일지 토픽을 만들지 않았습니다."
+NOTES_EMPTY = "가상 세계에 상담일지가 (거의) 없어 상담일지 토픽을 만들지 않았습니다."
 
 
 @dataclass
@@ -82,9 +89,9 @@ def build_topic_artifact(courses_path: Path | None, notes: pd.DataFrame, *, seed
         artifact.models[COURSES] = fit_topic_model(course_corpus(courses_path), seed=seed)
     else:
         artifact.missing[COURSES] = COURSES_MISSING
-    if len(notes) >= 20:
+    try:
         artifact.models[NOTES] = fit_topic_model(notes_corpus(notes), seed=seed)
-    else:
+    except TooFewDocuments:  # a world without notes (or with a handful): the page says so
         artifact.missing[NOTES] = NOTES_EMPTY
     return artifact
 
