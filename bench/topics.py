@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.analytics import topics as tp  # noqa: E402
 from app.db.engine import make_engine  # noqa: E402
 from app.db.repositories.counsellor_notes import load_masked_notes  # noqa: E402
+from app.ml import course_outcome
 from app.ml import topics as topic_artifact  # noqa: E402
 from app.threads import thread_count  # noqa: E402
 from tests.unit.topics_helpers import PLANTED, planted_corpus  # noqa: E402
@@ -118,7 +119,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=tp.SEED)
     args = parser.parse_args()
     out: dict = {"threads": thread_count()}
-    path = topic_artifact.course_outcome.kdt_path()
+    path = course_outcome.kdt_path()
     if path is not None:
         corpus = topic_artifact.course_corpus(path)
         model = tp.fit_topic_model(corpus, seed=args.seed)

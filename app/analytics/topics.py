@@ -75,6 +75,12 @@ MIN_DF: Final = 3
 MAX_DF: Final = 0.4
 """Terms in more than this share of the distinct documents are too common to tell topics apart."""
 SEED: Final = 17
+MIN_DOCUMENTS: Final = 20
+"""Distinct documents with content words a corpus needs to be modelled."""
+
+
+class TooFewDocuments(ValueError):
+    """A corpus with too few documents to model (the build leaves it out and says why)."""
 
 CANONICAL_TERMS: Final[dict[str, tuple[str, ...]]] = {
     "인공지능": ("인공지능", "인공 지능", "AI", "A.I", "에이아이"),
@@ -632,12 +638,15 @@ def fit_topic_model(corpus: TopicCorpus, *, seed: int = SEED, candidates: Sequen
         candidates: Numbers of topics to choose from by NPMI.
         k: A fixed number of topics instead of the choice.
         stability_seeds: Seeds of the stability subsamples.
+
+    Raises:
+        TooFewDocuments: Fewer than :data:`MIN_DOCUMENTS` distinct documents with content words.
     """
     started = time.perf_counter()
     tokens = tokenize(list(corpus.texts), stop_words=corpus.stop_words, drop_places=corpus.drop_places)
     distinct = list(dict.fromkeys(tuple(t) for t in tokens if t))
-    if len(distinct) < 10:
-        raise ValueError(f"'{corpus.key}': too few documents with content words ({len(distinct)})")
+    if len(distinct) < MIN_DOCUMENTS:
+        raise TooFewDocuments(f"'{corpus.key}': {len(distinct)} distinct documents with content words")
     if k is None:
         k, k_table = choose_topic_count(distinct, candidates, seed=seed)
     else:

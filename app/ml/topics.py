@@ -22,9 +22,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from app.analytics.topics import COURSE_STOP_WORDS, NOTE_STOP_WORDS, TopicCorpus, TopicModel, fit_topic_model
+from app.analytics.topics import (
+    COURSE_STOP_WORDS,
+    NOTE_STOP_WORDS,
+    TooFewDocuments,
+    TopicCorpus,
+    TopicModel,
+    fit_topic_model,
+)
 from app.db.repositories.counsellor_notes import load_masked_notes
-from app.ml import course_outcome
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext, load_fitted, save_fitted
 from app.ml.model_card import ModelCard
 
@@ -39,7 +45,7 @@ CORPUS_TITLES: dict[str, str] = {COURSES: "K-디지털 트레이닝 과정명(�
 COURSES_MISSING = ("실제 K-디지털 트레이닝 과정 자료가 이 컴퓨터에 없어 과정명 토픽은 만들지 않았습니다. "
                    "자료를 공유 데이터 폴더에 두고 `python -m app build`를 다시 실행하면 만들어집니다.")
 """Why the course corpus is missing (shown on the page)."""
-NOTES_EMPTY = "가상 세계에 상담일지가 없어 상담일지 토픽을 만들지 않았습니다."
+NOTES_EMPTY = "가상 세계에 상담일지가 (거의) 없어 상담일지 토픽을 만들지 않았습니다."
 
 
 @dataclass
@@ -54,6 +60,8 @@ class TopicArtifact:
 def course_corpus(path: Path) -> TopicCorpus:
     """The course corpus of the KDT file: titles, start dates and NCS names (the reader's ``text`` is
     the title followed by the NCS name)."""
+    from app.ml import course_outcome  # LightGBM comes with it: only the build reads the file
+
     courses = course_outcome.load_kdt_courses(path)
     titles = courses["title"].fillna("").astype(str)
     ncs_names = [text[len(title):].strip() for text, title in zip(courses["text"].astype(str), titles, strict=True)]
@@ -81,15 +89,25 @@ def build_topic_artifact(courses_path: Path | None, notes: pd.DataFrame, *, seed
         artifact.models[COURSES] = fit_topic_model(course_corpus(courses_path), seed=seed)
     else:
         artifact.missing[COURSES] = COURSES_MISSING
-    if len(notes) >= 20:
+    try:
         artifact.models[NOTES] = fit_topic_model(notes_corpus(notes), seed=seed)
-    else:
+    except TooFewDocuments:  # a world without notes (or with a handful): the page says so
         artifact.missing[NOTES] = NOTES_EMPTY
     return artifact
 
 
+def kdt_source() -> str:
+    """The course outcome model's ``kdt:<bytes>`` / ``world`` fingerprint of the KDT file (imported when asked:
+    the page that reads this artifact never loads LightGBM)."""
+    from app.ml import course_outcome
+
+    return course_outcome.training_source()
+
+
 def build_topics(ctx: BuildContext) -> ArtifactResult:
     """Registry builder: both corpora (the courses only when the shared data is there)."""
+    from app.ml import course_outcome
+
     started = time.perf_counter()
     artifact = build_topic_artifact(course_outcome.kdt_path(), load_masked_notes(ctx.engine), seed=ctx.seed)
     metrics: dict[str, float | str] = {"corpora": float(len(artifact.models))}
@@ -106,7 +124,7 @@ def load_topic_artifact(models_dir: Path) -> TopicArtifact:
 
 
 SPEC = ArtifactSpec(name=MODEL_NAME, version=MODEL_VERSION, title="토픽 분석 모델", build=build_topics,
-                    config_fingerprint=course_outcome.training_source)
+                    config_fingerprint=kdt_source)
 """The topic models (the course corpus when the shared data is there: the same ``kdt:<bytes>`` / ``world``
 fingerprint as the course outcome model, so the artifact rebuilds when the file appears, changes or goes)."""
 

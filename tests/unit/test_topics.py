@@ -15,6 +15,7 @@ from app.analytics import topics as tp
 from app.config import get_settings
 from app.db.engine import make_engine
 from app.db.repositories.counsellor_notes import load_masked_notes
+from app.ml import course_outcome
 from app.ml import topics as topic_artifact
 from app.services import topics as topic_service
 from tests.unit.topics_helpers import AI_SHARE_BY_YEAR, PLANTED, planted_corpus
@@ -234,7 +235,7 @@ def test_overview_tables_are_korean_and_export_every_topic(
 # --------------------------------------------------------------------------- the real KDT courses
 
 
-KDT_PATH = get_settings().shared_data_dir / topic_artifact.course_outcome.KDT_FILE
+KDT_PATH = get_settings().shared_data_dir / course_outcome.KDT_FILE
 
 
 @pytest.mark.skipif(not KDT_PATH.exists(), reason="the real K-Digital Training file is not in the shared data folder")
@@ -246,3 +247,12 @@ def test_real_courses_give_coherent_stable_topics_and_the_rise_of_generative_ai(
     share = model.keyword_share.set_index("year")
     assert share.loc[2025, "generative_share"] > 5 * share.loc[2022, "generative_share"]
     assert share.loc[2025, "ai_share"] > share.loc[2023, "ai_share"]
+
+
+def test_a_world_without_notes_and_without_the_shared_data_builds_an_empty_artifact() -> None:
+    notes = pd.DataFrame({"written_on": pd.to_datetime([]), "text": pd.Series([], dtype=str)})
+    artifact = topic_artifact.build_topic_artifact(None, notes, seed=7)
+    assert artifact.models == {}
+    assert artifact.missing == {"courses": topic_artifact.COURSES_MISSING, "notes": topic_artifact.NOTES_EMPTY}
+    assert [c.missing for c in topic_service.corpus_choices(artifact, "policy")] == [
+        topic_artifact.COURSES_MISSING, topic_artifact.NOTES_EMPTY]
