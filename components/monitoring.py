@@ -3,7 +3,6 @@ tiles, one model's drift/calibration/fairness charts and tables, and the CSV/Exc
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 import pandas as pd
@@ -13,13 +12,11 @@ from sqlalchemy import Engine
 from app.auth import User
 from app.charts import monitoring as charts
 from app.exports import csv_bytes, xlsx_bytes
-from app.services import audit, monitoring
+from app.services import monitoring
 from app.services.monitoring import ModelMonitor, MonitoringReport
 from app.text.markdown import escape_markdown
-from components import display, state
-from components.audit import input_hash_of
-
-logger = logging.getLogger(__name__)
+from components import display
+from components.audit import input_hash_of, log_view_once
 
 VIEW_ACTION = "monitoring.view"
 VIEW_NOT_RECORDED = "열람 기록을 남기지 못해 모니터링 결과를 표시하지 않습니다. 잠시 후 다시 시도하고, 계속되면 관리자에게 알려 주세요."
@@ -37,18 +34,8 @@ def log_view(engine: Engine, user: User, report: MonitoringReport) -> bool:
     output = {"date": summary["date"], "alerts": summary["alerts"], "warnings": summary["warnings"],
               "models": {m.name: m.version for m in report.monitors}}
     digest = input_hash_of(VIEW_ACTION, *sorted((k, str(v)) for k, v in output.items()))
-    slot = f"{user.username}|monitoring|{VIEW_ACTION}"
-    if state.audit_last_logged().get(slot) == digest:
-        return True
-    try:
-        audit.log_access(engine, username=user.username or "unknown", role=user.role or "unknown",
-                         action=VIEW_ACTION, input_hash=digest, output=output)
-    except (audit.AuditUnavailable, ValueError):
-        logger.exception("monitoring view not recorded")
-        st.error(VIEW_NOT_RECORDED, icon=":material/report:")
-        return False
-    state.set_audit_last_logged(slot, digest)
-    return True
+    return log_view_once(engine, user, action=VIEW_ACTION, area="monitoring", digest=digest, output=output,
+                         failure=VIEW_NOT_RECORDED)
 
 
 def render_alerts(alerts: pd.DataFrame, *, empty_note: str = "경보나 주의가 없습니다.") -> None:

@@ -20,11 +20,14 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from tests.ui import test_employment_pages
 from tests.ui.helpers import TIMEOUT, chart_titles, db_scalar, point_settings_at_built_copy, texts, user_dict
 from tests.ui.test_korean_only import _visible_text, internal_identifiers
 
 PAGE = "../../pages/monitoring.py"
 PAGE_TIMEOUT = max(TIMEOUT, 120)
+media = test_employment_pages.media  # the fixture recording AppTest's media stores (download bytes)
+_download_bytes = test_employment_pages._download_bytes
 
 
 @pytest.fixture
@@ -40,22 +43,6 @@ def env(monkeypatch: pytest.MonkeyPatch, hiring_built: tuple[str, Path], users_f
     yield url
 
 
-@pytest.fixture
-def media(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MemoryMediaFileStorage]]:
-    """The in-memory media stores AppTest creates (one per run), to read a download button's bytes."""
-    import streamlit.testing.v1.app_test as app_test_module
-
-    stores: list[MemoryMediaFileStorage] = []
-
-    class RecordingStorage(MemoryMediaFileStorage):
-        def __init__(self, media_endpoint: str) -> None:
-            super().__init__(media_endpoint)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
-    yield stores
-
-
 def _open(role: str, username: str | None = None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=PAGE_TIMEOUT)
     user = user_dict(role, 1 if role == "employer" else None, 1 if role == "seeker" else None)
@@ -63,11 +50,6 @@ def _open(role: str, username: str | None = None) -> AppTest:
         user["username"] = username
     at.session_state["auth.user"] = user
     return at.run()
-
-
-def _download(at: AppTest, stores: list[MemoryMediaFileStorage], key: str) -> bytes:
-    (button,) = [b for b in at.download_button if b.key == key]
-    return stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content
 
 
 def test_policy_staff_see_kpis_models_and_alerts_first(env: str) -> None:
@@ -114,12 +96,12 @@ def test_the_kpi_filters_narrow_the_scope(env: str) -> None:
 
 def test_exports_open_in_openpyxl_and_pandas(env: str, media: list[MemoryMediaFileStorage]) -> None:
     at = _open("policy")
-    book = openpyxl.load_workbook(io.BytesIO(_download(at, media, "monitoring.download.xlsx")))
+    book = openpyxl.load_workbook(io.BytesIO(_download_bytes(at, media, "monitoring.download.xlsx")))
     assert book.sheetnames[0] == "경보" and "성과지표(서비스별)" in book.sheetnames
     alerts = [[c.value for c in row] for row in book["경보"].iter_rows(min_row=2)]
     assert any(row[0] == "경보" for row in alerts)
     at.selectbox(key="monitoring.download.table").set_value("변경·번복").run()
-    overrides = pd.read_csv(io.BytesIO(_download(at, media, "monitoring.download.csv")), encoding="utf-8-sig")
+    overrides = pd.read_csv(io.BytesIO(_download_bytes(at, media, "monitoring.download.csv")), encoding="utf-8-sig")
     assert list(overrides.columns[:3]) == ["모델", "구간", "보여 준 건수"]
     assert overrides["사람이 바꾼 건수"].sum() == 30
 
