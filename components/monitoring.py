@@ -73,7 +73,7 @@ def render_kpi_tiles(latest: pd.DataFrame, labels: Mapping[str, str]) -> None:
             continue
         r = row.iloc[0]
         value, target = _format(indicator, r["value"]), _format(indicator, r["target"])
-        mark = "✅ 달성" if r["status"] == monitoring.ACHIEVED else "❌ 미달"
+        mark = "달성" if r["status"] == monitoring.ACHIEVED else "미달"
         items.append(display.MetricItem(f"{labels.get(indicator, '지표')} ({r['quarter']})", f"{value} · {mark}",
                                         f"목표 {target}"))
     display.render_metrics_row(items)

@@ -285,17 +285,18 @@ def _override_table(events: pd.DataFrame, monitor: ModelMonitor, thresholds: Thr
     return _labelled(table, mon.quarter_label)
 
 
-def employment_overrides(engine: Engine, monitor: ModelMonitor, thresholds: Thresholds,
-                         audit: pd.DataFrame) -> None:
-    """Counsellors' band overrides against the bands they were shown (seeker profiles opened)."""
+def employment_overrides(engine: Engine, monitor: ModelMonitor, thresholds: Thresholds) -> None:
+    """Counsellors' band overrides against the bands they were shown (seeker profiles opened, from the
+    audit log), per quarter of the override."""
     overrides = repo.load_risk_override_events(engine)
     if overrides.empty:
         return
-    shown = audit[audit["action"] == "employment.profile"] if not audit.empty else audit
-    views = shown.groupby("window_start")["rows"].sum() if not shown.empty else pd.Series(dtype=float)
-    windows = mon.quarter_start(overrides["at"])
-    per_window = overrides.groupby(windows.to_numpy()).size()
+    profiles = repo.load_action_times(engine, "employment.profile")
+    views = (profiles.groupby(mon.quarter_start(profiles["at"]).to_numpy()).size() if not profiles.empty
+             else pd.Series(dtype=int))
+    per_window = overrides.groupby(mon.quarter_start(overrides["at"]).to_numpy()).size()
     table = pd.DataFrame({"window_start": per_window.index, "changed": per_window.to_numpy(int)})
+    # a profile opened is a band shown; an override without a recorded view still counts as one shown
     table["n"] = [max(int(views.get(w, 0)), c) for w, c in zip(table["window_start"], table["changed"], strict=True)]
     table["rate"] = table["changed"] / table["n"].clip(lower=1)
     monitor.alerts += mon.level_alerts(table, value="rate", level=thresholds.override_rate, model=monitor.title,

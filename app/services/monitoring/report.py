@@ -155,7 +155,7 @@ def build_report(engine: Engine, *, models_dir: Path, reference_dir: Path, toler
             missing.append(titles.get("ad_verifier", "구인광고 AI 검증"))
     employment_monitor = next((m for m in built if m.name == "employment"), None)
     if employment_monitor is not None:
-        monitors.employment_overrides(engine, employment_monitor, thresholds, audit)
+        monitors.employment_overrides(engine, employment_monitor, thresholds)
     copilot_monitor = ModelMonitor("copilot", titles.get("copilot", "상담 지원 AI"), "-", PROFILES["copilot"])
     copilot_edits = monitors.copilot_edits(engine, copilot_monitor, thresholds)
     built.append(copilot_monitor)
