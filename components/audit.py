@@ -125,15 +125,27 @@ def log_audit_view(engine: Engine, user: User, flt: AuditFilter, *, rows: int, r
     # once per filter, not per row count: the view's own row changes the count on the next run
     digest = input_hash_of("audit.view", *sorted(_filter_output(flt).items()))
     output = _filter_output(flt) | {"rows_outputs": int(rows), "rows_command_runs": int(runs)}
-    slot = f"{user.username}|audit|audit.view"
+    return log_view_once(engine, user, action="audit.view", area="audit", digest=digest, output=output,
+                         failure=ACCESS_FAILED)
+
+
+def log_view_once(engine: Engine, user: User, *, action: str, area: str, digest: str, output: Mapping[str, Any],
+                  failure: str) -> bool:
+    """Record a view that shows no single model output but must be accountable (``log_access``), once
+    per ``digest`` in a row for (user, ``area``, ``action``).
+
+    Returns:
+        ``True`` when the record is durable: draw the view. ``False`` after showing ``failure``.
+    """
+    slot = f"{user.username}|{area}|{action}"
     if state.audit_last_logged().get(slot) == digest:
         return True
     try:
         audit.log_access(engine, username=user.username or "unknown", role=user.role or "unknown",
-                         action="audit.view", input_hash=digest, output=output)
+                         action=action, input_hash=digest, output=dict(output))
     except (audit.AuditUnavailable, ValueError):
-        logger.exception("audit-log view not recorded")
-        st.error(ACCESS_FAILED, icon=":material/report:")
+        logger.exception("%s not recorded", action)
+        st.error(failure, icon=":material/report:")
         return False
     state.set_audit_last_logged(slot, digest)
     return True

@@ -3,7 +3,6 @@ tiles, one model's drift/calibration/fairness charts and tables, and the CSV/Exc
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 import pandas as pd
@@ -13,13 +12,11 @@ from sqlalchemy import Engine
 from app.auth import User
 from app.charts import monitoring as charts
 from app.exports import csv_bytes, xlsx_bytes
-from app.services import audit, monitoring
+from app.services import monitoring
 from app.services.monitoring import ModelMonitor, MonitoringReport
 from app.text.markdown import escape_markdown
-from components import display, state
-from components.audit import input_hash_of
-
-logger = logging.getLogger(__name__)
+from components import display
+from components.audit import input_hash_of, log_view_once
 
 VIEW_ACTION = "monitoring.view"
 VIEW_NOT_RECORDED = "열람 기록을 남기지 못해 모니터링 결과를 표시하지 않습니다. 잠시 후 다시 시도하고, 계속되면 관리자에게 알려 주세요."
@@ -37,18 +34,8 @@ def log_view(engine: Engine, user: User, report: MonitoringReport) -> bool:
     output = {"date": summary["date"], "alerts": summary["alerts"], "warnings": summary["warnings"],
               "models": {m.name: m.version for m in report.monitors}}
     digest = input_hash_of(VIEW_ACTION, *sorted((k, str(v)) for k, v in output.items()))
-    slot = f"{user.username}|monitoring|{VIEW_ACTION}"
-    if state.audit_last_logged().get(slot) == digest:
-        return True
-    try:
-        audit.log_access(engine, username=user.username or "unknown", role=user.role or "unknown",
-                         action=VIEW_ACTION, input_hash=digest, output=output)
-    except (audit.AuditUnavailable, ValueError):
-        logger.exception("monitoring view not recorded")
-        st.error(VIEW_NOT_RECORDED, icon=":material/report:")
-        return False
-    state.set_audit_last_logged(slot, digest)
-    return True
+    return log_view_once(engine, user, action=VIEW_ACTION, area="monitoring", digest=digest, output=output,
+                         failure=VIEW_NOT_RECORDED)
 
 
 def render_alerts(alerts: pd.DataFrame, *, empty_note: str = "경보나 주의가 없습니다.") -> None:
@@ -76,8 +63,14 @@ def select_kpi_scope(regions: Mapping[str, str], *, key: str) -> tuple[tuple[str
     return tuple(chosen_regions), tuple(chosen_services)
 
 
+TILE_LABELS: dict[str, str] = {"take_up": "서비스 이용률", "completion": "훈련 수료율", "placement": "180일 내 취업률",
+                               "days_to_placement": "취업 소요일", "caseload": "상담사 1인당 구직자"}
+"""Short tile labels (the full names are in the table and the chart)."""
+
+
 def render_kpi_tiles(latest: pd.DataFrame, labels: Mapping[str, str]) -> None:
-    """The latest quarter of each indicator of the "전체" row: value, target and 달성/미달."""
+    """The latest quarter of each indicator of the "전체" row: value and 달성/미달, with the quarter,
+    the full name and the target under the tile's help."""
     overall = latest[latest["group_kind"] == "전체"]
     items = []
     for indicator in monitoring.INDICATORS:
@@ -86,9 +79,9 @@ def render_kpi_tiles(latest: pd.DataFrame, labels: Mapping[str, str]) -> None:
             continue
         r = row.iloc[0]
         value, target = _format(indicator, r["value"]), _format(indicator, r["target"])
-        mark = "✅ 달성" if r["status"] == monitoring.ACHIEVED else "❌ 미달"
-        items.append(display.MetricItem(f"{labels.get(indicator, '지표')} ({r['quarter']})", f"{value} · {mark}",
-                                        f"목표 {target}"))
+        mark = "달성" if r["status"] == monitoring.ACHIEVED else "미달"
+        items.append(display.MetricItem(TILE_LABELS.get(indicator, "지표"), f"{value} · {mark}",
+                                        f"{labels.get(indicator, '지표')} · {r['quarter']} · 목표 {target}"))
     display.render_metrics_row(items)
 
 
@@ -104,15 +97,21 @@ def _format(indicator: str, value: object) -> str:
 
 
 def render_model(monitor: ModelMonitor, thresholds: monitoring.Thresholds, *, tolerance: float, key: str) -> None:
-    """One model: what it scores, its reference window, its alerts, then PSI, calibration and
-    fairness charts with their tables (checks that do not apply say why)."""
+    """One model: what it scores, its reference window, how many alerts it raised (listed above the
+    models), then its PSI, calibration and fairness charts (checks that do not apply say why)."""
     profile = monitor.profile
     st.caption(escape_markdown(f"점수화 대상: {profile.scores} · 구간: {profile.window} · 버전 {monitor.version}"))
     if monitor.reference:
         st.caption(escape_markdown(monitor.reference))
     if profile.no_outcome:
         st.caption(escape_markdown(f"적용하지 않는 점검: 보정·공정성 — {profile.no_outcome}"))
-    render_alerts(monitoring.alert_table_of(monitor), empty_note="이 모델에는 경보나 주의가 없습니다.")
+    alerts = monitoring.alert_table_of(monitor)
+    if alerts.empty:
+        st.caption("이 모델에는 경보나 주의가 없습니다.")
+    else:
+        counts = alerts["level"].value_counts()
+        st.caption(f"이 모델의 경보 {int(counts.get(monitoring.ALERT, 0))}건, 주의 {int(counts.get(monitoring.WARNING, 0))}건"
+                   " (내용은 위 경보 목록)")
     if not monitor.drift.empty:
         display.render_chart(charts.make_psi_figure(monitor.drift, model=monitor.title, warning=thresholds.psi.warning,
                                                     alert=thresholds.psi.alert), key=f"{key}.psi")

@@ -5,6 +5,7 @@ volume — with the alerts first. Aggregates only: no individual seeker. Downloa
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app.charts import monitoring as charts
@@ -36,7 +37,7 @@ display.render_metrics_row([
     display.MetricItem("경보", f"{summary['alerts']}건"),
     display.MetricItem("주의", f"{summary['warnings']}건"),
     display.MetricItem("점검한 모델", f"{len(report.monitors)}개"),
-    display.MetricItem("기준일", format_korean_date(report.as_of)),
+    display.MetricItem("보고서 날짜", f"{report.as_of.month}월 {report.as_of.day}일", format_korean_date(report.as_of)),
 ])
 st.caption("매일 예약 실행(`python -m app monitor`)이 같은 보고서를 날짜별 파일로 남깁니다. 화면은 10분마다 다시 계산합니다.")
 
@@ -59,7 +60,9 @@ with kpi_tab:
     display.render_chart(charts.make_kpi_trend_figure(status, indicator, targets.labels.get(indicator, "지표")),
                          key="monitoring.kpi.trend")
     table = monitoring.status_table(status[status["indicator"] == indicator])
-    st.dataframe(table, hide_index=True, width="stretch", key="monitoring.kpi.table")
+    # numbers as text so that a missing value or target reads "-" (not the table's English placeholder)
+    shown = table.assign(**{c: [("-" if pd.isna(v) else f"{float(v):,.1f}") for v in table[c]] for c in ("값", "목표")})
+    st.dataframe(shown, hide_index=True, width="stretch", key="monitoring.kpi.table")
     st.caption("‘우리 가정’이 ‘예’인 목표는 공식 수치가 아닌 이 시스템의 가정입니다(출처 열 참고). "
                "‘집계 중’은 등록 후 180일이 지나지 않아 결과가 아직 없는 분기입니다.")
 

@@ -20,11 +20,14 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from tests.ui import test_employment_pages
 from tests.ui.helpers import TIMEOUT, chart_titles, db_scalar, point_settings_at_built_copy, texts, user_dict
 from tests.ui.test_korean_only import _visible_text, internal_identifiers
 
 PAGE = "../../pages/monitoring.py"
 PAGE_TIMEOUT = max(TIMEOUT, 120)
+media = test_employment_pages.media  # the fixture recording AppTest's media stores (download bytes)
+_download_bytes = test_employment_pages._download_bytes
 
 
 @pytest.fixture
@@ -40,22 +43,6 @@ def env(monkeypatch: pytest.MonkeyPatch, hiring_built: tuple[str, Path], users_f
     yield url
 
 
-@pytest.fixture
-def media(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[MemoryMediaFileStorage]]:
-    """The in-memory media stores AppTest creates (one per run), to read a download button's bytes."""
-    import streamlit.testing.v1.app_test as app_test_module
-
-    stores: list[MemoryMediaFileStorage] = []
-
-    class RecordingStorage(MemoryMediaFileStorage):
-        def __init__(self, media_endpoint: str) -> None:
-            super().__init__(media_endpoint)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
-    yield stores
-
-
 def _open(role: str, username: str | None = None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=PAGE_TIMEOUT)
     user = user_dict(role, 1 if role == "employer" else None, 1 if role == "seeker" else None)
@@ -63,11 +50,6 @@ def _open(role: str, username: str | None = None) -> AppTest:
         user["username"] = username
     at.session_state["auth.user"] = user
     return at.run()
-
-
-def _download(at: AppTest, stores: list[MemoryMediaFileStorage], key: str) -> bytes:
-    (button,) = [b for b in at.download_button if b.key == key]
-    return stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content
 
 
 def test_policy_staff_see_kpis_models_and_alerts_first(env: str) -> None:
@@ -85,9 +67,10 @@ def test_policy_staff_see_kpis_models_and_alerts_first(env: str) -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["경보"].removesuffix("건")) >= 1
     # KPI tiles: each says 달성 or 미달 against its target
-    kpi_tiles = [m for m in at.metric if "분기)" in m.label]
-    assert kpi_tiles and all(("달성" in m.value) or ("미달" in m.value) for m in kpi_tiles)
-    assert any("180일 내 취업률" in m.label for m in kpi_tiles)
+    kpi_tiles = [m for m in at.metric if m.label in ("서비스 이용률", "훈련 수료율", "180일 내 취업률", "취업 소요일",
+                                                     "상담사 1인당 구직자")]
+    assert len(kpi_tiles) >= 4 and all(("달성" in m.value) or ("미달" in m.value) for m in kpi_tiles)
+    assert all("목표" in m.help and "분기" in m.help for m in kpi_tiles)
     titles = chart_titles(at)
     assert "서비스 이용률 추이와 목표" in titles or any("추이와 목표" in t for t in titles)
     assert any("점수 분포 변화(PSI)" in t for t in titles)
@@ -109,17 +92,18 @@ def test_the_kpi_filters_narrow_the_scope(env: str) -> None:
     table = next(d.value for d in at.dataframe if "판정" in d.value.columns)
     assert set(table["대상"]) <= {"전체", "직업훈련"}
     assert set(table["판정"]) <= {"달성", "미달", "집계 중", "목표 없음"}
-    assert (table.loc[table["대상"] == "직업훈련", "목표"].dropna() == 75.0).all()
+    assert set(table.loc[table["대상"] == "직업훈련", "목표"]) == {"75.0"}
+    assert set(table.loc[table["대상"] == "전체", "목표"]) == {"-"}  # no completion target over all services
 
 
 def test_exports_open_in_openpyxl_and_pandas(env: str, media: list[MemoryMediaFileStorage]) -> None:
     at = _open("policy")
-    book = openpyxl.load_workbook(io.BytesIO(_download(at, media, "monitoring.download.xlsx")))
+    book = openpyxl.load_workbook(io.BytesIO(_download_bytes(at, media, "monitoring.download.xlsx")))
     assert book.sheetnames[0] == "경보" and "성과지표(서비스별)" in book.sheetnames
     alerts = [[c.value for c in row] for row in book["경보"].iter_rows(min_row=2)]
     assert any(row[0] == "경보" for row in alerts)
     at.selectbox(key="monitoring.download.table").set_value("변경·번복").run()
-    overrides = pd.read_csv(io.BytesIO(_download(at, media, "monitoring.download.csv")), encoding="utf-8-sig")
+    overrides = pd.read_csv(io.BytesIO(_download_bytes(at, media, "monitoring.download.csv")), encoding="utf-8-sig")
     assert list(overrides.columns[:3]) == ["모델", "구간", "보여 준 건수"]
     assert overrides["사람이 바꾼 건수"].sum() == 30
 

@@ -6,6 +6,7 @@ messages, no traceback."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -95,3 +96,27 @@ def test_nothing_built_exits_1_naming_the_build(monkeypatch: pytest.MonkeyPatch,
     assert "python -m app build" in capsys.readouterr().err
     assert db_scalar(f"sqlite:///{db}", "SELECT count(*) FROM audit_log WHERE action = 'cli.monitor'") == 0
     get_settings.cache_clear()
+
+
+def test_override_rate_counts_the_seeker_profiles_shown(built_copy: str, hiring_built: tuple[str, Path]) -> None:
+    """30 overrides among 100 profiles opened in the quarter: a rate of 0.30 (주의, not 경보)."""
+    from app.db.engine import make_engine
+    from app.services import monitoring
+
+    _add_overrides(built_copy, 30)
+    with sqlite3.connect(built_copy.removeprefix("sqlite:///")) as conn:
+        conn.executemany(
+            "INSERT INTO audit_log (at, username, role, action, model_name, model_version, input_hash, output)"
+            " VALUES ('2026-02-10 03:00:00', 'counsellor1', 'counsellor', 'employment.profile', 'employment', '1.2', ?, '{}')",
+            [(f"{i:064x}",) for i in range(100)])
+    engine = make_engine(built_copy)
+    settings = get_settings()
+    report = monitoring.build_report(engine, models_dir=hiring_built[1], reference_dir=settings.reference_dir,
+                                     tolerance=0.05, min_group_size=100)
+    engine.dispose()
+    table = monitoring.override_table(report)
+    row = table[(table["모델"] == "취업성공 예측모델") & (table["구간"] == "2026년 1분기")].iloc[0]
+    assert (row["보여 준 건수"], row["사람이 바꾼 건수"], row["변경률"]) == (100, 30, 0.3)
+    levels = report.alerts.loc[report.alerts["check"] == "사람의 변경·번복률", "level"].tolist()
+    assert levels == ["주의"]
+    assert "employment" in {m.name for m in report.monitors}

@@ -277,3 +277,10 @@ def test_xlsx_neutralises_formulas_keeps_numbers_and_korean_sheet_names() -> Non
 def test_xlsx_refuses_no_sheet() -> None:
     with pytest.raises(ValueError, match="내보낼 표"):
         xlsx_bytes({})
+
+
+def test_every_service_of_the_world_has_a_kpi_name() -> None:
+    from app.reference.codes import SERVICES
+    from app.services.monitoring import SERVICE_NAMES
+
+    assert set(SERVICE_NAMES) == set(SERVICES)

@@ -87,3 +87,8 @@ def load_audit_counts(engine: Engine, since: dt.datetime | None = None) -> pd.Da
     if since is not None:
         stmt = stmt.where(AuditLog.at >= since)
     return read_frame(engine, stmt)
+
+
+def load_action_times(engine: Engine, action: str) -> pd.DataFrame:
+    """When each audit row of ``action`` was written (``at``, UTC), e.g. every seeker profile opened."""
+    return read_frame(engine, select(AuditLog.at).where(AuditLog.action == action))

@@ -29,8 +29,7 @@ SERVICE_NAMES: Final[dict[str, str]] = {
     "counselling": "심층상담",
 }
 """Korean name of each employment service on the KPI page (the service's programme, not the flag's
-meaning in the employment model)."""
-assert set(SERVICE_NAMES) == set(SERVICES)
+meaning in the employment model; the same keys as :data:`app.reference.codes.SERVICES`)."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ def kpi_report(frames: KpiFrames, targets: KpiTargets, *, region_codes: Sequence
     service_frame = frames.services[frames.services["seeker_id"].isin(ids)]
     enrolments = frames.enrolments[frames.enrolments["seeker_id"].isin(ids)]
     notes = frames.notes[frames.notes["seeker_id"].isin(ids)]
-    labels = {key: SERVICE_NAMES[key] for key in (services or SERVICES)}
+    labels = {key: SERVICE_NAMES[key] for key in (services or [s for s in SERVICES if s in SERVICE_NAMES])}
     by_service = kpi_math.compute_kpis(cohort, service_frame, enrolments, notes, by="service", labels=labels,
                                        outcomes_known_until=frames.outcomes_known_until)
     region_labels = {str(c): region_short(str(c)) for c in cohort["region_code"].astype(str).unique()}

@@ -177,18 +177,24 @@ def employment_monitor(engine: Engine, models_dir: Path, thresholds: Thresholds,
     monitor.note = ("학습 구간의 보정은 학습에 쓰인 자료라 낙관적으로 보입니다. 경보는 학습 이후 구간에만 냅니다.")
     _drift_and_calibration(monitor, frame, outcome="employed", label=mon.quarter_label, thresholds=thresholds)
     bands = employment.load_risk_bands(engine)
-    cutoff = bands.high_below
-    # the gaps the model had when it was built, on its held-out seekers (the policy page's audit)
+    # the gaps the model had when it was built, on its held-out seekers (the policy page's audit): the
+    # baseline of the later windows, shown as the first point of the fairness charts
     held_out = employment.fairness_reports(model, bands, tolerance=tolerance, min_group_size=min_group_size)["main"]
-    baseline = {(str(r.attribute), str(r.metric)): float(r.gap) for r in held_out.gaps.itertuples(index=False)}
-    fairness = mon.fairness_over_time(frame, score="score", outcome="employed", window="window_start",
-                                      attributes=FAIRNESS_ATTRIBUTES, cutoff=cutoff, tolerance=tolerance,
+    gaps = held_out.gaps[held_out.gaps["metric"].isin(list(thresholds.fairness_metrics))
+                         & held_out.gaps["attribute"].isin(list(FAIRNESS_ATTRIBUTES))]
+    baseline = {(str(r.attribute), str(r.metric)): float(r.gap) for r in gaps.itertuples(index=False)}
+    monitored = frame[~frame["reference"]]
+    fairness = mon.fairness_over_time(monitored, score="score", outcome="employed", window="window_start",
+                                      attributes=FAIRNESS_ATTRIBUTES, cutoff=bands.high_below, tolerance=tolerance,
                                       min_group_size=min_group_size, significance=thresholds.fairness_significance,
                                       metrics=thresholds.fairness_metrics, reference="reference")
-    reference_start = fairness.loc[fairness["in_reference"].astype(bool), "window_start"].min() if len(fairness) else None
+    reference_start = frame.loc[frame["reference"], "window_start"].min() if frame["reference"].any() else pd.NaT
+    build_rows = gaps.assign(window_start=reference_start, n=int(held_out.overall.get("n", 0)), in_reference=True,
+                             tolerance=float(tolerance))[list(fairness.columns)]
+    fairness = pd.concat([build_rows, fairness], ignore_index=True) if len(fairness) else build_rows
 
     def fairness_label(start: object) -> str:
-        return "학습 구간" if start == reference_start else mon.quarter_label(start)
+        return "학습 때(평가 구간)" if start == reference_start else mon.quarter_label(start)
 
     monitor.fairness = _labelled(fairness, fairness_label)
     monitor.alerts += mon.fairness_alerts(fairness, model=title, label=fairness_label,
@@ -285,17 +291,18 @@ def _override_table(events: pd.DataFrame, monitor: ModelMonitor, thresholds: Thr
     return _labelled(table, mon.quarter_label)
 
 
-def employment_overrides(engine: Engine, monitor: ModelMonitor, thresholds: Thresholds,
-                         audit: pd.DataFrame) -> None:
-    """Counsellors' band overrides against the bands they were shown (seeker profiles opened)."""
+def employment_overrides(engine: Engine, monitor: ModelMonitor, thresholds: Thresholds) -> None:
+    """Counsellors' band overrides against the bands they were shown (seeker profiles opened, from the
+    audit log), per quarter of the override."""
     overrides = repo.load_risk_override_events(engine)
     if overrides.empty:
         return
-    shown = audit[audit["action"] == "employment.profile"] if not audit.empty else audit
-    views = shown.groupby("window_start")["rows"].sum() if not shown.empty else pd.Series(dtype=float)
-    windows = mon.quarter_start(overrides["at"])
-    per_window = overrides.groupby(windows.to_numpy()).size()
+    profiles = repo.load_action_times(engine, "employment.profile")
+    views = (profiles.groupby(mon.quarter_start(profiles["at"]).to_numpy()).size() if not profiles.empty
+             else pd.Series(dtype=int))
+    per_window = overrides.groupby(mon.quarter_start(overrides["at"]).to_numpy()).size()
     table = pd.DataFrame({"window_start": per_window.index, "changed": per_window.to_numpy(int)})
+    # a profile opened is a band shown; an override without a recorded view still counts as one shown
     table["n"] = [max(int(views.get(w, 0)), c) for w, c in zip(table["window_start"], table["changed"], strict=True)]
     table["rate"] = table["changed"] / table["n"].clip(lower=1)
     monitor.alerts += mon.level_alerts(table, value="rate", level=thresholds.override_rate, model=monitor.title,

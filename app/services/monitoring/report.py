@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 import tempfile
 import time
@@ -155,7 +154,7 @@ def build_report(engine: Engine, *, models_dir: Path, reference_dir: Path, toler
             missing.append(titles.get("ad_verifier", "구인광고 AI 검증"))
     employment_monitor = next((m for m in built if m.name == "employment"), None)
     if employment_monitor is not None:
-        monitors.employment_overrides(engine, employment_monitor, thresholds, audit)
+        monitors.employment_overrides(engine, employment_monitor, thresholds)
     copilot_monitor = ModelMonitor("copilot", titles.get("copilot", "상담 지원 AI"), "-", PROFILES["copilot"])
     copilot_edits = monitors.copilot_edits(engine, copilot_monitor, thresholds)
     built.append(copilot_monitor)
@@ -274,15 +273,18 @@ def audit_table(report: MonitoringReport) -> pd.DataFrame:
 def thresholds_table(thresholds: Thresholds) -> pd.DataFrame:
     """The thresholds with their sources (the page and the workbook show where each number comes from)."""
     rows = [
-        ("점수 분포 변화(PSI)", thresholds.psi.warning, thresholds.psi.alert, "psi"),
-        ("보정 오차(ECE)", thresholds.ece.warning, thresholds.ece.alert, "ece"),
-        ("예측−실제 차이(절댓값)", thresholds.calibration_gap.warning, thresholds.calibration_gap.alert, "calibration_gap"),
-        ("사람의 변경·번복률", thresholds.override_rate.warning, thresholds.override_rate.alert, "override_rate"),
-        ("공정성 격차", math.nan, math.nan, "fairness"),
+        ("점수 분포 변화(PSI)", thresholds.psi, "psi"),
+        ("보정 오차(ECE)", thresholds.ece, "ece"),
+        ("예측−실제 차이(절댓값)", thresholds.calibration_gap, "calibration_gap"),
+        ("사람의 변경·번복률", thresholds.override_rate, "override_rate"),
     ]
-    return pd.DataFrame([{"점검": name, "주의": warning, "경보": alert, "출처": thresholds.sources.get(key, ""),
-                          "우리 가정": "예" if key in thresholds.assumptions else "아니오"}
-                         for name, warning, alert, key in rows])
+    table = [{"점검": name, "주의": f"{level.warning:g} 이상", "경보": f"{level.alert:g} 이상",
+              "출처": thresholds.sources.get(key, ""), "우리 가정": "예" if key in thresholds.assumptions else "아니오"}
+             for name, level, key in rows]
+    table.append({"점검": "공정성 격차", "주의": "허용오차 초과·유의(학습 때와 비슷)", "경보": "허용오차 초과·유의, 학습 때보다 허용오차 이상 확대",
+                  "출처": thresholds.sources.get("fairness", ""),
+                  "우리 가정": "예" if "fairness" in thresholds.assumptions else "아니오"})
+    return pd.DataFrame(table)
 
 
 def report_sheets(report: MonitoringReport) -> dict[str, pd.DataFrame]:
