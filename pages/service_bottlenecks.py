@@ -33,14 +33,12 @@ if analysis.funnel.empty:
     st.info("선택한 조건에 해당하는 이용 기록이 없습니다. 조건을 넓혀 보세요.")
     st.stop()
 
-started = analysis.funnel[analysis.funnel["step_order"] == analysis.funnel.groupby("service")["step_order"]
-                          .transform("min")]["reached"].sum()
-completed = analysis.funnel[analysis.funnel["is_final"]]["reached"].sum()
+figures = service_logs.headline(analysis)
 display.render_metrics_row([
-    display.MetricItem("분석 기간", f"{analysis.months}개월"),
-    display.MetricItem("세션", f"{int(started):,}개"),
-    display.MetricItem("신청 완료율", f"{100 * completed / max(started, 1):.1f}%"),
-    display.MetricItem("월평균 신청 완료", f"{completed / max(analysis.months, 1):,.0f}건"),
+    display.MetricItem("분석 기간", f"{figures.months}개월"),
+    display.MetricItem("세션", f"{figures.sessions:,}개"),
+    display.MetricItem("신청 완료율", f"{100 * figures.completion_rate:.1f}%"),
+    display.MetricItem("월평균 신청 완료", f"{figures.completed_per_month:,.0f}건"),
 ])
 
 services = [s for s in service_logs.SERVICES if s in set(analysis.funnel["service"])]

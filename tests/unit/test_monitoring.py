@@ -284,3 +284,12 @@ def test_every_service_of_the_world_has_a_kpi_name() -> None:
     from app.services.monitoring import SERVICE_NAMES
 
     assert set(SERVICE_NAMES) == set(SERVICES)
+
+
+def test_every_registered_artifact_has_a_monitoring_profile() -> None:
+    """A new artifact must say what it scores and which checks apply, not fall back to '모니터링 항목 미정'."""
+    from app.ml.registry import ARTIFACTS
+    from app.services.monitoring.models import PROFILES
+
+    missing = [spec.name for spec in ARTIFACTS if spec.name not in PROFILES]
+    assert missing == []

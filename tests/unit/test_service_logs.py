@@ -223,6 +223,14 @@ def test_funnel_numbers_by_hand(tiny: analytics.LogAnalysis) -> None:
     assert tiny.monthly[["started", "completed"]].iloc[0].tolist() == [4, 2]
 
 
+def test_headline_figures_by_hand(tiny: analytics.LogAnalysis) -> None:
+    from app.services.service_logs import headline
+
+    figures = headline(tiny)
+    assert (figures.months, figures.sessions, figures.completed) == (1, 4, 2)
+    assert figures.completion_rate == pytest.approx(0.5) and figures.completed_per_month == pytest.approx(2.0)
+
+
 def test_directly_follows_by_hand(tiny: analytics.LogAnalysis) -> None:
     edges = {(r.source, r.target): r.count for r in tiny.dfg.itertuples()}
     assert edges == {("시작", "A"): 4, ("A", "B"): 3, ("B", "C"): 2, ("B", "B"): 1, ("A", "A"): 1,

@@ -85,6 +85,10 @@ PROFILES: Final[dict[str, ModelProfile]] = {
                                   "문항은행 상태는 흥미검사 문항은행 현황 화면에서 점검"),
     "market_wages": ModelProfile("직종×지역 시장임금 집계표(예측 아님)", "-", ("audit",), "예측 모델이 아님"),
     "postings_index": ModelProfile("유사 공고 검색 색인(예측 아님)", "-", ("audit",), "예측 모델이 아님"),
+    "certificate_value": ModelProfile("자격증별 노동시장 가치 점수(관측 결과의 집계, 예측 아님)", "-", ("audit",),
+                                      "예측 모델이 아님: 점수의 부트스트랩 구간은 자격증 가치 화면에서 확인"),
+    "topics": ModelProfile("과정명·상담일지의 토픽 비율", "-", ("audit",),
+                           "정답 결과가 없음: 일관성·안정성은 토픽 분석 화면에서 확인"),
 }
 """What each monitored artifact scores; an artifact missing here gets the audit-log check only."""
 

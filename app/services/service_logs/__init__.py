@@ -13,6 +13,7 @@ from app.charts.service_logs import make_bottleneck_figure, make_funnel_figure, 
 from app.reference.codes import LOG_AGE_BANDS, LOG_DEVICES, LOG_USER_TYPES, LOG_VISIT_LABELS, ONLINE_SERVICE_CODES
 from app.services.service_logs.analysis import (
     BOTTLENECK_LABELS,
+    LogHeadline,
     LogStatus,
     ServiceLogsAccessDenied,
     analyse,
@@ -20,6 +21,7 @@ from app.services.service_logs.analysis import (
     error_table,
     evidence_sentence,
     funnel_table,
+    headline,
     improvement,
     load_log_status,
     require_policy,
@@ -36,8 +38,8 @@ VISITS: tuple[str, ...] = tuple(LOG_VISIT_LABELS.values())
 
 __all__ = [
     "AGE_BANDS", "ALL_USERS", "BOTTLENECK_LABELS", "DEVICES", "SEGMENT_DIMENSIONS", "SERVICES", "USER_TYPES",
-    "VISITS", "LogAnalysis", "LogFilter", "LogStatus", "ServiceLogsAccessDenied", "WhatIf", "analyse",
-    "bottleneck_table", "error_table", "evidence_sentence", "funnel_table", "improvement",
+    "VISITS", "LogAnalysis", "LogFilter", "LogHeadline", "LogStatus", "ServiceLogsAccessDenied", "WhatIf", "analyse",
+    "bottleneck_table", "error_table", "evidence_sentence", "funnel_table", "headline", "improvement",
     "load_log_status", "make_bottleneck_figure", "make_funnel_figure", "make_process_map_figure", "require_policy",
     "step_time_table", "what_if_sentence",
 ]

@@ -95,6 +95,38 @@ def improvement(analysis: LogAnalysis, service: str, step_order: int, target_rat
     return what_if(analysis.funnel, service, step_order, analysis.months, target_rate=target_rate)
 
 
+@dataclass(frozen=True)
+class LogHeadline:
+    """The page's headline figures of the filtered logs.
+
+    Attributes:
+        months: Months covered. sessions: Sessions that started a service. completed: Sessions that
+        reached the last step.
+    """
+
+    months: int
+    sessions: int
+    completed: int
+
+    @property
+    def completion_rate(self) -> float:
+        """Share of started sessions that completed (0 when none started)."""
+        return self.completed / self.sessions if self.sessions else 0.0
+
+    @property
+    def completed_per_month(self) -> float:
+        """Completed applications a month."""
+        return self.completed / max(self.months, 1)
+
+
+def headline(analysis: LogAnalysis) -> LogHeadline:
+    """Sessions started (each service's first step), completed (its last step) and the months covered."""
+    funnel = analysis.funnel
+    first = funnel["step_order"] == funnel.groupby("service")["step_order"].transform("min")
+    return LogHeadline(months=analysis.months, sessions=int(funnel.loc[first, "reached"].sum()),
+                       completed=int(funnel.loc[funnel["is_final"], "reached"].sum()))
+
+
 # --------------------------------------------------------------------------- Korean tables
 
 
