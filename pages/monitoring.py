@@ -5,7 +5,6 @@ volume — with the alerts first. Aggregates only: no individual seeker. Downloa
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app.charts import monitoring as charts
@@ -55,13 +54,11 @@ with kpi_tab:
     ui.render_kpi_tiles(kpis.latest, targets.labels)
     indicator = st.selectbox("추이를 볼 지표", options=list(monitoring.INDICATORS),
                              format_func=dict(targets.labels).__getitem__, key="monitoring.kpi.indicator")
-    by_group = st.radio("구분", options=["서비스별", "지역별"], horizontal=True, key="monitoring.kpi.by")
-    status = kpis.status[kpis.status["group_kind"].isin(["전체", "서비스"] if by_group == "서비스별" else ["지역"])]
+    by_group = st.radio("구분", options=list(monitoring.KPI_GROUPINGS), horizontal=True, key="monitoring.kpi.by")
+    status = monitoring.trend_rows(kpis.status, by_group)
     display.render_chart(charts.make_kpi_trend_figure(status, indicator, targets.labels.get(indicator, "지표")),
                          key="monitoring.kpi.trend")
-    table = monitoring.status_table(status[status["indicator"] == indicator])
-    # numbers as text so that a missing value or target reads "-" (not the table's English placeholder)
-    shown = table.assign(**{c: [("-" if pd.isna(v) else f"{float(v):,.1f}") for v in table[c]] for c in ("값", "목표")})
+    shown = monitoring.shown_status_table(status[status["indicator"] == indicator])
     st.dataframe(shown, hide_index=True, width="stretch", key="monitoring.kpi.table")
     st.caption("‘우리 가정’이 ‘예’인 목표는 공식 수치가 아닌 이 시스템의 가정입니다(출처 열 참고). "
                "‘집계 중’은 등록 후 180일이 지나지 않아 결과가 아직 없는 분기입니다.")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from app.analytics.kpi import ACHIEVED, INDICATORS, MISSED, NOT_MATURE, KpiTargets
 from app.analytics.monitoring import ALERT, NORMAL, WARNING, Alert, Thresholds
 from app.services.monitoring.kpi import (
+    KPI_GROUPINGS,
     SERVICE_NAMES,
     KpiFrames,
     KpiReport,
@@ -25,7 +26,9 @@ from app.services.monitoring.kpi import (
     load_kpi_frames,
     load_targets,
     region_choices,
+    shown_status_table,
     status_table,
+    trend_rows,
 )
 from app.services.monitoring.models import CHECK_NAMES, PROFILES, ModelMonitor, ModelProfile
 from app.services.monitoring.report import (
@@ -54,6 +57,7 @@ __all__ = [
     # KPIs
     "INDICATORS", "ACHIEVED", "MISSED", "NOT_MATURE", "SERVICE_NAMES", "KpiTargets", "KpiFrames", "KpiReport",
     "load_kpi_frames", "load_targets", "kpi_report", "kpi_table", "status_table", "region_choices",
+    "KPI_GROUPINGS", "shown_status_table", "trend_rows",
     # monitoring
     "ALERT", "WARNING", "NORMAL", "Alert", "Thresholds", "CHECK_NAMES", "PROFILES", "ModelMonitor", "ModelProfile",
     "AUDIT_DAYS", "MonitoringReport", "WrittenReport", "build_report", "report_sheets", "write_report",

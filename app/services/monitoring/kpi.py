@@ -157,3 +157,21 @@ def status_table(status: pd.DataFrame) -> pd.DataFrame:
     table["label"] = [f"{label}(%)" if is_rate else label for label, is_rate in zip(table["label"], rate, strict=True)]
     table["assumption"] = table["assumption"].map({True: "예", False: "아니오"})
     return table[list(STATUS_TABLE_COLUMNS)].rename(columns=STATUS_TABLE_COLUMNS)
+
+
+KPI_GROUPINGS: Final[dict[str, tuple[str, ...]]] = {"서비스별": ("전체", "서비스"), "지역별": ("지역",)}
+"""The page's trend grouping → the ``group_kind`` rows it shows."""
+
+
+def trend_rows(status: pd.DataFrame, grouping: str) -> pd.DataFrame:
+    """The status rows of one grouping of :data:`KPI_GROUPINGS` (서비스별 keeps the 전체 line too)."""
+    return status[status["group_kind"].isin(KPI_GROUPINGS[grouping])]
+
+
+def shown_status_table(status: pd.DataFrame) -> pd.DataFrame:
+    """:func:`status_table` with the value and target as text, a missing one as "-".
+
+    Text, because a table's own placeholder for a missing number is English.
+    """
+    table = status_table(status)
+    return table.assign(**{c: [("-" if pd.isna(v) else f"{float(v):,.1f}") for v in table[c]] for c in ("값", "목표")})
