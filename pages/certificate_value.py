@@ -58,9 +58,14 @@ else:
     display.render_download(csv_bytes(view.scores), file_name="자격증_가치.csv", key="certificate_value.download")
 
 st.subheader("지표 가중치")
-st.dataframe(view.weights, hide_index=True, width="stretch", key="certificate_value.weights")
-with st.expander(f"제외된 자격증 {view.suppressed:,}개", expanded=False):
-    st.dataframe(view.suppressed_table, hide_index=True, width="stretch", key="certificate_value.suppressed")
+# an empty st.dataframe draws the grid's English "empty" placeholder: say it in Korean instead
+if view.weights.empty:
+    st.info("점수가 나온 자격증이 없어 지표 가중치를 계산하지 않았습니다.")
+else:
+    st.dataframe(view.weights, hide_index=True, width="stretch", key="certificate_value.weights")
+if not view.suppressed_table.empty:
+    with st.expander(f"제외된 자격증 {view.suppressed:,}개", expanded=False):
+        st.dataframe(view.suppressed_table, hide_index=True, width="stretch", key="certificate_value.suppressed")
 with st.expander("엔트로피 가중치 계산 검증(공개된 계산 예)", expanded=False):
     st.caption("Xu(2004)의 4개 대안 × 4개 지표 예제입니다. 논문처럼 합으로 정규화하면 같은 가중치가 나오고, 이 화면의 "
                "방식(최소–최대 정규화 후 이동)은 음수가 있을 수 있는 지표를 위해 정규화가 달라 가중치도 다릅니다.")

@@ -13,6 +13,9 @@ metric cards, table cells) and, where a step saves something, the rows it wrote.
 5. Counsellor: 구직자 프로파일 → override the band with a reason → the caseload shows it.
 6. Counsellor: 구직자 프로파일 → 상담 지원 열기 → the diagnosis → 상담 요약 → the session's notes
    → the summary → confirmed and saved (the profile's list of saved summaries shows it).
+7. Policy staff (issue 19): 서비스 이용 병목 → the ranked bottlenecks → the device filter 모바일 changes
+   the numbers → the CSV → 성과·모델 모니터링 (KPIs, model monitoring, the Excel report) → 토픽 분석
+   (Korean topic labels) → 자격증 가치; a counsellor is refused 서비스 이용 병목 in Korean.
 
 Login refresh and deep links are covered by ``test_session_journey.py``. One server on a private
 copy of the built test world serves the whole module (the journeys write versions, reviews, cases
@@ -21,6 +24,7 @@ and overrides; the session's shared world stays as the other tests expect it).
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import sqlite3
@@ -28,8 +32,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+import pandas as pd
 import pytest
 
+from app.access import PAGES
+from app.db.engine import make_engine
+from app.services import service_logs
+from app.world.service_logs import generate_service_logs
 from tests.conftest import DEMO_PASSWORDS
 from tests.e2e.browser import (
     HEADINGS,
@@ -76,10 +86,26 @@ def journey_world(tmp_path_factory: pytest.TempPathFactory, hiring_built: tuple[
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, journey_world: tuple[str, Path], users_file: Path) -> Iterator[str]:
+def journey_logs(tmp_path_factory: pytest.TempPathFactory, journey_world: tuple[str, Path]) -> Path:
+    """The ``small`` online-service event logs of the journeys' world (the build of ``hiring_built`` makes none)."""
+    url, _ = journey_world
+    out = tmp_path_factory.mktemp("journeys_logs") / "logs"
+    engine = make_engine(url)
+    try:
+        generate_service_logs(engine, out, size="small", seed=7)
+    finally:
+        engine.dispose()
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, journey_world: tuple[str, Path], journey_logs: Path, users_file: Path
+) -> Iterator[str]:
     """One ``streamlit run`` on the journeys' world for the whole module; yields its base URL."""
     url, models = journey_world
-    env = {"GOYONG_DB_URL": url, "GOYONG_USERS_FILE": str(users_file), "GOYONG_MODELS_DIR": str(models)}
+    env = {"GOYONG_DB_URL": url, "GOYONG_USERS_FILE": str(users_file), "GOYONG_MODELS_DIR": str(models),
+           "GOYONG_SERVICE_LOGS_DIR": str(journey_logs)}
     with streamlit_server(env, tmp_path_factory.mktemp("journeys_server") / "streamlit.log") as base:
         yield base
 
@@ -133,9 +159,14 @@ def _login_at(page: Any, base: str, path: str, username: str, page_id: str) -> N
     page.get_by_label("아이디").fill(username)
     page.get_by_label("비밀번호").fill(DEMO_PASSWORDS[username])
     page.get_by_role("button", name="로그인").click()
-    page.get_by_role("heading", name=HEADINGS[page_id]).wait_for()
+    page.get_by_role("heading", name=_heading_of(page_id)).wait_for()
     _settle(page, must_run=False)
     _assert_no_exception(page)
+
+
+def _heading_of(page_id: str) -> str:
+    """A page's ``st.title``: ``HEADINGS`` where it differs from the navigation title, else that title."""
+    return HEADINGS.get(page_id) or next(spec.title for spec in PAGES if spec.page_id == page_id)
 
 
 def _assert_no_exception(page: Any) -> None:
@@ -143,10 +174,14 @@ def _assert_no_exception(page: Any) -> None:
     assert page.get_by_text("Traceback").count() == 0
 
 
-def _grid(page: Any, *, key: str | None = None, heading: str | None = None, button: str | None = None) -> list[dict[str, str]]:
+def _grid(page: Any, *, key: str | None = None, heading: str | None = None, button: str | None = None,
+          in_tab: bool = False) -> list[dict[str, str]]:
     """Rows of an ``st.dataframe`` as the user sees them (header -> cell text): the one with widget
-    ``key`` (tables with row selection carry it as a class), else the first after a heading or button."""
-    if key is not None:
+    ``key`` (tables with row selection carry it as a class), else the first after a heading or button,
+    or (``in_tab``) the first in the open tab."""
+    if in_tab:
+        frame = page.locator('[role="tabpanel"] [data-testid="stDataFrame"]').first
+    elif key is not None:
         css_key = re.sub(r"[^a-zA-Z0-9_-]", "-", key)  # how Streamlit writes a key into its st-key- class
         frame = page.locator(f'.st-key-{css_key} [data-testid="stDataFrame"]').first
     else:
@@ -526,3 +561,136 @@ def test_counsellor_opens_the_copilot_and_saves_a_session_summary(
     assert saved[2] == "counsellor1" and "사무직 일자리 소개를 요청함" in saved[1]
     assert db_rows(url, "select count(*) from audit_log where username='counsellor1' and action='copilot.summary_save'")[0][0] == 1
     assert db_rows(url, "select count(*) from audit_log where username='counsellor1' and action='copilot.diagnosis'")[0][0] >= 1
+
+
+# --------------------------------------------------------------------------- 7. policy analyses (issue 19)
+
+REFUSED_TO_COUNSELLORS = "이 화면은 정책·운영 전용입니다. 현재 역할: 직업상담사"
+
+
+def _download(page: Any, button: str) -> bytes:
+    """Click the download button named ``button`` and return the file the browser receives."""
+    since = page_clock(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button).first.click()
+    wait_idle(page, since_ms=since, must_run=False, settle_s=0.8, timeout_s=90)  # the click may rerun the script
+    return Path(info.value.path()).read_bytes()
+
+
+def _csv(data: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data))
+
+
+def _tab(page: Any, label: str) -> None:
+    """Open the tab labelled ``label`` (a tab switch runs no script)."""
+    tab = page.get_by_role("tab", name=label, exact=True)
+    tab.click()
+    page.locator('[role="tab"][aria-selected="true"]').filter(has_text=label).wait_for()
+
+
+def _assert_no_empty_table(page: Any) -> None:
+    """Every table in view has rows (an empty ``st.dataframe`` draws the grid's English "empty")."""
+    frames = page.locator('[data-testid="stDataFrame"]:visible')
+    for i in range(frames.count()):
+        grid: dict[str, list[Any]] = {"heads": [], "rows": []}
+        for _ in range(50):  # the grid draws its cells a moment after the frame appears
+            grid = frames.nth(i).evaluate(_GRID_ROWS)
+            if grid["rows"]:
+                break
+            page.wait_for_timeout(100)
+        assert grid["rows"], f"an empty table is shown: {grid['heads']}"
+
+
+def _go_to(page: Any, title: str, url_path: str, section: str) -> None:
+    """Open the page ``title`` from the sidebar; wait for its URL and its ``section`` heading; no error, no empty table."""
+    _act(page, nav_link(page, title).click)
+    page.get_by_role("heading", name=title).wait_for()
+    page.wait_for_function(f"location.pathname.endsWith('/{url_path}')")
+    page.get_by_role("heading", name=section).wait_for()
+    _assert_no_exception(page)
+    _assert_no_empty_table(page)
+
+
+def _sessions(page: Any) -> int:
+    return int(_metric_value(page, "세션").rstrip("개").replace(",", ""))
+
+
+def _pick(page: Any, label: str, option: str) -> None:
+    """Add ``option`` to the multiselect labelled ``label`` (typed into its search box, taken with Enter)."""
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).first
+    search = box.locator("input").first
+    search.click()
+    search.press_sequentially(option)  # typing filters the options; Enter takes the first one left
+    _act(page, lambda: search.press("Enter"))
+    page.keyboard.press("Escape")  # close the option list
+    assert option in box.inner_text()
+
+
+def test_policy_staff_walk_through_the_four_policy_analyses(server: str, open_page: Any) -> None:
+    page = open_page()
+    _login_at(page, server, "service-bottlenecks", "policy1", "service_bottlenecks")
+    everyone = _sessions(page)
+    assert everyone == 5_000  # the small logs, every segment
+    # the ranked bottlenecks with their evidence, the largest excess drop-off first
+    ranked = _grid(page, in_tab=True)
+    assert [r["순위"] for r in ranked[:3]] == ["1", "2", "3"], ranked
+    assert all(re.search("[가-힣]", r["서비스"]) and re.search("[가-힣]", r["단계"]) for r in ranked), ranked
+    _assert_no_empty_table(page)
+    first = _csv(_download(page, "병목 목록 CSV 내려받기"))
+    assert list(first.columns) == list(service_logs.BOTTLENECK_LABELS.values())
+    assert first["순위"].tolist() == list(range(1, len(first) + 1)) and len(first) >= len(ranked)
+    assert first["월 초과 이탈(세션)"].is_monotonic_decreasing  # the largest excess drop-off first
+    assert [str(v) for v in first["서비스"].head(len(ranked))] == [r["서비스"] for r in ranked]
+
+    # one device: fewer sessions, the table and its export recomputed for it
+    _pick(page, "기기", "모바일")
+    _assert_no_exception(page)
+    mobile = _sessions(page)
+    assert 0 < mobile < everyone, (mobile, everyone)
+    assert _grid(page, in_tab=True) != ranked
+    exported = _csv(_download(page, "병목 목록 CSV 내려받기"))
+    assert list(exported.columns) == list(service_logs.BOTTLENECK_LABELS.values())
+    assert len(exported) > 0 and not exported.equals(first)
+    assert exported["서비스"].str.contains("[가-힣]").all() and exported["근거"].str.contains("[가-힣]").all()
+    _assert_no_exception(page)
+
+    # 성과·모델 모니터링: the indicators against their targets, the models' monitoring, the Excel workbook
+    _go_to(page, "성과·모델 모니터링", "monitoring", "성과지표와 목표")
+    assert re.fullmatch(r"[1-9]\d*개", _metric_value(page, "점검한 모델"))
+    _tab(page, "모델 모니터링")
+    page.get_by_role("heading", name="모델별 점검 항목").wait_for()
+    models = _grid(page, heading="모델별 점검 항목")
+    assert models and all(re.search("[가-힣]", h) for h in models[0]), models
+    page.get_by_role("heading", name="경보 기준").wait_for()
+    _assert_no_empty_table(page)
+    _tab(page, "내려받기")
+    book = openpyxl.load_workbook(io.BytesIO(_download(page, "Excel 내려받기(전체 표)")))
+    assert book.sheetnames == ["경보", "성과지표(서비스별)", "성과지표(지역별)", "목표 달성", "모델 목록", "점수 분포(PSI)",
+                               "보정", "공정성", "변경·번복", "상담 지원 수정", "감사 로그 건수", "기준값"], book.sheetnames
+    header, *rows = book["모델 목록"].iter_rows(values_only=True)
+    assert rows and all(re.search("[가-힣]", str(h)) for h in header), header
+    _assert_no_exception(page)
+
+    # 토픽 분석: the topics under Korean labels
+    _go_to(page, "토픽 분석", "topics", "토픽 목록")
+    page.get_by_text("AI 토픽 분석 결과", exact=False).first.wait_for()
+    shown = _grid(page, heading="토픽 목록")
+    assert shown and all(re.search("[가-힣]", row["토픽"]) for row in shown), shown
+
+    # 자격증 가치: its scores and weights, no error
+    _go_to(page, "자격증 가치", "certificate-value", "지표 가중치")
+    assert re.fullmatch(r"[\d,]+개", _metric_value(page, "점수가 나온 자격증"))
+    assert page.get_by_text("python -m app build", exact=False).count() == 0  # built: no "run the build" note
+
+    # a counsellor pasting the bottlenecks link is refused in Korean
+    counsellor = open_page()
+    counsellor.goto(f"{server}/service-bottlenecks")
+    counsellor.get_by_label("아이디").fill("counsellor1")
+    counsellor.get_by_label("비밀번호").fill(DEMO_PASSWORDS["counsellor1"])
+    counsellor.get_by_role("button", name="로그인").click()
+    counsellor.get_by_text(REFUSED_TO_COUNSELLORS).wait_for()
+    _settle(counsellor, must_run=False)
+    assert counsellor.get_by_role("heading", name="서비스 이용 병목").count() == 0
+    assert counsellor.locator('[data-testid="stDataFrame"], [data-testid="stMetric"]').count() == 0
+    assert counsellor.get_by_text(ENGLISH_NOT_FOUND).count() == 0
+    _assert_no_exception(counsellor)

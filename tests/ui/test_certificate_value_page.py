@@ -127,5 +127,8 @@ def test_a_world_too_small_for_the_minimum_says_so(monkeypatch: pytest.MonkeyPat
     assert "조건에 맞는 자격증이 없습니다. 검색어나 분야, 업종을 바꿔 보세요." in [i.value for i in at.info]
     dropped = result.suppressed[(result.suppressed["population"] == "young") & (result.suppressed["scope"] == "pooled")]
     assert [m.value for m in at.metric][:2] == ["0개", f"{len(dropped):,}개"]
+    # no empty table (the browser would draw its English "empty" placeholder): a Korean note instead
+    assert all(len(d.value) for d in at.dataframe), [list(d.value.columns) for d in at.dataframe if not len(d.value)]
+    assert "점수가 나온 자격증이 없어 지표 가중치를 계산하지 않았습니다." in [i.value for i in at.info]
     at.selectbox(key="certificate_value.field").set_value("기술·기능 분야").run()
     assert not at.exception
