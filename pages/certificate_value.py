@@ -43,7 +43,11 @@ if result.observation_end:
 ui.render_method(certificates.method_notes(result), certificates.make_weights_figure(view.weights),
                  key="certificate_value.method")
 
-if view.scores.empty:
+if view.scores.empty and view.weights.empty:
+    # nothing passed the sample-size minimum in this population and scope: no filter would help
+    st.info("이 연령대·업종 구분에서는 보유자 수가 기준에 미치는 자격증이 없어 점수를 내지 않았습니다. "
+            "제외 사유는 아래 ‘제외된 자격증’에서 볼 수 있습니다.")
+elif view.scores.empty:
     st.info("조건에 맞는 자격증이 없습니다. 검색어나 분야, 업종을 바꿔 보세요.")
 else:
     display.render_chart(certificates.make_score_figure(view.chart_scores), key="certificate_value.scores")

@@ -124,7 +124,9 @@ def test_a_world_too_small_for_the_minimum_says_so(monkeypatch: pytest.MonkeyPat
     point_settings_at(monkeypatch, world_db, tmp_path, users_file)
     at = run_page(PAGE, user_dict("policy"))
     assert not at.exception, [e.value for e in at.exception]
-    assert "조건에 맞는 자격증이 없습니다. 검색어나 분야, 업종을 바꿔 보세요." in [i.value for i in at.info]
+    notes = [i.value for i in at.info]
+    assert any("보유자 수가 기준에 미치는 자격증이 없어" in n for n in notes), notes  # the cause, not the filters
+    assert "조건에 맞는 자격증이 없습니다. 검색어나 분야, 업종을 바꿔 보세요." not in notes
     dropped = result.suppressed[(result.suppressed["population"] == "young") & (result.suppressed["scope"] == "pooled")]
     assert [m.value for m in at.metric][:2] == ["0개", f"{len(dropped):,}개"]
     # no empty table (the browser would draw its English "empty" placeholder): a Korean note instead
