@@ -42,8 +42,11 @@ QUESTION = "일하면서 들을 수 있나요? 010-1234-5678로 연락 주세요
 def env(monkeypatch: pytest.MonkeyPatch, hiring_built: tuple[str, Path], users_file: Path,
         tmp_path: Path) -> Iterator[str]:
     """Settings pointed at a private copy of the built world (the pages write audit rows, plans,
-    recommendations shown and questions)."""
-    yield point_settings_at_built_copy(monkeypatch, hiring_built, users_file, tmp_path / "training.db")
+    recommendations shown and questions). The copy starts with no recommendations shown: other
+    modules' tests may have written some into the shared original before it is copied."""
+    url = point_settings_at_built_copy(monkeypatch, hiring_built, users_file, tmp_path / "training.db")
+    _clear_recommendations_shown(url)
+    yield url
 
 
 @pytest.fixture
@@ -183,7 +186,6 @@ def test_no_audit_row_means_no_recommendation(env: str, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(audit, "log_model_output", recommender_unavailable)
     # the built world is shared with other modules' tests, which may have shown this seeker courses
-    _clear_recommendations_shown(env)
     at = _open(COUNSELLOR_PAGE, _counsellor("counsellor-nolog"))
     seeker = int(at.selectbox(key="employment.seeker_id").value)
     assert at.error
@@ -319,7 +321,6 @@ def test_a_question_is_stored_masked_and_the_counsellor_answers_it(
 
 def test_the_policy_page_shows_the_summary_once_recommendations_are_recorded(
         env: str, engine: Engine, seeker_ids: dict[str, int]) -> None:
-    _clear_recommendations_shown(env)  # this copy of the shared world starts with none shown
     at = _open(POLICY_PAGE, _user("policy", "policy-before"))
     assert [t.value for t in at.title] == ["훈련 추천 현황"]
     assert [i.value for i in at.info] == ["아직 기록된 추천이 없습니다. 상담사나 구직자가 훈련 추천을 보면 여기에 쌓입니다."]
