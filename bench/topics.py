@@ -71,7 +71,7 @@ def lda_comparison(corpus: tp.TopicCorpus, k: int, seed: int) -> dict:
     counts = vectorizer.fit_transform(distinct)
     started = time.perf_counter()
     lda = LatentDirichletAllocation(n_components=k, random_state=seed, learning_method="batch", max_iter=50,
-                                    n_jobs=1).fit(counts)
+                                    n_jobs=thread_count()).fit(counts)
     vocabulary = vectorizer.get_feature_names_out()
     top = [[vocabulary[j] for j in np.argsort(-row)[:tp.TOP_TERMS]] for row in lda.components_]
     return {"k": k, "coherence": round(tp.coherence(distinct, top, "c_v")[0], 4),
