@@ -17,8 +17,11 @@ transaction, so an interrupted run leaves the database as it was:
 * :func:`add_open_request_index` — the partial unique index of one open contact request per posting
   and seeker (:data:`app.db.orm.OPEN_REQUEST_INDEX`); open duplicates stored before it (two requests
   sent at the same moment) are first reduced to one, the others marked withdrawn.
+* :func:`app.db.orm.create_missing_indexes` — the plain lookup indexes declared in the ORM that an
+  older database lacks (the pages' queries at national scale need them, ``docs/postgres.md``).
+  ``ensure_schema`` adds them too, so the build adds them before anything else.
 
-Hand-written rather than Alembic: four changes, no version table to keep, and each one checks
+Hand-written rather than Alembic: a few changes, no version table to keep, and each one checks
 the database itself, so databases built by any earlier release are handled alike.
 """
 
@@ -38,6 +41,8 @@ from app.db.orm import (
     Employer,
     Posting,
     Seeker,
+    create_missing_indexes,
+    missing_indexes,
 )
 from app.db.repositories.talent import utc_now
 from app.db.rrn import HMAC_CHARS, TOKEN_MAX_CHARS, RrnCipher, ensure_rrn_cipher, load_rrn_cipher, mask_rrns_in_text
@@ -66,6 +71,8 @@ def pending_migrations(engine: Engine) -> tuple[str, ...]:
         pending.append("공고 버전·채용 컨설팅 표")
     if _needs_open_request_index(engine):
         pending.append("상담 요청 중복 방지 색인")
+    if missing_indexes(engine):
+        pending.append("조회 색인")
     return tuple(pending)
 
 
@@ -125,6 +132,9 @@ def migrate_schema(engine: Engine, *, cipher: Callable[[Engine], RrnCipher] = rr
         withdrawn = add_open_request_index(engine)
         cleaned = f" (같은 공고·구직자의 중복 요청 {withdrawn:,}건은 철회로 정리)" if withdrawn else ""
         done.append(f"상담 요청 중복 방지 색인을 만들었습니다{cleaned}")
+    created = create_missing_indexes(engine)
+    if created:
+        done.append(f"조회 색인 {len(created)}개를 만들었습니다")
     return tuple(done)
 
 

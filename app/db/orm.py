@@ -23,6 +23,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Connection,
     Date,
     DateTime,
     Engine,
@@ -33,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    inspect,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -825,6 +827,23 @@ TALENT_TABLES: tuple[str, ...] = (
 """Operational tables of talent recommendation (contact requests, opt-outs, saved/dismissed candidates)."""
 
 
+class AggregateSnapshot(Base):
+    """A policy aggregate as last computed, with the stamp of the data it was computed from.
+
+    The home page's and the policy pages' national figures group a million seekers or hundreds of
+    thousands of postings; read again only when the data's stamp (cheap: the newest ids and change times,
+    the world's fingerprint) differs, they cost one small read otherwise
+    (:mod:`app.db.repositories.snapshots`).
+    """
+
+    __tablename__ = "aggregate_snapshots"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)  # aggregate and its arguments
+    stamp: Mapped[str] = mapped_column(String(400))
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    frame: Mapped[str] = mapped_column(Text)  # the result, pandas JSON (orient="split")
+
+
 class WorldMeta(Base):
     """Key/value facts about the generated world (seed, size, fingerprint, created_at)."""
 
@@ -847,6 +866,15 @@ so declined and withdrawn requests stay as history beside a new one. (A posting 
 the posting stands for the employer too.) Databases built before it get it from
 :func:`app.db.migrations.add_open_request_index`."""
 
+LOOKUP_INDEXES: tuple[Index, ...] = (
+    # an employer's postings newest first (채용 시뮬레이터 picker, 인재 추천, the employer's home figures)
+    Index("ix_postings_employer_open", Posting.employer_id, Posting.open_date, Posting.id),
+    # the newest revision time: the stamp of the postings' aggregate snapshot (app.db.repositories.snapshots)
+    Index("ix_postings_updated_at", Posting.updated_at),
+)
+"""Indexes the pages' queries need at national scale (``docs/postgres.md``); a database built before
+one of them gets it from :func:`create_missing_indexes` (``ensure_schema`` and the build's migrations)."""
+
 ACTIVE_PLAN_INDEX = Index(
     "ux_training_plans_active", TrainingPlan.seeker_id, TrainingPlan.course_id, unique=True,
     sqlite_where=TrainingPlan.removed_at.is_(None), postgresql_where=TrainingPlan.removed_at.is_(None),
@@ -866,9 +894,52 @@ TRUTH_TABLES: tuple[str, ...] = (
 """Tables that only evaluation code may read."""
 
 
+def missing_indexes(engine: Engine | Connection) -> list[Index]:
+    """Plain (non-unique) indexes declared here that the database's existing tables lack.
+
+    Unique indexes are left out on purpose: rows stored before one existed may break it, so each has
+    its own migration that deals with such rows first (:mod:`app.db.migrations`).
+    """
+    # an engine may map the product tables into another schema (tests' throw-away PostgreSQL schemas)
+    schema = (engine.get_execution_options().get("schema_translate_map") or {}).get(None)
+    inspector = inspect(engine)
+    existing = set(inspector.get_table_names(schema=schema))
+    missing = []
+    for table in Base.metadata.sorted_tables:
+        if table.name not in existing:
+            continue  # create_all makes the table with every index
+        present = {ix["name"] for ix in inspector.get_indexes(table.name, schema=schema)}
+        # a column a later migration adds (e.g. postings.updated_at) gets its index after that migration
+        columns = {c["name"] for c in inspector.get_columns(table.name, schema=schema)}
+        missing += [ix for ix in sorted(table.indexes, key=lambda ix: str(ix.name))
+                    if not ix.unique and ix.name not in present and {c.name for c in ix.columns} <= columns]
+    return missing
+
+
+def create_missing_indexes(engine: Engine) -> list[str]:
+    """Create the indexes :func:`missing_indexes` finds, in one transaction (idempotent).
+
+    A database built by an earlier release gets the lookup indexes added since (e.g.
+    :data:`LOOKUP_INDEXES`) without regenerating its world. On PostgreSQL a ``CREATE INDEX`` blocks
+    writes to its table (not reads) for the seconds it takes on a national-scale table; it runs in
+    ``python -m app build``, where a world is written anyway.
+
+    Returns:
+        Names of the indexes created.
+    """
+    indexes = missing_indexes(engine)
+    if not indexes:
+        return []
+    with engine.begin() as conn:
+        for index in indexes:
+            index.create(conn, checkfirst=True)  # another process may have made it meanwhile
+    return [str(ix.name) for ix in indexes]
+
+
 def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet (idempotent)."""
+    """Create every table that does not exist yet, and the declared indexes existing tables lack (idempotent)."""
     Base.metadata.create_all(engine)
+    create_missing_indexes(engine)
 
 
 def drop_schema(engine: Engine) -> None:

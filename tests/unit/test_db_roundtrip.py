@@ -27,6 +27,7 @@ from sqlalchemy.schema import CreateIndex
 
 from app.db.engine import make_engine
 from app.db.orm import (
+    LOOKUP_INDEXES,
     OPEN_REQUEST_INDEX,
     OPEN_REQUEST_STATUSES,
     AuditLog,
@@ -43,7 +44,9 @@ from app.db.orm import (
     ServiceEvent,
     WorldMeta,
     create_schema,
+    missing_indexes,
 )
+from app.db.repositories.world import ensure_schema
 
 PG_URL_ENV = "GOYONG_TEST_PG_URL"
 _PG_URL = os.environ.get(PG_URL_ENV)  # opt-in switch for a test, not product configuration
@@ -245,3 +248,57 @@ def test_the_open_request_index_is_partial_on_each_backend(dialect: Any) -> None
     ddl = str(CreateIndex(OPEN_REQUEST_INDEX).compile(dialect=dialect))
     assert ddl == ("CREATE UNIQUE INDEX ux_contact_requests_open ON contact_requests (posting_id, seeker_id) "
                    "WHERE status IN ('pending', 'accepted')")
+
+
+def _index_names(engine: Engine, table: str) -> set[str]:
+    schema = (engine.get_execution_options().get("schema_translate_map") or {}).get(None)
+    return {ix["name"] for ix in inspect(engine).get_indexes(table, schema=schema)}
+
+
+def test_the_lookup_indexes_are_declared_and_created(engine_factory: Callable[[], Engine]) -> None:
+    engine = engine_factory()
+    create_schema(engine)
+    for index in LOOKUP_INDEXES:
+        assert index in index.table.indexes  # declared on the ORM table, so create_all makes it
+        assert index.name in _index_names(engine, index.table.name)
+    assert missing_indexes(engine) == []
+
+
+def test_ensure_schema_adds_the_indexes_an_older_database_lacks(engine_factory: Callable[[], Engine]) -> None:
+    """A database built before the lookup indexes gets them from ``ensure_schema`` (the build's first
+    step), without its rows being touched."""
+    engine = engine_factory()
+    create_schema(engine)
+    employer, posting = _rows()[:2]
+    with Session(engine) as session, session.begin():
+        for obj in (employer, posting):
+            session.add(obj)
+            session.flush()
+    with engine.begin() as conn:
+        for index in LOOKUP_INDEXES:
+            index.drop(conn)  # as built by an earlier release
+    assert {ix.name for ix in missing_indexes(engine)} == {ix.name for ix in LOOKUP_INDEXES}
+
+    ensure_schema(engine)
+
+    assert missing_indexes(engine) == []
+    assert {ix.name for ix in LOOKUP_INDEXES} <= _index_names(engine, Posting.__tablename__)
+    with Session(engine) as session:
+        assert session.get(Posting, 1) is not None
+
+
+def test_an_index_on_a_column_a_later_migration_adds_waits_for_that_migration(tmp_path: Path) -> None:
+    """``postings.updated_at`` came with a migration; before it runs, its index is not attempted (the
+    build calls ``ensure_schema`` before the migrations), after it the index is created."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    create_schema(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP INDEX ix_postings_updated_at")
+        conn.exec_driver_sql("ALTER TABLE postings DROP COLUMN updated_at")
+    assert "ix_postings_updated_at" not in {ix.name for ix in missing_indexes(engine)}
+    ensure_schema(engine)  # must not fail on the missing column
+    from app.db.migrations import migrate_schema
+
+    migrate_schema(engine)
+    assert "ix_postings_updated_at" in _index_names(engine, Posting.__tablename__)
+    engine.dispose()

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Engine, Integer, Select, case, cast, func,
 from sqlalchemy.orm import Session
 
 from app.db.orm import Employer, Hire, Posting, PostingLabel, PostingOutcome
-from app.db.repositories import AreaFilter, filtered, read_frame
+from app.db.repositories import AreaFilter, filtered, read_frame, snapshots
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,16 @@ def load_posting_counts(
         Columns ``region_code, keco_code, n_postings, n_open, n_outcome, n_filled, n_filled_30d,
         n_applications``.
     """
+    if employer_id is None:
+        # every posting: a snapshot, read again when a posting is added or revised (newest id, newest
+        # revision time — both indexed) or the world regenerated; outcomes are written by the world only
+        return snapshots.snapshot(engine, f"posting_counts:{as_of}",
+                                  [snapshots.newest(Posting.id), snapshots.newest(Posting.updated_at)],
+                                  lambda: _count_postings(engine, as_of, None))
+    return _count_postings(engine, as_of, employer_id)
+
+
+def _count_postings(engine: Engine, as_of: dt.date | None, employer_id: int | None) -> pd.DataFrame:
     n_open = (
         func.coalesce(func.sum(case(((Posting.open_date <= as_of) & (Posting.close_date >= as_of), 1), else_=0)), 0)
         if as_of is not None

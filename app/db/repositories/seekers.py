@@ -15,7 +15,7 @@ from sqlalchemy import Engine, Integer, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.db.orm import CounsellorNote, Enrolment, Seeker, SeekerCertificate, SeekerOutcome, SeekerService
-from app.db.repositories import AreaFilter, filtered, read_frame
+from app.db.repositories import AreaFilter, filtered, id_chunks, read_frame, snapshots
 from app.reference.codes import SERVICES
 from app.text.pii import mask_name, mask_pii
 
@@ -93,9 +93,19 @@ def load_seekers(engine: Engine, flt: SeekerFilter | None = None) -> pd.DataFram
 def load_seeker_counts(engine: Engine) -> pd.DataFrame:
     """Seeker counts and 180-day re-employment per (age, 시도, 구직급여 수급) cell.
 
+    A snapshot (:mod:`app.db.repositories.snapshots`): grouping every seeker is read again only when
+    seekers or outcomes were added (their newest id moves) or the world was regenerated; seekers are
+    written by the world and the seeker import only, never changed in place.
+
     Returns:
         Columns ``age, region_code, benefit_status, n_seekers, n_outcome, n_employed``.
     """
+    return snapshots.snapshot(engine, "seeker_counts",
+                              [snapshots.newest(Seeker.id), snapshots.newest(SeekerOutcome.seeker_id)],
+                              lambda: _count_seekers(engine))
+
+
+def _count_seekers(engine: Engine) -> pd.DataFrame:
     stmt = (
         select(
             Seeker.age,
@@ -244,9 +254,10 @@ def load_masked_names(engine: Engine, seeker_ids: list[int]) -> dict[int, str]:
     """Seeker id → masked name ("이○숙"); the name itself never leaves this function."""
     if not seeker_ids:
         return {}
-    stmt = select(Seeker.id, Seeker.name).where(Seeker.id.in_([int(i) for i in seeker_ids]))
     with Session(engine) as session:
-        return {int(i): mask_name(str(n)) for i, n in session.execute(stmt).all()}
+        return {int(i): mask_name(str(n))
+                for chunk in id_chunks(seeker_ids)  # a national caseload is more ids than one statement binds
+                for i, n in session.execute(select(Seeker.id, Seeker.name).where(Seeker.id.in_(chunk))).all()}
 
 
 @dataclass(frozen=True)

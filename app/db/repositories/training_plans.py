@@ -107,11 +107,19 @@ def count_plans(engine: Engine, seeker_ids: Sequence[int]) -> dict[int, int]:
     ids = sorted({int(i) for i in seeker_ids})
     if not ids:
         return {}
-    stmt = (select(TrainingPlan.seeker_id, func.count()).where(TrainingPlan.removed_at.is_(None),
-                                                              TrainingPlan.seeker_id.in_(ids))
+    stmt = (select(TrainingPlan.seeker_id, func.count()).where(TrainingPlan.removed_at.is_(None))
             .group_by(TrainingPlan.seeker_id))
     with Session(engine) as session:
-        return {int(s): int(n) for s, n in session.execute(stmt).all()}
+        if len(ids) <= _FEW_SEEKERS:
+            return {int(s): int(n) for s, n in session.execute(stmt.where(TrainingPlan.seeker_id.in_(ids))).all()}
+        # a whole caseload (tens of thousands of seekers): binding every id costs more than reading
+        # every plan, which counsellors write one by one (far fewer rows than seekers)
+        wanted = set(ids)
+        return {int(s): int(n) for s, n in session.execute(stmt).all() if int(s) in wanted}
+
+
+_FEW_SEEKERS = 500
+"""Up to this many seekers :func:`count_plans` asks for them by id; beyond, it reads every current plan."""
 
 
 # --------------------------------------------------------------------------- recommendations shown

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import pandas as pd
 from sqlalchemy import Engine, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.db.orm import Base, Course, Employer, Posting, Seeker, WorldMeta, create_schema, drop_schema
+from app.db.repositories import snapshots
 
 # Tables the overview needs; a world missing any of them is treated as "not built".
 REQUIRED_TABLES: tuple[str, ...] = (
@@ -102,12 +104,21 @@ def load_reference_date(engine: Engine) -> dt.date | None:
 
 
 def load_table_counts(engine: Engine) -> dict[str, int]:
-    """Row counts of employers, postings, seekers and courses."""
-    with Session(engine) as session:
-        return {
-            table.__tablename__: int(session.scalar(select(func.count()).select_from(table)) or 0)
-            for table in (Employer, Posting, Seeker, Course)
-        }
+    """Row counts of employers, postings, seekers and courses.
+
+    A snapshot (:mod:`app.db.repositories.snapshots`): counting a million rows is read again only when
+    one of the tables got a new row (its newest id moves) or the world was regenerated; the app adds
+    rows to these tables but never deletes any.
+    """
+    tables = (Employer, Posting, Seeker, Course)
+
+    def count() -> pd.DataFrame:
+        with Session(engine) as session:
+            return pd.DataFrame({"table": [t.__tablename__ for t in tables],
+                                 "n": [int(session.scalar(select(func.count()).select_from(t)) or 0) for t in tables]})
+
+    frame = snapshots.snapshot(engine, "table_counts", [snapshots.newest(t.id) for t in tables], count)
+    return {str(t): int(n) for t, n in zip(frame["table"], frame["n"], strict=True)}
 
 
 def load_date_bounds(engine: Engine) -> dict[str, DateBounds]:
