@@ -869,8 +869,6 @@ the posting stands for the employer too.) Databases built before it get it from
 LOOKUP_INDEXES: tuple[Index, ...] = (
     # an employer's postings newest first (채용 시뮬레이터 picker, 인재 추천, the employer's home figures)
     Index("ix_postings_employer_open", Posting.employer_id, Posting.open_date, Posting.id),
-    # the newest revision time: the stamp of the postings' aggregate snapshot (app.db.repositories.snapshots)
-    Index("ix_postings_updated_at", Posting.updated_at),
 )
 """Indexes the pages' queries need at national scale (``docs/postgres.md``); a database built before
 one of them gets it from :func:`create_missing_indexes` (``ensure_schema`` and the build's migrations)."""
@@ -909,7 +907,8 @@ def missing_indexes(engine: Engine | Connection) -> list[Index]:
         if table.name not in existing:
             continue  # create_all makes the table with every index
         present = {ix["name"] for ix in inspector.get_indexes(table.name, schema=schema)}
-        # a column a later migration adds (e.g. postings.updated_at) gets its index after that migration
+        # an index on a column a later migration adds is made after that migration (the build calls
+        # ensure_schema first, then migrate_schema)
         columns = {c["name"] for c in inspector.get_columns(table.name, schema=schema)}
         missing += [ix for ix in sorted(table.indexes, key=lambda ix: str(ix.name))
                     if not ix.unique and ix.name not in present and {c.name for c in ix.columns} <= columns]

@@ -287,18 +287,65 @@ def test_ensure_schema_adds_the_indexes_an_older_database_lacks(engine_factory: 
         assert session.get(Posting, 1) is not None
 
 
-def test_an_index_on_a_column_a_later_migration_adds_waits_for_that_migration(tmp_path: Path) -> None:
-    """``postings.updated_at`` came with a migration; before it runs, its index is not attempted (the
-    build calls ``ensure_schema`` before the migrations), after it the index is created."""
+def test_an_index_on_a_column_an_older_database_lacks_is_left_to_its_migration(tmp_path: Path) -> None:
+    """``ensure_schema`` runs before the migrations that add columns: an index on such a column is not
+    attempted there (it would fail), the migration's later pass makes it."""
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     create_schema(engine)
     with engine.begin() as conn:
-        conn.exec_driver_sql("DROP INDEX ix_postings_updated_at")
-        conn.exec_driver_sql("ALTER TABLE postings DROP COLUMN updated_at")
-    assert "ix_postings_updated_at" not in {ix.name for ix in missing_indexes(engine)}
-    ensure_schema(engine)  # must not fail on the missing column
-    from app.db.migrations import migrate_schema
-
-    migrate_schema(engine)
-    assert "ix_postings_updated_at" in _index_names(engine, Posting.__tablename__)
+        conn.exec_driver_sql("DROP INDEX ix_postings_employer_open")
+        conn.exec_driver_sql("DROP INDEX ix_postings_open_date")
+        conn.exec_driver_sql("ALTER TABLE postings DROP COLUMN open_date")
+    assert not {"ix_postings_employer_open", "ix_postings_open_date"} & {ix.name for ix in missing_indexes(engine)}
+    ensure_schema(engine)  # does not fail on the missing column
     engine.dispose()
+
+
+def test_national_counts_are_snapshots_read_again_when_their_data_changes(
+    engine_factory: Callable[[], Engine],
+) -> None:
+    """The home page's counts come from the stored snapshot while the data's stamp is unchanged, and are
+    recomputed as soon as a row is added, a posting revised or the world replaced."""
+    from app.db.repositories import world as world_repo
+    from app.db.repositories.postings import load_posting_counts
+    from app.db.repositories.seekers import load_seeker_counts
+
+    engine = engine_factory()
+    create_schema(engine)
+    employer, posting, outcome, seeker = _rows()[:4]
+    with Session(engine) as session, session.begin():
+        for obj in (employer, posting, outcome, seeker, WorldMeta(key="fingerprint", value="a")):
+            session.add(obj)
+            session.flush()
+    assert world_repo.load_table_counts(engine) == {"employers": 1, "postings": 1, "seekers": 1, "courses": 0}
+    assert load_seeker_counts(engine)["n_seekers"].tolist() == [1]
+    assert load_posting_counts(engine)[["region_code", "n_postings"]].values.tolist() == [["11", 1]]
+
+    # unchanged data: the stored figures are what is read (proved by altering them in place)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE aggregate_snapshots SET frame = replace(frame, '\"seekers\",1', '\"seekers\",7')"
+                          " WHERE name = 'table_counts'"))
+    assert world_repo.load_table_counts(engine)["seekers"] == 7
+
+    # a new seeker moves the stamp: counted again
+    second = _rows()[3]
+    second.id = 2
+    with Session(engine) as session, session.begin():
+        session.add(second)
+    assert world_repo.load_table_counts(engine)["seekers"] == 2
+    assert load_seeker_counts(engine)["n_seekers"].sum() == 2
+
+    # a new posting moves the stamp
+    added = _rows()[1]
+    added.id, added.region_code = 2, "26"
+    with Session(engine) as session, session.begin():
+        session.add(added)
+    counts = load_posting_counts(engine).sort_values("region_code")
+    assert counts[["region_code", "n_postings"]].values.tolist() == [["11", 1], ["26", 1]]
+
+    # another world (new fingerprint): everything again
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE aggregate_snapshots SET frame = replace(frame, '\"seekers\",2', '\"seekers\",9')"
+                          " WHERE name = 'table_counts'"))
+        conn.execute(text("UPDATE world_meta SET value = 'b' WHERE key = 'fingerprint'"))
+    assert world_repo.load_table_counts(engine)["seekers"] == 2

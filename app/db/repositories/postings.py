@@ -135,10 +135,11 @@ def load_posting_counts(
         n_applications``.
     """
     if employer_id is None:
-        # every posting: a snapshot, read again when a posting is added or revised (newest id, newest
-        # revision time — both indexed) or the world regenerated; outcomes are written by the world only
+        # every posting: a snapshot, read again when a posting or an outcome is added (newest ids) or the
+        # world regenerated; a revision never changes what is counted here (occupation, region and dates
+        # are not editable, EDITABLE_COLUMNS)
         return snapshots.snapshot(engine, f"posting_counts:{as_of}",
-                                  [snapshots.newest(Posting.id), snapshots.newest(Posting.updated_at)],
+                                  [snapshots.newest(Posting.id), snapshots.newest(PostingOutcome.posting_id)],
                                   lambda: _count_postings(engine, as_of, None))
     return _count_postings(engine, as_of, employer_id)
 
