@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, Update, func, inspect, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -30,6 +30,7 @@ from app.db.orm import (
     LOOKUP_INDEXES,
     OPEN_REQUEST_INDEX,
     OPEN_REQUEST_STATUSES,
+    AggregateSnapshot,
     AuditLog,
     ConsultingCase,
     ConsultingNote,
@@ -322,9 +323,13 @@ def test_national_counts_are_snapshots_read_again_when_their_data_changes(
     assert load_posting_counts(engine)[["region_code", "n_postings"]].values.tolist() == [["11", 1]]
 
     # unchanged data: the stored figures are what is read (proved by altering them in place)
+    def alter_stored(old: str, new: str) -> Update:
+        # ORM statements, not text(): the PostgreSQL case maps the tables into a throw-away schema
+        return (update(AggregateSnapshot).where(AggregateSnapshot.name == "table_counts")
+                .values(frame=func.replace(AggregateSnapshot.frame, old, new)))
+
     with engine.begin() as conn:
-        conn.execute(text("UPDATE aggregate_snapshots SET frame = replace(frame, '\"seekers\",1', '\"seekers\",7')"
-                          " WHERE name = 'table_counts'"))
+        conn.execute(alter_stored('"seekers",1', '"seekers",7'))
     assert world_repo.load_table_counts(engine)["seekers"] == 7
 
     # a new seeker moves the stamp: counted again
@@ -345,7 +350,6 @@ def test_national_counts_are_snapshots_read_again_when_their_data_changes(
 
     # another world (new fingerprint): everything again
     with engine.begin() as conn:
-        conn.execute(text("UPDATE aggregate_snapshots SET frame = replace(frame, '\"seekers\",2', '\"seekers\",9')"
-                          " WHERE name = 'table_counts'"))
-        conn.execute(text("UPDATE world_meta SET value = 'b' WHERE key = 'fingerprint'"))
+        conn.execute(alter_stored('"seekers",2', '"seekers",9'))
+        conn.execute(update(WorldMeta).where(WorldMeta.key == "fingerprint").values(value="b"))
     assert world_repo.load_table_counts(engine)["seekers"] == 2
