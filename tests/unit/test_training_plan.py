@@ -118,6 +118,11 @@ def test_a_course_already_in_the_plan_is_refused_in_korean(world: World) -> None
     # another seeker may have the same course
     training.add_to_plan(engine, COUNSELLOR, world.seekers[1], course)
     assert training.plan_counts(engine, world.seekers[:2]) == {world.seekers[0]: 1, world.seekers[1]: 1}
+    # a whole caseload asked at once (more ids than are bound one by one): the same counts
+    many = [world.seekers[0], *range(10_000_000, 10_000_000 + repo._FEW_SEEKERS), world.seekers[1]]
+    counts = training.plan_counts(engine, many)
+    assert len(counts) == len(many) and sum(counts.values()) == 2
+    assert counts[world.seekers[0]] == counts[world.seekers[1]] == 1
 
 
 def test_a_second_add_stored_by_another_session_after_the_check_is_refused(
