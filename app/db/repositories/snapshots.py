@@ -12,7 +12,7 @@ stamp sees is therefore never missed, and no refresh job has to run.
 from __future__ import annotations
 
 import datetime as dt
-import io
+import json
 import logging
 from collections.abc import Callable, Sequence
 
@@ -35,14 +35,15 @@ def data_stamp(engine: Engine, markers: Sequence[ColumnElement[object]]) -> str 
         A string that changes when the world is regenerated or a marker moves; ``None`` when it
         cannot be read (e.g. a database from before a marker column), so the caller computes afresh.
     """
+    world = [select(WorldMeta.value).where(WorldMeta.key == key).scalar_subquery() for key in ("fingerprint", "created_at")]
+    # one round trip: a page reads this on every view the process cache misses
+    stmt = select(*world, *(select(marker).scalar_subquery() for marker in markers))
     try:
         with Session(engine) as session:
-            meta = dict(session.execute(select(WorldMeta.key, WorldMeta.value)
-                                        .where(WorldMeta.key.in_(("fingerprint", "created_at")))).all())
-            values = [session.scalar(select(marker)) for marker in markers]
+            values = session.execute(stmt).one()
     except SQLAlchemyError:
         return None
-    return "|".join([meta.get("fingerprint", ""), meta.get("created_at", ""), *(str(v) for v in values)])
+    return "|".join("" if v is None else str(v) for v in values)
 
 
 def snapshot(engine: Engine, name: str, markers: Sequence[ColumnElement[object]],
@@ -65,7 +66,8 @@ def snapshot(engine: Engine, name: str, markers: Sequence[ColumnElement[object]]
         stored = session.execute(select(AggregateSnapshot.stamp, AggregateSnapshot.frame)
                                  .where(AggregateSnapshot.name == name)).first()
     if stored is not None and stored.stamp == stamp:
-        return pd.read_json(io.StringIO(stored.frame), orient="split", dtype=False, convert_dates=False)
+        data = json.loads(stored.frame)
+        return pd.DataFrame(data["data"], columns=data["columns"])
     frame = compute()
     try:
         with Session(engine) as session, session.begin():
