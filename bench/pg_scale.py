@@ -2,8 +2,8 @@
 
 Loads a world of ``--size`` (default ``large``: 1M seekers, 200k postings) into the database with
 :func:`app.world.generate.generate_world` — unless ``--reuse`` finds that world there already — brings
-the schema up to date (:func:`app.db.repositories.world.ensure_schema`: tables, declared indexes and
-the policy summary tables), then times the *service functions* the pages call, each repeated with
+the schema up to date (:func:`app.db.repositories.world.ensure_schema`: tables and declared indexes;
+the policy aggregates' snapshot table), then times the *service functions* the pages call, each repeated with
 different arguments (several employers, several counsellors' filters):
 
 * caseload (구직자 위험 현황, 취업 위험도 기준): the open caseload the scores are computed on
@@ -21,10 +21,12 @@ generates the demo world and copies it 50× in SQL (1M seekers, 400k postings, 1
 per-employer and per-seeker shapes, at least the ``large`` row counts).
 
 Usage: python bench/pg_scale.py [--db-url URL] [--size large|demo|small] [--load generate|replicate]
-       [--reuse] [--repeats 7]
+       [--reuse] [--repeats 7] [--only caseload_render,employer_postings,…]
 Keys: pg_caseload_ms, pg_policy_ms (worst policy query's p95), pg_employer_postings_ms, queries
-(per query: p50_ms, p95_ms, cold_ms — the slowest call of one untimed first round —, calls, rows), over_200ms (queries whose p95 is over the target), rows
-(table row counts), load_s (None with --reuse), schema_s, load_average (before and after), dialect, size.
+(per query: p50_ms, p95_ms, cold_ms — the slowest call of one untimed first round —, calls, rows, or
+error), over_200ms (queries whose p95 is over the target), rows (table row counts), load_s (None with
+--reuse), schema_s, load_average (before and after), dialect, size, at.
+Results and what they mean: docs/postgres.md.
 """
 
 from __future__ import annotations

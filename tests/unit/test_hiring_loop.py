@@ -334,7 +334,6 @@ def test_migration_adds_the_tables_and_column_to_an_old_database(world_url: str,
     with sqlite3.connect(path) as conn:  # the schema of the release before the hiring loop
         for table in ("consulting_notes", "consulting_cases", "posting_versions"):
             conn.execute(f"DROP TABLE {table}")
-        conn.execute("DROP INDEX ix_postings_updated_at")  # came later, with the column's other readers
         conn.execute("ALTER TABLE postings DROP COLUMN updated_at")
     assert "공고 버전·채용 컨설팅 표" in pending_migrations(engine)
     done = migrate_schema(engine)
