@@ -26,6 +26,8 @@ Keys:
     setup: login_p50_s, login_max_s, open_page_p50_s, open_page_max_s
     errors: total errors; error_samples: up to 10 messages
     rss_mb: per process {start, end, max, slope_mb_per_min, samples}
+    server_cpu_s: CPU seconds the app processes used during the measured loop; server_cpu_s_per_action: that
+        over the actions done — what a rerender costs the server whatever else runs on the machine
     load_average: {start, end} (1-minute load of the machine: the bench shares it)
     targets: {p95_s: 1.5, errors: 0}; passed: p95 of every action ≤ 1.5 s and no error
 
@@ -84,6 +86,7 @@ class Tally:
     error_samples: list[str] = field(default_factory=list)
     logins: list[float] = field(default_factory=list)
     opens: list[float] = field(default_factory=list)
+    server_cpu_s: float = 0.0
 
     def error(self, action: str, err: BaseException) -> None:
         self.errors[action] += 1
@@ -178,10 +181,13 @@ async def _drive(bases: list[str], pids: list[int], sessions: int, seconds: floa
     async def start_clock() -> None:
         stop_at[0] = time.monotonic() + seconds
         load_start[0] = os.getloadavg()[0]
+        for pid in pids:
+            cpu_at_start[pid] = web.cpu_seconds(pid) or 0.0
         stop_sampling.clear()
         sampler_task.append(asyncio.create_task(_sample_rss(pids, samples, stop_sampling)))
 
     stop_sampling = asyncio.Event()
+    cpu_at_start: dict[int, float] = {}
     sampler_task: list[asyncio.Task] = []
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=web.CHROMIUM, headless=True, args=web.CHROMIUM_ARGS)
@@ -192,6 +198,7 @@ async def _drive(bases: list[str], pids: list[int], sessions: int, seconds: floa
             await ready.wait()  # every session is on its page: the measured loop starts now
             await start_clock()
             await asyncio.gather(*tasks)
+            tally.server_cpu_s = sum((web.cpu_seconds(pid) or 0.0) - cpu_at_start.get(pid, 0.0) for pid in pids)
         finally:
             stop_sampling.set()
             for task in sampler_task:
@@ -272,6 +279,8 @@ def run(sessions: int, seconds: float, processes: int, db_url: str | None, db: P
         "setup": {"login_p50_s": _quantile(tally.logins, 0.5), "login_max_s": max(tally.logins, default=None),
                   "open_page_p50_s": _quantile(tally.opens, 0.5), "open_page_max_s": max(tally.opens, default=None)},
         "errors": errors, "error_samples": tally.error_samples,
+        "server_cpu_s": round(tally.server_cpu_s, 1),
+        "server_cpu_s_per_action": round(tally.server_cpu_s / max(1, sum(len(t) for t in tally.times.values())), 3),
         "rss_mb": rss,
         "load_average": {"start": round(load_start, 2), "end": round(load_end, 2)},
         "targets": {"p95_s": TARGET_P95_S, "errors": 0},

@@ -29,7 +29,8 @@ import pytest
 from sqlalchemy import make_url, text
 
 from app.db.engine import make_engine
-from tests.e2e.browser import chromium, chromium_available, new_page, streamlit_server
+from tests.e2e import test_journeys
+from tests.e2e.browser import chromium_available, streamlit_server, wait_idle
 from tests.e2e.test_journeys import _act, _assert_no_exception, _login_at, _metric_value, _postings_of, _selected
 
 pytestmark = pytest.mark.e2e
@@ -88,30 +89,15 @@ def servers(tmp_path_factory: pytest.TempPathFactory, pg_world: tuple[str, Path]
         yield one, two
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """One headless chromium for the module."""
-    with chromium() as instance:
-        yield instance
-
-
-@pytest.fixture
-def open_page(browser: Any) -> Iterator[Any]:
-    """Factory of fresh pages (own cookies each); closes them after the test."""
-    pages: list[Any] = []
-
-    def make() -> Any:
-        pages.append(new_page(browser))
-        return pages[-1]
-
-    yield make
-    for page in pages:
-        page.context.close()
+browser = test_journeys.browser  # the journeys' fixtures: one chromium for the module, fresh pages per test
+open_page = test_journeys.open_page
 
 
 def _reload(page: Any) -> None:
     """Reload the tab (a new Streamlit session in the same process, logged back in by the cookie)."""
-    _act(page, page.reload)
+    page.reload()
+    # a new document: its own clock starts at 0 and every script run of it counts
+    wait_idle(page, since_ms=0, settle_s=0.8, timeout_s=90)
     _assert_no_exception(page)
 
 
