@@ -11,7 +11,8 @@ takes the audit rows and saves of the run). Each session logs in through the for
 * ``caseload`` — 구직자 위험 현황 as a counsellor: a search term typed into the filter, Enter;
 * ``ad_check`` — 공고 사전 점검 as an employer: a lawful draft (numbered, so no two are alike) checked.
 
-Sessions take the three in turn (session 1 what-if, 2 caseload, 3 ad check, 4 what-if, …). A timing
+Sessions take the three in turn (session 1 what-if, 2 caseload, 3 ad check, 4 what-if, …; ``--actions``
+narrows them, e.g. to profile one). A timing
 runs from the key press or click to the end of the script run it started (Streamlit's own script-state
 attribute, ``tests/e2e/browser.py``), so it is the rerender time a user waits. Login and opening the
 page are reported apart (``setup``); the measured loop starts when every session is on its page.
@@ -32,7 +33,7 @@ Keys:
     targets: {p95_s: 1.5, errors: 0}; passed: p95 of every action ≤ 1.5 s and no error
 
 Usage: python bench/load.py [--sessions 8] [--seconds 120] [--processes 1] [--db-url postgresql+psycopg://…]
-                            [--db data/goyong.db] [--models models]
+                            [--db data/goyong.db] [--models models] [--actions whatif,caseload,ad_check]
 """
 
 from __future__ import annotations
@@ -132,10 +133,9 @@ async def _step(page: Any, action: str, n: int) -> float:
     return await _idle_after(page, page.get_by_role("button", name="점검하기").click)
 
 
-async def _session(browser: Any, base: str, index: int, passwords: dict[str, str], tally: Tally,
+async def _session(browser: Any, base: str, index: int, action: str, passwords: dict[str, str], tally: Tally,
                    ready: asyncio.Barrier, stop_at: list[float]) -> None:
     """One simulated user: log in and open the page, wait for the others, then repeat the action."""
-    action = ACTIONS[index % len(ACTIONS)]
     accounts = ACCOUNTS[action]
     username = accounts[(index // len(ACTIONS)) % len(accounts)]
     page = await web.new_page_async(browser)
@@ -169,8 +169,8 @@ async def _sample_rss(pids: list[int], samples: dict[int, list[tuple[float, floa
             await asyncio.wait_for(stop.wait(), RSS_EVERY_S)
 
 
-async def _drive(bases: list[str], pids: list[int], sessions: int, seconds: float,
-                 passwords: dict[str, str]) -> tuple[Tally, dict[int, list[tuple[float, float]]], float]:
+async def _drive(bases: list[str], pids: list[int], sessions: int, seconds: float, passwords: dict[str, str],
+                 actions: tuple[str, ...]) -> tuple[Tally, dict[int, list[tuple[float, float]]], float]:
     from playwright.async_api import async_playwright
 
     tally = Tally()
@@ -193,7 +193,8 @@ async def _drive(bases: list[str], pids: list[int], sessions: int, seconds: floa
         browser = await pw.chromium.launch(executable_path=web.CHROMIUM, headless=True, args=web.CHROMIUM_ARGS)
         try:
             ready = asyncio.Barrier(sessions + 1)
-            tasks = [asyncio.create_task(_session(browser, bases[i % len(bases)], i, passwords, tally, ready, stop_at))
+            tasks = [asyncio.create_task(_session(browser, bases[i % len(bases)], i, actions[i % len(actions)], passwords,
+                                                  tally, ready, stop_at))
                      for i in range(sessions)]
             await ready.wait()  # every session is on its page: the measured loop starts now
             await start_clock()
@@ -233,9 +234,11 @@ def _prepare_world(folder: Path, db: Path, models: Path, db_url: str | None) -> 
             demo.env["GOYONG_RRN_KEY_FILE"] = str(key)
     if db_url:
         from app.build import run_build
+        from app.config import get_settings
         from app.db.engine import make_engine
 
         os.environ.update({k: v for k, v in demo.env.items() if k == "GOYONG_RRN_KEY_FILE"})
+        get_settings.cache_clear()  # the build below reads the key's setting
         engine = make_engine(db_url)
         try:  # the same generator and seed: the copied models fit and are not retrained
             run_build(engine, Path(demo.env["GOYONG_MODELS_DIR"]), size=DEMO_SIZE, seed=DEMO_SEED)
@@ -245,7 +248,8 @@ def _prepare_world(folder: Path, db: Path, models: Path, db_url: str | None) -> 
     return demo
 
 
-def run(sessions: int, seconds: float, processes: int, db_url: str | None, db: Path, models: Path) -> dict[str, Any]:
+def run(sessions: int, seconds: float, processes: int, db_url: str | None, db: Path, models: Path,
+        actions: tuple[str, ...] = ACTIONS) -> dict[str, Any]:
     """Run the load and return the report (see the module docstring for its keys)."""
     if processes > 1 and not db_url:
         raise SystemExit("--processes 2 이상은 PostgreSQL(--db-url)이 필요합니다: SQLite 파일은 한 프로세스용입니다.")
@@ -255,12 +259,12 @@ def run(sessions: int, seconds: float, processes: int, db_url: str | None, db: P
         env = {**demo.env, "GOYONG_SESSION_SECRET": "load-bench-" + "s" * 32}  # one secret for every replica
         bases = [stack.enter_context(web.streamlit_server(env, folder / f"server{i}.log")) for i in range(processes)]
         pids = [pid for pid in (web.server_pid(base) for base in bases) if pid is not None]
-        tally, samples, load_start = asyncio.run(_drive(bases, pids, sessions, seconds, demo.passwords))
+        tally, samples, load_start = asyncio.run(_drive(bases, pids, sessions, seconds, demo.passwords, actions))
         load_end = os.getloadavg()[0]
     actions = {
         action: {"n": len(times), "p50_s": _quantile(times, 0.5), "p95_s": _quantile(times, 0.95),
                  "max_s": round(max(times), 3) if times else None, "errors": tally.errors[action]}
-        for action, times in tally.times.items()
+        for action, times in tally.times.items() if action in actions
     }
     rss = {
         f"process{i + 1}": {
@@ -296,8 +300,12 @@ def main() -> None:
     parser.add_argument("--db-url", default=None, help="PostgreSQL URL shared by the processes (the world is put there)")
     parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="demo SQLite world to copy")
     parser.add_argument("--models", type=Path, default=DEFAULT_MODELS, help="its built models")
+    parser.add_argument("--actions", default=",".join(ACTIONS), help="what the sessions do, in turn (profiling one)")
     args = parser.parse_args()
-    print(json.dumps(run(args.sessions, args.seconds, args.processes, args.db_url, args.db, args.models),
+    actions = tuple(a.strip() for a in args.actions.split(",") if a.strip())
+    if not actions or set(actions) - set(ACTIONS):
+        parser.error(f"--actions: {', '.join(ACTIONS)} 중에서 고르세요")
+    print(json.dumps(run(args.sessions, args.seconds, args.processes, args.db_url, args.db, args.models, actions),
                      ensure_ascii=False, indent=2))
 
 
