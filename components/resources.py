@@ -1,11 +1,19 @@
 """The only Streamlit cache wrappers of the app, typed.
 
 ``st.cache_resource`` holds shared, read-only objects (the Engine, the reference tables, built
-models and indexes); ``st.cache_data(ttl=60)`` holds query results, so that a rebuilt world or new
-models show up within a minute without restarting the server. Every cached function takes the
-database URL or models directory as an argument, so a changed setting never serves a stale result,
-and every built artifact's cache key carries its manifest ``created_at`` (looked up by the model's
-``MODEL_NAME``), so a rebuild is picked up.
+models and indexes); ``st.cache_data(ttl=60)`` holds query results, so that a rebuilt world shows
+up within a minute without restarting the server. Every cached function takes the database URL or
+models directory as an argument, so a changed setting never serves a stale result, and every built
+artifact's cache key carries its manifest ``created_at`` (looked up by the model's ``MODEL_NAME``;
+the manifest itself is re-read when its file changes), so a rebuild is picked up at the next run.
+
+Several app processes may serve one database (docs/deployment.md). What users write (scenarios,
+overrides, band settings, reviews, rule versions, consent, sessions) is never cached here: pages
+read it on every run. The cached tables of postings, which users do change (a saved posting, an
+applied what-if, a decided version), carry :func:`postings_stamp` in their key — one cheap query per
+run — so a change made through another process shows at the next run, not a minute later. The other
+query caches hold world figures no user edits (aggregates, the explorer's seekers and courses,
+market bounds, monitoring), where the time-to-live is the only staleness and it is harmless.
 
 Capability packages are imported inside the functions that need them: the home page never loads
 LightGBM, FAISS or scikit-learn. Their types are imported for type checkers only.
@@ -15,7 +23,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -96,14 +106,60 @@ def names() -> ReferenceNames:
 # --------------------------------------------------------------------------- models manifest
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False)
-def _manifest(models_dir: str) -> dict[str, Any] | None:
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=4)
+def _manifest(models_dir: str, file_key: tuple[int, int, int]) -> dict[str, Any] | None:
     return overview.load_models_manifest(Path(models_dir))
 
 
+def _file_key(path: Path) -> tuple[int, int, int]:
+    """``(mtime_ns, size, inode)`` of a file, ``(0, 0, 0)`` when missing: the build writes the manifest
+    to a temporary name and renames it (a new inode), so the key changes exactly when a build ends."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (0, 0, 0)
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
 def manifest() -> dict[str, Any] | None:
-    """The parsed ``models/manifest.json`` or ``None`` when no model has been built."""
-    return _manifest(str(get_settings().models_dir))
+    """The parsed ``models/manifest.json`` or ``None`` when no model has been built.
+
+    Re-read when the file changes (one ``stat`` per call), so the models of a build that finished
+    while the app was running are loaded at the next run of every session, in every process."""
+    models_dir = get_settings().models_dir
+    return _manifest(str(models_dir), _file_key(Path(models_dir) / "manifest.json"))
+
+
+# --------------------------------------------------------------------------- data version
+
+_STAMP_SECONDS = 1.0  # one stamp query serves every cached table of the runs of this second
+_stamp_memo: dict[str, tuple[float, str]] = {}
+_stamp_lock = threading.Lock()
+
+
+def postings_stamp() -> str:
+    """What users have changed in the postings, from the database (:func:`app.services.overview.postings_stamp`).
+
+    Part of the key of every cached posting table, so a posting saved, changed or decided through
+    another app process on the same database is read at the next run. Read at most once a second per
+    process (the runs of that second share it); the writing process also clears its caches at once.
+    """
+    db_url = get_settings().db_url
+    now = time.monotonic()
+    with _stamp_lock:
+        memo = _stamp_memo.get(db_url)
+        if memo is not None and now - memo[0] < _STAMP_SECONDS:
+            return memo[1]
+    value = overview.postings_stamp(engine())
+    with _stamp_lock:
+        _stamp_memo[db_url] = (now, value)
+    return value
+
+
+def forget_postings_stamp() -> None:
+    """Make the next :func:`postings_stamp` ask the database (after this process changed a posting)."""
+    with _stamp_lock:
+        _stamp_memo.clear()
 
 
 def _stamp(capability: str, name_attribute: str = "MODEL_NAME") -> str:
@@ -154,24 +210,24 @@ def ensure_demo_users() -> str | None:
 # --------------------------------------------------------------------------- overview figures
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False)
-def _world_overview(db_url: str) -> overview.WorldOverview:
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=4)
+def _world_overview(db_url: str, stamp: str) -> overview.WorldOverview:
     return overview.compute_world_overview(_engine(db_url))
 
 
 def world_overview() -> overview.WorldOverview:
     """Headline figures (raises ``NoWorldError`` when the database is empty)."""
-    return _world_overview(get_settings().db_url)
+    return _world_overview(get_settings().db_url, postings_stamp())
 
 
-@st.cache_data(ttl=_TTL, show_spinner=False)
-def _employer_overview(db_url: str, employer_id: int) -> overview.EmployerOverview:
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=256)
+def _employer_overview(db_url: str, employer_id: int, stamp: str) -> overview.EmployerOverview:
     return overview.compute_employer_overview(_engine(db_url), employer_id)
 
 
 def employer_overview(employer_id: int) -> overview.EmployerOverview:
     """One employer's own figures (raises ``UnknownEmployerError``)."""
-    return _employer_overview(get_settings().db_url, employer_id)
+    return _employer_overview(get_settings().db_url, employer_id, postings_stamp())
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False)
@@ -208,16 +264,16 @@ def filter_options() -> FilterOptions:
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
-def _postings(db_url: str, reference_dir: str, query: ExplorerQuery, viewer: int | None) -> pd.DataFrame:
+def _postings(db_url: str, reference_dir: str, query: ExplorerQuery, viewer: int | None, stamp: str) -> pd.DataFrame:
     return explorer.search_postings(
         _engine(db_url), query, _names(reference_dir), viewer_employer_id=viewer
     )
 
 
 def postings(query: ExplorerQuery, *, viewer_employer_id: int | None = None) -> pd.DataFrame:
-    """Postings matching ``query`` (cached per query for a minute)."""
+    """Postings matching ``query`` (cached per query until a posting changes, at most a minute)."""
     settings = get_settings()
-    return _postings(settings.db_url, str(settings.reference_dir), query, viewer_employer_id)
+    return _postings(settings.db_url, str(settings.reference_dir), query, viewer_employer_id, postings_stamp())
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
@@ -286,7 +342,7 @@ def postings_index() -> PostingsIndex:
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=64)
-def _hiring_postings(db_url: str, employer_id: int | None) -> pd.DataFrame:
+def _hiring_postings(db_url: str, employer_id: int | None, stamp: str) -> pd.DataFrame:
     from app.services import hiring
 
     return hiring.load_employer_postings(_engine(db_url), employer_id)
@@ -294,7 +350,7 @@ def _hiring_postings(db_url: str, employer_id: int | None) -> pd.DataFrame:
 
 def hiring_postings(employer_id: int | None) -> pd.DataFrame:
     """Postings of the simulator's picker: the employer's own, or every posting for staff (``None``)."""
-    return _hiring_postings(get_settings().db_url, employer_id)
+    return _hiring_postings(get_settings().db_url, employer_id, postings_stamp())
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=256)
@@ -337,7 +393,7 @@ def similar_postings(posting_id: int | None, query: dict[str, Any]) -> pd.DataFr
 
 
 @st.cache_data(ttl=_TTL, show_spinner="모든 공고의 채용확률을 계산하는 중…", max_entries=4)
-def _scored_postings(db_url: str, models_dir: str, stamp: str) -> pd.DataFrame:
+def _scored_postings(db_url: str, models_dir: str, stamp: str, data_stamp: str) -> pd.DataFrame:
     from app.services import hiring
 
     return hiring.score_all_postings(_engine(db_url), _hiring_model(models_dir, stamp))
@@ -346,7 +402,7 @@ def _scored_postings(db_url: str, models_dir: str, stamp: str) -> pd.DataFrame:
 def scored_postings() -> pd.DataFrame:
     """Every posting with its predicted fill probability (policy view; raises ``ArtifactMissing``)."""
     settings = get_settings()
-    return _scored_postings(settings.db_url, str(settings.models_dir), _stamp("hiring"))
+    return _scored_postings(settings.db_url, str(settings.models_dir), _stamp("hiring"), postings_stamp())
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=2)
@@ -466,12 +522,17 @@ def _ad_verdict_memory(db_url: str, models_dir: str, stamp: str) -> dict:
 
 
 @st.cache_resource(ttl=_TTL, show_spinner=False, max_entries=2)
-def _stored_ads(db_url: str) -> pd.DataFrame:
-    """Every stored posting as an ad, re-read every minute; one shared frame (read-only: never
-    changed in place), so the verdicts' fingerprints of it are computed once, not per visit."""
+def _stored_ads_of(db_url: str, stamp: str) -> pd.DataFrame:
+    """Every stored posting as an ad, re-read when a posting changes (in any process) or after a
+    minute; one shared frame (read-only: never changed in place), so the verdicts' fingerprints of
+    it are computed once, not per visit."""
     from app.services import ads
 
     return ads.load_stored_ads(_engine(db_url))
+
+
+def _stored_ads(db_url: str) -> pd.DataFrame:
+    return _stored_ads_of(db_url, postings_stamp())
 
 
 def stored_verdicts(verifier: AdVerifier, progress: Callable[[float], None] | None = None) -> pd.DataFrame:
@@ -498,7 +559,7 @@ def stored_verdicts(verifier: AdVerifier, progress: Callable[[float], None] | No
 
 
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=4)
-def _stored_ad_titles(db_url: str) -> pd.DataFrame:
+def _stored_ad_titles(db_url: str, stamp: str) -> pd.DataFrame:
     from app.services import ads
 
     return ads.load_stored_ads(_engine(db_url))[["posting_id", "title", "employer_name", "employer_id"]]
@@ -530,7 +591,7 @@ def posting_verdict(verifier: AdVerifier, posting_id: int) -> tuple[pd.Series, A
 
 def stored_ad_titles() -> pd.DataFrame:
     """``posting_id, title, employer_name, employer_id`` of every stored posting."""
-    return _stored_ad_titles(get_settings().db_url)
+    return _stored_ad_titles(get_settings().db_url, postings_stamp())
 
 
 # --------------------------------------------------------------------------- posting assistant
@@ -577,6 +638,7 @@ def employer_card(employer_id: int) -> dict[str, Any]:
 
 def invalidate_postings() -> None:
     """Forget cached posting tables after a posting was saved, so other pages show it."""
+    forget_postings_stamp()
     for cached in (_hiring_postings, _stored_ad_titles, _postings, _employer_overview, _world_overview):
         cached.clear()
 

@@ -331,3 +331,85 @@ def copy_demo_world(folder: Path, *, db: Path = DEMO_DB, models: Path = DEMO_MOD
     if DEMO_RRN_KEY.exists():
         env["GOYONG_RRN_KEY_FILE"] = str(DEMO_RRN_KEY)
     return DemoCopy(env=env, passwords=passwords)
+
+
+# --------------------------------------------------------------------------- asyncio twins (many sessions)
+# One Playwright browser can serve many contexts only from one thread; the load bench (bench/load.py)
+# drives its sessions as asyncio tasks on one chromium. These are the async forms of the helpers above.
+
+
+async def new_page_async(browser: Any, *, viewport: Mapping[str, int] = DESKTOP_VIEWPORT) -> Any:
+    """:func:`new_page` for Playwright's async API."""
+    context = await browser.new_context(viewport=dict(viewport), locale="ko-KR", timezone_id="Asia/Seoul")
+    await context.add_init_script(_STATE_RECORDER)
+    page = await context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+async def page_clock_async(page: Any) -> float:
+    """:func:`page_clock` for Playwright's async API."""
+    return float(await page.evaluate("performance.now()"))
+
+
+async def wait_idle_async(
+    page: Any, *, since_ms: float, timeout_s: float = 120.0, settle_s: float = 1.0, must_run: bool = True,
+    poll_s: float = 0.05,
+) -> float:
+    """:func:`wait_idle` for Playwright's async API, without ``ready`` (idle is what the bench waits for).
+
+    Returns:
+        Seconds from ``since_ms`` to the end of the last run (page clock).
+
+    Raises:
+        NotIdle: Not idle within ``timeout_s``.
+    """
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while loop.time() < deadline:
+        snap = await page.evaluate(_SNAPSHOT, since_ms)
+        ran = any(e["s"] == "running" for e in snap["log"])
+        ended = max((e["t"] for e in snap["log"]), default=since_ms)
+        if snap["state"] == "notRunning" and not snap["busy"] and (ran or not must_run) \
+                and snap["now"] - ended >= settle_s * 1000:
+            return (ended - since_ms) / 1000
+        await asyncio.sleep(poll_s)
+    raise NotIdle(f"not idle within {timeout_s:.0f} s")
+
+
+def server_pid(base_url: str) -> int | None:
+    """Process id of the ``streamlit run`` serving ``base_url`` (found by its ``--server.port``), or ``None``."""
+    port = base_url.rsplit(":", 1)[-1].strip("/")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"streamlit" in b" ".join(args) and b"--server.port" in args \
+                and args[args.index(b"--server.port") + 1:][:1] == [port.encode()]:
+            return int(entry.name)
+    return None
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of a process in MB (``/proc/<pid>/status`` VmRSS), ``None`` when it has ended."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far, from ``/proc/<pid>/stat``; ``None`` when it has ended."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
