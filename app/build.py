@@ -167,7 +167,7 @@ def run_build(
     for spec in specs:  # manifest entries in registry order, whatever order they finished in
         if spec.name not in results:
             continue
-        result, seconds = results[spec.name]
+        result, seconds, cpu_seconds = results[spec.name]
         models[spec.name] = {
             "title": spec.title,
             "version": spec.version,
@@ -176,6 +176,7 @@ def run_build(
             "files": list(result.files),
             "metrics": result.metrics,
             "build_seconds": seconds,
+            "build_cpu_seconds": cpu_seconds,
         }
         if configured.get(spec.name) is not None:
             models[spec.name]["config_fingerprint"] = configured[spec.name]

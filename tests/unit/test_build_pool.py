@@ -67,6 +67,7 @@ def test_tasks_run_after_what_they_need_and_their_files_land_in_place(tmp_path: 
              build_pool.artifact_task(OTHER)]
     seen: list[str] = []
     results = build_pool.run_tasks(tasks, ctx, workers=workers, threads=1, started=seen.append)
+    assert all(len(result) == 3 and result[1] >= 0 and result[2] >= 0 for result in results.values())  # seconds, CPU
     assert (ctx.out_dir / "second.txt").read_text(encoding="utf-8") == "first+second"
     assert sorted(p.name for p in ctx.out_dir.iterdir()) == ["first.txt", "other.txt", "second.txt"]  # no staging left
     assert seen.index("first") < seen.index("second")
