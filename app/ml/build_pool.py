@@ -187,7 +187,8 @@ def run_tasks(tasks: Sequence[Task], ctx: BuildContext, *, workers: int, threads
         return results
     url = ctx.engine.url.render_as_string(hide_password=False)
     plain = (ctx.out_dir, ctx.world_fingerprint, ctx.seed)
-    pending = sorted(tasks, key=lambda t: -t.cost)
+    rank = _path_costs(tasks)
+    pending = sorted(tasks, key=lambda t: -rank[t.name])
     running: dict[Future, Task] = {}
     pool = pool or ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_init_worker,
                                        initargs=(threads, url))
@@ -210,6 +211,20 @@ def run_tasks(tasks: Sequence[Task], ctx: BuildContext, *, workers: int, threads
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return results
+
+
+def _path_costs(tasks: Sequence[Task]) -> dict[str, float]:
+    """Each task's cost plus the costliest chain of tasks that wait for it: started in this order,
+    the market wages (0.3 s) go before a longer task, since the employment model waits for them."""
+    waiting: dict[str, list[Task]] = {task.name: [] for task in tasks}
+    for task in tasks:
+        for need in task.needs:
+            if need in waiting:
+                waiting[need].append(task)
+    costs: dict[str, float] = {}
+    for task in reversed(_in_dependency_order(tasks)):
+        costs[task.name] = task.cost + max((costs[t.name] for t in waiting[task.name]), default=0.0)
+    return costs
 
 
 @contextmanager

@@ -110,3 +110,10 @@ def test_local_stand_ins_and_in_memory_databases_stay_in_this_process() -> None:
     assert not build_pool.can_run_elsewhere([build_pool.artifact_task(local)], "sqlite:////tmp/w.db")
     assert not build_pool.can_run_elsewhere([build_pool.artifact_task(FIRST)], "sqlite://")
     assert not build_pool.can_run_elsewhere([build_pool.artifact_task(FIRST)], "sqlite:///:memory:")
+
+
+def test_a_short_task_that_a_long_one_waits_for_starts_first() -> None:
+    tasks = [build_pool.artifact_task(OTHER, cost=40.0), build_pool.artifact_task(FIRST, cost=0.5),
+             build_pool.artifact_task(SECOND, cost=50.0)]
+    costs = build_pool._path_costs(tasks)
+    assert costs == {"other": 40.0, "first": 50.5, "second": 50.0}
