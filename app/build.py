@@ -219,9 +219,11 @@ def _ensure_logs(ctx: manifest.BuildContext, logs_dir: Path, size: str, force: b
 
 
 def _expected_seconds(previous: dict | None, name: str) -> float:
-    """How long an artifact took last time (the manifest), else a typical demo figure: the longest start first."""
-    if previous and isinstance(previous.get("build_seconds"), int | float):
-        return float(previous["build_seconds"])
+    """How long an artifact took last time (the manifest's CPU seconds: machine load does not inflate them),
+    else a typical demo figure: the longest chains start first."""
+    for key in ("build_cpu_seconds", "build_seconds"):
+        if previous and isinstance(previous.get(key), int | float):
+            return float(previous[key])
     return TYPICAL_SECONDS.get(name, 10.0)
 
 
