@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,13 +32,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(ROOT))
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy  # noqa: E402
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> float:
@@ -51,7 +46,7 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> float:
 
 def _first_page(python: str, clone: Path, env: dict[str, str], log: Path) -> tuple[float, str]:
     """Seconds from ``streamlit run`` to the rendered login page, and how it was observed."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     with log.open("a") as out:
@@ -60,16 +55,7 @@ def _first_page(python: str, clone: Path, env: dict[str, str], log: Path) -> tup
                                  "--browser.gatherUsageStats", "false"], cwd=clone, env=env, stdout=out,
                                 stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not answer (see {log})")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:  # local server
-                    if resp.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
+        wait_healthy(url, proc, timeout=180)
         if not Path(CHROMIUM).exists():
             with urllib.request.urlopen(url, timeout=30) as resp:  # local server
                 resp.read()
@@ -77,7 +63,7 @@ def _first_page(python: str, clone: Path, env: dict[str, str], log: Path) -> tup
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(url)
             page.get_by_role("button", name="로그인").wait_for(timeout=120_000)  # the home page's login form
@@ -85,12 +71,8 @@ def _first_page(python: str, clone: Path, env: dict[str, str], log: Path) -> tup
             browser.close()
         return seconds, "chromium"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        proc.kill()  # the measurement is over: nothing of the server's state is kept
+        proc.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
