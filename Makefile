@@ -10,10 +10,11 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: install build run lint test bench screenshots clean-world pg
 
+# pip's cache (~/.cache/pip) makes a reinstall a local copy; no self-upgrade of pip (a download on
+# every fresh clone) and no version check
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --prefer-binary -r requirements-dev.txt
 	@touch $(STAMP)
 
 install: $(STAMP)

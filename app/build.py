@@ -22,7 +22,7 @@ from app.db.fingerprint import EXCLUDED_TABLES
 from app.db.migrations import migrate_schema
 from app.db.repositories import world as world_repo
 from app.errors import NotReady
-from app.ml import manifest, registry
+from app.ml import build_pool, manifest, registry
 from app.services.ads import migrate_stored_rule_sets
 from app.world.generate import generate_world
 from app.world.params import WORLD_VERSION
@@ -105,18 +105,29 @@ def run_build(
     # A kept world gets the columns changed by later releases in place (the plain 주민등록번호
     # column encrypted first); a regenerated one is written in the current schema anyway.
     migrations = () if regenerate else migrate_schema(engine)
-    if regenerate:
-        generate_world(engine, size=size, seed=seed, progress=lambda step, f: say(f"세계 생성: {step}", 0.8 * f))
-        world_generated = True
-        meta = world_repo.read_world_meta(engine)
+    pool, pool_workers = None, 1
+    if regenerate:  # every artifact will be rebuilt: the workers start (and import) while the world is written
+        pool_workers, threads = build_pool.split_threads(len(registry.ARTIFACTS) + (logs_dir is not None))
+        if pool_workers > 1 and build_pool.can_run_elsewhere(
+                [build_pool.artifact_task(spec) for spec in registry.ARTIFACTS], _url_of(engine)):
+            pool = build_pool.start_workers(pool_workers, threads, _url_of(engine))
+    try:
+        if regenerate:
+            generate_world(engine, size=size, seed=seed, progress=lambda step, f: say(f"세계 생성: {step}", 0.8 * f))
+            world_generated = True
+            meta = world_repo.read_world_meta(engine)
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
     fingerprint = meta["fingerprint"]
     old = manifest.load_manifest(models_dir) or {}
     old_models = old.get("models", {})
     specs = registry.ARTIFACTS
     models: dict[str, dict] = {}
-    built, skipped = [], []
-    ctx = manifest.BuildContext(engine=engine, out_dir=models_dir, world_fingerprint=fingerprint, seed=seed)
-    for i, spec in enumerate(specs):
+    stale: list[manifest.ArtifactSpec] = []
+    skipped = []
+    for spec in specs:
         previous = old_models.get(spec.name)
         current = (
             previous is not None
@@ -126,12 +137,37 @@ def run_build(
             and previous.get("config_fingerprint") == configured.get(spec.name)
             and all((models_dir / f).exists() for f in previous.get("files", []))
         )
-        say(f"모델 빌드: {spec.title}", 0.8 + 0.2 * i / max(len(specs), 1))
         if current:
             models[spec.name] = previous
             skipped.append(spec.name)
+        else:
+            stale.append(spec)
+    tasks = [build_pool.artifact_task(spec, cost=_expected_seconds(old_models.get(spec.name), spec.name))
+             for spec in stale]
+    if logs_dir is not None:  # a separate data set beside the database: its own stamp, never in the manifest
+        tasks.append(build_pool.Task(name=LOGS_TASK, run=_ensure_logs, args=(Path(logs_dir), logs_size, force),
+                                     cost=LOGS_SECONDS))
+    ctx = manifest.BuildContext(engine=engine, out_dir=models_dir, world_fingerprint=fingerprint, seed=seed)
+    workers, threads = build_pool.split_threads(len(tasks))
+    if pool is not None:
+        workers = pool_workers
+    elif workers > 1 and not build_pool.can_run_elsewhere(tasks, _url_of(engine)):
+        workers, threads = 1, build_pool.split_threads(1)[1]
+    titles = {spec.name: spec.title for spec in stale} | {LOGS_TASK: "서비스 이용 로그"}
+    started: list[str] = []
+
+    def announce(name: str) -> None:
+        say(f"모델 빌드: {titles[name]}" if name != LOGS_TASK else titles[name],
+            0.8 + 0.2 * len(started) / max(len(tasks), 1))
+        started.append(name)
+
+    results = build_pool.run_tasks(tasks, ctx, workers=workers, threads=threads, started=announce,
+                                   files={name: entry.get("files", []) for name, entry in models.items()}, pool=pool)
+    built = []
+    for spec in specs:  # manifest entries in registry order, whatever order they finished in
+        if spec.name not in results:
             continue
-        result = spec.build(ctx)
+        result, seconds, cpu_seconds = results[spec.name]
         models[spec.name] = {
             "title": spec.title,
             "version": spec.version,
@@ -139,10 +175,13 @@ def run_build(
             "created_at": manifest.now_iso(),
             "files": list(result.files),
             "metrics": result.metrics,
+            "build_seconds": seconds,
+            "build_cpu_seconds": cpu_seconds,
         }
         if configured.get(spec.name) is not None:
             models[spec.name]["config_fingerprint"] = configured[spec.name]
         built.append(spec.name)
+    models = {spec.name: models[spec.name] for spec in specs}
     written = {
         "created_at": manifest.now_iso() if (built or world_generated or not old) else old.get("created_at"),
         "world": {
@@ -156,15 +195,44 @@ def run_build(
         "libraries": manifest.library_versions(),
         "models": models,
     }
+    # last, in one atomic replace: a running app reads the old manifest and files or the new ones
     path = manifest.write_manifest(models_dir, written)
-    logs = None
-    if logs_dir is not None:  # a separate data set beside the database: its own stamp, never in the manifest
-        say("서비스 이용 로그", 0.99)
-        logs = ensure_service_logs(engine, Path(logs_dir), size=logs_size, seed=seed, world_fingerprint=fingerprint,
-                                   force=force)
+    logs = results.get(LOGS_TASK)
     say("완료", 1.0)
     return BuildReport(world_generated=world_generated, built=tuple(built), skipped=tuple(skipped),
                        manifest_path=path, manifest=written, migrations=migrations, logs_generated=logs is not None)
+
+
+def _url_of(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+LOGS_TASK = "service_logs"
+LOGS_SECONDS = 8.0
+"""The demo logs' generation time, to schedule them among the artifacts."""
+
+
+def _ensure_logs(ctx: manifest.BuildContext, logs_dir: Path, size: str, force: bool, _inputs: tuple = ()) -> object:
+    """The service logs for the build's world (:func:`ensure_service_logs`), ``None`` when current."""
+    return ensure_service_logs(ctx.engine, logs_dir, size=size, seed=ctx.seed, world_fingerprint=ctx.world_fingerprint,
+                               force=force)
+
+
+def _expected_seconds(previous: dict | None, name: str) -> float:
+    """How long an artifact took last time (the manifest's CPU seconds: machine load does not inflate them),
+    else a typical demo figure: the longest chains start first."""
+    for key in ("build_cpu_seconds", "build_seconds"):
+        if previous and isinstance(previous.get(key), int | float):
+            return float(previous[key])
+    return TYPICAL_SECONDS.get(name, 10.0)
+
+
+TYPICAL_SECONDS: dict[str, float] = {
+    "ad_verifier": 80.0, "employment": 50.0, "talent_matcher": 45.0, "topics": 40.0, "hiring": 25.0,
+    "training_recommender": 20.0, "occupation_fit": 15.0, "interest_test": 15.0, "course_outcome": 8.0,
+    "occupation_classifier": 7.0, "postings_index": 3.0, "certificate_value": 3.0, "market_wages": 0.5,
+}
+"""Seconds of each artifact on the demo world (a first build has no manifest to learn them from)."""
 
 
 def _refuse_losing_records(engine: Engine, stored_version: str) -> None:

@@ -45,8 +45,11 @@ def available_cores() -> int:
 def thread_count() -> int:
     """Threads one computation may use: ``GOYONG_THREADS``, else :func:`available_cores`.
 
-    Read once per process (the numeric libraries size their pools once).
+    Read once per process (the numeric libraries size their pools once). A build worker's share of
+    the budget (:func:`use_threads`) takes precedence.
     """
+    if _PINNED:
+        return _PINNED[0]
     from app.config import get_settings  # config imports pydantic; keep `import app` light
 
     try:
@@ -54,6 +57,24 @@ def thread_count() -> int:
     except ValueError:  # a bad setting is reported by get_settings() where the app reads it
         configured = None
     return configured or available_cores()
+
+
+_PINNED: list[int] = []
+
+
+def use_threads(count: int) -> None:
+    """Make :func:`thread_count` ``count`` in this process and cap the pools already loaded.
+
+    For a worker process that gets a share of the budget (:mod:`app.ml.build_pool`: ``workers ×
+    threads ≤`` the parent's :func:`thread_count`); the OpenMP and BLAS pools of libraries loaded
+    later read the same count from the environment.
+    """
+    count = max(1, int(count))
+    _PINNED[:] = [count]
+    thread_count.cache_clear()
+    for name in _THREAD_ENV:
+        os.environ[name] = str(count)
+    limit_loaded_pools()
 
 
 def threads_for_rows(n_rows: int) -> int:

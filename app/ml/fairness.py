@@ -48,23 +48,22 @@ and ignoring groups where the metric is NaN):
   ``calibration_gap_abs``). Without this test, 17 regions of a few hundred seekers each flag
   noise: the largest of 17 sampling errors is about 2.5 standard errors.
 
-Computation: ``n``, ``observed_rate``, ``high_risk_share``, ``fnr`` and ``fpr`` come from
-fairlearn's ``MetricFrame`` (``selection_rate``, ``false_negative_rate``, ``false_positive_rate``
-with ``pos_label=1``), fed frequency-weighted (group, outcome, flag) cells; the three
+Computation: ``n``, ``observed_rate``, ``high_risk_share``, ``fnr`` and ``fpr`` are fairlearn's
+``selection_rate``, ``false_negative_rate`` and ``false_positive_rate`` (``pos_label=1``) counted
+with ``np.bincount`` per group (a test checks them against fairlearn's ``MetricFrame``); the three
 probability metrics come from a pandas groupby over seekers.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from fairlearn.metrics import MetricFrame, false_negative_rate, false_positive_rate, selection_rate
 
 AGE_BANDS: tuple[str, ...] = ("29세 이하", "30대", "40대", "50대", "60세 이상")
 """Age bands in order; lower edges 0, 30, 40, 50, 60."""
@@ -258,13 +257,11 @@ def audit_fairness(
 
     adverse = 1 - y
     tables: list[pd.DataFrame] = []
-    frames: list[MetricFrame] = []
+    overall_flags: dict[str, float] = {}
     for attribute, label in labels.items():
-        frames.append(_flag_metric_frame(adverse, flag, label))
-        by_group = frames[-1].by_group.join(_probability_metrics(y, p, label, ece_bins))
+        flag_table, overall_flags = _flag_metrics(adverse, flag, label)  # the overall part is every attribute's
+        by_group = flag_table.join(_probability_metrics(y, p, label, ece_bins))
         tables.append(_group_table(attribute, by_group, min_group_size))
-    # MetricFrame.overall ignores the sensitive feature, so any attribute's frame gives it.
-    overall_flags = frames[0].overall
     everyone = _probability_metrics(y, p, np.full(len(y), "전체"), ece_bins).iloc[0]
     overall = {m: float(overall_flags[m] if m in _FLAG_METRICS else everyone[m]) for m in GROUP_METRICS}
     overall["n"] = int(overall["n"])
@@ -333,7 +330,7 @@ def threshold_tradeoff(
     rows = []
     for t in cuts:
         flag = (p < t).astype(int)
-        tables = []
+        share_gaps, fnr_gaps = [], []
         for attribute, (code, uniques) in factorized.items():
             k = len(uniques)
             n = np.bincount(code, minlength=k)
@@ -341,21 +338,13 @@ def threshold_tradeoff(
             caught = np.bincount(code, weights=flag * adverse, minlength=k)
             with np.errstate(invalid="ignore", divide="ignore"):
                 fnr = np.where(at_risk > 0, 1.0 - caught / at_risk, np.nan)
-            tables.append(
-                pd.DataFrame(
-                    {
-                        "attribute": attribute,
-                        "group": np.asarray(uniques, dtype=str),
-                        "n": n,
-                        "high_risk_share": np.bincount(code, weights=flag, minlength=k) / n,
-                        "fnr": fnr,
-                        "reported": n >= min_group_size,
-                    }
-                )
-            )
-        gaps = _gap_table(pd.concat(tables, ignore_index=True), ("high_risk_share", "fnr"), tolerance=1.0)
-        share_gaps = gaps[gaps["metric"] == "high_risk_share"]["gap"]
-        fnr_gaps = gaps[gaps["metric"] == "fnr"].dropna(subset=["gap"])
+            reported = n >= min_group_size
+            # the gaps of _gap_table (largest minus smallest reported rate), without its frames
+            share_gaps.append(_spread(np.bincount(code, weights=flag, minlength=k)[reported] / n[reported]))
+            fnr_gaps.append((attribute, _spread(fnr[reported])))
+        share_known = [g for g in share_gaps if not math.isnan(g)]
+        fnr_known = [(a, g) for a, g in fnr_gaps if not math.isnan(g)]
+        worst_fnr = max(fnr_known, key=lambda item: item[1]) if fnr_known else (None, math.nan)  # first on ties
         n_flagged = int(flag.sum())
         true_flags = int((flag & adverse).sum())
         rows.append(
@@ -364,49 +353,20 @@ def threshold_tradeoff(
                 "high_risk_share": n_flagged / len(flag),
                 "recall": true_flags / n_adverse if n_adverse else math.nan,
                 "precision": true_flags / n_flagged if n_flagged else math.nan,
-                "max_share_gap": float(share_gaps.max()) if share_gaps.notna().any() else math.nan,
-                "max_fnr_gap": float(fnr_gaps["gap"].max()) if len(fnr_gaps) else math.nan,
-                # idxmax keeps the first attribute on ties, i.e. the caller's column order.
-                "fnr_gap_attribute": fnr_gaps.loc[fnr_gaps["gap"].idxmax(), "attribute"] if len(fnr_gaps) else None,
+                "max_share_gap": max(share_known) if share_known else math.nan,
+                "max_fnr_gap": worst_fnr[1],
+                # the first attribute on ties, i.e. the caller's column order
+                "fnr_gap_attribute": worst_fnr[0],
             }
         )
     return pd.DataFrame(rows, columns=_TRADEOFF_COLUMNS)
-
-
-# --- metric callables: fairlearn calls each as metric(y_true, y_pred, **sample_params) where
-# y_true is the adverse outcome (1 = not employed) and y_pred the high-risk flag (1 = flagged).
-
-
-def _weighted_count(y_true: np.ndarray, y_pred: np.ndarray, *, sample_weight: np.ndarray) -> float:
-    """Number of seekers: the sum of the cell weights (fairlearn's ``count`` would count cells)."""
-    return float(np.sum(sample_weight))
-
-
-def _observed_rate(y_true: np.ndarray, y_pred: np.ndarray, *, sample_weight: np.ndarray) -> float:
-    """Share employed = 1 − (weighted) share with the adverse outcome."""
-    return float(1.0 - np.average(np.asarray(y_true, dtype=float), weights=sample_weight))
-
-
-def _fnr(y_true: np.ndarray, y_pred: np.ndarray, *, sample_weight: np.ndarray) -> float:
-    # fairlearn's false_negative_rate returns 0.0 (sklearn's normalize="true" turns 0/0 into 0)
-    # for a group without adverse outcomes; 0 would read as "the flag misses nobody", so NaN.
-    if not np.any(np.asarray(y_true) == 1):
-        return math.nan
-    return float(false_negative_rate(y_true, y_pred, sample_weight=sample_weight, pos_label=1))
-
-
-def _fpr(y_true: np.ndarray, y_pred: np.ndarray, *, sample_weight: np.ndarray) -> float:
-    # Same 0/0 guard as _fnr, for a group where nobody was employed.
-    if not np.any(np.asarray(y_true) == 0):
-        return math.nan
-    return float(false_positive_rate(y_true, y_pred, sample_weight=sample_weight, pos_label=1))
 
 
 def _probability_metrics(employed: np.ndarray, p: np.ndarray, label: np.ndarray, bins: int) -> pd.DataFrame:
     """mean_probability, calibration_gap and ece per group, indexed by group label (sorted).
 
     A vectorised pandas groupby rather than MetricFrame callables with ``sample_params``: p is
-    continuous, so the weighted cells of :func:`_flag_metric_frame` do not apply, and MetricFrame
+    continuous, so the counts of :func:`_flag_metrics` do not apply, and MetricFrame
     over one row per seeker converts every argument row by row (~1 µs per row and argument). The
     binning is the one of ``app.ml.calibrated.expected_calibration_error`` (inner edges with
     ``np.digitize``, p = 1 in the last bin), written out here so the audit does not depend on the
@@ -433,43 +393,46 @@ def _probability_metrics(employed: np.ndarray, p: np.ndarray, label: np.ndarray,
     return result
 
 
-_FLAG_METRICS: dict[str, Callable[..., float]] = {
-    "n": _weighted_count,
-    "observed_rate": _observed_rate,
-    "high_risk_share": selection_rate,
-    "fnr": _fnr,
-    "fpr": _fpr,
-}
-"""Metrics of (adverse outcome, flag) computed by fairlearn's MetricFrame."""
+_FLAG_METRICS: tuple[str, ...] = ("n", "observed_rate", "high_risk_share", "fnr", "fpr")
+"""Metrics of (adverse outcome, flag), fairlearn's definitions (:func:`_flag_counts`)."""
 
 _PROBABILITY_METRICS: tuple[str, ...] = ("mean_probability", "calibration_gap", "ece")
 """Metrics of the probability, computed by :func:`_probability_metrics`."""
 
 
-def _flag_metric_frame(adverse: np.ndarray, flag: np.ndarray, label: np.ndarray) -> MetricFrame:
-    """MetricFrame of the :data:`_FLAG_METRICS` over one attribute's groups (sorted labels).
+def _flag_metrics(adverse: np.ndarray, flag: np.ndarray, label: np.ndarray) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The :data:`_FLAG_METRICS` per group of one attribute (sorted labels, index ``group``) and overall.
 
-    MetricFrame gets one row per (group, adverse, flag) cell weighted by its number of seekers,
-    not one row per seeker. Every flag metric is a ratio of confusion-matrix counts, so the
-    weighted cells give exactly the per-seeker numbers, while MetricFrame's row-by-row argument
-    conversion (about 1 µs per row and metric argument: ~20 s for 200k seekers and four
-    attributes) shrinks to at most four rows per group.
+    Counted with ``np.bincount``: every flag metric is a ratio of confusion-matrix counts, so the
+    counts give exactly fairlearn's numbers (``tests/unit/test_fairness.py`` checks them against
+    ``MetricFrame`` on one row per seeker). A ``MetricFrame`` of weighted cells cost ~0.1 s each
+    however few its rows: the employment build's ten audits of four attributes spent ~8 s there.
     """
-    cells = (
-        pd.DataFrame({"group": label, "y_true": adverse, "y_pred": flag})
-        .groupby(["group", "y_true", "y_pred"], sort=True)
-        .size()
-        .rename("weight")
-        .reset_index()
-    )
-    weight = cells["weight"].to_numpy(dtype=float)
-    return MetricFrame(
-        metrics=_FLAG_METRICS,
-        y_true=cells["y_true"].to_numpy(),
-        y_pred=cells["y_pred"].to_numpy(),
-        sensitive_features=cells["group"],
-        sample_params={name: {"sample_weight": weight} for name in _FLAG_METRICS},
-    )
+    code, uniques = pd.factorize(np.asarray(label), sort=True)
+    by_group = pd.DataFrame(_flag_counts(code, len(uniques), adverse, flag),
+                            index=pd.Index(np.asarray(uniques, dtype=object), name="group"))
+    overall = {name: float(values[0]) for name, values in
+               _flag_counts(np.zeros(len(code), dtype=np.int64), 1, adverse, flag).items()}
+    return by_group, overall
+
+
+def _flag_counts(code: np.ndarray, k: int, adverse: np.ndarray, flag: np.ndarray) -> dict[str, np.ndarray]:
+    """n, observed_rate, high_risk_share, fnr and fpr of ``k`` groups (fairlearn's definitions, NaN for 0/0)."""
+    bad = np.asarray(adverse, dtype=float)
+    flagged = np.asarray(flag, dtype=float)
+    n = np.bincount(code, minlength=k).astype(float)
+    at_risk = np.bincount(code, weights=bad, minlength=k)
+    employed = n - at_risk
+    caught = np.bincount(code, weights=flagged * bad, minlength=k)
+    false_alarms = np.bincount(code, weights=flagged, minlength=k) - caught
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            "n": n,
+            "observed_rate": 1.0 - at_risk / n,
+            "high_risk_share": (caught + false_alarms) / n,
+            "fnr": np.where(at_risk > 0, (at_risk - caught) / at_risk, np.nan),
+            "fpr": np.where(employed > 0, false_alarms / employed, np.nan),
+        }
 
 
 def _group_table(attribute: str, by_group: pd.DataFrame, min_group_size: int) -> pd.DataFrame:
@@ -479,6 +442,12 @@ def _group_table(attribute: str, by_group: pd.DataFrame, min_group_size: int) ->
     table.insert(0, "attribute", attribute)
     table["reported"] = table["n"] >= min_group_size
     return table
+
+
+def _spread(values: np.ndarray) -> float:
+    """Largest minus smallest of the non-NaN values (NaN with fewer than two)."""
+    known = values[~np.isnan(values)]
+    return float(known.max() - known.min()) if len(known) >= 2 else math.nan
 
 
 def _z_score(metric: str, reported: pd.DataFrame, worst: str, best: str, gap: float) -> float:
