@@ -15,7 +15,7 @@ exhausting the machine; not ``ru_maxrss``, which on Linux includes the forking b
 * ``mask`` — skipped when this checkout has no ``mask`` command.
 
 Keys: ``peak_mb_<N>mb`` (the largest peak over the commands; target ≤ 1024 for 100 MB),
-``commands`` (per command: ``peak_mb``, ``seconds``, ``rows``, ``rows_per_s``, ``input_mb``,
+``commands`` (per command: ``peak_mb``, ``seconds``, ``cpu_s``, ``rows``, ``rows_per_s``, ``input_mb``,
 ``exit_code``), ``skipped``.
 
 Usage::
@@ -276,7 +276,7 @@ def run_measured(argv: list[str], *, cwd: Path, env: dict[str, str], kill_mb: fl
                for s, b in ((process.stdout, out_chunks), (process.stderr, err_chunks))]
     for reader in readers:
         reader.start()
-    _, status, _usage = os.wait4(process.pid, 0)
+    _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     for reader in readers:
@@ -287,6 +287,7 @@ def run_measured(argv: list[str], *, cwd: Path, env: dict[str, str], kill_mb: fl
     peak = polled["peak"]
     stderr = b"".join(err_chunks).decode("utf-8", "replace").strip().splitlines()
     return {"exit_code": process.returncode, "seconds": round(seconds, 1), "peak_mb": round(peak, 1),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),  # on a shared machine, wall time alone misleads
             "killed_above_mb": kill_mb if polled["killed"] else None, "stderr_tail": stderr[-3:]}
 
 

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from app.cli.runner import (
-    CHUNK_ROWS,
     ChunkedResult,
     FileCommand,
     InputScan,
@@ -44,10 +45,11 @@ from app.services.employment import (
     DEFAULT_LOW_FROM,
     EmploymentModel,
     RiskBands,
+    best_services,
     load_employment_model,
-    score_records,
+    score_explained,
 )
-from app.services.employment.reasons import factor_table, group_contributions
+from app.services.employment.reasons import group_contributions, top_sentences
 from app.text.pii import find_pii
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
@@ -68,6 +70,10 @@ PII_KIND_LABELS: dict[str, str] = {
 }
 """Korean names of :data:`app.text.pii.PII_KINDS` for the refusal messages."""
 MAX_ID_CHARS = 40
+CHUNK_ROWS = 50_000
+"""Rows checked, scored and written at a time: memory follows the chunk, not the file (about
+0.5 GB at this size), and a chunk is large enough that per-chunk costs (model calls, the CSV
+writer) are spread over many rows."""
 _TRUE = frozenset({"1", "true", "y", "yes", "예"})
 _FALSE = frozenset({"0", "false", "n", "no", "아니오", "아니요"})
 OUTPUT_ADDED: tuple[str, ...] = (
@@ -122,40 +128,84 @@ def _code(cells: dict[str, str], column: str, allowed: set[str], label: str, *, 
     return text
 
 
-def _row(cells: dict[str, str], keco: set[str], regions: set[str]) -> tuple[dict[str, object], list[_RowError]]:
-    problems: list[_RowError] = []
-    record: dict[str, object] = {}
+_Check = Callable[[dict[str, str]], object]
 
-    def take(column: str, parse: Callable[[], object]) -> None:
-        try:
-            record[column] = parse()
-        except _RowError as err:
-            problems.append(err)
 
-    take("age", lambda: int(_number(cells, "age", 15, 90, integer=True)))
-    take("career_years", lambda: _number(cells, "career_years", 0, 60))
-    take("desired_wage", lambda: int(_number(cells, "desired_wage", 500_000, 30_000_000, integer=True)))
-    take("days_since_registration",
-         lambda: int(_number(cells, "days_since_registration", 0, HORIZON_DAYS, integer=True, default=0)))
-    take("desired_keco", lambda: _code(cells, "desired_keco", keco, "직종(KECO)", width=3))
-    take("last_keco", lambda: _code(cells, "last_keco", keco, "직종(KECO)", width=3, optional=True) or None)
-    take("desired_region_code", lambda: _code(cells, "desired_region_code", regions, "지역(시도)", width=2))
+def _education(cells: dict[str, str]) -> str:
     education = cells.get("education", "").strip()
     if education not in CATEGORY_LEVELS["education"]:
-        problems.append(_RowError("education", f"학력은 {', '.join(CATEGORY_LEVELS['education'])} 중 하나여야 합니다 "
-                                               f"(입력값: {education})"))
-    record["education"] = education
-    for column in ("benefit_status", "region_flexible", *SERVICE_COLUMNS):
-        take(column, lambda c=column: _flag(cells, c))
-    record["certificate_ids"] = ";".join(p.strip() for p in cells.get("certificate_ids", "").split(";") if p.strip())
+        raise _RowError("education", f"학력은 {', '.join(CATEGORY_LEVELS['education'])} 중 하나여야 합니다 "
+                                     f"(입력값: {education})")
+    return education
+
+
+def _column_checks(keco: set[str], regions: set[str]) -> tuple[tuple[str, _Check], ...]:
+    """Each checked column with the function that reads it from a row's cells, in the order the
+    problems of a row are reported. Each reads its own column only: a cell's value or problem
+    depends on nothing else, which is what lets a chunk check every distinct cell once."""
+    return (
+        ("age", lambda cells: int(_number(cells, "age", 15, 90, integer=True))),
+        ("career_years", lambda cells: _number(cells, "career_years", 0, 60)),
+        ("desired_wage", lambda cells: int(_number(cells, "desired_wage", 500_000, 30_000_000, integer=True))),
+        ("days_since_registration",
+         lambda cells: int(_number(cells, "days_since_registration", 0, HORIZON_DAYS, integer=True, default=0))),
+        ("desired_keco", lambda cells: _code(cells, "desired_keco", keco, "직종(KECO)", width=3)),
+        ("last_keco", lambda cells: _code(cells, "last_keco", keco, "직종(KECO)", width=3, optional=True) or None),
+        ("desired_region_code", lambda cells: _code(cells, "desired_region_code", regions, "지역(시도)", width=2)),
+        ("education", _education),
+        *((column, partial(_flag, column=column)) for column in ("benefit_status", "region_flexible", *SERVICE_COLUMNS)),
+    )
+
+
+def _certificate_ids(cell: str) -> str:
+    return ";".join(p.strip() for p in cell.split(";") if p.strip())
+
+
+def _row(cells: dict[str, str], checks: Sequence[tuple[str, _Check]]) -> tuple[dict[str, object], list[_RowError]]:
+    """One row's record and problems, cell by cell (the reference the chunk check agrees with)."""
+    problems: list[_RowError] = []
+    record: dict[str, object] = {}
+    for column, check in checks:
+        try:
+            record[column] = check(cells)
+        except _RowError as err:
+            problems.append(err)
+    record["certificate_ids"] = _certificate_ids(cells.get("certificate_ids", ""))
     record["skills"] = cells.get("skills", "")
     return record, problems
 
 
-def _pii_kinds(text: str) -> list[str]:
-    """Korean names of the kinds of personal data in ``text`` (never the data itself)."""
+# Cells of these shapes cannot hold anything app.text.pii.find_pii reports, so they skip the scan
+# (about 70 µs a cell; a national batch has millions). Each shape is checked against every finder:
+# * up to 8 ASCII digits: every number find_pii reports needs more digits (phone 9 with the area
+#   code, 운전면허 12, 주민등록번호 13) or letters (여권번호, a bank or account word, a label);
+# * certificate ids (C0032;C0035): one letter per number, no label, bank name, "@" or dot;
+# * Hangul keywords separated by ";" (the skills column): addresses, labelled names and birth
+#   dates need a blank, ":", "(" or digits after their word, e-mails, URLs, handles and the ID
+#   numbers need ASCII, an honorific name needs 님 (씨 needs a blank) and a phone read out in
+#   Sino-Korean digits (공일공…) needs a run of at least nine of them.
+_DIGITS_ONLY = re.compile(r"[0-9]{1,8}")
+_CERTIFICATE_LIST = re.compile(r"C[0-9]{4}(?:;C[0-9]{4})*")
+_HANGUL_KEYWORDS = re.compile(r"[가-힣;]+")
+_SPOKEN_DIGIT_RUN = re.compile(r"[공영일이삼사오육륙칠팔구에]{9}")
+
+
+def cannot_hold_pii(text: str) -> bool:
+    """True for a cell whose shape rules out every kind of personal data :func:`find_pii` finds
+    (the scan is skipped; any other cell is scanned)."""
+    if _DIGITS_ONLY.fullmatch(text) or _CERTIFICATE_LIST.fullmatch(text):
+        return True
+    return bool(_HANGUL_KEYWORDS.fullmatch(text)) and "님" not in text and not _SPOKEN_DIGIT_RUN.search(text)
+
+
+@lru_cache(maxsize=2**16)
+def _pii_kinds(text: str) -> tuple[str, ...]:
+    """Korean names of the kinds of personal data in ``text`` (never the data itself); cached,
+    because a batch repeats the same skills and certificates over and over."""
+    if cannot_hold_pii(text):
+        return ()
     kinds = dict.fromkeys(span.kind for span in find_pii(text))
-    return [PII_KIND_LABELS.get(kind, "개인정보") for kind in kinds]
+    return tuple(PII_KIND_LABELS.get(kind, "개인정보") for kind in kinds)
 
 
 def _pii_problems(cells: dict[str, str], problems: list[_RowError]) -> tuple[list[_RowError], list[_RowError]]:
@@ -178,23 +228,96 @@ def _pii_problems(cells: dict[str, str], problems: list[_RowError]) -> tuple[lis
     return found, [p for p in problems if p.column not in flagged]
 
 
+class _CellCache:
+    """Each column's checked value of each distinct cell, kept across the chunks of one pass
+    (a batch's codes, ages and flags take a few hundred values over millions of rows)."""
+
+    LIMIT = 2**16
+
+    def __init__(self, checks: Sequence[tuple[str, _Check]]) -> None:
+        self.checks = tuple(checks)
+        self.known: dict[str, dict[str, tuple[object, bool]]] = {column: {} for column, _ in self.checks}
+
+    def column(self, column: str, check: _Check, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(values, passed) of a column's cells: a cell passes when its check raises nothing."""
+        codes, uniques = pd.factorize(texts)
+        known = self.known[column]
+        if len(known) > self.LIMIT:  # a column of free numbers (wages): keep memory bounded
+            known.clear()
+        values = np.empty(len(uniques), dtype=object)
+        passed = np.empty(len(uniques), dtype=bool)
+        for k, text in enumerate(uniques):
+            result = known.get(text)
+            if result is None:
+                try:
+                    result = (check({column: text} if text else {}), True)
+                except _RowError:
+                    result = (None, False)
+                known[text] = result
+            values[k], passed[k] = result
+        return values[codes], passed[codes]
+
+
+_FRAME_COLUMNS: tuple[str, ...] = (
+    "age", "career_years", "desired_wage", "days_since_registration", "desired_keco", "last_keco",
+    "desired_region_code", "education", "benefit_status", "region_flexible", *SERVICE_COLUMNS, "certificate_ids", "skills",
+)
+"""Columns of a chunk's records, in the order :func:`_row` fills a record."""
+
+
+def _check_chunk(chunk: Sequence[tuple[int, dict[str, str]]], first: int, cache: _CellCache, errors: list[str],
+                 *, records: bool) -> tuple[list[str], pd.DataFrame | None]:
+    """Ids and records of a chunk of rows whose first is data row ``first`` (1-based); problems go
+    to ``errors`` exactly as :func:`_row` and :func:`_pii_problems` word them, row by row.
+
+    Every distinct cell of a column is checked once (:class:`_CellCache`) and the free-text cells
+    are searched for personal data (:func:`_pii_kinds`); only a row where something failed is
+    checked again cell by cell, to report its problems in the order a row is read. Without
+    ``records`` (the checking pass) no frame is built.
+    """
+    n = len(chunk)
+    rows = [cells for _, cells in chunk]
+    failed = np.zeros(n, dtype=bool)
+    columns: dict[str, np.ndarray] = {}
+    for column, check in cache.checks:
+        texts = np.array([cells.get(column, "") for cells in rows], dtype=object)
+        values, passed = cache.column(column, check, texts)
+        failed |= ~passed
+        columns[column] = values
+    for column in FREE_TEXT_COLUMNS:
+        texts = [cells.get(column, "") for cells in rows]
+        failed |= np.fromiter((bool(t) and bool(_pii_kinds(t)) for t in texts), dtype=bool, count=n)
+        if column == "id":
+            failed |= np.fromiter((len(t) > MAX_ID_CHARS for t in texts), dtype=bool, count=n)
+        else:
+            columns[column] = np.array(texts if column == "skills" else [_certificate_ids(t) for t in texts],
+                                       dtype=object)
+    ids = [cells.get("id", str(first + i)) for i, cells in enumerate(rows)]
+    for i in np.flatnonzero(failed):
+        line, cells = chunk[i]
+        record, problems = _row(cells, cache.checks)
+        leaked, problems = _pii_problems(cells, problems)
+        if not any(p.column == "id" for p in leaked):  # a long id holding personal data is reported once
+            ids[i] = row_id(cells, line, str(first + i), errors, max_chars=MAX_ID_CHARS)
+        else:
+            ids[i] = ""
+        errors.extend(f"{line}행: [{p.column}] {p}" for p in [*leaked, *problems])
+        for column in _FRAME_COLUMNS:
+            columns[column][i] = record.get(column)
+    if not records:
+        return ids, None
+    # the dtypes a frame of the records would infer (ints, floats, text and None)
+    return ids, pd.DataFrame({column: columns[column] for column in _FRAME_COLUMNS}).infer_objects()
+
+
 def _seeker_chunks(cells: Iterable[tuple[int, dict[str, str]]], keco: set[str], regions: set[str],
-                   errors: list[str]) -> Iterator[list[tuple[str, dict[str, object]]]]:
-    """``(id, record)`` of every row, :data:`CHUNK_ROWS` at a time; problems go to ``errors``."""
+                   errors: list[str], *, records: bool = True) -> Iterator[tuple[list[str], pd.DataFrame | None]]:
+    """``(ids, records)`` of every row, :data:`CHUNK_ROWS` at a time; problems go to ``errors``."""
+    cache = _CellCache(_column_checks(keco, regions))
     count = 0
     for chunk in batched(cells, CHUNK_ROWS):
-        parsed: list[tuple[str, dict[str, object]]] = []
-        for line, row in chunk:
-            record, problems = _row(row, keco, regions)
-            leaked, problems = _pii_problems(row, problems)
-            if not any(p.column == "id" for p in leaked):  # a long id holding personal data is reported once
-                identifier = row_id(row, line, str(count + 1), errors, max_chars=MAX_ID_CHARS)
-            else:
-                identifier = ""
-            errors.extend(f"{line}행: [{p.column}] {p}" for p in [*leaked, *problems])
-            parsed.append((identifier, record))
-            count += 1
-        yield parsed
+        yield _check_chunk(chunk, count + 1, cache, errors, records=records)
+        count += len(chunk)
 
 
 def _reference_codes() -> tuple[set[str], set[str]]:
@@ -225,7 +348,8 @@ def read_seekers(path: Path) -> tuple[list[tuple[str, dict[str, object]]], list[
     if problem:
         return [], [problem], notes
     cells = input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes)
-    rows = [row for chunk in _seeker_chunks(cells, keco, regions, errors) for row in chunk]
+    rows = [(identifier, record) for ids, records in _seeker_chunks(cells, keco, regions, errors)
+            for identifier, record in zip(ids, records.to_dict("records"), strict=True)]  # type: ignore[union-attr]
     return rows, errors, notes
 
 
@@ -240,8 +364,9 @@ def check_seekers(path: Path) -> ReadResult[InputScan]:
     if problem:
         return ReadResult(InputScan(path, stamp, 0), [problem], notes)
     rows = 0
-    for chunk in _seeker_chunks(input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes), keco, regions, errors):
-        rows += len(chunk)
+    cells = input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes)
+    for ids, _ in _seeker_chunks(cells, keco, regions, errors, records=False):
+        rows += len(ids)
     return ReadResult(InputScan(path, stamp, rows), errors, notes)
 
 
@@ -251,43 +376,37 @@ def score_seekers(scan: InputScan, model: object, bands: object) -> ChunkedResul
     def chunks() -> Iterator[pd.DataFrame]:
         keco, regions = _reference_codes()
         errors: list[str] = []
-        for parsed in _seeker_chunks(scan.rows_again(REQUIRED_COLUMNS, OPTIONAL_COLUMNS), keco, regions, errors):
+        for ids, records in _seeker_chunks(scan.rows_again(REQUIRED_COLUMNS, OPTIONAL_COLUMNS), keco, regions, errors):
             if errors:
                 raise scan.changed()
-            yield scored_frame(parsed, model, bands)
+            yield scored_frame(ids, records, model, bands)  # type: ignore[arg-type]
 
     return ChunkedResult(chunks(), kept=("probability", "band"))
 
 
-def scored_frame(rows: Sequence[tuple[str, dict[str, object]]], model: object, bands: object) -> pd.DataFrame:
-    """The output: id, the inputs, probabilities, band, top-3 reasons and the best service."""
+def scored_frame(ids: Sequence[str], records: pd.DataFrame, model: EmploymentModel, bands: RiskBands) -> pd.DataFrame:
+    """The output: id, the inputs, probabilities, band, top-3 reasons and the best service.
 
-    records = pd.DataFrame([r for _, r in rows])
-    scored = score_records(records, model, bands)  # type: ignore[arg-type]
-    x = model.features(records)  # type: ignore[attr-defined]
-    values, _ = model.explain(x)  # type: ignore[attr-defined]
-    grouped = group_contributions(values)
-    market = model.market.market_wage(records["desired_keco"], records["desired_region_code"])  # type: ignore[attr-defined]
-    effects = model.service_effects(x)  # type: ignore[attr-defined]
-    out = pd.DataFrame({"id": [i for i, _ in rows]})
+    One model run gives the probabilities and the contributions the reasons come from
+    (:func:`~app.services.employment.caseload.score_explained`); the best service compares the
+    main booster's predictions with each service switched on and off
+    (:func:`~app.services.employment.caseload.best_services`).
+    """
+    x = model.features(records)
+    scored, values = score_explained(records, x, model, bands)
+    market = model.market.market_wage(records["desired_keco"], records["desired_region_code"])
+    out = pd.DataFrame({"id": list(ids)})
     for column in REQUIRED_COLUMNS + ("last_keco", "region_flexible", "days_since_registration", *SERVICE_COLUMNS):
         out[column] = records[column].to_numpy()
     out["last_keco"] = records["last_keco"].fillna("").astype(str).to_numpy()
     for column in ("probability", "probability_low", "probability_high", "probability_now"):
         out[column] = scored[column].round(4).to_numpy()
     out["band"] = scored["band"].to_numpy()
-    reasons: list[list[str]] = []
-    for i in range(len(records)):
-        record = records.iloc[i].to_dict()
-        features = {k: float(v) for k, v in x.iloc[i].items() if k not in ("education", "desired_major")}
-        table = factor_table(grouped.iloc[i], record, features, float(market[i]))
-        reasons.append(table["sentence"].head(3).tolist() + [""] * 3)
-    for k in range(3):
-        out[f"reason_{k + 1}"] = [r[k] for r in reasons]
-    best = effects.dropna(subset=["effect"]).sort_values(["row", "effect"], ascending=[True, False]).drop_duplicates("row")
-    best = best.set_index("row").reindex(range(len(records)))
-    out["best_service"] = [SERVICE_LABELS.get(s, "") if isinstance(s, str) else "" for s in best["service"]]
-    out["best_service_effect"] = np.round(best["effect"].to_numpy(float), 4)
+    for k, sentences in enumerate(top_sentences(group_contributions(values), records, x, market, k=3)):
+        out[f"reason_{k + 1}"] = sentences
+    services, effects = best_services(model, x)
+    out["best_service"] = [SERVICE_LABELS.get(s, "") for s in services]
+    out["best_service_effect"] = np.round(effects.astype(float), 4)
     return out
 
 

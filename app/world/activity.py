@@ -159,6 +159,20 @@ def enrol_in_courses(
     sorted_starts = starts[order]
     idx = np.flatnonzero(received_training)
     registered = seekers["registered_on"].to_numpy().astype("datetime64[D]")
+    # Columns as arrays once, and a course's 소분류/중분류/대분류 codes as fixed-width text compared
+    # with the seeker's: a pandas look-up or string accessor per enrolment cost tens of ms, and a
+    # large world enrols hundreds of thousands of seekers. Same values as truth.course_relevance.
+    course_keco = courses["keco_code"].astype(str).to_numpy().astype("U")
+    course_middle, course_major = course_keco.astype("U2"), course_keco.astype("U1")
+    course_region = courses["region_code"].to_numpy(dtype=object)
+    course_mode = courses["mode"].to_numpy(dtype=object)
+    course_quality = courses["quality"].to_numpy()
+    course_ids, course_hours = courses["id"].to_numpy(), courses["hours"].to_numpy()
+    course_skills = courses["skills"].to_numpy(dtype=object)
+    seeker_keco = seekers["desired_keco"].astype(str).to_numpy(dtype=object)
+    seeker_region = seekers["desired_region_code"].to_numpy(dtype=object)
+    seeker_skills = seekers["skills"].to_numpy(dtype=object)
+    seeker_ids, seeker_age = seekers["id"].to_numpy(), seekers["age"].to_numpy()
     rows = []
     for i in idx:
         low = np.searchsorted(sorted_starts, registered[i] + np.timedelta64(7, "D"))
@@ -166,20 +180,19 @@ def enrol_in_courses(
         if high <= low:
             low, high = max(0, low - 20), min(len(order), low + 20)
         pool = order[low:high]
-        desired = seekers["desired_keco"].iat[i]
-        relevance = truth.course_relevance(np.full(len(pool), desired), courses["keco_code"].to_numpy()[pool])
-        far = truth.course_is_far(np.full(len(pool), seekers["desired_region_code"].iat[i]),
-                                  courses["region_code"].to_numpy()[pool], courses["mode"].to_numpy()[pool])
+        desired = seeker_keco[i]
+        relevance = truth.relevance_of_matches(course_keco[pool] == desired, course_middle[pool] == desired[:2],
+                                               course_major[pool] == desired[:1])
+        far = truth.course_is_far(np.full(len(pool), seeker_region[i]), course_region[pool], course_mode[pool])
         preference = np.select([relevance == level for level in COURSE_CHOICE_RELEVANCE],
                                list(COURSE_CHOICE_RELEVANCE.values()), 0.3)
         weight = (preference * np.where(far, 0.3, 1.0)
-                  * np.exp(2.0 * courses["quality"].to_numpy()[pool]))
+                  * np.exp(2.0 * course_quality[pool]))
         j = int(pool[rng.choice(len(pool), p=weight / weight.sum())])
-        coverage = truth.gap_coverage(seekers["skills"].iat[i], occupation_skills.get(desired, ""),
-                                      courses["skills"].iat[j])
-        rows.append((int(seekers["id"].iat[i]), int(courses["id"].iat[j]), starts[j], float(relevance[pool == j][0]),
-                     coverage, bool(far[pool == j][0]), float(seekers["age"].iat[i]), int(courses["hours"].iat[j]),
-                     float(courses["quality"].iat[j])))
+        coverage = truth.gap_coverage(seeker_skills[i], occupation_skills.get(desired, ""), course_skills[j])
+        rows.append((int(seeker_ids[i]), int(course_ids[j]), starts[j], float(relevance[pool == j][0]),
+                     coverage, bool(far[pool == j][0]), float(seeker_age[i]), int(course_hours[j]),
+                     float(course_quality[j])))
     enrol = pd.DataFrame(rows, columns=["seeker_id", "course_id", "start", "relevance", "coverage", "far", "age",
                                         "hours", "quality"])
     p_complete = 1.0 / (1.0 + np.exp(-truth.completion_logit(
@@ -580,29 +593,31 @@ def simulate_service_sessions(seekers: pd.DataFrame, n_sessions: int, rng: np.ra
     start_day = seekers["registered_on"].to_numpy().astype("datetime64[s]")[seeker_idx] + (
         rng.integers(0, 30 * 86400, n_sessions).astype("timedelta64[s]")
     )
+    seeker_ids = seekers["id"].to_numpy()  # not .iat per event: a large world has millions of events
     rows: list[tuple] = []
     for sid in range(n_sessions):
+        session_seeker = int(seeker_ids[seeker_idx[sid]])
         clock = start_day[sid] + np.timedelta64(int(rng.integers(8 * 3600, 22 * 3600)), "s")
         for order, (step, p_err, p_mobile, p_drop, median_s) in enumerate(SERVICE_FLOWS[service[sid]], start=1):
             duration = float(np.round(median_s * rng.lognormal(0.0, 0.5), 1))
             error = rng.random() < p_err + (p_mobile if mobile[sid] else 0.0)
             status = "error" if error else "ok"
             code = ERROR_CODES[int(rng.integers(0, len(ERROR_CODES)))] if error else ""
-            rows.append((sid + 1, int(seekers["id"].iat[seeker_idx[sid]]), service[sid], order, step, clock, duration,
+            rows.append((sid + 1, session_seeker, service[sid], order, step, clock, duration,
                          status, code, "mobile" if mobile[sid] else "pc"))
             clock = clock + np.timedelta64(int(duration), "s")
             # After an error a third give up; the rest retry the step once (and get through).
             if error:
                 if rng.random() < 0.35:
-                    rows.append((sid + 1, int(seekers["id"].iat[seeker_idx[sid]]), service[sid], order, step, clock, 0.0,
+                    rows.append((sid + 1, session_seeker, service[sid], order, step, clock, 0.0,
                                  "dropout", "", "mobile" if mobile[sid] else "pc"))
                     break
                 retry_s = float(np.round(median_s * rng.lognormal(0.0, 0.5), 1))
-                rows.append((sid + 1, int(seekers["id"].iat[seeker_idx[sid]]), service[sid], order, step, clock, retry_s,
+                rows.append((sid + 1, session_seeker, service[sid], order, step, clock, retry_s,
                              "ok", "", "mobile" if mobile[sid] else "pc"))
                 clock = clock + np.timedelta64(int(retry_s), "s")
             if rng.random() < p_drop:
-                rows.append((sid + 1, int(seekers["id"].iat[seeker_idx[sid]]), service[sid], order, step, clock, 0.0,
+                rows.append((sid + 1, session_seeker, service[sid], order, step, clock, 0.0,
                              "dropout", "", "mobile" if mobile[sid] else "pc"))
                 break
     frame = pd.DataFrame(rows, columns=["session_id", "seeker_id", "service", "step_order", "step", "started_at",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -207,8 +207,10 @@ def generate_world(
     rows["truth_environment_preferences"] = _write(engine, "truth_environment_preferences", environment_preferences, chunk)
     rows["test_responses"] = _write(engine, "test_responses", responses, chunk)
     rows["service_events"] = _write(engine, "service_events", sessions, chunk, datetime_cols=("started_at",))
-    notes = _counsellor_notes(seekers, services, occ_text, rng["notes"])
-    rows["counsellor_notes"] = _write(engine, "counsellor_notes", notes, chunk, date_cols=("written_on",))
+    rows["counsellor_notes"] = sum(
+        _write(engine, "counsellor_notes", notes, chunk, date_cols=("written_on",))
+        for notes in _counsellor_notes(seekers, services, occ_text, rng["notes"], chunk)
+    )
 
     report("지문(fingerprint) 계산", 0.95)
     calibration = {
@@ -281,16 +283,19 @@ def _posting_texts(
     rng: np.random.Generator,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compose the Korean text of every posting, inject text violations, copy duplicates."""
-    emp = employers.set_index("id")
+    # plain dicts, not DataFrame.loc per posting: a .loc look-up costs tens of µs, and a large world
+    # has hundreds of thousands of postings
+    emp = {int(i): {"name": n, "industry_code": c, "phone": ph} for i, n, c, ph in zip(
+        employers["id"], employers["name"], employers["industry_code"], employers["phone"], strict=True)}
+    hourly = dict(zip(postings["id"].astype(int), postings["hourly_equivalent"], strict=True))
     industry_names = ref.industries.set_index("code")["name"].to_dict()
     region_names = ref.regions.set_index("code")["name"].to_dict()
     welfare_names = ref.welfare_items.set_index("code")["name"].to_dict()
     composed: dict[int, text.PostingText] = {}
     contacts: dict[int, str] = {}
     label_rows: list[dict] = []
-    by_id = postings.set_index("id")
     for row in postings.itertuples(index=False):
-        employer = emp.loc[row.employer_id]
+        employer = emp[int(row.employer_id)]
         if row.rule_id == violations.DUPLICATE_RULE:
             source = composed[int(row.duplicate_of)]
             title = source.title + (" (재공고)" if rng.random() < 0.5 else "")
@@ -319,7 +324,7 @@ def _posting_texts(
         posting_text = text.compose_posting(rng, facts)
         contacts[row.id] = employer["phone"]
         if row.rule_id in violations.NUMERIC_RULES:
-            evidence = (f"시간당 환산임금 {by_id.loc[row.id, 'hourly_equivalent']:,.0f}원"
+            evidence = (f"시간당 환산임금 {hourly[int(row.id)]:,.0f}원"
                         if row.rule_id == "BELOW_MIN_WAGE" else f"주 {row.weekly_hours:.0f}시간")
             label_rows.append({"posting_id": row.id, "rule_id": row.rule_id, "evidence": evidence, "duplicate_of": None})
         elif row.rule_id:
@@ -436,32 +441,38 @@ NOTE_TOPICS: tuple[str, ...] = ("진로 상담", "이력서 첨삭", "훈련 안
 
 
 def _counsellor_notes(
-    seekers: pd.DataFrame, services: pd.DataFrame, occ_text: dict[str, text.OccupationText], rng: np.random.Generator
-) -> pd.DataFrame:
-    """1–3 상담일지 entries for seekers in counselling or 국민취업지원제도."""
+    seekers: pd.DataFrame, services: pd.DataFrame, occ_text: dict[str, text.OccupationText], rng: np.random.Generator,
+    chunk: int,
+) -> Iterator[pd.DataFrame]:
+    """1–3 상담일지 entries for seekers in counselling or 국민취업지원제도, ``chunk`` seekers' notes at a
+    time (a large world's notes are gigabytes of text; the draws are the same in any chunking)."""
     counselled = services["received_counselling"].to_numpy() | services["received_nes"].to_numpy()
     chosen = seekers.loc[counselled, ["id", "sex", "birth_date", "region_code", "education", "major", "career_years",
                                       "desired_keco", "desired_wage", "skills", "benefit_status", "registered_on"]]
-    births = _as_dates(chosen["birth_date"].to_numpy())
     topics_pool = np.array(NOTE_TOPICS)
-    rows = []
-    for s, birth in zip(chosen.itertuples(index=False), births, strict=True):
-        facts = text.SeekerFacts(
-            name="", sex=s.sex, birth_date=birth, rrn="", phone=identity.make_mobile(rng), email="",
-            address=identity.make_address(rng, s.region_code), region_name="", education=s.education,
-            major=s.major, career_years=float(s.career_years), last_occupation=None,
-            desired_occupation=occ_text[s.desired_keco], desired_wage_monthly=int(s.desired_wage),
-            certificates=(), skills=tuple(_split(s.skills)), benefit_status=bool(s.benefit_status),
-        )
-        counsellor = params.COUNSELLORS[int(rng.integers(0, len(params.COUNSELLORS)))]
-        for session_no in range(1, int(rng.integers(1, 4)) + 1):
-            topics = tuple(rng.choice(topics_pool, size=2, replace=False))
-            rows.append({"seeker_id": int(s.id), "counsellor": counsellor, "session_no": session_no,
-                         "written_on": s.registered_on + np.timedelta64(7 * session_no, "D"),
-                         "text": text.compose_counsellor_note(rng, facts, session_no=session_no, topics=topics)})
-    frame = pd.DataFrame(rows, columns=["seeker_id", "counsellor", "session_no", "written_on", "text"])
-    frame.insert(0, "id", np.arange(1, len(frame) + 1))
-    return frame
+    written = 0
+    for start in range(0, max(len(chosen), 1), chunk):
+        part = chosen.iloc[start:start + chunk]
+        births = _as_dates(part["birth_date"].to_numpy())
+        rows = []
+        for s, birth in zip(part.itertuples(index=False), births, strict=True):
+            facts = text.SeekerFacts(
+                name="", sex=s.sex, birth_date=birth, rrn="", phone=identity.make_mobile(rng), email="",
+                address=identity.make_address(rng, s.region_code), region_name="", education=s.education,
+                major=s.major, career_years=float(s.career_years), last_occupation=None,
+                desired_occupation=occ_text[s.desired_keco], desired_wage_monthly=int(s.desired_wage),
+                certificates=(), skills=tuple(_split(s.skills)), benefit_status=bool(s.benefit_status),
+            )
+            counsellor = params.COUNSELLORS[int(rng.integers(0, len(params.COUNSELLORS)))]
+            for session_no in range(1, int(rng.integers(1, 4)) + 1):
+                topics = tuple(rng.choice(topics_pool, size=2, replace=False))
+                rows.append({"seeker_id": int(s.id), "counsellor": counsellor, "session_no": session_no,
+                             "written_on": s.registered_on + np.timedelta64(7 * session_no, "D"),
+                             "text": text.compose_counsellor_note(rng, facts, session_no=session_no, topics=topics)})
+        frame = pd.DataFrame(rows, columns=["seeker_id", "counsellor", "session_no", "written_on", "text"])
+        frame.insert(0, "id", np.arange(written + 1, written + len(frame) + 1))
+        written += len(frame)
+        yield frame
 
 
 def _course_descriptions(courses: pd.DataFrame) -> list[str]:

@@ -348,6 +348,11 @@ def course_relevance(desired_keco: np.ndarray, course_keco: np.ndarray) -> np.nd
     same = (desired == course).to_numpy()
     middle = (desired.str[:2] == course.str[:2]).to_numpy()
     major = (desired.str[:1] == course.str[:1]).to_numpy()
+    return relevance_of_matches(same, middle, major)
+
+
+def relevance_of_matches(same: np.ndarray, middle: np.ndarray, major: np.ndarray) -> np.ndarray:
+    """:func:`course_relevance` from whether the 소분류, 중분류 and 대분류 codes match."""
     return np.where(same, RELEVANCE_SAME_OCCUPATION, np.where(
         middle, RELEVANCE_SAME_MIDDLE, np.where(major, RELEVANCE_SAME_MAJOR, 0.0)))
 

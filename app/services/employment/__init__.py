@@ -26,12 +26,14 @@ from app.services.employment.caseload import (
     TRAINING_PLAN_COLUMN,
     CaseloadFilter,
     apply_bands,
+    best_services,
     caseload_csv,
     caseload_scores,
     caseload_table,
     filter_caseload,
     reference_date,
     score_caseload,
+    score_explained,
     score_records,
     sort_caseload,
 )
@@ -80,6 +82,8 @@ from app.services.employment.store import (
 __all__ = [
     # the model
     "MODEL_NAME", "EmploymentModel", "load_employment_model", "score_records",
+    # batch scoring
+    "score_explained", "best_services",
     # the caseload
     "reference_date", "caseload_scores", "apply_bands", "sort_caseload", "CASELOAD_SORTS", "CASELOAD_KEY_COLUMNS",
     "TRAINING_PLAN_COLUMN",

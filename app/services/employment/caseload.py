@@ -17,6 +17,7 @@ from app.db.repositories import world as world_repo
 from app.db.repositories.seekers import load_seeker_records
 from app.ml.employment import EmploymentModel
 from app.ml.employment_features import HORIZON_DAYS, split_cohorts
+from app.reference.codes import SERVICES
 from app.reference.names import occupation_names, region_short
 from app.services.employment.reasons import group_contributions, worst_factors
 from app.services.employment.store import RiskBands, SeekerNotFound, latest_overrides, load_masked_names
@@ -63,7 +64,52 @@ def score_frame(records: pd.DataFrame, x: pd.DataFrame, model: EmploymentModel, 
     return with_bands(_unbanded_scores(records, x, model), bands)
 
 
+def score_explained(records: pd.DataFrame, x: pd.DataFrame, model: EmploymentModel,
+                    bands: RiskBands) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`score_frame` and the TreeSHAP contributions it was computed with (one model run for
+    both: a batch needs the reasons too).
+
+    Returns:
+        (:func:`score_records` columns, contributions per feature in calibrated log-odds).
+    """
+    scored, values = _scored_with_contributions(records, x, model)
+    return with_bands(scored, bands), values
+
+
+def best_services(model: EmploymentModel, x: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The service with the largest estimated effect among those a seeker has not received, and
+    that effect, for every row of model frame ``x``.
+
+    The point effects of :meth:`EmploymentModel.service_effects` (its main booster with each
+    service switched on and off) without its bag intervals, propensities and per-row records, which
+    a batch does not show; ties go to the earlier service of :data:`SERVICES`, as there.
+
+    Returns:
+        (service key, ``""`` when every service was received; effect in probability points, NaN then).
+    """
+    n = len(x)
+    matrix = model.main.matrix(x)
+    service_columns = [list(model.main.features).index(f"svc_{service}") for service in SERVICES]
+    # every row twice per service, with the service switched on (even copies) and off (odd copies),
+    # so the booster predicts once for all of them
+    copies = np.repeat(matrix[np.newaxis], 2 * len(SERVICES), axis=0)
+    copies[2 * np.arange(len(SERVICES)), :, service_columns] = 1.0
+    copies[2 * np.arange(len(SERVICES)) + 1, :, service_columns] = 0.0
+    probability = model.main.predict_proba(copies.reshape(-1, matrix.shape[1])).reshape(len(SERVICES), 2, n)
+    effects = (probability[:, 0, :] - probability[:, 1, :]).T
+    received = np.column_stack([x[f"svc_{s}"].to_numpy(float) > 0.5 for s in SERVICES])
+    best = np.where(received, -np.inf, effects).argmax(axis=1)
+    none_open = received.all(axis=1)
+    names = np.where(none_open, "", np.asarray(SERVICES, dtype=object)[best])
+    return names, np.where(none_open, np.nan, effects[np.arange(n), best])
+
+
 def _unbanded_scores(records: pd.DataFrame, x: pd.DataFrame, model: EmploymentModel) -> pd.DataFrame:
+    return _scored_with_contributions(records, x, model)[0]
+
+
+def _scored_with_contributions(records: pd.DataFrame, x: pd.DataFrame,
+                               model: EmploymentModel) -> tuple[pd.DataFrame, pd.DataFrame]:
     # the build precomputed the open caseload's predictions and SHAP (EmploymentModel.predict_explained)
     predicted, values, _ = model.predict_explained(x)
     days = records["days_since_registration"].to_numpy(int) if "days_since_registration" in records else np.zeros(len(x))
@@ -75,7 +121,7 @@ def _unbanded_scores(records: pd.DataFrame, x: pd.DataFrame, model: EmploymentMo
         probability_high=predicted["probability_high"].to_numpy(float),
         probability_now=model.current_probability(p, days),
         **{column: factors[column].to_numpy() for column in factors.columns},
-    )
+    ), values
 
 
 def with_bands(scored: pd.DataFrame, bands: RiskBands) -> pd.DataFrame:

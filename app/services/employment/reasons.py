@@ -198,6 +198,43 @@ def factor_table(
     return table.iloc[order].reset_index(drop=True)
 
 
+def top_sentences(grouped: pd.DataFrame, records: pd.DataFrame, x: pd.DataFrame, market_wage: np.ndarray,
+                  k: int = 3) -> list[list[str]]:
+    """The sentences of each row's ``k`` largest factors, as :func:`factor_table` orders and words
+    them, for a whole batch: only those ``k`` sentences are composed and no table is built per row.
+
+    Args:
+        grouped: :func:`group_contributions` of the rows.
+        records: The rows' seeker records (as :func:`factor_sentence` reads them).
+        x: Their model frame.
+        market_wage: Market wage of each row's desired occupation × region.
+        k: Sentences per row (``""`` fills the place of a factor a model does not have).
+
+    Returns:
+        ``k`` lists, the i-th sentence of every row in the i-th.
+    """
+    contributions = grouped.to_numpy(float)
+    factors = list(grouped.columns)
+    order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :k]
+    record_columns = list(records.columns)
+    numeric = [c for c in x.columns if c not in ("education", "desired_major")]
+    record_rows = zip(*(records[c].tolist() for c in record_columns), strict=True) if record_columns else ()
+    feature_rows = zip(*(x[c].to_numpy(float).tolist() for c in numeric), strict=True)
+    out: list[list[str]] = [[] for _ in range(k)]
+    for i, (record_values, feature_values) in enumerate(zip(record_rows, feature_rows, strict=True)):
+        record = dict(zip(record_columns, record_values, strict=True))
+        features = dict(zip(numeric, feature_values, strict=True))
+        market = float(market_wage[i])
+        for j in range(k):
+            if j < order.shape[1]:
+                column = int(order[i, j])
+                value = float(contributions[i, column])
+                out[j].append(factor_sentence(factors[column], value, record, features, market))
+            else:
+                out[j].append("")
+    return out
+
+
 def effect_reason(service: str, contributions: pd.Series, record: Mapping[str, object]) -> str:
     """Why a service's estimated effect is larger or smaller than average for this seeker, from
     the surrogate's two largest factor contributions (probability points)."""
