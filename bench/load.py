@@ -5,7 +5,8 @@ Streamlit session — per simulated user, run as asyncio tasks) against ``stream
 copy of the demo world (``data/goyong.db`` and ``models/`` of the main checkout by default: the copy
 takes the audit rows and saves of the run). Each session logs in through the form with a demo account
 (fresh passwords at the production bcrypt cost), opens its page from the sidebar and then, until
-``--seconds`` have passed, repeats its action:
+``--seconds`` have passed, repeats its action, pausing about ``--think-s`` seconds between two (a person
+reading the result):
 
 * ``whatif`` — 채용 시뮬레이터 as an employer: the wage slider one step up or down (keyboard);
 * ``caseload`` — 구직자 위험 현황 as a counsellor: a search term typed into the filter, Enter;
@@ -22,7 +23,7 @@ database, which must then be PostgreSQL (``--db-url``; the demo world is generat
 ``python -m app build``'s code when missing — the models of ``--models`` fit it, nothing is retrained).
 
 Keys:
-    sessions, processes, seconds, database ("sqlite" | "postgresql")
+    sessions, processes, seconds, think_s (the average pause between actions), database ("sqlite" | "postgresql")
     actions.<whatif|caseload|ad_check>: n, p50_s, p95_s, max_s, errors
     setup: server_warm_up_s (start → the servers' CPU is quiet; sessions start after it), login_p50_s,
         login_max_s, open_page_p50_s, open_page_max_s
@@ -33,7 +34,7 @@ Keys:
     load_average: {start, end} (1-minute load of the machine: the bench shares it)
     targets: {p95_s: 1.5, errors: 0}; passed: p95 of every action ≤ 1.5 s and no error
 
-Usage: python bench/load.py [--sessions 8] [--seconds 120] [--processes 1] [--db-url postgresql+psycopg://…]
+Usage: python bench/load.py [--sessions 8] [--seconds 120] [--processes 1] [--think-s 3] [--db-url postgresql+psycopg://…]
                             [--db data/goyong.db] [--models models] [--actions whatif,caseload,ad_check]
 """
 
@@ -44,6 +45,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -57,10 +59,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.e2e import browser as web  # noqa: E402 - after the path fix
 
-MAIN = Path("/work/main")
-_DEFAULT_ROOT = MAIN if (MAIN / "data" / "goyong.db").exists() else web.ROOT
-DEFAULT_DB = _DEFAULT_ROOT / "data" / "goyong.db"
-DEFAULT_MODELS = _DEFAULT_ROOT / "models"
+DEFAULT_DB = web.ROOT / "data" / "goyong.db"
+DEFAULT_MODELS = web.ROOT / "models"
 DEMO_SEED, DEMO_SIZE = 20261123, "demo"
 TARGET_P95_S = 1.5
 ACTIONS = ("whatif", "caseload", "ad_check")
@@ -77,6 +77,11 @@ AD_BODY = """담당 업무: 물류센터 입고·출고 물품 검수, 재고 �
 ACTION_TIMEOUT_S = 60.0
 SETUP_TIMEOUT_S = 180.0
 SETTLE_S = 0.5
+THINK_S = 3.0
+"""A user's pause between two actions, on average (each pause is drawn uniformly from half to one and a half
+times it, seeded per session): a counsellor reads the refreshed caseload and an employer the new probability
+before the next change. ``--think-s 0`` drives every session back to back, a stress test rather than a
+model of people at work."""
 RSS_EVERY_S = 2.0
 
 
@@ -139,8 +144,10 @@ async def _step(page: Any, action: str, n: int) -> float:
 
 
 async def _session(browser: Any, base: str, index: int, action: str, passwords: dict[str, str], tally: Tally,
-                   ready: asyncio.Barrier, stop_at: list[float]) -> None:
-    """One simulated user: log in and open the page, wait for the others, then repeat the action."""
+                   ready: asyncio.Barrier, stop_at: list[float], think_s: float) -> None:
+    """One simulated user: log in and open the page, wait for the others, then repeat the action (a
+    pause of about ``think_s`` seconds after each)."""
+    pauses = random.Random(index)  # seeded: the same run twice pauses the same way
     accounts = ACCOUNTS[action]
     username = accounts[(index // len(ACTIONS)) % len(accounts)]
     page = await web.new_page_async(browser)
@@ -159,6 +166,9 @@ async def _session(browser: Any, base: str, index: int, action: str, passwords: 
                 with contextlib.suppress(Exception):
                     await _open(page, base, action, username, passwords[username], Tally())
             n += 1
+            if think_s > 0:
+                await asyncio.sleep(min(pauses.uniform(0.5 * think_s, 1.5 * think_s),
+                                        max(0.0, stop_at[0] - time.monotonic())))
     finally:
         await page.context.close()
 
@@ -175,7 +185,7 @@ async def _sample_rss(pids: list[int], samples: dict[int, list[tuple[float, floa
 
 
 async def _drive(bases: list[str], pids: list[int], sessions: int, seconds: float, passwords: dict[str, str],
-                 actions: tuple[str, ...]) -> tuple[Tally, dict[int, list[tuple[float, float]]], float]:
+                 actions: tuple[str, ...], think_s: float) -> tuple[Tally, dict[int, list[tuple[float, float]]], float]:
     from playwright.async_api import async_playwright
 
     tally = Tally()
@@ -199,7 +209,7 @@ async def _drive(bases: list[str], pids: list[int], sessions: int, seconds: floa
         try:
             ready = asyncio.Barrier(sessions + 1)
             tasks = [asyncio.create_task(_session(browser, bases[i % len(bases)], i, actions[i % len(actions)], passwords,
-                                                  tally, ready, stop_at))
+                                                  tally, ready, stop_at, think_s))
                      for i in range(sessions)]
             await ready.wait()  # every session is on its page: the measured loop starts now
             await start_clock()
@@ -269,7 +279,7 @@ def _prepare_world(folder: Path, db: Path, models: Path, db_url: str | None) -> 
 
 
 def run(sessions: int, seconds: float, processes: int, db_url: str | None, db: Path, models: Path,
-        actions: tuple[str, ...] = ACTIONS) -> dict[str, Any]:
+        actions: tuple[str, ...] = ACTIONS, think_s: float = THINK_S) -> dict[str, Any]:
     """Run the load and return the report (see the module docstring for its keys)."""
     if processes > 1 and not db_url:
         raise SystemExit("--processes 2 이상은 PostgreSQL(--db-url)이 필요합니다: SQLite 파일은 한 프로세스용입니다.")
@@ -280,7 +290,7 @@ def run(sessions: int, seconds: float, processes: int, db_url: str | None, db: P
         bases = [stack.enter_context(web.streamlit_server(env, folder / f"server{i}.log")) for i in range(processes)]
         pids = [pid for pid in (web.server_pid(base) for base in bases) if pid is not None]
         warm_up_s = _wait_quiet(pids)
-        tally, samples, load_start = asyncio.run(_drive(bases, pids, sessions, seconds, demo.passwords, actions))
+        tally, samples, load_start = asyncio.run(_drive(bases, pids, sessions, seconds, demo.passwords, actions, think_s))
         load_end = os.getloadavg()[0]
     actions = {
         action: {"n": len(times), "p50_s": _quantile(times, 0.5), "p95_s": _quantile(times, 0.95),
@@ -298,7 +308,7 @@ def run(sessions: int, seconds: float, processes: int, db_url: str | None, db: P
     errors = sum(tally.errors.values())
     p95s = [a["p95_s"] for a in actions.values() if a["p95_s"] is not None]
     return {
-        "sessions": sessions, "processes": processes, "seconds": seconds,
+        "sessions": sessions, "processes": processes, "seconds": seconds, "think_s": think_s,
         "database": "postgresql" if db_url else "sqlite",
         "actions": actions,
         "setup": {"server_warm_up_s": round(warm_up_s, 1), "login_p50_s": _quantile(tally.logins, 0.5), "login_max_s": max(tally.logins, default=None),
@@ -322,11 +332,14 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="demo SQLite world to copy")
     parser.add_argument("--models", type=Path, default=DEFAULT_MODELS, help="its built models")
     parser.add_argument("--actions", default=",".join(ACTIONS), help="what the sessions do, in turn (profiling one)")
+    parser.add_argument("--think-s", type=float, default=THINK_S,
+                        help="average pause between a session's actions (0: back to back, a stress test)")
     args = parser.parse_args()
     actions = tuple(a.strip() for a in args.actions.split(",") if a.strip())
     if not actions or set(actions) - set(ACTIONS):
         parser.error(f"--actions: {', '.join(ACTIONS)} 중에서 고르세요")
-    print(json.dumps(run(args.sessions, args.seconds, args.processes, args.db_url, args.db, args.models, actions),
+    print(json.dumps(run(args.sessions, args.seconds, args.processes, args.db_url, args.db, args.models, actions,
+                         args.think_s),
                      ensure_ascii=False, indent=2))
 
 
