@@ -91,6 +91,8 @@ def build_staged(ctx: BuildContext, spec: ArtifactSpec, inputs: Sequence[str] = 
         result = spec.build(replace(ctx, out_dir=staging))
         for name in result.files:
             built = staging / name
+            if not built.exists() and (out_dir / name).exists():
+                continue  # listed but not written again: the file in place is the artifact's
             os.chmod(built, 0o644)  # mkstemp-made files are 0600; the app server may run as another user
             os.replace(built, out_dir / name)
     finally:

@@ -117,3 +117,15 @@ def test_a_short_task_that_a_long_one_waits_for_starts_first() -> None:
              build_pool.artifact_task(SECOND, cost=50.0)]
     costs = build_pool._path_costs(tasks)
     assert costs == {"other": 40.0, "first": 50.5, "second": 50.0}
+
+
+def build_keeping(ctx: BuildContext) -> ArtifactResult:
+    return ArtifactResult(files=("kept.txt",))  # lists a file it did not write again
+
+
+def test_a_listed_file_the_builder_did_not_write_again_stays_in_place(tmp_path: Path) -> None:
+    ctx = _context(tmp_path)
+    (ctx.out_dir / "kept.txt").write_text("kept", encoding="utf-8")
+    spec = ArtifactSpec(name="keeping", version="1", title="x", build=build_keeping)
+    build_pool.run_tasks([build_pool.artifact_task(spec)], ctx, workers=1, threads=1)
+    assert (ctx.out_dir / "kept.txt").read_text(encoding="utf-8") == "kept"
