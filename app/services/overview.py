@@ -19,9 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import sqlalchemy as sa
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.db.repositories import employers as employer_repo
 from app.db.repositories import postings as posting_repo
@@ -405,34 +403,16 @@ def demo_seeker_ids(engine: Engine, count: int = 3) -> list[int]:
     return ids if len(ids) >= count else []
 
 
-# Lightweight Core names (no ORM import, which only the database layer may do): the three columns the
-# postings stamp reads, each backed by an index (two primary keys and posting_versions.status).
-_POSTINGS = sa.table("postings", sa.column("id"))
-_POSTING_VERSIONS = sa.table("posting_versions", sa.column("id"), sa.column("status"))
-
-
 def postings_stamp(engine: Engine) -> str:
     """A cheap fingerprint of what users change in the postings, read on every page run as a cache key.
 
-    It changes whenever any app process (a replica, the command line) adds a posting (a new largest
-    posting id), applies a what-if, plan or scenario (a new posting version) or decides a version waiting
-    for review (the number of pending versions), so the cached posting tables of every process are
-    re-read at their next run instead of a minute later. Three index lookups: well under a millisecond
-    on SQLite and PostgreSQL.
+    It changes whenever any app process (a replica, the command line) adds a posting, applies a what-if,
+    plan or scenario (a new posting version) or decides a version waiting for review, so the cached
+    posting tables of every process are re-read at their next run instead of a minute later
+    (:func:`app.db.repositories.postings.load_postings_stamp`: three index lookups).
 
     Returns:
         ``"<max posting id>:<max version id>:<pending versions>"``; ``""`` while there is no world
         (the tables are missing) — callers then fall back to their time-to-live.
     """
-    query = sa.select(
-        sa.select(sa.func.max(_POSTINGS.c.id)).scalar_subquery(),
-        sa.select(sa.func.max(_POSTING_VERSIONS.c.id)).scalar_subquery(),
-        sa.select(sa.func.count()).select_from(_POSTING_VERSIONS)
-        .where(_POSTING_VERSIONS.c.status == "pending").scalar_subquery(),
-    )
-    try:
-        with engine.connect() as conn:
-            newest_posting, newest_version, pending = conn.execute(query).one()
-    except SQLAlchemyError:
-        return ""
-    return f"{newest_posting or 0}:{newest_version or 0}:{pending or 0}"
+    return posting_repo.load_postings_stamp(engine)

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Engine, Integer, Select, case, cast, func, literal, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.db.orm import Employer, Hire, Posting, PostingLabel, PostingOutcome
+from app.db.orm import Employer, Hire, Posting, PostingLabel, PostingOutcome, PostingVersion
 from app.db.repositories import AreaFilter, filtered, read_frame, snapshots
 
 
@@ -392,3 +393,25 @@ def load_outcomes(engine: Engine, posting_ids: Sequence[int]) -> pd.DataFrame:
         .where(PostingOutcome.posting_id.in_(ids))
     )
     return read_frame(engine, stmt)
+
+
+def load_postings_stamp(engine: Engine) -> str:
+    """``"<max posting id>:<max version id>:<pending versions>"``: what users change in the postings.
+
+    Three index lookups (two primary keys and ``posting_versions.status``), so every page run of
+    every app process may read it as a cache key.
+
+    Returns:
+        The stamp; ``""`` when the tables are missing (no world yet).
+    """
+    query = select(
+        select(func.max(Posting.id)).scalar_subquery(),
+        select(func.max(PostingVersion.id)).scalar_subquery(),
+        select(func.count()).select_from(PostingVersion).where(PostingVersion.status == "pending").scalar_subquery(),
+    )
+    try:
+        with engine.connect() as conn:
+            newest_posting, newest_version, pending = conn.execute(query).one()
+    except SQLAlchemyError:
+        return ""
+    return f"{newest_posting or 0}:{newest_version or 0}:{pending or 0}"
