@@ -84,11 +84,16 @@ _SNAPSHOT = """
   const app = document.querySelector('[data-testid="stApp"]');
   const visible = (sel) => Array.from(document.querySelectorAll(sel)).some(
     (el) => el.offsetParent !== null || el.getClientRects().length > 0);
-  const log = (window.__goyongStates || []).filter((e) => e.t >= since);
+  const states = window.__goyongStates || [];
+  const log = states.filter((e) => e.t >= since);
+  const before = states.filter((e) => e.t < since);
   return {
     now: performance.now(),
     state: app ? app.getAttribute('data-test-script-state') : null,
     log: log,
+    // a run already going when the action came: Streamlit restarts it with the new widget value without
+    // leaving "running", so no "running" entry follows the action (seen as 60 s time-outs under load)
+    running_at_since: before.length > 0 && before[before.length - 1].s === 'running',
     busy: visible('[data-testid="stSpinner"]') || visible('[data-testid="stStatusWidget"]'),
     exception: document.querySelectorAll('[data-testid="stException"]').length,
   };
@@ -217,6 +222,19 @@ class NotIdle(TimeoutError):
     """The app did not become idle (or the awaited content did not show) in time."""
 
 
+def _ran_since(snap: dict) -> bool:
+    """Whether a script run happened after the action: one started, or one was going when it came."""
+    return bool(snap.get("running_at_since")) or any(e["s"] == "running" for e in snap["log"])
+
+
+def _describe(snap: dict | None) -> str:
+    """What the page showed at a time-out (script state, spinner, states seen since the action)."""
+    if snap is None:
+        return "never looked"
+    states = ",".join(str(e["s"]) for e in snap["log"][-6:]) or "none"
+    return f"state={snap['state']} busy={snap['busy']} running_at_since={snap.get('running_at_since')} states={states}"
+
+
 def wait_idle(
     page: Any,
     *,
@@ -250,9 +268,10 @@ def wait_idle(
     deadline = time.monotonic() + timeout_s
     ready_at: float | None = None
     polled_idle_after: float | None = None  # end of the run whose idle period has been polled already
+    snap: dict | None = None
     while time.monotonic() < deadline:
         snap = page.evaluate(_SNAPSHOT, since_ms)
-        ran = any(e["s"] == "running" for e in snap["log"])
+        ran = _ran_since(snap)
         idle = snap["state"] == "notRunning" and not snap["busy"] and (ran or not must_run)
         ended = max((e["t"] for e in snap["log"]), default=since_ms)
         if not idle:
@@ -265,7 +284,7 @@ def wait_idle(
         if idle and ready_at is not None and snap["now"] - ended >= settle_s * 1000:
             return (max(ended, ready_at) - since_ms) / 1000
         time.sleep(poll_s)
-    raise NotIdle(f"not idle within {timeout_s:.0f} s")
+    raise NotIdle(f"not idle within {timeout_s:.0f} s ({_describe(snap)})")
 
 
 def has_exception(page: Any) -> bool:
@@ -368,15 +387,16 @@ async def wait_idle_async(
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
+    snap: dict | None = None
     while loop.time() < deadline:
         snap = await page.evaluate(_SNAPSHOT, since_ms)
-        ran = any(e["s"] == "running" for e in snap["log"])
+        ran = _ran_since(snap)
         ended = max((e["t"] for e in snap["log"]), default=since_ms)
         if snap["state"] == "notRunning" and not snap["busy"] and (ran or not must_run) \
                 and snap["now"] - ended >= settle_s * 1000:
             return (ended - since_ms) / 1000
         await asyncio.sleep(poll_s)
-    raise NotIdle(f"not idle within {timeout_s:.0f} s")
+    raise NotIdle(f"not idle within {timeout_s:.0f} s ({_describe(snap)})")
 
 
 def server_pid(base_url: str) -> int | None:
