@@ -209,25 +209,38 @@ def tokenize(texts: Sequence[str], *, stop_words: frozenset[str] = frozenset(),
     """
     if not texts:
         return []
-    prepared = [_canonical_text(_BRACKETED.sub(" ", str(t or ""))[:4000]) for t in texts]
+    # a text repeats (a course run in many rounds keeps its title): each distinct one is read once
+    distinct_texts = list(dict.fromkeys(str(t or "") for t in texts))
+    prepared = [_canonical_text(_BRACKETED.sub(" ", t)[:4000]) for t in distinct_texts]
     spans = {i: s for i, (_, s) in enumerate(prepared)}
     cleaned = [t for t, _ in prepared]
     kiwi = kiwi_analyser()
     results = kiwi.tokenize(cleaned, pretokenized=_span_lookup(cleaned, spans))
-    out: list[list[str]] = []
-    for tokens in results:
+    kept_form: dict[tuple[str, str], str | None] = {}  # the same morpheme recurs in most documents
+    by_text: dict[str, list[str]] = {}
+    for text, tokens in zip(distinct_texts, results, strict=True):
         kept = []
         for token in tokens:
-            if token.tag not in TOKEN_TAGS or _MASKED.search(token.form):
-                continue
-            word = canonical_term(token.form)
-            if (len(word) < 2 and word not in CANONICAL_TERMS) or word in stop_words:
-                continue
-            if drop_places and token.tag == "NNP" and _PLACE.match(word) and word not in CANONICAL_TERMS:
-                continue
-            kept.append(word)
-        out.append(kept)
-    return out
+            key = (token.form, token.tag)
+            if key not in kept_form:
+                kept_form[key] = _content_word(token.form, token.tag, stop_words, drop_places)
+            word = kept_form[key]
+            if word is not None:
+                kept.append(word)
+        by_text[text] = kept
+    return [list(by_text[str(t or "")]) for t in texts]
+
+
+def _content_word(form: str, tag: str, stop_words: frozenset[str], drop_places: bool) -> str | None:
+    """The canonical word a morpheme contributes to a document, ``None`` when it is dropped (see :func:`tokenize`)."""
+    if tag not in TOKEN_TAGS or _MASKED.search(form):
+        return None
+    word = canonical_term(form)
+    if (len(word) < 2 and word not in CANONICAL_TERMS) or word in stop_words:
+        return None
+    if drop_places and tag == "NNP" and _PLACE.match(word) and word not in CANONICAL_TERMS:
+        return None
+    return word
 
 
 def _span_lookup(cleaned: list[str], spans: dict[int, list[tuple[int, int, str]]]
@@ -278,7 +291,27 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def fit_nmf(tokens: Sequence[Sequence[str]], k: int, *, seed: int = SEED, init: str = "nndsvda") -> NmfFit:
+@dataclass(frozen=True)
+class Tfidf:
+    """Sublinear TF-IDF of one list of documents: made once, shared by every NMF fit on them (each candidate
+    k and each stability fit of a sample would otherwise vectorise the same documents again)."""
+
+    vectorizer: object
+    matrix: object
+
+    @classmethod
+    def of(cls, tokens: Sequence[Sequence[str]]) -> Tfidf:
+        """The vectoriser fitted on ``tokens`` (``min_df`` :data:`MIN_DF` unless the corpus is tiny) and their matrix."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        min_df = MIN_DF if len(tokens) >= 20 * MIN_DF else 1
+        vectorizer = TfidfVectorizer(analyzer=_identity, min_df=min_df, max_df=MAX_DF, sublinear_tf=True,
+                                     dtype=np.float64)
+        return cls(vectorizer=vectorizer, matrix=vectorizer.fit_transform([list(t) for t in tokens]))
+
+
+def fit_nmf(tokens: Sequence[Sequence[str]], k: int, *, seed: int = SEED, init: str = "nndsvda",
+            tfidf: Tfidf | None = None) -> NmfFit:
     """NMF of ``k`` topics on sublinear TF-IDF of token lists (deterministic with the NNDSVDa start).
 
     Args:
@@ -286,20 +319,17 @@ def fit_nmf(tokens: Sequence[Sequence[str]], k: int, *, seed: int = SEED, init: 
         k: Number of topics.
         seed: Random state (matters only for ``init="random"``).
         init: NMF start (``"nndsvda"`` for the model, ``"random"`` to test seed sensitivity).
+        tfidf: ``Tfidf.of(tokens)`` when the caller already made it (the same fit, without vectorising again).
     """
     from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from threadpoolctl import threadpool_limits
 
-    min_df = MIN_DF if len(tokens) >= 20 * MIN_DF else 1
-    vectorizer = TfidfVectorizer(analyzer=_identity, min_df=min_df, max_df=MAX_DF, sublinear_tf=True,
-                                 dtype=np.float64)
-    matrix = vectorizer.fit_transform([list(t) for t in tokens])
+    tfidf = tfidf or Tfidf.of(tokens)
     model = NMF(n_components=k, init=init, random_state=seed, max_iter=500, tol=1e-4)
     with threadpool_limits(limits=thread_count()):
-        model.fit(matrix)
-    return NmfFit(vocabulary=list(vectorizer.get_feature_names_out()), components=np.asarray(model.components_),
-                  vectorizer=vectorizer, model=model)
+        model.fit(tfidf.matrix)
+    return NmfFit(vocabulary=list(tfidf.vectorizer.get_feature_names_out()), components=np.asarray(model.components_),
+                  vectorizer=tfidf.vectorizer, model=model)
 
 
 def coherence(tokens: Sequence[Sequence[str]], topics: Sequence[Sequence[str]], measure: str = "c_npmi"
@@ -311,17 +341,36 @@ def coherence(tokens: Sequence[Sequence[str]], topics: Sequence[Sequence[str]], 
         topics: Each topic's top terms.
         measure: ``"c_npmi"`` (−1…1) or ``"c_v"`` (0…1).
     """
+    return coherence_of_many(tokens, [topics], measure)[0]
+
+
+def coherence_of_many(tokens: Sequence[Sequence[str]], topic_sets: Sequence[Sequence[Sequence[str]]],
+                      measure: str = "c_npmi") -> list[tuple[float, list[float]]]:
+    """:func:`coherence` of several sets of topics over one corpus, its windows counted once.
+
+    gensim counts, in every sliding window of the documents, the windows holding each relevant word and
+    each pair of them. A word's or a pair's count does not depend on which other words are relevant, so one
+    count over the words of every set gives each set exactly the figures a count of its own words gives
+    (the candidate numbers of topics of :func:`choose_topic_count` were each counted separately: 12 passes
+    over the corpus instead of 2).
+    """
     from gensim.corpora import Dictionary
     from gensim.models.coherencemodel import CoherenceModel
 
     texts = [list(t) for t in tokens if t]
     dictionary = Dictionary(texts)
-    known = [[w for w in topic if w in dictionary.token2id] for topic in topics]
+    known_sets = [[[w for w in topic if w in dictionary.token2id] for topic in topics] for topics in topic_sets]
+    every_topic = [topic for known in known_sets for topic in known]
     # one process: the build runs inside a server or a test process that must not fork workers
-    model = CoherenceModel(topics=known, texts=texts, dictionary=dictionary, coherence=measure,
-                           topn=max(len(t) for t in known), processes=1)
-    per_topic = [float(v) for v in model.get_coherence_per_topic()]
-    return float(np.mean(per_topic)), per_topic
+    model = CoherenceModel(topics=every_topic, texts=texts, dictionary=dictionary, coherence=measure,
+                           topn=max(len(t) for t in every_topic), processes=1)
+    model.estimate_probabilities()
+    out = []
+    for known in known_sets:
+        model.topics = known  # the counts are kept: these words are among those counted
+        per_topic = [float(v) for v in model.get_coherence_per_topic()]
+        out.append((float(np.mean(per_topic)), per_topic))
+    return out
 
 
 def choose_topic_count(tokens: Sequence[Sequence[str]], candidates: Sequence[int] = K_CANDIDATES, *,
@@ -331,17 +380,61 @@ def choose_topic_count(tokens: Sequence[Sequence[str]], candidates: Sequence[int
     Returns:
         ``(k, table)``; the table has one row per candidate: ``k, c_v, npmi, stability, score``.
     """
-    rows = []
+    best, table, _ = _choose_topic_count(tokens, candidates, seed=seed, shared=SharedFits(tokens))
+    return best, table
+
+
+@dataclass
+class Candidate:
+    """One candidate number of topics as :func:`choose_topic_count` measured it."""
+
+    fit: NmfFit
+    top: list[list[str]]
+    c_v: tuple[float, list[float]]
+    npmi: tuple[float, list[float]]
+    stability: dict[str, float]
+    """:func:`topic_stability` with random starts and :data:`STABILITY_SEEDS`."""
+
+
+def _choose_topic_count(tokens: Sequence[Sequence[str]], candidates: Sequence[int], *, seed: int,
+                        shared: SharedFits) -> tuple[int, pd.DataFrame, dict[int, Candidate]]:
+    """:func:`choose_topic_count`, and what was measured of each candidate (the chosen one is the model)."""
     usable = [k for k in candidates if k < max(2, len(tokens) // 5)] or [min(candidates)]
+    fits = {k: fit_nmf(tokens, k, seed=seed, tfidf=shared.full()) for k in usable}
+    tops = {k: fit.top_terms() for k, fit in fits.items()}
+    c_vs = dict(zip(usable, coherence_of_many(tokens, [tops[k] for k in usable], "c_v"), strict=True))
+    npmis = dict(zip(usable, coherence_of_many(tokens, [tops[k] for k in usable], "c_npmi"), strict=True))
+    measured, rows = {}, []
     for k in usable:
-        top = fit_nmf(tokens, k, seed=seed).top_terms()
-        c_v = coherence(tokens, top, "c_v")[0]
-        stable = topic_stability(tokens, k, init="random")["stability"]
-        rows.append({"k": k, "c_v": round(c_v, 4), "npmi": round(coherence(tokens, top, "c_npmi")[0], 4),
-                     "stability": stable, "score": round(c_v * stable, 4)})
+        stable = topic_stability(tokens, k, init="random", shared=shared)
+        measured[k] = Candidate(fit=fits[k], top=tops[k], c_v=c_vs[k], npmi=npmis[k], stability=stable)
+        rows.append({"k": k, "c_v": round(c_vs[k][0], 4), "npmi": round(npmis[k][0], 4),
+                     "stability": stable["stability"], "score": round(c_vs[k][0] * stable["stability"], 4)})
     table = pd.DataFrame(rows)
     best = int(table.loc[table["score"].idxmax(), "k"])  # idxmax: the first (smallest k) of equal maxima
-    return best, table
+    return best, table, measured
+
+
+class SharedFits:
+    """The TF-IDF of one corpus's distinct documents and of each stability sample of them, each made once."""
+
+    def __init__(self, tokens: Sequence[Sequence[str]]) -> None:
+        self.tokens = tokens
+        self._made: dict[object, Tfidf] = {}
+
+    def full(self) -> Tfidf:
+        """The TF-IDF of every document."""
+        if "full" not in self._made:
+            self._made["full"] = Tfidf.of(self.tokens)
+        return self._made["full"]
+
+    def sample(self, chosen: np.ndarray) -> tuple[list[Sequence[str]], Tfidf]:
+        """The documents at sorted positions ``chosen`` and their TF-IDF."""
+        documents = [self.tokens[i] for i in chosen]
+        key = chosen.tobytes()
+        if key not in self._made:
+            self._made[key] = Tfidf.of(documents)
+        return documents, self._made[key]
 
 
 def _cosine_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -371,7 +464,8 @@ def matched_similarity(first: NmfFit, second: NmfFit) -> tuple[float, float]:
 
 
 def topic_stability(tokens: Sequence[Sequence[str]], k: int, seeds: Sequence[int] = STABILITY_SEEDS, *,
-                    sample: float = STABILITY_SAMPLE, init: str = "nndsvda") -> dict[str, float]:
+                    sample: float = STABILITY_SAMPLE, init: str = "nndsvda",
+                    shared: SharedFits | None = None) -> dict[str, float]:
     """Stability of ``k`` topics across seeded subsamples (see the module docstring).
 
     Args:
@@ -381,6 +475,7 @@ def topic_stability(tokens: Sequence[Sequence[str]], k: int, seeds: Sequence[int
             of them, so only a random start — ``init="random"`` — can differ).
         sample: Share of documents each fit sees.
         init: NMF start of every fit.
+        shared: The TF-IDF of samples already made (:class:`SharedFits` of ``tokens``).
 
     Returns:
         ``stability`` (mean Hungarian-paired cosine over every pair of fits) and ``top_term_overlap``
@@ -390,7 +485,8 @@ def topic_stability(tokens: Sequence[Sequence[str]], k: int, seeds: Sequence[int
     for seed in seeds:
         rng = np.random.default_rng(seed)
         chosen = np.sort(rng.choice(len(tokens), size=max(k + 1, int(round(sample * len(tokens)))), replace=False))
-        fits.append(fit_nmf([tokens[i] for i in chosen], k, seed=seed, init=init))
+        documents, tfidf = (shared or SharedFits(tokens)).sample(chosen)
+        fits.append(fit_nmf(documents, k, seed=seed, init=init, tfidf=tfidf))
     pairs = [matched_similarity(fits[i], fits[j]) for i in range(len(fits)) for j in range(i + 1, len(fits))]
     return {"stability": round(float(np.mean([p[0] for p in pairs])), 4),
             "top_term_overlap": round(float(np.mean([p[1] for p in pairs])), 4)}
@@ -647,16 +743,22 @@ def fit_topic_model(corpus: TopicCorpus, *, seed: int = SEED, candidates: Sequen
     distinct = list(dict.fromkeys(tuple(t) for t in tokens if t))
     if len(distinct) < MIN_DOCUMENTS:
         raise TooFewDocuments(f"'{corpus.key}': {len(distinct)} distinct documents with content words")
+    shared = SharedFits(distinct)
     if k is None:
-        k, k_table = choose_topic_count(distinct, candidates, seed=seed)
+        k, k_table, measured = _choose_topic_count(distinct, candidates, seed=seed, shared=shared)
     else:
-        k_table = pd.DataFrame({"k": [k]})
-    fit = fit_nmf(distinct, k, seed=seed)
+        k_table, measured = pd.DataFrame({"k": [k]}), {}
+    chosen = measured.get(k)
+    # the chosen candidate was fitted and measured with the model's own settings: not again
+    fit = chosen.fit if chosen is not None else fit_nmf(distinct, k, seed=seed, tfidf=shared.full())
     top = fit.top_terms()
-    npmi, npmi_topics = coherence(distinct, top, "c_npmi")
-    c_v, c_v_topics = coherence(distinct, top, "c_v")
-    stability = topic_stability(distinct, k, stability_seeds, init="random")
-    model_start = topic_stability(distinct, k, stability_seeds)
+    npmi, npmi_topics = chosen.npmi if chosen is not None else coherence(distinct, top, "c_npmi")
+    c_v, c_v_topics = chosen.c_v if chosen is not None else coherence(distinct, top, "c_v")
+    if chosen is not None and tuple(stability_seeds) == tuple(STABILITY_SEEDS):
+        stability = chosen.stability
+    else:
+        stability = topic_stability(distinct, k, stability_seeds, init="random", shared=shared)
+    model_start = topic_stability(distinct, k, stability_seeds, shared=shared)
     if "score" not in k_table:
         k_table = k_table.assign(c_v=round(c_v, 4), npmi=round(npmi, 4), stability=stability["stability"],
                                  score=round(c_v * stability["stability"], 4))

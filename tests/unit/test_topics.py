@@ -256,3 +256,22 @@ def test_a_world_without_notes_and_without_the_shared_data_builds_an_empty_artif
     assert artifact.missing == {"courses": topic_artifact.COURSES_MISSING, "notes": topic_artifact.NOTES_EMPTY}
     assert [c.missing for c in topic_service.corpus_choices(artifact, "policy")] == [
         topic_artifact.COURSES_MISSING, topic_artifact.NOTES_EMPTY]
+
+
+def test_coherence_of_many_sets_counted_once_equals_each_set_counted_alone() -> None:
+    tokens = [list(t) for t in tp.tokenize(list(planted_corpus().texts), stop_words=tp.COURSE_STOP_WORDS)]
+    sets = [tp.fit_nmf(tokens, k).top_terms() for k in (3, 4, 6)]
+    for measure in ("c_v", "c_npmi"):
+        together = tp.coherence_of_many(tokens, sets, measure)
+        assert together == [tp.coherence(tokens, topics, measure) for topics in sets]
+
+
+def test_the_chosen_k_is_the_model_fitted_alone() -> None:
+    corpus = planted_corpus()
+    chosen = tp.fit_topic_model(corpus, candidates=(3, 4, 5))
+    alone = tp.fit_topic_model(corpus, k=chosen.k)
+    np.testing.assert_array_equal(chosen.components, alone.components)
+    for name in ("c_v", "npmi", "stability", "top_term_overlap", "stability_model_start"):
+        assert chosen.metrics[name] == alone.metrics[name]
+    row = chosen.k_table.set_index("k").loc[chosen.k]
+    assert (row["c_v"], row["npmi"], row["stability"]) == tuple(alone.k_table.iloc[0][["c_v", "npmi", "stability"]])
