@@ -190,11 +190,15 @@ class _Table:
 
     def __post_init__(self) -> None:
         self.shap_columns = [np.ascontiguousarray(self.shap[:, k]) for k in range(self.shap.shape[1])]
+        # the stride folded into each look-up: a row's cell is a sum of look-ups
+        self.offsets = [(column, (lookup * stride).astype(np.intp))
+                        for column, lookup, stride in zip(self.columns, self.lookups, self.strides, strict=True)]
 
     def cells(self, binned: dict[int, np.ndarray], rows: int) -> np.ndarray:
-        cell = np.zeros(rows, dtype=np.intp)
-        for column, lookup, stride in zip(self.columns, self.lookups, self.strides, strict=True):
-            cell += lookup[binned[column]] * stride
+        (first, offset), *rest = self.offsets
+        cell = offset[binned[first]]
+        for column, offset in rest:
+            cell += offset[binned[column]]
         return cell
 
 
