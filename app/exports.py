@@ -90,6 +90,14 @@ def write_csv_atomically(frame: pd.DataFrame, output: Path) -> None:
         writer.write_frame(frame)
 
 
+def csv_rows_text(frame: pd.DataFrame) -> str:
+    """A frame's rows as :meth:`AtomicCsvWriter.write_frame` writes them: neutralised, no header."""
+    buffer = io.StringIO()
+    # pandas formats floats and dates exactly as frame.to_csv always did for these outputs
+    neutralise_frame(frame).to_csv(buffer, index=False, header=False)
+    return buffer.getvalue()
+
+
 class AtomicCsvWriter:
     """Stream rows to a CSV file that appears under its name only when everything was written.
 
@@ -132,11 +140,12 @@ class AtomicCsvWriter:
         """Write a frame's rows (its columns must be in header order)."""
         if frame.empty:
             return
-        buffer = io.StringIO()
-        # pandas formats floats and dates exactly as frame.to_csv always did for these outputs
-        neutralise_frame(frame).to_csv(buffer, index=False, header=False)
-        self._handle.write(buffer.getvalue())
-        self.rows_written += len(frame)
+        self.write_text(csv_rows_text(frame), len(frame))
+
+    def write_text(self, text: str, rows: int) -> None:
+        """Write rows already formatted by :func:`csv_rows_text` (e.g. in a worker process)."""
+        self._handle.write(text)
+        self.rows_written += rows
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -251,15 +251,40 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def run_measured(argv: list[str], *, cwd: Path, env: dict[str, str], kill_mb: float) -> dict[str, object]:
-    """Run ``argv`` and return its exit code, seconds and peak RSS (killed above ``kill_mb``)."""
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (``/proc/<pid>/task/*/children``)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                queue.extend(int(child) for child in children.read_text().split())
+            except OSError:
+                pass
+    return found
+
+
+def run_measured(argv: list[str], *, cwd: Path, env: dict[str, str], kill_mb: float,
+                 descendants: bool = False) -> dict[str, object]:
+    """Run ``argv`` and return its exit code, seconds and peak RSS (killed above ``kill_mb``).
+
+    With ``descendants`` (a command with worker processes) the peak is the sum of each process's own
+    peak: an upper bound of what the tree held at once (the processes need not peak together).
+    """
     started = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     polled = {"peak": 0.0, "killed": False}
+    peaks: dict[int, float] = {}
 
     def poll() -> None:
         while process.returncode is None:
-            rss = _rss_mb(process.pid)
+            if descendants:
+                for pid in _descendants(process.pid):
+                    peaks[pid] = max(peaks.get(pid, 0.0), _rss_mb(pid))
+                rss = sum(peaks.values())
+            else:
+                rss = _rss_mb(process.pid)
             polled["peak"] = max(polled["peak"], rss)
             if rss > kill_mb:
                 polled["killed"] = True

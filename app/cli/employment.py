@@ -27,11 +27,13 @@ import pandas as pd
 from app.cli.runner import (
     ChunkedResult,
     FileCommand,
+    FormattedChunk,
     InputScan,
     ReadResult,
     header_names,
     input_rows,
     input_stamp,
+    ordered_map,
     row_id,
     run_command_line,
     run_file_command,
@@ -51,6 +53,7 @@ from app.services.employment import (
 )
 from app.services.employment.reasons import group_contributions, top_sentences
 from app.text.pii import find_pii
+from app.threads import thread_count, use_threads
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "age", "education", "career_years", "desired_keco", "desired_wage", "desired_region_code", "benefit_status",
@@ -370,18 +373,52 @@ def check_seekers(path: Path) -> ReadResult[InputScan]:
     return ReadResult(InputScan(path, stamp, rows), errors, notes)
 
 
-def score_seekers(scan: InputScan, model: object, bands: object) -> ChunkedResult:
-    """The output of a checked file, scored and written a chunk at a time (:func:`scored_frame`)."""
+KEPT_COLUMNS: tuple[str, ...] = ("probability", "band")
+"""Output columns the summary reads."""
 
-    def chunks() -> Iterator[pd.DataFrame]:
+
+def score_seekers(scan: InputScan, model: object, bands: object) -> ChunkedResult:
+    """The output of a checked file, scored and written a chunk at a time (:func:`scored_frame`).
+
+    A file of more than one chunk is scored by :func:`app.threads.thread_count` worker processes
+    while this one reads, checks and writes (:func:`~app.cli.runner.ordered_map`; the output is the
+    same, in the same order): scoring and formatting hold the GIL, and a national batch needs
+    every core.
+    """
+
+    def checked() -> Iterator[tuple[list[str], pd.DataFrame]]:
         keco, regions = _reference_codes()
         errors: list[str] = []
         for ids, records in _seeker_chunks(scan.rows_again(REQUIRED_COLUMNS, OPTIONAL_COLUMNS), keco, regions, errors):
             if errors:
                 raise scan.changed()
-            yield scored_frame(ids, records, model, bands)  # type: ignore[arg-type]
+            yield ids, records  # type: ignore[misc]
 
-    return ChunkedResult(chunks(), kept=("probability", "band"))
+    def chunks() -> Iterator[pd.DataFrame | FormattedChunk]:
+        workers = thread_count()
+        if len(scan) <= CHUNK_ROWS or workers < 2:
+            for ids, records in checked():
+                yield scored_frame(ids, records, model, bands)  # type: ignore[arg-type]
+            return
+        yield from ordered_map(_formatted_chunk, checked(), workers=workers, initializer=_start_scoring_worker,
+                               initargs=(model, bands))
+
+    return ChunkedResult(chunks(), kept=KEPT_COLUMNS)
+
+
+_WORKER: dict[str, object] = {}
+"""A scoring worker's model and bands (:func:`_start_scoring_worker`)."""
+
+
+def _start_scoring_worker(model: EmploymentModel, bands: RiskBands) -> None:
+    use_threads(1)  # workers × threads ≤ thread_count(): each worker one thread
+    _WORKER.update(model=model, bands=bands)
+
+
+def _formatted_chunk(job: tuple[list[str], pd.DataFrame]) -> FormattedChunk:
+    ids, records = job
+    frame = scored_frame(ids, records, _WORKER["model"], _WORKER["bands"])  # type: ignore[arg-type]
+    return FormattedChunk.of(frame, KEPT_COLUMNS)
 
 
 def scored_frame(ids: Sequence[str], records: pd.DataFrame, model: EmploymentModel, bands: RiskBands) -> pd.DataFrame:

@@ -24,9 +24,12 @@ import argparse
 import csv
 import datetime as dt
 import math
+import multiprocessing as mp
 import sys
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +39,7 @@ import pandas as pd
 
 from app.db.importers.csv_reader import FileProblem, file_stamp, read_cells
 from app.errors import GoyongError, NotReady
-from app.exports import AtomicCsvWriter, write_csv_atomically
+from app.exports import AtomicCsvWriter, csv_rows_text, write_csv_atomically
 
 
 def write_atomically(frame: pd.DataFrame, output: Path) -> None:
@@ -62,6 +65,56 @@ def report_input_errors(errors: Sequence[str], source: Path) -> int:
     return 2
 
 
+@dataclass(frozen=True)
+class FormattedChunk:
+    """A chunk of output rows already formatted as CSV text (:func:`~app.exports.csv_rows_text`),
+    with the columns a command's summary keeps — what a worker process sends back.
+
+    Attributes:
+        columns: The output's columns (the header).
+        text: The rows, neutralised, without the header.
+        kept: The kept columns of these rows.
+    """
+
+    columns: tuple[str, ...]
+    text: str
+    kept: pd.DataFrame
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, kept: Sequence[str]) -> FormattedChunk:
+        """``frame`` formatted, keeping ``kept``."""
+        return cls(tuple(str(c) for c in frame.columns), csv_rows_text(frame) if len(frame) else "",
+                   frame[list(kept)].reset_index(drop=True))
+
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, workers: int,
+                initializer: Callable[..., None], initargs: tuple[Any, ...] = ()) -> Iterator[Result]:
+    """``function(item)`` of every item, in order, computed by ``workers`` spawned processes.
+
+    At most ``workers + 1`` items are in flight, so memory follows the chunk, not the input; the
+    items are produced (read, checked) here while the workers compute. Spawned, not forked: a fork
+    of a process whose OpenMP threads have run can hang (see :mod:`app.ml.build_pool`).
+    ``function`` and ``initializer`` must be module-level (they are pickled by name).
+    """
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=initializer,
+                             initargs=initargs) as pool:
+        pending: deque[Future[Result]] = deque()
+        try:
+            for item in items:
+                pending.append(pool.submit(function, item))
+                if len(pending) > workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
 class ChunkedResult:
     """A command's output table made a chunk of rows at a time, so memory stays bounded by the
     chunk, not the file.
@@ -71,11 +124,12 @@ class ChunkedResult:
     columns over all rows (what the command's summary reads); other columns are not held.
 
     Args:
-        chunks: The output's rows in order, as frames with the same columns (at least one).
+        chunks: The output's rows in order, as frames with the same columns (at least one), or as
+            :class:`FormattedChunk` (formatted elsewhere, e.g. by worker processes).
         kept: Columns the summary needs.
     """
 
-    def __init__(self, chunks: Iterable[pd.DataFrame], kept: Sequence[str]) -> None:
+    def __init__(self, chunks: Iterable[pd.DataFrame | FormattedChunk], kept: Sequence[str]) -> None:
         self._chunks: Iterable[pd.DataFrame] | None = chunks
         self.kept = tuple(kept)
         self._table = pd.DataFrame(columns=list(self.kept))
@@ -96,8 +150,12 @@ class ChunkedResult:
             for chunk in chunks:
                 if writer is None:  # the header is the first chunk's columns
                     writer = stack.enter_context(AtomicCsvWriter(output, [str(c) for c in chunk.columns]))
-                writer.write_frame(chunk)
-                kept.append(chunk[list(self.kept)])
+                if isinstance(chunk, FormattedChunk):
+                    writer.write_text(chunk.text, len(chunk.kept))
+                    kept.append(chunk.kept[list(self.kept)])
+                else:
+                    writer.write_frame(chunk)
+                    kept.append(chunk[list(self.kept)])
         if kept:
             self._table = pd.concat(kept, ignore_index=True)
 

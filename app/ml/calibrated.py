@@ -15,6 +15,10 @@ and the real-data checks that prove the recipe on data nobody here generated):
 * **Explanation** — LightGBM's built-in TreeSHAP (``pred_contrib=True``): exact, path-dependent
   SHAP values, the same numbers ``shap.TreeExplainer`` gives for a LightGBM model, without its
   per-call overhead (a 500-row caseload is explained in milliseconds).
+* **Batches** — with ``tables=True`` the predictions and TreeSHAP come from the boosters' lookup
+  tables (:mod:`app.ml.tree_tables`: the same numbers to rounding, checked against LightGBM when
+  built), about ten times cheaper for the bag's predictions and fifty times for TreeSHAP; a batch
+  of millions of rows needs it, a page's few rows do not.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
+from app.ml.tree_tables import TreeTables, tree_tables
 from app.threads import thread_count, threads_for_rows
 
 
@@ -136,11 +141,24 @@ class CalibratedBooster:
         """:func:`feature_matrix` of this booster's features."""
         return feature_matrix(frame, self.features)
 
-    def raw_logit(self, frame: pd.DataFrame | np.ndarray, model: LGBMClassifier | None = None) -> np.ndarray:
-        """Booster log-odds (uncalibrated) of a frame or of a :meth:`matrix`."""
+    def tables(self, model: LGBMClassifier | None = None) -> TreeTables | None:
+        """The lookup tables of the main booster (or of ``model``, a bag member); ``None`` when it
+        cannot be tabulated (LightGBM then predicts)."""
+        return tree_tables(model or self.booster, len(self.features))
+
+    def raw_logit(self, frame: pd.DataFrame | np.ndarray, model: LGBMClassifier | None = None, *,
+                  tables: bool = False) -> np.ndarray:
+        """Booster log-odds (uncalibrated) of a frame or of a :meth:`matrix` (``tables``: from its lookup tables)."""
         matrix = self.matrix(frame)
+        compiled = self.tables(model) if tables else None
+        if compiled is not None:
+            return compiled.raw(matrix)
         booster = (model or self.booster).booster_
         return np.asarray(booster.predict(matrix, raw_score=True, num_threads=threads_for_rows(len(matrix))), dtype=float)
+
+    def probability(self, raw: np.ndarray) -> np.ndarray:
+        """Calibrated probability from booster log-odds."""
+        return expit(self.calibrated_logit(raw))
 
     def calibrated_logit(self, raw: np.ndarray) -> np.ndarray:
         """Calibrated log-odds from booster log-odds."""
@@ -151,22 +169,23 @@ class CalibratedBooster:
         """Calibrated probability of the positive class, one per row."""
         return expit(self.calibrated_logit(self.raw_logit(frame)))
 
-    def bag_proba(self, frame: pd.DataFrame | np.ndarray) -> np.ndarray:
+    def bag_proba(self, frame: pd.DataFrame | np.ndarray, *, tables: bool = False) -> np.ndarray:
         """Calibrated probabilities of the main booster (row 0) and each bag member (rows 1…)."""
         matrix = self.matrix(frame)
-        return np.vstack([expit(self.calibrated_logit(self.raw_logit(matrix, m))) for m in (self.booster, *self.bag)])
+        return np.vstack([self.probability(self.raw_logit(matrix, m, tables=tables)) for m in (self.booster, *self.bag)])
 
-    def predict_interval(self, frame: pd.DataFrame | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def predict_interval(self, frame: pd.DataFrame | np.ndarray, *,
+                         tables: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(probability, low, high): the estimate and ±1.96 standard deviations of the bag."""
-        spread = self.bag_proba(frame)
+        spread = self.bag_proba(frame, tables=tables)
         p = spread[0]
         if not self.bag:
             return p, p.copy(), p.copy()
         sd = spread.std(axis=0)
         return p, np.clip(p - 1.96 * sd, 0.0, 1.0), np.clip(p + 1.96 * sd, 0.0, 1.0)
 
-    def contributions(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-        """TreeSHAP contributions in calibrated log-odds.
+    def contributions(self, frame: pd.DataFrame, *, tables: bool = False) -> tuple[pd.DataFrame, np.ndarray]:
+        """TreeSHAP contributions in calibrated log-odds (``tables``: from the lookup tables).
 
         Returns:
             (one column per feature, one row per input row; the calibrated base log-odds of each
@@ -175,8 +194,12 @@ class CalibratedBooster:
         """
         slope, intercept = self.platt
         matrix = self.matrix(frame)
-        raw = np.asarray(self.booster.booster_.predict(matrix, pred_contrib=True, num_threads=threads_for_rows(len(matrix))),
-                         dtype=float)
+        compiled = self.tables() if tables else None
+        if compiled is not None:
+            raw = compiled.raw_and_contributions(matrix)[1]
+        else:
+            raw = np.asarray(self.booster.booster_.predict(matrix, pred_contrib=True, num_threads=threads_for_rows(len(matrix))),
+                             dtype=float)
         values = pd.DataFrame(raw[:, :-1] * slope, columns=list(self.features), index=frame.index)
         return values, slope * raw[:, -1] + intercept
 

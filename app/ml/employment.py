@@ -150,9 +150,10 @@ class EmploymentModel:
         """Calibrated probability of insured employment within 180 days of registration."""
         return self.main.predict_proba(frame)
 
-    def predict(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """``probability``, ``probability_low``, ``probability_high`` (bootstrap ±1.96 sd)."""
-        p, low, high = self.main.predict_interval(frame)
+    def predict(self, frame: pd.DataFrame, *, tables: bool = False) -> pd.DataFrame:
+        """``probability``, ``probability_low``, ``probability_high`` (bootstrap ±1.96 sd; ``tables``:
+        from the boosters' lookup tables, for batches, see :mod:`app.ml.tree_tables`)."""
+        p, low, high = self.main.predict_interval(frame, tables=tables)
         return pd.DataFrame({"probability": p, "probability_low": low, "probability_high": high}, index=frame.index)
 
     def current_probability(self, probability: np.ndarray, days_since_registration: np.ndarray) -> np.ndarray:
@@ -162,12 +163,14 @@ class EmploymentModel:
         g = self.timing_cdf[d]
         return np.clip(p * (1.0 - g) / np.maximum(1.0 - p * g, 1e-9), 0.0, 1.0)
 
-    def explain(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    def explain(self, frame: pd.DataFrame, *, tables: bool = False) -> tuple[pd.DataFrame, np.ndarray]:
         """TreeSHAP contributions (calibrated log-odds) per feature and the base log-odds per row."""
-        return self.main.contributions(frame)
+        return self.main.contributions(frame, tables=tables)
 
-    def predict_explained(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
-        """:meth:`predict` and :meth:`explain` together.
+    def predict_explained(self, frame: pd.DataFrame, *,
+                          tables: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+        """:meth:`predict` and :meth:`explain` together (``tables``: rows not precomputed come from
+        the lookup tables, for a batch).
 
         Rows whose model input equals a row the build scored (the open caseload, see
         :func:`precompute_scores`) are read from :attr:`precomputed`, the others are computed:
@@ -176,8 +179,8 @@ class EmploymentModel:
         """
         store = self.precomputed
         if store is None or frame.empty:
-            predicted = self.predict(frame)
-            values, base = self.explain(frame)
+            predicted = self.predict(frame, tables=tables)
+            values, base = self.explain(frame, tables=tables)
             return predicted, values, base
         keys = input_keys(frame)
         found = pd.Index(store.index).get_indexer(keys)
@@ -193,8 +196,8 @@ class EmploymentModel:
             base[hit] = rows["base_logit"].to_numpy(float)
         if (~hit).any():
             missing = frame.iloc[np.flatnonzero(~hit)]
-            live = self.predict(missing)
-            live_values, live_base = self.explain(missing)
+            live = self.predict(missing, tables=tables)
+            live_values, live_base = self.explain(missing, tables=tables)
             predicted.iloc[np.flatnonzero(~hit)] = live[list(PREDICTION_COLUMNS)].to_numpy(float)
             values.iloc[np.flatnonzero(~hit)] = live_values[columns].to_numpy(float)
             base[~hit] = live_base

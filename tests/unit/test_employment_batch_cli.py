@@ -131,6 +131,7 @@ def test_scores_reasons_and_services_equal_the_row_by_row_path(tmp_path: Path, b
     rows.to_csv(src, index=False)
     out = tmp_path / "scored.csv"
     monkeypatch.setattr(command, "CHUNK_ROWS", 97)  # several chunks, the last one short
+    monkeypatch.setattr(command, "thread_count", lambda: 2)  # scored by two worker processes
     assert command.main_employment(["score", "--input", str(src), "--output", str(out), "--models-dir", str(models)]) == 0
     scored = _read(out)
     parsed, errors = _row_by_row(src)
@@ -144,6 +145,20 @@ def test_scores_reasons_and_services_equal_the_row_by_row_path(tmp_path: Path, b
     for column in ("band", "reason_1", "reason_2", "reason_3", "best_service"):
         assert list(scored[column]) == list(expected[column]), column
     assert scored["reason_1"].nunique() > 5 and (scored["best_service"] != "").any()  # the comparison has teeth
+
+
+def test_workers_write_the_file_one_process_writes(tmp_path: Path, built, monkeypatch) -> None:
+    rows, models, _ = built
+    src = tmp_path / "seekers.csv"
+    rows.head(300).to_csv(src, index=False)
+    monkeypatch.setattr(command, "CHUNK_ROWS", 64)
+    written = {}
+    for workers in (1, 2):
+        monkeypatch.setattr(command, "thread_count", lambda workers=workers: workers)
+        out = tmp_path / f"scored_{workers}.csv"
+        assert command.main_employment(["score", "--input", str(src), "--output", str(out), "--models-dir", str(models)]) == 0
+        written[workers] = out.read_bytes()
+    assert written[1] == written[2] and written[1].count(b"\n") == 301
 
 
 def test_one_model_run_gives_the_services_figures(tmp_path: Path, built) -> None:

@@ -72,7 +72,7 @@ def score_explained(records: pd.DataFrame, x: pd.DataFrame, model: EmploymentMod
     Returns:
         (:func:`score_records` columns, contributions per feature in calibrated log-odds).
     """
-    scored, values = _scored_with_contributions(records, x, model)
+    scored, values = _scored_with_contributions(records, x, model, tables=True)
     return with_bands(scored, bands), values
 
 
@@ -90,12 +90,22 @@ def best_services(model: EmploymentModel, x: pd.DataFrame) -> tuple[np.ndarray, 
     n = len(x)
     matrix = model.main.matrix(x)
     service_columns = [list(model.main.features).index(f"svc_{service}") for service in SERVICES]
-    # every row twice per service, with the service switched on (even copies) and off (odd copies),
-    # so the booster predicts once for all of them
-    copies = np.repeat(matrix[np.newaxis], 2 * len(SERVICES), axis=0)
-    copies[2 * np.arange(len(SERVICES)), :, service_columns] = 1.0
-    copies[2 * np.arange(len(SERVICES)) + 1, :, service_columns] = 0.0
-    probability = model.main.predict_proba(copies.reshape(-1, matrix.shape[1])).reshape(len(SERVICES), 2, n)
+    tables = model.main.tables()
+    if tables is not None:
+        # the lookup tables switch a service by looking up again only the tables that read it
+        binned = tables.binned(matrix)
+        raw = tables.raw(matrix, binned)
+        probability = np.stack([
+            [model.main.probability(tables.switched(matrix, raw, column, value, binned)) for value in (1.0, 0.0)]
+            for column in service_columns
+        ])
+    else:
+        # every row twice per service, with the service switched on (even copies) and off (odd copies),
+        # so the booster predicts once for all of them
+        copies = np.repeat(matrix[np.newaxis], 2 * len(SERVICES), axis=0)
+        copies[2 * np.arange(len(SERVICES)), :, service_columns] = 1.0
+        copies[2 * np.arange(len(SERVICES)) + 1, :, service_columns] = 0.0
+        probability = model.main.predict_proba(copies.reshape(-1, matrix.shape[1])).reshape(len(SERVICES), 2, n)
     effects = (probability[:, 0, :] - probability[:, 1, :]).T
     received = np.column_stack([x[f"svc_{s}"].to_numpy(float) > 0.5 for s in SERVICES])
     best = np.where(received, -np.inf, effects).argmax(axis=1)
@@ -108,10 +118,11 @@ def _unbanded_scores(records: pd.DataFrame, x: pd.DataFrame, model: EmploymentMo
     return _scored_with_contributions(records, x, model)[0]
 
 
-def _scored_with_contributions(records: pd.DataFrame, x: pd.DataFrame,
-                               model: EmploymentModel) -> tuple[pd.DataFrame, pd.DataFrame]:
-    # the build precomputed the open caseload's predictions and SHAP (EmploymentModel.predict_explained)
-    predicted, values, _ = model.predict_explained(x)
+def _scored_with_contributions(records: pd.DataFrame, x: pd.DataFrame, model: EmploymentModel, *,
+                               tables: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # the build precomputed the open caseload's predictions and SHAP (EmploymentModel.predict_explained);
+    # a batch computes the rest from the boosters' lookup tables (``tables``)
+    predicted, values, _ = model.predict_explained(x, tables=tables)
     days = records["days_since_registration"].to_numpy(int) if "days_since_registration" in records else np.zeros(len(x))
     p = predicted["probability"].to_numpy(float)
     factors = worst_factors(group_contributions(values))
