@@ -15,6 +15,10 @@ walks per row. The sums are the same numbers added in another order, so results 
 LightGBM's to rounding (about 1e-15; every compiled booster is checked against LightGBM on rows
 that visit every bin, and a booster that does not agree is left to LightGBM).
 
+Why not a library: lleaves (LightGBM compiled with LLVM) speeds up predictions only, not TreeSHAP,
+and fasttreeshap still walks every tree for every row; neither knows that a service switched on or
+off needs only the few tables that read it.
+
 SHAP per tree is computed from its definition: the Shapley values of the game
 v(S) = E[f(x) | x_S] where features outside S follow the training rows' counts down the tree —
 exactly what LightGBM's ``pred_contrib`` (path-dependent TreeSHAP) computes, enumerating the
