@@ -210,7 +210,7 @@ def _vectorizers(language: Language) -> tuple[TfidfVectorizer, TfidfVectorizer]:
 
 
 def fit_classifier(frame: pd.DataFrame, labels: np.ndarray, *, language: Language = "ko", seed: int = 0,
-                   c: float = 4.0, words: Sequence[str] | None = None) -> AdClassifier:
+                   c: float = 4.0, words: Sequence[str] | None = None, set_min_coverage: bool = True) -> AdClassifier:
     """Fit the vectorisers and the calibrated model on every row of ``frame``.
 
     Args:
@@ -220,6 +220,9 @@ def fit_classifier(frame: pd.DataFrame, labels: np.ndarray, *, language: Languag
         seed: Random seed.
         c: Inverse regularisation strength of the logistic regression.
         words: :func:`word_documents` of ``frame`` computed beforehand.
+        set_min_coverage: Set :attr:`AdClassifier.min_coverage` from ``frame``'s coverage
+            (:func:`min_coverage_of`). ``False`` leaves it 0 for a caller that computes the char
+            features of more ads anyway (the build: one analysis of every posting instead of two).
 
     Raises:
         ValueError: Fewer than 10 ads of either class (Korean message).
@@ -243,9 +246,15 @@ def fit_classifier(frame: pd.DataFrame, labels: np.ndarray, *, language: Languag
     ])
     fitted = AdClassifier(language=language, char_vectorizer=chars, word_vectorizer=word_vectorizer, model=model,
                           feature_names=names, coefficients=coefficients)
-    # applicability domain: 95 % of the coverage that all but the 0.5 % least typical training ads reach
-    fitted.min_coverage = float(np.quantile(fitted.coverage(frame), 0.005) * 0.95)
+    if set_min_coverage:
+        fitted.min_coverage = min_coverage_of(fitted.coverage(frame))
     return fitted
+
+
+def min_coverage_of(training_coverage: np.ndarray) -> float:
+    """The applicability threshold from the coverage of the training ads: 95 % of the coverage that
+    all but the 0.5 % least typical of them reach."""
+    return float(np.quantile(training_coverage, 0.005) * 0.95)
 
 
 def classification_metrics(y: np.ndarray, p: np.ndarray, threshold: float = 0.5) -> dict[str, float]:
