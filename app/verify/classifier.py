@@ -32,6 +32,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, precision_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
+from app.verify.char_tfidf import fit_char_tfidf
+
 Language = Literal["ko", "en"]
 CONDITION_LINE = re.compile(
     r"우대|모집|구함|구합|한함|불가|이하|미만|선납|입금|부담|보장|카톡|텔레그램|기재|제출|분만|전용|수익|사이즈|외모|"
@@ -232,7 +234,7 @@ def fit_classifier(frame: pd.DataFrame, labels: np.ndarray, *, language: Languag
         raise ValueError("문제 광고와 정상 광고가 각각 10건 이상 있어야 학습할 수 있습니다.")
     chars, words_vectorizer = _vectorizers(language)
     text = (frame["title"].fillna("").astype(str) + "\n" + frame["body"].fillna("").astype(str)).tolist()
-    char_x = chars.fit_transform(text)
+    chars, char_x = fit_char_tfidf(text, **chars.get_params())  # scikit-learn's fit, counted by numpy
     word_vectorizer = words_vectorizer
     word_x = word_vectorizer.fit_transform(list(words) if words is not None else word_documents(frame, language))
     x = sparse.hstack([char_x, word_x, sparse.csr_matrix(meta_features(frame))]).tocsr()

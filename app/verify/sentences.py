@@ -39,15 +39,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from numbers import Integral
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
+from app.verify.char_tfidf import fit_char_tfidf
 from app.verify.duplicates import packed_text
 from app.verify.evaluation import jsonl_rows
 from app.verify.normalize import compact, content_length, without_quoted_mentions
@@ -306,90 +305,3 @@ def fit_sentence_model(
     }
     return model
 
-
-def fit_char_tfidf(texts: Sequence[str], **params: object) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
-    """``TfidfVectorizer(analyzer="char", **params).fit_transform(texts)``, with the n-grams counted by
-    numpy instead of a Python loop over each of them (the build's ~67,000 sentences hold ~10 million
-    n-grams: the loop was a fifth of the verifier's build). Same vocabulary, idf and matrix as
-    scikit-learn's own fit (a unit test compares them), and a plain ``TfidfVectorizer`` is returned."""
-    counting = _CharCountsAtOnce(analyzer="char", **params)
-    x = counting.fit_transform(texts)
-    fitted = TfidfVectorizer(**counting.get_params())
-    fitted.__dict__.update(counting.__dict__)  # the fitted state, in scikit-learn's own class for storing
-    return fitted, x
-
-
-_MAX_ALPHABET = 6_000
-"""Distinct characters up to which an n-gram of up to 5 characters is one int64 (6,001^5 < 2^63)."""
-
-
-class _CharCountsAtOnce(TfidfVectorizer):
-    """A char-n-gram ``TfidfVectorizer`` whose fit counts the n-grams of all documents at once.
-
-    Only the counting (``_count_vocab``) differs: the vocabulary is numbered in the order the
-    n-grams are first seen and the count matrix has sorted indices, as scikit-learn's loop leaves
-    them, less the n-grams under ``min_df`` (which its pruning removes anyway); sorting, the
-    ``max_features`` cut and idf are scikit-learn's. Anything else (a fixed vocabulary,
-    another analyzer, a custom preprocessor, an alphabet too large) takes scikit-learn's path.
-    """
-
-    def _count_vocab(self, raw_documents, fixed_vocab):  # noqa: ANN001, ANN202 (scikit-learn's signature)
-        min_n, max_n = self.ngram_range
-        plain = (self.analyzer == "char" and self.preprocessor is None and self.strip_accents is None
-                 and self.input == "content" and 2 <= min_n <= max_n <= 5)
-        docs = list(raw_documents)
-        if fixed_vocab or not plain or not docs or not all(isinstance(d, str) for d in docs):
-            return super()._count_vocab(docs, fixed_vocab)
-        # what the analyzer reads: lower case, runs of white space as one space
-        docs = [self._white_spaces.sub(" ", d.lower() if self.lowercase else d) for d in docs]
-        joined = "".join(docs)
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-        alphabet, digits = np.unique(codes, return_inverse=True)
-        if len(alphabet) >= _MAX_ALPHABET or len(codes) == 0:
-            return super()._count_vocab(docs, fixed_vocab)
-        base = np.int64(len(alphabet) + 1)
-        digits = digits.astype(np.int64) + 1  # 1 … base-1: n-grams of different lengths never share a key
-        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-        offset = np.arange(len(codes), dtype=np.int64) - starts[doc_of]
-        parts_doc, parts_order, parts_key, parts_pos = [], [], [], []
-        key = digits.copy()
-        for n in range(2, max_n + 1):
-            key = key[:-1] * base + digits[n - 1:]  # key[p]: the n characters from p
-            if n < min_n:
-                continue
-            where = np.flatnonzero(offset[: len(key)] + n <= lengths[doc_of[: len(key)]])
-            parts_doc.append(doc_of[where])
-            parts_order.append(np.full(len(where), n, dtype=np.int64))
-            parts_key.append(key[where])
-            parts_pos.append(where)
-        doc = np.concatenate(parts_doc)
-        # scikit-learn's order: document by document, all 2-grams left to right, then the 3-grams …
-        order = np.lexsort((np.concatenate(parts_pos), np.concatenate(parts_order), doc))
-        doc, keys, pos = doc[order], np.concatenate(parts_key)[order], np.concatenate(parts_pos)[order]
-        lengths_of = np.concatenate(parts_order)[order]
-        distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        cells, counts = np.unique(doc * len(distinct) + inverse, return_counts=True)
-        rows, terms = np.divmod(cells, len(distinct))
-        # n-grams in fewer documents than min_df are pruned by scikit-learn's fit anyway (before its
-        # max_features cut, which ranks the rest in the same order): pruned here, they are never
-        # spelled out, sorted and pruned one by one in Python (most n-grams occur once)
-        low = self.min_df if isinstance(self.min_df, Integral) else self.min_df * len(docs)
-        kept = np.bincount(terms, minlength=len(distinct)) >= low
-        if not kept.any():
-            return super()._count_vocab(docs, fixed_vocab)  # scikit-learn's own error message
-        seen = np.flatnonzero(kept)[np.argsort(first[kept], kind="stable")]  # numbered in order of first sight
-        number = np.full(len(distinct), -1, dtype=np.int64)
-        number[seen] = np.arange(len(seen))
-        vocabulary = {joined[p:p + n]: i for i, (p, n) in enumerate(zip(pos[first[seen]].tolist(),
-                                                                           lengths_of[first[seen]].tolist(), strict=True))}
-        cell_kept = kept[terms]
-        rows, counts, terms = rows[cell_kept], counts[cell_kept], terms[cell_kept]
-        columns = number[terms]  # rows stay grouped in order; sort_indices orders each row's columns
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(docs)))])
-        index_type = np.int32 if len(cells) <= np.iinfo(np.int32).max else np.int64
-        x = sparse.csr_matrix((counts.astype(np.intc), columns.astype(index_type), indptr.astype(index_type)),
-                              shape=(len(docs), len(vocabulary)), dtype=self.dtype)
-        x.sort_indices()
-        return vocabulary, x

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from app.labour import minimum_wage_table
+from app.verify.char_tfidf import fit_char_tfidf
 from app.verify.normalize import quoted_mentions
 from app.verify.rules import RuleEngine, load_default_rules, parse_rule_set, rule_cues
 from app.verify.sentences import (
     SentenceModel,
-    fit_char_tfidf,
     fit_sentence_model,
     load_training_sentences,
     normalise,
@@ -142,13 +142,16 @@ def test_training_rows_of_unknown_categories_are_left_out() -> None:
     {"ngram_range": (2, 5), "min_df": 2, "max_features": 20_000, "sublinear_tf": True, "dtype": np.float32},
     {"ngram_range": (3, 4), "min_df": 0.001, "max_features": None},
     {"ngram_range": (2, 3), "min_df": 1, "lowercase": False},
+    {"analyzer": "char_wb", "ngram_range": (2, 4), "min_df": 3, "max_features": 20_000, "sublinear_tf": True,
+     "dtype": np.float32},
+    {"analyzer": "char_wb", "ngram_range": (3, 5), "min_df": 1},
 ])
 def test_counting_ngrams_with_numpy_fits_what_scikit_learn_fits(params: dict) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = [normalise(r["text"]) for r in load_training_sentences(TRAINING)[::3]]
     texts += ["  Ab  c\tD  ", "x", "", "가나", "AB c d", "가나"]  # white space runs, case, short and empty ones
-    reference = TfidfVectorizer(analyzer="char", **params)
+    reference = TfidfVectorizer(**{"analyzer": "char", **params})
     expected = reference.fit_transform(texts)
     fitted, x = fit_char_tfidf(texts, **params)
     assert type(fitted) is TfidfVectorizer and fitted.vocabulary_ == reference.vocabulary_
