@@ -563,6 +563,10 @@ class RuleEngine:
             another). Per thread because the app scans in one thread per session.
     """
 
+    _cpu_clock: Callable[[], float] = staticmethod(time.thread_time)
+    """Class default: an engine stored inside a verifier built before the CPU budget (its pickle has
+    no such attribute) reads the thread's CPU clock too, without a rebuild."""
+
     def __init__(self, rules: RuleSet, *, time_budget_s: float = RULE_TIME_BUDGET_S,
                  cpu_clock: Callable[[], float] = time.thread_time) -> None:
         self.rules = rules

@@ -100,3 +100,13 @@ def test_a_thread_that_never_gets_the_cpu_still_ends_its_scan(monkeypatch: pytes
     monkeypatch.setattr(patterns_module, "_remaining", _BusyMachine(share=1.0))
     scanned = RuleEngine(load_default_rules(), cpu_clock=lambda: 0.0).scan({"title": "", "body": "남자만 지원"})
     assert scanned.hits == [] and "SEX_DISCRIM" in scanned.skipped  # over budget after its tries, not a hang
+
+
+def test_an_engine_stored_before_the_cpu_budget_still_scans() -> None:
+    import pickle
+
+    engine = RuleEngine(load_default_rules())
+    del engine.__dict__["_cpu_clock"]  # what a verifier pickled by an earlier build holds
+    stored = pickle.loads(pickle.dumps(engine))
+    assert [h.rule_id for h in stored.scan({"title": "", "body": "남자만 지원"}).hits] == ["SEX_DISCRIM"]
+    assert stored._within_budget(lambda budget, _deadline: budget.spent()) is False  # the clock is there
