@@ -32,6 +32,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, precision_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
+from app.verify.char_tfidf import fit_char_tfidf
+
 Language = Literal["ko", "en"]
 CONDITION_LINE = re.compile(
     r"우대|모집|구함|구합|한함|불가|이하|미만|선납|입금|부담|보장|카톡|텔레그램|기재|제출|분만|전용|수익|사이즈|외모|"
@@ -210,7 +212,7 @@ def _vectorizers(language: Language) -> tuple[TfidfVectorizer, TfidfVectorizer]:
 
 
 def fit_classifier(frame: pd.DataFrame, labels: np.ndarray, *, language: Language = "ko", seed: int = 0,
-                   c: float = 4.0, words: Sequence[str] | None = None) -> AdClassifier:
+                   c: float = 4.0, words: Sequence[str] | None = None, set_min_coverage: bool = True) -> AdClassifier:
     """Fit the vectorisers and the calibrated model on every row of ``frame``.
 
     Args:
@@ -220,6 +222,9 @@ def fit_classifier(frame: pd.DataFrame, labels: np.ndarray, *, language: Languag
         seed: Random seed.
         c: Inverse regularisation strength of the logistic regression.
         words: :func:`word_documents` of ``frame`` computed beforehand.
+        set_min_coverage: Set :attr:`AdClassifier.min_coverage` from ``frame``'s coverage
+            (:func:`min_coverage_of`). ``False`` leaves it 0 for a caller that computes the char
+            features of more ads anyway (the build: one analysis of every posting instead of two).
 
     Raises:
         ValueError: Fewer than 10 ads of either class (Korean message).
@@ -229,7 +234,7 @@ def fit_classifier(frame: pd.DataFrame, labels: np.ndarray, *, language: Languag
         raise ValueError("문제 광고와 정상 광고가 각각 10건 이상 있어야 학습할 수 있습니다.")
     chars, words_vectorizer = _vectorizers(language)
     text = (frame["title"].fillna("").astype(str) + "\n" + frame["body"].fillna("").astype(str)).tolist()
-    char_x = chars.fit_transform(text)
+    chars, char_x = fit_char_tfidf(text, **chars.get_params())  # scikit-learn's fit, counted by numpy
     word_vectorizer = words_vectorizer
     word_x = word_vectorizer.fit_transform(list(words) if words is not None else word_documents(frame, language))
     x = sparse.hstack([char_x, word_x, sparse.csr_matrix(meta_features(frame))]).tocsr()
@@ -243,9 +248,15 @@ def fit_classifier(frame: pd.DataFrame, labels: np.ndarray, *, language: Languag
     ])
     fitted = AdClassifier(language=language, char_vectorizer=chars, word_vectorizer=word_vectorizer, model=model,
                           feature_names=names, coefficients=coefficients)
-    # applicability domain: 95 % of the coverage that all but the 0.5 % least typical training ads reach
-    fitted.min_coverage = float(np.quantile(fitted.coverage(frame), 0.005) * 0.95)
+    if set_min_coverage:
+        fitted.min_coverage = min_coverage_of(fitted.coverage(frame))
     return fitted
+
+
+def min_coverage_of(training_coverage: np.ndarray) -> float:
+    """The applicability threshold from the coverage of the training ads: 95 % of the coverage that
+    all but the 0.5 % least typical of them reach."""
+    return float(np.quantile(training_coverage, 0.005) * 0.95)
 
 
 def classification_metrics(y: np.ndarray, p: np.ndarray, threshold: float = 0.5) -> dict[str, float]:

@@ -17,6 +17,13 @@ Catastrophic backtracking (:mod:`app.verify.patterns`): a rule set a person writ
 tried; every match runs with a time budget per rule and field (:data:`RULE_TIME_BUDGET_S`), so a
 pattern that slipped through (a version stored before the probe existed) is skipped for that ad,
 reported and logged, never a hung verifier.
+
+The budget is CPU time of the calling thread, not wall-clock time: the ``regex`` module's timeout is
+wall-clock, so each try gets the budget as its wall-clock limit, and a try cut off while the thread
+had used less CPU than the budget (the machine was serving other processes) is run again. A busy
+machine therefore makes a scan slower but never changes its result: in a build at load 14, rules cut
+off by the wall clock were counted as over budget and, after :data:`MAX_RULE_TIMEOUTS` ads, dropped
+(SEX_DISCRIM went, and held-out recall fell from 0.994 to 0.939).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import regex
 import yaml
@@ -69,11 +76,16 @@ FAMILIES: dict[str, str] = {
 """Rule families (the bench reports recall per family) with their Korean names."""
 SEVERITY_LABELS: dict[str, str] = {"block": "차단", "review": "재검증"}
 RULE_TIME_BUDGET_S = 0.25
-"""Time one rule may take on one field of one ad (patterns, exceptions and morpheme patterns
-together). The shipped rules need ~0.1 ms on a long ad; a rule over budget is skipped for that ad."""
+"""CPU seconds (of the calling thread) one rule may take on one field of one ad (patterns,
+exceptions and morpheme patterns together; Kiwi's analysis is not charged). The shipped rules need
+~0.1 ms on a long ad; a rule over budget is skipped for that ad."""
 MAX_RULE_TIMEOUTS = 3
 """After this many ads over budget, a rule is skipped for the rest of the engine's life: a batch of
 10,000 ads then costs a few budgets, not 10,000 of them."""
+MAX_WALL_CLOCK_TRIES = 100
+"""Tries of one rule on one field whose wall-clock limit ran out before the thread had used its CPU
+budget; after these the rule counts as over budget anyway (a machine that lets a thread run less
+than 1 % of the time serves no one, and a scan must end)."""
 _REFUSE_BACKTRACKING = "refuse_backtracking"
 """Validation-context flag of :func:`parse_rule_set` (pydantic passes it to the validators)."""
 
@@ -479,6 +491,45 @@ class RuleMatch:
                 " (규칙 관리에서 해당 패턴을 고쳐 주세요)")
 
 
+_T = TypeVar("_T")
+
+
+class _RuleBudget:
+    """One rule's budget on one field (:data:`RULE_TIME_BUDGET_S`): CPU seconds of this thread.
+
+    Each try gets the budget as its wall-clock deadline (what the ``regex`` module's timeout
+    measures); :meth:`spent` tells a try cut off by real work from one cut off by a busy machine.
+    The CPU clock is read only once a try has been cut off: reading it is a system call (~1 µs
+    quiet, 100 µs in a loaded build), and a scan starts ~40 rule budgets an ad that almost never
+    run out. The first cut-off therefore starts the count, and the rule gets one more try measured
+    from there (a pattern that really is slow costs two budgets instead of one).
+    """
+
+    def __init__(self, seconds: float, cpu_clock: Callable[[], float]) -> None:
+        self.seconds = seconds
+        self._cpu_clock = cpu_clock
+        self._started: float | None = None
+        self.uncharged = 0.0
+        """CPU seconds this thread spent on work the budget does not cover (Kiwi's analysis)."""
+
+    @property
+    def counting(self) -> bool:
+        """Whether this thread's CPU time is being counted (after the first cut-off)."""
+        return self._started is not None
+
+    def deadline(self) -> float:
+        """Wall-clock deadline of a new try (:func:`time.monotonic` plus the budget)."""
+        return time.monotonic() + self.seconds
+
+    def spent(self) -> bool:
+        """Whether the thread has used the budget's CPU seconds on this rule and field since the
+        count started (the first call starts it and answers ``False``)."""
+        if self._started is None:
+            self._started, self.uncharged = self._cpu_clock(), 0.0
+            return False
+        return self._cpu_clock() - self._started - self.uncharged >= self.seconds
+
+
 def _kiwi() -> Any:
     """The shared Kiwi analyser (:func:`app.verify.kiwi.kiwi_analyser`; loaded when a trigger line appears)."""
     from app.verify.kiwi import kiwi_analyser
@@ -501,13 +552,26 @@ def morpheme_string(text: str) -> tuple[str, list[tuple[int, int, int]]]:
 class RuleEngine:
     """A compiled rule set; :meth:`scan` (or :meth:`match`) finds the hits in an ad's fields.
 
-    Every rule gets :data:`RULE_TIME_BUDGET_S` per field; a rule over budget is skipped for that
-    ad and, after :data:`MAX_RULE_TIMEOUTS` such ads, for every later ad of this engine.
+    Every rule gets :data:`RULE_TIME_BUDGET_S` of CPU time per field; a rule over budget is skipped
+    for that ad and, after :data:`MAX_RULE_TIMEOUTS` such ads, for every later ad of this engine.
+    How busy the machine is changes how long a scan takes, not what it finds (see the module).
+
+    Args:
+        rules: The rule set.
+        time_budget_s: CPU seconds per rule and field.
+        cpu_clock: The CPU clock of the calling thread (:func:`time.thread_time`; a test may pass
+            another). Per thread because the app scans in one thread per session.
     """
 
-    def __init__(self, rules: RuleSet, *, time_budget_s: float = RULE_TIME_BUDGET_S) -> None:
+    _cpu_clock: Callable[[], float] = staticmethod(time.thread_time)
+    """Class default: an engine stored inside a verifier built before the CPU budget (its pickle has
+    no such attribute) reads the thread's CPU clock too, without a rebuild."""
+
+    def __init__(self, rules: RuleSet, *, time_budget_s: float = RULE_TIME_BUDGET_S,
+                 cpu_clock: Callable[[], float] = time.thread_time) -> None:
         self.rules = rules
         self.time_budget_s = time_budget_s
+        self._cpu_clock = cpu_clock
         self._timeouts: Counter[str] = Counter()
         self._compiled = [
             _Compiled(
@@ -559,15 +623,20 @@ class RuleEngine:
                 if self._timeouts[rule_id] >= MAX_RULE_TIMEOUTS:
                     skipped[rule_id] = None
                     continue
-                deadline = time.monotonic() + self.time_budget_s
-                try:
+
+                def rule_hits(budget: _RuleBudget, deadline: float, entry: _Compiled = entry, field_name: str = field_name,
+                              text: str = str(text), packed: CompactText = packed, bullets: list = bullets) -> list[RuleHit]:
                     found = self._regex_hits(entry, field_name, packed, deadline)
                     if bullets:
-                        found += self._bullet_hits(entry, field_name, str(text), bullets, found, deadline)
+                        found += self._bullet_hits(entry, field_name, text, bullets, found, deadline)
                     # last: the morpheme step extends its own deadline by the time Kiwi takes (its first
                     # use loads the model, ~2 s); a step after it would run against the stale one
                     if entry.morphemes:
-                        found += self._morpheme_hits(entry, field_name, str(text), packed, [*hits, *found], deadline)
+                        found += self._morpheme_hits(entry, field_name, text, packed, [*hits, *found], deadline, budget)
+                    return found
+
+                try:
+                    found = self._within_budget(rule_hits)
                 except TimeoutError:
                     self._timeouts[rule_id] += 1
                     skipped[rule_id] = None
@@ -590,10 +659,10 @@ class RuleEngine:
         entry = next((e for e in self._compiled if e.rule.id == rule_id), None)
         if entry is None or entry.ad_exceptions is None:
             return False
-        deadline = time.monotonic() + self.time_budget_s
+        pattern, packed = entry.ad_exceptions, [compact(str(text)).text for text in texts if text]
         try:
-            return any(search_within(entry.ad_exceptions, compact(str(text)).text, deadline) is not None
-                       for text in texts if text)
+            return self._within_budget(lambda _budget, deadline: any(
+                search_within(pattern, text, deadline) is not None for text in packed))
         except TimeoutError:
             return False
 
@@ -607,15 +676,36 @@ class RuleEngine:
         entry = next((e for e in self._compiled if e.rule.id == rule_id), None)
         if entry is None:
             return False
-        deadline = time.monotonic() + self.time_budget_s
-        try:
-            packed = compact(sentence).text
+        packed = compact(sentence).text
+
+        def lawful(_budget: _RuleBudget, deadline: float) -> bool:
             if probability < MODEL_OVER_EXCEPTIONS and entry.exceptions is not None \
                     and search_within(entry.exceptions, packed, deadline) is not None:
                 return True
             return probability < MODEL_OVER_ABOUT_OTHERS and self._about_others(entry, sentence, 0, len(sentence), deadline)
+
+        try:
+            return self._within_budget(lawful)
         except TimeoutError:
             return False
+
+    def _within_budget(self, work: Callable[[_RuleBudget, float], _T]) -> _T:
+        """``work(budget, deadline)`` within one rule's CPU budget (:class:`_RuleBudget`): a try cut
+        off by the wall clock before the thread used its budget is run again (``work`` has no
+        side effects), up to :data:`MAX_WALL_CLOCK_TRIES` tries.
+
+        Raises:
+            TimeoutError: The rule used its CPU budget (or ran out of tries).
+        """
+        budget = _RuleBudget(self.time_budget_s, self._cpu_clock)
+        for _ in range(MAX_WALL_CLOCK_TRIES - 1):
+            try:
+                return work(budget, budget.deadline())
+            except TimeoutError:
+                if budget.spent():
+                    raise
+                # the wall clock ran out while the machine served other processes: try again
+        return work(budget, budget.deadline())
 
     @staticmethod
     def _lawful(entry: _Compiled, packed: CompactText, start: int, deadline: float) -> bool:
@@ -671,7 +761,7 @@ class RuleEngine:
 
     def _morpheme_hits(
         self, entry: _Compiled, field_name: str, text: str, packed: CompactText, found: Sequence[RuleHit],
-        deadline: float,
+        deadline: float, budget: _RuleBudget,
     ) -> list[RuleHit]:
         covered = {(h.start, h.end) for h in found if h.rule_id == entry.rule.id and h.field == field_name}
         hits, offset = [], 0
@@ -682,9 +772,12 @@ class RuleEngine:
             for trigger, pattern in entry.morphemes:
                 if not search_within(trigger, line, deadline):
                     continue
-                analysing = time.monotonic()
+                analysing, analysing_cpu = time.monotonic(), self._cpu_clock() if budget.counting else 0.0
                 analysed, spans = morpheme_string(line)
-                deadline += time.monotonic() - analysing  # the budget is for patterns, not for Kiwi
+                # the budget is for patterns, not for Kiwi: neither its wall time nor its CPU time is charged
+                deadline += time.monotonic() - analysing
+                if budget.counting:
+                    budget.uncharged += self._cpu_clock() - analysing_cpu
                 found_m = search_within(pattern, analysed, deadline)
                 if found_m is None:
                     continue

@@ -46,6 +46,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
+from app.verify.char_tfidf import fit_char_tfidf
 from app.verify.duplicates import packed_text
 from app.verify.evaluation import jsonl_rows
 from app.verify.normalize import compact, content_length, without_quoted_mentions
@@ -184,12 +185,17 @@ class SentenceModel:
         cues = self._compiled_cues()
         any_cue = self._any_cue()
         owners, places, texts = [], [], []
+        cued: dict[str, bool] = {}  # ads repeat their boilerplate: each distinct sentence is searched once
         for i, (title, body) in enumerate(zip(titles, bodies, strict=True)):
             for field_name, text in (("title", str(title)), ("body", str(body))):
                 for start, end in sentence_spans(text):
                     sentence = text[start:end]
-                    if any_cue is not None and any_cue.search(packed_text(sentence)) is None:
-                        continue  # no category's cue: the model could not flag it, so it is not read
+                    if any_cue is not None:
+                        has_cue = cued.get(sentence)
+                        if has_cue is None:
+                            has_cue = cued[sentence] = any_cue.search(packed_text(sentence)) is not None
+                        if not has_cue:
+                            continue  # no category's cue: the model could not flag it, so it is not read
                     owners.append(i)
                     places.append((field_name, start, end))
                     texts.append(sentence)
@@ -264,9 +270,8 @@ def fit_sentence_model(
     negatives = [r["text"] for r in written if int(r["unlawful"]) == 0] + list(lawful_sentences)
     texts = [normalise(r["text"]) for r in positives] + [normalise(t) for t in negatives]
     y = np.r_[np.ones(len(positives), dtype=int), np.zeros(len(negatives), dtype=int)]
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 5), min_df=2, max_features=300_000,
-                                 sublinear_tf=True, dtype=np.float32)
-    x = vectorizer.fit_transform(texts)
+    vectorizer, x = fit_char_tfidf(texts, ngram_range=(2, 5), min_df=2, max_features=300_000, sublinear_tf=True,
+                                   dtype=np.float32)
     # the hand-written lawful look-alikes are the hard negatives: they weigh as much as the many easy ones
     hard = np.r_[np.zeros(len(positives)), np.ones(sum(int(r["unlawful"]) == 0 for r in written)),
                  np.zeros(len(lawful_sentences))].astype(bool)
@@ -299,3 +304,4 @@ def fit_sentence_model(
         "calibration_flagged_share": round(float((ad_max >= model.threshold).mean()), 4) if len(ad_max) else float("nan"),
     }
     return model
+

@@ -34,6 +34,7 @@ from app.verify.classifier import (
     AdClassifier,
     classification_metrics,
     fit_classifier,
+    min_coverage_of,
     split_for_training,
     word_documents,
 )
@@ -186,6 +187,7 @@ class AdVerifier:
         explain: bool = True,
         exclude_self: bool = False,
         probabilities: np.ndarray | None = None,
+        applicable: np.ndarray | None = None,
         signature_matrix: np.ndarray | None = None,
         batch: BatchDuplicates | None = None,
         batch_offset: int = 0,
@@ -199,6 +201,8 @@ class AdVerifier:
             explain: Compute the classifier's top terms (slower; off for bulk scoring).
             exclude_self: The ads are stored postings (a posting is not its own duplicate).
             probabilities: The classifier's probabilities of ``ads``, when already computed.
+            applicable: With ``probabilities``: whether the classifier may judge each ad
+                (:meth:`~app.verify.classifier.AdClassifier.applicable`), when already computed.
             signature_matrix: :func:`~app.verify.duplicates.position_signatures` of ``ads``, when
                 already computed.
             batch: Within-batch duplicates of a larger input whose rows ``batch_offset`` …
@@ -244,12 +248,14 @@ class AdVerifier:
             hits[i] = [*hits[i], *extra]
 
         terms: list[list[tuple[str, float]]] = [[] for _ in range(n)]
-        applicable = np.ones(n, dtype=bool)
+        known_applicable, applicable = applicable, np.ones(n, dtype=bool)
         if self.classifier is not None:
             ml_frame = pd.DataFrame({"title": titles, "body": bodies, "hours_per_week": frame["hours_per_week"].to_numpy(float),
                                      "pay_ratio": hourly / np.array([m.hourly for m in minimums], dtype=float)})
             if probabilities is None:
                 probabilities, applicable = self.classifier.score(ml_frame)
+            elif known_applicable is not None:
+                applicable = np.asarray(known_applicable, dtype=bool)
             else:
                 applicable = self.classifier.applicable(ml_frame)
             if explain:
@@ -421,8 +427,14 @@ def build_ad_verifier(ctx: BuildContext) -> ArtifactResult:
     minimum = MinimumWageTable(minimum_wages).for_years(ads["year"].to_numpy(int))
     ml_frame = ads[["title", "body", "hours_per_week"]].assign(pay_ratio=hourly / minimum)
     words = word_documents(ml_frame, "ko")  # morphological analysis once for fitting and scoring
-    classifier = fit_classifier(ml_frame.iloc[train], y[train], seed=seed, words=[words[i] for i in train])
-    p_all = classifier.predict_proba(ml_frame, words)
+    classifier = fit_classifier(ml_frame.iloc[train], y[train], seed=seed, words=[words[i] for i in train],
+                                set_min_coverage=False)
+    # one char n-gram analysis of every posting serves the applicability threshold (training rows),
+    # the probabilities and the applicability of the verdicts below
+    chars, coverage = classifier.char_features(ml_frame)
+    classifier.min_coverage = min_coverage_of(coverage[train])
+    p_all = classifier.model.predict_proba(classifier.features(ml_frame, words, chars))[:, 1]
+    applicable = coverage >= classifier.min_coverage
     p_test = p_all[test]
     classifier.metrics = classification_metrics(y[test], p_test)
     threshold = review_threshold(p_test[y[test] == 0])
@@ -431,7 +443,8 @@ def build_ad_verifier(ctx: BuildContext) -> ArtifactResult:
     sentence_model = build_sentence_model(ads, train, test, seed=seed)
     verifier = AdVerifier(classifier=classifier, ml_threshold=threshold, index=index, minimum_wages=minimum_wages,
                           sentence_model=sentence_model)
-    verdicts = verifier.verify(ads, explain=False, exclude_self=True, probabilities=p_all, signature_matrix=sig)
+    verdicts = verifier.verify(ads, explain=False, exclude_self=True, probabilities=p_all, applicable=applicable,
+                               signature_matrix=sig)
     checks = checks_frame(ads, verdicts)
     flagged = checks["decision"] != "pass"
     problem = ads["labels"] != ""

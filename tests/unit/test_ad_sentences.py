@@ -11,12 +11,14 @@ import pandas as pd
 import pytest
 
 from app.labour import minimum_wage_table
+from app.verify.char_tfidf import fit_char_tfidf
 from app.verify.normalize import quoted_mentions
 from app.verify.rules import RuleEngine, load_default_rules, parse_rule_set, rule_cues
 from app.verify.sentences import (
     SentenceModel,
     fit_sentence_model,
     load_training_sentences,
+    normalise,
     sentence_spans,
     sentences_of,
 )
@@ -134,3 +136,26 @@ def test_training_rows_of_unknown_categories_are_left_out() -> None:
     with pytest.raises(ValueError, match="20건 미만"):
         fit_sentence_model(rows, ["점심 제공"], [], categories=["SEX_DISCRIM"])
     assert np.isfinite(len(rows))
+
+
+@pytest.mark.parametrize("params", [
+    {"ngram_range": (2, 5), "min_df": 2, "max_features": 20_000, "sublinear_tf": True, "dtype": np.float32},
+    {"ngram_range": (3, 4), "min_df": 0.001, "max_features": None},
+    {"ngram_range": (2, 3), "min_df": 1, "lowercase": False},
+    {"analyzer": "char_wb", "ngram_range": (2, 4), "min_df": 3, "max_features": 20_000, "sublinear_tf": True,
+     "dtype": np.float32},
+    {"analyzer": "char_wb", "ngram_range": (3, 5), "min_df": 1},
+])
+def test_counting_ngrams_with_numpy_fits_what_scikit_learn_fits(params: dict) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [normalise(r["text"]) for r in load_training_sentences(TRAINING)[::3]]
+    texts += ["  Ab  c\tD  ", "x", "", "가나", "AB c d", "가나"]  # white space runs, case, short and empty ones
+    reference = TfidfVectorizer(**{"analyzer": "char", **params})
+    expected = reference.fit_transform(texts)
+    fitted, x = fit_char_tfidf(texts, **params)
+    assert type(fitted) is TfidfVectorizer and fitted.vocabulary_ == reference.vocabulary_
+    assert np.array_equal(fitted.idf_, reference.idf_) and x.dtype == expected.dtype
+    for part in ("data", "indices", "indptr"):
+        assert np.array_equal(getattr(x, part), getattr(expected, part))
+    assert (fitted.transform(texts[:200]) != reference.transform(texts[:200])).nnz == 0
