@@ -448,8 +448,9 @@ def _scored_caseload(db_url: str, models_dir: str, stamp: str) -> pd.DataFrame:
     from app.services import employment
 
     # bands and overrides are applied per run (scored_caseload): neither a saved override nor new
-    # thresholds rescore the caseload, and the build precomputed the scores themselves
-    return employment.caseload_scores(_engine(db_url), _employment_model(models_dir, stamp))
+    # thresholds rescore the caseload; the scores are read from the stored table (the build filled
+    # it; rescored here only for seekers whose data changed since)
+    return employment.stored_caseload_scores(_engine(db_url), _employment_model(models_dir, stamp))
 
 
 def scored_caseload(bands: RiskBands) -> pd.DataFrame:

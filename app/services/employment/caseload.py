@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from app.db.repositories import seeker_scores as score_store
 from app.db.repositories import world as world_repo
 from app.db.repositories.seekers import load_seeker_records
 from app.ml.employment import EmploymentModel
@@ -172,12 +173,83 @@ def caseload_scores(engine: Engine, model: EmploymentModel) -> pd.DataFrame:
     if caseload.empty:
         columns = [c for c in (*SCORE_COLUMNS, *CASELOAD_COLUMNS) if c not in ("band", "override_band", "final_band")]
         return pd.DataFrame(columns=[*caseload.columns, *columns])
+    return _scored_caseload_rows(engine, caseload, model)
+
+
+def _scored_caseload_rows(engine: Engine, caseload: pd.DataFrame, model: EmploymentModel) -> pd.DataFrame:
+    """Open-caseload records scored, with masked names and desired occupation and region; highest risk first."""
     scored = _unbanded_scores(caseload, model.features(caseload), model)
     names = load_masked_names(engine, scored["id"].astype(int).tolist())
     scored["masked_name"] = scored["id"].map(names).fillna("")
     scored["desired_occupation"] = [occupation_names(str(k))[0] for k in scored["desired_keco"]]
     scored["desired_region"] = [region_short(str(r)) for r in scored["desired_region_code"]]
     return scored.sort_values(["probability", "id"]).reset_index(drop=True)
+
+
+STORED_COLUMNS: tuple[str, ...] = (
+    "id", "masked_name", "age", "desired_keco", "desired_region_code", "desired_occupation", "desired_region",
+    "registered_on", "days_since_registration", *(c for c in SCORE_COLUMNS if c != "band"),
+)
+"""What :func:`stored_caseload_scores` returns: the columns the caseload pages read (the profile page
+reads one seeker's full record itself)."""
+
+MAX_INCREMENTAL_SEEKERS = 50_000
+"""Above this many touched seekers the whole caseload is rescored (one pass beats many id lists)."""
+
+
+def store_caseload_scores(engine: Engine, model: EmploymentModel) -> int:
+    """Score the open caseload into the stored-scores table, unless it is up to date.
+
+    What the build calls after the employment model is written (and what the caseload pages call
+    before reading, so a page never shows scores of other data). Compares the stamp of the data —
+    the world's fingerprint, the reference date, the model version and the newest id of every table
+    a score reads — with the stamp of the stored scores: equal, nothing is done (a few index lookups);
+    only newer rows, only their seekers are rescored (or dropped when they left the caseload);
+    anything else, the whole open caseload is scored again.
+
+    Args:
+        engine: Product database.
+        model: The employment-success model the pages show.
+
+    Returns:
+        How many seekers were (re)scored or dropped (0 when the stored scores were current).
+    """
+    as_of = reference_date(engine)
+    stamp = score_store.current_stamp(engine, as_of, str(model.version))
+    stored = score_store.stored_stamp(engine)
+    if stored == stamp:
+        return 0
+    touched = None
+    if stored is not None and stored.same_scores(stamp):
+        touched = score_store.seekers_touched_since(engine, stored)
+        if len(touched) > MAX_INCREMENTAL_SEEKERS:
+            touched = None
+    if touched is None:
+        caseload = _open_caseload(engine)
+    else:
+        records = load_seeker_records(engine, as_of=as_of, ids=touched) if touched else pd.DataFrame()
+        caseload = (split_cohorts(records, as_of)[1].drop(columns=list(FUTURE_COLUMNS)).reset_index(drop=True)
+                    if len(records) else pd.DataFrame())
+    rows = _scored_caseload_rows(engine, caseload, model) if len(caseload) else pd.DataFrame(columns=list(STORED_COLUMNS))
+    score_store.save_scores(engine, rows.rename(columns={"id": "seeker_id"}), stamp, replace_ids=touched)
+    return len(rows) if touched is None else len(touched)
+
+
+def stored_caseload_scores(engine: Engine, model: EmploymentModel) -> pd.DataFrame:
+    """:func:`caseload_scores`' rows as the pages need them, read from the stored scores (brought up
+    to date first by :func:`store_caseload_scores`).
+
+    Returns:
+        :data:`STORED_COLUMNS`; highest risk first (ties by seeker number), as :func:`caseload_scores`.
+    """
+    store_caseload_scores(engine, model)
+    rows = score_store.load_scores(engine)
+    rows["registered_on"] = pd.to_datetime(rows["registered_on"]).dt.date
+    rows["actionable_effect"] = pd.to_numeric(rows["actionable_effect"], errors="coerce")
+    for column in ("masked_name", "desired_keco", "desired_region_code", "desired_occupation", "desired_region",
+                   "main_factor", "main_actionable_factor", "main_fixed_factor"):
+        rows[column] = rows[column].fillna("").astype(str)
+    return rows.loc[:, list(STORED_COLUMNS)]
 
 
 def apply_bands(scores: pd.DataFrame, bands: RiskBands, overrides: Mapping[int, str]) -> pd.DataFrame:
