@@ -159,5 +159,49 @@ def test_postgres_stores_the_same_scores(model: EmploymentModel) -> None:
         again = emp.stored_caseload_scores(engine, model)
         assert new_id in set(again["id"])
         assert_same_rows(again, emp.caseload_scores(engine, model))
+        assert_pages_equal_the_frame_path(engine, model)
     finally:
         engine.dispose()
+
+
+def _filters(live: pd.DataFrame) -> list[emp.CaseloadFilter]:
+    region = str(live["desired_region_code"].iloc[0])
+    word = str(live["desired_occupation"].iloc[len(live) // 2])[:2]
+    return [
+        emp.CaseloadFilter(),
+        emp.CaseloadFilter(bands=("고위험",)),
+        emp.CaseloadFilter(bands=("중위험", "저위험"), region_codes=(region,)),
+        emp.CaseloadFilter(keco_prefix=str(live["desired_keco"].iloc[0])[:1], min_days=60),
+        emp.CaseloadFilter(search=f"#{int(live['id'].iloc[3])}"),
+        emp.CaseloadFilter(search=word),
+    ]
+
+
+def assert_pages_equal_the_frame_path(engine: Engine, model: EmploymentModel) -> None:
+    """Every filter and order read with SQL gives the rows the whole-frame path gives, and the
+    summary its figures — with a counsellor's overrides in force."""
+    bands = emp.RiskBands(high_below=0.3, low_from=0.5)
+    live = emp.caseload_scores(engine, model)
+    overrides = {int(live["id"].iloc[0]): "저위험", int(live["id"].iloc[-1]): "고위험", int(live["id"].iloc[5]): "중위험"}
+    frame = emp.apply_bands(live, bands, overrides)
+    emp.store_caseload_scores(engine, model)
+    summary = emp.caseload_summary(engine, bands, overrides)
+    assert summary.n_seekers == len(frame)
+    assert summary.band_counts == {b: int((frame["final_band"] == b).sum()) for b in emp.RISK_BANDS}
+    assert summary.probability_sum == pytest.approx(float(frame["probability"].sum()), abs=1e-9)
+    assert summary.region_codes == tuple(sorted(set(frame["desired_region_code"].astype(str))))
+    for flt in _filters(live):
+        for order in emp.CASELOAD_SORTS:
+            expected = emp.sort_caseload(emp.filter_caseload(frame, flt), order)
+            rows, total = emp.caseload_page(engine, flt, order, bands, overrides, limit=None)
+            assert total == len(expected) and rows["id"].tolist() == expected["id"].astype(int).tolist(), (flt, order)
+            assert rows["final_band"].tolist() == expected["final_band"].tolist()
+            assert_same_rows(rows.loc[:, list(STORED_COLUMNS)], expected)
+            first, total = emp.caseload_page(engine, flt, order, bands, overrides, limit=7)
+            assert total == len(expected) and first["id"].tolist() == expected["id"].astype(int).head(7).tolist()
+    with pytest.raises(ValueError, match="정렬 기준"):
+        emp.caseload_page(engine, emp.CaseloadFilter(), "name", bands, overrides, limit=10)
+
+
+def test_a_page_of_rows_equals_the_whole_frame_path(store: Engine, model: EmploymentModel) -> None:
+    assert_pages_equal_the_frame_path(store, model)

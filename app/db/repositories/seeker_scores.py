@@ -19,7 +19,7 @@ import logging
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, insert, select, union
+from sqlalchemy import ColumnElement, Engine, and_, case, delete, func, insert, or_, select, true, union
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -171,3 +171,100 @@ def load_scores(engine: Engine) -> pd.DataFrame:
     columns = [getattr(SeekerScore, c) for c in SCORE_ROW_COLUMNS]
     stmt = select(columns[0].label("id"), *columns[1:]).order_by(SeekerScore.probability, SeekerScore.seeker_id)
     return read_frame(engine, stmt)
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoreConditions:
+    """Conditions on stored rows, in SQL (empty values mean "no condition").
+
+    Attributes:
+        probability_ranges: ``(low, high)`` half-open probability ranges, ``None`` for an open end;
+            a row meets them when its probability lies in one (``()``: every row).
+        excluded_ids: Rows left out of ``probability_ranges`` (seekers whose band a counsellor set).
+        included_ids: Rows kept whatever their probability (a counsellor set one of the bands asked for).
+        region_codes: Desired 시도 codes.
+        keco_prefix: Desired KECO code prefix.
+        seeker_id: Exactly this seeker.
+        occupation_term: A word of the desired occupation's name.
+        min_days: Fewest days since registration.
+    """
+
+    probability_ranges: tuple[tuple[float | None, float | None], ...] = ()
+    excluded_ids: tuple[int, ...] = ()
+    included_ids: tuple[int, ...] = ()
+    region_codes: tuple[str, ...] = ()
+    keco_prefix: str = ""
+    seeker_id: int | None = None
+    occupation_term: str = ""
+    min_days: int = 0
+
+    def where(self) -> list[ColumnElement[bool]]:
+        """The SQL conditions."""
+        conditions: list[ColumnElement[bool]] = []
+        if self.probability_ranges:
+            ranges = []
+            for low, high in self.probability_ranges:
+                parts = [SeekerScore.probability >= low] if low is not None else []
+                parts += [SeekerScore.probability < high] if high is not None else []
+                ranges.append(and_(true(), *parts))
+            banded = or_(*ranges)
+            if self.excluded_ids:
+                banded = and_(banded, SeekerScore.seeker_id.not_in(self.excluded_ids))
+            conditions.append(or_(banded, SeekerScore.seeker_id.in_(self.included_ids)) if self.included_ids else banded)
+        if self.region_codes:
+            conditions.append(SeekerScore.desired_region_code.in_(self.region_codes))
+        if self.keco_prefix:
+            conditions.append(SeekerScore.desired_keco.startswith(self.keco_prefix, autoescape=True))
+        if self.seeker_id is not None:
+            conditions.append(SeekerScore.seeker_id == int(self.seeker_id))
+        if self.occupation_term:
+            conditions.append(SeekerScore.desired_occupation.contains(self.occupation_term, autoescape=True))
+        if self.min_days:
+            conditions.append(SeekerScore.days_since_registration >= int(self.min_days))
+        return conditions
+
+
+SCORE_ORDERS = {
+    "risk": (SeekerScore.probability, SeekerScore.seeker_id),
+    "actionable": (SeekerScore.actionable_effect.asc().nulls_last(), SeekerScore.probability, SeekerScore.seeker_id),
+    "days": (SeekerScore.days_since_registration.desc(), SeekerScore.probability, SeekerScore.seeker_id),
+}
+"""Orders of stored rows (the caseload's sort keys; ties always by seeker number)."""
+
+
+def load_score_rows(engine: Engine, conditions: ScoreConditions, order: str, *, limit: int | None = None) -> pd.DataFrame:
+    """Stored rows meeting ``conditions`` in ``order`` (:data:`SCORE_ORDERS`), at most ``limit`` (``id`` for ``seeker_id``)."""
+    columns = [getattr(SeekerScore, c) for c in SCORE_ROW_COLUMNS]
+    stmt = select(columns[0].label("id"), *columns[1:]).where(*conditions.where()).order_by(*SCORE_ORDERS[order])
+    return read_frame(engine, stmt if limit is None else stmt.limit(int(limit)))
+
+
+def count_score_rows(engine: Engine, conditions: ScoreConditions) -> int:
+    """How many stored rows meet ``conditions``."""
+    with Session(engine) as session:
+        return int(session.scalar(select(func.count()).select_from(SeekerScore).where(*conditions.where())) or 0)
+
+
+def score_totals(engine: Engine, high_below: float, low_from: float) -> tuple[int, float, int, int]:
+    """(rows, sum of probabilities, rows below ``high_below``, rows at or above ``low_from``): one pass."""
+    p = SeekerScore.probability
+    stmt = select(func.count(), func.coalesce(func.sum(p), 0.0),
+                  func.coalesce(func.sum(case((p < high_below, 1), else_=0)), 0),
+                  func.coalesce(func.sum(case((p >= low_from, 1), else_=0)), 0))
+    with Session(engine) as session:
+        n, total, high, low = session.execute(stmt).one()
+    return int(n), float(total), int(high), int(low)
+
+
+def score_region_codes(engine: Engine) -> list[str]:
+    """The desired 시도 codes present among the stored rows, by code."""
+    with Session(engine) as session:
+        return sorted(str(c) for c in session.scalars(select(SeekerScore.desired_region_code).distinct()))
+
+
+def stored_probabilities(engine: Engine, seeker_ids: Sequence[int]) -> dict[int, float]:
+    """Seeker id → stored probability, for the stored ones among ``seeker_ids``."""
+    with Session(engine) as session:
+        return {int(i): float(p) for chunk in id_chunks(seeker_ids)
+                for i, p in session.execute(select(SeekerScore.seeker_id, SeekerScore.probability)
+                                            .where(SeekerScore.seeker_id.in_(chunk))).all()}

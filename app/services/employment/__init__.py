@@ -27,10 +27,13 @@ from app.services.employment.caseload import (
     CASELOAD_SORTS,
     TRAINING_PLAN_COLUMN,
     CaseloadFilter,
+    CaseloadSummary,
     apply_bands,
     best_services,
     caseload_csv,
+    caseload_page,
     caseload_scores,
+    caseload_summary,
     caseload_table,
     filter_caseload,
     reference_date,
@@ -89,7 +92,8 @@ __all__ = [
     # batch scoring
     "score_explained", "best_services",
     # the caseload
-    "reference_date", "caseload_scores", "store_caseload_scores", "stored_caseload_scores", "apply_bands", "sort_caseload", "CASELOAD_SORTS", "CASELOAD_KEY_COLUMNS",
+    "reference_date", "caseload_scores", "store_caseload_scores", "stored_caseload_scores",
+    "CaseloadSummary", "caseload_summary", "caseload_page", "apply_bands", "sort_caseload", "CASELOAD_SORTS", "CASELOAD_KEY_COLUMNS",
     "TRAINING_PLAN_COLUMN",
     "CaseloadFilter", "score_caseload", "filter_caseload", "caseload_table", "caseload_csv", "MaskedDocuments",
     # one seeker

@@ -243,13 +243,98 @@ def stored_caseload_scores(engine: Engine, model: EmploymentModel) -> pd.DataFra
         :data:`STORED_COLUMNS`; highest risk first (ties by seeker number), as :func:`caseload_scores`.
     """
     store_caseload_scores(engine, model)
-    rows = score_store.load_scores(engine)
+    return _stored_frame(score_store.load_scores(engine))
+
+
+def _stored_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Stored rows with the live frame's types (dates, NaN for a missing effect, text never None)."""
     rows["registered_on"] = pd.to_datetime(rows["registered_on"]).dt.date
-    rows["actionable_effect"] = pd.to_numeric(rows["actionable_effect"], errors="coerce")
+    for column in ("probability", "probability_low", "probability_high", "probability_now", "actionable_effect"):
+        rows[column] = pd.to_numeric(rows[column], errors="coerce").astype(float)
     for column in ("masked_name", "desired_keco", "desired_region_code", "desired_occupation", "desired_region",
                    "main_factor", "main_actionable_factor", "main_fixed_factor"):
         rows[column] = rows[column].fillna("").astype(str)
     return rows.loc[:, list(STORED_COLUMNS)]
+
+
+@dataclass(frozen=True)
+class CaseloadSummary:
+    """The whole open caseload in figures, from the stored scores (the tiles and the audit row of
+    구직자 위험 현황, without reading its rows).
+
+    Attributes:
+        n_seekers: Seekers on the open caseload.
+        band_counts: Final band (a counsellor's override, else the model's) → seekers, every band.
+        probability_sum: Sum of their probabilities (the audit row's fingerprint of what was shown).
+        region_codes: Desired 시도 codes present (the region filter's options), by code.
+    """
+
+    n_seekers: int
+    band_counts: dict[str, int]
+    probability_sum: float
+    region_codes: tuple[str, ...]
+
+    @property
+    def mean_probability(self) -> float:
+        """Mean probability (NaN for an empty caseload)."""
+        return self.probability_sum / self.n_seekers if self.n_seekers else float("nan")
+
+
+def caseload_summary(engine: Engine, bands: RiskBands, overrides: Mapping[int, str]) -> CaseloadSummary:
+    """:class:`CaseloadSummary` of the stored scores under ``bands`` and the newest ``overrides``
+    (:func:`latest_overrides`); read :func:`store_caseload_scores` current first."""
+    n, total, high, low = score_store.score_totals(engine, bands.high_below, bands.low_from)
+    counts = {"고위험": high, "중위험": n - high - low, "저위험": low}
+    stored = score_store.stored_probabilities(engine, [int(i) for i in overrides])
+    for seeker, probability in stored.items():
+        # an overridden seeker counts under the counsellor's band instead of the model's
+        counts[str(bands.bands(np.array([probability]))[0])] -= 1
+        counts[str(overrides[seeker])] = counts.get(str(overrides[seeker]), 0) + 1
+    return CaseloadSummary(n, counts, total, tuple(score_store.score_region_codes(engine)))
+
+
+def _score_conditions(flt: CaseloadFilter, bands: RiskBands, overrides: Mapping[int, str]) -> score_store.ScoreConditions:
+    """:func:`filter_caseload`'s conditions in SQL: a final band is the override's, else the probability's range."""
+    band_args: dict[str, object] = {}
+    if flt.bands:
+        ranges = {"고위험": (None, bands.high_below), "중위험": (bands.high_below, bands.low_from),
+                  "저위험": (bands.low_from, None)}
+        asked = tuple(ranges[b] for b in flt.bands if b in ranges) or ((1.0, 0.0),)  # (1, 0): no probability
+        band_args = {"probability_ranges": asked, "excluded_ids": tuple(int(i) for i in overrides),
+                     "included_ids": tuple(int(i) for i, b in overrides.items() if b in flt.bands)}
+    term = flt.search.strip().lstrip("#")
+    return score_store.ScoreConditions(
+        **band_args, region_codes=tuple(str(c) for c in flt.region_codes), keco_prefix=flt.keco_prefix,
+        seeker_id=int(term) if term.isdigit() else None, occupation_term="" if term.isdigit() else term,
+        min_days=int(flt.min_days))
+
+
+def caseload_page(engine: Engine, flt: CaseloadFilter, order: str, bands: RiskBands, overrides: Mapping[int, str],
+                  *, limit: int | None) -> tuple[pd.DataFrame, int]:
+    """The stored caseload rows meeting ``flt`` in ``order``, at most ``limit`` of them, read with
+    the index (what :func:`sort_caseload` of :func:`filter_caseload` of :func:`apply_bands` gives
+    on the whole caseload, without reading it).
+
+    Args:
+        engine: Product database (stored scores current: :func:`store_caseload_scores`).
+        flt: The table's filters.
+        order: A key of :data:`CASELOAD_SORTS`.
+        bands: Risk bands in force.
+        overrides: :func:`latest_overrides`.
+        limit: Most rows read (``None``: all, e.g. for the CSV).
+
+    Returns:
+        (:func:`apply_bands` rows of :data:`STORED_COLUMNS`, how many rows meet ``flt`` in all).
+
+    Raises:
+        ValueError: An unknown order.
+    """
+    if order not in CASELOAD_SORTS:
+        raise ValueError(f"정렬 기준은 {', '.join(CASELOAD_SORTS)} 중 하나여야 합니다 (입력값: {order})")
+    conditions = _score_conditions(flt, bands, overrides)
+    rows = _stored_frame(score_store.load_score_rows(engine, conditions, order, limit=limit))
+    total = len(rows) if limit is None or len(rows) < limit else score_store.count_score_rows(engine, conditions)
+    return apply_bands(rows, bands, overrides), total
 
 
 def apply_bands(scores: pd.DataFrame, bands: RiskBands, overrides: Mapping[int, str]) -> pd.DataFrame:
