@@ -333,7 +333,12 @@ def caseload_page(engine: Engine, flt: CaseloadFilter, order: str, bands: RiskBa
         raise ValueError(f"정렬 기준은 {', '.join(CASELOAD_SORTS)} 중 하나여야 합니다 (입력값: {order})")
     conditions = _score_conditions(flt, bands, overrides)
     rows = _stored_frame(score_store.load_score_rows(engine, conditions, order, limit=limit))
-    total = len(rows) if limit is None or len(rows) < limit else score_store.count_score_rows(engine, conditions)
+    if limit is None or len(rows) < limit:
+        total = len(rows)
+    elif flt == CaseloadFilter():
+        total = score_store.score_totals(engine, bands.high_below, bands.low_from)[0]  # kept per process
+    else:
+        total = score_store.count_score_rows(engine, conditions)
     return apply_bands(rows, bands, overrides), total
 
 
