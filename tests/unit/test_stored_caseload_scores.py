@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,23 +26,16 @@ PG_URL = os.environ.get("GOYONG_TEST_PG_URL")
 FLOATS = ("probability", "probability_low", "probability_high", "probability_now", "actionable_effect")
 
 
-@pytest.fixture(scope="module")
-def template_db(hiring_built: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    url, _ = hiring_built
-    return copy_world_database(url, tmp_path_factory.mktemp("stored_scores") / "template.db",
-                               empty=("seeker_scores",) if _has_scores(url) else ())
-
-
-def _has_scores(url: str) -> bool:
-    with make_engine(url).connect() as conn:
-        return bool(conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'seeker_scores'")).scalar())
-
-
 @pytest.fixture
-def store(template_db: Path, tmp_path: Path) -> Iterator[Engine]:
-    path = tmp_path / "store.db"
-    shutil.copyfile(template_db, path)
-    engine = make_engine(f"sqlite:///{path}")
+def store(hiring_built: tuple[str, Path], tmp_path: Path) -> Iterator[Engine]:
+    """A copy of the session's built world without stored scores (the page tests may have stored them)."""
+    engine = make_engine(f"sqlite:///{copy_world_database(hiring_built[0], tmp_path / 'store.db')}")
+    with engine.begin() as conn:
+        tables = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
+        if "seeker_scores" in tables:
+            conn.execute(text("DELETE FROM seeker_scores"))
+        if "aggregate_snapshots" in tables:
+            conn.execute(text("DELETE FROM aggregate_snapshots WHERE name = 'seeker_scores'"))
     yield engine
     engine.dispose()
 
