@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -73,8 +73,8 @@ def render_table(table: pd.DataFrame, *, key: str, unit: str = "건") -> None:
     st.dataframe(table.head(MAX_TABLE_ROWS), key=key, hide_index=True, width="stretch")
 
 
-def render_download(csv: bytes, *, file_name: str, key: str, label: str = "CSV 내려받기") -> None:
-    """A download button for a CSV prepared by the service."""
+def render_download(csv: bytes | Callable[[], bytes], *, file_name: str, key: str, label: str = "CSV 내려받기") -> None:
+    """A download button for a CSV prepared by the service (a function: made only when clicked)."""
     st.download_button(
         label, data=csv, file_name=file_name, mime="text/csv", key=key, icon=":material/download:"
     )

@@ -27,6 +27,7 @@ from app.services.employment import (
     RISK_BANDS,
     TRAINING_PLAN_COLUMN,
     CaseloadFilter,
+    CaseloadSummary,
     CutoffTradeoff,
     FairnessReport,
     InvalidOverride,
@@ -61,11 +62,12 @@ def render_ai_note(version: str) -> None:
 # --------------------------------------------------------------------------- caseload
 
 
-def select_caseload_filter(scored: pd.DataFrame, regions: Mapping[str, str], majors: Mapping[str, str]) -> CaseloadFilter:
-    """Filters of the caseload table: band, desired region, occupation group, search, days."""
+def select_caseload_filter(present: Sequence[str], regions: Mapping[str, str], majors: Mapping[str, str]) -> CaseloadFilter:
+    """Filters of the caseload table: band, desired region (of the codes ``present``), occupation
+    group, search, days."""
     c1, c2, c3 = st.columns([2, 2, 2])
     bands = c1.multiselect("위험도", options=list(RISK_BANDS), key=state.EMPLOYMENT_FILTER_BANDS, placeholder="전체", select_all=False)
-    present = sorted(set(scored["desired_region_code"].astype(str))) if not scored.empty else []
+    present = sorted(str(code) for code in present)
     # bound dict methods, not lambdas: widget state must pickle (enforceSerializableSessionState)
     region_labels = {code: regions.get(code, code) for code in present}
     region_codes = c2.multiselect("희망 지역", options=present, format_func=region_labels.__getitem__,
@@ -111,9 +113,10 @@ CASELOAD_COLUMN_CONFIG: dict[str, Any] = {
 위험도 and its factor stay in view however far the table scrolls sideways."""
 
 
-def render_caseload_table(table: pd.DataFrame, *, key: str) -> int | None:
-    """The caseload table with single-row selection. Returns the selected seeker id, if any."""
-    total = len(table)
+def render_caseload_table(table: pd.DataFrame, *, key: str, total: int | None = None) -> int | None:
+    """The caseload table with single-row selection (``total``: rows meeting the filters when
+    ``table`` holds only the first of them). Returns the selected seeker id, if any."""
+    total = len(table) if total is None else int(total)
     shown = table.head(display.MAX_TABLE_ROWS)
     if total > display.MAX_TABLE_ROWS:
         st.caption(f"{total:,}명 중 앞 {display.MAX_TABLE_ROWS:,}명만 표시합니다 (CSV에는 전체 포함).")
@@ -145,13 +148,21 @@ def log_caseload_shown(engine: Engine, user: User, scored: pd.DataFrame, *, mode
         True when the row is stored (or was already, for the same caseload); False after showing
         the Korean error in its place.
     """
-    n_high = int((scored["final_band"] == "고위험").sum())
+    counts = scored["final_band"].value_counts()
+    summary = CaseloadSummary(len(scored), {band: int(counts.get(band, 0)) for band in RISK_BANDS},
+                              float(scored["probability"].sum()), ())
+    return log_caseload_summary(engine, user, summary, model_version=model_version, bands=bands)
+
+
+def log_caseload_summary(engine: Engine, user: User, summary: CaseloadSummary, *, model_version: str,
+                         bands: RiskBands) -> bool:
+    """:func:`log_caseload_shown` from the caseload's figures (the page that reads only a page of rows)."""
     return audit_log.log_shown(
         engine, user, model_name=MODEL_NAME, action="employment.caseload", model_version=model_version,
-        input_hash=audit_log.input_hash_of("caseload", model_version, len(scored),
-                                           round(float(scored["probability"].sum()), 6), bands.high_below,
-                                           bands.low_from),
-        output={"n_seekers": len(scored), "mean_probability": float(scored["probability"].mean()), "n_high": n_high},
+        input_hash=audit_log.input_hash_of("caseload", model_version, summary.n_seekers,
+                                           round(summary.probability_sum, 6), bands.high_below, bands.low_from),
+        output={"n_seekers": summary.n_seekers, "mean_probability": summary.mean_probability,
+                "n_high": int(summary.band_counts.get("고위험", 0))},
     )
 
 

@@ -448,8 +448,9 @@ def _scored_caseload(db_url: str, models_dir: str, stamp: str) -> pd.DataFrame:
     from app.services import employment
 
     # bands and overrides are applied per run (scored_caseload): neither a saved override nor new
-    # thresholds rescore the caseload, and the build precomputed the scores themselves
-    return employment.caseload_scores(_engine(db_url), _employment_model(models_dir, stamp))
+    # thresholds rescore the caseload; the scores are read from the stored table (the build filled
+    # it; rescored here only for seekers whose data changed since)
+    return employment.stored_caseload_scores(_engine(db_url), _employment_model(models_dir, stamp))
 
 
 def scored_caseload(bands: RiskBands) -> pd.DataFrame:
@@ -463,6 +464,20 @@ def scored_caseload(bands: RiskBands) -> pd.DataFrame:
     settings = get_settings()
     scores = _scored_caseload(settings.db_url, str(settings.models_dir), _stamp("employment"))
     return employment.apply_bands(scores, bands, employment.latest_overrides(engine()))
+
+
+@st.cache_data(ttl=_TTL, show_spinner="상담 대상 구직자의 취업확률을 확인하는 중…", max_entries=4)
+def _stored_caseload_current(db_url: str, models_dir: str, stamp: str) -> int:
+    from app.services import employment
+
+    return employment.store_caseload_scores(_engine(db_url), _employment_model(models_dir, stamp))
+
+
+def ensure_caseload_scores() -> None:
+    """Bring the stored caseload scores up to date (the build filled them; a few index lookups when
+    they are current, checked at most once a minute per process; only changed seekers are rescored)."""
+    settings = get_settings()
+    _stored_caseload_current(settings.db_url, str(settings.models_dir), _stamp("employment"))
 
 
 def refresh_caseload() -> None:

@@ -23,39 +23,50 @@ model = resources.required(resources.employment_model)
 
 engine = resources.engine()
 bands = employment.load_risk_bands(engine)
-scored = resources.scored_caseload(bands)
+resources.ensure_caseload_scores()
+# overrides are read on every run (one small query), so a saved override shows at once; the figures
+# and the table's page of rows come from the stored scores with indexed queries, never the whole caseload
+overrides = employment.latest_overrides(engine)
+summary = employment.caseload_summary(engine, bands, overrides)
 reference = employment.reference_date(engine)
 st.caption(f"기준일 {format_korean_date(reference)} · 등록 후 일수와 상담 대상은 이 날짜 기준입니다.")
-if scored.empty:
+if summary.n_seekers == 0:
     st.info("현재 상담 대상 구직자가 없습니다.")
     st.stop()
 
-# the tiles count the band shown in the table: a counsellor's override, else the model's
-shares = scored["final_band"].value_counts().reindex(list(employment.RISK_BANDS), fill_value=0).rename("n").to_frame()
 # no log row, no output: the whole caseload is recorded before any of its figures is drawn
 # (the table below shows a filtered part of exactly these scores)
-if not ui.log_caseload_shown(engine, user, scored, model_version=str(model.version), bands=bands):
+if not ui.log_caseload_summary(engine, user, summary, model_version=str(model.version), bands=bands):
     st.stop()
+# the tiles count the band shown in the table: a counsellor's override, else the model's
 display.render_metrics_row([
-    MetricItem("상담 대상", format_count(len(scored), "명"),
+    MetricItem("상담 대상", format_count(summary.n_seekers, "명"),
                f"기준일 {format_korean_date(reference)} 현재 등록 후 180일 이내 미취업자"),
-    MetricItem("고위험", format_count(int(shares.loc["고위험", "n"]), "명"), bands.describe()),
-    MetricItem("중위험", format_count(int(shares.loc["중위험", "n"]), "명")),
-    MetricItem("저위험", format_count(int(shares.loc["저위험", "n"]), "명")),
+    MetricItem("고위험", format_count(summary.band_counts["고위험"], "명"), bands.describe()),
+    MetricItem("중위험", format_count(summary.band_counts["중위험"], "명")),
+    MetricItem("저위험", format_count(summary.band_counts["저위험"], "명")),
 ])
 ui.render_ai_note(str(model.version))
 st.caption(f"위험도 기준: {bands.describe()} (정책 담당자 {bands.set_by} 설정) · 상담사가 조정한 위험도가 있으면 그 값을 표시합니다.")
 
-regions = ui.region_names(scored["desired_region_code"].astype(str).unique())
+regions = ui.region_names(summary.region_codes)
 majors = dict(resources.names().majors)
-flt = ui.select_caseload_filter(scored, regions, majors)
+flt = ui.select_caseload_filter(summary.region_codes, regions, majors)
 order = ui.select_caseload_sort()
-shown = employment.sort_caseload(employment.filter_caseload(scored, flt), order)
+shown, total = employment.caseload_page(engine, flt, order, bands, overrides, limit=display.MAX_TABLE_ROWS)
 plans = training.plan_counts(engine, shown["id"])  # not cached: a course added on a profile shows at once
 table = employment.caseload_table(shown, plans)
-selected = ui.render_caseload_table(table, key=state.EMPLOYMENT_CASELOAD_TABLE)
-display.render_download(employment.caseload_csv(shown, plans), file_name="구직자_위험현황.csv",
-                        key="employment.caseload.csv")
+selected = ui.render_caseload_table(table, key=state.EMPLOYMENT_CASELOAD_TABLE, total=total)
+
+
+def _every_row_csv() -> bytes:
+    """The CSV of every row meeting the filters (made when asked for: a national list is long)."""
+    rows, _ = employment.caseload_page(engine, flt, order, bands, overrides, limit=None)
+    return employment.caseload_csv(rows, training.plan_counts(engine, rows["id"]))
+
+
+display.render_download(employment.caseload_csv(shown, plans) if total <= len(shown) else _every_row_csv,
+                        file_name="구직자_위험현황.csv", key="employment.caseload.csv")
 st.caption("내려받은 파일에는 마스킹된 성명만 있으며 연락처·주소·주민등록번호는 없습니다.")
 
 if selected is not None:

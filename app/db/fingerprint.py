@@ -25,10 +25,10 @@ EXCLUDED_TABLES = frozenset({
     orm.RiskOverride.__tablename__, orm.RiskBandSetting.__tablename__, orm.AdReview.__tablename__,
     orm.AdRuleVersion.__tablename__, orm.LoginAttempt.__tablename__, *orm.HIRING_LOOP_TABLES,
     *orm.TALENT_TABLES, *orm.INTEREST_TABLES, *orm.TRAINING_PLAN_TABLES, *orm.COPILOT_TABLES,
-    orm.AggregateSnapshot.__tablename__,
+    orm.AggregateSnapshot.__tablename__, orm.SeekerScore.__tablename__,
 })
 """Tables whose content is not part of the world (timestamps, later user activity such as saved
-scenarios, counsellors' overrides and policy settings, aggregates stored as snapshots of the world)."""
+scenarios, counsellors' overrides and policy settings, aggregates and the caseload's scores stored as snapshots of the world)."""
 
 SKIPPED_COLUMNS: dict[str, frozenset[str]] = {orm.Posting.__tablename__: frozenset({"updated_at"})}
 """Columns of world tables that record later user activity (a posting's newest edit), not content."""

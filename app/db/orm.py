@@ -844,6 +844,40 @@ class AggregateSnapshot(Base):
     frame: Mapped[str] = mapped_column(Text)  # the result, pandas JSON (orient="split")
 
 
+class SeekerScore(Base):
+    """The open caseload as last scored: one row per open seeker with what the caseload pages show.
+
+    Scoring the national open caseload (~170k seekers) takes minutes and reading its records tens of
+    seconds, far too long for a counsellor opening 구직자 위험 현황; the build (and the first page
+    view after the data moved) stores the scores here, and the pages read one indexed query
+    (:mod:`app.db.repositories.seeker_scores`). Every row carries the model version and the stamp of
+    the data it was computed from; the stamp in force is the ``seeker_scores`` row of
+    :class:`AggregateSnapshot`. Only masked names; no contact, address or RRN.
+    """
+
+    __tablename__ = "seeker_scores"
+
+    seeker_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # no FK: a new world replaces both
+    masked_name: Mapped[str] = mapped_column(String(40))
+    age: Mapped[int] = mapped_column(Integer)
+    desired_keco: Mapped[str] = mapped_column(String(4))
+    desired_region_code: Mapped[str] = mapped_column(String(2))
+    desired_occupation: Mapped[str] = mapped_column(String(80))
+    desired_region: Mapped[str] = mapped_column(String(20))
+    registered_on: Mapped[dt.date] = mapped_column(Date)
+    days_since_registration: Mapped[int] = mapped_column(Integer)
+    probability: Mapped[float] = mapped_column(Float)
+    probability_low: Mapped[float] = mapped_column(Float)
+    probability_high: Mapped[float] = mapped_column(Float)
+    probability_now: Mapped[float] = mapped_column(Float)
+    main_factor: Mapped[str] = mapped_column(String(40))
+    main_actionable_factor: Mapped[str] = mapped_column(String(40))
+    actionable_effect: Mapped[float | None] = mapped_column(Float, nullable=True)
+    main_fixed_factor: Mapped[str] = mapped_column(String(40))
+    model_version: Mapped[str] = mapped_column(String(80))
+    stamp: Mapped[str] = mapped_column(String(400))  # the data it was computed from (see the class doc)
+
+
 class WorldMeta(Base):
     """Key/value facts about the generated world (seed, size, fingerprint, created_at)."""
 
@@ -854,6 +888,11 @@ class WorldMeta(Base):
 
 
 Index("ix_applications_posting_seeker", Application.posting_id, Application.seeker_id)
+# the stored caseload in risk order, whole or for desired regions (구직자 위험 현황, 취업 위험도 기준);
+# made with the table (create_all), which is newer than every database that could lack them
+Index("ix_seeker_scores_probability", SeekerScore.probability, SeekerScore.seeker_id)
+Index("ix_seeker_scores_region_probability", SeekerScore.desired_region_code, SeekerScore.probability,
+      SeekerScore.seeker_id)
 Index("ux_posting_versions_posting_version", PostingVersion.posting_id, PostingVersion.version, unique=True)
 OPEN_REQUEST_INDEX = Index(
     "ux_contact_requests_open", ContactRequest.posting_id, ContactRequest.seeker_id, unique=True,

@@ -2,6 +2,8 @@
 
 * caseload — :func:`score_caseload` (every open seeker with probability, band and main risk
   factor), :func:`filter_caseload`, :func:`caseload_table`, :func:`caseload_csv` (masked);
+  :func:`store_caseload_scores` keeps those scores in the database (the build calls it) and
+  :func:`stored_caseload_scores` reads them for the pages;
 * one seeker — :func:`seeker_profile` (masked summary and documents, probability with interval,
   reasons, services ranked by estimated effect, similar past seekers), :func:`whatif`;
 * counsellor override — :func:`save_override`, :func:`load_overrides`, :func:`override_report`;
@@ -25,10 +27,13 @@ from app.services.employment.caseload import (
     CASELOAD_SORTS,
     TRAINING_PLAN_COLUMN,
     CaseloadFilter,
+    CaseloadSummary,
     apply_bands,
     best_services,
     caseload_csv,
+    caseload_page,
     caseload_scores,
+    caseload_summary,
     caseload_table,
     filter_caseload,
     reference_date,
@@ -36,6 +41,8 @@ from app.services.employment.caseload import (
     score_explained,
     score_records,
     sort_caseload,
+    store_caseload_scores,
+    stored_caseload_scores,
 )
 from app.services.employment.policy import (
     FAIRNESS_SIGNIFICANCE,
@@ -85,7 +92,8 @@ __all__ = [
     # batch scoring
     "score_explained", "best_services",
     # the caseload
-    "reference_date", "caseload_scores", "apply_bands", "sort_caseload", "CASELOAD_SORTS", "CASELOAD_KEY_COLUMNS",
+    "reference_date", "caseload_scores", "store_caseload_scores", "stored_caseload_scores",
+    "CaseloadSummary", "caseload_summary", "caseload_page", "apply_bands", "sort_caseload", "CASELOAD_SORTS", "CASELOAD_KEY_COLUMNS",
     "TRAINING_PLAN_COLUMN",
     "CaseloadFilter", "score_caseload", "filter_caseload", "caseload_table", "caseload_csv", "MaskedDocuments",
     # one seeker

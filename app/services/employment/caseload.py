@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from app.db.repositories import seeker_scores as score_store
 from app.db.repositories import world as world_repo
 from app.db.repositories.seekers import load_seeker_records
 from app.ml.employment import EmploymentModel
@@ -183,12 +184,173 @@ def caseload_scores(engine: Engine, model: EmploymentModel) -> pd.DataFrame:
     if caseload.empty:
         columns = [c for c in (*SCORE_COLUMNS, *CASELOAD_COLUMNS) if c not in ("band", "override_band", "final_band")]
         return pd.DataFrame(columns=[*caseload.columns, *columns])
+    return _scored_caseload_rows(engine, caseload, model)
+
+
+def _scored_caseload_rows(engine: Engine, caseload: pd.DataFrame, model: EmploymentModel) -> pd.DataFrame:
+    """Open-caseload records scored, with masked names and desired occupation and region; highest risk first."""
     scored = _unbanded_scores(caseload, model.features(caseload), model)
     names = load_masked_names(engine, scored["id"].astype(int).tolist())
     scored["masked_name"] = scored["id"].map(names).fillna("")
     scored["desired_occupation"] = [occupation_names(str(k))[0] for k in scored["desired_keco"]]
     scored["desired_region"] = [region_short(str(r)) for r in scored["desired_region_code"]]
     return scored.sort_values(["probability", "id"]).reset_index(drop=True)
+
+
+STORED_COLUMNS: tuple[str, ...] = (
+    "id", "masked_name", "age", "desired_keco", "desired_region_code", "desired_occupation", "desired_region",
+    "registered_on", "days_since_registration", *(c for c in SCORE_COLUMNS if c != "band"),
+)
+"""What :func:`stored_caseload_scores` returns: the columns the caseload pages read (the profile page
+reads one seeker's full record itself)."""
+
+MAX_INCREMENTAL_SEEKERS = 50_000
+"""Above this many touched seekers the whole caseload is rescored (one pass beats many id lists)."""
+
+
+def store_caseload_scores(engine: Engine, model: EmploymentModel) -> int:
+    """Score the open caseload into the stored-scores table, unless it is up to date.
+
+    What the build calls after the employment model is written (and what the caseload pages call
+    before reading, so a page never shows scores of other data). Compares the stamp of the data —
+    the world's fingerprint, the reference date, the model version and the newest id of every table
+    a score reads — with the stamp of the stored scores: equal, nothing is done (a few index lookups);
+    only newer rows, only their seekers are rescored (or dropped when they left the caseload);
+    anything else, the whole open caseload is scored again.
+
+    Args:
+        engine: Product database.
+        model: The employment-success model the pages show.
+
+    Returns:
+        How many seekers were (re)scored or dropped (0 when the stored scores were current).
+    """
+    as_of = reference_date(engine)
+    stamp = score_store.current_stamp(engine, as_of, str(model.version))
+    stored = score_store.stored_stamp(engine)
+    if stored == stamp:
+        return 0
+    touched = None
+    if stored is not None and stored.same_scores(stamp):
+        touched = score_store.seekers_touched_since(engine, stored)
+        if len(touched) > MAX_INCREMENTAL_SEEKERS:
+            touched = None
+    if touched is None:
+        caseload = _open_caseload(engine)
+    else:
+        records = load_seeker_records(engine, as_of=as_of, ids=touched) if touched else pd.DataFrame()
+        caseload = (split_cohorts(records, as_of)[1].drop(columns=list(FUTURE_COLUMNS)).reset_index(drop=True)
+                    if len(records) else pd.DataFrame())
+    rows = _scored_caseload_rows(engine, caseload, model) if len(caseload) else pd.DataFrame(columns=list(STORED_COLUMNS))
+    score_store.save_scores(engine, rows.rename(columns={"id": "seeker_id"}), stamp, replace_ids=touched)
+    return len(rows) if touched is None else len(touched)
+
+
+def stored_caseload_scores(engine: Engine, model: EmploymentModel) -> pd.DataFrame:
+    """:func:`caseload_scores`' rows as the pages need them, read from the stored scores (brought up
+    to date first by :func:`store_caseload_scores`).
+
+    Returns:
+        :data:`STORED_COLUMNS`; highest risk first (ties by seeker number), as :func:`caseload_scores`.
+    """
+    store_caseload_scores(engine, model)
+    return _stored_frame(score_store.load_scores(engine))
+
+
+def _stored_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Stored rows with the live frame's types (dates, NaN for a missing effect, text never None)."""
+    rows["registered_on"] = pd.to_datetime(rows["registered_on"]).dt.date
+    for column in ("probability", "probability_low", "probability_high", "probability_now", "actionable_effect"):
+        rows[column] = pd.to_numeric(rows[column], errors="coerce").astype(float)
+    for column in ("masked_name", "desired_keco", "desired_region_code", "desired_occupation", "desired_region",
+                   "main_factor", "main_actionable_factor", "main_fixed_factor"):
+        rows[column] = rows[column].fillna("").astype(str)
+    return rows.loc[:, list(STORED_COLUMNS)]
+
+
+@dataclass(frozen=True)
+class CaseloadSummary:
+    """The whole open caseload in figures, from the stored scores (the tiles and the audit row of
+    구직자 위험 현황, without reading its rows).
+
+    Attributes:
+        n_seekers: Seekers on the open caseload.
+        band_counts: Final band (a counsellor's override, else the model's) → seekers, every band.
+        probability_sum: Sum of their probabilities (the audit row's fingerprint of what was shown).
+        region_codes: Desired 시도 codes present (the region filter's options), by code.
+    """
+
+    n_seekers: int
+    band_counts: dict[str, int]
+    probability_sum: float
+    region_codes: tuple[str, ...]
+
+    @property
+    def mean_probability(self) -> float:
+        """Mean probability (NaN for an empty caseload)."""
+        return self.probability_sum / self.n_seekers if self.n_seekers else float("nan")
+
+
+def caseload_summary(engine: Engine, bands: RiskBands, overrides: Mapping[int, str]) -> CaseloadSummary:
+    """:class:`CaseloadSummary` of the stored scores under ``bands`` and the newest ``overrides``
+    (:func:`latest_overrides`); read :func:`store_caseload_scores` current first."""
+    n, total, high, low = score_store.score_totals(engine, bands.high_below, bands.low_from)
+    counts = {"고위험": high, "중위험": n - high - low, "저위험": low}
+    stored = score_store.stored_probabilities(engine, [int(i) for i in overrides])
+    for seeker, probability in stored.items():
+        # an overridden seeker counts under the counsellor's band instead of the model's
+        counts[str(bands.bands(np.array([probability]))[0])] -= 1
+        counts[str(overrides[seeker])] = counts.get(str(overrides[seeker]), 0) + 1
+    return CaseloadSummary(n, counts, total, tuple(score_store.score_region_codes(engine)))
+
+
+def _score_conditions(flt: CaseloadFilter, bands: RiskBands, overrides: Mapping[int, str]) -> score_store.ScoreConditions:
+    """:func:`filter_caseload`'s conditions in SQL: a final band is the override's, else the probability's range."""
+    band_args: dict[str, object] = {}
+    if flt.bands:
+        ranges = {"고위험": (None, bands.high_below), "중위험": (bands.high_below, bands.low_from),
+                  "저위험": (bands.low_from, None)}
+        asked = tuple(ranges[b] for b in flt.bands if b in ranges) or ((1.0, 0.0),)  # (1, 0): no probability
+        band_args = {"probability_ranges": asked, "excluded_ids": tuple(int(i) for i in overrides),
+                     "included_ids": tuple(int(i) for i, b in overrides.items() if b in flt.bands)}
+    term = flt.search.strip().lstrip("#")
+    return score_store.ScoreConditions(
+        **band_args, region_codes=tuple(str(c) for c in flt.region_codes), keco_prefix=flt.keco_prefix,
+        seeker_id=int(term) if term.isdigit() else None, occupation_term="" if term.isdigit() else term,
+        min_days=int(flt.min_days))
+
+
+def caseload_page(engine: Engine, flt: CaseloadFilter, order: str, bands: RiskBands, overrides: Mapping[int, str],
+                  *, limit: int | None) -> tuple[pd.DataFrame, int]:
+    """The stored caseload rows meeting ``flt`` in ``order``, at most ``limit`` of them, read with
+    the index (what :func:`sort_caseload` of :func:`filter_caseload` of :func:`apply_bands` gives
+    on the whole caseload, without reading it).
+
+    Args:
+        engine: Product database (stored scores current: :func:`store_caseload_scores`).
+        flt: The table's filters.
+        order: A key of :data:`CASELOAD_SORTS`.
+        bands: Risk bands in force.
+        overrides: :func:`latest_overrides`.
+        limit: Most rows read (``None``: all, e.g. for the CSV).
+
+    Returns:
+        (:func:`apply_bands` rows of :data:`STORED_COLUMNS`, how many rows meet ``flt`` in all).
+
+    Raises:
+        ValueError: An unknown order.
+    """
+    if order not in CASELOAD_SORTS:
+        raise ValueError(f"정렬 기준은 {', '.join(CASELOAD_SORTS)} 중 하나여야 합니다 (입력값: {order})")
+    conditions = _score_conditions(flt, bands, overrides)
+    rows = _stored_frame(score_store.load_score_rows(engine, conditions, order, limit=limit))
+    if limit is None or len(rows) < limit:
+        total = len(rows)
+    elif flt == CaseloadFilter():
+        total = score_store.score_totals(engine, bands.high_below, bands.low_from)[0]  # kept per process
+    else:
+        total = score_store.count_score_rows(engine, conditions)
+    return apply_bands(rows, bands, overrides), total
 
 
 def apply_bands(scores: pd.DataFrame, bands: RiskBands, overrides: Mapping[int, str]) -> pd.DataFrame:
