@@ -24,6 +24,7 @@ from app.db.repositories import world as world_repo
 from app.errors import NotReady
 from app.ml import build_pool, manifest, registry
 from app.services.ads import migrate_stored_rule_sets
+from app.services.employment import load_employment_model, store_caseload_scores
 from app.world.generate import generate_world
 from app.world.params import WORLD_VERSION
 from app.world.service_logs import ensure_service_logs
@@ -197,6 +198,11 @@ def run_build(
     }
     # last, in one atomic replace: a running app reads the old manifest and files or the new ones
     path = manifest.write_manifest(models_dir, written)
+    if "employment" in models:
+        # the caseload pages read stored scores (national scale: scoring 170k open seekers per process took
+        # a minute); a few index lookups when they are current
+        say("구직자 위험 점수 저장", 0.99)
+        store_caseload_scores(engine, load_employment_model(models_dir))
     logs = results.get(LOGS_TASK)
     say("완료", 1.0)
     return BuildReport(world_generated=world_generated, built=tuple(built), skipped=tuple(skipped),
