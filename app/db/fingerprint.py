@@ -57,9 +57,9 @@ def compute_fingerprint(engine: Engine, *, batch: int = 20_000) -> str:
         stmt = select(*columns).order_by(*table.primary_key.columns)
         with engine.connect() as conn:
             result = conn.execution_options(yield_per=batch).execute(stmt)
-            for row in result:
-                digest.update(repr(content(row)).encode())
-                digest.update(b"\n")
+            for rows in result.partitions():
+                # one update per batch of lines: the same bytes as one update per row, a fraction of the calls
+                digest.update("".join([repr(content(row)) + "\n" for row in rows]).encode())
     return digest.hexdigest()
 
 
