@@ -250,7 +250,7 @@ def generate_world(
         "hiring_intercept": hiring.intercept,
         "employment_intercept": employment.intercept,
     }
-    fingerprint = compute_fingerprint(engine)
+    fingerprint = compute_fingerprint(engine, workers=workers)  # the same digest with any number of workers
     meta = {"size": size, "seed": str(seed), "fingerprint": fingerprint, WORLD_VERSION_KEY: params.WORLD_VERSION,
             "observation_end": params.OBSERVATION_END.isoformat(),
             "reference_date": params.REFERENCE_DATE.isoformat(),

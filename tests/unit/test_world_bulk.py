@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, insert, select, text
 
-from app.db import orm
+from app.db import fingerprint, orm
 from app.db.engine import make_engine
+from app.db.fingerprint import compute_fingerprint
 from app.db.repositories.bulk import bulk_connection, frame_records, insert_frame
 from app.db.repositories.world import reset_schema
 from app.world import generate, params
@@ -133,3 +134,12 @@ def test_large_world_chunks_draw_from_their_own_streams(tmp_path: Path, monkeypa
         names = [r[0] for r in conn.execute(text("SELECT name FROM seekers ORDER BY id"))]
     assert len(names) == 600
     assert names[:20] != names[250:270]  # chunks do not repeat each other's draws
+
+
+def test_fingerprint_read_by_workers_is_the_same_digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    summary = generate.generate_world(engine, size="small", seed=7)
+    monkeypatch.setattr(fingerprint, "_ROWS_PER_PART", 500)  # many parts per table, some empty key ranges
+    monkeypatch.setattr(fingerprint, "_WIDE_ROWS_PER_PART", 37)
+    assert compute_fingerprint(engine, workers=2, batch=97) == summary.fingerprint
+    assert summary.fingerprint.startswith("737396c7f2a6")
