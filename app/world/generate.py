@@ -70,6 +70,8 @@ def _write(conn: Connection, table: str, frame: pd.DataFrame, chunk: int, **kwar
     return insert_frame(conn, table, frame, chunk=chunk, **kwargs)
 
 
+LARGE_TEXT_CHUNK = 10_000
+"""Seekers whose text one random stream composes, in a world of :data:`PER_CHUNK_TEXT_SIZES`."""
 PER_CHUNK_TEXT_SIZES = frozenset({"large"})
 """World sizes whose résumés, cover letters and counsellor notes draw from one random stream per
 chunk (composed in worker processes); the others keep one stream per table, as they always had."""
@@ -194,6 +196,7 @@ def generate_world(
         report("데이터베이스 기록: 사업체·공고", 0.55)
         rows["employers"] = _write(conn, "employers", employers, chunk, date_cols=("created_on",))
         rows["postings"] = _write(conn, "postings", posting_rows, chunk, date_cols=("open_date", "close_date"))
+        del posting_rows, employers  # written: a large world's posting text alone is half a gigabyte
         rows["posting_labels"] = _write(conn, "posting_labels", labels, chunk)
         rows["posting_outcomes"] = _write(conn, "posting_outcomes", posting_outcomes.assign(days_to_fill=posting_outcomes["days_to_fill"].where(
                 posting_outcomes["days_to_fill"] >= 0)), chunk)
@@ -408,7 +411,8 @@ def _write_seekers(
     """
     lookups = _TextLookups(ref.regions.set_index("code")["name"].to_dict(),
                            ref.certificates.set_index("certificate_id")["name"].to_dict(), occ_text)
-    parts = [seekers.iloc[start : start + chunk][_SEEKER_COLUMNS] for start in range(0, len(seekers), chunk)]
+    step = texts.chunk(chunk)
+    parts = (seekers.iloc[start : start + step][_SEEKER_COLUMNS] for start in range(0, len(seekers), step))
     written = 0
     for part in texts.compose(_seeker_documents, parts, lookups):
         written += _write(conn, "seekers", part, chunk, date_cols=("registered_on",))
@@ -476,23 +480,29 @@ class _ChunkTexts:
         self._per_chunk = per_chunk
         self._workers = workers if per_chunk else 0
 
-    def compose(self, fn: Callable[..., pd.DataFrame], parts: list[pd.DataFrame],
+    def chunk(self, rows: int) -> int:
+        """Rows composed at a time: ``rows`` for one stream, at most :data:`LARGE_TEXT_CHUNK` per
+        chunk stream (what is in flight between the processes stays small)."""
+        return min(rows, LARGE_TEXT_CHUNK) if self._per_chunk else rows
+
+    def compose(self, fn: Callable[..., pd.DataFrame], parts: Iterable[pd.DataFrame],
                 lookups: _TextLookups) -> Iterator[pd.DataFrame]:
         """``fn(part, rng, lookups, cipher)`` of every part, in order."""
         if not self._per_chunk:
             for part in parts:
                 yield fn(part, self._rng, lookups, self._cipher)
             return
-        seeds = [np.random.SeedSequence(self._seed, spawn_key=(self._stream, number)) for number in range(len(parts))]
+        numbered = ((part, np.random.SeedSequence(self._seed, spawn_key=(self._stream, number)))
+                    for number, part in enumerate(parts))
         if self._workers < 1:
-            for part, seq in zip(parts, seeds, strict=True):
+            for part, seq in numbered:
                 yield fn(part, np.random.default_rng(seq), lookups, self._cipher)
             return
         context = mp.get_context("spawn")
         with _main_module_hidden(), ProcessPoolExecutor(self._workers, mp_context=context, initializer=_init_text_worker,
                                                         initargs=(lookups,)) as pool:
             pending: deque[Future] = deque()
-            for part, seq in zip(parts, seeds, strict=True):
+            for part, seq in numbered:
                 pending.append(pool.submit(_compose_in_worker, fn, part, seq))
                 if len(pending) >= 2 * self._workers:
                     yield pending.popleft().result()
@@ -566,8 +576,9 @@ def _counsellor_notes(
     time (a large world's notes are gigabytes of text; with one stream the draws are the same in any
     chunking)."""
     counselled = services["received_counselling"].to_numpy() | services["received_nes"].to_numpy()
-    chosen = seekers.loc[counselled, _NOTE_COLUMNS]
-    parts = [chosen.iloc[start:start + chunk] for start in range(0, max(len(chosen), 1), chunk)]
+    chosen = np.flatnonzero(counselled)
+    step = texts.chunk(chunk)
+    parts = (seekers.iloc[chosen[start:start + step]][_NOTE_COLUMNS] for start in range(0, max(len(chosen), 1), step))
     written = 0
     for frame in texts.compose(_note_rows, parts, _TextLookups({}, {}, occ_text)):
         frame.insert(0, "id", np.arange(written + 1, written + len(frame) + 1))
