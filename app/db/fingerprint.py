@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, Integer, Select, Text, func, select
 from app.db import orm
 from app.db.engine import make_engine
 from app.db.rrn import RrnCipher, load_rrn_cipher
+from app.threads import main_module_hidden
 
 EXCLUDED_TABLES = frozenset({
     orm.WorldMeta.__tablename__, orm.AuditLog.__tablename__, orm.HiringScenario.__tablename__,
@@ -64,7 +65,7 @@ def compute_fingerprint(engine: Engine, *, batch: int = 20_000, workers: int = 0
     if workers > 0 and not in_memory:
         url = engine.url.render_as_string(hide_password=False)
         context = mp.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with main_module_hidden(), ProcessPoolExecutor(workers, mp_context=context) as pool:
             pending: deque[Future] = deque()
             for part in _parts(engine):
                 if isinstance(part, bytes):

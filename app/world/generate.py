@@ -13,13 +13,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import multiprocessing as mp
-import sys
 import time
-import types
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +28,7 @@ from app.db.repositories.bulk import bulk_connection, insert_frame, insert_rows
 from app.db.repositories.world import WORLD_VERSION_KEY, reset_schema
 from app.db.rrn import RrnCipher, ensure_rrn_cipher
 from app.reference.tables import Reference, load_reference
-from app.threads import thread_count
+from app.threads import main_module_hidden, thread_count
 from app.world import activity, identity, jobs, matching, outcomes, params, population, text, truth, violations
 
 ProgressCallback = Callable[[str, float], None]
@@ -499,7 +496,7 @@ class _ChunkTexts:
                 yield fn(part, np.random.default_rng(seq), lookups, self._cipher)
             return
         context = mp.get_context("spawn")
-        with _main_module_hidden(), ProcessPoolExecutor(self._workers, mp_context=context, initializer=_init_text_worker,
+        with main_module_hidden(), ProcessPoolExecutor(self._workers, mp_context=context, initializer=_init_text_worker,
                                                         initargs=(lookups,)) as pool:
             pending: deque[Future] = deque()
             for part, seq in numbered:
@@ -524,19 +521,6 @@ def _compose_in_worker(fn: Callable[..., pd.DataFrame], part: pd.DataFrame,
                        seed: np.random.SeedSequence) -> pd.DataFrame:
     assert _worker_lookups is not None and _worker_cipher is not None
     return fn(part, np.random.default_rng(seed), _worker_lookups, _worker_cipher)
-
-
-@contextmanager
-def _main_module_hidden() -> Iterator[None]:
-    """Start spawned workers without them importing the caller's script again (a script without an
-    ``if __name__ == "__main__"`` guard would generate a world in every worker)."""
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if main is not None:
-            sys.modules["__main__"] = main
 
 
 def _split(value: object) -> list[str]:
