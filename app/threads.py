@@ -18,7 +18,11 @@ and its BLAS) are capped at run time by :func:`limit_loaded_pools` (threadpoolct
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,3 +130,20 @@ def limit_loaded_pools() -> None:
     from threadpoolctl import threadpool_limits  # only where pools exist
 
     threadpool_limits(limits=thread_count())
+
+
+@contextmanager
+def main_module_hidden() -> Iterator[None]:
+    """Start *spawned* worker processes inside this block so that they do not run the caller's script.
+
+    A spawned process imports the parent's ``__main__`` first; a script that generates a world or
+    builds at its top level (no ``if __name__ == "__main__"`` guard) would do it again in every
+    worker, which then dies. Workers run functions of ``app`` only and need none of the script.
+    """
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main

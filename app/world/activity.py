@@ -159,13 +159,19 @@ def enrol_in_courses(
     sorted_starts = starts[order]
     idx = np.flatnonzero(received_training)
     registered = seekers["registered_on"].to_numpy().astype("datetime64[D]")
-    # Columns as arrays once, and a course's 소분류/중분류/대분류 codes as fixed-width text compared
-    # with the seeker's: a pandas look-up or string accessor per enrolment cost tens of ms, and a
-    # large world enrols hundreds of thousands of seekers. Same values as truth.course_relevance.
-    course_keco = courses["keco_code"].astype(str).to_numpy().astype("U")
-    course_middle, course_major = course_keco.astype("U2"), course_keco.astype("U1")
-    course_region = courses["region_code"].to_numpy(dtype=object)
-    course_mode = courses["mode"].to_numpy(dtype=object)
+    # Every course column once, as arrays in start-date order, so that a seeker's window of rounds is a
+    # slice (a view) and no gather; codes and regions as integers compared with the seeker's; the
+    # programme's reputation exp(2·quality) once per course. A pandas look-up, string accessor or
+    # object-array comparison per enrolment cost tens of ms, and a large world enrols a hundred
+    # thousand seekers among 20,000 rounds. Same values and the same draws as truth.course_relevance,
+    # truth.course_is_far and COURSE_CHOICE_RELEVANCE element by element.
+    course_keco = courses["keco_code"].astype(str).to_numpy().astype("U")[order]
+    codes = _Codes()
+    keco_s = codes.of(course_keco)
+    middle_s, major_s = codes.of(course_keco.astype("U2")), codes.of(course_keco.astype("U1"))
+    region_s = codes.of(courses["region_code"].to_numpy(dtype=object)[order])
+    in_person_s = courses["mode"].to_numpy(dtype=object)[order] != "원격"
+    reputation_s = np.exp(2.0 * courses["quality"].to_numpy()[order])
     course_quality = courses["quality"].to_numpy()
     course_ids, course_hours = courses["id"].to_numpy(), courses["hours"].to_numpy()
     course_skills = courses["skills"].to_numpy(dtype=object)
@@ -173,25 +179,30 @@ def enrol_in_courses(
     seeker_region = seekers["desired_region_code"].to_numpy(dtype=object)
     seeker_skills = seekers["skills"].to_numpy(dtype=object)
     seeker_ids, seeker_age = seekers["id"].to_numpy(), seekers["age"].to_numpy()
+    preference_of = {level: weight for level, weight in COURSE_CHOICE_RELEVANCE.items()}
     rows = []
     for i in idx:
         low = np.searchsorted(sorted_starts, registered[i] + np.timedelta64(7, "D"))
         high = np.searchsorted(sorted_starts, registered[i] + np.timedelta64(77, "D"), side="right")
         if high <= low:
             low, high = max(0, low - 20), min(len(order), low + 20)
-        pool = order[low:high]
+        window = slice(low, high)
         desired = seeker_keco[i]
-        relevance = truth.relevance_of_matches(course_keco[pool] == desired, course_middle[pool] == desired[:2],
-                                               course_major[pool] == desired[:1])
-        far = truth.course_is_far(np.full(len(pool), seeker_region[i]), course_region[pool], course_mode[pool])
-        preference = np.select([relevance == level for level in COURSE_CHOICE_RELEVANCE],
-                               list(COURSE_CHOICE_RELEVANCE.values()), 0.3)
+        same = keco_s[window] == codes.get(desired)
+        middle = middle_s[window] == codes.get(desired[:2])
+        major = major_s[window] == codes.get(desired[:1])
+        far = in_person_s[window] & (region_s[window] != codes.get(seeker_region[i]))
+        preference = np.where(same, preference_of[truth.RELEVANCE_SAME_OCCUPATION], np.where(
+            middle, preference_of[truth.RELEVANCE_SAME_MIDDLE], np.where(
+                major, preference_of[truth.RELEVANCE_SAME_MAJOR], preference_of[0.0])))
         weight = (preference * np.where(far, 0.3, 1.0)
-                  * np.exp(2.0 * course_quality[pool]))
-        j = int(pool[rng.choice(len(pool), p=weight / weight.sum())])
+                  * reputation_s[window])
+        k = int(rng.choice(high - low, p=weight / weight.sum()))
+        j = int(order[low + k])
+        relevance = float(truth.relevance_of_matches(same[k], middle[k], major[k]))
         coverage = truth.gap_coverage(seeker_skills[i], occupation_skills.get(desired, ""), course_skills[j])
-        rows.append((int(seeker_ids[i]), int(course_ids[j]), starts[j], float(relevance[pool == j][0]),
-                     coverage, bool(far[pool == j][0]), float(seeker_age[i]), int(course_hours[j]),
+        rows.append((int(seeker_ids[i]), int(course_ids[j]), starts[j], relevance,
+                     coverage, bool(far[k]), float(seeker_age[i]), int(course_hours[j]),
                      float(course_quality[j])))
     enrol = pd.DataFrame(rows, columns=["seeker_id", "course_id", "start", "relevance", "coverage", "far", "age",
                                         "hours", "quality"])
@@ -205,6 +216,20 @@ def enrol_in_courses(
     enrol["enrolled_on"] = np.maximum(enrol["start"].to_numpy().astype("datetime64[D]") - lead, registered_of)
     enrol.insert(0, "id", np.arange(1, len(enrol) + 1))
     return enrol[["id", "seeker_id", "course_id", "enrolled_on", "completed", "relevance", "coverage", "far", "quality"]]
+
+
+class _Codes:
+    """Small integers for text codes (occupations, regions), so that comparing a seeker's code with a
+    window of courses' compares integers; a code no course has gets its own number."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def get(self, code: object) -> int:
+        return self._numbers.setdefault(str(code), len(self._numbers))
+
+    def of(self, values: np.ndarray) -> np.ndarray:
+        return np.fromiter((self.get(v) for v in values), dtype=np.int64, count=len(values))
 
 
 MAX_CANDIDATES = 1_000

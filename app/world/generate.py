@@ -12,19 +12,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import multiprocessing as mp
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from app.db.fingerprint import compute_fingerprint
-from app.db.repositories.bulk import insert_frame, insert_rows
+from app.db.repositories.bulk import bulk_connection, insert_frame, insert_rows
 from app.db.repositories.world import WORLD_VERSION_KEY, reset_schema
 from app.db.rrn import RrnCipher, ensure_rrn_cipher
 from app.reference.tables import Reference, load_reference
+from app.threads import main_module_hidden, thread_count
 from app.world import activity, identity, jobs, matching, outcomes, params, population, text, truth, violations
 
 ProgressCallback = Callable[[str, float], None]
@@ -58,9 +62,23 @@ def _as_dates(values: Iterable) -> list[dt.date]:
     return list(pd.to_datetime(np.asarray(values)).date)
 
 
-def _write(engine: Engine, table: str, frame: pd.DataFrame, chunk: int, **kwargs: tuple[str, ...]) -> int:
+def _write(conn: Connection, table: str, frame: pd.DataFrame, chunk: int, **kwargs: tuple[str, ...]) -> int:
     """Insert ``frame`` into ``table`` in chunks, one transaction per call."""
-    return insert_frame(engine, table, frame, chunk=chunk, **kwargs)
+    return insert_frame(conn, table, frame, chunk=chunk, **kwargs)
+
+
+LARGE_TEXT_CHUNK = 10_000
+"""Seekers whose text one random stream composes, in a world of :data:`PER_CHUNK_TEXT_SIZES`."""
+PER_CHUNK_TEXT_SIZES = frozenset({"large"})
+"""World sizes whose résumés, cover letters and counsellor notes draw from one random stream per
+chunk (composed in worker processes); the others keep one stream per table, as they always had."""
+
+
+def text_workers(size: str) -> int:
+    """Worker processes composing a world's text: none for small and demo (one stream per table:
+    their content is fixed), :func:`app.threads.thread_count` for large. They compose while this
+    process writes: it mostly waits on them and on SQLite, so it is not counted."""
+    return thread_count() if size in PER_CHUNK_TEXT_SIZES else 0
 
 
 def occupation_texts(ref: Reference) -> dict[str, text.OccupationText]:
@@ -165,52 +183,59 @@ def generate_world(
 
     reset_schema(engine)
     chunk = cfg.chunk
+    workers = text_workers(size)
+
+    def texts(stream: str) -> _ChunkTexts:
+        return _ChunkTexts(seed, stream, rng[stream], cipher, per_chunk=size in PER_CHUNK_TEXT_SIZES, workers=workers)
+
     rows: dict[str, int] = {}
-    report("데이터베이스 기록: 사업체·공고", 0.55)
-    rows["employers"] = _write(engine, "employers", employers, chunk, date_cols=("created_on",))
-    rows["postings"] = _write(engine, "postings", posting_rows, chunk, date_cols=("open_date", "close_date"))
-    rows["posting_labels"] = _write(engine, "posting_labels", labels, chunk)
-    rows["posting_outcomes"] = _write(engine, "posting_outcomes", posting_outcomes.assign(days_to_fill=posting_outcomes["days_to_fill"].where(
-            posting_outcomes["days_to_fill"] >= 0)), chunk)
-    rows["truth_postings"] = _write(engine, "truth_postings", truth_postings, chunk)
+    with bulk_connection(engine) as conn:
+        report("데이터베이스 기록: 사업체·공고", 0.55)
+        rows["employers"] = _write(conn, "employers", employers, chunk, date_cols=("created_on",))
+        rows["postings"] = _write(conn, "postings", posting_rows, chunk, date_cols=("open_date", "close_date"))
+        del posting_rows, employers  # written: a large world's posting text alone is half a gigabyte
+        rows["posting_labels"] = _write(conn, "posting_labels", labels, chunk)
+        rows["posting_outcomes"] = _write(conn, "posting_outcomes", posting_outcomes.assign(days_to_fill=posting_outcomes["days_to_fill"].where(
+                posting_outcomes["days_to_fill"] >= 0)), chunk)
+        rows["truth_postings"] = _write(conn, "truth_postings", truth_postings, chunk)
 
-    report("데이터베이스 기록: 구직자", 0.62)
-    rows["seekers"] = _write_seekers(engine, ref, seekers, occ_text, chunk, rng["text_seekers"], cipher, report)
-    rows["seeker_certificates"] = _write(engine, "seeker_certificates", _certificate_rows(seekers), chunk)
-    rows["seeker_services"] = _write(engine, "seeker_services", _service_rows(seekers, services, enrolments), chunk, date_cols=("started_on",)
-    )
-    rows["seeker_outcomes"] = _write(engine, "seeker_outcomes", seeker_outcomes.assign(days_to_employment=seeker_outcomes["days_to_employment"].where(
-            seeker_outcomes["days_to_employment"] >= 0)), chunk)
-    rows["truth_seekers"] = _write(engine, "truth_seekers", truth_seekers, chunk)
-    rows["seeker_jobs"] = _write(engine, "seeker_jobs", seeker_jobs, chunk, date_cols=("started_on", "ended_on"))
-    rows["truth_certificate_values"] = _write(engine, "truth_certificate_values", certificate_values, chunk)
-    rows["truth_match_seekers"] = _write(engine, "truth_match_seekers", pd.DataFrame({
-        "seeker_id": seekers["id"].to_numpy(),
-        "preferred_employment_type": np.asarray(params.EMPLOYMENT_TYPES, dtype=object)[preferences["preferred_type"].to_numpy()],
-        "preferred_weekly_hours": preferences["preferred_weekly_hours"].to_numpy(),
-        "region_tolerance": preferences["region_tolerance"].to_numpy(),
-    }), chunk)
+        report("데이터베이스 기록: 구직자", 0.62)
+        rows["seekers"] = _write_seekers(conn, ref, seekers, occ_text, chunk, texts("text_seekers"), report)
+        rows["seeker_certificates"] = _write(conn, "seeker_certificates", _certificate_rows(seekers), chunk)
+        rows["seeker_services"] = _write(conn, "seeker_services", _service_rows(seekers, services, enrolments), chunk, date_cols=("started_on",)
+        )
+        rows["seeker_outcomes"] = _write(conn, "seeker_outcomes", seeker_outcomes.assign(days_to_employment=seeker_outcomes["days_to_employment"].where(
+                seeker_outcomes["days_to_employment"] >= 0)), chunk)
+        rows["truth_seekers"] = _write(conn, "truth_seekers", truth_seekers, chunk)
+        rows["seeker_jobs"] = _write(conn, "seeker_jobs", seeker_jobs, chunk, date_cols=("started_on", "ended_on"))
+        rows["truth_certificate_values"] = _write(conn, "truth_certificate_values", certificate_values, chunk)
+        rows["truth_match_seekers"] = _write(conn, "truth_match_seekers", pd.DataFrame({
+            "seeker_id": seekers["id"].to_numpy(),
+            "preferred_employment_type": np.asarray(params.EMPLOYMENT_TYPES, dtype=object)[preferences["preferred_type"].to_numpy()],
+            "preferred_weekly_hours": preferences["preferred_weekly_hours"].to_numpy(),
+            "region_tolerance": preferences["region_tolerance"].to_numpy(),
+        }), chunk)
 
-    report("데이터베이스 기록: 지원·훈련·검사·로그", 0.85)
-    rows["applications"] = _write(engine, "applications", applications, chunk, date_cols=("applied_on",))
-    rows["truth_pairs"] = _write(engine, "truth_pairs", truth_pairs, chunk)
-    rows["hires"] = _write(engine, "hires", hires.assign(seeker_id=hires["seeker_id"].where(hires["seeker_id"] > 0)),
-                           chunk, date_cols=("hired_on",))
-    rows["courses"] = _write(engine, "courses", courses.drop(columns=["quality"]).assign(
-        description=_course_descriptions(courses)), chunk, date_cols=("start_date", "end_date"))
-    rows["truth_courses"] = _write(engine, "truth_courses", courses[["id", "quality"]].rename(
-        columns={"id": "course_id"}), chunk)
-    rows["enrolments"] = _write(engine, "enrolments", enrolments[["id", "seeker_id", "course_id", "enrolled_on",
-                                                                  "completed"]], chunk, date_cols=("enrolled_on",))
-    rows["test_items"] = _write(engine, "test_items", items, chunk)
-    rows["truth_test_items"] = _write(engine, "truth_test_items", truth_items, chunk)
-    rows["truth_environment_preferences"] = _write(engine, "truth_environment_preferences", environment_preferences, chunk)
-    rows["test_responses"] = _write(engine, "test_responses", responses, chunk)
-    rows["service_events"] = _write(engine, "service_events", sessions, chunk, datetime_cols=("started_at",))
-    rows["counsellor_notes"] = sum(
-        _write(engine, "counsellor_notes", notes, chunk, date_cols=("written_on",))
-        for notes in _counsellor_notes(seekers, services, occ_text, rng["notes"], chunk)
-    )
+        report("데이터베이스 기록: 지원·훈련·검사·로그", 0.85)
+        rows["applications"] = _write(conn, "applications", applications, chunk, date_cols=("applied_on",))
+        rows["truth_pairs"] = _write(conn, "truth_pairs", truth_pairs, chunk)
+        rows["hires"] = _write(conn, "hires", hires.assign(seeker_id=hires["seeker_id"].where(hires["seeker_id"] > 0)),
+                               chunk, date_cols=("hired_on",))
+        rows["courses"] = _write(conn, "courses", courses.drop(columns=["quality"]).assign(
+            description=_course_descriptions(courses)), chunk, date_cols=("start_date", "end_date"))
+        rows["truth_courses"] = _write(conn, "truth_courses", courses[["id", "quality"]].rename(
+            columns={"id": "course_id"}), chunk)
+        rows["enrolments"] = _write(conn, "enrolments", enrolments[["id", "seeker_id", "course_id", "enrolled_on",
+                                                                      "completed"]], chunk, date_cols=("enrolled_on",))
+        rows["test_items"] = _write(conn, "test_items", items, chunk)
+        rows["truth_test_items"] = _write(conn, "truth_test_items", truth_items, chunk)
+        rows["truth_environment_preferences"] = _write(conn, "truth_environment_preferences", environment_preferences, chunk)
+        rows["test_responses"] = _write(conn, "test_responses", responses, chunk)
+        rows["service_events"] = _write(conn, "service_events", sessions, chunk, datetime_cols=("started_at",))
+        rows["counsellor_notes"] = sum(
+            _write(conn, "counsellor_notes", notes, chunk, date_cols=("written_on",))
+            for notes in _counsellor_notes(seekers, services, occ_text, texts("notes"), chunk)
+        )
 
     report("지문(fingerprint) 계산", 0.95)
     calibration = {
@@ -225,7 +250,7 @@ def generate_world(
         "hiring_intercept": hiring.intercept,
         "employment_intercept": employment.intercept,
     }
-    fingerprint = compute_fingerprint(engine)
+    fingerprint = compute_fingerprint(engine, workers=workers)  # the same digest with any number of workers
     meta = {"size": size, "seed": str(seed), "fingerprint": fingerprint, WORLD_VERSION_KEY: params.WORLD_VERSION,
             "observation_end": params.OBSERVATION_END.isoformat(),
             "reference_date": params.REFERENCE_DATE.isoformat(),
@@ -350,65 +375,152 @@ def _posting_texts(
     return frame, labels
 
 
+@dataclass(frozen=True)
+class _TextLookups:
+    """What composing a seeker's documents looks up (sent once to each worker process)."""
+
+    region_names: dict[str, str]
+    cert_names: dict[str, str]
+    occ_text: dict[str, text.OccupationText]
+
+
+_SEEKER_COLUMNS = ["id", "age", "sex", "disability", "education", "major", "region_code", "career_years", "last_keco",
+                   "desired_keco", "desired_wage", "desired_region_code", "region_flexible", "skills", "benefit_status",
+                   "registered_on", "birth_date", "certificate_ids"] + [f"riasec_{c}" for c in "riasec"]
+_NOTE_COLUMNS = ["id", "sex", "birth_date", "region_code", "education", "major", "career_years", "desired_keco",
+                 "desired_wage", "skills", "benefit_status", "registered_on"]
+
+
 def _write_seekers(
-    engine: Engine,
+    conn: Connection,
     ref: Reference,
     seekers: pd.DataFrame,
     occ_text: dict[str, text.OccupationText],
     chunk: int,
-    rng: np.random.Generator,
-    cipher: RrnCipher,
+    texts: _ChunkTexts,
     report: ProgressCallback,
 ) -> int:
     """Compose identities, résumés and cover letters chunk by chunk and write them (bounded memory).
 
     The 주민등록번호 goes into the résumé text as composed (the masking work needs it there) but into
     its column only encrypted, with its keyed hash (:mod:`app.db.rrn`); the nonces come from the
-    operating system, not from ``rng``, so the world stays the same for a seed.
+    operating system, not from the random stream, so the world stays the same for a seed.
     """
-    region_names = ref.regions.set_index("code")["name"].to_dict()
-    cert_names = ref.certificates.set_index("certificate_id")["name"].to_dict()
-    columns = ["id", "age", "sex", "disability", "education", "major", "region_code", "career_years", "last_keco",
-               "desired_keco", "desired_wage", "desired_region_code", "region_flexible", "skills", "benefit_status",
-               "registered_on", "birth_date", "certificate_ids"] + [f"riasec_{c}" for c in "riasec"]
+    lookups = _TextLookups(ref.regions.set_index("code")["name"].to_dict(),
+                           ref.certificates.set_index("certificate_id")["name"].to_dict(), occ_text)
+    step = texts.chunk(chunk)
+    parts = (seekers.iloc[start : start + step][_SEEKER_COLUMNS] for start in range(0, len(seekers), step))
     written = 0
-    for start in range(0, len(seekers), chunk):
-        part = seekers.iloc[start : start + chunk][columns].copy()
-        births = _as_dates(part["birth_date"].to_numpy())
-        names, tokens, hashes, phones, emails, addresses, resumes, letters = [], [], [], [], [], [], [], []
-        for row, birth in zip(part.itertuples(index=False), births, strict=True):
-            name = identity.make_person_name(rng, row.sex)
-            rrn = identity.make_rrn(rng, birth, row.sex)
-            phone = identity.make_mobile(rng)
-            email = identity.make_email(rng, identity.romanise_name(name))
-            address = identity.make_address(rng, row.region_code)
-            facts = text.SeekerFacts(
-                name=name, sex=row.sex, birth_date=birth, rrn=rrn, phone=phone, email=email, address=address,
-                region_name=region_names.get(row.region_code, ""), education=row.education, major=row.major,
-                career_years=float(row.career_years),
-                last_occupation=occ_text.get(row.last_keco) if row.last_keco else None,
-                desired_occupation=occ_text[row.desired_keco], desired_wage_monthly=int(row.desired_wage),
-                certificates=tuple(cert_names[c] for c in _split(row.certificate_ids) if c in cert_names),
-                skills=tuple(_split(row.skills)), benefit_status=bool(row.benefit_status),
-                desired_region_name=region_names.get(row.desired_region_code, ""), age=int(row.age),
-            )
-            names.append(name)
-            token, keyed_hash = cipher.protect(rrn)
-            tokens.append(token)
-            hashes.append(keyed_hash)
-            phones.append(phone)
-            emails.append(email)
-            addresses.append(address)
-            # written on the registration day: the careers end before it and "만 N세" is the record's age
-            registered = pd.Timestamp(row.registered_on).date()
-            resumes.append(text.compose_resume(rng, facts, as_of=registered))
-            letters.append(text.compose_cover_letter(rng, facts))
-        part = part.assign(name=names, rrn_encrypted=tokens, rrn_hmac=hashes, phone=phones, email=emails, address=addresses, resume_text=resumes,
-                           cover_letter_text=letters, birth_date=births, source="world").drop(columns=["certificate_ids"])
-        part["last_keco"] = part["last_keco"].where(part["last_keco"].notna(), None)
-        written += _write(engine, "seekers", part, chunk, date_cols=("registered_on",))
-        report("데이터베이스 기록: 구직자", 0.62 + 0.2 * min(1.0, (start + chunk) / max(len(seekers), 1)))
+    for part in texts.compose(_seeker_documents, parts, lookups):
+        written += _write(conn, "seekers", part, chunk, date_cols=("registered_on",))
+        report("데이터베이스 기록: 구직자", 0.62 + 0.2 * min(1.0, written / max(len(seekers), 1)))
     return written
+
+
+def _seeker_documents(part: pd.DataFrame, rng: np.random.Generator, lookups: _TextLookups,
+                      cipher: RrnCipher) -> pd.DataFrame:
+    """The seekers of ``part`` as the ``seekers`` table's rows: identity, résumé, cover letter."""
+    region_names, cert_names, occ_text = lookups.region_names, lookups.cert_names, lookups.occ_text
+    births = _as_dates(part["birth_date"].to_numpy())
+    names, tokens, hashes, phones, emails, addresses, resumes, letters = [], [], [], [], [], [], [], []
+    for row, birth in zip(part.itertuples(index=False), births, strict=True):
+        name = identity.make_person_name(rng, row.sex)
+        rrn = identity.make_rrn(rng, birth, row.sex)
+        phone = identity.make_mobile(rng)
+        email = identity.make_email(rng, identity.romanise_name(name))
+        address = identity.make_address(rng, row.region_code)
+        facts = text.SeekerFacts(
+            name=name, sex=row.sex, birth_date=birth, rrn=rrn, phone=phone, email=email, address=address,
+            region_name=region_names.get(row.region_code, ""), education=row.education, major=row.major,
+            career_years=float(row.career_years),
+            last_occupation=occ_text.get(row.last_keco) if row.last_keco else None,
+            desired_occupation=occ_text[row.desired_keco], desired_wage_monthly=int(row.desired_wage),
+            certificates=tuple(cert_names[c] for c in _split(row.certificate_ids) if c in cert_names),
+            skills=tuple(_split(row.skills)), benefit_status=bool(row.benefit_status),
+            desired_region_name=region_names.get(row.desired_region_code, ""), age=int(row.age),
+        )
+        names.append(name)
+        token, keyed_hash = cipher.protect(rrn)
+        tokens.append(token)
+        hashes.append(keyed_hash)
+        phones.append(phone)
+        emails.append(email)
+        addresses.append(address)
+        # written on the registration day: the careers end before it and "만 N세" is the record's age
+        registered = pd.Timestamp(row.registered_on).date()
+        resumes.append(text.compose_resume(rng, facts, as_of=registered))
+        letters.append(text.compose_cover_letter(rng, facts))
+    part = part.assign(name=names, rrn_encrypted=tokens, rrn_hmac=hashes, phone=phones, email=emails, address=addresses,
+                       resume_text=resumes, cover_letter_text=letters, birth_date=births,
+                       source="world").drop(columns=["certificate_ids"])
+    part["last_keco"] = part["last_keco"].where(part["last_keco"].notna(), None)
+    return part
+
+
+class _ChunkTexts:
+    """Composes the text of a table chunk by chunk, in this process or in worker processes.
+
+    Small and demo worlds draw every chunk from one random stream, in order, here: their text is
+    what it always was (their fingerprints are tested). A large world gives each chunk its own
+    stream (``SeedSequence(seed, spawn_key=(stream, chunk))``), so chunks do not wait for each
+    other: ``workers`` spawned processes compose them while this one writes the finished ones,
+    in order, at most ``2 × workers`` chunks ahead (bounded memory). The chunks' text depends on
+    the seed and the chunk size, never on the number of workers.
+    """
+
+    def __init__(self, seed: int, stream: str, rng: np.random.Generator, cipher: RrnCipher, *,
+                 per_chunk: bool, workers: int) -> None:
+        self._seed = seed
+        self._stream = _STREAMS.index(stream)
+        self._rng = rng
+        self._cipher = cipher
+        self._per_chunk = per_chunk
+        self._workers = workers if per_chunk else 0
+
+    def chunk(self, rows: int) -> int:
+        """Rows composed at a time: ``rows`` for one stream, at most :data:`LARGE_TEXT_CHUNK` per
+        chunk stream (what is in flight between the processes stays small)."""
+        return min(rows, LARGE_TEXT_CHUNK) if self._per_chunk else rows
+
+    def compose(self, fn: Callable[..., pd.DataFrame], parts: Iterable[pd.DataFrame],
+                lookups: _TextLookups) -> Iterator[pd.DataFrame]:
+        """``fn(part, rng, lookups, cipher)`` of every part, in order."""
+        if not self._per_chunk:
+            for part in parts:
+                yield fn(part, self._rng, lookups, self._cipher)
+            return
+        numbered = ((part, np.random.SeedSequence(self._seed, spawn_key=(self._stream, number)))
+                    for number, part in enumerate(parts))
+        if self._workers < 1:
+            for part, seq in numbered:
+                yield fn(part, np.random.default_rng(seq), lookups, self._cipher)
+            return
+        context = mp.get_context("spawn")
+        with main_module_hidden(), ProcessPoolExecutor(self._workers, mp_context=context, initializer=_init_text_worker,
+                                                        initargs=(lookups,)) as pool:
+            pending: deque[Future] = deque()
+            for part, seq in numbered:
+                pending.append(pool.submit(_compose_in_worker, fn, part, seq))
+                if len(pending) >= 2 * self._workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+
+_worker_lookups: _TextLookups | None = None
+_worker_cipher: RrnCipher | None = None
+
+
+def _init_text_worker(lookups: _TextLookups) -> None:
+    global _worker_lookups, _worker_cipher  # noqa: PLW0603 (one worker process composes with these)
+    _worker_lookups = lookups
+    _worker_cipher = ensure_rrn_cipher()
+
+
+def _compose_in_worker(fn: Callable[..., pd.DataFrame], part: pd.DataFrame,
+                       seed: np.random.SeedSequence) -> pd.DataFrame:
+    assert _worker_lookups is not None and _worker_cipher is not None
+    return fn(part, np.random.default_rng(seed), _worker_lookups, _worker_cipher)
 
 
 def _split(value: object) -> list[str]:
@@ -441,38 +553,44 @@ NOTE_TOPICS: tuple[str, ...] = ("진로 상담", "이력서 첨삭", "훈련 안
 
 
 def _counsellor_notes(
-    seekers: pd.DataFrame, services: pd.DataFrame, occ_text: dict[str, text.OccupationText], rng: np.random.Generator,
+    seekers: pd.DataFrame, services: pd.DataFrame, occ_text: dict[str, text.OccupationText], texts: _ChunkTexts,
     chunk: int,
 ) -> Iterator[pd.DataFrame]:
     """1–3 상담일지 entries for seekers in counselling or 국민취업지원제도, ``chunk`` seekers' notes at a
-    time (a large world's notes are gigabytes of text; the draws are the same in any chunking)."""
+    time (a large world's notes are gigabytes of text; with one stream the draws are the same in any
+    chunking)."""
     counselled = services["received_counselling"].to_numpy() | services["received_nes"].to_numpy()
-    chosen = seekers.loc[counselled, ["id", "sex", "birth_date", "region_code", "education", "major", "career_years",
-                                      "desired_keco", "desired_wage", "skills", "benefit_status", "registered_on"]]
-    topics_pool = np.array(NOTE_TOPICS)
+    chosen = np.flatnonzero(counselled)
+    step = texts.chunk(chunk)
+    parts = (seekers.iloc[chosen[start:start + step]][_NOTE_COLUMNS] for start in range(0, max(len(chosen), 1), step))
     written = 0
-    for start in range(0, max(len(chosen), 1), chunk):
-        part = chosen.iloc[start:start + chunk]
-        births = _as_dates(part["birth_date"].to_numpy())
-        rows = []
-        for s, birth in zip(part.itertuples(index=False), births, strict=True):
-            facts = text.SeekerFacts(
-                name="", sex=s.sex, birth_date=birth, rrn="", phone=identity.make_mobile(rng), email="",
-                address=identity.make_address(rng, s.region_code), region_name="", education=s.education,
-                major=s.major, career_years=float(s.career_years), last_occupation=None,
-                desired_occupation=occ_text[s.desired_keco], desired_wage_monthly=int(s.desired_wage),
-                certificates=(), skills=tuple(_split(s.skills)), benefit_status=bool(s.benefit_status),
-            )
-            counsellor = params.COUNSELLORS[int(rng.integers(0, len(params.COUNSELLORS)))]
-            for session_no in range(1, int(rng.integers(1, 4)) + 1):
-                topics = tuple(rng.choice(topics_pool, size=2, replace=False))
-                rows.append({"seeker_id": int(s.id), "counsellor": counsellor, "session_no": session_no,
-                             "written_on": s.registered_on + np.timedelta64(7 * session_no, "D"),
-                             "text": text.compose_counsellor_note(rng, facts, session_no=session_no, topics=topics)})
-        frame = pd.DataFrame(rows, columns=["seeker_id", "counsellor", "session_no", "written_on", "text"])
+    for frame in texts.compose(_note_rows, parts, _TextLookups({}, {}, occ_text)):
         frame.insert(0, "id", np.arange(written + 1, written + len(frame) + 1))
         written += len(frame)
         yield frame
+
+
+def _note_rows(part: pd.DataFrame, rng: np.random.Generator, lookups: _TextLookups,
+               _cipher: RrnCipher) -> pd.DataFrame:
+    """The counsellor notes of the seekers in ``part`` (without ids: they count across chunks)."""
+    topics_pool = np.array(NOTE_TOPICS)
+    births = _as_dates(part["birth_date"].to_numpy())
+    rows = []
+    for s, birth in zip(part.itertuples(index=False), births, strict=True):
+        facts = text.SeekerFacts(
+            name="", sex=s.sex, birth_date=birth, rrn="", phone=identity.make_mobile(rng), email="",
+            address=identity.make_address(rng, s.region_code), region_name="", education=s.education,
+            major=s.major, career_years=float(s.career_years), last_occupation=None,
+            desired_occupation=lookups.occ_text[s.desired_keco], desired_wage_monthly=int(s.desired_wage),
+            certificates=(), skills=tuple(_split(s.skills)), benefit_status=bool(s.benefit_status),
+        )
+        counsellor = params.COUNSELLORS[int(rng.integers(0, len(params.COUNSELLORS)))]
+        for session_no in range(1, int(rng.integers(1, 4)) + 1):
+            topics = tuple(rng.choice(topics_pool, size=2, replace=False))
+            rows.append({"seeker_id": int(s.id), "counsellor": counsellor, "session_no": session_no,
+                         "written_on": s.registered_on + np.timedelta64(7 * session_no, "D"),
+                         "text": text.compose_counsellor_note(rng, facts, session_no=session_no, topics=topics)})
+    return pd.DataFrame(rows, columns=["seeker_id", "counsellor", "session_no", "written_on", "text"])
 
 
 def _course_descriptions(courses: pd.DataFrame) -> list[str]:
