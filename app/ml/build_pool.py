@@ -21,19 +21,16 @@ import multiprocessing as mp
 import os
 import pickle
 import shutil
-import sys
 import tempfile
 import time
-import types
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from app.ml.manifest import ArtifactResult, ArtifactSpec, BuildContext
-from app.threads import thread_count
+from app.threads import main_module_hidden, thread_count
 
 MAX_WORKERS = 4
 """Worker processes at most, whatever the core count: a builder holds up to ~1.5 GB of the demo
@@ -142,7 +139,7 @@ def start_workers(workers: int, threads: int, engine_url: str) -> ProcessPoolExe
     """
     pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_init_worker,
                                initargs=(threads, engine_url))
-    with _main_module_hidden():
+    with main_module_hidden():
         for _ in range(workers):
             pool.submit(_warm_up)
     return pool
@@ -201,7 +198,7 @@ def run_tasks(tasks: Sequence[Task], ctx: BuildContext, *, workers: int, threads
                 for task in ready[: max(0, workers - len(running))]:
                     pending.remove(task)
                     notify(task.name)
-                    with _main_module_hidden():  # a worker starts inside submit()
+                    with main_module_hidden():  # a worker starts inside submit()
                         running[pool.submit(_run_in_worker, task, inputs(task), plain)] = task
                 if not running:  # nothing ready and nothing running: a cycle (check_order prevents it)
                     raise ValueError(f"tasks {[t.name for t in pending]} wait for each other")
@@ -227,23 +224,6 @@ def _path_costs(tasks: Sequence[Task]) -> dict[str, float]:
     for task in reversed(_in_dependency_order(tasks)):
         costs[task.name] = task.cost + max((costs[t.name] for t in waiting[task.name]), default=0.0)
     return costs
-
-
-@contextmanager
-def _main_module_hidden() -> Iterator[None]:
-    """Start workers without them re-running the caller's script.
-
-    A spawned process imports the parent's ``__main__`` first; a script that calls
-    :func:`app.build.run_build` at its top level (no ``if __name__ == "__main__"`` guard) would
-    build again in every worker. The workers only run functions of ``app``, so they need none of it.
-    """
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if main is not None:
-            sys.modules["__main__"] = main
 
 
 def _in_dependency_order(tasks: Sequence[Task]) -> list[Task]:
