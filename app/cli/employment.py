@@ -1,20 +1,23 @@
 """Command line: ``python -m app employment score --input seekers.csv --output scored.csv``.
 
 Scores a CSV of job seekers with the employment-success model (format: ``docs/employment_score.md``).
-The whole file is checked first; any bad row is reported as ``"N행: [column] …"`` (the header is
-line 1) on stderr, the exit code is 2 and no output file is written. The output goes to a
+Every row is checked; any bad row is reported as ``"N행: [column] …"`` (the header is line 1) on
+stderr, in line order, the exit code is 2 and no output file is written. The output goes to a
 temporary file renamed into place only when complete.
 
 The input holds no direct identifier (name, RRN, contact, address): the command refuses such
 columns, and rows whose cells hold such data (:func:`app.text.pii.find_pii`: an RRN, phone number,
 e-mail, address, birth date or labelled name), naming the line, the column and the kind — never
-the value — rather than read personal data it does not need. The file is checked, then read again
-and scored a chunk of rows at a time, so memory does not grow with the file.
+the value — rather than read personal data it does not need. The file is read once, a chunk of
+rows at a time: each chunk is checked, then scored and written while no row has failed (the rest
+of a failing file is only checked, and the temporary file is deleted), so memory does not grow
+with the file.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,8 +31,10 @@ from app.cli.runner import (
     ChunkedResult,
     FileCommand,
     FormattedChunk,
+    InputRejected,
     InputScan,
     ReadResult,
+    StreamedInput,
     header_names,
     input_rows,
     input_stamp,
@@ -315,12 +320,41 @@ def _check_chunk(chunk: Sequence[tuple[int, dict[str, str]]], first: int, cache:
 
 def _seeker_chunks(cells: Iterable[tuple[int, dict[str, str]]], keco: set[str], regions: set[str],
                    errors: list[str], *, records: bool = True) -> Iterator[tuple[list[str], pd.DataFrame | None]]:
-    """``(ids, records)`` of every row, :data:`CHUNK_ROWS` at a time; problems go to ``errors``."""
+    """``(ids, records)`` of every row, :data:`CHUNK_ROWS` at a time; problems go to ``errors``
+    in line order, as a row-by-row check lists them (:func:`_in_line_order`).
+
+    ``errors`` is also the list ``cells`` reports the reader's problems to (a row with the wrong
+    number of cells, which never reaches a chunk). Records are built while ``records`` is set and
+    no error has been found: a file with an error is not scored.
+    """
     cache = _CellCache(_column_checks(keco, regions))
     count = 0
+    reported = len(errors)
     for chunk in batched(cells, CHUNK_ROWS):
-        yield _check_chunk(chunk, count + 1, cache, errors, records=records)
+        # the reader's problems met while this chunk was read lie between the previous chunk's
+        # last line and this chunk's last one: merged with the chunk's own, they keep line order
+        found = errors[reported:]
+        del errors[reported:]
+        ids, frame = _check_chunk(chunk, count + 1, cache, found, records=records and not found and not errors)
+        checked_ok = not found
+        errors.extend(_in_line_order(found))
+        reported = len(errors)
+        yield ids, frame if checked_ok else None
         count += len(chunk)
+
+
+_LINE = re.compile(r"(\d+)행:")
+
+
+def _in_line_order(messages: Sequence[str]) -> list[str]:
+    """``messages`` sorted by the line they name (``"N행: …"``); a row's own messages keep their
+    order, and a message about the file (no line: it stopped the reading) comes last."""
+
+    def line(message: str) -> float:
+        match = _LINE.match(message)
+        return int(match.group(1)) if match else math.inf
+
+    return sorted(messages, key=line)
 
 
 def _reference_codes() -> tuple[set[str], set[str]]:
@@ -351,8 +385,8 @@ def read_seekers(path: Path) -> tuple[list[tuple[str, dict[str, object]]], list[
     if problem:
         return [], [problem], notes
     cells = input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, errors, notes)
-    rows = [(identifier, record) for ids, records in _seeker_chunks(cells, keco, regions, errors)
-            for identifier, record in zip(ids, records.to_dict("records"), strict=True)]  # type: ignore[union-attr]
+    rows = [(identifier, record) for ids, records in _seeker_chunks(cells, keco, regions, errors) if records is not None
+            for identifier, record in zip(ids, records.to_dict("records"), strict=True)]
     return rows, errors, notes
 
 
@@ -377,33 +411,50 @@ KEPT_COLUMNS: tuple[str, ...] = ("probability", "band")
 """Output columns the summary reads."""
 
 
-def score_seekers(scan: InputScan, model: object, bands: object) -> ChunkedResult:
-    """The output of a checked file, scored and written a chunk at a time (:func:`scored_frame`).
+def stream_seekers(path: Path, model: EmploymentModel, bands: RiskBands) -> StreamedInput:
+    """``employment score`` in one pass: each chunk is checked, then scored and written
+    (:func:`scored_frame`) while no row has failed; after a failure the rest of the file is only
+    checked, and at its end the chunks raise :class:`~app.cli.runner.InputRejected` (the errors are
+    :func:`check_seekers`'s, in line order). A file whose size or modification time changed while
+    it was read raises :meth:`InputScan.changed` (exit 1) instead of being written.
 
     A file of more than one chunk is scored by :func:`app.threads.thread_count` worker processes
     while this one reads, checks and writes (:func:`~app.cli.runner.ordered_map`; the output is the
     same, in the same order): scoring and formatting hold the GIL, and a national batch needs
     every core.
     """
+    streamed = StreamedInput()
 
     def checked() -> Iterator[tuple[list[str], pd.DataFrame]]:
         keco, regions = _reference_codes()
-        errors: list[str] = []
-        for ids, records in _seeker_chunks(scan.rows_again(REQUIRED_COLUMNS, OPTIONAL_COLUMNS), keco, regions, errors):
-            if errors:
-                raise scan.changed()
-            yield ids, records  # type: ignore[misc]
+        stamp = input_stamp(path)
+        problem = _identifying_header(path)
+        if problem:
+            streamed.errors.append(problem)
+        else:
+            cells = input_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, streamed.errors, streamed.notes)
+            for ids, records in _seeker_chunks(cells, keco, regions, streamed.errors):
+                streamed.rows += len(ids)
+                if records is not None and not streamed.errors:
+                    yield ids, records
+        if streamed.errors:
+            raise InputRejected(len(streamed.errors))
+        if input_stamp(path) != stamp:
+            raise InputScan(path, stamp, streamed.rows).changed()
 
     def chunks() -> Iterator[pd.DataFrame | FormattedChunk]:
+        jobs = checked()
+        head = list(itertools.islice(jobs, 2))  # one chunk is scored here, without starting workers
         workers = thread_count()
-        if len(scan) <= CHUNK_ROWS or workers < 2:
-            for ids, records in checked():
-                yield scored_frame(ids, records, model, bands)  # type: ignore[arg-type]
+        if len(head) < 2 or workers < 2:
+            for ids, records in itertools.chain(head, jobs):
+                yield scored_frame(ids, records, model, bands)
             return
-        yield from ordered_map(_formatted_chunk, checked(), workers=workers, initializer=_start_scoring_worker,
-                               initargs=(model, bands))
+        yield from ordered_map(_formatted_chunk, itertools.chain(head, jobs), workers=workers,
+                               initializer=_start_scoring_worker, initargs=(model, bands))
 
-    return ChunkedResult(chunks(), kept=KEPT_COLUMNS)
+    streamed.result = ChunkedResult(chunks(), kept=KEPT_COLUMNS)
+    return streamed
 
 
 _WORKER: dict[str, object] = {}
@@ -467,8 +518,9 @@ def _summary(frame: pd.DataFrame | ChunkedResult, model: EmploymentModel, args: 
 SCORE = FileCommand(
     read=check_seekers,
     load=_load,
-    score=lambda scan, model, args: score_seekers(scan, model, _bands(args)),
+    score=lambda scan, model, args: stream_seekers(scan.path, model, _bands(args)).result,
     summary=_summary,
+    stream=lambda path, model, args: stream_seekers(path, model, _bands(args)),
 )
 """``employment score``: seekers in, probability, band, top-3 reasons and the best service out."""
 

@@ -14,6 +14,13 @@ messages, no partial output) holds for each by construction:
    failed ones too; a record that cannot be written fails the run: exit 1, no output file);
 6. the input notes and the command's summary (with the AI-output notice) go to stdout.
 
+A command with a ``stream`` (``employment score``: a national file) reads its input once instead:
+what scores it is loaded first (3), then each chunk is checked and, while no row has failed, scored
+and written to the temporary file (2 and 4 in one pass); after a failure the rest of the file is
+only checked, and when the whole file has been read every error is reported as in 2 and the
+temporary file is deleted (exit 2, nothing written). When what scores it cannot be loaded, the
+file is checked alone first, so a bad input still exits 2 before a missing model exits 1.
+
 A command is a :class:`FileCommand`; :func:`run_file_command` runs it and :func:`run_command_line`
 turns ``argv`` into the parsed arguments and an exit code.
 """
@@ -31,7 +38,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -181,6 +188,8 @@ def write_result(frame: pd.DataFrame | ChunkedResult, output: Path, notes: Seque
                 frame.write_to(output)
         else:
             write_atomically(frame, output)
+    except InputRejected:
+        raise  # the caller reports the input's errors (exit 2)
     except OSError as exc:
         print(f"출력 파일을 쓸 수 없습니다: {output} ({exc.strerror or exc})", file=sys.stderr)
         return False
@@ -192,10 +201,15 @@ def write_result(frame: pd.DataFrame | ChunkedResult, output: Path, notes: Seque
     return True
 
 
-def deliver_result(record: RunRecord, frame: pd.DataFrame | ChunkedResult, output: Path, notes: Sequence[str]) -> int:
+def deliver_result(record: RunRecord, frame: pd.DataFrame | ChunkedResult, output: Path, notes: Sequence[str],
+                   *, rows_in: Callable[[], int] | None = None) -> int:
     """Write the result (:func:`write_result`) and the run record, failing closed: 0 when both are
-    written; 1 when either is not (an output whose record could not be written is removed)."""
-    if not write_result(frame, output, notes):
+    written; 1 when either is not (an output whose record could not be written is removed).
+    ``rows_in`` gives the rows read once the result is written (a streamed input is read as it is)."""
+    written = write_result(frame, output, notes)
+    if rows_in is not None:
+        record.rows_in = rows_in()
+    if not written:
         return record.finish(1)
     record.rows_out = len(frame)
     if record.finish(0) != 0:
@@ -342,6 +356,36 @@ class CommandError(GoyongError):
         self.exit_code = exit_code
 
 
+class InputRejected(CommandError):
+    """Raised by a streamed command's chunks once the whole input has been read and some row (or
+    the file) failed its check: the output's temporary file is deleted and the errors of the
+    :class:`StreamedInput` are reported (exit 2)."""
+
+    def __init__(self, errors: int) -> None:
+        super().__init__(f"오류 {errors}건", exit_code=2)
+
+
+@dataclass
+class StreamedInput:
+    """What a one-pass command reads while it scores (see the module docstring).
+
+    Attributes:
+        result: The output, checked and scored a chunk at a time as it is written; its chunks
+            raise :class:`InputRejected` at the end of the file when ``errors`` is not empty.
+        errors: Every input error, filled as the file is read (``"N행: …"``, in line order).
+        notes: The input notes ("참고: …"), filled as the file is read.
+        rows: Data rows read so far.
+    """
+
+    result: ChunkedResult | None = None
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rows: int = 0
+
+    def __len__(self) -> int:
+        return self.rows
+
+
 @dataclass(frozen=True)
 class ReadResult(Generic[Rows]):
     """What a command read: the rows (unusable when there are errors), errors and notes."""
@@ -363,12 +407,17 @@ class FileCommand(Generic[Rows, Scorer]):
             as it is written (bounded memory).
         summary: Lines printed after the output is written (the last says it is AI output); it
             receives the output table (of a chunked result, the columns it kept).
+        stream: When given, the command reads its input once: ``stream(input, scorer, args)``
+            checks and scores it as it is written (:class:`StreamedInput`); ``read`` then only
+            serves when ``load`` fails (the input's errors come before the missing model's), and
+            ``score`` is not called.
     """
 
     read: Callable[[Path], ReadResult[Rows]]
     load: Callable[[argparse.Namespace], Scorer]
     score: Callable[[Rows, Scorer, argparse.Namespace], pd.DataFrame | ChunkedResult]
     summary: Callable[[Any, Scorer, argparse.Namespace, Rows], Sequence[str]]
+    stream: Callable[[Path, Scorer, argparse.Namespace], StreamedInput] | None = None
 
 
 _COMMAND_NAMES = {"app.cli.hiring": "hiring score", "app.cli.employment": "employment score", "app.cli.verify": "verify",
@@ -489,6 +538,8 @@ def _run_recorded(args: argparse.Namespace, command: FileCommand[Any, Any], reco
     if problem:
         print(problem, file=sys.stderr)
         return record.finish(2)
+    if command.stream is not None:
+        return _run_streamed(args, command, record)
     read = command.read(args.input)
     record.rows_in, record.errors = _row_count(read.rows), len(read.errors)
     if read.errors:
@@ -508,6 +559,37 @@ def _run_recorded(args: argparse.Namespace, command: FileCommand[Any, Any], reco
     if deliver_result(record, frame, output, read.notes) != 0:
         return 1
     for line in command.summary(frame, scorer, args, read.rows):
+        print(line)
+    return 0
+
+
+def _run_streamed(args: argparse.Namespace, command: FileCommand[Any, Any], record: RunRecord) -> int:
+    """Steps 2–6 in one pass over the input (the module docstring), with the same exit codes,
+    messages and output as the two-pass order."""
+    from app.services import audit
+
+    assert command.stream is not None
+    try:
+        scorer = command.load(args)
+    except (CommandError, NotReady) as err:
+        read = command.read(args.input)  # a bad input is reported before a missing model, as in two passes
+        record.rows_in, record.errors = _row_count(read.rows), len(read.errors)
+        if read.errors:
+            return record.finish(report_input_errors(read.errors, args.input))
+        print(err.user_message, file=sys.stderr)
+        return record.finish(err.exit_code if isinstance(err, CommandError) else 1)
+    record.models = audit.model_versions_of(scorer)
+    streamed = command.stream(args.input, scorer, args)
+    assert streamed.result is not None
+    try:
+        code = deliver_result(record, streamed.result, args.output, streamed.notes, rows_in=lambda: streamed.rows)
+    except InputRejected:
+        record.models = {}  # nothing was scored: the record of a rejected input, as in two passes
+        record.rows_in, record.errors = streamed.rows, len(streamed.errors)
+        return record.finish(report_input_errors(streamed.errors, args.input))
+    if code != 0:
+        return code
+    for line in command.summary(streamed.result, scorer, args, streamed):
         print(line)
     return 0
 

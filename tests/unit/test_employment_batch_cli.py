@@ -1,5 +1,5 @@
 """The batch path of ``employment score`` (distinct cells checked once, scoring a chunk at a time
-with one model run) gives what the row-by-row path gave: the same problems in the same order,
+with one model run) gives what the row-by-row path gave: the same problems in line order,
 the same probabilities, reasons and best services; and the cells it does not scan for personal
 data cannot hold any."""
 
@@ -15,7 +15,6 @@ from sqlalchemy import create_engine
 
 import app.cli.employment as command
 from app.cli.runner import input_rows, row_id
-from app.db.importers.csv_reader import batched
 from app.db.repositories.seekers import load_seeker_records
 from app.ml.employment import EmploymentModel, load_employment_model
 from app.reference.codes import SERVICE_LABELS
@@ -70,27 +69,28 @@ def built(hiring_built: tuple[str, Path]) -> tuple[pd.DataFrame, Path, Employmen
     return rows, models, load_employment_model(models)
 
 
-def _row_by_row(path: Path, chunk_rows: int = 5_000) -> tuple[list[tuple[str, dict[str, object]]], list[str]]:
-    """Every row checked cell by cell, as the command did before it checked distinct cells: the
-    reader's problems (a row with the wrong number of cells) of a chunk come before its rows'."""
+def _row_by_row(path: Path) -> tuple[list[tuple[str, dict[str, object]]], list[str]]:
+    """Every row checked cell by cell as it is read: the problems in line order (a row with the
+    wrong number of cells where the reader meets it), each row's in the order of its columns."""
     keco, regions = command._reference_codes()
     checks = command._column_checks(keco, regions)
     errors: list[str] = []
     parsed = []
-    count = 0
-    cells_of = input_rows(path, command.REQUIRED_COLUMNS, command.OPTIONAL_COLUMNS, errors, [])
-    for chunk in batched(cells_of, chunk_rows):
-        for line, cells in chunk:
-            record, problems = command._row(cells, checks)
-            leaked, problems = command._pii_problems(cells, problems)
-            if not any(p.column == "id" for p in leaked):
-                identifier = row_id(cells, line, str(count + 1), errors, max_chars=command.MAX_ID_CHARS)
-            else:
-                identifier = ""
-            errors.extend(f"{line}행: [{p.column}] {p}" for p in [*leaked, *problems])
-            parsed.append((identifier, record))
-            count += 1
+    for count, (line, cells) in enumerate(input_rows(path, command.REQUIRED_COLUMNS, command.OPTIONAL_COLUMNS,
+                                                     errors, [])):
+        record, problems = command._row(cells, checks)
+        leaked, problems = command._pii_problems(cells, problems)
+        if not any(p.column == "id" for p in leaked):
+            identifier = row_id(cells, line, str(count + 1), errors, max_chars=command.MAX_ID_CHARS)
+        else:
+            identifier = ""
+        errors.extend(f"{line}행: [{p.column}] {p}" for p in [*leaked, *problems])
+        parsed.append((identifier, record))
     return parsed, errors
+
+
+def _lines(messages: list[str]) -> list[int]:
+    return [int(m.split("행:", 1)[0]) for m in messages]
 
 
 def _scored_row_by_row(rows: list[tuple[str, dict[str, object]]], model: EmploymentModel) -> pd.DataFrame:
@@ -186,20 +186,42 @@ def test_one_model_run_gives_the_services_figures(tmp_path: Path, built) -> None
             assert effects[i] == pytest.approx(open_["effect"].max(), abs=1e-12)
 
 
-def test_problems_are_the_row_by_row_problems_in_order(tmp_path: Path, built, monkeypatch, capsys) -> None:
+def test_problems_are_the_row_by_row_problems_in_line_order(tmp_path: Path, built, monkeypatch, capsys) -> None:
     rows, models, _ = built
     good = [",".join(str(v) for v in row) for row in rows.head(50).itertuples(index=False)]
     lines = [",".join(HEADER), *itertools.chain.from_iterable(zip(good, BAD_ROWS * 5, strict=False)), *BAD_ROWS]
     src = tmp_path / "bad.csv"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    _, expected = _row_by_row(src, chunk_rows=7)
-    monkeypatch.setattr(command, "CHUNK_ROWS", 7)
+    _, expected = _row_by_row(src)
+    monkeypatch.setattr(command, "CHUNK_ROWS", 7)  # wrong-width rows fall inside and between chunks
     out = tmp_path / "scored.csv"
     assert command.main_employment(["score", "--input", str(src), "--output", str(out), "--models-dir", str(models)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[:-1] == expected and len(expected) > 40
+    assert _lines(err[:-1]) == sorted(_lines(err[:-1]))  # line order, whatever the chunks
+    assert any("값이 3개입니다" in m for m in expected)  # the reader's problems are among them
     assert err[-1] == f"오류 {len(expected)}건: 출력 파일을 만들지 않았습니다 ({src})"
     assert not out.exists()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_error_in_the_last_chunk_leaves_no_file(tmp_path: Path, built, monkeypatch, capsys, workers: int) -> None:
+    rows, models, _ = built
+    good = [",".join(str(v) for v in row) for row in rows.head(300).itertuples(index=False)]
+    lines = [",".join(HEADER), *good, BAD_ROWS[0], *good[:5], BAD_ROWS[3], BAD_ROWS[1]]
+    src = tmp_path / "bad.csv"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, expected = _row_by_row(src)
+    monkeypatch.setattr(command, "CHUNK_ROWS", 64)  # the first four chunks are scored and written before
+    monkeypatch.setattr(command, "thread_count", lambda: workers)
+    out = tmp_path / "scored.csv"
+    assert command.main_employment(["score", "--input", str(src), "--output", str(out), "--models-dir", str(models)]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert err[:-1] == expected and _lines(expected) == [302, 308, 309, 309, 309, 309]
+    assert err[-1] == f"오류 {len(expected)}건: 출력 파일을 만들지 않았습니다 ({src})"
+    assert captured.out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv"]  # no output, no temporary file
 
 
 def test_valid_odd_cells_read_as_row_by_row(tmp_path: Path, built) -> None:
