@@ -25,6 +25,7 @@ from app.errors import NotReady
 from app.ml import build_pool, manifest, registry
 from app.services.ads import migrate_stored_rule_sets
 from app.services.employment import load_employment_model, store_caseload_scores
+from app.services.hiring import load_hiring_model, store_posting_scores
 from app.world.generate import generate_world
 from app.world.params import WORLD_VERSION
 from app.world.service_logs import ensure_service_logs
@@ -203,6 +204,11 @@ def run_build(
         # a minute); a few index lookups when they are current
         say("구직자 위험 점수 저장", 0.99)
         store_caseload_scores(engine, load_employment_model(models_dir))
+    if "hiring" in models:
+        # 채용 위험 공고 현황 reads stored posting scores (national scale: every posting's text length
+        # and sections took seconds per process); a few index lookups when they are current
+        say("공고 채용확률 저장", 0.995)
+        store_posting_scores(engine, load_hiring_model(models_dir))
     logs = results.get(LOGS_TASK)
     say("완료", 1.0)
     return BuildReport(world_generated=world_generated, built=tuple(built), skipped=tuple(skipped),

@@ -878,6 +878,35 @@ class SeekerScore(Base):
     stamp: Mapped[str] = mapped_column(String(400))  # the data it was computed from (see the class doc)
 
 
+class PostingScore(Base):
+    """Every posting as last scored by the hiring model: its fill probability and days to fill with
+    what the hiring-policy page shows beside them.
+
+    Scoring the national postings (~400k) means reading every posting's text length and section
+    counts (seconds on PostgreSQL) on every cache miss of 채용 위험 공고 현황; the build (and the first
+    view after the postings moved) stores the scores here and the page reads one narrow table
+    (:mod:`app.db.repositories.posting_scores`). The stamp in force is the ``posting_scores`` row of
+    :class:`AggregateSnapshot`. No personal data (postings only).
+    """
+
+    __tablename__ = "posting_scores"
+
+    posting_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # no FK: a new world replaces both
+    employer_id: Mapped[int] = mapped_column(Integer)
+    employer: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    keco_code: Mapped[str] = mapped_column(String(4))
+    region_code: Mapped[str] = mapped_column(String(2))
+    wage_monthly: Mapped[int] = mapped_column(BigInteger)
+    weekly_hours: Mapped[float] = mapped_column(Float)
+    employment_type: Mapped[str] = mapped_column(String(8))
+    open_date: Mapped[dt.date] = mapped_column(Date)
+    probability: Mapped[float] = mapped_column(Float)
+    days: Mapped[float] = mapped_column(Float)
+    model_version: Mapped[str] = mapped_column(String(80))
+    stamp: Mapped[str] = mapped_column(String(400))  # the data it was computed from (see the class doc)
+
+
 class WorldMeta(Base):
     """Key/value facts about the generated world (seed, size, fingerprint, created_at)."""
 
@@ -893,6 +922,8 @@ Index("ix_applications_posting_seeker", Application.posting_id, Application.seek
 Index("ix_seeker_scores_probability", SeekerScore.probability, SeekerScore.seeker_id)
 Index("ix_seeker_scores_region_probability", SeekerScore.desired_region_code, SeekerScore.probability,
       SeekerScore.seeker_id)
+# the stored posting scores, least likely to fill first (채용 위험 공고)
+Index("ix_posting_scores_probability", PostingScore.probability, PostingScore.posting_id)
 Index("ux_posting_versions_posting_version", PostingVersion.posting_id, PostingVersion.version, unique=True)
 OPEN_REQUEST_INDEX = Index(
     "ux_contact_requests_open", ContactRequest.posting_id, ContactRequest.seeker_id, unique=True,

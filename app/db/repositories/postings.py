@@ -8,12 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, Integer, Select, case, cast, func, literal, select, update
+from sqlalchemy import ColumnElement, Engine, Integer, Select, case, cast, false, func, literal, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.db.orm import Employer, Hire, Posting, PostingLabel, PostingOutcome, PostingVersion
-from app.db.repositories import AreaFilter, filtered, read_frame, snapshots
+from app.db.repositories import AreaFilter, filtered, id_chunks, read_frame, snapshots
 
 
 @dataclass(frozen=True)
@@ -265,8 +265,8 @@ def load_wage_rows(engine: Engine, *, keco_codes: Sequence[str] | None = None, k
     return read_frame(engine, stmt)
 
 
-def load_scoring_rows(engine: Engine) -> pd.DataFrame:
-    """Every posting with what the hiring model scores, by id.
+def load_scoring_rows(engine: Engine, ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Every posting (or the postings ``ids``) with what the hiring model scores, by id.
 
     Returns:
         ``id, employer_id, employer, title, keco_code, region_code, size_code, wage_type, wage_amount,
@@ -291,7 +291,10 @@ def load_scoring_rows(engine: Engine) -> pd.DataFrame:
         .join(Employer, Employer.id == Posting.employer_id)
         .order_by(Posting.id)
     )
-    return read_frame(engine, stmt)
+    if ids is None:
+        return read_frame(engine, stmt)
+    parts = [read_frame(engine, stmt.where(Posting.id.in_(chunk))) for chunk in id_chunks(ids)]
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else (parts[0] if parts else read_frame(engine, stmt.where(false())))
 
 
 def load_listing_rows(engine: Engine, ids: Sequence[int]) -> pd.DataFrame:

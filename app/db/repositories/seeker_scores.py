@@ -15,13 +15,11 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import logging
 import threading
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, and_, case, delete, func, insert, or_, select, text, true, union
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import ColumnElement, Engine, and_, case, func, or_, select, text, true, union
 from sqlalchemy.orm import Session
 
 from app.db.orm import (
@@ -35,9 +33,7 @@ from app.db.orm import (
     WorldMeta,
 )
 from app.db.orm import Seeker as SeekerRow
-from app.db.repositories import create_missing_tables, id_chunks, read_frame
-
-logger = logging.getLogger(__name__)
+from app.db.repositories import create_missing_tables, id_chunks, read_frame, snapshots
 
 STATE_NAME = "seeker_scores"
 """The :class:`AggregateSnapshot` row that holds the stamp the stored scores were computed from."""
@@ -145,26 +141,9 @@ def save_scores(engine: Engine, rows: pd.DataFrame, stamp: ScoreStamp, *, replac
             caseload); ``None`` replaces every stored row.
     """
     _ensure_tables(engine)
-    digest = stamp.digest()
-    frame = rows.loc[:, list(SCORE_ROW_COLUMNS)].astype(object).where(rows.loc[:, list(SCORE_ROW_COLUMNS)].notna(), None)
-    records = [dict(zip(SCORE_ROW_COLUMNS, values, strict=True)) | {"model_version": stamp.model_version, "stamp": digest}
-               for values in frame.itertuples(index=False, name=None)]
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    try:
-        with Session(engine) as session, session.begin():
-            if replace_ids is None:
-                session.execute(delete(SeekerScore))
-            else:
-                for chunk in id_chunks(replace_ids):
-                    session.execute(delete(SeekerScore).where(SeekerScore.seeker_id.in_(chunk)))
-            for start in range(0, len(records), 20_000):
-                session.execute(insert(SeekerScore), records[start:start + 20_000])
-            session.execute(delete(AggregateSnapshot).where(AggregateSnapshot.name == STATE_NAME))
-            session.add(AggregateSnapshot(name=STATE_NAME, stamp=digest, computed_at=now, frame=stamp.text()))
-    except SQLAlchemyError:
-        logger.info("caseload scores not stored")
-        return False
-    return True
+    return snapshots.replace_stamped_rows(engine, SeekerScore, SeekerScore.seeker_id, rows, SCORE_ROW_COLUMNS,
+                                          state_name=STATE_NAME, stamp_text=stamp.text(), digest=stamp.digest(),
+                                          model_version=stamp.model_version, replace_ids=replace_ids)
 
 
 def load_scores(engine: Engine) -> pd.DataFrame:

@@ -17,12 +17,12 @@ import logging
 from collections.abc import Callable, Sequence
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, delete, func, select
+from sqlalchemy import ColumnElement, Engine, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.db.orm import AggregateSnapshot, Base, WorldMeta
-from app.db.repositories import create_missing_tables
+from app.db.repositories import create_missing_tables, id_chunks
 
 logger = logging.getLogger(__name__)
 
@@ -84,3 +84,47 @@ def snapshot(engine: Engine, name: str, markers: Sequence[ColumnElement[object]]
 def newest(column: ColumnElement[object]) -> ColumnElement[object]:
     """``max(column)``: a stamp marker (index it, so that reading it is one lookup)."""
     return func.max(column)
+
+
+def replace_stamped_rows(engine: Engine, table: type[Base], key: ColumnElement[int], rows: pd.DataFrame,
+                         columns: Sequence[str], *, state_name: str, stamp_text: str, digest: str, model_version: str,
+                         replace_ids: Sequence[int] | None) -> bool:
+    """Store computed rows (stored scores) and the stamp of the data they were computed from, in one
+    transaction: the rows of ``replace_ids`` (every row when ``None``) go, ``rows`` come, and the
+    :class:`AggregateSnapshot` ``state_name`` holds the stamp (``frame``: its text; ``stamp``: ``digest``).
+
+    Args:
+        engine: Product database.
+        table: The ORM class of the stored rows (its columns ``model_version`` and ``stamp`` are filled here).
+        key: Its primary key column (what ``replace_ids`` are).
+        rows: The computed rows, at least ``columns``.
+        columns: The row columns stored from ``rows``.
+        state_name: The snapshot row of the stamp.
+        stamp_text: The stamp in full.
+        digest: Its short form, kept on every row.
+        model_version: The model the rows were computed with.
+        replace_ids: Keys whose stored rows go; ``None`` replaces every row.
+
+    Returns:
+        False when the rows could not be stored (e.g. a read-only database); the caller's rows stand.
+    """
+    frame = rows.loc[:, list(columns)]
+    frame = frame.astype(object).where(frame.notna(), None)
+    records = [dict(zip(columns, values, strict=True)) | {"model_version": model_version, "stamp": digest}
+               for values in frame.itertuples(index=False, name=None)]
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    try:
+        with Session(engine) as session, session.begin():
+            if replace_ids is None:
+                session.execute(delete(table))
+            else:
+                for chunk in id_chunks(replace_ids):
+                    session.execute(delete(table).where(key.in_(chunk)))
+            for start in range(0, len(records), 20_000):
+                session.execute(insert(table), records[start:start + 20_000])
+            session.execute(delete(AggregateSnapshot).where(AggregateSnapshot.name == state_name))
+            session.add(AggregateSnapshot(name=state_name, stamp=digest, computed_at=now, frame=stamp_text))
+    except SQLAlchemyError:
+        logger.info("%s not stored", state_name)
+        return False
+    return True

@@ -11,7 +11,7 @@ domain errors:
   target), :func:`advice` (ranked single changes);
 * keep scenarios — :func:`save_scenario`, :func:`load_scenarios`, :func:`delete_scenario`,
   :func:`compare_scenarios`;
-* policy view — :func:`score_all_postings`, :func:`fill_probability_by`, :func:`at_risk_postings`;
+* policy view — :func:`score_all_postings` (read from what :func:`store_posting_scores` keeps), :func:`fill_probability_by`, :func:`at_risk_postings`;
 * change the posting — :func:`apply_to_posting`, :func:`apply_scenario` (a new version, verified
   by the ad verifier before it is published), :func:`load_versions`, :func:`version_table`,
   :func:`decide_pending_version`, :func:`verification_status`;
@@ -69,6 +69,7 @@ from app.services.hiring.policy import (
     at_risk_postings,
     fill_probability_by,
     score_all_postings,
+    store_posting_scores,
 )
 from app.services.hiring.scoring import Prediction, predict, probabilities, wage_curve
 from app.services.hiring.store import (
@@ -116,7 +117,7 @@ __all__ = [
     # saved scenarios
     "ScenarioNotFound", "save_scenario", "load_scenarios", "delete_scenario", "compare_scenarios",
     # policy view
-    "AT_RISK_THRESHOLD", "GROUPINGS", "score_all_postings", "fill_probability_by", "at_risk_postings",
+    "AT_RISK_THRESHOLD", "GROUPINGS", "score_all_postings", "store_posting_scores", "fill_probability_by", "at_risk_postings",
     # posting versions (apply a what-if, scenario or plan; verified before it is published)
     "SOURCE_KINDS", "VERSION_STATUSES", "AppliedVersion", "PostingChanged", "QueueStatus", "VersionNotFound",
     "apply_scenario", "apply_to_posting", "decide_pending_version", "describe_changes", "load_versions",

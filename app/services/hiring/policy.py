@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from app.db.repositories import posting_scores as posting_score_store
 from app.db.repositories import postings as posting_repo
 from app.ml.hiring import HiringModel
 from app.ml.hiring_scorer import scorer_for
@@ -58,26 +59,64 @@ def score_postings_frame(frame: pd.DataFrame, model: HiringModel) -> pd.DataFram
     return frame.assign(probability=scorer.probability(x), days=scorer.days_median(x))
 
 
-def score_all_postings(engine: Engine, model: HiringModel) -> pd.DataFrame:
-    """Every posting with its fill probability and days to fill (staff view).
+SCORED_COLUMNS = ("id", "employer_id", "employer", "title", "keco_code", "keco", "keco_middle", "region_code",
+                  "region", "wage_monthly", "weekly_hours", "employment_type", "open_date", "probability", "days")
+"""What :func:`score_all_postings` returns."""
+
+
+def _scored_rows(rows: pd.DataFrame, model: HiringModel) -> pd.DataFrame:
+    """:data:`app.db.repositories.posting_scores.SCORE_ROW_COLUMNS` of scoring rows (``id`` for ``posting_id``)."""
+    if rows.empty:
+        return pd.DataFrame(columns=list(posting_score_store.SCORE_ROW_COLUMNS))
+    scored = score_postings_frame(rows, model).rename(columns={"id": "posting_id"})
+    return scored.loc[:, list(posting_score_store.SCORE_ROW_COLUMNS)]
+
+
+def store_posting_scores(engine: Engine, model: HiringModel) -> int:
+    """Score the postings into the stored-scores table, unless it is up to date.
+
+    What the build calls after the hiring model is written (and what :func:`score_all_postings` calls
+    before reading). Compares the stamp of the postings — the world's fingerprint, the model version,
+    the newest posting, employer and version ids and the postings waiting for review — with the
+    stored one: equal, nothing is done (a few index lookups); only postings added or revised since,
+    only those are rescored; anything else, every posting is scored again.
+
+    Args:
+        engine: Product database.
+        model: The hiring model the pages show.
 
     Returns:
-        Columns ``id, employer_id, employer, title, keco_code, keco, keco_middle, region_code, region,
-        wage_monthly, weekly_hours, employment_type, open_date, probability, days``.
+        How many postings were (re)scored (0 when the stored scores were current).
     """
-    rows = posting_repo.load_scoring_rows(engine)
-    if rows.empty:
-        columns = ["id", "employer_id", "employer", "title", "keco_code", "keco", "keco_middle", "region_code",
-                   "region", "wage_monthly", "weekly_hours", "employment_type", "open_date", "probability", "days"]
-        return pd.DataFrame(columns=columns)
-    scored = score_postings_frame(rows, model)
+    stamp = posting_score_store.current_stamp(engine, str(model.version))
+    stored = posting_score_store.stored_stamp(engine)
+    if stored == stamp:
+        return 0
+    touched = posting_score_store.postings_touched_since(engine, stored) if stored and stored.same_scores(stamp) else None
+    rows = posting_repo.load_scoring_rows(engine, touched)
+    posting_score_store.save_scores(engine, _scored_rows(rows, model), stamp, replace_ids=touched)
+    return len(rows)
+
+
+def score_all_postings(engine: Engine, model: HiringModel) -> pd.DataFrame:
+    """Every posting with its fill probability and days to fill (staff view), from the stored scores
+    (brought up to date first by :func:`store_posting_scores`).
+
+    Returns:
+        :data:`SCORED_COLUMNS`, by posting id.
+    """
+    store_posting_scores(engine, model)
+    scored = posting_score_store.load_scores(engine)
+    if scored.empty:
+        return pd.DataFrame(columns=list(SCORED_COLUMNS))
+    for column in ("probability", "days", "weekly_hours"):
+        scored[column] = scored[column].astype(float)
     ref = load_reference()
     occupations = ref.occupations.set_index("keco_code")
     scored["keco"] = scored["keco_code"].map(occupations["name"]).fillna(scored["keco_code"])
     scored["keco_middle"] = scored["keco_code"].map(occupations["middle_name"]).fillna(scored["keco_code"].str[:2])
     scored["region"] = scored["region_code"].map(ref.regions.set_index("code")["short"]).fillna(scored["region_code"])
-    return scored[["id", "employer_id", "employer", "title", "keco_code", "keco", "keco_middle", "region_code",
-                   "region", "wage_monthly", "weekly_hours", "employment_type", "open_date", "probability", "days"]]
+    return scored.loc[:, list(SCORED_COLUMNS)]
 
 
 def fill_probability_by(frame: pd.DataFrame, by: str, threshold: float = AT_RISK_THRESHOLD) -> pd.DataFrame:
