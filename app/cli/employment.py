@@ -20,10 +20,12 @@ import argparse
 import itertools
 import math
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache, partial
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pandas as pd
 
@@ -450,8 +452,13 @@ def stream_seekers(path: Path, model: EmploymentModel, bands: RiskBands) -> Stre
             for ids, records in itertools.chain(head, jobs):
                 yield scored_frame(ids, records, model, bands)
             return
-        yield from ordered_map(_formatted_chunk, itertools.chain(head, jobs), workers=workers,
-                               initializer=_start_scoring_worker, initargs=(model, bands))
+        # the model goes to the workers as a file, not in their start-up message: a worker that dies while
+        # starting leaves a message larger than the pipe half-written, and the writer (this process) waits forever
+        with tempfile.TemporaryDirectory(prefix="goyong-score-") as folder:
+            shared = Path(folder) / "model.joblib"
+            joblib.dump((model, bands), shared)
+            yield from ordered_map(_formatted_chunk, itertools.chain(head, jobs), workers=workers,
+                                   initializer=_start_scoring_worker, initargs=(str(shared),))
 
     streamed.result = ChunkedResult(chunks(), kept=KEPT_COLUMNS)
     return streamed
@@ -461,8 +468,9 @@ _WORKER: dict[str, object] = {}
 """A scoring worker's model and bands (:func:`_start_scoring_worker`)."""
 
 
-def _start_scoring_worker(model: EmploymentModel, bands: RiskBands) -> None:
+def _start_scoring_worker(shared: str) -> None:
     use_threads(1)  # workers × threads ≤ thread_count(): each worker one thread
+    model, bands = joblib.load(shared)
     _WORKER.update(model=model, bands=bands)
 
 

@@ -47,6 +47,7 @@ import pandas as pd
 from app.db.importers.csv_reader import FileProblem, file_stamp, read_cells
 from app.errors import GoyongError, NotReady
 from app.exports import AtomicCsvWriter, csv_rows_text, write_csv_atomically
+from app.threads import main_module_hidden
 
 
 def write_atomically(frame: pd.DataFrame, output: Path) -> None:
@@ -112,7 +113,8 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, wo
         pending: deque[Future[Result]] = deque()
         try:
             for item in items:
-                pending.append(pool.submit(function, item))
+                with main_module_hidden():  # workers start inside submit(): never re-run the caller's script
+                    pending.append(pool.submit(function, item))
                 if len(pending) > workers:
                     yield pending.popleft().result()
             while pending:
