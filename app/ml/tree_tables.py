@@ -35,6 +35,8 @@ from itertools import combinations
 
 import numpy as np
 
+from app.threads import thread_count
+
 CELL_LIMIT = 1 << 15
 """Cells of one table at most; trees sharing a feature set are split over several tables above it
 (memory and build time stay small: a table's cells × its trees are what it costs to build)."""
@@ -376,8 +378,8 @@ class TreeTables:
         rows = max(len(c) for c in columns)
         matrix = np.column_stack([rng.permutation(np.resize(c, rows)) for c in columns])
         raw, contributions = self.raw_and_contributions(matrix)
-        expected_raw = np.asarray(booster.predict(matrix, raw_score=True, num_threads=1), dtype=float)  # type: ignore[attr-defined]
-        expected_contrib = np.asarray(booster.predict(matrix, pred_contrib=True, num_threads=1), dtype=float)  # type: ignore[attr-defined]
+        expected_raw = np.asarray(booster.predict(matrix, raw_score=True, num_threads=thread_count()), dtype=float)  # type: ignore[attr-defined]
+        expected_contrib = np.asarray(booster.predict(matrix, pred_contrib=True, num_threads=thread_count()), dtype=float)  # type: ignore[attr-defined]
         return float(max(np.abs(raw - expected_raw).max(), np.abs(contributions - expected_contrib).max()))
 
 

@@ -98,9 +98,7 @@ def _ensure_tables(engine: Engine) -> None:
 
 def stored_stamp(engine: Engine) -> PostingScoreStamp | None:
     """The stamp the stored scores were computed from (``None`` when none are stored)."""
-    _ensure_tables(engine)
-    with Session(engine) as session:
-        text = session.scalar(select(AggregateSnapshot.frame).where(AggregateSnapshot.name == STATE_NAME))
+    text = snapshots.stored_stamp_text(engine, PostingScore, STATE_NAME)
     return None if text is None else PostingScoreStamp.parse(text)
 
 

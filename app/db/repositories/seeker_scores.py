@@ -109,10 +109,7 @@ def _ensure_tables(engine: Engine) -> None:
 
 def stored_stamp(engine: Engine) -> ScoreStamp | None:
     """The stamp the stored scores were computed from (``None`` when none are stored)."""
-    _ensure_tables(engine)
-    with Session(engine) as session:
-        # the stamp itself is kept in the row's text column (its short digest in the bounded one)
-        text = session.scalar(select(AggregateSnapshot.frame).where(AggregateSnapshot.name == STATE_NAME))
+    text = snapshots.stored_stamp_text(engine, SeekerScore, STATE_NAME)
     return None if text is None else ScoreStamp.parse(text)
 
 

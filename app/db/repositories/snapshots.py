@@ -86,6 +86,19 @@ def newest(column: ColumnElement[object]) -> ColumnElement[object]:
     return func.max(column)
 
 
+def stored_stamp_text(engine: Engine, table: type[Base], state_name: str) -> str | None:
+    """The stamp text stored with a table of computed rows (``None`` when nothing is stored yet).
+
+    Creates ``table`` and the snapshot table on a database older than them (the first read of an
+    older database, before any build stored scores).
+    """
+    create_missing_tables(engine, [Base.metadata.tables[table.__tablename__],
+                                   Base.metadata.tables[AggregateSnapshot.__tablename__]])
+    with Session(engine) as session:
+        # the stamp itself is kept in the row's text column (its short digest in the bounded one)
+        return session.scalar(select(AggregateSnapshot.frame).where(AggregateSnapshot.name == state_name))
+
+
 def replace_stamped_rows(engine: Engine, table: type[Base], key: ColumnElement[int], rows: pd.DataFrame,
                          columns: Sequence[str], *, state_name: str, stamp_text: str, digest: str, model_version: str,
                          replace_ids: Sequence[int] | None) -> bool:
