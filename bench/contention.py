@@ -18,6 +18,8 @@ Keys:
         probability, interval, days, SHAP reasons), median of ``--repeats``;
     caseload_s_alone, caseload_s_contended, caseload_ratio — a 500-seeker caseload scored with
         reasons (``employment.score_records``), median of 5;
+    artifacts — per artifact, its wall and CPU seconds in each build (``s_alone``, ``s_contended``,
+        ``cpu_s_alone``, ``cpu_s_contended``, ``ratio``: which one loses more than its fair share);
     competitor, cores, threads (``app.threads.thread_count``), load_average (before the run),
     targets (each ratio ≤ 2.0).
 The what-if and caseload use the world just built (or, with ``--skip-build``, the configured
@@ -90,6 +92,27 @@ def timed_build(folder: Path, size: str) -> float:
     return time.perf_counter() - started
 
 
+def artifact_seconds(alone_models: Path, contended_models: Path) -> dict[str, dict[str, float]]:
+    """Each artifact's wall and CPU seconds in the two builds (their manifests), to see which one loses
+    more than its fair share next to the competitor."""
+    from app.ml.manifest import load_manifest
+
+    runs = {run: (load_manifest(folder) or {}).get("models", {})
+            for run, folder in (("alone", alone_models), ("contended", contended_models))}
+    out: dict[str, dict[str, float]] = {}
+    for name in sorted(runs["alone"]):
+        row: dict[str, float] = {}
+        for run, manifest in runs.items():
+            entry = manifest.get(name) or {}
+            for key, label in (("build_seconds", "s"), ("build_cpu_seconds", "cpu_s")):
+                if entry.get(key) is not None:
+                    row[f"{label}_{run}"] = round(float(entry[key]), 1)
+        if "s_alone" in row and "s_contended" in row and row["s_alone"] > 0:
+            row["ratio"] = round(row["s_contended"] / row["s_alone"], 2)
+        out[name] = row
+    return out
+
+
 def median_seconds(fn: Callable[[], object], repeats: int) -> float:
     fn()  # warm-up
     times = []
@@ -148,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
             with competitor(args.competitor, cores):
                 contended = timed_build(Path(tmp) / "contended", args.size)
             out.update(build_s_alone=round(alone, 1), build_s_contended=round(contended, 1),
-                       build_ratio=round(contended / alone, 2))
+                       build_ratio=round(contended / alone, 2),
+                       artifacts=artifact_seconds(Path(tmp) / "alone" / "models", Path(tmp) / "contended" / "models"))
             db_url, models_dir = f"sqlite:///{Path(tmp) / 'alone' / 'goyong.db'}", Path(tmp) / "alone" / "models"
         items = work_items(db_url, models_dir)
         repeats = {"whatif": args.repeats, "caseload": 5}

@@ -23,7 +23,7 @@ generates the demo world and copies it 50× in SQL (1M seekers, 400k postings, 1
 per-employer and per-seeker shapes, at least the ``large`` row counts).
 
 Usage: python bench/pg_scale.py [--db-url URL] [--size large|demo|small] [--load generate|replicate]
-       [--reuse] [--repeats 7] [--only caseload_open,employer_postings,…]
+       [--reuse]  (with --reuse and no --load, the kind of world the database holds) [--repeats 7] [--only caseload_open,employer_postings,…]
 Keys: pg_caseload_ms and pg_caseload_cold_ms (``caseload_open``'s p95 on reruns, and its slowest
 call of the untimed first round: a process's first open, with its caches cold), pg_policy_ms and
 pg_policy_cold_ms (the same for the worst policy query), pg_employer_postings_ms, queries
@@ -77,6 +77,15 @@ def _has_world(engine, size: str, load: str) -> bool:
     if load == "replicate":
         return meta.get("size") == "demo" and meta.get(REPLICA_KEY) == str(REPLICAS)
     return meta.get("size") == size and "fingerprint" in meta and REPLICA_KEY not in meta
+
+
+def _loaded_kind(engine) -> str | None:
+    """How the world in the database was loaded (``"replicate"`` or ``"generate"``), ``None`` when it
+    holds none: ``--reuse`` without ``--load`` keeps what is there instead of generating over it."""
+    meta = world_repo.read_world_meta(engine)
+    if REPLICA_KEY in meta:
+        return "replicate"
+    return "generate" if "fingerprint" in meta else None
 
 
 def replicate_world(engine, replicas: int = REPLICAS) -> None:
@@ -239,21 +248,23 @@ def main() -> int:
     parser.add_argument("--size", default="large", choices=sorted(SIZES))
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--reuse", action="store_true", help="skip loading when the database holds that world")
-    parser.add_argument("--load", default="generate", choices=["generate", "replicate"],
+    parser.add_argument("--load", default=None, choices=["generate", "replicate"],
                         help="generate: generate_world(size); replicate: the demo world copied "
-                             f"{REPLICAS}× in SQL (PostgreSQL)")
+                             f"{REPLICAS}× in SQL (PostgreSQL); default: with --reuse, the kind the database "
+                             "holds, otherwise generate")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--only", default="", help="comma-separated query names (default: every query)")
     args = parser.parse_args()
     engine = make_engine(args.db_url)
     load_before = _load_average()
     load_s = None
-    if not (args.reuse and _has_world(engine, args.size, args.load)):
+    load = args.load or (_loaded_kind(engine) if args.reuse else None) or "generate"
+    if not (args.reuse and _has_world(engine, args.size, load)):
         from app.world.generate import generate_world
 
         started = time.perf_counter()
-        generate_world(engine, size="demo" if args.load == "replicate" else args.size, seed=args.seed)
-        if args.load == "replicate":
+        generate_world(engine, size="demo" if load == "replicate" else args.size, seed=args.seed)
+        if load == "replicate":
             replicate_world(engine)
         load_s = round(time.perf_counter() - started, 1)
     started = time.perf_counter()
@@ -267,7 +278,7 @@ def main() -> int:
     policy = {k: v for k, v in queries.items() if k.startswith("policy_")}
     print(json.dumps({
         "dialect": engine.dialect.name,
-        "size": f"demo×{REPLICAS}" if args.load == "replicate" else args.size,
+        "size": f"demo×{REPLICAS}" if load == "replicate" else args.size,
         "pg_caseload_ms": _worst(queries, ("caseload_open",)),
         "pg_caseload_cold_ms": _worst(queries, ("caseload_open",), key="cold_ms"),
         "pg_policy_ms": _worst(queries, tuple(policy)),

@@ -76,6 +76,22 @@ _STATE_RECORDER = """
     }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
   };
   new MutationObserver(watch).observe(document, {childList: true, subtree: true});
+  // Also the page clock of every message on Streamlit's websocket (the last 200 each way): when a run
+  // was awaited in vain, these tell whether the action reached the server and whether it answered.
+  window.__goyongSocket = {sent: [], received: []};
+  const keep = (list) => { list.push(performance.now()); if (list.length > 200) list.shift(); };
+  const Native = window.WebSocket;
+  class RecordedSocket extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => keep(window.__goyongSocket.received));
+    }
+    send(data) {
+      keep(window.__goyongSocket.sent);
+      return super.send(data);
+    }
+  }
+  window.WebSocket = RecordedSocket;
 })();
 """
 
@@ -96,6 +112,11 @@ _SNAPSHOT = """
     running_at_since: before.length > 0 && before[before.length - 1].s === 'running',
     busy: visible('[data-testid="stSpinner"]') || visible('[data-testid="stStatusWidget"]'),
     exception: document.querySelectorAll('[data-testid="stException"]').length,
+    socket: window.__goyongSocket ? {
+      sent: window.__goyongSocket.sent.filter((t) => t >= since).length,
+      received: window.__goyongSocket.received.filter((t) => t >= since).length,
+      last_received: Math.max(since, ...window.__goyongSocket.received.filter((t) => t >= since)),
+    } : null,
   };
 }
 """
@@ -223,16 +244,34 @@ class NotIdle(TimeoutError):
 
 
 def _ran_since(snap: dict) -> bool:
-    """Whether a script run happened after the action: one started, or one was going when it came."""
-    return bool(snap.get("running_at_since")) or any(e["s"] == "running" for e in snap["log"])
+    """Whether a script run happened after the action: one started, one was going when it came, or the
+    action went to the server and the server answered.
+
+    The last is for a busy browser: the frontend may take a whole quick run's messages before it
+    renders again, and then the script-state attribute goes from ``notRunning`` to ``notRunning``
+    with no "running" between (seen under load: the action sent, 53 messages back, no state change).
+    """
+    messages = snap.get("socket") or {}
+    answered = messages.get("sent", 0) > 0 and messages.get("received", 0) > 0
+    return bool(snap.get("running_at_since")) or answered or any(e["s"] == "running" for e in snap["log"])
+
+
+def _last_event(snap: dict, since_ms: float) -> float:
+    """Page clock of the last script-state change or server message since the action (``since_ms``
+    when none): when the run it started ended."""
+    messages = snap.get("socket") or {}
+    return max([since_ms, float(messages.get("last_received") or since_ms)] + [e["t"] for e in snap["log"]])
 
 
 def _describe(snap: dict | None) -> str:
-    """What the page showed at a time-out (script state, spinner, states seen since the action)."""
+    """What the page showed at a time-out: script state, spinner, the states seen since the action and
+    the websocket messages each way since it (none sent: the action never reached Streamlit)."""
     if snap is None:
         return "never looked"
     states = ",".join(str(e["s"]) for e in snap["log"][-6:]) or "none"
-    return f"state={snap['state']} busy={snap['busy']} running_at_since={snap.get('running_at_since')} states={states}"
+    messages = snap.get("socket") or {}
+    return (f"state={snap['state']} busy={snap['busy']} running_at_since={snap.get('running_at_since')} "
+            f"states={states} sent={messages.get('sent', '?')} received={messages.get('received', '?')}")
 
 
 def wait_idle(
@@ -273,7 +312,7 @@ def wait_idle(
         snap = page.evaluate(_SNAPSHOT, since_ms)
         ran = _ran_since(snap)
         idle = snap["state"] == "notRunning" and not snap["busy"] and (ran or not must_run)
-        ended = max((e["t"] for e in snap["log"]), default=since_ms)
+        ended = _last_event(snap, since_ms)
         if not idle:
             ready_at = None  # content seen while still running may be replaced by the next run
         elif ready_at is None and ready():
@@ -391,7 +430,7 @@ async def wait_idle_async(
     while loop.time() < deadline:
         snap = await page.evaluate(_SNAPSHOT, since_ms)
         ran = _ran_since(snap)
-        ended = max((e["t"] for e in snap["log"]), default=since_ms)
+        ended = _last_event(snap, since_ms)
         if snap["state"] == "notRunning" and not snap["busy"] and (ran or not must_run) \
                 and snap["now"] - ended >= settle_s * 1000:
             return (ended - since_ms) / 1000
