@@ -29,10 +29,9 @@ import joblib
 import numpy as np
 import pandas as pd
 
+from app.cli.chunked import ChunkedResult, FormattedChunk, ordered_map
 from app.cli.runner import (
-    ChunkedResult,
     FileCommand,
-    FormattedChunk,
     InputRejected,
     InputScan,
     ReadResult,
@@ -40,7 +39,6 @@ from app.cli.runner import (
     header_names,
     input_rows,
     input_stamp,
-    ordered_map,
     row_id,
     run_command_line,
     run_file_command,
@@ -421,7 +419,7 @@ def stream_seekers(path: Path, model: EmploymentModel, bands: RiskBands) -> Stre
     it was read raises :meth:`InputScan.changed` (exit 1) instead of being written.
 
     A file of more than one chunk is scored by :func:`app.threads.thread_count` worker processes
-    while this one reads, checks and writes (:func:`~app.cli.runner.ordered_map`; the output is the
+    while this one reads, checks and writes (:func:`~app.cli.chunked.ordered_map`; the output is the
     same, in the same order): scoring and formatting hold the GIL, and a national batch needs
     every core.
     """

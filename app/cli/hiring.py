@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from app.cli.chunked import ChunkedResult
 from app.cli.runner import (
     CHUNK_ROWS,
-    ChunkedResult,
     FileCommand,
     InputScan,
     ReadResult,

@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from app.cli.chunked import ChunkedResult
 from app.cli.runner import (
     CHUNK_ROWS,
-    ChunkedResult,
     FileCommand,
     InputScan,
     ReadResult,

@@ -25,8 +25,8 @@ import joblib
 import numpy as np
 import pandas as pd
 
+from app.cli.chunked import ChunkedResult
 from app.cli.runner import (
-    ChunkedResult,
     CommandError,
     FileCommand,
     InputScan,
