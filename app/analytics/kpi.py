@@ -160,60 +160,49 @@ class KpiCells:
         cohort: Per registration quarter (``quarter_start``, Timestamp), ``region_code`` and ``grp``
             (:data:`CELL_ALL`, :data:`CELL_ANY` or a service key): ``people`` (seekers, or a
             service's participants), ``enrolments`` and ``completed`` (their enrolments), ``mature``
-            (180 days passed by the last day with known outcomes), ``employed`` (mature and employed
-            within 180 days) and ``median_days`` (the cell's own median days to employment).
-        days: Mature employed seekers per ``quarter_start``, ``grp`` and ``days`` to employment,
-            the scope's 시도 together (``people``): medians of any selection are exact.
+            (180 days passed by the last day with known outcomes) and ``employed`` (mature and
+            employed within 180 days).
         seen: Distinct seekers with a counselling session per session quarter and ``region_code``.
         counsellors: Counsellors per session quarter by ``regions``, the tuple of 시도 whose seekers
             they saw then (``people``): one person however many of them a selection holds.
+        medians: Days to employment of the mature employed seekers per ``quarter_start`` and
+            ``grp``, the scope's 시도 together: the middle value (``lower`` = ``upper``) or the two
+            middle ones.
+        region_medians: The same per ``quarter_start`` and ``region_code``, over everyone.
         regions: The scope's 시도 codes (empty: every 시도).
     """
 
     cohort: pd.DataFrame
-    days: pd.DataFrame
     seen: pd.DataFrame
     counsellors: pd.DataFrame
+    medians: pd.DataFrame
+    region_medians: pd.DataFrame
     regions: tuple[str, ...] = ()
 
 
-def histogram_median(values: np.ndarray | Sequence[float], counts: np.ndarray | Sequence[int]) -> float:
-    """The median of ``values`` each repeated ``counts`` times (NaN when there are none): the middle
-    value, or the mean of the two middle ones, as :meth:`pandas.Series.median` of the repeated values."""
-    values, counts = np.asarray(values, dtype=float), np.asarray(counts, dtype=np.int64)
-    order = np.argsort(values, kind="stable")
-    values, cumulative = values[order], np.cumsum(counts[order])
-    n = int(cumulative[-1]) if len(cumulative) else 0
-    if n == 0:
-        return np.nan
-    lower, upper = values[np.searchsorted(cumulative, (n + 1) // 2)], values[np.searchsorted(cumulative, n // 2 + 1)]
-    return float((lower + upper) / 2)
-
-
-def cell_medians(cohort: pd.DataFrame, days: pd.DataFrame) -> pd.Series:
-    """Each cohort cell's own median days to employment, from the ``days`` cells of the same quarter,
-    ``region_code`` and ``grp`` (NaN where it has none), aligned with ``cohort``'s index."""
-    key = ["quarter_start", "region_code", "grp"]
-    medians = {cell: histogram_median(part["days"], part["people"]) for cell, part in days.groupby(key, sort=False)}
-    return pd.Series([medians.get(cell, np.nan) for cell in cohort[key].itertuples(index=False, name=None)],
-                     index=cohort.index, dtype=float)
+def _medians(frame: pd.DataFrame, key: str) -> dict[tuple[Any, str], float]:
+    """(quarter, key) → the median: the mean of the two middle values, as :meth:`pandas.Series.median`."""
+    return {(start, k): float((lower + upper) / 2) for start, k, lower, upper
+            in frame[["quarter_start", key, "lower", "upper"]].itertuples(index=False, name=None)}
 
 
 def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else np.nan
 
 
-def _caseload_by_quarter(cells: KpiCells, regions: Sequence[str]) -> dict[pd.Timestamp, float]:
+def _caseload_by_quarter(seen: Sequence[tuple[Any, str, int]], serving: Sequence[tuple[Any, tuple[str, ...], int]],
+                         regions: Sequence[str]) -> dict[pd.Timestamp, float]:
     """Distinct seekers seen ÷ distinct counsellors per session quarter, for the seekers of ``regions``
-    (the scope's when empty) — :func:`caseload_by_quarter` from the cells (a few hundred: plain loops)."""
-    wanted = set(regions or cells.regions)
+    (every 시도 of ``seen`` when empty) — :func:`caseload_by_quarter` from the ``seen`` and
+    ``counsellors`` cells (a few hundred: plain loops)."""
+    wanted = set(regions)
     seekers: dict[pd.Timestamp, int] = {}
-    for start, code, n in cells.seen[["quarter_start", "region_code", "people"]].itertuples(index=False, name=None):
-        if not regions or code in wanted:
+    for start, code, n in seen:
+        if not wanted or code in wanted:
             seekers[start] = seekers.get(start, 0) + int(n)
     counsellors: dict[pd.Timestamp, int] = {}
-    for start, serving, n in cells.counsellors[["quarter_start", "regions", "people"]].itertuples(index=False, name=None):
-        if not wanted or wanted.intersection(serving):
+    for start, codes, n in serving:
+        if not wanted or wanted.intersection(codes):
             counsellors[start] = counsellors.get(start, 0) + int(n)
     return {start: n / max(counsellors.get(start, 0), 1) for start, n in seekers.items() if n > 0}
 
@@ -229,7 +218,7 @@ def _cell_row(start: pd.Timestamp, kind: str, group: str, cohort: int, people: i
 def kpis_from_cells(cells: KpiCells, *, by: str, labels: Mapping[str, str]) -> pd.DataFrame:
     """:func:`compute_kpis` of the scope's seekers, combined from its cells: the same rows and the
     same numbers (counts add; rates divide the summed numerator by the summed denominator; medians
-    come from the summed days; a counsellor of several 시도 counts once).
+    come from a count per day; a counsellor of several 시도 counts once).
 
     Args:
         cells: The scope's cells.
@@ -243,17 +232,17 @@ def kpis_from_cells(cells: KpiCells, *, by: str, labels: Mapping[str, str]) -> p
     everyone = cohort[(cohort["grp"] == CELL_ALL) & (cohort["people"] > 0)]
     if everyone.empty:
         return pd.DataFrame(columns=list(KPI_COLUMNS))
+    seen = list(cells.seen[["quarter_start", "region_code", "people"]].itertuples(index=False, name=None))
+    serving = list(cells.counsellors[["quarter_start", "regions", "people"]].itertuples(index=False, name=None))
     rows: list[dict[str, Any]] = []
     if by == "service":
-        totals = cohort.groupby(["quarter_start", "grp"])[counts].sum()
-        medians = {cell: histogram_median(part["days"], part["people"])
-                   for cell, part in cells.days.groupby(["quarter_start", "grp"], sort=False)}
-        caseload = _caseload_by_quarter(cells, ())
+        totals = cohort.groupby(["quarter_start", "grp"])[counts].sum().to_dict("index")
+        medians = _medians(cells.medians, "grp")
+        caseload = _caseload_by_quarter(seen, serving, cells.regions)
         empty = dict.fromkeys(counts, 0)
         for start in sorted(everyone["quarter_start"].unique()):
             start = pd.Timestamp(start)
-            quarter = {grp: totals.loc[(start, grp)].to_dict() if (start, grp) in totals.index else empty
-                       for grp in (CELL_ALL, CELL_ANY, *labels)}
+            quarter = {grp: totals.get((start, grp), empty) for grp in (CELL_ALL, CELL_ANY, *labels)}
             n = int(quarter[CELL_ALL]["people"])
             rows.append(_cell_row(start, "전체", "전체", n, int(quarter[CELL_ANY]["people"]), quarter[CELL_ALL],
                                   completion=True, median=medians.get((start, CELL_ALL), np.nan),
@@ -263,13 +252,16 @@ def kpis_from_cells(cells: KpiCells, *, by: str, labels: Mapping[str, str]) -> p
                                       completion=key == "training", median=medians.get((start, key), np.nan),
                                       caseload=np.nan))
         return pd.DataFrame(rows, columns=list(KPI_COLUMNS))
-    served = cohort[cohort["grp"] == CELL_ANY].set_index(["quarter_start", "region_code"])["people"]
-    caseload_of = {code: _caseload_by_quarter(cells, (code,)) for code in everyone["region_code"].unique()}
+    served = {(start, code): n for start, code, n in
+              cohort.loc[cohort["grp"] == CELL_ANY, ["quarter_start", "region_code", "people"]].itertuples(index=False,
+                                                                                                          name=None)}
+    caseload_of = {code: _caseload_by_quarter(seen, serving, (code,)) for code in everyone["region_code"].unique()}
+    medians = _medians(cells.region_medians, "region_code")
     for cell in everyone.sort_values(["quarter_start", "region_code"]).itertuples(index=False):
         start, code = pd.Timestamp(cell.quarter_start), str(cell.region_code)
         rows.append(_cell_row(start, "지역", labels.get(code, "기타"), int(cell.people),
                               int(served.get((cell.quarter_start, cell.region_code), 0)), cell._asdict(),
-                              completion=True, median=float(cell.median_days),
+                              completion=True, median=medians.get((start, code), np.nan),
                               caseload=caseload_of[cell.region_code].get(start, np.nan)))
     return pd.DataFrame(rows, columns=list(KPI_COLUMNS))
 

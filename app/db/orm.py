@@ -871,7 +871,6 @@ class KpiCell(Base):
     completed: Mapped[int] = mapped_column(Integer)
     mature: Mapped[int] = mapped_column(Integer)  # 180 days passed by the last day with known outcomes
     employed: Mapped[int] = mapped_column(Integer)  # mature and employed within 180 days
-    median_days: Mapped[float | None] = mapped_column(Float, nullable=True)  # the cell's own median (cohort rows)
     model_version: Mapped[str] = mapped_column(String(80))  # the summary's layout (no model computes it)
     stamp: Mapped[str] = mapped_column(String(400))  # the data it was computed from (see the class doc)
 

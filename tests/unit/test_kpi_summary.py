@@ -147,14 +147,33 @@ def test_a_note_and_a_service_written_later_are_counted(engine: Engine) -> None:
     assert after.set_index(["quarter_start", "group"]).loc[(quarter, "국민취업지원제도"), "participants"] >= 1
 
 
-def test_the_median_of_counted_values_is_pandas_median() -> None:
+def test_medians_from_counts_per_day_are_pandas_medians(tmp_path: Path) -> None:
+    """Odd and even counts, ties, one value: the database's median of counted days is pandas' median
+    of the days themselves, per group over several 시도 and per 시도."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'medians.db'}")
+    orm.Base.metadata.create_all(engine, tables=[orm.KpiCell.__table__])
     rng = np.random.default_rng(20)
-    for size in (1, 2, 3, 10, 101, 1000):
-        values = rng.integers(1, 181, size=size)
-        distinct, counts = np.unique(values, return_counts=True)
-        assert kpi_math.histogram_median(distinct[::-1], counts[::-1]) == pd.Series(values.astype(float)).median()
-    assert np.isnan(kpi_math.histogram_median([], []))
-    assert kpi_math.histogram_median([30, 60, 90], [1, 0, 1]) == 60.0  # empty cells take no place
+    seekers = []
+    for n, (quarter, region, grp) in zip([1, 2, 7, 10, 31, 2, 3, 12], [
+            (q, r, g) for q in (dt.date(2025, 1, 1), dt.date(2025, 4, 1)) for r in ("11", "26") for g in ("all", "nes")],
+            strict=True):
+        seekers += [(quarter, region, grp, int(d)) for d in rng.integers(1, 40, size=n)]
+    people = pd.DataFrame(seekers, columns=["quarter_start", "region_code", "grp", "days"])
+    cells = people.groupby(["quarter_start", "region_code", "grp", "days"]).size().rename("people").reset_index()
+    with engine.begin() as conn:
+        conn.execute(insert(orm.KpiCell), [dict(row, kind="days", enrolments=0, completed=0, mature=0, employed=0,
+                                                model_version="t", stamp="t") for row in cells.to_dict("records")])
+    for regions in ((), ("26",)):
+        mine = people[people["region_code"].isin(regions)] if regions else people
+        expected = mine.groupby(["quarter_start", "grp"])["days"].median()
+        got = summary_repo.load_medians(engine, regions).set_index(["quarter_start", "grp"])
+        assert len(got) == len(expected)
+        for key, median in expected.items():
+            assert (got.loc[key, "lower"] + got.loc[key, "upper"]) / 2 == median, key
+    expected = people[people["grp"] == "all"].groupby(["quarter_start", "region_code"])["days"].median()
+    got = summary_repo.load_medians(engine, per_region=True).set_index(["quarter_start", "region_code"])
+    assert {k: (r.lower + r.upper) / 2 for k, r in got.iterrows()} == expected.to_dict()
+    engine.dispose()
 
 
 def test_the_build_leaves_the_summary_current(hiring_built: tuple[str, Path], tmp_path: Path) -> None:

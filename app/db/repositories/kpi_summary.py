@@ -38,13 +38,13 @@ from app.db.repositories import create_missing_tables, read_frame, snapshots
 
 STATE_NAME = "kpi_cells"
 """The :class:`AggregateSnapshot` row that holds the stamp the stored cells were counted from."""
-LAYOUT = "kpi-cells-1"
+LAYOUT = "kpi-cells-3"
 """What the cells hold (kept as the rows' ``model_version`` and in the stamp: a new layout recounts)."""
 HORIZON_DAYS = 180
 """Days after registration by which a seeker's outcome is known (:data:`app.analytics.kpi.HORIZON_DAYS`)."""
 
 CELL_COLUMNS: tuple[str, ...] = ("kind", "quarter_start", "region_code", "grp", "days", "people", "enrolments",
-                                 "completed", "mature", "employed", "median_days")
+                                 "completed", "mature", "employed")
 """One stored cell (see :class:`app.db.orm.KpiCell`)."""
 COUNT_COLUMNS: tuple[str, ...] = ("people", "enrolments", "completed", "mature", "employed")
 """The additive counts of a cell."""
@@ -127,7 +127,7 @@ def _grouped(engine: Engine, stmt: Select[Any], keys: Sequence[ColumnElement[Any
 
 
 def count_cells(engine: Engine, outcomes_known_until: dt.date | None, services: Sequence[str]) -> pd.DataFrame:
-    """Count every cell in the database (:data:`CELL_COLUMNS`; ``median_days`` left empty).
+    """Count every cell in the database (:data:`CELL_COLUMNS`).
 
     Four grouped queries (seekers by quarter, 시도, services used and days to employment; enrolments
     by the same; sessions twice), whose few thousand groups are summed here into the cells.
@@ -164,7 +164,6 @@ def count_cells(engine: Engine, outcomes_known_until: dt.date | None, services: 
     cells = pd.concat([*cohort, *days, *_caseload_cells(engine)], ignore_index=True)
     for column in ("days", *COUNT_COLUMNS):
         cells[column] = pd.to_numeric(cells[column]).fillna(0).astype(int)
-    cells["median_days"] = float("nan")
     return cells.loc[:, list(CELL_COLUMNS)]
 
 
@@ -217,21 +216,44 @@ def load_cells(engine: Engine, region_codes: Sequence[str] = ()) -> pd.DataFrame
     if region_codes:
         wanted = and_(wanted, KpiCell.region_code.in_([str(c) for c in region_codes]))
     columns = [getattr(KpiCell, c) for c in CELL_COLUMNS if c != "days"]
-    frame = read_frame(engine, select(*columns).where(or_(wanted, KpiCell.kind == "counsellors")))
-    frame["median_days"] = pd.to_numeric(frame["median_days"], errors="coerce").astype(float)
-    return frame
+    return read_frame(engine, select(*columns).where(or_(wanted, KpiCell.kind == "counsellors")))
 
 
-def load_days(engine: Engine, region_codes: Sequence[str] = ()) -> pd.DataFrame:
-    """Employed seekers per day to employment of ``region_codes`` together (every 시도 when empty),
-    summed in the database: ``quarter_start, grp, days, people``."""
-    stmt = (select(KpiCell.quarter_start, KpiCell.grp, KpiCell.days, func.sum(KpiCell.people).label("people"))
-            .where(KpiCell.kind == "days"))
+def load_medians(engine: Engine, region_codes: Sequence[str] = (), *, per_region: bool = False) -> pd.DataFrame:
+    """Median days to employment of the mature employed seekers of ``region_codes`` (every 시도 when
+    empty), from the ``days`` cells, in the database: a count per day makes it exact, and one row
+    per median leaves the database.
+
+    Args:
+        engine: Product database.
+        region_codes: 시도 codes in scope.
+        per_region: One median per quarter and 시도 (everyone's) instead of one per quarter and
+            group (the 시도 together).
+
+    Returns:
+        ``quarter_start`` (date), ``region_code`` or ``grp``, and ``lower``, ``upper``: the middle
+        value twice, or the two middle ones (the median is their mean, as pandas takes it).
+    """
+    key = KpiCell.region_code if per_region else KpiCell.grp
+    wanted = [KpiCell.kind == "days"]
     if region_codes:
-        stmt = stmt.where(KpiCell.region_code.in_([str(c) for c in region_codes]))
-    stmt = stmt.group_by(KpiCell.quarter_start, KpiCell.grp, KpiCell.days)
-    frame = read_frame(engine, stmt)
-    frame["people"] = pd.to_numeric(frame["people"]).astype(int)
+        wanted.append(KpiCell.region_code.in_([str(c) for c in region_codes]))
+    if per_region:
+        wanted.append(KpiCell.grp == ALL)
+    counted = (select(KpiCell.quarter_start, key, KpiCell.days, func.sum(KpiCell.people).label("n"))
+               .where(*wanted).group_by(KpiCell.quarter_start, key, KpiCell.days).subquery("counted"))
+    part = [counted.c.quarter_start, counted.c[key.key]]
+    running = select(*part, counted.c.days,
+                     func.sum(counted.c.n).over(partition_by=part, order_by=counted.c.days).label("below"),
+                     func.sum(counted.c.n).over(partition_by=part).label("total")).subquery("running")
+    # the k-th of n values is the first whose running count reaches k: k = ceil(n/2) is 2·count ≥ n,
+    # k = floor(n/2) + 1 is 2·count > n (the same value for odd n)
+    middle = [running.c.quarter_start, running.c[key.key]]
+    lower = func.min(case((2 * running.c.below >= running.c.total, running.c.days))).label("lower")
+    upper = func.min(case((2 * running.c.below > running.c.total, running.c.days))).label("upper")
+    frame = read_frame(engine, select(*middle, lower, upper).group_by(*middle))
+    for column in ("lower", "upper"):
+        frame[column] = pd.to_numeric(frame[column]).astype(float)
     return frame
 
 

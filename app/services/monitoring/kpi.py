@@ -90,10 +90,7 @@ def store_kpi_summary(engine: Engine) -> str:
     known = outcomes_known_until(engine)
     stamp = summary_repo.current_stamp_text(engine, known)
     if summary_repo.stored_stamp_text(engine) != stamp:
-        cells = summary_repo.count_cells(engine, known, list(SERVICE_NAMES))
-        cohort = cells["kind"] == "cohort"
-        cells.loc[cohort, "median_days"] = kpi_math.cell_medians(cells[cohort], cells[cells["kind"] == "days"])
-        summary_repo.save_cells(engine, cells, stamp)
+        summary_repo.save_cells(engine, summary_repo.count_cells(engine, known, list(SERVICE_NAMES)), stamp)
     return summary_repo.stamp_digest(stamp)
 
 
@@ -101,18 +98,20 @@ def kpi_cells(engine: Engine, region_codes: Sequence[str] = ()) -> KpiCells:
     """The stored cells of the seekers of ``region_codes`` (every 시도 when empty); bring them up to
     date first with :func:`store_kpi_summary`."""
     codes = tuple(str(c) for c in region_codes)
-    cells, days = summary_repo.load_cells(engine, codes), summary_repo.load_days(engine, codes)
-    for frame in (cells, days):
+    cells = summary_repo.load_cells(engine, codes)
+    medians = summary_repo.load_medians(engine, codes)
+    region_medians = summary_repo.load_medians(engine, codes, per_region=True)
+    for frame in (cells, medians, region_medians):
         # the quarters as compute_kpis keys them (the same Timestamps and dtype)
         frame["quarter_start"] = quarter_start(frame["quarter_start"]).to_numpy()
     kind = cells.pop("kind")
     counsellors = cells.loc[kind == "counsellors", ["quarter_start", "region_code", "people"]]
-    return KpiCells(cohort=cells[kind == "cohort"].reset_index(drop=True), days=days,
+    return KpiCells(cohort=cells[kind == "cohort"].reset_index(drop=True),
                     seen=cells.loc[kind == "seen", ["quarter_start", "region_code", "people"]].reset_index(drop=True),
                     counsellors=pd.DataFrame({"quarter_start": counsellors["quarter_start"].to_numpy(),
                                               "regions": [tuple(t.split(",")) for t in counsellors["region_code"]],
                                               "people": counsellors["people"].to_numpy()}),
-                    regions=codes)
+                    medians=medians, region_medians=region_medians, regions=codes)
 
 
 def region_choices(engine: Engine) -> dict[str, str]:
