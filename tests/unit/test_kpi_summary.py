@@ -166,12 +166,14 @@ def test_medians_from_counts_per_day_are_pandas_medians(tmp_path: Path) -> None:
     for regions in ((), ("26",)):
         mine = people[people["region_code"].isin(regions)] if regions else people
         expected = mine.groupby(["quarter_start", "grp"])["days"].median()
-        got = summary_repo.load_medians(engine, regions).set_index(["quarter_start", "grp"])
+        medians = summary_repo.load_medians(engine, regions)
+        got = medians[medians["by"] == "grp"].set_index(["quarter_start", "key"])
         assert len(got) == len(expected)
         for key, median in expected.items():
             assert (got.loc[key, "lower"] + got.loc[key, "upper"]) / 2 == median, key
     expected = people[people["grp"] == "all"].groupby(["quarter_start", "region_code"])["days"].median()
-    got = summary_repo.load_medians(engine, per_region=True).set_index(["quarter_start", "region_code"])
+    medians = summary_repo.load_medians(engine)
+    got = medians[medians["by"] == "region"].set_index(["quarter_start", "key"])
     assert {k: (r.lower + r.upper) / 2 for k, r in got.iterrows()} == expected.to_dict()
     engine.dispose()
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, Select, and_, case, extract, func, or_, select, true
+from sqlalchemy import ColumnElement, Engine, Select, and_, case, extract, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import Session
 
 from app.db.orm import (
@@ -57,17 +57,38 @@ _NEWEST = (
 )
 
 
-def current_stamp_text(engine: Engine, outcomes_known_until: dt.date | None) -> str:
-    """The stamp of the data as it is now (one round trip of index lookups), as stored (JSON)."""
-    world = [select(WorldMeta.value).where(WorldMeta.key == key).scalar_subquery() for key in ("fingerprint", "created_at")]
-    stmt = select(*world, *(select(func.coalesce(func.max(column), 0)).scalar_subquery() for _, column in _NEWEST))
+def read_stamps(engine: Engine) -> tuple[dict[str, Any], str | None, str | None]:
+    """What the stamp is made of now, the world's ``observation_end`` and the stamp stored with the
+    cells (``None`` when none are), in one round trip of index lookups (the page runs it on every
+    view that misses its minute cache).
+
+    Returns:
+        The markers for :func:`stamp_text`, the observation end as stored, the stored stamp text.
+    """
+    create_missing_tables(engine, [Base.metadata.tables[KpiCell.__tablename__],
+                                   Base.metadata.tables[AggregateSnapshot.__tablename__]])
+    meta = [select(WorldMeta.value).where(WorldMeta.key == key).scalar_subquery()
+            for key in ("fingerprint", "created_at", "observation_end")]
+    stored = select(AggregateSnapshot.frame).where(AggregateSnapshot.name == STATE_NAME).scalar_subquery()
+    stmt = select(*meta, stored, *(select(func.coalesce(func.max(column), 0)).scalar_subquery() for _, column in _NEWEST))
     with Session(engine) as session:
         values = session.execute(stmt).one()
-    return json.dumps({
-        "layout": LAYOUT, "world": ["" if v is None else str(v) for v in values[:2]],
-        "outcomes_known_until": outcomes_known_until.isoformat() if outcomes_known_until else None,
-        "newest": [[name, int(v)] for (name, _), v in zip(_NEWEST, values[2:], strict=True)],
-    }, sort_keys=True, ensure_ascii=False)
+    markers = {"world": ["" if v is None else str(v) for v in values[:2]],
+               "newest": [[name, int(v)] for (name, _), v in zip(_NEWEST, values[4:], strict=True)]}
+    return markers, values[2], values[3]
+
+
+def stamp_text(markers: dict[str, Any], outcomes_known_until: dt.date | None) -> str:
+    """The stamp as stored (JSON): the markers of :func:`read_stamps`, the last day whose outcomes
+    are known and the cells' layout."""
+    return json.dumps({**markers, "layout": LAYOUT,
+                       "outcomes_known_until": outcomes_known_until.isoformat() if outcomes_known_until else None},
+                      sort_keys=True, ensure_ascii=False)
+
+
+def current_stamp_text(engine: Engine, outcomes_known_until: dt.date | None) -> str:
+    """The stamp of the data as it is now."""
+    return stamp_text(read_stamps(engine)[0], outcomes_known_until)
 
 
 def stamp_digest(stamp_text: str) -> str:
@@ -77,7 +98,7 @@ def stamp_digest(stamp_text: str) -> str:
 
 def stored_stamp_text(engine: Engine) -> str | None:
     """The stamp the stored cells were counted from (``None`` when none are stored)."""
-    return snapshots.stored_stamp_text(engine, KpiCell, STATE_NAME)
+    return read_stamps(engine)[2]
 
 
 # --------------------------------------------------------------------------- counting (the store step)
@@ -219,39 +240,41 @@ def load_cells(engine: Engine, region_codes: Sequence[str] = ()) -> pd.DataFrame
     return read_frame(engine, select(*columns).where(or_(wanted, KpiCell.kind == "counsellors")))
 
 
-def load_medians(engine: Engine, region_codes: Sequence[str] = (), *, per_region: bool = False) -> pd.DataFrame:
-    """Median days to employment of the mature employed seekers of ``region_codes`` (every 시도 when
-    empty), from the ``days`` cells, in the database: a count per day makes it exact, and one row
-    per median leaves the database.
-
-    Args:
-        engine: Product database.
-        region_codes: 시도 codes in scope.
-        per_region: One median per quarter and 시도 (everyone's) instead of one per quarter and
-            group (the 시도 together).
-
-    Returns:
-        ``quarter_start`` (date), ``region_code`` or ``grp``, and ``lower``, ``upper``: the middle
-        value twice, or the two middle ones (the median is their mean, as pandas takes it).
-    """
+def _median_rows(region_codes: Sequence[str], *, per_region: bool) -> Select[Any]:
+    """The middle values of the ``days`` cells per quarter and group (the 시도 together) or per quarter
+    and 시도 (everyone), as ``quarter_start, by, key, lower, upper``."""
     key = KpiCell.region_code if per_region else KpiCell.grp
     wanted = [KpiCell.kind == "days"]
     if region_codes:
         wanted.append(KpiCell.region_code.in_([str(c) for c in region_codes]))
     if per_region:
         wanted.append(KpiCell.grp == ALL)
-    counted = (select(KpiCell.quarter_start, key, KpiCell.days, func.sum(KpiCell.people).label("n"))
-               .where(*wanted).group_by(KpiCell.quarter_start, key, KpiCell.days).subquery("counted"))
-    part = [counted.c.quarter_start, counted.c[key.key]]
+    counted = (select(KpiCell.quarter_start, key.label("key"), KpiCell.days, func.sum(KpiCell.people).label("n"))
+               .where(*wanted).group_by(KpiCell.quarter_start, key, KpiCell.days).subquery())
+    part = [counted.c.quarter_start, counted.c.key]
     running = select(*part, counted.c.days,
                      func.sum(counted.c.n).over(partition_by=part, order_by=counted.c.days).label("below"),
-                     func.sum(counted.c.n).over(partition_by=part).label("total")).subquery("running")
+                     func.sum(counted.c.n).over(partition_by=part).label("total")).subquery()
     # the k-th of n values is the first whose running count reaches k: k = ceil(n/2) is 2·count ≥ n,
     # k = floor(n/2) + 1 is 2·count > n (the same value for odd n)
-    middle = [running.c.quarter_start, running.c[key.key]]
-    lower = func.min(case((2 * running.c.below >= running.c.total, running.c.days))).label("lower")
-    upper = func.min(case((2 * running.c.below > running.c.total, running.c.days))).label("upper")
-    frame = read_frame(engine, select(*middle, lower, upper).group_by(*middle))
+    middle = [running.c.quarter_start, running.c.key]
+    return select(running.c.quarter_start, literal("region" if per_region else "grp").label("by"), running.c.key,
+                  func.min(case((2 * running.c.below >= running.c.total, running.c.days))).label("lower"),
+                  func.min(case((2 * running.c.below > running.c.total, running.c.days))).label("upper")).group_by(*middle)
+
+
+def load_medians(engine: Engine, region_codes: Sequence[str] = ()) -> pd.DataFrame:
+    """Median days to employment of the mature employed seekers of ``region_codes`` (every 시도 when
+    empty), from the ``days`` cells, in the database (a count per day makes them exact; one row per
+    median leaves it), in one query: per quarter and group, the 시도 together (``by`` = ``"grp"``),
+    and per quarter and 시도 over everyone (``by`` = ``"region"``).
+
+    Returns:
+        ``quarter_start`` (date), ``by``, ``key`` (the group or the 시도), and ``lower``, ``upper``:
+        the middle value twice, or the two middle ones (the median is their mean, as pandas takes it).
+    """
+    frame = read_frame(engine, union_all(_median_rows(region_codes, per_region=False),
+                                         _median_rows(region_codes, per_region=True)))
     for column in ("lower", "upper"):
         frame[column] = pd.to_numeric(frame[column]).astype(float)
     return frame

@@ -68,8 +68,11 @@ def load_targets(reference_dir: Path) -> KpiTargets:
 
 def outcomes_known_until(engine: Engine) -> dt.date | None:
     """The last day whose outcomes are known: the world's observation end, else the reference date."""
-    known = world_repo.load_world_meta(engine).get("observation_end")
-    return dt.date.fromisoformat(known[:10]) if known else world_repo.load_reference_date(engine)
+    return _known_until(engine, world_repo.load_world_meta(engine).get("observation_end"))
+
+
+def _known_until(engine: Engine, observation_end: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(observation_end[:10]) if observation_end else world_repo.load_reference_date(engine)
 
 
 def store_kpi_summary(engine: Engine) -> str:
@@ -87,9 +90,10 @@ def store_kpi_summary(engine: Engine) -> str:
     Returns:
         The short form of the stamp in force (a cache key that changes with the cells).
     """
-    known = outcomes_known_until(engine)
-    stamp = summary_repo.current_stamp_text(engine, known)
-    if summary_repo.stored_stamp_text(engine) != stamp:
+    markers, observation_end, stored = summary_repo.read_stamps(engine)
+    known = _known_until(engine, observation_end)
+    stamp = summary_repo.stamp_text(markers, known)
+    if stored != stamp:
         summary_repo.save_cells(engine, summary_repo.count_cells(engine, known, list(SERVICE_NAMES)), stamp)
     return summary_repo.stamp_digest(stamp)
 
@@ -98,10 +102,8 @@ def kpi_cells(engine: Engine, region_codes: Sequence[str] = ()) -> KpiCells:
     """The stored cells of the seekers of ``region_codes`` (every 시도 when empty); bring them up to
     date first with :func:`store_kpi_summary`."""
     codes = tuple(str(c) for c in region_codes)
-    cells = summary_repo.load_cells(engine, codes)
-    medians = summary_repo.load_medians(engine, codes)
-    region_medians = summary_repo.load_medians(engine, codes, per_region=True)
-    for frame in (cells, medians, region_medians):
+    cells, medians = summary_repo.load_cells(engine, codes), summary_repo.load_medians(engine, codes)
+    for frame in (cells, medians):
         # the quarters as compute_kpis keys them (the same Timestamps and dtype)
         frame["quarter_start"] = quarter_start(frame["quarter_start"]).to_numpy()
     kind = cells.pop("kind")
@@ -111,7 +113,9 @@ def kpi_cells(engine: Engine, region_codes: Sequence[str] = ()) -> KpiCells:
                     counsellors=pd.DataFrame({"quarter_start": counsellors["quarter_start"].to_numpy(),
                                               "regions": [tuple(t.split(",")) for t in counsellors["region_code"]],
                                               "people": counsellors["people"].to_numpy()}),
-                    medians=medians, region_medians=region_medians, regions=codes)
+                    medians=medians[medians["by"] == "grp"].rename(columns={"key": "grp"}),
+                    region_medians=medians[medians["by"] == "region"].rename(columns={"key": "region_code"}),
+                    regions=codes)
 
 
 def region_choices(engine: Engine) -> dict[str, str]:
