@@ -20,6 +20,9 @@ Indicators of a quarter's registration cohort (a seeker counts in the quarter th
 * **days_to_placement** (취업 소요일) — median ``days_to_employment`` of the employed participants;
 * **caseload** (상담사 1인당 담당 구직자) — by the quarter of the counselling session, distinct
   seekers seen ÷ distinct counsellors (service-agnostic; the "전체" and region rows).
+
+:func:`kpis_from_cells` gives the same rows from additive cells (:class:`KpiCells`, the stored KPI
+summary), so that a page never reads the frames of a national world.
 """
 
 from __future__ import annotations
