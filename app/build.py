@@ -26,6 +26,7 @@ from app.ml import build_pool, manifest, registry
 from app.services.ads import migrate_stored_rule_sets
 from app.services.employment import load_employment_model, store_caseload_scores
 from app.services.hiring import load_hiring_model, store_posting_scores
+from app.services.monitoring.kpi import store_kpi_summary
 from app.world.generate import generate_world
 from app.world.params import WORLD_VERSION
 from app.world.service_logs import ensure_service_logs
@@ -209,6 +210,9 @@ def run_build(
         # and sections took seconds per process); a few index lookups when they are current
         say("공고 채용확률 저장", 0.995)
         store_posting_scores(engine, load_hiring_model(models_dir))
+    # 성과·모델 모니터링 combines a stored KPI summary (national scale: reading the KPIs' frames took seconds)
+    say("성과지표 요약 저장", 0.998)
+    store_kpi_summary(engine)
     logs = results.get(LOGS_TASK)
     say("완료", 1.0)
     return BuildReport(world_generated=world_generated, built=tuple(built), skipped=tuple(skipped),

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from app.services.employment import EmploymentModel, RiskBands
     from app.services.hiring import HiringModel, MarketBounds, PostingConditions, PostingsIndex
     from app.services.interest import InterestTestModel, OccupationFit
-    from app.services.monitoring import KpiFrames, KpiReport, MonitoringReport
+    from app.services.monitoring import KpiReport, MonitoringReport
     from app.services.posting import OccupationClassifier, TextGenerator
     from app.services.service_logs import LogAnalysis, LogFilter, LogStatus
     from app.services.talent import SummaryChat, TalentMatcher
@@ -797,7 +797,7 @@ def service_log_analysis(role: str, flt: LogFilter) -> LogAnalysis:
 # --- 성과·모델 모니터링 (issue 19)
 # The whole report (KPIs, every model's monitor, the alerts) is computed live from the database and the
 # built models — about 6 s on the demo world (20k seekers, 8k postings) — and cached for ten minutes per
-# database, manifest and KST day; the KPI filters re-cut cached frames without another query.
+# database, manifest and KST day; the KPI filters combine the stored KPI summary's cells (a few hundred rows).
 
 
 @st.cache_data(ttl=600, show_spinner="성과지표와 모델 모니터링을 계산하는 중…", max_entries=2)
@@ -823,32 +823,42 @@ def monitoring_report() -> MonitoringReport:
                               int(s.fairness_min_group), dt.datetime.now(KST).date().isoformat())
 
 
-@st.cache_data(ttl=600, show_spinner=False, max_entries=2)
-def _kpi_frames(db_url: str) -> KpiFrames:
+@st.cache_data(ttl=_TTL, show_spinner="성과지표 요약을 확인하는 중…", max_entries=4)
+def _kpi_summary_stamp(db_url: str) -> str:
     from app.services import monitoring
 
-    return monitoring.load_kpi_frames(_engine(db_url))
+    # the build stored the summary; a few index lookups when it is current, a recount when the data moved
+    return monitoring.store_kpi_summary(_engine(db_url))
 
 
 @st.cache_data(ttl=600, show_spinner="성과지표를 계산하는 중…", max_entries=64)
-def _kpi_report(db_url: str, reference_dir: str, region_codes: tuple[str, ...], services: tuple[str, ...]) -> KpiReport:
+def _kpi_report(db_url: str, reference_dir: str, region_codes: tuple[str, ...], services: tuple[str, ...],
+                summary_stamp: str) -> KpiReport:
     from app.services import monitoring
 
-    return monitoring.kpi_report(_kpi_frames(db_url), monitoring.load_targets(Path(reference_dir)),
+    return monitoring.kpi_report(_engine(db_url), monitoring.load_targets(Path(reference_dir)),
                                  region_codes=region_codes, services=services)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=4)
+def _kpi_regions(db_url: str, summary_stamp: str) -> dict[str, str]:
+    from app.services import monitoring
+
+    return monitoring.region_choices(_engine(db_url))
 
 
 def kpi_regions() -> dict[str, str]:
     """Region code → Korean name of the regions with seekers (the KPI filter's choices)."""
-    from app.services import monitoring
-
-    return monitoring.region_choices(_kpi_frames(get_settings().db_url))
+    db_url = get_settings().db_url
+    return _kpi_regions(db_url, _kpi_summary_stamp(db_url))
 
 
 def kpi_report(region_codes: tuple[str, ...], services: tuple[str, ...]) -> KpiReport:
-    """The KPIs of the seekers of ``region_codes`` (all when empty) for ``services`` (all when empty)."""
+    """The KPIs of the seekers of ``region_codes`` (all when empty) for ``services`` (all when empty),
+    from the stored summary (checked at most once a minute; its stamp keys the cached reports)."""
     s = get_settings()
-    return _kpi_report(s.db_url, str(s.reference_dir), tuple(sorted(region_codes)), tuple(services))
+    return _kpi_report(s.db_url, str(s.reference_dir), tuple(sorted(region_codes)), tuple(services),
+                       _kpi_summary_stamp(s.db_url))
 # --- certificates (issue 19)
 
 

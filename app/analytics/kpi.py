@@ -20,6 +20,9 @@ Indicators of a quarter's registration cohort (a seeker counts in the quarter th
 * **days_to_placement** (취업 소요일) — median ``days_to_employment`` of the employed participants;
 * **caseload** (상담사 1인당 담당 구직자) — by the quarter of the counselling session, distinct
   seekers seen ÷ distinct counsellors (service-agnostic; the "전체" and region rows).
+
+:func:`kpis_from_cells` gives the same rows from additive cells (:class:`KpiCells`, the stored KPI
+summary), so that a page never reads the frames of a national world.
 """
 
 from __future__ import annotations
@@ -139,6 +142,130 @@ def compute_kpis(cohort: pd.DataFrame, services: pd.DataFrame, enrolments: pd.Da
                              "cohort": len(region), "participants": len(served),
                              "take_up": len(served) / len(region), "completion": _completion(enrolments, region.index),
                              **_outcome_columns(region), "caseload": float(caseload.get(start, np.nan))})
+    return pd.DataFrame(rows, columns=list(KPI_COLUMNS))
+
+
+# --------------------------------------------------------------------------- from a stored summary
+
+
+CELL_ALL: Final[str] = "all"
+"""Group of the cells over every seeker (the "전체" row and the region rows)."""
+CELL_ANY: Final[str] = "any"
+"""Group of the cells over the seekers with any service (the "전체" row's participants)."""
+
+
+@dataclass(frozen=True)
+class KpiCells:
+    """Additive cells of the indicators for one scope (a selection of 시도, or all): what
+    :func:`compute_kpis` computes from the frames, counted in advance so that any selection is exact.
+
+    Attributes:
+        cohort: Per registration quarter (``quarter_start``, Timestamp), ``region_code`` and ``grp``
+            (:data:`CELL_ALL`, :data:`CELL_ANY` or a service key): ``people`` (seekers, or a
+            service's participants), ``enrolments`` and ``completed`` (their enrolments), ``mature``
+            (180 days passed by the last day with known outcomes) and ``employed`` (mature and
+            employed within 180 days).
+        seen: Distinct seekers with a counselling session per session quarter and ``region_code``.
+        counsellors: Counsellors per session quarter by ``regions``, the tuple of 시도 whose seekers
+            they saw then (``people``): one person however many of them a selection holds.
+        medians: Days to employment of the mature employed seekers per ``quarter_start`` and
+            ``grp``, the scope's 시도 together: the middle value (``lower`` = ``upper``) or the two
+            middle ones.
+        region_medians: The same per ``quarter_start`` and ``region_code``, over everyone.
+        regions: The scope's 시도 codes (empty: every 시도).
+    """
+
+    cohort: pd.DataFrame
+    seen: pd.DataFrame
+    counsellors: pd.DataFrame
+    medians: pd.DataFrame
+    region_medians: pd.DataFrame
+    regions: tuple[str, ...] = ()
+
+
+def _medians(frame: pd.DataFrame, key: str) -> dict[tuple[Any, str], float]:
+    """(quarter, key) → the median: the mean of the two middle values, as :meth:`pandas.Series.median`."""
+    return {(start, k): float((lower + upper) / 2) for start, k, lower, upper
+            in frame[["quarter_start", key, "lower", "upper"]].itertuples(index=False, name=None)}
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else np.nan
+
+
+def _caseload_by_quarter(seen: Sequence[tuple[Any, str, int]], serving: Sequence[tuple[Any, tuple[str, ...], int]],
+                         regions: Sequence[str]) -> dict[pd.Timestamp, float]:
+    """Distinct seekers seen ÷ distinct counsellors per session quarter, for the seekers of ``regions``
+    (every 시도 of ``seen`` when empty) — :func:`caseload_by_quarter` from the ``seen`` and
+    ``counsellors`` cells (a few hundred: plain loops)."""
+    wanted = set(regions)
+    seekers: dict[pd.Timestamp, int] = {}
+    for start, code, n in seen:
+        if not wanted or code in wanted:
+            seekers[start] = seekers.get(start, 0) + int(n)
+    counsellors: dict[pd.Timestamp, int] = {}
+    for start, codes, n in serving:
+        if not wanted or wanted.intersection(codes):
+            counsellors[start] = counsellors.get(start, 0) + int(n)
+    return {start: n / max(counsellors.get(start, 0), 1) for start, n in seekers.items() if n > 0}
+
+
+def _cell_row(start: pd.Timestamp, kind: str, group: str, cohort: int, people: int, cell: Mapping[str, float],
+              *, completion: bool, median: float, caseload: float) -> dict[str, Any]:
+    return {"quarter_start": start, "group_kind": kind, "group": group, "cohort": cohort, "participants": people,
+            "take_up": people / cohort,
+            "completion": _ratio(cell["completed"], cell["enrolments"]) if completion else np.nan,
+            "placement": _ratio(cell["employed"], cell["mature"]), "days_to_placement": median, "caseload": caseload}
+
+
+def kpis_from_cells(cells: KpiCells, *, by: str, labels: Mapping[str, str]) -> pd.DataFrame:
+    """:func:`compute_kpis` of the scope's seekers, combined from its cells: the same rows and the
+    same numbers (counts add; rates divide the summed numerator by the summed denominator; medians
+    come from a count per day; a counsellor of several 시도 counts once).
+
+    Args:
+        cells: The scope's cells.
+        by: ``"service"`` or ``"region"`` (see :func:`compute_kpis`).
+        labels: Korean label of each service key or 시도 code.
+    """
+    if by not in ("service", "region"):
+        raise ValueError(f"집계 기준은 service, region 중 하나여야 합니다 (입력값: {by})")
+    counts = ["people", "enrolments", "completed", "mature", "employed"]
+    cohort = cells.cohort
+    everyone = cohort[(cohort["grp"] == CELL_ALL) & (cohort["people"] > 0)]
+    if everyone.empty:
+        return pd.DataFrame(columns=list(KPI_COLUMNS))
+    seen = list(cells.seen[["quarter_start", "region_code", "people"]].itertuples(index=False, name=None))
+    serving = list(cells.counsellors[["quarter_start", "regions", "people"]].itertuples(index=False, name=None))
+    rows: list[dict[str, Any]] = []
+    if by == "service":
+        totals = cohort.groupby(["quarter_start", "grp"])[counts].sum().to_dict("index")
+        medians = _medians(cells.medians, "grp")
+        caseload = _caseload_by_quarter(seen, serving, cells.regions)
+        empty = dict.fromkeys(counts, 0)
+        for start in sorted(everyone["quarter_start"].unique()):
+            start = pd.Timestamp(start)
+            quarter = {grp: totals.get((start, grp), empty) for grp in (CELL_ALL, CELL_ANY, *labels)}
+            n = int(quarter[CELL_ALL]["people"])
+            rows.append(_cell_row(start, "전체", "전체", n, int(quarter[CELL_ANY]["people"]), quarter[CELL_ALL],
+                                  completion=True, median=medians.get((start, CELL_ALL), np.nan),
+                                  caseload=caseload.get(start, np.nan)))
+            for key, label in labels.items():
+                rows.append(_cell_row(start, "서비스", label, n, int(quarter[key]["people"]), quarter[key],
+                                      completion=key == "training", median=medians.get((start, key), np.nan),
+                                      caseload=np.nan))
+        return pd.DataFrame(rows, columns=list(KPI_COLUMNS))
+    served = {(start, code): n for start, code, n in
+              cohort.loc[cohort["grp"] == CELL_ANY, ["quarter_start", "region_code", "people"]].itertuples(index=False,
+                                                                                                          name=None)}
+    caseload_of = {code: _caseload_by_quarter(seen, serving, (code,)) for code in everyone["region_code"].unique()}
+    medians = _medians(cells.region_medians, "region_code")
+    for cell in everyone.sort_values(["quarter_start", "region_code"]).itertuples(index=False):
+        start, code = pd.Timestamp(cell.quarter_start), str(cell.region_code)
+        rows.append(_cell_row(start, "지역", labels.get(code, "기타"), int(cell.people),
+                              int(served.get((cell.quarter_start, cell.region_code), 0)), cell._asdict(),
+                              completion=True, median=medians.get((start, code), np.nan),
+                              caseload=caseload_of[cell.region_code].get(start, np.nan)))
     return pd.DataFrame(rows, columns=list(KPI_COLUMNS))
 
 

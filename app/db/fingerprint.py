@@ -33,6 +33,7 @@ EXCLUDED_TABLES = frozenset({
     orm.AdRuleVersion.__tablename__, orm.LoginAttempt.__tablename__, *orm.HIRING_LOOP_TABLES,
     *orm.TALENT_TABLES, *orm.INTEREST_TABLES, *orm.TRAINING_PLAN_TABLES, *orm.COPILOT_TABLES,
     orm.AggregateSnapshot.__tablename__, orm.SeekerScore.__tablename__, orm.PostingScore.__tablename__,
+    orm.KpiCell.__tablename__,
 })
 """Tables whose content is not part of the world (timestamps, later user activity such as saved
 scenarios, counsellors' overrides and policy settings, aggregates and the caseload's scores stored as snapshots of the world)."""

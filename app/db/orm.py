@@ -844,6 +844,37 @@ class AggregateSnapshot(Base):
     frame: Mapped[str] = mapped_column(Text)  # the result, pandas JSON (orient="split")
 
 
+class KpiCell(Base):
+    """One cell of the stored KPI summary (성과지표): additive counts per quarter, 시도 and group.
+
+    The KPIs of 성과·모델 모니터링 read every seeker, service, enrolment and counselling note (seconds
+    at national scale); any region and service selection is instead combined from these cells
+    (:mod:`app.db.repositories.kpi_summary`). ``kind`` says what a row counts: ``cohort`` (seekers
+    registered in the quarter, their enrolments and outcomes, per group ``all``, ``any`` or a
+    service), ``days`` (employed seekers per day to employment: exact medians), ``seen`` (seekers
+    with a counselling session in the quarter) and ``counsellors`` (counsellors by the set of 시도,
+    in ``region_code``, whose seekers they saw). The stamp in force is the ``kpi_cells`` row of
+    :class:`AggregateSnapshot`. Counts only: no seeker, no counsellor name.
+    """
+
+    __tablename__ = "kpi_cells"
+
+    # the key in the order the pages read (a kind, some 시도); being the key, it also keeps a second
+    # process that counts the same cells at the same moment from storing them twice (its insert fails)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(80), primary_key=True)  # a 시도, or codes joined by ","
+    grp: Mapped[str] = mapped_column(String(16), primary_key=True)  # all | any | a service | "" (seen, counsellors)
+    quarter_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)  # days to employment (days rows), else -1
+    people: Mapped[int] = mapped_column(Integer)
+    enrolments: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int] = mapped_column(Integer)
+    mature: Mapped[int] = mapped_column(Integer)  # 180 days passed by the last day with known outcomes
+    employed: Mapped[int] = mapped_column(Integer)  # mature and employed within 180 days
+    model_version: Mapped[str] = mapped_column(String(80))  # the summary's layout (no model computes it)
+    stamp: Mapped[str] = mapped_column(String(400))  # the data it was computed from (see the class doc)
+
+
 class SeekerScore(Base):
     """The open caseload as last scored: one row per open seeker with what the caseload pages show.
 

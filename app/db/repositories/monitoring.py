@@ -26,7 +26,12 @@ from app.db.repositories import read_frame
 
 def load_kpi_cohort(engine: Engine) -> pd.DataFrame:
     """Every seeker's region, registration date and outcome (``id, region_code, registered_on,
-    employed_180d, days_to_employment``)."""
+    employed_180d, days_to_employment``).
+
+    This and the next three read whole tables: the frames of :func:`app.analytics.kpi.compute_kpis`,
+    which the stored KPI summary (:mod:`app.db.repositories.kpi_summary`) is tested against; pages
+    read the summary.
+    """
     stmt = (select(Seeker.id, Seeker.region_code, Seeker.registered_on, SeekerOutcome.employed_180d,
                    SeekerOutcome.days_to_employment)
             .join(SeekerOutcome, SeekerOutcome.seeker_id == Seeker.id, isouter=True).order_by(Seeker.id))

@@ -1,6 +1,7 @@
 """성과·모델 모니터링 (issue 19, part 4): the one module the page and the command line import.
 
-* KPIs — :func:`load_kpi_frames`, :func:`load_targets`, :func:`kpi_report` (take-up, completion,
+* KPIs — :func:`store_kpi_summary` (the stored summary the build and the page keep current),
+  :func:`load_targets`, :func:`kpi_report` (take-up, completion,
   placement, time to placement and counsellor caseload per service, region and quarter, against the
   committed targets), :func:`kpi_table`, :func:`status_table`;
 * model monitoring — :func:`build_report` (every manifest model's monitor: PSI, calibration, fairness
@@ -19,15 +20,14 @@ from app.analytics.monitoring import ALERT, NORMAL, WARNING, Alert, Thresholds
 from app.services.monitoring.kpi import (
     KPI_GROUPINGS,
     SERVICE_NAMES,
-    KpiFrames,
     KpiReport,
     kpi_report,
     kpi_table,
-    load_kpi_frames,
     load_targets,
     region_choices,
     shown_status_table,
     status_table,
+    store_kpi_summary,
     trend_rows,
 )
 from app.services.monitoring.models import CHECK_NAMES, PROFILES, ModelMonitor, ModelProfile
@@ -55,8 +55,8 @@ from app.services.monitoring.report import (
 
 __all__ = [
     # KPIs
-    "INDICATORS", "ACHIEVED", "MISSED", "NOT_MATURE", "SERVICE_NAMES", "KpiTargets", "KpiFrames", "KpiReport",
-    "load_kpi_frames", "load_targets", "kpi_report", "kpi_table", "status_table", "region_choices",
+    "INDICATORS", "ACHIEVED", "MISSED", "NOT_MATURE", "SERVICE_NAMES", "KpiTargets", "KpiReport",
+    "store_kpi_summary", "load_targets", "kpi_report", "kpi_table", "status_table", "region_choices",
     "KPI_GROUPINGS", "shown_status_table", "trend_rows",
     # monitoring
     "ALERT", "WARNING", "NORMAL", "Alert", "Thresholds", "CHECK_NAMES", "PROFILES", "ModelMonitor", "ModelProfile",

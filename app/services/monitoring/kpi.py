@@ -1,5 +1,10 @@
 """Process indicators (성과지표) of the employment services from the database, against the committed
-targets (``data/reference/kpi_targets.yaml``)."""
+targets (``data/reference/kpi_targets.yaml``).
+
+The indicators are combined from a stored summary (:mod:`app.db.repositories.kpi_summary`: counts per
+quarter, 시도 and service, counted in the database and kept current by a stamp), so that a page reads a
+few hundred cells whatever the number of seekers; :func:`app.analytics.kpi.compute_kpis` over the
+whole frames gives the same numbers (tested)."""
 
 from __future__ import annotations
 
@@ -13,8 +18,9 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from app.analytics import kpi as kpi_math
-from app.analytics.kpi import KpiTargets, load_kpi_targets
-from app.db.repositories import monitoring as repo
+from app.analytics.kpi import KpiCells, KpiTargets, load_kpi_targets
+from app.analytics.monitoring import quarter_start
+from app.db.repositories import kpi_summary as summary_repo
 from app.db.repositories import world as world_repo
 from app.reference.codes import SERVICES
 from app.reference.names import region_short
@@ -33,23 +39,11 @@ meaning in the employment model; the same keys as :data:`app.reference.codes.SER
 
 
 @dataclass(frozen=True)
-class KpiFrames:
-    """The database frames of the indicators (see :mod:`app.analytics.kpi`) and the last day whose
-    outcomes are known."""
-
-    cohort: pd.DataFrame
-    services: pd.DataFrame
-    enrolments: pd.DataFrame
-    notes: pd.DataFrame
-    outcomes_known_until: dt.date | None
-
-
-@dataclass(frozen=True)
 class KpiReport:
     """Indicators and their status for one scope (all regions and services, or a filter).
 
     Attributes:
-        by_service: :func:`app.analytics.kpi.compute_kpis` by service (with the "전체" rows).
+        by_service: The rows of :func:`app.analytics.kpi.compute_kpis` by service (with the "전체" rows).
         by_region: The same by region of residence.
         status: Every indicator against its target (:func:`app.analytics.kpi.kpi_status`), both tables.
         latest: The latest quarter with a value of each (group, indicator).
@@ -72,26 +66,71 @@ def load_targets(reference_dir: Path) -> KpiTargets:
     return load_kpi_targets(Path(reference_dir) / KPI_TARGETS_FILE)
 
 
-def load_kpi_frames(engine: Engine) -> KpiFrames:
-    """Read the frames of the indicators once (the page filters them without another query)."""
-    meta = world_repo.load_world_meta(engine)
-    known = meta.get("observation_end")
-    until = dt.date.fromisoformat(known[:10]) if known else world_repo.load_reference_date(engine)
-    return KpiFrames(repo.load_kpi_cohort(engine), repo.load_service_starts(engine),
-                     repo.load_enrolment_outcomes(engine), repo.load_counselling_sessions(engine), until)
+def outcomes_known_until(engine: Engine) -> dt.date | None:
+    """The last day whose outcomes are known: the world's observation end, else the reference date."""
+    return _known_until(engine, world_repo.load_world_meta(engine).get("observation_end"))
 
 
-def region_choices(frames: KpiFrames) -> dict[str, str]:
-    """Region code → Korean name of the regions with seekers, by code."""
-    return {str(c): region_short(str(c)) for c in sorted(frames.cohort["region_code"].astype(str).unique())}
+def _known_until(engine: Engine, observation_end: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(observation_end[:10]) if observation_end else world_repo.load_reference_date(engine)
 
 
-def kpi_report(frames: KpiFrames, targets: KpiTargets, *, region_codes: Sequence[str] = (),
-               services: Sequence[str] = ()) -> KpiReport:
-    """The indicators for the seekers of ``region_codes`` (all when empty) and the services asked for.
+def store_kpi_summary(engine: Engine) -> str:
+    """Count the KPI summary's cells into the database, unless they are current.
+
+    What the build calls after the stored scores (and what the page calls before reading, at most
+    once a minute per process). The stamp — the world's fingerprint, the last day whose outcomes are
+    known and the newest id of the seekers, outcomes, service starts, enrolments and counselling
+    notes — is a few index lookups; when it differs from the stored one, every cell is counted again
+    in the database (a few ``GROUP BY`` queries) and stored with it in one transaction.
 
     Args:
-        frames: :func:`load_kpi_frames`.
+        engine: Product database.
+
+    Returns:
+        The short form of the stamp in force (a cache key that changes with the cells).
+    """
+    markers, observation_end, stored = summary_repo.read_stamps(engine)
+    known = _known_until(engine, observation_end)
+    stamp = summary_repo.stamp_text(markers, known)
+    if stored != stamp:
+        summary_repo.save_cells(engine, summary_repo.count_cells(engine, known, list(SERVICE_NAMES)), stamp)
+    return summary_repo.stamp_digest(stamp)
+
+
+def kpi_cells(engine: Engine, region_codes: Sequence[str] = ()) -> KpiCells:
+    """The stored cells of the seekers of ``region_codes`` (every 시도 when empty); bring them up to
+    date first with :func:`store_kpi_summary`."""
+    codes = tuple(str(c) for c in region_codes)
+    cells, medians = summary_repo.load_cells(engine, codes), summary_repo.load_medians(engine, codes)
+    for frame in (cells, medians):
+        # the quarters as compute_kpis keys them (the same Timestamps and dtype)
+        frame["quarter_start"] = quarter_start(frame["quarter_start"]).to_numpy()
+    kind = cells.pop("kind")
+    counsellors = cells.loc[kind == "counsellors", ["quarter_start", "region_code", "people"]]
+    return KpiCells(cohort=cells[kind == "cohort"].reset_index(drop=True),
+                    seen=cells.loc[kind == "seen", ["quarter_start", "region_code", "people"]].reset_index(drop=True),
+                    counsellors=pd.DataFrame({"quarter_start": counsellors["quarter_start"].to_numpy(),
+                                              "regions": [tuple(t.split(",")) for t in counsellors["region_code"]],
+                                              "people": counsellors["people"].to_numpy()}),
+                    medians=medians[medians["by"] == "grp"].rename(columns={"key": "grp"}),
+                    region_medians=medians[medians["by"] == "region"].rename(columns={"key": "region_code"}),
+                    regions=codes)
+
+
+def region_choices(engine: Engine) -> dict[str, str]:
+    """Region code → Korean name of the regions with seekers, by code (from the stored summary)."""
+    return {code: region_short(code) for code in summary_repo.load_region_codes(engine)}
+
+
+def kpi_report(engine: Engine, targets: KpiTargets, *, region_codes: Sequence[str] = (),
+               services: Sequence[str] = ()) -> KpiReport:
+    """The indicators for the seekers of ``region_codes`` (all when empty) and the services asked for,
+    combined from the stored summary (:func:`store_kpi_summary` first): a few hundred cells, whatever
+    the number of seekers.
+
+    Args:
+        engine: Product database.
         targets: :func:`load_targets`.
         region_codes: 시도 codes of residence in scope.
         services: Service keys shown (all when empty); the "전체" row is always kept.
@@ -102,19 +141,12 @@ def kpi_report(frames: KpiFrames, targets: KpiTargets, *, region_codes: Sequence
     unknown = [s for s in services if s not in SERVICE_NAMES]
     if unknown:
         raise ValueError(f"알 수 없는 서비스입니다: {', '.join(unknown)}")
-    cohort = frames.cohort
-    if region_codes:
-        cohort = cohort[cohort["region_code"].astype(str).isin([str(c) for c in region_codes])]
-    ids = pd.Index(cohort["id"])
-    service_frame = frames.services[frames.services["seeker_id"].isin(ids)]
-    enrolments = frames.enrolments[frames.enrolments["seeker_id"].isin(ids)]
-    notes = frames.notes[frames.notes["seeker_id"].isin(ids)]
+    cells = kpi_cells(engine, region_codes)
     labels = {key: SERVICE_NAMES[key] for key in (services or [s for s in SERVICES if s in SERVICE_NAMES])}
-    by_service = kpi_math.compute_kpis(cohort, service_frame, enrolments, notes, by="service", labels=labels,
-                                       outcomes_known_until=frames.outcomes_known_until)
-    region_labels = {str(c): region_short(str(c)) for c in cohort["region_code"].astype(str).unique()}
-    by_region = kpi_math.compute_kpis(cohort, service_frame, enrolments, notes, by="region", labels=region_labels,
-                                      outcomes_known_until=frames.outcomes_known_until)
+    by_service = kpi_math.kpis_from_cells(cells, by="service", labels=labels)
+    present = cells.cohort.loc[(cells.cohort["grp"] == kpi_math.CELL_ALL) & (cells.cohort["people"] > 0), "region_code"]
+    region_labels = {str(c): region_short(str(c)) for c in present.unique()}
+    by_region = kpi_math.kpis_from_cells(cells, by="region", labels=region_labels)
     service_keys = {name: key for key, name in SERVICE_NAMES.items()}
     status = pd.concat([kpi_math.kpi_status(by_service, targets, service_keys),
                         kpi_math.kpi_status(by_region, targets, service_keys)], ignore_index=True)

@@ -120,8 +120,8 @@ def build_report(engine: Engine, *, models_dir: Path, reference_dir: Path, toler
         raise NotReady("모델이 아직 만들어지지 않았습니다. 터미널에서 `python -m app build`를 실행하세요.")
     thresholds = load_monitoring_thresholds(reference_dir)
     titles = {**model_titles(), **{name: str(entry.get("title", name)) for name, entry in manifest.items()}}
-    frames = kpi_service.load_kpi_frames(engine)
-    kpis = kpi_service.kpi_report(frames, kpi_service.load_targets(reference_dir))
+    kpi_service.store_kpi_summary(engine)  # current already after a build: a few index lookups
+    kpis = kpi_service.kpi_report(engine, kpi_service.load_targets(reference_dir))
     audit = monitors.audit_volume(engine, days=AUDIT_DAYS, today=today, titles=titles)
 
     def version(name: str) -> str:
