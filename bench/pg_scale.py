@@ -9,8 +9,11 @@ different arguments (several employers, several counsellors' filters):
 * caseload (구직자 위험 현황): what the page runs on every view (``caseload_open``: the stored scores'
   stamp check, bands, overrides, 기준일, the tiles' totals, one counsellor's filtered page of rows and
   its training-plan counts; nine lists: everyone, six desired regions, 고위험, a search with a days
-  filter) and the whole stored caseload the profile picker and 취업 위험도 기준 read
-  (``caseload_full``). The stored scores are brought up to date first, as the build does
+  filter), the seeker picker of 구직자 프로파일 / 직업흥미검사 / 훈련 추천 / 상담 지원
+  (``caseload_picker``: a requested seeker checked, then a search listing at most 50, highest risk
+  first: none, a seeker number, an occupation word, a surname, a full name, no match) and
+  취업 위험도 기준's caseload figures (``policy_risk_bands``: counts below the cutoffs and the per-group
+  sums in SQL, for three slider positions). The stored scores are brought up to date first, as the build does
   (``caseload_store_s``: 0 s when current; a full scoring otherwise);
 * an employer's postings (채용 시뮬레이터 picker, 인재 추천, the employer's home figures);
 * policy aggregates (home KPIs and breakdowns, 취업 위험도 기준 override report, 채용 위험 공고 rows,
@@ -186,7 +189,7 @@ def _queries(engine, repeats: int, only: frozenset[str] = frozenset(),
     employers = _employer_ids(engine, 8)
     model = None
     filters: list[employment.CaseloadFilter] = []
-    if not only or {"caseload_open", "caseload_full"} & only:
+    if not only or {"caseload_open", "caseload_picker", "policy_risk_bands"} & only:
         from app.config import get_settings
 
         model = employment.load_employment_model(get_settings().models_dir)
@@ -244,10 +247,42 @@ def _queries(engine, repeats: int, only: frozenset[str] = frozenset(),
             return monitoring.kpi_report(engine, kpi_targets, region_codes=regions, services=services).status
         return run
 
+    def caseload_picker(search):
+        # what select_caseload_seeker runs on every view (the stored scores' check is cached a minute)
+        def run():
+            employment.store_caseload_scores(engine, model)
+            bands = employment.load_risk_bands(engine)
+            overrides = employment.latest_overrides(engine)
+            employment.caseload_seeker(engine, opened, bands, overrides)
+            return employment.find_caseload_seekers(engine, search, bands, overrides).rows
+        return run
+
+    def risk_bands(high_below, low_from):
+        # 취업 위험도 기준: the caseload's size, the counts below every cutoff the page shows, the group tables
+        def run():
+            employment.store_caseload_scores(engine, model)
+            bands = employment.load_risk_bands(engine)
+            overrides = employment.latest_overrides(engine)
+            employment.caseload_summary(engine, bands, overrides)
+            cuts = employment.table_cutoffs(np.round(np.arange(0.10, 0.51, 0.05), 2).tolist(), high_below)
+            counts = employment.caseload_probability_counts(engine, [high_below, low_from, *cuts])
+            employment.band_shares(counts, employment.RiskBands(high_below=high_below, low_from=low_from))
+            return employment.stored_caseload_aggregates(engine, bands, overrides)["occupation"]
+        return run
+
+    opened, searches = 0, []
+    if model is not None:
+        first = employment.find_caseload_seekers(engine, "", employment.load_risk_bands(engine), {}).rows
+        opened = int(first["id"].iloc[len(first) // 2]) if len(first) else 0
+        searches = ["", str(opened), "간호", "김", "김민수", "없는직종"]
+
     out = {
         "caseload_open": lambda: _timed([caseload_open(flt) for flt in filters], repeats),
-        # the whole stored caseload (the profile picker and 취업 위험도 기준 read it; cached a minute)
-        "caseload_full": lambda: _timed([lambda: employment.stored_caseload_scores(engine, model)], 2),
+        # the seeker picker: the requested seeker's check and one search's list (the profile, interest
+        # test, training and copilot pages); 취업 위험도 기준's caseload figures at three slider positions
+        "caseload_picker": lambda: _timed([caseload_picker(term) for term in searches], repeats),
+        "policy_risk_bands": lambda: _timed([risk_bands(*cut) for cut in ((0.2, 0.4), (0.15, 0.45), (0.3, 0.6))],
+                                            repeats),
         "employer_postings": lambda: _timed([lambda e=e: hiring.load_employer_postings(engine, e) for e in employers], repeats),
         "employer_overview": lambda: _timed([lambda e=e: overview.compute_employer_overview(engine, e) for e in employers],
                                     repeats),

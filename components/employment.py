@@ -139,24 +139,15 @@ def render_caseload_table(table: pd.DataFrame, *, key: str, total: int | None = 
 # --------------------------------------------------------------------------- profile
 
 
-def log_caseload_shown(engine: Engine, user: User, scored: pd.DataFrame, *, model_version: str,
-                       bands: RiskBands) -> bool:
-    """Write the scored caseload to the audit log before any of its figures is drawn (the caseload
-    page's tiles and table, the profile page's picker with each seeker's band and probability).
+def log_caseload_summary(engine: Engine, user: User, summary: CaseloadSummary, *, model_version: str,
+                         bands: RiskBands) -> bool:
+    """Write the caseload's figures to the audit log before any of them is drawn (구직자 위험 현황's
+    tiles and table: the page reads only a page of rows).
 
     Returns:
         True when the row is stored (or was already, for the same caseload); False after showing
         the Korean error in its place.
     """
-    counts = scored["final_band"].value_counts()
-    summary = CaseloadSummary(len(scored), {band: int(counts.get(band, 0)) for band in RISK_BANDS},
-                              float(scored["probability"].sum()), ())
-    return log_caseload_summary(engine, user, summary, model_version=model_version, bands=bands)
-
-
-def log_caseload_summary(engine: Engine, user: User, summary: CaseloadSummary, *, model_version: str,
-                         bands: RiskBands) -> bool:
-    """:func:`log_caseload_shown` from the caseload's figures (the page that reads only a page of rows)."""
     return audit_log.log_shown(
         engine, user, model_name=MODEL_NAME, action="employment.caseload", model_version=model_version,
         input_hash=audit_log.input_hash_of("caseload", model_version, summary.n_seekers,
@@ -168,7 +159,6 @@ def log_caseload_summary(engine: Engine, user: User, summary: CaseloadSummary, *
 
 def seeker_labels(scored: pd.DataFrame) -> dict[int, str]:
     """Picker label per seeker: ``"#1234 · 이○숙 · 간호사 · 고위험 18%"``."""
-    # column-wise: a row loop over the ~3,400 open seekers took a tenth of a second on every run
     ids = scored["id"].astype(int)
     percent = (scored["probability"].astype(float) * 100).round().astype(int).astype(str)
     labels = ("#" + ids.astype(str) + " · " + scored["masked_name"].astype(str) + " · "
@@ -176,34 +166,82 @@ def seeker_labels(scored: pd.DataFrame) -> dict[int, str]:
     return dict(zip(ids.tolist(), labels.tolist(), strict=True))
 
 
-def select_caseload_seeker(engine: Engine, user: User, *, model_version: str, bands: RiskBands) -> int:
-    """The counsellor's seeker: a checked ``?seeker=`` or the caseload picker (the profile page and
-    the interest test share it, and with it the chosen seeker).
+def log_picker_shown(engine: Engine, user: User, listed: pd.DataFrame, total: int, *, more: bool = False,
+                     model_version: str, bands: RiskBands) -> bool:
+    """Write what the seeker picker lists (each seeker's band and probability) to the audit log
+    before it is drawn: the listed seekers, not the whole caseload. The search typed is not logged
+    (it may hold a name).
 
-    A requested seeker outside the caseload is refused; the caseload (every seeker's band and
-    probability in the picker) is written to the audit log before it is drawn. Stops the page when
-    there is no seeker to show.
+    Returns:
+        True when the row is stored (or was already, for the same list); False after showing the
+        Korean error in its place.
     """
-    scored = resources.scored_caseload(bands)
-    if scored.empty:
-        st.info("현재 상담 대상 구직자가 없습니다.")
-        st.stop()
+    ids = [int(i) for i in listed["id"]]
+    probabilities = [round(float(p), 6) for p in listed["probability"]]
+    final = [str(b) for b in listed["final_band"]]
+    return audit_log.log_shown(
+        engine, user, model_name=MODEL_NAME, action="employment.caseload", model_version=model_version,
+        input_hash=audit_log.input_hash_of("caseload.picker", model_version, ids, probabilities, final,
+                                           bands.high_below, bands.low_from),
+        output={"seeker_ids": ids, "n_shown": len(ids), "n_matching": int(total), "more_matching": bool(more),
+                "n_high": sum(b == "고위험" for b in final)},
+    )
+
+
+def select_caseload_seeker(engine: Engine, user: User, *, model_version: str, bands: RiskBands) -> int:
+    """The counsellor's seeker: a checked ``?seeker=`` or the picker (the profile page, the interest
+    test, 훈련 추천 and 상담 지원 share it, and with it the chosen seeker).
+
+    The picker is a search over the open caseload (seeker number, masked name or desired occupation)
+    listing at most :data:`~app.services.employment.PICKER_LIMIT` matches, highest risk first, read
+    from the stored scores; the caseload itself is never read whole. A requested seeker is checked
+    against the caseload (one indexed lookup) and refused when outside it. The list is written to
+    the audit log before it is drawn. Stops the page when there is no seeker to show.
+    """
+    resources.ensure_caseload_scores()
+    overrides = employment.latest_overrides(engine)
     requested = guards.requested_id(key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY,
                                     back_label="상담 대상 목록으로", button_key="employment.back")
-    if requested is not None and requested not in set(scored["id"].astype(int)):
-        guards.refuse_requested(f"구직자 #{requested}은(는) 현재 상담 대상(등록 후 180일 이내 미취업자)이 아닙니다.",
-                                key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY,
-                                back_label="상담 대상 목록으로", button_key="employment.back")
-    if not log_caseload_shown(engine, user, scored, model_version=model_version, bands=bands):
+    current = None
+    if requested is not None:
+        current = employment.caseload_seeker(engine, int(requested), bands, overrides)
+        if current.empty:
+            guards.refuse_requested(f"구직자 #{requested}은(는) 현재 상담 대상(등록 후 180일 이내 미취업자)이 아닙니다.",
+                                    key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY,
+                                    back_label="상담 대상 목록으로", button_key="employment.back")
+    search = str(st.text_input(
+        "구직자 검색", key=state.EMPLOYMENT_SEEKER_SEARCH, max_chars=40, placeholder="구직자 번호, 성명 또는 희망 직종 (예: 1234, 김○수, 간호)",
+        help="구직자 번호는 그대로, 성명은 마스킹된 성명(김○수)이나 그 일부로, 희망 직종은 낱말로 찾습니다. "
+             "맞는 구직자를 위험도가 높은 순으로 보여 줍니다.") or "").strip()
+    matches = employment.find_caseload_seekers(engine, search, bands, overrides)
+    if not search and matches.total == 0:
+        st.info("현재 상담 대상 구직자가 없습니다.")
         st.stop()
-    seeker_id = select_seeker(scored, key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY)
+    listed = matches.rows
+    if current is not None and not search and int(requested) not in set(listed["id"].astype(int)):
+        # the open seeker (a deep link, a row of 구직자 위험 현황) stays listed beside the highest-risk ones
+        listed = pd.concat([current, listed], ignore_index=True).sort_values(["probability", "id"], kind="stable")
+    if listed.empty:
+        st.warning("검색과 맞는 상담 대상 구직자가 없습니다. 구직자 번호, 성명 또는 희망 직종을 확인하세요.")
+        if current is None:
+            st.stop()
+        listed = current  # the open seeker stays open
+    if not log_picker_shown(engine, user, listed, matches.total, more=matches.more, model_version=model_version,
+                            bands=bands):
+        st.stop()
+    seeker_id = select_seeker(listed, key=state.EMPLOYMENT_SEEKER_ID, query_key=state.EMPLOYMENT_SEEKER_QUERY)
+    if matches.total > len(matches.rows):
+        scope = "검색과 맞는" if search else "상담 대상"
+        count = f"{matches.total:,}명 이상" if matches.more else f"{matches.total:,}명"
+        st.caption(f"{scope} {count} 중 위험도가 높은 {len(matches.rows):,}명을 보여 줍니다. "
+                   "구직자 번호, 성명 또는 희망 직종으로 검색해 좁히세요.")
     if seeker_id is None:
         st.stop()
     return int(seeker_id)
 
 
 def select_seeker(scored: pd.DataFrame, *, key: str, query_key: str) -> int | None:
-    """Picker over the caseload (highest risk first). Returns the chosen seeker id."""
+    """Picker over listed seekers (in the order given: highest risk first). Returns the chosen seeker id."""
     labels = seeker_labels(scored)
     if not labels:
         return None

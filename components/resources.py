@@ -443,29 +443,6 @@ def employment_model() -> EmploymentModel:
     return _employment_model(str(get_settings().models_dir), _stamp("employment"))
 
 
-@st.cache_data(ttl=_TTL, show_spinner="상담 대상 구직자의 취업확률을 계산하는 중…", max_entries=4)
-def _scored_caseload(db_url: str, models_dir: str, stamp: str) -> pd.DataFrame:
-    from app.services import employment
-
-    # bands and overrides are applied per run (scored_caseload): neither a saved override nor new
-    # thresholds rescore the caseload; the scores are read from the stored table (the build filled
-    # it; rescored here only for seekers whose data changed since)
-    return employment.stored_caseload_scores(_engine(db_url), _employment_model(models_dir, stamp))
-
-
-def scored_caseload(bands: RiskBands) -> pd.DataFrame:
-    """Every open seeker scored under ``bands`` with the newest counsellor overrides.
-
-    The scores are cached a minute; the overrides are read on every run (one small query), so a
-    saved override shows at once without rescoring anyone.
-    """
-    from app.services import employment
-
-    settings = get_settings()
-    scores = _scored_caseload(settings.db_url, str(settings.models_dir), _stamp("employment"))
-    return employment.apply_bands(scores, bands, employment.latest_overrides(engine()))
-
-
 @st.cache_data(ttl=_TTL, show_spinner="상담 대상 구직자의 취업확률을 확인하는 중…", max_entries=4)
 def _stored_caseload_current(db_url: str, models_dir: str, stamp: str) -> int:
     from app.services import employment
@@ -480,9 +457,26 @@ def ensure_caseload_scores() -> None:
     _stored_caseload_current(settings.db_url, str(settings.models_dir), _stamp("employment"))
 
 
+@st.cache_data(ttl=_TTL, show_spinner=False, max_entries=8)
+def _caseload_group_tables(db_url: str, stamp: str, high_below: float, low_from: float,
+                           overrides: tuple[tuple[int, str], ...]) -> dict[str, pd.DataFrame]:
+    from app.services import employment
+
+    bands = employment.RiskBands(high_below=high_below, low_from=low_from)
+    return employment.stored_caseload_aggregates(_engine(db_url), bands, dict(overrides))
+
+
+def caseload_group_tables(bands: RiskBands, overrides: dict[int, str]) -> dict[str, pd.DataFrame]:
+    """취업 위험도 기준's group tables (:func:`app.services.employment.stored_caseload_aggregates`): one
+    pass over the stored scores, kept a minute per bands and overrides, so moving a threshold slider
+    (which changes neither) does not repeat it; a saved override or new bands change the key."""
+    return _caseload_group_tables(get_settings().db_url, _stamp("employment"), float(bands.high_below),
+                                  float(bands.low_from), tuple(sorted((int(i), str(b)) for i, b in overrides.items())))
+
+
 def refresh_caseload() -> None:
     """Kept for the pages that save an override or thresholds: nothing needs forgetting any more,
-    because :func:`scored_caseload` reads overrides and applies bands on every run."""
+    because the pages read overrides and bands on every run and the stored scores in SQL."""
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=32)

@@ -58,13 +58,11 @@ def _hiring() -> None:
 
 
 def _employment() -> None:
-    from app.services import employment
     from components import resources
 
     resources.employment_model()
-    # the caseload's scores (precomputed at build, joined with the open seekers' records): every
-    # counsellor page and 기준·공정성 start from them
-    resources.scored_caseload(employment.load_risk_bands(resources.engine()))
+    # the stored caseload scores' check (every counsellor page and 기준·공정성 read them in SQL)
+    resources.ensure_caseload_scores()
 
 
 def _talent() -> None:

@@ -28,7 +28,10 @@ model = resources.required(resources.employment_model)
 settings = get_settings()
 engine = resources.engine()
 bands = employment.load_risk_bands(engine)
-scored = resources.scored_caseload(bands)
+resources.ensure_caseload_scores()
+overrides = employment.latest_overrides(engine)
+# the caseload in figures only (counts and per-group sums in SQL): never its rows
+n_caseload = employment.caseload_summary(engine, bands, overrides).n_seekers
 reference = employment.reference_date(engine)
 st.caption(f"기준일 {format_korean_date(reference)} · 상담 대상과 위험도 비율은 이 날짜 기준입니다.")
 notice = st.session_state.pop(state.EMPLOYMENT_POLICY_NOTICE, None)
@@ -37,7 +40,7 @@ if notice:
 
 metrics = model.metrics
 display.render_metrics_row([
-    MetricItem("상담 대상", format_count(len(scored), "명"), f"기준일 {format_korean_date(reference)} 현재"),
+    MetricItem("상담 대상", format_count(n_caseload, "명"), f"기준일 {format_korean_date(reference)} 현재"),
     MetricItem("검증 AUC", f"{metrics.get('auc', float('nan')):.3f}",
                f"최선(오라클) 대비 {metrics.get('auc_ratio', float('nan')):.1%}" if "auc_ratio" in metrics else None),
     MetricItem("보정 오차(ECE)", f"{metrics.get('ece', float('nan')) * 100:.1f}%p"),
@@ -60,18 +63,21 @@ reports = resources.fairness_reports(audit_bands.high_below)
 if not audit_log.log_shown(
     engine, user, model_name=employment.MODEL_NAME, action="employment.policy", model_version=str(model.version),
     input_hash=audit_log.input_hash_of("employment.policy", model.version, audit_bands.high_below, audit_bands.low_from,
-                                       len(scored)),
-    output={"n_seekers": len(scored), "high_below": audit_bands.high_below, "low_from": audit_bands.low_from,
+                                       n_caseload),
+    output={"n_seekers": n_caseload, "high_below": audit_bands.high_below, "low_from": audit_bands.low_from,
             "flagged": len(reports["main"].flagged())},
 ):
     st.stop()
 if preview is not None:
+    thresholds = np.round(np.arange(0.10, 0.51, 0.05), 2).tolist()
+    counts = employment.caseload_probability_counts(
+        engine, [preview.high_below, preview.low_from, *employment.table_cutoffs(thresholds, preview.high_below)])
     st.markdown(f"**고위험 기준 {preview.high_below:.0%} 미만의 효과**")
-    ui.render_cutoff_tradeoff(employment.cutoff_tradeoff(model, scored, preview.high_below))
+    ui.render_cutoff_tradeoff(employment.cutoff_tradeoff(model, counts, preview.high_below))
     left, right = st.columns(2)
     with left:
         st.markdown("**이 기준에서의 상담 대상 비율**")
-        ui.render_band_shares(employment.band_shares(scored, preview), key="employment.policy.shares")
+        ui.render_band_shares(employment.band_shares(counts, preview), key="employment.policy.shares")
     with right:
         note = st.text_input("변경 사유(메모)", key=state.EMPLOYMENT_POLICY_NOTE, max_chars=300,
                              placeholder="예: 집중 상담 인력에 맞춰 고위험 비율을 25% 안팎으로 조정")
@@ -86,8 +92,7 @@ if preview is not None:
                 resources.refresh_caseload()
                 st.session_state[state.EMPLOYMENT_POLICY_NOTICE] = f"새 위험도 기준을 적용했습니다: {saved.describe()}"
                 st.rerun()
-    thresholds = np.round(np.arange(0.10, 0.51, 0.05), 2).tolist()
-    tradeoff = employment.cutoff_table(model, scored, thresholds, chosen=preview.high_below,
+    tradeoff = employment.cutoff_table(model, counts, thresholds, chosen=preview.high_below,
                                        min_group_size=settings.fairness_min_group)
     st.markdown("**고위험 기준별 정확도·형평성 (검증용 구직자)**")
     display.render_chart(charts.make_tradeoff_figure(tradeoff, current=preview.high_below), key="employment.policy.tradeoff")
@@ -118,7 +123,7 @@ if report.n_overrides == 0:
 else:
     display.render_metrics_row([
         MetricItem("조정 건수", format_count(report.n_overrides, "건"), f"구직자 {report.n_seekers:,}명"),
-        MetricItem("조정 비율", f"{report.n_seekers / max(len(scored), 1):.1%}", "상담 대상 중 조정된 구직자"),
+        MetricItem("조정 비율", f"{report.n_seekers / max(n_caseload, 1):.1%}", "상담 대상 중 조정된 구직자"),
         MetricItem("위험 상향", format_count(report.raised, "건")),
         MetricItem("위험 하향", format_count(report.lowered, "건")),
     ])
@@ -128,8 +133,9 @@ else:
     right.dataframe(by_counsellor, hide_index=True, width="stretch", key="employment.policy.by_counsellor")
 
 st.subheader("상담 대상 집계")
+aggregates = resources.caseload_group_tables(bands, overrides)
 tabs = st.tabs(["희망 지역별", "희망 직종 대분류별"], key="employment.policy.tabs")
 for tab, by, label in zip(tabs, ("region", "occupation"), ("희망 지역", "희망 직종 대분류"), strict=True):
     with tab:
-        st.dataframe(ui.group_table(employment.caseload_aggregates(scored, by), label=label), hide_index=True,
+        st.dataframe(ui.group_table(aggregates[by], label=label), hide_index=True,
                      width="stretch", key=f"employment.policy.{by}")

@@ -311,12 +311,22 @@ def test_profile_shows_masked_summary_prediction_services_and_documents(
     at = run_page(PROFILE, _counsellor(user))
     _no_exception(at)
     assert [t.value for t in at.title] == ["구직자 프로파일"]
+    from app.services.employment import PICKER_LIMIT
+
     caseload = _caseload(*hiring_built)
     picker = at.selectbox(key="employment.seeker_id")
+    # the highest-risk seekers, a bounded list (the caseload is searched, never listed whole)
+    assert len(caseload) > PICKER_LIMIT
     assert list(picker.options) == [
         f"#{int(r.id)} · {r.masked_name} · {r.desired_occupation} · {r.final_band} {r.probability * 100:.0f}%"
-        for r in caseload.itertuples(index=False)
+        for r in caseload.head(PICKER_LIMIT).itertuples(index=False)
     ]
+    assert f"상담 대상 {len(caseload):,}명 중 위험도가 높은 {PICKER_LIMIT}명을 보여 줍니다." in texts(at)
+    # the audit row says which seekers the picker listed
+    (listed,) = _rows(hiring_env, "select output from audit_log where username=:u and action='employment.caseload'", u=user)
+    output = json.loads(listed[0]) if isinstance(listed[0], str) else listed[0]
+    assert output["seeker_ids"] == caseload["id"].astype(int).head(PICKER_LIMIT).tolist()
+    assert output["n_matching"] == len(caseload)
     seeker = int(picker.value)
     assert seeker == int(caseload["id"].iloc[0])  # the highest-risk seeker opens first
     assert at.query_params.get("seeker") in (str(seeker), [str(seeker)])
@@ -371,6 +381,61 @@ def test_picker_opens_another_seeker(hiring_env: str, hiring_built: tuple[str, P
     assert _frame(at, "항목")["내용"].iloc[0] == other["masked_name"]
     assert at.query_params.get("seeker") in (str(int(other["id"])), [str(int(other["id"]))])
     assert _audit_rows(hiring_env, user, "employment.profile") == 2
+
+
+def _picker_ids(at: AppTest) -> list[int]:
+    return [int(o.split(" · ")[0].removeprefix("#")) for o in at.selectbox(key="employment.seeker_id").options]
+
+
+def test_picker_search_by_number_name_and_occupation(hiring_env: str, hiring_built: tuple[str, Path]) -> None:
+    from app.services.employment import PICKER_LIMIT
+    from app.text.pii import mask_name
+
+    user = "emp-picker-search"
+    caseload = _caseload(*hiring_built)
+    at = run_page(PROFILE, _counsellor(user))
+    _no_exception(at)
+    first = int(caseload["id"].iloc[0])
+    # a seeker number: that seeker alone, opened
+    target = caseload.iloc[len(caseload) - 3]
+    at.text_input(key="employment.seeker_search").input(f"#{int(target['id'])}").run()
+    _no_exception(at)
+    assert _picker_ids(at) == [int(target["id"])]
+    assert _frame(at, "항목")["내용"].iloc[0] == target["masked_name"]
+    assert at.query_params.get("seeker") in (str(int(target["id"])), [str(int(target["id"]))])
+    # a word of the desired occupation: its seekers, highest risk first, the first of them opened
+    word = str(caseload["desired_occupation"].iloc[len(caseload) // 2])[:2]
+    matching = caseload[caseload["desired_occupation"].str.contains(word, regex=False)
+                        | caseload["masked_name"].str.contains(word, regex=False)
+                        | (caseload["masked_name"] == mask_name(word))]
+    at.text_input(key="employment.seeker_search").input(word).run()
+    _no_exception(at)
+    listed = matching["id"].astype(int).head(PICKER_LIMIT).tolist()
+    assert _picker_ids(at) == listed
+    # the open seeker stays open when the search lists them, else the highest-risk match opens
+    assert int(at.selectbox(key="employment.seeker_id").value) == (
+        int(target["id"]) if int(target["id"]) in listed else listed[0])
+    # a full name typed finds the seekers it masks to (the name itself is never looked up)
+    (name,) = _rows(hiring_env, "select name from seekers where id=:i", i=int(target["id"]))[0]
+    at.text_input(key="employment.seeker_search").input(str(name)).run()
+    _no_exception(at)
+    assert int(target["id"]) in _picker_ids(at)
+    assert str(name) not in _everything(at)
+    # no match: a Korean notice, and the open seeker stays open
+    opened = int(at.selectbox(key="employment.seeker_id").value)
+    at.text_input(key="employment.seeker_search").input("없는직종이름").run()
+    _no_exception(at)
+    assert "검색과 맞는 상담 대상 구직자가 없습니다. 구직자 번호, 성명 또는 희망 직종을 확인하세요." in [w.value for w in at.warning]
+    assert _picker_ids(at) == [opened]
+    # the search cleared: the highest-risk seekers again, with the open one kept in the list
+    at.text_input(key="employment.seeker_search").input("").run()
+    _no_exception(at)
+    ids = _picker_ids(at)
+    assert ids[0] == first and opened in ids and int(at.selectbox(key="employment.seeker_id").value) == opened
+    # every list shown was logged, and never the search typed
+    for (output,) in _rows(hiring_env, "select output from audit_log where username=:u and action='employment.caseload'",
+                           u=user):
+        assert str(name) not in str(output) and "없는직종이름" not in str(output)
 
 
 def _outside_caseload(url: str, caseload: pd.DataFrame) -> int:
@@ -632,6 +697,7 @@ def test_policy_page_shows_fairness_and_overrides_without_individuals(
 ) -> None:
     from app.db.engine import make_engine
     from app.services import employment
+    from components import employment as ui
 
     caseload = _caseload(*hiring_built)
     target = caseload.iloc[2]
@@ -688,9 +754,13 @@ def test_policy_page_shows_fairness_and_overrides_without_individuals(
     assert not [n for n in caseload["masked_name"] if n in everything]
     assert "구직자 번호" not in everything
     assert not re.search(r"#\d+", _everything(at, charts=False))  # chart colours are "#2F6690"
-    for label, column in (("희망 지역별", "희망 지역"), ("희망 직종 대분류별", "희망 직종 대분류")):
+    scored = _caseload(*hiring_built)  # with the override saved above
+    for label, column, by in (("희망 지역별", "희망 지역", "region"), ("희망 직종 대분류별", "희망 직종 대분류", "occupation")):
         aggregate = _frame(_tab(at, label), column)
         assert aggregate["상담 대상"].map(_count).sum() == len(caseload)
+        # the group tables from SQL show what the whole frame's pandas tables show
+        pd.testing.assert_frame_equal(aggregate.reset_index(drop=True),
+                                      ui.group_table(employment.caseload_aggregates(scored, by), label=column))
     assert _audit_rows(hiring_env, user, "employment.policy") == 1
 
 

@@ -19,6 +19,7 @@ from app.db.orm import Seeker, SeekerOutcome
 from app.ml.employment import EmploymentModel, load_employment_model
 from app.services import employment as emp
 from app.services.employment.caseload import STORED_COLUMNS
+from app.text.pii import mask_name
 from tests.conftest import copy_world_database
 
 pytestmark = pytest.mark.filterwarnings("ignore:LightGBM binary classifier:UserWarning")
@@ -197,3 +198,126 @@ def assert_pages_equal_the_frame_path(engine: Engine, model: EmploymentModel) ->
 
 def test_a_page_of_rows_equals_the_whole_frame_path(store: Engine, model: EmploymentModel) -> None:
     assert_pages_equal_the_frame_path(store, model)
+
+
+# --------------------------------------------------------------------------- the seeker picker and 취업 위험도 기준 in SQL
+
+
+def _picker_expected(frame: pd.DataFrame, search: str) -> pd.DataFrame:
+    """The picker's search on the whole frame (the path it replaces): a seeker number, else a piece of
+    the masked name or of the desired occupation, or the mask of a full name typed."""
+    term = search.strip().lstrip("#").strip()
+    if not term:
+        return frame
+    if term.isdigit():
+        return frame[frame["id"].astype(str) == term]
+    names, occupations = frame["masked_name"].astype(str), frame["desired_occupation"].astype(str)
+    mask = names.str.contains(term, regex=False) | occupations.str.contains(term, regex=False)
+    if 2 <= len(term) <= 5 and all("가" <= ch <= "힣" for ch in term):
+        mask |= names == mask_name(term)
+    return frame[mask]
+
+
+def _overrides(live: pd.DataFrame, bands: emp.RiskBands) -> dict[int, str]:
+    """Overrides that move seekers into and out of 고위험 (and one that keeps a band's count)."""
+    above = live[live["probability"] >= bands.high_below]
+    return {int(live["id"].iloc[0]): "저위험", int(above["id"].iloc[-1]): "고위험", int(live["id"].iloc[5]): "중위험",
+            int(above["id"].iloc[0]): "고위험"}
+
+
+def _stored_with_overrides(engine: Engine, model: EmploymentModel
+                           ) -> tuple[emp.RiskBands, pd.DataFrame, dict[int, str], pd.DataFrame]:
+    """(bands, the live caseload, overrides, the live caseload banded with them); the scores stored."""
+    bands = emp.RiskBands(high_below=0.3, low_from=0.5)
+    live = emp.caseload_scores(engine, model)
+    overrides = _overrides(live, bands)
+    emp.store_caseload_scores(engine, model)
+    return bands, live, overrides, emp.apply_bands(live, bands, overrides)
+
+
+def assert_picker_equals_the_frame_path(engine: Engine, model: EmploymentModel) -> None:
+    """Every search lists the whole frame's matches, highest risk first, with their bands and count."""
+    bands, live, overrides, frame = _stored_with_overrides(engine, model)
+    with engine.connect() as conn:
+        real_name = str(conn.execute(text("SELECT name FROM seekers WHERE id = :i"),
+                                     {"i": int(live["id"].iloc[4])}).scalar_one())
+    masked = str(live["masked_name"].iloc[4])
+    searches = ["", "  ", f"#{int(live['id'].iloc[9])}", str(int(live["id"].iloc[-1])), masked[:1], masked, real_name,
+                str(live["desired_occupation"].iloc[len(live) // 2])[:2], "없는직종", "100%_", "99999999"]
+    assert len(_picker_expected(frame, masked[:1])) > 7  # a surname matches more than one short list
+    for search in searches:
+        expected = _picker_expected(frame, search)
+        for limit, cap in ((emp.PICKER_LIMIT, emp.PICKER_COUNT_CAP), (7, 10), (7, 7)):
+            found = emp.find_caseload_seekers(engine, search, bands, overrides, limit=limit, count_cap=cap)
+            if search.strip():  # a search's matches are counted up to the cap; the whole caseload exactly
+                assert (found.total, found.more) == (min(len(expected), cap), len(expected) > cap), search
+            else:
+                assert (found.total, found.more) == (len(expected), False)
+            assert found.rows["id"].tolist() == expected["id"].astype(int).head(limit).tolist(), search
+            assert found.rows["final_band"].tolist() == expected["final_band"].head(limit).tolist(), search
+            assert_same_rows(found.rows.loc[:, list(STORED_COLUMNS)], expected.head(limit))
+    assert live["id"].iloc[4] in set(emp.find_caseload_seekers(engine, real_name, bands, overrides, limit=500).rows["id"])
+    # a requested seeker: one row when on the caseload (with the override's band), none otherwise
+    one = emp.caseload_seeker(engine, int(live["id"].iloc[0]), bands, overrides)
+    assert one["id"].tolist() == [int(live["id"].iloc[0])] and one["final_band"].tolist() == ["저위험"]
+    assert emp.caseload_seeker(engine, 99_999_999, bands, overrides).empty
+
+
+def assert_policy_figures_equal_the_frame_path(engine: Engine, model: EmploymentModel) -> None:
+    """취업 위험도 기준's band shares, trade-offs and group tables from SQL equal those of the whole frame."""
+    bands, live, overrides, frame = _stored_with_overrides(engine, model)
+    thresholds = np.round(np.arange(0.10, 0.51, 0.05), 2).tolist()
+    for preview in (bands, emp.RiskBands(high_below=0.17, low_from=0.44), emp.RiskBands(high_below=0.05, low_from=0.9)):
+        counts = emp.caseload_probability_counts(
+            engine, [preview.high_below, preview.low_from, *emp.table_cutoffs(thresholds, preview.high_below)])
+        assert counts.total == len(frame)
+        pd.testing.assert_frame_equal(emp.band_shares(counts, preview), emp.band_shares(frame, preview))
+        # repr: every field to the last digit, NaN (no one flagged at 5%) equal to NaN
+        assert repr(emp.cutoff_tradeoff(model, counts, preview.high_below)) == repr(
+            emp.cutoff_tradeoff(model, frame, preview.high_below))
+        pd.testing.assert_frame_equal(
+            emp.cutoff_table(model, counts, thresholds, chosen=preview.high_below, min_group_size=10),
+            emp.cutoff_table(model, frame, thresholds, chosen=preview.high_below, min_group_size=10))
+    stored = emp.stored_caseload_aggregates(engine, bands, overrides)
+    for by in ("region", "occupation"):
+        expected = emp.caseload_aggregates(frame, by)
+        assert stored[by]["group"].tolist() == expected["group"].tolist(), by
+        assert stored[by]["n"].tolist() == expected["n"].astype(int).tolist(), by
+        for column in ("mean_probability", "high_risk_share", "mean_days"):
+            np.testing.assert_allclose(stored[by][column].to_numpy(float), expected[column].to_numpy(float),
+                                       rtol=0, atol=1e-12, err_msg=f"{by} {column}")
+    # the overrides moved seekers in and out of 고위험: the groups' shares count the final band
+    assert (stored["region"]["high_risk_share"] * stored["region"]["n"]).round().sum() == int(
+        (frame["final_band"] == "고위험").sum())
+    with pytest.raises(KeyError):
+        emp.cutoff_tradeoff(model, emp.caseload_probability_counts(engine, [0.2]), 0.25)  # counts made without it
+
+
+def test_the_picker_and_the_policy_figures_equal_the_whole_frame_path(store: Engine, model: EmploymentModel) -> None:
+    assert_picker_equals_the_frame_path(store, model)
+    assert_policy_figures_equal_the_frame_path(store, model)
+
+
+def test_an_empty_caseload_gives_empty_figures(store: Engine, model: EmploymentModel) -> None:
+    emp.store_caseload_scores(store, model)
+    with store.begin() as conn:
+        conn.execute(text("DELETE FROM seeker_scores"))
+    bands = emp.RiskBands()
+    found = emp.find_caseload_seekers(store, "", bands, {})
+    assert found.total == 0 and found.rows.empty
+    counts = emp.caseload_probability_counts(store, [bands.high_below, bands.low_from])
+    assert counts.total == 0 and emp.band_shares(counts, bands)["n"].tolist() == [0, 0, 0]
+    assert all(table.empty for table in emp.stored_caseload_aggregates(store, bands, {1: "고위험"}).values())
+
+
+@pytest.mark.skipif(not PG_URL, reason="GOYONG_TEST_PG_URL is not set (no PostgreSQL server for this run)")
+def test_postgres_picker_and_policy_figures_equal_the_whole_frame_path(model: EmploymentModel) -> None:
+    from app.world.generate import generate_world
+
+    engine = make_engine(PG_URL)
+    generate_world(engine, size="small", seed=7)
+    try:
+        assert_picker_equals_the_frame_path(engine, model)
+        assert_policy_figures_equal_the_frame_path(engine, model)
+    finally:
+        engine.dispose()

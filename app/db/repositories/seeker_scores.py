@@ -164,6 +164,10 @@ class ScoreConditions:
         seeker_id: Exactly this seeker.
         occupation_term: A word of the desired occupation's name.
         min_days: Fewest days since registration.
+        name_or_occupation_term: A piece of the masked name or of the desired occupation's name
+            (the seeker picker's search).
+        masked_name: Exactly this masked name (a full name typed into the picker, masked as the
+            stored names are).
     """
 
     probability_ranges: tuple[tuple[float | None, float | None], ...] = ()
@@ -174,6 +178,8 @@ class ScoreConditions:
     seeker_id: int | None = None
     occupation_term: str = ""
     min_days: int = 0
+    name_or_occupation_term: str = ""
+    masked_name: str = ""
 
     def where(self) -> list[ColumnElement[bool]]:
         """The SQL conditions."""
@@ -198,6 +204,15 @@ class ScoreConditions:
             conditions.append(SeekerScore.desired_occupation.contains(self.occupation_term, autoescape=True))
         if self.min_days:
             conditions.append(SeekerScore.days_since_registration >= int(self.min_days))
+        if self.name_or_occupation_term:
+            term = self.name_or_occupation_term
+            either = [SeekerScore.masked_name.contains(term, autoescape=True),
+                      SeekerScore.desired_occupation.contains(term, autoescape=True)]
+            if self.masked_name:
+                either.append(SeekerScore.masked_name == self.masked_name)
+            conditions.append(or_(*either))
+        elif self.masked_name:
+            conditions.append(SeekerScore.masked_name == self.masked_name)
         return conditions
 
 
@@ -214,6 +229,26 @@ def load_score_rows(engine: Engine, conditions: ScoreConditions, order: str, *, 
     columns = [getattr(SeekerScore, c) for c in SCORE_ROW_COLUMNS]
     stmt = select(columns[0].label("id"), *columns[1:]).where(*conditions.where()).order_by(*SCORE_ORDERS[order])
     return read_frame(engine, stmt if limit is None else stmt.limit(int(limit)))
+
+
+def search_score_rows(engine: Engine, conditions: ScoreConditions, *, limit: int, count_cap: int) -> tuple[pd.DataFrame, int]:
+    """The first ``limit`` stored rows meeting ``conditions`` by risk (:data:`SCORE_ORDERS` ``"risk"``) and
+    how many meet them, counted up to ``count_cap`` (``count_cap + 1``: more than that).
+
+    One pass that stops at the ``count_cap + 1``-th match, sorting only those: a rare search reads the
+    table once instead of walking the whole probability index and then counting in a second pass; a
+    common one stops early and takes its first rows from the index.
+    """
+    columns = [getattr(SeekerScore, c) for c in SCORE_ROW_COLUMNS]
+    matches = (select(columns[0].label("id"), *columns[1:]).where(*conditions.where())
+               .limit(int(count_cap) + 1).subquery())
+    stmt = (select(*(matches.c[c] for c in ("id", *SCORE_ROW_COLUMNS[1:])), func.count().over().label("n_matching"))
+            .order_by(matches.c.probability, matches.c.id).limit(int(limit)))
+    rows = read_frame(engine, stmt)
+    n = int(rows["n_matching"].iloc[0]) if len(rows) else 0
+    if n > count_cap:  # the first matches found are not the riskiest: read those with the index
+        return load_score_rows(engine, conditions, "risk", limit=limit), n
+    return rows.drop(columns="n_matching"), n
 
 
 def count_score_rows(engine: Engine, conditions: ScoreConditions) -> int:
@@ -275,3 +310,40 @@ def stored_probabilities(engine: Engine, seeker_ids: Sequence[int]) -> dict[int,
         return {int(i): float(p) for chunk in id_chunks(seeker_ids)
                 for i, p in session.execute(select(SeekerScore.seeker_id, SeekerScore.probability)
                                             .where(SeekerScore.seeker_id.in_(chunk))).all()}
+
+
+def probability_counts(engine: Engine, thresholds: Sequence[float]) -> tuple[int, list[int]]:
+    """(stored rows, rows whose probability lies below each of ``thresholds``), in one pass.
+
+    The comparison is SQL's ``probability < :t`` on the stored double: the same test as numpy's on
+    the same values, so the counts are exact.
+    """
+    p = SeekerScore.probability
+    stmt = select(func.count(), *(func.coalesce(func.sum(case((p < float(t), 1), else_=0)), 0) for t in thresholds))
+    with Session(engine) as session:
+        n, *below = session.execute(stmt).one()
+    return int(n), [int(b) for b in below]
+
+
+def group_sums(engine: Engine, high_below: float) -> pd.DataFrame:
+    """Per desired region and desired occupation (KECO 소분류) of the stored rows, in one pass:
+    ``desired_region, desired_keco, n, probability_sum, high, days_sum`` (``high``: rows below
+    ``high_below``, the model's 고위험 before counsellors' overrides)."""
+    p = SeekerScore.probability
+    stmt = (select(SeekerScore.desired_region, SeekerScore.desired_keco, func.count().label("n"),
+                   func.sum(p).label("probability_sum"),
+                   func.sum(case((p < float(high_below), 1), else_=0)).label("high"),
+                   func.sum(SeekerScore.days_since_registration).label("days_sum"))
+            .group_by(SeekerScore.desired_region, SeekerScore.desired_keco)
+            .order_by(SeekerScore.desired_region, SeekerScore.desired_keco))
+    return read_frame(engine, stmt)
+
+
+def stored_group_keys(engine: Engine, seeker_ids: Sequence[int]) -> pd.DataFrame:
+    """``seeker_id, desired_region, desired_keco, probability`` of the stored ones among ``seeker_ids``
+    (the seekers a counsellor overrode, moved between bands in the group figures)."""
+    columns = (SeekerScore.seeker_id, SeekerScore.desired_region, SeekerScore.desired_keco, SeekerScore.probability)
+    frames = [read_frame(engine, select(*columns).where(SeekerScore.seeker_id.in_(chunk)))
+              for chunk in id_chunks(seeker_ids)]
+    return (pd.concat(frames, ignore_index=True) if frames else
+            pd.DataFrame(columns=["seeker_id", "desired_region", "desired_keco", "probability"]))

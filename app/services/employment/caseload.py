@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,9 +20,11 @@ from app.ml.employment import EmploymentModel
 from app.ml.employment_features import HORIZON_DAYS, split_cohorts
 from app.reference.codes import SERVICES
 from app.reference.names import occupation_names, region_short
+from app.services.employment.policy import ProbabilityCounts, aggregates_from_sums
 from app.services.employment.reasons import group_contributions, worst_factors
 from app.services.employment.store import RiskBands, SeekerNotFound, latest_overrides, load_masked_names
 from app.services.explorer import to_csv_bytes
+from app.text.pii import mask_name
 
 
 def input_hash(features: Mapping[str, object], version: str, *extra: object) -> str:
@@ -351,6 +353,109 @@ def caseload_page(engine: Engine, flt: CaseloadFilter, order: str, bands: RiskBa
     else:
         total = score_store.count_score_rows(engine, conditions)
     return apply_bands(rows, bands, overrides), total
+
+
+PICKER_LIMIT = 50
+"""Most seekers the seeker picker lists (a counsellor narrows the list by searching, not scrolling)."""
+PICKER_COUNT_CAP = 1_000
+"""A search's matches are counted up to this many ("1,000명 이상" beyond): counting every match of a
+common word is a second pass over the national caseload, and no counsellor reads that far."""
+
+
+@dataclass(frozen=True)
+class SeekerMatches:
+    """The seeker picker's list: the open-caseload seekers a search matches, highest risk first.
+
+    Attributes:
+        rows: At most :data:`PICKER_LIMIT` of them (:func:`apply_bands` rows of :data:`STORED_COLUMNS`).
+        total: How many seekers the search matches in all (at most the count cap when ``more``).
+        more: The search matches more than ``total`` (counted up to :data:`PICKER_COUNT_CAP`).
+    """
+
+    rows: pd.DataFrame
+    total: int
+    more: bool = False
+
+
+def _search_conditions(search: str) -> score_store.ScoreConditions:
+    """The picker's search in SQL: a seeker number (``1234``/``#1234``), else a piece of the masked
+    name or of the desired occupation; a full name typed (2–5 Hangul syllables) also finds the
+    seekers whose masked name it masks to, so the name itself is never looked up."""
+    term = search.strip().lstrip("#").strip()
+    if not term:
+        return score_store.ScoreConditions()
+    if term.isdigit():
+        return score_store.ScoreConditions(seeker_id=int(term))
+    looks_like_name = 2 <= len(term) <= 5 and all("가" <= ch <= "힣" for ch in term)
+    return score_store.ScoreConditions(name_or_occupation_term=term,
+                                       masked_name=mask_name(term) if looks_like_name else "")
+
+
+def find_caseload_seekers(engine: Engine, search: str, bands: RiskBands, overrides: Mapping[int, str], *,
+                          limit: int = PICKER_LIMIT, count_cap: int = PICKER_COUNT_CAP) -> SeekerMatches:
+    """Open-caseload seekers matching a counsellor's search, highest risk first (lowest probability,
+    ties by seeker number), read from the stored scores with the index (never the whole caseload).
+
+    Args:
+        engine: Product database (stored scores current: :func:`store_caseload_scores`).
+        search: A seeker number (``"1234"``, ``"#1234"``), a piece of the masked name (``"김"``,
+            ``"김○수"``), a full name (matched through its mask) or a word of the desired
+            occupation; empty: the whole caseload.
+        bands: Risk bands in force.
+        overrides: :func:`latest_overrides`.
+        limit: Most rows returned.
+        count_cap: Matches of a search are counted up to this many (the whole caseload exactly).
+
+    Returns:
+        :class:`SeekerMatches`.
+    """
+    conditions = _search_conditions(search)
+    if conditions == score_store.ScoreConditions():
+        rows = score_store.load_score_rows(engine, conditions, "risk", limit=int(limit))
+        total = (len(rows) if len(rows) < limit else
+                 score_store.score_totals(engine, bands.high_below, bands.low_from)[0])  # kept per process
+        more = False
+    else:
+        rows, n = score_store.search_score_rows(engine, conditions, limit=int(limit), count_cap=int(count_cap))
+        total, more = min(n, int(count_cap)), n > count_cap
+    return SeekerMatches(apply_bands(_stored_frame(rows), bands, overrides), total, more)
+
+
+def caseload_seeker(engine: Engine, seeker_id: int, bands: RiskBands, overrides: Mapping[int, str]) -> pd.DataFrame:
+    """The stored row of one seeker as :func:`find_caseload_seekers` gives it (one indexed lookup):
+    one row when the seeker is on the open caseload, none otherwise (what a requested ``?seeker=``
+    is checked against)."""
+    rows = score_store.load_score_rows(engine, score_store.ScoreConditions(seeker_id=int(seeker_id)), "risk", limit=1)
+    return apply_bands(_stored_frame(rows), bands, overrides)
+
+
+def caseload_probability_counts(engine: Engine, thresholds: Sequence[float]) -> ProbabilityCounts:
+    """:class:`ProbabilityCounts` of the stored open caseload at ``thresholds`` (one pass in SQL;
+    the model's probability, before overrides)."""
+    wanted = sorted({float(t) for t in thresholds})
+    n, below = score_store.probability_counts(engine, wanted)
+    return ProbabilityCounts(n, dict(zip(wanted, below, strict=True)))
+
+
+def stored_caseload_aggregates(engine: Engine, bands: RiskBands, overrides: Mapping[int, str]) -> dict[str, pd.DataFrame]:
+    """:func:`caseload_aggregates` by ``"region"`` and by ``"occupation"`` of the stored open caseload,
+    from per-group sums computed in SQL (one pass) with counsellors' overrides moved between bands.
+
+    Counts and sums are exact; the means are the sums divided by the counts (equal to pandas' means
+    up to float rounding, ~1e-15).
+    """
+    sums = score_store.group_sums(engine, bands.high_below)
+    moved = score_store.stored_group_keys(engine, [int(i) for i in overrides])
+    if len(moved):
+        # an overridden seeker counts as 고위험 when the counsellor says so, whatever the probability
+        final_high = moved["seeker_id"].astype(int).map(lambda i: overrides[i] == "고위험").astype(int)
+        model_high = (moved["probability"].astype(float) < bands.high_below).astype(int)
+        shift = (moved.assign(shift=final_high - model_high)
+                 .groupby(["desired_region", "desired_keco"], as_index=False)["shift"].sum())
+        sums = sums.merge(shift, on=["desired_region", "desired_keco"], how="left")
+        sums["high"] = sums["high"].astype(int) + sums["shift"].fillna(0).astype(int)
+        sums = sums.drop(columns="shift")
+    return {by: aggregates_from_sums(sums, by) for by in ("region", "occupation")}
 
 
 def apply_bands(scores: pd.DataFrame, bands: RiskBands, overrides: Mapping[int, str]) -> pd.DataFrame:

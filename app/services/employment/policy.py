@@ -17,12 +17,56 @@ from app.services.employment.store import RISK_BANDS, RiskBands
 # --------------------------------------------------------------------------- policy
 
 
-def band_shares(scored: pd.DataFrame, bands: RiskBands, *, column: str = "probability") -> pd.DataFrame:
-    """Caseload share of each band under ``bands`` (``band, n, share``), highest risk first."""
-    labels = bands.bands(scored[column].to_numpy(float)) if len(scored) else np.array([], dtype=str)
-    counts = pd.Series(labels).value_counts().reindex(list(RISK_BANDS), fill_value=0)
-    total = max(int(counts.sum()), 1)
-    return pd.DataFrame({"band": list(RISK_BANDS), "n": counts.to_numpy(int), "share": counts.to_numpy(float) / total})
+@dataclass(frozen=True)
+class ProbabilityCounts:
+    """The open caseload's model probabilities as the policy figures need them: how many seekers,
+    and how many lie below each threshold asked for (exact counts; no seeker's row).
+
+    Attributes:
+        total: Seekers on the open caseload.
+        below: Threshold → seekers whose probability is below it.
+    """
+
+    total: int
+    below: dict[float, int]
+
+    def count_below(self, threshold: float) -> int:
+        """Seekers below ``threshold`` (one of the thresholds the counts were made for).
+
+        Raises:
+            KeyError: The counts were made without this threshold.
+        """
+        return self.below[float(threshold)]
+
+
+def probability_counts(scored: pd.DataFrame, thresholds: Sequence[float], *, column: str = "probability") -> ProbabilityCounts:
+    """:class:`ProbabilityCounts` of a scored frame (the in-memory twin of the stored caseload's,
+    :func:`app.services.employment.caseload_probability_counts`)."""
+    p = scored[column].to_numpy(float) if len(scored) else np.array([], dtype=float)
+    return ProbabilityCounts(len(p), {float(t): int((p < float(t)).sum()) for t in thresholds})
+
+
+Caseload = pd.DataFrame | ProbabilityCounts
+"""The open caseload for a policy figure: its scored rows, or counts of its probabilities."""
+
+
+def _counts(caseload: Caseload, thresholds: Sequence[float]) -> ProbabilityCounts:
+    return caseload if isinstance(caseload, ProbabilityCounts) else probability_counts(caseload, thresholds)
+
+
+def band_shares(scored: Caseload, bands: RiskBands, *, column: str = "probability") -> pd.DataFrame:
+    """Caseload share of each band under ``bands`` (``band, n, share``), highest risk first.
+
+    Args:
+        scored: Scored rows, or :class:`ProbabilityCounts` made for ``bands``' two thresholds.
+        bands: The thresholds.
+        column: The probability column of scored rows.
+    """
+    counts = scored if isinstance(scored, ProbabilityCounts) else probability_counts(
+        scored, (bands.high_below, bands.low_from), column=column)
+    high, below_low = counts.count_below(bands.high_below), counts.count_below(bands.low_from)
+    n = np.array([high, below_low - high, counts.total - below_low])
+    return pd.DataFrame({"band": list(RISK_BANDS), "n": n.astype(int), "share": n.astype(float) / max(counts.total, 1)})
 
 
 def caseload_aggregates(scored: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -47,6 +91,35 @@ def caseload_aggregates(scored: pd.DataFrame, by: str) -> pd.DataFrame:
         mean_days=("days_since_registration", "mean"),
     )
     return table.reset_index().sort_values(["mean_probability", "group"]).reset_index(drop=True)
+
+
+def aggregates_from_sums(sums: pd.DataFrame, by: str) -> pd.DataFrame:
+    """:func:`caseload_aggregates` from per-group sums instead of rows.
+
+    Args:
+        sums: Per desired region and KECO 소분류: ``desired_region, desired_keco, n,
+            probability_sum, high`` (final band 고위험, overrides applied), ``days_sum``.
+        by: ``"region"`` or ``"occupation"`` (the KECO 대분류 of each 소분류).
+
+    Returns:
+        ``group, n, mean_probability, high_risk_share, mean_days`` (fewest-chance first).
+    """
+    if by == "region":
+        key = sums["desired_region"].astype(str)
+    elif by == "occupation":
+        key = pd.Series([occupation_names(str(k))[2] for k in sums["desired_keco"]], index=sums.index, dtype=object)
+    else:
+        raise ValueError(f"집계 기준은 region, occupation 중 하나여야 합니다 (입력값: {by})")
+    columns = ["n", "probability_sum", "high", "days_sum"]
+    totals = sums[columns].astype(float).groupby(key.to_numpy()).sum()
+    totals = totals[totals["n"] > 0]
+    table = pd.DataFrame({
+        "group": totals.index.astype(str), "n": totals["n"].astype(int).to_numpy(),
+        "mean_probability": (totals["probability_sum"] / totals["n"]).to_numpy(),
+        "high_risk_share": (totals["high"] / totals["n"]).to_numpy(),
+        "mean_days": (totals["days_sum"] / totals["n"]).to_numpy(),
+    })
+    return table.sort_values(["mean_probability", "group"]).reset_index(drop=True)
 
 
 FAIRNESS_SIGNIFICANCE = ml_employment.FAIRNESS_SIGNIFICANCE
@@ -135,32 +208,45 @@ class CutoffTradeoff:
         return not self.recall >= RECALL_FLOOR  # NaN (nobody unemployed) counts as low
 
 
-def cutoff_tradeoff(model: EmploymentModel, scored: pd.DataFrame, cutoff: float) -> CutoffTradeoff:
-    """Recall, precision and workload of the high-risk band at ``cutoff`` (see :class:`CutoffTradeoff`)."""
+def cutoff_tradeoff(model: EmploymentModel, scored: Caseload, cutoff: float) -> CutoffTradeoff:
+    """Recall, precision and workload of the high-risk band at ``cutoff`` (see :class:`CutoffTradeoff`).
+
+    ``scored``: the open caseload's scored rows, or :class:`ProbabilityCounts` made with ``cutoff``.
+    """
     frame = model.audit_frame
     p = frame["probability"].to_numpy(float)
     adverse = frame["employed"].to_numpy(int) == 0
     flag = p < float(cutoff)
     caught = int((flag & adverse).sum())
-    caseload = scored["probability"].to_numpy(float) if len(scored) else np.array([], dtype=float)
+    caseload = _counts(scored, [cutoff])
     return CutoffTradeoff(
         cutoff=float(cutoff),
         recall=caught / int(adverse.sum()) if adverse.any() else float("nan"),
         precision=caught / int(flag.sum()) if flag.any() else float("nan"),
         flagged_share=float(flag.mean()) if len(flag) else float("nan"),
         n_held_out=len(frame), n_not_employed=int(adverse.sum()),
-        caseload_high=int((caseload < float(cutoff)).sum()), caseload_total=len(caseload),
+        caseload_high=caseload.count_below(cutoff), caseload_total=caseload.total,
     )
 
 
-def cutoff_table(model: EmploymentModel, scored: pd.DataFrame, thresholds: Sequence[float], *, chosen: float,
+def table_cutoffs(thresholds: Sequence[float], chosen: float) -> list[float]:
+    """The cutoffs :func:`cutoff_table` shows: ``thresholds`` and ``chosen``, to whole hundredths, sorted."""
+    return sorted({round(float(t), 2) for t in thresholds} | {round(float(chosen), 2)})
+
+
+def cutoff_table(model: EmploymentModel, scored: Caseload, thresholds: Sequence[float], *, chosen: float,
                  min_group_size: int) -> pd.DataFrame:
     """:func:`threshold_tradeoff` over ``thresholds`` and the ``chosen`` cutoff, with the workload
     each would give today (``caseload_high``: open-caseload seekers below it) and ``chosen``
-    marking the row of the cutoff in question. Rows by cutoff."""
-    cuts = sorted({round(float(t), 2) for t in thresholds} | {round(float(chosen), 2)})
+    marking the row of the cutoff in question. Rows by cutoff.
+
+    ``scored``: the open caseload's scored rows, or :class:`ProbabilityCounts` made with
+    :func:`table_cutoffs` of the same arguments.
+    """
+    cuts = table_cutoffs(thresholds, chosen)
     table = threshold_tradeoff(model, cuts, min_group_size=min_group_size)
-    probability = scored["probability"].to_numpy(float) if len(scored) else np.array([], dtype=float)
-    table["caseload_high"] = [int((probability < t).sum()) for t in table["threshold"]]
+    caseload = _counts(scored, cuts)
+    # the cutoff as labelled ("15% 미만"), not the held-out curve's float (0.15000000000000002)
+    table["caseload_high"] = [caseload.count_below(round(float(t), 2)) for t in table["threshold"]]
     table["chosen"] = np.isclose(table["threshold"].to_numpy(float), round(float(chosen), 2))
     return table
