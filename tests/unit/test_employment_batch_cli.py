@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine
 
 import app.cli.employment as command
+import app.cli.seeker_input as checks
 from app.cli.runner import input_rows, row_id
 from app.db.repositories.seekers import load_seeker_records
 from app.ml.employment import EmploymentModel, load_employment_model
@@ -25,7 +26,7 @@ from app.text.pii import find_pii
 pytestmark = pytest.mark.filterwarnings("ignore:LightGBM binary classifier:UserWarning")
 
 HEADER = ["id", "age", "education", "career_years", "desired_keco", "desired_wage", "desired_region_code", "benefit_status",
-          "last_keco", "region_flexible", "certificate_ids", "skills", "days_since_registration", *command.SERVICE_COLUMNS]
+          "last_keco", "region_flexible", "certificate_ids", "skills", "days_since_registration", *checks.SERVICE_COLUMNS]
 BAD_ROWS = (
     "B-1,14,대졸,5,304,2500000,11,1,,0,,,0,0,0,0,0",
     "B-2,40,박사,3,999,2500000,99,maybe,,0,,,0,0,0,0,0",
@@ -64,7 +65,7 @@ def built(hiring_built: tuple[str, Path]) -> tuple[pd.DataFrame, Path, Employmen
         "certificate_ids": seekers["certificate_ids"].fillna("").to_numpy(),
         "skills": seekers["skills"].fillna("").to_numpy(),
         "days_since_registration": rng.integers(0, 181, len(seekers)),
-        **{column: rng.integers(0, 2, len(seekers)) for column in command.SERVICE_COLUMNS},
+        **{column: rng.integers(0, 2, len(seekers)) for column in checks.SERVICE_COLUMNS},
     })[HEADER]
     return rows, models, load_employment_model(models)
 
@@ -72,16 +73,16 @@ def built(hiring_built: tuple[str, Path]) -> tuple[pd.DataFrame, Path, Employmen
 def _row_by_row(path: Path) -> tuple[list[tuple[str, dict[str, object]]], list[str]]:
     """Every row checked cell by cell as it is read: the problems in line order (a row with the
     wrong number of cells where the reader meets it), each row's in the order of its columns."""
-    keco, regions = command._reference_codes()
-    checks = command._column_checks(keco, regions)
+    keco, regions = checks.reference_codes()
+    column_checks = checks._column_checks(keco, regions)
     errors: list[str] = []
     parsed = []
-    for count, (line, cells) in enumerate(input_rows(path, command.REQUIRED_COLUMNS, command.OPTIONAL_COLUMNS,
+    for count, (line, cells) in enumerate(input_rows(path, checks.REQUIRED_COLUMNS, checks.OPTIONAL_COLUMNS,
                                                      errors, [])):
-        record, problems = command._row(cells, checks)
-        leaked, problems = command._pii_problems(cells, problems)
+        record, problems = checks._row(cells, column_checks)
+        leaked, problems = checks._pii_problems(cells, problems)
         if not any(p.column == "id" for p in leaked):
-            identifier = row_id(cells, line, str(count + 1), errors, max_chars=command.MAX_ID_CHARS)
+            identifier = row_id(cells, line, str(count + 1), errors, max_chars=checks.MAX_ID_CHARS)
         else:
             identifier = ""
         errors.extend(f"{line}행: [{p.column}] {p}" for p in [*leaked, *problems])
@@ -130,7 +131,7 @@ def test_scores_reasons_and_services_equal_the_row_by_row_path(tmp_path: Path, b
     src = tmp_path / "seekers.csv"
     rows.to_csv(src, index=False)
     out = tmp_path / "scored.csv"
-    monkeypatch.setattr(command, "CHUNK_ROWS", 97)  # several chunks, the last one short
+    monkeypatch.setattr(checks, "CHUNK_ROWS", 97)  # several chunks, the last one short
     monkeypatch.setattr(command, "thread_count", lambda: 2)  # scored by two worker processes
     assert command.main_employment(["score", "--input", str(src), "--output", str(out), "--models-dir", str(models)]) == 0
     scored = _read(out)
@@ -151,7 +152,7 @@ def test_workers_write_the_file_one_process_writes(tmp_path: Path, built, monkey
     rows, models, _ = built
     src = tmp_path / "seekers.csv"
     rows.head(300).to_csv(src, index=False)
-    monkeypatch.setattr(command, "CHUNK_ROWS", 64)
+    monkeypatch.setattr(checks, "CHUNK_ROWS", 64)
     written = {}
     for workers in (1, 2):
         monkeypatch.setattr(command, "thread_count", lambda workers=workers: workers)
@@ -193,7 +194,7 @@ def test_problems_are_the_row_by_row_problems_in_line_order(tmp_path: Path, buil
     src = tmp_path / "bad.csv"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _, expected = _row_by_row(src)
-    monkeypatch.setattr(command, "CHUNK_ROWS", 7)  # wrong-width rows fall inside and between chunks
+    monkeypatch.setattr(checks, "CHUNK_ROWS", 7)  # wrong-width rows fall inside and between chunks
     out = tmp_path / "scored.csv"
     assert command.main_employment(["score", "--input", str(src), "--output", str(out), "--models-dir", str(models)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -212,7 +213,7 @@ def test_an_error_in_the_last_chunk_leaves_no_file(tmp_path: Path, built, monkey
     src = tmp_path / "bad.csv"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _, expected = _row_by_row(src)
-    monkeypatch.setattr(command, "CHUNK_ROWS", 64)  # the first four chunks are scored and written before
+    monkeypatch.setattr(checks, "CHUNK_ROWS", 64)  # the first four chunks are scored and written before
     monkeypatch.setattr(command, "thread_count", lambda: workers)
     out = tmp_path / "scored.csv"
     assert command.main_employment(["score", "--input", str(src), "--output", str(out), "--models-dir", str(models)]) == 2
@@ -230,8 +231,8 @@ def test_valid_odd_cells_read_as_row_by_row(tmp_path: Path, built) -> None:
     src.write_text(",".join(HEADER) + "\n" + BAD_ROWS[-1] + "\n", encoding="utf-8")
     parsed, errors = _row_by_row(src)
     assert errors == []
-    ids, records = next(command._seeker_chunks(input_rows(src, command.REQUIRED_COLUMNS, command.OPTIONAL_COLUMNS, [], []),
-                                               *command._reference_codes(), []))
+    ids, records = next(checks.seeker_chunks(input_rows(src, checks.REQUIRED_COLUMNS, checks.OPTIONAL_COLUMNS, [], []),
+                                               *checks.reference_codes(), []))
     assert ids == ["B-10"]
     assert records.iloc[0].to_dict() == parsed[0][1]
     assert parsed[0][1]["career_years"] == 10.0 and parsed[0][1]["last_keco"] == "014"
@@ -250,15 +251,15 @@ UNSAFE = (
 
 def test_cells_that_skip_the_scan_hold_no_personal_data(built) -> None:
     rows, _, _ = built
-    assert all(command.cannot_hold_pii(text) for text in SAFE)
-    assert not any(command.cannot_hold_pii(text) for text in UNSAFE)
+    assert all(checks.cannot_hold_pii(text) for text in SAFE)
+    assert not any(checks.cannot_hold_pii(text) for text in UNSAFE)
     assert any(find_pii(text) for text in ("010-1234-5678", "공일공 일이삼사 오육칠팔", "김민수 님", "S12345678"))
     world_cells = {*rows["skills"], *rows["certificate_ids"], *rows["id"]} - {""}
-    skipped = [text for text in (*SAFE, *world_cells) if command.cannot_hold_pii(text)]
+    skipped = [text for text in (*SAFE, *world_cells) if checks.cannot_hold_pii(text)]
     assert len(skipped) > len(world_cells) / 2  # most of a batch skips the scan
     rng = np.random.default_rng(3)
     digits = ["".join(map(str, rng.integers(0, 10, int(rng.integers(1, 9))))) for _ in range(2_000)]
     spoken = ["".join(rng.choice(list("공영일이삼사오육륙칠팔구에;"), int(rng.integers(1, 20)))) for _ in range(2_000)]
     for text in (*skipped, *digits, *spoken):
-        if command.cannot_hold_pii(text):
+        if checks.cannot_hold_pii(text):
             assert find_pii(text) == [], text

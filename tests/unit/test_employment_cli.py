@@ -9,14 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app.cli.employment import (
-    IDENTIFYING_COLUMNS,
-    OPTIONAL_COLUMNS,
-    OUTPUT_ADDED,
-    REQUIRED_COLUMNS,
-    SERVICE_COLUMNS,
-    main_employment,
-)
+from app.cli.employment import OUTPUT_ADDED, main_employment
+from app.cli.seeker_input import IDENTIFYING_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, SERVICE_COLUMNS
 from app.config import get_settings
 from app.ml.employment import EmploymentModel, load_employment_model
 from app.reference.codes import SERVICE_LABELS
@@ -395,13 +389,13 @@ def test_ordinary_free_text_is_not_mistaken_for_personal_data(tmp_path: Path, mo
 
 def test_file_is_scored_a_chunk_at_a_time_with_the_same_output(tmp_path: Path, models_dir: Path, monkeypatch,
                                                                 capsys) -> None:
-    import app.cli.employment as command
+    import app.cli.seeker_input as seeker_input
 
     src = _write(tmp_path / "seekers.csv", HEADER, *GOOD_ROWS, *(row.replace("S-", "T-") for row in GOOD_ROWS))
     whole, chunked = tmp_path / "whole.csv", tmp_path / "chunked.csv"
     assert _score(src, whole, models_dir) == 0
     summary = capsys.readouterr().out.replace(str(whole), "OUT")
-    monkeypatch.setattr(command, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(seeker_input, "CHUNK_ROWS", 2)
     assert _score(src, chunked, models_dir) == 0
     assert capsys.readouterr().out.replace(str(chunked), "OUT") == summary
     assert chunked.read_bytes() == whole.read_bytes()
