@@ -186,6 +186,24 @@ def test_page_figures_equal_every_row_in_pandas(hiring_env: str, hiring_built: t
     assert outputs and {o["n_at_risk"] for o in outputs} == {len(risky)}
 
 
+def test_a_long_at_risk_list_shows_one_page_and_counts_every_posting(hiring_env: str,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """More at-risk postings than one page: the first page is read and shown, the count is every one
+    (the CSV of all of them is made only when the button is clicked)."""
+    from components import display
+
+    monkeypatch.setattr(display, "MAX_TABLE_ROWS", 5)
+    at = run_page(PAGE, _policy("policy-page"))
+    at.slider(key="hiring_policy.threshold").set_value(90).run()
+    assert not at.exception
+    risky = frame_with(at, "채용확률(30일 내)")
+    n_at_risk = int(at.metric[2].value.removesuffix("건").replace(",", ""))
+    assert len(risky) == 5 < n_at_risk
+    assert f"검색 결과 {n_at_risk:,}건 중 앞 5건만 표시합니다 (CSV에는 전체 포함)." in texts(at)
+    assert [b.key for b in at.download_button] == ["hiring_policy.risk.csv"]
+    assert len(at.selectbox(key="hiring_policy.open.posting").options) == 5
+
+
 # --------------------------------------------------------------------------- consulting cases
 
 
