@@ -16,9 +16,9 @@ different arguments (several employers, several counsellors' filters):
   sums in SQL, for three slider positions). The stored scores are brought up to date first, as the build does
   (``caseload_store_s``: 0 s when current; a full scoring otherwise);
 * an employer's postings (채용 시뮬레이터 picker, 인재 추천, the employer's home figures);
-* policy aggregates (home KPIs and breakdowns, 취업 위험도 기준 override report, 채용 위험 공고 rows,
-  monitoring KPIs from their stored summary: ``policy_kpi_report``, four selections; ``kpi_store_s``
-  is the summary's count, 0 s when current).
+* policy aggregates (home KPIs and breakdowns, 취업 위험도 기준 override report, 채용 위험 공고 현황's
+  summary, group tables and page of at-risk rows, monitoring KPIs from their stored summary:
+  ``policy_kpi_report``, four selections; ``kpi_store_s`` is the summary's count, 0 s when current).
 
 Works on SQLite too (``--db-url sqlite:///…``), to check it does not regress.
 
@@ -70,6 +70,8 @@ REPLICATED_TABLES: tuple[str, ...] = (
 )
 """What the timed queries read (the other tables keep the demo world's rows)."""
 REPLICA_KEY = "bench_replicas"
+HIRING_THRESHOLDS = (0.1, 0.4, 0.7, 0.9)
+"""채용 위험 공고 현황's slider values timed (its lowest, default and high ones)."""
 
 
 def _load_average() -> list[float]:
@@ -201,14 +203,16 @@ def _queries(engine, repeats: int, only: frozenset[str] = frozenset(),
         filters = [employment.CaseloadFilter(), *(employment.CaseloadFilter(region_codes=(r,)) for r in regions),
                    employment.CaseloadFilter(bands=("고위험",)), employment.CaseloadFilter(search="간호", min_days=60)]
 
-    hiring_model = None
-    if not only or "policy_hiring_rows" in only:
+    hiring_model = hiring_summary = None
+    hiring_queries = {"policy_hiring_summary", "policy_hiring_groups", "policy_hiring_at_risk"}
+    if not only or hiring_queries & only:
         from app.config import get_settings
 
         hiring_model = hiring.load_hiring_model(get_settings().models_dir)
         started = time.perf_counter()
         hiring.store_posting_scores(engine, hiring_model)  # the build's step (nothing to do when current)
         store_s["posting_store_s"] = round(time.perf_counter() - started, 1)
+        hiring_summary = hiring.posting_risk_summary(engine, hiring_model)  # the page's, cached a minute
 
     def caseload_open(flt):
         # what 구직자 위험 현황 runs on every view (ensure_caseload_scores is cached a minute; its cold
@@ -293,8 +297,14 @@ def _queries(engine, repeats: int, only: frozenset[str] = frozenset(),
         "policy_reemployment_by_region": lambda: _timed([lambda: overview.compute_reemployment_by_region(engine, names)],
                                                 repeats),
         "policy_override_report": lambda: _timed([lambda: employment.override_report(engine)], repeats),
-        # 채용 위험 공고 현황's frame: the stored posting scores (brought up to date first, as the page does)
-        "policy_hiring_rows": lambda: _timed([lambda: hiring.score_all_postings(engine, hiring_model)], 2),
+        # 채용 위험 공고 현황: the stored scores' summary (brought up to date first; cached a minute by the
+        # page), then per slider value the at-risk count and group tables, and one page of at-risk rows
+        "policy_hiring_summary": lambda: _timed([lambda: hiring.posting_risk_summary(engine, hiring_model)], repeats),
+        "policy_hiring_groups": lambda: _timed(
+            [lambda t=t: hiring.risk_overview(engine, hiring_summary, t).tables["region"] for t in HIRING_THRESHOLDS],
+            repeats),
+        "policy_hiring_at_risk": lambda: _timed(
+            [lambda t=t: hiring.at_risk_page(engine, t, limit=MAX_TABLE_ROWS) for t in HIRING_THRESHOLDS], repeats),
         "policy_kpi_report": lambda: _timed([kpi_view(r, sv) for r, sv in kpi_scopes], repeats),
     }
     return {name: run() for name, run in out.items() if not only or name in only}

@@ -671,7 +671,8 @@ def select_risk_threshold(*, key: str) -> float:
 
 
 def group_table(frame: pd.DataFrame, *, label: str) -> pd.DataFrame:
-    """Display table of :func:`app.services.hiring.fill_probability_by` (lowest mean first)."""
+    """Display table of :func:`app.services.hiring.fill_probability_by` (or a table of
+    :attr:`app.services.hiring.RiskOverview.tables`, equal to it; lowest mean first)."""
     return pd.DataFrame(
         {
             label: frame["group"].astype(str),
@@ -722,7 +723,7 @@ def open_page(path: str, *, query_params: Mapping[str, str], fallback: str) -> N
 
 
 def select_risky_posting(frame: pd.DataFrame, *, key: str) -> int | None:
-    """Pick one at-risk posting (``at_risk_postings`` rows, least likely first). Returns its id."""
+    """Pick one of the first 500 at-risk postings (``at_risk_page`` rows, least likely first). Returns its id."""
     if frame.empty:
         return None
     labels = {
@@ -734,8 +735,14 @@ def select_risky_posting(frame: pd.DataFrame, *, key: str) -> int | None:
     return int(st.selectbox("공고 선택", options=list(labels), format_func=labels.__getitem__, key=key))
 
 
-def render_risk_table(table: pd.DataFrame, *, key: str) -> None:
-    """At-risk postings (``risk_table``) with the posting and its probability pinned on the left."""
+def render_risk_table(table: pd.DataFrame, *, key: str, total: int | None = None) -> None:
+    """At-risk postings (``risk_table``) with the posting and its probability pinned on the left.
+
+    Args:
+        table: The rows read (at most :data:`components.display.MAX_TABLE_ROWS` are drawn).
+        key: Widget key.
+        total: How many postings are at risk in all (default: the rows given).
+    """
     config = {
         "공고 번호": st.column_config.NumberColumn("공고 번호", pinned=True, width="small", format="%d"),
         "채용확률(30일 내)": st.column_config.TextColumn("채용확률(30일 내)", pinned=True, width="small"),
@@ -743,8 +750,8 @@ def render_risk_table(table: pd.DataFrame, *, key: str) -> None:
     }
     order = ["공고 번호", "채용확률(30일 내)", "공고명", "예상 충원 기간", "직종", "지역", "월 환산 임금",
              "주당 근로시간", "고용형태", "기업", "게시일"]
-    total = len(table)
-    shown = min(total, display.MAX_TABLE_ROWS)
+    total = len(table) if total is None else int(total)
+    shown = min(total, len(table), display.MAX_TABLE_ROWS)
     st.caption(f"검색 결과 {total:,}건" + (f" 중 앞 {shown:,}건만 표시합니다 (CSV에는 전체 포함)." if total > shown else ""))
     st.dataframe(table.head(shown), key=key, hide_index=True, width="stretch", column_config=config,
                  column_order=order)

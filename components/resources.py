@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from app.services.ads import AdVerifier
     from app.services.certificates import CertificateValueResult
     from app.services.employment import EmploymentModel, RiskBands
-    from app.services.hiring import HiringModel, MarketBounds, PostingConditions, PostingsIndex
+    from app.services.hiring import HiringModel, MarketBounds, PostingConditions, PostingRiskSummary, PostingsIndex
     from app.services.interest import InterestTestModel, OccupationFit
     from app.services.monitoring import KpiReport, MonitoringReport
     from app.services.posting import OccupationClassifier, TextGenerator
@@ -405,6 +405,21 @@ def scored_postings() -> pd.DataFrame:
     return _scored_postings(settings.db_url, str(settings.models_dir), _stamp("hiring"), postings_stamp())
 
 
+@st.cache_data(ttl=_TTL, show_spinner="모든 공고의 채용확률을 확인하는 중…", max_entries=4)
+def _posting_risk_summary(db_url: str, models_dir: str, stamp: str, data_stamp: str) -> PostingRiskSummary:
+    from app.services import hiring
+
+    return hiring.posting_risk_summary(_engine(db_url), _hiring_model(models_dir, stamp))
+
+
+def posting_risk_summary() -> PostingRiskSummary:
+    """Every stored posting score in figures (채용 위험 공고 현황: tiles, group tables, histograms),
+    the stored scores brought up to date first; cached a minute and per :func:`postings_stamp`.
+    Raises ``ArtifactMissing`` when the hiring model is not built."""
+    settings = get_settings()
+    return _posting_risk_summary(settings.db_url, str(settings.models_dir), _stamp("hiring"), postings_stamp())
+
+
 @st.cache_data(ttl=_TTL, show_spinner=False, max_entries=2)
 def _hiring_build_checks(models_dir: str, stamp: str) -> pd.DataFrame | None:
     from app.services import hiring
@@ -425,6 +440,7 @@ def refresh_hiring_postings() -> None:
     """Forget cached posting tables after a new version of a posting became current."""
     invalidate_postings()
     _scored_postings.clear()
+    _posting_risk_summary.clear()
     _hiring_bounds.clear()
 
 

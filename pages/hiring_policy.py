@@ -27,28 +27,30 @@ st.caption(
 )
 
 model = resources.required(resources.hiring_model)
-scored = resources.required(resources.scored_postings)
-if scored.empty:
+# the stored scores' figures (tiles, group tables, histograms): one stored row, never the national rows
+summary = resources.required(resources.posting_risk_summary)
+if summary.n_postings == 0:
     st.warning("예측할 공고가 없습니다. `python -m app build`로 가상 세계와 모델을 만드세요.")
     st.stop()
 
+engine = resources.engine()
 threshold = ui.select_risk_threshold(key=state.HIRING_RISK_THRESHOLD)
-risky = hiring.at_risk_postings(scored, threshold)
+overview = hiring.risk_overview(engine, summary, threshold)
 version = str(model.version)
 if not ui.log_shown(
-    resources.engine(), user, action="hiring.policy", model_version=version,
-    input_hash=ui.input_hash_of("policy", version, len(scored), round(float(scored["probability"].sum()), 6), threshold),
-    output={"n_postings": len(scored), "mean_probability": float(scored["probability"].mean()),
-            "threshold": threshold, "n_at_risk": len(risky)},
+    engine, user, action="hiring.policy", model_version=version,
+    input_hash=ui.input_hash_of("policy", version, summary.n_postings, round(summary.probability_sum, 6), threshold),
+    output={"n_postings": summary.n_postings, "mean_probability": summary.mean_probability,
+            "threshold": threshold, "n_at_risk": overview.n_at_risk},
 ):
     st.stop()  # no log row, no output
 
 display.render_metrics_row([
-    MetricItem("예측한 공고", format_count(len(scored), "건")),
-    MetricItem("평균 채용확률(30일 내)", format_rate(float(scored["probability"].mean()), decimals=0)),
-    MetricItem(f"위험 공고 (채용확률 {threshold:.0%} 미만)", format_count(len(risky), "건"),
-               f"전체의 {len(risky) / len(scored):.1%}"),
-    MetricItem("예상 충원 기간(중앙값)", f"약 {float(scored['days'].median()):.0f}일"),
+    MetricItem("예측한 공고", format_count(summary.n_postings, "건")),
+    MetricItem("평균 채용확률(30일 내)", format_rate(summary.mean_probability, decimals=0)),
+    MetricItem(f"위험 공고 (채용확률 {threshold:.0%} 미만)", format_count(overview.n_at_risk, "건"),
+               f"전체의 {overview.n_at_risk / summary.n_postings:.1%}"),
+    MetricItem("예상 충원 기간(중앙값)", f"약 {summary.median_days:.0f}일"),
 ])
 display.render_ai_notice("AI 예측 결과", f"모델 버전 {version}",
                          note="공고 조건과 시장 정보만 사용하며 구직자 개인 특성은 쓰지 않습니다.")
@@ -56,24 +58,33 @@ display.render_ai_notice("AI 예측 결과", f"모델 버전 {version}",
 st.subheader("채용확률 분포")
 tabs = st.tabs(["직종(중분류)별", "지역별"], key="hiring_policy.tabs")
 for tab, by in zip(tabs, ("occupation", "region"), strict=True):
-    column, label = GROUPINGS[by]
+    _, label = GROUPINGS[by]
     with tab:
         display.render_chart(
             charts.make_probability_distribution_figure(
-                scored, by=column, by_title=label, threshold=threshold, title=f"{label}별 예측 채용확률 분포",
+                summary.groups[by], by_title=label, threshold=threshold, title=f"{label}별 예측 채용확률 분포",
             ),
             key=f"hiring_policy.{by}.chart",
         )
-        st.dataframe(ui.group_table(hiring.fill_probability_by(scored, by, threshold), label=label),
+        st.dataframe(ui.group_table(overview.tables[by], label=label),
                      key=f"hiring_policy.{by}.table", hide_index=True, width="stretch")
 
 st.subheader("채용 위험 공고")
 st.caption(f"예측 채용확률이 {threshold:.0%} 미만인 공고입니다(낮은 순). 채용 컨설팅 대상 선정에 참고하세요.")
+# one page of the at-risk postings along the probability index; the CSV of all of them only when asked
+risky = hiring.at_risk_page(engine, threshold, limit=display.MAX_TABLE_ROWS)
 table = ui.risk_table(risky)
-ui.render_risk_table(table, key="hiring_policy.risk.table")
-display.render_download(to_csv_bytes(table), file_name="채용위험공고.csv", key="hiring_policy.risk.csv")
+ui.render_risk_table(table, key="hiring_policy.risk.table", total=overview.n_at_risk)
 
-engine = resources.engine()
+
+def _every_risky_csv() -> bytes:
+    """The CSV of every at-risk posting (made when asked for: a national list is long)."""
+    return to_csv_bytes(ui.risk_table(hiring.at_risk_page(engine, threshold, limit=None)))
+
+
+display.render_download(to_csv_bytes(table) if overview.n_at_risk <= len(risky) else _every_risky_csv,
+                        file_name="채용위험공고.csv", key="hiring_policy.risk.csv")
+
 notice = st.session_state.pop(state.HIRING_POLICY_NOTICE, None)
 if notice:
     st.success(notice, icon=":material/support_agent:")

@@ -8,8 +8,6 @@ labelled as percentages, and each bar's text is its change in percentage points 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -236,50 +234,55 @@ def make_wage_curve_figure(
 
 
 def make_probability_distribution_figure(
-    frame: pd.DataFrame,
+    stats: pd.DataFrame,
     *,
-    by: str,
     by_title: str,
-    probability: str = "probability",
     threshold: float | None = None,
     title: str,
-    order: Sequence[str] | None = None,
 ) -> go.Figure:
-    """Box plot of the predicted fill probability per group (occupation family, region, …).
+    """Box plot of the predicted fill probability per group (occupation family, region, …), drawn
+    from each group's statistics (a national world has too many postings to send each one).
 
     Args:
-        frame: One row per posting with the group label column ``by`` and ``probability``.
-        by: Group label column.
+        stats: One row per group: ``group``, ``n_postings``, ``p25``, ``median_probability``, ``p75``,
+            ``mean_probability``, ``lower_fence`` and ``upper_fence`` (the whiskers: the most extreme
+            probabilities within 1.5 IQR of the quartiles, never inside the box) and ``n_outliers``
+            (postings beyond that reach: counted in the hover text, not drawn one by one).
         by_title: Axis title of the groups.
-        probability: Probability column (0–1).
         threshold: At-risk threshold (dotted vertical line).
         title: Figure title.
-        order: Group order, top to bottom (default: lowest median first, the groups that need
-            attention on top).
 
     Returns:
-        One horizontal ``box`` trace over all groups.
+        A horizontal ``box`` trace of the statistics (mean dashed), then an invisible marker per group
+        at its median that carries the Korean hover text; groups lowest median first, from the top.
     """
-    if frame.empty:
+    if stats.empty:
         return _empty(title)
-    data = frame[[by, probability]].dropna()
-    if order is None:
-        order = data.groupby(by)[probability].median().sort_values().index.astype(str).tolist()
-    counts = data.groupby(by).size()
+    ordered = stats.sort_values(["median_probability", "group"])
+    groups = ordered["group"].astype(str).tolist()
+    median = ordered["median_probability"].to_numpy(float)
     fig = go.Figure(
         go.Box(
-            x=data[probability].to_numpy(float),
-            y=data[by].astype(str).to_numpy(),
-            orientation="h",
-            marker_color=PRIMARY,
-            boxpoints="outliers",
-            name="채용확률",
-            hovertemplate="%{y}<br>채용확률 %{x:.1%}<extra></extra>",
+            y=groups, q1=ordered["p25"].to_numpy(float), median=median, q3=ordered["p75"].to_numpy(float),
+            lowerfence=ordered["lower_fence"].to_numpy(float), upperfence=ordered["upper_fence"].to_numpy(float),
+            mean=ordered["mean_probability"].to_numpy(float), boxmean=True, boxpoints=False, orientation="h",
+            marker_color=PRIMARY, name="채용확률", hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=median, y=groups, mode="markers", marker={"opacity": 0, "size": 14}, name="요약",
+            customdata=ordered[["n_postings", "p25", "p75", "mean_probability", "lower_fence", "upper_fence",
+                                "n_outliers"]].to_numpy(float),
+            hovertemplate=("%{y} · 공고 %{customdata[0]:,.0f}건<br>중앙값 %{x:.1%} "
+                           "(하위 25% %{customdata[1]:.1%} – 상위 25% %{customdata[2]:.1%})<br>"
+                           "평균 %{customdata[3]:.1%} · 수염 %{customdata[4]:.1%} – %{customdata[5]:.1%}"
+                           " (밖의 공고 %{customdata[6]:,.0f}건)<extra></extra>"),
         )
     )
     fig.update_yaxes(
-        title_text=by_title, categoryorder="array", categoryarray=list(order), autorange="reversed",
-        ticktext=[f"{g} ({int(counts.get(g, 0)):,}건)" for g in order], tickvals=list(order),
+        title_text=by_title, categoryorder="array", categoryarray=groups, autorange="reversed",
+        ticktext=[f"{g} ({int(n):,}건)" for g, n in zip(groups, ordered["n_postings"], strict=True)], tickvals=groups,
     )
     fig.update_xaxes(title_text="채용확률(30일 내, 예측)", tickformat=".0%", range=[0, 1])
     if threshold is not None:
@@ -288,4 +291,4 @@ def make_probability_distribution_figure(
             annotation_text=f"위험 기준 {threshold:.0%}", annotation_position="top right",
         )
     fig.update_layout(showlegend=False)
-    return _style(fig, title=title, height=max(320, 80 + 26 * len(order)))
+    return _style(fig, title=title, height=max(320, 80 + 26 * len(groups)))

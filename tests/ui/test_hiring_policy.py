@@ -4,6 +4,7 @@ at-risk list with its CSV, and the audit log of model outputs (no personal data)
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pandas as pd
@@ -40,9 +41,12 @@ def test_policy_page_renders_distributions_and_lists(hiring_env: str) -> None:
     assert chart_titles(at) == ["직종(중분류)별 예측 채용확률 분포", "지역별 예측 채용확률 분포"]
     boxes = plotly_figures(at)
     assert all(f["data"][0]["type"] == "box" for f in boxes)
-    probabilities = plotly_values(boxes[0]["data"][0]["x"])
-    assert len(probabilities) == _n_postings(hiring_env)
-    assert all(0.0 <= p <= 1.0 for p in probabilities)
+    # drawn from each group's statistics (a national world has too many postings to send each one)
+    box = boxes[0]["data"][0]
+    low, q1, median, q3, high = (plotly_values(box[k]) for k in ("lowerfence", "q1", "median", "q3", "upperfence"))
+    assert all(0.0 <= a <= b <= c <= d <= e <= 1.0 for a, b, c, d, e in zip(low, q1, median, q3, high, strict=True))
+    counts = [int(t.rsplit("(", 1)[1].removesuffix("건)").replace(",", "")) for t in boxes[0]["layout"]["yaxis"]["ticktext"]]
+    assert len(counts) == len(median) and sum(counts) == _n_postings(hiring_env)
     occupation = frame_with(at, "직종(중분류)")
     region = frame_with(at, "지역")
     assert occupation is not None and region is not None and len(region) > 1
@@ -137,6 +141,67 @@ def test_risk_table_matches_the_service(hiring_env: str, hiring_built: tuple) ->
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert back["공고 번호"].tolist() == expected["id"].tolist()
     assert back["월 환산 임금"].str.endswith("만원").all()
+
+
+def test_page_figures_equal_every_row_in_pandas(hiring_env: str, hiring_built: tuple) -> None:
+    """Tiles, group tables, the at-risk count and the audit row's input are those of the pandas path
+    over every scored posting (what the page computed before it read the stored summary)."""
+    from pathlib import Path
+
+    from app.db.engine import make_engine
+    from app.ml.hiring import load_hiring_model
+    from app.services import hiring
+    from app.text.korean import format_count, format_rate
+    from components.audit import input_hash_of
+    from components.hiring import group_table
+
+    url, models = hiring_built
+    model = load_hiring_model(Path(models))
+    engine = make_engine(url)
+    scored = hiring.score_all_postings(engine, model)
+    engine.dispose()
+    at = run_page(PAGE, _policy("policy-figures"))
+    at.slider(key="hiring_policy.threshold").set_value(55).run()
+    assert not at.exception
+    risky = hiring.at_risk_postings(scored, 0.55)
+    values = {m.label: m.value for m in at.metric}
+    assert values == {
+        "예측한 공고": format_count(len(scored), "건"),
+        "평균 채용확률(30일 내)": format_rate(float(scored["probability"].mean()), decimals=0),
+        "위험 공고 (채용확률 55% 미만)": format_count(len(risky), "건"),
+        "예상 충원 기간(중앙값)": f"약 {float(scored['days'].median()):.0f}일",
+    }
+    for by, column in (("occupation", "직종(중분류)"), ("region", "지역")):
+        expected = group_table(hiring.fill_probability_by(scored, by, 0.55), label=column)
+        pd.testing.assert_frame_equal(frame_with(at, column).reset_index(drop=True), expected, check_dtype=False)
+    # the same audit row as before: its input hash is made of the same figures
+    expected_hash = input_hash_of("policy", str(model.version), len(scored), round(float(scored["probability"].sum()), 6),
+                                  0.55)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        outputs = conn.execute(text("select output from audit_log where action = 'hiring.policy' and input_hash = :h"),
+                               {"h": expected_hash}).scalars().all()
+    engine.dispose()
+    outputs = [json.loads(o) if isinstance(o, str) else o for o in outputs]
+    assert outputs and {o["n_at_risk"] for o in outputs} == {len(risky)}
+
+
+def test_a_long_at_risk_list_shows_one_page_and_counts_every_posting(hiring_env: str,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """More at-risk postings than one page: the first page is read and shown, the count is every one
+    (the CSV of all of them is made only when the button is clicked)."""
+    from components import display
+
+    monkeypatch.setattr(display, "MAX_TABLE_ROWS", 5)
+    at = run_page(PAGE, _policy("policy-page"))
+    at.slider(key="hiring_policy.threshold").set_value(90).run()
+    assert not at.exception
+    risky = frame_with(at, "채용확률(30일 내)")
+    n_at_risk = int(at.metric[2].value.removesuffix("건").replace(",", ""))
+    assert len(risky) == 5 < n_at_risk
+    assert f"검색 결과 {n_at_risk:,}건 중 앞 5건만 표시합니다 (CSV에는 전체 포함)." in texts(at)
+    assert [b.key for b in at.download_button] == ["hiring_policy.risk.csv"]
+    assert len(at.selectbox(key="hiring_policy.open.posting").options) == 5
 
 
 # --------------------------------------------------------------------------- consulting cases

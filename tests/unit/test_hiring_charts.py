@@ -130,12 +130,22 @@ def test_wage_curve_hourly_in_won_and_no_published_marker_when_unchanged() -> No
 
 
 def test_probability_distribution_orders_lowest_median_first() -> None:
-    frame = pd.DataFrame(
-        {"group": ["서울"] * 3 + ["부산"] * 2 + ["제주"], "probability": [0.7, 0.8, 0.9, 0.2, 0.3, 0.5]}
-    )
-    fig = make_probability_distribution_figure(frame, by="group", by_title="시도", threshold=0.4, title="시도별")
-    (box,) = fig.data
-    assert box.type == "box" and len(box.x) == 6
+    stats = pd.DataFrame({
+        "group": ["서울", "부산", "제주"], "n_postings": [3, 2, 1], "mean_probability": [0.8, 0.25, 0.5],
+        "median_probability": [0.8, 0.25, 0.5], "p25": [0.75, 0.225, 0.5], "p75": [0.85, 0.275, 0.5],
+        "lower_fence": [0.7, 0.2, 0.5], "upper_fence": [0.9, 0.3, 0.5], "n_outliers": [0, 0, 0],
+    })
+    fig = make_probability_distribution_figure(stats, by_title="시도", threshold=0.4, title="시도별")
+    box, hover = fig.data
+    assert box.type == "box" and list(box.y) == ["부산", "제주", "서울"]
+    assert list(box.q1) == [0.225, 0.5, 0.75] and list(box.median) == [0.25, 0.5, 0.8]
+    assert list(box.lowerfence) == [0.2, 0.5, 0.7] and list(box.upperfence) == [0.3, 0.5, 0.9]
+    assert box.boxpoints is False and box.hoverinfo == "skip"
+    # the Korean hover text rides on an invisible marker at each median
+    assert hover.type == "scatter" and list(hover.x) == [0.25, 0.5, 0.8] and hover.marker.opacity == 0
+    assert "중앙값" in hover.hovertemplate and "공고" in hover.hovertemplate
     assert list(fig.layout.yaxis.categoryarray) == ["부산", "제주", "서울"]
     assert list(fig.layout.yaxis.ticktext) == ["부산 (2건)", "제주 (1건)", "서울 (3건)"]
     assert any(s.x0 == pytest.approx(0.4) for s in fig.layout.shapes)
+    empty = make_probability_distribution_figure(stats.iloc[:0], by_title="시도", title="시도별")
+    assert not [t for t in empty.data if t.type == "box"]

@@ -35,7 +35,7 @@ def store(hiring_built: tuple[str, Path], tmp_path: Path) -> Iterator[Engine]:
         if "posting_scores" in tables:
             conn.execute(text("DELETE FROM posting_scores"))
         if "aggregate_snapshots" in tables:
-            conn.execute(text("DELETE FROM aggregate_snapshots WHERE name = 'posting_scores'"))
+            conn.execute(text("DELETE FROM aggregate_snapshots WHERE name IN ('posting_scores', 'posting_scores:summary')"))
     yield engine
     engine.dispose()
 
@@ -149,5 +149,109 @@ def test_postgres_stores_the_same_scores(model: HiringModel) -> None:
         again = hiring.score_all_postings(engine, model)
         assert new_id in set(again["id"])
         assert_same_rows(again, live_scores(engine, model))
+    finally:
+        engine.dispose()
+
+
+# --------------------------------------------------------------------------- 채용 위험 공고 현황 from the summary
+
+THRESHOLDS = (0.1, 0.25, 0.4, 0.55, 0.7, 0.9)
+"""Slider values (whole percents: bin edges of the summary's histograms)."""
+
+
+def assert_summary_equals_the_pandas_path(engine: Engine, model: HiringModel) -> None:
+    """What the page shows from the summary, the SQL page and the histograms equals what it showed
+    from every row in pandas (:func:`hiring.score_all_postings` and the pandas functions)."""
+    summary = hiring.posting_risk_summary(engine, model)
+    scored = hiring.score_all_postings(engine, model)
+    assert summary.n_postings == len(scored) > 50
+    # the audit row's input hash and the tiles: the same floats as before
+    assert summary.probability_sum == float(scored["probability"].sum())
+    assert summary.mean_probability == float(scored["probability"].mean())
+    assert summary.median_days == float(scored["days"].median())
+    # a threshold between bin edges, and one equal to a stored probability (strictly below counts)
+    off_edge = (0.4123, float(scored["probability"].median()), 0.0004)
+    for threshold in (*THRESHOLDS, *off_edge):
+        overview = hiring.risk_overview(engine, summary, threshold)
+        expected = hiring.at_risk_postings(scored, threshold)
+        assert overview.n_at_risk == len(expected), threshold
+        for by in ("occupation", "region"):
+            pd.testing.assert_frame_equal(overview.tables[by], hiring.fill_probability_by(scored, by, threshold),
+                                          check_exact=True)
+            assert overview.tables[by].attrs == hiring.fill_probability_by(scored, by, threshold).attrs
+        page = hiring.at_risk_page(engine, threshold, limit=25)
+        # (no posting at risk: an empty frame of the same columns, untyped)
+        pd.testing.assert_frame_equal(page, expected.head(25), check_exact=True, check_dtype=len(expected) > 0)
+    every = hiring.at_risk_page(engine, 0.9, limit=None)
+    pd.testing.assert_frame_equal(every, hiring.at_risk_postings(scored, 0.9), check_exact=True)
+
+
+def test_summary_equals_the_pandas_path(store: Engine, model: HiringModel) -> None:
+    hiring.store_posting_scores(store, model)
+    assert_summary_equals_the_pandas_path(store, model)
+
+
+def test_summary_is_stored_with_the_scores_and_follows_them(store: Engine, model: HiringModel,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.db.repositories import posting_scores as score_store
+    from app.services.hiring import policy
+
+    hiring.store_posting_scores(store, model)  # the build's call stores the summary too
+    digest = score_store.stored_digest(store)
+    assert digest is not None and score_store.has_summary(store, policy._summary_stamp(digest))
+    first = hiring.posting_risk_summary(store, model)
+    # current: read from its stored row, never from the rows
+    monkeypatch.setattr(score_store, "load_score_values", lambda engine: pytest.fail("rows read"))
+    again = hiring.posting_risk_summary(store, model)
+    monkeypatch.undo()
+    assert policy._summary_text(again) == policy._summary_text(first)
+    for by in ("occupation", "region"):
+        pd.testing.assert_frame_equal(again.groups[by], first.groups[by], check_exact=True)
+        np.testing.assert_array_equal(again.group_bins[by].sum(axis=1), again.groups[by]["n_postings"])
+    assert int(first.bins.sum()) == first.n_postings
+    # a new posting moves the stamp: the summary is computed again and counts it
+    scored = hiring.score_all_postings(store, model)
+    _copy_posting(store, int(scored["id"].iloc[0]))
+    assert hiring.posting_risk_summary(store, model).n_postings == first.n_postings + 1
+    assert score_store.stored_digest(store) != digest
+    assert score_store.has_summary(store, policy._summary_stamp(score_store.stored_digest(store)))
+    assert_summary_equals_the_pandas_path(store, model)
+
+
+def test_box_statistics_are_the_whiskers_of_each_group(store: Engine, model: HiringModel) -> None:
+    summary = hiring.posting_risk_summary(store, model)
+    scored = hiring.score_all_postings(store, model)
+    for by, (column, _) in hiring.GROUPINGS.items():
+        for row in summary.groups[by].itertuples(index=False):
+            p = scored.loc[scored[column] == row.group, "probability"]
+            reach = 1.5 * (row.p75 - row.p25)
+            inside = p[(p >= row.p25 - reach) & (p <= row.p75 + reach)]
+            assert (row.lower_fence, row.upper_fence) == (min(inside.min(), row.p25), max(inside.max(), row.p75))
+            assert row.n_outliers == len(p) - len(inside)
+            assert row.p25 <= row.median_probability <= row.p75
+
+
+def test_summary_of_no_postings(store: Engine, model: HiringModel) -> None:
+    from app.services.hiring import policy
+
+    empty = policy.summarise_scores(pd.DataFrame(columns=["id", "keco_middle", "region", "probability", "days"]))
+    assert empty.n_postings == 0 and empty.bins.sum() == 0
+    assert all(len(t) == 0 for t in empty.groups.values())
+    assert hiring.risk_overview(store, empty, 0.4).n_at_risk == 0
+    with pytest.raises(ValueError, match="기준 확률"):
+        hiring.risk_overview(store, empty, 1.0)
+    with pytest.raises(ValueError, match="기준 확률"):
+        hiring.at_risk_page(store, 0.0, limit=10)
+
+
+@pytest.mark.skipif(not PG_URL, reason="GOYONG_TEST_PG_URL is not set (no PostgreSQL server for this run)")
+def test_postgres_summary_equals_the_pandas_path(model: HiringModel) -> None:
+    from app.world.generate import generate_world
+
+    engine = make_engine(PG_URL)
+    generate_world(engine, size="small", seed=7)
+    try:
+        hiring.store_posting_scores(engine, model)
+        assert_summary_equals_the_pandas_path(engine, model)
     finally:
         engine.dispose()

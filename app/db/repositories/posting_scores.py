@@ -8,24 +8,37 @@ the model version, the newest posting, employer and posting-version ids and the 
 version waiting for review. Postings only gain rows or change through a new version (written
 ``pending`` or ``current``; a pending one is later decided), so the postings whose score may have
 changed since the stamp are the new ones, those of versions added since and those that were waiting.
+
+채용 위험 공고 현황 reads neither all rows: the summary of the stored scores (figures, group tables,
+probability histograms; :mod:`app.services.hiring.policy`) is kept beside the stamp, in the
+:data:`SUMMARY_NAME` row of :class:`AggregateSnapshot`, and its at-risk postings are read one page at
+a time along the ``(probability, posting_id)`` index.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.db.orm import AggregateSnapshot, Base, Employer, Posting, PostingScore, PostingVersion, WorldMeta
 from app.db.repositories import create_missing_tables, read_frame, snapshots
 
+logger = logging.getLogger(__name__)
+
 STATE_NAME = "posting_scores"
 """The :class:`AggregateSnapshot` row that holds the stamp the stored scores were computed from."""
+SUMMARY_NAME = "posting_scores:summary"
+"""The :class:`AggregateSnapshot` row of the stored scores' summary (채용 위험 공고 현황's figures);
+its ``stamp`` names the stored scores it summarises (their digest) and its format."""
 
 SCORE_ROW_COLUMNS: tuple[str, ...] = tuple(c.name for c in PostingScore.__table__.columns
                                            if c.name not in ("model_version", "stamp"))
@@ -135,3 +148,62 @@ def load_scores(engine: Engine) -> pd.DataFrame:
     """Every stored row (``id`` for ``posting_id``), by posting id."""
     columns = [getattr(PostingScore, c) for c in SCORE_ROW_COLUMNS]
     return read_frame(engine, select(columns[0].label("id"), *columns[1:]).order_by(PostingScore.posting_id))
+
+
+def stored_digest(engine: Engine) -> str | None:
+    """The digest of the stamp the stored scores were computed from (``None`` when none are stored)."""
+    _ensure_tables(engine)
+    with Session(engine) as session:
+        return session.scalar(select(AggregateSnapshot.stamp).where(AggregateSnapshot.name == STATE_NAME))
+
+
+def load_summary_text(engine: Engine, stamp: str) -> str | None:
+    """The summary stored with ``stamp`` (``None`` when none is, or one of other scores or format)."""
+    with Session(engine) as session:
+        return session.scalar(select(AggregateSnapshot.frame).where(AggregateSnapshot.name == SUMMARY_NAME,
+                                                                    AggregateSnapshot.stamp == stamp))
+
+
+def has_summary(engine: Engine, stamp: str) -> bool:
+    """Whether a summary with ``stamp`` is stored (one primary-key lookup)."""
+    with Session(engine) as session:
+        return session.scalar(select(AggregateSnapshot.name).where(AggregateSnapshot.name == SUMMARY_NAME,
+                                                                   AggregateSnapshot.stamp == stamp)) is not None
+
+
+def save_summary_text(engine: Engine, stamp: str, summary: str) -> bool:
+    """Store a summary of the stored scores with its ``stamp`` (replacing the one stored before).
+
+    Returns:
+        False when it could not be stored (a read-only database, or another process storing it at
+        the same moment): the caller's summary stands.
+    """
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    try:
+        with Session(engine) as session, session.begin():
+            session.execute(delete(AggregateSnapshot).where(AggregateSnapshot.name == SUMMARY_NAME))
+            session.add(AggregateSnapshot(name=SUMMARY_NAME, stamp=stamp, computed_at=now, frame=summary))
+    except SQLAlchemyError:
+        logger.info("%s not stored", SUMMARY_NAME)
+        return False
+    return True
+
+
+def load_score_values(engine: Engine) -> pd.DataFrame:
+    """``id`` (posting), ``keco_code``, ``region_code``, ``probability``, ``days`` of every stored row,
+    by posting id: what the summary is computed from (five narrow columns, not the titles)."""
+    stmt = select(PostingScore.posting_id.label("id"), PostingScore.keco_code, PostingScore.region_code,
+                  PostingScore.probability, PostingScore.days).order_by(PostingScore.posting_id)
+    return read_frame(engine, stmt)
+
+
+def load_scores_below(engine: Engine, below: float, *, at_least: float | None = None, limit: int | None = None,
+                      columns: Sequence[str] = SCORE_ROW_COLUMNS) -> pd.DataFrame:
+    """Stored rows with ``at_least`` ≤ probability < ``below``, least likely first (ties by posting id),
+    at most ``limit`` (``id`` for ``posting_id``): a range of the ``(probability, posting_id)`` index."""
+    selected = [PostingScore.posting_id.label("id") if c == "posting_id" else getattr(PostingScore, c) for c in columns]
+    stmt = select(*selected).where(PostingScore.probability < float(below))
+    if at_least is not None:
+        stmt = stmt.where(PostingScore.probability >= float(at_least))
+    stmt = stmt.order_by(PostingScore.probability, PostingScore.posting_id)
+    return read_frame(engine, stmt if limit is None else stmt.limit(int(limit)))
