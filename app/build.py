@@ -244,12 +244,13 @@ def _expected_seconds(previous: dict | None, name: str) -> float:
 
 
 TYPICAL_SECONDS: dict[str, float] = {
-    "ad_verifier": 85.0, "employment": 25.0, "talent_matcher": 90.0, "topics": 34.0, "hiring": 8.0,
-    "training_recommender": 24.0, "occupation_fit": 7.0, "interest_test": 13.0, "course_outcome": 1.5,
+    "ad_verifier": 85.0, "employment": 25.0, "talent_matcher": 72.0, "topics": 11.0, "hiring": 8.0,
+    "training_recommender": 14.0, "occupation_fit": 7.0, "interest_test": 13.0, "course_outcome": 1.5,
     "occupation_classifier": 6.0, "postings_index": 3.0, "certificate_value": 3.5, "market_wages": 0.5,
 }
 """CPU seconds of each artifact on the demo world, for the order of a first build, which has no manifest to
-learn them from (each measured on one thread, December 2026)."""
+learn them from (each measured on one thread, December 2026; the talent matcher, topics and training
+recommender scaled by their before/after CPU seconds measured side by side at the same load)."""
 
 
 def _refuse_losing_records(engine: Engine, stored_version: str) -> None:

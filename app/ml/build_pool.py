@@ -134,8 +134,8 @@ def start_workers(workers: int, threads: int, engine_url: str) -> ProcessPoolExe
     """Start ``workers`` worker processes now and let them import the builders.
 
     For a build that generates the world first: the workers' imports (~4 s of CPU each: pandas,
-    scikit-learn, LightGBM, every builder module) happen while this process writes the world,
-    which keeps one core busy, instead of after it. Pass the pool to :func:`run_tasks`.
+    scikit-learn, LightGBM, every builder module) and Kiwi's language model (~2 s) load while this
+    process writes the world, which keeps one core busy, instead of after it. Pass the pool to :func:`run_tasks`.
     """
     pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_init_worker,
                                initargs=(threads, engine_url))
@@ -147,6 +147,11 @@ def start_workers(workers: int, threads: int, engine_url: str) -> ProcessPoolExe
 
 def _warm_up() -> None:
     import app.ml.registry  # noqa: F401  (every builder and the libraries they use)
+    from app.verify.kiwi import kiwi_analyser
+
+    # Kiwi loads its language model on the first text it reads (~2 CPU-s): here, while the world is
+    # written, rather than at the start of the talent matcher, the ad verifier or the topics
+    kiwi_analyser().tokenize("형태소 분석기를 미리 불러 둡니다")
 
 
 def run_tasks(tasks: Sequence[Task], ctx: BuildContext, *, workers: int, threads: int,

@@ -679,22 +679,32 @@ def fit_training_recommender(ref: Reference, courses: pd.DataFrame, cohort: pd.D
     effect_x = np.zeros((len(cohort), len(EFFECT_TERMS)))
     completion_rows, completion_y = [], []
     history_rows = []
-    for r in enrolled.itertuples(index=False):
+    # what every enrolment reads of the courses, converted once (per enrolment, the conversions of the whole
+    # columns and the course id lookup were most of the build); the gap coverage per distinct missing set
+    in_index = course_positions(index, enrolled["course_id"].astype(str)) if len(enrolled) else np.zeros(0, dtype=int)
+    inferred_keco = index.inferred_keco()
+    quality, completion_prior = side["quality"].to_numpy(), side["completion_prior"].to_numpy()
+    hours, online = courses["hours"].to_numpy(float), courses["online"].to_numpy(bool)
+    course_region = courses["region_code"].astype(str).to_numpy()
+    coverage_of: dict[tuple[str, ...], np.ndarray] = {}
+    for n, r in enumerate(enrolled.itertuples(index=False)):
         i = int(row_of[str(r.seeker_id)])
         c = int(position_of[str(r.course_id)])
         seeker = cohort.iloc[i]
         gap = compute_skill_gap(ref, str(seeker["desired_keco"]), str(seeker["skills_text"]), str(seeker["certificates"]))
-        coverage = index.gap_coverage(gap)[0]
-        position = course_positions(index, pd.Series([str(r.course_id)]))
+        missing = tuple(gap.missing)
+        if missing not in coverage_of:  # the coverage reads only the missing items
+            coverage_of[missing] = index.gap_coverage(gap)[0]
+        coverage = coverage_of[missing]
+        position = in_index[[n]]
         design = pair_design(PairInputs(
             desired_keco=str(seeker["desired_keco"]), region_code=str(seeker["region_code"]),
             age=float(seeker["age"]), high_school=str(seeker["education"]) in ("중졸이하", "고졸"),
             career_years=float(seeker["career_years"]),
             similarity=index.occupation_similarity(str(seeker["desired_keco"]))[position],
-            course_keco=index.inferred_keco()[position], coverage=coverage[position],
-            quality=side["quality"].to_numpy()[[c]], completion_prior=side["completion_prior"].to_numpy()[[c]],
-            hours=courses["hours"].to_numpy(float)[[c]], online=courses["online"].to_numpy(bool)[[c]],
-            course_region=courses["region_code"].astype(str).to_numpy()[[c]],
+            course_keco=inferred_keco[position], coverage=coverage[position],
+            quality=quality[[c]], completion_prior=completion_prior[[c]],
+            hours=hours[[c]], online=online[[c]], course_region=course_region[[c]],
         ))
         completion_rows.append(_design(COMPLETION_TERMS, design)[0])
         completion_y.append(bool(r.completed))

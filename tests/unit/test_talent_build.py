@@ -73,3 +73,61 @@ def test_the_evaluation_scores_every_posting_as_one_call_would(fitted) -> None:
     recall = [float((labels[np.argsort(-matcher.rank(f), kind="stable")[:10]] > 0).sum() / len(grades[p]))
               if len(f) else 0.0 for f, labels, p in zip(test.features, test.labels, test.posting_ids, strict=True)]
     assert metrics["recall10_applied"] == pytest.approx(round(float(np.mean(recall)), 4), abs=1e-4)
+
+
+def _past_features_by_slicing(matcher, query, rows) -> np.ndarray:
+    """The past-application features as the sparse row slice and products computed them (the reference)."""
+    profile = matcher.posting_profile
+    out = np.full((len(rows), 5), np.nan)
+    n_past = int(np.searchsorted(matcher.posting_days, query.day, side="left"))
+    applied = matcher._applied_by_seeker[rows]
+    past = np.arange(len(matcher.posting_days)) < n_past
+    count = np.asarray(applied @ past.astype(np.float32), dtype=float).ravel()
+    out[:, 0] = count
+    known = count > 0
+    share = np.divide(1.0, count, out=np.zeros_like(count), where=known)
+
+    def past_share(mask):
+        return np.where(known, (applied @ (mask & past).astype(np.float32)) * share, np.nan)
+
+    out[:, 1] = past_share(profile.employment_type == talent.EMPLOYMENT_TYPES.index(query.employment_type))
+    out[:, 2] = past_share(profile.region == query.region_code)
+    out[:, 3] = past_share(profile.middle == int(query.keco_code[:2]))
+    hours = np.where(past, np.nan_to_num(profile.log_hours, nan=0.0), 0.0)
+    with_hours = applied @ (np.isfinite(profile.log_hours) & past).astype(np.float32)
+    mean_hours = np.divide(applied @ hours, with_hours, out=np.full(len(rows), np.nan), where=with_hours > 0)
+    out[:, 4] = np.log(query.weekly_hours) - mean_hours
+    return out
+
+
+def test_scores_summed_from_the_stored_entries_equal_the_sparse_slices_bit_for_bit(fitted) -> None:
+    matcher, postings, tokens, grades, ref = fitted
+    records = list(postings.itertuples(index=False))
+    names = ("past_applications", "past_type_share", "past_region_share", "past_field_share", "past_hours_gap")
+    checked = 0
+    for i in range(0, len(records), max(1, len(records) // 40)):
+        query = talent.posting_query(records[i], ref)
+        columns = matcher.lexical.terms(tokens[i])
+        by_slice = np.asarray(matcher.lexical._by_term[:, columns].sum(axis=1), dtype=np.float32).ravel()
+        assert np.array_equal(matcher.lexical.scores(tokens[i]), by_slice)
+        vector = matcher.posting_vectors[i]
+        top, weights = matcher.similar_past_postings(vector, query.day, query.posting_id)
+        collaborative = matcher._collaborative(vector, query.day, query.posting_id)
+        if len(top):
+            assert np.array_equal(collaborative, np.asarray(matcher.history[top].T @ weights, dtype=np.float32).ravel())
+            checked += int(collaborative.any())
+        rows = np.flatnonzero(matcher.seekers.activity > 0)[:300]
+        scores = {"lexical": by_slice[rows], "dense": np.zeros(len(rows)), "collaborative": collaborative[rows]}
+        features = matcher.features(query, rows, scores)
+        ours = features[:, [talent.FEATURES.index(n) for n in names]]
+        if query.weekly_hours and query.employment_type in talent.EMPLOYMENT_TYPES:
+            np.testing.assert_array_equal(ours, _past_features_by_slicing(matcher, query, rows))
+    assert checked > 5  # postings whose similar past postings had applicants
+
+
+def test_postings_analysed_line_by_line_keep_the_lines_words_in_order(fitted) -> None:
+    matcher, postings, tokens, grades, ref = fitted
+    row = next(postings.itertuples(index=False))
+    parts = talent.posting_document_parts(row, ref)
+    assert parts[1] == row.title and not any(p.startswith(("▶", "①", "-", " ")) for p in parts if p)
+    assert tokens[0] == [t for part in parts if part for t in talent.content_tokens([part])[0]]

@@ -55,6 +55,26 @@ def test_masked_fragments_and_place_names_are_not_tokens() -> None:
     assert tokens == ["구인", "탐색"]  # Kiwi reads 구인처 as 구인+처
 
 
+def _whole_text_tokens(text: str, stop_words: frozenset[str], drop_places: bool) -> list[str]:
+    """What Kiwi reads in ``text`` analysed in one piece (how :func:`tp.tokenize` read a text before it went
+    sentence by sentence)."""
+    cleaned, spans = tp._canonical_text(tp._BRACKETED.sub(" ", text))
+    (tokens,) = list(tp.kiwi_analyser().tokenize([cleaned], pretokenized=lambda _text: spans))
+    words = (tp._content_word(t.form, t.tag, stop_words, drop_places) for t in tokens)
+    return [w for w in words if w is not None]
+
+
+def test_notes_read_sentence_by_sentence_give_the_tokens_of_the_whole_note() -> None:
+    notes = ["2차 상담: 내방하여 상담을 진행함. 이력서 작성 방법을 안내함. 희망 직종을 AI 데이터 분석가로 정함.",
+             "3차 상담: 전화로 상담을 진행함. 스트레스 관리 방법을 안내하고 다음 회기에 경과를 확인하기로 함.\n"
+             "직업훈련(빅 데이터 과정) 참여를 권유함! 김○수 님이 동의함?",
+             "이력서 작성 방법을 안내함. 2차 상담: 내방하여 상담을 진행함."]
+    tokens = tp.tokenize(notes, stop_words=tp.NOTE_STOP_WORDS, drop_places=True)
+    assert tokens == [_whole_text_tokens(n, tp.NOTE_STOP_WORDS, True) for n in notes]
+    assert "인공지능" in tokens[0] and "빅데이터" in tokens[1]  # the canonical terms survive the split
+    assert tp.tokenize(["", "   "]) == [[], []]
+
+
 # --------------------------------------------------------------------------- the model on the planted corpus
 
 
