@@ -392,17 +392,22 @@ def similar_postings(posting_id: int | None, query: dict[str, Any]) -> pd.DataFr
     return _similar_postings(settings.db_url, str(settings.models_dir), stamp, posting_id, query)
 
 
-@st.cache_data(ttl=_TTL, show_spinner="모든 공고의 채용확률을 계산하는 중…", max_entries=4)
-def _scored_postings(db_url: str, models_dir: str, stamp: str, data_stamp: str) -> pd.DataFrame:
+@st.cache_data(ttl=_TTL, show_spinner="공고의 채용확률을 확인하는 중…", max_entries=4)
+def _stored_posting_scores_current(db_url: str, models_dir: str, stamp: str, data_stamp: str) -> int:
     from app.services import hiring
 
-    return hiring.score_all_postings(_engine(db_url), _hiring_model(models_dir, stamp))
+    return hiring.store_posting_scores(_engine(db_url), _hiring_model(models_dir, stamp))
 
 
-def scored_postings() -> pd.DataFrame:
-    """Every posting with its predicted fill probability (policy view; raises ``ArtifactMissing``)."""
+def posting_fill_outlook(posting_ids: list[int]) -> dict[int, float]:
+    """The stored fill probability of a few postings (a seeker's job cards), the stored scores checked
+    at most once a minute per process and per :func:`postings_stamp` (only changed postings are
+    rescored). Raises ``ArtifactMissing`` when the hiring model is not built."""
+    from app.services import hiring
+
     settings = get_settings()
-    return _scored_postings(settings.db_url, str(settings.models_dir), _stamp("hiring"), postings_stamp())
+    _stored_posting_scores_current(settings.db_url, str(settings.models_dir), _stamp("hiring"), postings_stamp())
+    return hiring.fill_outlook(engine(), posting_ids)
 
 
 @st.cache_data(ttl=_TTL, show_spinner="모든 공고의 채용확률을 확인하는 중…", max_entries=4)
@@ -439,7 +444,7 @@ def hiring_build_checks() -> pd.DataFrame | None:
 def refresh_hiring_postings() -> None:
     """Forget cached posting tables after a new version of a posting became current."""
     invalidate_postings()
-    _scored_postings.clear()
+    _stored_posting_scores_current.clear()
     _posting_risk_summary.clear()
     _hiring_bounds.clear()
 

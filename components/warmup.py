@@ -54,7 +54,7 @@ def _hiring() -> None:
 
     resources.hiring_model()
     resources.postings_index()
-    resources.scored_postings()
+    resources.posting_fill_outlook([])  # the stored scores' check (the build left them current)
 
 
 def _employment() -> None:

@@ -23,11 +23,12 @@ st.caption("지금 모집 중인 공고 가운데 내 이력과 희망 조건에
 matcher = resources.required(resources.talent_matcher)
 engine = resources.engine()
 try:
-    scored = resources.scored_postings()
+    resources.hiring_model()
+    outlook = resources.posting_fill_outlook
 except NotReady:
-    scored = None  # without the hiring model the cards simply show no fill outlook
+    outlook = None  # without the hiring model the cards simply show no fill outlook
 try:
-    results = talent.jobs_for_seeker(engine, matcher, user, scored_postings=scored, reference=resources.reference())
+    results = talent.jobs_for_seeker(engine, matcher, user, fill_outlook=outlook, reference=resources.reference())
 except NotReady as err:
     st.warning(err.user_message)
     st.stop()

@@ -332,6 +332,13 @@ _BULLET = re.compile(r"^[\s\W_①-⑳]+")
 """What a section line starts with before its words: spaces, bullets, circled numbers."""
 
 
+def posting_tokens(rows: Iterable[object], ref: Reference) -> list[list[str]]:
+    """Content morphemes of postings, analysed part by part (:func:`posting_document_parts`): the one way
+    a posting is analysed, at build time and when a search or a seeker's job list meets it, so a stored
+    posting's terms and a fresh analysis of it agree."""
+    return content_tokens_of_parts([posting_document_parts(r, ref) for r in rows])
+
+
 def duty_lines_of(resume: str) -> str:
     """The ``주요 업무`` lines of a résumé (what the person did; never the identity block)."""
     return " ".join(duty_line_list(resume))
@@ -892,11 +899,11 @@ def fit_matcher_indexes(engine, ref: Reference, seed: int, *, text_encoder: Sent
     seeker_tokens = content_tokens_of_parts([seeker_document_parts(r, ref, duties.get(r.id, []))
                                              for r in seekers.itertuples(index=False)])
     # line by line, like the seekers' records: the same job lines recur across postings
-    posting_tokens = content_tokens_of_parts([posting_document_parts(r, ref) for r in postings.itertuples(index=False)])
+    posting_token_lists = posting_tokens(postings.itertuples(index=False), ref)
     encoder: DenseEncoder | None = None
     if text_encoder is None:
-        encoder = DenseEncoder.fit(seeker_tokens + posting_tokens, dim=DENSE_DIM, seed=seed)
-        seeker_vectors, posting_vectors = encoder.encode(seeker_tokens), encoder.encode(posting_tokens)
+        encoder = DenseEncoder.fit(seeker_tokens + posting_token_lists, dim=DENSE_DIM, seed=seed)
+        seeker_vectors, posting_vectors = encoder.encode(seeker_tokens), encoder.encode(posting_token_lists)
     else:  # a transformer reads sentences, not morpheme lists; masked like every text a model sees
         seeker_vectors = text_encoder.encode([mask_pii(t) for t in seeker_texts])
         posting_vectors = text_encoder.encode([mask_pii(t) for t in posting_texts])
@@ -919,9 +926,9 @@ def fit_matcher_indexes(engine, ref: Reference, seed: int, *, text_encoder: Sent
         posting_terms=[],
         occupation_skills=skills, occupation_certificates=certificates, text_encoder=text_encoder,
         posting_profile=PostingProfile.from_frame(postings))
-    matcher.posting_terms = [matcher.lexical.terms(t) for t in posting_tokens]
+    matcher.posting_terms = [matcher.lexical.terms(t) for t in posting_token_lists]
     matcher.seeker_index = DenseIndex.build(matcher.seeker_vectors, matcher.seekers.ids, seed=seed)
-    return matcher, postings, posting_tokens, pairs
+    return matcher, postings, posting_token_lists, pairs
 
 
 def grades_by_posting(pairs: pd.DataFrame, feedback: pd.DataFrame | None = None) -> dict[int, dict[int, int]]:

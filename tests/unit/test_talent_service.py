@@ -186,7 +186,7 @@ def test_jobs_for_a_seeker_are_open_postings_not_yet_applied_to(built) -> None:
     engine, matcher, _ = built
     seeker_id = int(matcher.seekers.ids[np.argmax(matcher.seekers.registered_day)])
     results = talent.jobs_for_seeker(engine, matcher, COUNSELLOR, seeker_id=seeker_id, top=5,
-                                     scored_postings=None)
+                                     fill_outlook=None)
     assert results.n_open > 0 and 1 <= len(results.cards) <= 5
     with engine.connect() as conn:
         open_ids = {int(r[0]) for r in conn.execute(

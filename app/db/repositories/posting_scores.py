@@ -18,19 +18,17 @@ a time along the ``(probability, posting_id)`` index.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import json
 import logging
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.db.orm import AggregateSnapshot, Base, Employer, Posting, PostingScore, PostingVersion, WorldMeta
-from app.db.repositories import create_missing_tables, read_frame, snapshots
+from app.db.repositories import create_missing_tables, id_chunks, read_frame, snapshots
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +148,17 @@ def load_scores(engine: Engine) -> pd.DataFrame:
     return read_frame(engine, select(columns[0].label("id"), *columns[1:]).order_by(PostingScore.posting_id))
 
 
+def load_probabilities(engine: Engine, posting_ids: Sequence[int]) -> dict[int, float]:
+    """Stored fill probability of each of ``posting_ids`` that has one (primary-key lookups)."""
+    _ensure_tables(engine)
+    out: dict[int, float] = {}
+    with Session(engine) as session:
+        for chunk in id_chunks(sorted({int(i) for i in posting_ids})):
+            stmt = select(PostingScore.posting_id, PostingScore.probability).where(PostingScore.posting_id.in_(chunk))
+            out.update((int(pid), float(p)) for pid, p in session.execute(stmt))
+    return out
+
+
 def stored_digest(engine: Engine) -> str | None:
     """The digest of the stamp the stored scores were computed from (``None`` when none are stored)."""
     _ensure_tables(engine)
@@ -178,15 +187,7 @@ def save_summary_text(engine: Engine, stamp: str, summary: str) -> bool:
         False when it could not be stored (a read-only database, or another process storing it at
         the same moment): the caller's summary stands.
     """
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    try:
-        with Session(engine) as session, session.begin():
-            session.execute(delete(AggregateSnapshot).where(AggregateSnapshot.name == SUMMARY_NAME))
-            session.add(AggregateSnapshot(name=SUMMARY_NAME, stamp=stamp, computed_at=now, frame=summary))
-    except SQLAlchemyError:
-        logger.info("%s not stored", SUMMARY_NAME)
-        return False
-    return True
+    return snapshots.save_snapshot_text(engine, SUMMARY_NAME, stamp, summary)
 
 
 def load_score_values(engine: Engine) -> pd.DataFrame:

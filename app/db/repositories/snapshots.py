@@ -69,16 +69,31 @@ def snapshot(engine: Engine, name: str, markers: Sequence[ColumnElement[object]]
         data = json.loads(stored.frame)
         return pd.DataFrame(data["data"], columns=data["columns"])
     frame = compute()
+    save_snapshot_text(engine, name, stamp, frame.to_json(orient="split", index=False, date_format="iso"))
+    return frame
+
+
+def put_snapshot_row(session: Session, name: str, stamp: str, text: str) -> None:
+    """Replace the snapshot row ``name`` (``stamp``, ``text``) inside the caller's transaction."""
+    session.execute(delete(AggregateSnapshot).where(AggregateSnapshot.name == name))
+    session.add(AggregateSnapshot(name=name, stamp=stamp, computed_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                                  frame=text))
+
+
+def save_snapshot_text(engine: Engine, name: str, stamp: str, text: str) -> bool:
+    """Store the snapshot row ``name`` in its own transaction (:func:`put_snapshot_row`).
+
+    Returns:
+        False when it could not be stored — another process storing the same snapshot at the same
+        moment, or a read-only database: the caller's figures are right either way.
+    """
     try:
         with Session(engine) as session, session.begin():
-            session.execute(delete(AggregateSnapshot).where(AggregateSnapshot.name == name))
-            session.add(AggregateSnapshot(name=name, stamp=stamp, computed_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                                          frame=frame.to_json(orient="split", index=False, date_format="iso")))
+            put_snapshot_row(session, name, stamp, text)
     except SQLAlchemyError:
-        # another process stored the same snapshot at the same moment (or the database is read-only):
-        # the computed figures are right either way
         logger.info("aggregate snapshot %s not stored", name)
-    return frame
+        return False
+    return True
 
 
 def newest(column: ColumnElement[object]) -> ColumnElement[object]:
@@ -125,7 +140,6 @@ def replace_stamped_rows(engine: Engine, table: type[Base], key: ColumnElement[i
     frame = frame.astype(object).where(frame.notna(), None)
     records = [dict(zip(columns, values, strict=True)) | {"model_version": model_version, "stamp": digest}
                for values in frame.itertuples(index=False, name=None)]
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     try:
         with Session(engine) as session, session.begin():
             if replace_ids is None:
@@ -135,8 +149,7 @@ def replace_stamped_rows(engine: Engine, table: type[Base], key: ColumnElement[i
                     session.execute(delete(table).where(key.in_(chunk)))
             for start in range(0, len(records), 20_000):
                 session.execute(insert(table), records[start:start + 20_000])
-            session.execute(delete(AggregateSnapshot).where(AggregateSnapshot.name == state_name))
-            session.add(AggregateSnapshot(name=state_name, stamp=digest, computed_at=now, frame=stamp_text))
+            put_snapshot_row(session, state_name, digest, stamp_text)
     except SQLAlchemyError:
         logger.info("%s not stored", state_name)
         return False

@@ -11,7 +11,7 @@ domain errors:
   target), :func:`advice` (ranked single changes);
 * keep scenarios — :func:`save_scenario`, :func:`load_scenarios`, :func:`delete_scenario`,
   :func:`compare_scenarios`;
-* policy view — :func:`score_all_postings` (read from what :func:`store_posting_scores` keeps), :func:`fill_probability_by`, :func:`at_risk_postings`;
+* policy view — :func:`score_all_postings` (read from what :func:`store_posting_scores` keeps), :func:`fill_outlook` (a few postings'), :func:`fill_probability_by`, :func:`at_risk_postings`;
   the page reads their figures without the rows: :func:`posting_risk_summary`, :func:`risk_overview`, :func:`at_risk_page`;
 * change the posting — :func:`apply_to_posting`, :func:`apply_scenario` (a new version, verified
   by the ad verifier before it is published), :func:`load_versions`, :func:`version_table`,
@@ -71,6 +71,7 @@ from app.services.hiring.policy import (
     RiskOverview,
     at_risk_page,
     at_risk_postings,
+    fill_outlook,
     fill_probability_by,
     posting_risk_summary,
     risk_overview,
@@ -123,7 +124,7 @@ __all__ = [
     # saved scenarios
     "ScenarioNotFound", "save_scenario", "load_scenarios", "delete_scenario", "compare_scenarios",
     # policy view
-    "AT_RISK_THRESHOLD", "GROUPINGS", "score_all_postings", "store_posting_scores", "fill_probability_by", "at_risk_postings",
+    "AT_RISK_THRESHOLD", "GROUPINGS", "fill_outlook", "score_all_postings", "store_posting_scores", "fill_probability_by", "at_risk_postings",
     "PostingRiskSummary", "RiskOverview", "posting_risk_summary", "risk_overview", "at_risk_page",
     # posting versions (apply a what-if, scenario or plan; verified before it is published)
     "SOURCE_KINDS", "VERSION_STATUSES", "AppliedVersion", "PostingChanged", "QueueStatus", "VersionNotFound",

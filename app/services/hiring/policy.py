@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -110,6 +111,16 @@ def store_posting_scores(engine: Engine, model: HiringModel) -> int:
     posting_score_store.save_scores(engine, _scored_rows(rows, model), stamp, replace_ids=touched)
     _ensure_summary(engine)
     return len(rows)
+
+
+def fill_outlook(engine: Engine, posting_ids: Sequence[int]) -> dict[int, float]:
+    """The stored fill probability of each of a few postings (a seeker's job cards), without reading
+    the others; bring the stored scores up to date first (:func:`store_posting_scores`).
+
+    Returns:
+        posting id → probability, for the postings that have a stored score.
+    """
+    return posting_score_store.load_probabilities(engine, posting_ids)
 
 
 def score_all_postings(engine: Engine, model: HiringModel) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,6 +48,7 @@ from app.ml.talent import (
     day_number,
     posting_document,
     posting_query,
+    posting_tokens,
 )
 from app.reference.codes import EMPLOYMENT_TYPES
 from app.reference.names import occupation_names, region_short
@@ -387,7 +388,8 @@ def search_candidates(
     # dismissed for the posting (after the access checks above)
     exclude = set(int(i) for i in exclude) | hidden_candidates(engine, user, posting_id)
     pool = _filtered(matcher, matcher.pool(query.day, exclude=exclude), filters)
-    tokens = content_tokens([query.text])[0]
+    # a posting is analysed as the build analysed it (its stored terms and this search agree)
+    tokens = posting_tokens([record], ref)[0] if posting_id is not None else content_tokens([query.text])[0]
     vector = matcher.query_vector(query.text, tokens)
     scores = matcher.source_scores(query, tokens, vector)
     cand = matcher.candidates(query, pool, scores)
@@ -704,7 +706,7 @@ MAX_OPEN_POSTINGS = 400
 
 
 def jobs_for_seeker(engine: Engine, matcher: TalentMatcher, user: User, *, seeker_id: int | None = None,
-                    top: int = DEFAULT_TOP, scored_postings: pd.DataFrame | None = None,
+                    top: int = DEFAULT_TOP, fill_outlook: Callable[[list[int]], Mapping[int, float]] | None = None,
                     reference: Reference | None = None) -> JobResults:
     """The open postings that suit a seeker best, with reasons and the chance of being hired.
 
@@ -714,8 +716,9 @@ def jobs_for_seeker(engine: Engine, matcher: TalentMatcher, user: User, *, seeke
         user: A seeker (their own record only) or a counsellor (any seeker).
         seeker_id: The seeker (a seeker account's own id is used whatever is passed).
         top: Postings wanted (1–30).
-        scored_postings: The hiring model's scored postings (``id, probability``): each card shows its
-            posting's fill outlook (``None``: no outlook, e.g. without the hiring model).
+        fill_outlook: The hiring model's fill probability of the postings shown, by posting id (asked
+            once, for the cards only): each card shows its posting's fill outlook (``None``: no outlook,
+            e.g. without the hiring model).
         reference: Reference tables.
 
     Raises:
@@ -723,8 +726,6 @@ def jobs_for_seeker(engine: Engine, matcher: TalentMatcher, user: User, *, seeke
         SeekerNotMatched: The seeker is newer than the built matcher.
     """
     ref = reference or load_reference()
-    outlook: dict[int, float] = {} if scored_postings is None else dict(
-        zip(scored_postings["id"].astype(int), scored_postings["probability"].astype(float), strict=True))
     if user.role == "seeker":
         own = getattr(user, "scoped_seeker_id", None)
         if own is None or (seeker_id is not None and int(seeker_id) != int(own)):
@@ -748,7 +749,8 @@ def jobs_for_seeker(engine: Engine, matcher: TalentMatcher, user: User, *, seeke
     open_postings = open_postings[~open_postings["id"].isin(applied)].reset_index(drop=True)
     records = list(open_postings.itertuples(index=False))
     queries = [posting_query(r, ref) for r in records]
-    vectors = np.vstack([_posting_vector(matcher, q) for q in queries]) if queries else np.empty((0, 1))
+    vectors = np.vstack([_posting_vector(matcher, q, r, ref) for q, r in zip(queries, records, strict=True)]) \
+        if queries else np.empty((0, 1))
     if len(queries) > MAX_OPEN_POSTINGS:
         s = matcher.seekers
         wanted = [s.occupation_codes.one(q.keco_code) for q in queries]
@@ -757,7 +759,7 @@ def jobs_for_seeker(engine: Engine, matcher: TalentMatcher, user: User, *, seeke
         keep = np.sort(np.argsort(-closeness, kind="stable")[:MAX_OPEN_POSTINGS])
         records, queries, vectors = [records[i] for i in keep], [queries[i] for i in keep], vectors[keep]
     missing_terms = [i for i, q in enumerate(queries) if matcher.posting_terms_of(int(q.posting_id or 0)) is None]
-    fresh = dict(zip(missing_terms, content_tokens([queries[i].text for i in missing_terms]), strict=True))
+    fresh = dict(zip(missing_terms, posting_tokens([records[i] for i in missing_terms], ref), strict=True))
     terms = [matcher.posting_terms_of(int(q.posting_id or 0)) if i not in fresh else matcher.lexical.terms(fresh[i])
              for i, q in enumerate(queries)]
     features = matcher.jobs_features(row, queries, terms, vectors)
@@ -771,6 +773,7 @@ def jobs_for_seeker(engine: Engine, matcher: TalentMatcher, user: User, *, seeke
         probability = matcher.hire_probability(chosen)
         contributions = matcher.hire_contributions(chosen)[list(FEATURES)].to_numpy()
         same_type = same_type_applications(engine, matcher, [(row, queries[i]) for i in order])
+        outlook = fill_outlook([int(records[i].id) for i in order]) if fill_outlook is not None else {}
         for rank, i in enumerate(order):
             posting, query = records[i], queries[i]
             feats = dict(zip(FEATURES, features[i], strict=True))
@@ -790,8 +793,8 @@ def jobs_for_seeker(engine: Engine, matcher: TalentMatcher, user: User, *, seeke
                       input_hash=_hash({"seeker": int(seeker_id), "as_of": as_of, "top": top, "v": matcher.version}))
 
 
-def _posting_vector(matcher: TalentMatcher, query: JobQuery) -> np.ndarray:
+def _posting_vector(matcher: TalentMatcher, query: JobQuery, record: object, ref: Reference) -> np.ndarray:
     stored = matcher.posting_vector(query.posting_id) if query.posting_id is not None else None
     if stored is not None:
         return stored
-    return matcher.query_vector(query.text, content_tokens([query.text])[0])
+    return matcher.query_vector(query.text, posting_tokens([record], ref)[0])
