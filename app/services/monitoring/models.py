@@ -263,6 +263,15 @@ def course_outcome_monitor(models_dir: Path, thresholds: Thresholds, *, title: s
 def ad_verifier_monitor(engine: Engine, models_dir: Path, thresholds: Thresholds, *, title: str,
                         version: str) -> ModelMonitor:
     """The ad verifier's monitor: the classifier probability by opening quarter, reviewers overruling it."""
+    monitor = ad_verifier_scores(engine, models_dir, thresholds, title=title, version=version)
+    ad_verifier_overrides(engine, monitor, thresholds)
+    return monitor
+
+
+def ad_verifier_scores(engine: Engine, models_dir: Path, thresholds: Thresholds, *, title: str,
+                       version: str) -> ModelMonitor:
+    """The ad verifier's monitor without the reviews: the classifier probability and the share flagged
+    by opening quarter (the part stored by :func:`store_model_monitors`)."""
     monitor = ModelMonitor("ad_verifier", title, version, PROFILES["ad_verifier"])
     checks = ads.load_stored_checks(models_dir)
     dates = repo.load_posting_open_dates(engine).set_index("id")["open_date"]
@@ -278,13 +287,18 @@ def ad_verifier_monitor(engine: Engine, models_dir: Path, thresholds: Thresholds
         _drift_and_calibration(monitor, frame, outcome=None, label=mon.quarter_label, thresholds=thresholds)
         flagged = (checks["decision"] != "pass").groupby(windows.to_numpy()).mean()
         monitor.drift["flagged_share"] = monitor.drift["window_start"].map(flagged).astype(float)
+    return monitor
+
+
+def ad_verifier_overrides(engine: Engine, monitor: ModelMonitor, thresholds: Thresholds) -> None:
+    """Reviewers overruling the ad verifier's decision, per quarter of the review (read live: a few
+    rows per review)."""
     reviews = repo.load_ad_review_events(engine)
     if not reviews.empty:
         overruled = ((reviews["decision"] == "approve") & (reviews["model_decision"] != "pass")) | (
             (reviews["decision"] == "reject") & (reviews["model_decision"] == "pass"))
         events = pd.DataFrame({"window_start": mon.quarter_start(reviews["at"]).to_numpy(), "changed": overruled.to_numpy()})
         monitor.overrides = _override_table(events, monitor, thresholds)
-    return monitor
 
 
 def _override_table(events: pd.DataFrame, monitor: ModelMonitor, thresholds: Thresholds) -> pd.DataFrame:

@@ -1,0 +1,194 @@
+"""The model monitors' stored results (성과·모델 모니터링 at national scale): on the small built world the
+report read from the stored monitors equals the one computed live (every table, alert and sheet, exact),
+a current stamp computes nothing, a write the monitors read (a band setting, a seeker's outcome, a
+posting) moves its monitor's stamp and only that monitor is computed again — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, insert, select, text
+
+from app.config import get_settings
+from app.db import orm
+from app.db.engine import make_engine
+from app.db.repositories import monitor_results
+from app.services import employment, monitoring
+from app.services.monitoring import stored
+from tests.conftest import copy_world_database
+
+PG_URL = os.environ.get("GOYONG_TEST_PG_URL")
+TODAY = dt.date(2026, 6, 1)
+
+
+@pytest.fixture
+def built(hiring_built: tuple[str, Path], tmp_path: Path) -> Iterator[tuple[Engine, Path]]:
+    """A private copy of the built small world (the stored monitors go into it) and its models."""
+    url, models = hiring_built
+    engine = make_engine(f"sqlite:///{copy_world_database(url, tmp_path / 'monitors.db')}")
+    yield engine, models
+    engine.dispose()
+
+
+def report_of(engine: Engine, models: Path, *, live: bool = False) -> monitoring.MonitoringReport:
+    settings = get_settings()
+    return monitoring.build_report(engine, models_dir=models, reference_dir=settings.reference_dir, tolerance=0.05,
+                                   min_group_size=100, today=TODAY, live=live)
+
+
+def store(engine: Engine, models: Path) -> str:
+    return monitoring.store_model_monitors(engine, models_dir=models, reference_dir=get_settings().reference_dir,
+                                           tolerance=0.05, min_group_size=100)
+
+
+def assert_same_report(ours: monitoring.MonitoringReport, theirs: monitoring.MonitoringReport) -> None:
+    """Every monitor's tables and alerts, the alerts, the missing models and every sheet: equal, exactly."""
+    assert [m.name for m in ours.monitors] == [m.name for m in theirs.monitors]
+    for mine, other in zip(ours.monitors, theirs.monitors, strict=True):
+        assert (mine.title, mine.version, mine.reference, mine.note, mine.profile) == (
+            other.title, other.version, other.reference, other.note, other.profile)
+        for table in stored.FRAMES:
+            pd.testing.assert_frame_equal(getattr(mine, table), getattr(other, table), check_exact=True)
+        assert mine.alerts == other.alerts
+    pd.testing.assert_frame_equal(ours.alerts, theirs.alerts, check_exact=True)
+    assert ours.missing == theirs.missing
+    assert {k: v for k, v in ours.summary().items() if k != "seconds"} == {
+        k: v for k, v in theirs.summary().items() if k != "seconds"}
+    sheets, other_sheets = monitoring.report_sheets(ours), monitoring.report_sheets(theirs)
+    assert list(sheets) == list(other_sheets)
+    for name, sheet in sheets.items():
+        pd.testing.assert_frame_equal(sheet, other_sheets[name], check_exact=True, obj=name)
+
+
+def test_the_stored_report_equals_the_live_one_and_a_current_stamp_computes_nothing(
+        built: tuple[Engine, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    engine, models = built
+    live = report_of(engine, models, live=True)
+    assert {"employment", "hiring", "course_outcome", "ad_verifier"} <= {m.name for m in live.monitors}
+    assert not live.monitors[0].fairness.empty and not live.monitors[0].calibration.empty
+    first = store(engine, models)  # the build's step: computes and stores
+    assert store(engine, models) == first
+    computed: list[str] = []
+    real = stored.compute_monitor
+
+    def counting(engine: Engine, name: str, inputs: stored.MonitorInputs) -> monitoring.ModelMonitor:
+        computed.append(name)
+        return real(engine, name, inputs)
+
+    monkeypatch.setattr(stored, "compute_monitor", counting)
+    assert_same_report(report_of(engine, models), live)
+    assert computed == []  # read back, not computed
+    assert_same_report(report_of(engine, models), live)  # read back twice: the reads do not change them
+
+
+def test_a_write_the_monitor_reads_moves_only_its_stamp(built: tuple[Engine, Path],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    engine, models = built
+    first = store(engine, models)
+    computed: list[str] = []
+    real = stored.compute_monitor
+
+    def counting(engine: Engine, name: str, inputs: stored.MonitorInputs) -> monitoring.ModelMonitor:
+        computed.append(name)
+        return real(engine, name, inputs)
+
+    monkeypatch.setattr(stored, "compute_monitor", counting)
+    # policy staff move the risk cutoff: the fairness table's high-risk cutoff changes
+    employment.save_risk_bands(engine, high_below=0.3, low_from=0.6, username="policy1", note="검토")
+    second = store(engine, models)
+    assert second != first and computed == ["employment"]
+    assert_same_report(report_of(engine, models), report_of(engine, models, live=True))
+    # a posting's outcome changing (here: the newest withdrawn) moves the hiring monitor only
+    computed.clear()
+    with sqlite3.connect(engine.url.database) as conn:
+        conn.execute("DELETE FROM posting_outcomes WHERE posting_id = (SELECT max(posting_id) FROM posting_outcomes)")
+    expected = ["hiring"]
+    store(engine, models)
+    assert computed == expected
+    assert_same_report(report_of(engine, models), report_of(engine, models, live=True))
+
+
+def test_other_fairness_settings_or_a_new_build_compute_again(built: tuple[Engine, Path]) -> None:
+    engine, models = built
+    settings = get_settings()
+    first = store(engine, models)
+    other = monitoring.store_model_monitors(engine, models_dir=models, reference_dir=settings.reference_dir,
+                                            tolerance=0.08, min_group_size=100)
+    assert other != first
+    report = monitoring.build_report(engine, models_dir=models, reference_dir=settings.reference_dir, tolerance=0.08,
+                                     min_group_size=100, today=TODAY)
+    assert_same_report(report, monitoring.build_report(engine, models_dir=models, reference_dir=settings.reference_dir,
+                                                       tolerance=0.08, min_group_size=100, today=TODAY, live=True))
+
+
+def test_tables_round_trip_exactly_through_json() -> None:
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({
+        "window_start": pd.to_datetime(["2025-01-01", "2025-04-01", None]),
+        "n": np.array([3, 4, 5], dtype=np.int64), "psi": rng.random(3), "flag": [True, False, True],
+        "when": pd.Series([pd.Timestamp("2025-01-01"), pd.NaT, dt.date(2025, 1, 2)], dtype=object),
+        "label": ["가", None, "다"], "mixed": pd.Series([np.float64(0.1 + 0.2), 1.5, float("nan")], dtype=object),
+    })
+    back = monitor_results.decode_frame(monitor_results.encode_frame(frame))
+    pd.testing.assert_frame_equal(back, frame, check_exact=True)
+    assert type(back["when"][1]) is type(pd.NaT) and back["psi"].tolist() == frame["psi"].tolist()
+    for empty in (pd.DataFrame(), frame.iloc[:0], frame.set_index("n")):
+        pd.testing.assert_frame_equal(monitor_results.decode_frame(monitor_results.encode_frame(empty)), empty,
+                                      check_exact=True)
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture
+def pg_built(hiring_built: tuple[str, Path]) -> Iterator[tuple[Engine, Path]]:
+    """The built small world copied into a throw-away PostgreSQL schema (other sessions may use the
+    test database at the same time), with its models."""
+    assert PG_URL is not None
+    url, models = hiring_built
+    schema = f"goyong_mon_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    source = make_engine(url)
+    engine = make_engine(PG_URL).execution_options(schema_translate_map={None: schema})
+    try:
+        tables = list(orm.Base.metadata.sorted_tables)
+        orm.Base.metadata.create_all(engine, tables=tables)
+        with source.connect() as src, engine.begin() as dst:
+            for table in tables:
+                if table.name == "aggregate_snapshots":
+                    continue  # the SQLite copy's snapshots belong to its own stamps
+                rows = [dict(r._mapping) for r in src.execute(select(table))]
+                for start in range(0, len(rows), 5_000):
+                    dst.execute(insert(table), rows[start:start + 5_000])
+        yield engine, models
+    finally:
+        engine.dispose()
+        source.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason="GOYONG_TEST_PG_URL is not set (no PostgreSQL server for this run)")
+def test_postgres_stored_report_equals_the_live_one(pg_built: tuple[Engine, Path], built: tuple[Engine, Path]) -> None:
+    engine, models = pg_built
+    live = report_of(engine, models, live=True)
+    first = store(engine, models)
+    assert store(engine, models) == first
+    assert_same_report(report_of(engine, models), live)
+    # the same monitors as SQLite's copy of the world
+    sqlite_engine, _ = built
+    theirs = report_of(sqlite_engine, models)
+    for mine, other in zip(live.monitors, theirs.monitors, strict=True):
+        for table in stored.FRAMES:
+            pd.testing.assert_frame_equal(getattr(mine, table), getattr(other, table), check_exact=False, rtol=1e-12)
