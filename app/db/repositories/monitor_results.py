@@ -217,6 +217,6 @@ def decode_frame(data: Mapping[str, Any]) -> pd.DataFrame:
     index = pd.RangeIndex(int(data["length"])) if data["index"] is None else pd.Index(_decode_series(data["index"]))
     if not columns:
         return pd.DataFrame() if len(index) == 0 and data["index"] is None else pd.DataFrame(index=index)
-    frame = pd.concat([c.reset_index(drop=True) for c in columns], axis=1)
+    frame = pd.DataFrame({c.name: c for c in columns}, copy=False)  # every column on 0…n-1: no alignment
     frame.index = index
     return frame

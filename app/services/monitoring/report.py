@@ -5,10 +5,12 @@ JSON summary)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -17,6 +19,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from app.analytics import monitoring as mon
+from app.analytics.kpi import load_kpi_targets
 from app.analytics.monitoring import Thresholds, load_thresholds
 from app.errors import AccessDenied, NotReady
 from app.exports import xlsx_bytes
@@ -51,7 +54,22 @@ def require_policy(role: str | None) -> None:
 
 def load_monitoring_thresholds(reference_dir: Path) -> Thresholds:
     """The committed alert thresholds."""
-    return load_thresholds(Path(reference_dir) / THRESHOLDS_FILE)
+    return _parsed(Path(reference_dir) / THRESHOLDS_FILE, load_thresholds)
+
+
+def _parsed(path: Path, parse: Callable[[Path], Any]) -> Any:
+    """``parse(path)``, once per version of the file (size and modification time): every report reads
+    the committed thresholds and targets, and parsing the YAML took a sixth of a stored report's time."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return parse(path)  # the parser's own error for a missing file
+    return _parsed_version(str(path), stat.st_mtime_ns, stat.st_size, parse)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_version(path: str, mtime_ns: int, size: int, parse: Callable[[Path], Any]) -> Any:
+    return parse(Path(path))
 
 
 @dataclass
@@ -124,7 +142,7 @@ def build_report(engine: Engine, *, models_dir: Path, reference_dir: Path, toler
     thresholds = load_monitoring_thresholds(reference_dir)
     titles = _titles(manifest)
     kpi_service.store_kpi_summary(engine)  # current already after a build: a few index lookups
-    kpis = kpi_service.kpi_report(engine, kpi_service.load_targets(reference_dir))
+    kpis = kpi_service.kpi_report(engine, _parsed(Path(reference_dir) / kpi_service.KPI_TARGETS_FILE, load_kpi_targets))
     audit = monitors.audit_volume(engine, days=AUDIT_DAYS, today=today, titles=titles)
 
     inputs = _monitor_inputs(models_dir, thresholds, manifest, tolerance=tolerance, min_group_size=min_group_size)
