@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,6 +129,18 @@ def test_other_fairness_settings_or_a_new_build_compute_again(built: tuple[Engin
                                      min_group_size=100, today=TODAY)
     assert_same_report(report, monitoring.build_report(engine, models_dir=models, reference_dir=settings.reference_dir,
                                                        tolerance=0.08, min_group_size=100, today=TODAY, live=True))
+
+
+def test_the_stamp_is_the_same_in_every_process() -> None:
+    """The build, the page and the command line are separate processes: string hashes (set order)
+    differ between them, and a stamp that moved with them would compute every monitor on every view."""
+    code = ("from app.config import get_settings; from app.services import monitoring; "
+            "from app.services.monitoring import stored; "
+            "print(stored.thresholds_digest(monitoring.load_monitoring_thresholds(get_settings().reference_dir)))")
+    digests = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).resolve().parents[2],
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2", "3")}
+    assert len(digests) == 1 and len(next(iter(digests))) == 64
 
 
 def test_tables_round_trip_exactly_through_json() -> None:

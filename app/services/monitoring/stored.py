@@ -91,7 +91,7 @@ def stamp_text(name: str, markers: Mapping[str, Any], inputs: MonitorInputs) -> 
     stamp: dict[str, Any] = {
         "layout": LAYOUT, "model": name, "title": inputs.title(name),
         "entry": json.dumps(inputs.manifest.get(name) or {}, sort_keys=True, ensure_ascii=False, default=str),
-        "thresholds": hashlib.sha256(repr(inputs.thresholds).encode("utf-8")).hexdigest(),
+        "thresholds": thresholds_digest(inputs.thresholds),
         "world": markers["world"], "newest": {table: markers["newest"][table] for table in READS[name]},
     }
     if name == "hiring":
@@ -100,6 +100,16 @@ def stamp_text(name: str, markers: Mapping[str, Any], inputs: MonitorInputs) -> 
     if name == "employment":
         stamp["fairness"] = [float(inputs.tolerance), int(inputs.min_group_size)]
     return json.dumps(stamp, sort_keys=True, ensure_ascii=False)
+
+
+def thresholds_digest(thresholds: Thresholds) -> str:
+    """SHA-256 of the thresholds, the same in every process (``repr`` is not: the set of assumptions
+    is ordered by string hashes, which differ per process)."""
+    def canonical(value: object) -> object:
+        return sorted(value) if isinstance(value, (set, frozenset)) else str(value)
+
+    text = json.dumps(dataclasses.asdict(thresholds), sort_keys=True, ensure_ascii=False, default=canonical)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def compute_monitor(engine: Engine, name: str, inputs: MonitorInputs) -> ModelMonitor:
