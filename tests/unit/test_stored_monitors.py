@@ -40,6 +40,20 @@ def built(hiring_built: tuple[str, Path], tmp_path: Path) -> Iterator[tuple[Engi
     engine.dispose()
 
 
+@pytest.fixture
+def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the monitors computed (not read back) from here on."""
+    names: list[str] = []
+    real = stored.compute_monitor
+
+    def counting(engine: Engine, name: str, inputs: stored.MonitorInputs) -> monitoring.ModelMonitor:
+        names.append(name)
+        return real(engine, name, inputs)
+
+    monkeypatch.setattr(stored, "compute_monitor", counting)
+    return names
+
+
 def report_of(engine: Engine, models: Path, *, live: bool = False) -> monitoring.MonitoringReport:
     settings = get_settings()
     return monitoring.build_report(engine, models_dir=models, reference_dir=settings.reference_dir, tolerance=0.05,
@@ -71,38 +85,23 @@ def assert_same_report(ours: monitoring.MonitoringReport, theirs: monitoring.Mon
 
 
 def test_the_stored_report_equals_the_live_one_and_a_current_stamp_computes_nothing(
-        built: tuple[Engine, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+        built: tuple[Engine, Path], computed: list[str]) -> None:
     engine, models = built
     live = report_of(engine, models, live=True)
     assert {"employment", "hiring", "course_outcome", "ad_verifier"} <= {m.name for m in live.monitors}
     assert not live.monitors[0].fairness.empty and not live.monitors[0].calibration.empty
     first = store(engine, models)  # the build's step: computes and stores
     assert store(engine, models) == first
-    computed: list[str] = []
-    real = stored.compute_monitor
-
-    def counting(engine: Engine, name: str, inputs: stored.MonitorInputs) -> monitoring.ModelMonitor:
-        computed.append(name)
-        return real(engine, name, inputs)
-
-    monkeypatch.setattr(stored, "compute_monitor", counting)
+    computed.clear()
     assert_same_report(report_of(engine, models), live)
     assert computed == []  # read back, not computed
     assert_same_report(report_of(engine, models), live)  # read back twice: the reads do not change them
 
 
-def test_a_write_the_monitor_reads_moves_only_its_stamp(built: tuple[Engine, Path],
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_the_monitor_reads_moves_only_its_stamp(built: tuple[Engine, Path], computed: list[str]) -> None:
     engine, models = built
     first = store(engine, models)
-    computed: list[str] = []
-    real = stored.compute_monitor
-
-    def counting(engine: Engine, name: str, inputs: stored.MonitorInputs) -> monitoring.ModelMonitor:
-        computed.append(name)
-        return real(engine, name, inputs)
-
-    monkeypatch.setattr(stored, "compute_monitor", counting)
+    computed.clear()
     # policy staff move the risk cutoff: the fairness table's high-risk cutoff changes
     employment.save_risk_bands(engine, high_below=0.3, low_from=0.6, username="policy1", note="검토")
     second = store(engine, models)
@@ -163,7 +162,7 @@ def test_tables_round_trip_exactly_through_json() -> None:
 
 
 @pytest.fixture
-def pg_built(hiring_built: tuple[str, Path]) -> Iterator[tuple[Engine, Path]]:
+def pg_built(hiring_built: tuple[str, Path], request: pytest.FixtureRequest) -> tuple[Engine, Path]:
     """The built small world copied into a throw-away PostgreSQL schema (other sessions may use the
     test database at the same time), with its models."""
     assert PG_URL is not None
@@ -172,25 +171,26 @@ def pg_built(hiring_built: tuple[str, Path]) -> Iterator[tuple[Engine, Path]]:
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    source = make_engine(url)
     engine = make_engine(PG_URL).execution_options(schema_translate_map={None: schema})
-    try:
-        tables = list(orm.Base.metadata.sorted_tables)
-        orm.Base.metadata.create_all(engine, tables=tables)
-        with source.connect() as src, engine.begin() as dst:
-            for table in tables:
-                if table.name == "aggregate_snapshots":
-                    continue  # the SQLite copy's snapshots belong to its own stamps
-                rows = [dict(r._mapping) for r in src.execute(select(table))]
-                for start in range(0, len(rows), 5_000):
-                    dst.execute(insert(table), rows[start:start + 5_000])
-        yield engine, models
-    finally:
-        engine.dispose()
-        source.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    request.addfinalizer(lambda: _drop_schema(engine, admin, schema))
+    # every table of the world (the SQLite copy's snapshots belong to its own stamps: left out)
+    tables = [t for t in orm.Base.metadata.sorted_tables if t.name != orm.AggregateSnapshot.__tablename__]
+    orm.Base.metadata.create_all(engine, tables=[*tables, orm.AggregateSnapshot.__table__])
+    source = make_engine(url)
+    with source.connect() as src, engine.begin() as dst:
+        for table in tables:
+            found = [dict(row) for row in src.execute(select(table)).mappings()]
+            if found:
+                dst.execute(insert(table), found)
+    source.dispose()
+    return engine, models
+
+
+def _drop_schema(engine: Engine, admin: Engine, schema: str) -> None:
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
 
 
 @pytest.mark.skipif(not PG_URL, reason="GOYONG_TEST_PG_URL is not set (no PostgreSQL server for this run)")
