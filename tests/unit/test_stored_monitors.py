@@ -206,3 +206,97 @@ def test_postgres_stored_report_equals_the_live_one(pg_built: tuple[Engine, Path
     for mine, other in zip(live.monitors, theirs.monitors, strict=True):
         for table in stored.FRAMES:
             pd.testing.assert_frame_equal(getattr(mine, table), getattr(other, table), check_exact=False, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- live sections counted in SQL
+
+
+def _old_audit_volume(engine: Engine, since: dt.datetime, titles: dict[str, str]) -> pd.DataFrame:
+    """The audit volume as it was computed before (every distinct timestamp read, grouped in pandas)."""
+    from app.analytics import monitoring as mon
+    from app.db.repositories import monitoring as repo
+    from app.text.korean import KST
+
+    counts = repo.load_audit_counts(engine, since)
+    counts = counts[~counts["model_name"].isin(["", "-"])]
+    at = pd.to_datetime(counts["at"]).dt.tz_localize("UTC").dt.tz_convert(KST)
+    counts = counts.assign(day=at.dt.date.to_numpy(), model=[titles.get(n, "기타 모델") for n in counts["model_name"]],
+                           window_start=mon.quarter_start(at.dt.tz_localize(None)).to_numpy())
+    return counts.groupby(["day", "model_name", "model", "action", "window_start"], as_index=False)["rows"].sum()[
+        ["day", "model_name", "model", "action", "rows", "window_start"]]
+
+
+def _old_override_table(engine: Engine) -> pd.DataFrame:
+    from app.analytics import monitoring as mon
+    from app.db.repositories import monitoring as repo
+
+    overrides = repo.load_risk_override_events(engine)
+    profiles = repo.load_action_times(engine, "employment.profile")
+    views = profiles.groupby(mon.quarter_start(profiles["at"]).to_numpy()).size()
+    per_window = overrides.groupby(mon.quarter_start(overrides["at"]).to_numpy()).size()
+    table = pd.DataFrame({"window_start": per_window.index, "changed": per_window.to_numpy(int)})
+    table["n"] = [max(int(views.get(w, 0)), c) for w, c in zip(table["window_start"], table["changed"], strict=True)]
+    table["rate"] = table["changed"] / table["n"].clip(lower=1)
+    return table[["window_start", "n", "changed", "rate"]]
+
+
+def _add_events(engine: Engine) -> None:
+    """Audit rows on both sides of KST midnight (15:00 UTC) and of a quarter, rows without a model,
+    several in one second, and overrides in three quarters."""
+    rng = np.random.default_rng(23)
+    base = dt.datetime(2026, 3, 31, 14, 0, 0)
+    times = [base + dt.timedelta(seconds=int(s)) for s in rng.integers(0, 3 * 86400, 400)]
+    times += [dt.datetime(2026, 3, 31, 14, 59, 59), dt.datetime(2026, 3, 31, 15, 0, 0)] * 3
+    actions = [("employment.profile", "employment"), ("hiring.predict", "hiring"), ("login", ""), ("ads.check", "-")]
+    rows = [{"at": t, "username": "c1", "role": "counsellor", "action": actions[i % 4][0], "model_name": actions[i % 4][1],
+             "model_version": "1", "input_hash": f"{i:064x}", "output": {}} for i, t in enumerate(times)]
+    overrides = [{"seeker_id": 1, "username": "c1", "at": dt.datetime(2025, 12, 31, 23, 0) + dt.timedelta(days=int(d)),
+                  "model_band": "고위험", "override_band": "저위험", "probability": 0.1, "model_version": "1", "reason": "면담"}
+                 for d in rng.integers(0, 200, 60)]
+    with engine.begin() as conn:
+        conn.execute(insert(orm.AuditLog.__table__), rows)
+        conn.execute(insert(orm.RiskOverride.__table__), overrides)
+
+
+def _assert_live_sections_as_before(engine: Engine) -> None:
+    from app.analytics.monitoring import Thresholds
+    from app.services.monitoring import models as monitors
+
+    titles = {"employment": "취업성공 예측모델", "hiring": "채용성공 예측모델"}
+    new = monitors.audit_volume(engine, days=60, today=dt.date(2026, 4, 20), titles=titles)
+    old = _old_audit_volume(engine, dt.datetime.combine(dt.date(2026, 2, 20), dt.time()) - dt.timedelta(hours=9), titles)
+    # KST days on both sides of the quarter (2026-03-31 is 1분기, 04-01 2분기), rows without a model left out
+    assert {dt.date(2026, 3, 31), dt.date(2026, 4, 1)} <= set(new["day"]) and len(new) >= 6
+    assert new["rows"].sum() == old["rows"].sum()
+    pd.testing.assert_frame_equal(new.reset_index(drop=True), old.reset_index(drop=True), check_exact=True)
+    monitor = monitors.ModelMonitor("employment", "취업성공 예측모델", "1", monitors.PROFILES["employment"])
+    monitors.employment_overrides(engine, monitor, Thresholds())
+    expected = _old_override_table(engine)
+    assert len(expected) == 4  # 2025-12-31 23:00 (UTC) is still 4분기
+    pd.testing.assert_frame_equal(monitor.overrides.drop(columns="window"), expected, check_exact=True)
+
+
+def test_audit_volume_and_override_rates_counted_in_sql_equal_the_frames(world_url: str, tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{copy_world_database(world_url, tmp_path / 'events.db')}")
+    _add_events(engine)
+    _assert_live_sections_as_before(engine)
+    engine.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason="GOYONG_TEST_PG_URL is not set (no PostgreSQL server for this run)")
+def test_postgres_audit_volume_and_override_rates_equal_the_frames(request: pytest.FixtureRequest) -> None:
+    assert PG_URL is not None
+    schema = f"goyong_monev_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(PG_URL).execution_options(schema_translate_map={None: schema})
+    request.addfinalizer(lambda: _drop_schema(engine, admin, schema))
+    orm.Base.metadata.create_all(engine, tables=[orm.AuditLog.__table__, orm.Seeker.__table__, orm.RiskOverride.__table__])
+    with admin.begin() as conn:  # no seekers here: the overrides' foreign key goes
+        table = f'"{schema}".risk_overrides'
+        for name in conn.execute(text("SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = "
+                                      "to_regclass(:t)"), {"t": table}).scalars().all():
+            conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+    _add_events(engine)
+    _assert_live_sections_as_before(engine)

@@ -31,6 +31,7 @@ from sqlalchemy import Engine
 
 from app.analytics import monitoring as mon
 from app.analytics.monitoring import Alert, Thresholds
+from app.db.repositories import monitor_events as events_repo
 from app.db.repositories import monitoring as repo
 from app.db.repositories import world as world_repo
 from app.db.repositories.seekers import load_seeker_records
@@ -312,13 +313,11 @@ def _override_table(events: pd.DataFrame, monitor: ModelMonitor, thresholds: Thr
 def employment_overrides(engine: Engine, monitor: ModelMonitor, thresholds: Thresholds) -> None:
     """Counsellors' band overrides against the bands they were shown (seeker profiles opened, from the
     audit log), per quarter of the override."""
-    overrides = repo.load_risk_override_events(engine)
-    if overrides.empty:
+    # counted per quarter in the database: a year of use is hundreds of thousands of profiles opened
+    per_window = events_repo.risk_overrides_by_quarter(engine)
+    if per_window.empty:
         return
-    profiles = repo.load_action_times(engine, "employment.profile")
-    views = (profiles.groupby(mon.quarter_start(profiles["at"]).to_numpy()).size() if not profiles.empty
-             else pd.Series(dtype=int))
-    per_window = overrides.groupby(mon.quarter_start(overrides["at"]).to_numpy()).size()
+    views = events_repo.action_counts_by_quarter(engine, "employment.profile")
     table = pd.DataFrame({"window_start": per_window.index, "changed": per_window.to_numpy(int)})
     # a profile opened is a band shown; an override without a recorded view still counts as one shown
     table["n"] = [max(int(views.get(w, 0)), c) for w, c in zip(table["window_start"], table["changed"], strict=True)]
@@ -360,7 +359,7 @@ def audit_volume(engine: Engine, *, days: int, today: dt.date, titles: Mapping[s
     rows without a model, e.g. logins, are left out)."""
     first = today - dt.timedelta(days=days - 1)
     since = dt.datetime.combine(first, dt.time(), KST).astimezone(dt.UTC).replace(tzinfo=None)
-    counts = repo.load_audit_counts(engine, since)
+    counts = events_repo.audit_counts_by_hour(engine, since)  # a KST day is whole UTC hours
     columns = ["day", "model_name", "model", "action", "rows", "window_start"]
     counts = counts[~counts["model_name"].isin(["", "-"])] if not counts.empty else counts
     if counts.empty:
