@@ -165,14 +165,8 @@ def test_tables_round_trip_exactly_through_json() -> None:
 def pg_built(hiring_built: tuple[str, Path], request: pytest.FixtureRequest) -> tuple[Engine, Path]:
     """The built small world copied into a throw-away PostgreSQL schema (other sessions may use the
     test database at the same time), with its models."""
-    assert PG_URL is not None
     url, models = hiring_built
-    schema = f"goyong_mon_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(PG_URL).execution_options(schema_translate_map={None: schema})
-    request.addfinalizer(lambda: _drop_schema(engine, admin, schema))
+    engine, _ = _throw_away_schema(request)
     # every table of the world (the SQLite copy's snapshots belong to its own stamps: left out)
     tables = [t for t in orm.Base.metadata.sorted_tables if t.name != orm.AggregateSnapshot.__tablename__]
     orm.Base.metadata.create_all(engine, tables=[*tables, orm.AggregateSnapshot.__table__])
@@ -184,6 +178,19 @@ def pg_built(hiring_built: tuple[str, Path], request: pytest.FixtureRequest) -> 
                 dst.execute(insert(table), found)
     source.dispose()
     return engine, models
+
+
+def _throw_away_schema(request: pytest.FixtureRequest) -> tuple[Engine, str]:
+    """An engine on a new PostgreSQL schema dropped after the test (other sessions may use the test
+    database at the same time), and the schema's name."""
+    assert PG_URL is not None
+    schema = f"goyong_mon_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(PG_URL).execution_options(schema_translate_map={None: schema})
+    request.addfinalizer(lambda: _drop_schema(engine, admin, schema))
+    return engine, schema
 
 
 def _drop_schema(engine: Engine, admin: Engine, schema: str) -> None:
@@ -285,13 +292,9 @@ def test_audit_volume_and_override_rates_counted_in_sql_equal_the_frames(world_u
 
 @pytest.mark.skipif(not PG_URL, reason="GOYONG_TEST_PG_URL is not set (no PostgreSQL server for this run)")
 def test_postgres_audit_volume_and_override_rates_equal_the_frames(request: pytest.FixtureRequest) -> None:
-    assert PG_URL is not None
-    schema = f"goyong_monev_{uuid.uuid4().hex[:12]}"
+    engine, schema = _throw_away_schema(request)
     admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(PG_URL).execution_options(schema_translate_map={None: schema})
-    request.addfinalizer(lambda: _drop_schema(engine, admin, schema))
+    request.addfinalizer(admin.dispose)
     orm.Base.metadata.create_all(engine, tables=[orm.AuditLog.__table__, orm.Seeker.__table__, orm.RiskOverride.__table__])
     with admin.begin() as conn:  # no seekers here: the overrides' foreign key goes
         table = f'"{schema}".risk_overrides'
