@@ -27,6 +27,7 @@ from app.services.ads import migrate_stored_rule_sets
 from app.services.employment import load_employment_model, store_caseload_scores
 from app.services.hiring import load_hiring_model, store_posting_scores
 from app.services.monitoring.kpi import store_kpi_summary
+from app.services.monitoring.report import store_model_monitors
 from app.world.generate import generate_world
 from app.world.params import WORLD_VERSION
 from app.world.service_logs import ensure_service_logs
@@ -213,10 +214,21 @@ def run_build(
     # 성과·모델 모니터링 combines a stored KPI summary (national scale: reading the KPIs' frames took seconds)
     say("성과지표 요약 저장", 0.998)
     store_kpi_summary(engine)
+    # and the model monitors' stored results (national scale: predicting every seeker again took 90 s a view)
+    say("모델 모니터링 결과 저장", 0.999)
+    _store_model_monitors(engine, models_dir)
     logs = results.get(LOGS_TASK)
     say("완료", 1.0)
     return BuildReport(world_generated=world_generated, built=tuple(built), skipped=tuple(skipped),
                        manifest_path=path, manifest=written, migrations=migrations, logs_generated=logs is not None)
+
+
+def _store_model_monitors(engine: Engine, models_dir: Path) -> None:
+    from app.config import get_settings
+
+    settings = get_settings()  # the fairness settings the page reads with (part of the monitors' stamp)
+    store_model_monitors(engine, models_dir=models_dir, reference_dir=settings.reference_dir,
+                         tolerance=float(settings.fairness_tolerance), min_group_size=int(settings.fairness_min_group))
 
 
 def _url_of(engine: Engine) -> str:

@@ -4,12 +4,14 @@
   :func:`load_targets`, :func:`kpi_report` (take-up, completion,
   placement, time to placement and counsellor caseload per service, region and quarter, against the
   committed targets), :func:`kpi_table`, :func:`status_table`;
-* model monitoring — :func:`build_report` (every manifest model's monitor: PSI, calibration, fairness
+* model monitoring — :func:`store_model_monitors` (the monitors' stored score tables the build and the
+  page keep current), :func:`build_report` (every manifest model's monitor: PSI, calibration, fairness
   gaps over time, override rates, audit-log volume, copilot edits; the alerts), :func:`report_sheets`
   (Korean tables for CSV and Excel), :func:`write_report` (the scheduled run's dated files);
 * access — :func:`require_policy` (policy staff only).
 
-Submodules: :mod:`.kpi`, :mod:`.models` (one monitor per model), :mod:`.report`. The arithmetic is
+Submodules: :mod:`.kpi`, :mod:`.models` (one monitor per model), :mod:`.stored` (their stored
+results), :mod:`.report`. The arithmetic is
 :mod:`app.analytics.kpi` and :mod:`app.analytics.monitoring`.
 """
 
@@ -49,6 +51,7 @@ from app.services.monitoring.report import (
     override_table,
     report_sheets,
     require_policy,
+    store_model_monitors,
     thresholds_table,
     write_report,
 )
@@ -60,7 +63,7 @@ __all__ = [
     "KPI_GROUPINGS", "shown_status_table", "trend_rows",
     # monitoring
     "ALERT", "WARNING", "NORMAL", "Alert", "Thresholds", "CHECK_NAMES", "PROFILES", "ModelMonitor", "ModelProfile",
-    "AUDIT_DAYS", "MonitoringReport", "WrittenReport", "build_report", "report_sheets", "write_report",
+    "AUDIT_DAYS", "MonitoringReport", "WrittenReport", "build_report", "store_model_monitors", "report_sheets", "write_report",
     "load_monitoring_thresholds", "alert_table", "drift_table", "calibration_table", "fairness_table",
     "override_table", "audit_table", "thresholds_table", "alert_table_of", "fairness_chart_rows",
     "fairness_metric_labels",

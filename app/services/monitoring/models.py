@@ -31,6 +31,7 @@ from sqlalchemy import Engine
 
 from app.analytics import monitoring as mon
 from app.analytics.monitoring import Alert, Thresholds
+from app.db.repositories import monitor_events as events_repo
 from app.db.repositories import monitoring as repo
 from app.db.repositories import world as world_repo
 from app.db.repositories.seekers import load_seeker_records
@@ -263,6 +264,15 @@ def course_outcome_monitor(models_dir: Path, thresholds: Thresholds, *, title: s
 def ad_verifier_monitor(engine: Engine, models_dir: Path, thresholds: Thresholds, *, title: str,
                         version: str) -> ModelMonitor:
     """The ad verifier's monitor: the classifier probability by opening quarter, reviewers overruling it."""
+    monitor = ad_verifier_scores(engine, models_dir, thresholds, title=title, version=version)
+    ad_verifier_overrides(engine, monitor, thresholds)
+    return monitor
+
+
+def ad_verifier_scores(engine: Engine, models_dir: Path, thresholds: Thresholds, *, title: str,
+                       version: str) -> ModelMonitor:
+    """The ad verifier's monitor without the reviews: the classifier probability and the share flagged
+    by opening quarter (the part stored by :func:`store_model_monitors`)."""
     monitor = ModelMonitor("ad_verifier", title, version, PROFILES["ad_verifier"])
     checks = ads.load_stored_checks(models_dir)
     dates = repo.load_posting_open_dates(engine).set_index("id")["open_date"]
@@ -278,13 +288,18 @@ def ad_verifier_monitor(engine: Engine, models_dir: Path, thresholds: Thresholds
         _drift_and_calibration(monitor, frame, outcome=None, label=mon.quarter_label, thresholds=thresholds)
         flagged = (checks["decision"] != "pass").groupby(windows.to_numpy()).mean()
         monitor.drift["flagged_share"] = monitor.drift["window_start"].map(flagged).astype(float)
+    return monitor
+
+
+def ad_verifier_overrides(engine: Engine, monitor: ModelMonitor, thresholds: Thresholds) -> None:
+    """Reviewers overruling the ad verifier's decision, per quarter of the review (read live: a few
+    rows per review)."""
     reviews = repo.load_ad_review_events(engine)
     if not reviews.empty:
         overruled = ((reviews["decision"] == "approve") & (reviews["model_decision"] != "pass")) | (
             (reviews["decision"] == "reject") & (reviews["model_decision"] == "pass"))
         events = pd.DataFrame({"window_start": mon.quarter_start(reviews["at"]).to_numpy(), "changed": overruled.to_numpy()})
         monitor.overrides = _override_table(events, monitor, thresholds)
-    return monitor
 
 
 def _override_table(events: pd.DataFrame, monitor: ModelMonitor, thresholds: Thresholds) -> pd.DataFrame:
@@ -298,13 +313,11 @@ def _override_table(events: pd.DataFrame, monitor: ModelMonitor, thresholds: Thr
 def employment_overrides(engine: Engine, monitor: ModelMonitor, thresholds: Thresholds) -> None:
     """Counsellors' band overrides against the bands they were shown (seeker profiles opened, from the
     audit log), per quarter of the override."""
-    overrides = repo.load_risk_override_events(engine)
-    if overrides.empty:
+    # counted per quarter in the database: a year of use is hundreds of thousands of profiles opened
+    per_window = events_repo.risk_overrides_by_quarter(engine)
+    if per_window.empty:
         return
-    profiles = repo.load_action_times(engine, "employment.profile")
-    views = (profiles.groupby(mon.quarter_start(profiles["at"]).to_numpy()).size() if not profiles.empty
-             else pd.Series(dtype=int))
-    per_window = overrides.groupby(mon.quarter_start(overrides["at"]).to_numpy()).size()
+    views = events_repo.action_counts_by_quarter(engine, "employment.profile")
     table = pd.DataFrame({"window_start": per_window.index, "changed": per_window.to_numpy(int)})
     # a profile opened is a band shown; an override without a recorded view still counts as one shown
     table["n"] = [max(int(views.get(w, 0)), c) for w, c in zip(table["window_start"], table["changed"], strict=True)]
@@ -346,7 +359,7 @@ def audit_volume(engine: Engine, *, days: int, today: dt.date, titles: Mapping[s
     rows without a model, e.g. logins, are left out)."""
     first = today - dt.timedelta(days=days - 1)
     since = dt.datetime.combine(first, dt.time(), KST).astimezone(dt.UTC).replace(tzinfo=None)
-    counts = repo.load_audit_counts(engine, since)
+    counts = events_repo.audit_counts_by_hour(engine, since)  # a KST day is whole UTC hours
     columns = ["day", "model_name", "model", "action", "rows", "window_start"]
     counts = counts[~counts["model_name"].isin(["", "-"])] if not counts.empty else counts
     if counts.empty:

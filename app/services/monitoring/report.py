@@ -5,10 +5,12 @@ JSON summary)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -17,12 +19,13 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from app.analytics import monitoring as mon
+from app.analytics.kpi import load_kpi_targets
 from app.analytics.monitoring import Thresholds, load_thresholds
 from app.errors import AccessDenied, NotReady
 from app.exports import xlsx_bytes
-from app.ml.manifest import ArtifactMissing
 from app.services.monitoring import kpi as kpi_service
 from app.services.monitoring import models as monitors
+from app.services.monitoring import stored as stored_monitors
 from app.services.monitoring.kpi import KpiReport
 from app.services.monitoring.models import CHECK_NAMES, PROFILES, ModelMonitor
 from app.services.transparency import model_titles
@@ -51,7 +54,22 @@ def require_policy(role: str | None) -> None:
 
 def load_monitoring_thresholds(reference_dir: Path) -> Thresholds:
     """The committed alert thresholds."""
-    return load_thresholds(Path(reference_dir) / THRESHOLDS_FILE)
+    return _parsed(Path(reference_dir) / THRESHOLDS_FILE, load_thresholds)
+
+
+def _parsed(path: Path, parse: Callable[[Path], Any]) -> Any:
+    """``parse(path)``, once per version of the file (size and modification time): every report reads
+    the committed thresholds and targets, and parsing the YAML took a sixth of a stored report's time."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return parse(path)  # the parser's own error for a missing file
+    return _parsed_version(str(path), stat.st_mtime_ns, stat.st_size, parse)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_version(path: str, mtime_ns: int, size: int, parse: Callable[[Path], Any]) -> Any:
+    return parse(Path(path))
 
 
 @dataclass
@@ -99,8 +117,10 @@ class MonitoringReport:
 
 
 def build_report(engine: Engine, *, models_dir: Path, reference_dir: Path, tolerance: float, min_group_size: int,
-                 today: dt.date | None = None) -> MonitoringReport:
-    """Compute the whole report.
+                 today: dt.date | None = None, live: bool = False) -> MonitoringReport:
+    """Compute the whole report: the model monitors' score tables from their stored results (computed
+    and stored first when their stamp moved, see :mod:`.stored`), the KPIs from their stored summary,
+    the overrides, copilot edits and audit volume live.
 
     Args:
         engine: Product database.
@@ -109,6 +129,7 @@ def build_report(engine: Engine, *, models_dir: Path, reference_dir: Path, toler
         tolerance: Fairness tolerance (``Settings.fairness_tolerance``).
         min_group_size: Smallest group of the fairness audit (``Settings.fairness_min_group``).
         today: The run's date (KST); default today.
+        live: Compute every model monitor afresh and store nothing (the stored path's reference in tests).
 
     Raises:
         NotReady: Nothing is built yet (the message names the build command).
@@ -119,39 +140,17 @@ def build_report(engine: Engine, *, models_dir: Path, reference_dir: Path, toler
     if not manifest:
         raise NotReady("모델이 아직 만들어지지 않았습니다. 터미널에서 `python -m app build`를 실행하세요.")
     thresholds = load_monitoring_thresholds(reference_dir)
-    titles = {**model_titles(), **{name: str(entry.get("title", name)) for name, entry in manifest.items()}}
+    titles = _titles(manifest)
     kpi_service.store_kpi_summary(engine)  # current already after a build: a few index lookups
-    kpis = kpi_service.kpi_report(engine, kpi_service.load_targets(reference_dir))
+    kpis = kpi_service.kpi_report(engine, _parsed(Path(reference_dir) / kpi_service.KPI_TARGETS_FILE, load_kpi_targets))
     audit = monitors.audit_volume(engine, days=AUDIT_DAYS, today=today, titles=titles)
 
-    def version(name: str) -> str:
-        return str((manifest.get(name) or {}).get("version", "-"))
-
-    built: list[ModelMonitor] = []
-    missing: list[str] = []
-    tasks = {
-        "employment": lambda: monitors.employment_monitor(
-            engine, models_dir, thresholds, title=titles.get("employment", "취업성공 예측모델"), version=version("employment"),
-            tolerance=tolerance, min_group_size=min_group_size),
-        "hiring": lambda: monitors.hiring_monitor(engine, models_dir, thresholds, title=titles.get("hiring", "채용성공 예측모델"),
-                                                  version=version("hiring")),
-        "course_outcome": lambda: monitors.course_outcome_monitor(
-            models_dir, thresholds, title=titles.get("course_outcome", "훈련과정 취업성과 예측모델"),
-            version=version("course_outcome"), cutoff=(manifest.get("course_outcome") or {}).get("metrics", {}).get("cutoff")),
-    }
-    for name, task in tasks.items():
-        if name not in manifest:
-            continue
-        try:
-            built.append(task())
-        except ArtifactMissing:
-            missing.append(titles.get(name, "모델"))
-    if "ad_verifier" in manifest:
-        try:
-            built.append(monitors.ad_verifier_monitor(engine, models_dir, thresholds, title=titles.get("ad_verifier", "구인광고 AI 검증"),
-                                                      version=version("ad_verifier")))
-        except ArtifactMissing:
-            missing.append(titles.get("ad_verifier", "구인광고 AI 검증"))
+    inputs = _monitor_inputs(models_dir, thresholds, manifest, tolerance=tolerance, min_group_size=min_group_size)
+    # the scores' tables are stored (they read every seeker and posting); what people did stays live
+    built, missing = stored_monitors.model_monitors(engine, inputs, live=live)
+    ad_verifier = next((m for m in built if m.name == "ad_verifier"), None)
+    if ad_verifier is not None:
+        monitors.ad_verifier_overrides(engine, ad_verifier, thresholds)
     employment_monitor = next((m for m in built if m.name == "employment"), None)
     if employment_monitor is not None:
         monitors.employment_overrides(engine, employment_monitor, thresholds)
@@ -165,6 +164,41 @@ def build_report(engine: Engine, *, models_dir: Path, reference_dir: Path, toler
         audit=audit, copilot_edits=copilot_edits, thresholds=thresholds, missing=missing,
         seconds=time.perf_counter() - started,
     )
+
+
+def _titles(manifest: dict[str, dict]) -> dict[str, str]:
+    return {**model_titles(), **{name: str(entry.get("title", name)) for name, entry in manifest.items()}}
+
+
+def _monitor_inputs(models_dir: Path, thresholds: Thresholds, manifest: dict[str, dict], *, tolerance: float,
+                    min_group_size: int) -> stored_monitors.MonitorInputs:
+    return stored_monitors.MonitorInputs(models_dir=Path(models_dir), thresholds=thresholds, manifest=manifest,
+                                         titles=_titles(manifest), tolerance=float(tolerance),
+                                         min_group_size=int(min_group_size))
+
+
+def store_model_monitors(engine: Engine, *, models_dir: Path, reference_dir: Path, tolerance: float,
+                         min_group_size: int) -> str:
+    """Bring the stored model monitors up to date: what the build calls after the KPI summary (the
+    monitors of the models it built are computed and stored) and the page before it reads (a few index
+    lookups while they are current).
+
+    Args:
+        engine: Product database.
+        models_dir: Built artifacts and their manifest.
+        reference_dir: The committed reference files (the thresholds).
+        tolerance: Fairness tolerance (``Settings.fairness_tolerance``).
+        min_group_size: Smallest group of the fairness audit (``Settings.fairness_min_group``).
+
+    Returns:
+        A short digest of the stamps in force (``""`` when nothing is built): a cache key.
+    """
+    manifest = monitors.manifest_models(models_dir)
+    if not manifest:
+        return ""
+    inputs = _monitor_inputs(models_dir, load_monitoring_thresholds(reference_dir), manifest, tolerance=tolerance,
+                             min_group_size=min_group_size)
+    return stored_monitors.store_model_monitors(engine, inputs)
 
 
 def _models_table(manifest: dict[str, dict], titles: dict[str, str], audit: pd.DataFrame) -> pd.DataFrame:
